@@ -1,0 +1,155 @@
+/*
+ * cmd_expert: `gavel expert add|list` maps expert names to OS users and roles.
+ */
+#include "config.h"
+
+#include "audit.h"
+#include "cli.h"
+#include "cmd.h"
+#include "expert.h"
+#include "text.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char expert_usage[] =
+	"Usage: gavel expert add PROJECT.db NAME --role expert|lead|viewer [--unix-user USER]\n"
+	"       gavel expert list PROJECT.db [--json]\n"
+	"\n"
+	"Experts are names mapped to an OS user (by uid) and a role. An expert decides\n"
+	"items; a lead also manages the project; a viewer may only look. gavel review\n"
+	"finds the expert from the uid of the process, never from $USER.\n"
+	"\n"
+	"Options:\n"
+	"  -r, --role ROLE        expert, lead or viewer (add; required)\n"
+	"  -u, --unix-user USER   OS user the name maps to (add; default: you)\n"
+	"  -j, --json             list as JSON\n"
+	"  -h, --help             show this help\n";
+
+static int expert_cmd_add(const char *db, const char *name, const char *role_s,
+			  const char *unix_user)
+{
+	enum expert_role role;
+	struct store *st;
+	struct audit_actor actor;
+	char err[GV_ERR];
+
+	if (!role_s)
+		return cli_usage_error("expert", "add needs --role expert|lead|viewer");
+	if (expert_role_parse(role_s, &role))
+		return cli_usage_error("expert", "unknown role '%s' (expert, lead or viewer)",
+				       role_s);
+	if (!(st = cli_open(db, 0)))
+		return GV_EXIT_FAIL;
+	audit_actor_init(&actor, NULL);
+	if (store_begin(st, err) || expert_add(st, &actor, name, role, unix_user, err) ||
+	    store_commit(st, err)) {
+		cli_error("%s", err);
+		store_rollback(st);
+		store_close(st);
+		return GV_EXIT_FAIL;
+	}
+	store_close(st);
+	{
+		char *n = text_clean(name);
+		printf("expert '%s' is now %s\n", n, role_s);
+		free(n);
+	}
+	return GV_EXIT_OK;
+}
+
+static int expert_cmd_list(const char *db, int json)
+{
+	struct store *st;
+	struct expert *v;
+	size_t n;
+	char err[GV_ERR];
+
+	if (!(st = cli_open(db, STORE_READONLY)))
+		return GV_EXIT_FAIL;
+	if (expert_list(st, &v, &n, err)) {
+		cli_error("%s", err);
+		store_close(st);
+		return GV_EXIT_FAIL;
+	}
+	store_close(st);
+	if (json) {
+		struct sbuf b = {0};
+		sbuf_add(&b, "[");
+		for (size_t i = 0; i < n; i++) {
+			sbuf_add(&b, i ? ",{\"name\":" : "{\"name\":");
+			sbuf_add_json_str(&b, v[i].name);
+			sbuf_addf(&b, ",\"role\":\"%s\",\"uid\":%ld,\"unix_user\":",
+				  expert_role_name(v[i].role), v[i].uid);
+			if (v[i].unix_user)
+				sbuf_add_json_str(&b, v[i].unix_user);
+			else
+				sbuf_add(&b, "null");
+			sbuf_addc(&b, '}');
+		}
+		sbuf_add(&b, "]\n");
+		fputs(b.s, stdout);
+		sbuf_free(&b);
+	} else {
+		printf("%-24s %-7s %7s  %s\n", "NAME", "ROLE", "UID", "OS USER");
+		for (size_t i = 0; i < n; i++) {
+			char *nm = text_clean(v[i].name);
+			char *u = text_clean(v[i].unix_user ? v[i].unix_user : "-");
+			printf("%-24s %-7s %7ld  %s\n", nm, expert_role_name(v[i].role), v[i].uid,
+			       u);
+			free(nm);
+			free(u);
+		}
+	}
+	expert_list_free(v, n);
+	return GV_EXIT_OK;
+}
+
+int cmd_expert(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"role", required_argument, NULL, 'r'},
+		{"unix-user", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *role = NULL, *unix_user = NULL;
+	int json = 0, c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:u:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			role = optarg;
+			break;
+		case 'u':
+			unix_user = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(expert_usage, stdout);
+			return GV_EXIT_OK;
+		default:
+			return cli_usage_error("expert", "bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc >= 1 && strcmp(argv[0], "add") == 0) {
+		if (argc != 3)
+			return cli_usage_error("expert", "add needs PROJECT.db NAME");
+		return expert_cmd_add(argv[1], argv[2], role, unix_user);
+	}
+	if (argc >= 1 && strcmp(argv[0], "list") == 0) {
+		if (argc != 2)
+			return cli_usage_error("expert", "list needs PROJECT.db");
+		return expert_cmd_list(argv[1], json);
+	}
+	return cli_usage_error("expert", "expected 'add' or 'list'");
+}

@@ -1,0 +1,39 @@
+/*
+ * expert: who may review. Experts are names mapped to an OS user (by uid) and
+ * a role: expert (decides), lead (decides and manages), viewer (reads only).
+ */
+#ifndef GAVEL_EXPERT_H
+#define GAVEL_EXPERT_H
+
+#include "audit.h"
+#include "store.h"
+
+#include <stddef.h>
+
+enum expert_role { ROLE_VIEWER = 0, ROLE_EXPERT = 1, ROLE_LEAD = 2 };
+
+struct expert {
+	char *name;
+	enum expert_role role;
+	long uid; /* -1 when not mapped to a uid */
+	char *unix_user;
+};
+
+int expert_role_parse(const char *s, enum expert_role *out);
+const char *expert_role_name(enum expert_role r);
+
+/*
+ * Add or update an expert inside the caller's write transaction, with an
+ * audit event (before and after). unix_user
+ * NULL maps the expert to the calling OS user.
+ */
+int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
+	       enum expert_role role, const char *unix_user, char *err);
+
+/* All experts, by name. Free with expert_list_free. */
+int expert_list(struct store *st, struct expert **out, size_t *n, char *err);
+/* Experts mapped to uid, by name. Free with expert_list_free. */
+int expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, char *err);
+void expert_list_free(struct expert *v, size_t n);
+
+#endif

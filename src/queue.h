@@ -1,0 +1,45 @@
+/*
+ * queue: the review queues. A queue is declared in the project YAML (or is
+ * one of the defaults) and resolves to an ordered list of items, each with
+ * the reason it is there and what the queue screen shows about it.
+ */
+#ifndef GAVEL_QUEUE_H
+#define GAVEL_QUEUE_H
+
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct queue_entry {
+	int64_t item;      /* item id */
+	char *external_id; /* the item's id in the data */
+	char *task;        /* task name */
+	int nvotes;
+	double agreement;  /* NAN when fewer than 2 votes */
+	char *counts;      /* JSON object label -> votes, in label order */
+	char *plurality;   /* plurality label value (first in label order on a tie), or NULL */
+	char *model_label; /* top label of the most confident model, or NULL */
+	double model_conf; /* its probability, NAN when there is no prediction */
+	double entropy;    /* the model's normalised entropy, NAN when unknown */
+	int decided;       /* 1 when the item has a current expert decision */
+	double score;      /* the ordering key (lower agreement, higher entropy, ...) */
+	char reason[96];   /* why the item is in the queue, e.g. "not unanimous: 2/3 agree" */
+};
+
+/*
+ * Resolve the named queue (NULL: the first declared queue, "disputed" by
+ * default) into entries in queue order, skipping items that already have a
+ * current decision unless include_decided is set. limit 0 means no limit.
+ * *blind gets 1 when the queue is shown blind. Free with queue_free.
+ * Returns 0, or -1 with err filled (an unknown queue name is an error
+ * naming the queues that exist).
+ */
+int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
+		struct queue_entry **out, size_t *n, int *blind, char *err);
+void queue_free(struct queue_entry *v, size_t n);
+
+/* Comma-separated names of the project's queues into a heap string. */
+char *queue_names(struct store *st);
+
+#endif

@@ -1,0 +1,564 @@
+/*
+ * store: schema, migrations, connection rules and transaction helpers for the
+ * project database. Everything that knows the table layout lives in store*.c.
+ */
+#include "config.h"
+
+#include "store.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * Version 1 of the schema. Decisions and events are append-only: triggers
+ * abort any UPDATE or DELETE, so an undo is a new decision that supersedes
+ * the old one. The vote table is keyed (task, item, annotator) WITHOUT ROWID
+ * so that a task's votes are one range scan in item order, which is what every
+ * statistic needs; it carries no foreign keys because the importer resolves
+ * every reference itself before it writes, and 5M foreign-key probes would
+ * double the import time.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE project(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE task(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  scale TEXT NOT NULL DEFAULT 'nominal'\n"
+	"    CHECK (scale IN ('nominal', 'ordinal', 'interval')),\n"
+	"  threshold REAL NOT NULL DEFAULT 0.70,\n"
+	"  declared INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE label(\n"
+	"  task INTEGER NOT NULL REFERENCES task(id),\n"
+	"  code INTEGER NOT NULL,\n"
+	"  value TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  key TEXT,\n"
+	"  ord INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (task, code),\n"
+	"  UNIQUE (task, value)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE item(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  task INTEGER NOT NULL REFERENCES task(id),\n"
+	"  external_id TEXT NOT NULL,\n"
+	"  text TEXT,\n"
+	"  meta TEXT,\n"
+	"  UNIQUE (task, external_id)\n"
+	");\n"
+	"CREATE TABLE annotator(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL DEFAULT 'human' CHECK (kind IN ('human', 'model', 'expert'))\n"
+	");\n"
+	"CREATE TABLE vote(\n"
+	"  task INTEGER NOT NULL,\n"
+	"  item INTEGER NOT NULL,\n"
+	"  annotator INTEGER NOT NULL,\n"
+	"  label INTEGER NOT NULL,\n"
+	"  at TEXT,\n"
+	"  comment TEXT,\n"
+	"  source INTEGER,\n"
+	"  PRIMARY KEY (task, item, annotator)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE prediction(\n"
+	"  item INTEGER NOT NULL REFERENCES item(id),\n"
+	"  model TEXT NOT NULL,\n"
+	"  label INTEGER NOT NULL,\n"
+	"  confidence REAL NOT NULL,\n"
+	"  entropy REAL,\n"
+	"  margin REAL,\n"
+	"  probs TEXT NOT NULL,\n"
+	"  source INTEGER,\n"
+	"  PRIMARY KEY (item, model)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE guideline(\n"
+	"  task INTEGER NOT NULL REFERENCES task(id),\n"
+	"  version INTEGER NOT NULL,\n"
+	"  declared_version TEXT,\n"
+	"  sha256 TEXT NOT NULL,\n"
+	"  yaml TEXT NOT NULL,\n"
+	"  path TEXT,\n"
+	"  loaded_at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task, version)\n"
+	");\n"
+	"CREATE TABLE expert(\n"
+	"  name TEXT PRIMARY KEY,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('expert', 'lead', 'viewer')),\n"
+	"  unix_uid INTEGER,\n"
+	"  unix_user TEXT,\n"
+	"  added_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE claim(\n"
+	"  item INTEGER PRIMARY KEY REFERENCES item(id),\n"
+	"  expert TEXT NOT NULL,\n"
+	"  expires TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE decision(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  item INTEGER NOT NULL REFERENCES item(id),\n"
+	"  expert TEXT NOT NULL,\n"
+	"  label INTEGER,\n"
+	"  reason TEXT,\n"
+	"  rule TEXT,\n"
+	"  guideline_version INTEGER,\n"
+	"  blind_label INTEGER,\n"
+	"  seconds REAL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  supersedes INTEGER REFERENCES decision(id),\n"
+	"  queue TEXT,\n"
+	"  origin TEXT NOT NULL DEFAULT 'review'\n"
+	");\n"
+	"CREATE INDEX decision_item ON decision(item, id);\n"
+	"CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision\n"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;\n"
+	"CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision\n"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;\n"
+	"CREATE TABLE event(\n"
+	"  seq INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  actor TEXT NOT NULL,\n"
+	"  uid INTEGER NOT NULL,\n"
+	"  host TEXT NOT NULL,\n"
+	"  ssh TEXT,\n"
+	"  action TEXT NOT NULL,\n"
+	"  item INTEGER,\n"
+	"  detail TEXT NOT NULL,\n"
+	"  prev_hash TEXT NOT NULL,\n"
+	"  hash TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX event_item ON event(item) WHERE item IS NOT NULL;\n"
+	"CREATE TRIGGER event_no_update BEFORE UPDATE ON event\n"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event\n"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+	"CREATE TABLE draft(\n"
+	"  expert TEXT NOT NULL,\n"
+	"  item INTEGER NOT NULL,\n"
+	"  text TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (expert, item)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE flag(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  item INTEGER NOT NULL REFERENCES item(id),\n"
+	"  expert TEXT NOT NULL,\n"
+	"  note TEXT,\n"
+	"  at TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE item_summary(\n"
+	"  item INTEGER PRIMARY KEY,\n"
+	"  task INTEGER NOT NULL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  distinct_labels INTEGER NOT NULL,\n"
+	"  plurality INTEGER,\n"
+	"  plurality_n INTEGER NOT NULL,\n"
+	"  tie INTEGER NOT NULL,\n"
+	"  agreement REAL,\n"
+	"  entropy REAL,\n"
+	"  counts TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX summary_task_agreement ON item_summary(task, agreement, item);\n"
+	"CREATE INDEX summary_task_n ON item_summary(task, n, item);\n";
+
+/* Forward migrations: migrations[v] takes the schema from v to v + 1. */
+static const char *const migrations[] = {
+	schema_v1,
+};
+
+int store_fail(struct store *st, char *err, const char *what)
+{
+	return err_set(err, "%s: %s", what, st && st->db ? sqlite3_errmsg(st->db) : "no database");
+}
+
+int store_exec(struct store *st, const char *sql, char *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return store_fail(st, err, "database");
+	return 0;
+}
+
+int store_begin(struct store *st, char *err)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *st, char *err)
+{
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail(st, err, "commit failed");
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int user_version(struct store *st, int *v, char *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st, "PRAGMA user_version", &s, err))
+		return -1;
+	*v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int migrate(struct store *st, char *err)
+{
+	int v;
+	char sql[64];
+
+	if (user_version(st, &v, err))
+		return -1;
+	if (v > STORE_SCHEMA_VERSION)
+		return err_set(err,
+			       "%s: schema version %d is newer than this gavel understands (%d); "
+			       "upgrade gavel",
+			       st->path, v, STORE_SCHEMA_VERSION);
+	if (v == STORE_SCHEMA_VERSION)
+		return 0;
+	if (st->readonly)
+		return err_set(err, "%s: schema version %d needs a migration; open it read-write once",
+			       st->path, v);
+	if (store_begin(st, err))
+		return -1;
+	/* Re-read inside the write lock: another process may have migrated. */
+	if (user_version(st, &v, err))
+		goto fail;
+	for (; v < STORE_SCHEMA_VERSION; v++) {
+		if (store_exec(st, migrations[v], err))
+			goto fail;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (store_exec(st, sql, err))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int store_open(const char *path, int flags, struct store **out, char *err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int oflags = SQLITE_OPEN_READWRITE;
+	int on = 1;
+
+	st->path = xstrdup(path);
+	if (flags & STORE_CREATE) {
+		if (access(path, F_OK) == 0) {
+			err_set(err, "%s: already exists", path);
+			goto fail;
+		}
+		oflags |= SQLITE_OPEN_CREATE;
+	} else if (access(path, F_OK) != 0) {
+		err_set(err, "%s: no such project (create it with gavel init)", path);
+		goto fail;
+	}
+	if (flags & STORE_READONLY) {
+		oflags = SQLITE_OPEN_READONLY;
+		st->readonly = 1;
+	}
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		store_fail(st, err, path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (!st->readonly && store_exec(st, "PRAGMA journal_mode = WAL", err))
+		goto fail;
+	if (store_exec(st,
+		       "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
+		       "PRAGMA temp_store = MEMORY",
+		       err))
+		goto fail;
+	if (!(flags & STORE_CREATE)) {
+		/* A file that is not a database, or not a gavel project, is refused
+		 * before anything is written to it. */
+		char *kind = NULL;
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(st->db,
+				       "SELECT value FROM project WHERE key = 'format'", -1, &s,
+				       NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				kind = xstrdup((const char *)sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+		}
+		if (!kind || strcmp(kind, "gavel-project") != 0) {
+			free(kind);
+			err_set(err, "%s: not a gavel project database", path);
+			goto fail;
+		}
+		free(kind);
+	}
+	if (migrate(st, err))
+		goto fail;
+	if (flags & STORE_CREATE) {
+		if (store_meta_set(st, "format", "gavel-project", err))
+			goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	if (flags & STORE_CREATE)
+		unlink(path);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+char *store_meta_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM project WHERE key = ?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st, "INSERT OR REPLACE INTO project(key, value) VALUES (?, ?)", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "project metadata");
+	return 0;
+}
+
+static const char *const scale_names[] = {"nominal", "ordinal", "interval"};
+
+int store_scale_parse(const char *s, enum store_scale *out)
+{
+	for (size_t i = 0; i < GV_ARRAY_LEN(scale_names); i++) {
+		if (strcmp(s, scale_names[i]) == 0) {
+			*out = (enum store_scale)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *store_scale_name(enum store_scale s)
+{
+	return (unsigned)s < GV_ARRAY_LEN(scale_names) ? scale_names[s] : "nominal";
+}
+
+void store_task_free(struct store_task *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nlabels; i++) {
+		free(t->labels[i].value);
+		free(t->labels[i].name);
+		free(t->labels[i].key);
+	}
+	free(t->labels);
+	free(t->name);
+	memset(t, 0, sizeof *t);
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? xstrdup((const char *)v) : NULL;
+}
+
+static int load_labels(struct store *st, struct store_task *t, char *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+	if (store_prepare(st,
+			  "SELECT code, value, name, key, ord FROM label WHERE task = ? ORDER BY ord",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_label *l;
+		t->labels = xgrow(t->labels, &cap, t->nlabels + 1, sizeof *t->labels);
+		l = &t->labels[t->nlabels++];
+		l->code = sqlite3_column_int(s, 0);
+		l->value = col_dup(s, 1);
+		l->name = col_dup(s, 2);
+		l->key = col_dup(s, 3);
+		l->ord = sqlite3_column_int(s, 4);
+		if (util_parse_double(l->value, &l->number))
+			l->number = NAN;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "labels");
+	return 0;
+}
+
+static void task_from_row(sqlite3_stmt *s, struct store_task *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = col_dup(s, 1);
+	if (store_scale_parse((const char *)sqlite3_column_text(s, 2), &t->scale))
+		t->scale = SCALE_NOMINAL;
+	t->threshold = sqlite3_column_double(s, 3);
+	t->declared = sqlite3_column_int(s, 4);
+}
+
+int store_task_get(struct store *st, const char *name, struct store_task *out, char *err)
+{
+	sqlite3_stmt *s;
+	int rc, found = 0;
+	if (store_prepare(st, "SELECT id, name, scale, threshold, declared FROM task WHERE name = ?",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		task_from_row(s, out);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "tasks");
+	if (found && load_labels(st, out, err)) {
+		store_task_free(out);
+		return -1;
+	}
+	return found;
+}
+
+int store_task_list(struct store *st, struct store_task **out, size_t *n, char *err)
+{
+	sqlite3_stmt *s;
+	struct store_task *v = NULL;
+	size_t cap = 0, cnt = 0;
+	int rc;
+	if (store_prepare(st, "SELECT id, name, scale, threshold, declared FROM task ORDER BY id",
+			  &s, err))
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		task_from_row(s, &v[cnt++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "tasks");
+		goto fail;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		if (load_labels(st, &v[i], err))
+			goto fail;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+fail:
+	for (size_t i = 0; i < cnt; i++)
+		store_task_free(&v[i]);
+	free(v);
+	return -1;
+}
+
+int store_task_label_index(const struct store_task *t, const char *value)
+{
+	for (size_t i = 0; i < t->nlabels; i++) {
+		if (strcmp(t->labels[i].value, value) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int store_task_code_index(const struct store_task *t, int code)
+{
+	for (size_t i = 0; i < t->nlabels; i++) {
+		if (t->labels[i].code == code)
+			return (int)i;
+	}
+	return -1;
+}
+
+int64_t store_task_create(struct store *st, const char *name, enum store_scale scale,
+			  double threshold, int declared, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st,
+			  "INSERT INTO task(name, scale, threshold, declared) VALUES (?, ?, ?, ?)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, store_scale_name(scale), -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 3, threshold);
+	sqlite3_bind_int(s, 4, declared);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "create task");
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+int store_label_add(struct store *st, int64_t task, int code, const char *value, const char *name,
+		    const char *key, int ord, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st,
+			  "INSERT INTO label(task, code, value, name, key, ord) VALUES (?, ?, ?, ?, ?, ?)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int(s, 2, code);
+	sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, name ? name : value, -1, SQLITE_STATIC);
+	if (key)
+		sqlite3_bind_text(s, 5, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, ord);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "add label");
+	return 0;
+}

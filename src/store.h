@@ -1,0 +1,114 @@
+/*
+ * store: the project database. One SQLite file per project. This module owns
+ * the schema and its forward migrations, the connection rules every gavel
+ * connection follows (WAL, synchronous=FULL, busy_timeout, foreign keys,
+ * defensive mode, trusted_schema=OFF) and the write-transaction helpers.
+ *
+ * SQL lives only in store*.c and audit.c, so that a second engine could be
+ * added behind the same functions.
+ */
+#ifndef GAVEL_STORE_H
+#define GAVEL_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Schema version kept in PRAGMA user_version. */
+#define STORE_SCHEMA_VERSION 1
+
+enum store_flags {
+	STORE_CREATE = 1 << 0,   /* create the file and schema; fail if it exists */
+	STORE_READONLY = 1 << 1, /* open read-only (gavel review --read-only, stats) */
+};
+
+enum store_scale { SCALE_NOMINAL = 0, SCALE_ORDINAL = 1, SCALE_INTERVAL = 2 };
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int readonly;
+};
+
+/*
+ * Open (or with STORE_CREATE create) the project at path and apply the
+ * connection rules. An existing older schema is migrated forward in one
+ * transaction; a newer one is refused. Returns 0, or -1 with err filled and
+ * *out untouched.
+ */
+int store_open(const char *path, int flags, struct store **out, char *err);
+void store_close(struct store *st);
+
+/*
+ * BEGIN IMMEDIATE. Every write goes through store_begin/store_commit; they
+ * are short and never span user input. store_commit returns 0 only when
+ * COMMIT returned SQLITE_OK; on failure the transaction is rolled back.
+ */
+int store_begin(struct store *st, char *err);
+int store_commit(struct store *st, char *err);
+void store_rollback(struct store *st);
+
+/* Run SQL with no result rows. Returns 0, or -1 with err filled. */
+int store_exec(struct store *st, const char *sql, char *err);
+
+/* Prepare a statement or fill err with the SQLite message. */
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err);
+
+/* Fill err with "what: sqlite message" and return -1. */
+int store_fail(struct store *st, char *err, const char *what);
+
+/* project(key, value) metadata. store_meta_get returns a heap string or NULL. */
+char *store_meta_get(struct store *st, const char *key);
+int store_meta_set(struct store *st, const char *key, const char *value, char *err);
+
+/* Parse and name scales: "nominal" / "ordinal" / "interval". */
+int store_scale_parse(const char *s, enum store_scale *out);
+const char *store_scale_name(enum store_scale s);
+
+/* A task as stored. Strings are heap-owned; free with store_task_free. */
+struct store_label {
+	int code;      /* stable code used in vote.label */
+	char *value;   /* the label as it appears in data */
+	char *name;    /* display name */
+	char *key;     /* decision key from the project/guideline, or NULL */
+	int ord;       /* position in the label order (0-based) */
+	double number; /* numeric value for interval statistics, NaN if none */
+};
+
+struct store_task {
+	int64_t id;
+	char *name;
+	enum store_scale scale;
+	double threshold; /* percent-agreement threshold for "guidelines need work" */
+	int declared;     /* 1 when the label set is closed (declared in the project) */
+	size_t nlabels;
+	struct store_label *labels; /* sorted by ord */
+};
+
+/* Look a task up by name; returns 1 found, 0 absent, -1 error. */
+int store_task_get(struct store *st, const char *name, struct store_task *out, char *err);
+/* All tasks in id order. Caller frees each with store_task_free and the array. */
+int store_task_list(struct store *st, struct store_task **out, size_t *n, char *err);
+void store_task_free(struct store_task *t);
+/* Index into t->labels of the label whose value is s, or -1. */
+int store_task_label_index(const struct store_task *t, const char *value);
+/* Index into t->labels of the label with this code, or -1. */
+int store_task_code_index(const struct store_task *t, int code);
+
+/*
+ * Create a task (inside the caller's transaction). labels may be NULL for a
+ * task whose label set is taken from the data. Returns the new id or -1.
+ */
+int64_t store_task_create(struct store *st, const char *name, enum store_scale scale,
+			  double threshold, int declared, char *err);
+/* Add a label to a task (inside the caller's transaction). */
+int store_label_add(struct store *st, int64_t task, int code, const char *value, const char *name,
+		    const char *key, int ord, char *err);
+
+/*
+ * Recompute item_summary rows for every item of a task from the stored
+ * votes and decisions (inside the caller's transaction).
+ */
+int store_summary_refresh(struct store *st, int64_t task, char *err);
+
+#endif

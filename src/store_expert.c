@@ -1,0 +1,149 @@
+/*
+ * store_expert: experts, their roles and the OS users they map to. Identity
+ * is always the uid of the process (getuid), never $USER, which any user can
+ * set to anything.
+ */
+#include "config.h"
+
+#include "expert.h"
+#include "util.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static const char *const role_names[] = {"viewer", "expert", "lead"};
+
+int expert_role_parse(const char *s, enum expert_role *out)
+{
+	for (size_t i = 0; i < GV_ARRAY_LEN(role_names); i++) {
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum expert_role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *expert_role_name(enum expert_role r)
+{
+	return (unsigned)r < GV_ARRAY_LEN(role_names) ? role_names[r] : "viewer";
+}
+
+int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
+	       enum expert_role role, const char *unix_user, char *err)
+{
+	struct passwd *pw = unix_user ? getpwnam(unix_user) : getpwuid(getuid());
+	sqlite3_stmt *s = NULL;
+	struct sbuf detail = {0};
+	char now[21];
+	int rc = -1;
+
+	if (!*name)
+		return err_set(err, "expert name is empty");
+	if (!pw)
+		return err_set(err, "no such OS user '%s'", unix_user ? unix_user : "(self)");
+	sbuf_add(&detail, "{\"before\":");
+	if (store_prepare(st,
+			  "SELECT json_object('role', role, 'uid', unix_uid, 'unix_user', unix_user)"
+			  " FROM expert WHERE name = ?",
+			  &s, err))
+		goto fail;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		sbuf_add(&detail, (const char *)sqlite3_column_text(s, 0));
+	else
+		sbuf_add(&detail, "null");
+	sqlite3_finalize(s);
+	s = NULL;
+	sbuf_addf(&detail, ",\"after\":{\"role\":\"%s\",\"uid\":%ld,\"unix_user\":",
+		  expert_role_name(role), (long)pw->pw_uid);
+	sbuf_add_json_str(&detail, pw->pw_name);
+	sbuf_add(&detail, "},\"expert\":");
+	sbuf_add_json_str(&detail, name);
+	sbuf_addc(&detail, '}');
+
+	util_utc_now(now);
+	if (store_prepare(st,
+			  "INSERT INTO expert(name, role, unix_uid, unix_user, added_at)"
+			  " VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+			  " role = excluded.role, unix_uid = excluded.unix_uid,"
+			  " unix_user = excluded.unix_user",
+			  &s, err))
+		goto fail;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, expert_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)pw->pw_uid);
+	sqlite3_bind_text(s, 4, pw->pw_name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_fail(st, err, "add expert");
+		goto fail;
+	}
+	if (audit_append(st, actor, "expert-set", 0, detail.s, NULL, err))
+		goto fail;
+	rc = 0;
+fail:
+	sqlite3_finalize(s);
+	sbuf_free(&detail);
+	return rc;
+}
+
+static int list_query(struct store *st, const char *sql, long uid, struct expert **out, size_t *n,
+		      char *err)
+{
+	sqlite3_stmt *s;
+	struct expert *v = NULL;
+	size_t cap = 0, cnt = 0;
+	int rc;
+
+	if (store_prepare(st, sql, &s, err))
+		return -1;
+	if (uid >= 0)
+		sqlite3_bind_int64(s, 1, uid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct expert *e;
+		const unsigned char *u = sqlite3_column_text(s, 3);
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		e = &v[cnt++];
+		e->name = xstrdup((const char *)sqlite3_column_text(s, 0));
+		if (expert_role_parse((const char *)sqlite3_column_text(s, 1), &e->role))
+			e->role = ROLE_VIEWER;
+		e->uid = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
+								   (long)sqlite3_column_int64(s, 2);
+		e->unix_user = u ? xstrdup((const char *)u) : NULL;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		expert_list_free(v, cnt);
+		return store_fail(st, err, "experts");
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int expert_list(struct store *st, struct expert **out, size_t *n, char *err)
+{
+	return list_query(st, "SELECT name, role, unix_uid, unix_user FROM expert ORDER BY name", -1,
+			  out, n, err);
+}
+
+int expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, char *err)
+{
+	return list_query(st,
+			  "SELECT name, role, unix_uid, unix_user FROM expert WHERE unix_uid = ?"
+			  " ORDER BY name",
+			  uid, out, n, err);
+}
+
+void expert_list_free(struct expert *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].unix_user);
+	}
+	free(v);
+}

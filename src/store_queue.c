@@ -1,0 +1,327 @@
+/*
+ * store_queue: resolves review queues (src/queue.h) into ordered item lists.
+ * Each rule is one query over item_summary (and prediction for the model
+ * rules), run per task so that the (task, agreement) index gives the order
+ * without sorting the whole project; results from several tasks are merged
+ * by score.
+ *
+ * Rules:
+ *   disputed        n >= 2 and agreement below `below` (default: not unanimous),
+ *                   lowest agreement first, then highest vote entropy;
+ *   needs-votes     fewer than min_votes votes, fewest first;
+ *   uncertain       the top top_percent% of predicted items by model entropy;
+ *   audit           a seeded random sample of `sample` items whose model
+ *                   confidence is >= min_confidence (shown blind);
+ *   model-disagrees model confidence >= min_confidence and the model's label
+ *                   differs from the plurality, ranked by how little
+ *                   probability the model gives the plurality label (the
+ *                   confident-learning self-confidence score).
+ */
+#include "config.h"
+
+#include "project.h"
+#include "queue.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Columns every rule selects, in this order, so one row reader serves all. */
+#define QUEUE_COLS                                                                          \
+	"s.item, i.external_id, t.name, s.n, s.agreement, s.counts,"                        \
+	" (SELECT value FROM label l WHERE l.task = s.task AND l.code = s.plurality),"      \
+	" (SELECT l.value FROM label l WHERE l.task = s.task AND l.code = p.label),"         \
+	" p.confidence, p.entropy,"                                                         \
+	" COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"       \
+	" ORDER BY d.id DESC LIMIT 1), 0), s.plurality_n, s.tie"
+
+/* The most confident prediction of any model for the item. */
+#define QUEUE_FROM                                                                          \
+	" FROM item_summary s JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"     \
+	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"     \
+	" prediction q WHERE q.item = s.item ORDER BY q.confidence DESC, q.model LIMIT 1)"
+
+#define NOT_DECIDED                                                                         \
+	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"   \
+	" ORDER BY d.id DESC LIMIT 1), 0) = 0"
+
+struct qlist {
+	struct queue_entry *v;
+	size_t n, cap;
+};
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static double dbl_col(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s)
+{
+	struct queue_entry *e;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	e = &l->v[l->n++];
+	memset(e, 0, sizeof *e);
+	e->item = sqlite3_column_int64(s, 0);
+	e->external_id = dup_col(s, 1);
+	e->task = dup_col(s, 2);
+	e->nvotes = sqlite3_column_int(s, 3);
+	e->agreement = dbl_col(s, 4);
+	e->counts = dup_col(s, 5);
+	e->plurality = dup_col(s, 6);
+	e->model_label = dup_col(s, 7);
+	e->model_conf = dbl_col(s, 8);
+	e->entropy = dbl_col(s, 9);
+	e->decided = sqlite3_column_int(s, 10);
+	return e;
+}
+
+/* SplitMix64: a fixed, documented mixer so an audit sample is reproducible
+ * from its seed on every platform. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static int run_rule(struct store *st, const struct queue_def *q, int64_t task, size_t limit,
+		    int include_decided, struct qlist *out, char *err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *s = NULL;
+	size_t first = out->n;
+	int rc = -1, step;
+	double below = q->below > 0 ? q->below : 1.0;
+	long long cutoff = -1;
+
+	if (strcmp(q->rule, "uncertain") == 0) {
+		/* The top X% of the task's predicted items: count them first. */
+		sqlite3_stmt *c;
+		if (store_prepare(st,
+				  "SELECT count(DISTINCT p.item) FROM prediction p JOIN item i"
+				  " ON i.id = p.item WHERE i.task = ? AND p.entropy IS NOT NULL",
+				  &c, err))
+			return -1;
+		sqlite3_bind_int64(c, 1, task);
+		sqlite3_step(c);
+		cutoff = (long long)ceil(sqlite3_column_int64(c, 0) * q->top_percent / 100.0);
+		sqlite3_finalize(c);
+	}
+
+	sbuf_add(&sql, "SELECT " QUEUE_COLS QUEUE_FROM " WHERE s.task = ?1");
+	/* uncertain and audit choose their items among all items and drop the
+	 * decided ones afterwards, so that deciding items never pulls new ones
+	 * into a fixed-size sample. */
+	if (!include_decided && strcmp(q->rule, "uncertain") != 0 &&
+	    strcmp(q->rule, "audit") != 0)
+		sbuf_add(&sql, NOT_DECIDED);
+	if (strcmp(q->rule, "disputed") == 0) {
+		sbuf_add(&sql, " AND s.agreement < ?2 ORDER BY s.agreement, s.entropy DESC, s.item");
+	} else if (strcmp(q->rule, "needs-votes") == 0) {
+		sbuf_add(&sql, " AND s.n < ?2 ORDER BY s.n, s.item");
+	} else if (strcmp(q->rule, "uncertain") == 0) {
+		/* Rank before filtering decided items, so the top X% is a property
+		 * of the model and not of how much work is done. */
+		sbuf_add(&sql, " AND p.entropy IS NOT NULL ORDER BY p.entropy DESC, s.item"
+			       " LIMIT ?2");
+	} else if (strcmp(q->rule, "audit") == 0) {
+		sbuf_add(&sql, " AND p.confidence >= ?2 ORDER BY s.item");
+	} else if (strcmp(q->rule, "model-disagrees") == 0) {
+		/* One more column: the model's probability of the plurality label. */
+		sbuf_reset(&sql);
+		sbuf_add(&sql, "SELECT " QUEUE_COLS ", json_extract(p.probs, '$.\"' || replace("
+			       "(SELECT value FROM label l WHERE l.task = s.task AND l.code ="
+			       " s.plurality), '\"', '\\\"') || '\"')" QUEUE_FROM
+			       " WHERE s.task = ?1");
+		if (!include_decided)
+			sbuf_add(&sql, NOT_DECIDED);
+		sbuf_add(&sql, " AND p.confidence >= ?2 AND s.tie = 0 AND s.plurality IS NOT NULL"
+			       " AND p.label <> s.plurality ORDER BY 14, p.confidence DESC, s.item");
+	} else {
+		err_set(err, "queue '%s': unknown rule '%s'", q->name, q->rule);
+		goto fail;
+	}
+	if (store_prepare(st, sql.s, &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, task);
+	if (strcmp(q->rule, "disputed") == 0)
+		sqlite3_bind_double(s, 2, below);
+	else if (strcmp(q->rule, "needs-votes") == 0)
+		sqlite3_bind_int(s, 2, q->min_votes > 0 ? q->min_votes : 3);
+	else if (strcmp(q->rule, "uncertain") == 0)
+		sqlite3_bind_int64(s, 2, cutoff);
+	else
+		sqlite3_bind_double(s, 2, q->min_confidence);
+
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct queue_entry *e;
+		if (strcmp(q->rule, "uncertain") == 0 && !include_decided &&
+		    sqlite3_column_int(s, 10))
+			continue;
+		e = read_row(out, s);
+		if (strcmp(q->rule, "disputed") == 0) {
+			e->score = e->agreement;
+			if (below < 1.0)
+				snprintf(e->reason, sizeof e->reason,
+					 "agreement %.2f below %.2f: %d/%d agree", e->agreement,
+					 below, sqlite3_column_int(s, 11), e->nvotes);
+			else
+				snprintf(e->reason, sizeof e->reason,
+					 "not unanimous: %d/%d agree%s", sqlite3_column_int(s, 11),
+					 e->nvotes, sqlite3_column_int(s, 12) ? " (tie)" : "");
+		} else if (strcmp(q->rule, "needs-votes") == 0) {
+			e->score = e->nvotes;
+			snprintf(e->reason, sizeof e->reason, "%d vote%s, needs %d", e->nvotes,
+				 e->nvotes == 1 ? "" : "s", q->min_votes > 0 ? q->min_votes : 3);
+		} else if (strcmp(q->rule, "uncertain") == 0) {
+			e->score = -e->entropy;
+			snprintf(e->reason, sizeof e->reason,
+				 "model entropy %.2f (top %g%%)", e->entropy, q->top_percent);
+		} else if (strcmp(q->rule, "audit") == 0) {
+			e->score = (double)(mix64(q->seed ^ mix64((uint64_t)e->item)) >> 11);
+			snprintf(e->reason, sizeof e->reason,
+				 "audit sample: model %.2f confident", e->model_conf);
+		} else {
+			double pc = dbl_col(s, 13);
+			e->score = isnan(pc) ? 0 : pc;
+			snprintf(e->reason, sizeof e->reason,
+				 "model %.2f on another label; p(plurality) %.2f", e->model_conf,
+				 e->score);
+		}
+		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		store_fail(st, err, "queue");
+		goto fail;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(s);
+	sbuf_free(&sql);
+	return rc;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const struct queue_entry *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+static void entry_free(struct queue_entry *e)
+{
+	free(e->external_id);
+	free(e->task);
+	free(e->counts);
+	free(e->plurality);
+	free(e->model_label);
+}
+
+void queue_free(struct queue_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		entry_free(&v[i]);
+	free(v);
+}
+
+char *queue_names(struct store *st)
+{
+	struct queue_def *defs;
+	size_t n;
+	char err[GV_ERR];
+	struct sbuf b = {0};
+	if (project_queues(st, &defs, &n, err))
+		return xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_add(&b, ", ");
+		sbuf_add(&b, defs[i].name);
+	}
+	project_queues_free(defs, n);
+	return sbuf_take(&b);
+}
+
+int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
+		struct queue_entry **out, size_t *nout, int *blind, char *err)
+{
+	struct queue_def *defs = NULL, *q = NULL;
+	struct store_task *tasks = NULL;
+	size_t ndefs = 0, ntasks = 0;
+	struct qlist l = {0};
+	int rc = -1;
+
+	if (project_queues(st, &defs, &ndefs, err))
+		return -1;
+	for (size_t i = 0; i < ndefs && !q; i++) {
+		if (name ? strcmp(defs[i].name, name) == 0 : 1)
+			q = &defs[i];
+	}
+	if (!q) {
+		char *names = queue_names(st);
+		err_set(err, "no queue named '%s' (queues: %s)", name ? name : "", names);
+		free(names);
+		goto fail;
+	}
+	if (store_task_list(st, &tasks, &ntasks, err))
+		goto fail;
+	if (q->task) {
+		int found = 0;
+		for (size_t i = 0; i < ntasks; i++)
+			found |= strcmp(tasks[i].name, q->task) == 0;
+		if (!found) {
+			err_set(err, "queue '%s' names task '%s', which the project lacks", q->name,
+				q->task);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < ntasks; i++) {
+		if (q->task && strcmp(tasks[i].name, q->task) != 0)
+			continue;
+		if (run_rule(st, q, tasks[i].id, limit, include_decided, &l, err))
+			goto fail;
+	}
+	/* Tasks are merged by score; within one task the query order already
+	 * agrees with it. The audit sample is the `sample` smallest hashes. */
+	qsort(l.v, l.n, sizeof *l.v, by_score);
+	if (strcmp(q->rule, "audit") == 0) {
+		size_t keep = q->sample > 0 ? (size_t)q->sample : 500;
+		size_t kept = 0;
+		for (size_t i = 0; i < l.n; i++) {
+			if (i < keep && (include_decided || !l.v[i].decided))
+				l.v[kept++] = l.v[i];
+			else
+				entry_free(&l.v[i]);
+		}
+		l.n = kept;
+	}
+	if (limit && l.n > limit) {
+		for (size_t i = limit; i < l.n; i++)
+			entry_free(&l.v[i]);
+		l.n = limit;
+	}
+	if (blind)
+		*blind = q->blind;
+	*out = l.v;
+	*nout = l.n;
+	l.v = NULL;
+	l.n = 0;
+	rc = 0;
+fail:
+	queue_free(l.v, l.n);
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
+	project_queues_free(defs, ndefs);
+	return rc;
+}

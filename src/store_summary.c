@@ -1,0 +1,174 @@
+/*
+ * store_summary: the per-item summary table (vote count, plurality label,
+ * tie, agreement, vote entropy, counts per label). Queues, the review screen
+ * and exports read it instead of re-counting votes; import refreshes it.
+ *
+ * Plurality tie rule: among labels sharing the top count, the one first in
+ * the task's label order wins, and `tie` records that there was a tie.
+ */
+#include "config.h"
+
+#include "store.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct summ {
+	struct store *st;
+	const struct store_task *task;
+	sqlite3_stmt *ins;
+	int *count; /* per label index (label order) */
+	int *ord_of_code;
+	int maxcode;
+	struct sbuf counts;
+};
+
+static int summ_flush(struct summ *s, int64_t item, char *err)
+{
+	size_t k = s->task->nlabels;
+	int n = 0, distinct = 0, top = -1, topn = 0, tie = 0;
+	double agree_num = 0, ent = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		int c = s->count[i];
+		n += c;
+		if (!c)
+			continue;
+		distinct++;
+		agree_num += (double)c * (c - 1);
+		if (c > topn) {
+			topn = c;
+			top = (int)i;
+			tie = 0;
+		} else if (c == topn) {
+			tie = 1;
+		}
+	}
+	sbuf_reset(&s->counts);
+	sbuf_addc(&s->counts, '{');
+	for (size_t i = 0, first = 1; i < k; i++) {
+		if (!s->count[i])
+			continue;
+		if (!first)
+			sbuf_addc(&s->counts, ',');
+		first = 0;
+		sbuf_add_json_str(&s->counts, s->task->labels[i].value);
+		sbuf_addf(&s->counts, ":%d", s->count[i]);
+		ent -= ((double)s->count[i] / n) * log((double)s->count[i] / n);
+	}
+	sbuf_addc(&s->counts, '}');
+
+	sqlite3_reset(s->ins);
+	sqlite3_bind_int64(s->ins, 1, item);
+	sqlite3_bind_int64(s->ins, 2, s->task->id);
+	sqlite3_bind_int(s->ins, 3, n);
+	sqlite3_bind_int(s->ins, 4, distinct);
+	if (top >= 0)
+		sqlite3_bind_int(s->ins, 5, s->task->labels[top].code);
+	else
+		sqlite3_bind_null(s->ins, 5);
+	sqlite3_bind_int(s->ins, 6, topn);
+	sqlite3_bind_int(s->ins, 7, tie);
+	if (n >= 2)
+		sqlite3_bind_double(s->ins, 8, agree_num / ((double)n * (n - 1)));
+	else
+		sqlite3_bind_null(s->ins, 8);
+	if (n >= 1)
+		sqlite3_bind_double(s->ins, 9, k >= 2 ? ent / log((double)k) : 0.0);
+	else
+		sqlite3_bind_null(s->ins, 9);
+	sqlite3_bind_text(s->ins, 10, s->counts.s, (int)s->counts.len, SQLITE_STATIC);
+	if (sqlite3_step(s->ins) != SQLITE_DONE)
+		return store_fail(s->st, err, "item summary");
+	memset(s->count, 0, k * sizeof *s->count);
+	return 0;
+}
+
+int store_summary_refresh(struct store *st, int64_t task_id, char *err)
+{
+	struct store_task task = {0};
+	struct summ s = {0};
+	sqlite3_stmt *items = NULL, *votes = NULL, *del = NULL;
+	int rc, vrc, found = -1;
+	char *name = NULL;
+
+	{
+		/* Find the task by id through its name so labels come in order. */
+		sqlite3_stmt *q;
+		if (store_prepare(st, "SELECT name FROM task WHERE id = ?", &q, err))
+			return -1;
+		sqlite3_bind_int64(q, 1, task_id);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			name = xstrdup((const char *)sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+		if (!name)
+			return err_set(err, "item summary: no task with id %lld", (long long)task_id);
+		found = store_task_get(st, name, &task, err);
+		free(name);
+		if (found != 1)
+			return found < 0 ? -1 : err_set(err, "item summary: task vanished");
+	}
+	s.st = st;
+	s.task = &task;
+	s.count = xcalloc(task.nlabels + 1, sizeof *s.count);
+	for (size_t i = 0; i < task.nlabels; i++)
+		if (task.labels[i].code > s.maxcode)
+			s.maxcode = task.labels[i].code;
+	s.ord_of_code = xmalloc(((size_t)s.maxcode + 1) * sizeof *s.ord_of_code);
+	for (int c = 0; c <= s.maxcode; c++)
+		s.ord_of_code[c] = -1;
+	for (size_t i = 0; i < task.nlabels; i++)
+		s.ord_of_code[task.labels[i].code] = (int)i;
+
+	if (store_prepare(st, "DELETE FROM item_summary WHERE task = ?", &del, err) ||
+	    store_prepare(st,
+			  "INSERT INTO item_summary(item, task, n, distinct_labels, plurality,"
+			  " plurality_n, tie, agreement, entropy, counts)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  &s.ins, err) ||
+	    store_prepare(st, "SELECT id FROM item WHERE task = ? ORDER BY id", &items, err) ||
+	    store_prepare(st, "SELECT item, label FROM vote WHERE task = ? ORDER BY item", &votes,
+			  err))
+		goto fail;
+	sqlite3_bind_int64(del, 1, task_id);
+	if (sqlite3_step(del) != SQLITE_DONE) {
+		store_fail(st, err, "item summary");
+		goto fail;
+	}
+	sqlite3_bind_int64(items, 1, task_id);
+	sqlite3_bind_int64(votes, 1, task_id);
+
+	/* Merge the item list and the votes, both in item order, so items with
+	 * no votes get a summary row too (they belong in "needs votes"). */
+	vrc = sqlite3_step(votes);
+	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(items, 0);
+		while (vrc == SQLITE_ROW && sqlite3_column_int64(votes, 0) <= id) {
+			if (sqlite3_column_int64(votes, 0) == id) {
+				int code = sqlite3_column_int(votes, 1);
+				if (code >= 0 && code <= s.maxcode && s.ord_of_code[code] >= 0)
+					s.count[s.ord_of_code[code]]++;
+			}
+			vrc = sqlite3_step(votes);
+		}
+		if (summ_flush(&s, id, err))
+			goto fail;
+	}
+	if (rc != SQLITE_DONE || (vrc != SQLITE_ROW && vrc != SQLITE_DONE)) {
+		store_fail(st, err, "item summary");
+		goto fail;
+	}
+	found = 0;
+fail:
+	sqlite3_finalize(del);
+	sqlite3_finalize(s.ins);
+	sqlite3_finalize(items);
+	sqlite3_finalize(votes);
+	free(s.count);
+	free(s.ord_of_code);
+	sbuf_free(&s.counts);
+	store_task_free(&task);
+	return found == 0 ? 0 : -1;
+}

@@ -1,0 +1,58 @@
+/*
+ * text: the one sanitiser every displayed string passes through, and display
+ * widths measured in terminal columns. Data from files (item text, names,
+ * labels, guideline text) may hold invalid UTF-8, control characters, ANSI
+ * or OSC escape sequences and bidi or zero-width characters; none of it may
+ * reach a terminal as-is, on screen, in error messages or in logs.
+ */
+#ifndef GAVEL_TEXT_H
+#define GAVEL_TEXT_H
+
+#include <stddef.h>
+
+/* Flags text_sanitize reports about what it replaced. */
+enum text_flags {
+	TEXT_HAD_INVALID = 1 << 0, /* invalid UTF-8 bytes, shown as U+FFFD */
+	TEXT_HAD_CONTROL = 1 << 1, /* C0, DEL or C1 controls, shown as visible tokens */
+	TEXT_HAD_HIDDEN = 1 << 2,  /* bidi or zero-width characters, shown visibly */
+};
+
+enum text_mode {
+	TEXT_LINE = 0,   /* one line: newline and tab become visible tokens too */
+	TEXT_MULTI = 1,  /* keep '\n' (for wrapped item text); tab becomes spaces */
+};
+
+/*
+ * Return a newly allocated copy of s[0..len) that is safe to print: strictly
+ * valid UTF-8 (each invalid byte becomes U+FFFD), every C0/DEL/C1 control shown
+ * as a visible token such as "^[" or "<U+009B>", every bidi control and
+ * zero-width character shown as a visible token such as "<RLO>" or "<ZWSP>".
+ * ESC never survives, so no escape sequence can. *flags (may be NULL) gets the
+ * OR of enum text_flags that applied. Never fails.
+ */
+char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags);
+
+/* text_sanitize of a NUL-terminated string in TEXT_LINE mode. */
+char *text_clean(const char *s);
+
+/*
+ * Display width in terminal columns of already sanitised UTF-8 text (wide CJK
+ * and emoji count 2, combining marks 0). Needs an UTF-8 LC_CTYPE; text_init
+ * sets one when the environment's is not.
+ */
+size_t text_width(const char *s);
+
+/*
+ * Copy into a new string the longest prefix of sanitised text s that fits in
+ * `cols` columns, ending in "…" when it was cut; never splits a character.
+ * *width (may be NULL) gets the width of the result.
+ */
+char *text_fit(const char *s, size_t cols, size_t *width);
+
+/*
+ * Make sure LC_CTYPE is a UTF-8 locale so that wcwidth and mbrtowc agree with
+ * the terminal; tries the environment, then C.UTF-8. Call once at start-up.
+ */
+void text_init(void);
+
+#endif
