@@ -1,0 +1,248 @@
+/*
+ * Unit tests of the store: schema rules (append-only decisions and events),
+ * the per-item summaries, and queue resolution for every rule, on small
+ * databases whose answers are worked out by hand in the comments.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "queue.h"
+#include "store.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fx {
+	char path[64];
+	struct store *st;
+};
+
+static void exec_ok(struct store *st, const char *sql)
+{
+	char err[GV_ERR];
+	if (store_exec(st, sql, err))
+		fail_msg("%s: %s", sql, err);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	char err[GV_ERR];
+	int fd;
+	snprintf(f->path, sizeof f->path, "/tmp/gavel-store-XXXXXX");
+	fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	if (store_open(f->path, STORE_CREATE, &f->st, err))
+		fail_msg("%s", err);
+	/* Task t: labels a < b < c (codes 0, 1, 2). Votes:
+	 *   item 1: a a a   unanimous
+	 *   item 2: a a b   agreement 1/3, plurality a
+	 *   item 3: a b c   agreement 0, entropy ln3/ln3 = 1
+	 *   item 4: b a     tie: plurality a (first in label order), agreement 0
+	 *   item 5: c       one vote: no agreement
+	 *   item 6: (none)  no votes */
+	exec_ok(f->st,
+		"INSERT INTO task(id, name) VALUES (1, 't');"
+		"INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
+		" (1, 2, 'c', 'c', NULL, 2);"
+		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
+		" (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6');"
+		"INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');"
+		"INSERT INTO vote(task, item, annotator, label) VALUES"
+		" (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
+		" (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1),"
+		" (1, 3, 1, 0), (1, 3, 2, 1), (1, 3, 3, 2),"
+		" (1, 4, 1, 1), (1, 4, 2, 0),"
+		" (1, 5, 1, 2);");
+	if (store_begin(f->st, err) || store_summary_refresh(f->st, 1, err) ||
+	    store_commit(f->st, err))
+		fail_msg("%s", err);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[80];
+	store_close(f->st);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void test_summary(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *s;
+	/* item, n, plurality, plurality_n, tie, agreement, entropy, counts */
+	static const struct {
+		int n, plur, topn, tie;
+		double agree, ent;
+		const char *counts;
+	} want[] = {
+		{3, 0, 3, 0, 1.0, 0.0, "{\"a\":3}"},
+		{3, 0, 2, 0, 1.0 / 3, 0.57938, "{\"a\":2,\"b\":1}"}, /* -(2/3 ln 2/3 + 1/3 ln 1/3)/ln 3 */
+		{3, 0, 1, 1, 0.0, 1.0, "{\"a\":1,\"b\":1,\"c\":1}"},
+		{2, 0, 1, 1, 0.0, 0.63093, "{\"a\":1,\"b\":1}"}, /* ln 2 / ln 3 */
+		{1, 2, 1, 0, NAN, 0.0, "{\"c\":1}"},
+		{0, -1, 0, 0, NAN, NAN, "{}"},
+	};
+	assert_int_equal(sqlite3_prepare_v2(f->st->db,
+					    "SELECT n, coalesce(plurality, -1), plurality_n, tie,"
+					    " agreement, entropy, counts FROM item_summary ORDER BY item",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	for (size_t i = 0; i < GV_ARRAY_LEN(want); i++) {
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(s, 0), want[i].n);
+		assert_int_equal(sqlite3_column_int(s, 1), want[i].plur);
+		assert_int_equal(sqlite3_column_int(s, 2), want[i].topn);
+		assert_int_equal(sqlite3_column_int(s, 3), want[i].tie);
+		if (isnan(want[i].agree))
+			assert_int_equal(sqlite3_column_type(s, 4), SQLITE_NULL);
+		else
+			assert_float_equal(sqlite3_column_double(s, 4), want[i].agree, 1e-9);
+		if (isnan(want[i].ent))
+			assert_int_equal(sqlite3_column_type(s, 5), SQLITE_NULL);
+		else
+			assert_float_equal(sqlite3_column_double(s, 5), want[i].ent, 1e-5);
+		assert_string_equal((const char *)sqlite3_column_text(s, 6), want[i].counts);
+	}
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+}
+
+static void test_append_only(void **state)
+{
+	struct fx *f = *state;
+	char err[GV_ERR];
+	exec_ok(f->st, "INSERT INTO decision(item, expert, label, at) VALUES (2, 'e', 1, 'now')");
+	assert_int_equal(store_exec(f->st, "UPDATE decision SET label = 0", err), -1);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_equal(store_exec(f->st, "DELETE FROM decision", err), -1);
+	assert_int_equal(store_exec(f->st,
+				    "INSERT INTO event(at, actor, uid, host, action, detail,"
+				    " prev_hash, hash) VALUES ('t', 'a', 0, 'h', 'x', '{}', 'p', 'h')",
+				    err),
+			 0);
+	assert_int_equal(store_exec(f->st, "UPDATE event SET actor = 'b'", err), -1);
+	assert_int_equal(store_exec(f->st, "DELETE FROM event", err), -1);
+}
+
+static char *order_of(struct store *st, const char *queue, int include_decided)
+{
+	struct queue_entry *v;
+	size_t n;
+	char err[GV_ERR];
+	struct sbuf b = {0};
+	if (queue_build(st, queue, 0, include_decided, &v, &n, NULL, err))
+		fail_msg("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		sbuf_add(&b, v[i].external_id);
+		sbuf_addc(&b, ' ');
+	}
+	queue_free(v, n);
+	return sbuf_take(&b);
+}
+
+static void test_queue_votes(void **state)
+{
+	struct fx *f = *state;
+	char *o;
+	/* disputed: agreement 0 first (i3 entropy 1 before i4 entropy 0.63), then i2. */
+	o = order_of(f->st, "disputed", 0);
+	assert_string_equal(o, "i3 i4 i2 ");
+	free(o);
+	/* needs-votes: fewer than 3 votes, fewest first. */
+	o = order_of(f->st, "needs-votes", 0);
+	assert_string_equal(o, "i6 i5 i4 ");
+	free(o);
+	/* A decision removes the item; an undo (a withdrawing decision) brings it back. */
+	exec_ok(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
+	o = order_of(f->st, "disputed", 0);
+	assert_string_equal(o, "i4 i2 ");
+	free(o);
+	o = order_of(f->st, "disputed", 1);
+	assert_string_equal(o, "i3 i4 i2 ");
+	free(o);
+	exec_ok(f->st, "INSERT INTO decision(item, expert, label, at, supersedes)"
+		       " VALUES (3, 'e', NULL, 'n', 1)");
+	o = order_of(f->st, "disputed", 0);
+	assert_string_equal(o, "i3 i4 i2 ");
+	free(o);
+}
+
+static void test_queue_model(void **state)
+{
+	struct fx *f = *state;
+	char err[GV_ERR];
+	struct queue_entry *v;
+	size_t n;
+	int blind = 0;
+	char *o;
+	/* Predictions: entropies 0.9 (i1), 0.2 (i2), 0.5 (i3), 0.1 (i4), 0.8 (i5).
+	 * i2: model says b at 0.96 while the plurality is a (p(a) = 0.03).
+	 * i1: model says c at 0.92, plurality a with p(a) = 0.05. */
+	exec_ok(f->st,
+		"INSERT INTO prediction(item, model, label, confidence, entropy, margin, probs)"
+		" VALUES (1, 'm', 2, 0.92, 0.9, 0.8, '{\"a\":0.05,\"b\":0.03,\"c\":0.92}'),"
+		" (2, 'm', 1, 0.96, 0.2, 0.9, '{\"a\":0.03,\"b\":0.96,\"c\":0.01}'),"
+		" (3, 'm', 0, 0.60, 0.5, 0.3, '{\"a\":0.6,\"b\":0.3,\"c\":0.1}'),"
+		" (4, 'm', 0, 0.99, 0.1, 0.98, '{\"a\":0.99,\"b\":0.005,\"c\":0.005}'),"
+		" (5, 'm', 2, 0.97, 0.8, 0.95, '{\"a\":0.01,\"b\":0.02,\"c\":0.97}');");
+	/* uncertain: top 5% of 5 predicted items is ceil(0.25) = 1 item: i1.
+	 * The default queues apply (this project declares none). */
+	o = order_of(f->st, "uncertain", 0);
+	assert_string_equal(o, "i1 ");
+	free(o);
+	/* model-disagrees: confidence >= 0.9, untied plurality differs:
+	 * i2 (p(a)=0.03) before i1 (p(a)=0.05); i4 has a tie, i5 agrees. */
+	o = order_of(f->st, "model-disagrees", 0);
+	assert_string_equal(o, "i2 i1 ");
+	free(o);
+	/* audit: every item with confidence >= 0.95 (i2, i4, i5) since the
+	 * sample (500) is larger; blind; the same order on every run. */
+	if (queue_build(f->st, "audit", 0, 0, &v, &n, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(n, 3);
+	assert_int_equal(blind, 1);
+	o = order_of(f->st, "audit", 0);
+	{
+		char *again = order_of(f->st, "audit", 0);
+		assert_string_equal(o, again);
+		free(again);
+	}
+	assert_non_null(strstr(o, "i2 "));
+	assert_non_null(strstr(o, "i4 "));
+	assert_non_null(strstr(o, "i5 "));
+	free(o);
+	queue_free(v, n);
+	assert_int_equal(queue_build(f->st, "nonesuch", 0, 0, &v, &n, NULL, err), -1);
+	assert_non_null(strstr(err, "disputed"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_votes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_model, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
