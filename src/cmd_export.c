@@ -15,18 +15,26 @@
 
 static const char export_usage[] =
 	"Usage: gavel export PROJECT.db [--task NAME] [--format csv|jsonl] [-o FILE]\n"
+	"                    [--weights expert|ds|agreement] [--no-ds]\n"
 	"\n"
 	"Write the final training label of every labelled item: the expert decision\n"
-	"when there is one, otherwise the plurality of the votes (ties go to the label\n"
-	"first in the task's label order). Each row has item, task, label, source\n"
-	"(expert or plurality), weight, votes (label -> count), agreement, majority\n"
-	"(empty on a tie), n_votes, expert, reason, guideline_version and decided_at.\n"
+	"when there is one, otherwise the Dawid-Skene label (expert decisions count\n"
+	"in it as known truth), or with --no-ds the plurality of the votes (ties go\n"
+	"to the label first in the task's label order). Each row has item, task,\n"
+	"label, source (expert, ds or plurality), weight, plurality, majority (empty\n"
+	"on a tie), ds_label, ds_posterior (of the final label), votes (label ->\n"
+	"count), agreement, n_votes, expert, reason, guideline_version, decided_at.\n"
 	"The first line records the project, the time and the audit head hash.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
 	"  -f, --format FORMAT   csv (default; spreadsheet-safe) or jsonl\n"
 	"  -o, --output FILE     write to FILE instead of standard output\n"
+	"  -w, --weights MODE    expert (default): decisions weigh the project's expert\n"
+	"                        weight (1), other labels their DS posterior;\n"
+	"                        ds: the DS posterior of every final label;\n"
+	"                        agreement: the share of votes for the final label\n"
+	"      --no-ds           final labels from plurality, not Dawid-Skene\n"
 	"  -h, --help            show this help\n";
 
 int cmd_export(int argc, char **argv)
@@ -35,11 +43,13 @@ int cmd_export(int argc, char **argv)
 		{"task", required_argument, NULL, 't'},
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
+		{"weights", required_argument, NULL, 'w'},
+		{"no-ds", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *task = NULL, *outpath = NULL;
-	enum export_format fmt = EXPORT_CSV;
+	struct export_opts eo = {.format = EXPORT_CSV, .weights = WEIGHTS_EXPERT};
 	struct store *st;
 	FILE *out = stdout;
 	char err[GV_ERR];
@@ -47,22 +57,37 @@ int cmd_export(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:f:o:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			task = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "csv") == 0)
-				fmt = EXPORT_CSV;
+				eo.format = EXPORT_CSV;
 			else if (strcmp(optarg, "jsonl") == 0)
-				fmt = EXPORT_JSONL;
+				eo.format = EXPORT_JSONL;
 			else
 				return cli_usage_error("export", "unknown format '%s' (csv or jsonl)",
 						       optarg);
 			break;
 		case 'o':
 			outpath = optarg;
+			break;
+		case 'w':
+			if (strcmp(optarg, "expert") == 0)
+				eo.weights = WEIGHTS_EXPERT;
+			else if (strcmp(optarg, "ds") == 0)
+				eo.weights = WEIGHTS_DS;
+			else if (strcmp(optarg, "agreement") == 0)
+				eo.weights = WEIGHTS_AGREEMENT;
+			else
+				return cli_usage_error("export",
+						       "unknown weights '%s' (expert, ds or agreement)",
+						       optarg);
+			break;
+		case 'D':
+			eo.no_ds = 1;
 			break;
 		case 'h':
 			fputs(export_usage, stdout);
@@ -73,6 +98,9 @@ int cmd_export(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("export", "expected one PROJECT.db argument");
+	if (eo.no_ds && eo.weights == WEIGHTS_DS)
+		return cli_usage_error("export", "--weights ds needs Dawid-Skene; drop --no-ds");
+	eo.task = task;
 	if (!(st = cli_open(argv[optind], STORE_READONLY)))
 		return GV_EXIT_FAIL;
 	if (task) {
@@ -93,7 +121,7 @@ int cmd_export(int argc, char **argv)
 		store_close(st);
 		return GV_EXIT_FAIL;
 	}
-	rows = export_write(st, task, fmt, out, &skipped, err);
+	rows = export_write(st, &eo, out, &skipped, err);
 	store_close(st);
 	if (out != stdout && fclose(out) != 0 && rows >= 0) {
 		snprintf(err, GV_ERR, "%s: %s", outpath, strerror(errno));

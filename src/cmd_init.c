@@ -33,18 +33,6 @@ static const char init_usage[] =
 	"  -p, --project FILE.yaml  declare tasks, labels, guidelines and queues\n"
 	"  -h, --help               show this help\n";
 
-static void remove_db(const char *path)
-{
-	struct sbuf b = {0};
-	unlink(path);
-	sbuf_addf(&b, "%s-wal", path);
-	unlink(b.s);
-	sbuf_reset(&b);
-	sbuf_addf(&b, "%s-shm", path);
-	unlink(b.s);
-	sbuf_free(&b);
-}
-
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -137,7 +125,7 @@ fail:
 out:
 	store_close(st);
 	if (rc != GV_EXIT_OK && created)
-		remove_db(db_path);
+		store_remove(db_path);
 	if (have_proj)
 		project_free(&proj);
 	free(yaml);

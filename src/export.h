@@ -11,31 +11,48 @@
 
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
 
+/* What the weight column holds (see export_write). */
+enum export_weights { WEIGHTS_EXPERT, WEIGHTS_DS, WEIGHTS_AGREEMENT };
+
+struct export_opts {
+	const char *task; /* one task, or NULL for all */
+	enum export_format format;
+	enum export_weights weights;
+	int no_ds; /* 1: final labels from plurality, not Dawid-Skene */
+};
+
 /*
  * One exported item. The final label is the current expert decision when
- * there is one (source "expert", weight = the project's expert weight),
- * otherwise the plurality of the votes (source "plurality", weight = the
- * plurality share n_top / n). Ties go to the label first in the task's label
- * order; `majority` is the plurality label only when it is unique, else NULL.
+ * there is one (source "expert"), otherwise the Dawid-Skene label (source
+ * "ds"; expert decisions count in DS as known truth), or with no_ds the
+ * plurality of the votes (source "plurality"). Plurality ties go to the label
+ * first in the task's label order; `majority` is the plurality label only
+ * when it is unique, else NULL. ds_posterior is DS's posterior probability of
+ * the final label.
  */
 struct export_row {
-	const char *item, *task, *label, *source, *majority, *votes;
-	const char *expert, *reason, *decided_at;
-	double weight, agreement; /* agreement NAN with fewer than 2 votes */
+	const char *item, *task, *label, *source, *plurality, *majority, *votes;
+	const char *ds_label, *expert, *reason, *decided_at;
+	double weight, agreement, ds_posterior; /* NAN where they do not apply */
 	int nvotes;
 	long guideline_version; /* 0 when none */
 };
 
 /*
- * Write every labelled item of one task (or all tasks when task is NULL) to
- * out. The first line carries the project name, the export time and the audit
+ * Write every labelled item of one task (or all tasks) to out. Weights:
+ * WEIGHTS_EXPERT (the default): an expert decision weighs the project's
+ * expert weight (1 unless set), any other label its DS posterior (its
+ * plurality share with no_ds); WEIGHTS_DS: the DS posterior of the final label
+ * for every item (1 for decided items, which DS takes as known);
+ * WEIGHTS_AGREEMENT: the share of the item's votes that chose the final
+ * label (0 when no vote did). The first line carries the project name, the export time and the audit
  * head hash (CSV: a "# " comment line; JSONL: a {"gavel_export": {...}}
  * object). Items with neither votes nor a decision are skipped and counted
  * in *skipped. CSV text cells that a spreadsheet would run as a formula
  * (starting with = + - @ tab or CR, unless the cell is a number) get a
  * leading '. Returns the number of rows written, or -1 with err filled.
  */
-long export_write(struct store *st, const char *task, enum export_format fmt, FILE *out,
-		  long *skipped, char *err);
+long export_write(struct store *st, const struct export_opts *o, FILE *out, long *skipped,
+		  char *err);
 
 #endif

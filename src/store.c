@@ -263,7 +263,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
 	int oflags = SQLITE_OPEN_READWRITE;
-	int on = 1;
+	int on = 1, created = 0;
 
 	st->path = xstrdup(path);
 	if (flags & STORE_CREATE) {
@@ -272,6 +272,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 			goto fail;
 		}
 		oflags |= SQLITE_OPEN_CREATE;
+		created = 1;
 	} else if (access(path, F_OK) != 0) {
 		err_set(err, "%s: no such project (create it with gavel init)", path);
 		goto fail;
@@ -289,14 +290,6 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
 	sqlite3_busy_timeout(st->db, 5000);
-	if (!st->readonly && store_exec(st, "PRAGMA journal_mode = WAL", err))
-		goto fail;
-	if (store_exec(st,
-		       "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
-		       "PRAGMA temp_store = MEMORY",
-		       err))
-		goto fail;
 	if (!(flags & STORE_CREATE)) {
 		/* A file that is not a database, or not a gavel project, is refused
 		 * before anything is written to it. */
@@ -316,6 +309,14 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		}
 		free(kind);
 	}
+	if (!st->readonly && store_exec(st, "PRAGMA journal_mode = WAL", err))
+		goto fail;
+	if (store_exec(st,
+		       "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
+		       "PRAGMA temp_store = MEMORY",
+		       err))
+		goto fail;
 	if (migrate(st, err))
 		goto fail;
 	if (flags & STORE_CREATE) {
@@ -326,9 +327,22 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	return 0;
 fail:
 	store_close(st);
-	if (flags & STORE_CREATE)
-		unlink(path);
+	/* Only a file this call created is removed, never an existing one. */
+	if (created)
+		store_remove(path);
 	return -1;
+}
+
+void store_remove(const char *path)
+{
+	struct sbuf b = {0};
+	unlink(path);
+	sbuf_addf(&b, "%s-wal", path);
+	unlink(b.s);
+	sbuf_reset(&b);
+	sbuf_addf(&b, "%s-shm", path);
+	unlink(b.s);
+	sbuf_free(&b);
 }
 
 void store_close(struct store *st)

@@ -39,6 +39,9 @@ struct store {
 int store_open(const char *path, int flags, struct store **out, char *err);
 void store_close(struct store *st);
 
+/* Remove a closed project file with its -wal and -shm companions. */
+void store_remove(const char *path);
+
 /*
  * BEGIN IMMEDIATE. Every write goes through store_begin/store_commit; they
  * are short and never span user input. store_commit returns 0 only when

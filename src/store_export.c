@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "export.h"
 #include "project.h"
+#include "store_truth.h"
 #include "util.h"
 
 #include <math.h>
@@ -14,8 +15,9 @@
 #include <string.h>
 
 static const char *const export_cols[] = {
-	"item", "task", "label", "source", "weight", "votes", "agreement", "majority",
-	"n_votes", "expert", "reason", "guideline_version", "decided_at",
+	"item",      "task",         "label", "source",    "weight",  "plurality",
+	"majority",  "ds_label",     "ds_posterior",       "votes",   "agreement",
+	"n_votes",   "expert",       "reason", "guideline_version",   "decided_at",
 };
 
 /* Spreadsheets run cells starting with these as formulas. */
@@ -63,21 +65,24 @@ static void json_str_or_null(struct sbuf *b, const char *s)
 static void write_row(struct sbuf *b, enum export_format fmt, const struct export_row *r)
 {
 	if (fmt == EXPORT_CSV) {
-		csv_cell(b, r->item);
-		sbuf_addc(b, ',');
-		csv_cell(b, r->task);
-		sbuf_addc(b, ',');
-		csv_cell(b, r->label);
-		sbuf_addc(b, ',');
-		csv_cell(b, r->source);
-		sbuf_addc(b, ',');
+		const char *text[] = {r->item, r->task, r->label, r->source};
+		for (size_t i = 0; i < GV_ARRAY_LEN(text); i++) {
+			csv_cell(b, text[i]);
+			sbuf_addc(b, ',');
+		}
 		csv_num(b, r->weight);
+		sbuf_addc(b, ',');
+		csv_cell(b, r->plurality);
+		sbuf_addc(b, ',');
+		csv_cell(b, r->majority);
+		sbuf_addc(b, ',');
+		csv_cell(b, r->ds_label);
+		sbuf_addc(b, ',');
+		csv_num(b, r->ds_posterior);
 		sbuf_addc(b, ',');
 		csv_cell(b, r->votes);
 		sbuf_addc(b, ',');
 		csv_num(b, r->agreement);
-		sbuf_addc(b, ',');
-		csv_cell(b, r->majority);
 		sbuf_addf(b, ",%d,", r->nvotes);
 		csv_cell(b, r->expert);
 		sbuf_addc(b, ',');
@@ -100,12 +105,18 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add_json_str(b, r->source);
 	sbuf_add(b, ",\"weight\":");
 	sbuf_add_json_num(b, r->weight);
+	sbuf_add(b, ",\"plurality\":");
+	json_str_or_null(b, r->plurality);
+	sbuf_add(b, ",\"majority\":");
+	json_str_or_null(b, r->majority);
+	sbuf_add(b, ",\"ds_label\":");
+	json_str_or_null(b, r->ds_label);
+	sbuf_add(b, ",\"ds_posterior\":");
+	sbuf_add_json_num(b, r->ds_posterior);
 	sbuf_add(b, ",\"votes\":");
 	sbuf_add(b, r->votes ? r->votes : "{}");
 	sbuf_add(b, ",\"agreement\":");
 	sbuf_add_json_num(b, r->agreement);
-	sbuf_add(b, ",\"majority\":");
-	json_str_or_null(b, r->majority);
 	sbuf_addf(b, ",\"n_votes\":%d,\"expert\":", r->nvotes);
 	json_str_or_null(b, r->expert);
 	sbuf_add(b, ",\"reason\":");
@@ -145,90 +156,157 @@ static void write_header(struct store *st, struct sbuf *b, enum export_format fm
 	free(name);
 }
 
-long export_write(struct store *st, const char *task, enum export_format fmt, FILE *out,
-		  long *skipped, char *err)
+/* Votes of item index i (in tr) for label index k. */
+static int votes_for(const struct store_truth *tr, long i, int k)
 {
-	sqlite3_stmt *s = NULL;
-	struct sbuf b = {0};
-	char head[65];
-	double expert_weight = project_expert_weight(st);
-	long rows = 0, skip = 0;
-	int rc;
+	int n = 0;
+	if (i < 0 || k < 0)
+		return 0;
+	for (uint32_t j = tr->votes.start[i]; j < tr->votes.start[i + 1]; j++)
+		n += tr->votes.lab[j] == k;
+	return n;
+}
 
-	/* Read the head and the rows in one read transaction so the head
-	 * printed is the state exported. */
-	if (store_exec(st, "BEGIN", err))
+static int export_task(struct store *st, const struct export_opts *o, const struct store_task *t,
+		       double expert_weight, struct sbuf *b, FILE *out, long *rows, long *skip,
+		       char *err)
+{
+	struct store_truth tr = {0};
+	sqlite3_stmt *s = NULL;
+	int rc, ret = -1, have_ds = !o->no_ds && t->nlabels > 0;
+
+	if (have_ds && store_truth_run(st, t, &tr, err))
 		return -1;
-	if (audit_head(st, head, err))
-		goto fail;
 	if (store_prepare(st,
-			  "SELECT i.external_id, t.name, s.n, s.agreement, s.counts, s.plurality_n,"
-			  " s.tie, (SELECT value FROM label l WHERE l.task = i.task AND"
-			  " l.code = s.plurality), (SELECT value FROM label l WHERE"
-			  " l.task = i.task AND l.code = d.label), d.expert, d.reason,"
-			  " d.guideline_version, d.at"
-			  " FROM item i JOIN task t ON t.id = i.task"
-			  " LEFT JOIN item_summary s ON s.item = i.id"
+			  "SELECT i.id, i.external_id, s.n, s.agreement, s.counts, s.tie,"
+			  " s.plurality, d.label, d.expert, d.reason, d.guideline_version, d.at,"
+			  " s.plurality_n, (SELECT count(*) FROM vote v WHERE v.task = i.task"
+			  " AND v.item = i.id AND v.label = d.label)"
+			  " FROM item i LEFT JOIN item_summary s ON s.item = i.id"
 			  " LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision x"
 			  " WHERE x.item = i.id)"
-			  " WHERE (?1 IS NULL OR t.name = ?1) ORDER BY t.id, i.id",
+			  " WHERE i.task = ? ORDER BY i.id",
 			  &s, err))
 		goto fail;
-	if (task)
-		sqlite3_bind_text(s, 1, task, -1, SQLITE_STATIC);
-	write_header(st, &b, fmt, head);
+	sqlite3_bind_int64(s, 1, t->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct export_row r = {0};
-		int n = sqlite3_column_int(s, 2);
-		const char *expert_label = (const char *)sqlite3_column_text(s, 8);
-		const char *plurality = (const char *)sqlite3_column_text(s, 7);
+		int n = sqlite3_column_int(s, 2), final, share;
+		int plur = sqlite3_column_type(s, 6) == SQLITE_NULL ?
+				   -1 :
+				   store_task_code_index(t, sqlite3_column_int(s, 6));
+		int expert = sqlite3_column_type(s, 7) == SQLITE_NULL ?
+				     -1 :
+				     store_task_code_index(t, sqlite3_column_int(s, 7));
+		long vi = have_ds ? store_truth_find(&tr, sqlite3_column_int64(s, 0)) : -1;
+		int dsl = vi >= 0 ? truth_ds_label(&tr.ds, (size_t)vi) : -1;
 
-		r.item = (const char *)sqlite3_column_text(s, 0);
-		r.task = (const char *)sqlite3_column_text(s, 1);
+		r.item = (const char *)sqlite3_column_text(s, 1);
+		r.task = t->name;
 		r.nvotes = n;
 		r.agreement = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN :
 									 sqlite3_column_double(s, 3);
 		r.votes = (const char *)sqlite3_column_text(s, 4);
-		r.majority = sqlite3_column_int(s, 6) ? NULL : plurality;
-		if (expert_label) {
-			r.label = expert_label;
+		r.plurality = plur >= 0 ? t->labels[plur].value : NULL;
+		r.majority = sqlite3_column_int(s, 5) ? NULL : r.plurality;
+		r.ds_label = dsl >= 0 ? t->labels[dsl].value : NULL;
+		if (expert >= 0) {
+			final = expert;
 			r.source = "expert";
-			r.weight = expert_weight;
-			r.expert = (const char *)sqlite3_column_text(s, 9);
-			r.reason = (const char *)sqlite3_column_text(s, 10);
-			r.guideline_version = (long)sqlite3_column_int64(s, 11);
-			r.decided_at = (const char *)sqlite3_column_text(s, 12);
-		} else if (plurality && n > 0) {
-			r.label = plurality;
+			r.expert = (const char *)sqlite3_column_text(s, 8);
+			r.reason = (const char *)sqlite3_column_text(s, 9);
+			r.guideline_version = (long)sqlite3_column_int64(s, 10);
+			r.decided_at = (const char *)sqlite3_column_text(s, 11);
+		} else if (dsl >= 0) {
+			final = dsl;
+			r.source = "ds";
+		} else if (plur >= 0 && n > 0) {
+			final = plur;
 			r.source = "plurality";
-			r.weight = (double)sqlite3_column_int(s, 5) / n;
 		} else {
-			skip++;
+			(*skip)++;
 			continue;
 		}
-		write_row(&b, fmt, &r);
-		rows++;
-		if (b.len > 1 << 16) {
-			fwrite(b.s, 1, b.len, out);
-			sbuf_reset(&b);
+		r.label = t->labels[final].value;
+		r.ds_posterior = vi >= 0 ? tr.ds.post[(size_t)vi * (size_t)t->nlabels + final] : NAN;
+		if (vi >= 0)
+			share = votes_for(&tr, vi, final);
+		else if (final == expert)
+			share = sqlite3_column_int(s, 13);
+		else
+			share = sqlite3_column_int(s, 12);
+		switch (o->weights) {
+		case WEIGHTS_EXPERT:
+			if (expert >= 0)
+				r.weight = expert_weight;
+			else if (vi >= 0)
+				r.weight = r.ds_posterior;
+			else
+				r.weight = (double)share / n;
+			break;
+		case WEIGHTS_DS:
+			/* DS takes a decided item as known, so its posterior is 1. */
+			r.weight = vi >= 0 ? r.ds_posterior : 1.0;
+			break;
+		case WEIGHTS_AGREEMENT:
+			r.weight = n ? (double)share / n : 0;
+			break;
+		}
+		write_row(b, o->format, &r);
+		(*rows)++;
+		if (b->len > 1 << 16) {
+			fwrite(b->s, 1, b->len, out);
+			sbuf_reset(b);
 		}
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "export");
 		goto fail;
 	}
-	fwrite(b.s, 1, b.len, out);
+	ret = 0;
+fail:
 	sqlite3_finalize(s);
-	store_exec(st, "COMMIT", NULL);
+	store_truth_free(&tr);
+	return ret;
+}
+
+long export_write(struct store *st, const struct export_opts *o, FILE *out, long *skipped,
+		  char *err)
+{
+	struct store_task *tasks = NULL;
+	size_t ntasks = 0;
+	struct sbuf b = {0};
+	char head[65];
+	double expert_weight = project_expert_weight(st);
+	long rows = 0, skip = 0;
+	int ok = 0;
+
+	/* Read the head and the rows in one read transaction so the head
+	 * printed is the state exported. */
+	if (store_exec(st, "BEGIN", err))
+		return -1;
+	if (audit_head(st, head, err) || store_task_list(st, &tasks, &ntasks, err))
+		goto done;
+	write_header(st, &b, o->format, head);
+	for (size_t i = 0; i < ntasks; i++) {
+		if (o->task && strcmp(o->task, tasks[i].name) != 0)
+			continue;
+		if (export_task(st, o, &tasks[i], expert_weight, &b, out, &rows, &skip, err))
+			goto done;
+	}
+	fwrite(b.s, 1, b.len, out);
+	ok = 1;
+done:
+	store_exec(st, ok ? "COMMIT" : "ROLLBACK", NULL);
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
 	sbuf_free(&b);
+	if (!ok)
+		return -1;
 	if (skipped)
 		*skipped = skip;
 	if (ferror(out))
 		return err_set(err, "export: write error");
 	return rows;
-fail:
-	sqlite3_finalize(s);
-	store_exec(st, "ROLLBACK", NULL);
-	sbuf_free(&b);
-	return -1;
 }

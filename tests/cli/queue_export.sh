@@ -47,30 +47,50 @@ expect_exit 0 "$GAVEL" queue "$db" --queue disputed --limit 1 --json
 expect_exit 1 "$GAVEL" queue "$db" --queue nonesuch
 grep -q 'queues: disputed, needs-votes' "$work/stderr" || fail "unknown queue message: $(cat "$work/stderr")"
 
-# Export: plurality labels, ties to the first label in order, majority empty on a tie.
-"$GAVEL" export "$db" --format csv -o "$work/out.csv" 2>/dev/null || fail "export exited $?"
+# Export without Dawid-Skene: plurality labels, ties to the first label in
+# order, majority empty on a tie, weight = plurality share.
+"$GAVEL" export "$db" --no-ds --format csv -o "$work/out.csv" 2>/dev/null || fail "export exited $?"
 head -1 "$work/out.csv" | grep -q '^# gavel export; project p; exported .*; audit head [0-9a-f]\{64\}' ||
     fail "export header: $(head -1 "$work/out.csv")"
 head_hash=$(head -1 "$work/out.csv" | sed 's/.*audit head \([0-9a-f]*\).*/\1/')
 "$GAVEL" audit verify "$db" --head "$head_hash" >/dev/null || fail "exported head does not verify"
-sed -n 2p "$work/out.csv" | grep -q '^item,task,label,source,weight,votes,agreement,majority' ||
+sed -n 2p "$work/out.csv" | grep -q '^item,task,label,source,weight,plurality,majority,ds_label,ds_posterior,votes,agreement,n_votes,expert,reason,guideline_version,decided_at' ||
     fail "export columns: $(sed -n 2p "$work/out.csv")"
-grep -q '^t1,t,a,plurality,0.5,"{""a"":1,""b"":1}",0.0,,2,' "$work/out.csv" ||
+grep -q '^t1,t,a,plurality,0.5,a,,,,"{""a"":1,""b"":1}",0.0,2,' "$work/out.csv" ||
     fail "tie row: $(grep '^t1' "$work/out.csv")"
-grep -q '^d1,t,a,plurality,0.666667,"{""a"":2,""b"":1}",0.333333,a,3,' "$work/out.csv" ||
+grep -q '^d1,t,a,plurality,0.666667,a,a,,,"{""a"":2,""b"":1}",0.333333,3,' "$work/out.csv" ||
     fail "d1 row: $(grep '^d1' "$work/out.csv")"
-grep -q '^s1,t,b,plurality,1.0,"{""b"":1}",,b,1,' "$work/out.csv" ||
+grep -q '^s1,t,b,plurality,1.0,b,b,,,"{""b"":1}",,1,' "$work/out.csv" ||
     fail "single-vote row: $(grep '^s1' "$work/out.csv")"
 # Formula-looking cells are defused with a leading quote.
 grep -q "^\"'=x\",t,\"'=SUM(1)\",plurality," "$work/out.csv" ||
     fail "spreadsheet guard: $(grep 'SUM' "$work/out.csv")"
 
 # JSONL: a metadata line, then one object per item.
-"$GAVEL" export "$db" --format jsonl >"$work/out.jsonl" || fail "jsonl export exited $?"
+"$GAVEL" export "$db" --no-ds --format jsonl >"$work/out.jsonl" || fail "jsonl export exited $?"
 head -1 "$work/out.jsonl" | grep -q '^{"gavel_export":{"project":"p",' || fail "jsonl header"
 [ "$(wc -l <"$work/out.jsonl")" -eq 7 ] || fail "jsonl has $(wc -l <"$work/out.jsonl") lines"
-grep -q '^{"item":"t1","task":"t","label":"a","source":"plurality","weight":0.5,"votes":{"a":1,"b":1},"agreement":0.0,"majority":null,' \
+grep -q '^{"item":"t1","task":"t","label":"a","source":"plurality","weight":0.5,"plurality":"a","majority":null,"ds_label":null,"ds_posterior":null,"votes":{"a":1,"b":1},"agreement":0.0,"n_votes":2,' \
     "$work/out.jsonl" || fail "jsonl tie row: $(grep '"t1"' "$work/out.jsonl")"
+# With Dawid-Skene (the default) every undecided item's label is DS's, its
+# weight the posterior of that label, which lies in (0, 1]; the unanimous u1
+# keeps its label.
+"$GAVEL" export "$db" --format jsonl >"$work/ds.jsonl" || fail "ds export exited $?"
+grep -q '^{"item":"u1","task":"t","label":"a","source":"ds","weight":' "$work/ds.jsonl" ||
+    fail "ds row: $(grep '"u1"' "$work/ds.jsonl")"
+/usr/bin/python3 - "$work/ds.jsonl" <<'PY' || fail "ds weights"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])][1:]
+assert len(rows) == 6, rows
+for r in rows:
+    assert r["source"] == "ds" and r["label"] == r["ds_label"], r
+    assert 0 < r["weight"] <= 1 and r["weight"] == r["ds_posterior"], r
+PY
+# --weights agreement: the share of votes for the final label.
+"$GAVEL" export "$db" --no-ds --weights agreement --format csv | grep -q '^d1,t,a,plurality,0.666667,' ||
+    fail "agreement weight"
+expect_exit 2 "$GAVEL" export "$db" --no-ds --weights ds
+expect_exit 2 "$GAVEL" export "$db" --weights nonesuch
 expect_exit 1 "$GAVEL" export "$db" --task nonesuch
 expect_exit 2 "$GAVEL" export "$db" --format xml
 pass

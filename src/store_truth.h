@@ -1,0 +1,32 @@
+/*
+ * store_truth: Dawid-Skene for one stored task, with the task's current
+ * expert decisions as known labels. Shared by stats and export so both
+ * report the same posteriors.
+ */
+#ifndef GAVEL_STORE_TRUTH_H
+#define GAVEL_STORE_TRUTH_H
+
+#include "stats.h"
+#include "store.h"
+#include "truth.h"
+
+struct store_truth {
+	struct stats_votes votes; /* the task's votes; item i of the posteriors is votes.item_id[i] */
+	int16_t *gold;            /* per item: current expert label index, or -1 */
+	size_t ngold;             /* items with a current expert decision among them */
+	struct truth_ds ds;
+};
+
+/*
+ * Load task t's votes and current decisions and run Dawid-Skene (default
+ * options). Returns 0 with *out filled (free with store_truth_free), or -1
+ * with err filled.
+ */
+int store_truth_run(struct store *st, const struct store_task *t, struct store_truth *out,
+		    char *err);
+void store_truth_free(struct store_truth *tr);
+
+/* Index of item id in tr->votes (binary search), or -1 when it has no votes. */
+long store_truth_find(const struct store_truth *tr, int64_t item);
+
+#endif
