@@ -47,18 +47,40 @@ struct audit_result {
 	int64_t events;  /* events checked */
 	int64_t bad_seq; /* first bad event's seq, 0 if the chain is intact */
 	char reason[256];
-	char head[65];
+	char head[65];      /* the chain's current head (genesis when empty) */
+	int64_t after_head; /* with a recorded head: how many events follow it */
 };
 
 /*
- * Recompute the chain from the first event. On the first mismatch fill
- * bad_seq and reason. When head is non-NULL, the recorded head must appear in
- * the chain (a truncated chain ends before it; a rewritten one lacks it).
- * Returns 0 when intact, 1 when bad, -1 on a database error.
+ * Recompute the chain from the first event: seq must run 1, 2, 3... without
+ * gaps, each prev_hash must be the previous event's hash (the genesis hash
+ * for the first), and each hash must match the recomputed one. On the first
+ * bad event fill bad_seq and reason. When head is non-NULL (64 hex digits),
+ * the recorded head must be the hash of some event, or the genesis hash (a
+ * truncated chain ends before it; a rewritten one lacks it): if it is not,
+ * the result is bad with bad_seq 0 and the reason says so; if it is,
+ * after_head counts the events after it.
+ * Returns 0 when intact, 1 when bad, -1 on a database error or a malformed
+ * head (err filled).
  */
 int audit_verify(struct store *st, const char *head, struct audit_result *r, char *err);
 
-/* Print events (all, or one item's by external id) as text or JSON lines. */
+/*
+ * Print events in seq order (all when item is 0, else that item's) as text
+ * lines "SEQ AT ACTOR ACTION ITEM DETAIL" (every field sanitised; ITEM is the
+ * external id, "-" when none) or, with json, one JSON object per line:
+ * {"seq","at","actor","uid","host","ssh","action","item_id","item","task",
+ * "detail","prev_hash","hash"} with detail embedded as JSON and every string
+ * made safe to print by text_json_safe. Returns 0, or -1 with err filled.
+ */
 int audit_log(struct store *st, int64_t item, int json, FILE *out, char *err);
+
+/*
+ * Find the item id for an external id, in task when task is non-NULL.
+ * Returns 0 with *item set, or -1 with err filled: no such item, or the
+ * external id exists in several tasks (the message names them).
+ */
+int audit_item_find(struct store *st, const char *external_id, const char *task, int64_t *item,
+		    char *err);
 
 #endif

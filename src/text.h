@@ -27,8 +27,13 @@ enum text_mode {
  * valid UTF-8 (each invalid byte becomes U+FFFD), every C0/DEL/C1 control shown
  * as a visible token such as "^[" or "<U+009B>", every bidi control and
  * zero-width character shown as a visible token such as "<RLO>" or "<ZWSP>".
- * ESC never survives, so no escape sequence can. *flags (may be NULL) gets the
- * OR of enum text_flags that applied. Never fails.
+ * ESC never survives, so no escape sequence can. Caret tokens: "^@" NUL,
+ * "^[" ESC, "^?" DEL; C1 and unnamed invisible characters: "<U+XXXX>". ZWJ is
+ * kept between two emoji and ZWNJ between two Arabic-script or Indic letters,
+ * where scripts need them; emoji tag characters only after U+1F3F4. In
+ * TEXT_MULTI, CRLF becomes '\n' and a tab spaces to the next multiple of 8.
+ * *flags (may be NULL) gets the OR of enum text_flags that applied. Never
+ * fails; pure printable ASCII is copied without decoding.
  */
 char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags);
 
@@ -37,8 +42,10 @@ char *text_clean(const char *s);
 
 /*
  * Display width in terminal columns of already sanitised UTF-8 text (wide CJK
- * and emoji count 2, combining marks 0). Needs an UTF-8 LC_CTYPE; text_init
- * sets one when the environment's is not.
+ * and emoji count 2, combining marks 0): wcwidth of each code point, with
+ * code points wcwidth does not know (unassigned) counted as 1 column. Needs
+ * an UTF-8 LC_CTYPE; text_init sets one, and the first non-ASCII string
+ * calls it when the program has not.
  */
 size_t text_width(const char *s);
 
@@ -48,6 +55,15 @@ size_t text_width(const char *s);
  * *width (may be NULL) gets the width of the result.
  */
 char *text_fit(const char *s, size_t cols, size_t *width);
+
+/*
+ * Return a copy of JSON text json[0..len) that is safe to print and still
+ * the same JSON: every character text_sanitize would replace (C0 controls,
+ * DEL, C1, bidi and invisible characters) is written as a \uXXXX escape and
+ * each invalid UTF-8 byte as \ufffd. Meant for minified valid JSON, where
+ * such characters can only occur inside strings. Never fails.
+ */
+char *text_json_safe(const char *json, size_t len);
 
 /*
  * Make sure LC_CTYPE is a UTF-8 locale so that wcwidth and mbrtowc agree with

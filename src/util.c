@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "util.h"
+#include "text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -124,7 +125,29 @@ void sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void json_str_ascii(struct sbuf *b, const char *s);
+
 void sbuf_add_json_str(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p && *p < 0x80; p++)
+		;
+	if (*p) {
+		/* Non-ASCII: also escape C1 controls, bidi and invisible characters
+		 * (the same JSON text, but safe to print to a terminal). */
+		struct sbuf tmp = {0};
+		char *safe;
+		json_str_ascii(&tmp, s);
+		safe = text_json_safe(tmp.s, tmp.len);
+		sbuf_add(b, safe);
+		free(safe);
+		sbuf_free(&tmp);
+		return;
+	}
+	json_str_ascii(b, s);
+}
+
+static void json_str_ascii(struct sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	sbuf_addc(b, '"');

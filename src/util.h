@@ -51,7 +51,9 @@ void sbuf_add(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
-/* Append s as a JSON string literal (with quotes), escaping as RFC 8259 needs. */
+/* Append s as a JSON string literal (with quotes), escaping as RFC 8259 needs
+ * and also every character the terminal sanitiser would replace (C1 controls,
+ * bidi and invisible characters) as \uXXXX, so JSON output is safe to print. */
 void sbuf_add_json_str(struct sbuf *b, const char *s);
 /* Append a double as JSON: "null" when not finite, else shortest %.17g-stable form. */
 void sbuf_add_json_num(struct sbuf *b, double v);

@@ -1,0 +1,233 @@
+#!/bin/sh
+# bench/run.sh: gavel's benchmark (`make bench`). Generates a seeded synthetic
+# project with bench/gen (1M items, 3-5 votes each, 500 annotators, 5 labels),
+# then measures each figure beside a baseline run on the same data in the same
+# run and prints one table: seconds (or MB), baseline, ratio, target, verdict.
+# A figure whose gavel command fails is printed as FAILED and the run goes on.
+#
+# Environment:
+#   GAVEL              the gavel binary (default ./gavel)
+#   GAVEL_BENCH_BIN    directory holding gen, cscan and rss (default: bench/ beside GAVEL)
+#   GAVEL_BENCH_ITEMS  number of items (default 1000000; e.g. 100000 for a quick run)
+#   GAVEL_BENCH_DIR    keep the generated CSV files here and reuse them next time
+#   GAVEL_BENCH_SEED   generator seed (default 42)
+#
+# Each figure is one small function (fig_*) listed in `figures` at the end;
+# a new figure is a new function plus one word in that list.
+set -u
+
+GAVEL=${GAVEL:-./gavel}
+bin=${GAVEL_BENCH_BIN:-$(dirname "$GAVEL")/bench}
+items=${GAVEL_BENCH_ITEMS:-1000000}
+seed=${GAVEL_BENCH_SEED:-42}
+annotators=500
+labels=5
+python=/usr/bin/python3
+here=$(cd "$(dirname "$0")" && pwd)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
+data=${GAVEL_BENCH_DIR:-$work/data}
+missed=0
+
+for tool in gen cscan rss; do
+	if [ ! -x "$bin/$tool" ]; then
+		echo "bench: $bin/$tool is missing (run 'make bench')" >&2
+		exit 1
+	fi
+done
+
+# measure NAME CMD...: run CMD under bench/rss; sets sec, kb and rc, keeps the
+# command's output in $work/NAME.out and $work/NAME.err.
+measure() {
+	name=$1
+	shift
+	"$bin/rss" -o "$work/$name.rss" "$@" >"$work/$name.out" 2>"$work/$name.err"
+	if [ -s "$work/$name.rss" ]; then
+		read -r sec kb rc <"$work/$name.rss"
+	else
+		sec=0 kb=0 rc=1
+	fi
+}
+
+# why NAME: the first lines of a failed command's stderr, for the notes.
+why() {
+	echo "  $1 failed (exit $rc): $(head -c 300 "$work/$1.err" | tr '\n' ' ')" >>"$work/notes"
+}
+
+mb() {
+	awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'
+}
+
+# le A B: true when A <= B (decimals).
+le() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
+}
+
+header() {
+	printf '%-36s %9s %9s %7s  %-14s %-7s %s\n' figure gavel baseline ratio target verdict \
+		"baseline measured"
+}
+
+# row FIGURE VALUE BASE TARGET_TEXT VERDICT BASELINE_TEXT (VALUE FAILED: no ratio).
+row() {
+	ratio=-
+	if [ "$2" != FAILED ] && [ "$3" != - ]; then
+		ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	fi
+	printf '%-36s %9s %9s %7s  %-14s %-7s %s\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$6"
+	[ "$5" = ok ] || [ "$5" = - ] || missed=1
+}
+
+verdict() {
+	if le "$1" "$2"; then echo ok; else echo MISSED; fi
+}
+
+gen_data() {
+	stamp="items=$items annotators=$annotators labels=$labels seed=$seed"
+	if [ -s "$data/votes.csv" ] && [ -f "$data/params" ] && [ "$(cat "$data/params")" = "$stamp" ]; then
+		echo "bench: reusing $data ($stamp)"
+		return 0
+	fi
+	mkdir -p "$data" || exit 1
+	rm -f "$data/params"
+	measure gen "$bin/gen" --items "$items" --annotators "$annotators" --labels "$labels" \
+		--seed "$seed" --out "$data"
+	if [ "$rc" != 0 ]; then
+		echo "bench: bench/gen failed: $(cat "$work/gen.err")" >&2
+		exit 1
+	fi
+	echo "$stamp" >"$data/params"
+	echo "bench: generated $data ($stamp) in $sec s"
+}
+
+# (a) gavel init + import of the votes CSV vs the sqlite3 shell's .import into a bare table.
+fig_import() {
+	base=- bnote="sqlite3 shell .import (not installed)"
+	if command -v sqlite3 >/dev/null 2>&1; then
+		measure shell sqlite3 "$work/shell.db" "CREATE TABLE vote(item, annotator, label);" \
+			".mode csv" ".import --skip 1 $data/votes.csv vote"
+		if [ "$rc" = 0 ]; then
+			base=$sec bnote="sqlite3 shell .import into a bare table"
+		else
+			bnote="sqlite3 shell .import FAILED"
+			why shell
+		fi
+		rm -f "$work/shell.db"
+	fi
+	rm -f "$work/p.db" "$work/p.db-wal" "$work/p.db-shm"
+	measure init "$GAVEL" init "$work/p.db"
+	if [ "$rc" != 0 ]; then
+		why init
+		row "import votes: init + import (s)" FAILED "$base" "<= baseline" FAILED "$bnote"
+		import_ok=0
+		return
+	fi
+	init_sec=$sec
+	measure import "$GAVEL" import "$work/p.db" votes "$data/votes.csv" --task bench
+	if [ "$rc" != 0 ]; then
+		why import
+		row "import votes: init + import (s)" FAILED "$base" "<= baseline" FAILED "$bnote"
+		import_ok=0
+		return
+	fi
+	import_ok=1
+	total=$(awk -v a="$init_sec" -v b="$sec" 'BEGIN { printf "%.3f", a + b }')
+	v=-
+	[ "$base" != - ] && v=$(verdict "$total" "$base")
+	row "import votes: init + import (s)" "$total" "$base" "<= baseline" "$v" "$bnote"
+	row "import votes: peak RSS (MB)" "$(mb "$kb")" - - - ""
+}
+
+# (b) gavel stats --json (every statistic, from the stored votes) vs bench/cscan.
+fig_stats() {
+	measure cscan "$bin/cscan" "$data/votes.csv"
+	cscan_sec=$sec cscan_kb=$kb
+	if [ "$rc" != 0 ]; then
+		why cscan
+		cscan_sec=- cscan_kb=-
+	fi
+	if [ "${import_ok:-0}" != 1 ]; then
+		row "stats --json (s)" FAILED "$cscan_sec" "<= 1.5 s" FAILED "no project (import failed)"
+		row "stats --json peak RSS (MB)" FAILED "$(mb "$cscan_kb")" "<= 256 MB" FAILED ""
+		stats_sec=
+		return
+	fi
+	measure stats "$GAVEL" stats "$work/p.db" --json
+	if [ "$rc" != 0 ] || ! grep -q '"tasks"' "$work/stats.out"; then
+		why stats
+		row "stats --json (s)" FAILED "$cscan_sec" "<= 1.5 s" FAILED "bench/cscan: parse + count CSV"
+		row "stats --json peak RSS (MB)" FAILED "$(mb "$cscan_kb")" "<= 256 MB" FAILED "bench/cscan"
+		stats_sec=
+		return
+	fi
+	stats_sec=$sec
+	row "stats --json (s)" "$sec" "$cscan_sec" "<= 1.5 s" "$(verdict "$sec" 1.5)" \
+		"bench/cscan: parse + count CSV"
+	row "stats --json peak RSS (MB)" "$(mb "$kb")" "$(mb "$cscan_kb")" "<= 256 MB" \
+		"$(verdict "$kb" 262144)" "bench/cscan"
+}
+
+# (c) Python peers on the same CSV, when Debian's python3 has them.
+fig_python() {
+	if [ ! -x "$python" ]; then
+		echo "  python peers skipped: $python not found" >>"$work/notes"
+		return
+	fi
+	measure peers "$python" "$here/peers.py" "$data/votes.csv"
+	if [ "$rc" = 77 ]; then
+		echo "  python peers skipped: $(tail -n 1 "$work/peers.err")" >>"$work/notes"
+		return
+	fi
+	if [ "$rc" != 0 ]; then
+		why peers
+		return
+	fi
+	g=${stats_sec:-FAILED}
+	[ -n "$g" ] || g=FAILED
+	while read -r name only total value; do
+		case $name in
+		statsmodels_fleiss_kappa)
+			row "stats vs statsmodels fleiss_kappa" "$g" "$only" - - \
+				"fleiss_kappa on a prebuilt table"
+			row "stats vs Python read+table+kappa" "$g" "$total" - - \
+				"pandas/numpy read and count + fleiss_kappa"
+			;;
+		statsmodels_aggregate_fleiss)
+			row "stats vs statsmodels own route" "$g" "$only" - - \
+				"aggregate_raters + fleiss_kappa"
+			;;
+		krippendorff_alpha)
+			row "stats vs krippendorff alpha" "$g" "$only" - - \
+				"krippendorff package, nominal, value counts"
+			;;
+		esac
+	done <"$work/peers.out"
+	echo "  python peer peak RSS: $(mb "$kb") MB (whole script)" >>"$work/notes"
+}
+
+figures="fig_import fig_stats fig_python"
+
+gen_data
+nvotes=$(($(wc -l <"$data/votes.csv") - 1))
+echo "bench: $items items, $nvotes votes, $annotators annotators, $labels labels," \
+	"$(nproc 2>/dev/null || echo '?') CPUs; gavel: $GAVEL"
+echo
+: >"$work/notes"
+header
+for f in $figures; do
+	"$f"
+done
+if [ -s "$work/notes" ]; then
+	echo
+	echo "notes:"
+	cat "$work/notes"
+fi
+echo
+if [ "$missed" = 0 ]; then
+	echo "bench: every target met"
+else
+	echo "bench: some targets missed or failed (see the verdict column)"
+fi
+exit 0

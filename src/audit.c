@@ -1,0 +1,553 @@
+/*
+ * audit: the append-only, hash-chained event log. Each event's canonical
+ * form is one JSON object with its fields in a fixed order:
+ *
+ *   {"seq":N,"at":"...","actor":"...","uid":N,"host":"...","ssh":"...",
+ *    "action":"...","item":N|null,"detail":DETAIL}
+ *
+ * where DETAIL is the stored detail text byte for byte, and
+ * hash = hex SHA-256(prev_hash_hex || canonical). The first event's
+ * prev_hash is audit_genesis. Triggers in the schema forbid UPDATE and
+ * DELETE, but verification never relies on them: someone with the file can
+ * drop triggers, so the chain itself must reveal an edit, a removal or a
+ * reordering, and a recorded head reveals a truncation or a rewrite.
+ */
+#include "config.h"
+
+#include "audit.h"
+#include "text.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char audit_genesis[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Copy sanitised src into dst (size bytes), cutting at a character boundary. */
+static void copy_clean(char *dst, size_t size, const char *src)
+{
+	char *c = text_clean(src ? src : "");
+	size_t n = strlen(c);
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, c, n);
+	dst[n] = '\0';
+	free(c);
+}
+
+/* "addr port" from an SSH_CLIENT ("addr port lport") or SSH_CONNECTION
+ * ("caddr cport saddr sport") value: the client's end. */
+static void ssh_client(char *dst, size_t size, const char *v)
+{
+	char buf[256];
+	size_t n = 0;
+	int fields = 0;
+
+	dst[0] = '\0';
+	if (!v)
+		return;
+	while (*v == ' ')
+		v++;
+	for (; *v && n < sizeof buf - 1; v++) {
+		if (*v == ' ') {
+			if (++fields == 2)
+				break;
+			while (v[1] == ' ')
+				v++;
+		}
+		buf[n++] = *v;
+	}
+	buf[n] = '\0';
+	copy_clean(dst, size, buf);
+}
+
+void audit_actor_init(struct audit_actor *a, const char *expert)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+	char host[256];
+	const char *ssh;
+
+	memset(a, 0, sizeof *a);
+	a->uid = (long)getuid();
+	if (expert) {
+		copy_clean(a->expert, sizeof a->expert, expert);
+	} else if (getpwuid_r((uid_t)a->uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res) {
+		copy_clean(a->expert, sizeof a->expert, res->pw_name);
+	} else {
+		snprintf(a->expert, sizeof a->expert, "uid%ld", a->uid);
+	}
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "unknown");
+	host[sizeof host - 1] = '\0';
+	copy_clean(a->host, sizeof a->host, host);
+	ssh = getenv("SSH_CLIENT");
+	if (!ssh || !*ssh)
+		ssh = getenv("SSH_CONNECTION");
+	ssh_client(a->ssh, sizeof a->ssh, ssh);
+}
+
+/* UTC with milliseconds: "2026-11-28T03:24:26.123Z". */
+static void now_ms(char out[48])
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[24];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 48, "%s.%03dZ", base, (int)(ts.tv_nsec / 1000000L) % 1000);
+}
+
+struct event {
+	int64_t seq;
+	const char *at, *actor, *host, *ssh, *action, *detail, *prev_hash, *hash;
+	int64_t uid;
+	int64_t item; /* 0 when the event concerns no item */
+};
+
+/* hex SHA-256(prev_hash || canonical(e)) into out. */
+static void event_hash(const struct event *e, char out[65])
+{
+	struct sbuf b = {0};
+	sbuf_add(&b, e->prev_hash);
+	sbuf_addf(&b, "{\"seq\":%lld,\"at\":", (long long)e->seq);
+	sbuf_add_json_str(&b, e->at);
+	sbuf_add(&b, ",\"actor\":");
+	sbuf_add_json_str(&b, e->actor);
+	sbuf_addf(&b, ",\"uid\":%lld,\"host\":", (long long)e->uid);
+	sbuf_add_json_str(&b, e->host);
+	sbuf_add(&b, ",\"ssh\":");
+	sbuf_add_json_str(&b, e->ssh);
+	sbuf_add(&b, ",\"action\":");
+	sbuf_add_json_str(&b, e->action);
+	if (e->item)
+		sbuf_addf(&b, ",\"item\":%lld", (long long)e->item);
+	else
+		sbuf_add(&b, ",\"item\":null");
+	sbuf_add(&b, ",\"detail\":");
+	sbuf_add(&b, e->detail);
+	sbuf_addc(&b, '}');
+	util_sha256_hex(b.s, b.len, out);
+	sbuf_free(&b);
+}
+
+/* The last event's seq and hash; seq 0 and the genesis hash when empty. */
+static int chain_head(struct store *st, int64_t *seq, char out[65], char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1", &s, err))
+		return -1;
+	*seq = 0;
+	memcpy(out, audit_genesis, 65);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(s, 1);
+		*seq = sqlite3_column_int64(s, 0);
+		snprintf(out, 65, "%s", h ? h : "");
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "audit head");
+	return 0;
+}
+
+int audit_head(struct store *st, char out[65], char *err)
+{
+	int64_t seq;
+	return chain_head(st, &seq, out, err);
+}
+
+/* 1 when detail is a JSON object, 0 when not, -1 on error. */
+static int detail_is_object(struct store *st, const char *detail, char *err)
+{
+	sqlite3_stmt *s;
+	int rc, ok = 0;
+	/* CASE, because json_type raises an error on malformed JSON. */
+	if (store_prepare(
+		st, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END", &s,
+		err))
+		return -1;
+	sqlite3_bind_text(s, 1, detail, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		ok = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, err, "audit detail");
+	return ok;
+}
+
+int audit_append(struct store *st, const struct audit_actor *a, const char *action, int64_t item,
+		 const char *detail, int64_t *seq, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct event e = {0};
+	char prev[65], hash[65], at[48];
+	int64_t last;
+	int rc;
+
+	if (sqlite3_get_autocommit(st->db))
+		return err_set(err, "audit: an event must be appended inside a write transaction");
+	if (!action || !*action)
+		return err_set(err, "audit: an event needs an action");
+	if (!detail)
+		return err_set(err, "audit: an event needs a detail object");
+	rc = detail_is_object(st, detail, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(err, "audit: event detail must be a JSON object");
+	if (chain_head(st, &last, prev, err))
+		return -1;
+	now_ms(at);
+	e.seq = last + 1;
+	e.at = at;
+	e.actor = a->expert;
+	e.uid = a->uid;
+	e.host = a->host;
+	e.ssh = a->ssh;
+	e.action = action;
+	e.item = item > 0 ? item : 0;
+	e.detail = detail;
+	e.prev_hash = prev;
+	event_hash(&e, hash);
+	if (store_prepare(st,
+			  "INSERT INTO event(seq, at, actor, uid, host, ssh, action, item, detail,"
+			  " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, e.seq);
+	sqlite3_bind_text(s, 2, e.at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, e.actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, e.uid);
+	sqlite3_bind_text(s, 5, e.host, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, e.ssh, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, e.action, -1, SQLITE_STATIC);
+	if (e.item)
+		sqlite3_bind_int64(s, 8, e.item);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_text(s, 9, e.detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, e.prev_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "audit event");
+	if (seq)
+		*seq = e.seq;
+	return 0;
+}
+
+static const char *col_str(sqlite3_stmt *s, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+	return v ? v : "";
+}
+
+/* Accept 64 hex digits in either case; out gets them in lowercase. */
+static int head_parse(const char *head, char out[65])
+{
+	size_t i;
+	for (i = 0; head[i] && i < 64; i++) {
+		if (!isxdigit((unsigned char)head[i]))
+			return -1;
+		out[i] = (char)tolower((unsigned char)head[i]);
+	}
+	if (i != 64 || head[i])
+		return -1;
+	out[64] = '\0';
+	return 0;
+}
+
+static int verify_bad(struct audit_result *r, int64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int verify_bad(struct audit_result *r, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	r->bad_seq = seq;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int audit_verify(struct store *st, const char *head, struct audit_result *r, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	char want[65], prev[65], calc[65];
+	int64_t expect = 1, found_at = -1;
+	int rc, bad = 0;
+
+	memset(r, 0, sizeof *r);
+	if (head && head_parse(head, want))
+		return err_set(err, "--head must be 64 hexadecimal digits (a SHA-256 hash)");
+	if (head && strcmp(want, audit_genesis) == 0)
+		found_at = 0;
+	memcpy(prev, audit_genesis, 65);
+	if (store_prepare(st,
+			  "SELECT seq, at, actor, uid, host, ssh, action, item, detail, prev_hash,"
+			  " hash, typeof(uid), typeof(item) FROM event ORDER BY seq",
+			  &s, err))
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct event e;
+		e.seq = sqlite3_column_int64(s, 0);
+		e.at = col_str(s, 1);
+		e.actor = col_str(s, 2);
+		e.uid = sqlite3_column_int64(s, 3);
+		e.host = col_str(s, 4);
+		e.ssh = col_str(s, 5);
+		e.action = col_str(s, 6);
+		e.item = sqlite3_column_int64(s, 7);
+		e.detail = col_str(s, 8);
+		e.prev_hash = col_str(s, 9);
+		e.hash = col_str(s, 10);
+		if (e.seq != expect) {
+			if (e.seq > expect && expect > 1)
+				bad = verify_bad(r, e.seq,
+						 "sequence gap: events %lld to %lld after event "
+						 "%lld are missing",
+						 (long long)expect, (long long)e.seq - 1,
+						 (long long)expect - 1);
+			else if (e.seq > expect)
+				bad = verify_bad(r, e.seq,
+						 "sequence gap: the chain starts at %lld, events "
+						 "1 to %lld are missing",
+						 (long long)e.seq, (long long)e.seq - 1);
+			else
+				bad = verify_bad(r, e.seq,
+						 "sequence number out of order (expected %lld)",
+						 (long long)expect);
+			break;
+		}
+		if (strcmp(col_str(s, 11), "integer") != 0 ||
+		    (sqlite3_column_type(s, 7) != SQLITE_NULL &&
+		     strcmp(col_str(s, 12), "integer") != 0)) {
+			bad = verify_bad(r, e.seq,
+					 "uid or item is not an integer: the event was edited");
+			break;
+		}
+		if (e.item == 0 && sqlite3_column_type(s, 7) != SQLITE_NULL) {
+			bad = verify_bad(r, e.seq,
+					 "item 0 is not a valid item: the event was edited");
+			break;
+		}
+		if (strcmp(e.prev_hash, prev) != 0) {
+			if (e.seq == 1)
+				bad = verify_bad(r, e.seq, "prev_hash is not the genesis hash");
+			else
+				bad = verify_bad(r, e.seq,
+						 "prev_hash does not match the hash of event %lld: "
+						 "the chain was altered before this event",
+						 (long long)e.seq - 1);
+			break;
+		}
+		e.prev_hash = prev;
+		event_hash(&e, calc);
+		if (strcmp(calc, e.hash) != 0) {
+			bad = verify_bad(r, e.seq,
+					 "hash mismatch: the event's content was changed after it "
+					 "was written");
+			break;
+		}
+		memcpy(prev, calc, 65);
+		r->events++;
+		if (head && found_at < 0 && strcmp(calc, want) == 0)
+			found_at = e.seq;
+		expect++;
+	}
+	if (!bad && rc != SQLITE_DONE) {
+		store_fail(st, err, "audit events");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	if (audit_head(st, r->head, err))
+		return -1;
+	if (bad)
+		return 1;
+	if (head) {
+		if (found_at < 0)
+			return verify_bad(
+			    r, 0, "head %s not found: the chain was truncated or rewritten", want);
+		r->after_head = r->events - found_at;
+	}
+	return 0;
+}
+
+int audit_item_find(struct store *st, const char *external_id, const char *task, int64_t *item,
+		    char *err)
+{
+	sqlite3_stmt *s;
+	struct sbuf tasks = {0};
+	int64_t id = 0;
+	int rc, n = 0;
+	char *ce = NULL, *ct = NULL;
+
+	if (store_prepare(
+		st,
+		"SELECT i.id, t.name FROM item i JOIN task t ON t.id = i.task"
+		" WHERE i.external_id = ?1 AND (?2 IS NULL OR t.name = ?2) ORDER BY t.name",
+		&s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
+	if (task)
+		sqlite3_bind_text(s, 2, task, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if (n++)
+			sbuf_add(&tasks, ", ");
+		sbuf_add(&tasks, col_str(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "items");
+		goto fail;
+	}
+	ce = text_clean(external_id);
+	if (n == 0) {
+		if (task) {
+			ct = text_clean(task);
+			err_set(err, "no item '%s' in task '%s'", ce, ct);
+		} else {
+			err_set(err, "no item '%s'", ce);
+		}
+		goto fail;
+	}
+	if (n > 1) {
+		ct = text_clean(tasks.s);
+		err_set(err, "item '%s' exists in several tasks (%s): choose one with --task", ce,
+			ct);
+		goto fail;
+	}
+	free(ce);
+	sbuf_free(&tasks);
+	*item = id;
+	return 0;
+fail:
+	free(ce);
+	free(ct);
+	sbuf_free(&tasks);
+	return -1;
+}
+
+/* Append s as a JSON string that is safe to print. */
+static void json_str_safe(struct sbuf *b, const char *s)
+{
+	struct sbuf raw = {0};
+	char *safe;
+	sbuf_add_json_str(&raw, s);
+	safe = text_json_safe(raw.s, raw.len);
+	sbuf_add(b, safe);
+	free(safe);
+	sbuf_free(&raw);
+}
+
+static void log_json(struct sbuf *b, sqlite3_stmt *s)
+{
+	sbuf_addf(b, "{\"seq\":%lld,\"at\":", (long long)sqlite3_column_int64(s, 0));
+	json_str_safe(b, col_str(s, 1));
+	sbuf_add(b, ",\"actor\":");
+	json_str_safe(b, col_str(s, 2));
+	sbuf_addf(b, ",\"uid\":%lld,\"host\":", (long long)sqlite3_column_int64(s, 3));
+	json_str_safe(b, col_str(s, 4));
+	sbuf_add(b, ",\"ssh\":");
+	json_str_safe(b, col_str(s, 5));
+	sbuf_add(b, ",\"action\":");
+	json_str_safe(b, col_str(s, 6));
+	if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+		sbuf_add(b, ",\"item_id\":null,\"item\":null,\"task\":null");
+	} else {
+		sbuf_addf(b, ",\"item_id\":%lld,\"item\":", (long long)sqlite3_column_int64(s, 7));
+		if (sqlite3_column_type(s, 11) == SQLITE_NULL)
+			sbuf_add(b, "null,\"task\":null");
+		else {
+			json_str_safe(b, col_str(s, 11));
+			sbuf_add(b, ",\"task\":");
+			json_str_safe(b, col_str(s, 12));
+		}
+	}
+	sbuf_add(b, ",\"detail\":");
+	if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+		/* json() minified it, so no raw whitespace breaks the line. */
+		const char *d = col_str(s, 13);
+		char *safe = text_json_safe(d, strlen(d));
+		sbuf_add(b, safe);
+		free(safe);
+	} else {
+		json_str_safe(b, col_str(s, 8));
+	}
+	sbuf_add(b, ",\"prev_hash\":");
+	json_str_safe(b, col_str(s, 9));
+	sbuf_add(b, ",\"hash\":");
+	json_str_safe(b, col_str(s, 10));
+	sbuf_add(b, "}\n");
+}
+
+static void log_text(struct sbuf *b, sqlite3_stmt *s)
+{
+	const char *fields[] = {col_str(s, 1), col_str(s, 2), col_str(s, 6),
+				sqlite3_column_type(s, 11) == SQLITE_NULL ? "-" : col_str(s, 11),
+				col_str(s, 8)};
+	sbuf_addf(b, "%lld", (long long)sqlite3_column_int64(s, 0));
+	for (size_t i = 0; i < GV_ARRAY_LEN(fields); i++) {
+		char *c = text_clean(fields[i]);
+		sbuf_addc(b, ' ');
+		sbuf_add(b, c);
+		free(c);
+	}
+	sbuf_addc(b, '\n');
+}
+
+int audit_log(struct store *st, int64_t item, int json, FILE *out, char *err)
+{
+	sqlite3_stmt *s;
+	struct sbuf b = {0};
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT e.seq, e.at, e.actor, e.uid, e.host, e.ssh, e.action, e.item,"
+			  " e.detail, e.prev_hash, e.hash, i.external_id, t.name,"
+			  " CASE WHEN json_valid(e.detail) THEN json(e.detail) END"
+			  " FROM event e LEFT JOIN item i ON i.id = e.item"
+			  " LEFT JOIN task t ON t.id = i.task"
+			  " WHERE ?1 = 0 OR e.item = ?1 ORDER BY e.seq",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sbuf_reset(&b);
+		if (json)
+			log_json(&b, s);
+		else
+			log_text(&b, s);
+		if (fwrite(b.s, 1, b.len, out) != b.len) {
+			err_set(err, "write failed");
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "audit events");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	sbuf_free(&b);
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	sbuf_free(&b);
+	return -1;
+}

@@ -1,0 +1,192 @@
+/*
+ * cmd_import: `gavel import PROJECT.db KIND FILE [options]` brings votes,
+ * items, model predictions or existing expert decisions into a project. The
+ * whole file is one transaction: a bad record rejects it with
+ * "file:line[:col]: what is wrong", exit 1, and the project is unchanged.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "cmd.h"
+#include "import.h"
+#include "text.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char import_usage[] =
+	"Usage: gavel import PROJECT.db votes FILE [--format FMT] [--task NAME]\n"
+	"                    [--scale nominal|ordinal|interval] [--duplicates first|last]\n"
+	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME]\n"
+	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME]\n"
+	"       gavel import PROJECT.db decisions FILE --expert NAME [--task NAME]\n"
+	"\n"
+	"Import a file into a project in one transaction: a bad record rejects the whole\n"
+	"file with FILE:LINE[:COL] and the project is left unchanged. FILE may be '-'.\n"
+	"\n"
+	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task/worker,\n"
+	"               item_id/annotator_id, rater, answer, ...), Label Studio JSON or\n"
+	"               JSON_MIN, Prodigy JSONL, Argilla records, or JSONL\n"
+	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
+	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
+	"               label (they must sum to 1), or JSONL\n"
+	"  decisions    CSV item,label[,reason][,at]: gold or expert labels, stored as\n"
+	"               decisions of --expert with one audit event each\n"
+	"\n"
+	"The task is --task, else the project's only task, else a new task named after\n"
+	"the file. A new task takes its labels from the data (numbers in numeric order,\n"
+	"then text in byte order); a task with a declared label set rejects others.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format FMT         csv|tsv|jsonl|labelstudio|labelstudio-min|prodigy|argilla\n"
+	"                           (detected from the extension and content when clear)\n"
+	"  -t, --task NAME          the task to import into\n"
+	"  -s, --scale SCALE        nominal (default), ordinal or interval, for a new task\n"
+	"  -d, --duplicates WHICH   keep the first or the last of repeated votes (same\n"
+	"                           item and annotator), predictions or decisions, stored\n"
+	"                           ones included; without it a repeat rejects the file\n"
+	"  -m, --model NAME         the model that made the predictions\n"
+	"  -e, --expert NAME        the expert the decisions are recorded under\n"
+	"  -h, --help               show this help\n";
+
+static const char *const import_kinds[] = {
+	[IMPORT_VOTES] = "votes",
+	[IMPORT_ITEMS] = "items",
+	[IMPORT_PREDICTIONS] = "predictions",
+	[IMPORT_DECISIONS] = "decisions",
+};
+
+static void import_report(const struct import_opts *o, const struct import_result *r)
+{
+	char *task = text_clean(r->task);
+	const struct import_counts *n = &r->n;
+
+	switch (o->kind) {
+	case IMPORT_VOTES:
+		printf("imported %ld votes on %ld items (%ld labels, %ld annotators) into task "
+		       "'%s'",
+		       n->votes, n->items_seen, n->labels, n->annotators, task);
+		break;
+	case IMPORT_ITEMS:
+		printf("imported %ld items (%ld new, %ld updated) into task '%s'",
+		       n->items_added + n->items_updated, n->items_added, n->items_updated, task);
+		break;
+	case IMPORT_PREDICTIONS: {
+		char *model = text_clean(o->model);
+		printf("imported %ld predictions of model '%s' on %ld items into task '%s'",
+		       n->predictions, model, n->items_seen, task);
+		free(model);
+		break;
+	}
+	case IMPORT_DECISIONS: {
+		char *expert = text_clean(o->expert);
+		printf("imported %ld decisions by '%s' into task '%s'", n->decisions, expert,
+		       task);
+		free(expert);
+		break;
+	}
+	}
+	if (n->duplicates)
+		printf("; %ld duplicates dropped", n->duplicates);
+	if (n->labels_created && !r->task_created)
+		printf("; %ld new labels", n->labels_created);
+	if (r->task_created)
+		printf(" (new task)");
+	putchar('\n');
+	free(task);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"task", required_argument, NULL, 't'},
+		{"scale", required_argument, NULL, 's'},
+		{"duplicates", required_argument, NULL, 'd'},
+		{"model", required_argument, NULL, 'm'},
+		{"expert", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct import_opts o = {0};
+	struct import_result res;
+	struct store *st;
+	char err[GV_ERR];
+	const char *kind;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!import_format_find(optarg))
+				return cli_usage_error("import", "unknown format '%s' (formats: %s)",
+						       optarg, import_format_names());
+			o.format = optarg;
+			break;
+		case 't':
+			if (!*optarg)
+				return cli_usage_error("import", "--task needs a name");
+			o.task = optarg;
+			break;
+		case 's':
+			if (store_scale_parse(optarg, &o.scale))
+				return cli_usage_error("import",
+						       "--scale is nominal, ordinal or interval");
+			o.scale_set = 1;
+			break;
+		case 'd':
+			if (strcmp(optarg, "first") == 0)
+				o.dup = IMPORT_DUP_FIRST;
+			else if (strcmp(optarg, "last") == 0)
+				o.dup = IMPORT_DUP_LAST;
+			else
+				return cli_usage_error("import", "--duplicates is first or last");
+			break;
+		case 'm':
+			o.model = optarg;
+			break;
+		case 'e':
+			o.expert = optarg;
+			break;
+		case 'h':
+			fputs(import_usage, stdout);
+			return GV_EXIT_OK;
+		default:
+			return cli_usage_error("import", "bad option");
+		}
+	}
+	if (argc - optind != 3)
+		return cli_usage_error("import", "expected PROJECT.db, a kind and a FILE");
+	kind = argv[optind + 1];
+	for (c = 0; c < (int)GV_ARRAY_LEN(import_kinds); c++) {
+		if (strcmp(kind, import_kinds[c]) == 0)
+			break;
+	}
+	if (c == (int)GV_ARRAY_LEN(import_kinds))
+		return cli_usage_error("import",
+				       "'%s' is not votes, items, predictions or decisions", kind);
+	o.kind = (enum import_kind)c;
+	o.file = argv[optind + 2];
+	if (o.kind == IMPORT_PREDICTIONS && (!o.model || !*o.model))
+		return cli_usage_error("import", "predictions need --model NAME");
+	if (o.kind == IMPORT_DECISIONS && (!o.expert || !*o.expert))
+		return cli_usage_error("import", "decisions need --expert NAME");
+
+	st = cli_open(argv[optind], 0);
+	if (!st)
+		return GV_EXIT_FAIL;
+	rc = import_file(st, &o, &res, err);
+	store_close(st);
+	if (rc == IMPORT_USAGE)
+		return cli_usage_error("import", "%s", err);
+	if (rc) {
+		cli_error("%s", err);
+		return GV_EXIT_FAIL;
+	}
+	import_report(&o, &res);
+	return GV_EXIT_OK;
+}

@@ -1,0 +1,198 @@
+/*
+ * cmd_stats: `gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N]`.
+ * Opens the project read-only, loads each task's votes with one range scan,
+ * computes every agreement statistic from them (no cached figures) and
+ * prints the report as text tables or JSON.
+ */
+#include "config.h"
+
+#include "audit.h"
+#include "cli.h"
+#include "cmd.h"
+#include "stats.h"
+#include "stats_report.h"
+#include "store_votes.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char stats_usage[] =
+    "Usage: gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N [--seed S]]\n"
+    "\n"
+    "Agreement statistics of every task (or one), computed from the stored votes:\n"
+    "items, votes and votes per item; percent agreement (mean item agreement over\n"
+    "items with 2+ votes); Fleiss' kappa (with varying votes per item, p_k and the\n"
+    "mean agreement are taken over the same items: Fleiss' formula generalised);\n"
+    "Krippendorff's alpha, nominal always, ordinal for ordinal tasks or numeric\n"
+    "labels, interval for numeric labels; Cohen's kappa for every annotator pair\n"
+    "with at least 10 shared items; per label the specific agreement and Fleiss'\n"
+    "per-category kappa; the count of disputed (not unanimous) items; and the\n"
+    "flag \"guidelines need work\" when percent agreement is below the task's\n"
+    "threshold. A figure that does not apply is shown as - (null in JSON).\n"
+    "\n"
+    "Options:\n"
+    "  -t, --task NAME       only this task\n"
+    "  -j, --json            print JSON instead of text tables\n"
+    "  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
+    "                        alpha from N resamples of the items (deterministic)\n"
+    "  -s, --seed S          bootstrap seed (default 1)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 bad project or unknown task, 2 usage error.\n";
+
+/* Text output lists every Cohen pair up to this many, else the lowest ones. */
+#define STATS_TEXT_PAIRS 45
+
+struct task_run {
+	struct store_task task;
+	struct stats_result res;
+	char **names;
+	int nannotators;
+};
+
+static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, char *err)
+{
+	struct stats_votes v;
+	struct stats_opts o = *base;
+	int numeric = tr->task.nlabels > 0;
+
+	if (store_votes_load(st, &tr->task, &v, err))
+		return -1;
+	for (size_t k = 0; k < tr->task.nlabels; k++)
+		numeric = numeric && isfinite(tr->task.labels[k].number);
+	o.ordinal = tr->task.scale != SCALE_NOMINAL || numeric;
+	o.threshold = tr->task.threshold;
+	if (stats_compute(&v, &o, &tr->res, err))
+		goto fail;
+	if (store_votes_annotator_names(st, &v, &tr->names, err))
+		goto fail;
+	tr->nannotators = v.nannotators;
+	stats_votes_free(&v);
+	return 0;
+fail:
+	stats_votes_free(&v);
+	return -1;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+	    {"task", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"bootstrap", required_argument, NULL, 'b'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	const char *task = NULL;
+	int json = 0, c, rc = GV_EXIT_FAIL;
+	long num;
+	struct stats_opts opts;
+	struct store *st = NULL;
+	struct task_run *runs = NULL;
+	struct stats_report_task *rep = NULL;
+	size_t nruns = 0;
+	char err[GV_ERR], head[65];
+	int have_head;
+	struct sbuf out = {0};
+
+	stats_opts_default(&opts);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:jb:s:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			task = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'b':
+			if (util_parse_long(optarg, 1, 1000000, &num))
+				return cli_usage_error(
+				    "stats", "--bootstrap needs a count 1..1000000, not '%s'",
+				    optarg);
+			opts.bootstrap = (int)num;
+			break;
+		case 's':
+			if (util_parse_long(optarg, 0, 0x7fffffffL, &num))
+				return cli_usage_error(
+				    "stats", "--seed needs a number 0..2147483647, not '%s'",
+				    optarg);
+			opts.seed = (uint64_t)num;
+			break;
+		case 'h':
+			fputs(stats_usage, stdout);
+			return GV_EXIT_OK;
+		default:
+			return cli_usage_error("stats", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("stats", "expected one PROJECT.db argument");
+	if (!(st = cli_open(argv[optind], STORE_READONLY)))
+		return GV_EXIT_FAIL;
+
+	if (task) {
+		int found;
+		runs = xcalloc(1, sizeof *runs);
+		found = store_task_get(st, task, &runs[0].task, err);
+		if (found < 0) {
+			cli_error("%s", err);
+			goto fail;
+		}
+		if (!found) {
+			cli_error("%s: no task named '%s'", argv[optind], task);
+			goto fail;
+		}
+		nruns = 1;
+	} else {
+		struct store_task *list;
+		size_t n;
+		if (store_task_list(st, &list, &n, err)) {
+			cli_error("%s", err);
+			goto fail;
+		}
+		runs = xcalloc(n + 1, sizeof *runs);
+		for (size_t i = 0; i < n; i++)
+			runs[i].task = list[i];
+		free(list);
+		nruns = n;
+	}
+	rep = xcalloc(nruns + 1, sizeof *rep);
+	for (size_t i = 0; i < nruns; i++) {
+		if (run_task(st, &runs[i], &opts, err)) {
+			cli_error("task %s: %s", runs[i].task.name, err);
+			goto fail;
+		}
+		rep[i].task = &runs[i].task;
+		rep[i].res = &runs[i].res;
+		rep[i].annotators = runs[i].names;
+		rep[i].nannotators = runs[i].nannotators;
+		rep[i].seed = opts.seed;
+	}
+	have_head = audit_head(st, head, err) == 0;
+	if (json)
+		stats_report_json(&out, rep, nruns, have_head ? head : NULL);
+	else
+		stats_report_text(&out, rep, nruns, have_head ? head : NULL, STATS_TEXT_PAIRS);
+	if (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+		cli_error("writing the report failed");
+		goto fail;
+	}
+	rc = GV_EXIT_OK;
+fail:
+	for (size_t i = 0; i < nruns; i++) {
+		store_votes_names_free(runs[i].names, runs[i].nannotators);
+		stats_result_free(&runs[i].res);
+		store_task_free(&runs[i].task);
+	}
+	free(runs);
+	free(rep);
+	sbuf_free(&out);
+	store_close(st);
+	return rc;
+}

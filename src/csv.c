@@ -1,0 +1,285 @@
+/*
+ * csv: RFC 4180 tokenizer over a buffer. One pass, byte classes checked
+ * inline, UTF-8 validated as it goes, fields unescaped into a per-record
+ * scratch buffer. Positions in errors are 1-based lines and columns counted
+ * in characters, so that an editor's "go to line:col" lands on the byte.
+ */
+#include "config.h"
+
+#include "csv.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void csv_init(struct csv *c, const char *buf, size_t len, char sep)
+{
+	memset(c, 0, sizeof *c);
+	c->buf = buf;
+	c->len = len;
+	c->sep = sep;
+	c->max_field = CSV_MAX_FIELD;
+	c->max_fields = CSV_MAX_FIELDS;
+	c->lineno = 1;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		c->pos = c->line_off = 3;
+}
+
+void csv_free(struct csv *c)
+{
+	free(c->f);
+	free(c->scratch);
+	c->f = NULL;
+	c->scratch = NULL;
+	c->fcap = c->scap = c->nf = c->slen = 0;
+}
+
+/* Column of byte off on the line starting at line_off: characters before it + 1. */
+static long csv_col(const char *buf, size_t line_off, size_t off)
+{
+	long col = 1;
+	for (size_t i = line_off; i < off; i++) {
+		if (((unsigned char)buf[i] & 0xC0) != 0x80)
+			col++;
+	}
+	return col;
+}
+
+long csv_field_col(const struct csv *c, const struct csv_field *f)
+{
+	return csv_col(c->buf, f->line_off, f->off);
+}
+
+static int csv_fail(struct csv *c, long line, size_t line_off, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int csv_fail(struct csv *c, long line, size_t line_off, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	c->err_line = line;
+	c->err_col = csv_col(c->buf, line_off, off);
+	va_start(ap, fmt);
+	vsnprintf(c->what, sizeof c->what, fmt, ap);
+	va_end(ap);
+	c->pos = c->len;
+	c->lineno = -1; /* marks the tokenizer as failed: later calls return -1 */
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at p (n bytes available), 0 if invalid. */
+static size_t csv_utf8(const unsigned char *p, size_t n)
+{
+	unsigned b = p[0];
+	if (b < 0x80)
+		return 1;
+	if (b < 0xC2)
+		return 0;
+	if (b < 0xE0)
+		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (b < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if ((b == 0xE0 && p[1] < 0xA0) || (b == 0xED && p[1] >= 0xA0))
+			return 0; /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (b < 0xF5) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		if ((b == 0xF0 && p[1] < 0x90) || (b == 0xF4 && p[1] >= 0x90))
+			return 0; /* overlong, or above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+static void csv_add(struct csv *c, const char *s, size_t n)
+{
+	c->scratch = xgrow(c->scratch, &c->scap, c->slen + n + 1, 1);
+	memcpy(c->scratch + c->slen, s, n);
+	c->slen += n;
+}
+
+static void csv_newline(struct csv *c)
+{
+	c->lineno++;
+	c->line_off = c->pos;
+}
+
+/*
+ * Scan an unquoted field from c->pos to the next separator, line end or the
+ * end of the buffer, checking every byte. Returns 0 or -1 on an error.
+ */
+static int csv_plain(struct csv *c)
+{
+	const unsigned char *b = (const unsigned char *)c->buf;
+	size_t pos = c->pos, start = pos;
+	unsigned char sep = (unsigned char)c->sep;
+
+	while (pos < c->len) {
+		unsigned char ch = b[pos];
+		if (ch >= 0x80) {
+			size_t n = csv_utf8(b + pos, c->len - pos);
+			if (!n)
+				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
+			pos += n;
+			continue;
+		}
+		if (ch == sep || ch == '\n' || ch == '\r')
+			break;
+		if (ch == 0)
+			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte");
+		pos++;
+	}
+	csv_add(c, c->buf + start, pos - start);
+	c->pos = pos;
+	return 0;
+}
+
+/* Scan a quoted field; c->pos is on the opening quote. */
+static int csv_quoted(struct csv *c)
+{
+	const unsigned char *b = (const unsigned char *)c->buf;
+	long qline = c->lineno;
+	size_t qoff = c->pos, qline_off = c->line_off;
+	size_t pos = c->pos + 1;
+
+	for (;;) {
+		size_t run = pos;
+		unsigned char ch;
+		/* Copy runs of ordinary ASCII in one go. */
+		while (pos < c->len && (ch = b[pos]) != '"' && ch != '\n' && ch != 0 && ch < 0x80)
+			pos++;
+		csv_add(c, c->buf + run, pos - run);
+		if (pos >= c->len)
+			return csv_fail(c, qline, qline_off, qoff,
+					"unterminated quoted field (the quote opened here is never "
+					"closed)");
+		ch = b[pos];
+		if (ch == '"') {
+			if (pos + 1 < c->len && b[pos + 1] == '"') {
+				csv_add(c, "\"", 1);
+				pos += 2;
+				continue;
+			}
+			pos++;
+			break;
+		}
+		if (ch == '\n') {
+			csv_add(c, "\n", 1);
+			c->pos = ++pos;
+			csv_newline(c);
+			continue;
+		}
+		if (ch == 0)
+			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte");
+		{
+			size_t n = csv_utf8(b + pos, c->len - pos);
+			if (!n)
+				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
+			csv_add(c, c->buf + pos, n);
+			pos += n;
+		}
+	}
+	c->pos = pos;
+	if (pos < c->len && b[pos] != (unsigned char)c->sep && b[pos] != '\n' && b[pos] != '\r')
+		return csv_fail(c, c->lineno, c->line_off, pos,
+				"unexpected text after a closing quote (a quote inside a quoted "
+				"field is written \"\")");
+	return 0;
+}
+
+int csv_next(struct csv *c)
+{
+	const char *b = c->buf;
+	size_t end = 0;
+
+	if (c->lineno < 0)
+		return -1;
+	/* Skip entirely empty lines. */
+	for (;;) {
+		if (c->pos >= c->len)
+			return 0;
+		if (b[c->pos] == '\n') {
+			c->pos++;
+		} else if (b[c->pos] == '\r') {
+			c->pos++;
+			if (c->pos < c->len && b[c->pos] == '\n')
+				c->pos++;
+		} else {
+			break;
+		}
+		csv_newline(c);
+	}
+	c->nf = 0;
+	c->slen = 0;
+	c->line = c->lineno;
+	for (;;) {
+		struct csv_field *f;
+		size_t s0 = c->slen;
+		if (c->nf == c->max_fields)
+			return csv_fail(c, c->lineno, c->line_off, c->pos,
+					"more than %zu fields in one record", c->max_fields);
+		c->f = xgrow(c->f, &c->fcap, c->nf + 1, sizeof *c->f);
+		f = &c->f[c->nf];
+		f->line = c->lineno;
+		f->off = c->pos;
+		f->line_off = c->line_off;
+		if (c->pos < c->len && b[c->pos] == '"') {
+			if (csv_quoted(c))
+				return -1;
+		} else if (csv_plain(c)) {
+			return -1;
+		}
+		f->len = c->slen - s0;
+		if (f->len > c->max_field)
+			return csv_fail(c, f->line, f->line_off, f->off,
+					"field longer than the limit of %zu bytes", c->max_field);
+		csv_add(c, "", 0);
+		c->scratch[c->slen++] = '\0';
+		c->nf++;
+		end = c->pos;
+		if (c->pos >= c->len)
+			break;
+		if (b[c->pos] == c->sep) {
+			c->pos++;
+			continue;
+		}
+		if (b[c->pos] == '\r') {
+			c->pos++;
+			if (c->pos < c->len && b[c->pos] == '\n')
+				c->pos++;
+		} else {
+			c->pos++; /* '\n' */
+		}
+		csv_newline(c);
+		break;
+	}
+	/* The scratch buffer may have moved while growing: point fields now. */
+	{
+		size_t off = 0;
+		for (size_t i = 0; i < c->nf; i++) {
+			c->f[i].s = c->scratch + off;
+			off += c->f[i].len + 1;
+		}
+	}
+	if (c->want && c->nf != c->want) {
+		if (c->nf > c->want) {
+			const struct csv_field *x = &c->f[c->want];
+			return csv_fail(c, x->line, x->line_off, x->off,
+					"expected %zu fields as in the header, found %zu", c->want,
+					c->nf);
+		}
+		{
+			const struct csv_field *x = &c->f[c->nf - 1];
+			/* Point just past the last field, where the missing ones belong. */
+			return csv_fail(c, x->line, x->line_off, end,
+					"expected %zu fields as in the header, found %zu", c->want,
+					c->nf);
+		}
+	}
+	return 1;
+}

@@ -1,0 +1,408 @@
+/*
+ * fmt_csv: the CSV and TSV formats (RFC 4180 through src/csv.h), with a
+ * header row naming the columns. One reader serves every import kind:
+ *
+ *   votes        item,annotator,label[,at][,comment][,text]
+ *   items        item,text[,any other columns, kept as metadata JSON]
+ *   predictions  item,label,confidence   or   item,<one probability column per label>
+ *   decisions    item,label[,reason][,at]
+ *
+ * Header names are matched case-insensitively, surrounding spaces ignored,
+ * with the common aliases of annotation tools (crowd-kit's task/worker,
+ * item_id, annotator_id, rater, answer, ...); other columns are ignored
+ * (votes) or become metadata (items). Each record's col points at the field
+ * the sink is most likely to reject: the label (votes, decisions, top-label
+ * predictions), the first probability column, or the item.
+ */
+#include "config.h"
+
+#include "csv.h"
+#include "formats.h"
+#include "import.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum csv_role { R_ITEM, R_ANN, R_LABEL, R_AT, R_COMMENT, R_TEXT, R_CONF, R_REASON, R_NROLES };
+
+/* Accepted header names per role, best first. NULL-terminated. */
+static const char *const role_names[R_NROLES][9] = {
+	[R_ITEM] = {"item", "item_id", "itemid", "task", "task_id", "example", "example_id", "id",
+		    NULL},
+	[R_ANN] = {"annotator", "annotator_id", "worker", "worker_id", "rater", "rater_id", "user",
+		   "coder", NULL},
+	[R_LABEL] = {"label", "answer", "response", "class", NULL},
+	[R_AT] = {"at", "time", "timestamp", "created_at", NULL},
+	[R_COMMENT] = {"comment", "comments", "note", NULL},
+	[R_TEXT] = {"text", "content", NULL},
+	[R_CONF] = {"confidence", "score", "probability", "prob", NULL},
+	[R_REASON] = {"reason", "rationale", "comment", "note", NULL},
+};
+
+static const char *const role_what[R_NROLES] = {
+	"item", "annotator", "label", "at", "comment", "text", "confidence", "reason",
+};
+
+struct csv_reader {
+	const char *file;
+	enum import_kind kind;
+	struct csv c;
+	int col[R_NROLES]; /* field index of each role, -1 when absent */
+	struct sink *sink;
+	char *err;
+	/* predictions with one column per label */
+	int wide;
+	const char **plabel;
+	double *prob;
+	size_t np;
+	int *pcol; /* field index of each probability column */
+	/* items: metadata columns */
+	int *mcol;
+	size_t nm;
+	struct sbuf meta;
+	char **hdr; /* the header's names, trimmed */
+	size_t nhdr;
+};
+
+/* Header name h equals name, ignoring ASCII case and surrounding spaces. */
+static int csv_name_is(const char *h, const char *name)
+{
+	size_t n;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	n = strlen(h);
+	while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+		n--;
+	return n == strlen(name) && strncasecmp(h, name, n) == 0;
+}
+
+static int csv_pos_fail(struct csv_reader *r)
+{
+	return import_errf(r->err, r->file, r->c.err_line, r->c.err_col, "%s", r->c.what);
+}
+
+static void csv_find_roles(struct csv_reader *r)
+{
+	for (int role = 0; role < R_NROLES; role++) {
+		int best = -1, rank = 99;
+		for (size_t i = 0; i < r->c.nf; i++) {
+			for (int k = 0; role_names[role][k]; k++) {
+				if (k < rank && csv_name_is(r->c.f[i].s, role_names[role][k])) {
+					best = (int)i;
+					rank = k;
+				}
+			}
+		}
+		r->col[role] = best;
+	}
+}
+
+static int csv_need(struct csv_reader *r, int role)
+{
+	struct sbuf alias = {0};
+	if (r->col[role] >= 0)
+		return 0;
+	for (int k = 1; role_names[role][k]; k++)
+		sbuf_addf(&alias, "%s%s", k > 1 ? ", " : "", role_names[role][k]);
+	import_errf(r->err, r->file, r->c.line, 0,
+		    "the header has no '%s' column%s%s%s (columns: item, annotator, label, ...)",
+		    role_what[role], alias.len ? " (also accepted: " : "", alias.len ? alias.s : "",
+		    alias.len ? ")" : "");
+	sbuf_free(&alias);
+	return -1;
+}
+
+/* Column index is a role other than those that identify the record? */
+static int csv_is_role_col(const struct csv_reader *r, size_t i, const int *roles, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (r->col[roles[k]] == (int)i)
+			return 1;
+	}
+	return 0;
+}
+
+static int csv_header(struct csv_reader *r)
+{
+	int rc = csv_next(&r->c);
+	if (rc < 0)
+		return csv_pos_fail(r);
+	if (rc == 0)
+		return import_errf(r->err, r->file, 0, 0, "empty file: expected a header row");
+	csv_find_roles(r);
+	r->hdr = xcalloc(r->c.nf, sizeof *r->hdr);
+	for (size_t i = 0; i < r->c.nf; i++) {
+		const char *h = r->c.f[i].s;
+		size_t n;
+		while (*h == ' ' || *h == '\t')
+			h++;
+		n = strlen(h);
+		while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+			n--;
+		r->hdr[i] = xstrndup(h, n);
+	}
+	r->nhdr = r->c.nf;
+	switch (r->kind) {
+	case IMPORT_VOTES:
+		if (csv_need(r, R_ITEM) || csv_need(r, R_ANN) || csv_need(r, R_LABEL))
+			return -1;
+		break;
+	case IMPORT_ITEMS: {
+		static const int id_roles[] = {R_ITEM, R_TEXT};
+		if (csv_need(r, R_ITEM) || csv_need(r, R_TEXT))
+			return -1;
+		r->mcol = xcalloc(r->c.nf, sizeof *r->mcol);
+		for (size_t i = 0; i < r->c.nf; i++) {
+			if (!csv_is_role_col(r, i, id_roles, GV_ARRAY_LEN(id_roles)))
+				r->mcol[r->nm++] = (int)i;
+		}
+		break;
+	}
+	case IMPORT_PREDICTIONS: {
+		static const int id_roles[] = {R_ITEM};
+		if (csv_need(r, R_ITEM))
+			return -1;
+		if (r->col[R_LABEL] >= 0 || r->col[R_CONF] >= 0) {
+			if (csv_need(r, R_LABEL) || csv_need(r, R_CONF))
+				return -1;
+			break;
+		}
+		r->wide = 1;
+		r->plabel = xcalloc(r->c.nf, sizeof *r->plabel);
+		r->prob = xcalloc(r->c.nf, sizeof *r->prob);
+		r->pcol = xcalloc(r->c.nf, sizeof *r->pcol);
+		for (size_t i = 0; i < r->c.nf; i++) {
+			if (csv_is_role_col(r, i, id_roles, GV_ARRAY_LEN(id_roles)))
+				continue;
+			if (r->c.f[i].len == 0)
+				return import_errf(r->err, r->file, r->c.line,
+						   csv_field_col(&r->c, &r->c.f[i]),
+						   "empty column name: each probability column is "
+						   "named by its label");
+			r->plabel[r->np] = r->hdr[i];
+			r->pcol[r->np++] = (int)i;
+		}
+		if (r->np < 2)
+			return import_errf(r->err, r->file, r->c.line, 0,
+					   "predictions need columns item,label,confidence or item "
+					   "and one probability column per label");
+		break;
+	}
+	case IMPORT_DECISIONS:
+		if (csv_need(r, R_ITEM) || csv_need(r, R_LABEL))
+			return -1;
+		break;
+	}
+	r->c.want = r->c.nf;
+	return 0;
+}
+
+/* The field of a role in the current record, or NULL (absent column or empty cell). */
+static const struct csv_field *csv_role(struct csv_reader *r, int role)
+{
+	const struct csv_field *f;
+	if (r->col[role] < 0)
+		return NULL;
+	f = &r->c.f[r->col[role]];
+	return f->len ? f : NULL;
+}
+
+static int csv_required(struct csv_reader *r, int role, const char **out)
+{
+	const struct csv_field *f = &r->c.f[r->col[role]];
+	if (f->len == 0)
+		return import_errf(r->err, r->file, f->line, csv_field_col(&r->c, f),
+				   "empty %s field", role_what[role]);
+	*out = f->s;
+	return 0;
+}
+
+static const char *csv_opt(struct csv_reader *r, int role)
+{
+	const struct csv_field *f = csv_role(r, role);
+	return f ? f->s : NULL;
+}
+
+static int csv_prob(struct csv_reader *r, const struct csv_field *f, double *out)
+{
+	char snip[64];
+	if (util_parse_double(f->s, out) || *out < 0 || *out > 1)
+		return import_errf(r->err, r->file, f->line, csv_field_col(&r->c, f),
+				   "'%s' is not a probability between 0 and 1",
+				   import_snip(f->s, snip));
+	return 0;
+}
+
+static int csv_record(struct csv_reader *r)
+{
+	struct rec rec = {0};
+	const struct csv_field *f;
+
+	rec.file = r->file;
+	rec.line = r->c.line;
+	if (csv_required(r, R_ITEM, &rec.item))
+		return -1;
+	rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_ITEM]]);
+	switch (r->kind) {
+	case IMPORT_VOTES:
+		rec.kind = REC_VOTE;
+		if (csv_required(r, R_ANN, &rec.annotator) || csv_required(r, R_LABEL, &rec.label))
+			return -1;
+		rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
+		rec.at = csv_opt(r, R_AT);
+		rec.comment = csv_opt(r, R_COMMENT);
+		rec.text = csv_opt(r, R_TEXT);
+		break;
+	case IMPORT_ITEMS:
+		rec.kind = REC_ITEM;
+		rec.text = r->c.f[r->col[R_TEXT]].s;
+		if (r->nm) {
+			sbuf_reset(&r->meta);
+			sbuf_addc(&r->meta, '{');
+			for (size_t k = 0; k < r->nm; k++) {
+				if (k)
+					sbuf_addc(&r->meta, ',');
+				sbuf_add_json_str(&r->meta, r->hdr[r->mcol[k]]);
+				sbuf_addc(&r->meta, ':');
+				sbuf_add_json_str(&r->meta, r->c.f[r->mcol[k]].s);
+			}
+			sbuf_addc(&r->meta, '}');
+			rec.meta = r->meta.s;
+		}
+		break;
+	case IMPORT_PREDICTIONS:
+		rec.kind = REC_PREDICTION;
+		if (!r->wide) {
+			if (csv_required(r, R_LABEL, &rec.label))
+				return -1;
+			f = &r->c.f[r->col[R_CONF]];
+			if (csv_prob(r, f, &rec.confidence))
+				return -1;
+			rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
+			break;
+		}
+		for (size_t k = 0; k < r->np; k++) {
+			if (csv_prob(r, &r->c.f[r->pcol[k]], &r->prob[k]))
+				return -1;
+		}
+		rec.nprobs = r->np;
+		rec.prob_labels = r->plabel;
+		rec.probs = r->prob;
+		rec.col = csv_field_col(&r->c, &r->c.f[r->pcol[0]]);
+		break;
+	case IMPORT_DECISIONS:
+		rec.kind = REC_DECISION;
+		if (csv_required(r, R_LABEL, &rec.label))
+			return -1;
+		rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
+		rec.reason = csv_opt(r, R_REASON);
+		rec.at = csv_opt(r, R_AT);
+		break;
+	}
+	return r->sink->put(r->sink->ctx, &rec, r->err);
+}
+
+static int csv_read_sep(const char *file, const char *buf, size_t len, enum import_kind kind,
+			struct sink *sink, char *err, char sep)
+{
+	struct csv_reader r = {0};
+	int rc = -1, got;
+
+	r.file = file;
+	r.kind = kind;
+	r.sink = sink;
+	r.err = err;
+	csv_init(&r.c, buf, len, sep);
+	if (csv_header(&r))
+		goto fail;
+	while ((got = csv_next(&r.c)) > 0) {
+		if (csv_record(&r))
+			goto fail;
+	}
+	if (got < 0) {
+		csv_pos_fail(&r);
+		goto fail;
+	}
+	rc = 0;
+fail:
+	for (size_t i = 0; i < r.nhdr; i++)
+		free(r.hdr[i]);
+	free(r.hdr);
+	free(r.plabel);
+	free(r.prob);
+	free(r.pcol);
+	free(r.mcol);
+	sbuf_free(&r.meta);
+	csv_free(&r.c);
+	return rc;
+}
+
+/*
+ * The header row decides: it must split into at least two fields on this
+ * separator and not look like JSON. Kind-specific columns are left to the
+ * reader, so that a CSV file with a wrong header gets a precise message
+ * rather than "unknown format".
+ */
+static int csv_detect_sep(const char *buf, size_t len, char sep)
+{
+	size_t i = 0, fields = 1;
+	int quoted = 0;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	if (i < len && (buf[i] == '{' || buf[i] == '['))
+		return 0;
+	for (; i < len && i < 65536; i++) {
+		char ch = buf[i];
+		if (ch == '"')
+			quoted = !quoted;
+		else if (!quoted && (ch == '\n' || ch == '\r'))
+			break;
+		else if (!quoted && ch == sep)
+			fields++;
+	}
+	return fields >= 2;
+}
+
+static int csv_detect(const char *buf, size_t len, enum import_kind kind)
+{
+	return csv_detect_sep(buf, len, ',') && !csv_detect_sep(buf, len, '\t');
+}
+
+static int tsv_detect(const char *buf, size_t len, enum import_kind kind)
+{
+	return csv_detect_sep(buf, len, '\t') && !csv_detect_sep(buf, len, ',');
+}
+
+static int csv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
+		    struct sink *sink, char *err)
+{
+	return csv_read_sep(file, buf, len, kind, sink, err, ',');
+}
+
+static int tsv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
+		    struct sink *sink, char *err)
+{
+	return csv_read_sep(file, buf, len, kind, sink, err, '\t');
+}
+
+#define CSV_KINDS                                                                                \
+	((1u << IMPORT_VOTES) | (1u << IMPORT_ITEMS) | (1u << IMPORT_PREDICTIONS) |               \
+	 (1u << IMPORT_DECISIONS))
+
+const struct fmt fmt_csv = {
+	.name = "csv",
+	.kinds = CSV_KINDS,
+	.detect = csv_detect,
+	.read = csv_read,
+};
+
+const struct fmt fmt_tsv = {
+	.name = "tsv",
+	.kinds = CSV_KINDS,
+	.detect = tsv_detect,
+	.read = tsv_read,
+};

@@ -1,0 +1,130 @@
+/*
+ * guide: labelling guidelines. A guideline file is YAML for one task: its
+ * version, a summary, a definition with examples and counterexamples per
+ * label, and numbered rules naming the labels they are about. Every load into
+ * a project stores a new version (with the file's sha256) and keeps the older
+ * ones, so a decision can name the guideline version it was made under.
+ *
+ * The format is documented in guidelines/README.md.
+ */
+#ifndef GAVEL_GUIDE_H
+#define GAVEL_GUIDE_H
+
+#include "audit.h"
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct guide_label {
+	char *value;
+	char *definition;
+	char **examples;
+	size_t nexamples;
+	char **counterexamples;
+	size_t ncounterexamples;
+	int line; /* where the label's entry starts in the file */
+};
+
+struct guide_rule {
+	char *id;
+	char *text;
+	char **labels; /* values of labels the rule is about */
+	size_t nlabels;
+	int line;
+};
+
+struct guide {
+	char *task;
+	char *version; /* the authors' version string */
+	char *summary; /* or NULL */
+	struct guide_label *labels;
+	size_t nlabels;
+	struct guide_rule *rules;
+	size_t nrules;
+};
+
+/*
+ * Parse guideline YAML buf[0..len) named `file` in messages. Checks required
+ * keys (task, version, labels; per label value and definition; per rule id
+ * and text), unknown keys, unique label values and rule ids, and that every
+ * label a rule names is defined in the file. Pure. Returns 0 with *out
+ * filled (free with guide_free), or -1 with err set to
+ * "file:line:col: what is wrong" and *out zeroed.
+ */
+int guide_parse(const char *file, const char *buf, size_t len, struct guide *out, char *err);
+void guide_free(struct guide *g);
+
+/* Largest guideline file accepted, in bytes. */
+#define GUIDE_MAX_BYTES (4u << 20)
+
+/*
+ * Load the guideline file at path into the project inside the caller's
+ * write transaction: parse it, check that its task exists and that every
+ * label it defines is a label of that task, then store a new version
+ * (previous maximum + 1) with the declared version, sha256 of the bytes, the
+ * YAML text, the path and the load time, and append a "guideline-load" audit
+ * event. *version_out (may be NULL) gets the new version. Returns 0, or -1
+ * with err filled (the caller rolls back; nothing was written by a check
+ * that failed).
+ */
+int guide_load(struct store *st, const struct audit_actor *a, const char *path,
+	       int64_t *version_out, char *err);
+
+/*
+ * Like guide_load for a buffer already in memory; `file` names it in
+ * messages and is stored as its path. *sha_out (65 bytes, may be NULL) gets
+ * the sha256.
+ */
+int guide_load_buffer(struct store *st, const struct audit_actor *a, const char *file,
+		      const char *buf, size_t len, int64_t *version_out, char sha_out[65],
+		      char *err);
+
+/*
+ * Parse the latest stored guideline of a task for the review screen.
+ * *version (may be NULL) gets its version. Returns 0 found (free *out with
+ * guide_free), 1 when the task has no guideline, -1 on error.
+ */
+int guide_current(struct store *st, int64_t task, struct guide *out, int64_t *version,
+		  char *err);
+
+/* A stored guideline version, as store_guide_get returns it. */
+struct guide_row {
+	int64_t task;
+	int64_t version;
+	char *declared_version;
+	char sha256[65];
+	char *yaml;
+	size_t len;
+	char *path;
+	char *loaded_at;
+};
+void guide_row_free(struct guide_row *r);
+
+/* --- storage (src/store_guide.c: the only place with guideline SQL) --- */
+
+/* Insert a guideline version (previous max + 1) inside the caller's
+ * transaction; *version gets it. Returns 0, or -1 with err filled. */
+int store_guide_add(struct store *st, int64_t task, const char *declared_version,
+		    const char *sha256, const char *yaml, size_t len, const char *path,
+		    int64_t *version, char *err);
+
+/* Fetch version `version` of a task's guideline (0: the latest). Returns 0
+ * found (free with guide_row_free), 1 none, -1 error. */
+int store_guide_get(struct store *st, int64_t task, int64_t version, struct guide_row *out,
+		    char *err);
+
+/* Number of stored versions of a task's guideline (its latest version). */
+int store_guide_count(struct store *st, int64_t task, int64_t *n, char *err);
+
+/* The queue definitions stored under project key "queues" (a JSON array as
+ * project_apply writes it). Returns 0 with *out and *n filled (*n is 0 when no
+ * queues were stored), or -1 with err filled. */
+struct queue_def;
+int store_guide_queues(struct store *st, struct queue_def **out, size_t *n, char *err);
+
+/* Value of key in the JSON object stored under project key `meta`, as a
+ * heap string, or NULL. */
+char *store_guide_meta_field(struct store *st, const char *meta, const char *key);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * import: the format table, format detection, and the pipeline that reads a
+ * file once, runs a format reader into the database sink and commits, all in
+ * one transaction. Formats know nothing of the database; the sink knows
+ * nothing of formats.
+ */
+#include "config.h"
+
+#include "formats.h"
+#include "import.h"
+#include "store_import.h"
+#include "text.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct fmt *const import_formats[] = {
+	&fmt_csv, &fmt_tsv, &fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min,
+	&fmt_prodigy, &fmt_argilla,
+};
+
+static const char *const kind_names[] = {
+	[IMPORT_VOTES] = "votes",
+	[IMPORT_ITEMS] = "items",
+	[IMPORT_PREDICTIONS] = "predictions",
+	[IMPORT_DECISIONS] = "decisions",
+};
+
+const struct fmt *import_format_find(const char *name)
+{
+	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
+		if (strcmp(import_formats[i]->name, name) == 0)
+			return import_formats[i];
+	}
+	return NULL;
+}
+
+const char *import_format_names(void)
+{
+	static char names[160];
+	if (!names[0]) {
+		for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
+			if (i)
+				strcat(names, "|");
+			strcat(names, import_formats[i]->name);
+		}
+	}
+	return names;
+}
+
+int import_errf(char *err, const char *file, long line, long col, const char *fmt, ...)
+{
+	struct sbuf b = {0};
+	va_list ap;
+	char *clean;
+
+	if (!err)
+		return -1;
+	if (file)
+		sbuf_addf(&b, "%s:", file);
+	if (file && line > 0)
+		sbuf_addf(&b, "%ld:", line);
+	if (file && line > 0 && col > 0)
+		sbuf_addf(&b, "%ld:", col);
+	if (file)
+		sbuf_addc(&b, ' ');
+	va_start(ap, fmt);
+	sbuf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	clean = text_clean(b.s ? b.s : "");
+	snprintf(err, GV_ERR, "%s", clean);
+	free(clean);
+	sbuf_free(&b);
+	return -1;
+}
+
+const char *import_snip(const char *s, char out[64])
+{
+	size_t n = strlen(s);
+	if (n <= 60) {
+		memcpy(out, s, n + 1);
+		return out;
+	}
+	n = 57;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(out, s, n);
+	memcpy(out + n, "...", 4);
+	return out;
+}
+
+/* The file name's extension (after the last '.' of the last component), or "". */
+static const char *import_ext(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	const char *dot;
+	base = base ? base + 1 : file;
+	dot = strrchr(base, '.');
+	return dot && dot != base ? dot + 1 : "";
+}
+
+/* Does the extension fit the format? */
+static int import_ext_fits(const struct fmt *f, const char *ext)
+{
+	if (strcmp(f->name, "csv") == 0)
+		return strcasecmp(ext, "csv") == 0;
+	if (strcmp(f->name, "tsv") == 0)
+		return strcasecmp(ext, "tsv") == 0 || strcasecmp(ext, "tab") == 0;
+	if (strcmp(f->name, "jsonl") == 0 || strcmp(f->name, "prodigy") == 0)
+		return strcasecmp(ext, "jsonl") == 0 || strcasecmp(ext, "ndjson") == 0;
+	return strcasecmp(ext, "json") == 0 || strcasecmp(ext, "jsonl") == 0;
+}
+
+const struct fmt *import_detect(const char *file, const char *buf, size_t len,
+				enum import_kind kind, char *err)
+{
+	const struct fmt *cand[GV_ARRAY_LEN(import_formats)];
+	const struct fmt *pick = NULL;
+	const char *ext = import_ext(file);
+	size_t n = 0, nfit = 0;
+	struct sbuf names = {0};
+
+	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
+		const struct fmt *f = import_formats[i];
+		if ((f->kinds & (1u << kind)) && f->detect(buf, len, kind))
+			cand[n++] = f;
+	}
+	if (n == 1)
+		return cand[0];
+	/* Several formats accept the content, or none does: let the extension
+	 * decide when it names exactly one of them (or, with no candidate, one
+	 * text format whose reader will then say precisely what is wrong). */
+	for (size_t i = 0; i < (n ? n : GV_ARRAY_LEN(import_formats)); i++) {
+		const struct fmt *f = n ? cand[i] : import_formats[i];
+		if (!(f->kinds & (1u << kind)) || !import_ext_fits(f, ext))
+			continue;
+		if (!n && strcmp(f->name, "csv") != 0 && strcmp(f->name, "tsv") != 0 &&
+		    strcmp(f->name, "jsonl") != 0)
+			continue;
+		pick = f;
+		nfit++;
+	}
+	if (nfit == 1)
+		return pick;
+	for (size_t i = 0; i < n; i++)
+		sbuf_addf(&names, "%s%s", i ? " or " : "", cand[i]->name);
+	if (n)
+		import_errf(err, file, 0, 0,
+			    "could be %s; say which with --format", names.s);
+	else
+		import_errf(err, file, 0, 0,
+			    "cannot tell the format of the %s; say it with --format %s",
+			    kind_names[kind], import_format_names());
+	sbuf_free(&names);
+	return NULL;
+}
+
+/* The file name without directories and extension, as a task name. */
+static char *import_stem(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	const char *dot;
+	if (strcmp(file, "-") == 0)
+		return xstrdup("stdin");
+	base = base ? base + 1 : file;
+	dot = strchr(base, '.');
+	if (dot == base)
+		dot = NULL;
+	return dot ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
+}
+
+int import_buffer(struct store *st, const struct import_opts *o, const char *buf, size_t len,
+		  struct import_result *res, char *err)
+{
+	const struct fmt *f;
+	struct store_import_opts so = {0};
+	struct store_import *si = NULL;
+	struct sink sink;
+	char sha[65];
+	char *stem = NULL;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (o->format) {
+		f = import_format_find(o->format);
+		if (!f)
+			return import_errf(err, NULL, 0, 0, "unknown format '%s' (formats: %s)",
+					   o->format, import_format_names()),
+			       IMPORT_USAGE;
+	} else {
+		f = import_detect(o->file, buf, len, o->kind, err);
+		if (!f)
+			return IMPORT_USAGE;
+	}
+	if (!(f->kinds & (1u << o->kind)))
+		return import_errf(err, NULL, 0, 0, "the %s format carries no %s", f->name,
+				   kind_names[o->kind]),
+		       IMPORT_USAGE;
+	if (o->kind == IMPORT_PREDICTIONS && (!o->model || !*o->model))
+		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
+	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
+		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
+
+	util_sha256_hex(buf, len, sha);
+	stem = import_stem(o->file);
+	so.kind = o->kind;
+	so.file = o->file;
+	so.stem = stem;
+	so.sha256 = sha;
+	so.format = f->name;
+	so.task = o->task;
+	so.scale_set = o->scale_set;
+	so.scale = o->scale;
+	so.dup = o->dup;
+	so.model = o->model;
+	so.expert = o->expert;
+	rc = store_import_open(st, &so, &si, err);
+	if (rc)
+		goto fail;
+	rc = IMPORT_FAIL;
+	sink = store_import_sink(si);
+	if (f->read(o->file, buf, len, o->kind, &sink, err))
+		goto fail;
+	if (store_import_commit(si, res, err))
+		goto fail;
+	snprintf(res->format, sizeof res->format, "%s", f->name);
+	memcpy(res->sha256, sha, sizeof sha);
+	rc = 0;
+fail:
+	store_import_free(si);
+	free(stem);
+	return rc;
+}
+
+int import_file(struct store *st, const struct import_opts *o, struct import_result *res,
+		char *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (util_read_file(o->file, IMPORT_MAX_BYTES, &buf, &len, err)) {
+		/* util_read_file quotes the path raw: clean it for the terminal. */
+		char *clean = text_clean(err);
+		snprintf(err, GV_ERR, "%s", clean);
+		free(clean);
+		return IMPORT_FAIL;
+	}
+	rc = import_buffer(st, o, buf, len, res, err);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/*
+ * intern: open-addressing (linear probing) string table with dense ids, used
+ * by the importer to turn item ids, annotator names and labels into small
+ * integers while it reads a file once. The table is kept at most half full.
+ */
+#include "config.h"
+
+#include "intern.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a, 32 bit: short keys, no allocation, good enough spread at half load. */
+static uint32_t intern_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	/* Mix the high bits down, since slots use the low bits. */
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+static void intern_rehash(struct intern *t, size_t nslots)
+{
+	uint32_t *slot = xcalloc(nslots, sizeof *slot);
+	size_t mask = nslots - 1;
+	for (size_t id = 0; id < t->n; id++) {
+		size_t i = t->hash[id] & mask;
+		while (slot[i])
+			i = (i + 1) & mask;
+		slot[i] = (uint32_t)id + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = mask;
+}
+
+uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
+{
+	uint32_t h = intern_hash(s, len);
+	size_t i;
+
+	if (!t->slot)
+		intern_rehash(t, 1024);
+	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
+		uint32_t id = t->slot[i] - 1;
+		const char *p = t->arena + t->off[id];
+		if (t->hash[id] == h && strncmp(p, s, len) == 0 && p[len] == '\0') {
+			if (added)
+				*added = 0;
+			return id;
+		}
+	}
+	if (t->n >= UINT32_MAX - 1) {
+		fputs("gavel: out of memory (too many distinct strings)\n", stderr);
+		exit(GV_EXIT_FAIL);
+	}
+	t->off = xgrow(t->off, &t->cap, t->n + 1, sizeof *t->off);
+	/* hash[] always has the capacity off[] has. */
+	t->hash = xrealloc(t->hash, t->cap * sizeof *t->hash);
+	t->arena = xgrow(t->arena, &t->acap, t->alen + len + 1, 1);
+	memcpy(t->arena + t->alen, s, len);
+	t->arena[t->alen + len] = '\0';
+	t->off[t->n] = t->alen;
+	t->hash[t->n] = h;
+	t->alen += len + 1;
+	t->slot[i] = (uint32_t)t->n + 1;
+	t->n++;
+	if (added)
+		*added = 1;
+	if (t->n * 2 > t->mask + 1)
+		intern_rehash(t, (t->mask + 1) * 2);
+	return (uint32_t)t->n - 1;
+}
+
+int64_t intern_find(const struct intern *t, const char *s, size_t len)
+{
+	uint32_t h;
+	if (!t->slot)
+		return -1;
+	h = intern_hash(s, len);
+	for (size_t i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
+		uint32_t id = t->slot[i] - 1;
+		const char *p = t->arena + t->off[id];
+		if (t->hash[id] == h && strncmp(p, s, len) == 0 && p[len] == '\0')
+			return id;
+	}
+	return -1;
+}
+
+const char *intern_str(const struct intern *t, uint32_t id)
+{
+	return t->arena + t->off[id];
+}
+
+size_t intern_count(const struct intern *t)
+{
+	return t->n;
+}
+
+void intern_free(struct intern *t)
+{
+	free(t->slot);
+	free(t->arena);
+	free(t->off);
+	free(t->hash);
+	memset(t, 0, sizeof *t);
+}

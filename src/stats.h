@@ -1,0 +1,147 @@
+/*
+ * stats: agreement statistics of one task's votes, exactly as DESIGN.md
+ * section 6 defines them: item agreement, plurality share and vote entropy;
+ * percent agreement (Fleiss' P-bar); Fleiss' kappa overall and per category;
+ * specific agreement per label; Cohen's kappa for every annotator pair;
+ * Krippendorff's alpha (nominal, ordinal, interval) from the coincidence
+ * matrix, with an optional seeded bootstrap interval over items.
+ *
+ * Pure computation over a task's votes grouped by item (CSR layout, shared
+ * with truth inference); no SQL. Figures that do not apply (no item with two
+ * votes, a chance agreement of 1, a label set that is not numeric) are NaN,
+ * which the report prints as null.
+ */
+#ifndef GAVEL_STATS_H
+#define GAVEL_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A task's votes grouped by item: item i's votes are [start[i], start[i+1])
+ * in ann[] (dense annotator index 0..nannotators-1) and lab[] (label index
+ * 0..nlabels-1 in the task's label order). Within an item the votes are in
+ * annotator order and an annotator votes at most once per item. value[k] is
+ * label k's number for the interval metric, NaN when the label is not
+ * numeric. item_id[i] and annotator_id[a] are the database ids (either may be
+ * NULL for data built in memory); from store_votes_load both increase, so
+ * dense annotator order is id order. All arrays are heap-owned by the struct
+ * when it comes from store_votes_load; free with stats_votes_free.
+ */
+struct stats_votes {
+	size_t nitems, nvotes;
+	int nlabels, nannotators;
+	uint32_t *start;
+	uint32_t *ann;
+	uint16_t *lab;
+	double *value;
+	int64_t *item_id;
+	int64_t *annotator_id;
+};
+
+/* Free the arrays of v and zero it. A zeroed struct is allowed. */
+void stats_votes_free(struct stats_votes *v);
+
+/*
+ * Check the invariants above (start monotone from 0 to nvotes, indices in
+ * range, annotators strictly increasing within an item). Returns 0, or -1
+ * with err filled. Callers that build votes from outside data run it once.
+ */
+int stats_votes_check(const struct stats_votes *v, char *err);
+
+/* Per-item figures from the label counts n_k of one item (K labels). */
+struct stats_item {
+	uint32_t n;	     /* votes on the item */
+	double agreement;    /* A_i = sum n_k(n_k-1) / (n(n-1)); NaN when n < 2 */
+	double plurality;    /* max_k n_k / n; NaN when n == 0 */
+	double entropy;	     /* -sum p_k log p_k / log K; 0 when K == 1; NaN when n == 0 */
+	int plurality_label; /* first label in order with the largest count, -1 when n == 0 */
+};
+
+/* Compute the per-item figures from counts[0..K). */
+void stats_item_compute(const uint32_t *counts, int K, struct stats_item *out);
+
+struct stats_label {
+	uint64_t count;		   /* votes for the label (all items) */
+	double specific_agreement; /* PS_k; NaN when no item with n >= 2 holds the label */
+	double kappa;		   /* Fleiss' per-category kappa; NaN when p_k is 0 or 1 */
+};
+
+struct stats_pair {
+	int a, b;     /* dense annotator indices, a < b */
+	uint32_t n;   /* items both labelled */
+	double kappa; /* Cohen's kappa on those items; NaN when chance agreement is 1 */
+};
+
+struct stats_opts {
+	int ordinal;	     /* compute ordinal alpha (ordinal task or numeric labels) */
+	uint32_t min_shared; /* Cohen pairs need at least this many shared items (10) */
+	int bootstrap;	     /* bootstrap replicates for the alpha interval, 0 for none */
+	uint64_t seed;	     /* bootstrap seed (deterministic) */
+	double threshold;    /* percent agreement below this flags the task */
+};
+
+struct stats_result {
+	size_t items;	       /* items with at least one vote */
+	size_t votes;	       /* votes */
+	size_t items_multi;    /* items with at least two votes (the ones compared) */
+	uint32_t n_min, n_max; /* votes per item over items with a vote */
+	double n_mean;
+	int varying_n;		   /* 1 when the compared items have different vote counts */
+	double percent_agreement;  /* P-bar over items with n >= 2 */
+	double expected_agreement; /* P_e = sum_k p_k^2 */
+	double fleiss_kappa;
+	double alpha_nominal, alpha_ordinal, alpha_interval;
+	int bootstrap;		   /* replicates run (0 when none) */
+	double alpha_lo, alpha_hi; /* percentile 95% interval of nominal alpha */
+	size_t disputed;	   /* items with n >= 2 whose votes are not unanimous */
+	int flagged;		   /* percent agreement below threshold: guidelines need work */
+	double threshold;
+	int nlabels;
+	struct stats_label *labels; /* nlabels */
+	size_t npairs;
+	struct stats_pair *pairs; /* sorted by (a, b) */
+};
+
+/* Defaults: min_shared 10, threshold 0.70, no bootstrap, seed 1. */
+void stats_opts_default(struct stats_opts *o);
+
+/*
+ * Compute every statistic of the task in one pass over v (plus one pass per
+ * bootstrap replicate). Items with fewer than two votes count towards items,
+ * votes and votes per item but are left out of every agreement figure.
+ *
+ * Fleiss' kappa with varying vote counts: P-bar is the mean of A_i over the
+ * compared items and p_k = sum_i n_ik / sum_i n_i over the same items; this is
+ * Fleiss' formula unchanged when every item has the same n (then it equals
+ * statsmodels' fleiss_kappa), and its natural generalisation otherwise
+ * (result.varying_n says which applied). The per-category kappa generalises
+ * the same way: 1 - sum_i n_ik(n_i-n_ik)/(n_i-1) / (sum_i n_i p_k q_k).
+ *
+ * The interval alpha is computed only when every label has a numeric value;
+ * the ordinal alpha only when opts->ordinal is set. Fills *out (free with
+ * stats_result_free). Returns 0, or -1 with err filled on inconsistent input.
+ */
+int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
+		  struct stats_result *out, char *err);
+void stats_result_free(struct stats_result *r);
+
+/*
+ * Krippendorff's alpha of the votes with one metric. Units with fewer than two
+ * votes are dropped. Returns NaN when fewer than two pairable values remain or
+ * the expected disagreement is 0. For STATS_INTERVAL every label needs a
+ * numeric value in v->value.
+ */
+enum stats_metric { STATS_NOMINAL = 0, STATS_ORDINAL = 1, STATS_INTERVAL = 2 };
+double stats_krippendorff_alpha(const struct stats_votes *v, enum stats_metric metric);
+
+/* Fleiss' kappa alone (same definition as stats_compute). */
+double stats_fleiss_kappa(const struct stats_votes *v);
+
+/*
+ * Cohen's kappa between annotators a and b on the items both labelled; *n
+ * (may be NULL) gets that count. NaN when n is 0 or chance agreement is 1.
+ */
+double stats_cohen_kappa(const struct stats_votes *v, int a, int b, uint32_t *n);
+
+#endif

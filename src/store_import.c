@@ -1,0 +1,1175 @@
+/*
+ * store_import: the database sink of the import pipeline.
+ *
+ * Records are collected in memory as they come: item ids, annotator names
+ * and labels are interned into dense integers, votes become 16-byte tuples,
+ * and everything that can be checked per record is checked at once so the
+ * error names the record (a label outside a declared set, a prediction whose
+ * probabilities do not sum to 1). On commit the strings are resolved against
+ * the database in one scan per table, new rows get ids in order, the votes
+ * are radix-sorted by (item, annotator) — which also finds duplicates as
+ * neighbours — and inserted in primary-key order with one prepared
+ * statement, so that the B-tree is appended to rather than searched. Then
+ * one "import" audit event and the item summaries, and COMMIT. Everything
+ * runs inside the transaction store_import_open began, so any error leaves
+ * the database as it was.
+ *
+ * Decisions: each imported decision is its own audit event ("decide", with
+ * origin "import"), in addition to the one "import" event for the file,
+ * because every decision in gavel has its event; decision files are small.
+ */
+#include "config.h"
+
+#include "audit.h"
+#include "intern.h"
+#include "store_import.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE ((size_t)-1)
+
+/* One vote: intern ids while reading, database ids after resolving. */
+struct ivote {
+	uint32_t item, ann, label, idx; /* idx: the vote's order in the file */
+};
+
+struct ipred {
+	uint32_t item, model;
+	long line, col;
+	int label;      /* label intern id of the top label */
+	double conf;    /* top probability */
+	double plogp;   /* -sum p ln p, or NAN when only the top label is known */
+	double margin;  /* top1 - top2, or NAN */
+	size_t probs;   /* arena offset of the probabilities as a JSON object */
+	int64_t db_item;
+};
+
+struct idec {
+	uint32_t item, label;
+	long line, col;
+	size_t reason, at; /* arena offsets or NONE */
+	int64_t db_item;
+};
+
+struct store_import {
+	struct store *st;
+	struct store_import_opts o;
+	int open;
+	char *task_name;
+	struct store_task task;
+	int task_exists;
+
+	struct intern items, anns, labels, models;
+	int *lab_index; /* per label: index in task.labels, or -1 when new */
+	size_t lab_cap;
+	int *lab_code;  /* per label: code, after resolving */
+
+	struct ivote *votes;
+	size_t nv, vcap;
+	uint32_t *vline;
+	size_t vlcap;
+	size_t *vat, *vcom; /* arena offsets per vote, allocated at the first one given */
+	size_t vacap, vccap;
+
+	size_t *itext, *imeta; /* per item: arena offsets, allocated when first given */
+	size_t itcap, imcap;
+	uint32_t *igiven; /* per item: line of its item record, 0 when none */
+	size_t igcap;
+	int64_t *imap;    /* per item: database id */
+
+	struct ipred *preds;
+	size_t np, pcap;
+	struct idec *decs;
+	size_t nd, dcap;
+
+	struct sbuf arena; /* NUL-separated strings: times, comments, texts, metadata */
+	long records, duplicates;
+};
+
+static size_t si_str(struct store_import *si, const char *s)
+{
+	size_t off = si->arena.len;
+	sbuf_addn(&si->arena, s, strlen(s));
+	sbuf_addc(&si->arena, '\0');
+	return off;
+}
+
+static const char *si_at(const struct store_import *si, size_t off)
+{
+	return off == NONE ? NULL : si->arena.s + off;
+}
+
+/* Make arr (per-index offsets, NONE when absent) hold index i. */
+static size_t *si_offs(size_t *arr, size_t *cap, size_t i)
+{
+	size_t old = *cap;
+	if (i < old)
+		return arr;
+	arr = xgrow(arr, cap, i + 1, sizeof *arr);
+	for (size_t k = old; k < *cap; k++)
+		arr[k] = NONE;
+	return arr;
+}
+
+int store_import_open(struct store *st, const struct store_import_opts *o,
+		      struct store_import **out, char *err)
+{
+	struct store_import *si = xcalloc(1, sizeof *si);
+	struct store_task *all = NULL;
+	size_t nall = 0;
+	int rc = IMPORT_FAIL, found;
+
+	si->st = st;
+	si->o = *o;
+	if (store_begin(st, err))
+		goto fail;
+	si->open = 1;
+	if (o->task) {
+		si->task_name = xstrdup(o->task);
+	} else {
+		if (store_task_list(st, &all, &nall, err))
+			goto fail;
+		if (nall == 0) {
+			si->task_name = xstrdup(o->stem);
+		} else if (nall == 1) {
+			si->task_name = xstrdup(all[0].name);
+		} else {
+			struct sbuf names = {0};
+			for (size_t i = 0; i < nall && i < 8; i++)
+				sbuf_addf(&names, "%s%s", i ? ", " : "", all[i].name);
+			import_errf(err, NULL, 0, 0,
+				    "the project has %zu tasks (%s%s); choose one with --task", nall,
+				    names.s, nall > 8 ? ", ..." : "");
+			sbuf_free(&names);
+			rc = IMPORT_USAGE;
+			goto fail;
+		}
+	}
+	found = store_task_get(st, si->task_name, &si->task, err);
+	if (found < 0)
+		goto fail;
+	si->task_exists = found;
+	if (found && o->scale_set && o->scale != si->task.scale) {
+		import_errf(err, NULL, 0, 0,
+			    "task '%s' is %s; --scale applies only to a task this import creates",
+			    si->task_name, store_scale_name(si->task.scale));
+		rc = IMPORT_USAGE;
+		goto fail;
+	}
+	if (o->kind == IMPORT_PREDICTIONS && !si->task.nlabels) {
+		import_errf(err, NULL, 0, 0,
+			    "task '%s' has no labels yet: import its votes (or declare its labels) "
+			    "before predictions",
+			    si->task_name);
+		goto fail;
+	}
+	for (size_t i = 0; i < nall; i++)
+		store_task_free(&all[i]);
+	free(all);
+	*out = si;
+	return 0;
+fail:
+	for (size_t i = 0; i < nall; i++)
+		store_task_free(&all[i]);
+	free(all);
+	store_import_free(si);
+	return rc;
+}
+
+void store_import_free(struct store_import *si)
+{
+	if (!si)
+		return;
+	if (si->open)
+		store_rollback(si->st);
+	free(si->task_name);
+	store_task_free(&si->task);
+	intern_free(&si->items);
+	intern_free(&si->anns);
+	intern_free(&si->labels);
+	intern_free(&si->models);
+	free(si->lab_index);
+	free(si->lab_code);
+	free(si->votes);
+	free(si->vline);
+	free(si->vat);
+	free(si->vcom);
+	free(si->itext);
+	free(si->imeta);
+	free(si->igiven);
+	free(si->imap);
+	free(si->preds);
+	free(si->decs);
+	sbuf_free(&si->arena);
+	free(si);
+}
+
+/* ---- Collecting records ---- */
+
+static int si_fail(struct store_import *si, const struct rec *r, char *err, const char *what,
+		   const char *data)
+{
+	char snip[64];
+	return import_errf(err, r->file ? r->file : si->o.file, r->line, r->col, "%s '%s'", what,
+			   import_snip(data, snip));
+}
+
+/* Intern a label; a label new to a declared task is an error at the record. */
+static int si_label(struct store_import *si, const struct rec *r, const char *value, uint32_t *id,
+		    char *err)
+{
+	int added;
+	if (!value || !*value)
+		return import_errf(err, r->file, r->line, r->col, "empty label");
+	*id = intern_put(&si->labels, value, strlen(value), &added);
+	if (!added)
+		return 0;
+	si->lab_index = xgrow(si->lab_index, &si->lab_cap, *id + 1, sizeof *si->lab_index);
+	si->lab_index[*id] = store_task_label_index(&si->task, value);
+	if (si->lab_index[*id] < 0 && si->task.declared) {
+		struct sbuf known = {0};
+		char snip[64];
+		for (size_t i = 0; i < si->task.nlabels && i < 12; i++)
+			sbuf_addf(&known, "%s%s", i ? ", " : "", si->task.labels[i].value);
+		import_errf(err, r->file, r->line, r->col,
+			    "unknown label '%s': task '%s' declares its labels (%s%s)",
+			    import_snip(value, snip), si->task_name, known.s ? known.s : "",
+			    si->task.nlabels > 12 ? ", ..." : "");
+		sbuf_free(&known);
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t si_item(struct store_import *si, const char *ext)
+{
+	return intern_put(&si->items, ext, strlen(ext), NULL);
+}
+
+static void si_item_text(struct store_import *si, uint32_t item, const char *text, const char *meta)
+{
+	if (text) {
+		si->itext = si_offs(si->itext, &si->itcap, item);
+		si->itext[item] = si_str(si, text);
+	}
+	if (meta) {
+		si->imeta = si_offs(si->imeta, &si->imcap, item);
+		si->imeta[item] = si_str(si, meta);
+	}
+}
+
+static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
+{
+	struct ivote *v;
+	uint32_t item, ann, label;
+
+	if (!r->annotator || !*r->annotator)
+		return import_errf(err, r->file, r->line, r->col, "empty annotator");
+	if (si_label(si, r, r->label, &label, err))
+		return -1;
+	item = si_item(si, r->item);
+	ann = intern_put(&si->anns, r->annotator, strlen(r->annotator), NULL);
+	if (si->nv >= UINT32_MAX)
+		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
+	si->votes = xgrow(si->votes, &si->vcap, si->nv + 1, sizeof *si->votes);
+	si->vline = xgrow(si->vline, &si->vlcap, si->nv + 1, sizeof *si->vline);
+	v = &si->votes[si->nv];
+	v->item = item;
+	v->ann = ann;
+	v->label = label;
+	v->idx = (uint32_t)si->nv;
+	si->vline[si->nv] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 0;
+	if (r->at || si->vat) {
+		si->vat = si_offs(si->vat, &si->vacap, si->nv);
+		si->vat[si->nv] = r->at ? si_str(si, r->at) : NONE;
+	}
+	if (r->comment || si->vcom) {
+		si->vcom = si_offs(si->vcom, &si->vccap, si->nv);
+		si->vcom[si->nv] = r->comment ? si_str(si, r->comment) : NONE;
+	}
+	si->nv++;
+	si_item_text(si, item, r->text, r->meta);
+	return 0;
+}
+
+static int si_put_item(struct store_import *si, const struct rec *r, char *err)
+{
+	uint32_t item = si_item(si, r->item);
+	size_t old = si->igcap;
+
+	if (item >= old) {
+		si->igiven = xgrow(si->igiven, &si->igcap, item + 1, sizeof *si->igiven);
+		memset(si->igiven + old, 0, (si->igcap - old) * sizeof *si->igiven);
+	}
+	if (si->igiven[item]) {
+		char snip[64];
+		if (si->o.dup == IMPORT_DUP_ERROR)
+			return import_errf(err, r->file, r->line, r->col,
+					   "item '%s' is given again (first at line %u); keep one "
+					   "with --duplicates first|last",
+					   import_snip(r->item, snip), si->igiven[item]);
+		if (si->o.dup == IMPORT_DUP_FIRST) {
+			si->duplicates++;
+			return 0;
+		}
+		si->duplicates++;
+	}
+	si->igiven[item] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 1;
+	si_item_text(si, item, r->text, r->meta);
+	return 0;
+}
+
+/* A prediction label must be one the task has, or one this file's votes bring. */
+static int si_pred_label(struct store_import *si, const struct rec *r, const char *value,
+			 int *out, char *err)
+{
+	int64_t id = value ? intern_find(&si->labels, value, strlen(value)) : -1;
+	if (id < 0 && value && store_task_label_index(&si->task, value) >= 0) {
+		uint32_t u;
+		if (si_label(si, r, value, &u, err))
+			return -1;
+		id = u;
+	}
+	if (id < 0) {
+		struct sbuf known = {0};
+		char snip[64];
+		for (size_t i = 0; i < si->task.nlabels && i < 12; i++)
+			sbuf_addf(&known, "%s%s", i ? ", " : "", si->task.labels[i].value);
+		import_errf(err, r->file, r->line, r->col,
+			    "prediction names unknown label '%s' (task '%s' has: %s%s)",
+			    import_snip(value ? value : "", snip), si->task_name,
+			    known.s ? known.s : "no labels", si->task.nlabels > 12 ? ", ..." : "");
+		sbuf_free(&known);
+		return -1;
+	}
+	*out = (int)id;
+	return 0;
+}
+
+static int si_put_prediction(struct store_import *si, const struct rec *r, char *err)
+{
+	struct ipred p = {0};
+	struct sbuf probs = {0};
+	const char *model = r->model && *r->model ? r->model : si->o.model;
+	int rc = -1;
+
+	if (!model || !*model)
+		return import_errf(err, r->file, r->line, r->col,
+				   "a prediction without a model name: give --model NAME");
+	p.line = r->line;
+	p.col = r->col;
+	p.item = si_item(si, r->item);
+	p.model = intern_put(&si->models, model, strlen(model), NULL);
+	sbuf_addc(&probs, '{');
+	if (r->nprobs == 0) {
+		if (si_pred_label(si, r, r->label, &p.label, err))
+			goto fail;
+		if (!(r->confidence >= 0 && r->confidence <= 1)) {
+			import_errf(err, r->file, r->line, r->col,
+				    "confidence %g is not a probability between 0 and 1",
+				    r->confidence);
+			goto fail;
+		}
+		p.conf = r->confidence;
+		p.plogp = NAN;
+		p.margin = NAN;
+		sbuf_add_json_str(&probs, r->label);
+		sbuf_addc(&probs, ':');
+		sbuf_add_json_num(&probs, r->confidence);
+	} else {
+		double sum = 0, top = -1, second = 0, h = 0;
+		int *seen = xcalloc(r->nprobs, sizeof *seen);
+		for (size_t i = 0; i < r->nprobs; i++) {
+			double q = r->probs[i];
+			int lab;
+			if (si_pred_label(si, r, r->prob_labels[i], &lab, err)) {
+				free(seen);
+				goto fail;
+			}
+			for (size_t k = 0; k < i; k++) {
+				if (seen[k] == lab) {
+					si_fail(si, r, err, "a prediction names twice the label",
+						r->prob_labels[i]);
+					free(seen);
+					goto fail;
+				}
+			}
+			seen[i] = lab;
+			if (!(q >= 0 && q <= 1)) {
+				import_errf(err, r->file, r->line, r->col,
+					    "probability %g of label '%s' is not between 0 and 1",
+					    q, r->prob_labels[i]);
+				free(seen);
+				goto fail;
+			}
+			sum += q;
+			if (q > 0)
+				h -= q * log(q);
+			if (q > top) {
+				second = top < 0 ? 0 : top;
+				top = q;
+				p.label = lab;
+			} else if (q > second) {
+				second = q;
+			}
+			if (i)
+				sbuf_addc(&probs, ',');
+			sbuf_add_json_str(&probs, r->prob_labels[i]);
+			sbuf_addc(&probs, ':');
+			sbuf_add_json_num(&probs, q);
+		}
+		free(seen);
+		if (fabs(sum - 1) > 1e-3) {
+			import_errf(err, r->file, r->line, r->col,
+				    "probabilities sum to %.6g, not 1 (within 0.001)", sum);
+			goto fail;
+		}
+		p.conf = top;
+		p.plogp = h;
+		p.margin = r->nprobs > 1 ? top - second : top;
+	}
+	sbuf_addc(&probs, '}');
+	p.probs = si_str(si, probs.s);
+	si->preds = xgrow(si->preds, &si->pcap, si->np + 1, sizeof *si->preds);
+	si->preds[si->np++] = p;
+	si_item_text(si, p.item, r->text, r->meta);
+	rc = 0;
+fail:
+	sbuf_free(&probs);
+	return rc;
+}
+
+static int si_put_decision(struct store_import *si, const struct rec *r, char *err)
+{
+	struct idec d = {0};
+	if (!si->o.expert || !*si->o.expert)
+		return import_errf(err, r->file, r->line, r->col,
+				   "a decision without an expert: give --expert NAME");
+	if (si_label(si, r, r->label, &d.label, err))
+		return -1;
+	d.item = si_item(si, r->item);
+	d.line = r->line;
+	d.col = r->col;
+	d.reason = r->reason && *r->reason ? si_str(si, r->reason) : NONE;
+	d.at = r->at && *r->at ? si_str(si, r->at) : NONE;
+	si->decs = xgrow(si->decs, &si->dcap, si->nd + 1, sizeof *si->decs);
+	si->decs[si->nd++] = d;
+	return 0;
+}
+
+static int si_put(void *ctx, const struct rec *r, char *err)
+{
+	struct store_import *si = ctx;
+	if (!r->item || !*r->item)
+		return import_errf(err, r->file, r->line, r->col, "empty item id");
+	si->records++;
+	switch (r->kind) {
+	case REC_VOTE:
+		return si_put_vote(si, r, err);
+	case REC_ITEM:
+		return si_put_item(si, r, err);
+	case REC_PREDICTION:
+		return si_put_prediction(si, r, err);
+	case REC_DECISION:
+		return si_put_decision(si, r, err);
+	}
+	return import_errf(err, r->file, r->line, r->col, "unknown record kind");
+}
+
+struct sink store_import_sink(struct store_import *si)
+{
+	struct sink s = {.ctx = si, .put = si_put};
+	return s;
+}
+
+/* ---- Writing ---- */
+
+/* Label order: numeric labels first in numeric order, then the others in byte order. */
+struct lab_sort {
+	const char *value;
+	double num;
+	int numeric;
+	int code;  /* existing code, or -1 */
+	int label; /* label intern id, or -1 */
+};
+
+static int lab_cmp(const void *pa, const void *pb)
+{
+	const struct lab_sort *a = pa, *b = pb;
+	if (a->numeric != b->numeric)
+		return a->numeric ? -1 : 1;
+	if (a->numeric && a->num != b->num)
+		return a->num < b->num ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+static int si_write_labels(struct store_import *si, struct import_result *res, char *err)
+{
+	size_t nl = intern_count(&si->labels), nnew = 0, n = 0;
+	struct lab_sort *all = NULL;
+	sqlite3_stmt *ord = NULL;
+	int maxcode = -1, rc = -1;
+
+	si->lab_code = xcalloc(nl + 1, sizeof *si->lab_code);
+	for (size_t i = 0; i < nl; i++) {
+		if (si->lab_index[i] >= 0)
+			si->lab_code[i] = si->task.labels[si->lab_index[i]].code;
+		else
+			nnew++;
+	}
+	res->n.labels = (long)(si->task.nlabels + nnew);
+	res->n.labels_created = (long)nnew;
+	if (!nnew)
+		return 0;
+	all = xcalloc(si->task.nlabels + nnew, sizeof *all);
+	for (size_t i = 0; i < si->task.nlabels; i++) {
+		all[n].value = si->task.labels[i].value;
+		all[n].code = si->task.labels[i].code;
+		all[n].label = -1;
+		if (si->task.labels[i].code > maxcode)
+			maxcode = si->task.labels[i].code;
+		n++;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		if (si->lab_index[i] >= 0)
+			continue;
+		all[n].value = intern_str(&si->labels, (uint32_t)i);
+		all[n].code = -1;
+		all[n].label = (int)i;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		all[i].numeric = util_parse_double(all[i].value, &all[i].num) == 0;
+	qsort(all, n, sizeof *all, lab_cmp);
+	if (store_prepare(si->st, "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?",
+			  &ord, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].code < 0) {
+			int code = ++maxcode;
+			si->lab_code[all[i].label] = code;
+			if (store_label_add(si->st, si->task.id, code, all[i].value, NULL, NULL,
+					    (int)i, err))
+				goto fail;
+			continue;
+		}
+		sqlite3_reset(ord);
+		sqlite3_bind_int(ord, 1, (int)i);
+		sqlite3_bind_int64(ord, 2, si->task.id);
+		sqlite3_bind_int(ord, 3, all[i].code);
+		sqlite3_bind_int(ord, 4, (int)i);
+		if (sqlite3_step(ord) != SQLITE_DONE) {
+			store_fail(si->st, err, "label order");
+			goto fail;
+		}
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(ord);
+	free(all);
+	return rc;
+}
+
+/* Database ids of the interned annotators: existing ones by name, new ones appended. */
+static int si_write_annotators(struct store_import *si, int64_t **out, struct import_result *res,
+			       char *err)
+{
+	size_t n = intern_count(&si->anns);
+	int64_t *map = xcalloc(n + 1, sizeof *map);
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	int64_t maxid = 0;
+	int rc;
+
+	if (store_prepare(si->st, "SELECT id, name FROM annotator", &q, err))
+		goto fail;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		int64_t id = sqlite3_column_int64(q, 0);
+		int64_t k = name ? intern_find(&si->anns, name, strlen(name)) : -1;
+		if (k >= 0)
+			map[k] = id;
+		if (id > maxid)
+			maxid = id;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(si->st, err, "annotators");
+		goto fail;
+	}
+	if (store_prepare(si->st, "INSERT INTO annotator(id, name) VALUES (?, ?)", &ins, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (map[i])
+			continue;
+		map[i] = ++maxid;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, map[i]);
+		sqlite3_bind_text(ins, 2, intern_str(&si->anns, (uint32_t)i), -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			store_fail(si->st, err, "add annotator");
+			goto fail;
+		}
+		res->n.annotators_added++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	*out = map;
+	return 0;
+fail:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	free(map);
+	return -1;
+}
+
+/* Resolve items to database ids, creating the new ones in order and
+ * updating the text and metadata of existing ones the file describes. */
+static int si_write_items(struct store_import *si, struct import_result *res, char *err)
+{
+	size_t n = intern_count(&si->items);
+	sqlite3_stmt *q = NULL, *ins = NULL, *upd = NULL;
+	int64_t maxid = 0;
+	int rc;
+
+	si->imap = xcalloc(n + 1, sizeof *si->imap);
+	if (si->task_exists) {
+		if (store_prepare(si->st, "SELECT id, external_id FROM item WHERE task = ?", &q,
+				  err))
+			goto fail;
+		sqlite3_bind_int64(q, 1, si->task.id);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *ext = (const char *)sqlite3_column_text(q, 1);
+			int64_t k = ext ? intern_find(&si->items, ext, strlen(ext)) : -1;
+			if (k >= 0)
+				si->imap[k] = sqlite3_column_int64(q, 0);
+		}
+		if (rc != SQLITE_DONE) {
+			store_fail(si->st, err, "items");
+			goto fail;
+		}
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
+		goto fail;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		maxid = sqlite3_column_int64(q, 0);
+	if (store_prepare(si->st,
+			  "INSERT INTO item(id, task, external_id, text, meta) VALUES (?, ?, ?, ?, ?)",
+			  &ins, err) ||
+	    store_prepare(si->st,
+			  "UPDATE item SET text = coalesce(?, text), meta = coalesce(?, meta)"
+			  " WHERE id = ?",
+			  &upd, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const char *text = i < si->itcap ? si_at(si, si->itext[i]) : NULL;
+		const char *meta = i < si->imcap ? si_at(si, si->imeta[i]) : NULL;
+		if (si->imap[i]) {
+			if (!text && !meta)
+				continue;
+			sqlite3_reset(upd);
+			sqlite3_bind_text(upd, 1, text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(upd, 2, meta, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(upd, 3, si->imap[i]);
+			if (sqlite3_step(upd) != SQLITE_DONE) {
+				store_fail(si->st, err, "update item");
+				goto fail;
+			}
+			res->n.items_updated++;
+			continue;
+		}
+		si->imap[i] = ++maxid;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, maxid);
+		sqlite3_bind_int64(ins, 2, si->task.id);
+		sqlite3_bind_text(ins, 3, intern_str(&si->items, (uint32_t)i), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, meta, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			store_fail(si->st, err, "add item");
+			goto fail;
+		}
+		res->n.items_added++;
+	}
+	res->n.items_seen = (long)n;
+	rc = 0;
+	goto done;
+fail:
+	rc = -1;
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* Stable LSD radix sort of votes by (item, annotator), skipping constant bytes. */
+static struct ivote *si_sort_votes(struct ivote *a, size_t n)
+{
+	struct ivote *b;
+	size_t (*count)[256];
+
+	if (n < 2)
+		return a;
+	count = xcalloc(8, sizeof *count);
+	b = xmalloc(n * sizeof *b);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = (uint64_t)a[i].item << 32 | a[i].ann;
+		for (int d = 0; d < 8; d++)
+			count[d][(key >> (8 * d)) & 0xff]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t sum = 0;
+		struct ivote *t;
+		if (count[d][(((uint64_t)a[0].item << 32 | a[0].ann) >> (8 * d)) & 0xff] == n)
+			continue; /* every key has the same byte here */
+		for (int k = 0; k < 256; k++) {
+			size_t c = count[d][k];
+			count[d][k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t key = (uint64_t)a[i].item << 32 | a[i].ann;
+			b[count[d][(key >> (8 * d)) & 0xff]++] = a[i];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(b);
+	free(count);
+	return a;
+}
+
+static const char *si_item_name(const struct store_import *si, int64_t id)
+{
+	for (size_t i = 0; i < intern_count(&si->items); i++) {
+		if (si->imap[i] == id)
+			return intern_str(&si->items, (uint32_t)i);
+	}
+	return "?";
+}
+
+static const char *si_ann_name(const struct store_import *si, const int64_t *amap, int64_t id)
+{
+	for (size_t i = 0; i < intern_count(&si->anns); i++) {
+		if (amap[i] == id)
+			return intern_str(&si->anns, (uint32_t)i);
+	}
+	return "?";
+}
+
+static const char *dup_sql(enum import_dup d)
+{
+	return d == IMPORT_DUP_FIRST ? "INSERT OR IGNORE" : d == IMPORT_DUP_LAST ? "INSERT OR REPLACE"
+										  : "INSERT";
+}
+
+static int si_has_row(struct store_import *si, const char *sql, int64_t id, char *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+	if (store_prepare(si->st, sql, &q, err))
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(si->st, err, "database");
+	return rc == SQLITE_ROW;
+}
+
+static int si_write_votes(struct store_import *si, struct import_result *res, char *err)
+{
+	int64_t *amap = NULL;
+	sqlite3_stmt *ins = NULL;
+	struct sbuf sql = {0};
+	size_t n = si->nv, w = 0;
+	int had, rc = -1;
+	char s1[64], s2[64];
+
+	if (!n)
+		return 0;
+	if (si_write_annotators(si, &amap, res, err))
+		return -1;
+	res->n.annotators = (long)intern_count(&si->anns);
+	for (size_t i = 0; i < n; i++) {
+		struct ivote *v = &si->votes[i];
+		int64_t it = si->imap[v->item], an = amap[v->ann];
+		if (it > UINT32_MAX || an > UINT32_MAX) {
+			import_errf(err, si->o.file, 0, 0, "item or annotator id beyond 2^32");
+			goto fail;
+		}
+		v->item = (uint32_t)it;
+		v->ann = (uint32_t)an;
+		v->label = (uint32_t)si->lab_code[v->label];
+	}
+	si->votes = si_sort_votes(si->votes, n);
+	si->vcap = n;
+	/* Duplicates are neighbours now, in file order. */
+	for (size_t i = 0; i < n; i++) {
+		struct ivote *v = &si->votes[i];
+		size_t j = i;
+		while (j + 1 < n && si->votes[j + 1].item == v->item &&
+		       si->votes[j + 1].ann == v->ann)
+			j++;
+		if (j > i) {
+			if (si->o.dup == IMPORT_DUP_ERROR) {
+				import_errf(err, si->o.file, si->vline[si->votes[i + 1].idx], 0,
+					    "duplicate vote by annotator '%s' on item '%s' (first at "
+					    "line %u); keep one with --duplicates first|last",
+					    import_snip(si_ann_name(si, amap, v->ann), s1),
+					    import_snip(si_item_name(si, v->item), s2),
+					    si->vline[v->idx]);
+				goto fail;
+			}
+			si->votes[w++] = si->votes[si->o.dup == IMPORT_DUP_FIRST ? i : j];
+			si->duplicates += (long)(j - i);
+		} else {
+			si->votes[w++] = *v;
+		}
+		i = j;
+	}
+	n = w;
+	had = si->task_exists ? si_has_row(si, "SELECT 1 FROM vote WHERE task = ? LIMIT 1",
+					   si->task.id, err)
+			      : 0;
+	if (had < 0)
+		goto fail;
+	sbuf_addf(&sql,
+		  "%s INTO vote(task, item, annotator, label, at, comment) VALUES (?, ?, ?, ?, ?, ?)",
+		  had ? dup_sql(si->o.dup) : "INSERT");
+	if (store_prepare(si->st, sql.s, &ins, err))
+		goto fail;
+	sqlite3_bind_int64(ins, 1, si->task.id);
+	for (size_t i = 0; i < n; i++) {
+		const struct ivote *v = &si->votes[i];
+		int src;
+		sqlite3_bind_int64(ins, 2, v->item);
+		sqlite3_bind_int64(ins, 3, v->ann);
+		sqlite3_bind_int(ins, 4, (int)v->label);
+		if (si->vat)
+			sqlite3_bind_text(ins, 5, v->idx < si->vacap ? si_at(si, si->vat[v->idx]) : NULL,
+					  -1, SQLITE_STATIC);
+		if (si->vcom)
+			sqlite3_bind_text(ins, 6,
+					  v->idx < si->vccap ? si_at(si, si->vcom[v->idx]) : NULL, -1,
+					  SQLITE_STATIC);
+		src = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (src == SQLITE_CONSTRAINT_PRIMARYKEY && si->o.dup == IMPORT_DUP_ERROR) {
+			import_errf(err, si->o.file, si->vline[v->idx], 0,
+				    "annotator '%s' already has a vote on item '%s' in task '%s'; "
+				    "keep one with --duplicates first|last",
+				    import_snip(si_ann_name(si, amap, v->ann), s1),
+				    import_snip(si_item_name(si, v->item), s2), si->task_name);
+			goto fail;
+		}
+		if (src != SQLITE_DONE) {
+			store_fail(si->st, err, "add vote");
+			goto fail;
+		}
+		if (had && si->o.dup == IMPORT_DUP_FIRST && sqlite3_changes(si->st->db) == 0)
+			si->duplicates++;
+		else
+			res->n.votes++;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(ins);
+	sbuf_free(&sql);
+	free(amap);
+	return rc;
+}
+
+static int pred_cmp(const void *pa, const void *pb)
+{
+	const struct ipred *a = pa, *b = pb;
+	if (a->db_item != b->db_item)
+		return a->db_item < b->db_item ? -1 : 1;
+	if (a->model != b->model)
+		return a->model < b->model ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int si_write_predictions(struct store_import *si, struct import_result *res, char *err)
+{
+	sqlite3_stmt *ins = NULL;
+	struct sbuf sql = {0};
+	size_t n = si->np, w = 0;
+	double lnk = si->task.nlabels + (size_t)res->n.labels_created >= 2
+			     ? log((double)(si->task.nlabels + (size_t)res->n.labels_created))
+			     : 0;
+	int rc = -1;
+	char s1[64], s2[64];
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		si->preds[i].db_item = si->imap[si->preds[i].item];
+	qsort(si->preds, n, sizeof *si->preds, pred_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j + 1 < n && si->preds[j + 1].db_item == si->preds[i].db_item &&
+		       si->preds[j + 1].model == si->preds[i].model)
+			j++;
+		if (j > i && si->o.dup == IMPORT_DUP_ERROR) {
+			import_errf(err, si->o.file, si->preds[i + 1].line, si->preds[i + 1].col,
+				    "a second prediction of model '%s' for item '%s' (first at line "
+				    "%ld); keep one with --duplicates first|last",
+				    import_snip(intern_str(&si->models, si->preds[i].model), s1),
+				    import_snip(si_item_name(si, si->preds[i].db_item), s2),
+				    si->preds[i].line);
+			goto fail;
+		}
+		si->duplicates += (long)(j - i);
+		si->preds[w++] = si->preds[si->o.dup == IMPORT_DUP_LAST ? j : i];
+		i = j;
+	}
+	n = w;
+	sbuf_addf(&sql,
+		  "%s INTO prediction(item, model, label, confidence, entropy, margin, probs)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+		  dup_sql(si->o.dup));
+	if (store_prepare(si->st, sql.s, &ins, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct ipred *p = &si->preds[i];
+		int src;
+		sqlite3_bind_int64(ins, 1, p->db_item);
+		sqlite3_bind_text(ins, 2, intern_str(&si->models, p->model), -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 3, si->lab_code[p->label]);
+		sqlite3_bind_double(ins, 4, p->conf);
+		if (isnan(p->plogp))
+			sqlite3_bind_null(ins, 5);
+		else
+			sqlite3_bind_double(ins, 5, lnk > 0 ? p->plogp / lnk : 0.0);
+		if (isnan(p->margin))
+			sqlite3_bind_null(ins, 6);
+		else
+			sqlite3_bind_double(ins, 6, p->margin);
+		sqlite3_bind_text(ins, 7, si_at(si, p->probs), -1, SQLITE_STATIC);
+		src = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (src == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			import_errf(err, si->o.file, p->line, p->col,
+				    "model '%s' already has a prediction for item '%s'; keep one "
+				    "with --duplicates first|last",
+				    import_snip(intern_str(&si->models, p->model), s1),
+				    import_snip(si_item_name(si, p->db_item), s2));
+			goto fail;
+		}
+		if (src != SQLITE_DONE) {
+			store_fail(si->st, err, "add prediction");
+			goto fail;
+		}
+		if (si->o.dup == IMPORT_DUP_FIRST && sqlite3_changes(si->st->db) == 0)
+			si->duplicates++;
+		else
+			res->n.predictions++;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(ins);
+	sbuf_free(&sql);
+	return rc;
+}
+
+static int dec_cmp(const void *pa, const void *pb)
+{
+	const struct idec *a = pa, *b = pb;
+	if (a->db_item != b->db_item)
+		return a->db_item < b->db_item ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int si_write_decisions(struct store_import *si, const struct audit_actor *actor,
+			      struct import_result *res, char *err)
+{
+	sqlite3_stmt *last = NULL, *ins = NULL;
+	struct sbuf detail = {0};
+	size_t n = si->nd, w = 0;
+	char now[21], s1[64];
+	int rc = -1;
+
+	if (!n)
+		return 0;
+	util_utc_now(now);
+	for (size_t i = 0; i < n; i++)
+		si->decs[i].db_item = si->imap[si->decs[i].item];
+	qsort(si->decs, n, sizeof *si->decs, dec_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j + 1 < n && si->decs[j + 1].db_item == si->decs[i].db_item)
+			j++;
+		if (j > i && si->o.dup == IMPORT_DUP_ERROR) {
+			import_errf(err, si->o.file, si->decs[i + 1].line, 0,
+				    "a second decision for item '%s' (first at line %ld); keep one "
+				    "with --duplicates first|last",
+				    import_snip(si_item_name(si, si->decs[i].db_item), s1),
+				    si->decs[i].line);
+			goto fail;
+		}
+		si->duplicates += (long)(j - i);
+		si->decs[w++] = si->decs[si->o.dup == IMPORT_DUP_LAST ? j : i];
+		i = j;
+	}
+	n = w;
+	if (store_prepare(si->st, "SELECT id FROM decision WHERE item = ? ORDER BY id DESC LIMIT 1",
+			  &last, err) ||
+	    store_prepare(si->st,
+			  "INSERT INTO decision(item, expert, label, reason, at, supersedes, origin)"
+			  " VALUES (?, ?, ?, ?, ?, ?, 'import')",
+			  &ins, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct idec *d = &si->decs[i];
+		const char *at = d->at != NONE ? si_at(si, d->at) : now;
+		const char *reason = si_at(si, d->reason);
+		const char *label = intern_str(&si->labels, d->label);
+		int64_t prev = 0, id;
+		sqlite3_reset(last);
+		sqlite3_bind_int64(last, 1, d->db_item);
+		if (sqlite3_step(last) == SQLITE_ROW)
+			prev = sqlite3_column_int64(last, 0);
+		if (prev && si->o.dup == IMPORT_DUP_ERROR) {
+			import_errf(err, si->o.file, d->line, 0,
+				    "item '%s' already has a decision; keep one with --duplicates "
+				    "first|last (last supersedes it)",
+				    import_snip(si_item_name(si, d->db_item), s1));
+			goto fail;
+		}
+		if (prev && si->o.dup == IMPORT_DUP_FIRST) {
+			si->duplicates++;
+			continue;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, d->db_item);
+		sqlite3_bind_text(ins, 2, si->o.expert, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 3, si->lab_code[d->label]);
+		sqlite3_bind_text(ins, 4, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, at, -1, SQLITE_STATIC);
+		if (prev)
+			sqlite3_bind_int64(ins, 6, prev);
+		else
+			sqlite3_bind_null(ins, 6);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			store_fail(si->st, err, "add decision");
+			goto fail;
+		}
+		id = sqlite3_last_insert_rowid(si->st->db);
+		sbuf_reset(&detail);
+		sbuf_addf(&detail, "{\"decision\":%lld,\"origin\":\"import\",\"expert\":",
+			  (long long)id);
+		sbuf_add_json_str(&detail, si->o.expert);
+		sbuf_add(&detail, ",\"label\":");
+		sbuf_add_json_str(&detail, label);
+		sbuf_add(&detail, ",\"reason\":");
+		if (reason)
+			sbuf_add_json_str(&detail, reason);
+		else
+			sbuf_add(&detail, "null");
+		sbuf_addf(&detail, ",\"supersedes\":");
+		if (prev)
+			sbuf_addf(&detail, "%lld", (long long)prev);
+		else
+			sbuf_add(&detail, "null");
+		sbuf_add(&detail, ",\"file\":");
+		sbuf_add_json_str(&detail, si->o.file);
+		sbuf_addc(&detail, '}');
+		if (audit_append(si->st, actor, "decide", d->db_item, detail.s, NULL, err))
+			goto fail;
+		res->n.decisions++;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(last);
+	sqlite3_finalize(ins);
+	sbuf_free(&detail);
+	return rc;
+}
+
+static const char *const kind_names[] = {
+	[IMPORT_VOTES] = "votes",
+	[IMPORT_ITEMS] = "items",
+	[IMPORT_PREDICTIONS] = "predictions",
+	[IMPORT_DECISIONS] = "decisions",
+};
+
+static void si_detail(const struct store_import *si, const struct import_result *res,
+		      struct sbuf *b)
+{
+	const struct import_counts *n = &res->n;
+	sbuf_add(b, "{\"file\":");
+	sbuf_add_json_str(b, si->o.file);
+	sbuf_add(b, ",\"sha256\":");
+	sbuf_add_json_str(b, si->o.sha256 ? si->o.sha256 : "");
+	sbuf_addf(b, ",\"kind\":\"%s\",\"format\":", kind_names[si->o.kind]);
+	sbuf_add_json_str(b, si->o.format ? si->o.format : "");
+	sbuf_add(b, ",\"task\":");
+	sbuf_add_json_str(b, si->task_name);
+	if (si->o.model && si->o.kind == IMPORT_PREDICTIONS) {
+		sbuf_add(b, ",\"model\":");
+		sbuf_add_json_str(b, si->o.model);
+	}
+	if (si->o.expert && si->o.kind == IMPORT_DECISIONS) {
+		sbuf_add(b, ",\"expert\":");
+		sbuf_add_json_str(b, si->o.expert);
+	}
+	sbuf_addf(b,
+		  ",\"task_created\":%s,\"records\":%ld,\"votes\":%ld,\"items_added\":%ld,"
+		  "\"items_updated\":%ld,\"predictions\":%ld,\"decisions\":%ld,"
+		  "\"duplicates_dropped\":%ld,\"labels_created\":%ld,\"annotators_added\":%ld}",
+		  res->task_created ? "true" : "false", n->records, n->votes, n->items_added,
+		  n->items_updated, n->predictions, n->decisions, n->duplicates, n->labels_created,
+		  n->annotators_added);
+}
+
+int store_import_commit(struct store_import *si, struct import_result *res, char *err)
+{
+	struct audit_actor actor;
+	struct sbuf detail = {0};
+	int rc = IMPORT_FAIL;
+
+	memset(res, 0, sizeof *res);
+	snprintf(res->task, sizeof res->task, "%s", si->task_name);
+	res->n.records = si->records;
+	if (!si->records) {
+		import_errf(err, si->o.file, 0, 0, "no records to import");
+		goto fail;
+	}
+	if (!si->task_exists) {
+		int64_t id = store_task_create(si->st, si->task_name,
+					       si->o.scale_set ? si->o.scale : SCALE_NOMINAL, 0.70,
+					       0, err);
+		if (id < 0)
+			goto fail;
+		si->task.id = id;
+		res->task_created = 1;
+	}
+	if (si_write_labels(si, res, err) || si_write_items(si, res, err) ||
+	    si_write_votes(si, res, err) || si_write_predictions(si, res, err))
+		goto fail;
+	audit_actor_init(&actor, NULL);
+	if (si_write_decisions(si, &actor, res, err))
+		goto fail;
+	res->n.duplicates = si->duplicates;
+	si_detail(si, res, &detail);
+	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
+		goto fail;
+	if (store_summary_refresh(si->st, si->task.id, err))
+		goto fail;
+	if (store_commit(si->st, err)) {
+		si->open = 0;
+		goto fail;
+	}
+	si->open = 0;
+	rc = 0;
+fail:
+	sbuf_free(&detail);
+	return rc;
+}

@@ -1,0 +1,986 @@
+/*
+ * store_review: the review screen's queries and writes (src/store_review.h).
+ *
+ * Reads run inside one short deferred transaction so that an item's votes,
+ * decisions and claim come from the same snapshot. Writes are BEGIN
+ * IMMEDIATE, check what they depend on inside the write lock (the decision
+ * the expert saw is still the latest one; nobody else holds a live claim),
+ * write, append their audit event and commit. Times are UTC text
+ * "YYYY-MM-DDTHH:MM:SSZ", which sorts and compares as text.
+ */
+#include "config.h"
+
+#include "store_review.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static double col_dbl(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+static char *sdup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* "{\"neg\":2,\"pos\":1}" -> "neg:2 pos:1" using SQLite's JSON reader. */
+static int counts_summary(sqlite3_stmt *s, const char *json, char **out)
+{
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, json ? json : "{}", -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return -1;
+	*out = xstrdup(sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
+	return 0;
+}
+
+#define COUNTS_SQL                                                                          \
+	"SELECT COALESCE(group_concat(key || ':' || value, ' '), '') FROM json_each(?)"
+
+int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
+			   struct review_row **out, char *err)
+{
+	struct review_row *v = xcalloc(n ? n : 1, sizeof *v);
+	sqlite3_stmt *s = NULL;
+	size_t i;
+
+	if (store_prepare(st, COUNTS_SQL, &s, err))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct review_row *r = &v[i];
+		r->item = q[i].item;
+		r->external_id = sdup(q[i].external_id);
+		r->task = sdup(q[i].task);
+		r->nvotes = q[i].nvotes;
+		r->agreement = q[i].agreement;
+		r->model_label = sdup(q[i].model_label);
+		r->model_conf = q[i].model_conf;
+		r->entropy = q[i].entropy;
+		r->reason = xstrdup(q[i].reason);
+		r->status = q[i].decided ? REVIEW_OTHER : REVIEW_OPEN;
+		if (counts_summary(s, q[i].counts, &r->votes)) {
+			store_fail(st, err, "vote summary");
+			i++;
+			goto fail_rows;
+		}
+	}
+	sqlite3_finalize(s);
+	*out = v;
+	return 0;
+fail_rows:
+	review_rows_free(v, i);
+	v = NULL;
+fail:
+	sqlite3_finalize(s);
+	free(v);
+	return -1;
+}
+
+static void row_clear_status(struct review_row *r)
+{
+	free(r->status_by);
+	free(r->decided_label);
+	r->status_by = NULL;
+	r->decided_label = NULL;
+}
+
+void review_rows_free(struct review_row *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].external_id);
+		free(v[i].task);
+		free(v[i].votes);
+		free(v[i].model_label);
+		free(v[i].reason);
+		row_clear_status(&v[i]);
+	}
+	free(v);
+}
+
+int review_row_status(struct store *st, const char *me, struct review_row *r, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	row_clear_status(r);
+	r->status = REVIEW_OPEN;
+	if (store_prepare(st,
+			  "SELECT d.expert, l.value FROM decision d JOIN item i ON i.id = d.item"
+			  " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
+			  " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, r->item);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL) {
+		const char *who = (const char *)sqlite3_column_text(s, 0);
+		r->decided_label = col_dup(s, 1);
+		if (who && strcmp(who, me) == 0) {
+			r->status = REVIEW_MINE;
+		} else {
+			r->status = REVIEW_OTHER;
+			r->status_by = sdup(who);
+		}
+		sqlite3_finalize(s);
+		return 0;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "item status");
+
+	if (store_prepare(st,
+			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, r->item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		r->status = REVIEW_CLAIMED;
+		r->status_by = col_dup(s, 0);
+		sqlite3_finalize(s);
+		return 0;
+	}
+	sqlite3_finalize(s);
+
+	if (store_prepare(st,
+			  "SELECT 1 FROM event WHERE item = ? AND action = 'skip' AND actor = ? LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, r->item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		r->status = REVIEW_SKIPPED;
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* ---- item detail ---- */
+
+static int load_votes(struct store *st, struct review_item *it, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int rc;
+
+	/* The track record walks the (few) decided items and probes the vote
+	 * primary key, instead of scanning every vote of the annotator. */
+	if (store_prepare(st,
+			  "SELECT a.name, l.value, v.comment,"
+			  " (SELECT count(*) FROM decision d JOIN vote w ON w.task = v.task"
+			  "   AND w.item = d.item AND w.annotator = v.annotator"
+			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
+			  "   AND d.label IS NOT NULL AND d.item <> v.item),"
+			  " (SELECT count(*) FROM decision d JOIN vote w ON w.task = v.task"
+			  "   AND w.item = d.item AND w.annotator = v.annotator"
+			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
+			  "   AND d.label = w.label AND d.item <> v.item)"
+			  " FROM vote v JOIN annotator a ON a.id = v.annotator"
+			  " LEFT JOIN label l ON l.task = v.task AND l.code = v.label"
+			  " WHERE v.task = ? AND v.item = ? ORDER BY a.name",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->task.id);
+	sqlite3_bind_int64(s, 2, it->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct review_vote *v;
+		it->votes = xgrow(it->votes, &cap, it->nvotes + 1, sizeof *it->votes);
+		v = &it->votes[it->nvotes++];
+		v->annotator = col_dup(s, 0);
+		v->label = col_dup(s, 1);
+		v->comment = col_dup(s, 2);
+		v->record_n = sqlite3_column_int(s, 3);
+		v->record_ok = sqlite3_column_int(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "votes");
+	return 0;
+}
+
+static int cmp_prob(const void *a, const void *b)
+{
+	const struct review_prob *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? 1 : -1;
+	return strcmp(x->label, y->label);
+}
+
+static int load_preds(struct store *st, struct review_item *it, char *err)
+{
+	sqlite3_stmt *s = NULL, *j = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT p.model, l.value, p.confidence, p.entropy, p.probs FROM prediction p"
+			  " LEFT JOIN label l ON l.task = ? AND l.code = p.label"
+			  " WHERE p.item = ? ORDER BY p.confidence DESC, p.model",
+			  &s, err))
+		return -1;
+	if (store_prepare(st, "SELECT key, value FROM json_each(?)", &j, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, it->task.id);
+	sqlite3_bind_int64(s, 2, it->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct review_pred *p;
+		size_t pcap = 0;
+		it->preds = xgrow(it->preds, &cap, it->npreds + 1, sizeof *it->preds);
+		p = &it->preds[it->npreds++];
+		memset(p, 0, sizeof *p);
+		p->model = col_dup(s, 0);
+		p->label = col_dup(s, 1);
+		p->confidence = col_dbl(s, 2);
+		p->entropy = col_dbl(s, 3);
+		sqlite3_reset(j);
+		sqlite3_bind_text(j, 1, (const char *)sqlite3_column_text(s, 4), -1,
+				  SQLITE_TRANSIENT);
+		while (sqlite3_step(j) == SQLITE_ROW) {
+			struct review_prob *pr;
+			p->probs = xgrow(p->probs, &pcap, p->nprobs + 1, sizeof *p->probs);
+			pr = &p->probs[p->nprobs++];
+			if (sqlite3_column_type(j, 0) == SQLITE_INTEGER) {
+				/* An array of probabilities in label order. */
+				long k = (long)sqlite3_column_int64(j, 0);
+				pr->label = xstrdup(k >= 0 && (size_t)k < it->task.nlabels
+							    ? it->task.labels[k].value
+							    : "?");
+			} else {
+				pr->label = col_dup(j, 0);
+				if (!pr->label)
+					pr->label = xstrdup("?");
+			}
+			pr->p = sqlite3_column_double(j, 1);
+		}
+		if (p->nprobs)
+			qsort(p->probs, p->nprobs, sizeof *p->probs, cmp_prob);
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "predictions");
+		goto fail;
+	}
+	sqlite3_finalize(j);
+	sqlite3_finalize(s);
+	return 0;
+fail:
+	sqlite3_finalize(j);
+	sqlite3_finalize(s);
+	return -1;
+}
+
+static int load_history(struct store *st, struct review_item *it, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT d.id, d.expert, l.value, b.value, d.reason, d.rule, d.at, d.seconds,"
+			  " d.supersedes FROM decision d"
+			  " LEFT JOIN label l ON l.task = ?1 AND l.code = d.label"
+			  " LEFT JOIN label b ON b.task = ?1 AND b.code = d.blind_label"
+			  " WHERE d.item = ?2 ORDER BY d.id",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->task.id);
+	sqlite3_bind_int64(s, 2, it->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct review_decision *d;
+		it->history = xgrow(it->history, &cap, it->nhistory + 1, sizeof *it->history);
+		d = &it->history[it->nhistory++];
+		d->id = sqlite3_column_int64(s, 0);
+		d->expert = col_dup(s, 1);
+		d->label = col_dup(s, 2);
+		d->blind_label = col_dup(s, 3);
+		d->reason = col_dup(s, 4);
+		d->rule = col_dup(s, 5);
+		d->at = col_dup(s, 6);
+		d->seconds = col_dbl(s, 7);
+		d->supersedes = sqlite3_column_int64(s, 8);
+		it->current = d->id;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "decisions");
+	return 0;
+}
+
+static int load_core(struct store *st, struct review_item *it, const char *me, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	char *task = NULL;
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT i.external_id, i.text, i.meta, t.name FROM item i"
+			  " JOIN task t ON t.id = i.task WHERE i.id = ?",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		if (rc == SQLITE_DONE)
+			return err_set(err, "item %lld: no such item", (long long)it->id);
+		return store_fail(st, err, "item");
+	}
+	it->external_id = col_dup(s, 0);
+	it->text = col_dup(s, 1);
+	it->meta = col_dup(s, 2);
+	task = col_dup(s, 3);
+	sqlite3_finalize(s);
+	rc = store_task_get(st, task, &it->task, err);
+	free(task);
+	if (rc != 1)
+		return rc == 0 ? err_set(err, "item %lld: task vanished", (long long)it->id) : -1;
+
+	if (store_prepare(st,
+			  "SELECT s.counts, s.agreement, l.value, s.tie FROM item_summary s"
+			  " LEFT JOIN label l ON l.task = s.task AND l.code = s.plurality"
+			  " WHERE s.item = ?",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->id);
+	it->agreement = NAN;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		char *counts = col_dup(s, 0);
+		sqlite3_stmt *c = NULL;
+		it->agreement = col_dbl(s, 1);
+		it->plurality = col_dup(s, 2);
+		it->tie = sqlite3_column_int(s, 3);
+		if (store_prepare(st, COUNTS_SQL, &c, err) == 0) {
+			rc = counts_summary(c, counts, &it->vote_summary);
+			sqlite3_finalize(c);
+		} else {
+			rc = -1;
+		}
+		free(counts);
+		if (rc) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	if (!it->vote_summary)
+		it->vote_summary = xstrdup("");
+
+	if (store_prepare(st, "SELECT text FROM draft WHERE expert = ? AND item = ?", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, it->id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		it->draft = col_dup(s, 0);
+	sqlite3_finalize(s);
+
+	if (store_prepare(st,
+			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->id);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		it->claimed_by = col_dup(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
+		     char *err)
+{
+	struct review_item it;
+
+	memset(&it, 0, sizeof it);
+	it.id = item;
+	/* One snapshot for all the reads; released before returning. */
+	if (store_exec(st, "BEGIN", err))
+		return -1;
+	if (load_core(st, &it, me, err) || load_votes(st, &it, err) || load_preds(st, &it, err) ||
+	    load_history(st, &it, err))
+		goto fail;
+	if (store_exec(st, "COMMIT", err))
+		goto fail;
+	*out = it;
+	return 0;
+fail:
+	store_rollback(st);
+	review_item_free(&it);
+	return -1;
+}
+
+void review_item_free(struct review_item *it)
+{
+	if (!it)
+		return;
+	free(it->external_id);
+	free(it->text);
+	free(it->meta);
+	if (it->task.name)
+		store_task_free(&it->task);
+	for (size_t i = 0; i < it->nvotes; i++) {
+		free(it->votes[i].annotator);
+		free(it->votes[i].label);
+		free(it->votes[i].comment);
+	}
+	free(it->votes);
+	for (size_t i = 0; i < it->npreds; i++) {
+		free(it->preds[i].model);
+		free(it->preds[i].label);
+		for (size_t k = 0; k < it->preds[i].nprobs; k++)
+			free(it->preds[i].probs[k].label);
+		free(it->preds[i].probs);
+	}
+	free(it->preds);
+	for (size_t i = 0; i < it->nhistory; i++) {
+		struct review_decision *d = &it->history[i];
+		free(d->expert);
+		free(d->label);
+		free(d->blind_label);
+		free(d->reason);
+		free(d->rule);
+		free(d->at);
+	}
+	free(it->history);
+	free(it->vote_summary);
+	free(it->plurality);
+	free(it->draft);
+	free(it->claimed_by);
+	memset(it, 0, sizeof *it);
+}
+
+const struct review_decision *review_item_current(const struct review_item *it)
+{
+	return it->nhistory ? &it->history[it->nhistory - 1] : NULL;
+}
+
+/* ---- writes ---- */
+
+/* The latest decision of an item, read inside the caller's write transaction. */
+struct latest {
+	int64_t id;
+	char expert[128];
+	int has_label;
+	int label;
+	int64_t supersedes;
+};
+
+static int latest_decision(struct store *st, int64_t item, struct latest *l, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	if (store_prepare(st,
+			  "SELECT id, expert, label, supersedes FROM decision WHERE item = ?"
+			  " ORDER BY id DESC LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(s, 0);
+		snprintf(l->expert, sizeof l->expert, "%s",
+			 sqlite3_column_text(s, 1) ? (const char *)sqlite3_column_text(s, 1) : "");
+		l->has_label = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		l->label = sqlite3_column_int(s, 2);
+		l->supersedes = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "decision");
+	return 0;
+}
+
+/* Append the label value of code (in item's task) as a JSON string, or null. */
+static void add_label_json(struct store *st, struct sbuf *b, int64_t item, int has, int code)
+{
+	sqlite3_stmt *s = NULL;
+	if (!has || sqlite3_prepare_v2(st->db,
+				       "SELECT l.value FROM label l JOIN item i ON i.task = l.task"
+				       " WHERE i.id = ? AND l.code = ?",
+				       -1, &s, NULL) != SQLITE_OK) {
+		sbuf_add(b, "null");
+		return;
+	}
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_int(s, 2, code);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		sbuf_add_json_str(b, (const char *)sqlite3_column_text(s, 0));
+	else
+		sbuf_add(b, "null");
+	sqlite3_finalize(s);
+}
+
+static void add_str_json(struct sbuf *b, const char *s)
+{
+	if (s)
+		sbuf_add_json_str(b, s);
+	else
+		sbuf_add(b, "null");
+}
+
+static void add_before_json(struct store *st, struct sbuf *b, int64_t item, const struct latest *l)
+{
+	if (!l->id) {
+		sbuf_add(b, "null");
+		return;
+	}
+	sbuf_addf(b, "{\"decision\":%lld,\"expert\":", (long long)l->id);
+	sbuf_add_json_str(b, l->expert);
+	sbuf_add(b, ",\"label\":");
+	add_label_json(st, b, item, l->has_label, l->label);
+	sbuf_addc(b, '}');
+}
+
+/* Another expert's live claim on item, copied into holder; 1 when there is one. */
+static int other_claim(struct store *st, int64_t item, const char *me, char *holder, size_t len)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
+			       -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		found = 1;
+		if (holder)
+			snprintf(holder, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int run_bound(struct store *st, sqlite3_stmt *s, const char *what, char *err)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, what);
+	return 0;
+}
+
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
+		 size_t holder_len, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct sbuf detail = {0};
+	char mod[32];
+	int mine = 0, rc;
+
+	if (store_begin(st, err))
+		return -1;
+	if (other_claim(st, item, a->expert, holder, holder_len)) {
+		store_rollback(st);
+		return 1;
+	}
+	if (store_prepare(st, "SELECT 1 FROM claim WHERE item = ? AND expert = ? AND expires > " NOW_SQL,
+			  &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
+	mine = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (store_prepare(st,
+			  "INSERT OR REPLACE INTO claim(item, expert, expires) VALUES (?, ?,"
+			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?))",
+			  &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
+	snprintf(mod, sizeof mod, "+%d seconds", REVIEW_CLAIM_SECONDS);
+	sqlite3_bind_text(s, 3, mod, -1, SQLITE_STATIC);
+	if (run_bound(st, s, "claim", err))
+		goto fail;
+	if (!mine) {
+		sbuf_addf(&detail, "{\"after\":{\"claim\":");
+		sbuf_add_json_str(&detail, a->expert);
+		sbuf_addf(&detail, ",\"seconds\":%d}}", REVIEW_CLAIM_SECONDS);
+		if (audit_append(st, a, "claim", item, detail.s, NULL, err))
+			goto fail;
+	}
+	rc = store_commit(st, err);
+	sbuf_free(&detail);
+	return rc;
+fail:
+	store_rollback(st);
+	sbuf_free(&detail);
+	return -1;
+}
+
+int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (store_begin(st, err))
+		return -1;
+	if (store_prepare(st, "DELETE FROM claim WHERE item = ? AND expert = ?", &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
+	if (run_bound(st, s, "release claim", err))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* Delete my claim and my draft on item, inside the caller's transaction. */
+static int clear_mine(struct store *st, const char *me, int64_t item, int draft, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (store_prepare(st, "DELETE FROM claim WHERE item = ? AND expert = ?", &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (run_bound(st, s, "release claim", err))
+		return -1;
+	if (!draft)
+		return 0;
+	if (store_prepare(st, "DELETE FROM draft WHERE item = ? AND expert = ?", &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	return run_bound(st, s, "draft", err);
+}
+
+/* Insert a decision row inside the caller's transaction. */
+static int insert_decision(struct store *st, const char *me, int64_t item, int has_label, int label,
+			   int blind, const char *reason, const char *rule, double seconds,
+			   int64_t supersedes, const char *queue, int64_t *id, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (store_prepare(st,
+			  "INSERT INTO decision(item, expert, label, reason, rule, guideline_version,"
+			  " blind_label, seconds, at, supersedes, queue) VALUES (?1, ?2, ?3, ?4, ?5,"
+			  " (SELECT max(g.version) FROM guideline g JOIN item i ON i.task = g.task"
+			  "  WHERE i.id = ?1), ?6, ?7, " NOW_SQL ", ?8, ?9)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	if (has_label)
+		sqlite3_bind_int(s, 3, label);
+	if (reason && *reason)
+		sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC);
+	if (rule && *rule)
+		sqlite3_bind_text(s, 5, rule, -1, SQLITE_STATIC);
+	if (blind >= 0)
+		sqlite3_bind_int(s, 6, blind);
+	if (isfinite(seconds))
+		sqlite3_bind_double(s, 7, seconds);
+	if (supersedes)
+		sqlite3_bind_int64(s, 8, supersedes);
+	if (queue)
+		sqlite3_bind_text(s, 9, queue, -1, SQLITE_STATIC);
+	if (run_bound(st, s, "decision", err))
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
+		  int64_t *id, char *other, size_t other_len, char *err)
+{
+	struct latest l;
+	struct sbuf detail = {0};
+	int64_t nid = 0;
+
+	if (store_begin(st, err))
+		return -1;
+	if (latest_decision(st, d->item, &l, err))
+		goto fail;
+	if (l.id != d->expected && strcmp(l.expert, a->expert) != 0) {
+		snprintf(other, other_len, "%s", l.expert);
+		err_set(err, "decided by %s meanwhile; nothing was overwritten", l.expert);
+		store_rollback(st);
+		return 1;
+	}
+	if (other_claim(st, d->item, a->expert, other, other_len)) {
+		err_set(err, "claimed by %s; nothing was written", other);
+		store_rollback(st);
+		return 1;
+	}
+	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, d->reason,
+			    d->rule, d->seconds, l.id, d->queue, &nid, err))
+		goto fail;
+	if (clear_mine(st, a->expert, d->item, 1, err))
+		goto fail;
+	sbuf_add(&detail, "{\"before\":");
+	add_before_json(st, &detail, d->item, &l);
+	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
+	add_label_json(st, &detail, d->item, 1, d->label_code);
+	sbuf_add(&detail, ",\"blind_label\":");
+	add_label_json(st, &detail, d->item, d->blind_code >= 0, d->blind_code);
+	sbuf_add(&detail, ",\"seconds\":");
+	sbuf_add_json_num(&detail, d->seconds);
+	sbuf_add(&detail, ",\"queue\":");
+	add_str_json(&detail, d->queue);
+	sbuf_add(&detail, "},\"why\":{\"reason\":");
+	add_str_json(&detail, d->reason && *d->reason ? d->reason : NULL);
+	sbuf_add(&detail, ",\"rule\":");
+	add_str_json(&detail, d->rule && *d->rule ? d->rule : NULL);
+	sbuf_add(&detail, "}}");
+	if (audit_append(st, a, "decide", d->item, detail.s, NULL, err))
+		goto fail;
+	if (store_commit(st, err))
+		goto fail_nocommit;
+	sbuf_free(&detail);
+	if (id)
+		*id = nid;
+	return 0;
+fail:
+	store_rollback(st);
+fail_nocommit:
+	sbuf_free(&detail);
+	return -1;
+}
+
+/* Fetch a decision's label, reason, rule and blind call inside a transaction. */
+static int decision_fields(struct store *st, int64_t id, int *has_label, int *label, int *blind,
+			   char **reason, char **rule, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if (store_prepare(st, "SELECT label, blind_label, reason, rule FROM decision WHERE id = ?",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*has_label = sqlite3_column_type(s, 0) != SQLITE_NULL;
+		*label = sqlite3_column_int(s, 0);
+		*blind = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
+		*reason = col_dup(s, 2);
+		*rule = col_dup(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, err, "decision");
+	return 0;
+}
+
+int review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+{
+	struct latest l;
+	struct sbuf detail = {0};
+	int has = 0, label = 0, blind = -1;
+	char *reason = NULL, *rule = NULL;
+	int64_t nid;
+
+	if (store_begin(st, err))
+		return -1;
+	if (latest_decision(st, item, &l, err))
+		goto fail;
+	if (!l.id || strcmp(l.expert, a->expert) != 0) {
+		err_set(err, l.id ? "the latest decision is %s's, not yours" : "nothing to undo%s",
+			l.id ? l.expert : "");
+		store_rollback(st);
+		return 1;
+	}
+	if (l.supersedes &&
+	    decision_fields(st, l.supersedes, &has, &label, &blind, &reason, &rule, err))
+		goto fail;
+	if (insert_decision(st, a->expert, item, has, label, blind, reason, rule, NAN, l.id, NULL,
+			    &nid, err))
+		goto fail;
+	sbuf_add(&detail, "{\"before\":");
+	add_before_json(st, &detail, item, &l);
+	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
+	add_label_json(st, &detail, item, has, label);
+	sbuf_add(&detail, "},\"why\":{\"reason\":\"undo\"}}");
+	if (audit_append(st, a, "undo", item, detail.s, NULL, err))
+		goto fail;
+	if (store_commit(st, err))
+		goto fail_nocommit;
+	free(reason);
+	free(rule);
+	sbuf_free(&detail);
+	return 0;
+fail:
+	store_rollback(st);
+fail_nocommit:
+	free(reason);
+	free(rule);
+	sbuf_free(&detail);
+	return -1;
+}
+
+int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
+		  const char *rule, char *err)
+{
+	struct latest l;
+	struct sbuf detail = {0};
+	int has = 0, label = 0, blind = -1;
+	char *old_reason = NULL, *old_rule = NULL;
+	int64_t nid;
+
+	if (store_begin(st, err))
+		return -1;
+	if (latest_decision(st, item, &l, err))
+		goto fail;
+	if (!l.id || !l.has_label || strcmp(l.expert, a->expert) != 0) {
+		err_set(err, "no decision of yours to give a reason to");
+		store_rollback(st);
+		return 1;
+	}
+	if (decision_fields(st, l.id, &has, &label, &blind, &old_reason, &old_rule, err))
+		goto fail;
+	if (insert_decision(st, a->expert, item, has, label, blind, reason, rule, NAN, l.id, NULL,
+			    &nid, err))
+		goto fail;
+	if (clear_mine(st, a->expert, item, 1, err))
+		goto fail;
+	sbuf_addf(&detail, "{\"before\":{\"decision\":%lld,\"reason\":", (long long)l.id);
+	add_str_json(&detail, old_reason);
+	sbuf_add(&detail, ",\"rule\":");
+	add_str_json(&detail, old_rule);
+	sbuf_addf(&detail, "},\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
+	add_label_json(st, &detail, item, has, label);
+	sbuf_add(&detail, "},\"why\":{\"reason\":");
+	add_str_json(&detail, reason && *reason ? reason : NULL);
+	sbuf_add(&detail, ",\"rule\":");
+	add_str_json(&detail, rule && *rule ? rule : NULL);
+	sbuf_add(&detail, "}}");
+	if (audit_append(st, a, "reason", item, detail.s, NULL, err))
+		goto fail;
+	if (store_commit(st, err))
+		goto fail_nocommit;
+	free(old_reason);
+	free(old_rule);
+	sbuf_free(&detail);
+	return 0;
+fail:
+	store_rollback(st);
+fail_nocommit:
+	free(old_reason);
+	free(old_rule);
+	sbuf_free(&detail);
+	return -1;
+}
+
+int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
+		char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct sbuf detail = {0};
+
+	if (store_begin(st, err))
+		return -1;
+	if (store_prepare(st, "INSERT INTO flag(item, expert, note, at) VALUES (?, ?, ?, " NOW_SQL ")",
+			  &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
+	if (note && *note)
+		sqlite3_bind_text(s, 3, note, -1, SQLITE_STATIC);
+	if (run_bound(st, s, "flag", err))
+		goto fail;
+	sbuf_addf(&detail, "{\"after\":{\"flag\":%lld},\"why\":{\"reason\":",
+		  (long long)sqlite3_last_insert_rowid(st->db));
+	add_str_json(&detail, note && *note ? note : "guideline unclear for this item");
+	sbuf_add(&detail, "}}");
+	if (audit_append(st, a, "flag", item, detail.s, NULL, err))
+		goto fail;
+	sbuf_free(&detail);
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	sbuf_free(&detail);
+	return -1;
+}
+
+int review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+{
+	if (store_begin(st, err))
+		return -1;
+	if (clear_mine(st, a->expert, item, 0, err))
+		goto fail;
+	if (audit_append(st, a, "skip", item, "{\"after\":{\"claim\":null}}", NULL, err))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (store_begin(st, err))
+		return -1;
+	if (text && *text) {
+		if (store_prepare(st,
+				  "INSERT OR REPLACE INTO draft(expert, item, text, at)"
+				  " VALUES (?, ?, ?, " NOW_SQL ")",
+				  &s, err))
+			goto fail;
+		sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+	} else if (store_prepare(st, "DELETE FROM draft WHERE expert = ? AND item = ?", &s, err)) {
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, item);
+	if (run_bound(st, s, "draft", err))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct review_event *v = NULL;
+	size_t cap = 0, k = 0;
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT seq, at, actor, action, detail FROM event WHERE item = ? ORDER BY seq",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, k + 1, sizeof *v);
+		v[k].seq = sqlite3_column_int64(s, 0);
+		v[k].at = col_dup(s, 1);
+		v[k].actor = col_dup(s, 2);
+		v[k].action = col_dup(s, 3);
+		v[k].detail = col_dup(s, 4);
+		k++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		review_events_free(v, k);
+		return store_fail(st, err, "events");
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+void review_events_free(struct review_event *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].at);
+		free(v[i].actor);
+		free(v[i].action);
+		free(v[i].detail);
+	}
+	free(v);
+}

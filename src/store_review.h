@@ -1,0 +1,196 @@
+/*
+ * store_review: everything the review screen reads from and writes to the
+ * project database. Reads fill plain structs that the screen owns and frees;
+ * writes are short BEGIN IMMEDIATE transactions that append their audit event
+ * in the same transaction and return only after COMMIT answered, so the
+ * screen can say "saved" truthfully. No function here keeps a statement or a
+ * transaction open after it returns, so nothing is held while a person thinks.
+ */
+#ifndef GAVEL_STORE_REVIEW_H
+#define GAVEL_STORE_REVIEW_H
+
+#include "audit.h"
+#include "queue.h"
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How long a claim keeps other experts off an item; renewed while open. */
+#define REVIEW_CLAIM_SECONDS 300
+
+/* What the queue shows about an item's state, for the current expert. */
+enum review_status {
+	REVIEW_OPEN = 0,      /* nobody has decided or claimed it */
+	REVIEW_MINE,          /* decided by me (current decision) */
+	REVIEW_OTHER,         /* decided by another expert */
+	REVIEW_CLAIMED,       /* claimed by another expert right now */
+	REVIEW_SKIPPED,       /* I skipped it in this project */
+};
+
+/* One row of the queue screen. Strings are heap-owned. */
+struct review_row {
+	int64_t item;
+	char *external_id;
+	char *task;
+	char *votes;       /* "neg:2 pos:1", label order */
+	int nvotes;
+	double agreement;  /* NAN when fewer than 2 votes */
+	char *model_label; /* NULL without a prediction */
+	double model_conf; /* NAN without a prediction */
+	double entropy;
+	char *reason;      /* why the item is in the queue */
+	enum review_status status;
+	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
+	char *decided_label;
+};
+
+/*
+ * Turn queue entries into screen rows (copies, plus the vote summary). The
+ * status is REVIEW_OPEN until review_row_status fills it.
+ * Free with review_rows_free. Returns 0, or -1 with err filled.
+ */
+int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
+			   struct review_row **out, char *err);
+void review_rows_free(struct review_row *v, size_t n);
+
+/* Refresh one row's status as seen by expert `me` (decisions, claims, skips). */
+int review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
+
+struct review_vote {
+	char *annotator;
+	char *label;     /* label value */
+	char *comment;   /* NULL when none */
+	int record_n;    /* decided items this annotator voted on */
+	int record_ok;   /* of those, how many matched the current decision */
+};
+
+struct review_prob {
+	char *label;
+	double p;
+};
+
+struct review_pred {
+	char *model;
+	char *label;
+	double confidence;
+	double entropy; /* NAN when unknown */
+	struct review_prob *probs; /* sorted by p, highest first */
+	size_t nprobs;
+};
+
+struct review_decision {
+	int64_t id;
+	char *expert;
+	char *label;       /* label value, NULL for an undo to "no decision" */
+	char *blind_label; /* the blind call, NULL when none */
+	char *reason;
+	char *rule;
+	char *at;
+	double seconds;
+	int64_t supersedes; /* 0 when none */
+};
+
+/* Everything the item screen shows. Strings are heap-owned. */
+struct review_item {
+	int64_t id;
+	char *external_id;
+	char *text;
+	char *meta;
+	struct store_task task; /* with its labels in order */
+	struct review_vote *votes;
+	size_t nvotes;
+	struct review_pred *preds; /* most confident model first */
+	size_t npreds;
+	char *vote_summary; /* "neg:2 pos:1" */
+	double agreement;   /* NAN when fewer than 2 votes */
+	char *plurality;    /* NULL on no votes */
+	int tie;
+	struct review_decision *history; /* all decisions, oldest first */
+	size_t nhistory;
+	int64_t current;    /* id of the latest decision, 0 when none */
+	char *draft;        /* my saved draft reason, NULL when none */
+	char *claimed_by;   /* another expert's live claim, NULL when none */
+};
+
+/* Load an item for expert `me`. Free with review_item_free. */
+int review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
+		     char *err);
+void review_item_free(struct review_item *it);
+
+/* The latest decision of an item (NULL-safe accessor over history). */
+const struct review_decision *review_item_current(const struct review_item *it);
+
+/*
+ * Take or renew expert me's claim on item for REVIEW_CLAIM_SECONDS. Returns
+ * 0 when the claim is mine, 1 when another expert holds a live claim (its
+ * name copied into holder, `holder_len` bytes), -1 on error. Taking a claim
+ * (not renewing it) appends a "claim" event.
+ */
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
+		 size_t holder_len, char *err);
+/* Drop my claim on item, if I hold one. */
+int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+
+/* What a decision write needs. */
+struct review_decide_args {
+	int64_t item;
+	int64_t expected;  /* the latest decision id the expert saw (0: none) */
+	int label_code;
+	int blind_code;    /* -1 when there was no blind call */
+	const char *reason; /* may be NULL */
+	const char *rule;   /* may be NULL */
+	double seconds;
+	const char *queue;  /* may be NULL */
+};
+
+/*
+ * Record a decision by a->expert, release the claim and clear the draft, with
+ * a "decide" event (before, after, why), in one transaction. When the item's
+ * latest decision is no longer `expected` (someone decided meanwhile) nothing
+ * is written and 1 is returned with the other expert's name in other.
+ * Returns 0 when committed (*id gets the decision id), 1 on conflict, -1 error.
+ */
+int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
+		  int64_t *id, char *other, size_t other_len, char *err);
+
+/*
+ * Undo a->expert's latest decision on item: a new decision superseding it
+ * that restores the label it replaced (or none). Only when that decision is
+ * still the item's latest. Returns 0 done, 1 nothing to undo (message in
+ * err), -1 error.
+ */
+int review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+
+/*
+ * Give my current decision on item a new reason and rule: a new decision with
+ * the same label superseding it, with a "reason" event. Returns 0 done, 1 when
+ * the latest decision is not mine (message in err), -1 error.
+ */
+int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
+		  const char *rule, char *err);
+
+/* Flag the guideline as unclear for item (row in flag, "flag" event). */
+int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
+		char *err);
+
+/* Skip item: release my claim and append a "skip" event. */
+int review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+
+/* Save (or with text NULL/"" delete) my draft reason for item. Not audited. */
+int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err);
+
+/* One audit event of an item, for the history screen. */
+struct review_event {
+	int64_t seq;
+	char *at;
+	char *actor;
+	char *action;
+	char *detail;
+};
+
+/* An item's events, oldest first. Free with review_events_free. */
+int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err);
+void review_events_free(struct review_event *v, size_t n);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Headless snapshots of the review screen: every screen at 80x24 and 132x43
+# (queue, item with ANSI/OSC escapes and control characters, CJK and emoji,
+# bidi controls, help, history-free decide flow, too small) compared with
+# tests/ui/expected/. Times are masked. To accept new screens after a
+# deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
+set -u
+. "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/ui/fixture.sh"
+
+ui_fixture "$GAVEL" "$work" || fail "could not build the fixture project"
+expected=$top_srcdir/tests/ui/expected
+mkdir -p "$work/dumps"
+for keys in screens decide; do
+	"$GAVEL" review "$work/p.db" --as ana --headless --size 80x24 \
+		--script "$top_srcdir/tests/ui/$keys.keys" --dump-dir "$work/dumps" \
+		>"$work/out" 2>&1 || fail "$keys.keys: exit $?: $(head -c 300 "$work/out")"
+done
+
+esc=$(printf '\033')
+status=0
+for f in "$work"/dumps/*.txt; do
+	name=$(basename "$f")
+	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?/TIME/g' "$f" >"$f.norm"
+	if grep -q "$esc" "$f"; then
+		echo "FAIL $name: an escape character reached the screen" >&2
+		status=1
+	fi
+	if [ "${GAVEL_UI_ACCEPT:-}" = 1 ]; then
+		cp "$f.norm" "$expected/$name"
+		continue
+	fi
+	if [ ! -f "$expected/$name" ]; then
+		echo "FAIL $name: no expected screen tests/ui/expected/$name" >&2
+		status=1
+	elif ! diff -u "$expected/$name" "$f.norm" >&2; then
+		echo "FAIL $name differs from tests/ui/expected/$name" >&2
+		status=1
+	fi
+done
+for e in "$expected"/*.txt; do
+	[ -f "$work/dumps/$(basename "$e")" ] || { echo "FAIL $(basename "$e"): not produced" >&2; status=1; }
+done
+if [ $status != 0 ]; then
+	echo "To accept the new screens: GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh" >&2
+	echo "  (or copy them by hand: cp $work/dumps/NAME.txt.norm $expected/NAME.txt)" >&2
+	trap - EXIT
+	fail "screens differ; the new ones are kept in $work/dumps"
+fi
+pass

@@ -1,0 +1,250 @@
+/*
+ * cmd_review: `gavel review PROJECT.db` opens the review screen on a queue.
+ * It finds the expert from the OS user by uid (never $USER), builds the
+ * queue, and hands both to the screen's loop, on the terminal or headless
+ * with keys from a script.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "cmd.h"
+#include "expert.h"
+#include "queue.h"
+#include "store_review.h"
+#include "text.h"
+#include "ui.h"
+#include "ui_backend.h"
+#include "ui_term.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char review_usage[] =
+	"Usage: gavel review PROJECT.db [--queue NAME] [--as EXPERT] [--blind] [--read-only]\n"
+	"                    [--limit N] [--all]\n"
+	"       gavel review PROJECT.db --headless --script FILE [--size COLSxROWS]\n"
+	"                    [--dump-dir DIR] [...]\n"
+	"\n"
+	"Open the review screen on a queue: j/k move, Enter opens an item, 1-9 decide,\n"
+	"r reason, s skip, f flag the guideline, u undo, h history, / search, ? help,\n"
+	"q back or quit. You are the expert mapped to your OS user (gavel expert add).\n"
+	"\n"
+	"Options:\n"
+	"  -q, --queue NAME     the queue (default: the project's first queue)\n"
+	"  -a, --as EXPERT      which of the experts mapped to your OS user you are\n"
+	"  -b, --blind          decide before votes and model are shown\n"
+	"  -r, --read-only      open the database read-only (nothing can be decided)\n"
+	"  -n, --limit N        at most N items from the queue (default 10000, 0: all)\n"
+	"      --all            include items that already have a decision\n"
+	"      --no-color       monochrome (also when NO_COLOR is set)\n"
+	"      --headless       run without a terminal, keys from --script\n"
+	"      --size CxR       headless screen size (default 80x24)\n"
+	"      --script FILE    headless keys, one per line: j, 1, <Enter>, <Esc>, <Down>,\n"
+	"                       <C-c>, :dump NAME, :resize CxR, :type TEXT, :tick, :hup\n"
+	"      --dump-dir DIR   where :dump NAME writes NAME.txt (default .)\n"
+	"      --timing         print per-key latency to stderr (headless)\n"
+	"  -h, --help           show this help\n";
+
+enum { OPT_ALL = 256, OPT_NOCOLOR, OPT_HEADLESS, OPT_SIZE, OPT_SCRIPT, OPT_DUMP, OPT_TIMING };
+
+struct review_opts {
+	const char *path, *queue, *as;
+	int blind, readonly, all;
+	long limit;
+	struct ui_run_opts run;
+};
+
+static int parse(int argc, char **argv, struct review_opts *o)
+{
+	static const struct option longopts[] = {
+		{"queue", required_argument, NULL, 'q'},
+		{"as", required_argument, NULL, 'a'},
+		{"blind", no_argument, NULL, 'b'},
+		{"read-only", no_argument, NULL, 'r'},
+		{"limit", required_argument, NULL, 'n'},
+		{"all", no_argument, NULL, OPT_ALL},
+		{"no-color", no_argument, NULL, OPT_NOCOLOR},
+		{"headless", no_argument, NULL, OPT_HEADLESS},
+		{"size", required_argument, NULL, OPT_SIZE},
+		{"script", required_argument, NULL, OPT_SCRIPT},
+		{"dump-dir", required_argument, NULL, OPT_DUMP},
+		{"timing", no_argument, NULL, OPT_TIMING},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *nc = getenv("NO_COLOR");
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->limit = 10000;
+	o->run.cols = 80;
+	o->run.rows = 24;
+	o->run.colour = !(nc && *nc);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":q:a:brn:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'q': o->queue = optarg; break;
+		case 'a': o->as = optarg; break;
+		case 'b': o->blind = 1; break;
+		case 'r': o->readonly = 1; break;
+		case 'n':
+			if (util_parse_long(optarg, 0, 100000000, &o->limit))
+				return cli_usage_error("review", "--limit wants a count, not '%s'", optarg);
+			break;
+		case OPT_ALL: o->all = 1; break;
+		case OPT_NOCOLOR: o->run.colour = 0; break;
+		case OPT_HEADLESS: o->run.headless = 1; break;
+		case OPT_SIZE:
+			if (sscanf(optarg, "%dx%d", &o->run.cols, &o->run.rows) != 2 || o->run.cols < 1 ||
+			    o->run.rows < 1 || o->run.cols > 1000 || o->run.rows > 1000)
+				return cli_usage_error("review", "--size wants COLSxROWS, not '%s'", optarg);
+			break;
+		case OPT_SCRIPT: o->run.script = optarg; break;
+		case OPT_DUMP: o->run.dump_dir = optarg; break;
+		case OPT_TIMING: o->run.timing = 1; break;
+		case 'h':
+			fputs(review_usage, stdout);
+			return -1;
+		case ':':
+			return cli_usage_error("review", "%s needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error("review", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("review", optind >= argc ? "which project? PROJECT.db is missing"
+								: "one project at a time");
+	o->path = argv[optind];
+	if (o->run.headless && !o->run.script)
+		return cli_usage_error("review", "--headless needs --script FILE");
+	if (!o->run.headless && (o->run.script || o->run.dump_dir))
+		return cli_usage_error("review", "--script and --dump-dir go with --headless");
+	return 0;
+}
+
+/* Who is reviewing: among the experts mapped to this uid, --as chooses. */
+static int identify(struct store *st, const struct review_opts *o, char *name, size_t len,
+		    int *can_decide)
+{
+	struct expert *v = NULL;
+	size_t n = 0, pick = (size_t)-1;
+	char err[GV_ERR];
+	long uid = (long)getuid();
+
+	if (expert_for_uid(st, uid, &v, &n, err)) {
+		cli_error("%s", err);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (o->as ? strcmp(v[i].name, o->as) == 0 : n == 1)
+			pick = i;
+	}
+	if (pick == (size_t)-1) {
+		struct sbuf names = {0};
+		for (size_t i = 0; i < n; i++)
+			sbuf_addf(&names, "%s%s", i ? ", " : "", v[i].name);
+		if (o->as)
+			cli_error("%s is not one of the experts mapped to your OS user (uid %ld)%s%s",
+				  o->as, uid, n ? ": " : "", n ? names.s : "");
+		else if (n)
+			cli_error("several experts map to your OS user (uid %ld): %s; choose one "
+				  "with --as",
+				  uid, names.s);
+		else if (o->readonly) {
+			struct audit_actor a;
+			audit_actor_init(&a, NULL);
+			snprintf(name, len, "%s", a.expert);
+			*can_decide = 0;
+			expert_list_free(v, n);
+			sbuf_free(&names);
+			return 0;
+		} else {
+			cli_error("no expert is mapped to your OS user (uid %ld); a lead runs "
+				  "'gavel expert add %s NAME --unix-user USER', or open with --read-only",
+				  uid, o->path);
+		}
+		sbuf_free(&names);
+		expert_list_free(v, n);
+		return -1;
+	}
+	snprintf(name, len, "%s", v[pick].name);
+	*can_decide = v[pick].role != ROLE_VIEWER && !o->readonly;
+	expert_list_free(v, n);
+	return 0;
+}
+
+int cmd_review(int argc, char **argv)
+{
+	struct review_opts o;
+	struct store *st = NULL;
+	struct queue_entry *q = NULL;
+	struct review_row *rows = NULL;
+	struct ui_db db;
+	struct ui_backend be;
+	struct ui_state s;
+	char err[GV_ERR], me[128];
+	size_t nq = 0;
+	int blind = 0, can_decide = 0, rc = GV_EXIT_FAIL, cols, lines, started = 0, have_state = 0;
+
+	if ((rc = parse(argc, argv, &o)) != 0)
+		return rc < 0 ? GV_EXIT_OK : rc;
+	rc = GV_EXIT_FAIL;
+	st = cli_open(o.path, o.readonly ? STORE_READONLY : 0);
+	if (!st)
+		return GV_EXIT_FAIL;
+	if (identify(st, &o, me, sizeof me, &can_decide))
+		goto fail;
+	if (queue_build(st, o.queue, (size_t)o.limit, o.all, &q, &nq, &blind, err) ||
+	    review_rows_from_queue(st, q, nq, &rows, err)) {
+		cli_error("%s", err);
+		goto fail;
+	}
+	memset(&db, 0, sizeof db);
+	db.st = st;
+	db.readonly = !can_decide;
+	audit_actor_init(&db.actor, me);
+	ui_backend_db(&be, &db);
+	if (ui_term_start(&o.run, &cols, &lines, err)) {
+		cli_error("%s", err);
+		goto fail;
+	}
+	started = 1;
+	{
+		char *qname = queue_names(st);
+		const char *shown = o.queue;
+		/* Without --queue the project's first queue was used. */
+		if (!shown && qname) {
+			char *comma = strchr(qname, ',');
+			if (comma)
+				*comma = 0;
+			shown = qname;
+		}
+		ui_state_init(&s, &be, me, can_decide, blind || o.blind, shown ? shown : "disputed",
+			      rows, nq, cols, lines);
+		free(qname);
+	}
+	rows = NULL;
+	have_state = 1;
+	if (ui_term_run(&s, &o.run, err) < 0) {
+		ui_state_free(&s);
+		have_state = 0;
+		ui_term_stop();
+		started = 0;
+		cli_error("%s", err);
+		goto fail;
+	}
+	rc = GV_EXIT_OK;
+fail:
+	if (have_state)
+		ui_state_free(&s);
+	if (started)
+		ui_term_stop();
+	review_rows_free(rows, nq);
+	queue_free(q, nq);
+	store_close(st);
+	return rc;
+}

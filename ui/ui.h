@@ -1,0 +1,239 @@
+/*
+ * ui: the review screen's state, actions, key tables and update functions.
+ * Nothing here includes curses: the terminal layer (ui_term.c) turns input
+ * into enum ui_key values, ui_update applies the bound action to struct
+ * ui_state, and the draw layer (ui_draw.c) renders the state without
+ * changing it. The database is reached only through struct ui_backend, so the
+ * update tests drive the real state machine with a fake backend.
+ */
+#ifndef GAVEL_UI_H
+#define GAVEL_UI_H
+
+#include "guide.h"
+#include "store_review.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The screen needs at least this much room; below it shows "too small". */
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+/* A draft reason is written to the database at most this often while typing. */
+#define UI_DRAFT_SECONDS 3.0
+/* An open item's claim is renewed when it is older than this. */
+#define UI_RENEW_SECONDS 120.0
+
+/* Keys: Unicode code points for text, and these for everything else. */
+enum ui_key {
+	UI_KEY_NONE = 0,
+	UI_KEY_UP = 0x110001,
+	UI_KEY_DOWN,
+	UI_KEY_LEFT,
+	UI_KEY_RIGHT,
+	UI_KEY_PGUP,
+	UI_KEY_PGDN,
+	UI_KEY_HOME,
+	UI_KEY_END,
+	UI_KEY_ENTER,
+	UI_KEY_ESC,
+	UI_KEY_BACKSPACE,
+	UI_KEY_TAB,
+	UI_KEY_RESIZE,
+};
+#define UI_KEY_CTRL(c) ((c) & 0x1f)
+
+/* Every user action, declared once in ui_actions[]. */
+enum ui_action {
+	ACT_NONE = 0,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_TOP,
+	ACT_BOTTOM,
+	ACT_OPEN,
+	ACT_BACK,
+	ACT_QUIT,
+	ACT_HELP,
+	ACT_HISTORY,
+	ACT_SEARCH,
+	ACT_SEARCH_NEXT,
+	ACT_SEARCH_PREV,
+	ACT_SORT,
+	ACT_FILTER,
+	ACT_DECIDE,
+	ACT_REASON,
+	ACT_SKIP,
+	ACT_FLAG,
+	ACT_UNDO,
+	ACT_NEXT_ITEM,
+	ACT_PREV_ITEM,
+	ACT_REDRAW,
+	ACT_COUNT
+};
+
+struct ui_action_def {
+	enum ui_action id;
+	const char *name;  /* stable name, used by the help screen and key overrides */
+	const char *help;  /* one line for the help screen */
+	const char *group; /* "move", "decide", ... */
+	const char *footer; /* short footer word, NULL to leave it off the footer */
+};
+
+/* The action table, indexed by enum ui_action. */
+extern const struct ui_action_def ui_actions[ACT_COUNT];
+
+enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_NVIEWS };
+
+/* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
+struct ui_binding {
+	unsigned views;
+	int key;
+	enum ui_action action;
+	int arg;
+};
+
+extern const struct ui_binding ui_bindings[];
+extern const size_t ui_nbindings;
+
+/* Name of a key for help and footer ("j", "Enter", "C-l"), into buf. */
+const char *ui_key_name(int key, char *buf, size_t len);
+
+/* The one list widget's state: n rows, a cursor and the first visible row. */
+struct ui_list {
+	size_t n, cur, top;
+};
+
+/* Move the cursor by delta (clamped) and keep it inside a window of height rows. */
+void ui_list_move(struct ui_list *l, long delta, size_t height);
+/* Set the row count, clamping cursor and top. */
+void ui_list_set(struct ui_list *l, size_t n, size_t height);
+
+/* The database as the screen sees it; ui_backend.c implements it on store_review. */
+struct ui_backend {
+	void *ctx;
+	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
+		    int *has_guide, char *err);
+	int (*row_status)(void *ctx, struct review_row *r, char *err);
+	int (*claim)(void *ctx, int64_t item, char *holder, size_t len, char *err);
+	int (*release)(void *ctx, int64_t item, char *err);
+	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
+		      size_t len, char *err);
+	int (*undo)(void *ctx, int64_t item, char *err);
+	int (*reason)(void *ctx, int64_t item, const char *reason, const char *rule, char *err);
+	int (*flag)(void *ctx, int64_t item, char *err);
+	int (*skip)(void *ctx, int64_t item, char *err);
+	int (*draft)(void *ctx, int64_t item, const char *text, char *err);
+	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
+	double (*now)(void *ctx); /* monotonic seconds */
+};
+
+enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
+enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
+enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
+enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
+
+/* Flags ui_update returns to the loop. */
+enum ui_result { UI_REDRAW = 1 << 0, UI_QUIT_NOW = 1 << 1 };
+
+struct ui_state {
+	int cols, rows;
+	enum ui_view view, back; /* back: where help and history return to */
+	const struct ui_backend *be;
+	char me[128];
+	int can_decide; /* 0 for viewers and --read-only */
+	int blind;      /* blind-first mode */
+	char *queue;    /* queue name */
+
+	struct review_row *qrows; /* the queue, in queue order */
+	size_t nq;
+	size_t *order; /* rows shown after sort and filter: indexes into qrows */
+	struct ui_list qlist;
+	enum ui_sort sort;
+	enum ui_filter filter;
+
+	int has_item;
+	size_t item_row; /* index into qrows of the open item */
+	struct review_item item;
+	struct guide guide;
+	int has_guide;
+	int claimed;          /* 1 when I hold the claim */
+	char holder[128];     /* who else holds it, when not */
+	double opened_at;     /* when the item was opened: time spent */
+	double renewed_at;
+	int blind_call;       /* label index of the blind call, -1 before it */
+	size_t text_top;      /* first line of the item text shown */
+	char *pending_reason; /* reason typed before deciding */
+
+	struct review_event *events;
+	size_t nevents;
+	struct ui_list hlist;
+	struct ui_list helplist;
+
+	enum ui_input input;
+	struct sbuf inbuf;
+	int draft_dirty;
+	double draft_at;
+	char search[256];
+
+	char msg[512];
+	enum ui_msg msg_kind;
+	int quit;
+};
+
+/*
+ * Set up the state for a queue: takes ownership of rows (freed by
+ * ui_state_free), refreshes their status and shows the queue view.
+ */
+void ui_state_init(struct ui_state *s, const struct ui_backend *be, const char *me,
+		   int can_decide, int blind, const char *queue, struct review_row *rows,
+		   size_t n, int cols, int rows_on_screen);
+/* Save the draft, release the claim and free everything. */
+void ui_state_free(struct ui_state *s);
+
+/* The action bound to key in the current view (arg gets its argument), or ACT_NONE. */
+enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg);
+
+/* Handle one key: text input when a prompt is open, else its bound action. */
+int ui_update_key(struct ui_state *s, int key);
+/* Apply an action. Returns enum ui_result flags. */
+int ui_update(struct ui_state *s, enum ui_action a, int arg);
+/* The terminal changed size. */
+int ui_update_resize(struct ui_state *s, int cols, int rows);
+/* Periodic work (draft autosave, claim renewal); call about once a second. */
+int ui_update_tick(struct ui_state *s);
+/* Hang-up or termination: save the draft now and ask the loop to end. */
+void ui_update_hangup(struct ui_state *s);
+
+/* Rows of the queue list and history list that fit the current size. */
+size_t ui_list_height(const struct ui_state *s);
+
+/* The index into qrows of the row under the queue cursor, or (size_t)-1. */
+size_t ui_queue_current(const struct ui_state *s);
+
+/* Set the one-line message shown above the footer. */
+void ui_message(struct ui_state *s, enum ui_msg kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Wrap sanitised UTF-8 text (TEXT_MULTI: may hold '\n') into lines of at most
+ * width columns, breaking at spaces where possible and inside words when a
+ * word is wider than the line. Returns the line count; when starts/lens are
+ * non-NULL they receive byte offsets and lengths (capacity cap entries).
+ */
+size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t cap);
+
+/* Width and height of the item text area at the current size (shared by
+ * update, which clamps scrolling, and draw, which renders it). */
+void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height);
+
+/* The help screen, generated from the action and key tables: line count,
+ * and line i (plain ASCII) into buf. */
+size_t ui_help_count(void);
+void ui_help_line(size_t i, char *buf, size_t len);
+
+/* Labels "in play" on the open item: voted or predicted. Fills flags per label index. */
+void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play);
+
+#endif

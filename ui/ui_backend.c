@@ -1,0 +1,117 @@
+/*
+ * ui_backend: connects the screen's state machine to the project database.
+ * Each function is one short read or one short write transaction in
+ * store_review.c; nothing is held open between keys.
+ */
+#include "config.h"
+
+#include "store_review.h"
+#include "ui_backend.h"
+
+#include <string.h>
+#include <time.h>
+
+static int db_load(void *ctx, int64_t item, struct review_item *it, struct guide *g,
+		   int *has_guide, char *err)
+{
+	struct ui_db *db = ctx;
+	int rc;
+	if (review_item_load(db->st, item, db->actor.expert, it, err))
+		return -1;
+	rc = guide_current(db->st, it->task.id, g, NULL, err);
+	if (rc < 0) {
+		review_item_free(it);
+		return -1;
+	}
+	*has_guide = rc == 0;
+	return 0;
+}
+
+static int db_row_status(void *ctx, struct review_row *r, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_row_status(db->st, db->actor.expert, r, err);
+}
+
+static int db_claim(void *ctx, int64_t item, char *holder, size_t len, char *err)
+{
+	struct ui_db *db = ctx;
+	if (db->readonly)
+		return -1;
+	return review_claim(db->st, &db->actor, item, holder, len, err);
+}
+
+static int db_release(void *ctx, int64_t item, char *err)
+{
+	struct ui_db *db = ctx;
+	return db->readonly ? 0 : review_release(db->st, &db->actor, item, err);
+}
+
+static int db_decide(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
+		     size_t len, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_decide(db->st, &db->actor, d, id, other, len, err);
+}
+
+static int db_undo(void *ctx, int64_t item, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_undo(db->st, &db->actor, item, err);
+}
+
+static int db_reason(void *ctx, int64_t item, const char *reason, const char *rule, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_reason(db->st, &db->actor, item, reason, rule, err);
+}
+
+static int db_flag(void *ctx, int64_t item, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_flag(db->st, &db->actor, item, NULL, err);
+}
+
+static int db_skip(void *ctx, int64_t item, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_skip(db->st, &db->actor, item, err);
+}
+
+static int db_draft(void *ctx, int64_t item, const char *text, char *err)
+{
+	struct ui_db *db = ctx;
+	return db->readonly ? 0 : review_draft_save(db->st, db->actor.expert, item, text, err);
+}
+
+static int db_events(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_events(db->st, item, ev, n, err);
+}
+
+static double db_now(void *ctx)
+{
+	struct timespec ts;
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void ui_backend_db(struct ui_backend *be, struct ui_db *db)
+{
+	memset(be, 0, sizeof *be);
+	be->ctx = db;
+	be->load = db_load;
+	be->row_status = db_row_status;
+	be->claim = db_claim;
+	be->release = db_release;
+	be->decide = db_decide;
+	be->undo = db_undo;
+	be->reason = db_reason;
+	be->flag = db_flag;
+	be->skip = db_skip;
+	be->draft = db_draft;
+	be->events = db_events;
+	be->now = db_now;
+}

@@ -1,0 +1,667 @@
+/*
+ * ui_draw: the review screen's views as draw callbacks over one state. Each
+ * view (queue, item, history, help, and "too small") is one function in the
+ * views table; the queue, history and help share one list renderer. Every
+ * string that came from data goes through text_clean/text_sanitize and is
+ * cut to its cell with text_fit, so widths are columns, never bytes.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui_draw.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ui_role {
+	R_NORMAL = 0,
+	R_HEADER,
+	R_CURSOR,
+	R_TITLE,
+	R_AGREE,
+	R_DISPUTED,
+	R_DECIDED,
+	R_CLAIMED,
+	R_MODEL,
+	R_SAVED,
+	R_ERROR,
+	R_DIM,
+	R_HIDDEN,
+	R_KEY,
+	R_NROLES
+};
+
+/* Colour roles: a colour pair where colours exist, attributes otherwise. */
+static const struct {
+	const char *name;
+	short fg, bg;
+	attr_t colour_attr, mono_attr;
+} roles[R_NROLES] = {
+	[R_NORMAL] = {"NORMAL", -1, -1, A_NORMAL, A_NORMAL},
+	[R_HEADER] = {"HEADER", COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
+	[R_CURSOR] = {"CURSOR", COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
+	[R_TITLE] = {"TITLE", COLOR_CYAN, -1, A_BOLD, A_BOLD},
+	[R_AGREE] = {"AGREE", COLOR_GREEN, -1, A_NORMAL, A_NORMAL},
+	[R_DISPUTED] = {"DISPUTED", COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+	[R_DECIDED] = {"DECIDED", COLOR_GREEN, -1, A_BOLD, A_UNDERLINE},
+	[R_CLAIMED] = {"CLAIMED", COLOR_MAGENTA, -1, A_NORMAL, A_DIM},
+	[R_MODEL] = {"MODEL", COLOR_BLUE, -1, A_BOLD, A_NORMAL},
+	[R_SAVED] = {"SAVED", COLOR_GREEN, -1, A_BOLD, A_BOLD},
+	[R_ERROR] = {"ERROR", COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+	[R_DIM] = {"DIM", -1, -1, A_DIM, A_DIM},
+	[R_HIDDEN] = {"HIDDEN", COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE},
+	[R_KEY] = {"KEY", COLOR_CYAN, -1, A_BOLD, A_BOLD},
+};
+
+static int use_colour;
+
+void ui_draw_init(int colour)
+{
+	use_colour = colour && has_colors();
+	if (!use_colour)
+		return;
+	start_color();
+	use_default_colors();
+	for (short r = 1; r < R_NROLES; r++)
+		init_pair(r, roles[r].fg, roles[r].bg);
+}
+
+static attr_t role_attr(enum ui_role r)
+{
+	if (use_colour)
+		return COLOR_PAIR(r) | roles[r].colour_attr;
+	return roles[r].mono_attr;
+}
+
+/* Print already sanitised text at (y, x) cut to w columns; returns columns used. */
+static int put_clean(int y, int x, int w, const char *clean, enum ui_role r)
+{
+	size_t used = 0;
+	char *fit;
+	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + w > COLS)
+		w = COLS - x;
+	fit = text_fit(clean, (size_t)w, &used);
+	attrset(role_attr(r));
+	mvaddstr(y, x, fit);
+	attrset(A_NORMAL);
+	free(fit);
+	return (int)used;
+}
+
+/* Sanitise data text (one line) and print it. */
+static int put(int y, int x, int w, const char *raw, enum ui_role r)
+{
+	char *clean = text_clean(raw ? raw : "");
+	int n = put_clean(y, x, w, clean, r);
+	free(clean);
+	return n;
+}
+
+static int putf(int y, int x, int w, enum ui_role r, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int putf(int y, int x, int w, enum ui_role r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return put(y, x, w, buf, r);
+}
+
+static void fill_line(int y, enum ui_role r)
+{
+	attrset(role_attr(r));
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+}
+
+static enum ui_role agreement_role(double a)
+{
+	if (isnan(a))
+		return R_DIM;
+	return a >= 0.7 ? R_AGREE : R_DISPUTED;
+}
+
+/* ---- header, message line and footer (shared by every view) ---- */
+
+static void draw_header(const struct ui_state *s, const char *what)
+{
+	char left[512];
+	int x;
+	fill_line(0, R_HEADER);
+	snprintf(left, sizeof left, " gavel review | queue %s | %s%s%s", s->queue ? s->queue : "-",
+		 s->me, s->can_decide ? "" : " (read-only)", s->blind ? " | blind" : "");
+	x = put(0, 0, COLS, left, R_HEADER);
+	if (what && x + 3 < COLS) {
+		size_t w = text_width(what);
+		char *clean = text_clean(what);
+		int at = COLS - (int)w - 1;
+		if (at < x + 2)
+			at = x + 2;
+		put_clean(0, at, COLS - at, clean, R_HEADER);
+		free(clean);
+	}
+}
+
+static void draw_message(const struct ui_state *s)
+{
+	int y = LINES - 2;
+	static const enum ui_role kinds[] = {R_NORMAL, R_SAVED, R_ERROR};
+	move(y, 0);
+	clrtoeol();
+	if (s->input != UI_INPUT_NONE) {
+		const char *prompt = s->input == UI_INPUT_SEARCH ? "/" : "reason: ";
+		char *clean = text_clean(s->inbuf.s ? s->inbuf.s : "");
+		size_t pw = text_width(prompt), w = text_width(clean);
+		size_t room = (size_t)COLS - pw - 1;
+		const char *tail = clean;
+		/* Show the end of a long entry: that is where the typing happens. */
+		while (w > room && *tail) {
+			char one[8];
+			size_t cl = 1;
+			while ((tail[cl] & 0xc0) == 0x80)
+				cl++;
+			memcpy(one, tail, cl);
+			one[cl] = 0;
+			w -= text_width(one);
+			tail += cl;
+		}
+		put_clean(y, 0, (int)pw, prompt, R_KEY);
+		put_clean(y, (int)pw, (int)room, tail, R_NORMAL);
+		free(clean);
+		return;
+	}
+	if (s->msg[0])
+		put(y, 0, COLS, s->msg, kinds[s->msg_kind]);
+}
+
+/* Print "key:word" for action a's first key in this view; returns columns used or -1 when full. */
+static int footer_action(const struct ui_state *s, int y, int x, enum ui_action a)
+{
+	unsigned mask = 1u << s->view;
+	for (size_t i = 0; i < ui_nbindings; i++) {
+		char k[16], word[64];
+		const struct ui_binding *b = &ui_bindings[i];
+		int x0 = x;
+		if (b->action != a || !(b->views & mask))
+			continue;
+		ui_key_name(b->key, k, sizeof k);
+		snprintf(word, sizeof word, "%s ", ui_actions[a].footer);
+		if (x + (int)strlen(k) + (int)strlen(word) > COLS)
+			return -1;
+		x += put_clean(y, x, COLS - x, k, R_KEY);
+		x += put_clean(y, x, COLS - x, ":", R_DIM);
+		x += put_clean(y, x, COLS - x, word, R_NORMAL);
+		return x - x0;
+	}
+	return 0;
+}
+
+/* Footer from the key table: the first key of each footer action in this view;
+ * in the item view the label keys and the deciding actions come first. */
+static void draw_footer(const struct ui_state *s)
+{
+	int y = LINES - 1, x = 0;
+	move(y, 0);
+	clrtoeol();
+	if (s->view == UI_ITEM && s->has_item) {
+		for (size_t i = 0; i < s->item.task.nlabels && i < 9 && x < COLS; i++) {
+			char k[4];
+			const struct store_label *l = &s->item.task.labels[i];
+			snprintf(k, sizeof k, "%zu", i + 1);
+			x += put_clean(y, x, COLS - x, k, R_KEY);
+			x += put_clean(y, x, 1, ":", R_DIM);
+			x += put(y, x, 10, l->name ? l->name : l->value, R_NORMAL);
+			x += put_clean(y, x, COLS - x, " ", R_NORMAL);
+		}
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int a = 1; a < ACT_COUNT; a++) {
+			int decide = strcmp(ui_actions[a].group, "decide") == 0, n;
+			if (!ui_actions[a].footer || (s->view == UI_ITEM && decide != (pass == 0)))
+				continue;
+			if (s->view != UI_ITEM && pass == 1)
+				return;
+			if (s->view == UI_QUEUE && a == ACT_UNDO)
+				continue;
+			n = footer_action(s, y, x, (enum ui_action)a);
+			if (n < 0)
+				return;
+			x += n;
+		}
+	}
+}
+
+/* ---- the one list widget ---- */
+
+typedef void (*row_fn)(const struct ui_state *s, size_t i, int y, int selected);
+
+static void draw_list(const struct ui_state *s, const struct ui_list *l, int y0, size_t h,
+		      row_fn row, int show_cursor)
+{
+	for (size_t k = 0; k < h; k++) {
+		size_t i = l->top + k;
+		int y = y0 + (int)k;
+		move(y, 0);
+		clrtoeol();
+		if (i >= l->n)
+			continue;
+		if (show_cursor && i == l->cur)
+			fill_line(y, R_CURSOR);
+		row(s, i, y, show_cursor && i == l->cur);
+	}
+}
+
+/* ---- queue view ---- */
+
+struct qcols {
+	int id, task, votes, agr, model, status, reason;
+};
+
+static struct qcols queue_cols(void)
+{
+	struct qcols c = {8, 9, 20, 4, 13, 8, 0};
+	int extra = COLS - 69;
+	if (extra > 40) {
+		int more = (extra - 30) / 3;
+		c.id += more;
+		c.votes += more;
+		c.model += more / 2;
+		c.task += more / 2;
+		extra = COLS - (1 + c.id + 1 + c.task + 1 + c.votes + 1 + c.agr + 1 + c.model + 1 +
+				c.status + 1);
+	}
+	c.reason = extra > 1 ? extra : 1;
+	return c;
+}
+
+static void status_text(const struct review_row *r, char *buf, size_t len, enum ui_role *role)
+{
+	switch (r->status) {
+	case REVIEW_MINE:
+		snprintf(buf, len, "done %s", r->decided_label ? r->decided_label : "");
+		*role = R_DECIDED;
+		break;
+	case REVIEW_OTHER:
+		snprintf(buf, len, "by %s", r->status_by ? r->status_by : "other");
+		*role = R_DECIDED;
+		break;
+	case REVIEW_CLAIMED:
+		snprintf(buf, len, "@%s", r->status_by ? r->status_by : "other");
+		*role = R_CLAIMED;
+		break;
+	case REVIEW_SKIPPED:
+		snprintf(buf, len, "skipped");
+		*role = R_DIM;
+		break;
+	default:
+		snprintf(buf, len, "open");
+		*role = R_NORMAL;
+		break;
+	}
+}
+
+static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
+{
+	const struct review_row *r = &s->qrows[s->order[i]];
+	struct qcols c = queue_cols();
+	enum ui_role base = selected ? R_CURSOR : R_NORMAL, sr;
+	char buf[256];
+	int x = 0;
+
+	put_clean(y, x, 1, selected ? ">" : " ", base);
+	x += 1;
+	put(y, x, c.id, r->external_id, base);
+	x += c.id + 1;
+	put(y, x, c.task, r->task, base);
+	x += c.task + 1;
+	put(y, x, c.votes, r->votes, base);
+	x += c.votes + 1;
+	if (isnan(r->agreement))
+		snprintf(buf, sizeof buf, "  - ");
+	else
+		snprintf(buf, sizeof buf, "%4.2f", r->agreement);
+	put(y, x, c.agr, buf, selected ? base : agreement_role(r->agreement));
+	x += c.agr + 1;
+	if (r->model_label && !s->blind) {
+		char *lab = text_clean(r->model_label);
+		char *fit = text_fit(lab, (size_t)(c.model > 5 ? c.model - 5 : 1), NULL);
+		snprintf(buf, sizeof buf, "%s %4.2f", fit, r->model_conf);
+		free(fit);
+		free(lab);
+		put_clean(y, x, c.model, buf, selected ? base : R_MODEL);
+	} else {
+		put_clean(y, x, c.model, s->blind && r->model_label ? "(hidden)" : "-", base);
+	}
+	x += c.model + 1;
+	status_text(r, buf, sizeof buf, &sr);
+	put(y, x, c.status, buf, selected ? base : sr);
+	x += c.status + 1;
+	put(y, x, COLS - x, r->reason, selected ? base : R_DIM);
+}
+
+static void draw_queue(const struct ui_state *s)
+{
+	struct qcols c = queue_cols();
+	char what[64];
+	int x = 1;
+
+	snprintf(what, sizeof what, "%zu of %zu items ", s->qlist.n, s->nq);
+	draw_header(s, what);
+	move(1, 0);
+	clrtoeol();
+	x += put_clean(1, x, c.id, "item", R_TITLE) * 0 + c.id + 1;
+	put_clean(1, x, c.task, "task", R_TITLE);
+	x += c.task + 1;
+	put_clean(1, x, c.votes, "votes", R_TITLE);
+	x += c.votes + 1;
+	put_clean(1, x, c.agr, "agr", R_TITLE);
+	x += c.agr + 1;
+	put_clean(1, x, c.model, "model", R_TITLE);
+	x += c.model + 1;
+	put_clean(1, x, c.status, "status", R_TITLE);
+	x += c.status + 1;
+	put_clean(1, x, COLS - x, "reason", R_TITLE);
+	draw_list(s, &s->qlist, 2, ui_list_height(s), queue_row, 1);
+	if (!s->qlist.n)
+		put_clean(3, 2, COLS - 4,
+			  s->nq ? "no items match the filter (F changes it)" : "the queue is empty",
+			  R_DIM);
+}
+
+/* ---- item view ---- */
+
+static void bar(int y, int x, int w, double p, enum ui_role r)
+{
+	int full = (int)lround(p * w);
+	struct sbuf b = {0};
+	if (full < 0)
+		full = 0;
+	if (full > w)
+		full = w;
+	for (int i = 0; i < w; i++)
+		sbuf_add(&b, i < full ? "\u2588" : "\u00b7");
+	put_clean(y, x, w, b.s ? b.s : "", r);
+	sbuf_free(&b);
+}
+
+/* Draw the wrapped item text from line text_top, with a position note when it scrolls. */
+static void draw_text(const struct ui_state *s, int y0, int x0, char *clean)
+{
+	size_t w, h, n, starts[512], lens[512];
+	ui_item_text_geom(s, &w, &h);
+	n = ui_wrap(clean, w, starts, lens, GV_ARRAY_LEN(starts));
+	for (size_t k = 0; k < h; k++) {
+		size_t i = s->text_top + k;
+		if (i >= n || i >= GV_ARRAY_LEN(starts))
+			break;
+		{
+			char *line = xstrndup(clean + starts[i], lens[i]);
+			put_clean(y0 + (int)k, x0, (int)w, line, R_NORMAL);
+			free(line);
+		}
+	}
+	if (n > h) {
+		char more[64];
+		snprintf(more, sizeof more, " lines %zu-%zu of %zu (j/k) ", s->text_top + 1,
+			 s->text_top + h < n ? s->text_top + h : n, n);
+		put_clean(y0 + (int)h - 1, x0 + (int)w - (int)strlen(more), (int)strlen(more),
+			  more, R_DIM);
+	}
+}
+
+/* Votes, model and guideline, from row y within columns [x, x + w); stops before ymax. */
+static int draw_evidence(const struct ui_state *s, int y, int x, int w, int ymax, int revealed)
+{
+	const struct review_item *it = &s->item;
+	unsigned char in_play[256] = {0};
+
+	if (!revealed) {
+		putf(y++, x, w, R_DISPUTED, "Votes and model hidden: make your blind call first (1-%zu)",
+		     it->task.nlabels < 9 ? it->task.nlabels : 9);
+	} else {
+		char agr[32];
+		if (isnan(it->agreement))
+			snprintf(agr, sizeof agr, "-");
+		else
+			snprintf(agr, sizeof agr, "%.2f", it->agreement);
+		{
+			char tail[160];
+			char *pl = text_clean(it->plurality ? it->plurality : "-");
+			int tw;
+			snprintf(tail, sizeof tail, "  agreement %s  plurality %s%s", agr, pl,
+				 it->tie ? " (tie)" : "");
+			free(pl);
+			tw = (int)text_width(tail);
+			if (tw > w / 2)
+				tw = w / 2;
+			putf(y, x, w - tw, R_TITLE, "Votes (%zu): %s", it->nvotes, it->vote_summary);
+			put_clean(y, x + w - tw, tw, tail, agreement_role(it->agreement));
+		}
+		y++;
+		for (size_t i = 0; i < it->nvotes && y < ymax; i++) {
+			const struct review_vote *v = &it->votes[i];
+			char rec[48];
+			int cx = x + 2;
+			if (i == 5 && it->nvotes > 6) {
+				putf(y++, x + 2, w - 2, R_DIM, "... and %zu more votes", it->nvotes - 5);
+				break;
+			}
+			if (v->record_n)
+				snprintf(rec, sizeof rec, "%d/%d %3.0f%%", v->record_ok, v->record_n,
+					 100.0 * v->record_ok / v->record_n);
+			else
+				snprintf(rec, sizeof rec, "no record");
+			put(y, cx, 14, v->annotator, R_NORMAL);
+			cx += 15;
+			put(y, cx, 12, v->label, R_NORMAL);
+			cx += 13;
+			put_clean(y, cx, 14, rec, R_DIM);
+			cx += 15;
+			if (v->comment && cx < x + w)
+				put(y, cx, x + w - cx, v->comment, R_DIM);
+			y++;
+		}
+		for (size_t m = 0; m < it->npreds && m < 1 && y < ymax; m++) {
+			const struct review_pred *p = &it->preds[m];
+			char *model = text_clean(p->model);
+			char *fit = text_fit(model, 20, NULL);
+			putf(y++, x, w, R_MODEL, "Model %s: %s %.2f%s", fit, p->label ? p->label : "?",
+			     p->confidence, isnan(p->entropy) ? "" : "");
+			free(fit);
+			free(model);
+			for (size_t k = 0; k < p->nprobs && k < 3 && y < ymax; k++) {
+				int bw = w - 2 - 13 - 6 > 30 ? 30 : w - 2 - 13 - 6;
+				put(y, x + 2, 12, p->probs[k].label, R_NORMAL);
+				putf(y, x + 15, 5, R_NORMAL, "%4.2f", p->probs[k].p);
+				if (bw > 0)
+					bar(y, x + 21, bw, p->probs[k].p, R_MODEL);
+				y++;
+			}
+		}
+		if (!it->npreds && y < ymax)
+			put_clean(y++, x, w, "Model: no prediction", R_DIM);
+	}
+	if (y >= ymax)
+		return y;
+	if (!s->has_guide) {
+		put_clean(y++, x, w, "Guideline: none loaded for this task", R_DIM);
+		return y;
+	}
+	putf(y++, x, w, R_TITLE, "Guideline %s", s->guide.version ? s->guide.version : "");
+	if (revealed)
+		ui_labels_in_play(s, in_play);
+	for (size_t i = 0; i < it->task.nlabels && i < sizeof in_play && y < ymax; i++) {
+		const char *v = it->task.labels[i].value;
+		if (revealed && !in_play[i])
+			continue;
+		for (size_t g = 0; g < s->guide.nlabels && y < ymax; g++) {
+			int cx;
+			if (strcmp(s->guide.labels[g].value, v) != 0)
+				continue;
+			cx = x + put(y, x, 14, v, R_KEY);
+			cx += put_clean(y, cx, 2, ": ", R_KEY);
+			put(y, cx, x + w - cx, s->guide.labels[g].definition, R_NORMAL);
+			y++;
+			for (size_t r = 0; r < s->guide.nrules && y < ymax; r++) {
+				const struct guide_rule *ru = &s->guide.rules[r];
+				int about = 0;
+				for (size_t k = 0; k < ru->nlabels; k++)
+					about |= strcmp(ru->labels[k], v) == 0;
+				if (!about)
+					continue;
+				cx = x + 2 + put(y, x + 2, 8, ru->id, R_KEY);
+				cx += put_clean(y, cx, 1, " ", R_NORMAL);
+				put(y, cx, x + w - cx, ru->text, R_DIM);
+				y++;
+			}
+		}
+	}
+	return y;
+}
+
+static void draw_decision(const struct ui_state *s, int y)
+{
+	const struct review_decision *cur = review_item_current(&s->item);
+	char buf[512];
+	move(y, 0);
+	clrtoeol();
+	if (cur && cur->label) {
+		snprintf(buf, sizeof buf, "Decision: %s by %s%s%s%s%s", cur->label, cur->expert,
+			 cur->rule ? "  rule " : "", cur->rule ? cur->rule : "",
+			 cur->reason ? "  reason: " : "", cur->reason ? cur->reason : "");
+		put(y, 0, COLS, buf, R_DECIDED);
+	} else if (s->blind && s->blind_call >= 0) {
+		const struct store_label *l = &s->item.task.labels[s->blind_call];
+		snprintf(buf, sizeof buf, "Blind call: %s  (press a label key to confirm or change)",
+			 l->name ? l->name : l->value);
+		put(y, 0, COLS, buf, R_DISPUTED);
+	} else {
+		snprintf(buf, sizeof buf, "Decision: none%s%s", s->pending_reason ? "  reason: " : "",
+			 s->pending_reason ? s->pending_reason : "");
+		put(y, 0, COLS, buf, R_DIM);
+	}
+}
+
+static void draw_item(const struct ui_state *s)
+{
+	const struct review_item *it = &s->item;
+	char what[256];
+	int flags = 0, revealed = !s->blind || s->blind_call >= 0 || it->current;
+	size_t tw, th;
+	char *clean;
+
+	if (!s->has_item) {
+		draw_header(s, "");
+		return;
+	}
+	clean = text_sanitize(it->text ? it->text : "", it->text ? strlen(it->text) : 0, TEXT_MULTI,
+			      &flags);
+	snprintf(what, sizeof what, "%s | %s | %zu/%zu ", it->external_id ? it->external_id : "",
+		 it->task.name, s->qlist.cur + 1, s->qlist.n);
+	draw_header(s, what);
+	ui_item_text_geom(s, &tw, &th);
+	if (flags & (TEXT_HAD_HIDDEN | TEXT_HAD_CONTROL | TEXT_HAD_INVALID))
+		put_clean(1, 0, COLS, " hidden characters in this text are shown as <...> ^X tokens ",
+			  R_HIDDEN);
+	else if (!s->claimed && s->holder[0])
+		putf(1, 0, COLS, R_CLAIMED, "%s is working on this item", s->holder);
+	else if (it->meta && strcmp(it->meta, "{}") != 0)
+		putf(1, 0, COLS, R_DIM, "meta %s", it->meta);
+	if (COLS >= 120) {
+		int half = COLS / 2;
+		draw_text(s, 2, 1, clean);
+		draw_evidence(s, 2, half + 1, COLS - half - 2, LINES - 3, revealed);
+	} else {
+		int y = 2 + (int)th;
+		draw_text(s, 2, 1, clean);
+		draw_evidence(s, y, 0, COLS, LINES - 3, revealed);
+	}
+	draw_decision(s, LINES - 3);
+	free(clean);
+}
+
+/* ---- history and help ---- */
+
+static void history_row(const struct ui_state *s, size_t i, int y, int selected)
+{
+	const struct review_event *e = &s->events[i];
+	int x = 0;
+	(void)selected;
+	x += putf(y, x, 8, R_DIM, "%6lld ", (long long)e->seq) + 1;
+	put(y, 8, 20, e->at, R_DIM);
+	put(y, 29, 12, e->actor, R_NORMAL);
+	put(y, 42, 8, e->action, R_KEY);
+	x = 51;
+	put(y, x, COLS - x, e->detail, R_NORMAL);
+}
+
+static void draw_history(const struct ui_state *s)
+{
+	draw_header(s, "history ");
+	move(1, 0);
+	clrtoeol();
+	put_clean(1, 1, COLS - 1, "   seq at                   actor        action   detail", R_TITLE);
+	draw_list(s, &s->hlist, 2, ui_list_height(s), history_row, 0);
+	if (!s->nevents)
+		put_clean(3, 2, COLS - 4, "no events for this item yet", R_DIM);
+}
+
+static void help_row(const struct ui_state *s, size_t i, int y, int selected)
+{
+	char buf[256];
+	(void)s;
+	(void)selected;
+	ui_help_line(i, buf, sizeof buf);
+	put_clean(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);
+}
+
+static void draw_help(const struct ui_state *s)
+{
+	draw_header(s, "help ");
+	move(1, 0);
+	clrtoeol();
+	put_clean(1, 1, COLS - 1, "Keys (q or Esc goes back)", R_TITLE);
+	draw_list(s, &s->helplist, 2, ui_list_height(s), help_row, 0);
+}
+
+static void draw_too_small(const struct ui_state *s)
+{
+	char buf[128];
+	(void)s;
+	erase();
+	snprintf(buf, sizeof buf, "gavel needs at least %dx%d; this terminal is %dx%d.", UI_MIN_COLS,
+		 UI_MIN_ROWS, COLS, LINES);
+	put_clean(LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, COLS, buf, R_ERROR);
+	put_clean(LINES / 2 > 0 ? LINES / 2 : 0, 0, COLS, "Enlarge the window, or press Q to quit.",
+		  R_NORMAL);
+}
+
+static void (*const views[UI_NVIEWS])(const struct ui_state *) = {
+	[UI_QUEUE] = draw_queue,
+	[UI_ITEM] = draw_item,
+	[UI_HISTORY] = draw_history,
+	[UI_HELP] = draw_help,
+};
+
+void ui_draw(const struct ui_state *s)
+{
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
+		draw_too_small(s);
+		return;
+	}
+	erase();
+	views[s->view](s);
+	draw_message(s);
+	draw_footer(s);
+	if (s->input != UI_INPUT_NONE)
+		curs_set(1);
+	else
+		curs_set(0);
+}

@@ -1,0 +1,415 @@
+/*
+ * ui_term: curses life cycle, key input, signals and the main loop.
+ *
+ * The loop is event -> update -> draw: one key (or a one-second tick, or a
+ * resize) goes to ui_update*, then the whole state is drawn. Signal handlers
+ * only set a flag; the loop notices it within the 200 ms input timeout,
+ * saves the draft and returns. After a hang-up the terminal is gone and input
+ * returns ERR at once; the loop treats a run of immediate ERRs as a hang-up
+ * too, so it never spins.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui_draw.h"
+#include "ui_term.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+static volatile sig_atomic_t got_signal;
+static SCREEN *screen;
+static FILE *null_out, *null_in;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+void ui_term_stop(void)
+{
+	if (!screen)
+		return;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	if (null_out)
+		fclose(null_out);
+	if (null_in)
+		fclose(null_in);
+	null_out = null_in = NULL;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal interrupts the wait for a key. */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err)
+{
+	static int registered;
+
+	if (o->headless) {
+		null_out = fopen("/dev/null", "w");
+		null_in = fopen("/dev/null", "r");
+		if (!null_out || !null_in) {
+			ui_term_stop();
+			return err_set(err, "headless: cannot open /dev/null");
+		}
+		screen = newterm("xterm-256color", null_out, null_in);
+		if (!screen)
+			screen = newterm("vt100", null_out, null_in);
+	} else {
+		screen = newterm(NULL, stdout, stdin);
+	}
+	if (!screen) {
+		if (null_out)
+			fclose(null_out);
+		if (null_in)
+			fclose(null_in);
+		null_out = null_in = NULL;
+		return err_set(err, "cannot start the terminal (is TERM set?)");
+	}
+	if (!registered) {
+		atexit(ui_term_stop);
+		registered = 1;
+	}
+	set_term(screen);
+	if (o->headless)
+		resize_term(o->rows, o->cols);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	intrflush(stdscr, FALSE);
+	ui_draw_init(o->colour);
+	install_signals();
+	*cols = COLS;
+	*rows = LINES;
+	return 0;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- keys from the terminal ---- */
+
+static int translate(int rc, wint_t ch)
+{
+	if (rc == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP: return UI_KEY_UP;
+		case KEY_DOWN: return UI_KEY_DOWN;
+		case KEY_LEFT: return UI_KEY_LEFT;
+		case KEY_RIGHT: return UI_KEY_RIGHT;
+		case KEY_PPAGE: return UI_KEY_PGUP;
+		case KEY_NPAGE: return UI_KEY_PGDN;
+		case KEY_HOME: return UI_KEY_HOME;
+		case KEY_END: return UI_KEY_END;
+		case KEY_ENTER: return UI_KEY_ENTER;
+		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+		case KEY_RESIZE: return UI_KEY_RESIZE;
+		default: return UI_KEY_NONE;
+		}
+	}
+	switch (ch) {
+	case '\r':
+	case '\n': return UI_KEY_ENTER;
+	case 27: return UI_KEY_ESC;
+	case 127:
+	case 8: return UI_KEY_BACKSPACE;
+	case '\t': return UI_KEY_TAB;
+	default: return (int)ch;
+	}
+}
+
+/* ---- keys from a headless script ---- */
+
+static const struct {
+	const char *name;
+	int key;
+} named_keys[] = {
+	{"Enter", UI_KEY_ENTER}, {"Esc", UI_KEY_ESC},     {"Up", UI_KEY_UP},
+	{"Down", UI_KEY_DOWN},   {"Left", UI_KEY_LEFT},   {"Right", UI_KEY_RIGHT},
+	{"PgUp", UI_KEY_PGUP},   {"PgDn", UI_KEY_PGDN},   {"Home", UI_KEY_HOME},
+	{"End", UI_KEY_END},     {"BS", UI_KEY_BACKSPACE}, {"Backspace", UI_KEY_BACKSPACE},
+	{"Tab", UI_KEY_TAB},     {"Space", ' '},
+};
+
+/* Decode one UTF-8 code point; returns its byte length or 0 when invalid. */
+static size_t utf8_decode(const char *s, int *cp)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n;
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(&wc, s, strlen(s), &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+		return 0;
+	*cp = (int)wc;
+	return n;
+}
+
+/* Parse a script key line ("j", "<Enter>", "<C-c>"); returns the key or -1. */
+static int script_key(const char *line)
+{
+	size_t n = strlen(line);
+	int cp = 0;
+	if (n > 2 && line[0] == '<' && line[n - 1] == '>') {
+		if (n == 5 && line[1] == 'C' && line[2] == '-')
+			return UI_KEY_CTRL(line[3]);
+		for (size_t i = 0; i < GV_ARRAY_LEN(named_keys); i++) {
+			if (strlen(named_keys[i].name) == n - 2 &&
+			    strncmp(named_keys[i].name, line + 1, n - 2) == 0)
+				return named_keys[i].key;
+		}
+		return -1;
+	}
+	if (utf8_decode(line, &cp) == n)
+		return cp;
+	return -1;
+}
+
+static int dump_screen(const char *dir, const char *name, char *err)
+{
+	char path[4096];
+	FILE *f;
+
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			return err_set(err, ":dump: names use letters, digits, '-', '_' and '.'");
+	}
+	if (!*name || name[0] == '.')
+		return err_set(err, ":dump needs a NAME");
+	snprintf(path, sizeof path, "%s/%s.txt", dir ? dir : ".", name);
+	f = fopen(path, "w");
+	if (!f)
+		return err_set(err, "%s: %s", path, strerror(errno));
+	for (int y = 0; y < LINES; y++) {
+		struct sbuf line = {0};
+		size_t keep = 0;
+		for (int x = 0; x < COLS; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t attrs;
+			short pair;
+			char mb[MB_LEN_MAX * (CCHARW_MAX + 1)];
+			size_t len = 0;
+			int w;
+			if (mvin_wch(y, x, &cc) == ERR)
+				break;
+			getcchar(&cc, wch, &attrs, &pair, NULL);
+			w = wch[0] ? wcwidth(wch[0]) : 1;
+			for (int k = 0; k < CCHARW_MAX && wch[k]; k++) {
+				mbstate_t st;
+				size_t m;
+				memset(&st, 0, sizeof st);
+				m = wcrtomb(mb + len, wch[k], &st);
+				if (m != (size_t)-1)
+					len += m;
+			}
+			if (!len)
+				mb[len++] = ' ';
+			sbuf_addn(&line, mb, len);
+			if (!(len == 1 && mb[0] == ' '))
+				keep = line.len;
+			if (w == 2)
+				x++;
+		}
+		fprintf(f, "%.*s\n", (int)keep, line.s ? line.s : "");
+		sbuf_free(&line);
+	}
+	if (fclose(f) != 0)
+		return err_set(err, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static void paint(const struct ui_state *s)
+{
+	ui_draw(s);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void print_timing(double *t, size_t n)
+{
+	if (!n)
+		return;
+	qsort(t, n, sizeof *t, cmp_double);
+	fprintf(stderr, "keys %zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", n,
+		t[n / 2] * 1e3, t[(size_t)((double)(n - 1) * 0.99)] * 1e3, t[n - 1] * 1e3);
+}
+
+static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err)
+{
+	FILE *f = fopen(o->script, "r");
+	char *line = NULL;
+	size_t cap = 0, ntimes = 0, tcap = 0;
+	double *times = NULL;
+	long lineno = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (!f)
+		return err_set(err, "%s: %s", o->script, strerror(errno));
+	paint(s);
+	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
+		int key, flags = 0;
+		double t0 = mono_now();
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = 0;
+		if (len == 0 || (line[0] == '#' && line[1] == ' '))
+			continue;
+		if (got_signal)
+			break;
+		if (strncmp(line, ":dump ", 6) == 0) {
+			if (dump_screen(o->dump_dir, line + 6, err)) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (strncmp(line, ":resize ", 8) == 0) {
+			int c, r;
+			if (sscanf(line + 8, "%dx%d", &c, &r) != 2 || c < 1 || r < 1 || c > 1000 ||
+			    r > 1000) {
+				rc = err_set(err, "%s:%ld: :resize COLSxROWS", o->script, lineno);
+				break;
+			}
+			resize_term(r, c);
+			ui_update_resize(s, COLS, LINES);
+			paint(s);
+			continue;
+		}
+		if (strncmp(line, ":type ", 6) == 0) {
+			const char *p = line + 6;
+			while (*p) {
+				int cp = 0;
+				size_t n = utf8_decode(p, &cp);
+				if (!n) {
+					rc = err_set(err, "%s:%ld: invalid UTF-8", o->script, lineno);
+					goto out;
+				}
+				ui_update_key(s, cp);
+				p += n;
+			}
+			paint(s);
+			continue;
+		}
+		if (strcmp(line, ":tick") == 0) {
+			ui_update_tick(s);
+			paint(s);
+			continue;
+		}
+		if (strcmp(line, ":hup") == 0) {
+			got_signal = SIGHUP;
+			break;
+		}
+		key = script_key(line);
+		if (key < 0) {
+			rc = err_set(err, "%s:%ld: unknown key or command", o->script, lineno);
+			break;
+		}
+		flags = ui_update_key(s, key);
+		if (!(flags & UI_QUIT_NOW))
+			paint(s);
+		if (o->timing) {
+			times = xgrow(times, &tcap, ntimes + 1, sizeof *times);
+			times[ntimes++] = mono_now() - t0;
+		}
+	}
+out:
+	if (o->timing)
+		print_timing(times, ntimes);
+	free(times);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int run_terminal(struct ui_state *s)
+{
+	int fast_errs = 0;
+	double last_tick = mono_now();
+
+	/* Short enough that a signal is noticed well within a second. */
+	timeout(200);
+	paint(s);
+	while (!s->quit && !got_signal) {
+		wint_t ch;
+		double t0 = mono_now();
+		int rc = get_wch(&ch), key, flags = 0;
+		if (got_signal)
+			break;
+		if (rc == ERR) {
+			/* A timeout takes 200 ms; an immediate ERR means input is gone. */
+			if (mono_now() - t0 < 0.05) {
+				if (++fast_errs >= 5) {
+					got_signal = SIGHUP;
+					break;
+				}
+			} else {
+				fast_errs = 0;
+			}
+			if (mono_now() - last_tick >= 1.0) {
+				last_tick = mono_now();
+				if (ui_update_tick(s))
+					paint(s);
+			}
+			continue;
+		}
+		fast_errs = 0;
+		key = translate(rc, ch);
+		if (key == UI_KEY_RESIZE)
+			flags = ui_update_resize(s, COLS, LINES);
+		else if (key != UI_KEY_NONE)
+			flags = ui_update_key(s, key);
+		if (mono_now() - last_tick >= 1.0) {
+			last_tick = mono_now();
+			flags |= ui_update_tick(s);
+		}
+		if (flags & UI_QUIT_NOW)
+			break;
+		if (flags & UI_REDRAW)
+			paint(s);
+	}
+	return 0;
+}
+
+int ui_term_run(struct ui_state *s, const struct ui_run_opts *o, char *err)
+{
+	int rc = o->headless ? run_script(s, o, err) : run_terminal(s);
+	if (got_signal) {
+		ui_update_hangup(s);
+		return 1;
+	}
+	return rc;
+}

@@ -1,0 +1,1205 @@
+/*
+ * ui_update: the review screen's state machine. Declares every action once
+ * (ui_actions), binds keys to actions per view (ui_bindings; the help screen
+ * and the footer are generated from both tables), and applies actions to
+ * struct ui_state. Nothing here draws or includes curses; the database is
+ * reached through struct ui_backend, so tests drive it with a fake.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define ACTION(i, n, h, g, f) [i] = {.id = i, .name = n, .help = h, .group = g, .footer = f}
+
+const struct ui_action_def ui_actions[ACT_COUNT] = {
+	ACTION(ACT_NONE, "none", "", "", NULL),
+	ACTION(ACT_UP, "move-up", "move up, or scroll the item text up", "move", NULL),
+	ACTION(ACT_DOWN, "move-down", "move down, or scroll the item text down", "move", "move"),
+	ACTION(ACT_PAGE_UP, "page-up", "one page up", "move", NULL),
+	ACTION(ACT_PAGE_DOWN, "page-down", "one page down", "move", NULL),
+	ACTION(ACT_TOP, "top", "first row", "move", NULL),
+	ACTION(ACT_BOTTOM, "bottom", "last row", "move", NULL),
+	ACTION(ACT_OPEN, "open", "open the item under the cursor", "move", "open"),
+	ACTION(ACT_BACK, "back", "back to the previous screen", "move", "back"),
+	ACTION(ACT_QUIT, "quit", "quit gavel (your draft is kept)", "move", "quit"),
+	ACTION(ACT_HELP, "help", "this help", "view", "help"),
+	ACTION(ACT_HISTORY, "history", "the item's audit history", "view", "history"),
+	ACTION(ACT_SEARCH, "search", "search the queue (id, task, votes, model, reason)", "queue",
+	       "search"),
+	ACTION(ACT_SEARCH_NEXT, "search-next", "next match", "queue", NULL),
+	ACTION(ACT_SEARCH_PREV, "search-prev", "previous match", "queue", NULL),
+	ACTION(ACT_SORT, "sort", "sort by queue order, agreement, model confidence, id", "queue",
+	       "sort"),
+	ACTION(ACT_FILTER, "filter", "show all, open only, or decided only", "queue", "filter"),
+	ACTION(ACT_DECIDE, "decide", "decide the n-th label (or the guideline's key)", "decide",
+	       NULL),
+	ACTION(ACT_REASON, "reason", "add or edit the reason (#RULE text)", "decide", "reason"),
+	ACTION(ACT_SKIP, "skip", "skip this item for now", "decide", "skip"),
+	ACTION(ACT_FLAG, "flag", "flag the guideline as unclear for this item", "decide", "flag"),
+	ACTION(ACT_UNDO, "undo", "undo your last decision (a new superseding one)", "decide",
+	       "undo"),
+	ACTION(ACT_NEXT_ITEM, "next-item", "next item in the queue", "move", NULL),
+	ACTION(ACT_PREV_ITEM, "prev-item", "previous item in the queue", "move", NULL),
+	ACTION(ACT_REDRAW, "redraw", "redraw the screen", "view", NULL),
+};
+
+#define V_Q (1u << UI_QUEUE)
+#define V_I (1u << UI_ITEM)
+#define V_H (1u << UI_HISTORY)
+#define V_P (1u << UI_HELP)
+#define V_ALL (V_Q | V_I | V_H | V_P)
+#define V_LIST (V_Q | V_H | V_P)
+
+const struct ui_binding ui_bindings[] = {
+	{V_ALL, 'j', ACT_DOWN, 0},
+	{V_ALL, UI_KEY_DOWN, ACT_DOWN, 0},
+	{V_ALL, 'k', ACT_UP, 0},
+	{V_ALL, UI_KEY_UP, ACT_UP, 0},
+	{V_ALL, UI_KEY_PGDN, ACT_PAGE_DOWN, 0},
+	{V_ALL, ' ', ACT_PAGE_DOWN, 0},
+	{V_ALL, UI_KEY_PGUP, ACT_PAGE_UP, 0},
+	{V_ALL, 'g', ACT_TOP, 0},
+	{V_ALL, UI_KEY_HOME, ACT_TOP, 0},
+	{V_ALL, 'G', ACT_BOTTOM, 0},
+	{V_ALL, UI_KEY_END, ACT_BOTTOM, 0},
+	{V_Q, UI_KEY_ENTER, ACT_OPEN, 0},
+	{V_Q, 'l', ACT_OPEN, 0},
+	{V_Q, UI_KEY_RIGHT, ACT_OPEN, 0},
+	{V_Q, 'q', ACT_QUIT, 0},
+	{V_I | V_H | V_P, 'q', ACT_BACK, 0},
+	{V_I | V_H | V_P, UI_KEY_ESC, ACT_BACK, 0},
+	{V_I | V_H | V_P, UI_KEY_LEFT, ACT_BACK, 0},
+	{V_ALL, 'Q', ACT_QUIT, 0},
+	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
+	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
+	{V_Q | V_I, 'h', ACT_HISTORY, 0},
+	{V_Q, '/', ACT_SEARCH, 0},
+	{V_Q, 'n', ACT_SEARCH_NEXT, 0},
+	{V_Q, 'N', ACT_SEARCH_PREV, 0},
+	{V_Q, 'o', ACT_SORT, 0},
+	{V_Q, 'F', ACT_FILTER, 0},
+	{V_I, '1', ACT_DECIDE, 0},
+	{V_I, '2', ACT_DECIDE, 1},
+	{V_I, '3', ACT_DECIDE, 2},
+	{V_I, '4', ACT_DECIDE, 3},
+	{V_I, '5', ACT_DECIDE, 4},
+	{V_I, '6', ACT_DECIDE, 5},
+	{V_I, '7', ACT_DECIDE, 6},
+	{V_I, '8', ACT_DECIDE, 7},
+	{V_I, '9', ACT_DECIDE, 8},
+	{V_I, 'r', ACT_REASON, 0},
+	{V_I, 's', ACT_SKIP, 0},
+	{V_I, 'f', ACT_FLAG, 0},
+	{V_Q | V_I, 'u', ACT_UNDO, 0},
+	{V_I, 'n', ACT_NEXT_ITEM, 0},
+	{V_I, 'p', ACT_PREV_ITEM, 0},
+	{V_ALL, UI_KEY_CTRL('l'), ACT_REDRAW, 0},
+};
+const size_t ui_nbindings = GV_ARRAY_LEN(ui_bindings);
+
+const char *ui_key_name(int key, char *buf, size_t len)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+		{UI_KEY_UP, "Up"},       {UI_KEY_DOWN, "Down"},   {UI_KEY_LEFT, "Left"},
+		{UI_KEY_RIGHT, "Right"}, {UI_KEY_PGUP, "PgUp"},   {UI_KEY_PGDN, "PgDn"},
+		{UI_KEY_HOME, "Home"},   {UI_KEY_END, "End"},     {UI_KEY_ENTER, "Enter"},
+		{UI_KEY_ESC, "Esc"},     {UI_KEY_BACKSPACE, "BS"}, {UI_KEY_TAB, "Tab"},
+		{' ', "Space"},
+	};
+	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++) {
+		if (names[i].key == key) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	}
+	if (key > 0 && key < 0x20)
+		snprintf(buf, len, "C-%c", key + 'a' - 1);
+	else if (key > 0x20 && key < 0x7f)
+		snprintf(buf, len, "%c", key);
+	else
+		snprintf(buf, len, "U+%04X", (unsigned)key);
+	return buf;
+}
+
+/* ---- the list widget ---- */
+
+static void list_clamp(struct ui_list *l, size_t height)
+{
+	if (!height)
+		height = 1;
+	if (l->n == 0) {
+		l->cur = l->top = 0;
+		return;
+	}
+	if (l->cur >= l->n)
+		l->cur = l->n - 1;
+	if (l->cur < l->top)
+		l->top = l->cur;
+	if (l->cur >= l->top + height)
+		l->top = l->cur - height + 1;
+	if (l->top + height > l->n)
+		l->top = l->n > height ? l->n - height : 0;
+}
+
+void ui_list_move(struct ui_list *l, long delta, size_t height)
+{
+	if (delta < 0 && (size_t)-delta > l->cur)
+		l->cur = 0;
+	else
+		l->cur = (size_t)((long)l->cur + delta);
+	list_clamp(l, height);
+}
+
+void ui_list_set(struct ui_list *l, size_t n, size_t height)
+{
+	l->n = n;
+	list_clamp(l, height);
+}
+
+size_t ui_list_height(const struct ui_state *s)
+{
+	return s->rows > 4 ? (size_t)s->rows - 4 : 1;
+}
+
+void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height)
+{
+	if (s->cols >= 120) {
+		*width = (size_t)s->cols / 2 - 2;
+		*height = s->rows > 8 ? (size_t)s->rows - 8 : 1;
+	} else {
+		*width = s->cols > 4 ? (size_t)s->cols - 2 : 1;
+		*height = s->rows >= 40 ? (size_t)s->rows / 4 : 5;
+	}
+}
+
+/* ---- text wrapping (pure; shared with draw) ---- */
+
+static size_t char_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		return 2;
+	if ((c & 0xf0) == 0xe0)
+		return 3;
+	if ((c & 0xf8) == 0xf0)
+		return 4;
+	return 1;
+}
+
+static size_t char_width(const char *p, size_t n)
+{
+	char tmp[8];
+	memcpy(tmp, p, n);
+	tmp[n] = 0;
+	return text_width(tmp);
+}
+
+size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t cap)
+{
+	size_t nlines = 0, i = 0, len = strlen(s);
+
+	if (!width)
+		width = 1;
+	for (;;) {
+		size_t start = i, w = 0, brk = (size_t)-1, end, next;
+		while (i < len && s[i] != '\n') {
+			size_t cl = char_len((unsigned char)s[i]), cw;
+			if (i + cl > len)
+				cl = len - i;
+			cw = char_width(s + i, cl);
+			/* A character wider than the whole line is taken anyway. */
+			if (w + cw > width && i > start)
+				break;
+			if (s[i] == ' ')
+				brk = i;
+			w += cw;
+			i += cl;
+		}
+		end = next = i;
+		if (i < len && s[i] == ' ') {
+			next = i + 1;
+		} else if (i < len && s[i] != '\n') {
+			if (brk != (size_t)-1 && brk > start) {
+				end = brk;
+				next = brk + 1;
+			}
+		} else if (i < len) {
+			next = i + 1;
+		}
+		if (starts && nlines < cap) {
+			starts[nlines] = start;
+			lens[nlines] = end - start;
+		}
+		nlines++;
+		i = next;
+		if (i >= len)
+			break;
+	}
+	return nlines;
+}
+
+/* ---- help ---- */
+
+/* Keys bound to action a (first arg only for ACT_DECIDE), joined by "/". */
+static void keys_of(enum ui_action a, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < ui_nbindings; i++) {
+		char k[16];
+		int dup = 0;
+		if (ui_bindings[i].action != a)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			dup |= ui_bindings[j].action == a && ui_bindings[j].key == ui_bindings[i].key;
+		if (dup)
+			continue;
+		if (a == ACT_DECIDE) {
+			snprintf(buf, len, "1-9");
+			return;
+		}
+		ui_key_name(ui_bindings[i].key, k, sizeof k);
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "/" : "", k);
+		if (used >= len)
+			return;
+	}
+}
+
+static const char *const help_groups[] = {"move", "view", "queue", "decide"};
+
+size_t ui_help_count(void)
+{
+	return GV_ARRAY_LEN(help_groups) * 2 + ACT_COUNT - 1 + 2;
+}
+
+void ui_help_line(size_t i, char *buf, size_t len)
+{
+	size_t line = 0;
+	buf[0] = 0;
+	for (size_t g = 0; g < GV_ARRAY_LEN(help_groups); g++) {
+		if (line++ == i) {
+			snprintf(buf, len, "%s", help_groups[g]);
+			return;
+		}
+		for (int a = 1; a < ACT_COUNT; a++) {
+			char keys[64];
+			if (strcmp(ui_actions[a].group, help_groups[g]) != 0)
+				continue;
+			if (line++ != i)
+				continue;
+			keys_of((enum ui_action)a, keys, sizeof keys);
+			snprintf(buf, len, "  %-22s %-12s %s", keys, ui_actions[a].name,
+				 ui_actions[a].help);
+			return;
+		}
+		if (line++ == i)
+			return;
+	}
+	if (line++ == i)
+		snprintf(buf, len, "In the item view the guideline's own label keys decide too.");
+}
+
+/* ---- messages and small helpers ---- */
+
+void ui_message(struct ui_state *s, enum ui_msg kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+	va_end(ap);
+	s->msg_kind = kind;
+}
+
+static double now(const struct ui_state *s)
+{
+	return s->be && s->be->now ? s->be->now(s->be->ctx) : 0;
+}
+
+size_t ui_queue_current(const struct ui_state *s)
+{
+	if (!s->qlist.n)
+		return (size_t)-1;
+	return s->order[s->qlist.cur];
+}
+
+static void refresh_row(struct ui_state *s, size_t idx)
+{
+	char err[GV_ERR];
+	if (s->be && s->be->row_status && idx < s->nq &&
+	    s->be->row_status(s->be->ctx, &s->qrows[idx], err))
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+}
+
+static void refresh_visible(struct ui_state *s)
+{
+	size_t h = ui_list_height(s);
+	for (size_t i = s->qlist.top; i < s->qlist.n && i < s->qlist.top + h; i++)
+		refresh_row(s, s->order[i]);
+}
+
+static const char *const sort_names[UI_NSORTS] = {"queue order", "agreement", "model confidence",
+						  "item id"};
+static const char *const filter_names[UI_NFILTERS] = {"all items", "open items",
+						      "decided items"};
+
+static int cmp_rows(const void *a, const void *b, void *ctx)
+{
+	const struct ui_state *s = ctx;
+	const struct review_row *x = &s->qrows[*(const size_t *)a];
+	const struct review_row *y = &s->qrows[*(const size_t *)b];
+	double dx = 0, dy = 0;
+	int c = 0;
+
+	switch (s->sort) {
+	case UI_SORT_AGREEMENT:
+		dx = isnan(x->agreement) ? 2 : x->agreement;
+		dy = isnan(y->agreement) ? 2 : y->agreement;
+		break;
+	case UI_SORT_MODEL:
+		dx = isnan(x->model_conf) ? 2 : x->model_conf;
+		dy = isnan(y->model_conf) ? 2 : y->model_conf;
+		break;
+	case UI_SORT_ID:
+		c = strcmp(x->external_id ? x->external_id : "", y->external_id ? y->external_id : "");
+		break;
+	default:
+		break;
+	}
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	if (c)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : *(const size_t *)a > *(const size_t *)b;
+}
+
+static int row_done(const struct review_row *r)
+{
+	return r->status == REVIEW_MINE || r->status == REVIEW_OTHER;
+}
+
+/* Rebuild the shown rows after a sort or filter change, keeping the cursor's row. */
+static void rebuild_order(struct ui_state *s)
+{
+	size_t keep = ui_queue_current(s), n = 0;
+
+	if (s->filter != UI_FILTER_ALL) {
+		for (size_t i = 0; i < s->nq; i++)
+			refresh_row(s, i);
+	}
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct review_row *r = &s->qrows[i];
+		if (s->filter == UI_FILTER_OPEN && row_done(r))
+			continue;
+		if (s->filter == UI_FILTER_DONE && !row_done(r))
+			continue;
+		s->order[n++] = i;
+	}
+	if (s->sort != UI_SORT_QUEUE)
+		qsort_r(s->order, n, sizeof *s->order, cmp_rows, s);
+	s->qlist.n = n;
+	s->qlist.cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s->order[i] == keep) {
+			s->qlist.cur = i;
+			break;
+		}
+	}
+	list_clamp(&s->qlist, ui_list_height(s));
+}
+
+/* ---- opening and closing an item ---- */
+
+static void save_draft(struct ui_state *s, const char *text)
+{
+	char err[GV_ERR];
+	if (!s->has_item || !s->can_decide || !s->be->draft)
+		return;
+	if (s->be->draft(s->be->ctx, s->item.id, text, err))
+		ui_message(s, UI_MSG_ERROR, "draft not saved: %s", err);
+	else
+		s->draft_at = now(s);
+	s->draft_dirty = 0;
+}
+
+static void close_input(struct ui_state *s)
+{
+	s->input = UI_INPUT_NONE;
+	sbuf_reset(&s->inbuf);
+	s->draft_dirty = 0;
+}
+
+static void close_item(struct ui_state *s)
+{
+	char err[GV_ERR];
+	if (!s->has_item)
+		return;
+	if (s->input == UI_INPUT_REASON) {
+		if (s->draft_dirty)
+			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+		close_input(s);
+	}
+	if (s->claimed && s->be->release && s->be->release(s->be->ctx, s->item.id, err))
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+	s->claimed = 0;
+	s->holder[0] = 0;
+	review_item_free(&s->item);
+	if (s->has_guide)
+		guide_free(&s->guide);
+	s->has_guide = 0;
+	s->has_item = 0;
+	free(s->pending_reason);
+	s->pending_reason = NULL;
+	refresh_row(s, s->item_row);
+}
+
+static int open_item(struct ui_state *s, size_t idx)
+{
+	char err[GV_ERR];
+	const struct review_decision *cur;
+
+	close_item(s);
+	if (idx >= s->nq)
+		return UI_REDRAW;
+	if (s->be->load(s->be->ctx, s->qrows[idx].item, &s->item, &s->guide, &s->has_guide, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	s->has_item = 1;
+	s->item_row = idx;
+	s->view = UI_ITEM;
+	s->text_top = 0;
+	s->blind_call = -1;
+	s->opened_at = s->renewed_at = now(s);
+	s->msg[0] = 0;
+	cur = review_item_current(&s->item);
+	if (s->can_decide && s->be->claim) {
+		int rc = s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err);
+		if (rc == 0)
+			s->claimed = 1;
+		else if (rc == 1)
+			ui_message(s, UI_MSG_INFO, "%s is working on this item; you can read it",
+				   s->holder);
+		else
+			ui_message(s, UI_MSG_ERROR, "%s", err);
+	}
+	if (cur && cur->label && strcmp(cur->expert, s->me) != 0)
+		ui_message(s, UI_MSG_INFO, "already decided by %s: %s", cur->expert, cur->label);
+	if (s->item.draft) {
+		s->pending_reason = xstrdup(s->item.draft);
+		if (!s->msg[0])
+			ui_message(s, UI_MSG_INFO, "your draft reason is back");
+	}
+	return UI_REDRAW;
+}
+
+/* Position in order[] of qrows index idx, or the current cursor. */
+static size_t order_pos(const struct ui_state *s, size_t idx)
+{
+	for (size_t i = 0; i < s->qlist.n; i++)
+		if (s->order[i] == idx)
+			return i;
+	return s->qlist.cur;
+}
+
+/* Open the next (dir 1) or previous (-1) row that still needs a decision. */
+static int advance(struct ui_state *s, int dir, int only_open)
+{
+	size_t pos = order_pos(s, s->item_row);
+	size_t h = ui_list_height(s);
+
+	for (;;) {
+		size_t idx;
+		if (dir > 0 ? pos + 1 >= s->qlist.n : pos == 0)
+			break;
+		pos = dir > 0 ? pos + 1 : pos - 1;
+		idx = s->order[pos];
+		if (only_open) {
+			refresh_row(s, idx);
+			if (row_done(&s->qrows[idx]) || s->qrows[idx].status == REVIEW_CLAIMED)
+				continue;
+		}
+		s->qlist.cur = pos;
+		list_clamp(&s->qlist, h);
+		{
+			char keep[sizeof s->msg];
+			enum ui_msg kind = s->msg_kind;
+			int r;
+			memcpy(keep, s->msg, sizeof keep);
+			r = open_item(s, idx);
+			if (!s->msg[0]) {
+				memcpy(s->msg, keep, sizeof keep);
+				s->msg_kind = kind;
+			}
+			return r;
+		}
+	}
+	close_item(s);
+	s->view = UI_QUEUE;
+	refresh_visible(s);
+	if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
+		ui_message(s, UI_MSG_INFO, dir > 0 ? "end of the queue" : "start of the queue");
+	return UI_REDRAW;
+}
+
+/* "#R3 the reason" -> rule "R3" and reason "the reason"; both heap strings. */
+static void split_reason(const char *text, char **rule, char **reason)
+{
+	const char *p = text ? text : "";
+	*rule = NULL;
+	while (*p == ' ')
+		p++;
+	if (*p == '#') {
+		const char *e = p + 1;
+		while (*e && *e != ' ' && *e != ':')
+			e++;
+		if (e > p + 1)
+			*rule = xstrndup(p + 1, (size_t)(e - p - 1));
+		p = e;
+		while (*p == ' ' || *p == ':')
+			p++;
+	}
+	*reason = xstrdup(p);
+}
+
+static const char *label_name(const struct ui_state *s, int idx)
+{
+	const struct store_label *l = &s->item.task.labels[idx];
+	return l->name ? l->name : l->value;
+}
+
+/* ---- decisions ---- */
+
+static int decide(struct ui_state *s, int idx)
+{
+	struct review_decide_args d;
+	char err[GV_ERR], other[128] = "", *rule = NULL, *reason = NULL, *clean;
+	int64_t id = 0;
+	int rc;
+
+	if (!s->can_decide) {
+		ui_message(s, UI_MSG_ERROR, "read-only: you cannot decide here");
+		return UI_REDRAW;
+	}
+	if (idx < 0 || (size_t)idx >= s->item.task.nlabels) {
+		ui_message(s, UI_MSG_ERROR, "no label %d in this task", idx + 1);
+		return UI_REDRAW;
+	}
+	if (!s->claimed && s->holder[0]) {
+		ui_message(s, UI_MSG_ERROR, "%s is working on this item; nothing was written",
+			   s->holder);
+		return UI_REDRAW;
+	}
+	if (s->blind && s->blind_call < 0) {
+		s->blind_call = idx;
+		clean = text_clean(label_name(s, idx));
+		ui_message(s, UI_MSG_INFO,
+			   "blind call: %s. Votes and model shown; press a label to confirm or change",
+			   clean);
+		free(clean);
+		return UI_REDRAW;
+	}
+	split_reason(s->pending_reason, &rule, &reason);
+	memset(&d, 0, sizeof d);
+	d.item = s->item.id;
+	d.expected = s->item.current;
+	d.label_code = s->item.task.labels[idx].code;
+	d.blind_code = s->blind_call >= 0 ? s->item.task.labels[s->blind_call].code : -1;
+	d.reason = reason;
+	d.rule = rule;
+	d.seconds = now(s) - s->opened_at;
+	d.queue = s->queue;
+	rc = s->be->decide(s->be->ctx, &d, &id, other, sizeof other, err);
+	free(rule);
+	free(reason);
+	if (rc == 1) {
+		/* Show what the other expert did; nothing of ours was written. */
+		char keep[GV_ERR];
+		snprintf(keep, sizeof keep, "%s", err);
+		open_item(s, s->item_row);
+		ui_message(s, UI_MSG_ERROR, "%s", keep);
+		return UI_REDRAW;
+	}
+	if (rc) {
+		ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+		return UI_REDRAW;
+	}
+	s->claimed = 0;
+	free(s->pending_reason);
+	s->pending_reason = NULL;
+	clean = text_clean(label_name(s, idx));
+	{
+		char *ext = text_clean(s->item.external_id ? s->item.external_id : "");
+		ui_message(s, UI_MSG_SAVED, "saved: %s = %s", ext, clean);
+		free(ext);
+	}
+	free(clean);
+	refresh_row(s, s->item_row);
+	return advance(s, 1, 1);
+}
+
+static int undo(struct ui_state *s)
+{
+	char err[GV_ERR];
+	size_t idx;
+	int rc;
+
+	if (!s->can_decide) {
+		ui_message(s, UI_MSG_ERROR, "read-only: you cannot undo here");
+		return UI_REDRAW;
+	}
+	/* In the item view: this item when it carries my decision, otherwise the
+	 * row before it (the decision I just made and moved on from). */
+	if (s->view == UI_ITEM) {
+		const struct review_decision *cur = review_item_current(&s->item);
+		idx = s->item_row;
+		if (!(cur && cur->label && strcmp(cur->expert, s->me) == 0)) {
+			size_t pos = order_pos(s, s->item_row);
+			idx = pos > 0 ? s->order[pos - 1] : (size_t)-1;
+		}
+	} else {
+		idx = ui_queue_current(s);
+	}
+	if (idx == (size_t)-1) {
+		ui_message(s, UI_MSG_ERROR, "nothing to undo");
+		return UI_REDRAW;
+	}
+	rc = s->be->undo(s->be->ctx, s->qrows[idx].item, err);
+	if (rc) {
+		ui_message(s, UI_MSG_ERROR, "%s%s", rc < 0 ? "not saved: " : "", err);
+		return UI_REDRAW;
+	}
+	s->qlist.cur = order_pos(s, idx);
+	list_clamp(&s->qlist, ui_list_height(s));
+	open_item(s, idx);
+	ui_message(s, UI_MSG_SAVED, "saved: undone");
+	return UI_REDRAW;
+}
+
+static void reason_commit(struct ui_state *s)
+{
+	const struct review_decision *cur = review_item_current(&s->item);
+	char err[GV_ERR], *text = xstrdup(s->inbuf.s ? s->inbuf.s : "");
+
+	close_input(s);
+	if (cur && cur->label && strcmp(cur->expert, s->me) == 0) {
+		char *rule, *reason;
+		int rc;
+		split_reason(text, &rule, &reason);
+		rc = s->be->reason(s->be->ctx, s->item.id, reason, rule, err);
+		free(rule);
+		free(reason);
+		if (rc) {
+			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			s->pending_reason = text;
+			return;
+		}
+		free(text);
+		open_item(s, s->item_row);
+		ui_message(s, UI_MSG_SAVED, "saved: reason");
+		return;
+	}
+	free(s->pending_reason);
+	s->pending_reason = text;
+	save_draft(s, text);
+	if (s->msg_kind != UI_MSG_ERROR)
+		ui_message(s, UI_MSG_INFO, "reason kept; it is saved with your decision");
+}
+
+static int simple_write(struct ui_state *s, int (*fn)(void *, int64_t, char *), const char *done)
+{
+	char err[GV_ERR];
+	if (!s->can_decide) {
+		ui_message(s, UI_MSG_ERROR, "read-only: nothing can be written here");
+		return 0;
+	}
+	if (fn(s->be->ctx, s->item.id, err)) {
+		ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+		return 0;
+	}
+	ui_message(s, UI_MSG_SAVED, "saved: %s", done);
+	return 1;
+}
+
+static int show_history(struct ui_state *s)
+{
+	char err[GV_ERR];
+	size_t idx = s->view == UI_ITEM ? s->item_row : ui_queue_current(s);
+	if (idx == (size_t)-1)
+		return UI_REDRAW;
+	review_events_free(s->events, s->nevents);
+	s->events = NULL;
+	s->nevents = 0;
+	if (s->be->events(s->be->ctx, s->qrows[idx].item, &s->events, &s->nevents, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	s->back = s->view;
+	s->view = UI_HISTORY;
+	memset(&s->hlist, 0, sizeof s->hlist);
+	ui_list_set(&s->hlist, s->nevents, ui_list_height(s));
+	s->hlist.cur = s->nevents ? s->nevents - 1 : 0;
+	list_clamp(&s->hlist, ui_list_height(s));
+	return UI_REDRAW;
+}
+
+/* ---- search ---- */
+
+static int row_matches(const struct review_row *r, const char *q)
+{
+	const char *f[] = {r->external_id, r->task, r->votes, r->model_label, r->reason};
+	for (size_t i = 0; i < GV_ARRAY_LEN(f); i++)
+		if (f[i] && strcasestr(f[i], q))
+			return 1;
+	return 0;
+}
+
+static int search(struct ui_state *s, int dir)
+{
+	size_t n = s->qlist.n;
+	if (!s->search[0]) {
+		ui_message(s, UI_MSG_INFO, "no search yet: press /");
+		return UI_REDRAW;
+	}
+	for (size_t k = 1; k <= n; k++) {
+		size_t pos = dir > 0 ? (s->qlist.cur + k) % n : (s->qlist.cur + n - k % n) % n;
+		if (row_matches(&s->qrows[s->order[pos]], s->search)) {
+			if (dir > 0 ? pos <= s->qlist.cur : pos >= s->qlist.cur)
+				ui_message(s, UI_MSG_INFO, "search wrapped");
+			else
+				s->msg[0] = 0;
+			s->qlist.cur = pos;
+			list_clamp(&s->qlist, ui_list_height(s));
+			return UI_REDRAW;
+		}
+	}
+	{
+		char *q = text_clean(s->search);
+		ui_message(s, UI_MSG_ERROR, "not found: %s", q);
+		free(q);
+	}
+	return UI_REDRAW;
+}
+
+/* ---- text input ---- */
+
+static void utf8_put(struct sbuf *b, int cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	sbuf_addn(b, u, n);
+}
+
+static int input_key(struct ui_state *s, int key)
+{
+	if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g')) {
+		if (s->input == UI_INPUT_REASON && s->draft_dirty)
+			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+		close_input(s);
+		ui_message(s, UI_MSG_INFO, "cancelled");
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_CTRL('c')) {
+		if (s->input == UI_INPUT_REASON && s->inbuf.len)
+			save_draft(s, s->inbuf.s);
+		close_input(s);
+		return ui_update(s, ACT_QUIT, 0);
+	}
+	if (key == UI_KEY_ENTER) {
+		if (s->input == UI_INPUT_SEARCH) {
+			snprintf(s->search, sizeof s->search, "%s", s->inbuf.s ? s->inbuf.s : "");
+			close_input(s);
+			return search(s, 1);
+		}
+		reason_commit(s);
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_BACKSPACE) {
+		while (s->inbuf.len > 0) {
+			unsigned char c = (unsigned char)s->inbuf.s[--s->inbuf.len];
+			if ((c & 0xc0) != 0x80)
+				break;
+		}
+		if (s->inbuf.s)
+			s->inbuf.s[s->inbuf.len] = 0;
+		s->draft_dirty = 1;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_CTRL('u')) {
+		sbuf_reset(&s->inbuf);
+		s->draft_dirty = 1;
+		return UI_REDRAW;
+	}
+	if (key >= 0x20 && key < 0x110000 && key != 0x7f && !(key >= 0x80 && key < 0xa0) &&
+	    s->inbuf.len < 4000) {
+		utf8_put(&s->inbuf, key);
+		s->draft_dirty = 1;
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+static void open_input(struct ui_state *s, enum ui_input kind, const char *init)
+{
+	s->input = kind;
+	sbuf_reset(&s->inbuf);
+	if (init)
+		sbuf_add(&s->inbuf, init);
+	s->draft_dirty = 0;
+	s->draft_at = now(s);
+}
+
+/* ---- keys and actions ---- */
+
+enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
+{
+	unsigned mask = 1u << s->view;
+	*arg = 0;
+	for (size_t i = 0; i < ui_nbindings; i++) {
+		if ((ui_bindings[i].views & mask) && ui_bindings[i].key == key) {
+			*arg = ui_bindings[i].arg;
+			return ui_bindings[i].action;
+		}
+	}
+	/* The guideline's own decision keys, when they do not shadow a binding. */
+	if (s->view == UI_ITEM && s->has_item && key > 0x20 && key < 0x7f) {
+		for (size_t i = 0; i < s->item.task.nlabels; i++) {
+			const char *k = s->item.task.labels[i].key;
+			if (k && k[0] == key && !k[1]) {
+				*arg = (int)i;
+				return ACT_DECIDE;
+			}
+		}
+	}
+	return ACT_NONE;
+}
+
+int ui_update_key(struct ui_state *s, int key)
+{
+	enum ui_action a;
+	int arg;
+	if (s->input != UI_INPUT_NONE)
+		return input_key(s, key);
+	a = ui_key_action(s, key, &arg);
+	if (a == ACT_NONE) {
+		char k[16];
+		if (s->rows < UI_MIN_ROWS || s->cols < UI_MIN_COLS)
+			return 0;
+		ui_message(s, UI_MSG_INFO, "%s: not bound here; ? shows the keys",
+			   ui_key_name(key, k, sizeof k));
+		return UI_REDRAW;
+	}
+	return ui_update(s, a, arg);
+}
+
+static size_t text_lines(const struct ui_state *s)
+{
+	size_t w, h, n;
+	char *clean;
+	ui_item_text_geom(s, &w, &h);
+	clean = text_sanitize(s->item.text ? s->item.text : "",
+			      s->item.text ? strlen(s->item.text) : 0, TEXT_MULTI, NULL);
+	n = ui_wrap(clean, w, NULL, NULL, 0);
+	free(clean);
+	return n;
+}
+
+static void scroll_text(struct ui_state *s, long delta)
+{
+	size_t w, h, n = text_lines(s);
+	ui_item_text_geom(s, &w, &h);
+	if (delta < 0 && (size_t)-delta > s->text_top)
+		s->text_top = 0;
+	else
+		s->text_top = (size_t)((long)s->text_top + delta);
+	if (s->text_top + h > n)
+		s->text_top = n > h ? n - h : 0;
+}
+
+static struct ui_list *view_list(struct ui_state *s)
+{
+	switch (s->view) {
+	case UI_QUEUE:
+		return &s->qlist;
+	case UI_HISTORY:
+		return &s->hlist;
+	case UI_HELP:
+		return &s->helplist;
+	default:
+		return NULL;
+	}
+}
+
+static int move(struct ui_state *s, enum ui_action a)
+{
+	size_t h = ui_list_height(s), tw, th;
+	struct ui_list *l = view_list(s);
+	long page = (long)(h > 1 ? h - 1 : 1);
+
+	if (!l) {
+		ui_item_text_geom(s, &tw, &th);
+		page = (long)(th > 1 ? th - 1 : 1);
+		switch (a) {
+		case ACT_UP: scroll_text(s, -1); break;
+		case ACT_DOWN: scroll_text(s, 1); break;
+		case ACT_PAGE_UP: scroll_text(s, -page); break;
+		case ACT_PAGE_DOWN: scroll_text(s, page); break;
+		case ACT_TOP: s->text_top = 0; break;
+		default: scroll_text(s, 1 << 20); break;
+		}
+		return UI_REDRAW;
+	}
+	if (l == &s->helplist || l == &s->hlist) {
+		/* Plain scrolling views: the cursor is the first visible line. */
+		long max = l->n > h ? (long)(l->n - h) : 0;
+		long top = (long)l->top;
+		switch (a) {
+		case ACT_UP: top--; break;
+		case ACT_DOWN: top++; break;
+		case ACT_PAGE_UP: top -= page; break;
+		case ACT_PAGE_DOWN: top += page; break;
+		case ACT_TOP: top = 0; break;
+		default: top = max; break;
+		}
+		l->top = (size_t)(top < 0 ? 0 : top > max ? max : top);
+		l->cur = l->top;
+		return UI_REDRAW;
+	}
+	switch (a) {
+	case ACT_UP: ui_list_move(l, -1, h); break;
+	case ACT_DOWN: ui_list_move(l, 1, h); break;
+	case ACT_PAGE_UP: ui_list_move(l, -page, h); break;
+	case ACT_PAGE_DOWN: ui_list_move(l, page, h); break;
+	case ACT_TOP: ui_list_move(l, -(long)l->n, h); break;
+	default: ui_list_move(l, (long)l->n, h); break;
+	}
+	refresh_visible(s);
+	return UI_REDRAW;
+}
+
+int ui_update(struct ui_state *s, enum ui_action a, int arg)
+{
+	switch (a) {
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_TOP:
+	case ACT_BOTTOM:
+		return move(s, a);
+	case ACT_OPEN:
+		if (s->view == UI_QUEUE && s->qlist.n) {
+			s->msg[0] = 0;
+			return open_item(s, ui_queue_current(s));
+		}
+		return 0;
+	case ACT_BACK:
+		if (s->view == UI_HISTORY || s->view == UI_HELP) {
+			s->view = s->back;
+		} else if (s->view == UI_ITEM) {
+			close_item(s);
+			s->view = UI_QUEUE;
+			refresh_visible(s);
+		} else {
+			s->quit = 1;
+			return UI_REDRAW | UI_QUIT_NOW;
+		}
+		return UI_REDRAW;
+	case ACT_QUIT:
+		close_item(s);
+		s->quit = 1;
+		return UI_REDRAW | UI_QUIT_NOW;
+	case ACT_HELP:
+		s->back = s->view;
+		s->view = UI_HELP;
+		memset(&s->helplist, 0, sizeof s->helplist);
+		ui_list_set(&s->helplist, ui_help_count(), ui_list_height(s));
+		return UI_REDRAW;
+	case ACT_HISTORY:
+		return show_history(s);
+	case ACT_SEARCH:
+		open_input(s, UI_INPUT_SEARCH, NULL);
+		return UI_REDRAW;
+	case ACT_SEARCH_NEXT:
+		return search(s, 1);
+	case ACT_SEARCH_PREV:
+		return search(s, -1);
+	case ACT_SORT:
+		s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
+		rebuild_order(s);
+		refresh_visible(s);
+		ui_message(s, UI_MSG_INFO, "sorted by %s", sort_names[s->sort]);
+		return UI_REDRAW;
+	case ACT_FILTER:
+		s->filter = (enum ui_filter)((s->filter + 1) % UI_NFILTERS);
+		rebuild_order(s);
+		refresh_visible(s);
+		ui_message(s, UI_MSG_INFO, "showing %s (%zu)", filter_names[s->filter], s->qlist.n);
+		return UI_REDRAW;
+	case ACT_DECIDE:
+		return s->has_item ? decide(s, arg) : 0;
+	case ACT_REASON: {
+		const struct review_decision *cur = review_item_current(&s->item);
+		const char *init = s->pending_reason;
+		if (!s->can_decide) {
+			ui_message(s, UI_MSG_ERROR, "read-only: you cannot give reasons here");
+			return UI_REDRAW;
+		}
+		if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
+			init = cur->reason;
+		open_input(s, UI_INPUT_REASON, init);
+		ui_message(s, UI_MSG_INFO, "reason (#RULE text); Enter keeps it, Esc leaves it");
+		return UI_REDRAW;
+	}
+	case ACT_SKIP:
+		if (simple_write(s, s->be->skip, "skipped")) {
+			s->claimed = 0;
+			refresh_row(s, s->item_row);
+			return advance(s, 1, 1);
+		}
+		return UI_REDRAW;
+	case ACT_FLAG:
+		simple_write(s, s->be->flag, "guideline flagged as unclear for this item");
+		return UI_REDRAW;
+	case ACT_UNDO:
+		return undo(s);
+	case ACT_NEXT_ITEM:
+		return advance(s, 1, 0);
+	case ACT_PREV_ITEM:
+		return advance(s, -1, 0);
+	case ACT_REDRAW:
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+int ui_update_resize(struct ui_state *s, int cols, int rows)
+{
+	size_t h;
+	s->cols = cols;
+	s->rows = rows;
+	h = ui_list_height(s);
+	list_clamp(&s->qlist, h);
+	if (s->hlist.n)
+		list_clamp(&s->hlist, h);
+	if (s->helplist.n)
+		list_clamp(&s->helplist, h);
+	if (s->has_item)
+		scroll_text(s, 0);
+	refresh_visible(s);
+	return UI_REDRAW;
+}
+
+int ui_update_tick(struct ui_state *s)
+{
+	double t = now(s);
+	char err[GV_ERR];
+	int r = 0;
+
+	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS)
+		save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+	if (s->has_item && s->claimed && t - s->renewed_at >= UI_RENEW_SECONDS) {
+		s->renewed_at = t;
+		if (s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err) != 0) {
+			s->claimed = 0;
+			ui_message(s, UI_MSG_ERROR, "lost the claim on this item");
+			r = UI_REDRAW;
+		}
+	}
+	return r;
+}
+
+void ui_update_hangup(struct ui_state *s)
+{
+	if (s->input == UI_INPUT_REASON && s->inbuf.len)
+		save_draft(s, s->inbuf.s);
+	s->input = UI_INPUT_NONE;
+	s->quit = 1;
+}
+
+void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play)
+{
+	const struct store_task *t = &s->item.task;
+	memset(in_play, 0, t->nlabels ? t->nlabels : 1);
+	for (size_t i = 0; i < t->nlabels; i++) {
+		const char *v = t->labels[i].value;
+		for (size_t k = 0; k < s->item.nvotes; k++)
+			if (s->item.votes[k].label && strcmp(s->item.votes[k].label, v) == 0)
+				in_play[i] = 1;
+		for (size_t k = 0; k < s->item.npreds && k < 1; k++)
+			for (size_t j = 0; j < s->item.preds[k].nprobs && j < 2; j++)
+				if (strcmp(s->item.preds[k].probs[j].label, v) == 0)
+					in_play[i] = 1;
+	}
+}
+
+/* ---- life cycle ---- */
+
+void ui_state_init(struct ui_state *s, const struct ui_backend *be, const char *me,
+		   int can_decide, int blind, const char *queue, struct review_row *rows,
+		   size_t n, int cols, int rows_on_screen)
+{
+	memset(s, 0, sizeof *s);
+	s->be = be;
+	snprintf(s->me, sizeof s->me, "%s", me);
+	s->can_decide = can_decide;
+	s->blind = blind;
+	s->queue = queue ? xstrdup(queue) : NULL;
+	s->qrows = rows;
+	s->nq = n;
+	s->order = xcalloc(n ? n : 1, sizeof *s->order);
+	s->cols = cols;
+	s->rows = rows_on_screen;
+	s->blind_call = -1;
+	s->view = UI_QUEUE;
+	rebuild_order(s);
+	refresh_visible(s);
+	if (!n)
+		ui_message(s, UI_MSG_INFO, "the queue is empty: nothing to review");
+}
+
+void ui_state_free(struct ui_state *s)
+{
+	if (s->input == UI_INPUT_REASON && s->draft_dirty)
+		save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+	close_item(s);
+	review_rows_free(s->qrows, s->nq);
+	review_events_free(s->events, s->nevents);
+	free(s->order);
+	free(s->queue);
+	free(s->pending_reason);
+	sbuf_free(&s->inbuf);
+	memset(s, 0, sizeof *s);
+}
