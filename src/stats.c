@@ -14,8 +14,12 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Below this many votes the pair counting stays on the calling thread. */
+#define STATS_THREAD_MIN 200000
 
 void stats_votes_free(struct stats_votes *v)
 {
@@ -52,8 +56,8 @@ int stats_votes_check(const struct stats_votes *v, char *err)
 					       j);
 			if (j > v->start[i] && v->ann[j] <= v->ann[j - 1])
 				return err_set(
-				    err, "votes: annotators not strictly increasing in item %zu",
-				    i);
+					err,
+					"votes: annotators not strictly increasing in item %zu", i);
 		}
 	}
 	return 0;
@@ -402,19 +406,49 @@ static void pair_emit(int a, int b, const uint32_t *c, int K, uint32_t min_share
 	p->kappa = cohen_from_counts(c[0], c[1], c + 2, c + 2 + K, K);
 }
 
-static void cohen_pairs(const struct stats_votes *v, uint32_t min_shared, struct stats_result *r)
-{
-	int K = v->nlabels;
-	struct pair_table t = {.A = (uint64_t)v->nannotators, .stride = 2 + 2 * (size_t)K};
-	size_t cap = 0;
+/*
+ * Cohen's kappa counting, split in two: the pairs of the votes of items
+ * [from, to) go into the job's own table. stats_compute runs one job in a
+ * second thread while it makes its main pass, then merges the tables, so the
+ * costliest statistic (random access to every pair's counters) uses both cores.
+ */
+struct cohen_job {
+	const struct stats_votes *v;
+	size_t from, to;
+	struct pair_table t;
+};
 
+static void cohen_job_init(struct cohen_job *j, const struct stats_votes *v, size_t from, size_t to)
+{
+	memset(j, 0, sizeof *j);
+	j->v = v;
+	j->from = from;
+	j->to = to;
+	j->t.A = (uint64_t)v->nannotators;
+	j->t.stride = 2 + 2 * (size_t)v->nlabels;
 	if (v->nannotators <= PAIR_DENSE_MAX)
-		t.dense = xcalloc((size_t)v->nannotators * (size_t)v->nannotators, sizeof *t.dense);
-	for (size_t i = 0; i < v->nitems; i++) {
+		j->t.dense = xcalloc((size_t)v->nannotators * (size_t)v->nannotators,
+				     sizeof *j->t.dense);
+}
+
+static void cohen_job_free(struct cohen_job *j)
+{
+	free(j->t.dense);
+	free(j->t.slot);
+	free(j->t.pool);
+}
+
+static void *cohen_job_run(void *arg)
+{
+	struct cohen_job *j = arg;
+	const struct stats_votes *v = j->v;
+	int K = v->nlabels;
+
+	for (size_t i = j->from; i < j->to; i++) {
 		for (uint32_t x = v->start[i]; x < v->start[i + 1]; x++) {
 			for (uint32_t y = x + 1; y < v->start[i + 1]; y++) {
 				/* annotators increase within an item, so ann[x] < ann[y] */
-				uint32_t *c = pair_counters(&t, v->ann[x], v->ann[y]);
+				uint32_t *c = pair_counters(&j->t, v->ann[x], v->ann[y]);
 				c[0]++;
 				c[1] += v->lab[x] == v->lab[y];
 				c[2 + v->lab[x]]++;
@@ -422,26 +456,54 @@ static void cohen_pairs(const struct stats_votes *v, uint32_t min_shared, struct
 			}
 		}
 	}
-	if (t.dense) {
-		for (uint64_t key = 0; key < t.A * t.A; key++) {
-			if (t.dense[key])
-				pair_emit((int)(key / t.A), (int)(key % t.A),
-					  t.pool + (size_t)(t.dense[key] - 1) * t.stride, K,
+	return NULL;
+}
+
+/* Add the counters of every pair in table `from` to table `into`. */
+static void pair_table_merge(struct pair_table *into, const struct pair_table *from)
+{
+	for (size_t p = 0; p < (from->dense ? from->A * from->A : from->cap); p++) {
+		uint64_t key;
+		const uint32_t *src;
+		uint32_t *dst;
+		if (from->dense) {
+			if (!from->dense[p])
+				continue;
+			key = p;
+			src = from->pool + (size_t)(from->dense[p] - 1) * from->stride;
+		} else {
+			if (!from->slot[p].key)
+				continue;
+			key = from->slot[p].key - 1;
+			src = from->pool + from->slot[p].off;
+		}
+		dst = pair_counters(into, (uint32_t)(key / from->A), (uint32_t)(key % from->A));
+		for (size_t c = 0; c < from->stride; c++)
+			dst[c] += src[c];
+	}
+}
+
+static void cohen_emit(const struct pair_table *t, int K, uint32_t min_shared,
+		       struct stats_result *r)
+{
+	size_t cap = 0;
+	if (t->dense) {
+		for (uint64_t key = 0; key < t->A * t->A; key++) {
+			if (t->dense[key])
+				pair_emit((int)(key / t->A), (int)(key % t->A),
+					  t->pool + (size_t)(t->dense[key] - 1) * t->stride, K,
 					  min_shared, r, &cap);
 		}
 	} else {
-		for (size_t h = 0; h < t.cap; h++) {
-			uint64_t key = t.slot[h].key;
+		for (size_t h = 0; h < t->cap; h++) {
+			uint64_t key = t->slot[h].key;
 			if (key)
-				pair_emit((int)((key - 1) / t.A), (int)((key - 1) % t.A),
-					  t.pool + t.slot[h].off, K, min_shared, r, &cap);
+				pair_emit((int)((key - 1) / t->A), (int)((key - 1) % t->A),
+					  t->pool + t->slot[h].off, K, min_shared, r, &cap);
 		}
 	}
 	if (r->npairs)
 		qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
-	free(t.dense);
-	free(t.slot);
-	free(t.pool);
 }
 
 static uint64_t splitmix64(uint64_t *s)
@@ -551,6 +613,9 @@ int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 	double sum_a = 0, sum_n = 0, n_all = 0;
 	uint32_t first_n = 0;
 	struct stats_result r;
+	struct cohen_job jobs[2];
+	pthread_t thread;
+	int pairs = opts->min_shared != UINT32_MAX && v->nannotators > 1, threaded = 0;
 
 	memset(&r, 0, sizeof r);
 	memset(out, 0, sizeof *out);
@@ -567,6 +632,18 @@ int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 	r.labels = xcalloc(Kz, sizeof *r.labels);
 	r.threshold = opts->threshold;
 
+	if (pairs) {
+		/* the first job takes a little more than half the votes: the
+		 * calling thread also makes the main pass */
+		size_t mid = 0;
+		uint64_t half = (uint64_t)v->nvotes * 11 / 20;
+		while (mid < v->nitems && v->start[mid] < half)
+			mid++;
+		cohen_job_init(&jobs[0], v, 0, mid);
+		cohen_job_init(&jobs[1], v, mid, v->nitems);
+		threaded = v->nvotes >= STATS_THREAD_MIN &&
+			   pthread_create(&thread, NULL, cohen_job_run, &jobs[0]) == 0;
+	}
 	for (size_t i = 0; i < v->nitems; i++) {
 		uint32_t m = v->start[i + 1] - v->start[i];
 		double same = 0;
@@ -634,8 +711,17 @@ int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 			r.alpha_interval = alpha_from_coincidence(o, K, STATS_INTERVAL, v->value);
 	}
 	r.flagged = isfinite(r.percent_agreement) && r.percent_agreement < opts->threshold;
-	if (opts->min_shared != UINT32_MAX && v->nannotators > 1)
-		cohen_pairs(v, opts->min_shared ? opts->min_shared : 1, &r);
+	if (pairs) {
+		cohen_job_run(&jobs[1]);
+		if (threaded)
+			pthread_join(thread, NULL);
+		else
+			cohen_job_run(&jobs[0]);
+		pair_table_merge(&jobs[0].t, &jobs[1].t);
+		cohen_emit(&jobs[0].t, K, opts->min_shared ? opts->min_shared : 1, &r);
+		cohen_job_free(&jobs[0]);
+		cohen_job_free(&jobs[1]);
+	}
 	if (opts->bootstrap > 0)
 		alpha_bootstrap(v, opts, &r);
 

@@ -29,6 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+static double tnow(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec/1e9;}
+#define TT(x) if (getenv("GV_TT")) fprintf(stderr, "%-12s %.3f\n", x, tnow());
 
 #define NONE ((size_t)-1)
 
@@ -808,7 +811,9 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		v->ann = (uint32_t)an;
 		v->label = (uint32_t)si->lab_code[v->label];
 	}
+	TT("map")
 	si->votes = si_sort_votes(si->votes, n);
+	TT("sorted")
 	si->vcap = n;
 	/* Duplicates are neighbours now, in file order. */
 	for (size_t i = 0; i < n; i++) {
@@ -1151,9 +1156,13 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 		si->task.id = id;
 		res->task_created = 1;
 	}
-	if (si_write_labels(si, res, err) || si_write_items(si, res, err) ||
-	    si_write_votes(si, res, err) || si_write_predictions(si, res, err))
+	TT("start")
+	if (si_write_labels(si, res, err) || si_write_items(si, res, err))
 		goto fail;
+	TT("items")
+	if (si_write_votes(si, res, err) || si_write_predictions(si, res, err))
+		goto fail;
+	TT("votes")
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;
@@ -1161,13 +1170,16 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;
+	TT("audit")
 	if (store_summary_refresh(si->st, si->task.id, err))
 		goto fail;
+	TT("summary")
 	if (store_commit(si->st, err)) {
 		si->open = 0;
 		goto fail;
 	}
 	si->open = 0;
+	TT("commit")
 	rc = 0;
 fail:
 	sbuf_free(&detail);

@@ -943,6 +943,33 @@ fail:
 	return -1;
 }
 
+int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (store_begin(st, err))
+		return -1;
+	if (text && *text) {
+		if (store_prepare(st,
+				  "INSERT OR REPLACE INTO draft(expert, item, text, at)"
+				  " VALUES (?, ?, ?, " NOW_SQL ")",
+				  &s, err))
+			goto fail;
+		sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, item);
+		sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+		if (run_bound(st, s, "draft", err))
+			goto fail;
+		if (clear_mine(st, me, item, 0, err))
+			goto fail;
+	} else if (clear_mine(st, me, item, text != NULL, err)) {
+		goto fail;
+	}
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
 int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
 {
 	sqlite3_stmt *s = NULL;

@@ -180,6 +180,13 @@ int review_skip(struct store *st, const struct audit_actor *a, int64_t item, cha
 /* Save (or with text NULL/"" delete) my draft reason for item. Not audited. */
 int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err);
 
+/*
+ * Leave an item in one transaction (one sync, which matters on a hang-up):
+ * save my draft reason (text non-NULL: saved, or deleted when empty; NULL:
+ * left as it is) and drop my claim on it.
+ */
+int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
+
 /* One audit event of an item, for the history screen. */
 struct review_event {
 	int64_t seq;

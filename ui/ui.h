@@ -125,6 +125,8 @@ struct ui_backend {
 	int (*flag)(void *ctx, int64_t item, char *err);
 	int (*skip)(void *ctx, int64_t item, char *err);
 	int (*draft)(void *ctx, int64_t item, const char *text, char *err);
+	/* Save the draft (NULL: keep it) and release the claim in one write. */
+	int (*leave)(void *ctx, int64_t item, const char *text, char *err);
 	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
 	double (*now)(void *ctx); /* monotonic seconds */
 };

@@ -84,6 +84,12 @@ static int db_draft(void *ctx, int64_t item, const char *text, char *err)
 	return db->readonly ? 0 : review_draft_save(db->st, db->actor.expert, item, text, err);
 }
 
+static int db_leave(void *ctx, int64_t item, const char *text, char *err)
+{
+	struct ui_db *db = ctx;
+	return db->readonly ? 0 : review_leave(db->st, db->actor.expert, item, text, err);
+}
+
 static int db_events(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err)
 {
 	struct ui_db *db = ctx;
@@ -112,6 +118,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->flag = db_flag;
 	be->skip = db_skip;
 	be->draft = db_draft;
+	be->leave = db_leave;
 	be->events = db_events;
 	be->now = db_now;
 }

@@ -444,15 +444,23 @@ static void close_input(struct ui_state *s)
 static void close_item(struct ui_state *s)
 {
 	char err[GV_ERR];
+	const char *text = NULL;
 	if (!s->has_item)
 		return;
-	if (s->input == UI_INPUT_REASON) {
-		if (s->draft_dirty)
-			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
-		close_input(s);
+	if (s->input == UI_INPUT_REASON && s->draft_dirty)
+		text = s->inbuf.s ? s->inbuf.s : "";
+	/* Draft and claim in one write: on a hang-up every sync counts. */
+	if (s->claimed && s->be->leave) {
+		if (s->be->leave(s->be->ctx, s->item.id, text, err))
+			ui_message(s, UI_MSG_ERROR, "%s", err);
+	} else {
+		if (text)
+			save_draft(s, text);
+		if (s->claimed && s->be->release && s->be->release(s->be->ctx, s->item.id, err))
+			ui_message(s, UI_MSG_ERROR, "%s", err);
 	}
-	if (s->claimed && s->be->release && s->be->release(s->be->ctx, s->item.id, err))
-		ui_message(s, UI_MSG_ERROR, "%s", err);
+	if (s->input == UI_INPUT_REASON)
+		close_input(s);
 	s->claimed = 0;
 	s->holder[0] = 0;
 	review_item_free(&s->item);
@@ -1144,7 +1152,9 @@ int ui_update_tick(struct ui_state *s)
 void ui_update_hangup(struct ui_state *s)
 {
 	if (s->input == UI_INPUT_REASON && s->inbuf.len)
-		save_draft(s, s->inbuf.s);
+		s->draft_dirty = 1;
+	/* Saves the draft and releases the claim in one transaction. */
+	close_item(s);
 	s->input = UI_INPUT_NONE;
 	s->quit = 1;
 }
