@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "cmd.h"
 #include "stats.h"
+#include "stats_annotators.h"
 #include "stats_report.h"
+#include "store_truth.h"
 #include "store_votes.h"
 #include "util.h"
 
@@ -21,28 +23,38 @@
 #include <string.h>
 
 static const char stats_usage[] =
-    "Usage: gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N [--seed S]]\n"
-    "\n"
-    "Agreement statistics of every task (or one), computed from the stored votes:\n"
-    "items, votes and votes per item; percent agreement (mean item agreement over\n"
-    "items with 2+ votes); Fleiss' kappa (with varying votes per item, p_k and the\n"
-    "mean agreement are taken over the same items: Fleiss' formula generalised);\n"
-    "Krippendorff's alpha, nominal always, ordinal for ordinal tasks or numeric\n"
-    "labels, interval for numeric labels; Cohen's kappa for every annotator pair\n"
-    "with at least 10 shared items; per label the specific agreement and Fleiss'\n"
-    "per-category kappa; the count of disputed (not unanimous) items; and the\n"
-    "flag \"guidelines need work\" when percent agreement is below the task's\n"
-    "threshold. A figure that does not apply is shown as - (null in JSON).\n"
-    "\n"
-    "Options:\n"
-    "  -t, --task NAME       only this task\n"
-    "  -j, --json            print JSON instead of text tables\n"
-    "  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
-    "                        alpha from N resamples of the items (deterministic)\n"
-    "  -s, --seed S          bootstrap seed (default 1)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "Exit status: 0 success, 1 bad project or unknown task, 2 usage error.\n";
+	"Usage: gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N [--seed S]]\n"
+	"                              [--no-ds] [--annotators]\n"
+	"\n"
+	"Agreement statistics of every task (or one), computed from the stored votes:\n"
+	"items, votes and votes per item; percent agreement (mean item agreement over\n"
+	"items with 2+ votes); Fleiss' kappa (with varying votes per item, p_k and the\n"
+	"mean agreement are taken over the same items: Fleiss' formula generalised);\n"
+	"Krippendorff's alpha, nominal always, ordinal for ordinal tasks or numeric\n"
+	"labels, interval for numeric labels; Cohen's kappa for every annotator pair\n"
+	"with at least 10 shared items; per label the specific agreement and Fleiss'\n"
+	"per-category kappa; the count of disputed (not unanimous) items; and the\n"
+	"flag \"guidelines need work\" when percent agreement is below the task's\n"
+	"threshold. A figure that does not apply is shown as - (null in JSON).\n"
+	"Then truth inference: Dawid-Skene (iterations, convergence, class priors;\n"
+	"expert decisions count as known labels) and majority vs expert (among\n"
+	"decided items whose votes had a strict majority, how often the expert's\n"
+	"label differs), per task and per guideline rule cited.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --task NAME       only this task\n"
+	"  -j, --json            print JSON instead of text tables\n"
+	"  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
+	"                        alpha from N resamples of the items (deterministic)\n"
+	"  -s, --seed S          bootstrap seed (default 1)\n"
+	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
+	"  -a, --annotators      each annotator's track record instead: votes,\n"
+	"                        agreement with the others, accuracy against expert\n"
+	"                        decisions (count, Wilson 95% interval), DS-estimated\n"
+	"                        accuracy, and the label they over-use\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 success, 1 bad project or unknown task, 2 usage error.\n";
 
 /* Text output lists every Cohen pair up to this many, else the lowest ones. */
 #define STATS_TEXT_PAIRS 45
@@ -52,9 +64,14 @@ struct task_run {
 	struct stats_result res;
 	char **names;
 	int nannotators;
+	struct store_truth truth;
+	int have_truth;
+	struct mve_row *mve;
+	size_t nmve;
 };
 
-static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, char *err)
+static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
+		    char *err)
 {
 	struct stats_votes v;
 	struct stats_opts o = *base;
@@ -71,6 +88,14 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 	if (store_votes_annotator_names(st, &v, &tr->names, err))
 		goto fail;
 	tr->nannotators = v.nannotators;
+	if (store_majority_vs_expert(st, tr->task.id, &tr->mve, &tr->nmve, err))
+		goto fail;
+	if (ds && tr->task.nlabels > 0) {
+		/* Dawid-Skene reuses the loaded votes (it takes them over). */
+		if (store_truth_from_votes(st, &tr->task, &v, &tr->truth, err))
+			goto fail;
+		tr->have_truth = 1;
+	}
 	stats_votes_free(&v);
 	return 0;
 fail:
@@ -81,15 +106,17 @@ fail:
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-	    {"task", required_argument, NULL, 't'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"bootstrap", required_argument, NULL, 'b'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{"task", required_argument, NULL, 't'},
+		{"json", no_argument, NULL, 'j'},
+		{"bootstrap", required_argument, NULL, 'b'},
+		{"seed", required_argument, NULL, 's'},
+		{"no-ds", no_argument, NULL, 'D'},
+		{"annotators", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	const char *task = NULL;
-	int json = 0, c, rc = GV_EXIT_FAIL;
+	int json = 0, c, rc = GV_EXIT_FAIL, ds = 1, annotators = 0;
 	long num;
 	struct stats_opts opts;
 	struct store *st = NULL;
@@ -102,7 +129,7 @@ int cmd_stats(int argc, char **argv)
 
 	stats_opts_default(&opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jb:s:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:jb:s:ah", lopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			task = optarg;
@@ -113,16 +140,22 @@ int cmd_stats(int argc, char **argv)
 		case 'b':
 			if (util_parse_long(optarg, 1, 1000000, &num))
 				return cli_usage_error(
-				    "stats", "--bootstrap needs a count 1..1000000, not '%s'",
-				    optarg);
+					"stats", "--bootstrap needs a count 1..1000000, not '%s'",
+					optarg);
 			opts.bootstrap = (int)num;
 			break;
 		case 's':
 			if (util_parse_long(optarg, 0, 0x7fffffffL, &num))
 				return cli_usage_error(
-				    "stats", "--seed needs a number 0..2147483647, not '%s'",
-				    optarg);
+					"stats", "--seed needs a number 0..2147483647, not '%s'",
+					optarg);
 			opts.seed = (uint64_t)num;
+			break;
+		case 'D':
+			ds = 0;
+			break;
+		case 'a':
+			annotators = 1;
 			break;
 		case 'h':
 			fputs(stats_usage, stdout);
@@ -135,6 +168,15 @@ int cmd_stats(int argc, char **argv)
 		return cli_usage_error("stats", "expected one PROJECT.db argument");
 	if (!(st = cli_open(argv[optind], STORE_READONLY)))
 		return GV_EXIT_FAIL;
+	if (annotators) {
+		if (stats_annotators_report(st, task, json, &out, err)) {
+			cli_error("%s", err);
+			goto fail;
+		}
+		fwrite(out.s, 1, out.len, stdout);
+		rc = fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
+		goto fail;
+	}
 
 	if (task) {
 		int found;
@@ -164,7 +206,7 @@ int cmd_stats(int argc, char **argv)
 	}
 	rep = xcalloc(nruns + 1, sizeof *rep);
 	for (size_t i = 0; i < nruns; i++) {
-		if (run_task(st, &runs[i], &opts, err)) {
+		if (run_task(st, &runs[i], &opts, ds, err)) {
 			cli_error("task %s: %s", runs[i].task.name, err);
 			goto fail;
 		}
@@ -173,6 +215,9 @@ int cmd_stats(int argc, char **argv)
 		rep[i].annotators = runs[i].names;
 		rep[i].nannotators = runs[i].nannotators;
 		rep[i].seed = opts.seed;
+		rep[i].truth = runs[i].have_truth ? &runs[i].truth : NULL;
+		rep[i].mve = runs[i].mve;
+		rep[i].nmve = runs[i].nmve;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -188,6 +233,8 @@ fail:
 	for (size_t i = 0; i < nruns; i++) {
 		store_votes_names_free(runs[i].names, runs[i].nannotators);
 		stats_result_free(&runs[i].res);
+		store_truth_free(&runs[i].truth);
+		store_mve_free(runs[i].mve, runs[i].nmve);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);

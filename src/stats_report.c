@@ -34,6 +34,95 @@ static const char *annotator_name(const struct stats_report_task *t, int a)
 										 : "?";
 }
 
+static void json_ds(struct sbuf *b, const struct stats_report_task *t)
+{
+	const struct truth_ds *d = t->truth ? &t->truth->ds : NULL;
+	struct truth_opts o;
+	sbuf_add(b, ",\"ds\":");
+	if (!d || !d->priors) {
+		sbuf_add(b, "null");
+		return;
+	}
+	truth_opts_default(&o);
+	sbuf_addf(b, "{\"iterations\":%d,\"converged\":%s,\"max_iter\":%d,\"tolerance\":",
+		  d->iterations, d->converged ? "true" : "false", o.max_iter);
+	sbuf_addf(b, "%g", o.tol);
+	sbuf_addf(b, ",\"decided_items\":%zu,\"priors\":{", t->truth->ngold);
+	for (int k = 0; k < d->nlabels && (size_t)k < t->task->nlabels; k++) {
+		if (k)
+			sbuf_addc(b, ',');
+		sbuf_add_json_str(b, t->task->labels[k].value);
+		sbuf_addc(b, ':');
+		sbuf_add_json_num(b, d->priors[k]);
+	}
+	sbuf_add(b, "}}");
+}
+
+static void mve_totals(const struct stats_report_task *t, long *decided, long *over)
+{
+	*decided = *over = 0;
+	for (size_t i = 0; i < t->nmve; i++) {
+		*decided += t->mve[i].decided;
+		*over += t->mve[i].overturned;
+	}
+}
+
+static void json_mve(struct sbuf *b, const struct stats_report_task *t)
+{
+	long decided, over;
+	mve_totals(t, &decided, &over);
+	sbuf_addf(b, ",\"majority_vs_expert\":{\"decided\":%ld,\"overturned\":%ld,\"rate\":",
+		  decided, over);
+	sbuf_add_json_num(b, decided ? (double)over / decided : NAN);
+	sbuf_add(b, ",\"by_rule\":[");
+	for (size_t i = 0; i < t->nmve; i++) {
+		const struct mve_row *m = &t->mve[i];
+		sbuf_add(b, i ? ",{\"rule\":" : "{\"rule\":");
+		if (m->rule)
+			sbuf_add_json_str(b, m->rule);
+		else
+			sbuf_add(b, "null");
+		sbuf_addf(b, ",\"decided\":%ld,\"overturned\":%ld,\"rate\":", m->decided,
+			  m->overturned);
+		sbuf_add_json_num(b, (double)m->overturned / m->decided);
+		sbuf_addc(b, '}');
+	}
+	sbuf_add(b, "]}");
+}
+
+static void text_truth(struct sbuf *b, const struct stats_report_task *t)
+{
+	const struct truth_ds *d = t->truth ? &t->truth->ds : NULL;
+	long decided, over;
+	if (d && d->priors) {
+		sbuf_addf(b, "\n  Dawid-Skene: %s after %d iteration%s, %zu expert decision%s as known"
+			     " labels\n  priors:",
+			  d->converged ? "converged" : "stopped at the cap", d->iterations,
+			  d->iterations == 1 ? "" : "s", t->truth->ngold,
+			  t->truth->ngold == 1 ? "" : "s");
+		for (int k = 0; k < d->nlabels && (size_t)k < t->task->nlabels; k++) {
+			char *l = text_clean(t->task->labels[k].value);
+			sbuf_addf(b, " %s %.3f", l, d->priors[k]);
+			free(l);
+		}
+		sbuf_addc(b, '\n');
+	}
+	mve_totals(t, &decided, &over);
+	if (decided) {
+		sbuf_addf(b, "  majority vs expert: the expert overturned %ld of %ld strict majorities"
+			     " (%.1f%%)\n",
+			  over, decided, 100.0 * over / decided);
+		for (size_t i = 0; i < t->nmve; i++) {
+			char *r = text_clean(t->mve[i].rule ? t->mve[i].rule : "(no rule)");
+			sbuf_addf(b, "    rule %-12s %ld of %ld\n", r, t->mve[i].overturned,
+				  t->mve[i].decided);
+			free(r);
+		}
+	}
+	if (t->model_text)
+		sbuf_add(b, t->model_text);
+}
+
 static void json_task(struct sbuf *b, const struct stats_report_task *t)
 {
 	const struct stats_result *r = t->res;
@@ -117,6 +206,10 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 	sbuf_addf(b, "\"disputed\":%zu,\"flagged\":%s,\"threshold\":", r->disputed,
 		  r->flagged ? "true" : "false");
 	sbuf_add_json_num(b, r->threshold);
+	json_ds(b, t);
+	json_mve(b, t);
+	sbuf_add(b, ",\"models\":");
+	sbuf_add(b, t->model_json ? t->model_json : "null");
 	sbuf_addc(b, '}');
 }
 
@@ -231,9 +324,7 @@ static void text_task(struct sbuf *b, const struct stats_report_task *t, size_t 
 	free(name);
 	sbuf_addf(b, "  items %zu, votes %zu, votes per item ", r->items, r->votes);
 	if (r->items) {
-		sbuf_addf(b, "%u / ", r->n_min);
-		text_num(b, r->n_mean, 0);
-		sbuf_addf(b, " / %u (min / mean / max)\n", r->n_max);
+		sbuf_addf(b, "%u / %.2f / %u (min / mean / max)\n", r->n_min, r->n_mean, r->n_max);
 	} else {
 		sbuf_add(b, "-\n");
 	}
@@ -290,6 +381,7 @@ static void text_task(struct sbuf *b, const struct stats_report_task *t, size_t 
 	} else {
 		sbuf_add(b, "none\n");
 	}
+	text_truth(b, t);
 }
 
 void stats_report_text(struct sbuf *b, const struct stats_report_task *t, size_t n,

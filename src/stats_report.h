@@ -9,6 +9,7 @@
 
 #include "stats.h"
 #include "store.h"
+#include "store_truth.h"
 #include "util.h"
 
 /* One task's figures and what is needed to name them. */
@@ -18,6 +19,11 @@ struct stats_report_task {
 	char *const *annotators; /* name of dense annotator a, unsanitised */
 	int nannotators;
 	uint64_t seed; /* bootstrap seed used (reported with the interval) */
+	const struct store_truth *truth; /* Dawid-Skene run, or NULL when not run */
+	const struct mve_row *mve;       /* majority vs expert per rule */
+	size_t nmve;
+	const char *model_json; /* rendered JSON array of model reports, or NULL */
+	const char *model_text; /* rendered text of model reports, or NULL */
 };
 
 /*
@@ -28,7 +34,10 @@ struct stats_report_task {
  * "krippendorff_alpha":{"nominal","ordinal","interval"},
  * "krippendorff_alpha_ci", "cohen_kappa":[{"a","b","n","kappa"}],
  * "labels":[{"label","name","count","specific_agreement","kappa"}],
- * "disputed","flagged","threshold"}]} with keys always in this order, every
+ * "disputed","flagged","threshold", "ds":{"iterations","converged","max_iter",
+ * "tolerance","decided_items","priors":{label:p}} | null,
+ * "majority_vs_expert":{"decided","overturned","rate","by_rule":[{"rule",
+ * "decided","overturned","rate"}]}, "models":[...] | null}]} with keys always in this order, every
  * figure that does not apply as null, and a trailing newline. audit_head may
  * be NULL (then null).
  */

@@ -262,7 +262,8 @@ fail:
 int store_open(const char *path, int flags, struct store **out, char *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
-	int oflags = SQLITE_OPEN_READWRITE;
+	/* One connection is used by one thread: skip SQLite's own mutexes. */
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int on = 1, created = 0;
 
 	st->path = xstrdup(path);
@@ -278,7 +279,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		goto fail;
 	}
 	if (flags & STORE_READONLY) {
-		oflags = SQLITE_OPEN_READONLY;
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 		st->readonly = 1;
 	}
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {

@@ -27,13 +27,22 @@ long store_truth_find(const struct store_truth *tr, int64_t item)
 int store_truth_run(struct store *st, const struct store_task *t, struct store_truth *out,
 		    char *err)
 {
+	struct stats_votes v;
+	if (store_votes_load(st, t, &v, err))
+		return -1;
+	return store_truth_from_votes(st, t, &v, out, err);
+}
+
+int store_truth_from_votes(struct store *st, const struct store_task *t, struct stats_votes *v,
+			   struct store_truth *out, char *err)
+{
 	sqlite3_stmt *s = NULL;
 	struct truth_votes tv;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (store_votes_load(st, t, &out->votes, err))
-		return -1;
+	out->votes = *v;
+	memset(v, 0, sizeof *v);
 	out->gold = xmalloc((out->votes.nitems + 1) * sizeof *out->gold);
 	for (size_t i = 0; i < out->votes.nitems; i++)
 		out->gold[i] = -1;
@@ -82,4 +91,49 @@ void store_truth_free(struct store_truth *tr)
 	free(tr->gold);
 	truth_ds_free(&tr->ds);
 	memset(tr, 0, sizeof *tr);
+}
+
+int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
+			     char *err)
+{
+	sqlite3_stmt *s;
+	struct mve_row *v = NULL;
+	size_t cap = 0, cnt = 0;
+	int rc;
+
+	/* Current decisions (the latest row per item, not withdrawn) on items
+	 * whose votes had a strict majority: n_top > n / 2. */
+	if (store_prepare(st,
+			  "SELECT d.rule, count(*), sum(d.label <> s.plurality)"
+			  " FROM decision d JOIN item i ON i.id = d.item"
+			  " JOIN item_summary s ON s.item = d.item"
+			  " WHERE i.task = ? AND d.label IS NOT NULL AND s.plurality_n * 2 > s.n"
+			  " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)"
+			  " GROUP BY d.rule ORDER BY d.rule",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *rule = sqlite3_column_text(s, 0);
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		v[cnt].rule = rule ? xstrdup((const char *)rule) : NULL;
+		v[cnt].decided = sqlite3_column_int64(s, 1);
+		v[cnt].overturned = sqlite3_column_int64(s, 2);
+		cnt++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_mve_free(v, cnt);
+		return store_fail(st, err, "majority vs expert");
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void store_mve_free(struct mve_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].rule);
+	free(v);
 }

@@ -24,7 +24,24 @@ struct store_truth {
  */
 int store_truth_run(struct store *st, const struct store_task *t, struct store_truth *out,
 		    char *err);
+/* The same from votes already loaded: takes ownership of *v (left zeroed). */
+int store_truth_from_votes(struct store *st, const struct store_task *t, struct stats_votes *v,
+			   struct store_truth *out, char *err);
 void store_truth_free(struct store_truth *tr);
+
+/*
+ * Majority vs expert: among items with a current expert decision whose votes
+ * had a strict majority (top count > n / 2), how many the expert decided
+ * differently, one row per guideline rule cited (rule NULL: none cited).
+ */
+struct mve_row {
+	char *rule;
+	long decided;    /* decided items that had a strict majority */
+	long overturned; /* ... where the expert's label differs from it */
+};
+int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
+			     char *err);
+void store_mve_free(struct mve_row *v, size_t n);
 
 /* Index of item id in tr->votes (binary search), or -1 when it has no votes. */
 long store_truth_find(const struct store_truth *tr, int64_t item);

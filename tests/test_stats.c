@@ -104,14 +104,14 @@ static const struct stats_pair *find_pair(const struct stats_result *r, int a, i
 /* Fleiss (1971) diagnoses, 30 patients x 6 raters, categories 1-5 (R irr's
  * `diagnoses`, as in /work/shared/datasets/fleiss1971_diagnoses). */
 static const int fleiss1971[30][6] = {
-    {4, 4, 4, 4, 4, 4}, {2, 2, 2, 5, 5, 5}, {2, 3, 3, 3, 3, 5}, {5, 5, 5, 5, 5, 5},
-    {2, 2, 2, 4, 4, 4}, {1, 1, 3, 3, 3, 3}, {3, 3, 3, 3, 5, 5}, {1, 1, 3, 3, 3, 4},
-    {1, 1, 4, 4, 4, 4}, {5, 5, 5, 5, 5, 5}, {1, 4, 4, 4, 4, 4}, {1, 2, 4, 4, 4, 4},
-    {2, 2, 2, 3, 3, 3}, {1, 4, 4, 4, 4, 4}, {2, 2, 4, 4, 4, 5}, {3, 3, 3, 3, 3, 5},
-    {1, 1, 1, 4, 5, 5}, {1, 1, 1, 1, 1, 2}, {2, 2, 4, 4, 4, 4}, {1, 3, 3, 5, 5, 5},
-    {5, 5, 5, 5, 5, 5}, {2, 4, 4, 4, 4, 4}, {2, 2, 4, 5, 5, 5}, {1, 1, 4, 4, 4, 4},
-    {1, 4, 4, 4, 4, 5}, {2, 2, 2, 2, 2, 4}, {1, 1, 1, 1, 5, 5}, {2, 2, 4, 4, 4, 4},
-    {1, 3, 3, 3, 3, 3}, {5, 5, 5, 5, 5, 5},
+	{4, 4, 4, 4, 4, 4}, {2, 2, 2, 5, 5, 5}, {2, 3, 3, 3, 3, 5}, {5, 5, 5, 5, 5, 5},
+	{2, 2, 2, 4, 4, 4}, {1, 1, 3, 3, 3, 3}, {3, 3, 3, 3, 5, 5}, {1, 1, 3, 3, 3, 4},
+	{1, 1, 4, 4, 4, 4}, {5, 5, 5, 5, 5, 5}, {1, 4, 4, 4, 4, 4}, {1, 2, 4, 4, 4, 4},
+	{2, 2, 2, 3, 3, 3}, {1, 4, 4, 4, 4, 4}, {2, 2, 4, 4, 4, 5}, {3, 3, 3, 3, 3, 5},
+	{1, 1, 1, 4, 5, 5}, {1, 1, 1, 1, 1, 2}, {2, 2, 4, 4, 4, 4}, {1, 3, 3, 5, 5, 5},
+	{5, 5, 5, 5, 5, 5}, {2, 4, 4, 4, 4, 4}, {2, 2, 4, 5, 5, 5}, {1, 1, 4, 4, 4, 4},
+	{1, 4, 4, 4, 4, 5}, {2, 2, 2, 2, 2, 4}, {1, 1, 1, 1, 5, 5}, {2, 2, 4, 4, 4, 4},
+	{1, 3, 3, 3, 3, 3}, {5, 5, 5, 5, 5, 5},
 };
 
 static void test_fleiss1971(void **state)
@@ -173,8 +173,8 @@ static void test_fleiss1971(void **state)
 
 /* Krippendorff (2011), section C, observers A-D as columns, 0 = missing. */
 static const int kripp2011[12][4] = {
-    {1, 1, 0, 1}, {2, 2, 3, 2}, {3, 3, 3, 3}, {3, 3, 3, 3}, {2, 2, 2, 2}, {1, 2, 3, 4},
-    {4, 4, 4, 4}, {1, 1, 2, 1}, {2, 2, 2, 2}, {0, 5, 5, 5}, {0, 0, 1, 1}, {0, 0, 3, 0},
+	{1, 1, 0, 1}, {2, 2, 3, 2}, {3, 3, 3, 3}, {3, 3, 3, 3}, {2, 2, 2, 2}, {1, 2, 3, 4},
+	{4, 4, 4, 4}, {1, 1, 2, 1}, {2, 2, 2, 2}, {0, 5, 5, 5}, {0, 0, 1, 1}, {0, 0, 3, 0},
 };
 
 static void test_krippendorff2011(void **state)
@@ -210,12 +210,12 @@ static void test_krippendorff2011(void **state)
 
 /* Seeded random data from stats_ref.py (RANDOM): 5 annotators, labels 1-3. */
 static const int random26[26][5] = {
-    {2, 0, 3, 1, 3}, {0, 2, 1, 2, 2}, {3, 0, 3, 3, 3}, {0, 0, 0, 1, 1}, {0, 0, 2, 2, 2},
-    {3, 3, 3, 3, 0}, {3, 2, 3, 2, 2}, {1, 1, 2, 1, 1}, {0, 1, 0, 1, 1}, {1, 0, 1, 1, 1},
-    {0, 0, 2, 3, 3}, {1, 2, 1, 1, 2}, {3, 1, 1, 0, 1}, {3, 1, 1, 1, 2}, {3, 3, 3, 3, 3},
-    {1, 3, 3, 0, 0}, {1, 0, 2, 2, 2}, {1, 0, 0, 3, 1}, {3, 3, 0, 0, 0}, {0, 0, 1, 1, 1},
-    {3, 2, 1, 1, 3}, {0, 3, 0, 1, 1}, {1, 0, 1, 1, 1}, {3, 3, 3, 0, 3}, {0, 0, 0, 2, 0},
-    {0, 3, 0, 0, 0},
+	{2, 0, 3, 1, 3}, {0, 2, 1, 2, 2}, {3, 0, 3, 3, 3}, {0, 0, 0, 1, 1}, {0, 0, 2, 2, 2},
+	{3, 3, 3, 3, 0}, {3, 2, 3, 2, 2}, {1, 1, 2, 1, 1}, {0, 1, 0, 1, 1}, {1, 0, 1, 1, 1},
+	{0, 0, 2, 3, 3}, {1, 2, 1, 1, 2}, {3, 1, 1, 0, 1}, {3, 1, 1, 1, 2}, {3, 3, 3, 3, 3},
+	{1, 3, 3, 0, 0}, {1, 0, 2, 2, 2}, {1, 0, 0, 3, 1}, {3, 3, 0, 0, 0}, {0, 0, 1, 1, 1},
+	{3, 2, 1, 1, 3}, {0, 3, 0, 1, 1}, {1, 0, 1, 1, 1}, {3, 3, 3, 0, 3}, {0, 0, 0, 2, 0},
+	{0, 3, 0, 0, 0},
 };
 
 static void test_random_missing(void **state)
@@ -229,10 +229,10 @@ static void test_random_missing(void **state)
 		uint32_t n;
 		double kappa;
 	} pairs[] = {
-	    {0, 1, 11, 0.0833333333}, {0, 2, 15, 0.1984732824}, {0, 3, 13, 0.2277227723},
-	    {0, 4, 14, 0.3385826772}, {1, 2, 11, 0.3292682927}, {1, 3, 10, 0.5588235294},
-	    {1, 4, 11, 0.5875000000}, {2, 3, 16, 0.5121951220}, {2, 4, 17, 0.3897435897},
-	    {3, 4, 19, 0.5851528384},
+		{0, 1, 11, 0.0833333333}, {0, 2, 15, 0.1984732824}, {0, 3, 13, 0.2277227723},
+		{0, 4, 14, 0.3385826772}, {1, 2, 11, 0.3292682927}, {1, 3, 10, 0.5588235294},
+		{1, 4, 11, 0.5875000000}, {2, 3, 16, 0.5121951220}, {2, 4, 17, 0.3897435897},
+		{3, 4, 19, 0.5851528384},
 	};
 	/* numpy per_category in stats_ref.py */
 	static const double ps[3] = {0.6491228070, 0.4262295082, 0.6868686869};
@@ -320,8 +320,8 @@ static void test_fixed_n_statsmodels(void **state)
 
 /* Krippendorff's binary example (3 x 12), labels 0/1 written 1/2. */
 static const int binary[12][3] = {
-    {1, 1, 1}, {2, 2, 2}, {1, 1, 2}, {2, 2, 1}, {2, 1, 1}, {1, 1, 2},
-    {1, 1, 1}, {1, 1, 1}, {2, 2, 2}, {2, 2, 1}, {2, 1, 1}, {2, 2, 1},
+	{1, 1, 1}, {2, 2, 2}, {1, 1, 2}, {2, 2, 1}, {2, 1, 1}, {1, 1, 2},
+	{1, 1, 1}, {1, 1, 1}, {2, 2, 2}, {2, 2, 1}, {2, 1, 1}, {2, 2, 1},
 };
 
 static void test_two_labels(void **state)
@@ -434,6 +434,84 @@ static void test_single_votes_dropped(void **state)
 	assert_nan(r.alpha_nominal);
 	assert_false(r.flagged);
 	assert_int_equal(r.npairs, 0);
+	stats_result_free(&r);
+	stats_votes_free(&v);
+}
+
+static void test_pairs_large(void **state)
+{
+	/* 80000 items x 3-4 of 30 annotators, 4 labels: above the size where the
+	 * pair counting is split over two threads. Every pair must equal the
+	 * plain one-pair computation (checked against sklearn above). */
+	const size_t N = 80000;
+	const int A = 30, K = 4;
+	struct stats_votes v = {0};
+	struct stats_result r;
+	uint64_t s = 99;
+	size_t nv = 0, npairs = 0;
+	(void)state;
+	v.nitems = N;
+	v.nlabels = K;
+	v.nannotators = A;
+	v.start = xcalloc(N + 1, sizeof *v.start);
+	v.ann = xcalloc(N * 4, sizeof *v.ann);
+	v.lab = xcalloc(N * 4, sizeof *v.lab);
+	v.value = xcalloc((size_t)K, sizeof *v.value);
+	for (size_t i = 0; i < N; i++) {
+		int m, truth, first, step;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		m = 3 + (int)((s >> 33) % 2);
+		truth = (int)((s >> 40) % (uint64_t)K);
+		first = (int)((s >> 45) % (uint64_t)(A - 6));
+		step = 1 + (int)((s >> 56) % 2);
+		v.start[i] = (uint32_t)nv;
+		for (int j = 0; j < m; j++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			v.ann[nv] = (uint32_t)(first + j * step);
+			v.lab[nv] = (uint16_t)((s >> 33) % 100 < 60 ? truth : (int)((s >> 40) % 4));
+			nv++;
+		}
+	}
+	v.start[N] = (uint32_t)nv;
+	v.nvotes = nv;
+	assert_true(nv >= 200000);
+	compute(&v, 0, &r);
+	for (int a = 0; a < A; a++) {
+		for (int b = a + 1; b < A; b++) {
+			uint32_t n;
+			double k = stats_cohen_kappa(&v, a, b, &n);
+			const struct stats_pair *p = find_pair(&r, a, b);
+			if (n < 10) {
+				assert_null(p);
+				continue;
+			}
+			npairs++;
+			assert_non_null(p);
+			assert_int_equal(p->n, n);
+			assert_close(p->kappa, k, 1e-12);
+		}
+	}
+	assert_int_equal(r.npairs, npairs);
+	assert_true(npairs > 50);
+
+	/* The same votes with annotator indices spread over 6000 annotators:
+	 * too many for the dense pair index, so the hash table path runs and
+	 * must give the same pairs. */
+	{
+		struct stats_result h;
+		for (size_t j = 0; j < nv; j++)
+			v.ann[j] *= 200;
+		v.nannotators = 6000;
+		compute(&v, 0, &h);
+		assert_int_equal(h.npairs, r.npairs);
+		for (size_t p = 0; p < h.npairs; p++) {
+			assert_int_equal(h.pairs[p].a, r.pairs[p].a * 200);
+			assert_int_equal(h.pairs[p].b, r.pairs[p].b * 200);
+			assert_int_equal(h.pairs[p].n, r.pairs[p].n);
+			assert_close(h.pairs[p].kappa, r.pairs[p].kappa, 1e-12);
+		}
+		stats_result_free(&h);
+	}
 	stats_result_free(&r);
 	stats_votes_free(&v);
 }
@@ -565,17 +643,16 @@ static void test_store_votes_load(void **state)
 	/* Task 'r': labels with codes out of order and numeric values, so that
 	 * label index follows ord, not code. Annotator ids are sparse and were
 	 * created in an order unlike their ids. Task 'other' shares the tables. */
-	exec_ok(
-	    st,
-	    "INSERT INTO task(id, name, scale) VALUES (1, 'r', 'ordinal'), (2, 'other', 'nominal');"
-	    "INSERT INTO label VALUES (1, 7, '3', '3', NULL, 2), (1, 3, '1', '1', NULL, 0),"
-	    " (1, 5, '2', '2', NULL, 1), (2, 0, 'x', 'x', NULL, 0);"
-	    "INSERT INTO item(id, task, external_id) VALUES (10, 1, 'a'), (11, 1, 'b'),"
-	    " (12, 1, 'c'), (13, 2, 'z');"
-	    "INSERT INTO annotator(id, name) VALUES (900, 'zed'), (5, 'amy'), (70, 'bob');"
-	    "INSERT INTO vote(task, item, annotator, label) VALUES"
-	    " (1, 10, 900, 7), (1, 10, 5, 3), (1, 11, 70, 5), (1, 11, 900, 5),"
-	    " (1, 12, 5, 7), (2, 13, 5, 0);");
+	exec_ok(st, "INSERT INTO task(id, name, scale) VALUES (1, 'r', 'ordinal'), (2, 'other', "
+		    "'nominal');"
+		    "INSERT INTO label VALUES (1, 7, '3', '3', NULL, 2), (1, 3, '1', '1', NULL, 0),"
+		    " (1, 5, '2', '2', NULL, 1), (2, 0, 'x', 'x', NULL, 0);"
+		    "INSERT INTO item(id, task, external_id) VALUES (10, 1, 'a'), (11, 1, 'b'),"
+		    " (12, 1, 'c'), (13, 2, 'z');"
+		    "INSERT INTO annotator(id, name) VALUES (900, 'zed'), (5, 'amy'), (70, 'bob');"
+		    "INSERT INTO vote(task, item, annotator, label) VALUES"
+		    " (1, 10, 900, 7), (1, 10, 5, 3), (1, 11, 70, 5), (1, 11, 900, 5),"
+		    " (1, 12, 5, 7), (2, 13, 5, 0);");
 	assert_int_equal(store_task_get(st, "r", &t, err), 1);
 	if (store_votes_load(st, &t, &v, err))
 		fail_msg("%s", err);
@@ -634,8 +711,8 @@ static void test_report_json(void **state)
 	struct stats_result r;
 	struct store_task task = {0};
 	struct store_label labels[2] = {
-	    {.code = 0, .value = "no", .name = "No", .ord = 0, .number = NAN},
-	    {.code = 1, .value = "y\x1b[31mes", .name = "Yes", .ord = 1, .number = NAN},
+		{.code = 0, .value = "no", .name = "No", .ord = 0, .number = NAN},
+		{.code = 1, .value = "y\x1b[31mes", .name = "Yes", .ord = 1, .number = NAN},
 	};
 	char *names[3] = {"ann", "bo\"b", "cy"};
 	struct stats_report_task rt;
@@ -647,7 +724,7 @@ static void test_report_json(void **state)
 	task.nlabels = 2;
 	task.labels = labels;
 	rt = (struct stats_report_task){
-	    .task = &task, .res = &r, .annotators = names, .nannotators = 3, .seed = 1};
+		.task = &task, .res = &r, .annotators = names, .nannotators = 3, .seed = 1};
 	stats_report_json(&b, &rt, 1, NULL);
 	assert_non_null(strstr(b.s, "{\"audit_head\":null,\"tasks\":[{\"task\":\"t1\",\"scale\":"
 				    "\"nominal\",\"items\":12,\"votes\":36,"));
@@ -656,7 +733,9 @@ static void test_report_json(void **state)
 	assert_non_null(strstr(b.s, "\"ordinal\":null"));
 	assert_non_null(strstr(b.s, "\"krippendorff_alpha_ci\":null"));
 	assert_non_null(strstr(b.s, "{\"a\":\"ann\",\"b\":\"bo\\\"b\",\"n\":12,\"kappa\":"));
-	assert_non_null(strstr(b.s, "\"flagged\":true,\"threshold\":0.7}]}\n"));
+	assert_non_null(strstr(b.s, "\"flagged\":true,\"threshold\":0.7,\"ds\":null,"
+				    "\"majority_vs_expert\":{\"decided\":0,\"overturned\":0,"
+				    "\"rate\":null,\"by_rule\":[]},\"models\":null}]}\n"));
 	/* no raw escape byte reaches the output */
 	assert_null(strchr(b.s, '\x1b'));
 	sbuf_reset(&b);
@@ -672,19 +751,20 @@ static void test_report_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fleiss1971),
-	    cmocka_unit_test(test_krippendorff2011),
-	    cmocka_unit_test(test_random_missing),
-	    cmocka_unit_test(test_min_shared),
-	    cmocka_unit_test(test_fixed_n_statsmodels),
-	    cmocka_unit_test(test_two_labels),
-	    cmocka_unit_test(test_unanimous),
-	    cmocka_unit_test(test_single_votes_dropped),
-	    cmocka_unit_test(test_item_compute),
-	    cmocka_unit_test(test_bootstrap),
-	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_store_votes_load),
-	    cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_fleiss1971),
+		cmocka_unit_test(test_krippendorff2011),
+		cmocka_unit_test(test_random_missing),
+		cmocka_unit_test(test_min_shared),
+		cmocka_unit_test(test_fixed_n_statsmodels),
+		cmocka_unit_test(test_two_labels),
+		cmocka_unit_test(test_unanimous),
+		cmocka_unit_test(test_single_votes_dropped),
+		cmocka_unit_test(test_pairs_large),
+		cmocka_unit_test(test_item_compute),
+		cmocka_unit_test(test_bootstrap),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_store_votes_load),
+		cmocka_unit_test(test_report_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,13 +16,16 @@ keys s r
 keys s -l "typed before the line dropped"
 wait_for s "reason: typed before the line dropped"
 pid=$(t display-message -p -t s '#{pane_pid}')
+# Alive means running: a zombie waiting for tmux to reap it has ended.
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z") ? 0 : 1 }' "/proc/$1/stat"; }
+t0=$(date +%s%N)
 kill -HUP "$pid" || fail "kill -HUP"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 10 ] || fail "still running 1 s after SIGHUP"
-	sleep 0.1
+while alive "$pid"; do
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$ms" -le 1000 ] || fail "still running $ms ms after SIGHUP: $(cat "/proc/$pid/stat" 2>&1)"
+	sleep 0.02
 done
+echo "gone $(( ($(date +%s%N) - t0) / 1000000 )) ms after SIGHUP"
 [ "$(sqlite3 "$db" "SELECT text FROM draft WHERE expert = 'ana'")" = "typed before the line dropped" ] ||
 	fail "draft not saved"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM decision')" = 1 ] || fail "the decision was lost"

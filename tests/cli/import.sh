@@ -1,0 +1,98 @@
+#!/bin/sh
+# gavel import end to end: exit codes (0 accepted, 1 bad file, 2 usage),
+# "file:line:col:" messages, the database unchanged after every rejected file
+# (compared with the sqlite3 shell's .dump when it is installed), and escape
+# sequences in bad data never reaching stderr raw.
+set -u
+. "$top_srcdir/tests/cli/lib.sh"
+
+data="$top_srcdir/tests/data"
+db="$work/p.db"
+expect_exit 0 "$GAVEL" init "$db"
+
+# Votes: aliases, CRLF, a quoted comment with a newline and doubled quotes.
+expect_exit 0 "$GAVEL" import "$db" votes "$data/import_votes.csv" --task sentiment
+grep -qx "imported 5 votes on 3 items (3 labels, 3 annotators) into task 'sentiment' (new task)" \
+    "$work/stdout" || fail "votes summary: $(cat "$work/stdout")"
+# Items (TSV with a BOM), predictions with one column per label, gold decisions.
+expect_exit 0 "$GAVEL" import "$db" items "$data/import_items.tsv"
+grep -q "imported 2 items (0 new, 2 updated)" "$work/stdout" || fail "items: $(cat "$work/stdout")"
+expect_exit 0 "$GAVEL" import "$db" predictions "$data/import_preds.csv" --model m1
+grep -q "imported 2 predictions of model 'm1'" "$work/stdout" || fail "preds: $(cat "$work/stdout")"
+expect_exit 0 "$GAVEL" import "$db" decisions "$data/import_gold.csv" --expert gold
+grep -q "imported 1 decisions by 'gold'" "$work/stdout" || fail "gold: $(cat "$work/stdout")"
+
+# Usage errors: exit 2.
+expect_exit 2 "$GAVEL" import "$db" votes
+expect_exit 2 "$GAVEL" import "$db" opinions "$data/import_votes.csv"
+expect_exit 2 "$GAVEL" import "$db" predictions "$data/import_preds.csv"
+expect_exit 2 "$GAVEL" import "$db" decisions "$data/import_gold.csv"
+expect_exit 2 "$GAVEL" import "$db" votes "$data/import_votes.csv" --format xml
+expect_exit 2 "$GAVEL" import "$db" votes "$data/import_votes.csv" --duplicates both
+printf 'item\n' >"$work/one.dat"
+expect_exit 2 "$GAVEL" import "$db" items "$work/one.dat"
+grep -q -- "--format" "$work/stderr" || fail "no --format hint: $(cat "$work/stderr")"
+expect_exit 0 "$GAVEL" init "$work/two.db"
+expect_exit 0 "$GAVEL" import "$work/two.db" votes "$data/import_votes.csv" --task a
+expect_exit 0 "$GAVEL" import "$work/two.db" votes "$data/import_votes.csv" --task b
+expect_exit 2 "$GAVEL" import "$work/two.db" votes "$data/import_votes.csv"
+grep -q -- "--task" "$work/stderr" || fail "no --task hint: $(cat "$work/stderr")"
+
+have_sqlite3=0
+command -v sqlite3 >/dev/null 2>&1 && have_sqlite3=1
+[ $have_sqlite3 = 1 ] && dump "$db" >"$work/before.sql"
+
+# bad NAME CONTENT WANT: importing CONTENT as votes fails with exit 1, stderr
+# holds WANT, and the database is unchanged.
+bad() {
+    name=$1 msg=$3
+    printf "$2" >"$work/$name"
+    expect_exit 1 "$GAVEL" import "$db" votes "$work/$name" --task sentiment
+    grep -qF -- "$msg" "$work/stderr" || fail "$name: wanted '$msg', got: $(cat "$work/stderr")"
+    if [ $have_sqlite3 = 1 ]; then
+        dump "$db" >"$work/after.sql"
+        cmp -s "$work/before.sql" "$work/after.sql" || fail "$name changed the database"
+    fi
+}
+
+bad ragged.csv 'item,annotator,label\nr1,a,pos\nr2,b\n' "ragged.csv:3:5: expected 3 fields"
+bad quote.csv 'item,annotator,label\nr1,a,"pos\n' "quote.csv:2:6: unterminated quoted field"
+bad utf8.csv 'item,annotator,label\nr1,a,p\377s\n' "utf8.csv:2:7: invalid UTF-8"
+bad nul.csv 'item,annotator,label\nr1,a,p\000s\n' "nul.csv:2:7: NUL byte"
+bad empty.csv 'item,annotator,label\nr1,,pos\n' "empty.csv:2:4: empty annotator field"
+bad header.csv 'item,label\nr1,pos\n' "header.csv:1: the header has no 'annotator' column"
+bad dup.csv 'item,annotator,label\nr9,a,pos\nr9,a,neg\n' "dup.csv:3: duplicate vote"
+bad stored.csv 'item,annotator,label\nr1,ann1,neg\n' "stored.csv:2: annotator 'ann1' already has a vote"
+printf '[{"item": "r1",}]' >"$work/broken.json"
+expect_exit 1 "$GAVEL" import "$db" votes "$work/broken.json" --format labelstudio --task sentiment
+grep -q "broken.json:1:" "$work/stderr" || fail "broken JSON: $(cat "$work/stderr")"
+
+# A declared label set rejects unknown labels, and an escape sequence in the
+# label is shown visibly, never raw.
+cat >"$work/proj.yaml" <<'YAML'
+project: moderation
+tasks:
+  - name: mod
+    labels: [ok, spam]
+YAML
+if "$GAVEL" init "$work/decl.db" --project "$work/proj.yaml" >"$work/init.out" 2>&1; then
+    printf 'item,annotator,label\nr1,a,ok\nr2,a,\033]0;pwned\007\033[31mspam\n' >"$work/esc.csv"
+    expect_exit 1 "$GAVEL" import "$work/decl.db" votes "$work/esc.csv"
+    grep -q "esc.csv:3:6: unknown label" "$work/stderr" || fail "escape: $(cat "$work/stderr")"
+    if LC_ALL=C grep -q "$(printf '\033')" "$work/stderr"; then
+        fail "an escape character reached stderr raw"
+    fi
+    if LC_ALL=C grep -q "$(printf '\007')" "$work/stderr"; then
+        fail "a BEL character reached stderr raw"
+    fi
+else
+    fail "gavel init --project refused the test YAML: $(cat "$work/init.out")"
+fi
+
+# --duplicates: first keeps the stored vote, last replaces it.
+printf 'item,annotator,label\nr1,ann1,neg\n' >"$work/again.csv"
+expect_exit 0 "$GAVEL" import "$db" votes "$work/again.csv" --duplicates first
+grep -q "imported 0 votes.*1 duplicates dropped" "$work/stdout" || fail "first: $(cat "$work/stdout")"
+expect_exit 0 "$GAVEL" import "$db" votes "$work/again.csv" --duplicates last
+grep -q "imported 1 votes" "$work/stdout" || fail "last: $(cat "$work/stdout")"
+pass
