@@ -16,10 +16,12 @@
 #include "ui_backend.h"
 #include "ui_term.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char review_usage[] =
@@ -126,6 +128,32 @@ static int parse(int argc, char **argv, struct review_opts *o)
 	return 0;
 }
 
+/* mkdir -p: create dir and any missing parents; an existing directory is fine. */
+static int make_dirs(const char *dir, char *err)
+{
+	char *p = xstrdup(dir);
+	struct stat sb;
+	int rc = 0;
+
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			rc = err_set(err, "--dump-dir %s: %s", p, strerror(errno));
+		*c = '/';
+		if (rc)
+			goto out;
+	}
+	if (mkdir(p, 0777) && errno != EEXIST)
+		rc = err_set(err, "--dump-dir %s: %s", p, strerror(errno));
+	else if (stat(p, &sb) || !S_ISDIR(sb.st_mode))
+		rc = err_set(err, "--dump-dir %s: not a directory", p);
+out:
+	free(p);
+	return rc;
+}
+
 /* Who is reviewing: among the experts mapped to this uid, --as chooses. */
 static int identify(struct store *st, const struct review_opts *o, char *name, size_t len,
 		    int *can_decide)
@@ -198,6 +226,10 @@ int cmd_review(int argc, char **argv)
 		return GV_EXIT_FAIL;
 	if (identify(st, &o, me, sizeof me, &can_decide))
 		goto fail;
+	if (o.run.dump_dir && make_dirs(o.run.dump_dir, err)) {
+		cli_error("%s", err);
+		goto fail;
+	}
 	if (queue_build(st, o.queue, (size_t)o.limit, o.all, &q, &nq, &blind, err) ||
 	    review_rows_from_queue(st, q, nq, &rows, err)) {
 		cli_error("%s", err);
