@@ -128,7 +128,7 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 			  " plurality_n, tie, agreement, entropy, counts)"
 			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  &s.ins, err) ||
-	    store_prepare(st, "SELECT id FROM item WHERE task = ? ORDER BY id", &items, err) ||
+	    store_prepare(st, "SELECT id FROM item NOT INDEXED WHERE task = ? ORDER BY id", &items, err) ||
 	    store_prepare(st, "SELECT item, label FROM vote WHERE task = ? ORDER BY item", &votes,
 			  err))
 		goto fail;

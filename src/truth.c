@@ -11,8 +11,13 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* At most this many threads share an iteration. */
+#define TRUTH_MAX_THREADS 4
 
 void truth_opts_default(struct truth_opts *o)
 {
@@ -77,61 +82,56 @@ void truth_wilson(long k, long n, double *lo, double *hi)
 	*hi = centre + half > 1 ? 1 : centre + half;
 }
 
-/* M-step: priors and confusion from the current posteriors. */
-static void m_step(const struct truth_votes *v, const struct truth_opts *o, struct truth_ds *d,
-		   double *cnt /* A*K*K scratch, [a][l][k] */, double *logconf, double *logprior)
-{
-	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
-	double total = 0;
+/* One thread's share of an iteration: items [lo, hi). */
+struct ds_part {
+	const struct truth_votes *v;
+	struct truth_ds *d;
+	size_t lo, hi;
+	double smoothing;
+	double *cnt;   /* M-step counts [a][voted l][true k], this part's items only */
+	double *prior; /* M-step prior mass, this part's items only */
+	const double *logconf, *logprior;
+	double ll; /* E-step log-likelihood of this part */
+};
 
-	memset(d->priors, 0, K * sizeof *d->priors);
-	for (size_t x = 0; x < A * K * K; x++)
-		cnt[x] = o->smoothing;
-	for (size_t i = 0; i < v->nitems; i++) {
-		const double *p = d->post + i * K;
+/* M-step accumulation over the part's items. */
+static void *m_part(void *arg)
+{
+	struct ds_part *p = arg;
+	const struct truth_votes *v = p->v;
+	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
+
+	memset(p->prior, 0, K * sizeof *p->prior);
+	memset(p->cnt, 0, A * K * K * sizeof *p->cnt);
+	for (size_t i = p->lo; i < p->hi; i++) {
+		const double *post = p->d->post + i * K;
 		if (v->start[i] == v->start[i + 1])
 			continue;
 		for (size_t k = 0; k < K; k++)
-			d->priors[k] += p[k];
+			p->prior[k] += post[k];
 		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-			double *c = cnt + ((size_t)v->ann[j] * K + v->lab[j]) * K;
+			double *c = p->cnt + ((size_t)v->ann[j] * K + v->lab[j]) * K;
 			for (size_t k = 0; k < K; k++)
-				c[k] += p[k];
+				c[k] += post[k];
 		}
 	}
-	for (size_t k = 0; k < K; k++)
-		total += d->priors[k];
-	for (size_t k = 0; k < K; k++) {
-		/* A tiny floor keeps a label nobody chose from taking log(0). */
-		d->priors[k] = (d->priors[k] + 1e-9) / (total + 1e-9 * (double)K);
-		logprior[k] = log(d->priors[k]);
-	}
-	for (size_t a = 0; a < A; a++) {
-		for (size_t k = 0; k < K; k++) {
-			double row = 0;
-			for (size_t l = 0; l < K; l++)
-				row += cnt[(a * K + l) * K + k];
-			for (size_t l = 0; l < K; l++) {
-				double pr = cnt[(a * K + l) * K + k] / row;
-				d->confusion[(a * K + k) * K + l] = pr;
-				logconf[(a * K + l) * K + k] = log(pr);
-			}
-		}
-	}
+	return NULL;
 }
 
-/* E-step: posteriors from priors and confusion; returns the log-likelihood. */
-static double e_step(const struct truth_votes *v, struct truth_ds *d, const double *logconf,
-		     const double *logprior, double *acc)
+/* E-step over the part's items: posteriors from priors and confusion. */
+static void *e_part(void *arg)
 {
+	struct ds_part *p = arg;
+	const struct truth_votes *v = p->v;
 	size_t K = (size_t)v->nlabels;
-	double ll = 0;
+	double *acc = xmalloc(K * sizeof *acc);
 
-	for (size_t i = 0; i < v->nitems; i++) {
-		double *p = d->post + i * K, mx, sum = 0;
-		memcpy(acc, logprior, K * sizeof *acc);
+	p->ll = 0;
+	for (size_t i = p->lo; i < p->hi; i++) {
+		double *post = p->d->post + i * K, mx, sum = 0;
+		memcpy(acc, p->logprior, K * sizeof *acc);
 		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-			const double *lc = logconf + ((size_t)v->ann[j] * K + v->lab[j]) * K;
+			const double *lc = p->logconf + ((size_t)v->ann[j] * K + v->lab[j]) * K;
 			for (size_t k = 0; k < K; k++)
 				acc[k] += lc[k];
 		}
@@ -143,24 +143,80 @@ static double e_step(const struct truth_votes *v, struct truth_ds *d, const doub
 			acc[k] = exp(acc[k] - mx);
 			sum += acc[k];
 		}
-		ll += mx + log(sum);
+		p->ll += mx + log(sum);
 		if (v->gold && v->gold[i] >= 0) {
 			/* Known truth: the expert's label, with certainty. */
 			for (size_t k = 0; k < K; k++)
-				p[k] = (int)k == v->gold[i];
+				post[k] = (int)k == v->gold[i];
 			continue;
 		}
 		for (size_t k = 0; k < K; k++)
-			p[k] = acc[k] / sum;
+			post[k] = acc[k] / sum;
 	}
-	return ll;
+	free(acc);
+	return NULL;
+}
+
+/* Run fn on every part: the first in this thread, the others in new ones.
+ * A part whose thread cannot be started runs here too, so the result never
+ * depends on how many threads ran. */
+static void run_parts(void *(*fn)(void *), struct ds_part *parts, int n)
+{
+	pthread_t tid[TRUTH_MAX_THREADS];
+	int started[TRUTH_MAX_THREADS] = {0};
+	for (int t = 1; t < n; t++)
+		started[t] = pthread_create(&tid[t], NULL, fn, &parts[t]) == 0;
+	fn(&parts[0]);
+	for (int t = 1; t < n; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			fn(&parts[t]);
+	}
+}
+
+/* Combine the parts' counts (in part order, so sums are deterministic) into
+ * priors and confusion matrices, with their logs for the E-step. */
+static void m_finish(const struct truth_votes *v, struct truth_ds *d, struct ds_part *parts, int n,
+		     double smoothing, double *logconf, double *logprior)
+{
+	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
+	double *cnt = parts[0].cnt, total = 0;
+
+	for (int t = 1; t < n; t++) {
+		for (size_t x = 0; x < A * K * K; x++)
+			cnt[x] += parts[t].cnt[x];
+		for (size_t k = 0; k < K; k++)
+			parts[0].prior[k] += parts[t].prior[k];
+	}
+	for (size_t k = 0; k < K; k++)
+		total += parts[0].prior[k];
+	for (size_t k = 0; k < K; k++) {
+		/* A tiny floor keeps a label nobody chose from taking log(0). */
+		d->priors[k] = (parts[0].prior[k] + 1e-9) / (total + 1e-9 * (double)K);
+		logprior[k] = log(d->priors[k]);
+	}
+	for (size_t a = 0; a < A; a++) {
+		for (size_t k = 0; k < K; k++) {
+			double row = 0;
+			for (size_t l = 0; l < K; l++)
+				row += cnt[(a * K + l) * K + k] + smoothing;
+			for (size_t l = 0; l < K; l++) {
+				double pr = (cnt[(a * K + l) * K + k] + smoothing) / row;
+				d->confusion[(a * K + k) * K + l] = pr;
+				logconf[(a * K + l) * K + k] = log(pr);
+			}
+		}
+	}
 }
 
 int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, struct truth_ds *d)
 {
 	struct truth_opts o;
 	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators, N = v->nitems;
-	double *cnt, *logconf, *logprior, *acc, prev = -INFINITY;
+	struct ds_part parts[TRUTH_MAX_THREADS];
+	double *logconf, *logprior, prev = -INFINITY;
+	int nparts = 1;
 
 	if (opts)
 		o = *opts;
@@ -177,10 +233,27 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	d->post = xcalloc(N * K + 1, sizeof *d->post);
 	d->accuracy = xcalloc(A + 1, sizeof *d->accuracy);
 	d->nvotes = xcalloc(A + 1, sizeof *d->nvotes);
-	cnt = xmalloc((A * K * K + 1) * sizeof *cnt);
 	logconf = xmalloc((A * K * K + 1) * sizeof *logconf);
 	logprior = xmalloc(K * sizeof *logprior);
-	acc = xmalloc(K * sizeof *acc);
+
+	/* Threads only pay off on large tasks; the split is by items, and the
+	 * parts are combined in a fixed order, so results do not depend on it
+	 * beyond floating-point summation order within a part. */
+	if (N > 0 && v->start[N] >= 200000) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		nparts = cpus < 2 ? 1 : cpus > TRUTH_MAX_THREADS ? TRUTH_MAX_THREADS : (int)cpus;
+	}
+	for (int t = 0; t < nparts; t++) {
+		parts[t].v = v;
+		parts[t].d = d;
+		parts[t].lo = N * (size_t)t / (size_t)nparts;
+		parts[t].hi = N * (size_t)(t + 1) / (size_t)nparts;
+		parts[t].smoothing = o.smoothing;
+		parts[t].cnt = xmalloc((A * K * K + 1) * sizeof *parts[t].cnt);
+		parts[t].prior = xmalloc(K * sizeof *parts[t].prior);
+		parts[t].logconf = logconf;
+		parts[t].logprior = logprior;
+	}
 
 	/* Start from vote proportions (expert labels where known). */
 	for (size_t i = 0; i < N; i++) {
@@ -197,9 +270,12 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 				p[k] = 1.0 / (double)K;
 	}
 	for (d->iterations = 1; d->iterations <= o.max_iter; d->iterations++) {
-		double ll;
-		m_step(v, &o, d, cnt, logconf, logprior);
-		ll = e_step(v, d, logconf, logprior, acc);
+		double ll = 0;
+		run_parts(m_part, parts, nparts);
+		m_finish(v, d, parts, nparts, o.smoothing, logconf, logprior);
+		run_parts(e_part, parts, nparts);
+		for (int t = 0; t < nparts; t++)
+			ll += parts[t].ll;
 		d->loglik = ll;
 		if (ll - prev < o.tol * (double)(N ? N : 1)) {
 			d->converged = 1;
@@ -219,9 +295,11 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	}
 	for (size_t a = 0; a < A; a++)
 		d->accuracy[a] = d->nvotes[a] ? d->accuracy[a] / d->nvotes[a] : NAN;
-	free(cnt);
+	for (int t = 0; t < nparts; t++) {
+		free(parts[t].cnt);
+		free(parts[t].prior);
+	}
 	free(logconf);
 	free(logprior);
-	free(acc);
 	return 0;
 }
