@@ -83,8 +83,7 @@ static void import_report(const struct import_opts *o, const struct import_resul
 	}
 	case IMPORT_DECISIONS: {
 		char *expert = text_clean(o->expert);
-		printf("imported %ld decisions by '%s' into task '%s'", n->decisions, expert,
-		       task);
+		printf("imported %ld decisions by '%s' into task '%s'", n->decisions, expert, task);
 		free(expert);
 		break;
 	}
@@ -123,8 +122,9 @@ int cmd_import(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (!import_format_find(optarg))
-				return cli_usage_error("import", "unknown format '%s' (formats: %s)",
-						       optarg, import_format_names());
+				return cli_usage_error("import",
+						       "unknown format '%s' (formats: %s)", optarg,
+						       import_format_names());
 			o.format = optarg;
 			break;
 		case 't':

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "stats.h"
 #include "stats_annotators.h"
+#include "model_report.h"
 #include "stats_report.h"
 #include "store_truth.h"
 #include "store_votes.h"
@@ -68,6 +69,7 @@ struct task_run {
 	int have_truth;
 	struct mve_row *mve;
 	size_t nmve;
+	struct sbuf model_json, model_text;
 };
 
 static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
@@ -90,6 +92,14 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 	tr->nannotators = v.nannotators;
 	if (store_majority_vs_expert(st, tr->task.id, &tr->mve, &tr->nmve, err))
 		goto fail;
+	{
+		struct model_report mr;
+		if (model_report_compute(st, &tr->task, &mr, err))
+			goto fail;
+		model_report_json(&tr->model_json, &mr);
+		model_report_text(&tr->model_text, &mr);
+		model_report_free(&mr);
+	}
 	if (ds && tr->task.nlabels > 0) {
 		/* Dawid-Skene reuses the loaded votes (it takes them over). */
 		if (store_truth_from_votes(st, &tr->task, &v, &tr->truth, err))
@@ -218,6 +228,8 @@ int cmd_stats(int argc, char **argv)
 		rep[i].truth = runs[i].have_truth ? &runs[i].truth : NULL;
 		rep[i].mve = runs[i].mve;
 		rep[i].nmve = runs[i].nmve;
+		rep[i].model_json = runs[i].model_json.s;
+		rep[i].model_text = runs[i].model_text.s;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -235,6 +247,8 @@ fail:
 		stats_result_free(&runs[i].res);
 		store_truth_free(&runs[i].truth);
 		store_mve_free(runs[i].mve, runs[i].nmve);
+		sbuf_free(&runs[i].model_json);
+		sbuf_free(&runs[i].model_text);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);

@@ -17,15 +17,15 @@
 
 #include <stddef.h>
 
-#define CSV_MAX_FIELD (64u << 20) /* bytes in one field */
-#define CSV_MAX_FIELDS 4096       /* fields in one record */
+#define CSV_MAX_FIELD  (64u << 20) /* bytes in one field */
+#define CSV_MAX_FIELDS 4096	   /* fields in one record */
 
 struct csv_field {
 	const char *s; /* unescaped, NUL-terminated; valid until the next csv_next */
 	size_t len;
-	long line;        /* 1-based line where the field starts */
-	size_t off;       /* byte offset of its first byte in the buffer */
-	size_t line_off;  /* byte offset of the start of that line */
+	long line;	 /* 1-based line where the field starts */
+	size_t off;	 /* byte offset of its first byte in the buffer */
+	size_t line_off; /* byte offset of the start of that line */
 };
 
 struct csv {
@@ -35,7 +35,7 @@ struct csv {
 	char sep;
 	size_t max_field;  /* bytes per field */
 	size_t max_fields; /* fields per record */
-	size_t want;       /* expected fields per record, 0 for any: else ragged is an error */
+	size_t want;	   /* expected fields per record, 0 for any: else ragged is an error */
 
 	/* Out: the current record. */
 	struct csv_field *f;

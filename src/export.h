@@ -28,12 +28,15 @@ struct export_opts {
  * plurality of the votes (source "plurality"). Plurality ties go to the label
  * first in the task's label order; `majority` is the plurality label only
  * when it is unique, else NULL. ds_posterior is DS's posterior probability of
- * the final label.
+ * the final label. effective_confidence discounts the model's stated
+ * confidence by how reliable the task's labels are (see src/model.h).
  */
 struct export_row {
 	const char *item, *task, *label, *source, *plurality, *majority, *votes;
 	const char *ds_label, *expert, *reason, *decided_at;
 	double weight, agreement, ds_posterior; /* NAN where they do not apply */
+	double model_confidence;     /* the most confident model's top probability, or NAN */
+	double effective_confidence; /* model_confidence x the task's label accuracy q */
 	int nvotes;
 	long guideline_version; /* 0 when none */
 };

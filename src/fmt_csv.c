@@ -389,8 +389,8 @@ static int tsv_read(const char *file, const char *buf, size_t len, enum import_k
 	return csv_read_sep(file, buf, len, kind, sink, err, '\t');
 }
 
-#define CSV_KINDS                                                                                \
-	((1u << IMPORT_VOTES) | (1u << IMPORT_ITEMS) | (1u << IMPORT_PREDICTIONS) |               \
+#define CSV_KINDS                                                                                  \
+	((1u << IMPORT_VOTES) | (1u << IMPORT_ITEMS) | (1u << IMPORT_PREDICTIONS) |                \
 	 (1u << IMPORT_DECISIONS))
 
 const struct fmt fmt_csv = {

@@ -19,7 +19,7 @@
 #include <strings.h>
 
 static const struct fmt *const import_formats[] = {
-	&fmt_csv, &fmt_tsv, &fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min,
+	&fmt_csv,     &fmt_tsv,	    &fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min,
 	&fmt_prodigy, &fmt_argilla,
 };
 
@@ -149,8 +149,7 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 	for (size_t i = 0; i < n; i++)
 		sbuf_addf(&names, "%s%s", i ? " or " : "", cand[i]->name);
 	if (n)
-		import_errf(err, file, 0, 0,
-			    "could be %s; say which with --format", names.s);
+		import_errf(err, file, 0, 0, "could be %s; say which with --format", names.s);
 	else
 		import_errf(err, file, 0, 0,
 			    "cannot tell the format of the %s; say it with --format %s",
@@ -236,8 +235,7 @@ fail:
 	return rc;
 }
 
-int import_file(struct store *st, const struct import_opts *o, struct import_result *res,
-		char *err)
+int import_file(struct store *st, const struct import_opts *o, struct import_result *res, char *err)
 {
 	char *buf = NULL;
 	size_t len = 0;

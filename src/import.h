@@ -30,7 +30,7 @@ struct import_opts {
 	const char *file;   /* path, or "-" for standard input */
 	const char *format; /* format name, or NULL to detect */
 	const char *task;   /* NULL: the project's only task, or a new one named after the file */
-	int scale_set;      /* nonzero when --scale was given */
+	int scale_set;	    /* nonzero when --scale was given */
 	enum store_scale scale;
 	enum import_dup dup;
 	const char *model;  /* predictions: the model name (required) */
@@ -39,23 +39,23 @@ struct import_opts {
 
 /* What an import did, for the summary line and the audit event. */
 struct import_counts {
-	long records;        /* records read from the file */
-	long votes;          /* votes added (or replacing stored ones with --duplicates last) */
+	long records;	     /* records read from the file */
+	long votes;	     /* votes added (or replacing stored ones with --duplicates last) */
 	long items_added;    /* items created */
 	long items_updated;  /* existing items whose text or metadata changed */
 	long items_seen;     /* distinct items the file names */
 	long predictions;    /* predictions stored */
-	long decisions;      /* decisions stored */
+	long decisions;	     /* decisions stored */
 	long duplicates;     /* duplicate records dropped by --duplicates first|last */
 	long labels_created; /* labels added to the task */
-	long labels;         /* labels of the task after the import */
+	long labels;	     /* labels of the task after the import */
 	long annotators;     /* distinct annotators in the file */
 	long annotators_added;
 };
 
 struct import_result {
 	struct import_counts n;
-	char task[256];   /* the task imported into (unsanitised) */
+	char task[256];	  /* the task imported into (unsanitised) */
 	char format[32];  /* the format used */
 	char sha256[65];  /* of the file's bytes */
 	int task_created; /* 1 when the task was created by this import */

@@ -17,9 +17,9 @@ struct intern {
 	size_t mask;
 	char *arena; /* the strings, each NUL-terminated */
 	size_t alen, acap;
-	size_t *off;     /* off[id]: offset of string id in the arena */
-	uint32_t *hash;  /* hash[id]: its hash, so growing needs no rehash of text */
-	size_t n, cap;   /* strings held, and room in off/hash */
+	size_t *off;	/* off[id]: offset of string id in the arena */
+	uint32_t *hash; /* hash[id]: its hash, so growing needs no rehash of text */
+	size_t n, cap;	/* strings held, and room in off/hash */
 };
 
 /*

@@ -72,8 +72,7 @@ int model_prediction_stats(const double *p, size_t k, double *entropy, double *m
  * model_effective_confidence(c, q) where c is the item's top prediction
  * confidence over all models (the most confident model, as the queues use).
  */
-int model_task_quality(struct store *st, int64_t task, double *q, const char **source,
-		       char *err);
+int model_task_quality(struct store *st, int64_t task, double *q, const char **source, char *err);
 
 /*
  * Like model_task_quality, also giving the audit counts: *audits (audited
@@ -108,12 +107,12 @@ void model_rate_set(struct model_rate *r, long k, long n);
 
 /* One bin of the reliability table. confidence and accuracy are NaN when n == 0. */
 struct model_bin {
-	double lo, hi;	    /* edges: the bin holds lo <= c < hi (the last also c == 1) */
-	long n;		    /* predictions in the bin */
-	long hits;	    /* of them, the model's label equals the expert's */
-	double conf_sum;    /* sum of stated confidence */
-	double confidence;  /* mean stated confidence (after model_calibration_finish) */
-	double accuracy;    /* hits / n (after model_calibration_finish) */
+	double lo, hi;	   /* edges: the bin holds lo <= c < hi (the last also c == 1) */
+	long n;		   /* predictions in the bin */
+	long hits;	   /* of them, the model's label equals the expert's */
+	double conf_sum;   /* sum of stated confidence */
+	double confidence; /* mean stated confidence (after model_calibration_finish) */
+	double accuracy;   /* hits / n (after model_calibration_finish) */
 };
 
 /*
@@ -149,11 +148,11 @@ void model_calibration_finish(struct model_calibration *c);
  */
 struct model_decided {
 	int64_t item;
-	int label;	/* the expert's label code */
-	int plurality;	/* plurality label code, -1 when the item has no votes */
-	int tie;	/* 1 when the plurality is tied */
-	int audited;	/* 1 for an audited item */
-	char *queue;	/* heap string or NULL */
+	int label;     /* the expert's label code */
+	int plurality; /* plurality label code, -1 when the item has no votes */
+	int tie;       /* 1 when the plurality is tied */
+	int audited;   /* 1 for an audited item */
+	char *queue;   /* heap string or NULL */
 };
 
 /* Consensus label code of a decided item, or -1 (no votes or a tie). */

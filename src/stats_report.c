@@ -119,8 +119,10 @@ static void text_truth(struct sbuf *b, const struct stats_report_task *t)
 			free(r);
 		}
 	}
-	if (t->model_text)
+	if (t->model_text) {
+		sbuf_addc(b, '\n');
 		sbuf_add(b, t->model_text);
+	}
 }
 
 static void json_task(struct sbuf *b, const struct stats_report_task *t)

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "export.h"
+#include "model.h"
 #include "project.h"
 #include "store_truth.h"
 #include "util.h"
@@ -16,7 +17,8 @@
 
 static const char *const export_cols[] = {
 	"item",      "task",         "label", "source",    "weight",  "plurality",
-	"majority",  "ds_label",     "ds_posterior",       "votes",   "agreement",
+	"majority",  "ds_label",     "ds_posterior",       "model_confidence",
+	"effective_confidence",      "votes",   "agreement",
 	"n_votes",   "expert",       "reason", "guideline_version",   "decided_at",
 };
 
@@ -80,6 +82,10 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 		sbuf_addc(b, ',');
 		csv_num(b, r->ds_posterior);
 		sbuf_addc(b, ',');
+		csv_num(b, r->model_confidence);
+		sbuf_addc(b, ',');
+		csv_num(b, r->effective_confidence);
+		sbuf_addc(b, ',');
 		csv_cell(b, r->votes);
 		sbuf_addc(b, ',');
 		csv_num(b, r->agreement);
@@ -113,6 +119,10 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	json_str_or_null(b, r->ds_label);
 	sbuf_add(b, ",\"ds_posterior\":");
 	sbuf_add_json_num(b, r->ds_posterior);
+	sbuf_add(b, ",\"model_confidence\":");
+	sbuf_add_json_num(b, r->model_confidence);
+	sbuf_add(b, ",\"effective_confidence\":");
+	sbuf_add_json_num(b, r->effective_confidence);
 	sbuf_add(b, ",\"votes\":");
 	sbuf_add(b, r->votes ? r->votes : "{}");
 	sbuf_add(b, ",\"agreement\":");
@@ -175,13 +185,19 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	sqlite3_stmt *s = NULL;
 	int rc, ret = -1, have_ds = !o->no_ds && t->nlabels > 0;
 
+	double q;
+	const char *qsrc;
+
+	if (model_task_quality(st, t->id, &q, &qsrc, err))
+		return -1;
 	if (have_ds && store_truth_run(st, t, &tr, err))
 		return -1;
 	if (store_prepare(st,
 			  "SELECT i.id, i.external_id, s.n, s.agreement, s.counts, s.tie,"
 			  " s.plurality, d.label, d.expert, d.reason, d.guideline_version, d.at,"
 			  " s.plurality_n, (SELECT count(*) FROM vote v WHERE v.task = i.task"
-			  " AND v.item = i.id AND v.label = d.label)"
+			  " AND v.item = i.id AND v.label = d.label),"
+			  " (SELECT max(p.confidence) FROM prediction p WHERE p.item = i.id)"
 			  " FROM item i LEFT JOIN item_summary s ON s.item = i.id"
 			  " LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision x"
 			  " WHERE x.item = i.id)"
@@ -228,6 +244,10 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 			continue;
 		}
 		r.label = t->labels[final].value;
+		r.model_confidence = sqlite3_column_type(s, 14) == SQLITE_NULL ?
+					     NAN :
+					     sqlite3_column_double(s, 14);
+		r.effective_confidence = model_effective_confidence(r.model_confidence, q);
 		r.ds_posterior = vi >= 0 ? tr.ds.post[(size_t)vi * (size_t)t->nlabels + final] : NAN;
 		if (vi >= 0)
 			share = votes_for(&tr, vi, final);

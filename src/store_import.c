@@ -31,6 +31,13 @@
 #include <string.h>
 
 #define NONE ((size_t)-1)
+#include <time.h> /* PROF */
+static void prof(const char *what) /* PROF */
+{ /* PROF */
+	static struct timespec t0; struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); /* PROF */
+	if (getenv("GAVEL_PROF") && t0.tv_sec) fprintf(stderr, "%-12s %.3f\n", what, (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9); /* PROF */
+	t0 = t; /* PROF */
+} /* PROF */
 
 /* One vote: intern ids while reading, database ids after resolving. */
 struct ivote {
@@ -40,11 +47,11 @@ struct ivote {
 struct ipred {
 	uint32_t item, model;
 	long line, col;
-	int label;      /* label intern id of the top label */
-	double conf;    /* top probability */
-	double plogp;   /* -sum p ln p, or NAN when only the top label is known */
-	double margin;  /* top1 - top2, or NAN */
-	size_t probs;   /* arena offset of the probabilities as a JSON object */
+	int label;     /* label intern id of the top label */
+	double conf;   /* top probability */
+	double plogp;  /* -sum p ln p, or NAN when only the top label is known */
+	double margin; /* top1 - top2, or NAN */
+	size_t probs;  /* arena offset of the probabilities as a JSON object */
 	int64_t db_item;
 };
 
@@ -66,7 +73,7 @@ struct store_import {
 	struct intern items, anns, labels, models;
 	int *lab_index; /* per label: index in task.labels, or -1 when new */
 	size_t lab_cap;
-	int *lab_code;  /* per label: code, after resolving */
+	int *lab_code; /* per label: code, after resolving */
 
 	struct ivote *votes;
 	size_t nv, vcap;
@@ -79,16 +86,20 @@ struct store_import {
 	size_t itcap, imcap;
 	uint32_t *igiven; /* per item: line of its item record, 0 when none */
 	size_t igcap;
-	int64_t *imap;    /* per item: database id */
+	int64_t *imap; /* per item: database id */
 
 	struct ipred *preds;
 	size_t np, pcap;
 	struct idec *decs;
 	size_t nd, dcap;
 
-	struct sbuf arena; /* NUL-separated strings: times, comments, texts, metadata */
+	struct sbuf arena;	   /* NUL-separated strings: times, comments, texts, metadata */
 	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
-	int64_t cache_was; /* the connection's cache_size before the import */
+	size_t nvw;		   /* votes left after dropping duplicates, sorted */
+	int had_votes;		   /* the task had stored votes before this import */
+	int ord_changed;	   /* this import moved existing labels in the label order */
+	int64_t item_maxid;	   /* largest item id before this import: larger ids are new */
+	int64_t cache_was;	   /* the connection's cache_size before the import */
 	int cache_set;
 	long records, duplicates;
 };
@@ -148,6 +159,7 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 	si->st = st;
 	si->o = *o;
+	prof("start"); /* PROF */
 	if (si_cache(si, err) || store_begin(st, err))
 		goto fail;
 	si->open = 1;
@@ -165,8 +177,8 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 			for (size_t i = 0; i < nall && i < 8; i++)
 				sbuf_addf(&names, "%s%s", i ? ", " : "", all[i].name);
 			import_errf(err, NULL, 0, 0,
-				    "the project has %zu tasks (%s%s); choose one with --task", nall,
-				    names.s, nall > 8 ? ", ..." : "");
+				    "the project has %zu tasks (%s%s); choose one with --task",
+				    nall, names.s, nall > 8 ? ", ..." : "");
 			sbuf_free(&names);
 			rc = IMPORT_USAGE;
 			goto fail;
@@ -352,8 +364,8 @@ static int si_put_item(struct store_import *si, const struct rec *r, char *err)
 }
 
 /* A prediction label must be one the task has, or one this file's votes bring. */
-static int si_pred_label(struct store_import *si, const struct rec *r, const char *value,
-			 int *out, char *err)
+static int si_pred_label(struct store_import *si, const struct rec *r, const char *value, int *out,
+			 char *err)
 {
 	int64_t id = value ? intern_find(&si->labels, value, strlen(value)) : -1;
 	if (id < 0 && value && store_task_label_index(&si->task, value) >= 0) {
@@ -573,8 +585,9 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	for (size_t i = 0; i < n; i++)
 		all[i].numeric = util_parse_double(all[i].value, &all[i].num) == 0;
 	qsort(all, n, sizeof *all, lab_cmp);
-	if (store_prepare(si->st, "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?",
-			  &ord, err))
+	if (store_prepare(si->st,
+			  "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?", &ord,
+			  err))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].code < 0) {
@@ -594,6 +607,8 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 			store_fail(si->st, err, "label order");
 			goto fail;
 		}
+		if (sqlite3_changes(si->st->db))
+			si->ord_changed = 1;
 	}
 	rc = 0;
 fail:
@@ -615,10 +630,11 @@ fail:
  */
 struct si_rows {
 	const char *schema; /* CREATE TABLE x(...) declaring the columns */
-	size_t n;           /* rows */
-	size_t cur;         /* the row the cursor is on */
+	size_t n;	    /* rows */
+	size_t cur;	    /* the row the cursor is on */
 	const struct store_import *si;
-	void (*column)(const struct store_import *si, size_t row, int col, sqlite3_context *ctx);
+	void *gen; /* the column function's own state, if it needs one */
+	void (*column)(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx);
 };
 
 struct si_vtab {
@@ -699,8 +715,8 @@ static int si_vt_eof(sqlite3_vtab_cursor *c)
 
 static int si_vt_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int col)
 {
-	const struct si_rows *r = ((struct si_cursor *)c)->rows;
-	r->column(r->si, r->cur, col, ctx);
+	struct si_rows *r = ((struct si_cursor *)c)->rows;
+	r->column(r, r->cur, col, ctx);
 	return SQLITE_OK;
 }
 
@@ -744,7 +760,8 @@ static int si_rows_run(struct store_import *si, struct si_rows *rows, const char
 		goto done;
 	}
 	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT_PRIMARYKEY && rc != SQLITE_CONSTRAINT_UNIQUE)
+	if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT_PRIMARYKEY &&
+	    rc != SQLITE_CONSTRAINT_UNIQUE)
 		store_fail(si->st, err, "import");
 done:
 	sqlite3_finalize(s);
@@ -752,9 +769,9 @@ done:
 	return rc;
 }
 
-static void si_vote_column(const struct store_import *si, size_t row, int col,
-			   sqlite3_context *ctx)
+static void si_vote_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
 {
+	const struct store_import *si = rows->si;
 	const struct ivote *v = &si->votes[row];
 	const char *t = NULL;
 	switch (col) {
@@ -780,9 +797,9 @@ static void si_vote_column(const struct store_import *si, size_t row, int col,
 		sqlite3_result_null(ctx);
 }
 
-static void si_item_column(const struct store_import *si, size_t row, int col,
-			   sqlite3_context *ctx)
+static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
 {
+	const struct store_import *si = rows->si;
 	uint32_t i = si->new_items[row];
 	const char *t = NULL;
 	switch (col) {
@@ -899,9 +916,11 @@ static int si_write_items(struct store_import *si, struct import_result *res, ch
 		goto fail;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		maxid = sqlite3_column_int64(q, 0);
-	if (store_prepare(si->st,
-			  "INSERT INTO item(id, task, external_id, text, meta) VALUES (?, ?, ?, ?, ?)",
-			  &ins, err) ||
+	si->item_maxid = maxid;
+	if (store_prepare(
+		    si->st,
+		    "INSERT INTO item(id, task, external_id, text, meta) VALUES (?, ?, ?, ?, ?)",
+		    &ins, err) ||
 	    store_prepare(si->st,
 			  "UPDATE item SET text = coalesce(?, text), meta = coalesce(?, meta)"
 			  " WHERE id = ?",
@@ -979,7 +998,7 @@ done:
 static struct ivote *si_sort_votes(struct ivote *a, size_t n)
 {
 	struct ivote *b;
-	size_t (*count)[256];
+	size_t(*count)[256];
 
 	if (n < 2)
 		return a;
@@ -1033,8 +1052,9 @@ static const char *si_ann_name(const struct store_import *si, const int64_t *ama
 
 static const char *dup_sql(enum import_dup d)
 {
-	return d == IMPORT_DUP_FIRST ? "INSERT OR IGNORE" : d == IMPORT_DUP_LAST ? "INSERT OR REPLACE"
-										  : "INSERT";
+	return d == IMPORT_DUP_FIRST  ? "INSERT OR IGNORE"
+	       : d == IMPORT_DUP_LAST ? "INSERT OR REPLACE"
+				      : "INSERT";
 }
 
 static int si_has_row(struct store_import *si, const char *sql, int64_t id, char *err)
@@ -1087,12 +1107,13 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 			j++;
 		if (j > i) {
 			if (si->o.dup == IMPORT_DUP_ERROR) {
-				import_errf(err, si->o.file, si->vline[si->votes[i + 1].idx], 0,
-					    "duplicate vote by annotator '%s' on item '%s' (first at "
-					    "line %u); keep one with --duplicates first|last",
-					    import_snip(si_ann_name(si, amap, v->ann), s1),
-					    import_snip(si_item_name(si, v->item), s2),
-					    si->vline[v->idx]);
+				import_errf(
+					err, si->o.file, si->vline[si->votes[i + 1].idx], 0,
+					"duplicate vote by annotator '%s' on item '%s' (first at "
+					"line %u); keep one with --duplicates first|last",
+					import_snip(si_ann_name(si, amap, v->ann), s1),
+					import_snip(si_item_name(si, v->item), s2),
+					si->vline[v->idx]);
 				goto fail;
 			}
 			si->votes[w++] = si->votes[si->o.dup == IMPORT_DUP_FIRST ? i : j];
@@ -1103,11 +1124,8 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		i = j;
 	}
 	n = w;
-	had = si->task_exists ? si_has_row(si, "SELECT 1 FROM vote WHERE task = ? LIMIT 1",
-					   si->task.id, err)
-			      : 0;
-	if (had < 0)
-		goto fail;
+	had = si->had_votes;
+	si->nvw = n;
 	rows.schema = "CREATE TABLE x(item INTEGER, annotator INTEGER, label INTEGER, at TEXT,"
 		      " comment TEXT)";
 	rows.n = n;
@@ -1118,8 +1136,7 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		  " SELECT %lld, item, annotator, label, at, comment FROM " SI_ROWS,
 		  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
 	src = si_rows_run(si, &rows, sql.s, err);
-	if (src == SQLITE_CONSTRAINT_PRIMARYKEY && si->o.dup == IMPORT_DUP_ERROR &&
-	    rows.cur < n) {
+	if (src == SQLITE_CONSTRAINT_PRIMARYKEY && si->o.dup == IMPORT_DUP_ERROR && rows.cur < n) {
 		const struct ivote *v = &si->votes[rows.cur];
 		import_errf(err, si->o.file, si->vline[v->idx], 0,
 			    "annotator '%s' already has a vote on item '%s' in task '%s'; "
@@ -1171,12 +1188,13 @@ static int si_write_predictions(struct store_import *si, struct import_result *r
 		       si->preds[j + 1].model == si->preds[i].model)
 			j++;
 		if (j > i && si->o.dup == IMPORT_DUP_ERROR) {
-			import_errf(err, si->o.file, si->preds[i + 1].line, si->preds[i + 1].col,
-				    "a second prediction of model '%s' for item '%s' (first at line "
-				    "%ld); keep one with --duplicates first|last",
-				    import_snip(intern_str(&si->models, si->preds[i].model), s1),
-				    import_snip(si_item_name(si, si->preds[i].db_item), s2),
-				    si->preds[i].line);
+			import_errf(
+				err, si->o.file, si->preds[i + 1].line, si->preds[i + 1].col,
+				"a second prediction of model '%s' for item '%s' (first at line "
+				"%ld); keep one with --duplicates first|last",
+				import_snip(intern_str(&si->models, si->preds[i].model), s1),
+				import_snip(si_item_name(si, si->preds[i].db_item), s2),
+				si->preds[i].line);
 			goto fail;
 		}
 		si->duplicates += (long)(j - i);
@@ -1274,10 +1292,11 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 	n = w;
 	if (store_prepare(si->st, "SELECT id FROM decision WHERE item = ? ORDER BY id DESC LIMIT 1",
 			  &last, err) ||
-	    store_prepare(si->st,
-			  "INSERT INTO decision(item, expert, label, reason, at, supersedes, origin)"
-			  " VALUES (?, ?, ?, ?, ?, ?, 'import')",
-			  &ins, err))
+	    store_prepare(
+		    si->st,
+		    "INSERT INTO decision(item, expert, label, reason, at, supersedes, origin)"
+		    " VALUES (?, ?, ?, ?, ?, ?, 'import')",
+		    &ins, err))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		const struct idec *d = &si->decs[i];
@@ -1316,8 +1335,8 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 		}
 		id = sqlite3_last_insert_rowid(si->st->db);
 		sbuf_reset(&detail);
-		sbuf_addf(&detail, "{\"decision\":%lld,\"origin\":\"import\",\"expert\":",
-			  (long long)id);
+		sbuf_addf(&detail,
+			  "{\"decision\":%lld,\"origin\":\"import\",\"expert\":", (long long)id);
 		sbuf_add_json_str(&detail, si->o.expert);
 		sbuf_add(&detail, ",\"label\":");
 		sbuf_add_json_str(&detail, label);
@@ -1343,6 +1362,369 @@ fail:
 	sqlite3_finalize(last);
 	sqlite3_finalize(ins);
 	sbuf_free(&detail);
+	return rc;
+}
+
+/* ---- Item summaries ---- */
+
+/*
+ * The item_summary rows of the items this import names, computed here from
+ * the votes already sorted in memory rather than read back from the
+ * database; store_summary_refresh is left for the rare import that moves
+ * existing labels in the label order (which changes every item's tie rule
+ * and counts text). Same definitions as src/store_summary.c.
+ *
+ * Touched items are walked in id order next to two vote lists sorted by item:
+ * the file's votes, and the stored votes read back (after the insert, so they
+ * hold the union) for items that existed in a task that had votes before.
+ * Rows are produced one at a time as SQLite asks for them, so the summaries
+ * never exist in memory all at once.
+ */
+struct svote {
+	int64_t item;
+	int code;
+};
+
+struct si_summ {
+	const struct store_import *si;
+	const struct store_task *task; /* reloaded: labels in their new order */
+	int64_t *touched;	       /* item ids, ascending */
+	size_t nt;
+	int from_db;		/* existing items count their stored votes */
+	struct svote *db;	/* stored votes of existing items, sorted by item */
+	size_t ndb, dbcap;
+	int *ord_of_code;	/* label code -> position in the label order, or -1 */
+	int maxcode;
+	int *count;		/* per position in the label order */
+	struct sbuf keys;	/* per label: its JSON key with the colon, e.g. "pos": */
+	size_t *key_off;	/* offsets into keys, nlabels + 1 of them */
+	double logk;		/* log(number of labels), 0 below 2 labels */
+	size_t mv, dv;		/* positions in the file's and the stored votes */
+	size_t row;		/* row + 1 of the values below, 0 for none */
+	int n, distinct, top, topn, tie;
+	double agree, ent;
+	char *counts; /* the counts text of the row */
+	size_t clen, ccap;
+};
+
+static void summ_count(struct si_summ *g, int code)
+{
+	if (code >= 0 && code <= g->maxcode && g->ord_of_code[code] >= 0)
+		g->count[g->ord_of_code[code]]++;
+}
+
+/* Append the decimal digits of v (>= 0) to the row's counts text. */
+static void summ_digits(struct si_summ *g, int v)
+{
+	char tmp[12];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	g->counts = xgrow(g->counts, &g->ccap, g->clen + (size_t)n + 2, 1);
+	while (n)
+		g->counts[g->clen++] = tmp[--n];
+}
+
+static void summ_compute(struct si_summ *g, size_t r)
+{
+	const struct store_import *si = g->si;
+	size_t k = g->task->nlabels;
+	int64_t item = g->touched[r];
+	int mine = !(g->from_db && item <= si->item_maxid);
+	double agree_num = 0;
+
+	memset(g->count, 0, (k + 1) * sizeof *g->count);
+	while (g->mv < si->nvw && (int64_t)si->votes[g->mv].item < item)
+		g->mv++;
+	for (; g->mv < si->nvw && (int64_t)si->votes[g->mv].item == item; g->mv++) {
+		if (mine)
+			summ_count(g, (int)si->votes[g->mv].label);
+	}
+	while (g->dv < g->ndb && g->db[g->dv].item < item)
+		g->dv++;
+	for (; g->dv < g->ndb && g->db[g->dv].item == item; g->dv++)
+		summ_count(g, g->db[g->dv].code);
+
+	g->n = g->distinct = g->topn = g->tie = 0;
+	g->top = -1;
+	g->ent = 0;
+	for (size_t i = 0; i < k; i++) {
+		int c = g->count[i];
+		g->n += c;
+		if (!c)
+			continue;
+		g->distinct++;
+		agree_num += (double)c * (c - 1);
+		if (c > g->topn) {
+			g->topn = c;
+			g->top = (int)i;
+			g->tie = 0;
+		} else if (c == g->topn) {
+			g->tie = 1;
+		}
+	}
+	g->clen = 0;
+	g->counts = xgrow(g->counts, &g->ccap, 2, 1);
+	g->counts[g->clen++] = '{';
+	for (size_t i = 0; i < k; i++) {
+		size_t klen = g->key_off[i + 1] - g->key_off[i];
+		double share;
+		if (!g->count[i])
+			continue;
+		g->counts = xgrow(g->counts, &g->ccap, g->clen + klen + 2, 1);
+		if (g->clen > 1)
+			g->counts[g->clen++] = ',';
+		memcpy(g->counts + g->clen, g->keys.s + g->key_off[i], klen);
+		g->clen += klen;
+		summ_digits(g, g->count[i]);
+		share = (double)g->count[i] / g->n;
+		g->ent -= share * log(share);
+	}
+	g->counts[g->clen++] = '}';
+	g->counts[g->clen] = '\0';
+	g->agree = g->n >= 2 ? agree_num / ((double)g->n * (g->n - 1)) : NAN;
+	g->row = r + 1;
+}
+
+static void si_summary_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
+{
+	struct si_summ *g = rows->gen;
+	if (g->row != row + 1)
+		summ_compute(g, row);
+	switch (col) {
+	case 0:
+		sqlite3_result_int64(ctx, g->touched[row]);
+		break;
+	case 1:
+		sqlite3_result_int(ctx, g->n);
+		break;
+	case 2:
+		sqlite3_result_int(ctx, g->distinct);
+		break;
+	case 3:
+		if (g->top >= 0)
+			sqlite3_result_int(ctx, g->task->labels[g->top].code);
+		else
+			sqlite3_result_null(ctx);
+		break;
+	case 4:
+		sqlite3_result_int(ctx, g->topn);
+		break;
+	case 5:
+		sqlite3_result_int(ctx, g->tie);
+		break;
+	case 6:
+		if (g->n >= 2)
+			sqlite3_result_double(ctx, g->agree);
+		else
+			sqlite3_result_null(ctx);
+		break;
+	case 7:
+		if (g->n >= 1)
+			sqlite3_result_double(ctx, g->logk > 0 ? g->ent / g->logk : 0.0);
+		else
+			sqlite3_result_null(ctx);
+		break;
+	default:
+		/* The text stays put until the next row is computed, after SQLite
+		 * has stored this one. */
+		sqlite3_result_text(ctx, g->counts, (int)g->clen, SQLITE_STATIC);
+		break;
+	}
+}
+
+static int i64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int svote_cmp(const void *pa, const void *pb)
+{
+	const struct svote *a = pa, *b = pb;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+/* Read back the stored votes of the touched items that existed before. */
+static int summ_read_stored(struct store_import *si, struct si_summ *g, char *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = -1, step;
+
+	if (store_prepare(si->st, "SELECT label FROM vote WHERE task = ?1 AND item = ?2", &q, err))
+		return -1;
+	sqlite3_bind_int64(q, 1, si->task.id);
+	for (size_t r = 0; r < g->nt && g->touched[r] <= si->item_maxid; r++) {
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 2, g->touched[r]);
+		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+			g->db = xgrow(g->db, &g->dbcap, g->ndb + 1, sizeof *g->db);
+			g->db[g->ndb].item = g->touched[r];
+			g->db[g->ndb++].code = sqlite3_column_int(q, 0);
+		}
+		if (step != SQLITE_DONE) {
+			store_fail(si->st, err, "item summary");
+			goto fail;
+		}
+	}
+	qsort(g->db, g->ndb, sizeof *g->db, svote_cmp);
+	rc = 0;
+fail:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Below this many rows the summaries' indexes are updated in place. */
+#define SI_BULK_ROWS 65536
+
+/*
+ * Writing most of a table's rows at once, dropping its secondary indexes and
+ * building them again afterwards (one sort, pages written in order) is
+ * cheaper than inserting every row's entries at random places. Fills *sql
+ * with the CREATE INDEX statements to run after the load (empty when the
+ * indexes were kept). All inside the import's transaction: a rollback puts
+ * them back.
+ */
+static int summ_drop_indexes(struct store_import *si, size_t nrows, struct sbuf *sql, char *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct sbuf drop = {0};
+	int64_t have = 0;
+	int rc = -1, step;
+
+	if (nrows < SI_BULK_ROWS)
+		return 0;
+	if (store_prepare(si->st, "SELECT count(*) FROM item_summary", &q, err))
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		have = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if ((int64_t)nrows < have)
+		return 0; /* most rows stay: keep the indexes */
+	if (store_prepare(si->st,
+			  "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+			  " AND tbl_name = 'item_summary' AND sql IS NOT NULL",
+			  &q, err))
+		return -1;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		char *d = sqlite3_mprintf("DROP INDEX \"%w\";", sqlite3_column_text(q, 0));
+		if (!d) {
+			err_set(err, "item summary: out of memory");
+			goto fail;
+		}
+		sbuf_add(&drop, d);
+		sqlite3_free(d);
+		sbuf_add(sql, (const char *)sqlite3_column_text(q, 1));
+		sbuf_add(sql, ";\n");
+	}
+	if (step != SQLITE_DONE) {
+		store_fail(si->st, err, "item summary indexes");
+		goto fail;
+	}
+	if (drop.len && store_exec(si->st, drop.s, err))
+		goto fail;
+	rc = 0;
+fail:
+	sqlite3_finalize(q);
+	sbuf_free(&drop);
+	return rc;
+}
+
+static int si_write_summaries(struct store_import *si, char *err)
+{
+	struct store_task task = {0};
+	struct si_summ g = {0};
+	struct si_rows rows = {0};
+	struct sbuf sql = {0}, rebuild = {0};
+	size_t n = intern_count(&si->items), nold = 0;
+	int rc = -1, src;
+
+	if (!n)
+		return 0;
+	if (si->ord_changed)
+		return store_summary_refresh(si->st, si->task.id, err);
+	src = store_task_get(si->st, si->task_name, &task, err);
+	if (src != 1)
+		return src < 0 ? -1 : err_set(err, "item summary: task '%s' vanished", si->task_name);
+	g.si = si;
+	g.task = &task;
+	g.from_db = si->had_votes;
+	g.logk = task.nlabels >= 2 ? log((double)task.nlabels) : 0;
+	/* Existing items first, sorted; then the new ones, whose ids are
+	 * item_maxid + 1, + 2, ... already. */
+	g.touched = xmalloc(n * sizeof *g.touched);
+	for (size_t i = 0; i < n; i++) {
+		if (si->imap[i] <= si->item_maxid)
+			g.touched[nold++] = si->imap[i];
+	}
+	qsort(g.touched, nold, sizeof *g.touched, i64_cmp);
+	g.nt = nold;
+	for (size_t i = 0; i < n; i++) {
+		if (si->imap[i] > si->item_maxid)
+			g.touched[g.nt++] = si->imap[i];
+	}
+	if (g.nt > nold)
+		qsort(g.touched + nold, g.nt - nold, sizeof *g.touched, i64_cmp);
+	g.maxcode = 0;
+	for (size_t i = 0; i < task.nlabels; i++) {
+		if (task.labels[i].code > g.maxcode)
+			g.maxcode = task.labels[i].code;
+	}
+	g.ord_of_code = xmalloc(((size_t)g.maxcode + 1) * sizeof *g.ord_of_code);
+	for (int c = 0; c <= g.maxcode; c++)
+		g.ord_of_code[c] = -1;
+	g.key_off = xmalloc((task.nlabels + 1) * sizeof *g.key_off);
+	for (size_t i = 0; i < task.nlabels; i++) {
+		g.ord_of_code[task.labels[i].code] = (int)i;
+		g.key_off[i] = g.keys.len;
+		sbuf_add_json_str(&g.keys, task.labels[i].value);
+		sbuf_addc(&g.keys, ':');
+	}
+	g.key_off[task.nlabels] = g.keys.len;
+	g.count = xcalloc(task.nlabels + 1, sizeof *g.count);
+	if (g.from_db && nold && summ_read_stored(si, &g, err))
+		goto fail;
+	if (summ_drop_indexes(si, g.nt, &rebuild, err))
+		goto fail;
+
+	rows.schema = "CREATE TABLE x(item INTEGER, n INTEGER, distinct_labels INTEGER,"
+		      " plurality INTEGER, plurality_n INTEGER, tie INTEGER, agreement REAL,"
+		      " entropy REAL, counts TEXT)";
+	rows.n = g.nt;
+	rows.si = si;
+	rows.gen = &g;
+	rows.column = si_summary_column;
+	sbuf_addf(&sql,
+		  "INSERT OR REPLACE INTO item_summary(item, task, n, distinct_labels, plurality,"
+		  " plurality_n, tie, agreement, entropy, counts)"
+		  " SELECT item, %lld, n, distinct_labels, plurality, plurality_n, tie, agreement,"
+		  " entropy, counts FROM " SI_ROWS,
+		  (long long)si->task.id);
+	prof("sumprep"); /* PROF */
+	src = si_rows_run(si, &rows, sql.s, err);
+	prof("suminsert"); /* PROF */
+	if (src != SQLITE_DONE) {
+		if (src != SQLITE_ERROR)
+			store_fail(si->st, err, "item summary");
+		goto fail;
+	}
+	if (rebuild.len && store_exec(si->st, rebuild.s, err))
+		goto fail;
+	rc = 0;
+fail:
+	free(g.touched);
+	free(g.db);
+	free(g.ord_of_code);
+	free(g.count);
+	free(g.key_off);
+	free(g.counts);
+	sbuf_free(&g.keys);
+	sbuf_free(&sql);
+	sbuf_free(&rebuild);
+	store_task_free(&task);
 	return rc;
 }
 
@@ -1388,6 +1770,7 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	struct sbuf detail = {0};
 	int rc = IMPORT_FAIL;
 
+	prof("read"); /* PROF */
 	memset(res, 0, sizeof *res);
 	snprintf(res->task, sizeof res->task, "%s", si->task_name);
 	res->n.records = si->records;
@@ -1404,10 +1787,18 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 		si->task.id = id;
 		res->task_created = 1;
 	}
+	if (si->task_exists) {
+		si->had_votes = si_has_row(si, "SELECT 1 FROM vote WHERE task = ? LIMIT 1",
+					   si->task.id, err);
+		if (si->had_votes < 0)
+			goto fail;
+	}
 	if (si_write_labels(si, res, err) || si_write_items(si, res, err))
 		goto fail;
+	prof("items"); /* PROF */
 	if (si_write_votes(si, res, err) || si_write_predictions(si, res, err))
 		goto fail;
+	prof("votes"); /* PROF */
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;
@@ -1415,13 +1806,16 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;
-	if (store_summary_refresh(si->st, si->task.id, err))
+	prof("audit"); /* PROF */
+	if (si_write_summaries(si, err))
 		goto fail;
+	prof("summary"); /* PROF */
 	if (store_commit(si->st, err)) {
 		si->open = 0;
 		goto fail;
 	}
 	si->open = 0;
+	prof("commit"); /* PROF */
 	rc = 0;
 fail:
 	sbuf_free(&detail);

@@ -405,6 +405,8 @@ int review_item_load(struct store *st, int64_t item, const char *me, struct revi
 
 	memset(&it, 0, sizeof it);
 	it.id = item;
+	it.quality = NAN;
+	it.quality_source = "none";
 	/* One snapshot for all the reads; released before returning. */
 	if (store_exec(st, "BEGIN", err))
 		return -1;
@@ -464,6 +466,24 @@ void review_item_free(struct review_item *it)
 const struct review_decision *review_item_current(const struct review_item *it)
 {
 	return it->nhistory ? &it->history[it->nhistory - 1] : NULL;
+}
+
+int review_task_agreement(struct store *st, int64_t task, double *q, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	/* agreement is NULL below two votes, so the covering (task, agreement)
+	 * index answers this without touching the table. */
+	if (store_prepare(st, "SELECT avg(agreement) FROM item_summary WHERE task = ?", &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	*q = rc == SQLITE_ROW ? col_dbl(s, 0) : NAN;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, err, "task agreement");
+	return 0;
 }
 
 /* ---- writes ---- */

@@ -111,12 +111,20 @@ struct review_item {
 	int64_t current;    /* id of the latest decision, 0 when none */
 	char *draft;        /* my saved draft reason, NULL when none */
 	char *claimed_by;   /* another expert's live claim, NULL when none */
+	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
+	const char *quality_source; /* "audit", "agreement" or "none" (static) */
 };
 
 /* Load an item for expert `me`. Free with review_item_free. */
 int review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
 		     char *err);
 void review_item_free(struct review_item *it);
+
+/*
+ * The task's percent agreement: the mean item agreement over items with at
+ * least two votes (*q NAN when there are none). Returns 0, or -1 with err.
+ */
+int review_task_agreement(struct store *st, int64_t task, double *q, char *err);
 
 /* The latest decision of an item (NULL-safe accessor over history). */
 const struct review_decision *review_item_current(const struct review_item *it);

@@ -110,9 +110,10 @@ static void checksum(struct store *st, char out[65])
 {
 	struct sbuf all = {0}, sql = {0};
 	sqlite3_stmt *t, *s;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name",
-			       -1, &t, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    st->db,
+		    "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
+		    &t, NULL) != SQLITE_OK)
 		fail_msg("%s", sqlite3_errmsg(st->db));
 	while (sqlite3_step(t) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(t, 0);
@@ -202,10 +203,12 @@ static void test_task_from_data(void **state)
 	assert_int_equal(r.n.annotators, 3);
 	assert_int_equal(r.n.labels, 5);
 	assert_string_equal(r.format, "csv");
-	expect_text(f->st, "SELECT scale || declared FROM task WHERE name = 'sentiment'", "nominal0");
+	expect_text(f->st, "SELECT scale || declared FROM task WHERE name = 'sentiment'",
+		    "nominal0");
 	/* Numbers first in numeric order (1 < 2 < 10), then text in byte order. */
-	expect_text(f->st, "SELECT group_concat(value || '=' || code, ' ') FROM"
-			   " (SELECT value, code FROM label ORDER BY ord)",
+	expect_text(f->st,
+		    "SELECT group_concat(value || '=' || code, ' ') FROM"
+		    " (SELECT value, code FROM label ORDER BY ord)",
 		    "1=0 2=1 10=2 a=3 b=4");
 	/* A second file brings new labels: old codes stay, ord is recomputed. */
 	run_ok(f, IMPORT_VOTES, "more.csv", "item,annotator,label\ni4,ann1,1.5\ni4,ann4,0\n", NULL,
@@ -213,16 +216,18 @@ static void test_task_from_data(void **state)
 	assert_string_equal(r.task, "sentiment"); /* the only task */
 	assert_int_equal(r.n.labels_created, 2);
 	assert_int_equal(r.n.annotators_added, 1);
-	expect_text(f->st, "SELECT group_concat(value || '=' || code, ' ') FROM"
-			   " (SELECT value, code FROM label ORDER BY ord)",
+	expect_text(f->st,
+		    "SELECT group_concat(value || '=' || code, ' ') FROM"
+		    " (SELECT value, code FROM label ORDER BY ord)",
 		    "0=5 1=0 1.5=6 2=1 10=2 a=3 b=4");
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote"), 7);
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item WHERE text IS NULL"), 4);
 	/* Votes point at the right rows. */
-	expect_text(f->st, "SELECT l.value FROM vote v JOIN item i ON i.id = v.item"
-			   " JOIN annotator a ON a.id = v.annotator"
-			   " JOIN label l ON l.task = v.task AND l.code = v.label"
-			   " WHERE i.external_id = 'i2' AND a.name = 'ann3'",
+	expect_text(f->st,
+		    "SELECT l.value FROM vote v JOIN item i ON i.id = v.item"
+		    " JOIN annotator a ON a.id = v.annotator"
+		    " JOIN label l ON l.task = v.task AND l.code = v.label"
+		    " WHERE i.external_id = 'i2' AND a.name = 'ann3'",
 		    "1");
 	/* Summaries were refreshed in the same transaction. */
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_summary"), 4);
@@ -303,8 +308,8 @@ static void test_duplicates(void **state)
 	assert_int_equal(r.n.votes, 0);
 	assert_int_equal(r.n.duplicates, 1);
 	expect_text(f->st, label_sql, "x");
-	run_ok(f, IMPORT_VOTES, "again.csv", "item,annotator,label\ni1,a,y\ni1,a,x\ni1,a,y\n",
-	       "t", IMPORT_DUP_LAST, &r);
+	run_ok(f, IMPORT_VOTES, "again.csv", "item,annotator,label\ni1,a,y\ni1,a,x\ni1,a,y\n", "t",
+	       IMPORT_DUP_LAST, &r);
 	assert_int_equal(r.n.duplicates, 2);
 	expect_text(f->st, label_sql, "y");
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote"), 3);
@@ -318,21 +323,22 @@ static void test_predictions(void **state)
 	       IMPORT_DUP_ERROR, &r);
 	/* A distribution that does not sum to 1: line 3, the first probability
 	 * column starts at column 4. */
-	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.5,0.2,0.1\n",
-		"t", "p.csv:3:4: ", "sum to 0.8");
+	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.5,0.2,0.1\n", "t",
+		"p.csv:3:4: ", "sum to 0.8");
 	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,d\ni1,0.7,0.2,0.1\n", "t",
 		"p.csv:2:4: ", "unknown label 'd'");
-	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,c\ni1,0.7,x,0.1\n", "t", "p.csv:2:8: ",
-		"not a probability");
+	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,c\ni1,0.7,x,0.1\n", "t",
+		"p.csv:2:8: ", "not a probability");
 	run_ok(f, IMPORT_PREDICTIONS, "p.csv",
 	       "item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.25,0.25,0.5\ni9,0.3333,0.3333,0.3334\n", "t",
 	       IMPORT_DUP_ERROR, &r);
 	assert_int_equal(r.n.predictions, 3);
 	/* i9 had no votes: created with no text. */
 	assert_int_equal(r.n.items_added, 1);
-	expect_text(f->st, "SELECT l.value FROM prediction p JOIN item i ON i.id = p.item"
-			   " JOIN label l ON l.task = i.task AND l.code = p.label"
-			   " WHERE i.external_id = 'i1' AND p.model = 'm1'",
+	expect_text(f->st,
+		    "SELECT l.value FROM prediction p JOIN item i ON i.id = p.item"
+		    " JOIN label l ON l.task = i.task AND l.code = p.label"
+		    " WHERE i.external_id = 'i1' AND p.model = 'm1'",
 		    "a");
 	/* Entropy -sum p ln p / ln 3, from Python: 0.7298466991620974 and
 	 * 0.946394630357186; margins 0.7 - 0.2 and 0.5 - 0.25. */
@@ -348,8 +354,9 @@ static void test_predictions(void **state)
 	assert_true(fabs(q_num(f->st, "SELECT confidence FROM prediction p JOIN item i ON i.id ="
 				      " p.item WHERE external_id = 'i2'") -
 			 0.5) < 1e-12);
-	expect_text(f->st, "SELECT json_extract(probs, '$.b') FROM prediction p JOIN item i ON"
-			   " i.id = p.item WHERE external_id = 'i2'",
+	expect_text(f->st,
+		    "SELECT json_extract(probs, '$.b') FROM prediction p JOIN item i ON"
+		    " i.id = p.item WHERE external_id = 'i2'",
 		    "0.25");
 	/* Top label with confidence only: entropy and margin unknown. A second
 	 * prediction of the same model needs --duplicates. */
@@ -357,9 +364,10 @@ static void test_predictions(void **state)
 		"top.csv:2:4: ", "already has a prediction");
 	run_ok(f, IMPORT_PREDICTIONS, "top.csv", "item,label,confidence\ni1,b,0.9\n", "t",
 	       IMPORT_DUP_LAST, &r);
-	expect_text(f->st, "SELECT coalesce(entropy, 'null') || ' ' || coalesce(margin, 'null')"
-			   " || ' ' || confidence || ' ' || probs FROM prediction p JOIN item i ON"
-			   " i.id = p.item WHERE external_id = 'i1'",
+	expect_text(f->st,
+		    "SELECT coalesce(entropy, 'null') || ' ' || coalesce(margin, 'null')"
+		    " || ' ' || confidence || ' ' || probs FROM prediction p JOIN item i ON"
+		    " i.id = p.item WHERE external_id = 'i1'",
 		    "null null 0.9 {\"b\":0.9}");
 }
 
@@ -383,13 +391,14 @@ static void test_items(void **state)
 		    "{\"source\":\"web\",\"lang\":\"en\"}");
 	expect_text(f->st, "SELECT json_extract(meta, '$.lang') FROM item WHERE external_id = 'i2'",
 		    "d\xC3\xA9");
-	run_bad(f, IMPORT_ITEMS, "items.csv", "item,text\ni3,a\ni3,b\n", "t", "items.csv:3:1: ",
-		"given again (first at line 2)");
+	run_bad(f, IMPORT_ITEMS, "items.csv", "item,text\ni3,a\ni3,b\n", "t",
+		"items.csv:3:1: ", "given again (first at line 2)");
 	/* TSV with a BOM and CRLF line ends. */
 	run_ok(f, IMPORT_ITEMS, "items.tsv", "\xEF\xBB\xBFid\ttext\r\ni3\tthree\r\n", "t",
 	       IMPORT_DUP_ERROR, &r);
 	assert_string_equal(r.format, "tsv");
-	expect_text(f->st, "SELECT coalesce(meta, 'none') || text FROM item WHERE external_id = 'i3'",
+	expect_text(f->st,
+		    "SELECT coalesce(meta, 'none') || text FROM item WHERE external_id = 'i3'",
 		    "nonethree");
 }
 
@@ -399,20 +408,20 @@ static void test_bad_files(void **state)
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "v.csv", "item,annotator,label\ni1,a,x\n", "t", IMPORT_DUP_ERROR,
 	       &r);
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,x\ni3,b\n", "t", "b.csv:3:5: ",
-		"expected 3 fields");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\"x\n", "t", "b.csv:2:6: ",
-		"unterminated");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,x\xFF\n", "t", "b.csv:2:7: ",
-		"invalid UTF-8");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,,x\n", "t", "b.csv:2:4: ",
-		"empty annotator");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n,a,x\n", "t", "b.csv:2:1: ",
-		"empty item");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\n", "t", "b.csv:2:6: ",
-		"empty label");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t", "b.csv:1: ",
-		"no 'annotator' column");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,x\ni3,b\n", "t",
+		"b.csv:3:5: ", "expected 3 fields");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\"x\n", "t",
+		"b.csv:2:6: ", "unterminated");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,x\xFF\n", "t",
+		"b.csv:2:7: ", "invalid UTF-8");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,,x\n", "t",
+		"b.csv:2:4: ", "empty annotator");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n,a,x\n", "t",
+		"b.csv:2:1: ", "empty item");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\n", "t",
+		"b.csv:2:6: ", "empty label");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t",
+		"b.csv:1: ", "no 'annotator' column");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ", "no records");
 	run_bad(f, IMPORT_VOTES, "b.csv", "", "t", "b.csv: ", "empty file");
 	/* An escape sequence in a bad label is made visible, never kept raw. */
@@ -455,14 +464,15 @@ static void test_decisions(void **state)
 	run_ok(f, IMPORT_DECISIONS, "gold.csv", "item,label,reason\ni1,y,rule 3\ni2,y,\n", "t",
 	       IMPORT_DUP_ERROR, &r);
 	assert_int_equal(r.n.decisions, 2);
-	expect_text(f->st, "SELECT group_concat(expert || ':' || origin || ':' ||"
-			   " coalesce(reason, '-'), ' ') FROM (SELECT * FROM decision ORDER BY id)",
+	expect_text(f->st,
+		    "SELECT group_concat(expert || ':' || origin || ':' ||"
+		    " coalesce(reason, '-'), ' ') FROM (SELECT * FROM decision ORDER BY id)",
 		    "gold:import:rule 3 gold:import:-");
 	/* One event per decision, one for the file. */
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM event WHERE action = 'decide'"), 2);
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM event WHERE action = 'import'"), 2);
-	run_bad(f, IMPORT_DECISIONS, "gold2.csv", "item,label\ni1,x\n", "t", "gold2.csv:2: ",
-		"already has a decision");
+	run_bad(f, IMPORT_DECISIONS, "gold2.csv", "item,label\ni1,x\n", "t",
+		"gold2.csv:2: ", "already has a decision");
 	run_ok(f, IMPORT_DECISIONS, "gold2.csv", "item,label\ni1,x\n", "t", IMPORT_DUP_LAST, &r);
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM decision WHERE supersedes IS NOT NULL"),
 			 1);

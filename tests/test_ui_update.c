@@ -3,7 +3,10 @@
  * database. A fake backend records what the screen asked the database to do
  * and answers as a real one would (including "decided by someone else"), so
  * these tests pin down key bindings, list movement, deciding and moving on,
- * blind calls, reasons and drafts, undo, search, resize and hang-up.
+ * blind calls, reasons and drafts, undo, search, resize and hang-up, the
+ * item view's layout (every label in play with its definition and rules,
+ * "majority said X", effective confidence, the scrolling evidence pane) and
+ * the queue picker.
  */
 #include "config.h"
 
@@ -29,6 +32,11 @@ struct fake {
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
 	int64_t decided[16]; /* item -> label code + 1 */
+	int rich;            /* load votes, a prediction and a guideline */
+	int nrules;          /* rules in the fake guideline (rich) */
+	const char *vote3;   /* the third vote's label (rich), "pos" by default */
+	int queue_loads, blind_queue;
+	char last_queue[64];
 };
 
 static struct fake fk;
@@ -71,6 +79,59 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		it->current = 100 + item;
 	}
 	*has_guide = 0;
+	it->quality = NAN;
+	it->quality_source = "none";
+	if (fk.rich) {
+		static const char *const who[] = {"alice", "bob", "carol"};
+		it->nvotes = 3;
+		it->votes = xcalloc(3, sizeof *it->votes);
+		for (int i = 0; i < 3; i++) {
+			it->votes[i].annotator = xstrdup(who[i]);
+			it->votes[i].label = xstrdup(i < 2 ? "neg" : fk.vote3 ? fk.vote3 : "pos");
+		}
+		it->votes[0].record_n = 4;
+		it->votes[0].record_ok = 3;
+		it->npreds = 1;
+		it->preds = xcalloc(1, sizeof *it->preds);
+		it->preds[0].model = xstrdup("m1");
+		it->preds[0].label = xstrdup("neg");
+		it->preds[0].confidence = 0.6;
+		it->preds[0].entropy = 0.8;
+		it->preds[0].nprobs = 3;
+		it->preds[0].probs = xcalloc(3, sizeof *it->preds[0].probs);
+		for (int i = 0; i < 3; i++) {
+			it->preds[0].probs[i].label = xstrdup(values[i]);
+			it->preds[0].probs[i].p = i == 0 ? 0.6 : i == 1 ? 0.3 : 0.1;
+		}
+		it->quality = 0.5;
+		it->quality_source = "agreement";
+		memset(g, 0, sizeof *g);
+		g->version = xstrdup("7");
+		g->nlabels = 3;
+		g->labels = xcalloc(3, sizeof *g->labels);
+		for (int i = 0; i < 3; i++) {
+			char def[64];
+			snprintf(def, sizeof def, "definition of %s", values[i]);
+			g->labels[i].value = xstrdup(values[i]);
+			g->labels[i].definition = xstrdup(def);
+		}
+		g->nrules = (size_t)fk.nrules;
+		g->rules = xcalloc((size_t)fk.nrules + 1, sizeof *g->rules);
+		for (int r = 0; r < fk.nrules; r++) {
+			char id[16], text[64];
+			snprintf(id, sizeof id, "R%d", r + 1);
+			/* R1 is about neu only; the others about neg and pos. */
+			snprintf(text, sizeof text, "rule %d text", r + 1);
+			g->rules[r].id = xstrdup(id);
+			g->rules[r].text = xstrdup(text);
+			g->rules[r].nlabels = r == 0 ? 1 : 2;
+			g->rules[r].labels = xcalloc(2, sizeof(char *));
+			g->rules[r].labels[0] = xstrdup(r == 0 ? "neu" : "neg");
+			if (r)
+				g->rules[r].labels[1] = xstrdup("pos");
+		}
+		*has_guide = 1;
+	}
 	return 0;
 }
 
@@ -201,7 +262,38 @@ static double f_now(void *ctx)
 	return fk.clock;
 }
 
+static int f_queues(void *ctx, struct ui_queue_info **v, size_t *n, char *err)
+{
+	(void)ctx;
+	(void)err;
+	*v = xcalloc(2, sizeof **v);
+	(*v)[0].name = xstrdup("disputed");
+	(*v)[0].rule = xstrdup("disputed");
+	(*v)[1].name = xstrdup("audit");
+	(*v)[1].rule = xstrdup("audit");
+	(*v)[1].blind = 1;
+	*n = 2;
+	return 0;
+}
+
+static struct review_row *make_rows(size_t n);
+
+static int f_queue_load(void *ctx, const char *name, struct review_row **rows, size_t *n,
+			int *blind, char *err)
+{
+	(void)ctx;
+	(void)err;
+	fk.queue_loads++;
+	snprintf(fk.last_queue, sizeof fk.last_queue, "%s", name);
+	*n = strcmp(name, "audit") == 0 ? 2 : 3;
+	*rows = make_rows(*n);
+	*blind = strcmp(name, "audit") == 0;
+	return 0;
+}
+
 static const struct ui_backend fake_be = {
+	.queues = f_queues,
+	.queue_load = f_queue_load,
 	.load = f_load,
 	.row_status = f_status,
 	.claim = f_claim,
@@ -608,7 +700,7 @@ static void test_resize_and_scroll(void **state)
 	/* Too small: unbound keys do nothing, but Q still quits. */
 	ui_update_resize(&s, 60, 20);
 	assert_int_equal(ui_update_key(&s, 'x'), 0);
-	assert_int_equal(ui_update_key(&s, 'Q') & UI_QUIT_NOW, UI_QUIT_NOW);
+	assert_int_equal(ui_update_key(&s, UI_KEY_CTRL('c')) & UI_QUIT_NOW, UI_QUIT_NOW);
 	ui_state_free(&s);
 }
 
@@ -632,6 +724,232 @@ static void test_wrap(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(ln[1], 0);
 	assert_int_equal(ui_wrap("", 10, NULL, NULL, 0), 1);
+}
+
+/* The text of pane line i, spans joined with single spaces. */
+static void pane_line(const struct ui_lines *l, size_t i, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (size_t k = 0; i < l->n && k < l->v[i].n; k++)
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 k ? " " : "", l->v[i].sp[k].text);
+}
+
+/* Index of the first pane line containing needle, or -1. */
+static long pane_find(const struct ui_lines *l, const char *needle)
+{
+	char buf[1024];
+	for (size_t i = 0; i < l->n; i++) {
+		pane_line(l, i, buf, sizeof buf);
+		if (strstr(buf, needle))
+			return (long)i;
+	}
+	return -1;
+}
+
+static long pane_count(const struct ui_lines *l, const char *needle)
+{
+	char buf[1024];
+	long n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		pane_line(l, i, buf, sizeof buf);
+		n += strstr(buf, needle) != NULL;
+	}
+	return n;
+}
+
+static void test_item_layout(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 4;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	/* 80x24: text on top, one pane below, no right-hand pane. */
+	assert_int_equal(g.b_h, 0);
+	assert_int_equal(g.text_h, 5);
+	assert_int_equal(g.a_y + g.a_h, 21);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	/* Votes, with a strict majority beside the summary. */
+	assert_true(pane_find(&l, "majority said neg") >= 0);
+	assert_true(pane_find(&l, "neg:1 pos:2") >= 0);
+	assert_true(pane_find(&l, "3/4  75%") >= 0);
+	/* The model: stated, effective (0.6 x q 0.5), entropy and q's source. */
+	assert_true(pane_find(&l, "stated 0.60") >= 0);
+	assert_true(pane_find(&l, "effective 0.30") >= 0);
+	assert_true(pane_find(&l, "entropy 0.80") >= 0);
+	assert_true(pane_find(&l, "q 0.50 agreement") >= 0);
+	/* Votes and model share rows: the model's first line is the votes' first. */
+	assert_int_equal(pane_find(&l, "m1"), pane_find(&l, "Votes 3"));
+	/* Every label in play (neg, pos voted; neg, neu the model's top two) has
+	 * its definition; each rule about them shows once. */
+	assert_true(pane_find(&l, "definition of neg") >= 0);
+	assert_true(pane_find(&l, "definition of neu") >= 0);
+	assert_true(pane_find(&l, "definition of pos") >= 0);
+	assert_int_equal(pane_count(&l, "rule 2 text"), 1);
+	assert_int_equal(pane_count(&l, "rule 1 text"), 1);
+	/* A typical item fits the pane at 80x24: nothing to scroll. */
+	assert_true(l.n <= (size_t)g.a_h);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'J');
+	assert_int_equal(s.pane_top, 0);
+
+	/* From 120 columns the guideline gets the right half, wrapped. */
+	ui_update_resize(&s, 132, 43);
+	ui_item_geom(&s, &g);
+	assert_true(g.b_h > 0);
+	assert_int_equal(g.b_x, 67);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_int_equal(pane_find(&l, "definition of"), -1);
+	assert_true(pane_find(&l, "majority said neg") >= 0);
+	ui_lines_free(&l);
+	ui_item_pane(&s, 'b', g.b_w, &l);
+	assert_true(pane_find(&l, "rule 2 text") >= 0);
+	assert_true(pane_find(&l, "R2 rule 2 text [neg, pos]") >= 0);
+	ui_lines_free(&l);
+	ui_state_free(&s);
+}
+
+static void test_majority(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	int n = -1;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_string_equal(ui_majority(&s.item, &n), "neg");
+	assert_int_equal(n, 2);
+	/* Two of four is not a majority: a tie says "no majority". */
+	s.item.votes = xrealloc(s.item.votes, 4 * sizeof *s.item.votes);
+	memset(&s.item.votes[3], 0, sizeof s.item.votes[3]);
+	s.item.votes[3].annotator = xstrdup("dave");
+	s.item.votes[3].label = xstrdup("pos");
+	free(s.item.votes[2].label);
+	s.item.votes[2].label = xstrdup("pos");
+	s.item.nvotes = 4;
+	assert_null(ui_majority(&s.item, &n));
+	assert_int_equal(n, 0);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(pane_find(&l, "no majority") >= 0);
+	assert_int_equal(pane_find(&l, "majority said"), -1);
+	ui_lines_free(&l);
+	ui_state_free(&s);
+}
+
+static void test_pane_scroll(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	size_t max;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 20;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(l.n > (size_t)g.a_h);
+	/* The last row holds the position note, so one row fewer shows. */
+	max = l.n - ((size_t)g.a_h - 1);
+	assert_int_equal(ui_pane_rows(l.n, (size_t)g.a_h), (size_t)g.a_h - 1);
+	assert_true(pane_find(&l, "rule 20 text") >= (long)g.a_h);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'J');
+	assert_true(s.pane_top > 0);
+	for (int i = 0; i < 10; i++)
+		ui_update_key(&s, 'J');
+	assert_int_equal(s.pane_top, max);
+	/* j/k still scroll the text, not the pane. */
+	ui_update_key(&s, 'j');
+	assert_int_equal(s.pane_top, max);
+	assert_int_equal(s.text_top, 1);
+	ui_update_key(&s, 'K');
+	assert_true(s.pane_top < max);
+	for (int i = 0; i < 10; i++)
+		ui_update_key(&s, 'K');
+	assert_int_equal(s.pane_top, 0);
+	/* The next item starts at the top again. */
+	ui_update_key(&s, 'J');
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.pane_top, 0);
+	ui_state_free(&s);
+}
+
+static void test_queue_picker(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	int arg;
+	(void)state;
+	start(&s, 3, 1, 0);
+	assert_int_equal(ui_key_action(&s, 'Q', &arg), ACT_QUEUES);
+	ui_update_key(&s, UI_KEY_ENTER);
+	/* From an item: the item is closed (claim released) and the picker opens. */
+	ui_update_key(&s, 'Q');
+	assert_int_equal(s.view, UI_PICKER);
+	assert_false(s.has_item);
+	assert_int_equal(fk.releases, 1);
+	assert_int_equal(s.nqueues, 2);
+	assert_int_equal(s.plist.cur, 0); /* on the current queue */
+	/* q leaves the picker without switching. */
+	ui_update_key(&s, 'q');
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_int_equal(fk.queue_loads, 0);
+	ui_update_key(&s, 'Q');
+	ui_update_key(&s, 'j');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(fk.queue_loads, 1);
+	assert_string_equal(fk.last_queue, "audit");
+	assert_string_equal(s.queue, "audit");
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_int_equal(s.nq, 2);
+	assert_int_equal(s.qlist.n, 2);
+	/* The audit queue is blind: votes and model hidden until the call. */
+	assert_true(s.blind);
+	fk.rich = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(pane_find(&l, "hidden") >= 0);
+	assert_int_equal(pane_find(&l, "alice"), -1);
+	assert_int_equal(pane_find(&l, "stated"), -1);
+	assert_int_equal(pane_find(&l, "majority"), -1);
+	/* Blind, the guideline shows every label, not only those in play. */
+	assert_true(pane_find(&l, "definition of neu") >= 0);
+	ui_lines_free(&l);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 0);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(pane_find(&l, "alice") >= 0);
+	assert_true(pane_find(&l, "effective 0.30") >= 0);
+	ui_lines_free(&l);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_int_equal(fk.last.blind_code, 10);
+	assert_string_equal(fk.last.queue, "audit");
+	/* Back to a queue that is not blind: nothing hidden any more. */
+	ui_update_key(&s, 'Q');
+	ui_update_key(&s, 'k');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_string_equal(s.queue, "disputed");
+	assert_false(s.blind);
+	/* --blind keeps every queue blind. */
+	s.force_blind = 1;
+	ui_update_key(&s, 'Q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_true(s.blind);
+	ui_state_free(&s);
 }
 
 static void test_help_from_tables(void **state)
@@ -668,6 +986,10 @@ int main(void)
 		cmocka_unit_test(test_resize_and_scroll),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_help_from_tables),
+		cmocka_unit_test(test_item_layout),
+		cmocka_unit_test(test_majority),
+		cmocka_unit_test(test_pane_scroll),
+		cmocka_unit_test(test_queue_picker),
 	};
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

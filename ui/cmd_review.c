@@ -209,7 +209,6 @@ int cmd_review(int argc, char **argv)
 {
 	struct review_opts o;
 	struct store *st = NULL;
-	struct queue_entry *q = NULL;
 	struct review_row *rows = NULL;
 	struct ui_db db;
 	struct ui_backend be;
@@ -221,6 +220,7 @@ int cmd_review(int argc, char **argv)
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc < 0 ? GV_EXIT_OK : rc;
 	rc = GV_EXIT_FAIL;
+	memset(&db, 0, sizeof db);
 	st = cli_open(o.path, o.readonly ? STORE_READONLY : 0);
 	if (!st)
 		return GV_EXIT_FAIL;
@@ -230,14 +230,14 @@ int cmd_review(int argc, char **argv)
 		cli_error("%s", err);
 		goto fail;
 	}
-	if (queue_build(st, o.queue, (size_t)o.limit, o.all, &q, &nq, &blind, err) ||
-	    review_rows_from_queue(st, q, nq, &rows, err)) {
+	db.st = st;
+	db.readonly = !can_decide;
+	db.limit = (size_t)o.limit;
+	db.all = o.all;
+	if (ui_db_queue_rows(&db, o.queue, &rows, &nq, &blind, err)) {
 		cli_error("%s", err);
 		goto fail;
 	}
-	memset(&db, 0, sizeof db);
-	db.st = st;
-	db.readonly = !can_decide;
 	audit_actor_init(&db.actor, me);
 	ui_backend_db(&be, &db);
 	if (ui_term_start(&o.run, &cols, &lines, err)) {
@@ -257,6 +257,7 @@ int cmd_review(int argc, char **argv)
 		}
 		ui_state_init(&s, &be, me, can_decide, blind || o.blind, shown ? shown : "disputed",
 			      rows, nq, cols, lines);
+		s.force_blind = o.blind;
 		free(qname);
 	}
 	rows = NULL;
@@ -276,7 +277,7 @@ fail:
 	if (started)
 		ui_term_stop();
 	review_rows_free(rows, nq);
-	queue_free(q, nq);
+	ui_db_free(&db);
 	store_close(st);
 	return rc;
 }

@@ -70,6 +70,9 @@ enum ui_action {
 	ACT_NEXT_ITEM,
 	ACT_PREV_ITEM,
 	ACT_REDRAW,
+	ACT_PANE_DOWN,
+	ACT_PANE_UP,
+	ACT_QUEUES,
 	ACT_COUNT
 };
 
@@ -84,7 +87,7 @@ struct ui_action_def {
 /* The action table, indexed by enum ui_action. */
 extern const struct ui_action_def ui_actions[ACT_COUNT];
 
-enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_NVIEWS };
+enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_NVIEWS };
 
 /* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
 struct ui_binding {
@@ -110,6 +113,15 @@ void ui_list_move(struct ui_list *l, long delta, size_t height);
 /* Set the row count, clamping cursor and top. */
 void ui_list_set(struct ui_list *l, size_t n, size_t height);
 
+/* One queue of the project, for the queue picker. */
+struct ui_queue_info {
+	char *name;
+	char *rule;
+	int blind;
+};
+
+void ui_queue_infos_free(struct ui_queue_info *v, size_t n);
+
 /* The database as the screen sees it; ui_backend.c implements it on store_review. */
 struct ui_backend {
 	void *ctx;
@@ -129,6 +141,11 @@ struct ui_backend {
 	int (*leave)(void *ctx, int64_t item, const char *text, char *err);
 	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
 	double (*now)(void *ctx); /* monotonic seconds */
+	/* The project's queues (NULL: the picker says there is no choice). */
+	int (*queues)(void *ctx, struct ui_queue_info **v, size_t *n, char *err);
+	/* Build queue `name` as screen rows; *blind gets the queue's blind flag. */
+	int (*queue_load)(void *ctx, const char *name, struct review_row **rows, size_t *n,
+			  int *blind, char *err);
 };
 
 enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
@@ -145,7 +162,8 @@ struct ui_state {
 	const struct ui_backend *be;
 	char me[128];
 	int can_decide; /* 0 for viewers and --read-only */
-	int blind;      /* blind-first mode */
+	int blind;      /* blind-first mode (the queue's flag or --blind) */
+	int force_blind; /* --blind: every queue is shown blind */
 	char *queue;    /* queue name */
 
 	struct review_row *qrows; /* the queue, in queue order */
@@ -166,12 +184,16 @@ struct ui_state {
 	double renewed_at;
 	int blind_call;       /* label index of the blind call, -1 before it */
 	size_t text_top;      /* first line of the item text shown */
+	size_t pane_top;      /* first line of the evidence pane shown (J/K scroll it) */
 	char *pending_reason; /* reason typed before deciding */
 
 	struct review_event *events;
 	size_t nevents;
 	struct ui_list hlist;
 	struct ui_list helplist;
+	struct ui_queue_info *queues; /* the queue picker's rows */
+	size_t nqueues;
+	struct ui_list plist;
 
 	enum ui_input input;
 	struct sbuf inbuf;
@@ -237,5 +259,79 @@ void ui_help_line(size_t i, char *buf, size_t len);
 
 /* Labels "in play" on the open item: voted or predicted. Fills flags per label index. */
 void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play);
+
+/*
+ * The strict majority label value of the item's votes (more than half of
+ * them), or NULL when there is none (a tie, or a plurality short of half).
+ * *count gets its vote count when count is non-NULL.
+ */
+const char *ui_majority(const struct review_item *it, int *count);
+
+/* ---- item view layout (pure: shared by update, which scrolls, and draw) ---- */
+
+/* Named colour roles; ui_draw.c maps them to colours or attributes. */
+enum ui_role {
+	R_NORMAL = 0,
+	R_HEADER,
+	R_CURSOR,
+	R_TITLE,
+	R_AGREE,
+	R_DISPUTED,
+	R_DECIDED,
+	R_CLAIMED,
+	R_MODEL,
+	R_SAVED,
+	R_ERROR,
+	R_DIM,
+	R_HIDDEN,
+	R_KEY,
+	R_NROLES
+};
+
+/* One piece of a pane line: sanitised text drawn at column x, cut to w columns. */
+struct ui_span {
+	int x, w;
+	enum ui_role role;
+	char *text;
+};
+
+#define UI_LINE_SPANS 10
+struct ui_line {
+	struct ui_span sp[UI_LINE_SPANS];
+	size_t n;
+};
+
+struct ui_lines {
+	struct ui_line *v;
+	size_t n, cap;
+};
+
+void ui_lines_free(struct ui_lines *l);
+
+/*
+ * Where the item view's parts go at the current size. Below 120 columns the
+ * text sits on top and one pane below it holds votes, model and guideline
+ * (pane_b empty). From 120 columns the text and the votes and model share
+ * the left half and the guideline, wrapped in full, fills the right half.
+ * The scrolling pane is pane_b when it is used, else pane_a.
+ */
+struct ui_item_geom {
+	int text_x, text_y, text_w, text_h;
+	int a_x, a_y, a_w, a_h; /* votes and model (and the guideline when narrow) */
+	int b_x, b_y, b_w, b_h; /* the guideline when wide; b_h 0 otherwise */
+};
+
+void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g);
+
+/*
+ * Lay the open item's evidence out as lines for the given pane: which 'a'
+ * (votes and model, plus the guideline when the view is narrow) or 'b' (the
+ * guideline alone, wrapped). Every span's text is sanitised.
+ */
+void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out);
+
+/* Content rows a scrolling pane of height h shows for n lines: one fewer
+ * when it does not fit, for the "J/K" position note on its last row. */
+size_t ui_pane_rows(size_t n, size_t h);
 
 #endif

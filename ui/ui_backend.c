@@ -5,11 +5,41 @@
  */
 #include "config.h"
 
+#include "project.h"
+#include "queue.h"
 #include "store_review.h"
 #include "ui_backend.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/*
+ * The task's estimated label accuracy q for effective confidence, read once
+ * per task and session: it is a whole-task figure, and reading it on every
+ * item would cost a scan of the task's summaries per key.
+ */
+static int task_quality(struct ui_db *db, int64_t task, double *q, const char **source,
+			char *err)
+{
+	for (size_t i = 0; i < db->nq; i++) {
+		if (db->q[i].task == task) {
+			*q = db->q[i].q;
+			*source = db->q[i].source;
+			return 0;
+		}
+	}
+	if (review_task_agreement(db->st, task, q, err))
+		return -1;
+	*source = isnan(*q) ? "none" : "agreement";
+	db->q = xgrow(db->q, &db->qcap, db->nq + 1, sizeof *db->q);
+	db->q[db->nq].task = task;
+	db->q[db->nq].q = *q;
+	db->q[db->nq].source = *source;
+	db->nq++;
+	return 0;
+}
 
 static int db_load(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		   int *has_guide, char *err)
@@ -24,6 +54,13 @@ static int db_load(void *ctx, int64_t item, struct review_item *it, struct guide
 		return -1;
 	}
 	*has_guide = rc == 0;
+	if (task_quality(db, it->task.id, &it->quality, &it->quality_source, err)) {
+		review_item_free(it);
+		if (*has_guide)
+			guide_free(g);
+		*has_guide = 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -96,6 +133,52 @@ static int db_events(void *ctx, int64_t item, struct review_event **ev, size_t *
 	return review_events(db->st, item, ev, n, err);
 }
 
+static int db_queues(void *ctx, struct ui_queue_info **out, size_t *n, char *err)
+{
+	struct ui_db *db = ctx;
+	struct queue_def *defs = NULL;
+	size_t nd = 0;
+	struct ui_queue_info *v;
+
+	if (project_queues(db->st, &defs, &nd, err))
+		return -1;
+	v = xcalloc(nd ? nd : 1, sizeof *v);
+	for (size_t i = 0; i < nd; i++) {
+		v[i].name = xstrdup(defs[i].name);
+		v[i].rule = xstrdup(defs[i].rule);
+		v[i].blind = defs[i].blind;
+	}
+	project_queues_free(defs, nd);
+	*out = v;
+	*n = nd;
+	return 0;
+}
+
+int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
+		     int *blind, char *err)
+{
+	struct queue_entry *q = NULL;
+	size_t nq = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (queue_build(db->st, name, db->limit, db->all, &q, &nq, blind, err))
+		return -1;
+	rc = review_rows_from_queue(db->st, q, nq, rows, err);
+	queue_free(q, nq);
+	if (rc)
+		return -1;
+	*n = nq;
+	return 0;
+}
+
+static int db_queue_load(void *ctx, const char *name, struct review_row **rows, size_t *n,
+			 int *blind, char *err)
+{
+	return ui_db_queue_rows(ctx, name, rows, n, blind, err);
+}
+
 static double db_now(void *ctx)
 {
 	struct timespec ts;
@@ -121,4 +204,13 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->leave = db_leave;
 	be->events = db_events;
 	be->now = db_now;
+	be->queues = db_queues;
+	be->queue_load = db_queue_load;
+}
+
+void ui_db_free(struct ui_db *db)
+{
+	free(db->q);
+	db->q = NULL;
+	db->nq = db->qcap = 0;
 }

@@ -16,24 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ui_role {
-	R_NORMAL = 0,
-	R_HEADER,
-	R_CURSOR,
-	R_TITLE,
-	R_AGREE,
-	R_DISPUTED,
-	R_DECIDED,
-	R_CLAIMED,
-	R_MODEL,
-	R_SAVED,
-	R_ERROR,
-	R_DIM,
-	R_HIDDEN,
-	R_KEY,
-	R_NROLES
-};
-
 /* Colour roles: a colour pair where colours exist, attributes otherwise. */
 static const struct {
 	const char *name;
@@ -377,153 +359,54 @@ static void draw_queue(const struct ui_state *s)
 
 /* ---- item view ---- */
 
-static void bar(int y, int x, int w, double p, enum ui_role r)
-{
-	int full = (int)lround(p * w);
-	struct sbuf b = {0};
-	if (full < 0)
-		full = 0;
-	if (full > w)
-		full = w;
-	for (int i = 0; i < w; i++)
-		sbuf_add(&b, i < full ? "\u2588" : "\u00b7");
-	put_clean(y, x, w, b.s ? b.s : "", r);
-	sbuf_free(&b);
-}
-
 /* Draw the wrapped item text from line text_top, with a position note when it scrolls. */
-static void draw_text(const struct ui_state *s, int y0, int x0, char *clean)
+static void draw_text(const struct ui_state *s, const struct ui_item_geom *g, char *clean)
 {
-	size_t w, h, n, starts[512], lens[512];
-	ui_item_text_geom(s, &w, &h);
+	size_t w = (size_t)g->text_w, h = (size_t)g->text_h, n, starts[512], lens[512];
 	n = ui_wrap(clean, w, starts, lens, GV_ARRAY_LEN(starts));
 	for (size_t k = 0; k < h; k++) {
 		size_t i = s->text_top + k;
+		char *line;
 		if (i >= n || i >= GV_ARRAY_LEN(starts))
 			break;
-		{
-			char *line = xstrndup(clean + starts[i], lens[i]);
-			put_clean(y0 + (int)k, x0, (int)w, line, R_NORMAL);
-			free(line);
-		}
+		line = xstrndup(clean + starts[i], lens[i]);
+		put_clean(g->text_y + (int)k, g->text_x, (int)w, line, R_NORMAL);
+		free(line);
 	}
 	if (n > h) {
 		char more[64];
 		snprintf(more, sizeof more, " lines %zu-%zu of %zu (j/k) ", s->text_top + 1,
 			 s->text_top + h < n ? s->text_top + h : n, n);
-		put_clean(y0 + (int)h - 1, x0 + (int)w - (int)strlen(more), (int)strlen(more),
-			  more, R_DIM);
+		put_clean(g->text_y + (int)h - 1, g->text_x + (int)w - (int)strlen(more),
+			  (int)strlen(more), more, R_DIM);
 	}
 }
 
-/* Votes, model and guideline, from row y within columns [x, x + w); stops before ymax. */
-static int draw_evidence(const struct ui_state *s, int y, int x, int w, int ymax, int revealed)
+/* Draw pane lines from `top` into the box; a note on the last row when more lines follow. */
+static void draw_pane(const struct ui_lines *l, size_t top, int x0, int y0, int w, int h,
+		      int scrolls)
 {
-	const struct review_item *it = &s->item;
-	unsigned char in_play[256] = {0};
-
-	if (!revealed) {
-		putf(y++, x, w, R_DISPUTED, "Votes and model hidden: make your blind call first (1-%zu)",
-		     it->task.nlabels < 9 ? it->task.nlabels : 9);
-	} else {
-		char agr[32];
-		if (isnan(it->agreement))
-			snprintf(agr, sizeof agr, "-");
-		else
-			snprintf(agr, sizeof agr, "%.2f", it->agreement);
-		{
-			char tail[160];
-			char *pl = text_clean(it->plurality ? it->plurality : "-");
-			int tw;
-			snprintf(tail, sizeof tail, "  agreement %s  plurality %s%s", agr, pl,
-				 it->tie ? " (tie)" : "");
-			free(pl);
-			tw = (int)text_width(tail);
-			if (tw > w / 2)
-				tw = w / 2;
-			putf(y, x, w - tw, R_TITLE, "Votes (%zu): %s", it->nvotes, it->vote_summary);
-			put_clean(y, x + w - tw, tw, tail, agreement_role(it->agreement));
-		}
-		y++;
-		for (size_t i = 0; i < it->nvotes && y < ymax; i++) {
-			const struct review_vote *v = &it->votes[i];
-			char rec[48];
-			int cx = x + 2;
-			if (i == 5 && it->nvotes > 6) {
-				putf(y++, x + 2, w - 2, R_DIM, "... and %zu more votes", it->nvotes - 5);
-				break;
-			}
-			if (v->record_n)
-				snprintf(rec, sizeof rec, "%d/%d %3.0f%%", v->record_ok, v->record_n,
-					 100.0 * v->record_ok / v->record_n);
-			else
-				snprintf(rec, sizeof rec, "no record");
-			put(y, cx, 14, v->annotator, R_NORMAL);
-			cx += 15;
-			put(y, cx, 12, v->label, R_NORMAL);
-			cx += 13;
-			put_clean(y, cx, 14, rec, R_DIM);
-			cx += 15;
-			if (v->comment && cx < x + w)
-				put(y, cx, x + w - cx, v->comment, R_DIM);
-			y++;
-		}
-		for (size_t m = 0; m < it->npreds && m < 1 && y < ymax; m++) {
-			const struct review_pred *p = &it->preds[m];
-			char *model = text_clean(p->model);
-			char *fit = text_fit(model, 20, NULL);
-			putf(y++, x, w, R_MODEL, "Model %s: %s %.2f%s", fit, p->label ? p->label : "?",
-			     p->confidence, isnan(p->entropy) ? "" : "");
-			free(fit);
-			free(model);
-			for (size_t k = 0; k < p->nprobs && k < 3 && y < ymax; k++) {
-				int bw = w - 2 - 13 - 6 > 30 ? 30 : w - 2 - 13 - 6;
-				put(y, x + 2, 12, p->probs[k].label, R_NORMAL);
-				putf(y, x + 15, 5, R_NORMAL, "%4.2f", p->probs[k].p);
-				if (bw > 0)
-					bar(y, x + 21, bw, p->probs[k].p, R_MODEL);
-				y++;
-			}
-		}
-		if (!it->npreds && y < ymax)
-			put_clean(y++, x, w, "Model: no prediction", R_DIM);
-	}
-	if (y >= ymax)
-		return y;
-	if (!s->has_guide) {
-		put_clean(y++, x, w, "Guideline: none loaded for this task", R_DIM);
-		return y;
-	}
-	putf(y++, x, w, R_TITLE, "Guideline %s", s->guide.version ? s->guide.version : "");
-	if (revealed)
-		ui_labels_in_play(s, in_play);
-	for (size_t i = 0; i < it->task.nlabels && i < sizeof in_play && y < ymax; i++) {
-		const char *v = it->task.labels[i].value;
-		if (revealed && !in_play[i])
-			continue;
-		for (size_t g = 0; g < s->guide.nlabels && y < ymax; g++) {
-			int cx;
-			if (strcmp(s->guide.labels[g].value, v) != 0)
+	int rows = scrolls ? (int)ui_pane_rows(l->n, (size_t)h) : h;
+	for (int k = 0; k < rows; k++) {
+		size_t i = (scrolls ? top : 0) + (size_t)k;
+		if (i >= l->n)
+			break;
+		for (size_t j = 0; j < l->v[i].n; j++) {
+			const struct ui_span *sp = &l->v[i].sp[j];
+			int cw = sp->w;
+			if (sp->x >= w)
 				continue;
-			cx = x + put(y, x, 14, v, R_KEY);
-			cx += put_clean(y, cx, 2, ": ", R_KEY);
-			put(y, cx, x + w - cx, s->guide.labels[g].definition, R_NORMAL);
-			y++;
-			for (size_t r = 0; r < s->guide.nrules && y < ymax; r++) {
-				const struct guide_rule *ru = &s->guide.rules[r];
-				int about = 0;
-				for (size_t k = 0; k < ru->nlabels; k++)
-					about |= strcmp(ru->labels[k], v) == 0;
-				if (!about)
-					continue;
-				cx = x + 2 + put(y, x + 2, 8, ru->id, R_KEY);
-				cx += put_clean(y, cx, 1, " ", R_NORMAL);
-				put(y, cx, x + w - cx, ru->text, R_DIM);
-				y++;
-			}
+			if (sp->x + cw > w)
+				cw = w - sp->x;
+			put_clean(y0 + k, x0 + sp->x, cw, sp->text, sp->role);
 		}
 	}
-	return y;
+	if (scrolls && l->n > (size_t)h) {
+		char more[64];
+		size_t last = top + (size_t)rows < l->n ? top + (size_t)rows : l->n;
+		snprintf(more, sizeof more, " %zu-%zu of %zu (J/K) ", top + 1, last, l->n);
+		put_clean(y0 + h - 1, x0 + w - (int)strlen(more), (int)strlen(more), more, R_DIM);
+	}
 }
 
 static void draw_decision(const struct ui_state *s, int y)
@@ -552,9 +435,10 @@ static void draw_decision(const struct ui_state *s, int y)
 static void draw_item(const struct ui_state *s)
 {
 	const struct review_item *it = &s->item;
+	struct ui_item_geom g;
+	struct ui_lines a, b;
 	char what[256];
-	int flags = 0, revealed = !s->blind || s->blind_call >= 0 || it->current;
-	size_t tw, th;
+	int flags = 0;
 	char *clean;
 
 	if (!s->has_item) {
@@ -566,7 +450,6 @@ static void draw_item(const struct ui_state *s)
 	snprintf(what, sizeof what, "%s | %s | %zu/%zu ", it->external_id ? it->external_id : "",
 		 it->task.name, s->qlist.cur + 1, s->qlist.n);
 	draw_header(s, what);
-	ui_item_text_geom(s, &tw, &th);
 	if (flags & (TEXT_HAD_HIDDEN | TEXT_HAD_CONTROL | TEXT_HAD_INVALID))
 		put_clean(1, 0, COLS, " hidden characters in this text are shown as <...> ^X tokens ",
 			  R_HIDDEN);
@@ -574,14 +457,15 @@ static void draw_item(const struct ui_state *s)
 		putf(1, 0, COLS, R_CLAIMED, "%s is working on this item", s->holder);
 	else if (it->meta && strcmp(it->meta, "{}") != 0)
 		putf(1, 0, COLS, R_DIM, "meta %s", it->meta);
-	if (COLS >= 120) {
-		int half = COLS / 2;
-		draw_text(s, 2, 1, clean);
-		draw_evidence(s, 2, half + 1, COLS - half - 2, LINES - 3, revealed);
-	} else {
-		int y = 2 + (int)th;
-		draw_text(s, 2, 1, clean);
-		draw_evidence(s, y, 0, COLS, LINES - 3, revealed);
+	ui_item_geom(s, &g);
+	draw_text(s, &g, clean);
+	ui_item_pane(s, 'a', g.a_w, &a);
+	draw_pane(&a, s->pane_top, g.a_x, g.a_y, g.a_w, g.a_h, g.b_h == 0);
+	ui_lines_free(&a);
+	if (g.b_h > 0) {
+		ui_item_pane(s, 'b', g.b_w, &b);
+		draw_pane(&b, s->pane_top, g.b_x, g.b_y, g.b_w, g.b_h, 1);
+		ui_lines_free(&b);
 	}
 	draw_decision(s, LINES - 3);
 	free(clean);
@@ -595,10 +479,10 @@ static void history_row(const struct ui_state *s, size_t i, int y, int selected)
 	int x = 0;
 	(void)selected;
 	x += putf(y, x, 8, R_DIM, "%6lld ", (long long)e->seq) + 1;
-	put(y, 8, 20, e->at, R_DIM);
-	put(y, 29, 12, e->actor, R_NORMAL);
-	put(y, 42, 8, e->action, R_KEY);
-	x = 51;
+	put(y, 8, 24, e->at, R_DIM);
+	put(y, 33, 12, e->actor, R_NORMAL);
+	put(y, 46, 8, e->action, R_KEY);
+	x = 55;
 	put(y, x, COLS - x, e->detail, R_NORMAL);
 }
 
@@ -607,7 +491,7 @@ static void draw_history(const struct ui_state *s)
 	draw_header(s, "history ");
 	move(1, 0);
 	clrtoeol();
-	put_clean(1, 1, COLS - 1, "   seq at                   actor        action   detail", R_TITLE);
+	put_clean(1, 1, COLS - 1, "   seq at                       actor        action   detail", R_TITLE);
 	draw_list(s, &s->hlist, 2, ui_list_height(s), history_row, 0);
 	if (!s->nevents)
 		put_clean(3, 2, COLS - 4, "no events for this item yet", R_DIM);
@@ -631,6 +515,29 @@ static void draw_help(const struct ui_state *s)
 	draw_list(s, &s->helplist, 2, ui_list_height(s), help_row, 0);
 }
 
+static void picker_row(const struct ui_state *s, size_t i, int y, int selected)
+{
+	const struct ui_queue_info *q = &s->queues[i];
+	enum ui_role r = selected ? R_CURSOR : R_NORMAL;
+	int cur = s->queue && strcmp(q->name, s->queue) == 0;
+	put_clean(y, 0, 2, selected ? "> " : "  ", r);
+	put(y, 2, 20, q->name, r);
+	put(y, 23, 16, q->rule, selected ? r : R_DIM);
+	put_clean(y, 40, 7, q->blind ? "blind" : "", selected ? r : R_DISPUTED);
+	put_clean(y, 48, 10, cur ? "(current)" : "", selected ? r : R_KEY);
+}
+
+static void draw_picker(const struct ui_state *s)
+{
+	draw_header(s, "switch queue ");
+	move(1, 0);
+	clrtoeol();
+	put_clean(1, 2, COLS - 2, "queue                rule             shown", R_TITLE);
+	draw_list(s, &s->plist, 2, ui_list_height(s), picker_row, 1);
+	if (!s->nqueues)
+		put_clean(3, 2, COLS - 4, "this project declares no queues", R_DIM);
+}
+
 static void draw_too_small(const struct ui_state *s)
 {
 	char buf[128];
@@ -639,7 +546,7 @@ static void draw_too_small(const struct ui_state *s)
 	snprintf(buf, sizeof buf, "gavel needs at least %dx%d; this terminal is %dx%d.", UI_MIN_COLS,
 		 UI_MIN_ROWS, COLS, LINES);
 	put_clean(LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, COLS, buf, R_ERROR);
-	put_clean(LINES / 2 > 0 ? LINES / 2 : 0, 0, COLS, "Enlarge the window, or press Q to quit.",
+	put_clean(LINES / 2 > 0 ? LINES / 2 : 0, 0, COLS, "Enlarge the window, or press C-c to quit.",
 		  R_NORMAL);
 }
 
@@ -648,6 +555,7 @@ static void (*const views[UI_NVIEWS])(const struct ui_state *) = {
 	[UI_ITEM] = draw_item,
 	[UI_HISTORY] = draw_history,
 	[UI_HELP] = draw_help,
+	[UI_PICKER] = draw_picker,
 };
 
 void ui_draw(const struct ui_state *s)

@@ -49,14 +49,20 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	ACTION(ACT_NEXT_ITEM, "next-item", "next item in the queue", "move", NULL),
 	ACTION(ACT_PREV_ITEM, "prev-item", "previous item in the queue", "move", NULL),
 	ACTION(ACT_REDRAW, "redraw", "redraw the screen", "view", NULL),
+	ACTION(ACT_PANE_DOWN, "pane-down", "scroll the votes, model and guideline pane down",
+	       "move", "more"),
+	ACTION(ACT_PANE_UP, "pane-up", "scroll the votes, model and guideline pane up", "move",
+	       NULL),
+	ACTION(ACT_QUEUES, "queues", "switch to another of the project's queues", "queue",
+	       "queues"),
 };
 
 #define V_Q (1u << UI_QUEUE)
 #define V_I (1u << UI_ITEM)
 #define V_H (1u << UI_HISTORY)
 #define V_P (1u << UI_HELP)
-#define V_ALL (V_Q | V_I | V_H | V_P)
-#define V_LIST (V_Q | V_H | V_P)
+#define V_K (1u << UI_PICKER)
+#define V_ALL (V_Q | V_I | V_H | V_P | V_K)
 
 const struct ui_binding ui_bindings[] = {
 	{V_ALL, 'j', ACT_DOWN, 0},
@@ -70,15 +76,17 @@ const struct ui_binding ui_bindings[] = {
 	{V_ALL, UI_KEY_HOME, ACT_TOP, 0},
 	{V_ALL, 'G', ACT_BOTTOM, 0},
 	{V_ALL, UI_KEY_END, ACT_BOTTOM, 0},
-	{V_Q, UI_KEY_ENTER, ACT_OPEN, 0},
-	{V_Q, 'l', ACT_OPEN, 0},
-	{V_Q, UI_KEY_RIGHT, ACT_OPEN, 0},
+	{V_Q | V_K, UI_KEY_ENTER, ACT_OPEN, 0},
+	{V_Q | V_K, 'l', ACT_OPEN, 0},
+	{V_Q | V_K, UI_KEY_RIGHT, ACT_OPEN, 0},
 	{V_Q, 'q', ACT_QUIT, 0},
-	{V_I | V_H | V_P, 'q', ACT_BACK, 0},
-	{V_I | V_H | V_P, UI_KEY_ESC, ACT_BACK, 0},
-	{V_I | V_H | V_P, UI_KEY_LEFT, ACT_BACK, 0},
-	{V_ALL, 'Q', ACT_QUIT, 0},
+	{V_I | V_H | V_P | V_K, 'q', ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K, UI_KEY_ESC, ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K, UI_KEY_LEFT, ACT_BACK, 0},
 	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
+	{V_Q | V_I, 'Q', ACT_QUEUES, 0},
+	{V_I, 'J', ACT_PANE_DOWN, 0},
+	{V_I, 'K', ACT_PANE_UP, 0},
 	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
 	{V_Q | V_I, 'h', ACT_HISTORY, 0},
 	{V_Q, '/', ACT_SEARCH, 0},
@@ -174,13 +182,10 @@ size_t ui_list_height(const struct ui_state *s)
 
 void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height)
 {
-	if (s->cols >= 120) {
-		*width = (size_t)s->cols / 2 - 2;
-		*height = s->rows > 8 ? (size_t)s->rows - 8 : 1;
-	} else {
-		*width = s->cols > 4 ? (size_t)s->cols - 2 : 1;
-		*height = s->rows >= 40 ? (size_t)s->rows / 4 : 5;
-	}
+	struct ui_item_geom g;
+	ui_item_geom(s, &g);
+	*width = (size_t)g.text_w;
+	*height = (size_t)g.text_h;
 }
 
 /* ---- text wrapping (pure; shared with draw) ---- */
@@ -489,6 +494,7 @@ static int open_item(struct ui_state *s, size_t idx)
 	s->item_row = idx;
 	s->view = UI_ITEM;
 	s->text_top = 0;
+	s->pane_top = 0;
 	s->blind_call = -1;
 	s->opened_at = s->renewed_at = now(s);
 	s->msg[0] = 0;
@@ -955,6 +961,32 @@ static void scroll_text(struct ui_state *s, long delta)
 		s->text_top = n > h ? n - h : 0;
 }
 
+/* Lines of the scrolling evidence pane, and its height on screen. */
+static void pane_size(const struct ui_state *s, size_t *n, size_t *h)
+{
+	struct ui_item_geom g;
+	struct ui_lines l;
+	int b;
+	ui_item_geom(s, &g);
+	b = g.b_h > 0;
+	ui_item_pane(s, b ? 'b' : 'a', b ? g.b_w : g.a_w, &l);
+	*n = l.n;
+	*h = ui_pane_rows(l.n, (size_t)(b ? g.b_h : g.a_h));
+	ui_lines_free(&l);
+}
+
+static void scroll_pane(struct ui_state *s, long delta)
+{
+	size_t n, h;
+	pane_size(s, &n, &h);
+	if (delta < 0 && (size_t)-delta > s->pane_top)
+		s->pane_top = 0;
+	else
+		s->pane_top = (size_t)((long)s->pane_top + delta);
+	if (s->pane_top + h > n)
+		s->pane_top = n > h ? n - h : 0;
+}
+
 static struct ui_list *view_list(struct ui_state *s)
 {
 	switch (s->view) {
@@ -964,6 +996,8 @@ static struct ui_list *view_list(struct ui_state *s)
 		return &s->hlist;
 	case UI_HELP:
 		return &s->helplist;
+	case UI_PICKER:
+		return &s->plist;
 	default:
 		return NULL;
 	}
@@ -1012,7 +1046,86 @@ static int move(struct ui_state *s, enum ui_action a)
 	case ACT_TOP: ui_list_move(l, -(long)l->n, h); break;
 	default: ui_list_move(l, (long)l->n, h); break;
 	}
+	if (l == &s->qlist)
+		refresh_visible(s);
+	return UI_REDRAW;
+}
+
+/* ---- the queue picker ---- */
+
+void ui_queue_infos_free(struct ui_queue_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].rule);
+	}
+	free(v);
+}
+
+static int open_picker(struct ui_state *s)
+{
+	char err[GV_ERR];
+	if (!s->be->queues || !s->be->queue_load) {
+		ui_message(s, UI_MSG_INFO, "no other queue to switch to");
+		return UI_REDRAW;
+	}
+	ui_queue_infos_free(s->queues, s->nqueues);
+	s->queues = NULL;
+	s->nqueues = 0;
+	if (s->be->queues(s->be->ctx, &s->queues, &s->nqueues, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	if (s->view == UI_ITEM) {
+		close_item(s);
+		s->view = UI_QUEUE;
+	}
+	s->back = s->view;
+	s->view = UI_PICKER;
+	memset(&s->plist, 0, sizeof s->plist);
+	ui_list_set(&s->plist, s->nqueues, ui_list_height(s));
+	for (size_t i = 0; i < s->nqueues; i++)
+		if (s->queue && strcmp(s->queues[i].name, s->queue) == 0)
+			s->plist.cur = i;
+	list_clamp(&s->plist, ui_list_height(s));
+	s->msg[0] = 0;
+	return UI_REDRAW;
+}
+
+static int pick_queue(struct ui_state *s)
+{
+	struct review_row *rows = NULL;
+	size_t n = 0;
+	int blind = 0;
+	char err[GV_ERR], *name;
+
+	if (!s->plist.n)
+		return 0;
+	name = xstrdup(s->queues[s->plist.cur].name);
+	if (s->be->queue_load(s->be->ctx, name, &rows, &n, &blind, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		free(name);
+		return UI_REDRAW;
+	}
+	close_item(s);
+	review_rows_free(s->qrows, s->nq);
+	free(s->order);
+	free(s->queue);
+	s->queue = name;
+	s->qrows = rows;
+	s->nq = n;
+	s->order = xcalloc(n ? n : 1, sizeof *s->order);
+	s->blind = blind || s->force_blind;
+	memset(&s->qlist, 0, sizeof s->qlist);
+	s->view = UI_QUEUE;
+	rebuild_order(s);
 	refresh_visible(s);
+	{
+		char *clean = text_clean(name);
+		ui_message(s, UI_MSG_INFO, "queue %s: %zu items%s", clean, n,
+			   s->blind ? ", shown blind" : "");
+		free(clean);
+	}
 	return UI_REDRAW;
 }
 
@@ -1027,13 +1140,15 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 	case ACT_BOTTOM:
 		return move(s, a);
 	case ACT_OPEN:
+		if (s->view == UI_PICKER)
+			return pick_queue(s);
 		if (s->view == UI_QUEUE && s->qlist.n) {
 			s->msg[0] = 0;
 			return open_item(s, ui_queue_current(s));
 		}
 		return 0;
 	case ACT_BACK:
-		if (s->view == UI_HISTORY || s->view == UI_HELP) {
+		if (s->view == UI_HISTORY || s->view == UI_HELP || s->view == UI_PICKER) {
 			s->view = s->back;
 		} else if (s->view == UI_ITEM) {
 			close_item(s);
@@ -1108,6 +1223,20 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		return advance(s, -1, 0);
 	case ACT_REDRAW:
 		return UI_REDRAW;
+	case ACT_PANE_DOWN:
+	case ACT_PANE_UP:
+		if (!s->has_item)
+			return 0;
+		{
+			size_t n, h;
+			long step;
+			pane_size(s, &n, &h);
+			step = (long)(h > 2 ? h - 1 : 1);
+			scroll_pane(s, a == ACT_PANE_DOWN ? step : -step);
+		}
+		return UI_REDRAW;
+	case ACT_QUEUES:
+		return open_picker(s);
 	default:
 		return 0;
 	}
@@ -1124,8 +1253,12 @@ int ui_update_resize(struct ui_state *s, int cols, int rows)
 		list_clamp(&s->hlist, h);
 	if (s->helplist.n)
 		list_clamp(&s->helplist, h);
-	if (s->has_item)
+	if (s->plist.n)
+		list_clamp(&s->plist, h);
+	if (s->has_item) {
 		scroll_text(s, 0);
+		scroll_pane(s, 0);
+	}
 	refresh_visible(s);
 	return UI_REDRAW;
 }
@@ -1207,6 +1340,7 @@ void ui_state_free(struct ui_state *s)
 	close_item(s);
 	review_rows_free(s->qrows, s->nq);
 	review_events_free(s->events, s->nevents);
+	ui_queue_infos_free(s->queues, s->nqueues);
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);

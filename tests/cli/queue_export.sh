@@ -56,13 +56,13 @@ head -1 "$work/out.csv" | grep -q '^# gavel export; project p; exported .*; audi
     fail "export header: $(head -1 "$work/out.csv")"
 head_hash=$(head -1 "$work/out.csv" | sed 's/.*audit head \([0-9a-f]*\).*/\1/')
 "$GAVEL" audit verify "$db" --head "$head_hash" >/dev/null || fail "exported head does not verify"
-sed -n 2p "$work/out.csv" | grep -q '^item,task,label,source,weight,plurality,majority,ds_label,ds_posterior,votes,agreement,n_votes,expert,reason,guideline_version,decided_at' ||
+sed -n 2p "$work/out.csv" | grep -q '^item,task,label,source,weight,plurality,majority,ds_label,ds_posterior,model_confidence,effective_confidence,votes,agreement,n_votes,expert,reason,guideline_version,decided_at' ||
     fail "export columns: $(sed -n 2p "$work/out.csv")"
-grep -q '^t1,t,a,plurality,0.5,a,,,,"{""a"":1,""b"":1}",0.0,2,' "$work/out.csv" ||
+grep -q '^t1,t,a,plurality,0.5,a,,,,,,"{""a"":1,""b"":1}",0.0,2,' "$work/out.csv" ||
     fail "tie row: $(grep '^t1' "$work/out.csv")"
-grep -q '^d1,t,a,plurality,0.666667,a,a,,,"{""a"":2,""b"":1}",0.333333,3,' "$work/out.csv" ||
+grep -q '^d1,t,a,plurality,0.666667,a,a,,,,,"{""a"":2,""b"":1}",0.333333,3,' "$work/out.csv" ||
     fail "d1 row: $(grep '^d1' "$work/out.csv")"
-grep -q '^s1,t,b,plurality,1.0,b,b,,,"{""b"":1}",,1,' "$work/out.csv" ||
+grep -q '^s1,t,b,plurality,1.0,b,b,,,,,"{""b"":1}",,1,' "$work/out.csv" ||
     fail "single-vote row: $(grep '^s1' "$work/out.csv")"
 # Formula-looking cells are defused with a leading quote.
 grep -q "^\"'=x\",t,\"'=SUM(1)\",plurality," "$work/out.csv" ||
@@ -72,7 +72,7 @@ grep -q "^\"'=x\",t,\"'=SUM(1)\",plurality," "$work/out.csv" ||
 "$GAVEL" export "$db" --no-ds --format jsonl >"$work/out.jsonl" || fail "jsonl export exited $?"
 head -1 "$work/out.jsonl" | grep -q '^{"gavel_export":{"project":"p",' || fail "jsonl header"
 [ "$(wc -l <"$work/out.jsonl")" -eq 7 ] || fail "jsonl has $(wc -l <"$work/out.jsonl") lines"
-grep -q '^{"item":"t1","task":"t","label":"a","source":"plurality","weight":0.5,"plurality":"a","majority":null,"ds_label":null,"ds_posterior":null,"votes":{"a":1,"b":1},"agreement":0.0,"n_votes":2,' \
+grep -q '^{"item":"t1","task":"t","label":"a","source":"plurality","weight":0.5,"plurality":"a","majority":null,"ds_label":null,"ds_posterior":null,"model_confidence":null,"effective_confidence":null,"votes":{"a":1,"b":1},"agreement":0.0,"n_votes":2,' \
     "$work/out.jsonl" || fail "jsonl tie row: $(grep '"t1"' "$work/out.jsonl")"
 # With Dawid-Skene (the default) every undecided item's label is DS's, its
 # weight the posterior of that label, which lies in (0, 1]; the unanimous u1

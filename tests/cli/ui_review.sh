@@ -25,7 +25,7 @@ grep -q -- '--as' "$work/stderr" || fail "no hint about --as: $(cat "$work/stder
 expect_exit 1 "$GAVEL" review "$db" --as mallory --headless --script /dev/null
 
 # Decide three items, the first with a reason citing a rule.
-printf '<Enter>\nr\n:type #R1 sarcasm\n<Enter>\n1\n3\n2\nQ\n' >"$work/three.keys"
+printf '<Enter>\nr\n:type #R1 sarcasm\n<Enter>\n1\n3\n2\n<C-c>\n' >"$work/three.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/three.keys"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM decision')" = 3 ] || fail "wanted 3 decisions"
 [ "$(events decide)" = 3 ] || fail "wanted 3 decide events, got $(events decide)"
@@ -37,7 +37,7 @@ row=$(sqlite3 "$db" "SELECT i.external_id, l.value, d.expert, d.rule, d.reason, 
 expect_exit 0 "$GAVEL" audit verify "$db"
 
 # Undo from the queue: a new decision superseding the old, never an update.
-printf 'j\nu\nQ\n' >"$work/undo.keys"
+printf 'j\nu\n<C-c>\n' >"$work/undo.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ana --all --headless --script "$work/undo.keys"
 row=$(sqlite3 "$db" "SELECT d.label IS NULL, s.expert FROM decision d JOIN decision s
 	ON s.id = d.supersedes ORDER BY d.id DESC LIMIT 1")
@@ -48,7 +48,7 @@ row=$(sqlite3 "$db" "SELECT d.label IS NULL, s.expert FROM decision d JOIN decis
 # through a stale view is refused by the database layer (covered in the
 # update tests); here ben decides what is left and nothing of ana's changes.
 before=$(sqlite3 "$db" "SELECT group_concat(id) FROM decision WHERE expert = 'ana'")
-printf '<Enter>\n2\n2\nQ\n' >"$work/ben.keys"
+printf '<Enter>\n2\n2\n<C-c>\n' >"$work/ben.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ben --headless --script "$work/ben.keys"
 [ "$(sqlite3 "$db" "SELECT group_concat(id) FROM decision WHERE expert = 'ana'")" = "$before" ] ||
 	fail "ana's decisions changed"
@@ -63,7 +63,7 @@ printf '<Enter>\nr\n:type half a thought\n:hup\n' >"$work/hup.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/hup.keys"
 [ "$(sqlite3 "$db" "SELECT text FROM draft WHERE expert = 'ana'")" = "half a thought" ] ||
 	fail "draft not saved on hang-up"
-printf '<Enter>\n:dump back\nQ\n' >"$work/back.keys"
+printf '<Enter>\n:dump back\n<C-c>\n' >"$work/back.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/back.keys" --dump-dir "$work"
 grep -q 'draft reason is back' "$work/back.txt" || fail "draft not restored: $(cat "$work/back.txt")"
 grep -q 'reason: half a thought' "$work/back.txt" || fail "draft text not shown"
@@ -72,9 +72,57 @@ grep -q 'reason: half a thought' "$work/back.txt" || fail "draft text not shown"
 n=$(sqlite3 "$db" 'SELECT count(*) FROM event')
 "$GAVEL" expert add "$db" vic --role viewer --unix-user "$(id -un)" >/dev/null || fail "expert add"
 n=$((n + 1))
-printf '<Enter>\n1\nr\nf\ns\nQ\n' >"$work/try.keys"
+printf '<Enter>\n1\nr\nf\ns\n<C-c>\n' >"$work/try.keys"
 expect_exit 0 "$GAVEL" review "$db" --as vic --headless --script "$work/try.keys"
 expect_exit 0 "$GAVEL" review "$db" --as ana --read-only --headless --script "$work/try.keys"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM event')" = "$n" ] || fail "a viewer or read-only wrote events"
 expect_exit 0 "$GAVEL" audit verify "$db"
+
+# --dump-dir is created when missing (mkdir -p), and must be a directory.
+printf ':dump made\n<C-c>\n' >"$work/made.keys"
+expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/made.keys" \
+	--dump-dir "$work/new/deeper"
+[ -s "$work/new/deeper/made.txt" ] || fail "--dump-dir was not created"
+: >"$work/plain"
+expect_exit 1 "$GAVEL" review "$db" --as ana --headless --script "$work/made.keys" \
+	--dump-dir "$work/plain"
+
+# A blind audit queue (from the project YAML): Q switches to it, votes and
+# model stay hidden until the blind call, and both calls are stored.
+bdir=$work/blind
+mkdir -p "$bdir"
+ui_fixture "$GAVEL" "$bdir" || fail "second fixture"
+cat >"$bdir/project.yaml" <<'YAML'
+project: blind test
+tasks:
+  - name: sentiment
+    labels: [negative, neutral, positive]
+queues:
+  - {name: disputed, rule: disputed}
+  - {name: audit, rule: audit, sample: 10, seed: 3, min_confidence: 0.6, blind: true}
+YAML
+bdb=$bdir/b.db
+"$GAVEL" init "$bdb" --project "$bdir/project.yaml" >/dev/null || fail "init with project"
+"$GAVEL" import "$bdb" items "$bdir/items.csv" --task sentiment >/dev/null || fail "items"
+"$GAVEL" import "$bdb" votes "$bdir/votes.csv" --task sentiment >/dev/null || fail "votes"
+"$GAVEL" import "$bdb" predictions "$bdir/preds.csv" --model m1 --task sentiment >/dev/null ||
+	fail "predictions"
+"$GAVEL" expert add "$bdb" ana --role expert --unix-user "$(id -un)" >/dev/null || fail "expert"
+"$GAVEL" expert add "$bdb" ben --role expert --unix-user "$(id -un)" >/dev/null || fail "expert"
+printf 'Q\nj\n<Enter>\n:dump aq\n<Enter>\n:dump hidden\n3\n:dump revealed\n1\n:dump after\n<C-c>\n' \
+	>"$work/audit.keys"
+expect_exit 0 "$GAVEL" review "$bdb" --as ana --headless --script "$work/audit.keys" \
+	--dump-dir "$work/aud"
+grep -q 'queue audit' "$work/aud/aq.txt" || fail "Q did not switch to the audit queue"
+grep -q 'blind' "$work/aud/aq.txt" || fail "the audit queue is not shown blind"
+grep -q 'Votes and model hidden' "$work/aud/hidden.txt" || fail "votes not hidden"
+for who in alice bob carol stated; do
+	! grep -q "$who" "$work/aud/hidden.txt" || fail "$who shown before the blind call"
+done
+grep -q 'alice' "$work/aud/revealed.txt" || fail "votes not revealed after the call"
+grep -q 'effective' "$work/aud/revealed.txt" || fail "no effective confidence after the call"
+row=$(sqlite3 "$bdb" "SELECT l.value, b.value, d.queue FROM decision d JOIN item i ON i.id = d.item
+	JOIN label l ON l.task = i.task AND l.code = d.label
+	JOIN label b ON b.task = i.task AND b.code = d.blind_label")
+[ "$row" = "negative|positive|audit" ] || fail "blind decision: '$row'"
 pass

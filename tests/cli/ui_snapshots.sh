@@ -1,8 +1,9 @@
 #!/bin/sh
 # Headless snapshots of the review screen: every screen at 80x24 and 132x43
 # (queue, item with ANSI/OSC escapes and control characters, CJK and emoji,
-# bidi controls, help, history-free decide flow, too small) compared with
-# tests/ui/expected/. Times are masked. To accept new screens after a
+# bidi controls, help, decide flow, too small; at 132x43 also history, the
+# scrolled evidence pane and the queue picker) compared with
+# tests/ui/expected/. Event times are masked with TIME. To accept new screens after a
 # deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
@@ -11,7 +12,7 @@ set -u
 ui_fixture "$GAVEL" "$work" || fail "could not build the fixture project"
 expected=$top_srcdir/tests/ui/expected
 mkdir -p "$work/dumps"
-for keys in screens decide; do
+for keys in screens decide wide; do
 	"$GAVEL" review "$work/p.db" --as ana --headless --size 80x24 \
 		--script "$top_srcdir/tests/ui/$keys.keys" --dump-dir "$work/dumps" \
 		>"$work/out" 2>&1 || fail "$keys.keys: exit $?: $(head -c 300 "$work/out")"

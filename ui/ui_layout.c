@@ -1,0 +1,459 @@
+/*
+ * ui_layout: where the item view's parts go and what its evidence panes
+ * say, as plain lines of styled spans. It is pure (no curses, no database):
+ * the update side uses it to know how far the evidence pane can scroll, the
+ * draw side renders the same lines, and the update tests read them to check
+ * that every label in play shows its definition and the rules about it.
+ *
+ * At 80x24 the pane under the text holds, in this order: the votes (summary,
+ * agreement, "majority said X", one row per annotator with their record) to
+ * the left of the model panel (stated and effective confidence, entropy,
+ * probability bars), then one definition line per label in play and each
+ * rule that mentions one of them, once. From 120 columns the guideline gets
+ * the right half of the screen and is wrapped instead of cut.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Widths of the side-by-side votes and model blocks on a narrow screen. */
+#define MODEL_MIN_W 30
+#define WIDE_COLS 120
+
+void ui_lines_free(struct ui_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].n; k++)
+			free(l->v[i].sp[k].text);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static struct ui_line *line_new(struct ui_lines *l)
+{
+	struct ui_line *ln;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	ln = &l->v[l->n++];
+	memset(ln, 0, sizeof *ln);
+	return ln;
+}
+
+/* Add raw (data) text at column x, at most w columns; returns its width. */
+static int span(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
+{
+	struct ui_span *sp;
+	size_t width;
+	if (ln->n >= UI_LINE_SPANS || w <= 0)
+		return 0;
+	sp = &ln->sp[ln->n++];
+	sp->x = x;
+	sp->w = w;
+	sp->role = r;
+	sp->text = text_clean(raw ? raw : "");
+	width = text_width(sp->text);
+	return width < (size_t)w ? (int)width : w;
+}
+
+static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return span(ln, x, w, r, buf);
+}
+
+/* A bar of w cells for probability p (full blocks, then dots). */
+static void bar_span(struct ui_line *ln, int x, int w, double p)
+{
+	struct sbuf b = {0};
+	int full = (int)lround(p * w);
+	if (w <= 0)
+		return;
+	if (full < 0)
+		full = 0;
+	if (full > w)
+		full = w;
+	for (int i = 0; i < w; i++)
+		sbuf_add(&b, i < full ? "\u2588" : "\u00b7");
+	span(ln, x, w, R_MODEL, b.s);
+	sbuf_free(&b);
+}
+
+/* Append the lines of src to dst with their spans moved dx columns right,
+ * starting at dst line `row` (dst grows as needed). */
+static void merge(struct ui_lines *dst, size_t row, const struct ui_lines *src, int dx)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		struct ui_line *d;
+		while (dst->n <= row + i)
+			line_new(dst);
+		d = &dst->v[row + i];
+		for (size_t k = 0; k < src->v[i].n && d->n < UI_LINE_SPANS; k++) {
+			d->sp[d->n] = src->v[i].sp[k];
+			d->sp[d->n].x += dx;
+			d->sp[d->n].text = xstrdup(src->v[i].sp[k].text);
+			d->n++;
+		}
+	}
+}
+
+const char *ui_majority(const struct review_item *it, int *count)
+{
+	for (size_t i = 0; i < it->nvotes; i++) {
+		const char *v = it->votes[i].label;
+		int n = 0;
+		if (!v)
+			continue;
+		for (size_t k = 0; k < it->nvotes; k++)
+			n += it->votes[k].label && strcmp(it->votes[k].label, v) == 0;
+		if (2 * (size_t)n > it->nvotes) {
+			if (count)
+				*count = n;
+			return v;
+		}
+	}
+	if (count)
+		*count = 0;
+	return NULL;
+}
+
+/* ---- votes ---- */
+
+static void votes_block(const struct ui_state *s, int w, struct ui_lines *out)
+{
+	const struct review_item *it = &s->item;
+	struct ui_line *ln = line_new(out);
+	char agr[32];
+	const char *maj;
+	int x, cnt = 0, name_w = w >= 60 ? 16 : 12, label_w = w >= 60 ? 14 : 11, rec_w = 10;
+
+	if (isnan(it->agreement))
+		snprintf(agr, sizeof agr, "-");
+	else
+		snprintf(agr, sizeof agr, "%.2f", it->agreement);
+	x = spanf(ln, 0, w, R_TITLE, "Votes %zu", it->nvotes);
+	x += 2;
+	spanf(ln, x, w - x, isnan(it->agreement) ? R_DIM
+			   : it->agreement >= 0.7 ? R_AGREE
+						  : R_DISPUTED,
+	      "agreement %s", agr);
+	/* The summary, and beside it what a majority vote would have said. */
+	maj = ui_majority(it, &cnt);
+	{
+		char said[256];
+		char *c;
+		int sw;
+		if (maj)
+			snprintf(said, sizeof said, "majority said %s", maj);
+		else
+			snprintf(said, sizeof said, "%s", it->nvotes ? "no majority" : "no votes");
+		c = text_clean(said);
+		sw = (int)text_width(c);
+		free(c);
+		if (sw > w / 2)
+			sw = w / 2;
+		ln = line_new(out);
+		x = span(ln, 0, w - sw - 2, R_NORMAL,
+			 it->vote_summary && *it->vote_summary ? it->vote_summary : "-");
+		x += 2;
+		span(ln, x, w - x, maj ? R_KEY : R_DISPUTED, said);
+	}
+	for (size_t i = 0; i < it->nvotes; i++) {
+		const struct review_vote *v = &it->votes[i];
+		char rec[48];
+		int cx = 2;
+		ln = line_new(out);
+		if (v->record_n)
+			snprintf(rec, sizeof rec, "%d/%d %3.0f%%", v->record_ok, v->record_n,
+				 100.0 * v->record_ok / v->record_n);
+		else
+			snprintf(rec, sizeof rec, "no record");
+		span(ln, cx, name_w - 1, R_NORMAL, v->annotator);
+		cx += name_w;
+		span(ln, cx, label_w - 1,
+		     maj && v->label && strcmp(v->label, maj) == 0 ? R_NORMAL : R_DISPUTED,
+		     v->label ? v->label : "?");
+		cx += label_w;
+		span(ln, cx, rec_w, R_DIM, rec);
+		cx += rec_w + 1;
+		if (v->comment && cx < w)
+			span(ln, cx, w - cx, R_DIM, v->comment);
+	}
+}
+
+/* ---- model ---- */
+
+static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
+{
+	const struct review_item *it = &s->item;
+	const struct review_pred *p;
+	struct ui_line *ln;
+	int x, lw, bw;
+
+	if (!it->npreds) {
+		span(line_new(out), 0, w, R_DIM, "Model: no prediction");
+		return;
+	}
+	p = &it->preds[0];
+	ln = line_new(out);
+	x = span(ln, 0, w / 2 + 4, R_MODEL, p->model);
+	x += span(ln, x, 2, R_MODEL, ": ");
+	span(ln, x, w - x, R_MODEL, p->label ? p->label : "?");
+	ln = line_new(out);
+	x = spanf(ln, 0, w, R_NORMAL, "stated %.2f", p->confidence);
+	x += 2;
+	if (!isnan(it->quality))
+		spanf(ln, x, w - x, R_KEY, "effective %.2f", p->confidence * it->quality);
+	else
+		span(ln, x, w - x, R_DIM, "effective -");
+	ln = line_new(out);
+	x = 0;
+	if (!isnan(p->entropy))
+		x = spanf(ln, 0, w, R_NORMAL, "entropy %.2f", p->entropy) + 2;
+	if (!isnan(it->quality))
+		spanf(ln, x, w - x, R_DIM, "q %.2f %s", it->quality,
+		      it->quality_source ? it->quality_source : "");
+	else
+		span(ln, x, w - x, R_DIM, "q unknown");
+	lw = w >= 40 ? 12 : 9;
+	bw = w - lw - 6;
+	if (bw > 30)
+		bw = 30;
+	for (size_t k = 0; k < p->nprobs && k < 3; k++) {
+		ln = line_new(out);
+		span(ln, 0, lw - 1, R_NORMAL, p->probs[k].label);
+		spanf(ln, lw, 5, R_NORMAL, "%4.2f", p->probs[k].p);
+		bar_span(ln, lw + 5, bw, p->probs[k].p);
+	}
+	if (it->npreds > 1) {
+		ln = line_new(out);
+		spanf(ln, 0, w, R_DIM, "%zu more model%s", it->npreds - 1, it->npreds > 2 ? "s" : "");
+	}
+}
+
+/* ---- guideline ---- */
+
+/*
+ * Guideline prose as one paragraph: YAML block scalars keep their line
+ * breaks and a final newline, which on one screen line would only show as
+ * ^J tokens. Other control characters are left for the sanitiser to mark.
+ */
+static char *prose(const char *raw)
+{
+	char *p = xstrdup(raw ? raw : "");
+	size_t n;
+	for (char *c = p; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	n = strlen(p);
+	while (n && p[n - 1] == ' ')
+		p[--n] = 0;
+	return p;
+}
+
+/* Wrapped (wrap != 0) or cut guideline text after a prefix span. */
+static void text_lines(struct ui_lines *out, int indent, int w, enum ui_role r, const char *raw,
+		       int wrap, struct ui_line *first)
+{
+	char *flat = prose(raw);
+	char *clean = text_clean(flat);
+	free(flat);
+	size_t starts[64], lens[64], n;
+	if (!wrap || w - indent < 10) {
+		span(first, indent, w - indent, r, clean);
+		free(clean);
+		return;
+	}
+	n = ui_wrap(clean, (size_t)(w - indent), starts, lens, GV_ARRAY_LEN(starts));
+	for (size_t i = 0; i < n && i < GV_ARRAY_LEN(starts); i++) {
+		struct ui_line *ln = i ? line_new(out) : first;
+		char *part = xstrndup(clean + starts[i], lens[i]);
+		span(ln, indent, w - indent, r, part);
+		free(part);
+	}
+	free(clean);
+}
+
+static int rule_about(const struct guide_rule *ru, const struct store_task *t,
+		      const unsigned char *in_play, int revealed)
+{
+	for (size_t k = 0; k < ru->nlabels; k++) {
+		int idx = store_task_label_index(t, ru->labels[k]);
+		if (idx >= 0 && (!revealed || in_play[idx]))
+			return 1;
+	}
+	return 0;
+}
+
+static void guide_block(const struct ui_state *s, int w, int wrap, struct ui_lines *out)
+{
+	const struct review_item *it = &s->item;
+	const struct store_task *t = &it->task;
+	unsigned char in_play[256] = {0};
+	int revealed = !s->blind || s->blind_call >= 0 || it->current, lw = 0;
+	struct ui_line *ln;
+
+	if (!s->has_guide) {
+		span(line_new(out), 0, w, R_DIM, "Guideline: none loaded for this task");
+		return;
+	}
+	if (revealed)
+		ui_labels_in_play(s, in_play);
+	ln = line_new(out);
+	spanf(ln, 0, w, R_TITLE, "Guideline %s: %s", s->guide.version ? s->guide.version : "",
+	      revealed ? "the labels in play" : "every label");
+	for (size_t i = 0; i < t->nlabels && i < sizeof in_play; i++) {
+		size_t lwid;
+		char *c;
+		if (revealed && !in_play[i])
+			continue;
+		c = text_clean(t->labels[i].value);
+		lwid = text_width(c);
+		free(c);
+		if ((int)lwid > lw)
+			lw = (int)lwid;
+	}
+	lw = lw > 14 ? 14 : lw;
+	for (size_t i = 0; i < t->nlabels && i < sizeof in_play; i++) {
+		const char *v = t->labels[i].value;
+		if (revealed && !in_play[i])
+			continue;
+		for (size_t g = 0; g < s->guide.nlabels; g++) {
+			if (strcmp(s->guide.labels[g].value, v) != 0)
+				continue;
+			ln = line_new(out);
+			span(ln, 0, lw, R_KEY, v);
+			text_lines(out, lw + 1, w, R_NORMAL, s->guide.labels[g].definition, wrap, ln);
+		}
+	}
+	for (size_t r = 0; r < s->guide.nrules; r++) {
+		const struct guide_rule *ru = &s->guide.rules[r];
+		struct sbuf text = {0};
+		int x;
+		if (!rule_about(ru, t, in_play, revealed))
+			continue;
+		ln = line_new(out);
+		x = span(ln, 0, 6, R_KEY, ru->id) + 1;
+		{
+			char *flat = prose(ru->text);
+			sbuf_add(&text, flat);
+			free(flat);
+		}
+		/* With room to wrap, say which labels the rule is about. */
+		if (wrap) {
+			for (size_t k = 0; k < ru->nlabels; k++)
+				sbuf_addf(&text, "%s%s", k ? ", " : " [", ru->labels[k]);
+			if (ru->nlabels)
+				sbuf_addc(&text, ']');
+		}
+		text_lines(out, x, w, R_NORMAL, text.s, wrap, ln);
+		sbuf_free(&text);
+	}
+}
+
+/* ---- geometry and panes ---- */
+
+size_t ui_pane_rows(size_t n, size_t h)
+{
+	return n > h && h > 1 ? h - 1 : h;
+}
+
+/* Wrapped line count of the item text at width w. */
+static size_t item_text_lines(const struct ui_state *s, size_t w)
+{
+	char *clean = text_sanitize(s->item.text ? s->item.text : "",
+				    s->item.text ? strlen(s->item.text) : 0, TEXT_MULTI, NULL);
+	size_t n = ui_wrap(clean, w, NULL, NULL, 0);
+	free(clean);
+	return n;
+}
+
+void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g)
+{
+	int body = s->rows - 5; /* rows between the badge line and the decision line */
+	size_t n;
+	int max;
+
+	memset(g, 0, sizeof *g);
+	if (body < 1)
+		body = 1;
+	if (s->cols >= WIDE_COLS) {
+		int half = s->cols / 2;
+		g->text_x = 1;
+		g->text_y = 2;
+		g->text_w = half - 2;
+		max = body / 2 > 3 ? body / 2 : 3;
+		n = s->has_item ? item_text_lines(s, (size_t)g->text_w) : 1;
+		g->text_h = (int)n < max ? (int)n : max;
+		g->a_x = 1;
+		g->a_y = g->text_y + g->text_h + 1;
+		g->a_w = half - 2;
+		g->a_h = 2 + body - (g->a_y - 1) - 1;
+		g->b_x = half + 1;
+		g->b_y = 2;
+		g->b_w = s->cols - half - 2;
+		g->b_h = body;
+	} else {
+		g->text_x = 1;
+		g->text_y = 2;
+		g->text_w = s->cols > 4 ? s->cols - 2 : 1;
+		max = s->rows >= 40 ? s->rows / 4 : 5;
+		n = s->has_item ? item_text_lines(s, (size_t)g->text_w) : 1;
+		g->text_h = (int)n < max ? (int)n : max;
+		g->a_x = 0;
+		g->a_y = g->text_y + g->text_h;
+		g->a_w = s->cols;
+		g->a_h = 2 + body - g->a_y;
+	}
+	if (g->text_h < 1)
+		g->text_h = 1;
+	if (g->a_h < 1)
+		g->a_h = 1;
+}
+
+void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out)
+{
+	const struct review_item *it = &s->item;
+	int revealed = !s->blind || s->blind_call >= 0 || it->current;
+	int wide = s->cols >= WIDE_COLS;
+
+	memset(out, 0, sizeof *out);
+	if (!s->has_item)
+		return;
+	if (which == 'b') {
+		guide_block(s, width, 1, out);
+		return;
+	}
+	if (!revealed) {
+		struct ui_line *ln = line_new(out);
+		spanf(ln, 0, width, R_DISPUTED,
+		      "Votes and model hidden: make your blind call first (1-%zu)",
+		      it->task.nlabels < 9 ? it->task.nlabels : 9);
+	} else if (!wide && width >= 70) {
+		/* Votes on the left, the model beside them. */
+		struct ui_lines l = {0}, r = {0};
+		int mw = width * 2 / 5 > MODEL_MIN_W ? width * 2 / 5 : MODEL_MIN_W;
+		votes_block(s, width - mw - 2, &l);
+		model_block(s, mw, &r);
+		merge(out, 0, &l, 0);
+		merge(out, 0, &r, width - mw);
+		ui_lines_free(&l);
+		ui_lines_free(&r);
+	} else {
+		votes_block(s, width, out);
+		model_block(s, width, out);
+	}
+	if (!wide)
+		guide_block(s, width, 0, out);
+}
