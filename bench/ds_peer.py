@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """bench/ds_peer.py: a vectorised numpy Dawid-Skene, the peer for gavel's DS
 figure in `make bench`. Same model as gavel (priors, one confusion matrix per
-annotator, start from vote proportions, 1e-6 smoothing, stop when the
-log-likelihood gains less than 1e-7 per item, at most 100 iterations).
+annotator, start from vote proportions, 1e-8 smoothing, stop when the
+log-likelihood gains less than 1e-5 per vote, at most 100 iterations).
 
 Usage: ds_peer.py votes.csv
 Prints one line: "ds_numpy SECONDS_EM ITERATIONS SECONDS_TOTAL"
@@ -36,7 +36,7 @@ def main():
     for it in range(1, 101):
         # M-step: counts[a, l, k] = sum of posteriors of true k over a's votes l.
         cnt = np.stack([np.bincount(al, weights=post[item, k], minlength=A * K)
-                        for k in range(K)], axis=1).reshape(A, K, K) + 1e-6
+                        for k in range(K)], axis=1).reshape(A, K, K) + 1e-8
         conf = cnt / cnt.sum(axis=1, keepdims=True)
         prior = post.sum(axis=0) + 1e-9
         prior /= prior.sum()
@@ -49,7 +49,7 @@ def main():
         s = e.sum(axis=1, keepdims=True)
         post = e / s
         ll = float((mx + np.log(s)).sum())
-        if ll - prev < 1e-7 * N:
+        if ll - prev < 1e-5 * len(item):
             break
         prev = ll
     t2 = time.perf_counter()

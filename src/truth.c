@@ -22,8 +22,8 @@
 void truth_opts_default(struct truth_opts *o)
 {
 	o->max_iter = 100;
-	o->tol = 1e-7;
-	o->smoothing = 1e-6;
+	o->tol = 1e-5;
+	o->smoothing = 1e-8;
 }
 
 void truth_ds_free(struct truth_ds *d)
@@ -277,7 +277,7 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 		for (int t = 0; t < nparts; t++)
 			ll += parts[t].ll;
 		d->loglik = ll;
-		if (ll - prev < o.tol * (double)(N ? N : 1)) {
+		if (ll - prev < o.tol * (double)(v->start[N] ? v->start[N] : 1)) {
 			d->converged = 1;
 			break;
 		}

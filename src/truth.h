@@ -27,8 +27,8 @@ struct truth_votes {
 
 struct truth_opts {
 	int max_iter;     /* iteration cap (default 100) */
-	double tol;       /* stop when the log-likelihood gains less than tol per item (1e-7) */
-	double smoothing; /* pseudo-count added to every confusion cell (1e-6) */
+	double tol;       /* stop when the log-likelihood gains less than tol per vote (1e-5) */
+	double smoothing; /* pseudo-count added to every confusion cell (1e-8) */
 };
 
 struct truth_ds {
@@ -50,7 +50,7 @@ void truth_opts_default(struct truth_opts *o);
 /*
  * Run Dawid-Skene EM. Initialises posteriors from vote proportions (so the
  * result is deterministic: no random start), then alternates M-step and
- * log-space E-step until the per-item log-likelihood gain drops below tol or
+ * log-space E-step until the per-vote log-likelihood gain drops below tol or
  * max_iter iterations ran. Items with no votes keep the priors as posterior.
  * Fills *out (free with truth_ds_free). Returns 0, -1 on bad input.
  */
