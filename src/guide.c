@@ -43,25 +43,8 @@ void guide_free(struct guide *g)
 	memset(g, 0, sizeof *g);
 }
 
-/* Error at node n: before + 'data' (sanitised) + after. */
-static int err_quote(const struct yamltree *t, const struct yamltree_node *n, char *err,
-		     const char *before, const char *s, const char *after)
-{
-	char *clean = text_clean(s);
-	yamltree_err(t, n, err, "%s'%s'%s", before, clean, after);
-	free(clean);
-	return -1;
-}
-
-/* what + " (first at line N)" for duplicate messages. */
-static const char *first_at(char buf[64], const char *what, int line)
-{
-	snprintf(buf, 64, "%s (first at line %d)", what, line);
-	return buf;
-}
-
-static int parse_label(const struct yamltree *t, const struct yamltree_node *n,
-		       struct guide *g, char *err)
+static int parse_label(const struct yamltree *t, const struct yamltree_node *n, struct guide *g,
+		       char *err)
 {
 	struct guide_label *l = &g->labels[g->nlabels];
 	char at[64];
@@ -74,13 +57,14 @@ static int parse_label(const struct yamltree *t, const struct yamltree_node *n,
 	if (yamltree_get_str(t, n, "value", 1, &l->value, err) ||
 	    yamltree_get_str(t, n, "definition", 1, &l->definition, err) ||
 	    yamltree_get_strv(t, n, "examples", 0, &l->examples, &l->nexamples, err) ||
-	    yamltree_get_strv(t, n, "counterexamples", 0, &l->counterexamples,
-			      &l->ncounterexamples, err))
+	    yamltree_get_strv(t, n, "counterexamples", 0, &l->counterexamples, &l->ncounterexamples,
+			      err))
 		return -1;
 	for (size_t i = 0; i + 1 < g->nlabels; i++) {
 		if (strcmp(g->labels[i].value, l->value) == 0)
-			return err_quote(t, yamltree_get(n, "value"), err, "label ", l->value,
-					 first_at(at, " is defined twice", g->labels[i].line));
+			return yamltree_err_quote(
+				t, yamltree_get(n, "value"), err, "label ", l->value,
+				yamltree_first_at(at, " is defined twice", g->labels[i].line));
 	}
 	return 0;
 }
@@ -102,8 +86,9 @@ static int parse_rule(const struct yamltree *t, const struct yamltree_node *n, s
 		return -1;
 	for (size_t i = 0; i + 1 < g->nrules; i++) {
 		if (strcmp(g->rules[i].id, r->id) == 0)
-			return err_quote(t, yamltree_get(n, "id"), err, "rule id ", r->id,
-					 first_at(at, " is used twice", g->rules[i].line));
+			return yamltree_err_quote(
+				t, yamltree_get(n, "id"), err, "rule id ", r->id,
+				yamltree_first_at(at, " is used twice", g->rules[i].line));
 	}
 	labels = yamltree_get(n, "labels");
 	for (size_t i = 0; i < r->nlabels; i++) {
@@ -111,8 +96,9 @@ static int parse_rule(const struct yamltree *t, const struct yamltree_node *n, s
 		for (size_t j = 0; j < g->nlabels && !found; j++)
 			found = strcmp(g->labels[j].value, r->labels[i]) == 0;
 		if (!found)
-			return err_quote(t, labels->kids[i], err, "rule names label ",
-					 r->labels[i], ", which this guideline does not define");
+			return yamltree_err_quote(t, labels->kids[i], err, "rule names label ",
+						  r->labels[i],
+						  ", which this guideline does not define");
 	}
 	return 0;
 }
@@ -256,8 +242,7 @@ int guide_load(struct store *st, const struct audit_actor *a, const char *path,
 	return rc;
 }
 
-int guide_current(struct store *st, int64_t task, struct guide *out, int64_t *version,
-		  char *err)
+int guide_current(struct store *st, int64_t task, struct guide *out, int64_t *version, char *err)
 {
 	struct guide_row row = {0};
 	char name[64];

@@ -20,7 +20,7 @@
 #define PROJECT_MAX_BYTES (4u << 20)
 
 static const char *const top_keys[] = {"project", "tasks", "queues", "export", NULL};
-static const char *const task_keys[] = {"name",   "question", "scale",      "threshold",
+static const char *const task_keys[] = {"name",	  "question",	"scale", "threshold",
 					"labels", "guidelines", NULL};
 static const char *const label_keys[] = {"value", "name", "key", NULL};
 static const char *const queue_keys[] = {"name",
@@ -88,22 +88,6 @@ void project_free(struct project *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* Error at node n: before + 'data' (sanitised) + after. */
-static int err_quote(const struct yamltree *t, const struct yamltree_node *n, char *err,
-		     const char *before, const char *s, const char *after)
-{
-	char *clean = text_clean(s);
-	yamltree_err(t, n, err, "%s'%s'%s", before, clean, after);
-	free(clean);
-	return -1;
-}
-
-static const char *first_at(char buf[64], const char *what, int line)
-{
-	snprintf(buf, 64, "%s (first at line %d)", what, line);
-	return buf;
-}
-
 /* A relative guideline path is relative to the project YAML's directory. */
 static char *resolve_path(const char *file, const char *path)
 {
@@ -153,22 +137,23 @@ static int parse_label(const struct yamltree *t, const struct yamltree_node *n,
 	value_nodes[task->nlabels - 1] = vnode;
 	for (size_t i = 0; i + 1 < task->nlabels; i++) {
 		if (strcmp(task->labels[i].value, l->value) == 0)
-			return err_quote(t, vnode, err, "label ", l->value,
-					 first_at(at, " is listed twice", value_nodes[i]->line));
+			return yamltree_err_quote(
+				t, vnode, err, "label ", l->value,
+				yamltree_first_at(at, " is listed twice", value_nodes[i]->line));
 	}
 	if (l->key) {
 		const struct yamltree_node *knode = yamltree_get(n, "key");
 		if (!valid_key(l->key))
-			return err_quote(t, knode, err, "key ", l->key,
-					 " must be one printable character other than 1-9 "
-					 "(keys 1-9 always choose labels by position)");
+			return yamltree_err_quote(t, knode, err, "key ", l->key,
+						  " must be one printable character other than 1-9 "
+						  "(keys 1-9 always choose labels by position)");
 		for (size_t i = 0; i + 1 < task->nlabels; i++) {
 			const char *other = task->labels[i].key;
 			if (other && strcmp(other, l->key) == 0) {
 				char *cv = text_clean(task->labels[i].value);
 				struct sbuf msg = {0};
 				sbuf_addf(&msg, " is already bound to label '%s'", cv);
-				err_quote(t, knode, err, "key ", l->key, msg.s);
+				yamltree_err_quote(t, knode, err, "key ", l->key, msg.s);
 				sbuf_free(&msg);
 				free(cv);
 				return -1;
@@ -203,15 +188,18 @@ static int parse_task(const struct yamltree *t, const struct yamltree_node *n, s
 	}
 	for (size_t i = 0; i + 1 < p->ntasks; i++) {
 		if (strcmp(p->tasks[i].name, task->name) == 0) {
-			err_quote(t, name_nodes[p->ntasks - 1], err, "task ", task->name,
-				  first_at(at, " is declared twice", name_nodes[i]->line));
+			yamltree_err_quote(
+				t, name_nodes[p->ntasks - 1], err, "task ", task->name,
+				yamltree_first_at(at, " is declared twice", name_nodes[i]->line));
 			goto fail;
 		}
 	}
 	task->scale = SCALE_NOMINAL;
 	if (scale && store_scale_parse(scale, &task->scale)) {
-		err_quote(t, yamltree_get(n, "scale"), err, "scale must be nominal, ordinal or "
-			  "interval, not ", scale, "");
+		yamltree_err_quote(t, yamltree_get(n, "scale"), err,
+				   "scale must be nominal, ordinal or "
+				   "interval, not ",
+				   scale, "");
 		goto fail;
 	}
 	if (labels->nkids < 2) {
@@ -264,7 +252,7 @@ static int check_rule_options(const struct yamltree *t, const struct yamltree_no
 		if (!ok) {
 			struct sbuf msg = {0};
 			sbuf_addf(&msg, " does not apply to rule '%s'", rule_options[r].rule);
-			err_quote(t, n->kids[i], err, "option ", k, msg.s);
+			yamltree_err_quote(t, n->kids[i], err, "option ", k, msg.s);
 			sbuf_free(&msg);
 			return -1;
 		}
@@ -288,21 +276,23 @@ static int parse_queue(const struct yamltree *t, const struct yamltree_node *n, 
 		return -1;
 	r = rule_index(q->rule);
 	if (r < 0)
-		return err_quote(t, yamltree_get(n, "rule"), err, "unknown rule ", q->rule,
-				 " (rules: disputed, needs-votes, uncertain, audit, "
-				 "model-disagrees)");
+		return yamltree_err_quote(t, yamltree_get(n, "rule"), err, "unknown rule ", q->rule,
+					  " (rules: disputed, needs-votes, uncertain, audit, "
+					  "model-disagrees)");
 	audit = strcmp(q->rule, "audit") == 0;
 	disagrees = strcmp(q->rule, "model-disagrees") == 0;
-	if (check_rule_options(t, n, r, err) ||
-	    yamltree_get_str(t, n, "name", 0, &q->name, err) ||
+	if (check_rule_options(t, n, r, err) || yamltree_get_str(t, n, "name", 0, &q->name, err) ||
 	    yamltree_get_str(t, n, "task", 0, &q->task, err) ||
 	    yamltree_get_double(t, n, "below", 0, 0, 1, &q->below, err) ||
 	    yamltree_get_long(t, n, "min_votes", 3, 1, 1000000, &min_votes, err) ||
 	    yamltree_get_double(t, n, "top_percent", 5, 0, 100, &q->top_percent, err) ||
 	    yamltree_get_long(t, n, "sample", 500, 1, 100000000, &sample, err) ||
 	    yamltree_get_long(t, n, "seed", 1, 0, LONG_MAX, &seed, err) ||
-	    yamltree_get_double(t, n, "min_confidence", audit ? 0.95 : disagrees ? 0.9 : 0, 0, 1,
-				&q->min_confidence, err) ||
+	    yamltree_get_double(t, n, "min_confidence",
+				audit	    ? 0.95
+				: disagrees ? 0.9
+					    : 0,
+				0, 1, &q->min_confidence, err) ||
 	    yamltree_get_bool(t, n, "blind", audit, &q->blind, err) ||
 	    yamltree_get_bool(t, n, "tiebreaker_not_voter", 0, &q->tiebreaker_not_voter, err))
 		return -1;
@@ -322,14 +312,15 @@ static int parse_queue(const struct yamltree *t, const struct yamltree_node *n, 
 		return yamltree_err(t, nn, err, "a queue name must not be empty");
 	for (size_t i = 0; i + 1 < p->nqueues; i++) {
 		if (strcmp(p->queues[i].name, q->name) == 0)
-			return err_quote(t, nn, err, "queue ", q->name,
-					 first_at(at, " is declared twice", name_nodes[i]->line));
+			return yamltree_err_quote(
+				t, nn, err, "queue ", q->name,
+				yamltree_first_at(at, " is declared twice", name_nodes[i]->line));
 	}
 	for (size_t i = 0; q->task && i < p->ntasks && !found; i++)
 		found = strcmp(p->tasks[i].name, q->task) == 0;
 	if (q->task && !found)
-		return err_quote(t, yamltree_get(n, "task"), err, "queue names task ", q->task,
-				 ", which the project does not declare");
+		return yamltree_err_quote(t, yamltree_get(n, "task"), err, "queue names task ",
+					  q->task, ", which the project does not declare");
 	return 0;
 }
 
@@ -465,8 +456,7 @@ int project_apply(struct store *st, const struct project *p, const struct audit_
 			goto fail;
 		for (size_t j = 0; j < task->nlabels; j++) {
 			const struct project_label *l = &task->labels[j];
-			if (store_label_add(st, id, (int)j, l->value, l->name, l->key, (int)j,
-					    err))
+			if (store_label_add(st, id, (int)j, l->value, l->name, l->key, (int)j, err))
 				goto fail;
 		}
 	}

@@ -69,6 +69,21 @@ int yamltree_err(const struct yamltree *t, const struct yamltree_node *n, char *
 	return -1;
 }
 
+int yamltree_err_quote(const struct yamltree *t, const struct yamltree_node *n, char *err,
+		       const char *before, const char *data, const char *after)
+{
+	char *clean = text_clean(data);
+	yamltree_err(t, n, err, "%s'%s'%s", before, clean, after);
+	free(clean);
+	return -1;
+}
+
+const char *yamltree_first_at(char buf[64], const char *what, int line)
+{
+	snprintf(buf, 64, "%s (first at line %d)", what, line);
+	return buf;
+}
+
 static int mark_err(const struct yamltree *t, yaml_mark_t m, char *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -183,8 +198,8 @@ static struct yamltree_node *add_node(struct build *b, enum yamltree_kind kind, 
 	n->col = (int)m.column + 1;
 	b->t->nnodes++;
 	if (parent) {
-		parent->kids = xgrow(parent->kids, &parent->cap, parent->nkids + 1,
-				     sizeof *parent->kids);
+		parent->kids =
+			xgrow(parent->kids, &parent->cap, parent->nkids + 1, sizeof *parent->kids);
 		parent->kids[parent->nkids++] = n;
 	} else {
 		b->t->root = n;
@@ -315,8 +330,7 @@ static int on_event(struct build *b, yaml_event_t *e, char *err)
 	}
 }
 
-int yamltree_parse(const char *file, const char *buf, size_t len, struct yamltree **out,
-		   char *err)
+int yamltree_parse(const char *file, const char *buf, size_t len, struct yamltree **out, char *err)
 {
 	struct build b = {0};
 	yaml_parser_t p;
@@ -467,9 +481,8 @@ int yamltree_get_str(const struct yamltree *t, const struct yamltree_node *map, 
 	return 0;
 }
 
-int yamltree_get_double(const struct yamltree *t, const struct yamltree_node *map,
-			const char *key, double def, double min, double max, double *out,
-			char *err)
+int yamltree_get_double(const struct yamltree *t, const struct yamltree_node *map, const char *key,
+			double def, double min, double max, double *out, char *err)
 {
 	const struct yamltree_node *v;
 	double d;

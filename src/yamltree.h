@@ -16,10 +16,10 @@
 #include <stddef.h>
 
 /* Limits every parse enforces. */
-#define YAMLTREE_MAX_DEPTH  32          /* nested sequences and mappings */
-#define YAMLTREE_MAX_NODES  100000      /* scalars, sequences and mappings */
+#define YAMLTREE_MAX_DEPTH  32		/* nested sequences and mappings */
+#define YAMLTREE_MAX_NODES  100000	/* scalars, sequences and mappings */
 #define YAMLTREE_MAX_SCALAR (64u << 10) /* bytes in one scalar */
-#define YAMLTREE_MAX_BYTES  (4u << 20)  /* bytes in the whole buffer */
+#define YAMLTREE_MAX_BYTES  (4u << 20)	/* bytes in the whole buffer */
 
 enum yamltree_kind { YT_SCALAR, YT_SEQ, YT_MAP };
 
@@ -36,7 +36,7 @@ struct yamltree_node {
 };
 
 struct yamltree {
-	char *file;                 /* the name used in messages */
+	char *file;		    /* the name used in messages */
 	struct yamltree_node *root; /* never NULL after a successful parse */
 	size_t nnodes;
 };
@@ -48,14 +48,20 @@ struct yamltree {
  * (free with yamltree_free), or -1 with err filled as
  * "file:line:col: what is wrong" (text from the data is sanitised).
  */
-int yamltree_parse(const char *file, const char *buf, size_t len, struct yamltree **out,
-		   char *err);
+int yamltree_parse(const char *file, const char *buf, size_t len, struct yamltree **out, char *err);
 void yamltree_free(struct yamltree *t);
 
 /* Fill err with "file:line:col: " + message at node n (or 1:1 when n is
  * NULL) and return -1. Callers sanitise data they embed in the message. */
 int yamltree_err(const struct yamltree *t, const struct yamltree_node *n, char *err,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* yamltree_err with before + 'data' (sanitised) + after as the message. */
+int yamltree_err_quote(const struct yamltree *t, const struct yamltree_node *n, char *err,
+		       const char *before, const char *data, const char *after);
+
+/* what + " (first at line N)" into buf, for duplicate messages; returns buf. */
+const char *yamltree_first_at(char buf[64], const char *what, int line);
 
 /* 1 when n is a plain scalar spelling null ("", "~", "null"). */
 int yamltree_is_null(const struct yamltree_node *n);
@@ -83,9 +89,8 @@ int yamltree_check_map(const struct yamltree *t, const struct yamltree_node *n, 
  */
 int yamltree_get_str(const struct yamltree *t, const struct yamltree_node *map, const char *key,
 		     int required, char **out, char *err);
-int yamltree_get_double(const struct yamltree *t, const struct yamltree_node *map,
-			const char *key, double def, double min, double max, double *out,
-			char *err);
+int yamltree_get_double(const struct yamltree *t, const struct yamltree_node *map, const char *key,
+			double def, double min, double max, double *out, char *err);
 int yamltree_get_long(const struct yamltree *t, const struct yamltree_node *map, const char *key,
 		      long def, long min, long max, long *out, char *err);
 int yamltree_get_bool(const struct yamltree *t, const struct yamltree_node *map, const char *key,
