@@ -242,7 +242,53 @@ fig_ds() {
 		"stats with DS $ds_total s, peak RSS $(mb "$ds_kb") MB" >>"$work/notes"
 }
 
-figures="fig_import fig_stats fig_ds fig_python"
+# (d) the review screen, headless on the imported project: time from start to
+# the first queue screen (a run that dumps it and quits), then 1,000 keys
+# (moves, opening items, deciding, leaving) with per-key latency from
+# --timing, and the peak RSS of that run.
+fig_ui() {
+	if [ "${import_ok:-0}" != 1 ]; then
+		row "review: first queue screen (ms)" FAILED - "<= 300 ms" FAILED "no project"
+		return
+	fi
+	printf ':dump first\n<C-c>\n' >"$work/first.keys"
+	awk 'BEGIN {
+		srand(7); n = 0
+		while (n < 999) {
+			m = 1 + int(rand() * 4)
+			for (i = 0; i < m && n < 999; i++) { print (rand() < 0.8 ? "j" : "k"); n++ }
+			if (n < 999) { print "<Enter>"; n++ }
+			if (n < 999) { print (rand() < 0.5 ? "J" : "j"); n++ }
+			if (n < 999) { print 1 + int(rand() * 5); n++ }
+			if (n < 999) { print "q"; n++ }
+		}
+		print "<C-c>"
+	}' >"$work/ui.keys"
+	measure ui_first "$GAVEL" review "$work/p.db" --headless --size 80x24 \
+		--script "$work/first.keys" --dump-dir "$work"
+	if [ "$rc" != 0 ] || ! grep -q 'gavel review' "$work/first.txt" 2>/dev/null; then
+		why ui_first
+		row "review: first queue screen (ms)" FAILED - "<= 300 ms" FAILED ""
+		return
+	fi
+	first=$(awk -v s="$sec" 'BEGIN { printf "%.0f", s * 1000 }')
+	row "review: first queue screen (ms)" "$first" - "<= 300 ms" "$(verdict "$first" 300)" \
+		"start, queue, first paint, quit"
+	measure ui_keys "$GAVEL" review "$work/p.db" --headless --size 80x24 --timing \
+		--script "$work/ui.keys" --dump-dir "$work"
+	p99=$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' "$work/ui_keys.err" | tail -n 1)
+	if [ "$rc" != 0 ] || [ -z "$p99" ]; then
+		why ui_keys
+		row "review: p99 per key (ms)" FAILED - "<= 16 ms" FAILED ""
+		return
+	fi
+	row "review: p99 per key, 1000 keys (ms)" "$p99" - "<= 16 ms" "$(verdict "$p99" 16)" \
+		"$(sed -n 's/^keys \([0-9]*\) .*p50 \([0-9.]*\) ms.*/\1 keys, p50 \2 ms/p' \
+			"$work/ui_keys.err" | tail -n 1)"
+	row "review: peak RSS (MB)" "$(mb "$kb")" - "<= 64 MB" "$(verdict "$kb" 65536)" ""
+}
+
+figures="fig_import fig_stats fig_ds fig_python fig_ui"
 
 gen_data
 nvotes=$(($(wc -l <"$data/votes.csv") - 1))

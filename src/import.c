@@ -12,6 +12,7 @@
 #include "text.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,47 @@ static char *import_stem(const char *file)
 	return dot ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
 }
 
+/*
+ * The file's SHA-256 (for the audit event) is computed on a second thread
+ * while the reader parses the same bytes: on a 60 MB vote file it takes a
+ * third of a second, which would otherwise add to the import. Small buffers
+ * are hashed inline.
+ */
+#define IMPORT_HASH_THREAD_BYTES ((size_t)1 << 20)
+
+struct import_hash {
+	const char *buf;
+	size_t len;
+	char hex[65];
+	pthread_t thread;
+	int running;
+};
+
+static void *import_hash_run(void *arg)
+{
+	struct import_hash *h = arg;
+	util_sha256_hex(h->buf, h->len, h->hex);
+	return NULL;
+}
+
+static void import_hash_start(struct import_hash *h, const char *buf, size_t len)
+{
+	h->buf = buf;
+	h->len = len;
+	h->running = len >= IMPORT_HASH_THREAD_BYTES &&
+		     pthread_create(&h->thread, NULL, import_hash_run, h) == 0;
+	if (!h->running)
+		import_hash_run(h);
+}
+
+/* Wait for the hash; h->hex is complete afterwards. Safe to call twice. */
+static void import_hash_wait(struct import_hash *h)
+{
+	if (h->running)
+		pthread_join(h->thread, NULL);
+	h->running = 0;
+}
+
 int import_buffer(struct store *st, const struct import_opts *o, const char *buf, size_t len,
 		  struct import_result *res, char *err)
 {
@@ -179,7 +221,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	struct store_import_opts so = {0};
 	struct store_import *si = NULL;
 	struct sink sink;
-	char sha[65];
+	struct import_hash hash = {0};
 	char *stem = NULL;
 	int rc;
 
@@ -204,12 +246,12 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
 
-	util_sha256_hex(buf, len, sha);
+	import_hash_start(&hash, buf, len);
 	stem = import_stem(o->file);
 	so.kind = o->kind;
 	so.file = o->file;
 	so.stem = stem;
-	so.sha256 = sha;
+	so.sha256 = hash.hex; /* read at commit, after import_hash_wait */
 	so.format = f->name;
 	so.task = o->task;
 	so.scale_set = o->scale_set;
@@ -224,12 +266,14 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	sink = store_import_sink(si);
 	if (f->read(o->file, buf, len, o->kind, &sink, err))
 		goto fail;
+	import_hash_wait(&hash);
 	if (store_import_commit(si, res, err))
 		goto fail;
 	snprintf(res->format, sizeof res->format, "%s", f->name);
-	memcpy(res->sha256, sha, sizeof sha);
+	memcpy(res->sha256, hash.hex, sizeof hash.hex);
 	rc = 0;
 fail:
+	import_hash_wait(&hash);
 	store_import_free(si);
 	free(stem);
 	return rc;

@@ -39,6 +39,14 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 		struct queue_entry **out, size_t *n, int *blind, char *err);
 void queue_free(struct queue_entry *v, size_t n);
 
+/*
+ * How many items the named queue holds in all: what queue_build would list
+ * with no limit. For disputed and needs-votes this is two indexed counts,
+ * so the review screen can say "20 of 668411" without listing them all.
+ */
+int queue_total(struct store *st, const char *name, int include_decided, size_t *total,
+		char *err);
+
 /* Comma-separated names of the project's queues into a heap string. */
 char *queue_names(struct store *st);
 

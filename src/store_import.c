@@ -8,9 +8,10 @@
  * probabilities do not sum to 1). On commit the strings are resolved against
  * the database in one scan per table, new rows get ids in order, the votes
  * are radix-sorted by (item, annotator) — which also finds duplicates as
- * neighbours — and inserted in primary-key order with one prepared
- * statement, so that the B-tree is appended to rather than searched. Then
- * one "import" audit event and the item summaries, and COMMIT. Everything
+ * neighbours — and inserted in primary-key order through one
+ * INSERT ... SELECT, so that the B-tree is appended to rather than searched.
+ * Then one "import" audit event, the summaries of the items the file names
+ * (computed from the sorted votes in memory), and COMMIT. Everything
  * runs inside the transaction store_import_open began, so any error leaves
  * the database as it was.
  *
@@ -31,13 +32,6 @@
 #include <string.h>
 
 #define NONE ((size_t)-1)
-#include <time.h> /* PROF */
-static void prof(const char *what) /* PROF */
-{ /* PROF */
-	static struct timespec t0; struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); /* PROF */
-	if (getenv("GAVEL_PROF") && t0.tv_sec) fprintf(stderr, "%-12s %.3f\n", what, (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9); /* PROF */
-	t0 = t; /* PROF */
-} /* PROF */
 
 /* One vote: intern ids while reading, database ids after resolving. */
 struct ivote {
@@ -95,6 +89,7 @@ struct store_import {
 
 	struct sbuf arena;	   /* NUL-separated strings: times, comments, texts, metadata */
 	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
+	uint32_t last_item;	   /* intern id + 1 of the item named last, 0 for none */
 	size_t nvw;		   /* votes left after dropping duplicates, sorted */
 	int had_votes;		   /* the task had stored votes before this import */
 	int ord_changed;	   /* this import moved existing labels in the label order */
@@ -159,7 +154,6 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 	si->st = st;
 	si->o = *o;
-	prof("start"); /* PROF */
 	if (si_cache(si, err) || store_begin(st, err))
 		goto fail;
 	si->open = 1;
@@ -287,7 +281,11 @@ static int si_label(struct store_import *si, const struct rec *r, const char *va
 
 static uint32_t si_item(struct store_import *si, const char *ext)
 {
-	return intern_put(&si->items, ext, strlen(ext), NULL);
+	/* Files usually list an item's votes together: check the last one first. */
+	if (si->last_item && strcmp(intern_str(&si->items, si->last_item - 1), ext) == 0)
+		return si->last_item - 1;
+	si->last_item = intern_put(&si->items, ext, strlen(ext), NULL) + 1;
+	return si->last_item - 1;
 }
 
 static void si_item_text(struct store_import *si, uint32_t item, const char *text, const char *meta)
@@ -882,6 +880,72 @@ static int item_cmp(const void *pa, const void *pb)
 		      intern_str(sort_items, *(const uint32_t *)pb));
 }
 
+struct name_key {
+	uint64_t key; /* the first 8 bytes, big-endian, zero-padded */
+	uint32_t id;
+};
+
+/*
+ * Sort ids[0..n) by the byte order of their strings in t: an LSD radix sort
+ * on the first 8 bytes (which decide almost every comparison of item ids),
+ * then strcmp within the runs that share those 8 bytes. A comparison sort
+ * through the string table took half a second for a million items.
+ */
+static void si_sort_names(const struct intern *t, uint32_t *ids, size_t n)
+{
+	struct name_key *a, *b, *tmp;
+	size_t(*count)[256];
+
+	if (n < 2)
+		return;
+	a = xmalloc(n * sizeof *a);
+	b = xmalloc(n * sizeof *b);
+	count = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)intern_str(t, ids[i]);
+		uint64_t k = 0;
+		for (int d = 0; d < 8; d++) {
+			k <<= 8;
+			if (*p)
+				k |= *p++;
+		}
+		a[i].key = k;
+		a[i].id = ids[i];
+		for (int d = 0; d < 8; d++)
+			count[d][(k >> (8 * d)) & 0xff]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t sum = 0;
+		if (count[d][(a[0].key >> (8 * d)) & 0xff] == n)
+			continue; /* every key has the same byte here */
+		for (int k = 0; k < 256; k++) {
+			size_t c = count[d][k];
+			count[d][k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[d][(a[i].key >> (8 * d)) & 0xff]++] = a[i];
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = a[i].id;
+	sort_items = t;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && a[j].key == a[i].key)
+			j++;
+		if (j - i > 1)
+			qsort(ids + i, j - i, sizeof *ids, item_cmp);
+		i = j;
+	}
+	sort_items = NULL;
+	free(count);
+	free(a);
+	free(b);
+}
+
 /* Resolve items to database ids, creating the new ones in order and
  * updating the text and metadata of existing ones the file describes. */
 static int si_write_items(struct store_import *si, struct import_result *res, char *err)
@@ -934,9 +998,7 @@ static int si_write_items(struct store_import *si, struct import_result *res, ch
 		if (!si->imap[i])
 			order[nnew++] = (uint32_t)i;
 	}
-	sort_items = &si->items;
-	qsort(order, nnew, sizeof *order, item_cmp);
-	sort_items = NULL;
+	si_sort_names(&si->items, order, nnew);
 	for (size_t k = 0; k < nnew; k++)
 		si->imap[order[k]] = -1; /* new: inserted below */
 	for (size_t i = 0; i < n; i++) {
@@ -1131,10 +1193,18 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 	rows.n = n;
 	rows.si = si;
 	rows.column = si_vote_column;
-	sbuf_addf(&sql,
-		  "%s INTO vote(task, item, annotator, label, at, comment)"
-		  " SELECT %lld, item, annotator, label, at, comment FROM " SI_ROWS,
-		  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
+	/* Most files carry neither times nor comments: leave those columns out
+	 * of the statement then (two fewer virtual-table calls per vote). */
+	if (si->vat || si->vcom)
+		sbuf_addf(&sql,
+			  "%s INTO vote(task, item, annotator, label, at, comment)"
+			  " SELECT %lld, item, annotator, label, at, comment FROM " SI_ROWS,
+			  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
+	else
+		sbuf_addf(&sql,
+			  "%s INTO vote(task, item, annotator, label)"
+			  " SELECT %lld, item, annotator, label FROM " SI_ROWS,
+			  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
 	src = si_rows_run(si, &rows, sql.s, err);
 	if (src == SQLITE_CONSTRAINT_PRIMARYKEY && si->o.dup == IMPORT_DUP_ERROR && rows.cur < n) {
 		const struct ivote *v = &si->votes[rows.cur];
@@ -1378,7 +1448,9 @@ fail:
  * the file's votes, and the stored votes read back (after the insert, so they
  * hold the union) for items that existed in a task that had votes before.
  * Rows are produced one at a time as SQLite asks for them, so the summaries
- * never exist in memory all at once.
+ * never exist in memory all at once. The table's indexes are updated in
+ * place: dropping them for a bulk load and running CREATE INDEX afterwards
+ * measured slower on a million items (its sort compares whole records).
  */
 struct svote {
 	int64_t item;
@@ -1390,17 +1462,17 @@ struct si_summ {
 	const struct store_task *task; /* reloaded: labels in their new order */
 	int64_t *touched;	       /* item ids, ascending */
 	size_t nt;
-	int from_db;		/* existing items count their stored votes */
-	struct svote *db;	/* stored votes of existing items, sorted by item */
+	int from_db;	  /* existing items count their stored votes */
+	struct svote *db; /* stored votes of existing items, sorted by item */
 	size_t ndb, dbcap;
-	int *ord_of_code;	/* label code -> position in the label order, or -1 */
+	int *ord_of_code; /* label code -> position in the label order, or -1 */
 	int maxcode;
-	int *count;		/* per position in the label order */
-	struct sbuf keys;	/* per label: its JSON key with the colon, e.g. "pos": */
-	size_t *key_off;	/* offsets into keys, nlabels + 1 of them */
-	double logk;		/* log(number of labels), 0 below 2 labels */
-	size_t mv, dv;		/* positions in the file's and the stored votes */
-	size_t row;		/* row + 1 of the values below, 0 for none */
+	int *count;	  /* per position in the label order */
+	struct sbuf keys; /* per label: its JSON key with the colon, e.g. "pos": */
+	size_t *key_off;  /* offsets into keys, nlabels + 1 of them */
+	double logk;	  /* log(number of labels), 0 below 2 labels */
+	size_t mv, dv;	  /* positions in the file's and the stored votes */
+	size_t row;	  /* row + 1 of the values below, 0 for none */
 	int n, distinct, top, topn, tie;
 	double agree, ent;
 	char *counts; /* the counts text of the row */
@@ -1576,69 +1648,12 @@ fail:
 	return rc;
 }
 
-/* Below this many rows the summaries' indexes are updated in place. */
-#define SI_BULK_ROWS 65536
-
-/*
- * Writing most of a table's rows at once, dropping its secondary indexes and
- * building them again afterwards (one sort, pages written in order) is
- * cheaper than inserting every row's entries at random places. Fills *sql
- * with the CREATE INDEX statements to run after the load (empty when the
- * indexes were kept). All inside the import's transaction: a rollback puts
- * them back.
- */
-static int summ_drop_indexes(struct store_import *si, size_t nrows, struct sbuf *sql, char *err)
-{
-	sqlite3_stmt *q = NULL;
-	struct sbuf drop = {0};
-	int64_t have = 0;
-	int rc = -1, step;
-
-	if (nrows < SI_BULK_ROWS)
-		return 0;
-	if (store_prepare(si->st, "SELECT count(*) FROM item_summary", &q, err))
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		have = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	q = NULL;
-	if ((int64_t)nrows < have)
-		return 0; /* most rows stay: keep the indexes */
-	if (store_prepare(si->st,
-			  "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
-			  " AND tbl_name = 'item_summary' AND sql IS NOT NULL",
-			  &q, err))
-		return -1;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		char *d = sqlite3_mprintf("DROP INDEX \"%w\";", sqlite3_column_text(q, 0));
-		if (!d) {
-			err_set(err, "item summary: out of memory");
-			goto fail;
-		}
-		sbuf_add(&drop, d);
-		sqlite3_free(d);
-		sbuf_add(sql, (const char *)sqlite3_column_text(q, 1));
-		sbuf_add(sql, ";\n");
-	}
-	if (step != SQLITE_DONE) {
-		store_fail(si->st, err, "item summary indexes");
-		goto fail;
-	}
-	if (drop.len && store_exec(si->st, drop.s, err))
-		goto fail;
-	rc = 0;
-fail:
-	sqlite3_finalize(q);
-	sbuf_free(&drop);
-	return rc;
-}
-
 static int si_write_summaries(struct store_import *si, char *err)
 {
 	struct store_task task = {0};
 	struct si_summ g = {0};
 	struct si_rows rows = {0};
-	struct sbuf sql = {0}, rebuild = {0};
+	struct sbuf sql = {0};
 	size_t n = intern_count(&si->items), nold = 0;
 	int rc = -1, src;
 
@@ -1648,7 +1663,8 @@ static int si_write_summaries(struct store_import *si, char *err)
 		return store_summary_refresh(si->st, si->task.id, err);
 	src = store_task_get(si->st, si->task_name, &task, err);
 	if (src != 1)
-		return src < 0 ? -1 : err_set(err, "item summary: task '%s' vanished", si->task_name);
+		return src < 0 ? -1
+			       : import_errf(err, NULL, 0, 0, "task '%s' vanished", si->task_name);
 	g.si = si;
 	g.task = &task;
 	g.from_db = si->had_votes;
@@ -1687,8 +1703,6 @@ static int si_write_summaries(struct store_import *si, char *err)
 	g.count = xcalloc(task.nlabels + 1, sizeof *g.count);
 	if (g.from_db && nold && summ_read_stored(si, &g, err))
 		goto fail;
-	if (summ_drop_indexes(si, g.nt, &rebuild, err))
-		goto fail;
 
 	rows.schema = "CREATE TABLE x(item INTEGER, n INTEGER, distinct_labels INTEGER,"
 		      " plurality INTEGER, plurality_n INTEGER, tie INTEGER, agreement REAL,"
@@ -1703,16 +1717,12 @@ static int si_write_summaries(struct store_import *si, char *err)
 		  " SELECT item, %lld, n, distinct_labels, plurality, plurality_n, tie, agreement,"
 		  " entropy, counts FROM " SI_ROWS,
 		  (long long)si->task.id);
-	prof("sumprep"); /* PROF */
 	src = si_rows_run(si, &rows, sql.s, err);
-	prof("suminsert"); /* PROF */
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item summary");
 		goto fail;
 	}
-	if (rebuild.len && store_exec(si->st, rebuild.s, err))
-		goto fail;
 	rc = 0;
 fail:
 	free(g.touched);
@@ -1723,7 +1733,6 @@ fail:
 	free(g.counts);
 	sbuf_free(&g.keys);
 	sbuf_free(&sql);
-	sbuf_free(&rebuild);
 	store_task_free(&task);
 	return rc;
 }
@@ -1770,7 +1779,6 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	struct sbuf detail = {0};
 	int rc = IMPORT_FAIL;
 
-	prof("read"); /* PROF */
 	memset(res, 0, sizeof *res);
 	snprintf(res->task, sizeof res->task, "%s", si->task_name);
 	res->n.records = si->records;
@@ -1795,10 +1803,8 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	}
 	if (si_write_labels(si, res, err) || si_write_items(si, res, err))
 		goto fail;
-	prof("items"); /* PROF */
 	if (si_write_votes(si, res, err) || si_write_predictions(si, res, err))
 		goto fail;
-	prof("votes"); /* PROF */
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;
@@ -1806,16 +1812,13 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;
-	prof("audit"); /* PROF */
 	if (si_write_summaries(si, err))
 		goto fail;
-	prof("summary"); /* PROF */
 	if (store_commit(si->st, err)) {
 		si->open = 0;
 		goto fail;
 	}
 	si->open = 0;
-	prof("commit"); /* PROF */
 	rc = 0;
 fail:
 	sbuf_free(&detail);

@@ -37,11 +37,12 @@
 	" COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"       \
 	" ORDER BY d.id DESC LIMIT 1), 0), s.plurality_n, s.tie"
 
-/* The most confident prediction of any model for the item. */
-#define QUEUE_FROM                                                                          \
-	" FROM item_summary s JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"     \
+/* The display joins; p is the most confident prediction of any model. */
+#define QUEUE_JOINS                                                                         \
+	" JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"                         \
 	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"     \
 	" prediction q WHERE q.item = s.item ORDER BY q.confidence DESC, q.model LIMIT 1)"
+#define QUEUE_FROM " FROM item_summary s" QUEUE_JOINS
 
 #define NOT_DECIDED                                                                         \
 	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"   \
@@ -124,10 +125,24 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 	if (!include_decided && strcmp(q->rule, "uncertain") != 0 &&
 	    strcmp(q->rule, "audit") != 0)
 		sbuf_add(&sql, NOT_DECIDED);
-	if (strcmp(q->rule, "disputed") == 0) {
-		sbuf_add(&sql, " AND s.agreement < ?2 ORDER BY s.agreement, s.entropy DESC, s.item");
-	} else if (strcmp(q->rule, "needs-votes") == 0) {
-		sbuf_add(&sql, " AND s.n < ?2 ORDER BY s.n, s.item");
+	if (strcmp(q->rule, "disputed") == 0 || strcmp(q->rule, "needs-votes") == 0) {
+		/* Choose and order the item ids first, through the (task,
+		 * agreement) or (task, n) index and with the limit, and only then
+		 * join the display columns to those rows: the first screen of a
+		 * million-item queue must not describe every disputed item. */
+		int disputed = strcmp(q->rule, "disputed") == 0;
+		sbuf_reset(&sql);
+		sbuf_add(&sql, "SELECT " QUEUE_COLS " FROM (SELECT s.item AS qi,");
+		sbuf_add(&sql, disputed ? " s.agreement AS k1, -s.entropy AS k2" :
+					  " s.n AS k1, 0 AS k2");
+		sbuf_add(&sql, " FROM item_summary s WHERE s.task = ?1");
+		if (!include_decided)
+			sbuf_add(&sql, NOT_DECIDED);
+		sbuf_add(&sql, disputed ? " AND s.agreement < ?2"
+					  " ORDER BY s.agreement, s.entropy DESC, s.item" :
+					  " AND s.n < ?2 ORDER BY s.n, s.item");
+		sbuf_add(&sql, " LIMIT ?3) x JOIN item_summary s ON s.item = x.qi" QUEUE_JOINS
+			       " ORDER BY x.k1, x.k2, x.qi");
 	} else if (strcmp(q->rule, "uncertain") == 0) {
 		/* Rank before filtering decided items, so the top X% is a property
 		 * of the model and not of how much work is done. */
@@ -153,6 +168,7 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 	if (store_prepare(st, sql.s, &s, err))
 		goto fail;
 	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 3, limit ? (sqlite3_int64)limit : -1);
 	if (strcmp(q->rule, "disputed") == 0)
 		sqlite3_bind_double(s, 2, below);
 	else if (strcmp(q->rule, "needs-votes") == 0)
@@ -319,6 +335,80 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 	rc = 0;
 fail:
 	queue_free(l.v, l.n);
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
+	project_queues_free(defs, ndefs);
+	return rc;
+}
+
+/* Items of one task meeting cond (with ?1 the task, ?2 the bound), less the
+ * ones with a current decision unless include_decided. */
+static int count_rule(struct store *st, int64_t task, const char *cond, double bound,
+		      int include_decided, size_t *n, char *err)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *s;
+	int rc;
+
+	sbuf_addf(&sql, "SELECT (SELECT count(*) FROM item_summary s WHERE s.task = ?1 AND %s)",
+		  cond);
+	if (!include_decided)
+		sbuf_addf(&sql,
+			  " - (SELECT count(*) FROM decision d JOIN item_summary s ON s.item = d.item"
+			  " WHERE s.task = ?1 AND %s AND d.label IS NOT NULL AND d.id ="
+			  " (SELECT max(x.id) FROM decision x WHERE x.item = d.item))",
+			  cond);
+	rc = store_prepare(st, sql.s, &s, err);
+	sbuf_free(&sql);
+	if (rc)
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_double(s, 2, bound);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n += (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "queue count");
+}
+
+int queue_total(struct store *st, const char *name, int include_decided, size_t *total,
+		char *err)
+{
+	struct queue_def *defs = NULL, *q = NULL;
+	struct store_task *tasks = NULL;
+	size_t ndefs = 0, ntasks = 0, n = 0;
+	int rc = -1;
+
+	if (project_queues(st, &defs, &ndefs, err))
+		return -1;
+	for (size_t i = 0; i < ndefs && !q; i++)
+		if (name ? strcmp(defs[i].name, name) == 0 : 1)
+			q = &defs[i];
+	if (q && (strcmp(q->rule, "disputed") == 0 || strcmp(q->rule, "needs-votes") == 0)) {
+		int disputed = strcmp(q->rule, "disputed") == 0;
+		if (store_task_list(st, &tasks, &ntasks, err))
+			goto fail;
+		for (size_t i = 0; i < ntasks; i++) {
+			if (q->task && strcmp(tasks[i].name, q->task) != 0)
+				continue;
+			if (count_rule(st, tasks[i].id, disputed ? "s.agreement < ?2" : "s.n < ?2",
+				       disputed ? (q->below > 0 ? q->below : 1.0) :
+						  (q->min_votes > 0 ? q->min_votes : 3),
+				       include_decided, &n, err))
+				goto fail;
+		}
+	} else {
+		/* The other rules are bounded (a sample, a top share) or rare:
+		 * list them and count. An unknown name fails here as it should. */
+		struct queue_entry *v;
+		if (queue_build(st, name, 0, include_decided, &v, &n, NULL, err))
+			goto fail;
+		queue_free(v, n);
+	}
+	*total = n;
+	rc = 0;
+fail:
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);

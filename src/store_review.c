@@ -178,14 +178,16 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 	int rc;
 
 	/* The track record walks the (few) decided items and probes the vote
-	 * primary key, instead of scanning every vote of the annotator. */
+	 * primary key, instead of scanning every vote of the annotator; CROSS
+	 * JOIN pins that order (left to itself the planner scans the task's
+	 * votes, a second per item on a million items). */
 	if (store_prepare(st,
 			  "SELECT a.name, l.value, v.comment,"
-			  " (SELECT count(*) FROM decision d JOIN vote w ON w.task = v.task"
+			  " (SELECT count(*) FROM decision d CROSS JOIN vote w ON w.task = v.task"
 			  "   AND w.item = d.item AND w.annotator = v.annotator"
 			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
 			  "   AND d.label IS NOT NULL AND d.item <> v.item),"
-			  " (SELECT count(*) FROM decision d JOIN vote w ON w.task = v.task"
+			  " (SELECT count(*) FROM decision d CROSS JOIN vote w ON w.task = v.task"
 			  "   AND w.item = d.item AND w.annotator = v.annotator"
 			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
 			  "   AND d.label = w.label AND d.item <> v.item)"
@@ -468,22 +470,11 @@ const struct review_decision *review_item_current(const struct review_item *it)
 	return it->nhistory ? &it->history[it->nhistory - 1] : NULL;
 }
 
-int review_task_agreement(struct store *st, int64_t task, double *q, char *err)
+int review_session_init(struct store *st, char *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	/* agreement is NULL below two votes, so the covering (task, agreement)
-	 * index answers this without touching the table. */
-	if (store_prepare(st, "SELECT avg(agreement) FROM item_summary WHERE task = ?", &s, err))
-		return -1;
-	sqlite3_bind_int64(s, 1, task);
-	rc = sqlite3_step(s);
-	*q = rc == SQLITE_ROW ? col_dbl(s, 0) : NAN;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(st, err, "task agreement");
-	return 0;
+	/* The screen reads a few rows per key through indexes; a small page
+	 * cache keeps a session on a million-item project well under 64 MB. */
+	return store_exec(st, "PRAGMA cache_size = -" GV_STR(REVIEW_CACHE_KB), err);
 }
 
 /* ---- writes ---- */

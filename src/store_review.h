@@ -120,11 +120,13 @@ int review_item_load(struct store *st, int64_t item, const char *me, struct revi
 		     char *err);
 void review_item_free(struct review_item *it);
 
-/*
- * The task's percent agreement: the mean item agreement over items with at
- * least two votes (*q NAN when there are none). Returns 0, or -1 with err.
- */
-int review_task_agreement(struct store *st, int64_t task, double *q, char *err);
+/* Page cache of a review session, in KiB (the store's default is 64 MiB). */
+#define REVIEW_CACHE_KB 8192
+#define GV_STR_(x) #x
+#define GV_STR(x) GV_STR_(x)
+
+/* Set up the connection for an interactive session (a small page cache). */
+int review_session_init(struct store *st, char *err);
 
 /* The latest decision of an item (NULL-safe accessor over history). */
 const struct review_decision *review_item_current(const struct review_item *it);

@@ -187,6 +187,30 @@ static void test_queue_votes(void **state)
 	free(o);
 }
 
+static void test_queue_total(void **state)
+{
+	struct fx *f = *state;
+	char err[GV_ERR];
+	size_t n = 0;
+	struct queue_entry *v;
+	/* The totals are what an unlimited queue_build lists, whatever the
+	 * limit: disputed i2 i3 i4, needs-votes i4 i5 i6. */
+	assert_int_equal(queue_build(f->st, "disputed", 1, 0, &v, &n, NULL, err), 0);
+	assert_int_equal(n, 1);
+	queue_free(v, n);
+	assert_int_equal(queue_total(f->st, "disputed", 0, &n, err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(queue_total(f->st, "needs-votes", 0, &n, err), 0);
+	assert_int_equal(n, 3);
+	/* A current decision takes i3 out; a withdrawn one would put it back. */
+	exec_ok(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
+	assert_int_equal(queue_total(f->st, "disputed", 0, &n, err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(queue_total(f->st, "disputed", 1, &n, err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(queue_total(f->st, "nonesuch", 0, &n, err), -1);
+}
+
 static void test_queue_model(void **state)
 {
 	struct fx *f = *state;
@@ -243,6 +267,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_votes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_total, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ static const char review_usage[] =
 	"  -a, --as EXPERT      which of the experts mapped to your OS user you are\n"
 	"  -b, --blind          decide before votes and model are shown\n"
 	"  -r, --read-only      open the database read-only (nothing can be decided)\n"
-	"  -n, --limit N        at most N items from the queue (default 10000, 0: all)\n"
+	"  -n, --limit N        load the first N items of the queue (default 2000, 0: all)\n"
 	"      --all            include items that already have a decision\n"
 	"      --no-color       monochrome (also when NO_COLOR is set)\n"
 	"      --headless       run without a terminal, keys from --script\n"
@@ -81,7 +81,7 @@ static int parse(int argc, char **argv, struct review_opts *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
-	o->limit = 10000;
+	o->limit = 2000;
 	o->run.cols = 80;
 	o->run.rows = 24;
 	o->run.colour = !(nc && *nc);
@@ -226,6 +226,10 @@ int cmd_review(int argc, char **argv)
 		return GV_EXIT_FAIL;
 	if (identify(st, &o, me, sizeof me, &can_decide))
 		goto fail;
+	if (review_session_init(st, err)) {
+		cli_error("%s", err);
+		goto fail;
+	}
 	if (o.run.dump_dir && make_dirs(o.run.dump_dir, err)) {
 		cli_error("%s", err);
 		goto fail;

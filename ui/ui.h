@@ -146,6 +146,8 @@ struct ui_backend {
 	/* Build queue `name` as screen rows; *blind gets the queue's blind flag. */
 	int (*queue_load)(void *ctx, const char *name, struct review_row **rows, size_t *n,
 			  int *blind, char *err);
+	/* Items the last loaded queue holds in all (NULL: as many as loaded). */
+	size_t (*queue_total)(void *ctx);
 };
 
 enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
@@ -168,6 +170,7 @@ struct ui_state {
 
 	struct review_row *qrows; /* the queue, in queue order */
 	size_t nq;
+	size_t qtotal; /* items in the queue in all; nq may be fewer (--limit) */
 	size_t *order; /* rows shown after sort and filter: indexes into qrows */
 	struct ui_list qlist;
 	enum ui_sort sort;

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "model.h"
 #include "project.h"
 #include "queue.h"
 #include "store_review.h"
@@ -30,9 +31,8 @@ static int task_quality(struct ui_db *db, int64_t task, double *q, const char **
 			return 0;
 		}
 	}
-	if (review_task_agreement(db->st, task, q, err))
+	if (model_task_quality(db->st, task, q, source, err))
 		return -1;
-	*source = isnan(*q) ? "none" : "agreement";
 	db->q = xgrow(db->q, &db->qcap, db->nq + 1, sizeof *db->q);
 	db->q[db->nq].task = task;
 	db->q[db->nq].q = *q;
@@ -163,9 +163,18 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 
 	*rows = NULL;
 	*n = 0;
-	if (queue_build(db->st, name, db->limit, db->all, &q, &nq, blind, err))
+	/* One read transaction for the whole load: one shared lock instead of
+	 * one per statement (thousands of rows), and one consistent snapshot.
+	 * It ends before the screen waits for a key. */
+	if (store_exec(db->st, "BEGIN", err))
 		return -1;
-	rc = review_rows_from_queue(db->st, q, nq, rows, err);
+	rc = queue_build(db->st, name, db->limit, db->all, &q, &nq, blind, err);
+	if (!rc)
+		rc = review_rows_from_queue(db->st, q, nq, rows, err);
+	db->total = nq;
+	if (!rc && db->limit && nq == db->limit)
+		rc = queue_total(db->st, name, db->all, &db->total, err);
+	store_exec(db->st, "COMMIT", NULL);
 	queue_free(q, nq);
 	if (rc)
 		return -1;
@@ -177,6 +186,11 @@ static int db_queue_load(void *ctx, const char *name, struct review_row **rows, 
 			 int *blind, char *err)
 {
 	return ui_db_queue_rows(ctx, name, rows, n, blind, err);
+}
+
+static size_t db_queue_total(void *ctx)
+{
+	return ((struct ui_db *)ctx)->total;
 }
 
 static double db_now(void *ctx)
@@ -206,6 +220,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->now = db_now;
 	be->queues = db_queues;
 	be->queue_load = db_queue_load;
+	be->queue_total = db_queue_total;
 }
 
 void ui_db_free(struct ui_db *db)

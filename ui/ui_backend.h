@@ -24,6 +24,7 @@ struct ui_db {
 	int all;                  /* include items that already have a decision */
 	struct ui_db_quality *q;  /* cache of task_quality; freed by ui_db_free */
 	size_t nq, qcap;
+	size_t total; /* items in the last loaded queue in all (the rows may be fewer) */
 };
 
 /* Fill be with functions working on db (which must outlive be). */

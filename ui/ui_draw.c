@@ -331,10 +331,14 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 static void draw_queue(const struct ui_state *s)
 {
 	struct qcols c = queue_cols();
-	char what[64];
+	char what[96];
 	int x = 1;
 
-	snprintf(what, sizeof what, "%zu of %zu items ", s->qlist.n, s->nq);
+	if (s->qtotal > s->nq)
+		snprintf(what, sizeof what, "%zu of %zu loaded, %zu in queue ", s->qlist.n, s->nq,
+			 s->qtotal);
+	else
+		snprintf(what, sizeof what, "%zu of %zu items ", s->qlist.n, s->nq);
 	draw_header(s, what);
 	move(1, 0);
 	clrtoeol();

@@ -17,6 +17,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,13 +259,20 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static size_t rank(size_t n, double p)
+{
+	size_t r = (size_t)ceil(p * (double)n);
+	return r ? r - 1 : 0;
+}
+
 static void print_timing(double *t, size_t n)
 {
 	if (!n)
 		return;
 	qsort(t, n, sizeof *t, cmp_double);
+	/* Nearest-rank percentiles: the smallest time >= p of all keys. */
 	fprintf(stderr, "keys %zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", n,
-		t[n / 2] * 1e3, t[(size_t)((double)(n - 1) * 0.99)] * 1e3, t[n - 1] * 1e3);
+		t[rank(n, 0.50)] * 1e3, t[rank(n, 0.99)] * 1e3, t[n - 1] * 1e3);
 }
 
 static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err)

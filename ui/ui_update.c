@@ -1114,6 +1114,7 @@ static int pick_queue(struct ui_state *s)
 	s->queue = name;
 	s->qrows = rows;
 	s->nq = n;
+	s->qtotal = s->be->queue_total ? s->be->queue_total(s->be->ctx) : n;
 	s->order = xcalloc(n ? n : 1, sizeof *s->order);
 	s->blind = blind || s->force_blind;
 	memset(&s->qlist, 0, sizeof s->qlist);
@@ -1322,6 +1323,7 @@ void ui_state_init(struct ui_state *s, const struct ui_backend *be, const char *
 	s->queue = queue ? xstrdup(queue) : NULL;
 	s->qrows = rows;
 	s->nq = n;
+	s->qtotal = be && be->queue_total ? be->queue_total(be->ctx) : n;
 	s->order = xcalloc(n ? n : 1, sizeof *s->order);
 	s->cols = cols;
 	s->rows = rows_on_screen;
