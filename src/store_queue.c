@@ -309,7 +309,8 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 	}
 	/* Tasks are merged by score; within one task the query order already
 	 * agrees with it. The audit sample is the `sample` smallest hashes. */
-	qsort(l.v, l.n, sizeof *l.v, by_score);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, by_score);
 	if (strcmp(q->rule, "audit") == 0) {
 		size_t keep = q->sample > 0 ? (size_t)q->sample : 500;
 		size_t kept = 0;

@@ -31,7 +31,7 @@ struct fake {
 	struct review_decide_args last;
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
-	int64_t decided[16]; /* item -> label code + 1 */
+	int64_t decided[256]; /* item -> label code + 1 (tests use at most 50 rows) */
 	int rich;            /* load votes, a prediction and a guideline */
 	int nrules;          /* rules in the fake guideline (rich) */
 	const char *vote3;   /* the third vote's label (rich), "pos" by default */
