@@ -77,11 +77,22 @@ char *xstrndup(const char *s, size_t n)
 int err_set(char *err, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
+
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err, GV_ERR, fmt, ap);
+	n = vsnprintf(err, GV_ERR, fmt, ap);
 	va_end(ap);
+	if (n >= GV_ERR) {
+		/* Cut at a character boundary: never leave half a UTF-8 sequence. */
+		size_t i = GV_ERR - 1, lead;
+		while (i > 0 && ((unsigned char)err[i - 1] & 0xc0) == 0x80)
+			i--;
+		lead = i ? (unsigned char)err[i - 1] : 0;
+		if (lead >= 0xc0 && GV_ERR - i < (lead >= 0xf0 ? 4u : lead >= 0xe0 ? 3u : 2u))
+			err[i - 1] = 0;
+	}
 	return -1;
 }
 

@@ -54,9 +54,11 @@ void yamltree_free(struct yamltree *t)
 static int at_err(const struct yamltree *t, int line, int col, char *err, const char *fmt,
 		  va_list ap)
 {
-	char msg[GV_ERR];
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	return err_set(err, "%s:%d:%d: %s", t->file, line, col, msg);
+	struct sbuf msg = {0};
+	sbuf_vaddf(&msg, fmt, ap);
+	err_set(err, "%s:%d:%d: %s", t->file, line, col, msg.s ? msg.s : "");
+	sbuf_free(&msg);
+	return -1;
 }
 
 int yamltree_err(const struct yamltree *t, const struct yamltree_node *n, char *err,
