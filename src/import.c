@@ -214,9 +214,112 @@ static void import_hash_wait(struct import_hash *h)
 	h->running = 0;
 }
 
+/*
+ * Formats such as Label Studio, Prodigy and Argilla name the question each
+ * record answers (rec.task). A pre-pass collects those names so that a file
+ * answering one question goes to the task of that name, and a file answering
+ * several is never merged into one task: --task picks one of them.
+ */
+#define IMPORT_MAX_NAMED 16
+
+struct named_tasks {
+	char *name[IMPORT_MAX_NAMED];
+	int n, more;
+};
+
+static int named_put(void *ctx, const struct rec *r, char *err)
+{
+	struct named_tasks *t = ctx;
+	(void)err;
+	if (!r->task)
+		return 0;
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->name[i], r->task) == 0)
+			return 0;
+	if (t->n < IMPORT_MAX_NAMED)
+		t->name[t->n++] = xstrdup(r->task);
+	else
+		t->more = 1;
+	return 0;
+}
+
+static void named_free(struct named_tasks *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->name[i]);
+}
+
+/* Pass on only the records of one named task (and those naming none). */
+struct task_filter {
+	struct sink *next;
+	const char *task;
+};
+
+static int filter_put(void *ctx, const struct rec *r, char *err)
+{
+	struct task_filter *f = ctx;
+	if (r->task && strcmp(r->task, f->task) != 0)
+		return 0;
+	return f->next->put(f->next->ctx, r, err);
+}
+
+/*
+ * Decide which task the file's records go to. Sets *task (borrowed from o or
+ * from names) and *filter (1: keep only records of *task). Returns 0, or
+ * IMPORT_USAGE with err filled when the file answers several questions and
+ * --task does not pick one of them.
+ */
+static int import_choose_task(struct store *st, const struct import_opts *o,
+			      const struct named_tasks *names, const char **task, int *filter,
+			      char *err)
+{
+	struct sbuf list = {0};
+	*task = o->task;
+	*filter = 0;
+	if (names->n == 1 && !o->task) {
+		/* One question: its task when the project has it, or a new task of
+		 * that name when the project has no task to fall back on. */
+		struct store_task t;
+		size_t ntasks = 0;
+		struct store_task *all = NULL;
+		char e2[GV_ERR];
+		int found = store_task_get(st, names->name[0], &t, e2);
+		if (found == 1)
+			store_task_free(&t);
+		if (found != 1 && store_task_list(st, &all, &ntasks, e2) == 0) {
+			for (size_t i = 0; i < ntasks; i++)
+				store_task_free(&all[i]);
+			free(all);
+		}
+		if (found == 1 || ntasks == 0)
+			*task = names->name[0];
+		return 0;
+	}
+	if (names->n <= 1)
+		return 0;
+	for (int i = 0; i < names->n; i++) {
+		if (o->task && strcmp(o->task, names->name[i]) == 0) {
+			*filter = 1;
+			return 0;
+		}
+		sbuf_add(&list, i ? ", " : "");
+		sbuf_add(&list, names->name[i]);
+	}
+	import_errf(err, o->file, 0, 0,
+		    "the file answers %d%s questions (%s); import one at a time with --task NAME",
+		    names->n, names->more ? "+" : "", list.s);
+	sbuf_free(&list);
+	return IMPORT_USAGE;
+}
+
 int import_buffer(struct store *st, const struct import_opts *o, const char *buf, size_t len,
 		  struct import_result *res, char *err)
 {
+	struct named_tasks names = {0};
+	struct task_filter filt;
+	struct sink fsink;
+	const char *task;
+	int filter;
 	const struct fmt *f;
 	struct store_import_opts so = {0};
 	struct store_import *si = NULL;
@@ -246,6 +349,16 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
 
+	if (f != &fmt_csv && f != &fmt_tsv) {
+		struct sink pre = {.ctx = &names, .put = named_put};
+		if (f->read(o->file, buf, len, o->kind, &pre, err))
+			return IMPORT_FAIL; /* the same error the real pass would give */
+	}
+	rc = import_choose_task(st, o, &names, &task, &filter, err);
+	if (rc) {
+		named_free(&names);
+		return rc;
+	}
 	import_hash_start(&hash, buf, len);
 	stem = import_stem(o->file);
 	so.kind = o->kind;
@@ -253,7 +366,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.stem = stem;
 	so.sha256 = hash.hex; /* read at commit, after import_hash_wait */
 	so.format = f->name;
-	so.task = o->task;
+	so.task = task;
 	so.scale_set = o->scale_set;
 	so.scale = o->scale;
 	so.dup = o->dup;
@@ -264,7 +377,12 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		goto fail;
 	rc = IMPORT_FAIL;
 	sink = store_import_sink(si);
-	if (f->read(o->file, buf, len, o->kind, &sink, err))
+	if (filter) {
+		filt.next = &sink;
+		filt.task = task;
+		fsink = (struct sink){.ctx = &filt, .put = filter_put};
+	}
+	if (f->read(o->file, buf, len, o->kind, filter ? &fsink : &sink, err))
 		goto fail;
 	import_hash_wait(&hash);
 	if (store_import_commit(si, res, err))
@@ -275,6 +393,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 fail:
 	import_hash_wait(&hash);
 	store_import_free(si);
+	named_free(&names);
 	free(stem);
 	return rc;
 }
