@@ -35,14 +35,10 @@ static const char queue_usage[] =
 
 static void print_text_cell(const char *s, size_t cols)
 {
-	char *clean = text_clean(s ? s : "-");
-	size_t w;
-	char *fit = text_fit(clean, cols, &w);
-	fputs(fit, stdout);
-	for (; w < cols; w++)
-		putchar(' ');
-	free(fit);
-	free(clean);
+	struct sbuf b = {0};
+	text_cell(&b, s, cols);
+	fputs(b.s, stdout);
+	sbuf_free(&b);
 }
 
 /* {"neg":2,"pos":1} -> "neg:2 pos:1" for the text listing. */

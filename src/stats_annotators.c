@@ -77,18 +77,6 @@ static void json_name(struct sbuf *b, const char *s)
 		sbuf_add(b, "null");
 }
 
-static void cell(struct sbuf *b, const char *s, size_t cols)
-{
-	char *clean = text_clean(s ? s : "-");
-	size_t w;
-	char *fit = text_fit(clean, cols, &w);
-	sbuf_add(b, fit);
-	for (; w < cols; w++)
-		sbuf_addc(b, ' ');
-	free(fit);
-	free(clean);
-}
-
 /* A figure with three decimals in `width` columns, or a dash. */
 static void fig(struct sbuf *b, double v, int width)
 {
@@ -153,7 +141,7 @@ static void task_report(struct sbuf *b, const struct store_task *t, const struct
 	for (int a = 0; a < v->nannotators; a++) {
 		const struct annotator_record *x = &r[a];
 		sbuf_add(b, "  ");
-		cell(b, names[a], 20);
+		text_cell(b, names[a], 20);
 		sbuf_addf(b, " %6u  ", x->votes);
 		fig(b, x->agreement, 5);
 		if (x->decided)

@@ -241,19 +241,6 @@ static void text_num(struct sbuf *b, double v, int width)
 		sbuf_addf(b, "%*s", width, "-");
 }
 
-/* Sanitise s, cut it to cols columns and pad it to exactly cols columns. */
-static void text_cell(struct sbuf *b, const char *s, size_t cols)
-{
-	char *clean = text_clean(s ? s : "");
-	size_t w;
-	char *fit = text_fit(clean, cols, &w);
-	sbuf_add(b, fit);
-	for (; w < cols; w++)
-		sbuf_addc(b, ' ');
-	free(fit);
-	free(clean);
-}
-
 static int pair_by_kappa(const void *x, const void *y)
 {
 	const struct stats_pair *p = *(const struct stats_pair *const *)x;

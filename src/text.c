@@ -408,3 +408,15 @@ static void locale_check(void)
 	if (!codeset_is_utf8())
 		text_init();
 }
+
+void text_cell(struct sbuf *b, const char *s, size_t cols)
+{
+	char *clean = text_clean(s ? s : "-");
+	size_t w;
+	char *fit = text_fit(clean, cols, &w);
+	sbuf_add(b, fit);
+	for (; w < cols; w++)
+		sbuf_addc(b, ' ');
+	free(fit);
+	free(clean);
+}

@@ -65,6 +65,14 @@ char *text_fit(const char *s, size_t cols, size_t *width);
  */
 char *text_json_safe(const char *json, size_t len);
 
+struct sbuf;
+
+/*
+ * Append s (NULL: "-") to b sanitised, cut to cols columns and padded with
+ * spaces to exactly cols columns: one cell of a text table.
+ */
+void text_cell(struct sbuf *b, const char *s, size_t cols);
+
 /*
  * Make sure LC_CTYPE is a UTF-8 locale so that wcwidth and mbrtowc agree with
  * the terminal; tries the environment, then C.UTF-8. Call once at start-up.
