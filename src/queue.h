@@ -24,7 +24,7 @@ struct queue_entry {
 	double entropy;    /* the model's normalised entropy, NAN when unknown */
 	int decided;       /* 1 when the item has a current expert decision */
 	double score;      /* the ordering key (lower agreement, higher entropy, ...) */
-	char reason[96];   /* why the item is in the queue, e.g. "not unanimous: 2/3 agree" */
+	char reason[96];   /* why the item is in the queue, e.g. "2/3 agree (tie)" */
 };
 
 /*

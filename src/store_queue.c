@@ -188,30 +188,29 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 			e->score = e->agreement;
 			if (below < 1.0)
 				snprintf(e->reason, sizeof e->reason,
-					 "agreement %.2f below %.2f: %d/%d agree", e->agreement,
-					 below, sqlite3_column_int(s, 11), e->nvotes);
+					 "%d/%d agree, below %.2f", sqlite3_column_int(s, 11),
+					 e->nvotes, below);
 			else
-				snprintf(e->reason, sizeof e->reason,
-					 "not unanimous: %d/%d agree%s", sqlite3_column_int(s, 11),
-					 e->nvotes, sqlite3_column_int(s, 12) ? " (tie)" : "");
+				snprintf(e->reason, sizeof e->reason, "%d/%d agree%s",
+					 sqlite3_column_int(s, 11), e->nvotes,
+					 sqlite3_column_int(s, 12) ? " (tie)" : "");
 		} else if (strcmp(q->rule, "needs-votes") == 0) {
 			e->score = e->nvotes;
 			snprintf(e->reason, sizeof e->reason, "%d vote%s, needs %d", e->nvotes,
 				 e->nvotes == 1 ? "" : "s", q->min_votes > 0 ? q->min_votes : 3);
 		} else if (strcmp(q->rule, "uncertain") == 0) {
 			e->score = -e->entropy;
-			snprintf(e->reason, sizeof e->reason,
-				 "model entropy %.2f (top %g%%)", e->entropy, q->top_percent);
+			snprintf(e->reason, sizeof e->reason, "entropy %.2f, top %g%%",
+				 e->entropy, q->top_percent);
 		} else if (strcmp(q->rule, "audit") == 0) {
 			e->score = (double)(mix64(q->seed ^ mix64((uint64_t)e->item)) >> 11);
-			snprintf(e->reason, sizeof e->reason,
-				 "audit sample: model %.2f confident", e->model_conf);
+			snprintf(e->reason, sizeof e->reason, "audit: model %.2f",
+				 e->model_conf);
 		} else {
 			double pc = dbl_col(s, 13);
 			e->score = isnan(pc) ? 0 : pc;
-			snprintf(e->reason, sizeof e->reason,
-				 "model %.2f on another label; p(plurality) %.2f", e->model_conf,
-				 e->score);
+			snprintf(e->reason, sizeof e->reason, "model %.2f; plurality %.2f",
+				 e->model_conf, e->score);
 		}
 		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit)
 			break;

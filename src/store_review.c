@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "store_review.h"
+#include "text.h"
 #include "util.h"
 
 #include <math.h>
@@ -50,14 +51,174 @@ static int counts_summary(sqlite3_stmt *s, const char *json, char **out)
 #define COUNTS_SQL                                                                          \
 	"SELECT COALESCE(group_concat(key || ':' || value, ' '), '') FROM json_each(?)"
 
+#define PAIRS_SQL "SELECT key, value FROM json_each(?)"
+
+/* A task's labels with the short names the queue's vote column uses. */
+struct abbrev {
+	char *task;
+	struct store_task t;
+	char **abbr; /* per label, in label order */
+};
+
+/* Bytes of the first `chars` UTF-8 characters of s (all of it when shorter). */
+static size_t prefix_bytes(const char *s, size_t chars)
+{
+	size_t i = 0;
+	while (s[i] && chars) {
+		i++;
+		while ((s[i] & 0xc0) == 0x80)
+			i++;
+		chars--;
+	}
+	return i;
+}
+
+/*
+ * Short label names for the vote column: the guideline's keys when every
+ * label has a distinct one-character key; else the shortest common prefix
+ * length (up to 3 characters) that tells all labels apart ("neg", "neu",
+ * "pos"); else the label's position, 1-based.
+ */
+static void abbrev_make(struct abbrev *a)
+{
+	const struct store_task *t = &a->t;
+	size_t k = t->nlabels, len;
+	int keys = k > 0;
+
+	a->abbr = xcalloc(k ? k : 1, sizeof *a->abbr);
+	for (size_t i = 0; i < k && keys; i++) {
+		const char *ki = t->labels[i].key;
+		keys = ki && ki[0] && prefix_bytes(ki, 1) == strlen(ki);
+		for (size_t j = 0; j < i && keys; j++)
+			keys = strcmp(ki, t->labels[j].key) != 0;
+	}
+	if (keys) {
+		for (size_t i = 0; i < k; i++)
+			a->abbr[i] = xstrdup(t->labels[i].key);
+		return;
+	}
+	for (len = 1; len <= 3; len++) {
+		int distinct = 1;
+		for (size_t i = 0; i < k && distinct; i++) {
+			const char *vi = t->labels[i].value;
+			size_t bi = prefix_bytes(vi, len);
+			for (size_t j = 0; j < i && distinct; j++) {
+				const char *vj = t->labels[j].value;
+				size_t bj = prefix_bytes(vj, len);
+				distinct = bi != bj || memcmp(vi, vj, bi) != 0;
+			}
+		}
+		if (distinct)
+			break;
+	}
+	for (size_t i = 0; i < k; i++) {
+		char num[24];
+		if (len <= 3) {
+			a->abbr[i] = xstrndup(t->labels[i].value, prefix_bytes(t->labels[i].value, len));
+		} else {
+			snprintf(num, sizeof num, "%zu", i + 1);
+			a->abbr[i] = xstrdup(num);
+		}
+	}
+}
+
+static void abbrevs_free(struct abbrev *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].t.nlabels; k++)
+			free(v[i].abbr[k]);
+		free(v[i].abbr);
+		store_task_free(&v[i].t);
+		free(v[i].task);
+	}
+	free(v);
+}
+
+/* The short names of task `name`, loaded once per queue build; NULL when the
+ * task is unknown (-1 in *rc on error). */
+static const struct abbrev *abbrev_get(struct store *st, const char *name, struct abbrev **v,
+				       size_t *n, size_t *cap, int *rc, char *err)
+{
+	struct abbrev *a;
+	int found;
+	*rc = 0;
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i].task, name) == 0)
+			return &(*v)[i];
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	a = &(*v)[*n];
+	memset(a, 0, sizeof *a);
+	found = store_task_get(st, name, &a->t, err);
+	if (found <= 0) {
+		*rc = found;
+		return NULL;
+	}
+	a->task = xstrdup(name);
+	abbrev_make(a);
+	(*n)++;
+	return a;
+}
+
+/*
+ * The compact vote summary: "neg2 pos1" (short name and count per label
+ * with votes, in label order; a ':' between them when the name ends in a
+ * digit). When that is wider than REVIEW_VOTES_SHORT columns, the counts of
+ * every label in label order, "2·0·1". Without the task's labels, the full
+ * summary.
+ */
+static int counts_short(sqlite3_stmt *s, const char *json, const struct abbrev *a, char **out)
+{
+	struct sbuf b = {0};
+	long *counts = NULL;
+	int step;
+
+	if (!a) {
+		*out = NULL;
+		return 0;
+	}
+	counts = xcalloc(a->t.nlabels + 1, sizeof *counts);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, json ? json : "{}", -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(s, 0);
+		int idx = key ? store_task_label_index(&a->t, key) : -1;
+		if (idx >= 0)
+			counts[idx] += sqlite3_column_int64(s, 1);
+	}
+	if (step != SQLITE_DONE) {
+		free(counts);
+		return -1;
+	}
+	for (size_t i = 0; i < a->t.nlabels; i++) {
+		const char *ab = a->abbr[i];
+		size_t l = strlen(ab);
+		if (!counts[i])
+			continue;
+		sbuf_addf(&b, "%s%s%s%ld", b.len ? " " : "", ab,
+			  l && ab[l - 1] >= '0' && ab[l - 1] <= '9' ? ":" : "", counts[i]);
+	}
+	if (b.s && text_width(b.s) > REVIEW_VOTES_SHORT) {
+		sbuf_reset(&b);
+		for (size_t i = 0; i < a->t.nlabels; i++)
+			sbuf_addf(&b, "%s%ld", i ? "\u00b7" : "", counts[i]);
+	}
+	*out = xstrdup(b.s ? b.s : "");
+	sbuf_free(&b);
+	free(counts);
+	return 0;
+}
+
 int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
 			   struct review_row **out, char *err)
 {
 	struct review_row *v = xcalloc(n ? n : 1, sizeof *v);
-	sqlite3_stmt *s = NULL;
-	size_t i;
+	sqlite3_stmt *s = NULL, *pairs = NULL;
+	struct abbrev *ab = NULL;
+	size_t i, nab = 0, abcap = 0;
 
-	if (store_prepare(st, COUNTS_SQL, &s, err))
+	if (store_prepare(st, COUNTS_SQL, &s, err) || store_prepare(st, PAIRS_SQL, &pairs, err))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct review_row *r = &v[i];
@@ -76,8 +237,25 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 			i++;
 			goto fail_rows;
 		}
+		{
+			int rc;
+			const struct abbrev *a = abbrev_get(st, q[i].task, &ab, &nab, &abcap, &rc, err);
+			if (rc < 0) {
+				i++;
+				goto fail_rows;
+			}
+			if (counts_short(pairs, q[i].counts, a, &r->votes_short)) {
+				store_fail(st, err, "vote summary");
+				i++;
+				goto fail_rows;
+			}
+			if (!r->votes_short)
+				r->votes_short = xstrdup(r->votes);
+		}
 	}
 	sqlite3_finalize(s);
+	sqlite3_finalize(pairs);
+	abbrevs_free(ab, nab);
 	*out = v;
 	return 0;
 fail_rows:
@@ -85,6 +263,8 @@ fail_rows:
 	v = NULL;
 fail:
 	sqlite3_finalize(s);
+	sqlite3_finalize(pairs);
+	abbrevs_free(ab, nab);
 	free(v);
 	return -1;
 }
@@ -105,6 +285,7 @@ void review_rows_free(struct review_row *v, size_t n)
 		free(v[i].external_id);
 		free(v[i].task);
 		free(v[i].votes);
+		free(v[i].votes_short);
 		free(v[i].model_label);
 		free(v[i].reason);
 		row_clear_status(&v[i]);

@@ -34,6 +34,8 @@ struct review_row {
 	char *external_id;
 	char *task;
 	char *votes;       /* "neg:2 pos:1", label order */
+	char *votes_short; /* "neg2 pos1" or "2·0·1": at most REVIEW_VOTES_SHORT columns
+			    * for up to 7 labels (see review_rows_from_queue) */
 	int nvotes;
 	double agreement;  /* NAN when fewer than 2 votes */
 	char *model_label; /* NULL without a prediction */
@@ -45,9 +47,17 @@ struct review_row {
 	char *decided_label;
 };
 
+/* The compact vote summary's width limit, in columns. */
+#define REVIEW_VOTES_SHORT 14
+
 /*
  * Turn queue entries into screen rows (copies, plus the vote summary). The
- * status is REVIEW_OPEN until review_row_status fills it.
+ * compact summary names each label with votes by its guideline key when
+ * every label has a distinct one-character key, else by the shortest prefix
+ * (up to 3 characters) that tells the task's labels apart, else by its
+ * position; "neg2 pos1". When that is wider than REVIEW_VOTES_SHORT it
+ * falls back to every label's count in label order, "2·0·1".
+ * The status is REVIEW_OPEN until review_row_status fills it.
  * Free with review_rows_free. Returns 0, or -1 with err filled.
  */
 int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,

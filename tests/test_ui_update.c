@@ -5,8 +5,8 @@
  * these tests pin down key bindings, list movement, deciding and moving on,
  * blind calls, reasons and drafts, undo, search, resize and hang-up, the
  * item view's layout (every label in play with its definition and rules,
- * "majority said X", effective confidence, the scrolling evidence pane) and
- * the queue picker.
+ * "majority said X", effective confidence, the scrolling evidence pane),
+ * the queue picker, the calibration view and key overrides from a keys file.
  */
 #include "config.h"
 
@@ -37,6 +37,8 @@ struct fake {
 	const char *vote3;   /* the third vote's label (rich), "pos" by default */
 	int queue_loads, blind_queue;
 	char last_queue[64];
+	int calibrations, nmodels; /* models in the fake calibration */
+	char last_task[64];
 };
 
 static struct fake fk;
@@ -291,7 +293,44 @@ static int f_queue_load(void *ctx, const char *name, struct review_row **rows, s
 	return 0;
 }
 
+/* Up to three models: m1 with three filled bins, m2 with one, m3 with no
+ * decided prediction. */
+static int f_calibration(void *ctx, const char *task, struct ui_calib *out, char *err)
+{
+	(void)ctx;
+	(void)err;
+	fk.calibrations++;
+	snprintf(fk.last_task, sizeof fk.last_task, "%s", task);
+	memset(out, 0, sizeof *out);
+	out->task = xstrdup(task);
+	out->q = 0.8;
+	out->source = "agreement";
+	out->decided = 6;
+	out->nmodels = (size_t)fk.nmodels;
+	out->models = xcalloc((size_t)fk.nmodels + 1, sizeof *out->models);
+	for (int m = 0; m < fk.nmodels; m++) {
+		struct ui_calib_model *cm = &out->models[m];
+		cm->model = xstrdup(m == 0 ? "m1" : m == 1 ? "m2" : "m3");
+		cm->predictions = 9;
+		model_calibration_init(&cm->cal);
+		if (m == 0) {
+			/* 0.52 and 0.58 (one right), 0.75 (right), 0.95 x3 (two right). */
+			model_calibration_add(&cm->cal, 0.52, 1);
+			model_calibration_add(&cm->cal, 0.58, 0);
+			model_calibration_add(&cm->cal, 0.75, 1);
+			model_calibration_add(&cm->cal, 0.95, 1);
+			model_calibration_add(&cm->cal, 0.95, 1);
+			model_calibration_add(&cm->cal, 0.95, 0);
+		} else if (m == 1) {
+			model_calibration_add(&cm->cal, 0.85, 0);
+		}
+		model_calibration_finish(&cm->cal);
+	}
+	return 0;
+}
+
 static const struct ui_backend fake_be = {
+	.calibration = f_calibration,
 	.queues = f_queues,
 	.queue_load = f_queue_load,
 	.load = f_load,
@@ -952,13 +991,247 @@ static void test_queue_picker(void **state)
 	ui_state_free(&s);
 }
 
+/* The text of line i of the calibration view, spans joined by their x. */
+static void calib_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
+{
+	memset(buf, ' ', len - 1);
+	buf[len - 1] = 0;
+	for (size_t k = 0; k < l->v[i].n; k++) {
+		const struct ui_span *sp = &l->v[i].sp[k];
+		size_t n = strlen(sp->text);
+		if ((size_t)sp->x + n < len - 1)
+			memcpy(buf + sp->x, sp->text, n);
+	}
+}
+
+static int calib_find(const struct ui_lines *l, const char *what)
+{
+	char buf[1024];
+	for (size_t i = 0; i < l->n; i++) {
+		calib_text(l, i, buf, sizeof buf);
+		if (strstr(buf, what))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void test_calibration(void **state)
+{
+	struct ui_state s;
+	struct ui_lines l;
+	char buf[1024];
+	int at;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.nmodels = 3;
+	/* From the queue: the task of the row under the cursor. */
+	assert_int_equal(ui_key_action(&s, 'c', &at), ACT_CALIBRATION);
+	ui_update_key(&s, 'c');
+	assert_int_equal(s.view, UI_CALIB);
+	assert_int_equal(fk.calibrations, 1);
+	assert_string_equal(fk.last_task, "sentiment");
+	/* 132x43: all ten bins of both models. */
+	ui_calib_lines(&s, 132, 39, &l);
+	assert_true(calib_find(&l, "model m1") >= 0);
+	assert_true(calib_find(&l, "ECE ") >= 0);
+	/* ECE = (2|0.5-0.55| + 1|1-0.75| + 3|2/3-0.95|) / 6 = (0.1 + 0.25 + 0.85) / 6
+	 * = 0.200 */
+	assert_true(calib_find(&l, "ECE 0.200 over 6 decided items (9 predicted)") >= 0);
+	assert_true(calib_find(&l, "m2  ECE 0.850 over 1 decided item (9 predicted)") >= 0);
+	assert_true(calib_find(&l, "m3  ECE -: no decided item") >= 0);
+	at = calib_find(&l, "0.5-0.6");
+	assert_true(at >= 0);
+	calib_text(&l, (size_t)at, buf, sizeof buf);
+	assert_non_null(strstr(buf, "    2   0.55  0.50  -0.05"));
+	/* The bar: accuracy 0.5 fills half of it, the mark sits at the mean 0.55. */
+	for (size_t k = 0; k < l.v[at].n; k++) {
+		const struct ui_span *sp = &l.v[at].sp[k];
+		if (strcmp(sp->text, "\u2502") == 0) {
+			int bw = 132 - 37 - 1 > 90 ? 90 : 132 - 37 - 1;
+			double c = s.calib.models[0].cal.bins[5].confidence;
+			assert_int_equal(sp->x, 37 + (int)lround(c * bw));
+		}
+	}
+	at = calib_find(&l, "0.0-0.1");
+	assert_true(at >= 0);
+	calib_text(&l, (size_t)at, buf, sizeof buf);
+	assert_non_null(strstr(buf, "    0      -     -      -"));
+	assert_true(l.n <= 39);
+	ui_lines_free(&l);
+	/* 80x24: too many lines for 20 rows, so the empty bins are left out. */
+	ui_calib_lines(&s, 80, 20, &l);
+	assert_true(l.n <= 20);
+	assert_int_equal(calib_find(&l, "0.0-0.1"), -1);
+	assert_true(calib_find(&l, "0.9-1.0") >= 0);
+	assert_true(calib_find(&l, "empty bins left out") >= 0);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= 80);
+	ui_lines_free(&l);
+	/* q goes back to the queue. */
+	ui_update_key(&s, 'q');
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_false(s.has_calib);
+	/* From the item view: that item's task, and back to the open item. */
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'c');
+	assert_int_equal(s.view, UI_CALIB);
+	assert_int_equal(fk.calibrations, 2);
+	ui_update_key(&s, 'j');
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(s.view, UI_ITEM);
+	assert_true(s.has_item);
+	assert_int_equal(fk.releases, 0);
+	/* A task without predictions. */
+	fk.nmodels = 0;
+	ui_update_key(&s, 'c');
+	ui_calib_lines(&s, 80, 20, &l);
+	assert_true(calib_find(&l, "no model predictions") >= 0);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'q');
+	ui_state_free(&s);
+
+	/* Without the callback the view says so and stays put. */
+	{
+		struct ui_backend be = fake_be;
+		be.calibration = NULL;
+		memset(&fk, 0, sizeof fk);
+		ui_state_init(&s, &be, "me", 1, 0, "disputed", make_rows(2), 2, 80, 24);
+		ui_update_key(&s, 'c');
+		assert_int_equal(s.view, UI_QUEUE);
+		assert_non_null(strstr(s.msg, "not available"));
+		ui_state_free(&s);
+	}
+}
+
+static int keymap_parse(struct ui_keymap *km, const char *yaml, char *err)
+{
+	return ui_keymap_parse(km, "keys.yaml", yaml, strlen(yaml), err);
+}
+
+static void test_keymap(void **state)
+{
+	struct ui_keymap km;
+	struct ui_state s;
+	char err[GV_ERR], buf[256];
+	int arg, saw_down = 0, saw_decide = 0, saw_skip = 0;
+	size_t n0;
+	(void)state;
+
+	assert_int_equal(ui_key_parse("j"), 'j');
+	assert_int_equal(ui_key_parse("<Down>"), UI_KEY_DOWN);
+	assert_int_equal(ui_key_parse("<C-n>"), UI_KEY_CTRL('n'));
+	assert_int_equal(ui_key_parse("<Enter>"), UI_KEY_ENTER);
+	assert_int_equal(ui_key_parse("<Space>"), ' ');
+	assert_int_equal(ui_key_parse("\xc3\xa9"), 0xe9);
+	assert_int_equal(ui_key_parse("<Dwn>"), -1);
+	assert_int_equal(ui_key_parse("<C-1>"), -1);
+	assert_int_equal(ui_key_parse("jk"), -1);
+	assert_int_equal(ui_key_parse(""), -1);
+	assert_int_equal(ui_key_parse("\x1b"), -1);
+	assert_int_equal(ui_key_parse("\xc3"), -1);
+
+	ui_keymap_init(&km);
+	n0 = km.n;
+	assert_int_equal(n0, ui_nbindings);
+	/* Errors name file, line and column, and leave the keymap alone. */
+	assert_int_equal(keymap_parse(&km, "keys:\n  jump: j\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:2:3: unknown action 'jump'"));
+	assert_int_equal(keymap_parse(&km, "keys:\n  move-down: [j, <Dwn>]\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:2:18: unknown key name '<Dwn>'"));
+	assert_int_equal(keymap_parse(&km, "keys:\n  move-down: x\n  open: x\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:3:9: key 'x' is given to move-down already"));
+	assert_int_equal(keymap_parse(&km, "keys:\n  help: {a: b}\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:2:9:"));
+	assert_int_equal(keymap_parse(&km, "keys: [j]\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:1:7:"));
+	assert_int_equal(keymap_parse(&km, "other: 1\n", err), -1);
+	assert_non_null(strstr(err, "keys.yaml:1:1:"));
+	assert_int_equal(keymap_parse(&km, "keys:\n  decide: [a, b, c, d, e, f, g, h, i, j]\n",
+					err), -1);
+	assert_int_equal(km.n, n0);
+	assert_memory_equal(km.v, ui_bindings, n0 * sizeof *km.v);
+	/* An empty section changes nothing. */
+	assert_int_equal(keymap_parse(&km, "keys:\n", err), 0);
+	assert_int_equal(km.n, n0);
+
+	assert_int_equal(keymap_parse(&km,
+				      "keys:\n"
+				      "  move-down: [x, <Down>]\n"
+				      "  decide: [a, s, d]\n"
+				      "  calibration: <C-k>\n",
+				      err),
+			 0);
+	start(&s, 3, 1, 0);
+	s.keys = &km;
+	assert_int_equal(ui_key_action(&s, 'x', &arg), ACT_DOWN);
+	assert_int_equal(ui_key_action(&s, UI_KEY_DOWN, &arg), ACT_DOWN);
+	assert_int_equal(ui_key_action(&s, 'j', &arg), ACT_NONE);
+	assert_int_equal(ui_key_action(&s, 'c', &arg), ACT_NONE);
+	assert_int_equal(ui_key_action(&s, UI_KEY_CTRL('k'), &arg), ACT_CALIBRATION);
+	ui_update_key(&s, 'x');
+	assert_int_equal(s.qlist.cur, 1);
+	ui_update_key(&s, 'j');
+	assert_int_equal(s.qlist.cur, 1);
+	assert_non_null(strstr(s.msg, "not bound"));
+	ui_update_key(&s, UI_KEY_ENTER);
+	/* The n-th decide key decides the n-th label; s is no longer skip. */
+	assert_int_equal(ui_key_action(&s, 's', &arg), ACT_DECIDE);
+	assert_int_equal(arg, 1);
+	assert_int_equal(ui_key_action(&s, '1', &arg), ACT_NONE);
+	assert_int_equal(ui_decide_key(&s, 2), 'd');
+	assert_int_equal(ui_decide_key(&s, 3), 0);
+	/* Keys the file did not touch still work. */
+	assert_int_equal(ui_key_action(&s, 'r', &arg), ACT_REASON);
+	assert_int_equal(ui_key_action(&s, 'q', &arg), ACT_BACK);
+	ui_update_key(&s, 'd');
+	assert_int_equal(fk.decides, 1);
+	assert_int_equal(fk.last.label_code, 12);
+	ui_state_free(&s);
+
+	/* The help screen reads the keymap. */
+	for (size_t i = 0; i < ui_help_count(); i++) {
+		ui_help_line(&km, i, buf, sizeof buf);
+		saw_down |= strstr(buf, "x/Down") && strstr(buf, "move-down");
+		saw_decide |= strstr(buf, "a/s/d") && strstr(buf, "decide");
+		saw_skip |= strstr(buf, "(no key)") && strstr(buf, "skip");
+	}
+	assert_true(saw_down);
+	assert_true(saw_decide);
+	assert_true(saw_skip);
+	ui_keys_of(&km, ACT_CALIBRATION, ~0u, buf, sizeof buf);
+	assert_string_equal(buf, "C-k");
+	ui_keys_of(NULL, ACT_DECIDE, ~0u, buf, sizeof buf);
+	assert_string_equal(buf, "1-9");
+	ui_keymap_free(&km);
+}
+
+static void test_keymap_path(void **state)
+{
+	char buf[256];
+	(void)state;
+	setenv("XDG_CONFIG_HOME", "/cfg", 1);
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(ui_keymap_path(buf, sizeof buf), 0);
+	assert_string_equal(buf, "/cfg/gavel/keys.yaml");
+	/* A relative XDG_CONFIG_HOME is ignored, as the spec says. */
+	setenv("XDG_CONFIG_HOME", "rel", 1);
+	assert_int_equal(ui_keymap_path(buf, sizeof buf), 0);
+	assert_string_equal(buf, "/home/u/.config/gavel/keys.yaml");
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("HOME");
+	assert_int_equal(ui_keymap_path(buf, sizeof buf), -1);
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(ui_keymap_path(buf, 8), -1);
+}
+
 static void test_help_from_tables(void **state)
 {
 	char buf[256];
 	int saw_decide = 0, saw_undo = 0;
 	(void)state;
 	for (size_t i = 0; i < ui_help_count(); i++) {
-		ui_help_line(i, buf, sizeof buf);
+		ui_help_line(NULL, i, buf, sizeof buf);
 		saw_decide |= strstr(buf, "1-9") && strstr(buf, "decide");
 		saw_undo |= strstr(buf, "undo") && strchr(buf, 'u');
 	}
@@ -990,6 +1263,9 @@ int main(void)
 		cmocka_unit_test(test_majority),
 		cmocka_unit_test(test_pane_scroll),
 		cmocka_unit_test(test_queue_picker),
+		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_keymap),
+		cmocka_unit_test(test_keymap_path),
 	};
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,7 +32,10 @@ static const char review_usage[] =
 	"\n"
 	"Open the review screen on a queue: j/k move, Enter opens an item, 1-9 decide,\n"
 	"r reason, s skip, f flag the guideline, u undo, h history, / search, ? help,\n"
-	"q back or quit. You are the expert mapped to your OS user (gavel expert add).\n"
+	"c calibration, q back or quit. You are the expert mapped to your OS user (gavel\n"
+	"expert add). Keys can be rebound in $XDG_CONFIG_HOME/gavel/keys.yaml (default\n"
+	"~/.config/gavel/keys.yaml): keys: {ACTION: KEY or [KEY, ...]}, with the action\n"
+	"names the help screen lists and keys like j, <Down>, <C-n>, <Enter>.\n"
 	"\n"
 	"Options:\n"
 	"  -q, --queue NAME     the queue (default: the project's first queue)\n"
@@ -205,6 +208,19 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 	return 0;
 }
 
+/* The user's key overrides; a bad file stops here, before the screen starts. */
+static int load_keys(struct ui_keymap *km)
+{
+	char path[4096], err[GV_ERR];
+	if (ui_keymap_path(path, sizeof path))
+		return 0;
+	if (ui_keymap_load(km, path, err) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_review(int argc, char **argv)
 {
 	struct review_opts o;
@@ -213,6 +229,7 @@ int cmd_review(int argc, char **argv)
 	struct ui_db db;
 	struct ui_backend be;
 	struct ui_state s;
+	struct ui_keymap km;
 	char err[GV_ERR], me[128];
 	size_t nq = 0;
 	int blind = 0, can_decide = 0, rc = GV_EXIT_FAIL, cols, lines, started = 0, have_state = 0;
@@ -221,9 +238,16 @@ int cmd_review(int argc, char **argv)
 		return rc < 0 ? GV_EXIT_OK : rc;
 	rc = GV_EXIT_FAIL;
 	memset(&db, 0, sizeof db);
-	st = cli_open(o.path, o.readonly ? STORE_READONLY : 0);
-	if (!st)
+	ui_keymap_init(&km);
+	if (load_keys(&km)) {
+		ui_keymap_free(&km);
 		return GV_EXIT_FAIL;
+	}
+	st = cli_open(o.path, o.readonly ? STORE_READONLY : 0);
+	if (!st) {
+		ui_keymap_free(&km);
+		return GV_EXIT_FAIL;
+	}
 	if (identify(st, &o, me, sizeof me, &can_decide))
 		goto fail;
 	if (review_session_init(st, err)) {
@@ -262,6 +286,7 @@ int cmd_review(int argc, char **argv)
 		ui_state_init(&s, &be, me, can_decide, blind || o.blind, shown ? shown : "disputed",
 			      rows, nq, cols, lines);
 		s.force_blind = o.blind;
+		s.keys = &km;
 		free(qname);
 	}
 	rows = NULL;
@@ -283,5 +308,6 @@ fail:
 	review_rows_free(rows, nq);
 	ui_db_free(&db);
 	store_close(st);
+	ui_keymap_free(&km);
 	return rc;
 }

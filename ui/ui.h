@@ -10,6 +10,7 @@
 #define GAVEL_UI_H
 
 #include "guide.h"
+#include "model.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -73,6 +74,7 @@ enum ui_action {
 	ACT_PANE_DOWN,
 	ACT_PANE_UP,
 	ACT_QUEUES,
+	ACT_CALIBRATION,
 	ACT_COUNT
 };
 
@@ -87,7 +89,7 @@ struct ui_action_def {
 /* The action table, indexed by enum ui_action. */
 extern const struct ui_action_def ui_actions[ACT_COUNT];
 
-enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_NVIEWS };
+enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_CALIB, UI_NVIEWS };
 
 /* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
 struct ui_binding {
@@ -97,11 +99,67 @@ struct ui_binding {
 	int arg;
 };
 
+/* The built-in key table; a user's keys file changes a copy (struct ui_keymap). */
 extern const struct ui_binding ui_bindings[];
 extern const size_t ui_nbindings;
 
 /* Name of a key for help and footer ("j", "Enter", "C-l"), into buf. */
 const char *ui_key_name(int key, char *buf, size_t len);
+
+/*
+ * Parse a key name as keys files and headless scripts spell it: one
+ * character ("j", "?", "é"), or <Name> with Name one of Enter, Esc, Up, Down,
+ * Left, Right, PgUp, PgDn, Home, End, BS, Backspace, Tab, Space, or <C-x>
+ * with x a letter. Returns the key, or -1 when the name is not one.
+ */
+int ui_key_parse(const char *name);
+
+/* The bindings in force: the built-in table with a user's overrides applied. */
+struct ui_keymap {
+	struct ui_binding *v; /* looked up first match first */
+	size_t n, cap;
+};
+
+/* A keymap holding the built-in table. Free with ui_keymap_free. */
+void ui_keymap_init(struct ui_keymap *km);
+void ui_keymap_free(struct ui_keymap *km);
+
+/*
+ * Apply the overrides in a keys file (YAML in buf[0..len), named file in
+ * messages) to km:
+ *
+ *   keys:
+ *     move-down: [j, <Down>, <C-n>]
+ *     quit: Q
+ *
+ * Each listed action's keys become exactly the given ones, in the views
+ * where the action had keys before; for `decide` the n-th key decides the
+ * n-th label (at most 9). A key given to an action is taken from any other
+ * action it was bound to in those views. An unknown action, an unknown key
+ * name, a key given twice, or any other shape is an error
+ * "file:line:col: what is wrong" and km is left unchanged. Returns 0 or -1.
+ */
+int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, size_t len,
+		    char *err);
+
+/*
+ * Read the keys file at path and apply it (ui_keymap_parse). Returns 0 when
+ * applied, 1 when the file does not exist (km unchanged), -1 with err filled
+ * (unreadable, too large, or a bad file).
+ */
+int ui_keymap_load(struct ui_keymap *km, const char *path, char *err);
+
+/*
+ * The user's keys file: $XDG_CONFIG_HOME/gavel/keys.yaml when that variable
+ * is an absolute path, else $HOME/.config/gavel/keys.yaml. Returns 0 with
+ * the path in buf, or -1 when neither variable gives one (or buf is short).
+ */
+int ui_keymap_path(char *buf, size_t len);
+
+/* Keys bound to action a in any of the views in mask, by name joined with
+ * "/", into buf ("" when none; decide keys 1..9 read "1-9"). */
+void ui_keys_of(const struct ui_keymap *km, enum ui_action a, unsigned views, char *buf,
+		size_t len);
 
 /* The one list widget's state: n rows, a cursor and the first visible row. */
 struct ui_list {
@@ -121,6 +179,25 @@ struct ui_queue_info {
 };
 
 void ui_queue_infos_free(struct ui_queue_info *v, size_t n);
+
+/* Calibration of one model against expert decisions (model_report.h). */
+struct ui_calib_model {
+	char *model;	  /* NULL: the task has no predictions */
+	long predictions; /* items of the task this model predicted */
+	struct model_calibration cal;
+};
+
+/* The calibration view's figures for one task. */
+struct ui_calib {
+	char *task;
+	double q;	    /* the task's estimated label accuracy */
+	const char *source; /* "audit", "agreement" or "none" (static) */
+	long decided;	    /* items with a current expert decision */
+	struct ui_calib_model *models;
+	size_t nmodels;
+};
+
+void ui_calib_free(struct ui_calib *c);
 
 /* The database as the screen sees it; ui_backend.c implements it on store_review. */
 struct ui_backend {
@@ -148,6 +225,9 @@ struct ui_backend {
 			  int *blind, char *err);
 	/* Items the last loaded queue holds in all (NULL: as many as loaded). */
 	size_t (*queue_total)(void *ctx);
+	/* Calibration of every model of task `task` against expert decisions
+	 * (NULL: the view says it is not available). */
+	int (*calibration)(void *ctx, const char *task, struct ui_calib *out, char *err);
 };
 
 enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
@@ -162,6 +242,7 @@ struct ui_state {
 	int cols, rows;
 	enum ui_view view, back; /* back: where help and history return to */
 	const struct ui_backend *be;
+	const struct ui_keymap *keys; /* NULL: the built-in table */
 	char me[128];
 	int can_decide; /* 0 for viewers and --read-only */
 	int blind;      /* blind-first mode (the queue's flag or --blind) */
@@ -197,6 +278,10 @@ struct ui_state {
 	struct ui_queue_info *queues; /* the queue picker's rows */
 	size_t nqueues;
 	struct ui_list plist;
+	struct ui_calib calib; /* the calibration view's figures */
+	int has_calib;
+	struct ui_list clist;
+	enum ui_view calib_back;
 
 	enum ui_input input;
 	struct sbuf inbuf;
@@ -218,6 +303,12 @@ void ui_state_init(struct ui_state *s, const struct ui_backend *be, const char *
 		   size_t n, int cols, int rows_on_screen);
 /* Save the draft, release the claim and free everything. */
 void ui_state_free(struct ui_state *s);
+
+/* The bindings in force (s->keys or the built-in table); *n gets their count. */
+const struct ui_binding *ui_state_bindings(const struct ui_state *s, size_t *n);
+
+/* The key that decides label idx in the item view, or 0 when none does. */
+int ui_decide_key(const struct ui_state *s, int idx);
 
 /* The action bound to key in the current view (arg gets its argument), or ACT_NONE. */
 enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg);
@@ -255,10 +346,10 @@ size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t
  * update, which clamps scrolling, and draw, which renders it). */
 void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height);
 
-/* The help screen, generated from the action and key tables: line count,
- * and line i (plain ASCII) into buf. */
+/* The help screen, generated from the action table and the keymap (NULL:
+ * the built-in keys): line count, and line i (sanitised) into buf. */
 size_t ui_help_count(void);
-void ui_help_line(size_t i, char *buf, size_t len);
+void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len);
 
 /* Labels "in play" on the open item: voted or predicted. Fills flags per label index. */
 void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play);
@@ -332,6 +423,16 @@ void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g);
  * guideline alone, wrapped). Every span's text is sanitised.
  */
 void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out);
+
+/*
+ * The calibration view's lines at this width from s->calib: per model a
+ * title (ECE, decided items), a column heading and the ten bins (range,
+ * count, mean confidence, accuracy, gap, and a bar of the accuracy with a
+ * mark at the mean confidence), then a legend. When that is more than
+ * height lines, bins holding no prediction are left out (the title says
+ * so). Pure; spans are sanitised.
+ */
+void ui_calib_lines(const struct ui_state *s, int width, size_t height, struct ui_lines *out);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "model.h"
+#include "model_report.h"
 #include "project.h"
 #include "queue.h"
 #include "store_review.h"
@@ -193,6 +194,46 @@ static size_t db_queue_total(void *ctx)
 	return ((struct ui_db *)ctx)->total;
 }
 
+/*
+ * The calibration view's figures: the task's model report (the same
+ * numbers `gavel stats` prints), of which the screen keeps q, the decided
+ * count and each model's reliability table. Computed when the view opens,
+ * so it includes the decisions made a moment ago.
+ */
+static int db_calibration(void *ctx, const char *task, struct ui_calib *out, char *err)
+{
+	struct ui_db *db = ctx;
+	struct store_task t;
+	struct model_report r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&t, 0, sizeof t);
+	rc = store_task_get(db->st, task, &t, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(err, "no task named %s", task);
+	if (model_report_compute(db->st, &t, &r, err)) {
+		store_task_free(&t);
+		return -1;
+	}
+	out->task = xstrdup(task);
+	out->q = r.q;
+	out->source = r.source;
+	out->decided = r.decided;
+	out->nmodels = r.nsections;
+	out->models = xcalloc(r.nsections ? r.nsections : 1, sizeof *out->models);
+	for (size_t i = 0; i < r.nsections; i++) {
+		out->models[i].model = r.sections[i].model ? xstrdup(r.sections[i].model) : NULL;
+		out->models[i].predictions = r.sections[i].predictions;
+		out->models[i].cal = r.sections[i].cal;
+	}
+	model_report_free(&r);
+	store_task_free(&t);
+	return 0;
+}
+
 static double db_now(void *ctx)
 {
 	struct timespec ts;
@@ -221,6 +262,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->queues = db_queues;
 	be->queue_load = db_queue_load;
 	be->queue_total = db_queue_total;
+	be->calibration = db_calibration;
 }
 
 void ui_db_free(struct ui_db *db)

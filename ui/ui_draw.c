@@ -167,17 +167,19 @@ static void draw_message(const struct ui_state *s)
 static int footer_action(const struct ui_state *s, int y, int x, enum ui_action a)
 {
 	unsigned mask = 1u << s->view;
-	for (size_t i = 0; i < ui_nbindings; i++) {
+	size_t n;
+	const struct ui_binding *v = ui_state_bindings(s, &n);
+	for (size_t i = 0; i < n; i++) {
 		char k[16], word[64];
-		const struct ui_binding *b = &ui_bindings[i];
+		const struct ui_binding *b = &v[i];
 		int x0 = x;
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
 		snprintf(word, sizeof word, "%s ", ui_actions[a].footer);
-		if (x + (int)strlen(k) + (int)strlen(word) > COLS)
+		if (x + (int)text_width(k) + (int)strlen(word) > COLS)
 			return -1;
-		x += put_clean(y, x, COLS - x, k, R_KEY);
+		x += put(y, x, COLS - x, k, R_KEY);
 		x += put_clean(y, x, COLS - x, ":", R_DIM);
 		x += put_clean(y, x, COLS - x, word, R_NORMAL);
 		return x - x0;
@@ -194,10 +196,13 @@ static void draw_footer(const struct ui_state *s)
 	clrtoeol();
 	if (s->view == UI_ITEM && s->has_item) {
 		for (size_t i = 0; i < s->item.task.nlabels && i < 9 && x < COLS; i++) {
-			char k[4];
+			char k[16];
 			const struct store_label *l = &s->item.task.labels[i];
-			snprintf(k, sizeof k, "%zu", i + 1);
-			x += put_clean(y, x, COLS - x, k, R_KEY);
+			int key = ui_decide_key(s, (int)i);
+			if (!key)
+				continue;
+			ui_key_name(key, k, sizeof k);
+			x += put(y, x, COLS - x, k, R_KEY);
 			x += put_clean(y, x, 1, ":", R_DIM);
 			x += put(y, x, 10, l->name ? l->name : l->value, R_NORMAL);
 			x += put_clean(y, x, COLS - x, " ", R_NORMAL);
@@ -246,12 +251,15 @@ struct qcols {
 	int id, task, votes, agr, model, status, reason;
 };
 
+/* Column widths: at 80 columns the compact vote summary (REVIEW_VOTES_SHORT)
+ * leaves the reason 17; wider screens grow id, votes, model and task. */
 static struct qcols queue_cols(void)
 {
-	struct qcols c = {8, 9, 20, 4, 13, 8, 0};
-	int extra = COLS - 69;
-	if (extra > 40) {
-		int more = (extra - 30) / 3;
+	struct qcols c = {8, 9, REVIEW_VOTES_SHORT, 4, 13, 8, 0};
+	int extra = COLS - (1 + c.id + 1 + c.task + 1 + c.votes + 1 + c.agr + 1 + c.model + 1 +
+			    c.status + 1);
+	if (extra > 46) {
+		int more = (extra - 36) / 3;
 		c.id += more;
 		c.votes += more;
 		c.model += more / 2;
@@ -289,6 +297,25 @@ static void status_text(const struct review_row *r, char *buf, size_t len, enum 
 	}
 }
 
+/* The full vote summaries ("negative:2 positive:1") when every visible row's
+ * fits its column, else the compact ones for all rows, so the column reads
+ * one way. */
+static int full_votes; /* set by draw_queue for its rows */
+
+static int votes_full(const struct ui_state *s, int width)
+{
+	size_t h = ui_list_height(s);
+	for (size_t k = s->qlist.top; k < s->qlist.n && k < s->qlist.top + h; k++) {
+		const struct review_row *r = &s->qrows[s->order[k]];
+		char *clean = text_clean(r->votes ? r->votes : "");
+		size_t w = text_width(clean);
+		free(clean);
+		if (w > (size_t)width)
+			return 0;
+	}
+	return 1;
+}
+
 static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 {
 	const struct review_row *r = &s->qrows[s->order[i]];
@@ -303,7 +330,7 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 	x += c.id + 1;
 	put(y, x, c.task, r->task, base);
 	x += c.task + 1;
-	put(y, x, c.votes, r->votes, base);
+	put(y, x, c.votes, full_votes || !r->votes_short ? r->votes : r->votes_short, base);
 	x += c.votes + 1;
 	if (isnan(r->agreement))
 		snprintf(buf, sizeof buf, "  - ");
@@ -354,6 +381,7 @@ static void draw_queue(const struct ui_state *s)
 	put_clean(1, x, c.status, "status", R_TITLE);
 	x += c.status + 1;
 	put_clean(1, x, COLS - x, "reason", R_TITLE);
+	full_votes = votes_full(s, c.votes);
 	draw_list(s, &s->qlist, 2, ui_list_height(s), queue_row, 1);
 	if (!s->qlist.n)
 		put_clean(3, 2, COLS - 4,
@@ -506,8 +534,8 @@ static void help_row(const struct ui_state *s, size_t i, int y, int selected)
 	char buf[256];
 	(void)s;
 	(void)selected;
-	ui_help_line(i, buf, sizeof buf);
-	put_clean(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);
+	ui_help_line(s->keys, i, buf, sizeof buf);
+	put(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);
 }
 
 static void draw_help(const struct ui_state *s)
@@ -542,6 +570,44 @@ static void draw_picker(const struct ui_state *s)
 		put_clean(3, 2, COLS - 4, "this project declares no queues", R_DIM);
 }
 
+static void draw_calib(const struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	const struct ui_calib *c = &s->calib;
+	char title[256];
+
+	draw_header(s, "calibration ");
+	move(1, 0);
+	clrtoeol();
+	if (isnan(c->q))
+		snprintf(title, sizeof title,
+			 "Calibration: task %s, %ld decided, label accuracy q unknown",
+			 c->task ? c->task : "", c->decided);
+	else
+		snprintf(title, sizeof title,
+			 "Calibration: task %s, %ld decided, label accuracy q %.2f (%s)",
+			 c->task ? c->task : "", c->decided, c->q, c->source ? c->source : "none");
+	put(1, 1, COLS - 1, title, R_TITLE);
+	ui_calib_lines(s, COLS, h, &l);
+	for (size_t k = 0; k < h; k++) {
+		size_t i = s->clist.top + k;
+		if (i >= l.n)
+			break;
+		for (size_t j = 0; j < l.v[i].n; j++) {
+			const struct ui_span *sp = &l.v[i].sp[j];
+			put_clean(2 + (int)k, sp->x, sp->w, sp->text, sp->role);
+		}
+	}
+	if (l.n > h) {
+		char more[64];
+		size_t last = s->clist.top + h < l.n ? s->clist.top + h : l.n;
+		snprintf(more, sizeof more, " %zu-%zu of %zu (j/k) ", s->clist.top + 1, last, l.n);
+		put_clean(1 + (int)h, COLS - (int)strlen(more), (int)strlen(more), more, R_DIM);
+	}
+	ui_lines_free(&l);
+}
+
 static void draw_too_small(const struct ui_state *s)
 {
 	char buf[128];
@@ -560,6 +626,7 @@ static void (*const views[UI_NVIEWS])(const struct ui_state *) = {
 	[UI_HISTORY] = draw_history,
 	[UI_HELP] = draw_help,
 	[UI_PICKER] = draw_picker,
+	[UI_CALIB] = draw_calib,
 };
 
 void ui_draw(const struct ui_state *s)

@@ -146,17 +146,6 @@ static int translate(int rc, wint_t ch)
 
 /* ---- keys from a headless script ---- */
 
-static const struct {
-	const char *name;
-	int key;
-} named_keys[] = {
-	{"Enter", UI_KEY_ENTER}, {"Esc", UI_KEY_ESC},     {"Up", UI_KEY_UP},
-	{"Down", UI_KEY_DOWN},   {"Left", UI_KEY_LEFT},   {"Right", UI_KEY_RIGHT},
-	{"PgUp", UI_KEY_PGUP},   {"PgDn", UI_KEY_PGDN},   {"Home", UI_KEY_HOME},
-	{"End", UI_KEY_END},     {"BS", UI_KEY_BACKSPACE}, {"Backspace", UI_KEY_BACKSPACE},
-	{"Tab", UI_KEY_TAB},     {"Space", ' '},
-};
-
 /* Decode one UTF-8 code point; returns its byte length or 0 when invalid. */
 static size_t utf8_decode(const char *s, int *cp)
 {
@@ -174,21 +163,7 @@ static size_t utf8_decode(const char *s, int *cp)
 /* Parse a script key line ("j", "<Enter>", "<C-c>"); returns the key or -1. */
 static int script_key(const char *line)
 {
-	size_t n = strlen(line);
-	int cp = 0;
-	if (n > 2 && line[0] == '<' && line[n - 1] == '>') {
-		if (n == 5 && line[1] == 'C' && line[2] == '-')
-			return UI_KEY_CTRL(line[3]);
-		for (size_t i = 0; i < GV_ARRAY_LEN(named_keys); i++) {
-			if (strlen(named_keys[i].name) == n - 2 &&
-			    strncmp(named_keys[i].name, line + 1, n - 2) == 0)
-				return named_keys[i].key;
-		}
-		return -1;
-	}
-	if (utf8_decode(line, &cp) == n)
-		return cp;
-	return -1;
+	return ui_key_parse(line);
 }
 
 static int dump_screen(const char *dir, const char *name, char *err)

@@ -31,9 +31,9 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	ACTION(ACT_BACK, "back", "back to the previous screen", "move", "back"),
 	ACTION(ACT_QUIT, "quit", "quit gavel (your draft is kept)", "move", "quit"),
 	ACTION(ACT_HELP, "help", "this help", "view", "help"),
-	ACTION(ACT_HISTORY, "history", "the item's audit history", "view", "history"),
+	ACTION(ACT_HISTORY, "history", "the item's audit history", "view", "hist"),
 	ACTION(ACT_SEARCH, "search", "search the queue (id, task, votes, model, reason)", "queue",
-	       "search"),
+	       "find"),
 	ACTION(ACT_SEARCH_NEXT, "search-next", "next match", "queue", NULL),
 	ACTION(ACT_SEARCH_PREV, "search-prev", "previous match", "queue", NULL),
 	ACTION(ACT_SORT, "sort", "sort by queue order, agreement, model confidence, id", "queue",
@@ -55,6 +55,8 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	       NULL),
 	ACTION(ACT_QUEUES, "queues", "switch to another of the project's queues", "queue",
 	       "queues"),
+	ACTION(ACT_CALIBRATION, "calibration",
+	       "model calibration vs expert decisions", "view", "calib"),
 };
 
 #define V_Q (1u << UI_QUEUE)
@@ -62,7 +64,8 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 #define V_H (1u << UI_HISTORY)
 #define V_P (1u << UI_HELP)
 #define V_K (1u << UI_PICKER)
-#define V_ALL (V_Q | V_I | V_H | V_P | V_K)
+#define V_C (1u << UI_CALIB)
+#define V_ALL (V_Q | V_I | V_H | V_P | V_K | V_C)
 
 const struct ui_binding ui_bindings[] = {
 	{V_ALL, 'j', ACT_DOWN, 0},
@@ -80,15 +83,16 @@ const struct ui_binding ui_bindings[] = {
 	{V_Q | V_K, 'l', ACT_OPEN, 0},
 	{V_Q | V_K, UI_KEY_RIGHT, ACT_OPEN, 0},
 	{V_Q, 'q', ACT_QUIT, 0},
-	{V_I | V_H | V_P | V_K, 'q', ACT_BACK, 0},
-	{V_I | V_H | V_P | V_K, UI_KEY_ESC, ACT_BACK, 0},
-	{V_I | V_H | V_P | V_K, UI_KEY_LEFT, ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C, 'q', ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C, UI_KEY_ESC, ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C, UI_KEY_LEFT, ACT_BACK, 0},
 	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
 	{V_Q | V_I, 'Q', ACT_QUEUES, 0},
 	{V_I, 'J', ACT_PANE_DOWN, 0},
 	{V_I, 'K', ACT_PANE_UP, 0},
 	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
 	{V_Q | V_I, 'h', ACT_HISTORY, 0},
+	{V_Q | V_I, 'c', ACT_CALIBRATION, 0},
 	{V_Q, '/', ACT_SEARCH, 0},
 	{V_Q, 'n', ACT_SEARCH_NEXT, 0},
 	{V_Q, 'N', ACT_SEARCH_PREV, 0},
@@ -113,6 +117,8 @@ const struct ui_binding ui_bindings[] = {
 };
 const size_t ui_nbindings = GV_ARRAY_LEN(ui_bindings);
 
+static void utf8_put(struct sbuf *b, int cp);
+
 const char *ui_key_name(int key, char *buf, size_t len)
 {
 	static const struct {
@@ -131,12 +137,19 @@ const char *ui_key_name(int key, char *buf, size_t len)
 			return buf;
 		}
 	}
-	if (key > 0 && key < 0x20)
+	if (key > 0 && key < 0x20) {
 		snprintf(buf, len, "C-%c", key + 'a' - 1);
-	else if (key > 0x20 && key < 0x7f)
+	} else if (key > 0x20 && key < 0x7f) {
 		snprintf(buf, len, "%c", key);
-	else
+	} else if (key >= 0xa0 && key < 0x110000 && len >= 5) {
+		/* A character from a keys file, as UTF-8 (the draw side sanitises it). */
+		struct sbuf b = {0};
+		utf8_put(&b, key);
+		snprintf(buf, len, "%s", b.s);
+		sbuf_free(&b);
+	} else {
 		snprintf(buf, len, "U+%04X", (unsigned)key);
+	}
 	return buf;
 }
 
@@ -257,32 +270,6 @@ size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t
 
 /* ---- help ---- */
 
-/* Keys bound to action a (first arg only for ACT_DECIDE), joined by "/". */
-static void keys_of(enum ui_action a, char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < ui_nbindings; i++) {
-		char k[16];
-		int dup = 0;
-		if (ui_bindings[i].action != a)
-			continue;
-		for (size_t j = 0; j < i; j++)
-			dup |= ui_bindings[j].action == a && ui_bindings[j].key == ui_bindings[i].key;
-		if (dup)
-			continue;
-		if (a == ACT_DECIDE) {
-			snprintf(buf, len, "1-9");
-			return;
-		}
-		ui_key_name(ui_bindings[i].key, k, sizeof k);
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-					 used ? "/" : "", k);
-		if (used >= len)
-			return;
-	}
-}
-
 static const char *const help_groups[] = {"move", "view", "queue", "decide"};
 
 size_t ui_help_count(void)
@@ -290,7 +277,7 @@ size_t ui_help_count(void)
 	return GV_ARRAY_LEN(help_groups) * 2 + ACT_COUNT - 1 + 2;
 }
 
-void ui_help_line(size_t i, char *buf, size_t len)
+void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
 {
 	size_t line = 0;
 	buf[0] = 0;
@@ -305,7 +292,9 @@ void ui_help_line(size_t i, char *buf, size_t len)
 				continue;
 			if (line++ != i)
 				continue;
-			keys_of((enum ui_action)a, keys, sizeof keys);
+			ui_keys_of(km, (enum ui_action)a, V_ALL, keys, sizeof keys);
+			if (!keys[0])
+				snprintf(keys, sizeof keys, "(no key)");
 			snprintf(buf, len, "  %-22s %-12s %s", keys, ui_actions[a].name,
 				 ui_actions[a].help);
 			return;
@@ -773,7 +762,8 @@ static int show_history(struct ui_state *s)
 
 static int row_matches(const struct review_row *r, const char *q)
 {
-	const char *f[] = {r->external_id, r->task, r->votes, r->model_label, r->reason};
+	const char *f[] = {r->external_id, r->task,	 r->votes,
+			   r->votes_short, r->model_label, r->reason};
 	for (size_t i = 0; i < GV_ARRAY_LEN(f); i++)
 		if (f[i] && strcasestr(f[i], q))
 			return 1;
@@ -896,14 +886,36 @@ static void open_input(struct ui_state *s, enum ui_input kind, const char *init)
 
 /* ---- keys and actions ---- */
 
+const struct ui_binding *ui_state_bindings(const struct ui_state *s, size_t *n)
+{
+	if (s->keys) {
+		*n = s->keys->n;
+		return s->keys->v;
+	}
+	*n = ui_nbindings;
+	return ui_bindings;
+}
+
+int ui_decide_key(const struct ui_state *s, int idx)
+{
+	size_t n;
+	const struct ui_binding *v = ui_state_bindings(s, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].action == ACT_DECIDE && v[i].arg == idx && (v[i].views & V_I))
+			return v[i].key;
+	return 0;
+}
+
 enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
 {
 	unsigned mask = 1u << s->view;
+	size_t n;
+	const struct ui_binding *v = ui_state_bindings(s, &n);
 	*arg = 0;
-	for (size_t i = 0; i < ui_nbindings; i++) {
-		if ((ui_bindings[i].views & mask) && ui_bindings[i].key == key) {
-			*arg = ui_bindings[i].arg;
-			return ui_bindings[i].action;
+	for (size_t i = 0; i < n; i++) {
+		if ((v[i].views & mask) && v[i].key == key) {
+			*arg = v[i].arg;
+			return v[i].action;
 		}
 	}
 	/* The guideline's own decision keys, when they do not shadow a binding. */
@@ -998,6 +1010,8 @@ static struct ui_list *view_list(struct ui_state *s)
 		return &s->helplist;
 	case UI_PICKER:
 		return &s->plist;
+	case UI_CALIB:
+		return &s->clist;
 	default:
 		return NULL;
 	}
@@ -1022,7 +1036,7 @@ static int move(struct ui_state *s, enum ui_action a)
 		}
 		return UI_REDRAW;
 	}
-	if (l == &s->helplist || l == &s->hlist) {
+	if (l == &s->helplist || l == &s->hlist || l == &s->clist) {
 		/* Plain scrolling views: the cursor is the first visible line. */
 		long max = l->n > h ? (long)(l->n - h) : 0;
 		long top = (long)l->top;
@@ -1130,6 +1144,76 @@ static int pick_queue(struct ui_state *s)
 	return UI_REDRAW;
 }
 
+/* ---- the calibration view ---- */
+
+void ui_calib_free(struct ui_calib *c)
+{
+	for (size_t i = 0; i < c->nmodels; i++)
+		free(c->models[i].model);
+	free(c->models);
+	free(c->task);
+	memset(c, 0, sizeof *c);
+}
+
+/* The view's line count at this width, with the scroll position kept inside it. */
+static void calib_fit(struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	long max;
+	ui_calib_lines(s, s->cols, h, &l);
+	s->clist.n = l.n;
+	ui_lines_free(&l);
+	max = s->clist.n > h ? (long)(s->clist.n - h) : 0;
+	if ((long)s->clist.top > max)
+		s->clist.top = (size_t)max;
+	s->clist.cur = s->clist.top;
+}
+
+static void close_calib(struct ui_state *s)
+{
+	ui_calib_free(&s->calib);
+	s->has_calib = 0;
+	s->view = s->calib_back;
+}
+
+/* The task of the open item, or of the row under the queue cursor. */
+static int open_calib(struct ui_state *s)
+{
+	char err[GV_ERR];
+	const char *task = NULL;
+	size_t idx;
+
+	if (s->view == UI_ITEM && s->has_item) {
+		task = s->item.task.name;
+	} else if ((idx = ui_queue_current(s)) != (size_t)-1) {
+		task = s->qrows[idx].task;
+	} else if (s->nq) {
+		task = s->qrows[0].task;
+	}
+	if (!task) {
+		ui_message(s, UI_MSG_INFO, "no task to show: the queue is empty");
+		return UI_REDRAW;
+	}
+	if (!s->be->calibration) {
+		ui_message(s, UI_MSG_INFO, "calibration is not available here");
+		return UI_REDRAW;
+	}
+	ui_calib_free(&s->calib);
+	s->has_calib = 0;
+	if (s->be->calibration(s->be->ctx, task, &s->calib, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	s->has_calib = 1;
+	s->calib_back = s->view;
+	s->view = UI_CALIB;
+	memset(&s->clist, 0, sizeof s->clist);
+	calib_fit(s);
+	s->msg[0] = 0;
+	return UI_REDRAW;
+}
+
 int ui_update(struct ui_state *s, enum ui_action a, int arg)
 {
 	switch (a) {
@@ -1149,7 +1233,9 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		}
 		return 0;
 	case ACT_BACK:
-		if (s->view == UI_HISTORY || s->view == UI_HELP || s->view == UI_PICKER) {
+		if (s->view == UI_CALIB) {
+			close_calib(s);
+		} else if (s->view == UI_HISTORY || s->view == UI_HELP || s->view == UI_PICKER) {
 			s->view = s->back;
 		} else if (s->view == UI_ITEM) {
 			close_item(s);
@@ -1238,6 +1324,8 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		return UI_REDRAW;
 	case ACT_QUEUES:
 		return open_picker(s);
+	case ACT_CALIBRATION:
+		return open_calib(s);
 	default:
 		return 0;
 	}
@@ -1256,6 +1344,8 @@ int ui_update_resize(struct ui_state *s, int cols, int rows)
 		list_clamp(&s->helplist, h);
 	if (s->plist.n)
 		list_clamp(&s->plist, h);
+	if (s->has_calib)
+		calib_fit(s);
 	if (s->has_item) {
 		scroll_text(s, 0);
 		scroll_pane(s, 0);
@@ -1343,6 +1433,7 @@ void ui_state_free(struct ui_state *s)
 	review_rows_free(s->qrows, s->nq);
 	review_events_free(s->events, s->nevents);
 	ui_queue_infos_free(s->queues, s->nqueues);
+	ui_calib_free(&s->calib);
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);

@@ -2,7 +2,8 @@
 # Headless snapshots of the review screen: every screen at 80x24 and 132x43
 # (queue, item with ANSI/OSC escapes and control characters, CJK and emoji,
 # bidi controls, help, decide flow, too small; at 132x43 also history, the
-# scrolled evidence pane and the queue picker) compared with
+# scrolled evidence pane and the queue picker; the calibration view on a
+# project with expert decisions and two models) compared with
 # tests/ui/expected/. Event times are masked with TIME. To accept new screens after a
 # deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
 set -u
@@ -17,6 +18,11 @@ for keys in screens decide wide; do
 		--script "$top_srcdir/tests/ui/$keys.keys" --dump-dir "$work/dumps" \
 		>"$work/out" 2>&1 || fail "$keys.keys: exit $?: $(head -c 300 "$work/out")"
 done
+mkdir -p "$work/cal"
+ui_fixture_calib "$GAVEL" "$work/cal" || fail "could not build the calibration fixture"
+"$GAVEL" review "$work/cal/p.db" --as ana --headless --size 80x24 \
+	--script "$top_srcdir/tests/ui/calib.keys" --dump-dir "$work/dumps" \
+	>"$work/out" 2>&1 || fail "calib.keys: exit $?: $(head -c 300 "$work/out")"
 
 esc=$(printf '\033')
 status=0

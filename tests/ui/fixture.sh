@@ -4,11 +4,15 @@
 # six items whose text holds CJK, emoji, control characters, ANSI and OSC
 # escape sequences and bidi controls, votes from four annotators, one model's
 # predictions, the example guideline, and the calling OS user mapped as
-# expert "ana" (and "ben" on the same uid, for two-expert tests).
+# expert "ana" (and "ben" on the same uid, for two-expert tests). It points
+# XDG_CONFIG_HOME at an empty place, so that no user keys file applies.
 
 ui_fixture() {
 	_g=$1
 	_d=$2
+	# A developer's own keys file must not change what the tests press.
+	XDG_CONFIG_HOME=$_d/no-config
+	export XDG_CONFIG_HOME
 	_esc=$(printf '\033')
 	_bel=$(printf '\007')
 	_rlo=$(printf '\342\200\256')
@@ -46,4 +50,49 @@ ui_fixture() {
 		"$_g" guide load "$_d/p.db" "$top_srcdir/guidelines/example.yaml" >/dev/null &&
 		"$_g" expert add "$_d/p.db" ana --role expert --unix-user "$(id -un)" >/dev/null &&
 		"$_g" expert add "$_d/p.db" ben --role expert --unix-user "$(id -un)" >/dev/null
+}
+
+# ui_fixture_calib GAVEL DIR creates DIR/p.db for the calibration view: task
+# sentiment with 40 items (c01-c40) of three votes each, where carol
+# disagrees on every fourth item; model m1 with confidences spread over
+# 0.35-0.95 and right on four items in five; model m2 always 0.90-0.98 sure
+# and wrong on a third of the items (overconfident); expert decisions on
+# c01-c30 (imported as ana's), so c32, c36 and c40 are left in "disputed".
+ui_fixture_calib() {
+	_g=$1
+	_d=$2
+	XDG_CONFIG_HOME=$_d/no-config
+	export XDG_CONFIG_HOME
+	awk 'BEGIN {
+		split("negative neutral positive", L, " ")
+		print "item,text" > "'"$_d"'/items.csv"
+		print "item,annotator,label" > "'"$_d"'/votes.csv"
+		print "item,negative,neutral,positive" > "'"$_d"'/m1.csv"
+		print "item,negative,neutral,positive" > "'"$_d"'/m2.csv"
+		print "item,label,reason" > "'"$_d"'/decisions.csv"
+		for (i = 1; i <= 40; i++) {
+			id = sprintf("c%02d", i); t = i % 3
+			printf "%s,Review number %d of a phone charger.\n", id, i > "'"$_d"'/items.csv"
+			printf "%s,alice,%s\n%s,bob,%s\n", id, L[t + 1], id, L[t + 1] > "'"$_d"'/votes.csv"
+			printf "%s,carol,%s\n", id, L[(i % 4 == 0 ? (t + 1) % 3 : t) + 1] > "'"$_d"'/votes.csv"
+			for (m = 1; m <= 2; m++) {
+				if (m == 1) { c = 0.35 + (i % 13) * 0.05; p = i % 5 == 0 ? (t + 1) % 3 : t }
+				else { c = 0.90 + (i % 3) * 0.04; p = i % 3 == 1 ? (t + 2) % 3 : t }
+				line = id
+				for (j = 0; j < 3; j++)
+					line = line "," sprintf("%.3f", j == p ? c : (1 - c) / 2)
+				print line > "'"$_d"'/m" m ".csv"
+			}
+			if (i <= 30)
+				printf "%s,%s,checked\n", id, L[t + 1] > "'"$_d"'/decisions.csv"
+		}
+	}' &&
+		"$_g" init "$_d/p.db" >/dev/null &&
+		"$_g" import "$_d/p.db" items "$_d/items.csv" --task sentiment >/dev/null &&
+		"$_g" import "$_d/p.db" votes "$_d/votes.csv" --task sentiment >/dev/null &&
+		"$_g" import "$_d/p.db" predictions "$_d/m1.csv" --model m1 --task sentiment >/dev/null &&
+		"$_g" import "$_d/p.db" predictions "$_d/m2.csv" --model m2 --task sentiment >/dev/null &&
+		"$_g" expert add "$_d/p.db" ana --role expert --unix-user "$(id -un)" >/dev/null &&
+		"$_g" import "$_d/p.db" decisions "$_d/decisions.csv" --expert ana \
+			--task sentiment >/dev/null
 }

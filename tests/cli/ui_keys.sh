@@ -1,0 +1,88 @@
+#!/bin/sh
+# Key overrides from $XDG_CONFIG_HOME/gavel/keys.yaml, headless: rebound
+# keys move, decide and quit; the keys they replaced do nothing; the help
+# screen and the footers show the new keys; and a bad keys file (unknown
+# action, unknown key name, a key given twice, a wrong shape) stops gavel
+# with file:line:col on stderr and exit 1 before the screen starts.
+set -u
+. "$top_srcdir/tests/cli/lib.sh"
+. "$top_srcdir/tests/ui/fixture.sh"
+
+ui_fixture "$GAVEL" "$work" || fail "could not build the fixture project"
+db=$work/p.db
+XDG_CONFIG_HOME=$work/config
+export XDG_CONFIG_HOME
+mkdir -p "$XDG_CONFIG_HOME/gavel" "$work/dumps"
+keys=$XDG_CONFIG_HOME/gavel/keys.yaml
+cat >"$keys" <<'YAML'
+keys:
+  move-down: [x, <Down>]
+  decide: [a, s, d]
+  calibration: <C-k>
+  quit: Z
+YAML
+
+# The queue starts r3, r1, r2: x moves to r1, d decides its third label.
+cat >"$work/run.keys" <<'KEYS'
+j
+:dump queue-j
+x
+<Enter>
+:dump item
+d
+?
+:dump help
+G
+:dump help-end
+q
+<C-k>
+:dump calib
+q
+Z
+KEYS
+expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/run.keys" \
+	--dump-dir "$work/dumps"
+got=$(sqlite3 "$db" "SELECT i.external_id || '=' || l.value FROM decision d
+	JOIN item i ON i.id = d.item JOIN label l ON l.task = i.task AND l.code = d.label")
+[ "$got" = "r1=positive" ] || fail "wanted r1=positive from x, Enter, d; got '$got'"
+grep -q 'j: not bound here' "$work/dumps/queue-j.txt" || fail "j still moves after move-down: [x]"
+grep -q '^a:negative s:neutral d:positive ' "$work/dumps/item.txt" ||
+	fail "item footer: $(tail -1 "$work/dumps/item.txt")"
+grep -Eq '^ +x/Down +move-down ' "$work/dumps/help.txt" || fail "help: move-down keys"
+grep -Eq '^ +a/s/d +decide ' "$work/dumps/help-end.txt" || fail "help: decide keys"
+# s was skip's key; the file gave it to decide, so skip has none left.
+grep -Eq '^ +\(no key\) +skip ' "$work/dumps/help-end.txt" || fail "help: skip lost its key"
+grep -Eq '^ +C-k +calibration ' "$work/dumps/help.txt" || fail "help: calibration key"
+grep -Eq '^ +Z +quit ' "$work/dumps/help.txt" || fail "help: quit key"
+grep -q 'Calibration: task sentiment' "$work/dumps/calib.txt" || fail "C-k did not open calibration"
+grep -q 'Z:quit' "$work/dumps/queue-j.txt" || fail "queue footer: $(tail -1 "$work/dumps/queue-j.txt")"
+
+# Bad files: the message names the file, line and column; no screen starts.
+bad() {
+	printf '%s\n' "$1" >"$keys"
+	rm -rf "$work/dumps"
+	mkdir -p "$work/dumps"
+	expect_exit 1 "$GAVEL" review "$db" --as ana --headless --script "$work/run.keys" \
+		--dump-dir "$work/dumps"
+	grep -q "$2" "$work/stderr" || fail "wanted '$2' on stderr, got: $(cat "$work/stderr")"
+	[ -z "$(ls "$work/dumps")" ] || fail "the screen ran with a bad keys file"
+}
+bad 'keys:
+  move-down: j
+  jump: J' 'keys.yaml:3:3: unknown action .jump.'
+bad 'keys:
+  move-down: [j, <Dwn>]' 'keys.yaml:2:18: unknown key name .<Dwn>.'
+bad 'keys:
+  move-down: j
+  open: j' 'keys.yaml:3:9: key .j. is given to move-down already (line 2)'
+bad 'keys:
+  help: {a: b}' 'keys.yaml:2:9: help: wants a key or a list of keys'
+bad 'bindings: {}' 'keys.yaml:1:1: .*keys'
+
+# An absent file (and an empty keys: section) leaves the built-in keys.
+rm -f "$keys"
+printf 'j\n<Enter>\n:dump plain\n<C-c>\n' >"$work/plain.keys"
+expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/plain.keys" \
+	--dump-dir "$work/dumps"
+grep -q '^1:negative 2:neutral 3:positive ' "$work/dumps/plain.txt" || fail "built-in keys lost"
+pass

@@ -1,0 +1,345 @@
+/*
+ * ui_keys: key names and the keymap in force. The built-in bindings live in
+ * ui_update.c (ui_bindings); a user's keys file ($XDG_CONFIG_HOME/gavel/
+ * keys.yaml) rebinds actions by name, read with yamltree so that every
+ * mistake is reported as file:line:col before the screen starts. The help
+ * screen and the footer read the resulting table, so they always show the
+ * keys that work. No curses here: the update tests use it too.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int key;
+} named_keys[] = {
+	{"Enter", UI_KEY_ENTER}, {"Esc", UI_KEY_ESC},	   {"Up", UI_KEY_UP},
+	{"Down", UI_KEY_DOWN},	 {"Left", UI_KEY_LEFT},	   {"Right", UI_KEY_RIGHT},
+	{"PgUp", UI_KEY_PGUP},	 {"PgDn", UI_KEY_PGDN},	   {"Home", UI_KEY_HOME},
+	{"End", UI_KEY_END},	 {"BS", UI_KEY_BACKSPACE}, {"Backspace", UI_KEY_BACKSPACE},
+	{"Tab", UI_KEY_TAB},	 {"Space", ' '},
+};
+
+/* One code point from s[0..n); returns its length, 0 when not valid UTF-8. */
+static size_t utf8_one(const unsigned char *s, size_t n, int *cp)
+{
+	size_t len;
+	int c, min;
+	if (!n)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, c = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, c = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+int ui_key_parse(const char *name)
+{
+	size_t n = strlen(name);
+	int cp = 0;
+
+	if (n > 2 && name[0] == '<' && name[n - 1] == '>') {
+		if (n == 5 && name[1] == 'C' && name[2] == '-') {
+			char c = name[3];
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			return c >= 'a' && c <= 'z' ? UI_KEY_CTRL(c) : -1;
+		}
+		for (size_t i = 0; i < GV_ARRAY_LEN(named_keys); i++) {
+			if (strlen(named_keys[i].name) == n - 2 &&
+			    strncmp(named_keys[i].name, name + 1, n - 2) == 0)
+				return named_keys[i].key;
+		}
+		return -1;
+	}
+	if (utf8_one((const unsigned char *)name, n, &cp) != n || !n)
+		return -1;
+	/* Control characters are spelt <C-x>; C1 and DEL are never keys. */
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		return -1;
+	return cp;
+}
+
+void ui_keymap_init(struct ui_keymap *km)
+{
+	memset(km, 0, sizeof *km);
+	km->v = xgrow(km->v, &km->cap, ui_nbindings, sizeof *km->v);
+	memcpy(km->v, ui_bindings, ui_nbindings * sizeof *km->v);
+	km->n = ui_nbindings;
+}
+
+void ui_keymap_free(struct ui_keymap *km)
+{
+	free(km->v);
+	memset(km, 0, sizeof *km);
+}
+
+/* One key given in the file. */
+struct override {
+	enum ui_action action;
+	unsigned views;
+	int key, arg;
+	const struct yamltree_node *node;
+};
+
+static enum ui_action action_by_name(const char *name)
+{
+	for (int a = 1; a < ACT_COUNT; a++)
+		if (strcmp(ui_actions[a].name, name) == 0)
+			return (enum ui_action)a;
+	return ACT_NONE;
+}
+
+/* Views where action a has keys in the built-in table. */
+static unsigned default_views(enum ui_action a)
+{
+	unsigned v = 0;
+	for (size_t i = 0; i < ui_nbindings; i++)
+		if (ui_bindings[i].action == a)
+			v |= ui_bindings[i].views;
+	return v ? v : (1u << UI_NVIEWS) - 1;
+}
+
+static int add_key(const struct yamltree *t, const struct yamltree_node *n, enum ui_action a,
+		   int arg, struct override **ov, size_t *nov, size_t *cap, char *err)
+{
+	struct override *o;
+	int key;
+
+	if (n->kind != YT_SCALAR)
+		return yamltree_err(t, n, err, "%s: a key is a name like j, <Down> or <C-n>",
+				    ui_actions[a].name);
+	key = ui_key_parse(n->value);
+	if (key < 0)
+		return yamltree_err_quote(t, n, err, "unknown key name ", n->value,
+					  " (one character, <Enter>, <Esc>, <Up>, <Down>, <Left>, "
+					  "<Right>, <PgUp>, <PgDn>, <Home>, <End>, <BS>, <Tab>, "
+					  "<Space> or <C-x>)");
+	for (size_t i = 0; i < *nov; i++) {
+		const struct override *p = &(*ov)[i];
+		char at[64];
+		if (p->key != key || !(p->views & default_views(a)))
+			continue;
+		snprintf(at, sizeof at, " is given to %s already (line %d)",
+			 ui_actions[p->action].name, p->node->line);
+		return yamltree_err_quote(t, n, err, "key ", n->value, at);
+	}
+	*ov = xgrow(*ov, cap, *nov + 1, sizeof **ov);
+	o = &(*ov)[(*nov)++];
+	o->action = a;
+	o->views = default_views(a);
+	o->key = key;
+	o->arg = arg;
+	o->node = n;
+	return 0;
+}
+
+int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, size_t len, char *err)
+{
+	static const char *const top[] = {"keys", NULL};
+	struct yamltree *t = NULL;
+	const struct yamltree_node *keys;
+	struct override *ov = NULL;
+	size_t nov = 0, cap = 0, nnew = 0, ncap = 0;
+	struct ui_binding *nv = NULL;
+	unsigned char given[ACT_COUNT] = {0};
+	int rc = -1;
+
+	if (yamltree_parse(file, buf, len, &t, err))
+		return -1;
+	if (t->root->kind != YT_MAP) {
+		yamltree_err(t, t->root, err, "a keys file is a mapping with one key, keys:");
+		goto fail;
+	}
+	if (yamltree_check_map(t, t->root, "the keys file", top, err))
+		goto fail;
+	keys = yamltree_get(t->root, "keys");
+	if (!keys || yamltree_is_null(keys)) {
+		rc = 0;
+		goto fail;
+	}
+	if (keys->kind != YT_MAP) {
+		yamltree_err(t, keys, err,
+			     "keys: wants a mapping of action-name: key or [key, key]");
+		goto fail;
+	}
+	for (size_t i = 0; i + 1 < keys->nkids; i += 2) {
+		const struct yamltree_node *k = keys->kids[i], *v = keys->kids[i + 1];
+		enum ui_action a = action_by_name(k->value);
+		if (a == ACT_NONE) {
+			yamltree_err_quote(t, k, err, "unknown action ", k->value,
+					   " (the help screen, ?, lists the action names)");
+			goto fail;
+		}
+		given[a] = 1;
+		if (v->kind == YT_SEQ) {
+			if (a == ACT_DECIDE && v->nkids > 9) {
+				yamltree_err(t, v, err, "decide: at most 9 keys, one per label");
+				goto fail;
+			}
+			for (size_t j = 0; j < v->nkids; j++)
+				if (add_key(t, v->kids[j], a, a == ACT_DECIDE ? (int)j : 0, &ov,
+					    &nov, &cap, err))
+					goto fail;
+		} else if (v->kind == YT_SCALAR && !yamltree_is_null(v)) {
+			if (add_key(t, v, a, 0, &ov, &nov, &cap, err))
+				goto fail;
+		} else {
+			yamltree_err(t, v, err, "%s: wants a key or a list of keys ([] for none)",
+				     ui_actions[a].name);
+			goto fail;
+		}
+	}
+	/* The file's keys first; then the rest of the table, minus the actions
+	 * the file rebinds and minus the keys it took for other actions. */
+	for (size_t i = 0; i < nov; i++) {
+		nv = xgrow(nv, &ncap, nnew + 1, sizeof *nv);
+		nv[nnew].views = ov[i].views;
+		nv[nnew].key = ov[i].key;
+		nv[nnew].action = ov[i].action;
+		nv[nnew].arg = ov[i].arg;
+		nnew++;
+	}
+	for (size_t i = 0; i < km->n; i++) {
+		struct ui_binding b = km->v[i];
+		if (given[b.action])
+			continue;
+		for (size_t j = 0; j < nov; j++)
+			if (ov[j].key == b.key)
+				b.views &= ~ov[j].views;
+		if (!b.views)
+			continue;
+		nv = xgrow(nv, &ncap, nnew + 1, sizeof *nv);
+		nv[nnew++] = b;
+	}
+	free(km->v);
+	km->v = nv;
+	km->n = nnew;
+	km->cap = ncap;
+	nv = NULL;
+	rc = 0;
+fail:
+	free(nv);
+	free(ov);
+	yamltree_free(t);
+	return rc;
+}
+
+int ui_keymap_load(struct ui_keymap *km, const char *path, char *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct sbuf b = {0};
+	char chunk[8192];
+	size_t n;
+	int rc = -1;
+
+	if (!f) {
+		char *p;
+		if (errno == ENOENT)
+			return 1;
+		p = text_clean(path);
+		err_set(err, "%s: %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > YAMLTREE_MAX_BYTES) {
+			char *p = text_clean(path);
+			err_set(err, "%s: larger than %u bytes", p, (unsigned)YAMLTREE_MAX_BYTES);
+			free(p);
+			goto fail;
+		}
+		sbuf_addn(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		char *p = text_clean(path);
+		err_set(err, "%s: %s", p, strerror(errno));
+		free(p);
+		goto fail;
+	}
+	rc = ui_keymap_parse(km, path, b.s ? b.s : "", b.len, err);
+fail:
+	fclose(f);
+	sbuf_free(&b);
+	return rc;
+}
+
+int ui_keymap_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/gavel/keys.yaml", xdg);
+	else if (home && home[0])
+		n = snprintf(buf, len, "%s/.config/gavel/keys.yaml", home);
+	else
+		return -1;
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+void ui_keys_of(const struct ui_keymap *km, enum ui_action a, unsigned views, char *buf, size_t len)
+{
+	const struct ui_binding *v = km ? km->v : ui_bindings;
+	size_t n = km ? km->n : ui_nbindings, used = 0;
+	int digits = a == ACT_DECIDE, count = 0;
+
+	buf[0] = 0;
+	if (!len)
+		return;
+	/* The built-in decide keys 1..9 read better as a range. */
+	for (size_t i = 0; i < n && digits; i++) {
+		if (v[i].action != a || !(v[i].views & views))
+			continue;
+		digits = v[i].key == '1' + v[i].arg;
+		count++;
+	}
+	if (digits && count == 9) {
+		snprintf(buf, len, "1-9");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char k[16];
+		int dup = 0;
+		if (v[i].action != a || !(v[i].views & views))
+			continue;
+		for (size_t j = 0; j < i; j++)
+			dup |= v[j].action == a && v[j].key == v[i].key && (v[j].views & views);
+		if (dup)
+			continue;
+		ui_key_name(v[i].key, k, sizeof k);
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "/" : "", k);
+		if (used >= len) {
+			buf[len - 1] = 0;
+			return;
+		}
+	}
+}
