@@ -1110,24 +1110,31 @@ fail:
 	return -1;
 }
 
-int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err)
+/* Store the draft (a non-empty text) or delete it, inside a transaction. */
+static int draft_write(struct store *st, const char *me, int64_t item, const char *text,
+		       char *err)
 {
 	sqlite3_stmt *s = NULL;
-	if (store_begin(st, err))
-		return -1;
 	if (text && *text) {
 		if (store_prepare(st,
 				  "INSERT OR REPLACE INTO draft(expert, item, text, at)"
 				  " VALUES (?, ?, ?, " NOW_SQL ")",
 				  &s, err))
-			goto fail;
+			return -1;
 		sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
 	} else if (store_prepare(st, "DELETE FROM draft WHERE expert = ? AND item = ?", &s, err)) {
-		goto fail;
+		return -1;
 	}
 	sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, item);
-	if (run_bound(st, s, "draft", err))
+	return run_bound(st, s, "draft", err);
+}
+
+int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err)
+{
+	if (store_begin(st, err))
+		return -1;
+	if (draft_write(st, me, item, text, err))
 		goto fail;
 	return store_commit(st, err);
 fail:
@@ -1137,19 +1144,10 @@ fail:
 
 int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err)
 {
-	sqlite3_stmt *s = NULL;
 	if (store_begin(st, err))
 		return -1;
 	if (text && *text) {
-		if (store_prepare(st,
-				  "INSERT OR REPLACE INTO draft(expert, item, text, at)"
-				  " VALUES (?, ?, ?, " NOW_SQL ")",
-				  &s, err))
-			goto fail;
-		sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, item);
-		sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
-		if (run_bound(st, s, "draft", err))
+		if (draft_write(st, me, item, text, err))
 			goto fail;
 		if (clear_mine(st, me, item, 0, err))
 			goto fail;
