@@ -300,6 +300,7 @@ static int import_choose_task(struct store *st, const struct import_opts *o,
 	for (int i = 0; i < names->n; i++) {
 		if (o->task && strcmp(o->task, names->name[i]) == 0) {
 			*filter = 1;
+			sbuf_free(&list);
 			return 0;
 		}
 		sbuf_add(&list, i ? ", " : "");
