@@ -59,6 +59,12 @@ static const char *const import_kinds[] = {
 	[IMPORT_DECISIONS] = "decisions",
 };
 
+/* "s" unless n is 1, for counted nouns in the summary line. */
+static const char *plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void import_report(const struct import_opts *o, const struct import_result *r)
 {
 	char *task = text_clean(r->task);
@@ -66,32 +72,36 @@ static void import_report(const struct import_opts *o, const struct import_resul
 
 	switch (o->kind) {
 	case IMPORT_VOTES:
-		printf("imported %ld votes on %ld items (%ld labels, %ld annotators) into task "
+		printf("imported %ld vote%s on %ld item%s (%ld label%s, %ld annotator%s) into task "
 		       "'%s'",
-		       n->votes, n->items_seen, n->labels, n->annotators, task);
+		       n->votes, plural(n->votes), n->items_seen, plural(n->items_seen), n->labels,
+		       plural(n->labels), n->annotators, plural(n->annotators), task);
 		break;
 	case IMPORT_ITEMS:
-		printf("imported %ld items (%ld new, %ld updated) into task '%s'",
-		       n->items_added + n->items_updated, n->items_added, n->items_updated, task);
+		printf("imported %ld item%s (%ld new, %ld updated) into task '%s'",
+		       n->items_added + n->items_updated, plural(n->items_added + n->items_updated),
+		       n->items_added, n->items_updated, task);
 		break;
 	case IMPORT_PREDICTIONS: {
 		char *model = text_clean(o->model);
-		printf("imported %ld predictions of model '%s' on %ld items into task '%s'",
-		       n->predictions, model, n->items_seen, task);
+		printf("imported %ld prediction%s of model '%s' on %ld item%s into task '%s'",
+		       n->predictions, plural(n->predictions), model, n->items_seen,
+		       plural(n->items_seen), task);
 		free(model);
 		break;
 	}
 	case IMPORT_DECISIONS: {
 		char *expert = text_clean(o->expert);
-		printf("imported %ld decisions by '%s' into task '%s'", n->decisions, expert, task);
+		printf("imported %ld decision%s by '%s' into task '%s'", n->decisions,
+		       plural(n->decisions), expert, task);
 		free(expert);
 		break;
 	}
 	}
 	if (n->duplicates)
-		printf("; %ld duplicates dropped", n->duplicates);
+		printf("; %ld duplicate%s dropped", n->duplicates, plural(n->duplicates));
 	if (n->labels_created && !r->task_created)
-		printf("; %ld new labels", n->labels_created);
+		printf("; %ld new label%s", n->labels_created, plural(n->labels_created));
 	if (r->task_created)
 		printf(" (new task)");
 	putchar('\n');

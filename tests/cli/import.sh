@@ -20,7 +20,7 @@ grep -q "imported 2 items (0 new, 2 updated)" "$work/stdout" || fail "items: $(c
 expect_exit 0 "$GAVEL" import "$db" predictions "$data/import_preds.csv" --model m1
 grep -q "imported 2 predictions of model 'm1'" "$work/stdout" || fail "preds: $(cat "$work/stdout")"
 expect_exit 0 "$GAVEL" import "$db" decisions "$data/import_gold.csv" --expert gold
-grep -q "imported 1 decisions by 'gold'" "$work/stdout" || fail "gold: $(cat "$work/stdout")"
+grep -q "imported 1 decision by 'gold'" "$work/stdout" || fail "gold: $(cat "$work/stdout")"
 
 # Usage errors: exit 2.
 expect_exit 2 "$GAVEL" import "$db" votes
@@ -92,7 +92,7 @@ fi
 # --duplicates: first keeps the stored vote, last replaces it.
 printf 'item,annotator,label\nr1,ann1,neg\n' >"$work/again.csv"
 expect_exit 0 "$GAVEL" import "$db" votes "$work/again.csv" --duplicates first
-grep -q "imported 0 votes.*1 duplicates dropped" "$work/stdout" || fail "first: $(cat "$work/stdout")"
+grep -q "imported 0 votes.*1 duplicate dropped" "$work/stdout" || fail "first: $(cat "$work/stdout")"
 expect_exit 0 "$GAVEL" import "$db" votes "$work/again.csv" --duplicates last
-grep -q "imported 1 votes" "$work/stdout" || fail "last: $(cat "$work/stdout")"
+grep -q "imported 1 vote on" "$work/stdout" || fail "last: $(cat "$work/stdout")"
 pass
