@@ -181,6 +181,8 @@ int stats_annotators_report(struct store *st, const char *task, int json, struct
 			goto fail;
 		}
 	}
+	if (!json && ntasks == 0)
+		sbuf_add(out, "No tasks in this project.\n");
 	if (json)
 		sbuf_add(out, "{\"tasks\":[");
 	for (size_t i = 0; i < ntasks; i++) {
