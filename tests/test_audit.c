@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "audit.h"
 #include "store.h"
 #include "text.h"
@@ -32,13 +34,6 @@ struct fx {
 	struct audit_actor actor;
 	char head3[65]; /* head after the first three events */
 };
-
-static void exec_ok(struct store *st, const char *sql)
-{
-	char err[GV_ERR];
-	if (store_exec(st, sql, err))
-		fail_msg("%s: %s", sql, err);
-}
 
 static void append_ok(struct fx *f, const char *action, int64_t item, const char *detail,
 		      int64_t want_seq)
@@ -63,7 +58,7 @@ static int setup(void **state)
 	snprintf(f->path, sizeof f->path, "%s/p.db", f->dir);
 	if (store_open(f->path, STORE_CREATE, &f->st, err))
 		fail_msg("%s", err);
-	exec_ok(f->st,
+	test_exec(f->st,
 		"INSERT INTO task(id, name) VALUES (1, 't');"
 		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2');");
 	audit_actor_init(&f->actor, "alice");
@@ -79,13 +74,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[128];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	test_store_drop(f->st, f->path);
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -352,7 +341,7 @@ static void test_append_only(void **state)
 	    "UPDATE decision SET label = 1",
 	    "DELETE FROM decision",
 	};
-	exec_ok(f->st,
+	test_exec(f->st,
 		"INSERT INTO decision(item, expert, label, at) VALUES (1, 'alice', 0, 'now')");
 	for (size_t i = 0; i < GV_ARRAY_LEN(forbidden); i++) {
 		err[0] = '\0';
@@ -411,7 +400,7 @@ static void test_log(void **state)
 	assert_int_equal(id, 1);
 	assert_int_equal(audit_item_find(f->st, "nope", NULL, &id, err), -1);
 	assert_non_null(strstr(err, "no item"));
-	exec_ok(f->st, "INSERT INTO task(id, name) VALUES (2, 'u');"
+	test_exec(f->st, "INSERT INTO task(id, name) VALUES (2, 'u');"
 		       "INSERT INTO item(id, task, external_id) VALUES (3, 2, 'i1');");
 	assert_int_equal(audit_item_find(f->st, "i1", NULL, &id, err), -1);
 	assert_non_null(strstr(err, "several tasks (t, u)"));

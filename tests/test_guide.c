@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "audit.h"
 #include "guide.h"
 #include "store.h"
@@ -23,19 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("top_srcdir");
-	return d && *d ? d : ".";
-}
-
-static char *fixture(const char *name)
-{
-	struct sbuf b = {0};
-	sbuf_addf(&b, "%s/tests/data/%s", srcdir(), name);
-	return sbuf_take(&b);
-}
 
 /* Parse s as a guideline named g.yaml and expect exactly the error want. */
 static void expect_guide_err(const char *s, const char *want)
@@ -119,9 +108,7 @@ static void test_parse_example_file(void **state)
 	struct guide g;
 	(void)state;
 	/* The documented example in guidelines/ must stay valid. */
-	path = xstrdup(srcdir());
-	path = xrealloc(path, strlen(path) + 64);
-	strcat(path, "/guidelines/example.yaml");
+	path = test_srcfile("guidelines/example.yaml");
 	if (util_read_file(path, GUIDE_MAX_BYTES, &buf, &len, err) ||
 	    guide_parse(path, buf, len, &g, err))
 		fail_msg("%s", err);
@@ -338,13 +325,7 @@ static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	char err[GV_ERR];
-	int fd;
-	snprintf(f->path, sizeof f->path, "/tmp/gavel-guide-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
+	f->st = test_store_create(f->path, "guide");
 	audit_actor_init(&f->actor, "tester");
 	if (store_begin(f->st, err))
 		fail_msg("%s", err);
@@ -366,15 +347,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	struct sbuf b = {0};
-	store_close(f->st);
-	unlink(f->path);
-	sbuf_addf(&b, "%s-wal", f->path);
-	unlink(b.s);
-	sbuf_reset(&b);
-	sbuf_addf(&b, "%s-shm", f->path);
-	unlink(b.s);
-	sbuf_free(&b);
+	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;
 }
@@ -392,7 +365,7 @@ static int64_t task_id(struct store *st)
 
 static int load(struct fx *f, const char *name, int64_t *version, char *err)
 {
-	char *path = fixture(name);
+	char *path = test_fixture(name);
 	int rc;
 	if (store_begin(f->st, err)) {
 		free(path);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "import.h"
 #include "store.h"
 #include "util.h"
@@ -35,14 +37,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	char err[GV_ERR];
-	int fd;
-	snprintf(f->path, sizeof f->path, "/tmp/gavel-isum-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
+	f->st = test_store_create(f->path, "isum");
 	*state = f;
 	return 0;
 }
@@ -50,8 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->st);
-	store_remove(f->path);
+	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "model.h"
 #include "model_report.h"
 #include "store.h"
@@ -33,13 +35,6 @@ struct fx {
 	struct store_task task;
 };
 
-static void exec_ok(struct store *st, const char *sql)
-{
-	char err[GV_ERR];
-	if (store_exec(st, sql, err))
-		fail_msg("%s: %s", sql, err);
-}
-
 static void refresh(struct fx *f)
 {
 	char err[GV_ERR];
@@ -53,15 +48,8 @@ static void refresh(struct fx *f)
 static int setup_empty(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	char err[GV_ERR];
-	int fd;
-	snprintf(f->path, sizeof f->path, "/tmp/gavel-model-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
-	exec_ok(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
+	f->st = test_store_create(f->path, "model");
+	test_exec(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
 		       "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0),"
 		       " (1, 1, 'b', 'b', NULL, 1), (1, 2, 'c', 'c', NULL, 2);"
 		       "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');");
@@ -96,7 +84,7 @@ static int setup_report(void **state)
 	char err[GV_ERR];
 	setup_empty(state);
 	f = *state;
-	exec_ok(f->st,
+	test_exec(f->st,
 		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
 		" (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6'), (7, 1, 'i7'),"
 		" (8, 1, 'i8'), (9, 1, 'i9'), (10, 1, 'i10'), (11, 1, 'i11'), (12, 1, 'i12'),"
@@ -144,8 +132,7 @@ static int setup_report(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->st);
-	store_remove(f->path);
+	test_store_drop(f->st, f->path);
 	store_task_free(&f->task);
 	free(f);
 	return 0;
@@ -327,7 +314,7 @@ static void add_audit(struct fx *f, int id, int label, const char *queue)
 		 "INSERT INTO decision(item, expert, label, at, queue)"
 		 " VALUES (%d, 'e', %d, 'T', '%s');",
 		 id, id, id, id, id, label, queue);
-	exec_ok(f->st, sql);
+	test_exec(f->st, sql);
 }
 
 static void test_quality_from_store(void **state)
@@ -339,7 +326,7 @@ static void test_quality_from_store(void **state)
 	long audits, errors;
 
 	/* No item with two votes: q does not apply. */
-	exec_ok(f->st, "INSERT INTO item(id, task, external_id) VALUES (1000, 1, 'solo');"
+	test_exec(f->st, "INSERT INTO item(id, task, external_id) VALUES (1000, 1, 'solo');"
 		       "INSERT INTO vote(task, item, annotator, label) VALUES (1, 1000, 1, 0);");
 	refresh(f);
 	assert_int_equal(model_task_quality(f->st, 1, &q, &src, err), 0);
@@ -352,7 +339,7 @@ static void test_quality_from_store(void **state)
 	 * from agreement. */
 	for (int i = 1; i <= 29; i++)
 		add_audit(f, i, i <= 3 ? 1 : 0, "audit");
-	exec_ok(f->st, "INSERT INTO item(id, task, external_id) VALUES (2000, 1, 'd');"
+	test_exec(f->st, "INSERT INTO item(id, task, external_id) VALUES (2000, 1, 'd');"
 		       "INSERT INTO vote(task, item, annotator, label) VALUES (1, 2000, 1, 0),"
 		       " (1, 2000, 2, 1);");
 	refresh(f);
@@ -382,7 +369,7 @@ static void test_quality_from_store(void **state)
 
 	/* Withdrawing one erroneous audit (label NULL supersedes it) leaves 29
 	 * audits: back to agreement. */
-	exec_ok(f->st, "INSERT INTO decision(item, expert, label, at, queue, supersedes)"
+	test_exec(f->st, "INSERT INTO decision(item, expert, label, at, queue, supersedes)"
 		       " VALUES (1, 'e', NULL, 'T', 'audit',"
 		       " (SELECT max(id) FROM decision WHERE item = 1));");
 	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
@@ -403,7 +390,7 @@ static void test_audit_by_rule(void **state)
 	add_audit(f, 1, 0, "audit");
 	add_audit(f, 2, 1, "spot");
 	add_audit(f, 3, 0, "elsewhere");
-	exec_ok(f->st, "INSERT INTO project(key, value) VALUES ('queues',"
+	test_exec(f->st, "INSERT INTO project(key, value) VALUES ('queues',"
 		       " '[{\"name\":\"audit\",\"rule\":\"disputed\"},"
 		       "{\"name\":\"spot\",\"rule\":\"audit\",\"blind\":1}]');");
 	refresh(f);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "audit.h"
 #include "guide.h"
 #include "project.h"
@@ -24,19 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *srcdir(void)
-{
-	const char *d = getenv("top_srcdir");
-	return d && *d ? d : ".";
-}
-
-static char *fixture(const char *name)
-{
-	struct sbuf b = {0};
-	sbuf_addf(&b, "%s/tests/data/%s", srcdir(), name);
-	return sbuf_take(&b);
-}
 
 static void expect_err(const char *s, const char *want)
 {
@@ -58,7 +47,7 @@ static void expect_err(const char *s, const char *want)
 static void test_parse_valid(void **state)
 {
 	struct project p;
-	char err[GV_ERR], *path = fixture("project_valid.yaml"), *want;
+	char err[GV_ERR], *path = test_fixture("project_valid.yaml"), *want;
 	(void)state;
 	if (project_load_file(path, &p, err))
 		fail_msg("%s", err);
@@ -78,7 +67,7 @@ static void test_parse_valid(void **state)
 	assert_string_equal(p.tasks[0].labels[1].key, "u");
 	assert_string_equal(p.tasks[0].labels[2].value, "positive");
 	/* The guideline path is resolved against the YAML's directory. */
-	want = fixture("guide_valid.yaml");
+	want = test_fixture("guide_valid.yaml");
 	assert_string_equal(p.tasks[0].guidelines, want);
 	free(want);
 
@@ -238,14 +227,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	char err[GV_ERR];
-	int fd;
-	snprintf(f->path, sizeof f->path, "/tmp/gavel-project-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
+	f->st = test_store_create(f->path, "project");
 	audit_actor_init(&f->actor, "tester");
 	*state = f;
 	return 0;
@@ -254,15 +236,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	struct sbuf b = {0};
-	store_close(f->st);
-	unlink(f->path);
-	sbuf_addf(&b, "%s-wal", f->path);
-	unlink(b.s);
-	sbuf_reset(&b);
-	sbuf_addf(&b, "%s-shm", f->path);
-	unlink(b.s);
-	sbuf_free(&b);
+	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;
 }
@@ -275,7 +249,7 @@ static void test_apply(void **state)
 	struct queue_def *q;
 	struct guide g;
 	size_t nt, nq, len;
-	char err[GV_ERR], *path = fixture("project_valid.yaml"), *yaml, *v, sha[65];
+	char err[GV_ERR], *path = test_fixture("project_valid.yaml"), *yaml, *v, sha[65];
 	int64_t version = 0;
 
 	if (util_read_file(path, 1 << 20, &yaml, &len, err) ||
@@ -399,7 +373,7 @@ static void test_apply_bad_guideline(void **state)
 	struct project p;
 	struct store_task *tasks;
 	size_t nt;
-	char err[GV_ERR], *gpath = fixture("guide_unknown_label.yaml");
+	char err[GV_ERR], *gpath = test_fixture("guide_unknown_label.yaml");
 	struct sbuf yaml = {0};
 
 	sbuf_addf(&yaml,

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "stats.h"
 #include "stats_report.h"
 #include "store.h"
@@ -600,42 +602,10 @@ static void test_check(void **state)
 
 /* --- the loader, on a real project database --- */
 
-static void exec_ok(struct store *st, const char *sql)
-{
-	char err[GV_ERR];
-	if (store_exec(st, sql, err))
-		fail_msg("%s: %s", sql, err);
-}
-
-static struct store *new_project(char *path, size_t size)
-{
-	struct store *st;
-	char err[GV_ERR];
-	int fd;
-	snprintf(path, size, "/tmp/gavel-stats-XXXXXX");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
-	if (store_open(path, STORE_CREATE, &st, err))
-		fail_msg("%s", err);
-	return st;
-}
-
-static void drop_project(struct store *st, const char *path)
-{
-	char p[80];
-	store_close(st);
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-}
-
 static void test_store_votes_load(void **state)
 {
 	char path[64], err[GV_ERR];
-	struct store *st = new_project(path, sizeof path);
+	struct store *st = test_store_create(path, "stats");
 	struct store_task t;
 	struct stats_votes v;
 	char **names;
@@ -643,7 +613,7 @@ static void test_store_votes_load(void **state)
 	/* Task 'r': labels with codes out of order and numeric values, so that
 	 * label index follows ord, not code. Annotator ids are sparse and were
 	 * created in an order unlike their ids. Task 'other' shares the tables. */
-	exec_ok(st, "INSERT INTO task(id, name, scale) VALUES (1, 'r', 'ordinal'), (2, 'other', "
+	test_exec(st, "INSERT INTO task(id, name, scale) VALUES (1, 'r', 'ordinal'), (2, 'other', "
 		    "'nominal');"
 		    "INSERT INTO label VALUES (1, 7, '3', '3', NULL, 2), (1, 3, '1', '1', NULL, 0),"
 		    " (1, 5, '2', '2', NULL, 1), (2, 0, 'x', 'x', NULL, 0);"
@@ -688,21 +658,21 @@ static void test_store_votes_load(void **state)
 	stats_votes_free(&v);
 
 	/* a vote whose code is not in the label set is an error */
-	exec_ok(st, "INSERT INTO vote(task, item, annotator, label) VALUES (1, 12, 70, 99)");
+	test_exec(st, "INSERT INTO vote(task, item, annotator, label) VALUES (1, 12, 70, 99)");
 	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(v.nitems, 0);
 	store_task_free(&t);
 
 	/* a task without votes */
-	exec_ok(st, "INSERT INTO task(id, name) VALUES (3, 'empty')");
+	test_exec(st, "INSERT INTO task(id, name) VALUES (3, 'empty')");
 	assert_int_equal(store_task_get(st, "empty", &t, err), 1);
 	assert_int_equal(store_votes_load(st, &t, &v, err), 0);
 	assert_int_equal(v.nitems, 0);
 	assert_int_equal(v.nvotes, 0);
 	stats_votes_free(&v);
 	store_task_free(&t);
-	drop_project(st, path);
+	test_store_drop(st, path);
 }
 
 static void test_report_json(void **state)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "queue.h"
 #include "store.h"
 #include "util.h"
@@ -26,24 +28,11 @@ struct fx {
 	struct store *st;
 };
 
-static void exec_ok(struct store *st, const char *sql)
-{
-	char err[GV_ERR];
-	if (store_exec(st, sql, err))
-		fail_msg("%s: %s", sql, err);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	char err[GV_ERR];
-	int fd;
-	snprintf(f->path, sizeof f->path, "/tmp/gavel-store-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
+	f->st = test_store_create(f->path, "store");
 	/* Task t: labels a < b < c (codes 0, 1, 2). Votes:
 	 *   item 1: a a a   unanimous
 	 *   item 2: a a b   agreement 1/3, plurality a
@@ -51,7 +40,7 @@ static int setup(void **state)
 	 *   item 4: b a     tie: plurality a (first in label order), agreement 0
 	 *   item 5: c       one vote: no agreement
 	 *   item 6: (none)  no votes */
-	exec_ok(f->st,
+	test_exec(f->st,
 		"INSERT INTO task(id, name) VALUES (1, 't');"
 		"INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
 		" (1, 2, 'c', 'c', NULL, 2);"
@@ -74,13 +63,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
-	store_close(f->st);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;
 }
@@ -131,7 +114,7 @@ static void test_append_only(void **state)
 {
 	struct fx *f = *state;
 	char err[GV_ERR];
-	exec_ok(f->st, "INSERT INTO decision(item, expert, label, at) VALUES (2, 'e', 1, 'now')");
+	test_exec(f->st, "INSERT INTO decision(item, expert, label, at) VALUES (2, 'e', 1, 'now')");
 	assert_int_equal(store_exec(f->st, "UPDATE decision SET label = 0", err), -1);
 	assert_non_null(strstr(err, "append-only"));
 	assert_int_equal(store_exec(f->st, "DELETE FROM decision", err), -1);
@@ -173,14 +156,14 @@ static void test_queue_votes(void **state)
 	assert_string_equal(o, "i6 i5 i4 ");
 	free(o);
 	/* A decision removes the item; an undo (a withdrawing decision) brings it back. */
-	exec_ok(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
+	test_exec(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
 	o = order_of(f->st, "disputed", 0);
 	assert_string_equal(o, "i4 i2 ");
 	free(o);
 	o = order_of(f->st, "disputed", 1);
 	assert_string_equal(o, "i3 i4 i2 ");
 	free(o);
-	exec_ok(f->st, "INSERT INTO decision(item, expert, label, at, supersedes)"
+	test_exec(f->st, "INSERT INTO decision(item, expert, label, at, supersedes)"
 		       " VALUES (3, 'e', NULL, 'n', 1)");
 	o = order_of(f->st, "disputed", 0);
 	assert_string_equal(o, "i3 i4 i2 ");
@@ -203,7 +186,7 @@ static void test_queue_total(void **state)
 	assert_int_equal(queue_total(f->st, "needs-votes", 0, &n, err), 0);
 	assert_int_equal(n, 3);
 	/* A current decision takes i3 out; a withdrawn one would put it back. */
-	exec_ok(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
+	test_exec(f->st, "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
 	assert_int_equal(queue_total(f->st, "disputed", 0, &n, err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(queue_total(f->st, "disputed", 1, &n, err), 0);
@@ -222,7 +205,7 @@ static void test_queue_model(void **state)
 	/* Predictions: entropies 0.9 (i1), 0.2 (i2), 0.5 (i3), 0.1 (i4), 0.8 (i5).
 	 * i2: model says b at 0.96 while the plurality is a (p(a) = 0.03).
 	 * i1: model says c at 0.92, plurality a with p(a) = 0.05. */
-	exec_ok(f->st,
+	test_exec(f->st,
 		"INSERT INTO prediction(item, model, label, confidence, entropy, margin, probs)"
 		" VALUES (1, 'm', 2, 0.92, 0.9, 0.8, '{\"a\":0.05,\"b\":0.03,\"c\":0.92}'),"
 		" (2, 'm', 1, 0.96, 0.2, 0.9, '{\"a\":0.03,\"b\":0.96,\"c\":0.01}'),"

@@ -1,0 +1,65 @@
+/*
+ * testutil: shared helpers of the cmocka tests (see testutil.h).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct store *test_store_create(char path[64], const char *tag)
+{
+	struct store *st;
+	char err[GV_ERR];
+	int fd;
+
+	snprintf(path, 64, "/tmp/gavel-%s-XXXXXX", tag);
+	fd = mkstemp(path);
+	if (fd < 0)
+		fail_msg("mkstemp %s failed", path);
+	close(fd);
+	unlink(path); /* store_open creates the project and refuses an existing file */
+	if (store_open(path, STORE_CREATE, &st, err))
+		fail_msg("%s", err);
+	return st;
+}
+
+void test_store_drop(struct store *st, const char *path)
+{
+	store_close(st);
+	store_remove(path);
+}
+
+void test_exec(struct store *st, const char *sql)
+{
+	char err[GV_ERR];
+	if (store_exec(st, sql, err))
+		fail_msg("%s: %s", sql, err);
+}
+
+char *test_srcfile(const char *rel)
+{
+	const char *d = getenv("top_srcdir");
+	struct sbuf b = {0};
+	sbuf_addf(&b, "%s/%s", d && *d ? d : ".", rel);
+	return sbuf_take(&b);
+}
+
+char *test_fixture(const char *name)
+{
+	struct sbuf rel = {0};
+	char *path;
+	sbuf_addf(&rel, "tests/data/%s", name);
+	path = test_srcfile(rel.s);
+	sbuf_free(&rel);
+	return path;
+}

@@ -1,0 +1,26 @@
+/*
+ * testutil: what the cmocka tests share: a new project database in a
+ * temporary file, its removal, SQL that must succeed, and the paths of
+ * source files and fixtures. Each helper fails the running test on error.
+ */
+#ifndef GAVEL_TESTUTIL_H
+#define GAVEL_TESTUTIL_H
+
+#include "store.h"
+
+/* Create a new project in a fresh /tmp/gavel-TAG-XXXXXX file; path gets its name. */
+struct store *test_store_create(char path[64], const char *tag);
+
+/* Close st and remove the project file with its -wal and -shm companions. */
+void test_store_drop(struct store *st, const char *path);
+
+/* Run SQL that must succeed (fixtures, tampering). */
+void test_exec(struct store *st, const char *sql);
+
+/* $top_srcdir/REL as a heap string (the source tree, also under distcheck). */
+char *test_srcfile(const char *rel);
+
+/* $top_srcdir/tests/data/NAME as a heap string. */
+char *test_fixture(const char *name);
+
+#endif
