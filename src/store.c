@@ -172,9 +172,33 @@ static const char schema_v1[] =
 	"CREATE INDEX summary_task_agreement ON item_summary(task, agreement, item);\n"
 	"CREATE INDEX summary_needs_votes ON item_summary(task, n, item) WHERE n < 3;\n";
 
+/*
+ * Version 2 packs each item's votes into one row (see src/votepack.h): a
+ * million-item import then writes a million vote rows instead of four
+ * million. The rows are built with SQLite's JSON functions, in annotator
+ * order within each item.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE vote_packed(\n"
+	"  task INTEGER NOT NULL,\n"
+	"  item INTEGER NOT NULL,\n"
+	"  votes TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task, item)\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO vote_packed(task, item, votes)\n"
+	"  SELECT task, item, json_group_array(CASE\n"
+	"    WHEN comment IS NOT NULL THEN json_array(annotator, label, at, comment)\n"
+	"    WHEN at IS NOT NULL THEN json_array(annotator, label, at)\n"
+	"    ELSE json_array(annotator, label) END)\n"
+	"  FROM (SELECT * FROM vote ORDER BY task, item, annotator)\n"
+	"  GROUP BY task, item;\n"
+	"DROP TABLE vote;\n"
+	"ALTER TABLE vote_packed RENAME TO vote;\n";
+
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 int store_fail(struct store *st, char *err, const char *what)

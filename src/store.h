@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_flags {
 	STORE_CREATE = 1 << 0,   /* create the file and schema; fail if it exists */

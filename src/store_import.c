@@ -25,6 +25,7 @@
 #include "intern.h"
 #include "store_import.h"
 #include "util.h"
+#include "votepack.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -767,32 +768,63 @@ done:
 	return rc;
 }
 
+/*
+ * The packed vote rows (src/votepack.h): one per item the file votes on,
+ * from the sorted votes. Items that already have a row (an import into a
+ * task with votes) get the merged text, built beforehand in the arena; the
+ * others are packed as SQLite asks for them, one row at a time.
+ */
+struct si_group {
+	uint32_t item;	 /* database id */
+	size_t first, n; /* the item's votes in si->votes */
+	size_t merged;	 /* arena offset of the merged row, or NONE */
+};
+
+struct si_pack {
+	struct si_group *g;
+	size_t ng;
+	struct sbuf row; /* the packed text of row cur - 1 */
+	size_t cur;	 /* row + 1 of that text, 0 for none */
+};
+
+static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
+			  struct sbuf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *at =
+			si->vat && v[i].idx < si->vacap ? si_at(si, si->vat[v[i].idx]) : NULL;
+		const char *com =
+			si->vcom && v[i].idx < si->vccap ? si_at(si, si->vcom[v[i].idx]) : NULL;
+		if (i)
+			sbuf_addc(out, ',');
+		votepack_add(out, v[i].ann, v[i].label, at, com);
+	}
+}
+
 static void si_vote_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
 {
 	const struct store_import *si = rows->si;
-	const struct ivote *v = &si->votes[row];
-	const char *t = NULL;
-	switch (col) {
-	case 0:
-		sqlite3_result_int64(ctx, v->item);
+	struct si_pack *pk = rows->gen;
+	const struct si_group *g = &pk->g[row];
+
+	if (col == 0) {
+		sqlite3_result_int64(ctx, g->item);
 		return;
-	case 1:
-		sqlite3_result_int64(ctx, v->ann);
-		return;
-	case 2:
-		sqlite3_result_int64(ctx, v->label);
-		return;
-	case 3:
-		t = si->vat && v->idx < si->vacap ? si_at(si, si->vat[v->idx]) : NULL;
-		break;
-	case 4:
-		t = si->vcom && v->idx < si->vccap ? si_at(si, si->vcom[v->idx]) : NULL;
-		break;
 	}
-	if (t)
-		sqlite3_result_text(ctx, t, -1, SQLITE_STATIC);
-	else
-		sqlite3_result_null(ctx);
+	if (g->merged != NONE) {
+		sqlite3_result_text(ctx, si_at(si, g->merged), -1, SQLITE_STATIC);
+		return;
+	}
+	if (pk->cur != row + 1) {
+		sbuf_reset(&pk->row);
+		sbuf_addc(&pk->row, '[');
+		si_pack_votes(si, si->votes + g->first, g->n, &pk->row);
+		sbuf_addc(&pk->row, ']');
+		pk->cur = row + 1;
+	}
+	/* The text stays put until the next row is packed, after SQLite has
+	 * stored this one. */
+	sqlite3_result_text(ctx, pk->row.s, (int)pk->row.len, SQLITE_STATIC);
 }
 
 static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
@@ -1133,13 +1165,102 @@ static int si_has_row(struct store_import *si, const char *sql, int64_t id, char
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Into a task that has votes, an item the file votes on may have a row
+ * already: merge the file's votes into it by annotator, each side in
+ * annotator order. A vote by an annotator who already voted on the item is
+ * an error, unless --duplicates says to keep the stored one (first) or the
+ * file's (last). *written counts the file's votes that were stored.
+ */
+static int si_merge_votes(struct store_import *si, struct si_pack *pk, const int64_t *amap,
+			  long *written, char *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct sbuf m = {0};
+	int rc = -1, step;
+	char s1[64], s2[64];
+
+	if (store_prepare(si->st, "SELECT votes FROM vote WHERE task = ?1 AND item = ?2", &q, err))
+		return -1;
+	sqlite3_bind_int64(q, 1, si->task.id);
+	for (size_t gi = 0; gi < pk->ng; gi++) {
+		struct si_group *g = &pk->g[gi];
+		const struct ivote *fv = si->votes + g->first;
+		struct votepack_iter it;
+		struct votepack_vote sv;
+		size_t k = 0;
+		int got;
+
+		if ((int64_t)g->item > si->item_maxid)
+			continue;
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 2, g->item);
+		step = sqlite3_step(q);
+		if (step == SQLITE_DONE)
+			continue;
+		if (step != SQLITE_ROW) {
+			store_fail(si->st, err, "votes");
+			goto fail;
+		}
+		votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
+			       (size_t)sqlite3_column_bytes(q, 0));
+		sbuf_reset(&m);
+		sbuf_addc(&m, '[');
+		got = votepack_next(&it, &sv);
+		while (got > 0 || k < g->n) {
+			int take_file = got <= 0 || (k < g->n && (int64_t)fv[k].ann < sv.annotator);
+			int same = got > 0 && k < g->n && (int64_t)fv[k].ann == sv.annotator;
+			if (m.len > 1)
+				sbuf_addc(&m, ',');
+			if (same && si->o.dup == IMPORT_DUP_ERROR) {
+				import_errf(
+					err, si->o.file, si->vline[fv[k].idx], 0,
+					"annotator '%s' already has a vote on item '%s' in task "
+					"'%s'; keep one with --duplicates first|last",
+					import_snip(si_ann_name(si, amap, fv[k].ann), s1),
+					import_snip(si_item_name(si, g->item), s2), si->task_name);
+				goto fail;
+			}
+			if (same && si->o.dup == IMPORT_DUP_FIRST) {
+				sbuf_addn(&m, sv.elem, sv.elen);
+				si->duplicates++;
+				(*written)--;
+				k++;
+				got = votepack_next(&it, &sv);
+			} else if (same || take_file) {
+				si_pack_votes(si, fv + k, 1, &m);
+				k++;
+				if (same)
+					got = votepack_next(&it, &sv);
+			} else {
+				sbuf_addn(&m, sv.elem, sv.elen);
+				got = votepack_next(&it, &sv);
+			}
+		}
+		if (got < 0) {
+			import_errf(err, NULL, 0, 0, "the stored votes of item '%s' are damaged",
+				    import_snip(si_item_name(si, g->item), s1));
+			goto fail;
+		}
+		sbuf_addc(&m, ']');
+		g->merged = si_str(si, m.s);
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(q);
+	sbuf_free(&m);
+	return rc;
+}
+
 static int si_write_votes(struct store_import *si, struct import_result *res, char *err)
 {
 	int64_t *amap = NULL;
 	struct si_rows rows = {0};
+	struct si_pack pk = {0};
 	struct sbuf sql = {0};
-	size_t n = si->nv, w = 0;
-	int had, src, rc = -1;
+	size_t n = si->nv, w = 0, gcap = 0;
+	long written;
+	int rc = -1;
 	char s1[64], s2[64];
 
 	if (!n)
@@ -1186,42 +1307,35 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		i = j;
 	}
 	n = w;
-	had = si->had_votes;
 	si->nvw = n;
-	rows.schema = "CREATE TABLE x(item INTEGER, annotator INTEGER, label INTEGER, at TEXT,"
-		      " comment TEXT)";
-	rows.n = n;
-	rows.si = si;
-	rows.column = si_vote_column;
-	/* Most files carry neither times nor comments: leave those columns out
-	 * of the statement then (two fewer virtual-table calls per vote). */
-	if (si->vat || si->vcom)
-		sbuf_addf(&sql,
-			  "%s INTO vote(task, item, annotator, label, at, comment)"
-			  " SELECT %lld, item, annotator, label, at, comment FROM " SI_ROWS,
-			  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
-	else
-		sbuf_addf(&sql,
-			  "%s INTO vote(task, item, annotator, label)"
-			  " SELECT %lld, item, annotator, label FROM " SI_ROWS,
-			  had ? dup_sql(si->o.dup) : "INSERT", (long long)si->task.id);
-	src = si_rows_run(si, &rows, sql.s, err);
-	if (src == SQLITE_CONSTRAINT_PRIMARYKEY && si->o.dup == IMPORT_DUP_ERROR && rows.cur < n) {
-		const struct ivote *v = &si->votes[rows.cur];
-		import_errf(err, si->o.file, si->vline[v->idx], 0,
-			    "annotator '%s' already has a vote on item '%s' in task '%s'; "
-			    "keep one with --duplicates first|last",
-			    import_snip(si_ann_name(si, amap, v->ann), s1),
-			    import_snip(si_item_name(si, v->item), s2), si->task_name);
-		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (!pk.ng || pk.g[pk.ng - 1].item != si->votes[i].item) {
+			pk.g = xgrow(pk.g, &gcap, pk.ng + 1, sizeof *pk.g);
+			pk.g[pk.ng].item = si->votes[i].item;
+			pk.g[pk.ng].first = i;
+			pk.g[pk.ng].n = 0;
+			pk.g[pk.ng++].merged = NONE;
+		}
+		pk.g[pk.ng - 1].n++;
 	}
-	if (src != SQLITE_DONE)
+	written = (long)n;
+	if (si->had_votes && si_merge_votes(si, &pk, amap, &written, err))
 		goto fail;
-	res->n.votes = sqlite3_changes(si->st->db);
-	si->duplicates += (long)n - res->n.votes;
+	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT)";
+	rows.n = pk.ng;
+	rows.si = si;
+	rows.gen = &pk;
+	rows.column = si_vote_column;
+	sbuf_addf(&sql, "%s INTO vote(task, item, votes) SELECT %lld, item, votes FROM " SI_ROWS,
+		  si->had_votes ? "INSERT OR REPLACE" : "INSERT", (long long)si->task.id);
+	if (si_rows_run(si, &rows, sql.s, err) != SQLITE_DONE)
+		goto fail;
+	res->n.votes = written;
 	rc = 0;
 fail:
 	sbuf_free(&sql);
+	sbuf_free(&pk.row);
+	free(pk.g);
 	free(amap);
 	return rc;
 }
@@ -1625,19 +1739,33 @@ static int summ_read_stored(struct store_import *si, struct si_summ *g, char *er
 	sqlite3_stmt *q = NULL;
 	int rc = -1, step;
 
-	if (store_prepare(si->st, "SELECT label FROM vote WHERE task = ?1 AND item = ?2", &q, err))
+	if (store_prepare(si->st, "SELECT votes FROM vote WHERE task = ?1 AND item = ?2", &q, err))
 		return -1;
 	sqlite3_bind_int64(q, 1, si->task.id);
 	for (size_t r = 0; r < g->nt && g->touched[r] <= si->item_maxid; r++) {
+		struct votepack_iter it;
+		struct votepack_vote v;
+		int got;
+
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 2, g->touched[r]);
-		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		step = sqlite3_step(q);
+		if (step == SQLITE_DONE)
+			continue;
+		if (step != SQLITE_ROW) {
+			store_fail(si->st, err, "item summary");
+			goto fail;
+		}
+		votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
+			       (size_t)sqlite3_column_bytes(q, 0));
+		while ((got = votepack_next(&it, &v)) > 0) {
 			g->db = xgrow(g->db, &g->dbcap, g->ndb + 1, sizeof *g->db);
 			g->db[g->ndb].item = g->touched[r];
-			g->db[g->ndb++].code = sqlite3_column_int(q, 0);
+			g->db[g->ndb++].code = (int)v.label;
 		}
-		if (step != SQLITE_DONE) {
-			store_fail(si->st, err, "item summary");
+		if (got < 0) {
+			import_errf(err, NULL, 0, 0, "the stored votes of item %lld are damaged",
+				    (long long)g->touched[r]);
 			goto fail;
 		}
 	}

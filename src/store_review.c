@@ -358,23 +358,24 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 	size_t cap = 0;
 	int rc;
 
-	/* The track record walks the (few) decided items and probes the vote
-	 * primary key, instead of scanning every vote of the annotator; CROSS
-	 * JOIN pins that order (left to itself the planner scans the task's
-	 * votes, a second per item on a million items). */
+	/* The track record walks the (few) decided items and unpacks their
+	 * vote rows (src/votepack.h), instead of scanning every vote of the
+	 * task; CROSS JOIN pins that order. */
 	if (store_prepare(st,
-			  "SELECT a.name, l.value, v.comment,"
-			  " (SELECT count(*) FROM decision d CROSS JOIN vote w ON w.task = v.task"
-			  "   AND w.item = d.item AND w.annotator = v.annotator"
+			  "WITH mine AS (SELECT j.value->>0 AS annotator, j.value->>1 AS label,"
+			  "   j.value->>3 AS comment FROM vote v, json_each(v.votes) j"
+			  "   WHERE v.task = ?1 AND v.item = ?2),"
+			  " decided AS (SELECT d.item, d.label FROM decision d"
 			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
-			  "   AND d.label IS NOT NULL AND d.item <> v.item),"
-			  " (SELECT count(*) FROM decision d CROSS JOIN vote w ON w.task = v.task"
-			  "   AND w.item = d.item AND w.annotator = v.annotator"
-			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
-			  "   AND d.label = w.label AND d.item <> v.item)"
-			  " FROM vote v JOIN annotator a ON a.id = v.annotator"
-			  " LEFT JOIN label l ON l.task = v.task AND l.code = v.label"
-			  " WHERE v.task = ? AND v.item = ? ORDER BY a.name",
+			  "   AND d.label IS NOT NULL AND d.item <> ?2),"
+			  " theirs AS (SELECT j.value->>0 AS annotator, j.value->>1 = x.label AS ok"
+			  "   FROM decided x CROSS JOIN vote w ON w.task = ?1 AND w.item = x.item,"
+			  "   json_each(w.votes) j)"
+			  " SELECT a.name, l.value, m.comment,"
+			  " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator),"
+			  " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator AND t.ok)"
+			  " FROM mine m JOIN annotator a ON a.id = m.annotator"
+			  " LEFT JOIN label l ON l.task = ?1 AND l.code = m.label ORDER BY a.name",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, it->task.id);

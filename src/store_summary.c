@@ -10,6 +10,7 @@
 
 #include "store.h"
 #include "util.h"
+#include "votepack.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -86,6 +87,25 @@ static int summ_flush(struct summ *s, int64_t item, char *err)
 	return 0;
 }
 
+/* Count the labels of one packed vote row (src/votepack.h). */
+static int summ_count(struct summ *s, sqlite3_stmt *votes, char *err)
+{
+	struct votepack_iter it;
+	struct votepack_vote v;
+	int got;
+
+	votepack_begin(&it, (const char *)sqlite3_column_text(votes, 1),
+		       (size_t)sqlite3_column_bytes(votes, 1));
+	while ((got = votepack_next(&it, &v)) > 0) {
+		if (v.label >= 0 && v.label <= s->maxcode && s->ord_of_code[v.label] >= 0)
+			s->count[s->ord_of_code[v.label]]++;
+	}
+	if (got < 0)
+		return err_set(err, "the stored votes of item %lld are damaged",
+			       (long long)sqlite3_column_int64(votes, 0));
+	return 0;
+}
+
 int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 {
 	struct store_task task = {0};
@@ -129,7 +149,7 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  &s.ins, err) ||
 	    store_prepare(st, "SELECT id FROM item NOT INDEXED WHERE task = ? ORDER BY id", &items, err) ||
-	    store_prepare(st, "SELECT item, label FROM vote WHERE task = ? ORDER BY item", &votes,
+	    store_prepare(st, "SELECT item, votes FROM vote WHERE task = ? ORDER BY item", &votes,
 			  err))
 		goto fail;
 	sqlite3_bind_int64(del, 1, task_id);
@@ -146,11 +166,8 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(items, 0);
 		while (vrc == SQLITE_ROW && sqlite3_column_int64(votes, 0) <= id) {
-			if (sqlite3_column_int64(votes, 0) == id) {
-				int code = sqlite3_column_int(votes, 1);
-				if (code >= 0 && code <= s.maxcode && s.ord_of_code[code] >= 0)
-					s.count[s.ord_of_code[code]]++;
-			}
+			if (sqlite3_column_int64(votes, 0) == id && summ_count(&s, votes, err))
+				goto fail;
 			vrc = sqlite3_step(votes);
 		}
 		if (summ_flush(&s, id, err))

@@ -1,7 +1,8 @@
 /*
  * store_votes: one range scan of a task's votes into CSR arrays. The vote
- * table is keyed (task, item, annotator) WITHOUT ROWID, so the scan reads the
- * task's slice of the B-tree in item order with no sort. Annotator ids are
+ * table is keyed (task, item) WITHOUT ROWID with each item's votes packed in
+ * annotator order (src/votepack.h), so the scan reads the task's slice of
+ * the B-tree in item order with no sort. Annotator ids are
  * mapped to dense indices through an open-addressing hash (no per-row SQL),
  * label codes to label-order indices through a direct table.
  */
@@ -9,6 +10,7 @@
 
 #include "store_votes.h"
 #include "util.h"
+#include "votepack.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -137,48 +139,60 @@ int store_votes_load(struct store *st, const struct store_task *t, struct stats_
 	for (size_t k = 0; k < t->nlabels; k++)
 		code_ix[t->labels[k].code - code_min] = (int)k;
 
-	if (store_prepare(st,
-			  "SELECT item, annotator, label FROM vote WHERE task = ? "
-			  "ORDER BY item, annotator",
-			  &s, err))
+	if (store_prepare(st, "SELECT item, votes FROM vote WHERE task = ? ORDER BY item", &s, err))
 		goto fail;
 	sqlite3_bind_int64(s, 1, t->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t item = sqlite3_column_int64(s, 0);
-		int64_t ann = sqlite3_column_int64(s, 1);
-		int code = sqlite3_column_int(s, 2);
-		int k = code >= code_min && code <= code_max ? code_ix[code - code_min] : -1;
-		int added, a;
+		struct votepack_iter it;
+		struct votepack_vote pv;
+		int got;
 
-		if (k < 0) {
-			err_set(err,
-				"vote on item %lld has label code %d, not in the task's labels",
-				(long long)item, code);
+		votepack_begin(&it, (const char *)sqlite3_column_text(s, 1),
+			       (size_t)sqlite3_column_bytes(s, 1));
+		while ((got = votepack_next(&it, &pv)) > 0) {
+			int64_t code = pv.label;
+			int k = code >= code_min && code <= code_max ? code_ix[code - code_min]
+								     : -1;
+			int added, a;
+
+			if (k < 0) {
+				err_set(err,
+					"vote on item %lld has label code %lld, not in the task's "
+					"labels",
+					(long long)item, (long long)code);
+				goto fail;
+			}
+			if (v.nvotes >= UINT32_MAX) {
+				err_set(err, "too many votes in one task");
+				goto fail;
+			}
+			if (v.nitems == 0 || item != cur_item) {
+				v.item_id = xgrow(v.item_id, &cap_items, v.nitems + 1,
+						  sizeof *v.item_id);
+				v.start = xgrow(v.start, &cap_start, v.nitems + 2, sizeof *v.start);
+				v.item_id[v.nitems] = item;
+				v.start[v.nitems] = (uint32_t)v.nvotes;
+				v.nitems++;
+				cur_item = item;
+			}
+			a = id_map_get(&amap, pv.annotator, v.nannotators, &added);
+			if (added) {
+				v.annotator_id =
+					xgrow(v.annotator_id, &cap_ann_ids,
+					      (size_t)v.nannotators + 1, sizeof *v.annotator_id);
+				v.annotator_id[v.nannotators++] = pv.annotator;
+			}
+			v.ann = xgrow(v.ann, &cap_votes, v.nvotes + 1, sizeof *v.ann);
+			v.lab = xgrow(v.lab, &cap_lab, v.nvotes + 1, sizeof *v.lab);
+			v.ann[v.nvotes] = (uint32_t)a;
+			v.lab[v.nvotes] = (uint16_t)k;
+			v.nvotes++;
+		}
+		if (got < 0) {
+			err_set(err, "the stored votes of item %lld are damaged", (long long)item);
 			goto fail;
 		}
-		if (v.nvotes >= UINT32_MAX) {
-			err_set(err, "too many votes in one task");
-			goto fail;
-		}
-		if (v.nitems == 0 || item != cur_item) {
-			v.item_id = xgrow(v.item_id, &cap_items, v.nitems + 1, sizeof *v.item_id);
-			v.start = xgrow(v.start, &cap_start, v.nitems + 2, sizeof *v.start);
-			v.item_id[v.nitems] = item;
-			v.start[v.nitems] = (uint32_t)v.nvotes;
-			v.nitems++;
-			cur_item = item;
-		}
-		a = id_map_get(&amap, ann, v.nannotators, &added);
-		if (added) {
-			v.annotator_id = xgrow(v.annotator_id, &cap_ann_ids,
-					       (size_t)v.nannotators + 1, sizeof *v.annotator_id);
-			v.annotator_id[v.nannotators++] = ann;
-		}
-		v.ann = xgrow(v.ann, &cap_votes, v.nvotes + 1, sizeof *v.ann);
-		v.lab = xgrow(v.lab, &cap_lab, v.nvotes + 1, sizeof *v.lab);
-		v.ann[v.nvotes] = (uint32_t)a;
-		v.lab[v.nvotes] = (uint16_t)k;
-		v.nvotes++;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "votes");

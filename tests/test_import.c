@@ -209,11 +209,11 @@ static void test_task_from_data(void **state)
 		    "SELECT group_concat(value || '=' || code, ' ') FROM"
 		    " (SELECT value, code FROM label ORDER BY ord)",
 		    "0=5 1=0 1.5=6 2=1 10=2 a=3 b=4");
-	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote"), 7);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote_rows"), 7);
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item WHERE text IS NULL"), 4);
 	/* Votes point at the right rows. */
 	expect_text(f->st,
-		    "SELECT l.value FROM vote v JOIN item i ON i.id = v.item"
+		    "SELECT l.value FROM vote_rows v JOIN item i ON i.id = v.item"
 		    " JOIN annotator a ON a.id = v.annotator"
 		    " JOIN label l ON l.task = v.task AND l.code = v.label"
 		    " WHERE i.external_id = 'i2' AND a.name = 'ann3'",
@@ -276,7 +276,7 @@ static void test_duplicates(void **state)
 				  "i2,a,x\n"
 				  "i1,a,y\n"
 				  "i1,b,y\n";
-	const char *label_sql = "SELECT l.value FROM vote v JOIN item i ON i.id = v.item"
+	const char *label_sql = "SELECT l.value FROM vote_rows v JOIN item i ON i.id = v.item"
 				" JOIN annotator a ON a.id = v.annotator"
 				" JOIN label l ON l.task = v.task AND l.code = v.label"
 				" WHERE i.external_id = 'i1' AND a.name = 'a'";
@@ -301,7 +301,67 @@ static void test_duplicates(void **state)
 	       IMPORT_DUP_LAST, &r);
 	assert_int_equal(r.n.duplicates, 2);
 	expect_text(f->st, label_sql, "y");
-	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote"), 3);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM vote_rows"), 3);
+}
+
+/* Votes with times and comments, merged into items that already have votes:
+ * each item's packed row keeps every vote in annotator order, the strings
+ * intact, and the stored votes untouched by a later file. */
+static void test_packed_merge(void **state)
+{
+	struct fx *f = *state;
+	struct import_result r;
+
+	run_ok(f, IMPORT_VOTES, "a.csv",
+	       "item,annotator,label,at,comment\n"
+	       "i1,bo,x,2024-01-02T03:04:05Z,\"hm, \"\"quoted\"\"\nline\"\n"
+	       "i1,al,y,,\n"
+	       "i2,cy,x,,only a comment\n",
+	       "t", IMPORT_DUP_ERROR, &r);
+	assert_int_equal(r.n.votes, 3);
+	/* Annotator ids follow the file: bo 1, al 2, cy 3. */
+	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1]]");
+	expect_text(f->st, "SELECT votes FROM vote WHERE item = 2", "[[3,0,null,\"only a comment\"]]");
+	expect_text(f->st,
+		    "SELECT j.value->>3 FROM vote v, json_each(v.votes) j WHERE v.item = 1"
+		    " AND j.value->>0 = 1",
+		    "hm, \"quoted\"\nline");
+
+	/* A second file: a new annotator between the stored ones, and one after. */
+	run_ok(f, IMPORT_VOTES, "b.csv",
+	       "item,annotator,label,at,comment\n"
+	       "i1,az,x,,second file\n"
+	       "i1,dee,y,,\n",
+	       "t", IMPORT_DUP_ERROR, &r);
+	assert_int_equal(r.n.votes, 2);
+	expect_text(f->st, "SELECT group_concat(a.name || '=' || l.value, ' ') FROM"
+			   " (SELECT j.value->>0 AS ann, j.value->>1 AS code, j.key AS k"
+			   "  FROM vote v, json_each(v.votes) j WHERE v.item = 1) x"
+			   " JOIN annotator a ON a.id = x.ann JOIN label l ON l.code = x.code"
+			   " ORDER BY x.k",
+		    "bo=x al=y az=x dee=y");
+	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1],"
+		    "[4,0,null,\"second file\"],[5,1]]");
+	assert_int_equal(q_int(f->st, "SELECT n FROM item_summary WHERE item = 1"), 4);
+
+	/* --duplicates last replaces bo's vote (and its comment); first keeps al's. */
+	run_ok(f, IMPORT_VOTES, "c.csv", "item,annotator,label\ni1,bo,y\n", "t", IMPORT_DUP_LAST,
+	       &r);
+	assert_int_equal(r.n.votes, 1);
+	run_ok(f, IMPORT_VOTES, "d.csv", "item,annotator,label\ni1,al,x\n", "t", IMPORT_DUP_FIRST,
+	       &r);
+	assert_int_equal(r.n.votes, 0);
+	assert_int_equal(r.n.duplicates, 1);
+	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+		    "[[1,1],[2,1],[4,0,null,\"second file\"],[5,1]]");
+	expect_text(f->st, "SELECT counts FROM item_summary WHERE item = 1", "{\"x\":1,\"y\":3}");
+
+	/* A damaged stored row is reported, not misread. */
+	test_exec(f->st, "UPDATE vote SET votes = '[[1,1],[2' WHERE item = 2");
+	run_bad(f, IMPORT_VOTES, "e.csv", "item,annotator,label\ni2,al,x\n", "t", "",
+		"stored votes of item 'i2' are damaged");
 }
 
 static void test_predictions(void **state)
@@ -492,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_declared_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_packed_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_predictions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),

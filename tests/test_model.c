@@ -89,7 +89,7 @@ static int setup_report(void **state)
 		" (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6'), (7, 1, 'i7'),"
 		" (8, 1, 'i8'), (9, 1, 'i9'), (10, 1, 'i10'), (11, 1, 'i11'), (12, 1, 'i12'),"
 		" (13, 1, 'i13');"
-		"INSERT INTO vote(task, item, annotator, label) VALUES"
+		"INSERT INTO vote_rows(task, item, annotator, label) VALUES"
 		" (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
 		" (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1),"
 		" (1, 3, 1, 1), (1, 3, 2, 1), (1, 3, 3, 2),"
@@ -309,7 +309,7 @@ static void add_audit(struct fx *f, int id, int label, const char *queue)
 	char sql[512];
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO item(id, task, external_id) VALUES (%d, 1, 'i%d');"
-		 "INSERT INTO vote(task, item, annotator, label)"
+		 "INSERT INTO vote_rows(task, item, annotator, label)"
 		 " VALUES (1, %d, 1, 0), (1, %d, 2, 0);"
 		 "INSERT INTO decision(item, expert, label, at, queue)"
 		 " VALUES (%d, 'e', %d, 'T', '%s');",
@@ -327,7 +327,7 @@ static void test_quality_from_store(void **state)
 
 	/* No item with two votes: q does not apply. */
 	test_exec(f->st, "INSERT INTO item(id, task, external_id) VALUES (1000, 1, 'solo');"
-		       "INSERT INTO vote(task, item, annotator, label) VALUES (1, 1000, 1, 0);");
+		       "INSERT INTO vote_rows(task, item, annotator, label) VALUES (1, 1000, 1, 0);");
 	refresh(f);
 	assert_int_equal(model_task_quality(f->st, 1, &q, &src, err), 0);
 	assert_string_equal(src, "none");
@@ -340,7 +340,7 @@ static void test_quality_from_store(void **state)
 	for (int i = 1; i <= 29; i++)
 		add_audit(f, i, i <= 3 ? 1 : 0, "audit");
 	test_exec(f->st, "INSERT INTO item(id, task, external_id) VALUES (2000, 1, 'd');"
-		       "INSERT INTO vote(task, item, annotator, label) VALUES (1, 2000, 1, 0),"
+		       "INSERT INTO vote_rows(task, item, annotator, label) VALUES (1, 2000, 1, 0),"
 		       " (1, 2000, 2, 1);");
 	refresh(f);
 	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);

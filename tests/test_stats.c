@@ -620,7 +620,7 @@ static void test_store_votes_load(void **state)
 		    "INSERT INTO item(id, task, external_id) VALUES (10, 1, 'a'), (11, 1, 'b'),"
 		    " (12, 1, 'c'), (13, 2, 'z');"
 		    "INSERT INTO annotator(id, name) VALUES (900, 'zed'), (5, 'amy'), (70, 'bob');"
-		    "INSERT INTO vote(task, item, annotator, label) VALUES"
+		    "INSERT INTO vote_rows(task, item, annotator, label) VALUES"
 		    " (1, 10, 900, 7), (1, 10, 5, 3), (1, 11, 70, 5), (1, 11, 900, 5),"
 		    " (1, 12, 5, 7), (2, 13, 5, 0);");
 	assert_int_equal(store_task_get(st, "r", &t, err), 1);
@@ -658,7 +658,7 @@ static void test_store_votes_load(void **state)
 	stats_votes_free(&v);
 
 	/* a vote whose code is not in the label set is an error */
-	test_exec(st, "INSERT INTO vote(task, item, annotator, label) VALUES (1, 12, 70, 99)");
+	test_exec(st, "INSERT INTO vote_rows(task, item, annotator, label) VALUES (1, 12, 70, 99)");
 	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(v.nitems, 0);

@@ -47,7 +47,7 @@ static int setup(void **state)
 		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
 		" (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6');"
 		"INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');"
-		"INSERT INTO vote(task, item, annotator, label) VALUES"
+		"INSERT INTO vote_rows(task, item, annotator, label) VALUES"
 		" (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
 		" (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1),"
 		" (1, 3, 1, 0), (1, 3, 2, 1), (1, 3, 3, 2),"

@@ -16,6 +16,24 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/*
+ * Tests read and write votes one per row through the temporary view
+ * vote_rows; its trigger merges each vote written into the item's packed row
+ * (src/votepack.h) in annotator order, as the importer would.
+ */
+static const char vote_rows_sql[] =
+	"CREATE TEMP VIEW vote_rows(task, item, annotator, label) AS"
+	" SELECT v.task, v.item, j.value->>0, j.value->>1 FROM vote v, json_each(v.votes) j;"
+	"CREATE TEMP TRIGGER vote_rows_insert INSTEAD OF INSERT ON vote_rows BEGIN"
+	" INSERT INTO vote(task, item, votes)"
+	"  VALUES (NEW.task, NEW.item, json_array(json_array(NEW.annotator, NEW.label)))"
+	"  ON CONFLICT (task, item) DO UPDATE SET votes = (SELECT json_group_array(json(e))"
+	"   FROM (SELECT value AS e, value->>0 AS a FROM json_each(votes) UNION ALL"
+	"   SELECT json_array(NEW.annotator, NEW.label), NEW.annotator ORDER BY a));"
+	" END;";
+
+void test_exec(struct store *st, const char *sql);
+
 struct store *test_store_create(char path[64], const char *tag)
 {
 	struct store *st;
@@ -30,6 +48,7 @@ struct store *test_store_create(char path[64], const char *tag)
 	unlink(path); /* store_open creates the project and refuses an existing file */
 	if (store_open(path, STORE_CREATE, &st, err))
 		fail_msg("%s", err);
+	test_exec(st, vote_rows_sql);
 	return st;
 }
 

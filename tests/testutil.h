@@ -8,7 +8,9 @@
 
 #include "store.h"
 
-/* Create a new project in a fresh /tmp/gavel-TAG-XXXXXX file; path gets its name. */
+/* Create a new project in a fresh /tmp/gavel-TAG-XXXXXX file; path gets its name.
+ * Tests see its votes one per row in the view vote_rows(task, item,
+ * annotator, label), and fixtures add them with INSERT INTO vote_rows. */
 struct store *test_store_create(char path[64], const char *tag);
 
 /* Close st and remove the project file with its -wal and -shm companions. */
