@@ -14,7 +14,7 @@
  *                     is "decided" when that row has a label (a row with
  *                     label NULL withdraws an earlier decision).
  *   consensus         the plurality label of the item's votes when it is not
- *                     tied (item_summary.plurality with tie = 0); items with
+ *                     tied (item_votes.plurality with tie = 0); items with
  *                     no votes or a tied plurality have no consensus.
  *   audited item      a decided item of which at least one decision row
  *                     (the current one or an earlier one in its chain, e.g.

@@ -173,27 +173,40 @@ static const char schema_v1[] =
 	"CREATE INDEX summary_needs_votes ON item_summary(task, n, item) WHERE n < 3;\n";
 
 /*
- * Version 2 packs each item's votes into one row (see src/votepack.h): a
- * million-item import then writes a million vote rows instead of four
- * million. The rows are built with SQLite's JSON functions, in annotator
- * order within each item.
+ * Version 2 keeps one row per item in item_votes: the item's votes packed
+ * as a JSON array in annotator order (see src/votepack.h) next to their
+ * summary. A million-item import then writes a million rows where version 1
+ * wrote four million votes and a million summaries. The votes are packed
+ * with SQLite's JSON functions; the summaries move over unchanged.
  */
 static const char schema_v2[] =
-	"CREATE TABLE vote_packed(\n"
+	"CREATE TABLE item_votes(\n"
+	"  item INTEGER PRIMARY KEY,\n"
 	"  task INTEGER NOT NULL,\n"
-	"  item INTEGER NOT NULL,\n"
 	"  votes TEXT NOT NULL,\n"
-	"  PRIMARY KEY (task, item)\n"
-	") WITHOUT ROWID;\n"
-	"INSERT INTO vote_packed(task, item, votes)\n"
-	"  SELECT task, item, json_group_array(CASE\n"
+	"  n INTEGER NOT NULL,\n"
+	"  distinct_labels INTEGER NOT NULL,\n"
+	"  plurality INTEGER,\n"
+	"  plurality_n INTEGER NOT NULL,\n"
+	"  tie INTEGER NOT NULL,\n"
+	"  agreement REAL,\n"
+	"  entropy REAL,\n"
+	"  counts TEXT NOT NULL\n"
+	");\n"
+	"WITH packed AS (SELECT item, json_group_array(CASE\n"
 	"    WHEN comment IS NOT NULL THEN json_array(annotator, label, at, comment)\n"
 	"    WHEN at IS NOT NULL THEN json_array(annotator, label, at)\n"
-	"    ELSE json_array(annotator, label) END)\n"
-	"  FROM (SELECT * FROM vote ORDER BY task, item, annotator)\n"
-	"  GROUP BY task, item;\n"
+	"    ELSE json_array(annotator, label) END) AS votes\n"
+	"  FROM (SELECT * FROM vote ORDER BY item, annotator) GROUP BY item)\n"
+	"INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality, plurality_n,\n"
+	"    tie, agreement, entropy, counts)\n"
+	"  SELECT s.item, s.task, COALESCE(p.votes, '[]'), s.n, s.distinct_labels, s.plurality,\n"
+	"    s.plurality_n, s.tie, s.agreement, s.entropy, s.counts\n"
+	"  FROM item_summary s LEFT JOIN packed p ON p.item = s.item;\n"
 	"DROP TABLE vote;\n"
-	"ALTER TABLE vote_packed RENAME TO vote;\n";
+	"DROP TABLE item_summary;\n"
+	"CREATE INDEX item_votes_agreement ON item_votes(task, agreement, item);\n"
+	"CREATE INDEX item_votes_needs ON item_votes(task, n, item) WHERE n < 3;\n";
 
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {

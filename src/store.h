@@ -109,8 +109,9 @@ int store_label_add(struct store *st, int64_t task, int code, const char *value,
 		    const char *key, int ord, char *err);
 
 /*
- * Recompute item_summary rows for every item of a task from the stored
- * votes and decisions (inside the caller's transaction).
+ * Recompute the summary columns of item_votes for every item of a task from
+ * its packed votes, adding empty rows for items without one (inside the
+ * caller's transaction).
  */
 int store_summary_refresh(struct store *st, int64_t task, char *err);
 

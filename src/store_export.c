@@ -196,10 +196,9 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 			  "SELECT i.id, i.external_id, s.n, s.agreement, s.counts, s.tie,"
 			  " s.plurality, d.label, d.expert, d.reason, d.guideline_version, d.at,"
 			  " s.plurality_n, CASE WHEN d.label IS NULL THEN 0 ELSE"
-			  " (SELECT count(*) FROM vote v, json_each(v.votes) j WHERE v.task = i.task"
-			  " AND v.item = i.id AND j.value->>1 = d.label) END,"
+			  " (SELECT count(*) FROM json_each(s.votes) j WHERE j.value->>1 = d.label) END,"
 			  " (SELECT max(p.confidence) FROM prediction p WHERE p.item = i.id)"
-			  " FROM item i LEFT JOIN item_summary s ON s.item = i.id"
+			  " FROM item i LEFT JOIN item_votes s ON s.item = i.id"
 			  " LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision x"
 			  " WHERE x.item = i.id)"
 			  " WHERE i.task = ? ORDER BY i.id",

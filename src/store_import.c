@@ -8,10 +8,10 @@
  * probabilities do not sum to 1). On commit the strings are resolved against
  * the database in one scan per table, new rows get ids in order, the votes
  * are radix-sorted by (item, annotator) — which also finds duplicates as
- * neighbours — and inserted in primary-key order through one
+ * neighbours — and each item's votes are packed, with their summary, into
+ * its one item_votes row (src/votepack.h), written in item order through one
  * INSERT ... SELECT, so that the B-tree is appended to rather than searched.
- * Then one "import" audit event, the summaries of the items the file names
- * (computed from the sorted votes in memory), and COMMIT. Everything
+ * Then one "import" audit event and COMMIT. Everything
  * runs inside the transaction store_import_open began, so any error leaves
  * the database as it was.
  *
@@ -82,6 +82,7 @@ struct store_import {
 	uint32_t *igiven; /* per item: line of its item record, 0 when none */
 	size_t igcap;
 	int64_t *imap; /* per item: database id */
+	int64_t *amap; /* per annotator: database id */
 
 	struct ipred *preds;
 	size_t np, pcap;
@@ -92,7 +93,6 @@ struct store_import {
 	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
 	uint32_t last_item;	   /* intern id + 1 of the item named last, 0 for none */
 	size_t nvw;		   /* votes left after dropping duplicates, sorted */
-	int had_votes;		   /* the task had stored votes before this import */
 	int ord_changed;	   /* this import moved existing labels in the label order */
 	int64_t item_maxid;	   /* largest item id before this import: larger ids are new */
 	int64_t cache_was;	   /* the connection's cache_size before the import */
@@ -126,7 +126,7 @@ static size_t *si_offs(size_t *arr, size_t *cap, size_t i)
 }
 
 /*
- * A big import touches every page of the vote table and its neighbours
+ * A big import touches every page of item_votes and its neighbours
  * several times; with the connection's usual 64 MB cache SQLite spills
  * dirty pages into the WAL mid-transaction and reads them back. Give the
  * import up to 1 GiB (allocated only as pages are used), restored on free.
@@ -237,6 +237,7 @@ void store_import_free(struct store_import *si)
 	free(si->imeta);
 	free(si->igiven);
 	free(si->imap);
+	free(si->amap);
 	free(si->preds);
 	free(si->decs);
 	sbuf_free(&si->arena);
@@ -768,65 +769,6 @@ done:
 	return rc;
 }
 
-/*
- * The packed vote rows (src/votepack.h): one per item the file votes on,
- * from the sorted votes. Items that already have a row (an import into a
- * task with votes) get the merged text, built beforehand in the arena; the
- * others are packed as SQLite asks for them, one row at a time.
- */
-struct si_group {
-	uint32_t item;	 /* database id */
-	size_t first, n; /* the item's votes in si->votes */
-	size_t merged;	 /* arena offset of the merged row, or NONE */
-};
-
-struct si_pack {
-	struct si_group *g;
-	size_t ng;
-	struct sbuf row; /* the packed text of row cur - 1 */
-	size_t cur;	 /* row + 1 of that text, 0 for none */
-};
-
-static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
-			  struct sbuf *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *at =
-			si->vat && v[i].idx < si->vacap ? si_at(si, si->vat[v[i].idx]) : NULL;
-		const char *com =
-			si->vcom && v[i].idx < si->vccap ? si_at(si, si->vcom[v[i].idx]) : NULL;
-		if (i)
-			sbuf_addc(out, ',');
-		votepack_add(out, v[i].ann, v[i].label, at, com);
-	}
-}
-
-static void si_vote_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
-{
-	const struct store_import *si = rows->si;
-	struct si_pack *pk = rows->gen;
-	const struct si_group *g = &pk->g[row];
-
-	if (col == 0) {
-		sqlite3_result_int64(ctx, g->item);
-		return;
-	}
-	if (g->merged != NONE) {
-		sqlite3_result_text(ctx, si_at(si, g->merged), -1, SQLITE_STATIC);
-		return;
-	}
-	if (pk->cur != row + 1) {
-		sbuf_reset(&pk->row);
-		sbuf_addc(&pk->row, '[');
-		si_pack_votes(si, si->votes + g->first, g->n, &pk->row);
-		sbuf_addc(&pk->row, ']');
-		pk->cur = row + 1;
-	}
-	/* The text stays put until the next row is packed, after SQLite has
-	 * stored this one. */
-	sqlite3_result_text(ctx, pk->row.s, (int)pk->row.len, SQLITE_STATIC);
-}
-
 static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
 {
 	const struct store_import *si = rows->si;
@@ -1151,130 +1093,26 @@ static const char *dup_sql(enum import_dup d)
 				      : "INSERT";
 }
 
-static int si_has_row(struct store_import *si, const char *sql, int64_t id, char *err)
-{
-	sqlite3_stmt *q;
-	int rc;
-	if (store_prepare(si->st, sql, &q, err))
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(si->st, err, "database");
-	return rc == SQLITE_ROW;
-}
-
 /*
- * Into a task that has votes, an item the file votes on may have a row
- * already: merge the file's votes into it by annotator, each side in
- * annotator order. A vote by an annotator who already voted on the item is
- * an error, unless --duplicates says to keep the stored one (first) or the
- * file's (last). *written counts the file's votes that were stored.
+ * Resolve the votes to database ids, sort them by (item, annotator) and drop
+ * or refuse the duplicates within the file; si_write_rows stores them.
  */
-static int si_merge_votes(struct store_import *si, struct si_pack *pk, const int64_t *amap,
-			  long *written, char *err)
+static int si_sort_file_votes(struct store_import *si, struct import_result *res, char *err)
 {
-	sqlite3_stmt *q = NULL;
-	struct sbuf m = {0};
-	int rc = -1, step;
-	char s1[64], s2[64];
-
-	if (store_prepare(si->st, "SELECT votes FROM vote WHERE task = ?1 AND item = ?2", &q, err))
-		return -1;
-	sqlite3_bind_int64(q, 1, si->task.id);
-	for (size_t gi = 0; gi < pk->ng; gi++) {
-		struct si_group *g = &pk->g[gi];
-		const struct ivote *fv = si->votes + g->first;
-		struct votepack_iter it;
-		struct votepack_vote sv;
-		size_t k = 0;
-		int got;
-
-		if ((int64_t)g->item > si->item_maxid)
-			continue;
-		sqlite3_reset(q);
-		sqlite3_bind_int64(q, 2, g->item);
-		step = sqlite3_step(q);
-		if (step == SQLITE_DONE)
-			continue;
-		if (step != SQLITE_ROW) {
-			store_fail(si->st, err, "votes");
-			goto fail;
-		}
-		votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
-			       (size_t)sqlite3_column_bytes(q, 0));
-		sbuf_reset(&m);
-		sbuf_addc(&m, '[');
-		got = votepack_next(&it, &sv);
-		while (got > 0 || k < g->n) {
-			int take_file = got <= 0 || (k < g->n && (int64_t)fv[k].ann < sv.annotator);
-			int same = got > 0 && k < g->n && (int64_t)fv[k].ann == sv.annotator;
-			if (m.len > 1)
-				sbuf_addc(&m, ',');
-			if (same && si->o.dup == IMPORT_DUP_ERROR) {
-				import_errf(
-					err, si->o.file, si->vline[fv[k].idx], 0,
-					"annotator '%s' already has a vote on item '%s' in task "
-					"'%s'; keep one with --duplicates first|last",
-					import_snip(si_ann_name(si, amap, fv[k].ann), s1),
-					import_snip(si_item_name(si, g->item), s2), si->task_name);
-				goto fail;
-			}
-			if (same && si->o.dup == IMPORT_DUP_FIRST) {
-				sbuf_addn(&m, sv.elem, sv.elen);
-				si->duplicates++;
-				(*written)--;
-				k++;
-				got = votepack_next(&it, &sv);
-			} else if (same || take_file) {
-				si_pack_votes(si, fv + k, 1, &m);
-				k++;
-				if (same)
-					got = votepack_next(&it, &sv);
-			} else {
-				sbuf_addn(&m, sv.elem, sv.elen);
-				got = votepack_next(&it, &sv);
-			}
-		}
-		if (got < 0) {
-			import_errf(err, NULL, 0, 0, "the stored votes of item '%s' are damaged",
-				    import_snip(si_item_name(si, g->item), s1));
-			goto fail;
-		}
-		sbuf_addc(&m, ']');
-		g->merged = si_str(si, m.s);
-	}
-	rc = 0;
-fail:
-	sqlite3_finalize(q);
-	sbuf_free(&m);
-	return rc;
-}
-
-static int si_write_votes(struct store_import *si, struct import_result *res, char *err)
-{
-	int64_t *amap = NULL;
-	struct si_rows rows = {0};
-	struct si_pack pk = {0};
-	struct sbuf sql = {0};
-	size_t n = si->nv, w = 0, gcap = 0;
-	long written;
-	int rc = -1;
+	size_t n = si->nv, w = 0;
 	char s1[64], s2[64];
 
 	if (!n)
 		return 0;
-	if (si_write_annotators(si, &amap, res, err))
+	if (si_write_annotators(si, &si->amap, res, err))
 		return -1;
 	res->n.annotators = (long)intern_count(&si->anns);
 	for (size_t i = 0; i < n; i++) {
 		struct ivote *v = &si->votes[i];
-		int64_t it = si->imap[v->item], an = amap[v->ann];
-		if (it > UINT32_MAX || an > UINT32_MAX) {
-			import_errf(err, si->o.file, 0, 0, "item or annotator id beyond 2^32");
-			goto fail;
-		}
+		int64_t it = si->imap[v->item], an = si->amap[v->ann];
+		if (it > UINT32_MAX || an > UINT32_MAX)
+			return import_errf(err, si->o.file, 0, 0,
+					   "item or annotator id beyond 2^32");
 		v->item = (uint32_t)it;
 		v->ann = (uint32_t)an;
 		v->label = (uint32_t)si->lab_code[v->label];
@@ -1289,16 +1127,14 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		       si->votes[j + 1].ann == v->ann)
 			j++;
 		if (j > i) {
-			if (si->o.dup == IMPORT_DUP_ERROR) {
-				import_errf(
+			if (si->o.dup == IMPORT_DUP_ERROR)
+				return import_errf(
 					err, si->o.file, si->vline[si->votes[i + 1].idx], 0,
 					"duplicate vote by annotator '%s' on item '%s' (first at "
 					"line %u); keep one with --duplicates first|last",
-					import_snip(si_ann_name(si, amap, v->ann), s1),
+					import_snip(si_ann_name(si, si->amap, v->ann), s1),
 					import_snip(si_item_name(si, v->item), s2),
 					si->vline[v->idx]);
-				goto fail;
-			}
 			si->votes[w++] = si->votes[si->o.dup == IMPORT_DUP_FIRST ? i : j];
 			si->duplicates += (long)(j - i);
 		} else {
@@ -1306,38 +1142,8 @@ static int si_write_votes(struct store_import *si, struct import_result *res, ch
 		}
 		i = j;
 	}
-	n = w;
-	si->nvw = n;
-	for (size_t i = 0; i < n; i++) {
-		if (!pk.ng || pk.g[pk.ng - 1].item != si->votes[i].item) {
-			pk.g = xgrow(pk.g, &gcap, pk.ng + 1, sizeof *pk.g);
-			pk.g[pk.ng].item = si->votes[i].item;
-			pk.g[pk.ng].first = i;
-			pk.g[pk.ng].n = 0;
-			pk.g[pk.ng++].merged = NONE;
-		}
-		pk.g[pk.ng - 1].n++;
-	}
-	written = (long)n;
-	if (si->had_votes && si_merge_votes(si, &pk, amap, &written, err))
-		goto fail;
-	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT)";
-	rows.n = pk.ng;
-	rows.si = si;
-	rows.gen = &pk;
-	rows.column = si_vote_column;
-	sbuf_addf(&sql, "%s INTO vote(task, item, votes) SELECT %lld, item, votes FROM " SI_ROWS,
-		  si->had_votes ? "INSERT OR REPLACE" : "INSERT", (long long)si->task.id);
-	if (si_rows_run(si, &rows, sql.s, err) != SQLITE_DONE)
-		goto fail;
-	res->n.votes = written;
-	rc = 0;
-fail:
-	sbuf_free(&sql);
-	sbuf_free(&pk.row);
-	free(pk.g);
-	free(amap);
-	return rc;
+	si->nvw = w;
+	return 0;
 }
 
 static int pred_cmp(const void *pa, const void *pb)
@@ -1549,51 +1355,49 @@ fail:
 	return rc;
 }
 
-/* ---- Item summaries ---- */
+/* ---- Item rows: packed votes and their summary ---- */
 
 /*
- * The item_summary rows of the items this import names, computed here from
- * the votes already sorted in memory rather than read back from the
- * database; store_summary_refresh is left for the rare import that moves
- * existing labels in the label order (which changes every item's tie rule
- * and counts text). Same definitions as src/store_summary.c.
+ * One item_votes row per item the file names: its votes packed in annotator
+ * order (src/votepack.h) and their summary (src/store_summary.c has the same
+ * definitions), computed here from the votes sorted in memory instead of
+ * read back from the database. Items that existed before get their stored
+ * votes merged with the file's; store_summary_refresh is left for the rare
+ * import that moves existing labels in the label order (which changes every
+ * item's tie rule and counts text).
  *
- * Touched items are walked in id order next to two vote lists sorted by item:
- * the file's votes, and the stored votes read back (after the insert, so they
- * hold the union) for items that existed in a task that had votes before.
- * Rows are produced one at a time as SQLite asks for them, so the summaries
- * never exist in memory all at once. The table's indexes are updated in
- * place: dropping them for a bulk load and running CREATE INDEX afterwards
- * measured slower on a million items (its sort compares whole records).
+ * Rows are produced one at a time as SQLite asks for them, so the packed
+ * text and the summaries never exist in memory all at once, except the
+ * merged rows of existing items, which are built beforehand because reading
+ * the table while inserting into it is not something to rely on. The
+ * table's indexes are updated in place: dropping them for a bulk load and
+ * running CREATE INDEX afterwards measured slower on a million items.
  */
-struct svote {
-	int64_t item;
-	int code;
+struct si_group {
+	int64_t item;	 /* database id */
+	size_t first, n; /* the item's votes in si->votes */
+	size_t merged;	 /* arena offset of the merged row, or NONE */
 };
 
 struct si_summ {
 	const struct store_import *si;
 	const struct store_task *task; /* reloaded: labels in their new order */
-	int64_t *touched;	       /* item ids, ascending */
-	size_t nt;
-	int from_db;	  /* existing items count their stored votes */
-	struct svote *db; /* stored votes of existing items, sorted by item */
-	size_t ndb, dbcap;
+	struct si_group *g;	       /* the rows to write, by item id */
+	size_t ng;
 	int *ord_of_code; /* label code -> position in the label order, or -1 */
 	int maxcode;
 	int *count;	  /* per position in the label order */
 	struct sbuf keys; /* per label: its JSON key with the colon, e.g. "pos": */
 	size_t *key_off;  /* offsets into keys, nlabels + 1 of them */
 	double logk;	  /* log(number of labels), 0 below 2 labels */
-	size_t mv, dv;	  /* positions in the file's and the stored votes */
 	size_t row;	  /* row + 1 of the values below, 0 for none */
 	int n, distinct, top, topn, tie;
 	double agree, ent;
-	char *counts; /* the counts text of the row */
-	size_t clen, ccap;
+	struct sbuf votes;  /* the packed votes of the row */
+	struct sbuf counts; /* the counts text of the row */
 };
 
-static void summ_count(struct si_summ *g, int code)
+static void summ_count(struct si_summ *g, int64_t code)
 {
 	if (code >= 0 && code <= g->maxcode && g->ord_of_code[code] >= 0)
 		g->count[g->ord_of_code[code]]++;
@@ -1602,36 +1406,53 @@ static void summ_count(struct si_summ *g, int code)
 /* Append the decimal digits of v (>= 0) to the row's counts text. */
 static void summ_digits(struct si_summ *g, int v)
 {
-	char tmp[12];
-	int n = 0;
+	char tmp[12], *p = tmp + sizeof tmp;
 	do {
-		tmp[n++] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	g->counts = xgrow(g->counts, &g->ccap, g->clen + (size_t)n + 2, 1);
-	while (n)
-		g->counts[g->clen++] = tmp[--n];
+	sbuf_addn(&g->counts, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
+			  struct sbuf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *at =
+			si->vat && v[i].idx < si->vacap ? si_at(si, si->vat[v[i].idx]) : NULL;
+		const char *com =
+			si->vcom && v[i].idx < si->vccap ? si_at(si, si->vcom[v[i].idx]) : NULL;
+		if (i)
+			sbuf_addc(out, ',');
+		votepack_add(out, v[i].ann, v[i].label, at, com);
+	}
 }
 
 static void summ_compute(struct si_summ *g, size_t r)
 {
 	const struct store_import *si = g->si;
+	const struct si_group *gr = &g->g[r];
 	size_t k = g->task->nlabels;
-	int64_t item = g->touched[r];
-	int mine = !(g->from_db && item <= si->item_maxid);
 	double agree_num = 0;
 
 	memset(g->count, 0, (k + 1) * sizeof *g->count);
-	while (g->mv < si->nvw && (int64_t)si->votes[g->mv].item < item)
-		g->mv++;
-	for (; g->mv < si->nvw && (int64_t)si->votes[g->mv].item == item; g->mv++) {
-		if (mine)
-			summ_count(g, (int)si->votes[g->mv].label);
+	sbuf_reset(&g->votes);
+	if (gr->merged != NONE) {
+		/* Checked when it was merged: it parses. */
+		struct votepack_iter it;
+		struct votepack_vote v;
+		const char *text = si_at(si, gr->merged);
+		votepack_begin(&it, text, strlen(text));
+		while (votepack_next(&it, &v) > 0)
+			summ_count(g, v.label);
+		sbuf_add(&g->votes, text);
+	} else {
+		sbuf_addc(&g->votes, '[');
+		si_pack_votes(si, si->votes + gr->first, gr->n, &g->votes);
+		sbuf_addc(&g->votes, ']');
+		for (size_t i = 0; i < gr->n; i++)
+			summ_count(g, si->votes[gr->first + i].label);
 	}
-	while (g->dv < g->ndb && g->db[g->dv].item < item)
-		g->dv++;
-	for (; g->dv < g->ndb && g->db[g->dv].item == item; g->dv++)
-		summ_count(g, g->db[g->dv].code);
 
 	g->n = g->distinct = g->topn = g->tie = 0;
 	g->top = -1;
@@ -1651,72 +1472,70 @@ static void summ_compute(struct si_summ *g, size_t r)
 			g->tie = 1;
 		}
 	}
-	g->clen = 0;
-	g->counts = xgrow(g->counts, &g->ccap, 2, 1);
-	g->counts[g->clen++] = '{';
+	sbuf_reset(&g->counts);
+	sbuf_addc(&g->counts, '{');
 	for (size_t i = 0; i < k; i++) {
-		size_t klen = g->key_off[i + 1] - g->key_off[i];
 		double share;
 		if (!g->count[i])
 			continue;
-		g->counts = xgrow(g->counts, &g->ccap, g->clen + klen + 2, 1);
-		if (g->clen > 1)
-			g->counts[g->clen++] = ',';
-		memcpy(g->counts + g->clen, g->keys.s + g->key_off[i], klen);
-		g->clen += klen;
+		if (g->counts.len > 1)
+			sbuf_addc(&g->counts, ',');
+		sbuf_addn(&g->counts, g->keys.s + g->key_off[i], g->key_off[i + 1] - g->key_off[i]);
 		summ_digits(g, g->count[i]);
 		share = (double)g->count[i] / g->n;
 		g->ent -= share * log(share);
 	}
-	g->counts[g->clen++] = '}';
-	g->counts[g->clen] = '\0';
+	sbuf_addc(&g->counts, '}');
 	g->agree = g->n >= 2 ? agree_num / ((double)g->n * (g->n - 1)) : NAN;
 	g->row = r + 1;
 }
 
-static void si_summary_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
+static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
 {
 	struct si_summ *g = rows->gen;
 	if (g->row != row + 1)
 		summ_compute(g, row);
+	/* The texts stay put until the next row is computed, after SQLite has
+	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(ctx, g->touched[row]);
+		sqlite3_result_int64(ctx, g->g[row].item);
 		break;
 	case 1:
-		sqlite3_result_int(ctx, g->n);
+		sqlite3_result_text(ctx, g->votes.s, (int)g->votes.len, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(ctx, g->distinct);
+		sqlite3_result_int(ctx, g->n);
 		break;
 	case 3:
+		sqlite3_result_int(ctx, g->distinct);
+		break;
+	case 4:
 		if (g->top >= 0)
 			sqlite3_result_int(ctx, g->task->labels[g->top].code);
 		else
 			sqlite3_result_null(ctx);
 		break;
-	case 4:
+	case 5:
 		sqlite3_result_int(ctx, g->topn);
 		break;
-	case 5:
+	case 6:
 		sqlite3_result_int(ctx, g->tie);
 		break;
-	case 6:
+	case 7:
 		if (g->n >= 2)
 			sqlite3_result_double(ctx, g->agree);
 		else
 			sqlite3_result_null(ctx);
 		break;
-	case 7:
+	case 8:
 		if (g->n >= 1)
 			sqlite3_result_double(ctx, g->logk > 0 ? g->ent / g->logk : 0.0);
 		else
 			sqlite3_result_null(ctx);
 		break;
 	default:
-		/* The text stays put until the next row is computed, after SQLite
-		 * has stored this one. */
-		sqlite3_result_text(ctx, g->counts, (int)g->clen, SQLITE_STATIC);
+		sqlite3_result_text(ctx, g->counts.s, (int)g->counts.len, SQLITE_STATIC);
 		break;
 	}
 }
@@ -1727,91 +1546,138 @@ static int i64_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-static int svote_cmp(const void *pa, const void *pb)
+/*
+ * Merge the file's votes on an item that existed before into its stored row,
+ * by annotator, each side in annotator order. A vote by an annotator who
+ * already voted on the item is an error, unless --duplicates says to keep
+ * the stored one (first) or the file's (last). Returns 1 when the row is to
+ * be written (gr->merged set, or left NONE when there was no stored row), 0
+ * when the item has a stored row and no votes in the file, -1 on error.
+ */
+static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_group *gr,
+			long *written, struct sbuf *m, char *err)
 {
-	const struct svote *a = pa, *b = pb;
-	return a->item < b->item ? -1 : a->item > b->item;
-}
+	const struct ivote *fv = si->votes + gr->first;
+	struct votepack_iter it;
+	struct votepack_vote sv;
+	size_t k = 0;
+	int got, step;
+	char s1[64], s2[64];
 
-/* Read back the stored votes of the touched items that existed before. */
-static int summ_read_stored(struct store_import *si, struct si_summ *g, char *err)
-{
-	sqlite3_stmt *q = NULL;
-	int rc = -1, step;
-
-	if (store_prepare(si->st, "SELECT votes FROM vote WHERE task = ?1 AND item = ?2", &q, err))
-		return -1;
-	sqlite3_bind_int64(q, 1, si->task.id);
-	for (size_t r = 0; r < g->nt && g->touched[r] <= si->item_maxid; r++) {
-		struct votepack_iter it;
-		struct votepack_vote v;
-		int got;
-
-		sqlite3_reset(q);
-		sqlite3_bind_int64(q, 2, g->touched[r]);
-		step = sqlite3_step(q);
-		if (step == SQLITE_DONE)
-			continue;
-		if (step != SQLITE_ROW) {
-			store_fail(si->st, err, "item summary");
-			goto fail;
-		}
-		votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
-			       (size_t)sqlite3_column_bytes(q, 0));
-		while ((got = votepack_next(&it, &v)) > 0) {
-			g->db = xgrow(g->db, &g->dbcap, g->ndb + 1, sizeof *g->db);
-			g->db[g->ndb].item = g->touched[r];
-			g->db[g->ndb++].code = (int)v.label;
-		}
-		if (got < 0) {
-			import_errf(err, NULL, 0, 0, "the stored votes of item %lld are damaged",
-				    (long long)g->touched[r]);
-			goto fail;
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, gr->item);
+	step = sqlite3_step(q);
+	if (step == SQLITE_DONE)
+		return 1;
+	if (step != SQLITE_ROW)
+		return store_fail(si->st, err, "votes");
+	if (!gr->n)
+		return 0;
+	votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
+		       (size_t)sqlite3_column_bytes(q, 0));
+	sbuf_reset(m);
+	sbuf_addc(m, '[');
+	got = votepack_next(&it, &sv);
+	while (got > 0 || k < gr->n) {
+		int same = got > 0 && k < gr->n && (int64_t)fv[k].ann == sv.annotator;
+		int take_file = got <= 0 || (k < gr->n && (int64_t)fv[k].ann < sv.annotator);
+		if (m->len > 1)
+			sbuf_addc(m, ',');
+		if (same && si->o.dup == IMPORT_DUP_ERROR)
+			return import_errf(err, si->o.file, si->vline[fv[k].idx], 0,
+					   "annotator '%s' already has a vote on item '%s' in task "
+					   "'%s'; keep one with --duplicates first|last",
+					   import_snip(si_ann_name(si, si->amap, fv[k].ann), s1),
+					   import_snip(si_item_name(si, gr->item), s2),
+					   si->task_name);
+		if (same && si->o.dup == IMPORT_DUP_FIRST) {
+			sbuf_addn(m, sv.elem, sv.elen);
+			si->duplicates++;
+			(*written)--;
+			k++;
+			got = votepack_next(&it, &sv);
+		} else if (same || take_file) {
+			si_pack_votes(si, fv + k, 1, m);
+			k++;
+			if (same)
+				got = votepack_next(&it, &sv);
+		} else {
+			sbuf_addn(m, sv.elem, sv.elen);
+			got = votepack_next(&it, &sv);
 		}
 	}
-	qsort(g->db, g->ndb, sizeof *g->db, svote_cmp);
+	if (got < 0)
+		return import_errf(err, NULL, 0, 0, "the stored votes of item '%s' are damaged",
+				   import_snip(si_item_name(si, gr->item), s1));
+	sbuf_addc(m, ']');
+	gr->merged = si_str(si, m->s);
+	return 1;
+}
+
+/* The rows to write, in item id order: every item the file names, less the
+ * existing ones it adds no votes to. */
+static int si_groups(struct store_import *si, struct si_summ *g, long *written, char *err)
+{
+	size_t n = intern_count(&si->items), cap = 0, v = 0, nold = 0;
+	int64_t *ids = xmalloc(n * sizeof *ids);
+	sqlite3_stmt *q = NULL;
+	struct sbuf m = {0};
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = si->imap[i];
+	qsort(ids, n, sizeof *ids, i64_cmp);
+	for (size_t i = 0; i < n; i++)
+		nold += ids[i] <= si->item_maxid;
+	if (nold && store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct si_group *gr;
+		g->g = xgrow(g->g, &cap, g->ng + 1, sizeof *g->g);
+		gr = &g->g[g->ng];
+		gr->item = ids[i];
+		gr->merged = NONE;
+		while (v < si->nvw && (int64_t)si->votes[v].item < ids[i])
+			v++;
+		gr->first = v;
+		while (v < si->nvw && (int64_t)si->votes[v].item == ids[i])
+			v++;
+		gr->n = v - gr->first;
+		if (ids[i] <= si->item_maxid) {
+			int keep = si_merge_row(si, q, gr, written, &m, err);
+			if (keep < 0)
+				goto fail;
+			if (!keep)
+				continue;
+		}
+		g->ng++;
+	}
 	rc = 0;
 fail:
 	sqlite3_finalize(q);
+	sbuf_free(&m);
+	free(ids);
 	return rc;
 }
 
-static int si_write_summaries(struct store_import *si, char *err)
+static int si_write_rows(struct store_import *si, struct import_result *res, char *err)
 {
 	struct store_task task = {0};
 	struct si_summ g = {0};
 	struct si_rows rows = {0};
 	struct sbuf sql = {0};
-	size_t n = intern_count(&si->items), nold = 0;
+	long written = (long)si->nvw;
 	int rc = -1, src;
 
-	if (!n)
+	if (!intern_count(&si->items))
 		return 0;
-	if (si->ord_changed)
-		return store_summary_refresh(si->st, si->task.id, err);
 	src = store_task_get(si->st, si->task_name, &task, err);
 	if (src != 1)
 		return src < 0 ? -1
 			       : import_errf(err, NULL, 0, 0, "task '%s' vanished", si->task_name);
 	g.si = si;
 	g.task = &task;
-	g.from_db = si->had_votes;
 	g.logk = task.nlabels >= 2 ? log((double)task.nlabels) : 0;
-	/* Existing items first, sorted; then the new ones, whose ids are
-	 * item_maxid + 1, + 2, ... already. */
-	g.touched = xmalloc(n * sizeof *g.touched);
-	for (size_t i = 0; i < n; i++) {
-		if (si->imap[i] <= si->item_maxid)
-			g.touched[nold++] = si->imap[i];
-	}
-	qsort(g.touched, nold, sizeof *g.touched, i64_cmp);
-	g.nt = nold;
-	for (size_t i = 0; i < n; i++) {
-		if (si->imap[i] > si->item_maxid)
-			g.touched[g.nt++] = si->imap[i];
-	}
-	if (g.nt > nold)
-		qsort(g.touched + nold, g.nt - nold, sizeof *g.touched, i64_cmp);
 	g.maxcode = 0;
 	for (size_t i = 0; i < task.nlabels; i++) {
 		if (task.labels[i].code > g.maxcode)
@@ -1829,36 +1695,41 @@ static int si_write_summaries(struct store_import *si, char *err)
 	}
 	g.key_off[task.nlabels] = g.keys.len;
 	g.count = xcalloc(task.nlabels + 1, sizeof *g.count);
-	if (g.from_db && nold && summ_read_stored(si, &g, err))
+	if (si_groups(si, &g, &written, err))
 		goto fail;
 
-	rows.schema = "CREATE TABLE x(item INTEGER, n INTEGER, distinct_labels INTEGER,"
-		      " plurality INTEGER, plurality_n INTEGER, tie INTEGER, agreement REAL,"
-		      " entropy REAL, counts TEXT)";
-	rows.n = g.nt;
+	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
+		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
+		      " tie INTEGER, agreement REAL, entropy REAL, counts TEXT)";
+	rows.n = g.ng;
 	rows.si = si;
 	rows.gen = &g;
-	rows.column = si_summary_column;
+	rows.column = si_row_column;
+	/* Only rows of items that existed before can be there already. */
 	sbuf_addf(&sql,
-		  "INSERT OR REPLACE INTO item_summary(item, task, n, distinct_labels, plurality,"
+		  "INSERT %s INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
 		  " plurality_n, tie, agreement, entropy, counts)"
-		  " SELECT item, %lld, n, distinct_labels, plurality, plurality_n, tie, agreement,"
-		  " entropy, counts FROM " SI_ROWS,
+		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
+		  " agreement, entropy, counts FROM " SI_ROWS,
+		  g.ng && g.g[0].item <= si->item_maxid ? "OR REPLACE" : "",
 		  (long long)si->task.id);
 	src = si_rows_run(si, &rows, sql.s, err);
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
-			store_fail(si->st, err, "item summary");
+			store_fail(si->st, err, "item votes");
 		goto fail;
 	}
+	res->n.votes = written;
+	if (si->ord_changed && store_summary_refresh(si->st, si->task.id, err))
+		goto fail;
 	rc = 0;
 fail:
-	free(g.touched);
-	free(g.db);
+	free(g.g);
 	free(g.ord_of_code);
 	free(g.count);
 	free(g.key_off);
-	free(g.counts);
+	sbuf_free(&g.votes);
+	sbuf_free(&g.counts);
 	sbuf_free(&g.keys);
 	sbuf_free(&sql);
 	store_task_free(&task);
@@ -1923,15 +1794,10 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 		si->task.id = id;
 		res->task_created = 1;
 	}
-	if (si->task_exists) {
-		si->had_votes = si_has_row(si, "SELECT 1 FROM vote WHERE task = ? LIMIT 1",
-					   si->task.id, err);
-		if (si->had_votes < 0)
-			goto fail;
-	}
 	if (si_write_labels(si, res, err) || si_write_items(si, res, err))
 		goto fail;
-	if (si_write_votes(si, res, err) || si_write_predictions(si, res, err))
+	if (si_sort_file_votes(si, res, err) || si_write_rows(si, res, err) ||
+	    si_write_predictions(si, res, err))
 		goto fail;
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
@@ -1939,8 +1805,6 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	res->n.duplicates = si->duplicates;
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
-		goto fail;
-	if (si_write_summaries(si, err))
 		goto fail;
 	if (store_commit(si->st, err)) {
 		si->open = 0;

@@ -56,7 +56,7 @@ int model_decided_load(struct store *st, int64_t task, struct model_decided **ou
 	} else {
 		sbuf_add(&sql, " 0");
 	}
-	sbuf_add(&sql, " FROM cur LEFT JOIN item_summary s ON s.item = cur.item ORDER BY cur.item");
+	sbuf_add(&sql, " FROM cur LEFT JOIN item_votes s ON s.item = cur.item ORDER BY cur.item");
 	if (store_prepare(st, sql.s, &s, err))
 		goto fail;
 	sqlite3_bind_int64(s, 1, task);
@@ -122,7 +122,7 @@ int model_totals_load(struct store *st, int64_t task, struct model_totals **out,
 	if (store_prepare(st,
 			  "SELECT p.model, p.label, s.plurality IS NOT NULL AND s.tie = 0,"
 			  " s.plurality FROM prediction p CROSS JOIN item i ON i.id = p.item"
-			  " LEFT JOIN item_summary s ON s.item = p.item WHERE i.task = ?1",
+			  " LEFT JOIN item_votes s ON s.item = p.item WHERE i.task = ?1",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, task);
@@ -213,10 +213,10 @@ int model_percent_agreement(struct store *st, int64_t task, double *out, char *e
 	sqlite3_stmt *s;
 	int step;
 
-	/* item_summary.agreement is set exactly when n >= 2, so the covering
+	/* item_votes.agreement is set exactly when n >= 2, so the covering
 	 * (task, agreement, item) index answers this without the table. */
 	if (store_prepare(st,
-			  "SELECT avg(agreement) FROM item_summary"
+			  "SELECT avg(agreement) FROM item_votes"
 			  " WHERE task = ?1 AND agreement IS NOT NULL",
 			  &s, err))
 		return -1;

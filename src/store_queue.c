@@ -1,6 +1,6 @@
 /*
  * store_queue: resolves review queues (src/queue.h) into ordered item lists.
- * Each rule is one query over item_summary (and prediction for the model
+ * Each rule is one query over item_votes (and prediction for the model
  * rules), run per task so that the (task, agreement) index gives the order
  * without sorting the whole project; results from several tasks are merged
  * by score.
@@ -42,7 +42,7 @@
 	" JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"                         \
 	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"     \
 	" prediction q WHERE q.item = s.item ORDER BY q.confidence DESC, q.model LIMIT 1)"
-#define QUEUE_FROM " FROM item_summary s" QUEUE_JOINS
+#define QUEUE_FROM " FROM item_votes s" QUEUE_JOINS
 
 #define NOT_DECIDED                                                                         \
 	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"   \
@@ -135,13 +135,13 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 		sbuf_add(&sql, "SELECT " QUEUE_COLS " FROM (SELECT s.item AS qi,");
 		sbuf_add(&sql, disputed ? " s.agreement AS k1, -s.entropy AS k2" :
 					  " s.n AS k1, 0 AS k2");
-		sbuf_add(&sql, " FROM item_summary s WHERE s.task = ?1");
+		sbuf_add(&sql, " FROM item_votes s WHERE s.task = ?1");
 		if (!include_decided)
 			sbuf_add(&sql, NOT_DECIDED);
 		sbuf_add(&sql, disputed ? " AND s.agreement < ?2"
 					  " ORDER BY s.agreement, s.entropy DESC, s.item" :
 					  " AND s.n < ?2 ORDER BY s.n, s.item");
-		sbuf_add(&sql, " LIMIT ?3) x JOIN item_summary s ON s.item = x.qi" QUEUE_JOINS
+		sbuf_add(&sql, " LIMIT ?3) x JOIN item_votes s ON s.item = x.qi" QUEUE_JOINS
 			       " ORDER BY x.k1, x.k2, x.qi");
 	} else if (strcmp(q->rule, "uncertain") == 0) {
 		/* Rank before filtering decided items, so the top X% is a property
@@ -351,11 +351,11 @@ static int count_rule(struct store *st, int64_t task, const char *cond, double b
 	sqlite3_stmt *s;
 	int rc;
 
-	sbuf_addf(&sql, "SELECT (SELECT count(*) FROM item_summary s WHERE s.task = ?1 AND %s)",
+	sbuf_addf(&sql, "SELECT (SELECT count(*) FROM item_votes s WHERE s.task = ?1 AND %s)",
 		  cond);
 	if (!include_decided)
 		sbuf_addf(&sql,
-			  " - (SELECT count(*) FROM decision d JOIN item_summary s ON s.item = d.item"
+			  " - (SELECT count(*) FROM decision d JOIN item_votes s ON s.item = d.item"
 			  " WHERE s.task = ?1 AND %s AND d.label IS NOT NULL AND d.id ="
 			  " (SELECT max(x.id) FROM decision x WHERE x.item = d.item))",
 			  cond);

@@ -363,13 +363,13 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 	 * task; CROSS JOIN pins that order. */
 	if (store_prepare(st,
 			  "WITH mine AS (SELECT j.value->>0 AS annotator, j.value->>1 AS label,"
-			  "   j.value->>3 AS comment FROM vote v, json_each(v.votes) j"
-			  "   WHERE v.task = ?1 AND v.item = ?2),"
+			  "   j.value->>3 AS comment FROM item_votes v, json_each(v.votes) j"
+			  "   WHERE v.item = ?2),"
 			  " decided AS (SELECT d.item, d.label FROM decision d"
 			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
 			  "   AND d.label IS NOT NULL AND d.item <> ?2),"
 			  " theirs AS (SELECT j.value->>0 AS annotator, j.value->>1 = x.label AS ok"
-			  "   FROM decided x CROSS JOIN vote w ON w.task = ?1 AND w.item = x.item,"
+			  "   FROM decided x CROSS JOIN item_votes w ON w.item = x.item AND w.task = ?1,"
 			  "   json_each(w.votes) j)"
 			  " SELECT a.name, l.value, m.comment,"
 			  " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator),"
@@ -533,7 +533,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		return rc == 0 ? err_set(err, "item %lld: task vanished", (long long)it->id) : -1;
 
 	if (store_prepare(st,
-			  "SELECT s.counts, s.agreement, l.value, s.tie FROM item_summary s"
+			  "SELECT s.counts, s.agreement, l.value, s.tie FROM item_votes s"
 			  " LEFT JOIN label l ON l.task = s.task AND l.code = s.plurality"
 			  " WHERE s.item = ?",
 			  &s, err))

@@ -1,7 +1,11 @@
 /*
- * store_summary: the per-item summary table (vote count, plurality label,
+ * store_summary: the summary columns of item_votes, computed again from
+ * the packed votes of every item of a task (vote count, plurality label,
  * tie, agreement, vote entropy, counts per label). Queues, the review screen
- * and exports read it instead of re-counting votes; import refreshes it.
+ * and exports read them instead of re-counting votes. The importer writes
+ * them itself (src/store_import.c) and calls this only when an import moves
+ * labels in the label order; it is also the reference the tests hold the
+ * importer's rows to.
  *
  * Plurality tie rule: among labels sharing the top count, the one first in
  * the task's label order wins, and `tie` records that there was a tie.
@@ -110,8 +114,8 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 {
 	struct store_task task = {0};
 	struct summ s = {0};
-	sqlite3_stmt *items = NULL, *votes = NULL, *del = NULL;
-	int rc, vrc, found = -1;
+	sqlite3_stmt *items = NULL;
+	int rc, found = -1;
 	char *name = NULL;
 
 	{
@@ -142,47 +146,38 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 	for (size_t i = 0; i < task.nlabels; i++)
 		s.ord_of_code[task.labels[i].code] = (int)i;
 
-	if (store_prepare(st, "DELETE FROM item_summary WHERE task = ?", &del, err) ||
-	    store_prepare(st,
-			  "INSERT INTO item_summary(item, task, n, distinct_labels, plurality,"
+	/* Every item of the task, with its packed votes when it has a row; the
+	 * upsert rewrites the summary and leaves the votes as they are. */
+	if (store_prepare(st,
+			  "INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
 			  " plurality_n, tie, agreement, entropy, counts)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " VALUES (?1, ?2, '[]', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+			  " ON CONFLICT (item) DO UPDATE SET n = excluded.n,"
+			  " distinct_labels = excluded.distinct_labels, plurality = excluded.plurality,"
+			  " plurality_n = excluded.plurality_n, tie = excluded.tie,"
+			  " agreement = excluded.agreement, entropy = excluded.entropy,"
+			  " counts = excluded.counts",
 			  &s.ins, err) ||
-	    store_prepare(st, "SELECT id FROM item NOT INDEXED WHERE task = ? ORDER BY id", &items, err) ||
-	    store_prepare(st, "SELECT item, votes FROM vote WHERE task = ? ORDER BY item", &votes,
-			  err))
+	    store_prepare(st,
+			  "SELECT i.id, v.votes FROM item i NOT INDEXED"
+			  " LEFT JOIN item_votes v ON v.item = i.id WHERE i.task = ? ORDER BY i.id",
+			  &items, err))
 		goto fail;
-	sqlite3_bind_int64(del, 1, task_id);
-	if (sqlite3_step(del) != SQLITE_DONE) {
-		store_fail(st, err, "item summary");
-		goto fail;
-	}
 	sqlite3_bind_int64(items, 1, task_id);
-	sqlite3_bind_int64(votes, 1, task_id);
-
-	/* Merge the item list and the votes, both in item order, so items with
-	 * no votes get a summary row too (they belong in "needs votes"). */
-	vrc = sqlite3_step(votes);
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(items, 0);
-		while (vrc == SQLITE_ROW && sqlite3_column_int64(votes, 0) <= id) {
-			if (sqlite3_column_int64(votes, 0) == id && summ_count(&s, votes, err))
-				goto fail;
-			vrc = sqlite3_step(votes);
-		}
-		if (summ_flush(&s, id, err))
+		if (sqlite3_column_type(items, 1) != SQLITE_NULL && summ_count(&s, items, err))
+			goto fail;
+		if (summ_flush(&s, sqlite3_column_int64(items, 0), err))
 			goto fail;
 	}
-	if (rc != SQLITE_DONE || (vrc != SQLITE_ROW && vrc != SQLITE_DONE)) {
+	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "item summary");
 		goto fail;
 	}
 	found = 0;
 fail:
-	sqlite3_finalize(del);
 	sqlite3_finalize(s.ins);
 	sqlite3_finalize(items);
-	sqlite3_finalize(votes);
 	free(s.count);
 	free(s.ord_of_code);
 	sbuf_free(&s.counts);

@@ -106,7 +106,7 @@ int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **ou
 	if (store_prepare(st,
 			  "SELECT d.rule, count(*), sum(d.label <> s.plurality)"
 			  " FROM decision d JOIN item i ON i.id = d.item"
-			  " JOIN item_summary s ON s.item = d.item"
+			  " JOIN item_votes s ON s.item = d.item"
 			  " WHERE i.task = ? AND d.label IS NOT NULL AND s.plurality_n * 2 > s.n"
 			  " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)"
 			  " GROUP BY d.rule ORDER BY d.rule",

@@ -10,7 +10,7 @@
 #include "store.h"
 
 /*
- * Load every vote of task t with one range scan of the vote table in (item,
+ * Load every vote of task t with one scan of item_votes in (item,
  * annotator) order. Labels become indices into t->labels (label order),
  * annotators dense indices in increasing id order, value[] the labels'
  * numeric values (NaN when not numeric). Items without votes are not listed.

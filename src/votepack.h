@@ -1,16 +1,17 @@
 /*
  * votepack: the stored form of one item's votes.
  *
- * The vote table holds one row per item, (task, item, votes), where votes is
- * a JSON array with one element per vote, sorted by annotator id:
+ * item_votes holds one row per item: its task, its votes and their summary
+ * (src/store_summary.c), where votes is a JSON array with one element per
+ * vote, sorted by annotator id:
  *
  *     [[annotator, label], [annotator, label, at, comment], ...]
  *
  * annotator is the annotator's id and label the label's code (integers); at
  * and comment are JSON strings or null and are left out when both are null
  * (comment alone is written as [a, l, null, "..."]). A million items with
- * four votes each are a million B-tree rows instead of four million, which
- * is what makes an import of them as fast as a bare load. SQL reads the
+ * four votes each are a million B-tree rows instead of four million plus a
+ * million summaries. SQL reads the
  * votes with json_each; the statistics read them with votepack_next, which
  * parses only the integers and skips the strings.
  */

@@ -219,8 +219,8 @@ static void test_task_from_data(void **state)
 		    " WHERE i.external_id = 'i2' AND a.name = 'ann3'",
 		    "1");
 	/* Summaries were refreshed in the same transaction. */
-	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_summary"), 4);
-	assert_int_equal(q_int(f->st, "SELECT n FROM item_summary s JOIN item i ON i.id = s.item"
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_votes"), 4);
+	assert_int_equal(q_int(f->st, "SELECT n FROM item_votes s JOIN item i ON i.id = s.item"
 				      " WHERE i.external_id = 'i1'"),
 			 2);
 }
@@ -320,11 +320,11 @@ static void test_packed_merge(void **state)
 	       "t", IMPORT_DUP_ERROR, &r);
 	assert_int_equal(r.n.votes, 3);
 	/* Annotator ids follow the file: bo 1, al 2, cy 3. */
-	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
 		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1]]");
-	expect_text(f->st, "SELECT votes FROM vote WHERE item = 2", "[[3,0,null,\"only a comment\"]]");
+	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 2", "[[3,0,null,\"only a comment\"]]");
 	expect_text(f->st,
-		    "SELECT j.value->>3 FROM vote v, json_each(v.votes) j WHERE v.item = 1"
+		    "SELECT j.value->>3 FROM item_votes v, json_each(v.votes) j WHERE v.item = 1"
 		    " AND j.value->>0 = 1",
 		    "hm, \"quoted\"\nline");
 
@@ -337,14 +337,14 @@ static void test_packed_merge(void **state)
 	assert_int_equal(r.n.votes, 2);
 	expect_text(f->st, "SELECT group_concat(a.name || '=' || l.value, ' ') FROM"
 			   " (SELECT j.value->>0 AS ann, j.value->>1 AS code, j.key AS k"
-			   "  FROM vote v, json_each(v.votes) j WHERE v.item = 1) x"
+			   "  FROM item_votes v, json_each(v.votes) j WHERE v.item = 1) x"
 			   " JOIN annotator a ON a.id = x.ann JOIN label l ON l.code = x.code"
 			   " ORDER BY x.k",
 		    "bo=x al=y az=x dee=y");
-	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
 		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1],"
 		    "[4,0,null,\"second file\"],[5,1]]");
-	assert_int_equal(q_int(f->st, "SELECT n FROM item_summary WHERE item = 1"), 4);
+	assert_int_equal(q_int(f->st, "SELECT n FROM item_votes WHERE item = 1"), 4);
 
 	/* --duplicates last replaces bo's vote (and its comment); first keeps al's. */
 	run_ok(f, IMPORT_VOTES, "c.csv", "item,annotator,label\ni1,bo,y\n", "t", IMPORT_DUP_LAST,
@@ -354,12 +354,12 @@ static void test_packed_merge(void **state)
 	       &r);
 	assert_int_equal(r.n.votes, 0);
 	assert_int_equal(r.n.duplicates, 1);
-	expect_text(f->st, "SELECT votes FROM vote WHERE item = 1",
+	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
 		    "[[1,1],[2,1],[4,0,null,\"second file\"],[5,1]]");
-	expect_text(f->st, "SELECT counts FROM item_summary WHERE item = 1", "{\"x\":1,\"y\":3}");
+	expect_text(f->st, "SELECT counts FROM item_votes WHERE item = 1", "{\"x\":1,\"y\":3}");
 
 	/* A damaged stored row is reported, not misread. */
-	test_exec(f->st, "UPDATE vote SET votes = '[[1,1],[2' WHERE item = 2");
+	test_exec(f->st, "UPDATE item_votes SET votes = '[[1,1],[2' WHERE item = 2");
 	run_bad(f, IMPORT_VOTES, "e.csv", "item,annotator,label\ni2,al,x\n", "t", "",
 		"stored votes of item 'i2' are damaged");
 }

@@ -1,6 +1,6 @@
 /*
  * Unit tests of the item summaries an import writes. The importer computes
- * item_summary rows from the votes it holds in memory (and, for items that
+ * item_votes rows from the votes it holds in memory (and, for items that
  * already had votes, from the stored ones) instead of re-reading the whole
  * task; these tests check that every row it writes is exactly what the
  * reference store_summary_refresh computes from the database, after a first
@@ -73,7 +73,7 @@ static void import_ok(struct store *st, const char *csv, enum import_dup dup)
 	assert_int_equal(import_kind(st, IMPORT_VOTES, csv, dup, &res), 0);
 }
 
-/* Every item_summary row as text, doubles with all their digits. */
+/* Every item_votes row as text, doubles with all their digits. */
 static char *snapshot(struct store *st)
 {
 	struct sbuf b = {0};
@@ -81,7 +81,7 @@ static char *snapshot(struct store *st)
 	assert_int_equal(sqlite3_prepare_v2(st->db,
 					    "SELECT item, task, n, distinct_labels, plurality,"
 					    " plurality_n, tie, agreement, entropy, counts"
-					    " FROM item_summary ORDER BY item",
+					    " FROM item_votes ORDER BY item",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -141,7 +141,7 @@ static char *q_text(struct store *st, const char *sql)
 }
 
 #define ROW(st, ext, col)                                                                          \
-	q_int(st, "SELECT " col " FROM item_summary s JOIN item i ON i.id = s.item"                \
+	q_int(st, "SELECT " col " FROM item_votes s JOIN item i ON i.id = s.item"                \
 		  " WHERE i.external_id = '" ext "'")
 
 static void test_first_import(void **state)
@@ -155,7 +155,7 @@ static void test_first_import(void **state)
 		  "i2,x,a\ni1,x,a\ni3,x,a\ni1,y,a\ni2,y,a\ni3,y,b\ni4,x,b\ni1,z,a\n"
 		  "i2,z,b\ni3,z,c\ni4,y,a\ni5,x,c\n",
 		  IMPORT_DUP_ERROR);
-	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_summary"), 5);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_votes"), 5);
 	assert_int_equal(ROW(f->st, "i1", "n"), 3);
 	assert_int_equal(ROW(f->st, "i1", "agreement"), 1);
 	assert_int_equal(ROW(f->st, "i2", "plurality_n"), 2);
@@ -166,7 +166,7 @@ static void test_first_import(void **state)
 	assert_int_equal(ROW(f->st, "i4", "plurality"),
 			 q_int(f->st, "SELECT code FROM label WHERE value = 'a'"));
 	assert_int_equal(ROW(f->st, "i5", "agreement"), -1); /* NULL: one vote */
-	counts = q_text(f->st, "SELECT counts FROM item_summary s JOIN item i ON i.id = s.item"
+	counts = q_text(f->st, "SELECT counts FROM item_votes s JOIN item i ON i.id = s.item"
 			       " WHERE i.external_id = 'i2'");
 	assert_string_equal(counts, "{\"a\":2,\"b\":1}");
 	free(counts);
@@ -209,7 +209,7 @@ static void test_new_label_reorders(void **state)
 	import_ok(f->st, "item,annotator,label\ni2,y,a\ni1,z,a\n", IMPORT_DUP_ERROR);
 	assert_int_equal(ROW(f->st, "i1", "plurality"),
 			 q_int(f->st, "SELECT code FROM label WHERE value = 'a'"));
-	counts = q_text(f->st, "SELECT counts FROM item_summary s JOIN item i ON i.id = s.item"
+	counts = q_text(f->st, "SELECT counts FROM item_votes s JOIN item i ON i.id = s.item"
 			       " WHERE i.external_id = 'i1'");
 	assert_string_equal(counts, "{\"a\":1,\"b\":1,\"c\":1}");
 	free(counts);
@@ -311,7 +311,7 @@ static void test_needs_votes_index(void **state)
 	import_ok(f->st, "item,annotator,label\ni1,x,a\n", IMPORT_DUP_ERROR);
 	/* The bound limit 3 matches the partial index's condition. */
 	assert_int_equal(sqlite3_prepare_v2(f->st->db,
-					    "EXPLAIN QUERY PLAN SELECT item FROM item_summary"
+					    "EXPLAIN QUERY PLAN SELECT item FROM item_votes"
 					    " WHERE task = ?1 AND n < ?2 ORDER BY n, item",
 					    -1, &s, NULL),
 			 SQLITE_OK);
@@ -320,11 +320,11 @@ static void test_needs_votes_index(void **state)
 	while (sqlite3_step(s) == SQLITE_ROW)
 		sbuf_add(&plan, (const char *)sqlite3_column_text(s, 3));
 	sqlite3_finalize(s);
-	if (!plan.s || !strstr(plan.s, "summary_needs_votes"))
+	if (!plan.s || !strstr(plan.s, "item_votes_needs"))
 		fail_msg("needs-votes query does not use its index: %s", plan.s ? plan.s : "");
 	sbuf_free(&plan);
-	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_summary INDEXED BY"
-				      " summary_needs_votes WHERE task = 1 AND n < 3"),
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item_votes INDEXED BY"
+				      " item_votes_needs WHERE task = 1 AND n < 3"),
 			 1);
 }
 

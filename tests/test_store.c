@@ -87,7 +87,7 @@ static void test_summary(void **state)
 	};
 	assert_int_equal(sqlite3_prepare_v2(f->st->db,
 					    "SELECT n, coalesce(plurality, -1), plurality_n, tie,"
-					    " agreement, entropy, counts FROM item_summary ORDER BY item",
+					    " agreement, entropy, counts FROM item_votes ORDER BY item",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	for (size_t i = 0; i < GV_ARRAY_LEN(want); i++) {

@@ -132,9 +132,11 @@ static void test_sqlite_rows(void **state)
 }
 
 /*
- * A version 1 project (one vote per row, with times and comments) opened by
- * this gavel: the migration packs the votes per item in annotator order and
- * keeps the strings, and the summaries read from them are unchanged.
+ * A version 1 project (one vote per row, with times and comments, and a
+ * separate summary table) opened by this gavel: the migration packs each
+ * item's votes in annotator order next to its summary, keeps the strings,
+ * keeps items that had a summary but no votes, and the summaries match what
+ * store_summary_refresh computes from the packed votes.
  */
 static void test_migrate_v1(void **state)
 {
@@ -143,34 +145,56 @@ static void test_migrate_v1(void **state)
 	char *row;
 	(void)state;
 
-	test_exec(st, "INSERT INTO task(id, name, scale) VALUES (1, 't', 'nominal');"
-		      "INSERT INTO label(task, code, value, name, ord) VALUES (1, 0, 'a', 'a', 0),"
-		      " (1, 1, 'b', 'b', 1);"
-		      "INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2');"
-		      "INSERT INTO annotator(id, name) VALUES (3, 'x'), (4, 'y'), (9, 'z');"
-		      "DROP TABLE vote;"
-		      "CREATE TABLE vote(task INTEGER NOT NULL, item INTEGER NOT NULL,"
-		      " annotator INTEGER NOT NULL, label INTEGER NOT NULL, at TEXT, comment TEXT,"
-		      " source INTEGER, PRIMARY KEY (task, item, annotator)) WITHOUT ROWID;"
-		      "INSERT INTO vote(task, item, annotator, label, at, comment) VALUES"
-		      " (1, 1, 9, 1, NULL, 'late \"one\"'), (1, 1, 3, 0, '2024-01-01', NULL),"
-		      " (1, 1, 4, 0, NULL, NULL), (1, 2, 4, 1, 't', 'c');"
-		      "PRAGMA user_version = 1;");
+	test_exec(
+		st,
+		"INSERT INTO task(id, name, scale) VALUES (1, 't', 'nominal');"
+		"INSERT INTO label(task, code, value, name, ord) VALUES (1, 0, 'a', 'a', 0),"
+		" (1, 1, 'b', 'b', 1);"
+		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
+		" (3, 1, 'i3');"
+		"INSERT INTO annotator(id, name) VALUES (3, 'x'), (4, 'y'), (9, 'z');"
+		"DROP TABLE item_votes;"
+		"CREATE TABLE vote(task INTEGER NOT NULL, item INTEGER NOT NULL,"
+		" annotator INTEGER NOT NULL, label INTEGER NOT NULL, at TEXT, comment TEXT,"
+		" source INTEGER, PRIMARY KEY (task, item, annotator)) WITHOUT ROWID;"
+		"INSERT INTO vote(task, item, annotator, label, at, comment) VALUES"
+		" (1, 1, 9, 1, NULL, 'late \"one\"'), (1, 1, 3, 0, '2024-01-01', NULL),"
+		" (1, 1, 4, 0, NULL, NULL), (1, 2, 4, 1, 't', 'c');"
+		"CREATE TABLE item_summary(item INTEGER PRIMARY KEY, task INTEGER NOT NULL,"
+		" n INTEGER NOT NULL, distinct_labels INTEGER NOT NULL, plurality INTEGER,"
+		" plurality_n INTEGER NOT NULL, tie INTEGER NOT NULL, agreement REAL,"
+		" entropy REAL, counts TEXT NOT NULL);"
+		"CREATE INDEX summary_task_agreement ON item_summary(task, agreement, item);"
+		"INSERT INTO item_summary VALUES"
+		" (1, 1, 3, 2, 0, 2, 0, 0.333333333333333, 0.918295834054489, '{\"a\":2,\"b\":1}'),"
+		" (2, 1, 1, 1, 1, 1, 0, NULL, 0.0, '{\"b\":1}'),"
+		" (3, 1, 0, 0, NULL, 0, 0, NULL, NULL, '{}');"
+		"PRAGMA user_version = 1;");
 	store_close(st);
 	if (store_open(path, 0, &st, err))
 		fail_msg("%s", err);
 	row = q_text(st, "PRAGMA user_version");
 	assert_string_equal(row, "2");
 	free(row);
-	row = q_text(st, "SELECT group_concat(votes, ' ') FROM (SELECT votes FROM vote"
-			 " ORDER BY task, item)");
-	assert_string_equal(row, "[[3,0,\"2024-01-01\"],[4,0],[9,1,null,\"late \\\"one\\\"\"]]"
-				 " [[4,1,\"t\",\"c\"]]");
+	row = q_text(st, "SELECT group_concat(item || ' ' || votes || ' ' || n || ' ' || counts,"
+			 " '; ') FROM (SELECT * FROM item_votes ORDER BY item)");
+	assert_string_equal(row,
+			    "1 [[3,0,\"2024-01-01\"],[4,0],[9,1,null,\"late \\\"one\\\"\"]] 3"
+			    " {\"a\":2,\"b\":1}; 2 [[4,1,\"t\",\"c\"]] 1 {\"b\":1}; 3 [] 0 {}");
+	free(row);
+	row = q_text(st, "SELECT count(*) FROM sqlite_schema WHERE name IN ('vote', 'item_summary',"
+			 " 'summary_task_agreement')");
+	assert_string_equal(row, "0");
+	free(row);
+	row = q_text(st, "SELECT group_concat(COALESCE(round(agreement, 6), 'null'), ' ')"
+			 " FROM (SELECT agreement FROM item_votes ORDER BY item)");
+	assert_string_equal(row, "0.333333 null null");
 	free(row);
 	if (store_begin(st, err) || store_summary_refresh(st, 1, err) || store_commit(st, err))
 		fail_msg("%s", err);
-	row = q_text(st, "SELECT group_concat(n || ' ' || counts, '; ') FROM item_summary");
-	assert_string_equal(row, "3 {\"a\":2,\"b\":1}; 1 {\"b\":1}");
+	row = q_text(st, "SELECT group_concat(n || ' ' || counts || ' ' || printf('%.6f', entropy),"
+			 " '; ') FROM item_votes WHERE n > 0");
+	assert_string_equal(row, "3 {\"a\":2,\"b\":1} 0.918296; 1 {\"b\":1} 0.000000");
 	free(row);
 	test_store_drop(st, path);
 }

@@ -19,15 +19,18 @@
 /*
  * Tests read and write votes one per row through the temporary view
  * vote_rows; its trigger merges each vote written into the item's packed row
- * (src/votepack.h) in annotator order, as the importer would.
+ * (src/votepack.h) in annotator order, as the importer would. The summary
+ * columns are left at zero: tests that need them call store_summary_refresh.
  */
 static const char vote_rows_sql[] =
 	"CREATE TEMP VIEW vote_rows(task, item, annotator, label) AS"
-	" SELECT v.task, v.item, j.value->>0, j.value->>1 FROM vote v, json_each(v.votes) j;"
+	" SELECT v.task, v.item, j.value->>0, j.value->>1 FROM item_votes v,"
+	" json_each(v.votes) j;"
 	"CREATE TEMP TRIGGER vote_rows_insert INSTEAD OF INSERT ON vote_rows BEGIN"
-	" INSERT INTO vote(task, item, votes)"
-	"  VALUES (NEW.task, NEW.item, json_array(json_array(NEW.annotator, NEW.label)))"
-	"  ON CONFLICT (task, item) DO UPDATE SET votes = (SELECT json_group_array(json(e))"
+	" INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality_n, tie, counts)"
+	"  VALUES (NEW.item, NEW.task, json_array(json_array(NEW.annotator, NEW.label)),"
+	"   0, 0, 0, 0, '{}')"
+	"  ON CONFLICT (item) DO UPDATE SET votes = (SELECT json_group_array(json(e))"
 	"   FROM (SELECT value AS e, value->>0 AS a FROM json_each(votes) UNION ALL"
 	"   SELECT json_array(NEW.annotator, NEW.label), NEW.annotator ORDER BY a));"
 	" END;";
