@@ -244,7 +244,8 @@ static int csv_record(struct csv_reader *r)
 	rec.line = r->c.line;
 	if (csv_required(r, R_ITEM, &rec.item))
 		return -1;
-	rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_ITEM]]);
+	/* rec.col: the item's column for items, else the label's (or first
+	 * probability's), where a sink's complaint about the record points. */
 	switch (r->kind) {
 	case IMPORT_VOTES:
 		rec.kind = REC_VOTE;
@@ -257,6 +258,7 @@ static int csv_record(struct csv_reader *r)
 		break;
 	case IMPORT_ITEMS:
 		rec.kind = REC_ITEM;
+		rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_ITEM]]);
 		rec.text = r->c.f[r->col[R_TEXT]].s;
 		if (r->nm) {
 			sbuf_reset(&r->meta);

@@ -8,6 +8,7 @@
 
 #include "formats.h"
 #include "import.h"
+#include "pipe_sink.h"
 #include "store_import.h"
 #include "text.h"
 #include "util.h"
@@ -324,7 +325,9 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	const struct fmt *f;
 	struct store_import_opts so = {0};
 	struct store_import *si = NULL;
-	struct sink sink;
+	struct sink sink, front;
+	struct pipe_sink *pipe;
+	int rc_read;
 	struct import_hash hash = {0};
 	char *stem = NULL;
 	int rc;
@@ -383,7 +386,13 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		filt.task = task;
 		fsink = (struct sink){.ctx = &filt, .put = filter_put};
 	}
-	if (f->read(o->file, buf, len, o->kind, filter ? &fsink : &sink, err))
+	/* The reader on this thread, the database sink on another. */
+	pipe = pipe_sink_start(filter ? &fsink : &sink, &front);
+	rc_read = f->read(o->file, buf, len, o->kind, pipe ? &front : filter ? &fsink : &sink, err);
+	if (pipe)
+		rc_read = pipe_sink_finish(pipe, rc_read, err);
+	rc = IMPORT_FAIL;
+	if (rc_read)
 		goto fail;
 	import_hash_wait(&hash);
 	if (store_import_commit(si, res, err))

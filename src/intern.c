@@ -27,19 +27,33 @@ static uint32_t intern_hash(const char *s, size_t len)
 	return h;
 }
 
+/* A slot holds (hash << 32) | (id + 1); 0 is empty. Probing compares the
+ * stored hash before touching the string, so a miss costs one cache line. */
 static void intern_rehash(struct intern *t, size_t nslots)
 {
-	uint32_t *slot = xcalloc(nslots, sizeof *slot);
+	uint64_t *slot = xcalloc(nslots, sizeof *slot);
 	size_t mask = nslots - 1;
-	for (size_t id = 0; id < t->n; id++) {
-		size_t i = t->hash[id] & mask;
+	for (size_t k = 0; k <= t->mask && t->slot; k++) {
+		size_t i;
+		if (!t->slot[k])
+			continue;
+		i = (size_t)(t->slot[k] >> 32) & mask;
 		while (slot[i])
 			i = (i + 1) & mask;
-		slot[i] = (uint32_t)id + 1;
+		slot[i] = t->slot[k];
 	}
 	free(t->slot);
 	t->slot = slot;
 	t->mask = mask;
+}
+
+static int intern_eq(const struct intern *t, uint64_t v, uint32_t h, const char *s, size_t len)
+{
+	const char *p;
+	if ((uint32_t)(v >> 32) != h)
+		return 0;
+	p = t->arena + t->off[(uint32_t)v - 1];
+	return memcmp(p, s, len) == 0 && p[len] == '\0';
 }
 
 uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
@@ -50,12 +64,10 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 	if (!t->slot)
 		intern_rehash(t, 1024);
 	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		uint32_t id = t->slot[i] - 1;
-		const char *p = t->arena + t->off[id];
-		if (t->hash[id] == h && strncmp(p, s, len) == 0 && p[len] == '\0') {
+		if (intern_eq(t, t->slot[i], h, s, len)) {
 			if (added)
 				*added = 0;
-			return id;
+			return (uint32_t)t->slot[i] - 1;
 		}
 	}
 	if (t->n >= UINT32_MAX - 1) {
@@ -63,15 +75,12 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 		exit(GV_EXIT_FAIL);
 	}
 	t->off = xgrow(t->off, &t->cap, t->n + 1, sizeof *t->off);
-	/* hash[] always has the capacity off[] has. */
-	t->hash = xrealloc(t->hash, t->cap * sizeof *t->hash);
 	t->arena = xgrow(t->arena, &t->acap, t->alen + len + 1, 1);
 	memcpy(t->arena + t->alen, s, len);
 	t->arena[t->alen + len] = '\0';
 	t->off[t->n] = t->alen;
-	t->hash[t->n] = h;
 	t->alen += len + 1;
-	t->slot[i] = (uint32_t)t->n + 1;
+	t->slot[i] = (uint64_t)h << 32 | (uint32_t)(t->n + 1);
 	t->n++;
 	if (added)
 		*added = 1;
@@ -87,10 +96,8 @@ int64_t intern_find(const struct intern *t, const char *s, size_t len)
 		return -1;
 	h = intern_hash(s, len);
 	for (size_t i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		uint32_t id = t->slot[i] - 1;
-		const char *p = t->arena + t->off[id];
-		if (t->hash[id] == h && strncmp(p, s, len) == 0 && p[len] == '\0')
-			return id;
+		if (intern_eq(t, t->slot[i], h, s, len))
+			return (uint32_t)t->slot[i] - 1;
 	}
 	return -1;
 }
@@ -110,6 +117,5 @@ void intern_free(struct intern *t)
 	free(t->slot);
 	free(t->arena);
 	free(t->off);
-	free(t->hash);
 	memset(t, 0, sizeof *t);
 }

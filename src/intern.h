@@ -13,13 +13,12 @@
 
 /* A zeroed struct is an empty table. */
 struct intern {
-	uint32_t *slot; /* id + 1, 0 = empty; capacity is mask + 1 (a power of two) */
+	uint64_t *slot; /* hash << 32 | (id + 1), 0 = empty; mask + 1 of them (a power of two) */
 	size_t mask;
 	char *arena; /* the strings, each NUL-terminated */
 	size_t alen, acap;
-	size_t *off;	/* off[id]: offset of string id in the arena */
-	uint32_t *hash; /* hash[id]: its hash, so growing needs no rehash of text */
-	size_t n, cap;	/* strings held, and room in off/hash */
+	size_t *off;   /* off[id]: offset of string id in the arena */
+	size_t n, cap; /* strings held, and room in off */
 };
 
 /*

@@ -265,6 +265,32 @@ static void test_declared_labels(void **state)
 	       IMPORT_DUP_ERROR, &r);
 	assert_int_equal(r.n.labels_created, 0);
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM label"), 2);
+
+	/*
+	 * Long files, whose records reach the database side in batches on a
+	 * second thread (src/pipe_sink.c): the first error in the file is the
+	 * one reported, whether the database side (an unknown label) or the
+	 * reader (a ragged row) finds it, in any batch.
+	 */
+	{
+		struct sbuf a = {0}, b = {0};
+		sbuf_add(&a, "item,annotator,label\n");
+		sbuf_add(&b, "item,annotator,label\n");
+		for (int i = 1; i <= 20000; i++) {
+			sbuf_addf(&a, "x%d,a,%s\n", i, i == 9000 ? "toxic" : "ok");
+			if (i == 15000)
+				sbuf_addf(&a, "x%d,a\n", i);
+			if (i == 5000)
+				sbuf_addf(&b, "x%d,a\n", i);
+			else
+				sbuf_addf(&b, "x%d,a,%s\n", i, i == 17000 ? "toxic" : "ok");
+		}
+		run_bad(f, IMPORT_VOTES, "long.csv", a.s, "mod", "long.csv:9001:", "unknown label");
+		run_bad(f, IMPORT_VOTES, "long.csv", b.s, "mod", "long.csv:5001:",
+			"expected 3 fields");
+		sbuf_free(&a);
+		sbuf_free(&b);
+	}
 }
 
 static void test_duplicates(void **state)
