@@ -1624,11 +1624,15 @@ static int si_groups(struct store_import *si, struct si_summ *g, long *written, 
 	struct sbuf m = {0};
 	int rc = -1;
 
-	for (size_t i = 0; i < n; i++)
-		ids[i] = si->imap[i];
-	qsort(ids, n, sizeof *ids, i64_cmp);
-	for (size_t i = 0; i < n; i++)
-		nold += ids[i] <= si->item_maxid;
+	/* Existing items first, sorted; then the new ones, whose ids are
+	 * item_maxid + 1, + 2, ... (si_write_items). */
+	for (size_t i = 0; i < n; i++) {
+		if (si->imap[i] <= si->item_maxid)
+			ids[nold++] = si->imap[i];
+	}
+	qsort(ids, nold, sizeof *ids, i64_cmp);
+	for (size_t i = nold; i < n; i++)
+		ids[i] = si->item_maxid + (int64_t)(i - nold) + 1;
 	if (nold && store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {

@@ -213,8 +213,8 @@ int model_percent_agreement(struct store *st, int64_t task, double *out, char *e
 	sqlite3_stmt *s;
 	int step;
 
-	/* item_votes.agreement is set exactly when n >= 2, so the covering
-	 * (task, agreement, item) index answers this without the table. */
+	/* item_votes.agreement is set exactly when n >= 2. One scan of the
+	 * task's rows: the (task, agreement) index holds only disputed items. */
 	if (store_prepare(st,
 			  "SELECT avg(agreement) FROM item_votes"
 			  " WHERE task = ?1 AND agreement IS NOT NULL",

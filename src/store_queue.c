@@ -42,6 +42,10 @@
 	" JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"                         \
 	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"     \
 	" prediction q WHERE q.item = s.item ORDER BY q.confidence DESC, q.model LIMIT 1)"
+/* The literal bound lets the planner use the partial index item_votes_agreement
+ * (agreement < 1: unanimous items are never in it); ?2, the queue's `below`,
+ * is at most 1. */
+#define DISPUTED_COND "s.agreement < 1 AND s.agreement < ?2"
 #define QUEUE_FROM " FROM item_votes s" QUEUE_JOINS
 
 #define NOT_DECIDED                                                                         \
@@ -135,10 +139,14 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 		sbuf_add(&sql, "SELECT " QUEUE_COLS " FROM (SELECT s.item AS qi,");
 		sbuf_add(&sql, disputed ? " s.agreement AS k1, -s.entropy AS k2" :
 					  " s.n AS k1, 0 AS k2");
-		sbuf_add(&sql, " FROM item_votes s WHERE s.task = ?1");
+		/* INDEXED BY: a query the index cannot answer fails to prepare
+		 * instead of scanning a million rows. */
+		sbuf_add(&sql, disputed ? " FROM item_votes s INDEXED BY item_votes_agreement" :
+					  " FROM item_votes s");
+		sbuf_add(&sql, " WHERE s.task = ?1");
 		if (!include_decided)
 			sbuf_add(&sql, NOT_DECIDED);
-		sbuf_add(&sql, disputed ? " AND s.agreement < ?2"
+		sbuf_add(&sql, disputed ? " AND " DISPUTED_COND
 					  " ORDER BY s.agreement, s.entropy DESC, s.item" :
 					  " AND s.n < ?2 ORDER BY s.n, s.item");
 		sbuf_add(&sql, " LIMIT ?3) x JOIN item_votes s ON s.item = x.qi" QUEUE_JOINS
@@ -392,7 +400,7 @@ int queue_total(struct store *st, const char *name, int include_decided, size_t 
 		for (size_t i = 0; i < ntasks; i++) {
 			if (q->task && strcmp(tasks[i].name, q->task) != 0)
 				continue;
-			if (count_rule(st, tasks[i].id, disputed ? "s.agreement < ?2" : "s.n < ?2",
+			if (count_rule(st, tasks[i].id, disputed ? DISPUTED_COND : "s.n < ?2",
 				       disputed ? (q->below > 0 ? q->below : 1.0) :
 						  (q->min_votes > 0 ? q->min_votes : 3),
 				       include_decided, &n, err))
