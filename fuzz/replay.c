@@ -46,6 +46,7 @@ static const struct target targets[] = {
 	{"yaml_project", fuzz_yaml_project_one},
 	{"fmt_readers", fuzz_fmt_readers_one},
 	{"text", fuzz_text_one},
+	{"votepack", fuzz_votepack_one},
 };
 
 /* Tokens that the parsers give a meaning to, or that the sanitiser must catch. */

@@ -9,7 +9,7 @@
 # Environment (the Makefile passes these):
 #   FUZZ_CC        clang with libFuzzer (default clang)
 #   FUZZ_SECONDS   seconds per target; 0 builds without running (default 60)
-#   FUZZ_TARGETS   targets to build and run (default: all six)
+#   FUZZ_TARGETS   targets to build and run (default: all seven)
 #   FUZZ_CPPFLAGS  include flags (config.h, src/, libraries)
 #   FUZZ_LIBS      libraries to link (sqlite3, yaml, sodium, -lm)
 #   FUZZ_ARGS      extra libFuzzer options, e.g. "-jobs=2 -workers=2"
@@ -22,7 +22,7 @@ srcdir=$1
 shift
 cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"csv json_check yaml_guide yaml_project fmt_readers text"}
+targets=${FUZZ_TARGETS:-"csv json_check yaml_guide yaml_project fmt_readers text votepack"}
 out=fuzz-build
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer $san -D_GNU_SOURCE -DFUZZ_LIBFUZZER"
