@@ -28,6 +28,7 @@
 #include "votepack.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +92,13 @@ struct store_import {
 
 	struct sbuf arena;	   /* NUL-separated strings: times, comments, texts, metadata */
 	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
-	uint32_t last_item;	   /* intern id + 1 of the item named last, 0 for none */
-	size_t nvw;		   /* votes left after dropping duplicates, sorted */
-	int ord_changed;	   /* this import moved existing labels in the label order */
-	int64_t item_maxid;	   /* largest item id before this import: larger ids are new */
-	int64_t cache_was;	   /* the connection's cache_size before the import */
+	uint32_t *new_order;	   /* the new items (intern ids) in id order */
+	size_t nnew;
+	uint32_t last_item; /* intern id + 1 of the item named last, 0 for none */
+	size_t nvw;	    /* votes left after dropping duplicates, sorted */
+	int ord_changed;    /* this import moved existing labels in the label order */
+	int64_t item_maxid; /* largest item id before this import: larger ids are new */
+	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
 	long records, duplicates;
 };
@@ -237,6 +240,7 @@ void store_import_free(struct store_import *si)
 	free(si->imeta);
 	free(si->igiven);
 	free(si->imap);
+	free(si->new_order);
 	free(si->amap);
 	free(si->preds);
 	free(si->decs);
@@ -920,16 +924,14 @@ static void si_sort_names(const struct intern *t, uint32_t *ids, size_t n)
 	free(b);
 }
 
-/* Resolve items to database ids, creating the new ones in order and
- * updating the text and metadata of existing ones the file describes. */
-static int si_write_items(struct store_import *si, struct import_result *res, char *err)
+/* Resolve items to database ids: existing ones by one scan of the task's
+ * items, new ones numbered after the largest id in the byte order of their
+ * external ids. Nothing is written yet (si_insert_items). */
+static int si_assign_items(struct store_import *si, char *err)
 {
 	size_t n = intern_count(&si->items);
-	sqlite3_stmt *q = NULL, *ins = NULL, *upd = NULL;
-	int64_t maxid = 0;
-	uint32_t *order = NULL;
-	size_t nnew = 0;
-	int rc;
+	sqlite3_stmt *q = NULL;
+	int rc = -1, step;
 
 	si->imap = xcalloc(n + 1, sizeof *si->imap);
 	if (si->task_exists) {
@@ -937,13 +939,13 @@ static int si_write_items(struct store_import *si, struct import_result *res, ch
 				  err))
 			goto fail;
 		sqlite3_bind_int64(q, 1, si->task.id);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 			const char *ext = (const char *)sqlite3_column_text(q, 1);
 			int64_t k = ext ? intern_find(&si->items, ext, strlen(ext)) : -1;
 			if (k >= 0)
 				si->imap[k] = sqlite3_column_int64(q, 0);
 		}
-		if (rc != SQLITE_DONE) {
+		if (step != SQLITE_DONE) {
 			store_fail(si->st, err, "items");
 			goto fail;
 		}
@@ -953,56 +955,61 @@ static int si_write_items(struct store_import *si, struct import_result *res, ch
 	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
 		goto fail;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		maxid = sqlite3_column_int64(q, 0);
-	si->item_maxid = maxid;
-	if (store_prepare(
-		    si->st,
-		    "INSERT INTO item(id, task, external_id, text, meta) VALUES (?, ?, ?, ?, ?)",
-		    &ins, err) ||
-	    store_prepare(si->st,
+		si->item_maxid = sqlite3_column_int64(q, 0);
+	/* New items get ids in the byte order of their external ids, so that the
+	 * rows and the (task, external_id) index are both appended to in order
+	 * instead of split at random places. */
+	si->new_order = xmalloc((n + 1) * sizeof *si->new_order);
+	for (size_t i = 0; i < n; i++) {
+		if (!si->imap[i])
+			si->new_order[si->nnew++] = (uint32_t)i;
+	}
+	si_sort_names(&si->items, si->new_order, si->nnew);
+	for (size_t k = 0; k < si->nnew; k++)
+		si->imap[si->new_order[k]] = si->item_maxid + 1 + (int64_t)k;
+	rc = 0;
+fail:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Write the items si_assign_items resolved: the text and metadata the file
+ * gives existing ones, and the new ones in id order. */
+static int si_insert_items(struct store_import *si, struct import_result *res, char *err)
+{
+	size_t n = intern_count(&si->items);
+	sqlite3_stmt *upd = NULL;
+	int rc = -1;
+
+	if (store_prepare(si->st,
 			  "UPDATE item SET text = coalesce(?, text), meta = coalesce(?, meta)"
 			  " WHERE id = ?",
 			  &upd, err))
 		goto fail;
-	/* New items get ids in the byte order of their external ids, so that the
-	 * rows and the (task, external_id) index are both appended to in order
-	 * instead of split at random places. */
-	order = xmalloc((n + 1) * sizeof *order);
-	for (size_t i = 0; i < n; i++) {
-		if (!si->imap[i])
-			order[nnew++] = (uint32_t)i;
-	}
-	si_sort_names(&si->items, order, nnew);
-	for (size_t k = 0; k < nnew; k++)
-		si->imap[order[k]] = -1; /* new: inserted below */
 	for (size_t i = 0; i < n; i++) {
 		const char *text = i < si->itcap ? si_at(si, si->itext[i]) : NULL;
 		const char *meta = i < si->imcap ? si_at(si, si->imeta[i]) : NULL;
-		if (si->imap[i] > 0) {
-			if (!text && !meta)
-				continue;
-			sqlite3_reset(upd);
-			sqlite3_bind_text(upd, 1, text, -1, SQLITE_STATIC);
-			sqlite3_bind_text(upd, 2, meta, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(upd, 3, si->imap[i]);
-			if (sqlite3_step(upd) != SQLITE_DONE) {
-				store_fail(si->st, err, "update item");
-				goto fail;
-			}
-			res->n.items_updated++;
+		if (si->imap[i] > si->item_maxid || (!text && !meta))
+			continue;
+		sqlite3_reset(upd);
+		sqlite3_bind_text(upd, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(upd, 2, meta, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 3, si->imap[i]);
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			store_fail(si->st, err, "update item");
+			goto fail;
 		}
+		res->n.items_updated++;
 	}
-	for (size_t k = 0; k < nnew; k++)
-		si->imap[order[k]] = maxid + 1 + (int64_t)k;
-	if (nnew) {
+	if (si->nnew) {
 		struct si_rows rows = {0};
 		struct sbuf sql = {0};
 		int src;
 		rows.schema = "CREATE TABLE x(id INTEGER, external_id TEXT, text TEXT, meta TEXT)";
-		rows.n = nnew;
+		rows.n = si->nnew;
 		rows.si = si;
 		rows.column = si_item_column;
-		si->new_items = order;
+		si->new_items = si->new_order;
 		sbuf_addf(&sql,
 			  "INSERT INTO item(id, task, external_id, text, meta)"
 			  " SELECT id, %lld, external_id, text, meta FROM " SI_ROWS,
@@ -1015,18 +1022,12 @@ static int si_write_items(struct store_import *si, struct import_result *res, ch
 				store_fail(si->st, err, "add items");
 			goto fail;
 		}
-		res->n.items_added = (long)nnew;
+		res->n.items_added = (long)si->nnew;
 	}
 	res->n.items_seen = (long)n;
 	rc = 0;
-	goto done;
 fail:
-	rc = -1;
-done:
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
-	free(order);
 	return rc;
 }
 
@@ -1095,18 +1096,16 @@ static const char *dup_sql(enum import_dup d)
 
 /*
  * Resolve the votes to database ids, sort them by (item, annotator) and drop
- * or refuse the duplicates within the file; si_write_rows stores them.
+ * or refuse the duplicates within the file; si_write_rows stores them. Runs
+ * on the helper thread (si_prep): memory only.
  */
-static int si_sort_file_votes(struct store_import *si, struct import_result *res, char *err)
+static int si_sort_file_votes(struct store_import *si, char *err)
 {
 	size_t n = si->nv, w = 0;
 	char s1[64], s2[64];
 
 	if (!n)
 		return 0;
-	if (si_write_annotators(si, &si->amap, res, err))
-		return -1;
-	res->n.annotators = (long)intern_count(&si->anns);
 	for (size_t i = 0; i < n; i++) {
 		struct ivote *v = &si->votes[i];
 		int64_t it = si->imap[v->item], an = si->amap[v->ann];
@@ -1393,8 +1392,23 @@ struct si_summ {
 	size_t row;	  /* row + 1 of the values below, 0 for none */
 	int n, distinct, top, topn, tie;
 	double agree, ent;
-	struct sbuf votes;  /* the packed votes of the row */
-	struct sbuf counts; /* the counts text of the row */
+	struct sbuf votes;	   /* the packed votes of the row, when computed here */
+	struct sbuf counts;	   /* the counts text of the row, when computed here */
+	const char *vtext, *ctext; /* the row's packed votes and counts */
+	size_t vlen, clen;
+	/* New items' rows, computed ahead on the helper thread: rows first_new,
+	 * first_new + 1, ... are pre[0], pre[1], ..., their texts in pretext. */
+	size_t first_new;
+	struct si_pre *pre;
+	struct sbuf pretext;
+	long written; /* the file's votes that will be stored */
+};
+
+struct si_pre {
+	size_t voff, coff;
+	uint32_t vlen, clen;
+	int n, distinct, top, topn, tie;
+	double agree, ent;
 };
 
 static void summ_count(struct si_summ *g, int64_t code)
@@ -1487,6 +1501,33 @@ static void summ_compute(struct si_summ *g, size_t r)
 	}
 	sbuf_addc(&g->counts, '}');
 	g->agree = g->n >= 2 ? agree_num / ((double)g->n * (g->n - 1)) : NAN;
+	g->vtext = g->votes.s;
+	g->vlen = g->votes.len;
+	g->ctext = g->counts.s;
+	g->clen = g->counts.len;
+	g->row = r + 1;
+}
+
+/* Row r's values: computed ahead for a new item, else now. */
+static void summ_load(struct si_summ *g, size_t r)
+{
+	const struct si_pre *p;
+	if (!g->pre || r < g->first_new) {
+		summ_compute(g, r);
+		return;
+	}
+	p = &g->pre[r - g->first_new];
+	g->n = p->n;
+	g->distinct = p->distinct;
+	g->top = p->top;
+	g->topn = p->topn;
+	g->tie = p->tie;
+	g->agree = p->agree;
+	g->ent = p->ent;
+	g->vtext = g->pretext.s + p->voff;
+	g->vlen = p->vlen;
+	g->ctext = g->pretext.s + p->coff;
+	g->clen = p->clen;
 	g->row = r + 1;
 }
 
@@ -1494,7 +1535,7 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 {
 	struct si_summ *g = rows->gen;
 	if (g->row != row + 1)
-		summ_compute(g, row);
+		summ_load(g, row);
 	/* The texts stay put until the next row is computed, after SQLite has
 	 * stored this one. */
 	switch (col) {
@@ -1502,7 +1543,7 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 		sqlite3_result_int64(ctx, g->g[row].item);
 		break;
 	case 1:
-		sqlite3_result_text(ctx, g->votes.s, (int)g->votes.len, SQLITE_STATIC);
+		sqlite3_result_text(ctx, g->vtext, (int)g->vlen, SQLITE_STATIC);
 		break;
 	case 2:
 		sqlite3_result_int(ctx, g->n);
@@ -1535,7 +1576,7 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 			sqlite3_result_null(ctx);
 		break;
 	default:
-		sqlite3_result_text(ctx, g->counts.s, (int)g->counts.len, SQLITE_STATIC);
+		sqlite3_result_text(ctx, g->ctext, (int)g->clen, SQLITE_STATIC);
 		break;
 	}
 }
@@ -1614,18 +1655,14 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 	return 1;
 }
 
-/* The rows to write, in item id order: every item the file names, less the
- * existing ones it adds no votes to. */
-static int si_groups(struct store_import *si, struct si_summ *g, long *written, char *err)
+/* The rows to write, in item id order: every item the file names. Existing
+ * items come first (si_merge_rows drops those the file adds no votes to),
+ * then the new ones, whose ids are item_maxid + 1, + 2, ... (si_assign_items). */
+static void si_build_groups(struct store_import *si, struct si_summ *g)
 {
-	size_t n = intern_count(&si->items), cap = 0, v = 0, nold = 0;
-	int64_t *ids = xmalloc(n * sizeof *ids);
-	sqlite3_stmt *q = NULL;
-	struct sbuf m = {0};
-	int rc = -1;
+	size_t n = intern_count(&si->items), v = 0, nold = 0;
+	int64_t *ids = xmalloc((n + 1) * sizeof *ids);
 
-	/* Existing items first, sorted; then the new ones, whose ids are
-	 * item_maxid + 1, + 2, ... (si_write_items). */
 	for (size_t i = 0; i < n; i++) {
 		if (si->imap[i] <= si->item_maxid)
 			ids[nold++] = si->imap[i];
@@ -1633,12 +1670,9 @@ static int si_groups(struct store_import *si, struct si_summ *g, long *written, 
 	qsort(ids, nold, sizeof *ids, i64_cmp);
 	for (size_t i = nold; i < n; i++)
 		ids[i] = si->item_maxid + (int64_t)(i - nold) + 1;
-	if (nold && store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
-		goto fail;
+	g->g = xmalloc((n + 1) * sizeof *g->g);
 	for (size_t i = 0; i < n; i++) {
-		struct si_group *gr;
-		g->g = xgrow(g->g, &cap, g->ng + 1, sizeof *g->g);
-		gr = &g->g[g->ng];
+		struct si_group *gr = &g->g[i];
 		gr->item = ids[i];
 		gr->merged = NONE;
 		while (v < si->nvw && (int64_t)si->votes[v].item < ids[i])
@@ -1647,59 +1681,175 @@ static int si_groups(struct store_import *si, struct si_summ *g, long *written, 
 		while (v < si->nvw && (int64_t)si->votes[v].item == ids[i])
 			v++;
 		gr->n = v - gr->first;
-		if (ids[i] <= si->item_maxid) {
-			int keep = si_merge_row(si, q, gr, written, &m, err);
-			if (keep < 0)
-				goto fail;
-			if (!keep)
-				continue;
-		}
-		g->ng++;
 	}
+	g->ng = n;
+	g->first_new = nold;
+	free(ids);
+}
+
+/* Compute the new items' rows ahead, into g->pre and g->pretext. */
+static void si_precompute(struct si_summ *g)
+{
+	size_t nnew = g->ng - g->first_new;
+	if (!nnew)
+		return;
+	g->pre = xmalloc(nnew * sizeof *g->pre);
+	for (size_t k = 0; k < nnew; k++) {
+		struct si_pre *p = &g->pre[k];
+		summ_compute(g, g->first_new + k);
+		p->n = g->n;
+		p->distinct = g->distinct;
+		p->top = g->top;
+		p->topn = g->topn;
+		p->tie = g->tie;
+		p->agree = g->agree;
+		p->ent = g->ent;
+		p->voff = g->pretext.len;
+		p->vlen = (uint32_t)g->votes.len;
+		sbuf_addn(&g->pretext, g->votes.s, g->votes.len);
+		p->coff = g->pretext.len;
+		p->clen = (uint32_t)g->counts.len;
+		sbuf_addn(&g->pretext, g->counts.s, g->counts.len);
+	}
+	g->row = 0;
+}
+
+/*
+ * The helper thread of an import: while the main thread writes the item
+ * rows, it sorts the file's votes, groups them by item and computes the new
+ * items' item_votes rows, all in memory. The main thread touches none of
+ * what it writes until it has joined it.
+ */
+struct si_prep {
+	struct store_import *si;
+	struct si_summ *g;
+	pthread_t thread;
+	int running;
+	int rc;
+	char err[GV_ERR];
+};
+
+static void *si_prep_run(void *arg)
+{
+	struct si_prep *p = arg;
+	p->rc = si_sort_file_votes(p->si, p->err);
+	if (!p->rc) {
+		si_build_groups(p->si, p->g);
+		p->g->written = (long)p->si->nvw;
+		si_precompute(p->g);
+	}
+	return NULL;
+}
+
+/* Merge the existing items' rows with their stored votes, dropping those
+ * the file adds no votes to. */
+static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct sbuf m = {0};
+	size_t w = 0;
+	int rc = -1;
+
+	if (!g->first_new)
+		return 0;
+	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
+		return -1;
+	for (size_t i = 0; i < g->first_new; i++) {
+		int keep = si_merge_row(si, q, &g->g[i], &g->written, &m, err);
+		if (keep < 0)
+			goto fail;
+		if (keep)
+			g->g[w++] = g->g[i];
+	}
+	memmove(g->g + w, g->g + g->first_new, (g->ng - g->first_new) * sizeof *g->g);
+	g->ng -= g->first_new - w;
+	g->first_new = w;
 	rc = 0;
 fail:
 	sqlite3_finalize(q);
 	sbuf_free(&m);
-	free(ids);
 	return rc;
 }
 
-static int si_write_rows(struct store_import *si, struct import_result *res, char *err)
+/* The task with its labels in their new order, and the tables summaries
+ * are computed with. */
+static int si_summ_init(struct store_import *si, struct store_task *task, struct si_summ *g,
+			char *err)
 {
-	struct store_task task = {0};
-	struct si_summ g = {0};
-	struct si_rows rows = {0};
-	struct sbuf sql = {0};
-	long written = (long)si->nvw;
-	int rc = -1, src;
-
-	if (!intern_count(&si->items))
-		return 0;
-	src = store_task_get(si->st, si->task_name, &task, err);
+	int src = store_task_get(si->st, si->task_name, task, err);
 	if (src != 1)
 		return src < 0 ? -1
 			       : import_errf(err, NULL, 0, 0, "task '%s' vanished", si->task_name);
-	g.si = si;
-	g.task = &task;
-	g.logk = task.nlabels >= 2 ? log((double)task.nlabels) : 0;
-	g.maxcode = 0;
-	for (size_t i = 0; i < task.nlabels; i++) {
-		if (task.labels[i].code > g.maxcode)
-			g.maxcode = task.labels[i].code;
+	g->si = si;
+	g->task = task;
+	g->logk = task->nlabels >= 2 ? log((double)task->nlabels) : 0;
+	g->maxcode = 0;
+	for (size_t i = 0; i < task->nlabels; i++) {
+		if (task->labels[i].code > g->maxcode)
+			g->maxcode = task->labels[i].code;
 	}
-	g.ord_of_code = xmalloc(((size_t)g.maxcode + 1) * sizeof *g.ord_of_code);
-	for (int c = 0; c <= g.maxcode; c++)
-		g.ord_of_code[c] = -1;
-	g.key_off = xmalloc((task.nlabels + 1) * sizeof *g.key_off);
-	for (size_t i = 0; i < task.nlabels; i++) {
-		g.ord_of_code[task.labels[i].code] = (int)i;
-		g.key_off[i] = g.keys.len;
-		sbuf_add_json_str(&g.keys, task.labels[i].value);
-		sbuf_addc(&g.keys, ':');
+	g->ord_of_code = xmalloc(((size_t)g->maxcode + 1) * sizeof *g->ord_of_code);
+	for (int c = 0; c <= g->maxcode; c++)
+		g->ord_of_code[c] = -1;
+	g->key_off = xmalloc((task->nlabels + 1) * sizeof *g->key_off);
+	for (size_t i = 0; i < task->nlabels; i++) {
+		g->ord_of_code[task->labels[i].code] = (int)i;
+		g->key_off[i] = g->keys.len;
+		sbuf_add_json_str(&g->keys, task->labels[i].value);
+		sbuf_addc(&g->keys, ':');
 	}
-	g.key_off[task.nlabels] = g.keys.len;
-	g.count = xcalloc(task.nlabels + 1, sizeof *g.count);
-	if (si_groups(si, &g, &written, err))
+	g->key_off[task->nlabels] = g->keys.len;
+	g->count = xcalloc(task->nlabels + 1, sizeof *g->count);
+	return 0;
+}
+
+static void si_summ_free(struct si_summ *g)
+{
+	free(g->g);
+	free(g->pre);
+	free(g->ord_of_code);
+	free(g->count);
+	free(g->key_off);
+	sbuf_free(&g->votes);
+	sbuf_free(&g->counts);
+	sbuf_free(&g->keys);
+	sbuf_free(&g->pretext);
+}
+
+/*
+ * Items, votes and item rows: the item rows are written on this thread
+ * while the helper (si_prep) prepares the item_votes rows; then the rows of
+ * existing items are merged with their stored votes and every row written.
+ */
+static int si_write_items_and_votes(struct store_import *si, struct import_result *res, char *err)
+{
+	struct store_task task = {0};
+	struct si_summ g = {0};
+	struct si_prep prep = {0};
+	struct si_rows rows = {0};
+	struct sbuf sql = {0};
+	int rc = -1, src;
+
+	if (si_write_annotators(si, &si->amap, res, err) || si_assign_items(si, err) ||
+	    si_summ_init(si, &task, &g, err))
+		goto fail;
+	if (si->nv)
+		res->n.annotators = (long)intern_count(&si->anns);
+	prep.si = si;
+	prep.g = &g;
+	prep.running = pthread_create(&prep.thread, NULL, si_prep_run, &prep) == 0;
+	if (!prep.running)
+		si_prep_run(&prep);
+	src = si_insert_items(si, res, err);
+	if (prep.running)
+		pthread_join(prep.thread, NULL);
+	if (src)
+		goto fail;
+	if (prep.rc) {
+		memcpy(err, prep.err, GV_ERR);
+		goto fail;
+	}
+	if (si_merge_rows(si, &g, err))
 		goto fail;
 
 	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
@@ -1715,26 +1865,19 @@ static int si_write_rows(struct store_import *si, struct import_result *res, cha
 		  " plurality_n, tie, agreement, entropy, counts)"
 		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
 		  " agreement, entropy, counts FROM " SI_ROWS,
-		  g.ng && g.g[0].item <= si->item_maxid ? "OR REPLACE" : "",
-		  (long long)si->task.id);
+		  g.first_new ? "OR REPLACE" : "", (long long)si->task.id);
 	src = si_rows_run(si, &rows, sql.s, err);
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item votes");
 		goto fail;
 	}
-	res->n.votes = written;
+	res->n.votes = g.written;
 	if (si->ord_changed && store_summary_refresh(si->st, si->task.id, err))
 		goto fail;
 	rc = 0;
 fail:
-	free(g.g);
-	free(g.ord_of_code);
-	free(g.count);
-	free(g.key_off);
-	sbuf_free(&g.votes);
-	sbuf_free(&g.counts);
-	sbuf_free(&g.keys);
+	si_summ_free(&g);
 	sbuf_free(&sql);
 	store_task_free(&task);
 	return rc;
@@ -1798,9 +1941,7 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 		si->task.id = id;
 		res->task_created = 1;
 	}
-	if (si_write_labels(si, res, err) || si_write_items(si, res, err))
-		goto fail;
-	if (si_sort_file_votes(si, res, err) || si_write_rows(si, res, err) ||
+	if (si_write_labels(si, res, err) || si_write_items_and_votes(si, res, err) ||
 	    si_write_predictions(si, res, err))
 		goto fail;
 	audit_actor_init(&actor, NULL);
