@@ -175,9 +175,10 @@ static const char schema_v1[] =
 /*
  * Version 2 keeps one row per item in item_votes: the item's votes packed
  * as a JSON array in annotator order (see src/votepack.h) next to their
- * summary. A million-item import then writes a million rows where version 1
- * wrote four million votes and a million summaries. The votes are packed
- * with SQLite's JSON functions; the summaries move over unchanged.
+ * summary (the counts per label are not stored: store_votes_counts derives
+ * them from the votes). A million-item import then writes a million rows
+ * where version 1 wrote four million votes and a million summaries. The
+ * votes are packed with SQLite's JSON functions; the summaries move over.
  */
 static const char schema_v2[] =
 	"CREATE TABLE item_votes(\n"
@@ -190,8 +191,7 @@ static const char schema_v2[] =
 	"  plurality_n INTEGER NOT NULL,\n"
 	"  tie INTEGER NOT NULL,\n"
 	"  agreement REAL,\n"
-	"  entropy REAL,\n"
-	"  counts TEXT NOT NULL\n"
+	"  entropy REAL\n"
 	");\n"
 	"WITH packed AS (SELECT item, json_group_array(CASE\n"
 	"    WHEN comment IS NOT NULL THEN json_array(annotator, label, at, comment)\n"
@@ -199,9 +199,9 @@ static const char schema_v2[] =
 	"    ELSE json_array(annotator, label) END) AS votes\n"
 	"  FROM (SELECT * FROM vote ORDER BY item, annotator) GROUP BY item)\n"
 	"INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality, plurality_n,\n"
-	"    tie, agreement, entropy, counts)\n"
+	"    tie, agreement, entropy)\n"
 	"  SELECT s.item, s.task, COALESCE(p.votes, '[]'), s.n, s.distinct_labels, s.plurality,\n"
-	"    s.plurality_n, s.tie, s.agreement, s.entropy, s.counts\n"
+	"    s.plurality_n, s.tie, s.agreement, s.entropy\n"
 	"  FROM item_summary s LEFT JOIN packed p ON p.item = s.item;\n"
 	"DROP TABLE vote;\n"
 	"DROP TABLE item_summary;\n"

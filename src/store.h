@@ -115,4 +115,14 @@ int store_label_add(struct store *st, int64_t task, int code, const char *value,
  */
 int store_summary_refresh(struct store *st, int64_t task, char *err);
 
+struct sbuf;
+
+/*
+ * Append the counts per label of packed votes (src/votepack.h) to out as a
+ * JSON object in t's label order, e.g. {"neg":1,"pos":3}, leaving out labels
+ * nobody chose. Returns 0, or -1 when the votes do not parse.
+ */
+int store_votes_counts(const struct store_task *t, const char *votes, size_t len,
+		       struct sbuf *out);
+
 #endif

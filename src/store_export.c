@@ -182,6 +182,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 		       char *err)
 {
 	struct store_truth tr = {0};
+	struct sbuf counts = {0};
 	sqlite3_stmt *s = NULL;
 	int rc, ret = -1, have_ds = !o->no_ds && t->nlabels > 0;
 
@@ -193,7 +194,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	if (have_ds && store_truth_run(st, t, &tr, err))
 		return -1;
 	if (store_prepare(st,
-			  "SELECT i.id, i.external_id, s.n, s.agreement, s.counts, s.tie,"
+			  "SELECT i.id, i.external_id, s.n, s.agreement, s.votes, s.tie,"
 			  " s.plurality, d.label, d.expert, d.reason, d.guideline_version, d.at,"
 			  " s.plurality_n, CASE WHEN d.label IS NULL THEN 0 ELSE"
 			  " (SELECT count(*) FROM json_each(s.votes) j WHERE j.value->>1 = d.label) END,"
@@ -222,7 +223,16 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 		r.nvotes = n;
 		r.agreement = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN :
 									 sqlite3_column_double(s, 3);
-		r.votes = (const char *)sqlite3_column_text(s, 4);
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+			sbuf_reset(&counts);
+			if (store_votes_counts(t, (const char *)sqlite3_column_text(s, 4),
+					       (size_t)sqlite3_column_bytes(s, 4), &counts)) {
+				err_set(err, "the stored votes of item %lld are damaged",
+					(long long)sqlite3_column_int64(s, 0));
+				goto fail;
+			}
+			r.votes = counts.s;
+		}
 		r.plurality = plur >= 0 ? t->labels[plur].value : NULL;
 		r.majority = sqlite3_column_int(s, 5) ? NULL : r.plurality;
 		r.ds_label = dsl >= 0 ? t->labels[dsl].value : NULL;
@@ -287,6 +297,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 fail:
 	sqlite3_finalize(s);
 	store_truth_free(&tr);
+	sbuf_free(&counts);
 	return ret;
 }
 

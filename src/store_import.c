@@ -1363,7 +1363,7 @@ fail:
  * read back from the database. Items that existed before get their stored
  * votes merged with the file's; store_summary_refresh is left for the rare
  * import that moves existing labels in the label order (which changes every
- * item's tie rule and counts text).
+ * item's tie rule).
  *
  * Rows are produced one at a time as SQLite asks for them, so the packed
  * text and the summaries never exist in memory all at once, except the
@@ -1385,17 +1385,14 @@ struct si_summ {
 	size_t ng;
 	int *ord_of_code; /* label code -> position in the label order, or -1 */
 	int maxcode;
-	int *count;	  /* per position in the label order */
-	struct sbuf keys; /* per label: its JSON key with the colon, e.g. "pos": */
-	size_t *key_off;  /* offsets into keys, nlabels + 1 of them */
-	double logk;	  /* log(number of labels), 0 below 2 labels */
-	size_t row;	  /* row + 1 of the values below, 0 for none */
+	int *count;  /* per position in the label order */
+	double logk; /* log(number of labels), 0 below 2 labels */
+	size_t row;  /* row + 1 of the values below, 0 for none */
 	int n, distinct, top, topn, tie;
 	double agree, ent;
-	struct sbuf votes;	   /* the packed votes of the row, when computed here */
-	struct sbuf counts;	   /* the counts text of the row, when computed here */
-	const char *vtext, *ctext; /* the row's packed votes and counts */
-	size_t vlen, clen;
+	struct sbuf votes; /* the packed votes of the row, when computed here */
+	const char *vtext; /* the row's packed votes */
+	size_t vlen;
 	/* New items' rows, computed ahead on the helper thread: rows first_new,
 	 * first_new + 1, ... are pre[0], pre[1], ..., their texts in pretext. */
 	size_t first_new;
@@ -1405,8 +1402,8 @@ struct si_summ {
 };
 
 struct si_pre {
-	size_t voff, coff;
-	uint32_t vlen, clen;
+	size_t voff;
+	uint32_t vlen;
 	int n, distinct, top, topn, tie;
 	double agree, ent;
 };
@@ -1415,17 +1412,6 @@ static void summ_count(struct si_summ *g, int64_t code)
 {
 	if (code >= 0 && code <= g->maxcode && g->ord_of_code[code] >= 0)
 		g->count[g->ord_of_code[code]]++;
-}
-
-/* Append the decimal digits of v (>= 0) to the row's counts text. */
-static void summ_digits(struct si_summ *g, int v)
-{
-	char tmp[12], *p = tmp + sizeof tmp;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sbuf_addn(&g->counts, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
@@ -1486,25 +1472,16 @@ static void summ_compute(struct si_summ *g, size_t r)
 			g->tie = 1;
 		}
 	}
-	sbuf_reset(&g->counts);
-	sbuf_addc(&g->counts, '{');
 	for (size_t i = 0; i < k; i++) {
 		double share;
 		if (!g->count[i])
 			continue;
-		if (g->counts.len > 1)
-			sbuf_addc(&g->counts, ',');
-		sbuf_addn(&g->counts, g->keys.s + g->key_off[i], g->key_off[i + 1] - g->key_off[i]);
-		summ_digits(g, g->count[i]);
 		share = (double)g->count[i] / g->n;
 		g->ent -= share * log(share);
 	}
-	sbuf_addc(&g->counts, '}');
 	g->agree = g->n >= 2 ? agree_num / ((double)g->n * (g->n - 1)) : NAN;
 	g->vtext = g->votes.s;
 	g->vlen = g->votes.len;
-	g->ctext = g->counts.s;
-	g->clen = g->counts.len;
 	g->row = r + 1;
 }
 
@@ -1526,8 +1503,6 @@ static void summ_load(struct si_summ *g, size_t r)
 	g->ent = p->ent;
 	g->vtext = g->pretext.s + p->voff;
 	g->vlen = p->vlen;
-	g->ctext = g->pretext.s + p->coff;
-	g->clen = p->clen;
 	g->row = r + 1;
 }
 
@@ -1569,14 +1544,11 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 		else
 			sqlite3_result_null(ctx);
 		break;
-	case 8:
+	default:
 		if (g->n >= 1)
 			sqlite3_result_double(ctx, g->logk > 0 ? g->ent / g->logk : 0.0);
 		else
 			sqlite3_result_null(ctx);
-		break;
-	default:
-		sqlite3_result_text(ctx, g->ctext, (int)g->clen, SQLITE_STATIC);
 		break;
 	}
 }
@@ -1707,9 +1679,6 @@ static void si_precompute(struct si_summ *g)
 		p->voff = g->pretext.len;
 		p->vlen = (uint32_t)g->votes.len;
 		sbuf_addn(&g->pretext, g->votes.s, g->votes.len);
-		p->coff = g->pretext.len;
-		p->clen = (uint32_t)g->counts.len;
-		sbuf_addn(&g->pretext, g->counts.s, g->counts.len);
 	}
 	g->row = 0;
 }
@@ -1791,14 +1760,8 @@ static int si_summ_init(struct store_import *si, struct store_task *task, struct
 	g->ord_of_code = xmalloc(((size_t)g->maxcode + 1) * sizeof *g->ord_of_code);
 	for (int c = 0; c <= g->maxcode; c++)
 		g->ord_of_code[c] = -1;
-	g->key_off = xmalloc((task->nlabels + 1) * sizeof *g->key_off);
-	for (size_t i = 0; i < task->nlabels; i++) {
+	for (size_t i = 0; i < task->nlabels; i++)
 		g->ord_of_code[task->labels[i].code] = (int)i;
-		g->key_off[i] = g->keys.len;
-		sbuf_add_json_str(&g->keys, task->labels[i].value);
-		sbuf_addc(&g->keys, ':');
-	}
-	g->key_off[task->nlabels] = g->keys.len;
 	g->count = xcalloc(task->nlabels + 1, sizeof *g->count);
 	return 0;
 }
@@ -1809,10 +1772,7 @@ static void si_summ_free(struct si_summ *g)
 	free(g->pre);
 	free(g->ord_of_code);
 	free(g->count);
-	free(g->key_off);
 	sbuf_free(&g->votes);
-	sbuf_free(&g->counts);
-	sbuf_free(&g->keys);
 	sbuf_free(&g->pretext);
 }
 
@@ -1854,7 +1814,7 @@ static int si_write_items_and_votes(struct store_import *si, struct import_resul
 
 	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
 		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
-		      " tie INTEGER, agreement REAL, entropy REAL, counts TEXT)";
+		      " tie INTEGER, agreement REAL, entropy REAL)";
 	rows.n = g.ng;
 	rows.si = si;
 	rows.gen = &g;
@@ -1862,9 +1822,9 @@ static int si_write_items_and_votes(struct store_import *si, struct import_resul
 	/* Only rows of items that existed before can be there already. */
 	sbuf_addf(&sql,
 		  "INSERT %s INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
-		  " plurality_n, tie, agreement, entropy, counts)"
+		  " plurality_n, tie, agreement, entropy)"
 		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
-		  " agreement, entropy, counts FROM " SI_ROWS,
+		  " agreement, entropy FROM " SI_ROWS,
 		  g.first_new ? "OR REPLACE" : "", (long long)si->task.id);
 	src = si_rows_run(si, &rows, sql.s, err);
 	if (src != SQLITE_DONE) {

@@ -29,27 +29,27 @@
 #include <string.h>
 
 /* Columns every rule selects, in this order, so one row reader serves all. */
-#define QUEUE_COLS                                                                          \
-	"s.item, i.external_id, t.name, s.n, s.agreement, s.counts,"                        \
-	" (SELECT value FROM label l WHERE l.task = s.task AND l.code = s.plurality),"      \
-	" (SELECT l.value FROM label l WHERE l.task = s.task AND l.code = p.label),"         \
-	" p.confidence, p.entropy,"                                                         \
-	" COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"       \
+#define QUEUE_COLS                                                                                 \
+	"s.item, i.external_id, t.name, s.n, s.agreement, s.votes,"                                \
+	" (SELECT value FROM label l WHERE l.task = s.task AND l.code = s.plurality),"             \
+	" (SELECT l.value FROM label l WHERE l.task = s.task AND l.code = p.label),"               \
+	" p.confidence, p.entropy,"                                                                \
+	" COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"              \
 	" ORDER BY d.id DESC LIMIT 1), 0), s.plurality_n, s.tie"
 
 /* The display joins; p is the most confident prediction of any model. */
-#define QUEUE_JOINS                                                                         \
-	" JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"                         \
-	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"     \
+#define QUEUE_JOINS                                                                                \
+	" JOIN item i ON i.id = s.item JOIN task t ON t.id = s.task"                               \
+	" LEFT JOIN prediction p ON p.item = s.item AND p.model = (SELECT q.model FROM"            \
 	" prediction q WHERE q.item = s.item ORDER BY q.confidence DESC, q.model LIMIT 1)"
 /* The literal bound lets the planner use the partial index item_votes_agreement
  * (agreement < 1: unanimous items are never in it); ?2, the queue's `below`,
  * is at most 1. */
 #define DISPUTED_COND "s.agreement < 1 AND s.agreement < ?2"
-#define QUEUE_FROM " FROM item_votes s" QUEUE_JOINS
+#define QUEUE_FROM    " FROM item_votes s" QUEUE_JOINS
 
-#define NOT_DECIDED                                                                         \
-	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"   \
+#define NOT_DECIDED                                                                                \
+	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"          \
 	" ORDER BY d.id DESC LIMIT 1), 0) = 0"
 
 struct qlist {
@@ -68,9 +68,11 @@ static double dbl_col(sqlite3_stmt *s, int i)
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
 }
 
-static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s)
+/* t: the row's task, whose labels name the counts. */
+static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s, const struct store_task *t)
 {
 	struct queue_entry *e;
+	struct sbuf counts = {0};
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof *e);
@@ -79,7 +81,10 @@ static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s)
 	e->task = dup_col(s, 2);
 	e->nvotes = sqlite3_column_int(s, 3);
 	e->agreement = dbl_col(s, 4);
-	e->counts = dup_col(s, 5);
+	/* A damaged vote row shows as no counts; the item view reports it. */
+	store_votes_counts(t, (const char *)sqlite3_column_text(s, 5),
+			   (size_t)sqlite3_column_bytes(s, 5), &counts);
+	e->counts = sbuf_take(&counts);
 	e->plurality = dup_col(s, 6);
 	e->model_label = dup_col(s, 7);
 	e->model_conf = dbl_col(s, 8);
@@ -98,9 +103,10 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static int run_rule(struct store *st, const struct queue_def *q, int64_t task, size_t limit,
-		    int include_decided, struct qlist *out, char *err)
+static int run_rule(struct store *st, const struct queue_def *q, const struct store_task *t,
+		    size_t limit, int include_decided, struct qlist *out, char *err)
 {
+	int64_t task = t->id;
 	struct sbuf sql = {0};
 	sqlite3_stmt *s = NULL;
 	size_t first = out->n;
@@ -126,8 +132,7 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 	/* uncertain and audit choose their items among all items and drop the
 	 * decided ones afterwards, so that deciding items never pulls new ones
 	 * into a fixed-size sample. */
-	if (!include_decided && strcmp(q->rule, "uncertain") != 0 &&
-	    strcmp(q->rule, "audit") != 0)
+	if (!include_decided && strcmp(q->rule, "uncertain") != 0 && strcmp(q->rule, "audit") != 0)
 		sbuf_add(&sql, NOT_DECIDED);
 	if (strcmp(q->rule, "disputed") == 0 || strcmp(q->rule, "needs-votes") == 0) {
 		/* Choose and order the item ids first, through the (task,
@@ -137,18 +142,18 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 		int disputed = strcmp(q->rule, "disputed") == 0;
 		sbuf_reset(&sql);
 		sbuf_add(&sql, "SELECT " QUEUE_COLS " FROM (SELECT s.item AS qi,");
-		sbuf_add(&sql, disputed ? " s.agreement AS k1, -s.entropy AS k2" :
-					  " s.n AS k1, 0 AS k2");
+		sbuf_add(&sql,
+			 disputed ? " s.agreement AS k1, -s.entropy AS k2" : " s.n AS k1, 0 AS k2");
 		/* INDEXED BY: a query the index cannot answer fails to prepare
 		 * instead of scanning a million rows. */
-		sbuf_add(&sql, disputed ? " FROM item_votes s INDEXED BY item_votes_agreement" :
-					  " FROM item_votes s");
+		sbuf_add(&sql, disputed ? " FROM item_votes s INDEXED BY item_votes_agreement"
+					: " FROM item_votes s");
 		sbuf_add(&sql, " WHERE s.task = ?1");
 		if (!include_decided)
 			sbuf_add(&sql, NOT_DECIDED);
 		sbuf_add(&sql, disputed ? " AND " DISPUTED_COND
-					  " ORDER BY s.agreement, s.entropy DESC, s.item" :
-					  " AND s.n < ?2 ORDER BY s.n, s.item");
+					  " ORDER BY s.agreement, s.entropy DESC, s.item"
+					: " AND s.n < ?2 ORDER BY s.n, s.item");
 		sbuf_add(&sql, " LIMIT ?3) x JOIN item_votes s ON s.item = x.qi" QUEUE_JOINS
 			       " ORDER BY x.k1, x.k2, x.qi");
 	} else if (strcmp(q->rule, "uncertain") == 0) {
@@ -161,14 +166,15 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 	} else if (strcmp(q->rule, "model-disagrees") == 0) {
 		/* One more column: the model's probability of the plurality label. */
 		sbuf_reset(&sql);
-		sbuf_add(&sql, "SELECT " QUEUE_COLS ", json_extract(p.probs, '$.\"' || replace("
-			       "(SELECT value FROM label l WHERE l.task = s.task AND l.code ="
-			       " s.plurality), '\"', '\\\"') || '\"')" QUEUE_FROM
-			       " WHERE s.task = ?1");
+		sbuf_add(&sql,
+			 "SELECT " QUEUE_COLS ", json_extract(p.probs, '$.\"' || replace("
+			 "(SELECT value FROM label l WHERE l.task = s.task AND l.code ="
+			 " s.plurality), '\"', '\\\"') || '\"')" QUEUE_FROM " WHERE s.task = ?1");
 		if (!include_decided)
 			sbuf_add(&sql, NOT_DECIDED);
-		sbuf_add(&sql, " AND p.confidence >= ?2 AND s.tie = 0 AND s.plurality IS NOT NULL"
-			       " AND p.label <> s.plurality ORDER BY 14, p.confidence DESC, s.item");
+		sbuf_add(&sql,
+			 " AND p.confidence >= ?2 AND s.tie = 0 AND s.plurality IS NOT NULL"
+			 " AND p.label <> s.plurality ORDER BY 14, p.confidence DESC, s.item");
 	} else {
 		err_set(err, "queue '%s': unknown rule '%s'", q->name, q->rule);
 		goto fail;
@@ -191,13 +197,12 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 		if (strcmp(q->rule, "uncertain") == 0 && !include_decided &&
 		    sqlite3_column_int(s, 10))
 			continue;
-		e = read_row(out, s);
+		e = read_row(out, s, t);
 		if (strcmp(q->rule, "disputed") == 0) {
 			e->score = e->agreement;
 			if (below < 1.0)
-				snprintf(e->reason, sizeof e->reason,
-					 "%d/%d agree, below %.2f", sqlite3_column_int(s, 11),
-					 e->nvotes, below);
+				snprintf(e->reason, sizeof e->reason, "%d/%d agree, below %.2f",
+					 sqlite3_column_int(s, 11), e->nvotes, below);
 			else
 				snprintf(e->reason, sizeof e->reason, "%d/%d agree%s",
 					 sqlite3_column_int(s, 11), e->nvotes,
@@ -208,12 +213,11 @@ static int run_rule(struct store *st, const struct queue_def *q, int64_t task, s
 				 e->nvotes == 1 ? "" : "s", q->min_votes > 0 ? q->min_votes : 3);
 		} else if (strcmp(q->rule, "uncertain") == 0) {
 			e->score = -e->entropy;
-			snprintf(e->reason, sizeof e->reason, "entropy %.2f, top %g%%",
-				 e->entropy, q->top_percent);
+			snprintf(e->reason, sizeof e->reason, "entropy %.2f, top %g%%", e->entropy,
+				 q->top_percent);
 		} else if (strcmp(q->rule, "audit") == 0) {
 			e->score = (double)(mix64(q->seed ^ mix64((uint64_t)e->item)) >> 11);
-			snprintf(e->reason, sizeof e->reason, "audit: model %.2f",
-				 e->model_conf);
+			snprintf(e->reason, sizeof e->reason, "audit: model %.2f", e->model_conf);
 		} else {
 			double pc = dbl_col(s, 13);
 			e->score = isnan(pc) ? 0 : pc;
@@ -311,7 +315,7 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 	for (size_t i = 0; i < ntasks; i++) {
 		if (q->task && strcmp(tasks[i].name, q->task) != 0)
 			continue;
-		if (run_rule(st, q, tasks[i].id, limit, include_decided, &l, err))
+		if (run_rule(st, q, &tasks[i], limit, include_decided, &l, err))
 			goto fail;
 	}
 	/* Tasks are merged by score; within one task the query order already
@@ -380,8 +384,7 @@ static int count_rule(struct store *st, int64_t task, const char *cond, double b
 	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "queue count");
 }
 
-int queue_total(struct store *st, const char *name, int include_decided, size_t *total,
-		char *err)
+int queue_total(struct store *st, const char *name, int include_decided, size_t *total, char *err)
 {
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
@@ -401,8 +404,8 @@ int queue_total(struct store *st, const char *name, int include_decided, size_t 
 			if (q->task && strcmp(tasks[i].name, q->task) != 0)
 				continue;
 			if (count_rule(st, tasks[i].id, disputed ? DISPUTED_COND : "s.n < ?2",
-				       disputed ? (q->below > 0 ? q->below : 1.0) :
-						  (q->min_votes > 0 ? q->min_votes : 3),
+				       disputed ? (q->below > 0 ? q->below : 1.0)
+						: (q->min_votes > 0 ? q->min_votes : 3),
 				       include_decided, &n, err))
 				goto fail;
 		}

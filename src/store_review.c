@@ -533,7 +533,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		return rc == 0 ? err_set(err, "item %lld: task vanished", (long long)it->id) : -1;
 
 	if (store_prepare(st,
-			  "SELECT s.counts, s.agreement, l.value, s.tie FROM item_votes s"
+			  "SELECT s.votes, s.agreement, l.value, s.tie FROM item_votes s"
 			  " LEFT JOIN label l ON l.task = s.task AND l.code = s.plurality"
 			  " WHERE s.item = ?",
 			  &s, err))
@@ -541,8 +541,17 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	sqlite3_bind_int64(s, 1, it->id);
 	it->agreement = NAN;
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		char *counts = col_dup(s, 0);
+		struct sbuf cb = {0};
+		char *counts;
 		sqlite3_stmt *c = NULL;
+		if (store_votes_counts(&it->task, (const char *)sqlite3_column_text(s, 0),
+				       (size_t)sqlite3_column_bytes(s, 0), &cb)) {
+			sbuf_free(&cb);
+			sqlite3_finalize(s);
+			return err_set(err, "the stored votes of item %lld are damaged",
+				       (long long)it->id);
+		}
+		counts = sbuf_take(&cb);
 		it->agreement = col_dbl(s, 1);
 		it->plurality = col_dup(s, 2);
 		it->tie = sqlite3_column_int(s, 3);

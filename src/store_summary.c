@@ -1,7 +1,8 @@
 /*
  * store_summary: the summary columns of item_votes, computed again from
  * the packed votes of every item of a task (vote count, plurality label,
- * tie, agreement, vote entropy, counts per label). Queues, the review screen
+ * tie, agreement, vote entropy), and the counts per label of one item's
+ * packed votes, which are derived when shown rather than stored. Queues, the review screen
  * and exports read them instead of re-counting votes. The importer writes
  * them itself (src/store_import.c) and calls this only when an import moves
  * labels in the label order; it is also the reference the tests hold the
@@ -27,7 +28,6 @@ struct summ {
 	int *count; /* per label index (label order) */
 	int *ord_of_code;
 	int maxcode;
-	struct sbuf counts;
 };
 
 static int summ_flush(struct summ *s, int64_t item, char *err)
@@ -51,19 +51,10 @@ static int summ_flush(struct summ *s, int64_t item, char *err)
 			tie = 1;
 		}
 	}
-	sbuf_reset(&s->counts);
-	sbuf_addc(&s->counts, '{');
-	for (size_t i = 0, first = 1; i < k; i++) {
-		if (!s->count[i])
-			continue;
-		if (!first)
-			sbuf_addc(&s->counts, ',');
-		first = 0;
-		sbuf_add_json_str(&s->counts, s->task->labels[i].value);
-		sbuf_addf(&s->counts, ":%d", s->count[i]);
-		ent -= ((double)s->count[i] / n) * log((double)s->count[i] / n);
+	for (size_t i = 0; i < k; i++) {
+		if (s->count[i])
+			ent -= ((double)s->count[i] / n) * log((double)s->count[i] / n);
 	}
-	sbuf_addc(&s->counts, '}');
 
 	sqlite3_reset(s->ins);
 	sqlite3_bind_int64(s->ins, 1, item);
@@ -84,7 +75,6 @@ static int summ_flush(struct summ *s, int64_t item, char *err)
 		sqlite3_bind_double(s->ins, 9, k >= 2 ? ent / log((double)k) : 0.0);
 	else
 		sqlite3_bind_null(s->ins, 9);
-	sqlite3_bind_text(s->ins, 10, s->counts.s, (int)s->counts.len, SQLITE_STATIC);
 	if (sqlite3_step(s->ins) != SQLITE_DONE)
 		return store_fail(s->st, err, "item summary");
 	memset(s->count, 0, k * sizeof *s->count);
@@ -128,7 +118,8 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 			name = xstrdup((const char *)sqlite3_column_text(q, 0));
 		sqlite3_finalize(q);
 		if (!name)
-			return err_set(err, "item summary: no task with id %lld", (long long)task_id);
+			return err_set(err, "item summary: no task with id %lld",
+				       (long long)task_id);
 		found = store_task_get(st, name, &task, err);
 		free(name);
 		if (found != 1)
@@ -148,16 +139,16 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 
 	/* Every item of the task, with its packed votes when it has a row; the
 	 * upsert rewrites the summary and leaves the votes as they are. */
-	if (store_prepare(st,
-			  "INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
-			  " plurality_n, tie, agreement, entropy, counts)"
-			  " VALUES (?1, ?2, '[]', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-			  " ON CONFLICT (item) DO UPDATE SET n = excluded.n,"
-			  " distinct_labels = excluded.distinct_labels, plurality = excluded.plurality,"
-			  " plurality_n = excluded.plurality_n, tie = excluded.tie,"
-			  " agreement = excluded.agreement, entropy = excluded.entropy,"
-			  " counts = excluded.counts",
-			  &s.ins, err) ||
+	if (store_prepare(
+		    st,
+		    "INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
+		    " plurality_n, tie, agreement, entropy)"
+		    " VALUES (?1, ?2, '[]', ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		    " ON CONFLICT (item) DO UPDATE SET n = excluded.n,"
+		    " distinct_labels = excluded.distinct_labels, plurality = excluded.plurality,"
+		    " plurality_n = excluded.plurality_n, tie = excluded.tie,"
+		    " agreement = excluded.agreement, entropy = excluded.entropy",
+		    &s.ins, err) ||
 	    store_prepare(st,
 			  "SELECT i.id, v.votes FROM item i NOT INDEXED"
 			  " LEFT JOIN item_votes v ON v.item = i.id WHERE i.task = ? ORDER BY i.id",
@@ -180,7 +171,38 @@ fail:
 	sqlite3_finalize(items);
 	free(s.count);
 	free(s.ord_of_code);
-	sbuf_free(&s.counts);
 	store_task_free(&task);
 	return found == 0 ? 0 : -1;
+}
+
+int store_votes_counts(const struct store_task *t, const char *votes, size_t len, struct sbuf *out)
+{
+	struct votepack_iter it;
+	struct votepack_vote v;
+	long small[16], *count = t->nlabels <= 16 ? small : xcalloc(t->nlabels, sizeof *count);
+	int got, first = 1;
+
+	memset(count, 0, (t->nlabels <= 16 ? 16 : t->nlabels) * sizeof *count);
+	votepack_begin(&it, votes ? votes : "[]", votes ? len : 2);
+	while ((got = votepack_next(&it, &v)) > 0) {
+		int k = v.label >= INT32_MIN && v.label <= INT32_MAX
+				? store_task_code_index(t, (int)v.label)
+				: -1;
+		if (k >= 0)
+			count[k]++;
+	}
+	sbuf_addc(out, '{');
+	for (size_t i = 0; got == 0 && i < t->nlabels; i++) {
+		if (!count[i])
+			continue;
+		if (!first)
+			sbuf_addc(out, ',');
+		first = 0;
+		sbuf_add_json_str(out, t->labels[i].value);
+		sbuf_addf(out, ":%ld", count[i]);
+	}
+	sbuf_addc(out, '}');
+	if (count != small)
+		free(count);
+	return got < 0 ? -1 : 0;
 }

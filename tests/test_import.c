@@ -382,7 +382,11 @@ static void test_packed_merge(void **state)
 	assert_int_equal(r.n.duplicates, 1);
 	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
 		    "[[1,1],[2,1],[4,0,null,\"second file\"],[5,1]]");
-	expect_text(f->st, "SELECT counts FROM item_votes WHERE item = 1", "{\"x\":1,\"y\":3}");
+	{
+		char *counts = test_item_counts(f->st, 1);
+		assert_string_equal(counts, "{\"x\":1,\"y\":3}");
+		free(counts);
+	}
 
 	/* A damaged stored row is reported, not misread. */
 	test_exec(f->st, "UPDATE item_votes SET votes = '[[1,1],[2' WHERE item = 2");

@@ -80,7 +80,7 @@ static char *snapshot(struct store *st)
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(st->db,
 					    "SELECT item, task, n, distinct_labels, plurality,"
-					    " plurality_n, tie, agreement, entropy, counts"
+					    " plurality_n, tie, agreement, entropy, votes"
 					    " FROM item_votes ORDER BY item",
 					    -1, &s, NULL),
 			 SQLITE_OK);
@@ -128,20 +128,8 @@ static int64_t q_int(struct store *st, const char *sql)
 	return v;
 }
 
-static char *q_text(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(st->db));
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		v = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return v;
-}
-
 #define ROW(st, ext, col)                                                                          \
-	q_int(st, "SELECT " col " FROM item_votes s JOIN item i ON i.id = s.item"                \
+	q_int(st, "SELECT " col " FROM item_votes s JOIN item i ON i.id = s.item"                  \
 		  " WHERE i.external_id = '" ext "'")
 
 static void test_first_import(void **state)
@@ -166,8 +154,8 @@ static void test_first_import(void **state)
 	assert_int_equal(ROW(f->st, "i4", "plurality"),
 			 q_int(f->st, "SELECT code FROM label WHERE value = 'a'"));
 	assert_int_equal(ROW(f->st, "i5", "agreement"), -1); /* NULL: one vote */
-	counts = q_text(f->st, "SELECT counts FROM item_votes s JOIN item i ON i.id = s.item"
-			       " WHERE i.external_id = 'i2'");
+	counts = test_item_counts(f->st,
+				  q_int(f->st, "SELECT id FROM item WHERE external_id = 'i2'"));
 	assert_string_equal(counts, "{\"a\":2,\"b\":1}");
 	free(counts);
 	assert_matches_refresh(f->st);
@@ -209,8 +197,8 @@ static void test_new_label_reorders(void **state)
 	import_ok(f->st, "item,annotator,label\ni2,y,a\ni1,z,a\n", IMPORT_DUP_ERROR);
 	assert_int_equal(ROW(f->st, "i1", "plurality"),
 			 q_int(f->st, "SELECT code FROM label WHERE value = 'a'"));
-	counts = q_text(f->st, "SELECT counts FROM item_votes s JOIN item i ON i.id = s.item"
-			       " WHERE i.external_id = 'i1'");
+	counts = test_item_counts(f->st,
+				  q_int(f->st, "SELECT id FROM item WHERE external_id = 'i1'"));
 	assert_string_equal(counts, "{\"a\":1,\"b\":1,\"c\":1}");
 	free(counts);
 	assert_matches_refresh(f->st);

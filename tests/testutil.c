@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /*
@@ -27,9 +28,9 @@ static const char vote_rows_sql[] =
 	" SELECT v.task, v.item, j.value->>0, j.value->>1 FROM item_votes v,"
 	" json_each(v.votes) j;"
 	"CREATE TEMP TRIGGER vote_rows_insert INSTEAD OF INSERT ON vote_rows BEGIN"
-	" INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality_n, tie, counts)"
+	" INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality_n, tie)"
 	"  VALUES (NEW.item, NEW.task, json_array(json_array(NEW.annotator, NEW.label)),"
-	"   0, 0, 0, 0, '{}')"
+	"   0, 0, 0, 0)"
 	"  ON CONFLICT (item) DO UPDATE SET votes = (SELECT json_group_array(json(e))"
 	"   FROM (SELECT value AS e, value->>0 AS a FROM json_each(votes) UNION ALL"
 	"   SELECT json_array(NEW.annotator, NEW.label), NEW.annotator ORDER BY a));"
@@ -66,6 +67,35 @@ void test_exec(struct store *st, const char *sql)
 	char err[GV_ERR];
 	if (store_exec(st, sql, err))
 		fail_msg("%s: %s", sql, err);
+}
+
+char *test_item_counts(struct store *st, int64_t item)
+{
+	struct store_task t = {0};
+	struct sbuf b = {0};
+	sqlite3_stmt *s;
+	char err[GV_ERR], *name = NULL, *votes = NULL;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT t.name, v.votes FROM item i JOIN task t ON t.id = i.task"
+			       " LEFT JOIN item_votes v ON v.item = i.id WHERE i.id = ?",
+			       -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(st->db));
+	sqlite3_bind_int64(s, 1, item);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		fail_msg("no item %lld", (long long)item);
+	name = xstrdup((const char *)sqlite3_column_text(s, 0));
+	if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+		votes = xstrdup((const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	if (store_task_get(st, name, &t, err) != 1)
+		fail_msg("task %s: %s", name, err);
+	if (store_votes_counts(&t, votes, votes ? strlen(votes) : 0, &b))
+		fail_msg("item %lld: damaged votes", (long long)item);
+	store_task_free(&t);
+	free(name);
+	free(votes);
+	return sbuf_take(&b);
 }
 
 char *test_srcfile(const char *rel)
