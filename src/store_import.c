@@ -1378,6 +1378,12 @@ struct si_group {
 	size_t merged;	 /* arena offset of the merged row, or NONE */
 };
 
+/* The summary of one row (src/store_summary.c has the same definitions). */
+struct si_val {
+	int n, distinct, top, topn, tie;
+	double agree, ent;
+};
+
 struct si_summ {
 	const struct store_import *si;
 	const struct store_task *task; /* reloaded: labels in their new order */
@@ -1388,8 +1394,7 @@ struct si_summ {
 	int *count;  /* per position in the label order */
 	double logk; /* log(number of labels), 0 below 2 labels */
 	size_t row;  /* row + 1 of the values below, 0 for none */
-	int n, distinct, top, topn, tie;
-	double agree, ent;
+	struct si_val v;
 	struct sbuf votes; /* the packed votes of the row, when computed here */
 	const char *vtext; /* the row's packed votes */
 	size_t vlen;
@@ -1404,8 +1409,7 @@ struct si_summ {
 struct si_pre {
 	size_t voff;
 	uint32_t vlen;
-	int n, distinct, top, topn, tie;
-	double agree, ent;
+	struct si_val v;
 };
 
 static void summ_count(struct si_summ *g, int64_t code)
@@ -1454,32 +1458,32 @@ static void summ_compute(struct si_summ *g, size_t r)
 			summ_count(g, si->votes[gr->first + i].label);
 	}
 
-	g->n = g->distinct = g->topn = g->tie = 0;
-	g->top = -1;
-	g->ent = 0;
+	g->v.n = g->v.distinct = g->v.topn = g->v.tie = 0;
+	g->v.top = -1;
+	g->v.ent = 0;
 	for (size_t i = 0; i < k; i++) {
 		int c = g->count[i];
-		g->n += c;
+		g->v.n += c;
 		if (!c)
 			continue;
-		g->distinct++;
+		g->v.distinct++;
 		agree_num += (double)c * (c - 1);
-		if (c > g->topn) {
-			g->topn = c;
-			g->top = (int)i;
-			g->tie = 0;
-		} else if (c == g->topn) {
-			g->tie = 1;
+		if (c > g->v.topn) {
+			g->v.topn = c;
+			g->v.top = (int)i;
+			g->v.tie = 0;
+		} else if (c == g->v.topn) {
+			g->v.tie = 1;
 		}
 	}
 	for (size_t i = 0; i < k; i++) {
 		double share;
 		if (!g->count[i])
 			continue;
-		share = (double)g->count[i] / g->n;
-		g->ent -= share * log(share);
+		share = (double)g->count[i] / g->v.n;
+		g->v.ent -= share * log(share);
 	}
-	g->agree = g->n >= 2 ? agree_num / ((double)g->n * (g->n - 1)) : NAN;
+	g->v.agree = g->v.n >= 2 ? agree_num / ((double)g->v.n * (g->v.n - 1)) : NAN;
 	g->vtext = g->votes.s;
 	g->vlen = g->votes.len;
 	g->row = r + 1;
@@ -1494,13 +1498,7 @@ static void summ_load(struct si_summ *g, size_t r)
 		return;
 	}
 	p = &g->pre[r - g->first_new];
-	g->n = p->n;
-	g->distinct = p->distinct;
-	g->top = p->top;
-	g->topn = p->topn;
-	g->tie = p->tie;
-	g->agree = p->agree;
-	g->ent = p->ent;
+	g->v = p->v;
 	g->vtext = g->pretext.s + p->voff;
 	g->vlen = p->vlen;
 	g->row = r + 1;
@@ -1521,32 +1519,32 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 		sqlite3_result_text(ctx, g->vtext, (int)g->vlen, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(ctx, g->n);
+		sqlite3_result_int(ctx, g->v.n);
 		break;
 	case 3:
-		sqlite3_result_int(ctx, g->distinct);
+		sqlite3_result_int(ctx, g->v.distinct);
 		break;
 	case 4:
-		if (g->top >= 0)
-			sqlite3_result_int(ctx, g->task->labels[g->top].code);
+		if (g->v.top >= 0)
+			sqlite3_result_int(ctx, g->task->labels[g->v.top].code);
 		else
 			sqlite3_result_null(ctx);
 		break;
 	case 5:
-		sqlite3_result_int(ctx, g->topn);
+		sqlite3_result_int(ctx, g->v.topn);
 		break;
 	case 6:
-		sqlite3_result_int(ctx, g->tie);
+		sqlite3_result_int(ctx, g->v.tie);
 		break;
 	case 7:
-		if (g->n >= 2)
-			sqlite3_result_double(ctx, g->agree);
+		if (g->v.n >= 2)
+			sqlite3_result_double(ctx, g->v.agree);
 		else
 			sqlite3_result_null(ctx);
 		break;
 	default:
-		if (g->n >= 1)
-			sqlite3_result_double(ctx, g->logk > 0 ? g->ent / g->logk : 0.0);
+		if (g->v.n >= 1)
+			sqlite3_result_double(ctx, g->logk > 0 ? g->v.ent / g->logk : 0.0);
 		else
 			sqlite3_result_null(ctx);
 		break;
@@ -1669,13 +1667,7 @@ static void si_precompute(struct si_summ *g)
 	for (size_t k = 0; k < nnew; k++) {
 		struct si_pre *p = &g->pre[k];
 		summ_compute(g, g->first_new + k);
-		p->n = g->n;
-		p->distinct = g->distinct;
-		p->top = g->top;
-		p->topn = g->topn;
-		p->tie = g->tie;
-		p->agree = g->agree;
-		p->ent = g->ent;
+		p->v = g->v;
 		p->voff = g->pretext.len;
 		p->vlen = (uint32_t)g->votes.len;
 		sbuf_addn(&g->pretext, g->votes.s, g->votes.len);
