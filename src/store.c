@@ -14,20 +14,12 @@
 #include <unistd.h>
 
 /*
- * Version 1 of the schema. Decisions and events are append-only: triggers
- * abort any UPDATE or DELETE, so an undo is a new decision that supersedes
- * the old one. The vote table is keyed (task, item, annotator) WITHOUT ROWID
- * so that a task's votes are one range scan in item order, which is what every
- * statistic needs; it carries no foreign keys because the importer resolves
- * every reference itself before it writes, and 5M foreign-key probes would
- * double the import time.
- *
- * item_summary is read by the queues: "disputed" walks (task, agreement) in
- * order; "needs-votes" (n below min_votes, 3 by default) uses a partial index
- * over the few items with fewer than 3 votes, which the planner picks when
- * the bound limit is 3 (SQLite compares bound values with a partial index's
- * condition) and which costs almost nothing to maintain on a bulk import,
- * where a full (task, n) index over a million rows took over a second.
+ * Version 1 of the schema, which every project is built from (version 2
+ * below replaces its vote and item_summary tables). Decisions and events are
+ * append-only: triggers abort any UPDATE or DELETE, so an undo is a new
+ * decision that supersedes the old one. Votes carry no foreign keys because
+ * the importer resolves every reference itself before it writes, and 5M
+ * foreign-key probes would double the import time.
  */
 static const char schema_v1[] =
 	"CREATE TABLE project(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
@@ -179,6 +171,15 @@ static const char schema_v1[] =
  * them from the votes). A million-item import then writes a million rows
  * where version 1 wrote four million votes and a million summaries. The
  * votes are packed with SQLite's JSON functions; the summaries move over.
+ *
+ * The queues read the summaries: "disputed" walks (task, agreement) in order
+ * through a partial index over the disputed items only (agreement < 1, which
+ * the queue's query states literally so that the planner can use it);
+ * "needs-votes" (n below min_votes, 3 by default) uses a partial index over
+ * the few items with fewer than 3 votes, which the planner picks when the
+ * bound limit is 3 (SQLite compares bound values with a partial index's
+ * condition). Both cost little to maintain on a bulk import, where a full
+ * (task, n) index over a million rows took over a second.
  */
 static const char schema_v2[] =
 	"CREATE TABLE item_votes(\n"

@@ -1096,8 +1096,8 @@ static const char *dup_sql(enum import_dup d)
 
 /*
  * Resolve the votes to database ids, sort them by (item, annotator) and drop
- * or refuse the duplicates within the file; si_write_rows stores them. Runs
- * on the helper thread (si_prep): memory only.
+ * or refuse the duplicates within the file; si_write_items_and_votes stores
+ * them. Runs on the helper thread (si_prep): memory only.
  */
 static int si_sort_file_votes(struct store_import *si, char *err)
 {
