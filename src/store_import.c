@@ -1900,6 +1900,8 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;
 	res->n.duplicates = si->duplicates;
+	if (si->o.sha256_wait)
+		si->o.sha256_wait(si->o.sha256_ctx);
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;

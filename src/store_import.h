@@ -20,6 +20,10 @@ struct store_import_opts {
 	const char *file;   /* the file name for messages and the audit event */
 	const char *stem;   /* task name to use when there is no task at all */
 	const char *sha256; /* of the file's bytes, for the audit event */
+	/* When set, called before sha256 is read (it may still be computed on
+	 * another thread while the rows are written). */
+	void (*sha256_wait)(void *ctx);
+	void *sha256_ctx;
 	const char *format; /* the format's name, for the audit event */
 	const char *task;   /* --task, or NULL */
 	int scale_set;

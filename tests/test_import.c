@@ -243,6 +243,24 @@ static void test_audit_event(void **state)
 	free(detail);
 	/* The crowd-kit aliases task/worker/answer were understood. */
 	expect_text(f->st, "SELECT external_id FROM item", "x");
+
+	/* A file of over 1 MiB is hashed on another thread while the rows are
+	 * written: the event still names its hash. */
+	{
+		struct sbuf big = {0};
+		sbuf_add(&big, "item,annotator,label\n");
+		for (int i = 0; big.len <= (1u << 20) + 100; i++)
+			sbuf_addf(&big, "item-%07d,a%d,%s\n", i, i % 7, i % 3 ? "pos" : "neg");
+		run_ok(f, IMPORT_VOTES, "big.csv", big.s, "t", IMPORT_DUP_ERROR, &r);
+		util_sha256_hex(big.s, big.len, sha);
+		assert_string_equal(r.sha256, sha);
+		detail = q_text(f->st, "SELECT detail FROM event WHERE action = 'import'"
+				       " ORDER BY seq DESC LIMIT 1");
+		if (!strstr(detail, sha) || !strstr(detail, "\"file\":\"big.csv\""))
+			fail_msg("import event detail: %s", detail);
+		free(detail);
+		sbuf_free(&big);
+	}
 }
 
 static void test_declared_labels(void **state)
