@@ -206,9 +206,9 @@ static const char schema_v2[] =
 	"  FROM item_summary s LEFT JOIN packed p ON p.item = s.item;\n"
 	"DROP TABLE vote;\n"
 	"DROP TABLE item_summary;\n"
-	"CREATE INDEX item_votes_agreement ON item_votes(task, agreement, item)\n"
+	"CREATE INDEX item_votes_agreement ON item_votes(task, agreement)\n"
 	"  WHERE agreement < 1;\n"
-	"CREATE INDEX item_votes_needs ON item_votes(task, n, item) WHERE n < 3;\n";
+	"CREATE INDEX item_votes_needs ON item_votes(task, n) WHERE n < 3;\n";
 
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {
