@@ -129,10 +129,13 @@ static size_t *si_offs(size_t *arr, size_t *cap, size_t i)
 }
 
 /*
- * A big import touches every page of item_votes and its neighbours
- * several times; with the connection's usual 64 MB cache SQLite spills
- * dirty pages into the WAL mid-transaction and reads them back. Give the
- * import up to 1 GiB (allocated only as pages are used), restored on free.
+ * An import writes its B-trees in key order, so a page it has filled is not
+ * touched again: a small cache lets SQLite write those pages to the WAL as
+ * it goes instead of holding all of them until COMMIT. On the 4M-vote
+ * benchmark a 16 MB cache imports faster than 64 MB or 1 GiB (2.27 s
+ * against 2.39 s and 2.34 s, best of five) with 70 to 90 MB less memory,
+ * and also when the file adds to a task that already has votes. The
+ * connection's own cache size is restored on free.
  */
 static int si_cache(struct store_import *si, char *err)
 {
@@ -142,7 +145,7 @@ static int si_cache(struct store_import *si, char *err)
 	if (sqlite3_step(q) == SQLITE_ROW)
 		si->cache_was = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	if (store_exec(si->st, "PRAGMA cache_size = -1048576", err))
+	if (store_exec(si->st, "PRAGMA cache_size = -16384", err))
 		return -1;
 	si->cache_set = 1;
 	return 0;
