@@ -1368,12 +1368,13 @@ fail:
  * import that moves existing labels in the label order (which changes every
  * item's tie rule).
  *
- * Rows are produced one at a time as SQLite asks for them, so the packed
- * text and the summaries never exist in memory all at once, except the
- * merged rows of existing items, which are built beforehand because reading
- * the table while inserting into it is not something to rely on. The
- * table's indexes are updated in place: dropping them for a bulk load and
- * running CREATE INDEX afterwards measured slower on a million items.
+ * New items' rows are computed ahead, on the helper thread, while the item
+ * table is written (si_precompute); the merged rows of existing items are
+ * built after it, on this thread, because reading the table while inserting
+ * into it is not something to rely on, and their summaries are computed as
+ * SQLite asks for each row. The table's indexes are updated in place:
+ * dropping them for a bulk load and running CREATE INDEX afterwards measured
+ * slower on a million items.
  */
 struct si_group {
 	int64_t item;	 /* database id */
@@ -1443,22 +1444,24 @@ static void summ_compute(struct si_summ *g, size_t r)
 	double agree_num = 0;
 
 	memset(g->count, 0, (k + 1) * sizeof *g->count);
-	sbuf_reset(&g->votes);
 	if (gr->merged != NONE) {
 		/* Checked when it was merged: it parses. */
 		struct votepack_iter it;
 		struct votepack_vote v;
-		const char *text = si_at(si, gr->merged);
-		votepack_begin(&it, text, strlen(text));
+		g->vtext = si_at(si, gr->merged);
+		g->vlen = strlen(g->vtext);
+		votepack_begin(&it, g->vtext, g->vlen);
 		while (votepack_next(&it, &v) > 0)
 			summ_count(g, v.label);
-		sbuf_add(&g->votes, text);
 	} else {
+		sbuf_reset(&g->votes);
 		sbuf_addc(&g->votes, '[');
 		si_pack_votes(si, si->votes + gr->first, gr->n, &g->votes);
 		sbuf_addc(&g->votes, ']');
 		for (size_t i = 0; i < gr->n; i++)
 			summ_count(g, si->votes[gr->first + i].label);
+		g->vtext = g->votes.s;
+		g->vlen = g->votes.len;
 	}
 
 	g->v.n = g->v.distinct = g->v.topn = g->v.tie = 0;
@@ -1487,8 +1490,6 @@ static void summ_compute(struct si_summ *g, size_t r)
 		g->v.ent -= share * log(share);
 	}
 	g->v.agree = g->v.n >= 2 ? agree_num / ((double)g->v.n * (g->v.n - 1)) : NAN;
-	g->vtext = g->votes.s;
-	g->vlen = g->votes.len;
 	g->row = r + 1;
 }
 
@@ -1672,8 +1673,8 @@ static void si_precompute(struct si_summ *g)
 		summ_compute(g, g->first_new + k);
 		p->v = g->v;
 		p->voff = g->pretext.len;
-		p->vlen = (uint32_t)g->votes.len;
-		sbuf_addn(&g->pretext, g->votes.s, g->votes.len);
+		p->vlen = (uint32_t)g->vlen;
+		sbuf_addn(&g->pretext, g->vtext, g->vlen);
 	}
 	g->row = 0;
 }

@@ -2,8 +2,9 @@
  * store_summary: the summary columns of item_votes, computed again from
  * the packed votes of every item of a task (vote count, plurality label,
  * tie, agreement, vote entropy), and the counts per label of one item's
- * packed votes, which are derived when shown rather than stored. Queues, the review screen
- * and exports read them instead of re-counting votes. The importer writes
+ * packed votes, which are derived when shown rather than stored. Queues,
+ * the review screen and exports read them instead of re-counting votes. The
+ * importer writes
  * them itself (src/store_import.c) and calls this only when an import moves
  * labels in the label order; it is also the reference the tests hold the
  * importer's rows to.
@@ -198,15 +199,9 @@ int store_votes_counts(const struct store_task *t, const char *votes, size_t len
 		if (!first)
 			sbuf_addc(out, ',');
 		first = 0;
-		char digits[24], *d = digits + sizeof digits;
-		long c = count[i];
 		sbuf_add_json_str(out, t->labels[i].value);
-		do { /* an export writes a million of these: no printf */
-			*--d = (char)('0' + c % 10);
-			c /= 10;
-		} while (c);
-		*--d = ':';
-		sbuf_addn(out, d, (size_t)(digits + sizeof digits - d));
+		sbuf_addc(out, ':');
+		sbuf_add_int(out, count[i]);
 	}
 	sbuf_addc(out, '}');
 	if (count != small)

@@ -189,6 +189,19 @@ static void json_str_ascii(struct sbuf *b, const char *s)
 	sbuf_addc(b, '"');
 }
 
+void sbuf_add_int(struct sbuf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sbuf_addn(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void sbuf_add_json_num(struct sbuf *b, double v)
 {
 	char tmp[64];

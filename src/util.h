@@ -16,7 +16,7 @@
 
 /* Exit codes of the command line. */
 enum {
-	GV_EXIT_OK = 0,    /* success */
+	GV_EXIT_OK = 0,	   /* success */
 	GV_EXIT_FAIL = 1,  /* bad input, a failed check, or a runtime error */
 	GV_EXIT_USAGE = 2, /* the command line itself was wrong */
 };
@@ -57,6 +57,8 @@ void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
 void sbuf_add_json_str(struct sbuf *b, const char *s);
 /* Append a double as JSON: "null" when not finite, else shortest %.17g-stable form. */
 void sbuf_add_json_num(struct sbuf *b, double v);
+/* Append v in decimal, without printf (for writers of millions of numbers). */
+void sbuf_add_int(struct sbuf *b, int64_t v);
 void sbuf_reset(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 /* Give the string to the caller (never NULL) and leave the buffer empty. */

@@ -111,27 +111,13 @@ end:
 	return it->p == it->end ? 0 : -1;
 }
 
-/* Append v in decimal: the import writes millions of these, so no printf. */
-static void add_int(struct sbuf *b, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	sbuf_addn(b, p, (size_t)(tmp + sizeof tmp - p));
-}
-
 void votepack_add(struct sbuf *b, int64_t annotator, int64_t label, const char *at,
 		  const char *comment)
 {
 	sbuf_addc(b, '[');
-	add_int(b, annotator);
+	sbuf_add_int(b, annotator);
 	sbuf_addc(b, ',');
-	add_int(b, label);
+	sbuf_add_int(b, label);
 	if (at || comment) {
 		sbuf_addc(b, ',');
 		if (at)
