@@ -39,6 +39,7 @@ struct fake {
 	char last_queue[64];
 	int calibrations, nmodels; /* models in the fake calibration */
 	char last_task[64];
+	char draft_of[8][64]; /* the draft table: item -> text ("" when none) */
 };
 
 static struct fake fk;
@@ -80,6 +81,8 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		it->history[0].label = xstrdup(values[abs((int)fk.decided[item]) - 11]);
 		it->current = 100 + item;
 	}
+	if (item >= 0 && item < 8 && fk.draft_of[item][0])
+		it->draft = xstrdup(fk.draft_of[item]);
 	*has_guide = 0;
 	it->quality = NAN;
 	it->quality_source = "none";
@@ -239,6 +242,8 @@ static int f_draft(void *ctx, int64_t item, const char *text, char *err)
 	fk.drafts++;
 	fk.last_item = item;
 	snprintf(fk.last_draft, sizeof fk.last_draft, "%s", text ? text : "");
+	if (item >= 0 && item < 8)
+		snprintf(fk.draft_of[item], sizeof fk.draft_of[item], "%s", text ? text : "");
 	return 0;
 }
 
@@ -692,6 +697,60 @@ static void test_drafts_tick_and_hangup(void **state)
 	assert_int_equal(fk.drafts, 2);
 	assert_string_equal(fk.last_draft, "half a thought more");
 	assert_true(s.quit);
+	ui_state_free(&s);
+}
+
+/* Esc in the reason editor drops what was typed, also when an autosave had
+ * already written it: leaving and coming back brings nothing back, and the
+ * next decision carries no reason. A reason accepted before with Enter stays. */
+static void test_cancelled_reason_not_kept(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "WRONG ITEM REASON");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[1], "WRONG ITEM REASON");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	assert_string_equal(fk.draft_of[1], "");
+	assert_null(s.pending_reason);
+	assert_non_null(strstr(s.msg, "cancelled"));
+	ui_update_key(&s, 'q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.item.id, 1);
+	assert_null(s.pending_reason);
+	assert_null(strstr(s.msg, "draft"));
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_reason, "");
+	assert_string_equal(fk.last_rule, "");
+
+	/* Without an autosave Esc writes nothing at all. */
+	fk.drafts = 0;
+	ui_update_key(&s, 'r');
+	keys(&s, "never mind");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(fk.drafts, 0);
+	assert_null(s.pending_reason);
+
+	/* A reason kept with Enter survives an edit that is cancelled. */
+	ui_update_key(&s, 'r');
+	keys(&s, "kept");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_string_equal(s.pending_reason, "kept");
+	assert_string_equal(fk.draft_of[2], "kept");
+	ui_update_key(&s, 'r');
+	keys(&s, " and then some");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[2], "kept and then some");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_string_equal(fk.draft_of[2], "kept");
+	assert_string_equal(s.pending_reason, "kept");
 	ui_state_free(&s);
 }
 
@@ -1255,6 +1314,7 @@ int main(void)
 		cmocka_unit_test(test_skip_flag_history),
 		cmocka_unit_test(test_search_sort_filter),
 		cmocka_unit_test(test_drafts_tick_and_hangup),
+		cmocka_unit_test(test_cancelled_reason_not_kept),
 		cmocka_unit_test(test_claim_renewal),
 		cmocka_unit_test(test_resize_and_scroll),
 		cmocka_unit_test(test_wrap),

@@ -416,16 +416,22 @@ static void rebuild_order(struct ui_state *s)
 
 /* ---- opening and closing an item ---- */
 
-static void save_draft(struct ui_state *s, const char *text)
+/* Write (or with "" delete) my draft for the open item; -1 when that failed
+ * (the message says so). */
+static int save_draft(struct ui_state *s, const char *text)
 {
 	char err[GV_ERR];
+	int rc = 0;
 	if (!s->has_item || !s->can_decide || !s->be->draft)
-		return;
-	if (s->be->draft(s->be->ctx, s->item.id, text, err))
+		return 0;
+	if (s->be->draft(s->be->ctx, s->item.id, text, err)) {
 		ui_message(s, UI_MSG_ERROR, "draft not saved: %s", err);
-	else
+		rc = -1;
+	} else {
 		s->draft_at = now(s);
+	}
 	s->draft_dirty = 0;
+	return rc;
 }
 
 static void close_input(struct ui_state *s)
@@ -433,6 +439,24 @@ static void close_input(struct ui_state *s)
 	s->input = UI_INPUT_NONE;
 	sbuf_reset(&s->inbuf);
 	s->draft_dirty = 0;
+	s->draft_written = 0;
+	free(s->edit_base);
+	s->edit_base = NULL;
+}
+
+/*
+ * Esc in the reason editor: what was typed is dropped, in the database too.
+ * An autosave may already have written it over the draft table's row, which
+ * then goes back to the reason accepted before (or away), so that nothing
+ * cancelled returns when the item is opened again.
+ */
+static int cancel_reason(struct ui_state *s)
+{
+	int rc = 0;
+	if (s->draft_written)
+		rc = save_draft(s, s->edit_base ? s->edit_base : "");
+	close_input(s);
+	return rc;
 }
 
 static void close_item(struct ui_state *s)
@@ -706,6 +730,7 @@ static void reason_commit(struct ui_state *s)
 		free(reason);
 		if (rc) {
 			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			free(s->pending_reason);
 			s->pending_reason = text;
 			return;
 		}
@@ -828,10 +853,14 @@ static void utf8_put(struct sbuf *b, int cp)
 static int input_key(struct ui_state *s, int key)
 {
 	if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g')) {
-		if (s->input == UI_INPUT_REASON && s->draft_dirty)
-			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
-		close_input(s);
-		ui_message(s, UI_MSG_INFO, "cancelled");
+		if (s->input != UI_INPUT_REASON) {
+			close_input(s);
+			ui_message(s, UI_MSG_INFO, "cancelled");
+		} else if (cancel_reason(s) == 0) {
+			ui_message(s, UI_MSG_INFO, "%s",
+				   s->pending_reason ? "cancelled: the reason you kept before stays"
+						     : "cancelled: nothing you typed was kept");
+		}
 		return UI_REDRAW;
 	}
 	if (key == UI_KEY_CTRL('c')) {
@@ -876,11 +905,12 @@ static int input_key(struct ui_state *s, int key)
 
 static void open_input(struct ui_state *s, enum ui_input kind, const char *init)
 {
+	close_input(s);
 	s->input = kind;
-	sbuf_reset(&s->inbuf);
 	if (init)
 		sbuf_add(&s->inbuf, init);
-	s->draft_dirty = 0;
+	if (kind == UI_INPUT_REASON && s->pending_reason)
+		s->edit_base = xstrdup(s->pending_reason);
 	s->draft_at = now(s);
 }
 
@@ -1360,8 +1390,10 @@ int ui_update_tick(struct ui_state *s)
 	char err[GV_ERR];
 	int r = 0;
 
-	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS)
+	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS) {
 		save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+		s->draft_written = 1;
+	}
 	if (s->has_item && s->claimed && t - s->renewed_at >= UI_RENEW_SECONDS) {
 		s->renewed_at = t;
 		if (s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err) != 0) {
@@ -1437,6 +1469,7 @@ void ui_state_free(struct ui_state *s)
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);
+	free(s->edit_base);
 	sbuf_free(&s->inbuf);
 	memset(s, 0, sizeof *s);
 }
