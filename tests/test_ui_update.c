@@ -563,6 +563,8 @@ static void test_reason_then_decide(void **state)
 	struct ui_state s;
 	(void)state;
 	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 2;
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
 	assert_int_equal(s.input, UI_INPUT_REASON);
@@ -580,6 +582,55 @@ static void test_reason_then_decide(void **state)
 	assert_int_equal(fk.decides, 1);
 	assert_string_equal(fk.last_reason, "sarcasm1");
 	assert_string_equal(fk.last_rule, "R2");
+	ui_state_free(&s);
+}
+
+/* #R99 is refused in the editor, which stays open and lists the rules; the
+ * guideline's spelling is stored; a draft citing a missing rule cannot be
+ * decided with; without a guideline no rule can be cited. */
+static void test_reason_unknown_rule(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 3;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R99 no such rule");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "no rule R99 in guideline 7; its rules: R1, R2, R3"));
+	assert_null(s.pending_reason);
+	assert_int_equal(fk.drafts, 0);
+	ui_update_key(&s, UI_KEY_CTRL('u'));
+	keys(&s, "#r2 fine");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_rule, "R2");
+	assert_string_equal(fk.last_reason, "fine");
+
+	/* A draft from before (a hang-up) that cites a rule the guideline lacks. */
+	snprintf(fk.draft_of[3], sizeof fk.draft_of[3], "#R7 from before");
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.item.id, 3);
+	assert_string_equal(s.pending_reason, "#R7 from before");
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 1);
+	assert_non_null(strstr(s.msg, "no rule R7"));
+	ui_state_free(&s);
+
+	/* No guideline: nothing to cite. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R1 x");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_non_null(strstr(s.msg, "no guideline"));
 	ui_state_free(&s);
 }
 
@@ -1309,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_claimed_by_other_and_viewer),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_reason_then_decide),
+		cmocka_unit_test(test_reason_unknown_rule),
 		cmocka_unit_test(test_reason_after_decision),
 		cmocka_unit_test(test_undo_goes_back),
 		cmocka_unit_test(test_skip_flag_history),

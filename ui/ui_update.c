@@ -601,6 +601,46 @@ static void split_reason(const char *text, char **rule, char **reason)
 	*reason = xstrdup(p);
 }
 
+/*
+ * A cited rule must be one of the open item's guideline rules, or a
+ * decision would name a rule nobody can look up. *rule (heap, may be NULL)
+ * becomes the guideline's own spelling of the id (#r2 cites R2). Returns 0,
+ * or -1 with an error message naming the rules there are.
+ */
+static int check_rule(struct ui_state *s, char **rule)
+{
+	struct sbuf ids = {0};
+	char *want;
+
+	if (!*rule)
+		return 0;
+	if (s->has_guide) {
+		for (size_t i = 0; i < s->guide.nrules; i++) {
+			if (strcasecmp(s->guide.rules[i].id, *rule) == 0) {
+				free(*rule);
+				*rule = xstrdup(s->guide.rules[i].id);
+				return 0;
+			}
+		}
+	}
+	want = text_clean(*rule);
+	if (!s->has_guide) {
+		ui_message(s, UI_MSG_ERROR,
+			   "#%s cites a rule, but this task has no guideline: leave out the #", want);
+	} else if (!s->guide.nrules) {
+		ui_message(s, UI_MSG_ERROR, "#%s: guideline %s has no rules; leave out the #", want,
+			   s->guide.version ? s->guide.version : "");
+	} else {
+		for (size_t i = 0; i < s->guide.nrules; i++)
+			sbuf_addf(&ids, "%s%s", i ? ", " : "", s->guide.rules[i].id);
+		ui_message(s, UI_MSG_ERROR, "no rule %s in guideline %s; its rules: %s", want,
+			   s->guide.version ? s->guide.version : "", ids.s);
+	}
+	free(want);
+	sbuf_free(&ids);
+	return -1;
+}
+
 static const char *label_name(const struct ui_state *s, int idx)
 {
 	const struct store_label *l = &s->item.task.labels[idx];
@@ -639,6 +679,15 @@ static int decide(struct ui_state *s, int idx)
 		return UI_REDRAW;
 	}
 	split_reason(s->pending_reason, &rule, &reason);
+	/* A draft back from a hang-up, or a guideline changed since: the rule
+	 * is checked again before anything is written. */
+	if (check_rule(s, &rule)) {
+		size_t n = strlen(s->msg);
+		snprintf(s->msg + n, sizeof s->msg - n, " (r edits the reason)");
+		free(rule);
+		free(reason);
+		return UI_REDRAW;
+	}
 	memset(&d, 0, sizeof d);
 	d.item = s->item.id;
 	d.expected = s->item.current;
@@ -720,11 +769,25 @@ static void reason_commit(struct ui_state *s)
 	const struct review_decision *cur = review_item_current(&s->item);
 	char err[GV_ERR], *text = xstrdup(s->inbuf.s ? s->inbuf.s : "");
 
+	{
+		/* A rule that does not exist keeps the editor open, so it can be fixed. */
+		char *rule, *reason;
+		int bad;
+		split_reason(text, &rule, &reason);
+		bad = check_rule(s, &rule);
+		free(rule);
+		free(reason);
+		if (bad) {
+			free(text);
+			return;
+		}
+	}
 	close_input(s);
 	if (cur && cur->label && strcmp(cur->expert, s->me) == 0) {
 		char *rule, *reason;
 		int rc;
 		split_reason(text, &rule, &reason);
+		check_rule(s, &rule);
 		rc = s->be->reason(s->be->ctx, s->item.id, reason, rule, err);
 		free(rule);
 		free(reason);
@@ -1319,7 +1382,8 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
 			init = cur->reason;
 		open_input(s, UI_INPUT_REASON, init);
-		ui_message(s, UI_MSG_INFO, "reason (#RULE text); Enter keeps it, Esc leaves it");
+		ui_message(s, UI_MSG_INFO,
+			   "reason: #RULE (optional) then text; Enter keeps it, Esc cancels");
 		return UI_REDRAW;
 	}
 	case ACT_SKIP:
