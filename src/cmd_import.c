@@ -98,12 +98,17 @@ static void import_report(const struct import_opts *o, const struct import_resul
 		break;
 	}
 	}
+	if (r->task_created)
+		printf(" (new task)");
 	if (n->duplicates)
 		printf("; %ld duplicate%s dropped", n->duplicates, plural(n->duplicates));
 	if (n->labels_created && !r->task_created)
 		printf("; %ld new label%s", n->labels_created, plural(n->labels_created));
-	if (r->task_created)
-		printf(" (new task)");
+	if (r->skipped[0]) {
+		char *skipped = text_clean(r->skipped);
+		printf("; skipped %s", skipped);
+		free(skipped);
+	}
 	putchar('\n');
 	free(task);
 }

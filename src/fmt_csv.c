@@ -307,7 +307,7 @@ static int csv_record(struct csv_reader *r)
 }
 
 static int csv_read_sep(const char *file, const char *buf, size_t len, enum import_kind kind,
-			struct sink *sink, char *err, char sep)
+			const struct fmt_opts *opts, struct sink *sink, char *err, char sep)
 {
 	struct csv_reader r = {0};
 	int rc = -1, got;
@@ -380,31 +380,51 @@ static int tsv_detect(const char *buf, size_t len, enum import_kind kind)
 }
 
 static int csv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	return csv_read_sep(file, buf, len, kind, sink, err, ',');
+	return csv_read_sep(file, buf, len, kind, opts, sink, err, ',');
 }
 
 static int tsv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	return csv_read_sep(file, buf, len, kind, sink, err, '\t');
+	return csv_read_sep(file, buf, len, kind, opts, sink, err, '\t');
+}
+
+/* No column names a record's task: the file is read once. */
+static int csv_names_tasks(const char *buf, size_t len, enum import_kind kind,
+			   const struct fmt_opts *opts)
+{
+	return 0;
 }
 
 #define CSV_KINDS                                                                                  \
 	((1u << IMPORT_VOTES) | (1u << IMPORT_ITEMS) | (1u << IMPORT_PREDICTIONS) |                \
 	 (1u << IMPORT_DECISIONS))
 
+#define CSV_READS                                                                                  \
+	{                                                                                          \
+		[IMPORT_VOTES] = "one vote per row, with item, annotator and label columns",       \
+		[IMPORT_ITEMS] = "one item per row, with item and text columns",                   \
+		[IMPORT_PREDICTIONS] = "one prediction per row, with item, label and confidence "  \
+				       "columns or one probability column per label",              \
+		[IMPORT_DECISIONS] = "one decision per row, with item and label columns",          \
+	}
+
 const struct fmt fmt_csv = {
 	.name = "csv",
 	.kinds = CSV_KINDS,
+	.reads = CSV_READS,
 	.detect = csv_detect,
 	.read = csv_read,
+	.names_tasks = csv_names_tasks,
 };
 
 const struct fmt fmt_tsv = {
 	.name = "tsv",
 	.kinds = CSV_KINDS,
+	.reads = CSV_READS,
 	.detect = tsv_detect,
 	.read = tsv_read,
+	.names_tasks = csv_names_tasks,
 };

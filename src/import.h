@@ -55,6 +55,9 @@ struct import_counts {
 
 struct import_result {
 	struct import_counts n;
+	/* What the reader passed over, e.g. "2 draft responses, 1 taxonomy
+	 * result for 'topic'" (unsanitised), or "". */
+	char skipped[512];
 	char task[256];	  /* the task imported into (unsanitised) */
 	char format[32];  /* the format used */
 	char sha256[65];  /* of the file's bytes */

@@ -519,7 +519,8 @@ static void test_bad_files(void **state)
 		"b.csv:2:6: ", "empty label");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t",
 		"b.csv:1: ", "no 'annotator' column");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ", "no records");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ",
+		"no votes to import into task 't': gavel reads one vote per row");
 	run_bad(f, IMPORT_VOTES, "b.csv", "", "t", "b.csv: ", "empty file");
 	/* An escape sequence in a bad label is made visible, never kept raw. */
 	{
