@@ -371,7 +371,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	const struct fmt *f;
 	struct store_import_opts so = {0};
 	struct store_import *si = NULL;
-	struct sink sink, front;
+	struct sink sink, front, *first;
 	struct pipe_sink *pipe;
 	int rc_read;
 	struct import_hash hash = {0};
@@ -421,6 +421,9 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.format = f->name;
 	so.reads = f->reads[o->kind];
 	so.task = task;
+	so.task_given = o->task != NULL;
+	so.new_labels = o->new_labels;
+	so.dry_run = o->dry_run;
 	so.scale_set = o->scale_set;
 	so.scale = o->scale;
 	so.dup = o->dup;
@@ -437,9 +440,9 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		fsink = (struct sink){.ctx = &filt, .put = filter_put, .passed_over = filter_skip};
 	}
 	/* The reader on this thread, the database sink on another. */
-	pipe = pipe_sink_start(filter ? &fsink : &sink, &front);
-	rc_read = f->read(o->file, buf, len, o->kind, &fo,
-			  pipe ? &front : filter ? &fsink : &sink, err);
+	first = filter ? &fsink : &sink;
+	pipe = pipe_sink_start(first, &front);
+	rc_read = f->read(o->file, buf, len, o->kind, &fo, pipe ? &front : first, err);
 	if (pipe)
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;

@@ -117,7 +117,7 @@ static int consume(struct pipe_sink *p, struct batch *b)
 		struct rec r = {0};
 		if (q->skip) {
 			p->next->passed_over(p->next->ctx, get_str(b, q->s[PS_TASK]),
-				      get_str(b, q->s[PS_LABEL]));
+					     get_str(b, q->s[PS_LABEL]));
 			continue;
 		}
 		r.kind = q->kind;
@@ -272,7 +272,8 @@ struct pipe_sink *pipe_sink_start(struct sink *next, struct sink *front)
 		free(p);
 		return NULL;
 	}
-	*front = (struct sink){.ctx = p, .put = pipe_put, .passed_over = next->passed_over ? pipe_skip : NULL};
+	*front = (struct sink){
+		.ctx = p, .put = pipe_put, .passed_over = next->passed_over ? pipe_skip : NULL};
 	return p;
 }
 

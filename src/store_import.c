@@ -646,6 +646,39 @@ static int lab_cmp(const void *pa, const void *pb)
 	return strcmp(a->value, b->value);
 }
 
+/*
+ * The labels of a task that was not declared came from its first imports: a
+ * later file that brings others may be a file for another task (two tasks'
+ * votes merged without a word). Unless the user named the task or allowed
+ * new labels, refuse, naming them.
+ */
+static int si_check_new_labels(struct store_import *si, const struct lab_sort *all, size_t nall,
+			       char *err)
+{
+	struct sbuf names = {0};
+	size_t n = 0;
+	char snip[64];
+	if (!si->task_exists || si->task.declared || !si->task.nlabels || si->o.task_given ||
+	    si->o.new_labels)
+		return 0;
+	for (size_t i = 0; i < nall; i++) {
+		if (all[i].code >= 0)
+			continue;
+		if (n < 8)
+			sbuf_addf(&names, "%s'%s'", n ? ", " : "", import_snip(all[i].value, snip));
+		n++;
+	}
+	import_errf(
+		err, si->o.file, 0, 0,
+		"the file brings %zu new label%s (%s%s) to task '%s', whose %zu labels came from "
+		"earlier imports; if the file is meant for this task, import it again with "
+		"--new-labels (or --task)",
+		n, n == 1 ? "" : "s", names.s, n > 8 ? ", ..." : "", si->task_name,
+		si->task.nlabels);
+	sbuf_free(&names);
+	return -1;
+}
+
 static int si_write_labels(struct store_import *si, struct import_result *res, char *err)
 {
 	size_t nl = intern_count(&si->labels), nnew = 0, n = 0;
@@ -684,6 +717,8 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	for (size_t i = 0; i < n; i++)
 		all[i].numeric = util_parse_double(all[i].value, &all[i].num) == 0;
 	qsort(all, n, sizeof *all, lab_cmp);
+	if (si_check_new_labels(si, all, n, err))
+		goto fail;
 	if (store_prepare(si->st,
 			  "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?", &ord,
 			  err))
@@ -691,6 +726,9 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].code < 0) {
 			int code = ++maxcode;
+			size_t had = strlen(res->new_labels);
+			snprintf(res->new_labels + had, sizeof res->new_labels - had, "%s%s",
+				 had ? ", " : "", all[i].value);
 			si->lab_code[all[i].label] = code;
 			if (store_label_add(si->st, si->task.id, code, all[i].value, NULL, NULL,
 					    (int)i, err))
@@ -1998,7 +2036,9 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;
-	if (store_commit(si->st, err)) {
+	if (si->o.dry_run) {
+		store_rollback(si->st);
+	} else if (store_commit(si->st, err)) {
 		si->open = 0;
 		goto fail;
 	}
