@@ -375,7 +375,20 @@ int cmd_guide(int argc, char **argv)
 			return guide_cmds[i].run(argc - 1, argv + 1);
 	}
 	if (argv[1][0] == '-')
-		return cli_usage_error("guide", "unknown option '%s'", argv[1]);
+		return cli_usage_error("guide",
+				       "unknown option '%s' (options come after check, "
+				       "load or show)",
+				       argv[1]);
+	{
+		const char *names[GV_ARRAY_LEN(guide_cmds)], *hint;
+		for (size_t i = 0; i < GV_ARRAY_LEN(guide_cmds); i++)
+			names[i] = guide_cmds[i].name;
+		hint = cli_suggest(argv[1], names, GV_ARRAY_LEN(guide_cmds));
+		if (hint)
+			return cli_usage_error("guide",
+					       "unknown subcommand '%s'; did you mean '%s'?",
+					       argv[1], hint);
+	}
 	return cli_usage_error("guide", "unknown subcommand '%s' (expected check, load or show)",
 			       argv[1]);
 }
