@@ -1269,6 +1269,7 @@ static void test_keymap(void **state)
 				      "keys:\n"
 				      "  move-down: [x, <Down>]\n"
 				      "  decide: [a, s, d]\n"
+				      "  skip: []\n"
 				      "  calibration: <C-k>\n",
 				      err),
 			 0);

@@ -114,10 +114,17 @@ const char *ui_key_name(int key, char *buf, size_t len);
  */
 int ui_key_parse(const char *name);
 
+/* Where a keys file gave a binding: line 0 for a built-in one. */
+struct ui_key_from {
+	int line, col;
+};
+
 /* The bindings in force: the built-in table with a user's overrides applied. */
 struct ui_keymap {
 	struct ui_binding *v; /* looked up first match first */
 	size_t n, cap;
+	struct ui_key_from *from; /* per binding, or NULL: all built in */
+	char *file;		  /* the keys file applied, or NULL */
 };
 
 /* A keymap holding the built-in table. Free with ui_keymap_free. */
@@ -134,10 +141,11 @@ void ui_keymap_free(struct ui_keymap *km);
  *
  * Each listed action's keys become exactly the given ones, in the views
  * where the action had keys before; for `decide` the n-th key decides the
- * n-th label (at most 9). A key given to an action is taken from any other
- * action it was bound to in those views. An unknown action, an unknown key
- * name, a key given twice, or any other shape is an error
- * "file:line:col: what is wrong" and km is left unchanged. Returns 0 or -1.
+ * n-th label (at most 9). A key that another action keeps in one of those
+ * views (because the file does not rebind that one too) is a clash. A clash,
+ * an unknown action, an unknown key name, a key given twice, or any other
+ * shape is an error "file:line:col: what is wrong" that names both uses, and
+ * km is left unchanged. Returns 0 or -1.
  */
 int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, size_t len,
 		    char *err);
@@ -155,6 +163,22 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, char *err);
  * the path in buf, or -1 when neither variable gives one (or buf is short).
  */
 int ui_keymap_path(char *buf, size_t len);
+
+/*
+ * Check that no label's decision key is a key the item view binds to an
+ * action in km (NULL: the built-in table): pressing it would run the action,
+ * never decide. A decide binding for the label's own position is no clash.
+ * The error names both uses and the place of the one a file gave:
+ * "file:line:col: ..." of the label's key, or of the keys file's binding,
+ * or `where` (the project) for a key stored in a project. Returns 0 or -1.
+ */
+int ui_keys_check_labels(const struct ui_keymap *km, const struct guide_key *v, size_t n,
+			 const char *where, char *err);
+
+/* ui_keys_check_labels on every label key of the project st (named `where`
+ * in messages). Returns 0 or -1 with err filled. */
+int ui_keys_check_project(const struct ui_keymap *km, struct store *st, const char *where,
+			  char *err);
 
 /* Keys bound to action a in any of the views in mask, by name joined with
  * "/", into buf ("" when none; decide keys 1..9 read "1-9"). */
