@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 static void vprint_clean(FILE *f, const char *prefix, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+	__attribute__((format(printf, 3, 0)));
 
 static void vprint_clean(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
