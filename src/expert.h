@@ -30,6 +30,16 @@ const char *expert_role_name(enum expert_role r);
 int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
 	       enum expert_role role, const char *unix_user, char *err);
 
+/*
+ * The name of a lead mapped to uid (the first by name) into name, `len`
+ * bytes. Returns 1 when there is one, 0 when uid maps to no lead, -1 on
+ * error.
+ */
+int expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char *err);
+
+/* Whether expert `name` is a lead mapped to uid: 1 yes, 0 no, -1 on error. */
+int expert_is_lead(struct store *st, const char *name, long uid, char *err);
+
 /* All experts, by name. Free with expert_list_free. */
 int expert_list(struct store *st, struct expert **out, size_t *n, char *err);
 /* Experts mapped to uid, by name. Free with expert_list_free. */

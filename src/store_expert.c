@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -35,7 +36,7 @@ const char *expert_role_name(enum expert_role r)
 int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
 	       enum expert_role role, const char *unix_user, char *err)
 {
-	struct passwd *pw = unix_user ? getpwnam(unix_user) : getpwuid(getuid());
+	struct passwd *pw;
 	sqlite3_stmt *s = NULL;
 	struct sbuf detail = {0};
 	char now[21];
@@ -43,6 +44,7 @@ int expert_add(struct store *st, const struct audit_actor *actor, const char *na
 
 	if (!*name)
 		return err_set(err, "expert name is empty");
+	pw = unix_user ? getpwnam(unix_user) : getpwuid(getuid());
 	if (!pw)
 		return err_set(err, "no such OS user '%s'", unix_user ? unix_user : "(self)");
 	sbuf_add(&detail, "{\"before\":");
@@ -89,6 +91,42 @@ fail:
 	sqlite3_finalize(s);
 	sbuf_free(&detail);
 	return rc;
+}
+
+int expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st,
+			  "SELECT name FROM expert WHERE unix_uid = ? AND role = 'lead'"
+			  " ORDER BY name LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(name, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "experts");
+	return rc == SQLITE_ROW;
+}
+
+int expert_is_lead(struct store *st, const char *name, long uid, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st,
+			  "SELECT 1 FROM expert WHERE name = ? AND unix_uid = ? AND role = 'lead'",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, uid);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "experts");
+	return rc == SQLITE_ROW;
 }
 
 static int list_query(struct store *st, const char *sql, long uid, struct expert **out, size_t *n,
