@@ -24,8 +24,14 @@ const char *expert_role_name(enum expert_role r);
 
 /*
  * Add or update an expert inside the caller's write transaction, with an
- * audit event (before and after). unix_user
- * NULL maps the expert to the calling OS user.
+ * audit event (before and after). unix_user NULL maps the expert to the
+ * calling OS user. Only a lead may do it: actor->uid must map to an expert
+ * whose role is lead (root is no exception). A project without any lead
+ * (gavel init makes its creator the first lead, so only a project whose
+ * leads were taken away around gavel) accepts a lead and nothing else, so
+ * that someone can take charge of it. The last lead cannot stop being a
+ * lead. Returns 0 when written, 1 when refused (err names the rule;
+ * nothing is written), -1 on error.
  */
 int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
 	       enum expert_role role, const char *unix_user, char *err);
