@@ -717,11 +717,14 @@ static int decide(struct ui_state *s, int idx)
 	if (rc == REVIEW_OVERRULE) {
 		/* A lead overrules by choosing the same label twice. */
 		s->overrule = idx + 1;
-		ui_message(s, UI_MSG_INFO, "%s: press the same label again to do so", err);
+		ui_message(s, UI_MSG_INFO,
+			   "%s decided this item: press the same label again to overrule it",
+			   other);
 		return UI_REDRAW;
 	}
 	if (rc == REVIEW_NOT_LEAD) {
-		ui_message(s, UI_MSG_ERROR, "%s", err);
+		ui_message(s, UI_MSG_ERROR, "%s decided this item; only a lead may overrule it",
+			   other);
 		return UI_REDRAW;
 	}
 	if (rc == REVIEW_HELD) {
