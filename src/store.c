@@ -248,7 +248,7 @@ int store_begin(struct store *st, char *err)
 				       st->path);
 		return err_set(err,
 			       "%s: read-only for you (uid %ld): changing the project needs write "
-			       "permission on the file, its -wal and -shm files and its folder",
+			       "permission on the file and on its -wal and -shm files",
 			       st->path, (long)getuid());
 	}
 	return store_exec(st, "BEGIN IMMEDIATE", err);
