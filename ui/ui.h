@@ -229,7 +229,8 @@ struct ui_backend {
 	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		    int *has_guide, char *err);
 	int (*row_status)(void *ctx, struct review_row *r, char *err);
-	int (*claim)(void *ctx, int64_t item, char *holder, size_t len, char *err);
+	/* review_claim: seen is the latest decision the screen knows of. */
+	int (*claim)(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err);
 	int (*release)(void *ctx, int64_t item, char *err);
 	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		      size_t len, char *err);
@@ -291,6 +292,7 @@ struct ui_state {
 	double opened_at;     /* when the item was opened: time spent */
 	double renewed_at;
 	int blind_call;       /* label index of the blind call, -1 before it */
+	int overrule;         /* label index + 1 a lead pressed over another's decision */
 	size_t text_top;      /* first line of the item text shown */
 	size_t pane_top;      /* first line of the evidence pane shown (J/K scroll it) */
 	char *pending_reason; /* reason typed before deciding */
