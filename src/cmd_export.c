@@ -99,8 +99,9 @@ static const char export_usage[] =
 	"in it as known truth), or with --no-ds the plurality of the votes (ties go\n"
 	"to the label first in the task's label order). Each row has item, task,\n"
 	"label, source (expert, ds or plurality), weight, plurality, majority (empty\n"
-	"on a tie), ds_label, ds_posterior (of the final label), votes (label ->\n"
-	"count), agreement, n_votes, expert, reason, guideline_version, decided_at.\n"
+	"on a tie), ds_label, ds_posterior (of the final label), model_confidence,\n"
+	"effective_confidence, votes (label -> count), agreement, n_votes, expert,\n"
+	"reason, guideline_version, decided_at.\n"
 	"The CSV starts with its header row and JSONL holds only rows, so both load\n"
 	"unchanged in csv readers, spreadsheets and pandas. Where the labels came\n"
 	"from (project, time, audit head hash) goes to standard error and, with -o,\n"
@@ -125,7 +126,6 @@ static int write_meta(const struct export_meta *m, const struct export_opts *o, 
 {
 	struct out_file f;
 	struct sbuf b = {0};
-	int rc;
 
 	if (out_open(&f, metapath, err))
 		return -1;
@@ -134,8 +134,7 @@ static int write_meta(const struct export_meta *m, const struct export_opts *o, 
 	sbuf_free(&b);
 	if (ferror(f.f))
 		err_set(err, "%s: write error", metapath);
-	rc = out_close(&f, !ferror(f.f), err);
-	return rc;
+	return out_close(&f, !ferror(f.f), err);
 }
 
 /*

@@ -1472,6 +1472,9 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 			sbuf_addf(&detail, "%lld", (long long)prev);
 		else
 			sbuf_add(&detail, "null");
+		/* The row's time, so that audit verify can hold the row to it. */
+		sbuf_add(&detail, ",\"at\":");
+		sbuf_add_json_str(&detail, at);
 		sbuf_add(&detail, ",\"file\":");
 		sbuf_add_json_str(&detail, si->o.file);
 		sbuf_addc(&detail, '}');
