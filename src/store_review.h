@@ -36,6 +36,9 @@ struct review_row {
 	char *votes;       /* "neg:2 pos:1", label order */
 	char *votes_short; /* "neg2 pos1" or "2·0·1": at most REVIEW_VOTES_SHORT columns
 			    * for up to 7 labels (see review_rows_from_queue) */
+	char *legend;      /* what votes_short's names stand for: "neg=negative
+			    * pos=positive" or "n·n·n = negative·neutral·positive";
+			    * NULL when votes_short is the full summary */
 	int nvotes;
 	double agreement;  /* NAN when fewer than 2 votes */
 	char *model_label; /* NULL without a prediction */
@@ -45,6 +48,7 @@ struct review_row {
 	enum review_status status;
 	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
 	char *decided_label;
+	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
 };
 
 /* The compact vote summary's width limit, in columns. */
@@ -56,13 +60,20 @@ struct review_row {
  * every label has a distinct one-character key, else by the shortest prefix
  * (up to 3 characters) that tells the task's labels apart, else by its
  * position; "neg2 pos1". When that is wider than REVIEW_VOTES_SHORT it
- * falls back to every label's count in label order, "2·0·1".
+ * falls back to every label's count in label order, "2·0·1". Each row's
+ * legend says what its compact form's names or positions stand for.
  * The status is REVIEW_OPEN until review_row_status fills it.
  * Free with review_rows_free. Returns 0, or -1 with err filled.
  */
 int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
 			   struct review_row **out, char *err);
 void review_rows_free(struct review_row *v, size_t n);
+
+/*
+ * Set each row's flag count from the flag table, in one pass over it.
+ * Returns 0, or -1 with err filled.
+ */
+int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
 
 /* Refresh one row's status as seen by expert `me` (decisions, claims, skips). */
 int review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
@@ -120,6 +131,8 @@ struct review_item {
 	size_t nhistory;
 	int64_t current;    /* id of the latest decision, 0 when none */
 	char *draft;        /* my saved draft reason, NULL when none */
+	char *my_flag;      /* my flag's note ("" without a note), NULL when I have not flagged it */
+	int nflags;         /* flags on the item, by anyone */
 	char *claimed_by;   /* another expert's live claim, NULL when none */
 	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
@@ -190,7 +203,12 @@ int review_undo(struct store *st, const struct audit_actor *a, int64_t item, cha
 int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
 		  const char *rule, char *err);
 
-/* Flag the guideline as unclear for item (row in flag, "flag" event). */
+/*
+ * Flag the guideline as unclear for item, with an optional note (row in
+ * flag, "flag" event with the note as its why). One flag per expert and
+ * item: when a->expert has flagged it already nothing is written and 1 is
+ * returned (message in err). Returns 0 when committed, -1 on error.
+ */
 int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
 		char *err);
 
@@ -206,6 +224,21 @@ int review_draft_save(struct store *st, const char *me, int64_t item, const char
  * left as it is) and drop my claim on it.
  */
 int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
+
+/* Where review_search found the text. */
+#define REVIEW_HIT_TEXT      1
+#define REVIEW_HIT_META      2
+#define REVIEW_HIT_ANNOTATOR 4
+
+/*
+ * Search the items items[0..n) for query (ASCII letters compared without
+ * case, no wildcards) in their text, their metadata and, when annotators is
+ * non-zero, the names of the annotators who voted on them. hits[i] gets the
+ * REVIEW_HIT_* bits for items[i] (0: no match). One read statement. Returns
+ * 0, or -1 with err filled.
+ */
+int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+		  int annotators, unsigned char *hits, char *err);
 
 /* One audit event of an item, for the history screen. */
 struct review_event {

@@ -301,7 +301,7 @@ static void guide_block(const struct ui_state *s, int w, int wrap, struct ui_lin
 	const struct review_item *it = &s->item;
 	const struct store_task *t = &it->task;
 	unsigned char in_play[256] = {0};
-	int revealed = !s->blind || s->blind_call >= 0 || it->current, lw = 0;
+	int revealed = ui_item_revealed(s), lw = 0;
 	struct ui_line *ln;
 
 	if (!s->has_guide) {
@@ -425,7 +425,7 @@ void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g)
 void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out)
 {
 	const struct review_item *it = &s->item;
-	int revealed = !s->blind || s->blind_call >= 0 || it->current;
+	int revealed = ui_item_revealed(s);
 	int wide = s->cols >= WIDE_COLS;
 
 	memset(out, 0, sizeof *out);
