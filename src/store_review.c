@@ -1347,19 +1347,48 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 	size_t cap = 0, k = 0;
 	int rc;
 
+	/* The review screen writes {before, after, why}; gavel import writes
+	 * its decisions flat ({label, reason, origin, file}): both read here.
+	 * A detail that is not JSON reads as no fields, not as an error. */
 	if (store_prepare(st,
-			  "SELECT seq, at, actor, action, detail FROM event WHERE item = ? ORDER BY seq",
+			  "SELECT seq, at, actor, uid, host, ssh, action, detail,"
+			  " COALESCE(json_extract(d, '$.after.label'), json_extract(d, '$.label')),"
+			  " json_extract(d, '$.after.blind_label'),"
+			  " json_extract(d, '$.before.label'), json_extract(d, '$.before.expert'),"
+			  " json_extract(d, '$.before.reason'), json_extract(d, '$.before.rule'),"
+			  " COALESCE(json_extract(d, '$.why.reason'), json_extract(d, '$.reason')),"
+			  " COALESCE(json_extract(d, '$.why.rule'), json_extract(d, '$.rule')),"
+			  " json_extract(d, '$.origin'), json_extract(d, '$.file'),"
+			  " json_extract(d, '$.after.seconds')"
+			  " FROM (SELECT *, CASE WHEN json_valid(detail) THEN detail END AS d"
+			  " FROM event WHERE item = ?) ORDER BY seq",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, item);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct review_event *e;
 		v = xgrow(v, &cap, k + 1, sizeof *v);
-		v[k].seq = sqlite3_column_int64(s, 0);
-		v[k].at = col_dup(s, 1);
-		v[k].actor = col_dup(s, 2);
-		v[k].action = col_dup(s, 3);
-		v[k].detail = col_dup(s, 4);
-		k++;
+		e = &v[k++];
+		memset(e, 0, sizeof *e);
+		e->seq = sqlite3_column_int64(s, 0);
+		e->at = col_dup(s, 1);
+		e->actor = col_dup(s, 2);
+		e->uid = sqlite3_column_int64(s, 3);
+		e->host = col_dup(s, 4);
+		e->ssh = col_dup(s, 5);
+		e->action = col_dup(s, 6);
+		e->detail = col_dup(s, 7);
+		e->label = col_dup(s, 8);
+		e->blind_label = col_dup(s, 9);
+		e->before_label = col_dup(s, 10);
+		e->before_expert = col_dup(s, 11);
+		e->before_reason = col_dup(s, 12);
+		e->before_rule = col_dup(s, 13);
+		e->reason = col_dup(s, 14);
+		e->rule = col_dup(s, 15);
+		e->origin = col_dup(s, 16);
+		e->file = col_dup(s, 17);
+		e->seconds = col_dbl(s, 18);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1374,10 +1403,13 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 void review_events_free(struct review_event *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(v[i].at);
-		free(v[i].actor);
-		free(v[i].action);
-		free(v[i].detail);
+		struct review_event *e = &v[i];
+		char *strs[] = {e->at,		e->actor,	  e->host,	    e->ssh,
+				e->action,	e->detail,	  e->label,	    e->blind_label,
+				e->before_label, e->before_expert, e->before_reason, e->before_rule,
+				e->reason,	e->rule,	  e->origin,	    e->file};
+		for (size_t k = 0; k < GV_ARRAY_LEN(strs); k++)
+			free(strs[k]);
 	}
 	free(v);
 }

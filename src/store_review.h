@@ -240,13 +240,32 @@ int review_leave(struct store *st, const char *me, int64_t item, const char *tex
 int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
 		  int annotators, unsigned char *hits, char *err);
 
-/* One audit event of an item, for the history screen. */
+/*
+ * One audit event of an item, for the history screen: the event's columns,
+ * and what its detail JSON says, read with SQLite's JSON functions so the
+ * screen needs no JSON reader. The detail fields are NULL (seconds NAN) when
+ * the event does not carry them, or its detail is not valid JSON.
+ */
 struct review_event {
 	int64_t seq;
-	char *at;
-	char *actor;
-	char *action;
-	char *detail;
+	char *at;     /* UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	char *actor;  /* the expert */
+	int64_t uid;  /* the OS user */
+	char *host;
+	char *ssh;    /* the SSH client, NULL when local */
+	char *action; /* "claim", "decide", "undo", "reason", "flag", "skip", ... */
+	char *detail; /* the JSON as stored */
+	char *label;        /* the label after (decide, undo, reason) */
+	char *blind_label;  /* the blind call (decide) */
+	char *before_label; /* the label it replaced */
+	char *before_expert;
+	char *before_reason; /* the reason it replaced (reason) */
+	char *before_rule;
+	char *reason; /* why: the reason given, or a flag's note */
+	char *rule;
+	char *origin; /* "import" for decisions brought in by gavel import */
+	char *file;   /* the file they came from */
+	double seconds; /* time spent on a decision */
 };
 
 /* An item's events, oldest first. Free with review_events_free. */

@@ -252,19 +252,43 @@ static int f_draft(void *ctx, int64_t item, const char *text, char *err)
 	return 0;
 }
 
+/* An item's trail: a claim, a blind decision replacing bob's, a new
+ * reason, a flag with hostile text in its note, an imported decision, a
+ * second claim and an action the screen does not know. */
 static int f_events(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err)
 {
+	static const char *const actions[] = {"claim", "decide", "reason", "flag",
+					      "decide", "claim",  "packet-merge"};
+	struct review_event *e;
 	(void)ctx;
 	(void)err;
-	*ev = xcalloc(2, sizeof **ev);
-	for (int i = 0; i < 2; i++) {
-		(*ev)[i].seq = item * 10 + i;
-		(*ev)[i].at = xstrdup("2024-01-01T00:00:00Z");
-		(*ev)[i].actor = xstrdup("me");
-		(*ev)[i].action = xstrdup(i ? "decide" : "claim");
-		(*ev)[i].detail = xstrdup("{}");
+	*n = GV_ARRAY_LEN(actions);
+	*ev = e = xcalloc(*n, sizeof **ev);
+	for (size_t i = 0; i < *n; i++) {
+		e[i].seq = item * 10 + (int64_t)i;
+		e[i].at = xstrdup("2024-01-01T10:02:33.120Z");
+		e[i].actor = xstrdup("me");
+		e[i].action = xstrdup(actions[i]);
+		e[i].detail = xstrdup("{}");
+		e[i].seconds = NAN;
 	}
-	*n = 2;
+	e[1].label = xstrdup("neg");
+	e[1].blind_label = xstrdup("neu");
+	e[1].before_label = xstrdup("pos");
+	e[1].before_expert = xstrdup("bob");
+	e[1].reason = xstrdup("sarcasm");
+	e[1].rule = xstrdup("R1");
+	e[1].seconds = 12.4;
+	e[2].label = xstrdup("neg");
+	e[2].before_reason = xstrdup("sarcasm");
+	e[2].before_rule = xstrdup("R1");
+	e[2].reason = xstrdup("irony, really");
+	e[3].reason = xstrdup("R2 vs R3 \x1b[31mred\x1b[0m");
+	e[4].label = xstrdup("pos");
+	e[4].origin = xstrdup("import");
+	e[4].file = xstrdup("gold.csv");
+	free(e[6].detail);
+	e[6].detail = xstrdup("{\"from\":\"laptop\"}");
 	return 0;
 }
 
@@ -713,7 +737,7 @@ static void test_skip_flag_history(void **state)
 	assert_int_equal(s.item.id, 2);
 	ui_update_key(&s, 'h');
 	assert_int_equal(s.view, UI_HISTORY);
-	assert_int_equal(s.nevents, 2);
+	assert_int_equal(s.nevents, 7);
 	assert_int_equal(s.events[0].seq, 20);
 	ui_update_key(&s, 'q');
 	assert_int_equal(s.view, UI_ITEM);
@@ -955,6 +979,97 @@ static void test_blind_hides_everywhere(void **state)
 	assert_true(ui_item_revealed(&s));
 	ui_update_key(&s, 'h');
 	assert_int_equal(s.view, UI_HISTORY);
+	ui_state_free(&s);
+}
+
+/* The text of history line i, spans joined by their columns. */
+static void hist_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
+{
+	memset(buf, ' ', len - 1);
+	buf[len - 1] = 0;
+	for (size_t k = 0; k < l->v[i].n; k++) {
+		const struct ui_span *sp = &l->v[i].sp[k];
+		size_t n = strlen(sp->text);
+		if ((size_t)sp->x + n < len - 1)
+			memcpy(buf + sp->x, sp->text, n);
+	}
+	for (size_t n = strlen(buf); n && buf[n - 1] == ' '; n--)
+		buf[n - 1] = 0;
+}
+
+static long hist_find(const struct ui_lines *l, const char *what)
+{
+	char buf[512];
+	for (size_t i = 0; i < l->n; i++) {
+		hist_text(l, i, buf, sizeof buf);
+		if (strstr(buf, what))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* h: one readable entry per event (when, who, what changed, why), no raw
+ * JSON; claims folded until c; hostile text sanitised; the view starts at
+ * the latest event and follows the width. */
+static void test_history_readable(void **state)
+{
+	struct ui_state s;
+	struct ui_lines l;
+	char buf[512];
+	long at;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'h');
+	assert_int_equal(s.view, UI_HISTORY);
+	assert_int_equal(ui_history_folded(&s), 2);
+	ui_history_lines(&s, 79, &l);
+	assert_int_equal(s.hlist.n, l.n);
+	/* At 80 columns the long ones wrap inside the "what" column. */
+	at = hist_find(&l, "decided neg (blind call: neu), replacing bob's");
+	assert_true(at >= 0);
+	hist_text(&l, (size_t)at + 1, buf, sizeof buf);
+	assert_string_equal(buf + UI_HISTORY_WHAT_X, "pos in 12 s");
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= 79);
+	ui_lines_free(&l);
+	ui_history_lines(&s, 131, &l);
+	at = hist_find(&l, "decided neg (blind call: neu), replacing bob's pos in 12 s");
+	assert_true(at >= 0);
+	hist_text(&l, (size_t)at, buf, sizeof buf);
+	assert_true(strncmp(buf, "2024-01-01 10:02:33  me", 23) == 0);
+	assert_int_equal(hist_find(&l, "why: rule R1, sarcasm"), at + 1);
+	assert_true(hist_find(&l, "gave the decision neg a new reason (was: #R1 sarcasm)") >= 0);
+	assert_true(hist_find(&l, "why: irony, really") >= 0);
+	assert_true(hist_find(&l, "flagged the guideline as unclear") >= 0);
+	assert_true(hist_find(&l, "note: R2 vs R3 ^[[31mred^[[0m") >= 0);
+	assert_true(hist_find(&l, "decided pos, imported from gold.csv") >= 0);
+	assert_true(hist_find(&l, "packet-merge {\"from\":\"laptop\"}") >= 0);
+	assert_int_equal(hist_find(&l, "opened it"), -1);
+	assert_int_equal(hist_find(&l, "{}"), -1);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_null(strchr(l.v[i].sp[k].text, 0x1b));
+	ui_lines_free(&l);
+	/* c shows the claims, and folds them again. */
+	ui_update_key(&s, 'c');
+	assert_int_equal(ui_history_folded(&s), 0);
+	ui_history_lines(&s, 79, &l);
+	assert_int_equal(hist_find(&l, "opened it (claim)"), 0);
+	assert_int_equal(s.hlist.n, l.n);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'c');
+	assert_int_equal(ui_history_folded(&s), 2);
+	/* Narrow and long: the view scrolls and starts at the end. */
+	ui_update_resize(&s, 80, 24);
+	ui_update_key(&s, 'q');
+	ui_update_resize(&s, 80, 8);
+	ui_update_key(&s, 'h');
+	assert_true(s.hlist.n > ui_list_height(&s));
+	assert_int_equal(s.hlist.top, s.hlist.n - ui_list_height(&s));
+	ui_update_key(&s, 'g');
+	assert_int_equal(s.hlist.top, 0);
 	ui_state_free(&s);
 }
 
@@ -1634,6 +1749,7 @@ int main(void)
 		cmocka_unit_test(test_message_clears_on_view_change),
 		cmocka_unit_test(test_search_sort_filter),
 		cmocka_unit_test(test_search_text_meta_annotators),
+		cmocka_unit_test(test_history_readable),
 		cmocka_unit_test(test_blind_hides_everywhere),
 		cmocka_unit_test(test_drafts_tick_and_hangup),
 		cmocka_unit_test(test_cancelled_reason_not_kept),

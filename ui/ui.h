@@ -76,6 +76,7 @@ enum ui_action {
 	ACT_PANE_UP,
 	ACT_QUEUES,
 	ACT_CALIBRATION,
+	ACT_CLAIMS,
 	ACT_COUNT
 };
 
@@ -278,7 +279,8 @@ struct ui_state {
 
 	struct review_event *events;
 	size_t nevents;
-	struct ui_list hlist;
+	int show_claims;      /* the history shows claim events too */
+	struct ui_list hlist; /* over the history's lines */
 	struct ui_list helplist;
 	struct ui_queue_info *queues; /* the queue picker's rows */
 	size_t nqueues;
@@ -425,6 +427,29 @@ struct ui_lines {
 };
 
 void ui_lines_free(struct ui_lines *l);
+
+/* A new empty line at the end of l. */
+struct ui_line *ui_line_add(struct ui_lines *l);
+
+/* Add raw (data) text, sanitised, at column x of ln, to be cut to w
+ * columns (ignored when the line holds UI_LINE_SPANS); returns its width. */
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw);
+
+/* Columns of a history entry: the time at 0, who, then what and why. */
+#define UI_HISTORY_WHO_X  21
+#define UI_HISTORY_WHAT_X 32
+
+/*
+ * The history view's lines at this width from s->events: per event the time
+ * (UTC), the expert, what changed in words (decided X, replacing Y's Z, the
+ * blind call, time spent; undo; a new reason; a flag; a skip) and, on the
+ * next lines, why (the rule and reason, or the flag's note), wrapped. Claim
+ * events are left out unless s->show_claims. Pure; spans are sanitised.
+ */
+void ui_history_lines(const struct ui_state *s, int width, struct ui_lines *out);
+
+/* How many claim events ui_history_lines leaves out (0 when shown). */
+size_t ui_history_folded(const struct ui_state *s);
 
 /*
  * Where the item view's parts go at the current size. Below 120 columns the

@@ -617,28 +617,52 @@ static void draw_item(const struct ui_state *s)
 
 /* ---- history and help ---- */
 
-static void history_row(const struct ui_state *s, size_t i, int y, int selected)
-{
-	const struct review_event *e = &s->events[i];
-	int x = 0;
-	(void)selected;
-	x += putf(y, x, 8, R_DIM, "%6lld ", (long long)e->seq) + 1;
-	put(y, 8, 24, e->at, R_DIM);
-	put(y, 33, 12, e->actor, R_NORMAL);
-	put(y, 46, 8, e->action, R_KEY);
-	x = 55;
-	put(y, x, COLS - x, e->detail, R_NORMAL);
-}
-
 static void draw_history(const struct ui_state *s)
 {
+	struct ui_lines l;
+	size_t h = ui_list_height(s), folded = ui_history_folded(s), claims = 0;
+	char note[128];
+
 	draw_header(s, "history ");
 	move(1, 0);
 	clrtoeol();
-	put_clean(1, 1, COLS - 1, "   seq at                       actor        action   detail", R_TITLE);
-	draw_list(s, &s->hlist, 2, ui_list_height(s), history_row, 0);
-	if (!s->nevents)
-		put_clean(3, 2, COLS - 4, "no events for this item yet", R_DIM);
+	put_clean(1, 1, COLS - 1, "when (UTC)", R_TITLE);
+	put_clean(1, 1 + UI_HISTORY_WHO_X, COLS - 1 - UI_HISTORY_WHO_X, "who", R_TITLE);
+	put_clean(1, 1 + UI_HISTORY_WHAT_X, COLS - 1 - UI_HISTORY_WHAT_X, "what changed, and why",
+		  R_TITLE);
+	ui_history_lines(s, COLS - 1, &l);
+	for (size_t k = 0; k < h; k++) {
+		size_t i = s->hlist.top + k;
+		if (i >= l.n)
+			break;
+		for (size_t j = 0; j < l.v[i].n; j++) {
+			const struct ui_span *sp = &l.v[i].sp[j];
+			put_clean(2 + (int)k, sp->x + 1, sp->w, sp->text, sp->role);
+		}
+	}
+	if (!l.n)
+		put_clean(3, 2, COLS - 4,
+			  s->nevents ? "only claims so far (c shows them)"
+				     : "no events for this item yet",
+			  R_DIM);
+	/* The line under the list: the folded claims, and the position. */
+	for (size_t i = 0; i < s->nevents; i++)
+		claims += strcmp(s->events[i].action ? s->events[i].action : "", "claim") == 0;
+	note[0] = 0;
+	if (folded)
+		snprintf(note, sizeof note, "%zu claim%s folded (c shows them)", folded,
+			 folded == 1 ? "" : "s");
+	else if (claims)
+		snprintf(note, sizeof note, "claims shown (c folds them)");
+	put_clean(2 + (int)h, 1, COLS - 1, note, R_DIM);
+	if (l.n > h) {
+		char more[64];
+		size_t last = s->hlist.top + h < l.n ? s->hlist.top + h : l.n;
+		snprintf(more, sizeof more, " lines %zu-%zu of %zu (j/k) ", s->hlist.top + 1, last,
+			 l.n);
+		put_clean(2 + (int)h, COLS - (int)strlen(more), (int)strlen(more), more, R_DIM);
+	}
+	ui_lines_free(&l);
 }
 
 static void help_row(const struct ui_state *s, size_t i, int y, int selected)

@@ -61,6 +61,16 @@ static int span(struct ui_line *ln, int x, int w, enum ui_role r, const char *ra
 	return width < (size_t)w ? (int)width : w;
 }
 
+struct ui_line *ui_line_add(struct ui_lines *l)
+{
+	return line_new(l);
+}
+
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
+{
+	return span(ln, x, w, r, raw);
+}
+
 static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)

@@ -59,6 +59,8 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	       "queues"),
 	ACTION(ACT_CALIBRATION, "calibration",
 	       "model calibration vs expert decisions", "view", "calib"),
+	ACTION(ACT_CLAIMS, "claims", "show or fold the claim events in the history", "view",
+	       "claims"),
 };
 
 #define V_Q (1u << UI_QUEUE)
@@ -95,6 +97,7 @@ const struct ui_binding ui_bindings[] = {
 	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
 	{V_Q | V_I, 'h', ACT_HISTORY, 0},
 	{V_Q | V_I, 'c', ACT_CALIBRATION, 0},
+	{V_H, 'c', ACT_CLAIMS, 0},
 	{V_Q, '/', ACT_SEARCH, 0},
 	{V_Q, 'n', ACT_SEARCH_NEXT, 0},
 	{V_Q, 'N', ACT_SEARCH_PREV, 0},
@@ -851,6 +854,20 @@ static int simple_write(struct ui_state *s, int (*fn)(void *, int64_t, char *), 
 	return 1;
 }
 
+/* The history's line count at this width, with the scroll position kept in it. */
+static void history_fit(struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	/* One column of margin on the left, as drawn. */
+	ui_history_lines(s, s->cols - 1, &l);
+	s->hlist.n = l.n;
+	ui_lines_free(&l);
+	if (s->hlist.top > (s->hlist.n > h ? s->hlist.n - h : 0))
+		s->hlist.top = s->hlist.n > h ? s->hlist.n - h : 0;
+	s->hlist.cur = s->hlist.top;
+}
+
 /* f: one flag per expert and item, with a note typed in a prompt. */
 static int flag_open(struct ui_state *s)
 {
@@ -916,9 +933,9 @@ static int show_history(struct ui_state *s)
 	s->back = s->view;
 	s->view = UI_HISTORY;
 	memset(&s->hlist, 0, sizeof s->hlist);
-	ui_list_set(&s->hlist, s->nevents, ui_list_height(s));
-	s->hlist.cur = s->nevents ? s->nevents - 1 : 0;
-	list_clamp(&s->hlist, ui_list_height(s));
+	/* The latest events matter most: start at the end. */
+	s->hlist.top = (size_t)-1;
+	history_fit(s);
 	return UI_REDRAW;
 }
 
@@ -1665,6 +1682,13 @@ static int apply(struct ui_state *s, enum ui_action a, int arg)
 		return open_picker(s);
 	case ACT_CALIBRATION:
 		return open_calib(s);
+	case ACT_CLAIMS:
+		if (s->view != UI_HISTORY)
+			return 0;
+		s->show_claims = !s->show_claims;
+		s->hlist.top = (size_t)-1;
+		history_fit(s);
+		return UI_REDRAW;
 	default:
 		return 0;
 	}
@@ -1691,8 +1715,8 @@ int ui_update_resize(struct ui_state *s, int cols, int rows)
 	s->rows = rows;
 	h = ui_list_height(s);
 	list_clamp(&s->qlist, h);
-	if (s->hlist.n)
-		list_clamp(&s->hlist, h);
+	if (s->nevents)
+		history_fit(s);
 	if (s->helplist.n)
 		list_clamp(&s->helplist, h);
 	if (s->plist.n)

@@ -35,6 +35,17 @@ row=$(sqlite3 "$db" "SELECT i.external_id, l.value, d.expert, d.rule, d.reason, 
 [ "$row" = "r3|negative|ana|R1|sarcasm|1|disputed" ] || fail "first decision: $row"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM claim')" = 0 ] || fail "claims left behind"
 expect_exit 0 "$GAVEL" audit verify "$db"
+# The history reads as sentences from the stored events, claims folded.
+printf '<Enter>\nh\n:dump hist\nc\n:dump histc\n<C-c>\n' >"$work/hist.keys"
+expect_exit 0 "$GAVEL" review "$db" --as ana --all --headless --script "$work/hist.keys" \
+	--dump-dir "$work/h"
+grep -Eq '^ [0-9-]{10} [0-9:]{8}  ana +decided negative in [0-9]+ s$' "$work/h/hist.txt" ||
+	fail "history: $(cat "$work/h/hist.txt")"
+grep -q '  why: rule R1, sarcasm$' "$work/h/hist.txt" || fail "history: no why"
+grep -Eq '[0-9]+ claims? folded \(c shows them\)' "$work/h/hist.txt" || fail "history: claims not folded"
+grep -q 'opened it (claim)' "$work/h/hist.txt" && fail "history: a claim shown folded"
+grep -q 'opened it (claim)' "$work/h/histc.txt" || fail "history: c does not show claims"
+grep -q '[{"]' "$work/h/hist.txt" && fail "history: raw JSON on the screen"
 
 # Undo from the queue: a new decision superseding the old, never an update.
 printf 'j\nu\n<C-c>\n' >"$work/undo.keys"
