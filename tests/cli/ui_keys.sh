@@ -32,6 +32,8 @@ x
 d
 ?
 :dump help
+<PgDn>
+:dump help-mid
 G
 :dump help-end
 q
@@ -52,7 +54,8 @@ grep -Eq '^ +x/Down +move-down ' "$work/dumps/help.txt" || fail "help: move-down
 grep -Eq '^ +a/s/d +decide ' "$work/dumps/help-end.txt" || fail "help: decide keys"
 # s was skip's key; the file gave it to decide, so skip has none left.
 grep -Eq '^ +\(no key\) +skip ' "$work/dumps/help-end.txt" || fail "help: skip lost its key"
-cat "$work/dumps/help.txt" "$work/dumps/help-end.txt" | grep -Eq '^ +C-k +calibration ' ||
+cat "$work/dumps/help.txt" "$work/dumps/help-mid.txt" "$work/dumps/help-end.txt" |
+	grep -Eq '^ +C-k +calibration ' ||
 	fail "help: calibration key"
 grep -Eq '^ +Z +quit ' "$work/dumps/help.txt" || fail "help: quit key"
 grep -q 'Calibration: task sentiment' "$work/dumps/calib.txt" || fail "C-k did not open calibration"
