@@ -43,6 +43,7 @@ struct fake {
 	char last_note[64];   /* the last flag's note */
 	int flag_answer;      /* what flag returns: 0 flagged, 1 flagged already */
 	int searches, search_annotators;
+	int long_defs; /* long definitions, with examples and counterexamples (rich) */
 };
 
 static struct fake fk;
@@ -118,10 +119,30 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		g->nlabels = 3;
 		g->labels = xcalloc(3, sizeof *g->labels);
 		for (int i = 0; i < 3; i++) {
-			char def[64];
-			snprintf(def, sizeof def, "definition of %s", values[i]);
+			char def[256];
+			if (fk.long_defs)
+				snprintf(def, sizeof def,
+					 "definition of %s, long enough that at eighty columns it "
+					 "takes two lines and a bit, which is what the test of spare "
+					 "rows needs, END-%s",
+					 values[i], values[i]);
+			else
+				snprintf(def, sizeof def, "definition of %s", values[i]);
 			g->labels[i].value = xstrdup(values[i]);
 			g->labels[i].definition = xstrdup(def);
+			if (fk.long_defs) {
+				char ex[64];
+				g->labels[i].nexamples = 2;
+				g->labels[i].examples = xcalloc(2, sizeof(char *));
+				for (int k = 0; k < 2; k++) {
+					snprintf(ex, sizeof ex, "example %d of %s", k + 1, values[i]);
+					g->labels[i].examples[k] = xstrdup(ex);
+				}
+				snprintf(ex, sizeof ex, "counterexample of %s", values[i]);
+				g->labels[i].ncounterexamples = 1;
+				g->labels[i].counterexamples = xcalloc(1, sizeof(char *));
+				g->labels[i].counterexamples[0] = xstrdup(ex);
+			}
 		}
 		g->nrules = (size_t)fk.nrules;
 		g->rules = xcalloc((size_t)fk.nrules + 1, sizeof *g->rules);
@@ -1374,6 +1395,76 @@ static void test_majority(void **state)
 	ui_state_free(&s);
 }
 
+/* The guideline uses the pane's spare rows: definitions wrapped in full
+ * before anything is cut, then examples and counterexamples, one per label
+ * in turn; with no room everything is cut to a line and the pane scrolls. */
+static void test_guide_uses_spare_rows(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.long_defs = 1;
+	fk.nrules = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	/* 80x24: the rows left under votes and model are just enough for the
+	 * definitions in full. */
+	assert_true(l.n <= (size_t)g.a_h);
+	assert_true(pane_find(&l, "END-neg") > pane_find(&l, "definition of neg"));
+	assert_true(pane_find(&l, "END-pos") >= 0);
+	assert_int_equal(pane_find(&l, "e.g."), -1);
+	ui_lines_free(&l);
+	/* Six rows more: an example for each label, the first under its definition. */
+	ui_update_resize(&s, 80, 30);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(l.n <= (size_t)g.a_h);
+	assert_int_equal(pane_find(&l, "e.g. \"example 1 of neg\""), pane_find(&l, "END-neg") + 1);
+	assert_true(pane_find(&l, "e.g. \"example 1 of neu\"") >= 0);
+	assert_true(pane_find(&l, "e.g. \"example 1 of pos\"") >= 0);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= g.a_w);
+	ui_lines_free(&l);
+
+	/* The wide layout's own guideline pane: every example and counterexample. */
+	ui_update_resize(&s, 132, 43);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'b', g.b_w, &l);
+	assert_true(l.n <= (size_t)g.b_h);
+	assert_true(pane_find(&l, "e.g. \"example 2 of pos\"") >= 0);
+	assert_true(pane_find(&l, "not: \"counterexample of neu\"") >= 0);
+	ui_lines_free(&l);
+	ui_update_resize(&s, 80, 24);
+	ui_state_free(&s);
+
+	/* No spare rows: one cut line each, no examples, and the pane scrolls. */
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.long_defs = 1;
+	fk.nrules = 12;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(l.n > (size_t)g.a_h);
+	assert_int_equal(pane_find(&l, "e.g."), -1);
+	assert_int_equal(pane_find(&l, "definition of neg") + 1, pane_find(&l, "definition of neu"));
+	assert_int_equal(pane_find(&l, "definition of neu") + 1, pane_find(&l, "definition of pos"));
+	{
+		/* The one line holds the whole definition in a span narrower than
+		 * it: drawing cuts it with an ellipsis. */
+		const struct ui_line *ln = &l.v[pane_find(&l, "definition of neg")];
+		const struct ui_span *sp = &ln->sp[ln->n - 1];
+		assert_true(text_width(sp->text) > (size_t)sp->w);
+	}
+	ui_lines_free(&l);
+	ui_state_free(&s);
+}
+
 static void test_pane_scroll(void **state)
 {
 	struct ui_state s;
@@ -1759,6 +1850,7 @@ int main(void)
 		cmocka_unit_test(test_help_from_tables),
 		cmocka_unit_test(test_item_layout),
 		cmocka_unit_test(test_majority),
+		cmocka_unit_test(test_guide_uses_spare_rows),
 		cmocka_unit_test(test_pane_scroll),
 		cmocka_unit_test(test_queue_picker),
 		cmocka_unit_test(test_calibration),

@@ -409,35 +409,44 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 }
 
 /*
- * The line under the list: what the compact vote summaries' short names
- * stand for (the cursor row's task first), and the flag mark, when rows on
- * screen use them.
+ * The line under the list: what the compact vote summaries on screen stand
+ * for (the cursor row's first; a task whose summaries are too wide for
+ * names uses bare counts, so two forms can show at once), and what the flag
+ * mark means, when rows on screen use them.
  */
 static void draw_queue_legend(const struct ui_state *s, int y)
 {
-	size_t h = ui_list_height(s);
-	const struct review_row *pick = NULL, *cur = NULL;
+	size_t h = ui_list_height(s), nleg = 0;
+	const struct review_row *leg[4];
 	int flagged = 0, tasks = 0;
 	const char *task = NULL;
 	struct sbuf b = {0};
 
-	if (s->qlist.n)
-		cur = &s->qrows[ui_queue_current(s)];
+	if (s->qlist.n) {
+		const struct review_row *cur = &s->qrows[ui_queue_current(s)];
+		if (cur->legend && ui_row_revealed(s, cur))
+			leg[nleg++] = cur;
+	}
 	for (size_t k = s->qlist.top; k < s->qlist.n && k < s->qlist.top + h; k++) {
 		const struct review_row *r = &s->qrows[s->order[k]];
+		int seen = 0;
 		flagged |= r->flags > 0;
 		if (!task || (r->task && strcmp(task, r->task) != 0))
 			tasks++;
 		task = r->task;
-		if (!pick && r->legend && ui_row_revealed(s, r))
-			pick = r;
+		if (!r->legend || !ui_row_revealed(s, r))
+			continue;
+		for (size_t i = 0; i < nleg; i++)
+			seen |= strcmp(leg[i]->legend, r->legend) == 0;
+		if (!seen && nleg < GV_ARRAY_LEN(leg))
+			leg[nleg++] = r;
 	}
-	if (cur && cur->legend && ui_row_revealed(s, cur))
-		pick = cur;
-	if (pick && !full_votes)
-		sbuf_addf(&b, "votes%s%s%s: %s", tasks > 1 ? " (" : "",
-			  tasks > 1 && pick->task ? pick->task : "", tasks > 1 ? ")" : "",
-			  pick->legend);
+	for (size_t i = 0; i < nleg && !full_votes; i++) {
+		sbuf_add(&b, i ? "; " : "votes: ");
+		if (tasks > 1 && leg[i]->task)
+			sbuf_addf(&b, "%s ", leg[i]->task);
+		sbuf_add(&b, leg[i]->legend);
+	}
 	if (flagged)
 		sbuf_addf(&b, "%s! guideline flagged", b.len ? "   " : "");
 	move(y, 0);

@@ -142,6 +142,25 @@ for f in flagq flagq2; do
 	[ "$(grep -c '^.!' "$rdir/$f.txt")" = 1 ] || fail "$f: more than one row marked"
 done
 
+# The line under the queue says what the compact summaries stand for: short
+# names, or bare counts when a task's names do not fit, both when both show.
+grep -q '^ votes: neg=negative neu=neutral pos=positive   ! guideline flagged$' "$rdir/flagq2.txt" ||
+	fail "no legend: $(tail -n 3 "$rdir/flagq2.txt")"
+tdir=$work/topics
+mkdir -p "$tdir"
+"$GAVEL" init "$tdir/p.db" >/dev/null || fail "init topics"
+printf 'item,annotator,label\nx1,a,sports\nx1,b,science\nx1,c,politics\nx1,d,business\nx1,e,health\nx2,a,travel\nx2,b,sports\n' \
+	>"$tdir/votes.csv"
+"$GAVEL" import "$tdir/p.db" votes "$tdir/votes.csv" --task topic >/dev/null || fail "topic votes"
+"$GAVEL" expert add "$tdir/p.db" ana --role expert --unix-user "$(id -un)" >/dev/null || fail "expert"
+printf ':resize 160x24\n:dump topics\n<C-c>\n' >"$work/topics.keys"
+expect_exit 0 "$GAVEL" review "$tdir/p.db" --as ana --headless --script "$work/topics.keys" \
+	--dump-dir "$tdir"
+grep -q '^> x1 .* 1·1·1·1·1·0 ' "$tdir/topics.txt" || fail "counts form: $(cat "$tdir/topics.txt")"
+grep -q '^  x2 .* sp1 tr1 ' "$tdir/topics.txt" || fail "names form: $(cat "$tdir/topics.txt")"
+legend='votes: n·n·n·n·n·n = business·health·politics·science·sports·travel; bu=business he=health po=politics sc=science sp=sports tr=travel'
+grep -qF " $legend" "$tdir/topics.txt" || fail "legend: $(tail -n 3 "$tdir/topics.txt")"
+
 # A blind audit queue (from the project YAML): Q switches to it, votes and
 # model stay hidden until the blind call, and both calls are stored.
 bdir=$work/blind
