@@ -36,6 +36,9 @@ struct review_row {
 	char *votes;       /* "neg:2 pos:1", label order */
 	char *votes_short; /* "neg2 pos1" or "2·0·1": at most REVIEW_VOTES_SHORT columns
 			    * for up to 7 labels (see review_rows_from_queue) */
+	char *legend;      /* what votes_short's names stand for: "neg=negative
+			    * pos=positive" or "n·n·n = negative·neutral·positive";
+			    * NULL when votes_short is the full summary */
 	int nvotes;
 	double agreement;  /* NAN when fewer than 2 votes */
 	char *model_label; /* NULL without a prediction */
@@ -46,6 +49,7 @@ struct review_row {
 	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
 	char *decided_label;
 	int64_t decision;  /* the item's latest decision when the row was read, 0: none */
+	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
 };
 
 /* The compact vote summary's width limit, in columns. */
@@ -57,13 +61,20 @@ struct review_row {
  * every label has a distinct one-character key, else by the shortest prefix
  * (up to 3 characters) that tells the task's labels apart, else by its
  * position; "neg2 pos1". When that is wider than REVIEW_VOTES_SHORT it
- * falls back to every label's count in label order, "2·0·1".
+ * falls back to every label's count in label order, "2·0·1". Each row's
+ * legend says what its compact form's names or positions stand for.
  * The status is REVIEW_OPEN until review_row_status fills it.
  * Free with review_rows_free. Returns 0, or -1 with err filled.
  */
 int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
 			   struct review_row **out, char *err);
 void review_rows_free(struct review_row *v, size_t n);
+
+/*
+ * Set each row's flag count from the flag table, in one pass over it.
+ * Returns 0, or -1 with err filled.
+ */
+int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
 
 /* Refresh one row's status as seen by expert `me` (decisions, claims, skips)
  * and the latest decision it knows of. */
@@ -122,6 +133,8 @@ struct review_item {
 	size_t nhistory;
 	int64_t current;    /* id of the latest decision, 0 when none */
 	char *draft;        /* my saved draft reason, NULL when none */
+	char *my_flag;      /* my flag's note ("" without a note), NULL when I have not flagged it */
+	int nflags;         /* flags on the item, by anyone */
 	char *claimed_by;   /* another expert's live claim, NULL when none */
 	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
@@ -218,7 +231,12 @@ int review_undo(struct store *st, const struct audit_actor *a, int64_t item, cha
 int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
 		  const char *rule, char *err);
 
-/* Flag the guideline as unclear for item (row in flag, "flag" event). */
+/*
+ * Flag the guideline as unclear for item, with an optional note (row in
+ * flag, "flag" event with the note as its why). One flag per expert and
+ * item: when a->expert has flagged it already nothing is written and 1 is
+ * returned (message in err). Returns 0 when committed, -1 on error.
+ */
 int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
 		char *err);
 
@@ -235,13 +253,47 @@ int review_draft_save(struct store *st, const char *me, int64_t item, const char
  */
 int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
 
-/* One audit event of an item, for the history screen. */
+/* Where review_search found the text. */
+#define REVIEW_HIT_TEXT      1
+#define REVIEW_HIT_META      2
+#define REVIEW_HIT_ANNOTATOR 4
+
+/*
+ * Search the items items[0..n) for query (ASCII letters compared without
+ * case, no wildcards) in their text, their metadata and, when annotators is
+ * non-zero, the names of the annotators who voted on them. hits[i] gets the
+ * REVIEW_HIT_* bits for items[i] (0: no match). One read statement. Returns
+ * 0, or -1 with err filled.
+ */
+int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+		  int annotators, unsigned char *hits, char *err);
+
+/*
+ * One audit event of an item, for the history screen: the event's columns,
+ * and what its detail JSON says, read with SQLite's JSON functions so the
+ * screen needs no JSON reader. The detail fields are NULL (seconds NAN) when
+ * the event does not carry them, or its detail is not valid JSON.
+ */
 struct review_event {
 	int64_t seq;
-	char *at;
-	char *actor;
-	char *action;
-	char *detail;
+	char *at;     /* UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	char *actor;  /* the expert */
+	int64_t uid;  /* the OS user */
+	char *host;
+	char *ssh;    /* the SSH client, NULL when local */
+	char *action; /* "claim", "decide", "undo", "reason", "flag", "skip", ... */
+	char *detail; /* the JSON as stored */
+	char *label;        /* the label after (decide, undo, reason) */
+	char *blind_label;  /* the blind call (decide) */
+	char *before_label; /* the label it replaced */
+	char *before_expert;
+	char *before_reason; /* the reason it replaced (reason) */
+	char *before_rule;
+	char *reason; /* why: the reason given, or a flag's note */
+	char *rule;
+	char *origin; /* "import" for decisions brought in by gavel import */
+	char *file;   /* the file they came from */
+	double seconds; /* time spent on a decision */
 };
 
 /* An item's events, oldest first. Free with review_events_free. */

@@ -41,6 +41,7 @@ enum ui_key {
 	UI_KEY_BACKSPACE,
 	UI_KEY_TAB,
 	UI_KEY_RESIZE,
+	UI_KEY_DELETE,
 };
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
 
@@ -75,6 +76,7 @@ enum ui_action {
 	ACT_PANE_UP,
 	ACT_QUEUES,
 	ACT_CALIBRATION,
+	ACT_CLAIMS,
 	ACT_COUNT
 };
 
@@ -236,12 +238,16 @@ struct ui_backend {
 		      size_t len, char *err);
 	int (*undo)(void *ctx, int64_t item, char *err);
 	int (*reason)(void *ctx, int64_t item, const char *reason, const char *rule, char *err);
-	int (*flag)(void *ctx, int64_t item, char *err);
+	/* 0 flagged, 1 flagged by me already (nothing written), -1 error. */
+	int (*flag)(void *ctx, int64_t item, const char *note, char *err);
 	int (*skip)(void *ctx, int64_t item, char *err);
 	int (*draft)(void *ctx, int64_t item, const char *text, char *err);
 	/* Save the draft (NULL: keep it) and release the claim in one write. */
 	int (*leave)(void *ctx, int64_t item, const char *text, char *err);
 	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
+	/* review_search over items[0..n) (NULL: search the queue's own columns only). */
+	int (*search)(void *ctx, const int64_t *items, size_t n, const char *query, int annotators,
+		      unsigned char *hits, char *err);
 	double (*now)(void *ctx); /* monotonic seconds */
 	/* The project's queues (NULL: the picker says there is no choice). */
 	int (*queues)(void *ctx, struct ui_queue_info **v, size_t *n, char *err);
@@ -255,7 +261,7 @@ struct ui_backend {
 	int (*calibration)(void *ctx, const char *task, struct ui_calib *out, char *err);
 };
 
-enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
+enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON, UI_INPUT_FLAG };
 enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
 enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
 enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
@@ -299,7 +305,8 @@ struct ui_state {
 
 	struct review_event *events;
 	size_t nevents;
-	struct ui_list hlist;
+	int show_claims;      /* the history shows claim events too */
+	struct ui_list hlist; /* over the history's lines */
 	struct ui_list helplist;
 	struct ui_queue_info *queues; /* the queue picker's rows */
 	size_t nqueues;
@@ -311,14 +318,18 @@ struct ui_state {
 
 	enum ui_input input;
 	struct sbuf inbuf;
+	size_t incur; /* the prompt's cursor: a byte offset into inbuf, on a character */
 	int draft_dirty;
 	double draft_at;
 	char *edit_base;   /* the pending reason when the editor opened: Esc restores it */
 	int draft_written; /* this edit reached the draft table (autosave): Esc undoes that */
 	char search[256];
+	unsigned char *shits; /* per qrows row: where the database found search (REVIEW_HIT_*);
+			       * NULL until asked */
 
 	char msg[512];
 	enum ui_msg msg_kind;
+	unsigned msg_seq; /* counts ui_message calls */
 	int quit;
 };
 
@@ -352,8 +363,21 @@ int ui_update_tick(struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
 
-/* Rows of the queue list and history list that fit the current size. */
+/* Rows of the list views (queue, history, help, picker, calibration) that
+ * fit the current size: all but the header, the column titles, a note line
+ * under the list, the message line and the footer. */
 size_t ui_list_height(const struct ui_state *s);
+
+/*
+ * Whether the queue may show what row r says about votes, agreement and the
+ * model (and the reason derived from them): always, except in blind mode,
+ * where only items that carry my own decision are shown.
+ */
+int ui_row_revealed(const struct ui_state *s, const struct review_row *r);
+
+/* Whether the open item's votes, model and decisions may be shown: not in
+ * blind mode until my blind call, or a decision of mine, is on record. */
+int ui_item_revealed(const struct ui_state *s);
 
 /* The index into qrows of the row under the queue cursor, or (size_t)-1. */
 size_t ui_queue_current(const struct ui_state *s);
@@ -429,6 +453,29 @@ struct ui_lines {
 };
 
 void ui_lines_free(struct ui_lines *l);
+
+/* A new empty line at the end of l. */
+struct ui_line *ui_line_add(struct ui_lines *l);
+
+/* Add raw (data) text, sanitised, at column x of ln, to be cut to w
+ * columns (ignored when the line holds UI_LINE_SPANS); returns its width. */
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw);
+
+/* Columns of a history entry: the time at 0, who, then what and why. */
+#define UI_HISTORY_WHO_X  21
+#define UI_HISTORY_WHAT_X 32
+
+/*
+ * The history view's lines at this width from s->events: per event the time
+ * (UTC), the expert, what changed in words (decided X, replacing Y's Z, the
+ * blind call, time spent; undo; a new reason; a flag; a skip) and, on the
+ * next lines, why (the rule and reason, or the flag's note), wrapped. Claim
+ * events are left out unless s->show_claims. Pure; spans are sanitised.
+ */
+void ui_history_lines(const struct ui_state *s, int width, struct ui_lines *out);
+
+/* How many claim events ui_history_lines leaves out (0 when shown). */
+size_t ui_history_folded(const struct ui_state *s);
 
 /*
  * Where the item view's parts go at the current size. Below 120 columns the

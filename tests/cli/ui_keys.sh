@@ -33,6 +33,8 @@ x
 d
 ?
 :dump help
+<PgDn>
+:dump help-mid
 G
 :dump help-end
 q
@@ -53,7 +55,9 @@ grep -Eq '^ +x/Down +move-down ' "$work/dumps/help.txt" || fail "help: move-down
 grep -Eq '^ +a/s/d +decide ' "$work/dumps/help-end.txt" || fail "help: decide keys"
 # s was skip's key; the file gave it to decide and left skip none.
 grep -Eq '^ +\(no key\) +skip ' "$work/dumps/help-end.txt" || fail "help: skip lost its key"
-grep -Eq '^ +C-k +calibration ' "$work/dumps/help.txt" || fail "help: calibration key"
+cat "$work/dumps/help.txt" "$work/dumps/help-mid.txt" "$work/dumps/help-end.txt" |
+	grep -Eq '^ +C-k +calibration ' ||
+	fail "help: calibration key"
 grep -Eq '^ +Z +quit ' "$work/dumps/help.txt" || fail "help: quit key"
 grep -q 'Calibration: task sentiment' "$work/dumps/calib.txt" || fail "C-k did not open calibration"
 grep -q 'Z:quit' "$work/dumps/queue-j.txt" || fail "queue footer: $(tail -1 "$work/dumps/queue-j.txt")"
