@@ -578,6 +578,78 @@ static void test_argilla_jsonl_and_hub(void **state)
 	    "V 1:2 e1 task=label ann=u1 label=pos\n");
 }
 
+/* The three layouts as Argilla writes them (fixtures made by json.dump and
+ * datasets' to_json in the writers' shapes). */
+static void test_argilla_layouts(void **state)
+{
+	static const char u0[] = "5e0c1a2b-7d4f-4a61-9b2e-3f8d6c1a0e11",
+			  u1[] = "a71f3c9d-2b8e-4f05-8c6a-1d9e7b4f2a22",
+			  u2[] = "c3d9e8f1-6a2b-4c7d-9e0f-5b1a2c3d4e33";
+	char err[GV_ERR], want[2048];
+	int rc;
+	/* Argilla 2.x to_disk / records.to_json: nested, one line. */
+	char *got = run_file(&fmt_argilla, "argilla_records.json", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:2 rev-001 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:2 rev-001 task=sentiment ann=%s label=positive\n"
+		 "V 1:2 rev-001 task=sentiment ann=%s label=positive\n"
+		 "I 1:%d rev-002 text=Arrived broken, support never answered. "
+		 "meta={\"source\":\"app\"}\n"
+		 "V 1:%d rev-002 task=sentiment ann=%s label=negative\n"
+		 "I 1:%d rev-003 text=Fine, I guess.\n",
+		 u0, u2, 855, 855, u1, 1431);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment draft response\n"
+				       "S spans span or ranking response\n"
+				       "S sentiment discarded response\n");
+	free(got);
+	got = run_file(&fmt_argilla, "argilla_records.json", IMPORT_PREDICTIONS, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got, "P 1:2 rev-001 task=sentiment label=positive model=clf-v2 conf=0.91\n"
+				 "P 1:855 rev-002 task=sentiment label=negative model=clf-v2 "
+				 "conf=0.77\n");
+	free(got);
+
+	/* The 1.x hub layout with external_id null: records by position, and
+	 * the metadata JSON text kept. */
+	got = run_file(&fmt_argilla, "argilla_hub.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:1 1 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:1 1 task=sentiment ann=%s label=positive\n"
+		 "V 1:1 1 task=sentiment ann=%s label=positive\n"
+		 "I 2:1 2 text=Caf\xc3\xa9 was closed.\n"
+		 "V 2:1 2 task=sentiment ann=%s label=negative\n"
+		 "I 3:1 3 text=Fine, I guess.\n",
+		 u0, u1, u0);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment discarded response\n");
+	free(got);
+	got = run_file(&fmt_argilla, "argilla_hub.jsonl", IMPORT_PREDICTIONS, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got,
+			    "P 1:1 1 task=sentiment label=positive model=distilbert-sst2 conf=0.98\n"
+			    "P 2:1 2 task=sentiment label=negative model=distilbert-sst2 conf=0.64\n");
+	free(got);
+
+	/* Flattened, with nulls and a null status: skipped, not an error. */
+	got = run_file(&fmt_argilla, "argilla_flat.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:1 rev-001 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:1 rev-001 task=sentiment ann=%s label=positive\n"
+		 "I 2:1 rev-002 text=Arrived broken. meta={\"source\":\"app\"}\n",
+		 u0);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment draft response\n"
+				       "S sentiment null-status response\n");
+	free(got);
+}
+
 static void test_argilla_errors(void **state)
 {
 	expect_err(&fmt_argilla,
@@ -616,6 +688,11 @@ static void test_detect(void **state)
 	    {"fmt_prodigy.jsonl", IMPORT_VOTES, &fmt_prodigy},
 	    {"fmt_argilla.json", IMPORT_VOTES, &fmt_argilla},
 	    {"fmt_argilla.json", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_records.json", IMPORT_VOTES, &fmt_argilla},
+	    {"argilla_records.json", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_hub.jsonl", IMPORT_VOTES, &fmt_argilla},
+	    {"argilla_hub.jsonl", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_flat.jsonl", IMPORT_VOTES, &fmt_argilla},
 	};
 	const struct fmt *all[] = {&fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min, &fmt_prodigy,
 				   &fmt_argilla};
@@ -665,6 +742,7 @@ int main(void)
 	    cmocka_unit_test(test_prodigy_errors),
 	    cmocka_unit_test(test_argilla),
 	    cmocka_unit_test(test_argilla_jsonl_and_hub),
+	    cmocka_unit_test(test_argilla_layouts),
 	    cmocka_unit_test(test_argilla_errors),
 	    cmocka_unit_test(test_detect),
 	};

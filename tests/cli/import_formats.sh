@@ -42,4 +42,33 @@ refused "the file holds 1 ignored answer, and gavel reads accepted or rejected c
     "$GAVEL" import "$db" votes "$work/ignored.jsonl"
 printf '%s\n' '[{"text": "Meh.", "id": 7, "annotator": 3, "annotation_id": 9, "created_at": "2024-05-02T08:00:00.000000Z", "updated_at": "2024-05-02T08:00:00.000000Z", "lead_time": 1.2}]' >"$work/min.json"
 refused "the file holds 1 unlabelled row" "$GAVEL" import "$db" votes "$work/min.json"
+
+# Argilla, in the three layouts it writes, detected without --format.
+adb="$work/argilla.db"
+for f in argilla_records.json argilla_hub.jsonl argilla_flat.jsonl; do
+    rm -f "$adb"
+    expect_exit 0 "$GAVEL" init "$adb"
+    expect_exit 0 "$GAVEL" import "$adb" votes "$data/$f"
+    cp "$work/stdout" "$work/$f.out"
+done
+grep -qx "imported 3 votes on 3 items (2 labels, 3 annotators) into task 'sentiment' (new task); skipped 1 draft response for 'sentiment', 1 span or ranking response for 'spans', 1 discarded response for 'sentiment'" \
+    "$work/argilla_records.json.out" || fail "to_disk: $(cat "$work/argilla_records.json.out")"
+grep -qx "imported 3 votes on 3 items (2 labels, 2 annotators) into task 'sentiment' (new task); skipped 1 discarded response for 'sentiment'" \
+    "$work/argilla_hub.jsonl.out" || fail "hub: $(cat "$work/argilla_hub.jsonl.out")"
+grep -qx "imported 1 vote on 2 items (1 label, 1 annotator) into task 'sentiment' (new task); skipped 1 draft response for 'sentiment', 1 null-status response for 'sentiment'" \
+    "$work/argilla_flat.jsonl.out" || fail "flat: $(cat "$work/argilla_flat.jsonl.out")"
+# The hub layout's items are numbered by position; its suggestions are predictions.
+[ "$(sqlite3 "$adb" "SELECT group_concat(external_id) FROM item")" = "rev-001,rev-002" ] ||
+    fail "flat items"
+rm -f "$adb"
+expect_exit 0 "$GAVEL" init "$adb"
+expect_exit 0 "$GAVEL" import "$adb" votes "$data/argilla_hub.jsonl"
+[ "$(sqlite3 "$adb" "SELECT group_concat(external_id || '=' || coalesce(meta, '-'), ' ') FROM item")" = '1={"source":"web"} 2=- 3=-' ] ||
+    fail "hub items: $(sqlite3 "$adb" "SELECT external_id, meta FROM item")"
+expect_exit 0 "$GAVEL" import "$adb" predictions "$data/argilla_hub.jsonl" --model m
+grep -q "imported 2 predictions" "$work/stdout" || fail "hub predictions: $(cat "$work/stdout")"
+# Nothing submitted: an error naming what there was.
+printf '%s\n' '{"id":"r1","status":"pending","text":"Meh.","sentiment.responses":["neutral"],"sentiment.responses.users":["5e0c1a2b-7d4f-4a61-9b2e-3f8d6c1a0e11"],"sentiment.responses.status":["draft"]}' >"$work/drafts.jsonl"
+refused "no votes to import into task 'drafts': the file holds 1 draft response for 'sentiment', and gavel reads submitted responses holding one label" \
+    "$GAVEL" import "$db" votes "$work/drafts.jsonl"
 pass
