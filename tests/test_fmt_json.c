@@ -475,7 +475,7 @@ static void test_labelstudio_min(void **state)
 		   "\"annotator\": 1, \"annotation_id\": 1}]",
 		   0, IMPORT_VOTES,
 		   "t.json:1:2: row 1: cannot tell the label column among \"topic\" and "
-		   "\"sentiment\"; use Label Studio's full JSON export");
+		   "\"sentiment\": name it with --task (or use Label Studio's full JSON export)");
 	expect_err(&fmt_labelstudio_min,
 		   "[{\"id\": 1, \"s\": [\"a\", \"b\"], \"annotator\": 1, \"annotation_id\": 1}]",
 		   0, IMPORT_VOTES,
@@ -484,6 +484,41 @@ static void test_labelstudio_min(void **state)
 		   "[{\"id\": 1, \"s\": \"a\", \"annotator\": [1], \"annotation_id\": 1}]", 0,
 		   IMPORT_VOTES,
 		   "t.json:1:2: row 1: \"annotator\" must be a user id or an email, not an array");
+}
+
+/* JSON_MIN rows carry the task's data next to the label: --task names the
+ * label column, and rows without it are unlabelled. */
+static void test_labelstudio_min_task(void **state)
+{
+	static const struct fmt_opts label = {.task = "label"}, other = {.task = "animal"};
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, "ls_min_image.json:2:3: row 1: cannot tell the label column among "
+				 "\"image\" and \"label\": name it with --task (or use Label "
+				 "Studio's full JSON export)");
+	free(got);
+	run_opts = &label;
+	got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "V 2:3 512 task=label ann=user4 label=Cat "
+				 "at=2024-06-03T08:15:22.481920Z\n"
+				 "V 12:3 512 task=label ann=user9 label=Dog "
+				 "at=2024-06-03T09:40:11.002318Z\n"
+				 "V 22:3 513 task=label ann=user4 label=Dog "
+				 "at=2024-06-03T08:15:40.770193Z\n");
+	assert_string_equal(run_skips, "S label unlabelled row\n");
+	free(got);
+	/* A --task no row has picks nothing: still ambiguous. */
+	run_opts = &other;
+	got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "cannot tell the label column"));
+	free(got);
 }
 
 /* ---- Prodigy ---- */
@@ -685,6 +720,7 @@ static void test_detect(void **state)
 	    {"fmt_labelstudio.json", IMPORT_VOTES, &fmt_labelstudio},
 	    {"fmt_labelstudio.json", IMPORT_PREDICTIONS, &fmt_labelstudio},
 	    {"fmt_labelstudio_min.json", IMPORT_VOTES, &fmt_labelstudio_min},
+	    {"ls_min_image.json", IMPORT_VOTES, &fmt_labelstudio_min},
 	    {"fmt_prodigy.jsonl", IMPORT_VOTES, &fmt_prodigy},
 	    {"fmt_argilla.json", IMPORT_VOTES, &fmt_argilla},
 	    {"fmt_argilla.json", IMPORT_PREDICTIONS, &fmt_argilla},
@@ -738,6 +774,7 @@ int main(void)
 	    cmocka_unit_test(test_labelstudio_errors),
 	    cmocka_unit_test(test_labelstudio_passed_over),
 	    cmocka_unit_test(test_labelstudio_min),
+	    cmocka_unit_test(test_labelstudio_min_task),
 	    cmocka_unit_test(test_prodigy),
 	    cmocka_unit_test(test_prodigy_errors),
 	    cmocka_unit_test(test_argilla),

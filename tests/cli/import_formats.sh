@@ -43,6 +43,15 @@ refused "the file holds 1 ignored answer, and gavel reads accepted or rejected c
 printf '%s\n' '[{"text": "Meh.", "id": 7, "annotator": 3, "annotation_id": 9, "created_at": "2024-05-02T08:00:00.000000Z", "updated_at": "2024-05-02T08:00:00.000000Z", "lead_time": 1.2}]' >"$work/min.json"
 refused "the file holds 1 unlabelled row" "$GAVEL" import "$db" votes "$work/min.json"
 
+# Label Studio JSON_MIN with the task's data next to the label: --task names
+# the label column.
+refused 'ls_min_image.json:2:3: row 1: cannot tell the label column among "image" and "label": name it with --task' \
+    "$GAVEL" import "$db" votes "$data/ls_min_image.json"
+expect_exit 0 "$GAVEL" init "$work/min.db"
+expect_exit 0 "$GAVEL" import "$work/min.db" votes "$data/ls_min_image.json" --task label
+grep -qx "imported 3 votes on 2 items (2 labels, 2 annotators) into task 'label' (new task); skipped 1 unlabelled row for 'label'" \
+    "$work/stdout" || fail "JSON_MIN --task: $(cat "$work/stdout")"
+
 # Argilla, in the three layouts it writes, detected without --format.
 adb="$work/argilla.db"
 for f in argilla_records.json argilla_hub.jsonl argilla_flat.jsonl; do
