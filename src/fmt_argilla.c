@@ -63,6 +63,7 @@ struct ar {
 	long line, col;
 	size_t index;
 	char position[24]; /* the record number, when it is the item id */
+	int own_ann;	   /* --annotator: responses need not name their user */
 	struct json_list obj, vals, users, status, resp, label, nested, sugg;
 };
 
@@ -158,8 +159,14 @@ static int ar_vote(struct ar *a, const struct rec *base, const char *q, const st
 		record_skip(a->sink, q, what);
 		return 0;
 	}
-	if (!(r.annotator = json_check_scalar(user)) || !*r.annotator)
-		return ar_fail(a, err, "a submitted response to \"%.40s\" has no user", q);
+	if (!(r.annotator = json_check_scalar(user)) || !*r.annotator) {
+		if (!a->own_ann)
+			return ar_fail(a, err,
+				       "a submitted response to \"%.40s\" has no user (name the "
+				       "annotator with --annotator)",
+				       q);
+		r.annotator = NULL; /* the sink gives it --annotator */
+	}
 	r.kind = REC_VOTE;
 	r.task = q;
 	r.text = r.meta = NULL;
@@ -511,7 +518,7 @@ static int ar_record(void *ctx, const char *json, size_t len, long line, long co
 static int ar_read(const char *file, const char *buf, size_t len, enum import_kind kind,
 		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct ar a = {.file = file, .kind = kind, .sink = sink};
+	struct ar a = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	struct json_list *lists[] = {&a.obj,   &a.vals,  &a.users,  &a.status,
 				     &a.resp,  &a.label, &a.nested, &a.sugg};
 	int rc;

@@ -56,6 +56,7 @@ struct ls {
 	long line, col;
 	size_t index;
 	const char *tid;
+	int own_ann;	      /* --annotator: annotations need not name theirs */
 	const char *want_col;  /* JSON_MIN: --task, a candidate label column */
 	const char *label_col; /* JSON_MIN: want_col when some row has it, else NULL */
 	struct json_list task, data, obj, results, result, value, choices, who;
@@ -147,8 +148,13 @@ static int ls_annotator(struct ls *s, const struct json_val *v, const char *what
 			size_t cap, char *err)
 {
 	const struct json_val *email, *id;
+	if ((!v || v->type == JSON_NULL) && s->own_ann) {
+		buf[0] = 0; /* the sink gives it --annotator */
+		return 0;
+	}
 	if (!v || v->type == JSON_NULL)
-		return ls_fail(s, err, "%s has no completed_by", what);
+		return ls_fail(s, err, "%s has no completed_by (name the annotator with --annotator)",
+			       what);
 	if (v->type == JSON_INT) {
 		snprintf(buf, cap, "user%s", v->text);
 		return 0;
@@ -206,7 +212,7 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 			if (!v.label)
 				continue;
 			v.kind = REC_VOTE;
-			v.annotator = who;
+			v.annotator = who[0] ? who : NULL;
 			v.at = at && at->type == JSON_TEXT ? at->text : NULL;
 			v.text = v.meta = NULL;
 			if (s->sink->put(s->sink->ctx, &v, err))
@@ -332,7 +338,7 @@ static void ls_free(struct ls *s)
 static int ls_read(const char *file, const char *buf, size_t len, enum import_kind kind,
 		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct ls s = {.file = file, .kind = kind, .sink = sink};
+	struct ls s = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	int rc;
 	if (kind == IMPORT_DECISIONS)
 		return err_set(err, "%s: Label Studio exports hold no expert decisions", file);
@@ -485,10 +491,14 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 		return 0;
 	}
 	v = json_check_get(&s->obj, "annotator");
-	if (!v || v->type == JSON_NULL)
-		return json_check_errf(err, s->file, line, col, "row %zu: missing \"annotator\"",
+	if ((!v || v->type == JSON_NULL) && s->own_ann)
+		snprintf(who, sizeof who, "%s", ""); /* the sink gives it --annotator */
+	else if (!v || v->type == JSON_NULL)
+		return json_check_errf(err, s->file, line, col,
+				       "row %zu: missing \"annotator\" (name the annotator with "
+				       "--annotator)",
 				       index + 1);
-	if (v->type == JSON_INT)
+	else if (v->type == JSON_INT)
 		snprintf(who, sizeof who, "user%s", v->text);
 	else if (v->type == JSON_TEXT && *v->text)
 		snprintf(who, sizeof who, "%s", v->text);
@@ -497,7 +507,7 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 		    err, s->file, line, col,
 		    "row %zu: \"annotator\" must be a user id or an email, not %s", index + 1,
 		    json_check_type_name(v->type));
-	r.annotator = who;
+	r.annotator = who[0] ? who : NULL;
 	v = json_check_get(&s->obj, "created_at");
 	r.at = v && v->type == JSON_TEXT ? v->text : NULL;
 	r.kind = REC_VOTE;
@@ -521,7 +531,7 @@ static int lsm_has_col(void *ctx, const char *json, size_t len, long line, long 
 static int lsm_read(const char *file, const char *buf, size_t len, enum import_kind kind,
 		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct ls s = {.file = file, .kind = kind, .sink = sink};
+	struct ls s = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	int rc;
 	if (kind != IMPORT_VOTES && kind != IMPORT_ITEMS)
 		return err_set(err, "%s: Label Studio JSON_MIN holds only items and votes", file);

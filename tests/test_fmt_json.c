@@ -407,7 +407,9 @@ static void test_labelstudio_errors(void **state)
 	expect_err(
 	    &fmt_labelstudio,
 	    "[{\"id\": 1, \"data\": {\"text\": \"x\"}, \"annotations\": [{\"result\": []}]}]", 0,
-	    IMPORT_VOTES, "t.json:1:2: task 1 (id 1): annotation 1 has no completed_by");
+	    IMPORT_VOTES,
+	    "t.json:1:2: task 1 (id 1): annotation 1 has no completed_by (name the annotator with "
+	    "--annotator)");
 	expect_err(&fmt_labelstudio, "[{\"id\": 1, \"data\": \"x\"}]", 0, IMPORT_VOTES,
 		   "t.json:1:2: task 1 (id 1): \"data\" must be an object, not a string");
 	expect_err(&fmt_labelstudio, "[{\"id\": 1, \"data\": {}, \"annotations\": {}}]", 0,
@@ -564,10 +566,47 @@ static void test_prodigy_errors(void **state)
 		   "{\"text\": \"x\", \"label\": \"L\", \"answer\": \"accept\", "
 		   "\"_input_hash\": 1}",
 		   0, IMPORT_VOTES,
-		   "t.json:1:1: no \"_annotator_id\" or \"_session_id\" names the annotator");
+		   "t.json:1:1: no \"_annotator_id\" or \"_session_id\" names the annotator (name it "
+		   "with --annotator)");
 	expect_err(&fmt_prodigy, "{\"text\": \"x\", \"answer\": \"accept\", \"_input_hash\": {}}",
 		   0, IMPORT_VOTES,
 		   "t.json:1:1: \"_input_hash\" must be a number or a string, not an object");
+}
+
+/* Span annotations are passed over, saying spans are not supported; a
+ * single-annotator dataset needs --annotator. */
+static void test_prodigy_spans_and_annotator(void **state)
+{
+	static const struct fmt_opts alice = {.annotator = "alice"};
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_prodigy, "prodigy_ner.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "");
+	assert_string_equal(run_skips, "S - span annotation (spans are not supported)\n"
+				       "S - span annotation (spans are not supported)\n"
+				       "S - span annotation (spans are not supported)\n");
+	free(got);
+	got = run_file(&fmt_prodigy, "prodigy_single.jsonl", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, "prodigy_single.jsonl:1:1: no \"_annotator_id\" or \"_session_id\" "
+				 "names the annotator (name it with --annotator)");
+	free(got);
+	run_opts = &alice;
+	got = run_file(&fmt_prodigy, "prodigy_single.jsonl", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	if (rc)
+		fail_msg("%s", err);
+	/* The reader leaves the annotator to the sink, which applies --annotator. */
+	assert_string_equal(got, "V 1:1 -1350463873 label=NEGATIVE text=The update broke my "
+				 "phone's battery life. at=2021-03-29T10:05:45Z\n"
+				 "V 2:1 1093187762 label=NEUTRAL text=Delivery was on time. "
+				 "at=2021-03-29T10:06:11Z\n"
+				 "V 3:1 -520994140 label=POSITIVE text=Best headphones I have owned. "
+				 "at=2021-03-29T10:06:30Z\n");
+	assert_string_equal(run_skips, "S - ignored answer\n");
+	free(got);
 }
 
 /* ---- Argilla ---- */
@@ -722,6 +761,8 @@ static void test_detect(void **state)
 	    {"fmt_labelstudio_min.json", IMPORT_VOTES, &fmt_labelstudio_min},
 	    {"ls_min_image.json", IMPORT_VOTES, &fmt_labelstudio_min},
 	    {"fmt_prodigy.jsonl", IMPORT_VOTES, &fmt_prodigy},
+	    {"prodigy_single.jsonl", IMPORT_VOTES, &fmt_prodigy},
+	    {"prodigy_ner.jsonl", IMPORT_VOTES, &fmt_prodigy},
 	    {"fmt_argilla.json", IMPORT_VOTES, &fmt_argilla},
 	    {"fmt_argilla.json", IMPORT_PREDICTIONS, &fmt_argilla},
 	    {"argilla_records.json", IMPORT_VOTES, &fmt_argilla},
@@ -777,6 +818,7 @@ int main(void)
 	    cmocka_unit_test(test_labelstudio_min_task),
 	    cmocka_unit_test(test_prodigy),
 	    cmocka_unit_test(test_prodigy_errors),
+	    cmocka_unit_test(test_prodigy_spans_and_annotator),
 	    cmocka_unit_test(test_argilla),
 	    cmocka_unit_test(test_argilla_jsonl_and_hub),
 	    cmocka_unit_test(test_argilla_layouts),

@@ -80,4 +80,42 @@ grep -q "imported 2 predictions" "$work/stdout" || fail "hub predictions: $(cat 
 printf '%s\n' '{"id":"r1","status":"pending","text":"Meh.","sentiment.responses":["neutral"],"sentiment.responses.users":["5e0c1a2b-7d4f-4a61-9b2e-3f8d6c1a0e11"],"sentiment.responses.status":["draft"]}' >"$work/drafts.jsonl"
 refused "no votes to import into task 'drafts': the file holds 1 draft response for 'sentiment', and gavel reads submitted responses holding one label" \
     "$GAVEL" import "$db" votes "$work/drafts.jsonl"
+
+# Prodigy: span annotations are not supported, and most datasets name no
+# annotator: --annotator does.
+refused "no votes to import into task 'prodigy_ner': the file holds 3 span annotations (spans are not supported)" \
+    "$GAVEL" import "$db" votes "$data/prodigy_ner.jsonl"
+refused 'prodigy_single.jsonl:1:1: no "_annotator_id" or "_session_id" names the annotator (name it with --annotator)' \
+    "$GAVEL" import "$db" votes "$data/prodigy_single.jsonl"
+
+# --annotator, for every format.
+printf 'item,label\ni1,pos\ni2,neg\n' >"$work/own.csv"
+printf 'item\tlabel\ni1\tpos\ni2\tneg\n' >"$work/own.tsv"
+printf '{"item": "i1", "label": "pos"}\n{"item": "i2", "label": "neg"}\n' >"$work/own.jsonl"
+cat >"$work/own.json" <<'JSON'
+[{"id": 1, "data": {"text": "Good."}, "annotations": [{"id": 1, "completed_by": 3, "was_cancelled": false, "result": [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["pos"]}}]}]},
+ {"id": 2, "data": {"text": "Bad."}, "annotations": [{"id": 2, "completed_by": 3, "was_cancelled": false, "result": [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["neg"]}}]}]}]
+JSON
+cat >"$work/own_min.json" <<'JSON'
+[{"text": "Good.", "id": 1, "sentiment": "pos", "annotator": 3, "annotation_id": 1, "created_at": "2024-05-01T10:00:00.000000Z", "updated_at": "2024-05-01T10:00:00.000000Z", "lead_time": 3.1},
+ {"text": "Bad.", "id": 2, "sentiment": "neg", "annotator": 3, "annotation_id": 2, "created_at": "2024-05-01T10:01:00.000000Z", "updated_at": "2024-05-01T10:01:00.000000Z", "lead_time": 2.5}]
+JSON
+cat >"$work/own_argilla.jsonl" <<'JSON'
+{"id":"i1","status":"completed","text":"Good.","sentiment.responses":["pos"],"sentiment.responses.users":[null],"sentiment.responses.status":["submitted"]}
+{"id":"i2","status":"completed","text":"Bad.","sentiment.responses":["neg"],"sentiment.responses.users":[null],"sentiment.responses.status":["submitted"]}
+JSON
+cp "$data/prodigy_single.jsonl" "$work/own_prodigy.jsonl"
+for f in own.csv own.tsv own.jsonl own.json own_min.json own_argilla.jsonl own_prodigy.jsonl; do
+    rm -f "$work/own.db"
+    expect_exit 0 "$GAVEL" init "$work/own.db"
+    expect_exit 0 "$GAVEL" import "$work/own.db" votes "$work/$f" --annotator alice
+    grep -q "(2 labels, 1 annotator)\|(3 labels, 1 annotator)" "$work/stdout" ||
+        fail "--annotator with $f: $(cat "$work/stdout")"
+    [ "$(sqlite3 "$work/own.db" "SELECT group_concat(name) FROM annotator")" = alice ] ||
+        fail "--annotator with $f: annotators $(sqlite3 "$work/own.db" "SELECT name FROM annotator")"
+done
+# A file whose records name two annotators is not one annotator's.
+refused "names annotator 'bo@example.com' here and 'user3' at line 2: --annotator gives one annotator to a whole file" \
+    "$GAVEL" import "$db" votes "$data/fmt_labelstudio.json" --annotator alice
+expect_exit 2 "$GAVEL" import "$db" items "$work/own.csv" --annotator alice
 pass
