@@ -20,7 +20,7 @@
 static const char import_usage[] =
 	"Usage: gavel import PROJECT.db votes FILE [--format FMT] [--task NAME]\n"
 	"                    [--scale nominal|ordinal|interval] [--duplicates first|last]\n"
-	"                    [--new-labels] [--dry-run]\n"
+	"                    [--annotator NAME] [--new-labels] [--dry-run]\n"
 	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME] [--dry-run]\n"
 	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME] [--dry-run]\n"
 	"       gavel import PROJECT.db decisions FILE --expert NAME [--task NAME]\n"
@@ -31,7 +31,8 @@ static const char import_usage[] =
 	"\n"
 	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task/worker,\n"
 	"               item_id/annotator_id, rater, answer, ...), Label Studio JSON or\n"
-	"               JSON_MIN, Prodigy JSONL, Argilla records, or JSONL\n"
+	"               JSON_MIN, Prodigy JSONL, Argilla records (2.x to_disk or flattened,\n"
+	"               1.x hub layout), or JSONL\n"
 	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
 	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
 	"               label (they must sum to 1), or JSONL\n"
@@ -56,6 +57,9 @@ static const char import_usage[] =
 	"                           ones included; without it a repeat rejects the file\n"
 	"  -m, --model NAME         the model that made the predictions\n"
 	"  -e, --expert NAME        the expert the decisions are recorded under\n"
+	"  -a, --annotator NAME     votes: the annotator of the whole file, for files that\n"
+	"                           name none (most Prodigy datasets, a CSV item,label)\n"
+	"                           or name one in a form of their own\n"
 	"      --new-labels         let the file add labels to the task it goes to\n"
 	"  -n, --dry-run            check everything and report what would change (the\n"
 	"                           same summary, \"would import ...\"), writing nothing\n"
@@ -139,6 +143,7 @@ int cmd_import(int argc, char **argv)
 		{"duplicates", required_argument, NULL, 'd'},
 		{"model", required_argument, NULL, 'm'},
 		{"expert", required_argument, NULL, 'e'},
+		{"annotator", required_argument, NULL, 'a'},
 		{"new-labels", no_argument, NULL, 'L'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
@@ -152,7 +157,7 @@ int cmd_import(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:nh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!import_format_find(optarg))
@@ -186,6 +191,11 @@ int cmd_import(int argc, char **argv)
 		case 'e':
 			o.expert = optarg;
 			break;
+		case 'a':
+			if (!*optarg)
+				return cli_usage_error("import", "--annotator needs a name");
+			o.annotator = optarg;
+			break;
 		case 'L':
 			o.new_labels = 1;
 			break;
@@ -215,6 +225,8 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "predictions need --model NAME");
 	if (o.kind == IMPORT_DECISIONS && (!o.expert || !*o.expert))
 		return cli_usage_error("import", "decisions need --expert NAME");
+	if (o.annotator && o.kind != IMPORT_VOTES)
+		return cli_usage_error("import", "--annotator names the annotator of a votes file");
 
 	st = cli_open(argv[optind], 0);
 	if (!st)

@@ -68,6 +68,7 @@ struct csv_reader {
 	int col[R_NROLES]; /* field index of each role, -1 when absent */
 	struct sink *sink;
 	char *err;
+	int own_ann; /* --annotator: no annotator column is needed */
 	/* predictions with one column per label */
 	int wide;
 	const char **plabel;
@@ -164,7 +165,8 @@ static int csv_header(struct csv_reader *r)
 	r->nhdr = r->c.nf;
 	switch (r->kind) {
 	case IMPORT_VOTES:
-		if (csv_need(r, R_ITEM) || csv_need(r, R_ANN) || csv_need(r, R_LABEL))
+		if (csv_need(r, R_ITEM) || (!r->own_ann && csv_need(r, R_ANN)) ||
+		    csv_need(r, R_LABEL))
 			return -1;
 		break;
 	case IMPORT_ITEMS: {
@@ -269,7 +271,11 @@ static int csv_record(struct csv_reader *r)
 	switch (r->kind) {
 	case IMPORT_VOTES:
 		rec.kind = REC_VOTE;
-		if (csv_required(r, R_ANN, &rec.annotator) || csv_required(r, R_LABEL, &rec.label))
+		if (r->own_ann)
+			rec.annotator = csv_opt(r, R_ANN);
+		else if (csv_required(r, R_ANN, &rec.annotator))
+			return -1;
+		if (csv_required(r, R_LABEL, &rec.label))
 			return -1;
 		rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
 		rec.at = csv_opt(r, R_AT);
@@ -336,6 +342,7 @@ static int csv_read_sep(const char *file, const char *buf, size_t len, enum impo
 	r.kind = kind;
 	r.sink = sink;
 	r.err = err;
+	r.own_ann = opts && opts->annotator;
 	csv_init(&r.c, buf, len, sep);
 	if (csv_header(&r))
 		goto fail;

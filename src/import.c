@@ -363,7 +363,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		  struct import_result *res, char *err)
 {
 	struct named_tasks names = {0};
-	struct fmt_opts fo = {.task = o->task};
+	struct fmt_opts fo = {.task = o->task, .annotator = o->annotator};
 	struct task_filter filt;
 	struct sink fsink;
 	const char *task;
@@ -398,6 +398,10 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
+	if (o->annotator && (o->kind != IMPORT_VOTES || !*o->annotator))
+		return import_errf(err, NULL, 0, 0,
+				   "--annotator names the annotator of a votes file"),
+		       IMPORT_USAGE;
 
 	if (!f->names_tasks || f->names_tasks(buf, len, o->kind, &fo)) {
 		struct sink pre = {.ctx = &names, .put = named_put, .passed_over = named_skip};
@@ -429,6 +433,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.dup = o->dup;
 	so.model = o->model;
 	so.expert = o->expert;
+	so.annotator = o->annotator;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
 		goto fail;

@@ -39,6 +39,9 @@ struct import_opts {
 	 * no new ones unless this is set (--new-labels). */
 	int new_labels;
 	int dry_run; /* do all the work and report it, then write nothing */
+	/* Votes: the annotator of the whole file (--annotator). Records need
+	 * not name one; a file naming two different ones is refused. */
+	const char *annotator;
 };
 
 /* What an import did, for the summary line and the audit event. */

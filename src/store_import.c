@@ -110,6 +110,8 @@ struct store_import {
 	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
 	long records, duplicates;
+	char *file_ann;	    /* with --annotator: the first annotator the file names */
+	long file_ann_line; /* and where */
 	struct si_skip skips[SI_MAX_SKIPS]; /* in the order first seen */
 	size_t nskips;
 	long skips_more; /* passed-over parts beyond SI_MAX_SKIPS kinds */
@@ -240,6 +242,7 @@ void store_import_free(struct store_import *si)
 		store_exec(si->st, sql, NULL);
 	}
 	free(si->task_name);
+	free(si->file_ann);
 	store_task_free(&si->task);
 	intern_free(&si->items);
 	intern_free(&si->anns);
@@ -325,17 +328,47 @@ static void si_item_text(struct store_import *si, uint32_t item, const char *tex
 	}
 }
 
+/*
+ * --annotator names the one annotator of a file whose records name none, or
+ * name theirs in a form of their own (a Prodigy session id): a file whose
+ * records name two different annotators is not such a file.
+ */
+static int si_own_annotator(struct store_import *si, const struct rec *r, char *err)
+{
+	char s1[64], s2[64];
+	if (!r->annotator || !*r->annotator)
+		return 0;
+	if (!si->file_ann) {
+		si->file_ann = xstrdup(r->annotator);
+		si->file_ann_line = r->line;
+		return 0;
+	}
+	if (strcmp(si->file_ann, r->annotator) == 0)
+		return 0;
+	return import_errf(err, r->file, r->line, r->col,
+			   "the file names annotator '%s' here and '%s' at line %ld: --annotator "
+			   "gives one annotator to a whole file",
+			   import_snip(r->annotator, s1), import_snip(si->file_ann, s2),
+			   si->file_ann_line);
+}
+
 static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 {
 	struct ivote *v;
 	uint32_t item, ann, label;
+	const char *who = r->annotator;
 
-	if (!r->annotator || !*r->annotator)
+	if (si->o.annotator) {
+		if (si_own_annotator(si, r, err))
+			return -1;
+		who = si->o.annotator;
+	}
+	if (!who || !*who)
 		return import_errf(err, r->file, r->line, r->col, "empty annotator");
 	if (si_label(si, r, r->label, &label, err))
 		return -1;
 	item = si_item(si, r->item);
-	ann = intern_put(&si->anns, r->annotator, strlen(r->annotator), NULL);
+	ann = intern_put(&si->anns, who, strlen(who), NULL);
 	if (si->nv >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
 	si->votes = xgrow(si->votes, &si->vcap, si->nv + 1, sizeof *si->votes);

@@ -34,8 +34,9 @@ struct store_import_opts {
 	int scale_set;
 	enum store_scale scale;
 	enum import_dup dup;
-	const char *model;  /* predictions */
-	const char *expert; /* decisions */
+	const char *model;     /* predictions */
+	const char *expert;    /* decisions */
+	const char *annotator; /* votes: --annotator, the annotator of every vote */
 };
 
 /*
