@@ -22,7 +22,7 @@ static const char queue_usage[] =
 	"List the items a review queue holds, in queue order, with the reason each is\n"
 	"there. Queues come from the project YAML; without any, the defaults are\n"
 	"disputed (votes not unanimous, most disputed first), needs-votes (fewer than\n"
-	"3 votes), uncertain (top 5%% by model entropy), audit (a seeded sample of up to\n"
+	"3 votes), uncertain (top 5% by model entropy), audit (a seeded sample of up to\n"
 	"500 items the model is >= 0.95 sure of, shown blind) and model-disagrees\n"
 	"(model >= 0.9 sure of a label other than the plurality).\n"
 	"\n"

@@ -85,5 +85,7 @@ sed 's/^    key: s$/    key: x/' "$work/g-s.yaml" >"$work/g-x.yaml"
 expect_exit 0 "$GAVEL" guide load "$db" "$work/g-x.yaml"
 [ "$(sqlite3 "$db" "SELECT key FROM label WHERE value = 'self-harm'")" = x ] ||
     fail "guide load did not give self-harm its key"
+expect_exit 0 "$GAVEL" guide show "$db" --task moderation
+grep -q '^  self-harm (Self-harm), key x$' "$work/stdout" || fail "guide show: $(cat "$work/stdout")"
 expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 pass
