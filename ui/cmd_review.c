@@ -249,13 +249,14 @@ int cmd_review(int argc, char **argv)
 		ui_keymap_free(&km);
 		return GV_EXIT_FAIL;
 	}
-	/* A label key that an action takes could never decide: stop here. */
-	if (ui_keys_check_project(&km, st, o.path, err)) {
+	if (identify(st, &o, me, sizeof me, &can_decide))
+		goto fail;
+	/* A label key that an action takes could never decide: stop here
+	 * (someone who cannot decide has no use for decision keys). */
+	if (can_decide && ui_keys_check_project(&km, st, o.path, err)) {
 		cli_error("%s", err);
 		goto fail;
 	}
-	if (identify(st, &o, me, sizeof me, &can_decide))
-		goto fail;
 	if (review_session_init(st, err)) {
 		cli_error("%s", err);
 		goto fail;

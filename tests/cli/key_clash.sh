@@ -80,6 +80,9 @@ sqlite3 "$db" "UPDATE label SET key = 's' WHERE value = 'self-harm'"
 expect_exit 1 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 grep -qF "$db: key 's' of label 'self-harm' (task 'moderation') is the review screen's key for skip in the item view" \
     "$work/stderr" || fail "stored key clash: $(cat "$work/stderr")"
+# Reading needs no decision keys.
+expect_exit 0 "$GAVEL" review "$db" --read-only --headless --script "$work/decide.keys" \
+    --dump-dir "$work/dumps"
 # A guideline that gives the label another key mends it.
 sed 's/^    key: s$/    key: x/' "$work/g-s.yaml" >"$work/g-x.yaml"
 expect_exit 0 "$GAVEL" guide load "$db" "$work/g-x.yaml"
