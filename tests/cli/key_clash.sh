@@ -73,6 +73,9 @@ grep -qxF "gavel: $keys:2:13: key 't' for history is the decision key of label '
     "$work/stderr" || fail "keys file takes a label key: $(cat "$work/stderr")"
 printf 'keys:\n  history: [s]\n  skip: [S]\n' >"$keys"
 expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
+# The README's example keys file is one that works.
+grep -o 'keys: {move-down[^`]*' "$top_srcdir/README.md" >"$keys" || fail "no keys example in README.md"
+expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 rm -f "$keys"
 
 # A project made before keys were checked, with self-harm still on s.
