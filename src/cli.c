@@ -20,6 +20,9 @@
 static char bad_option[512];
 
 static void vprint_clean(FILE *f, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void vprint_clean(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
 	struct sbuf b = {0};
 	char *clean;

@@ -311,7 +311,7 @@ fail:
 }
 
 static int ar_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
 	struct ar a = {.file = file, .kind = kind, .sink = sink};
 	struct json_list *lists[] = {&a.obj, &a.vals, &a.users, &a.status, &a.resp, &a.label};
@@ -347,6 +347,12 @@ static int ar_detect(const char *buf, size_t len, enum import_kind kind)
 const struct fmt fmt_argilla = {
     .name = "argilla",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "submitted responses holding one label",
+	    [IMPORT_ITEMS] = "records with a text field",
+	    [IMPORT_PREDICTIONS] = "suggestions holding one label with a score",
+	},
     .detect = ar_detect,
     .read = ar_read,
 };

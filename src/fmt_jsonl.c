@@ -176,7 +176,7 @@ static int jl_record(void *ctx, const char *json, size_t len, long line, long co
 }
 
 static int jl_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
 	struct jl j = {.file = file, .kind = kind, .sink = sink};
 	int rc = -1;
@@ -225,6 +225,14 @@ const struct fmt fmt_jsonl = {
     .name = "jsonl",
     .kinds =
 	1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS | 1u << IMPORT_DECISIONS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "one object per line with \"item\", \"annotator\" and \"label\"",
+	    [IMPORT_ITEMS] = "one object per line with \"item\" and \"text\"",
+	    [IMPORT_PREDICTIONS] = "one object per line with \"item\" and \"probs\", or "
+				   "\"item\", \"label\" and \"confidence\"",
+	    [IMPORT_DECISIONS] = "one object per line with \"item\" and \"label\"",
+	},
     .detect = jl_detect,
     .read = jl_read,
 };

@@ -15,11 +15,14 @@
  * become metadata. Each task gives a REC_ITEM (items and votes imports).
  * Each annotation that was not cancelled gives one vote per "choices" (or
  * "rating") result, from the annotator's email, else "user<id>", with the
- * result's from_name as the record's task. Predictions become REC_PREDICTION
- * records (top label, "score" as its confidence, model_version as the model)
- * only when predictions are imported; a votes import ignores them, so one
- * export is imported twice to get both. Gavel votes are single-label: a
- * result with several choices rejects the file.
+ * result's from_name as the record's task. Results of other types (spans,
+ * boxes, taxonomies, text areas) are passed over and reported to the sink
+ * (passed_over), so that a file of nothing but those says what it holds.
+ * Predictions become REC_PREDICTION records (top label, "score" as its
+ * confidence, model_version as the model) only when predictions are
+ * imported; a votes import ignores them, so one export is imported twice to
+ * get both. Gavel votes are single-label: a result with several choices
+ * rejects the file.
  *
  * JSON_MIN is an array of flat rows, one per annotation:
  *   {"id": 7, "text": "...", "sentiment": "positive", "annotator": 3,
@@ -88,8 +91,9 @@ static int ls_load(struct ls *s, const struct json_val *v, enum json_type want, 
 
 /*
  * The single label of one result object (s->result): *label is NULL when the
- * result is of a kind gavel does not read (spans, boxes, text areas) or holds
- * no choice. *task gets its from_name.
+ * result is of a kind gavel does not read (spans, boxes, taxonomies, text
+ * areas) or holds no choice, and the sink hears of it. *task gets its
+ * from_name.
  */
 static int ls_result_label(struct ls *s, const char *what, const char **task, const char **label,
 			   char *err)
@@ -97,13 +101,19 @@ static int ls_result_label(struct ls *s, const char *what, const char **task, co
 	const struct json_val *type = json_check_get(&s->result, "type");
 	const struct json_val *from = json_check_get(&s->result, "from_name");
 	const struct json_val *v;
+	char kind[64];
 	*label = *task = NULL;
-	if (!type || type->type != JSON_TEXT)
-		return 0;
-	if (strcmp(type->text, "choices") && strcmp(type->text, "rating"))
-		return 0;
 	if (from && from->type == JSON_TEXT && *from->text)
 		*task = from->text;
+	if (!type || type->type != JSON_TEXT || !*type->text) {
+		record_skip(s->sink, *task, "untyped result");
+		return 0;
+	}
+	if (strcmp(type->text, "choices") && strcmp(type->text, "rating")) {
+		snprintf(kind, sizeof kind, "%.40s result", type->text);
+		record_skip(s->sink, *task, kind);
+		return 0;
+	}
 	if (ls_load(s, json_check_get(&s->result, "value"), JSON_OBJECT, what, &s->value, err))
 		return -1;
 	if (!strcmp(type->text, "rating")) {
@@ -120,8 +130,10 @@ static int ls_result_label(struct ls *s, const char *what, const char **task, co
 		return ls_fail(s, err,
 			       "%s has %zu choices for \"%.40s\": gavel votes are single-label",
 			       what, s->choices.n, *task ? *task : "?");
-	if (!s->choices.n)
+	if (!s->choices.n) {
+		record_skip(s->sink, *task, "empty choices result");
 		return 0;
+	}
 	if (!(*label = json_check_scalar(&s->choices.v[0])) || !**label)
 		return ls_fail(s, err, "%s: the choice must be a non-empty string", what);
 	return 0;
@@ -171,8 +183,10 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 		if (ls_load(s, &anns.v[a], JSON_OBJECT, what, &s->obj, err))
 			goto fail;
 		cancel = json_check_get(&s->obj, "was_cancelled");
-		if (cancel && cancel->type == JSON_TRUE)
+		if (cancel && cancel->type == JSON_TRUE) {
+			record_skip(s->sink, NULL, "cancelled annotation");
 			continue;
+		}
 		if (ls_annotator(s, json_check_get(&s->obj, "completed_by"), what, who, sizeof who,
 				 err))
 			goto fail;
@@ -312,7 +326,7 @@ static void ls_free(struct ls *s)
 }
 
 static int ls_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
 	struct ls s = {.file = file, .kind = kind, .sink = sink};
 	int rc;
@@ -448,13 +462,17 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 					       index + 1, lab->key, s->obj.v[k].key);
 		lab = &s->obj.v[k];
 	}
-	if (!lab)
+	if (!lab) {
+		record_skip(s->sink, NULL, "unlabelled row");
 		return 0;
+	}
 	r.task = lab->key;
 	if (lsm_label(s, lab, &r.label, err))
 		return -1;
-	if (!r.label)
+	if (!r.label) {
+		record_skip(s->sink, r.task, "unlabelled row");
 		return 0;
+	}
 	v = json_check_get(&s->obj, "annotator");
 	if (!v || v->type == JSON_NULL)
 		return json_check_errf(err, s->file, line, col, "row %zu: missing \"annotator\"",
@@ -476,7 +494,7 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 }
 
 static int lsm_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
 	struct ls s = {.file = file, .kind = kind, .sink = sink};
 	int rc;
@@ -504,6 +522,14 @@ static int lsm_detect(const char *buf, size_t len, enum import_kind kind)
 const struct fmt fmt_labelstudio = {
     .name = "labelstudio",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "annotation results of type \"choices\" with one choice, or "
+			     "\"rating\"",
+	    [IMPORT_ITEMS] = "tasks with a \"data\" object holding a text",
+	    [IMPORT_PREDICTIONS] = "predictions with a \"score\" and a result of type "
+				   "\"choices\" with one choice, or \"rating\"",
+	},
     .detect = ls_detect,
     .read = ls_read,
 };
@@ -511,6 +537,12 @@ const struct fmt fmt_labelstudio = {
 const struct fmt fmt_labelstudio_min = {
     .name = "labelstudio-min",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "rows with an \"annotator\" and one label column holding a "
+			     "single choice",
+	    [IMPORT_ITEMS] = "rows with an \"id\" and a \"text\"",
+	},
     .detect = lsm_detect,
     .read = lsm_read,
 };

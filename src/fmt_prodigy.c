@@ -93,8 +93,10 @@ static int pr_line(void *ctx, const char *json, size_t len, long line, long col,
 	if (!ans || ans->type != JSON_TEXT)
 		return json_check_errf(err, p->file, line, col,
 				       "\"answer\" must be \"accept\", \"reject\" or \"ignore\"");
-	if (!strcmp(ans->text, "ignore"))
+	if (!strcmp(ans->text, "ignore")) {
+		record_skip(p->sink, NULL, "ignored answer");
 		return 0;
+	}
 	if (strcmp(ans->text, "accept") && strcmp(ans->text, "reject"))
 		return json_check_errf(
 		    err, p->file, line, col,
@@ -110,8 +112,10 @@ static int pr_line(void *ctx, const char *json, size_t len, long line, long col,
 
 	v = json_check_get(&p->obj, "accept");
 	if ((v && v->type != JSON_NULL) || json_check_get(&p->obj, "options")) {
-		if (!strcmp(ans->text, "reject"))
+		if (!strcmp(ans->text, "reject")) {
+			record_skip(p->sink, NULL, "rejected choice answer");
 			return 0;
+		}
 		if (!v || v->type != JSON_ARRAY)
 			return json_check_errf(err, p->file, line, col,
 					       "a choice task needs \"accept\": [option id]");
@@ -148,7 +152,7 @@ static int pr_line(void *ctx, const char *json, size_t len, long line, long col,
 }
 
 static int pr_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
 	struct pr p = {.file = file, .kind = kind, .sink = sink};
 	int rc;
@@ -184,6 +188,12 @@ static int pr_detect(const char *buf, size_t len, enum import_kind kind)
 const struct fmt fmt_prodigy = {
     .name = "prodigy",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "accepted or rejected classification answers: a \"label\" "
+			     "(binary) or one \"accept\" option id (choice)",
+	    [IMPORT_ITEMS] = "lines with a \"text\"",
+	},
     .detect = pr_detect,
     .read = pr_read,
 };

@@ -30,6 +30,7 @@
 
 struct cap {
 	struct sbuf out;
+	struct sbuf skips; /* "S task what" per skip the reader reported */
 	size_t n;
 };
 
@@ -65,15 +66,29 @@ static int cap_put(void *ctx, const struct rec *r, char *err)
 	return 0;
 }
 
+static void cap_skip(void *ctx, const char *task, const char *what)
+{
+	struct cap *c = ctx;
+	sbuf_addf(&c->skips, "S %s %s\n", task ? task : "-", what);
+}
+
+/* Options and skips of the next run (test_* functions set them). */
+static const struct fmt_opts *run_opts;
+static char *run_skips; /* what the last run's skips were, "" for none */
+
 /* Run a reader over buf; returns what the sink got ("" when nothing), and
  * the reader's status in *rc and message in err. */
 static char *run(const struct fmt *f, const char *file, const char *buf, size_t len,
 		 enum import_kind kind, int *rc, char *err)
 {
 	struct cap c = {0};
-	struct sink s = {.ctx = &c, .put = cap_put};
+	struct sink s = {.ctx = &c, .put = cap_put, .passed_over = cap_skip};
 	err[0] = 0;
-	*rc = f->read(file, buf, len, kind, &s, err);
+	*rc = f->read(file, buf, len, kind, run_opts, &s, err);
+	free(run_skips);
+	run_skips = sbuf_take(&c.skips);
+	if (!run_skips)
+		run_skips = xstrdup("");
 	return sbuf_take(&c.out);
 }
 
@@ -412,6 +427,31 @@ static void test_labelstudio_errors(void **state)
 		   "confidence");
 }
 
+/* Spans, taxonomies and boxes give no vote, and the sink hears of each. */
+static void test_labelstudio_passed_over(void **state)
+{
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_labelstudio, "ls_spans_taxonomy.json", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "I 2:3 4101 text=Apple unveils a cheaper iPhone for emerging "
+				 "markets.\n"
+				 "I 73:3 4102 text=Coalition talks collapse in Berlin.\n");
+	assert_string_equal(run_skips, "S label labels result\n"
+				       "S topic taxonomy result\n"
+				       "S topic taxonomy result\n"
+				       "S label labels result\n"
+				       "S topic taxonomy result\n"
+				       "S - cancelled annotation\n");
+	free(got);
+	got = run_file(&fmt_labelstudio, "ls_boxes.json", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(run_skips, "S label rectanglelabels result\n"
+				       "S label rectanglelabels result\n");
+	free(got);
+}
+
 static void test_labelstudio_min(void **state)
 {
 	char err[GV_ERR];
@@ -619,6 +659,7 @@ int main(void)
 	    cmocka_unit_test(test_labelstudio_votes),
 	    cmocka_unit_test(test_labelstudio_items_predictions),
 	    cmocka_unit_test(test_labelstudio_errors),
+	    cmocka_unit_test(test_labelstudio_passed_over),
 	    cmocka_unit_test(test_labelstudio_min),
 	    cmocka_unit_test(test_prodigy),
 	    cmocka_unit_test(test_prodigy_errors),
@@ -627,5 +668,7 @@ int main(void)
 	    cmocka_unit_test(test_argilla_errors),
 	    cmocka_unit_test(test_detect),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	free(run_skips);
+	return rc;
 }

@@ -39,6 +39,7 @@ struct fake {
 	char last_queue[64];
 	int calibrations, nmodels; /* models in the fake calibration */
 	char last_task[64];
+	char draft_of[8][64]; /* the draft table: item -> text ("" when none) */
 };
 
 static struct fake fk;
@@ -80,6 +81,8 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		it->history[0].label = xstrdup(values[abs((int)fk.decided[item]) - 11]);
 		it->current = 100 + item;
 	}
+	if (item >= 0 && item < 8 && fk.draft_of[item][0])
+		it->draft = xstrdup(fk.draft_of[item]);
 	*has_guide = 0;
 	it->quality = NAN;
 	it->quality_source = "none";
@@ -239,6 +242,8 @@ static int f_draft(void *ctx, int64_t item, const char *text, char *err)
 	fk.drafts++;
 	fk.last_item = item;
 	snprintf(fk.last_draft, sizeof fk.last_draft, "%s", text ? text : "");
+	if (item >= 0 && item < 8)
+		snprintf(fk.draft_of[item], sizeof fk.draft_of[item], "%s", text ? text : "");
 	return 0;
 }
 
@@ -558,6 +563,8 @@ static void test_reason_then_decide(void **state)
 	struct ui_state s;
 	(void)state;
 	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 2;
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
 	assert_int_equal(s.input, UI_INPUT_REASON);
@@ -575,6 +582,55 @@ static void test_reason_then_decide(void **state)
 	assert_int_equal(fk.decides, 1);
 	assert_string_equal(fk.last_reason, "sarcasm1");
 	assert_string_equal(fk.last_rule, "R2");
+	ui_state_free(&s);
+}
+
+/* #R99 is refused in the editor, which stays open and lists the rules; the
+ * guideline's spelling is stored; a draft citing a missing rule cannot be
+ * decided with; without a guideline no rule can be cited. */
+static void test_reason_unknown_rule(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 3;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R99 no such rule");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "no rule R99 in guideline 7; its rules: R1, R2, R3"));
+	assert_null(s.pending_reason);
+	assert_int_equal(fk.drafts, 0);
+	ui_update_key(&s, UI_KEY_CTRL('u'));
+	keys(&s, "#r2 fine");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_rule, "R2");
+	assert_string_equal(fk.last_reason, "fine");
+
+	/* A draft from before (a hang-up) that cites a rule the guideline lacks. */
+	snprintf(fk.draft_of[3], sizeof fk.draft_of[3], "#R7 from before");
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.item.id, 3);
+	assert_string_equal(s.pending_reason, "#R7 from before");
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 1);
+	assert_non_null(strstr(s.msg, "no rule R7"));
+	ui_state_free(&s);
+
+	/* No guideline: nothing to cite. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R1 x");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_non_null(strstr(s.msg, "no guideline"));
 	ui_state_free(&s);
 }
 
@@ -692,6 +748,60 @@ static void test_drafts_tick_and_hangup(void **state)
 	assert_int_equal(fk.drafts, 2);
 	assert_string_equal(fk.last_draft, "half a thought more");
 	assert_true(s.quit);
+	ui_state_free(&s);
+}
+
+/* Esc in the reason editor drops what was typed, also when an autosave had
+ * already written it: leaving and coming back brings nothing back, and the
+ * next decision carries no reason. A reason accepted before with Enter stays. */
+static void test_cancelled_reason_not_kept(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "WRONG ITEM REASON");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[1], "WRONG ITEM REASON");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	assert_string_equal(fk.draft_of[1], "");
+	assert_null(s.pending_reason);
+	assert_non_null(strstr(s.msg, "cancelled"));
+	ui_update_key(&s, 'q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.item.id, 1);
+	assert_null(s.pending_reason);
+	assert_null(strstr(s.msg, "draft"));
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_reason, "");
+	assert_string_equal(fk.last_rule, "");
+
+	/* Without an autosave Esc writes nothing at all. */
+	fk.drafts = 0;
+	ui_update_key(&s, 'r');
+	keys(&s, "never mind");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(fk.drafts, 0);
+	assert_null(s.pending_reason);
+
+	/* A reason kept with Enter survives an edit that is cancelled. */
+	ui_update_key(&s, 'r');
+	keys(&s, "kept");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_string_equal(s.pending_reason, "kept");
+	assert_string_equal(fk.draft_of[2], "kept");
+	ui_update_key(&s, 'r');
+	keys(&s, " and then some");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[2], "kept and then some");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_string_equal(fk.draft_of[2], "kept");
+	assert_string_equal(s.pending_reason, "kept");
 	ui_state_free(&s);
 }
 
@@ -1251,11 +1361,13 @@ int main(void)
 		cmocka_unit_test(test_claimed_by_other_and_viewer),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_reason_then_decide),
+		cmocka_unit_test(test_reason_unknown_rule),
 		cmocka_unit_test(test_reason_after_decision),
 		cmocka_unit_test(test_undo_goes_back),
 		cmocka_unit_test(test_skip_flag_history),
 		cmocka_unit_test(test_search_sort_filter),
 		cmocka_unit_test(test_drafts_tick_and_hangup),
+		cmocka_unit_test(test_cancelled_reason_not_kept),
 		cmocka_unit_test(test_claim_renewal),
 		cmocka_unit_test(test_resize_and_scroll),
 		cmocka_unit_test(test_wrap),

@@ -311,6 +311,8 @@ struct ui_state {
 	struct sbuf inbuf;
 	int draft_dirty;
 	double draft_at;
+	char *edit_base;   /* the pending reason when the editor opened: Esc restores it */
+	int draft_written; /* this edit reached the draft table (autosave): Esc undoes that */
 	char search[256];
 
 	char msg[512];

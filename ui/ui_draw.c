@@ -157,6 +157,12 @@ static void draw_message(const struct ui_state *s)
 		put_clean(y, 0, (int)pw, prompt, R_KEY);
 		put_clean(y, (int)pw, (int)room, tail, R_NORMAL);
 		free(clean);
+		/* The prompt takes the message line: a hint or a refusal goes above it. */
+		if (s->msg[0]) {
+			move(y - 1, 0);
+			clrtoeol();
+			put(y - 1, 0, COLS, s->msg, kinds[s->msg_kind]);
+		}
 		return;
 	}
 	if (s->msg[0])

@@ -416,16 +416,22 @@ static void rebuild_order(struct ui_state *s)
 
 /* ---- opening and closing an item ---- */
 
-static void save_draft(struct ui_state *s, const char *text)
+/* Write (or with "" delete) my draft for the open item; -1 when that failed
+ * (the message says so). */
+static int save_draft(struct ui_state *s, const char *text)
 {
 	char err[GV_ERR];
+	int rc = 0;
 	if (!s->has_item || !s->can_decide || !s->be->draft)
-		return;
-	if (s->be->draft(s->be->ctx, s->item.id, text, err))
+		return 0;
+	if (s->be->draft(s->be->ctx, s->item.id, text, err)) {
 		ui_message(s, UI_MSG_ERROR, "draft not saved: %s", err);
-	else
+		rc = -1;
+	} else {
 		s->draft_at = now(s);
+	}
 	s->draft_dirty = 0;
+	return rc;
 }
 
 static void close_input(struct ui_state *s)
@@ -433,6 +439,24 @@ static void close_input(struct ui_state *s)
 	s->input = UI_INPUT_NONE;
 	sbuf_reset(&s->inbuf);
 	s->draft_dirty = 0;
+	s->draft_written = 0;
+	free(s->edit_base);
+	s->edit_base = NULL;
+}
+
+/*
+ * Esc in the reason editor: what was typed is dropped, in the database too.
+ * An autosave may already have written it over the draft table's row, which
+ * then goes back to the reason accepted before (or away), so that nothing
+ * cancelled returns when the item is opened again.
+ */
+static int cancel_reason(struct ui_state *s)
+{
+	int rc = 0;
+	if (s->draft_written)
+		rc = save_draft(s, s->edit_base ? s->edit_base : "");
+	close_input(s);
+	return rc;
 }
 
 static void close_item(struct ui_state *s)
@@ -577,6 +601,46 @@ static void split_reason(const char *text, char **rule, char **reason)
 	*reason = xstrdup(p);
 }
 
+/*
+ * A cited rule must be one of the open item's guideline rules, or a
+ * decision would name a rule nobody can look up. *rule (heap, may be NULL)
+ * becomes the guideline's own spelling of the id (#r2 cites R2). Returns 0,
+ * or -1 with an error message naming the rules there are.
+ */
+static int check_rule(struct ui_state *s, char **rule)
+{
+	struct sbuf ids = {0};
+	char *want;
+
+	if (!*rule)
+		return 0;
+	if (s->has_guide) {
+		for (size_t i = 0; i < s->guide.nrules; i++) {
+			if (strcasecmp(s->guide.rules[i].id, *rule) == 0) {
+				free(*rule);
+				*rule = xstrdup(s->guide.rules[i].id);
+				return 0;
+			}
+		}
+	}
+	want = text_clean(*rule);
+	if (!s->has_guide) {
+		ui_message(s, UI_MSG_ERROR,
+			   "#%s cites a rule, but this task has no guideline: leave out the #", want);
+	} else if (!s->guide.nrules) {
+		ui_message(s, UI_MSG_ERROR, "#%s: guideline %s has no rules; leave out the #", want,
+			   s->guide.version ? s->guide.version : "");
+	} else {
+		for (size_t i = 0; i < s->guide.nrules; i++)
+			sbuf_addf(&ids, "%s%s", i ? ", " : "", s->guide.rules[i].id);
+		ui_message(s, UI_MSG_ERROR, "no rule %s in guideline %s; its rules: %s", want,
+			   s->guide.version ? s->guide.version : "", ids.s);
+	}
+	free(want);
+	sbuf_free(&ids);
+	return -1;
+}
+
 static const char *label_name(const struct ui_state *s, int idx)
 {
 	const struct store_label *l = &s->item.task.labels[idx];
@@ -615,6 +679,15 @@ static int decide(struct ui_state *s, int idx)
 		return UI_REDRAW;
 	}
 	split_reason(s->pending_reason, &rule, &reason);
+	/* A draft back from a hang-up, or a guideline changed since: the rule
+	 * is checked again before anything is written. */
+	if (check_rule(s, &rule)) {
+		size_t n = strlen(s->msg);
+		snprintf(s->msg + n, sizeof s->msg - n, " (r edits the reason)");
+		free(rule);
+		free(reason);
+		return UI_REDRAW;
+	}
 	memset(&d, 0, sizeof d);
 	d.item = s->item.id;
 	d.expected = s->item.current;
@@ -696,16 +769,31 @@ static void reason_commit(struct ui_state *s)
 	const struct review_decision *cur = review_item_current(&s->item);
 	char err[GV_ERR], *text = xstrdup(s->inbuf.s ? s->inbuf.s : "");
 
+	{
+		/* A rule that does not exist keeps the editor open, so it can be fixed. */
+		char *rule, *reason;
+		int bad;
+		split_reason(text, &rule, &reason);
+		bad = check_rule(s, &rule);
+		free(rule);
+		free(reason);
+		if (bad) {
+			free(text);
+			return;
+		}
+	}
 	close_input(s);
 	if (cur && cur->label && strcmp(cur->expert, s->me) == 0) {
 		char *rule, *reason;
 		int rc;
 		split_reason(text, &rule, &reason);
+		check_rule(s, &rule);
 		rc = s->be->reason(s->be->ctx, s->item.id, reason, rule, err);
 		free(rule);
 		free(reason);
 		if (rc) {
 			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			free(s->pending_reason);
 			s->pending_reason = text;
 			return;
 		}
@@ -828,10 +916,14 @@ static void utf8_put(struct sbuf *b, int cp)
 static int input_key(struct ui_state *s, int key)
 {
 	if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g')) {
-		if (s->input == UI_INPUT_REASON && s->draft_dirty)
-			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
-		close_input(s);
-		ui_message(s, UI_MSG_INFO, "cancelled");
+		if (s->input != UI_INPUT_REASON) {
+			close_input(s);
+			ui_message(s, UI_MSG_INFO, "cancelled");
+		} else if (cancel_reason(s) == 0) {
+			ui_message(s, UI_MSG_INFO, "%s",
+				   s->pending_reason ? "cancelled: the reason you kept before stays"
+						     : "cancelled: nothing you typed was kept");
+		}
 		return UI_REDRAW;
 	}
 	if (key == UI_KEY_CTRL('c')) {
@@ -876,11 +968,12 @@ static int input_key(struct ui_state *s, int key)
 
 static void open_input(struct ui_state *s, enum ui_input kind, const char *init)
 {
+	close_input(s);
 	s->input = kind;
-	sbuf_reset(&s->inbuf);
 	if (init)
 		sbuf_add(&s->inbuf, init);
-	s->draft_dirty = 0;
+	if (kind == UI_INPUT_REASON && s->pending_reason)
+		s->edit_base = xstrdup(s->pending_reason);
 	s->draft_at = now(s);
 }
 
@@ -1289,7 +1382,8 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
 			init = cur->reason;
 		open_input(s, UI_INPUT_REASON, init);
-		ui_message(s, UI_MSG_INFO, "reason (#RULE text); Enter keeps it, Esc leaves it");
+		ui_message(s, UI_MSG_INFO,
+			   "reason: #RULE (optional) then text; Enter keeps it, Esc cancels");
 		return UI_REDRAW;
 	}
 	case ACT_SKIP:
@@ -1360,8 +1454,10 @@ int ui_update_tick(struct ui_state *s)
 	char err[GV_ERR];
 	int r = 0;
 
-	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS)
+	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS) {
 		save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+		s->draft_written = 1;
+	}
 	if (s->has_item && s->claimed && t - s->renewed_at >= UI_RENEW_SECONDS) {
 		s->renewed_at = t;
 		if (s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err) != 0) {
@@ -1437,6 +1533,7 @@ void ui_state_free(struct ui_state *s)
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);
+	free(s->edit_base);
 	sbuf_free(&s->inbuf);
 	memset(s, 0, sizeof *s);
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # gavel review end to end in headless mode: deciding three items writes three
-# decisions with their events and the chain verifies; undo is a new
-# superseding decision; the draft reason survives a hang-up; identity comes
+# decisions with their events and the chain verifies; a reason citing a rule
+# the guideline lacks is refused; undo is a new superseding decision; the draft reason survives a hang-up; identity comes
 # from the uid (--as only among its names); viewers and --read-only write
 # nothing; a second expert sees the first one's decisions and cannot
 # overwrite them; usage errors exit 2.
@@ -86,6 +86,21 @@ expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/made.key
 : >"$work/plain"
 expect_exit 1 "$GAVEL" review "$db" --as ana --headless --script "$work/made.keys" \
 	--dump-dir "$work/plain"
+
+# A reason citing a rule the guideline lacks is refused in the editor, with
+# the rules there are; the guideline's spelling of a rule is stored.
+rdir=$work/rule
+mkdir -p "$rdir"
+ui_fixture "$GAVEL" "$rdir" || fail "rule fixture"
+printf '<Enter>\nr\n:type #R99 no such rule\n<Enter>\n:dump rule99\n<C-u>\n:type #r3 final verdict\n<Enter>\n1\n<C-c>\n' \
+	>"$work/rule.keys"
+expect_exit 0 "$GAVEL" review "$rdir/p.db" --as ana --headless --script "$work/rule.keys" \
+	--dump-dir "$rdir"
+grep -q 'no rule R99 in guideline 2.1; its rules: R1, R2, R3' "$rdir/rule99.txt" ||
+	fail "#R99 not refused: $(cat "$rdir/rule99.txt")"
+grep -q 'reason: #R99 no such rule' "$rdir/rule99.txt" || fail "the editor closed on #R99"
+row=$(sqlite3 "$rdir/p.db" "SELECT rule || '|' || reason FROM decision")
+[ "$row" = "R3|final verdict" ] || fail "rule decision: '$row'"
 
 # A blind audit queue (from the project YAML): Q switches to it, votes and
 # model stay hidden until the blind call, and both calls are stored.
