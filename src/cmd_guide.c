@@ -263,15 +263,19 @@ static void print_guide(const struct store_task *task, const struct guide_row *r
 	for (size_t i = 0; i < g->nlabels; i++) {
 		const struct guide_label *l = &g->labels[i];
 		int idx = store_task_label_index(task, l->value);
-		char *v = text_clean(l->value);
+		char *v = text_clean(l->value), *k = l->key ? text_clean(l->key) : NULL;
 		if (idx >= 0 && strcmp(task->labels[idx].name, l->value) != 0) {
 			char *n = text_clean(task->labels[idx].name);
-			printf("  %s (%s)\n", v, n);
+			printf("  %s (%s)", v, n);
 			free(n);
 		} else {
-			printf("  %s\n", v);
+			printf("  %s", v);
 		}
+		if (k)
+			printf(", key %s", k);
+		putchar('\n');
 		free(v);
+		free(k);
 		print_block("    ", "", l->definition);
 		if (l->nexamples)
 			puts("    Examples:");
@@ -346,7 +350,8 @@ static int guide_show(int argc, char **argv)
 	if (found < 0)
 		goto fail;
 	if (found == 0) {
-		cli_error("no task named '%s' in %s", task_name, argv[optind]);
+		cli_task_missing(st, task_name, err);
+		cli_error("%s: %s", argv[optind], err);
 		goto out;
 	}
 	have_task = 1;

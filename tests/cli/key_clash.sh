@@ -73,6 +73,9 @@ grep -qxF "gavel: $keys:2:13: key 't' for history is the decision key of label '
     "$work/stderr" || fail "keys file takes a label key: $(cat "$work/stderr")"
 printf 'keys:\n  history: [s]\n  skip: [S]\n' >"$keys"
 expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
+# The README's example keys file is one that works.
+grep -o 'keys: {move-down[^`]*' "$top_srcdir/README.md" >"$keys" || fail "no keys example in README.md"
+expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 rm -f "$keys"
 
 # A project made before keys were checked, with self-harm still on s.
@@ -80,10 +83,15 @@ sqlite3 "$db" "UPDATE label SET key = 's' WHERE value = 'self-harm'"
 expect_exit 1 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 grep -qF "$db: key 's' of label 'self-harm' (task 'moderation') is the review screen's key for skip in the item view" \
     "$work/stderr" || fail "stored key clash: $(cat "$work/stderr")"
+# Reading needs no decision keys.
+expect_exit 0 "$GAVEL" review "$db" --read-only --headless --script "$work/decide.keys" \
+    --dump-dir "$work/dumps"
 # A guideline that gives the label another key mends it.
 sed 's/^    key: s$/    key: x/' "$work/g-s.yaml" >"$work/g-x.yaml"
 expect_exit 0 "$GAVEL" guide load "$db" "$work/g-x.yaml"
 [ "$(sqlite3 "$db" "SELECT key FROM label WHERE value = 'self-harm'")" = x ] ||
     fail "guide load did not give self-harm its key"
+expect_exit 0 "$GAVEL" guide show "$db" --task moderation
+grep -q '^  self-harm (Self-harm), key x$' "$work/stdout" || fail "guide show: $(cat "$work/stdout")"
 expect_exit 0 "$GAVEL" review "$db" --headless --script "$work/decide.keys" --dump-dir "$work/dumps"
 pass
