@@ -122,7 +122,10 @@ void stats_opts_default(struct stats_opts *o);
  *
  * The interval alpha is computed only when every label has a numeric value;
  * the ordinal alpha only when opts->ordinal is set. Fills *out (free with
- * stats_result_free). Returns 0, or -1 with err filled on inconsistent input.
+ * stats_result_free). Returns 0, or -1 with err filled on a negative label
+ * count or missing item offsets. Every other invariant of struct stats_votes
+ * is the caller's: a debug build asserts stats_votes_check, a release build
+ * trusts it.
  */
 int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 		  struct stats_result *out, char *err);
