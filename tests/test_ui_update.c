@@ -1526,9 +1526,13 @@ static void test_queue_picker(void **state)
 	ui_update_key(&s, 'q');
 	assert_int_equal(s.view, UI_QUEUE);
 	assert_int_equal(fk.queue_loads, 0);
+	/* Sorted by agreement here; the blind queue must not keep that order. */
+	ui_update_key(&s, 'o');
+	assert_int_equal(s.sort, UI_SORT_AGREEMENT);
 	ui_update_key(&s, 'Q');
 	ui_update_key(&s, 'j');
 	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.sort, UI_SORT_QUEUE);
 	assert_int_equal(fk.queue_loads, 1);
 	assert_string_equal(fk.last_queue, "audit");
 	assert_string_equal(s.queue, "audit");
