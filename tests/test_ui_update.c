@@ -3,10 +3,13 @@
  * database. A fake backend records what the screen asked the database to do
  * and answers as a real one would (including "decided by someone else"), so
  * these tests pin down key bindings, list movement, deciding and moving on,
- * blind calls, reasons and drafts, undo, search, resize and hang-up, the
- * item view's layout (every label in play with its definition and rules,
- * "majority said X", effective confidence, the scrolling evidence pane),
- * the queue picker, the calibration view and key overrides from a keys file.
+ * blind calls and what blind mode hides, reasons and drafts (a cancelled one
+ * is gone, a cited rule must exist), the prompt's editing keys, flags, undo,
+ * search (also through the database), resize and hang-up, messages across
+ * views, the item view's layout (every label in play with its definition and
+ * rules, spare rows used before cutting, examples, "majority said X",
+ * effective confidence, the scrolling evidence pane), the history's
+ * sentences, the queue picker, the calibration view and key overrides.
  */
 #include "config.h"
 
