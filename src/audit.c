@@ -284,14 +284,13 @@ static int verify_bad(struct audit_result *r, int64_t seq, const char *fmt, ...)
 	return 1;
 }
 
-int audit_verify(struct store *st, const char *head, struct audit_result *r, char *err)
+static int chain_verify(struct store *st, const char *head, struct audit_result *r, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	char want[65], prev[65], calc[65];
 	int64_t expect = 1, found_at = -1;
 	int rc, bad = 0;
 
-	memset(r, 0, sizeof *r);
 	if (head && head_parse(head, want))
 		return err_set(err, "--head must be 64 hexadecimal digits (a SHA-256 hash)");
 	if (head && strcmp(want, audit_genesis) == 0)
@@ -386,6 +385,21 @@ int audit_verify(struct store *st, const char *head, struct audit_result *r, cha
 		r->after_head = r->events - found_at;
 	}
 	return 0;
+}
+
+int audit_verify(struct store *st, const char *head, struct audit_result *r, char *err)
+{
+	int own = sqlite3_get_autocommit(st->db), rc;
+
+	memset(r, 0, sizeof *r);
+	if (own && store_exec(st, "BEGIN", err))
+		return -1;
+	rc = chain_verify(st, head, r, err);
+	if (rc == 0)
+		rc = audit_state_verify(st, r, err);
+	if (own)
+		store_exec(st, "COMMIT", NULL);
+	return rc;
 }
 
 int audit_item_find(struct store *st, const char *external_id, const char *task, int64_t *item,

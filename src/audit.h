@@ -2,7 +2,9 @@
  * audit: the append-only, hash-chained event log. Every state change writes
  * one event inside the same transaction as the change. Each event stores
  * hash = SHA-256(prev_hash || canonical event), so a rewritten, reordered or
- * truncated chain is caught by audit_verify or against a recorded head.
+ * truncated chain is caught by audit_verify or against a recorded head, and
+ * the tables written alongside the events are held to them, so an edit made
+ * around gavel is caught too.
  */
 #ifndef GAVEL_AUDIT_H
 #define GAVEL_AUDIT_H
@@ -46,9 +48,12 @@ int audit_head(struct store *st, char out[65], char *err);
 struct audit_result {
 	int64_t events;  /* events checked */
 	int64_t bad_seq; /* first bad event's seq, 0 if the chain is intact */
-	char reason[256];
+	char reason[512];
 	char head[65];      /* the chain's current head (genesis when empty) */
 	int64_t after_head; /* with a recorded head: how many events follow it */
+	/* The state held against the trail (see audit_state_verify). */
+	int64_t decisions, experts, guidelines; /* rows found as their events say */
+	int state_bad; /* 1 when the first mismatch is in the state, not the chain */
 };
 
 /*
@@ -59,11 +64,30 @@ struct audit_result {
  * the recorded head must be the hash of some event, or the genesis hash (a
  * truncated chain ends before it; a rewritten one lacks it): if it is not,
  * the result is bad with bad_seq 0 and the reason says so; if it is,
- * after_head counts the events after it.
+ * after_head counts the events after it. When the chain (and head) hold,
+ * the state is held against it with audit_state_verify. Chain and state are
+ * read in one read transaction (unless the caller has one open), so a
+ * decision committed meanwhile is never half seen.
  * Returns 0 when intact, 1 when bad, -1 on a database error or a malformed
  * head (err filled).
  */
 int audit_verify(struct store *st, const char *head, struct audit_result *r, char *err);
+
+/*
+ * Hold the tables that exports and statistics read to the events that wrote
+ * them (src/audit_state.c lists what each event records): every decision
+ * row to its event (item, expert, label, supersedes, reason, rule, time,
+ * guideline version, blind call, time spent, queue, origin), no row without
+ * an event and no event without its row; each expert's role, uid and OS
+ * user to the last expert event naming it; each guideline version to its
+ * guideline-load event and its YAML to its SHA-256. Counts what matched in
+ * r->decisions, r->experts and r->guidelines. On the first mismatch sets
+ * r->state_bad and r->reason naming the row and the event, for example
+ * "decision 17 (item x): label is 'neg' but event 42 recorded 'pos'".
+ * Returns 0 when everything matches, 1 on a mismatch, -1 on a database
+ * error (err filled).
+ */
+int audit_state_verify(struct store *st, struct audit_result *r, char *err);
 
 /*
  * Print events in seq order (all when item is 0, else that item's) as text

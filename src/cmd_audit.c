@@ -1,7 +1,8 @@
 /*
  * cmd_audit: `gavel audit verify` checks the hash chain of the audit trail
- * (and a recorded head against it); `gavel audit log` prints the events, all
- * or one item's, as text or JSON lines. Both open the project read-only.
+ * (and a recorded head against it) and the state against the trail; `gavel
+ * audit log` prints the events, all or one item's, as text or JSON lines.
+ * Both open the project read-only.
  */
 #include "config.h"
 
@@ -25,7 +26,12 @@ static const char audit_usage[] =
     "\n"
     "verify recomputes the chain and names the first bad event. With --head, the\n"
     "head hash printed earlier (on an export, report or packet) must still be in\n"
-    "the chain: a truncated or rewritten chain lacks it.\n"
+    "the chain: a truncated or rewritten chain lacks it. Then it holds the state\n"
+    "that exports read to the trail: every decision row to the event that wrote\n"
+    "it (item, expert, label, reason, rule, time, supersedes, guideline version),\n"
+    "no row without its event and no event without its row, and the same for\n"
+    "experts' roles and guideline versions; it names the first mismatch, so an\n"
+    "edit made around gavel (triggers dropped, plain sqlite3) is caught.\n"
     "\n"
     "log prints one line per event: SEQ TIME ACTOR ACTION ITEM DETAIL.\n"
     "\n"
@@ -36,7 +42,8 @@ static const char audit_usage[] =
     "  -j, --json         (log) one JSON object per line\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 intact, 1 the chain is broken or the head is missing, 2 usage.\n";
+    "Exit status: 0 intact, 1 the chain is broken, the head is missing or the\n"
+    "state does not match the trail, 2 usage.\n";
 
 static int audit_cmd_verify(const char *db, const char *head)
 {
@@ -63,6 +70,10 @@ static int audit_cmd_verify(const char *db, const char *head)
 	printf("audit chain intact: %lld events, head %s\n", (long long)r.events, r.head);
 	if (head)
 		printf("recorded head found: %lld events after it\n", (long long)r.after_head);
+	printf("state matches the trail: %lld decision%s, %lld expert%s, %lld guideline "
+	       "version%s\n",
+	       (long long)r.decisions, r.decisions == 1 ? "" : "s", (long long)r.experts,
+	       r.experts == 1 ? "" : "s", (long long)r.guidelines, r.guidelines == 1 ? "" : "s");
 	return GV_EXIT_OK;
 }
 

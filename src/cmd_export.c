@@ -1,17 +1,94 @@
 /*
  * cmd_export: `gavel export PROJECT.db [--task NAME] [--format csv|jsonl] [-o FILE]`.
+ * The data holds rows only; the provenance goes to standard error and, with
+ * -o, to a sidecar FILE.meta.json. Files are written whole or not at all.
  */
 #include "config.h"
 
 #include "cli.h"
 #include "cmd.h"
 #include "export.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A file written under a temporary name in its final directory and renamed
+ * over path only once it is complete. */
+struct out_file {
+	const char *path;
+	char *tmp;
+	FILE *f;
+};
+
+static int out_open(struct out_file *o, const char *path, char *err)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	struct sbuf b = {0};
+	mode_t mask;
+	int fd;
+
+	o->path = path;
+	o->f = NULL;
+	sbuf_addf(&b, "%s/.gavel-export.XXXXXX", dir);
+	free(copy);
+	o->tmp = sbuf_take(&b);
+	if ((fd = mkstemp(o->tmp)) < 0) {
+		err_set(err, "%s: cannot create a file in its directory: %s", path,
+			strerror(errno));
+		goto fail;
+	}
+	/* mkstemp makes the file private; give it the mode a plain create would. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w"))) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(o->tmp);
+	o->tmp = NULL;
+	return -1;
+}
+
+/* Close and, when ok, rename into place; otherwise (or on a close error)
+ * remove the temporary file. Returns 0, or -1 with err filled. */
+static int out_close(struct out_file *o, int ok, char *err)
+{
+	int rc = 0;
+	if (!o->tmp)
+		return 0;
+	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0) {
+		if (ok)
+			err_set(err, "%s: %s", o->path, strerror(errno));
+		ok = 0;
+	}
+	if (fclose(o->f) != 0 && ok) {
+		err_set(err, "%s: %s", o->path, strerror(errno));
+		ok = 0;
+	}
+	if (ok && rename(o->tmp, o->path) != 0) {
+		err_set(err, "%s: %s", o->path, strerror(errno));
+		ok = 0;
+	}
+	if (!ok) {
+		unlink(o->tmp);
+		rc = -1;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return rc;
+}
 
 static const char export_usage[] =
 	"Usage: gavel export PROJECT.db [--task NAME] [--format csv|jsonl] [-o FILE]\n"
@@ -22,9 +99,15 @@ static const char export_usage[] =
 	"in it as known truth), or with --no-ds the plurality of the votes (ties go\n"
 	"to the label first in the task's label order). Each row has item, task,\n"
 	"label, source (expert, ds or plurality), weight, plurality, majority (empty\n"
-	"on a tie), ds_label, ds_posterior (of the final label), votes (label ->\n"
-	"count), agreement, n_votes, expert, reason, guideline_version, decided_at.\n"
-	"The first line records the project, the time and the audit head hash.\n"
+	"on a tie), ds_label, ds_posterior (of the final label), model_confidence,\n"
+	"effective_confidence, votes (label -> count), agreement, n_votes, expert,\n"
+	"reason, guideline_version, decided_at.\n"
+	"The CSV starts with its header row and JSONL holds only rows, so both load\n"
+	"unchanged in csv readers, spreadsheets and pandas. Where the labels came\n"
+	"from (project, time, audit head hash) goes to standard error and, with -o,\n"
+	"to FILE.meta.json beside FILE with the file's SHA-256; FILE is written\n"
+	"under a temporary name and renamed, so a failed export leaves no partial\n"
+	"file.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
@@ -36,6 +119,44 @@ static const char export_usage[] =
 	"                        agreement: the share of votes for the final label\n"
 	"      --no-ds           final labels from plurality, not Dawid-Skene\n"
 	"  -h, --help            show this help\n";
+
+/* The sidecar of the export written to path, whole or not at all. */
+static int write_meta(const struct export_meta *m, const struct export_opts *o, const char *path,
+		      const char *metapath, char *err)
+{
+	struct out_file f;
+	struct sbuf b = {0};
+
+	if (out_open(&f, metapath, err))
+		return -1;
+	export_meta_json(&b, m, o, path);
+	fwrite(b.s, 1, b.len, f.f);
+	sbuf_free(&b);
+	if (ferror(f.f))
+		err_set(err, "%s: write error", metapath);
+	return out_close(&f, !ferror(f.f), err);
+}
+
+/*
+ * The same summary whether the labels went to a file or to standard output:
+ * on standard error, so that it never mixes with the data.
+ */
+static void print_summary(const struct export_meta *m, const char *path, const char *metapath)
+{
+	char *project = text_clean(m->project ? m->project : "");
+	fprintf(stderr, "exported %ld item%s", m->rows, m->rows == 1 ? "" : "s");
+	if (path) {
+		char *p = text_clean(path), *mp = text_clean(metapath);
+		fprintf(stderr, " to %s (provenance in %s)", p, mp);
+		free(p);
+		free(mp);
+	}
+	if (m->skipped)
+		fprintf(stderr, "; skipped %ld with neither votes nor a decision", m->skipped);
+	fprintf(stderr, "\nproject '%s', exported %s, audit head %s\n", project, m->exported_at,
+		m->audit_head);
+	free(project);
+}
 
 int cmd_export(int argc, char **argv)
 {
@@ -50,10 +171,11 @@ int cmd_export(int argc, char **argv)
 	};
 	const char *task = NULL, *outpath = NULL;
 	struct export_opts eo = {.format = EXPORT_CSV, .weights = WEIGHTS_EXPERT};
+	struct export_meta m;
+	struct out_file data = {0};
 	struct store *st;
-	FILE *out = stdout;
-	char err[GV_ERR];
-	long rows, skipped = 0;
+	char err[GV_ERR], *metapath = NULL;
+	long rows;
 	int c;
 
 	optind = 1;
@@ -108,32 +230,42 @@ int cmd_export(int argc, char **argv)
 		int found = store_task_get(st, task, &t, err);
 		if (found != 1) {
 			if (found == 0)
-				cli_error("no task named '%s'", task);
-			else
-				cli_error("%s", err);
+				cli_task_missing(st, task, err);
+			cli_error("%s", err);
 			store_close(st);
 			return GV_EXIT_FAIL;
 		}
 		store_task_free(&t);
 	}
-	if (outpath && !(out = fopen(outpath, "w"))) {
-		cli_error("%s: %s", outpath, strerror(errno));
+	if (outpath && out_open(&data, outpath, err)) {
+		cli_error("%s", err);
 		store_close(st);
 		return GV_EXIT_FAIL;
 	}
-	rows = export_write(st, &eo, out, &skipped, err);
+	rows = export_write(st, &eo, outpath ? data.f : stdout, &m, err);
 	store_close(st);
-	if (out != stdout && fclose(out) != 0 && rows >= 0) {
-		snprintf(err, GV_ERR, "%s: %s", outpath, strerror(errno));
+	if (outpath) {
+		int ok = rows >= 0;
+		if (out_close(&data, ok, err) && ok)
+			rows = -1;
+		if (rows >= 0) {
+			metapath = xmalloc(strlen(outpath) + sizeof ".meta.json");
+			sprintf(metapath, "%s.meta.json", outpath);
+			if (write_meta(&m, &eo, outpath, metapath, err))
+				rows = -1;
+		}
+	} else if (rows >= 0 && fflush(stdout) != 0) {
+		snprintf(err, GV_ERR, "write failed: %s", strerror(errno));
 		rows = -1;
 	}
 	if (rows < 0) {
 		cli_error("%s", err);
+		free(metapath);
+		export_meta_free(&m);
 		return GV_EXIT_FAIL;
 	}
-	if (outpath || skipped)
-		fprintf(stderr, "exported %ld items%s", rows, skipped ? "" : "\n");
-	if (skipped)
-		fprintf(stderr, "; skipped %ld with neither votes nor a decision\n", skipped);
+	print_summary(&m, outpath, metapath);
+	free(metapath);
+	export_meta_free(&m);
 	return GV_EXIT_OK;
 }

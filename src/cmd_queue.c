@@ -1,6 +1,9 @@
 /*
  * cmd_queue: `gavel queue PROJECT.db [--queue NAME] [--limit N] [--json]`
- * lists the items a review queue holds, in order, each with its reason.
+ * lists the items a review queue holds, in order, each with its reason. On
+ * a terminal the table fits its width, cutting the widest columns first;
+ * piped, every value is written whole, so nothing is lost to a file or a
+ * grep.
  */
 #include "config.h"
 
@@ -10,11 +13,15 @@
 #include "text.h"
 #include "util.h"
 
+#include "project.h"
+
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 static const char queue_usage[] =
 	"Usage: gavel queue PROJECT.db [--queue NAME] [--limit N] [--all] [--json]\n"
@@ -22,31 +29,167 @@ static const char queue_usage[] =
 	"List the items a review queue holds, in queue order, with the reason each is\n"
 	"there. Queues come from the project YAML; without any, the defaults are\n"
 	"disputed (votes not unanimous, most disputed first), needs-votes (fewer than\n"
-	"3 votes), uncertain (top 5%% by model entropy), audit (a seeded sample of up to\n"
+	"3 votes), uncertain (top 5% by model entropy), audit (a seeded sample of up to\n"
 	"500 items the model is >= 0.95 sure of, shown blind) and model-disagrees\n"
 	"(model >= 0.9 sure of a label other than the plurality).\n"
+	"\n"
+	"On a terminal the table fits the window, cutting the widest columns with\n"
+	"an ellipsis; piped or redirected, every value is written in full.\n"
 	"\n"
 	"Options:\n"
 	"  -q, --queue NAME   the queue (default: the project's first queue)\n"
 	"  -n, --limit N      at most N items\n"
 	"  -a, --all          include items that already have an expert decision\n"
-	"  -j, --json         JSON output\n"
+	"  -j, --json         JSON output, naming the queue listed\n"
 	"  -h, --help         show this help\n";
 
-static void print_text_cell(const char *s, size_t cols)
+enum { COL_ITEM, COL_TASK, COL_VOTES, COL_AGREE, COL_MODEL, COL_REASON, NCOLS };
+
+static const struct {
+	const char *title;
+	size_t min; /* never cut below this many columns to fit a terminal */
+	int right;  /* right-aligned */
+} cols[NCOLS] = {
+	[COL_ITEM] = {"ITEM", 8, 0},   [COL_TASK] = {"TASK", 6, 0},
+	[COL_VOTES] = {"VOTES", 9, 0}, [COL_AGREE] = {"AGREE", 5, 1},
+	[COL_MODEL] = {"MODEL", 6, 0}, [COL_REASON] = {"REASON", 9, 0},
+};
+
+/* The terminal's width when standard output is one, else 0 (no limit). */
+static size_t term_cols(void)
 {
-	struct sbuf b = {0};
-	text_cell(&b, s, cols);
-	fputs(b.s, stdout);
-	sbuf_free(&b);
+	struct winsize ws;
+	const char *env;
+	long n;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	env = getenv("COLUMNS");
+	if (env && util_parse_long(env, 1, 100000, &n) == 0)
+		return (size_t)n;
+	return 80;
 }
 
-/* {"neg":2,"pos":1} -> "neg:2 pos:1" for the text listing. */
+/*
+ * Narrow the columns until a line (cells and the one-space gaps) fits in
+ * limit: always the widest column above its minimum, so a long reason or
+ * vote list gives way before a short item id.
+ */
+static void fit_widths(size_t w[NCOLS], size_t limit)
+{
+	size_t total = NCOLS - 1;
+	for (int c = 0; c < NCOLS; c++)
+		total += w[c];
+	while (total > limit) {
+		int widest = -1;
+		for (int c = 0; c < NCOLS; c++)
+			if (w[c] > cols[c].min && (widest < 0 || w[c] > w[widest]))
+				widest = c;
+		if (widest < 0)
+			break;
+		w[widest]--;
+		total--;
+	}
+}
+
+/* One cell: the sanitised value cut to width (when it is wider), padded
+ * unless it ends the line. */
+static void put_cell(struct sbuf *b, const char *clean, size_t have, size_t width, int right,
+		     int last)
+{
+	char *cut = NULL;
+	if (have > width) {
+		cut = text_fit(clean, width, &have);
+		clean = cut;
+	}
+	if (right)
+		for (size_t i = have; i < width; i++)
+			sbuf_addc(b, ' ');
+	sbuf_add(b, clean);
+	if (!right && !last)
+		for (size_t i = have; i < width; i++)
+			sbuf_addc(b, ' ');
+	free(cut);
+}
+
+static void add_utf8(struct sbuf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		sbuf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		sbuf_addc(b, (char)(0xc0 | cp >> 6));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sbuf_addc(b, (char)(0xe0 | cp >> 12));
+		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sbuf_addc(b, (char)(0xf0 | cp >> 18));
+		sbuf_addc(b, (char)(0x80 | (cp >> 12 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* The 4 hex digits at p as a number, or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int c = (unsigned char)p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/*
+ * The JSON escape at p (just after the backslash) decoded into b; returns
+ * how many bytes of p it used. A lone surrogate becomes U+FFFD.
+ */
+static size_t add_escape(struct sbuf *b, const char *p)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k = *p ? strchr(from, *p) : NULL;
+	long cp, lo;
+	if (k) {
+		sbuf_addc(b, to[k - from]);
+		return 1;
+	}
+	if (*p != 'u' || (cp = hex4(p + 1)) < 0) {
+		sbuf_addc(b, '\\');
+		return 0;
+	}
+	if (cp >= 0xd800 && cp <= 0xdbff && p[5] == '\\' && p[6] == 'u' &&
+	    (lo = hex4(p + 7)) >= 0xdc00 && lo <= 0xdfff) {
+		add_utf8(b, 0x10000 + ((unsigned long)(cp - 0xd800) << 10) + (unsigned long)(lo - 0xdc00));
+		return 11;
+	}
+	add_utf8(b, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : (unsigned long)cp);
+	return 5;
+}
+
+/*
+ * {"neg":2,"pos":1} -> "neg:2 pos:1" for the text listing, label names
+ * decoded from their JSON escapes (the caller sanitises the result).
+ */
 static char *counts_short(const char *json)
 {
 	struct sbuf b = {0};
 	int in_str = 0;
 	for (const char *p = json ? json : ""; *p; p++) {
+		if (in_str && *p == '\\') {
+			p += add_escape(&b, p + 1);
+			continue;
+		}
 		if (*p == '"') {
 			in_str = !in_str;
 			continue;
@@ -57,11 +200,10 @@ static char *counts_short(const char *json)
 			sbuf_addc(&b, ' ');
 			continue;
 		}
-		if (*p == '\\' && p[1]) {
-			p++;
-		}
 		sbuf_addc(&b, *p);
 	}
+	if (!b.s)
+		sbuf_add(&b, "");
 	return sbuf_take(&b);
 }
 
@@ -69,7 +211,10 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 {
 	struct sbuf b = {0};
 	sbuf_add(&b, "{\"queue\":");
-	sbuf_add_json_str(&b, name);
+	if (name)
+		sbuf_add_json_str(&b, name);
+	else
+		sbuf_add(&b, "null");
 	sbuf_addf(&b, ",\"blind\":%s,\"count\":%zu,\"items\":[", blind ? "true" : "false", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct queue_entry *e = &v[i];
@@ -106,6 +251,79 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 	sbuf_free(&b);
 }
 
+static void print_text(const struct queue_entry *v, size_t n, int blind)
+{
+	char *(*cell)[NCOLS] = xmalloc((n + 1) * sizeof *cell);
+	size_t(*width)[NCOLS] = xmalloc((n + 1) * sizeof *width);
+	size_t w[NCOLS] = {0}, limit = term_cols();
+	struct sbuf line = {0};
+
+	for (int c = 0; c < NCOLS; c++)
+		cell[0][c] = xstrdup(cols[c].title);
+	for (size_t i = 0; i < n; i++) {
+		const struct queue_entry *e = &v[i];
+		char *counts = counts_short(e->counts), num[64];
+		struct sbuf model = {0};
+		char **r = cell[i + 1];
+		r[COL_ITEM] = text_clean(e->external_id);
+		r[COL_TASK] = text_clean(e->task);
+		r[COL_VOTES] = text_clean(counts);
+		if (isnan(e->agreement))
+			snprintf(num, sizeof num, "-");
+		else
+			snprintf(num, sizeof num, "%.2f", e->agreement);
+		r[COL_AGREE] = xstrdup(num);
+		if (e->model_label && !blind)
+			sbuf_addf(&model, "%s %.2f", e->model_label, e->model_conf);
+		else
+			sbuf_add(&model, blind ? "(blind)" : "-");
+		r[COL_MODEL] = text_clean(model.s);
+		r[COL_REASON] = text_clean(e->reason);
+		sbuf_free(&model);
+		free(counts);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		for (int c = 0; c < NCOLS; c++) {
+			width[i][c] = text_width(cell[i][c]);
+			if (width[i][c] > w[c])
+				w[c] = width[i][c];
+		}
+	}
+	if (limit)
+		fit_widths(w, limit);
+	for (size_t i = 0; i <= n; i++) {
+		sbuf_reset(&line);
+		for (int c = 0; c < NCOLS; c++) {
+			if (c)
+				sbuf_addc(&line, ' ');
+			put_cell(&line, cell[i][c], width[i][c], w[c], cols[c].right,
+				 c == NCOLS - 1);
+			free(cell[i][c]);
+		}
+		sbuf_addc(&line, '\n');
+		fputs(line.s, stdout);
+	}
+	sbuf_free(&line);
+	free(cell);
+	free(width);
+}
+
+/* The queue listed when none is named: the project's first. */
+static int default_queue(struct store *st, char **name, char *err)
+{
+	struct queue_def *defs;
+	size_t n;
+	if (project_queues(st, &defs, &n, err))
+		return -1;
+	if (!n) {
+		project_queues_free(defs, n);
+		return err_set(err, "the project has no queues");
+	}
+	*name = xstrdup(defs[0].name);
+	project_queues_free(defs, n);
+	return 0;
+}
+
 int cmd_queue(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -117,6 +335,7 @@ int cmd_queue(int argc, char **argv)
 		{0},
 	};
 	const char *name = NULL;
+	char *dflt = NULL;
 	long limit = 0;
 	int json = 0, all = 0, c, blind = 0;
 	struct store *st;
@@ -152,42 +371,21 @@ int cmd_queue(int argc, char **argv)
 		return cli_usage_error("queue", "expected one PROJECT.db argument");
 	if (!(st = cli_open(argv[optind], STORE_READONLY)))
 		return GV_EXIT_FAIL;
-	if (queue_build(st, name, (size_t)limit, all, &v, &n, &blind, err)) {
+	if ((!name && default_queue(st, &dflt, err)) ||
+	    queue_build(st, name ? name : dflt, (size_t)limit, all, &v, &n, &blind, err)) {
 		cli_error("%s", err);
 		store_close(st);
+		free(dflt);
 		return GV_EXIT_FAIL;
 	}
 	store_close(st);
-	if (json) {
-		print_json(name ? name : "", v, n, blind);
-	} else {
-		printf("%-14s %-12s %-22s %5s %-16s %s\n", "ITEM", "TASK", "VOTES", "AGREE",
-		       "MODEL", "REASON");
-		for (size_t i = 0; i < n; i++) {
-			const struct queue_entry *e = &v[i];
-			char *counts = counts_short(e->counts);
-			char model[64];
-			print_text_cell(e->external_id, 14);
-			putchar(' ');
-			print_text_cell(e->task, 12);
-			putchar(' ');
-			print_text_cell(counts, 22);
-			if (isnan(e->agreement))
-				printf("     - ");
-			else
-				printf(" %5.2f ", e->agreement);
-			if (e->model_label && !blind)
-				snprintf(model, sizeof model, "%s %.2f", e->model_label,
-					 e->model_conf);
-			else
-				snprintf(model, sizeof model, "%s", blind ? "(blind)" : "-");
-			print_text_cell(model, 16);
-			putchar(' ');
-			print_text_cell(e->reason, 60);
-			putchar('\n');
-			free(counts);
-		}
-	}
+	if (!name)
+		name = dflt;
+	if (json)
+		print_json(name, v, n, blind);
+	else
+		print_text(v, n, blind);
 	queue_free(v, n);
+	free(dflt);
 	return GV_EXIT_OK;
 }

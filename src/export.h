@@ -6,6 +6,7 @@
 #define GAVEL_EXPORT_H
 
 #include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 
@@ -42,20 +43,48 @@ struct export_row {
 };
 
 /*
- * Write every labelled item of one task (or all tasks) to out. Weights:
+ * Where an export came from, for a reader to trace it back: kept out of the
+ * data (a comment or header record breaks csv readers, spreadsheets and
+ * pandas) and given on standard error and in a sidecar file instead.
+ */
+struct export_meta {
+	char *project;        /* the project's name, or NULL when it has none */
+	char exported_at[21]; /* UTC, "2026-11-28T03:24:26Z" */
+	char audit_head[65];  /* the audit head of the state exported */
+	char sha256[65];      /* hex SHA-256 of every byte written to out */
+	long rows, skipped;
+};
+
+/*
+ * Write every labelled item of one task (or all tasks) to out: CSV starts
+ * with its header row, JSONL holds one object per item and nothing else.
+ * Weights:
  * WEIGHTS_EXPERT (the default): an expert decision weighs the project's
  * expert weight (1 unless set), any other label its DS posterior (its
  * plurality share with no_ds); WEIGHTS_DS: the DS posterior of the final label
  * for every item (1 for decided items, which DS takes as known);
  * WEIGHTS_AGREEMENT: the share of the item's votes that chose the final
- * label (0 when no vote did). The first line carries the project name, the export time and the audit
- * head hash (CSV: a "# " comment line; JSONL: a {"gavel_export": {...}}
- * object). Items with neither votes nor a decision are skipped and counted
- * in *skipped. CSV text cells that a spreadsheet would run as a formula
- * (starting with = + - @ tab or CR, unless the cell is a number) get a
- * leading '. Returns the number of rows written, or -1 with err filled.
+ * label (0 when no vote did). Items with neither votes nor a decision are
+ * skipped and counted. CSV text cells that a spreadsheet would run as a
+ * formula (starting with = + - @ tab or CR, unless the cell is a number) get
+ * a leading '. The head and the rows are read in one read transaction, so m
+ * describes exactly the state written; m is filled on success (free with
+ * export_meta_free). Returns the number of rows written, or -1 with err
+ * filled.
  */
-long export_write(struct store *st, const struct export_opts *o, FILE *out, long *skipped,
-		  char *err);
+long export_write(struct store *st, const struct export_opts *o, FILE *out,
+		  struct export_meta *m, char *err);
+
+void export_meta_free(struct export_meta *m);
+
+/*
+ * Append the sidecar record of an export written to data_file, one JSON
+ * object and a newline: {"project","exported_at","audit_head","file",
+ * "sha256","format","task","weights","ds","rows","skipped"}, strings from
+ * data escaped as \uXXXX. file is data_file's last path component, so the
+ * pair can move together.
+ */
+void export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
+		      const char *data_file);
 
 #endif

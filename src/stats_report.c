@@ -19,13 +19,15 @@ static void json_key(struct sbuf *b, const char *key)
 	sbuf_addc(b, ':');
 }
 
-static void json_str_clean(struct sbuf *b, const char *s)
+/*
+ * A name from data as a JSON string. sbuf_add_json_str escapes everything the
+ * sanitiser would replace (controls, bidi and zero-width characters) as
+ * \uXXXX, so the text is safe in a terminal and a JSON reader gets the name
+ * back exactly; the sanitiser's visible tokens (^J, <RLO>) would change it.
+ */
+static void json_name(struct sbuf *b, const char *s)
 {
-	/* JSON escaping alone would keep bidi and zero-width characters: the
-	 * report is often read in a terminal, so it gets the one sanitiser. */
-	char *c = text_clean(s ? s : "");
-	sbuf_add_json_str(b, c);
-	free(c);
+	sbuf_add_json_str(b, s ? s : "");
 }
 
 static const char *annotator_name(const struct stats_report_task *t, int a)
@@ -132,7 +134,7 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 
 	sbuf_addc(b, '{');
 	json_key(b, "task");
-	json_str_clean(b, task->name);
+	json_name(b, task->name);
 	sbuf_addc(b, ',');
 	json_key(b, "scale");
 	sbuf_add_json_str(b, store_scale_name(task->scale));
@@ -181,9 +183,9 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 	for (size_t p = 0; p < r->npairs; p++) {
 		const struct stats_pair *q = &r->pairs[p];
 		sbuf_add(b, p ? ",{\"a\":" : "{\"a\":");
-		json_str_clean(b, annotator_name(t, q->a));
+		json_name(b, annotator_name(t, q->a));
 		sbuf_add(b, ",\"b\":");
-		json_str_clean(b, annotator_name(t, q->b));
+		json_name(b, annotator_name(t, q->b));
 		sbuf_addf(b, ",\"n\":%u,\"kappa\":", q->n);
 		sbuf_add_json_num(b, q->kappa);
 		sbuf_addc(b, '}');
@@ -194,9 +196,9 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 	for (int k = 0; k < r->nlabels && (size_t)k < task->nlabels; k++) {
 		const struct stats_label *l = &r->labels[k];
 		sbuf_add(b, k ? ",{\"label\":" : "{\"label\":");
-		json_str_clean(b, task->labels[k].value);
+		json_name(b, task->labels[k].value);
 		sbuf_add(b, ",\"name\":");
-		json_str_clean(b, task->labels[k].name);
+		json_name(b, task->labels[k].name);
 		sbuf_addf(b,
 			  ",\"count\":%llu,\"specific_agreement\":", (unsigned long long)l->count);
 		sbuf_add_json_num(b, l->specific_agreement);
@@ -220,7 +222,7 @@ void stats_report_json(struct sbuf *b, const struct stats_report_task *t, size_t
 {
 	sbuf_add(b, "{\"audit_head\":");
 	if (audit_head)
-		json_str_clean(b, audit_head);
+		json_name(b, audit_head);
 	else
 		sbuf_add(b, "null");
 	sbuf_add(b, ",\"tasks\":[");
@@ -308,8 +310,9 @@ static void text_task(struct sbuf *b, const struct stats_report_task *t, size_t 
 	const struct store_task *task = t->task;
 	char *name = text_clean(task->name);
 
-	sbuf_addf(b, "Task %s (%s, %zu labels, %d annotators)\n", name,
-		  store_scale_name(task->scale), task->nlabels, t->nannotators);
+	sbuf_addf(b, "Task %s (%s, %zu label%s, %d annotator%s)\n", name,
+		  store_scale_name(task->scale), task->nlabels, task->nlabels == 1 ? "" : "s",
+		  t->nannotators, t->nannotators == 1 ? "" : "s");
 	free(name);
 	sbuf_addf(b, "  items %zu, votes %zu, votes per item ", r->items, r->votes);
 	if (r->items) {

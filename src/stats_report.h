@@ -2,7 +2,9 @@
  * stats_report: the agreement report of `gavel stats`, as readable text
  * tables or as stable JSON. It formats what stats_compute measured; every
  * string that comes from data (task, label and annotator names) is
- * sanitised before it is written.
+ * sanitised in the text form and escaped as \uXXXX in the JSON form, so
+ * neither carries an escape sequence to a terminal and JSON readers get the
+ * names back unchanged.
  */
 #ifndef GAVEL_STATS_REPORT_H
 #define GAVEL_STATS_REPORT_H

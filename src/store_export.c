@@ -1,6 +1,6 @@
 /*
- * store_export: the export query and the two writers (CSV, JSONL). See
- * src/export.h for what a row means.
+ * store_export: the export query, the two writers (CSV, JSONL) and the
+ * export's sidecar record. See src/export.h for what a row means.
  */
 #include "config.h"
 
@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,29 +142,27 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add(b, "}\n");
 }
 
-static void write_header(struct store *st, struct sbuf *b, enum export_format fmt,
-			 const char *head)
+/* CSV: the header row; JSONL has none, each object names its fields. */
+static void write_header(struct sbuf *b, enum export_format fmt)
 {
-	char now[21], *name = store_meta_get(st, "name");
-	util_utc_now(now);
-	if (fmt == EXPORT_CSV) {
-		/* The project name is data: keep the comment line one line. */
-		sbuf_add(b, "# gavel export; project ");
-		for (const char *p = name ? name : ""; *p; p++)
-			sbuf_addc(b, (*p == '\n' || *p == '\r') ? ' ' : *p);
-		sbuf_addf(b, "; exported %s; audit head %s\r\n", now, head);
-		for (size_t i = 0; i < GV_ARRAY_LEN(export_cols); i++) {
-			if (i)
-				sbuf_addc(b, ',');
-			sbuf_add(b, export_cols[i]);
-		}
-		sbuf_add(b, "\r\n");
-	} else {
-		sbuf_add(b, "{\"gavel_export\":{\"project\":");
-		json_str_or_null(b, name);
-		sbuf_addf(b, ",\"exported_at\":\"%s\",\"audit_head\":\"%s\"}}\n", now, head);
+	if (fmt != EXPORT_CSV)
+		return;
+	for (size_t i = 0; i < GV_ARRAY_LEN(export_cols); i++) {
+		if (i)
+			sbuf_addc(b, ',');
+		sbuf_add(b, export_cols[i]);
 	}
-	free(name);
+	sbuf_add(b, "\r\n");
+}
+
+/* Everything written goes through here, so the sidecar's hash covers it. */
+static void flush(struct sbuf *b, FILE *out, crypto_hash_sha256_state *h)
+{
+	if (!b->len)
+		return;
+	crypto_hash_sha256_update(h, (const unsigned char *)b->s, b->len);
+	fwrite(b->s, 1, b->len, out);
+	sbuf_reset(b);
 }
 
 /* Votes of item index i (in tr) for label index k. */
@@ -178,8 +177,8 @@ static int votes_for(const struct store_truth *tr, long i, int k)
 }
 
 static int export_task(struct store *st, const struct export_opts *o, const struct store_task *t,
-		       double expert_weight, struct sbuf *b, FILE *out, long *rows, long *skip,
-		       char *err)
+		       double expert_weight, struct sbuf *b, FILE *out, crypto_hash_sha256_state *h,
+		       long *rows, long *skip, char *err)
 {
 	struct store_truth tr = {0};
 	struct sbuf counts = {0};
@@ -284,10 +283,8 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 		}
 		write_row(b, o->format, &r);
 		(*rows)++;
-		if (b->len > 1 << 16) {
-			fwrite(b->s, 1, b->len, out);
-			sbuf_reset(b);
-		}
+		if (b->len > 1 << 16)
+			flush(b, out, h);
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "export");
@@ -301,31 +298,36 @@ fail:
 	return ret;
 }
 
-long export_write(struct store *st, const struct export_opts *o, FILE *out, long *skipped,
-		  char *err)
+long export_write(struct store *st, const struct export_opts *o, FILE *out,
+		  struct export_meta *m, char *err)
 {
 	struct store_task *tasks = NULL;
 	size_t ntasks = 0;
 	struct sbuf b = {0};
-	char head[65];
+	crypto_hash_sha256_state h;
+	unsigned char digest[crypto_hash_sha256_BYTES];
 	double expert_weight = project_expert_weight(st);
 	long rows = 0, skip = 0;
 	int ok = 0;
 
+	memset(m, 0, sizeof *m);
+	crypto_hash_sha256_init(&h);
 	/* Read the head and the rows in one read transaction so the head
-	 * printed is the state exported. */
+	 * given is the state exported. */
 	if (store_exec(st, "BEGIN", err))
 		return -1;
-	if (audit_head(st, head, err) || store_task_list(st, &tasks, &ntasks, err))
+	if (audit_head(st, m->audit_head, err) || store_task_list(st, &tasks, &ntasks, err))
 		goto done;
-	write_header(st, &b, o->format, head);
+	m->project = store_meta_get(st, "name");
+	util_utc_now(m->exported_at);
+	write_header(&b, o->format);
 	for (size_t i = 0; i < ntasks; i++) {
 		if (o->task && strcmp(o->task, tasks[i].name) != 0)
 			continue;
-		if (export_task(st, o, &tasks[i], expert_weight, &b, out, &rows, &skip, err))
+		if (export_task(st, o, &tasks[i], expert_weight, &b, out, &h, &rows, &skip, err))
 			goto done;
 	}
-	fwrite(b.s, 1, b.len, out);
+	flush(&b, out, &h);
 	ok = 1;
 done:
 	store_exec(st, ok ? "COMMIT" : "ROLLBACK", NULL);
@@ -333,11 +335,52 @@ done:
 		store_task_free(&tasks[i]);
 	free(tasks);
 	sbuf_free(&b);
-	if (!ok)
+	if (ok && ferror(out)) {
+		err_set(err, "export: write error");
+		ok = 0;
+	}
+	if (!ok) {
+		export_meta_free(m);
 		return -1;
-	if (skipped)
-		*skipped = skip;
-	if (ferror(out))
-		return err_set(err, "export: write error");
+	}
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(m->sha256, sizeof m->sha256, digest, sizeof digest);
+	m->rows = rows;
+	m->skipped = skip;
 	return rows;
+}
+
+void export_meta_free(struct export_meta *m)
+{
+	free(m->project);
+	m->project = NULL;
+}
+
+static const char *weights_name(enum export_weights w)
+{
+	switch (w) {
+	case WEIGHTS_DS:
+		return "ds";
+	case WEIGHTS_AGREEMENT:
+		return "agreement";
+	case WEIGHTS_EXPERT:
+		break;
+	}
+	return "expert";
+}
+
+void export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
+		      const char *data_file)
+{
+	const char *base = data_file ? strrchr(data_file, '/') : NULL;
+	sbuf_add(b, "{\"project\":");
+	json_str_or_null(b, m->project);
+	sbuf_addf(b, ",\"exported_at\":\"%s\",\"audit_head\":\"%s\",\"file\":", m->exported_at,
+		  m->audit_head);
+	json_str_or_null(b, base ? base + 1 : data_file);
+	sbuf_addf(b, ",\"sha256\":\"%s\",\"format\":\"%s\",\"task\":", m->sha256,
+		  o->format == EXPORT_CSV ? "csv" : "jsonl");
+	json_str_or_null(b, o->task);
+	sbuf_addf(b, ",\"weights\":\"%s\",\"ds\":%s,\"rows\":%ld,\"skipped\":%ld}\n",
+		  weights_name(o->weights), o->no_ds ? "false" : "true", m->rows, m->skipped);
 }

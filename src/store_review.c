@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "store_review.h"
+#include "expert.h"
 #include "text.h"
 #include "util.h"
 
@@ -240,11 +241,12 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 			   struct review_row **out, char *err)
 {
 	struct review_row *v = xcalloc(n ? n : 1, sizeof *v);
-	sqlite3_stmt *s = NULL, *pairs = NULL;
+	sqlite3_stmt *s = NULL, *pairs = NULL, *last = NULL;
 	struct abbrev *ab = NULL;
 	size_t i, nab = 0, abcap = 0;
 
-	if (store_prepare(st, COUNTS_SQL, &s, err) || store_prepare(st, PAIRS_SQL, &pairs, err))
+	if (store_prepare(st, COUNTS_SQL, &s, err) || store_prepare(st, PAIRS_SQL, &pairs, err) ||
+	    store_prepare(st, "SELECT max(id) FROM decision WHERE item = ?", &last, err))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct review_row *r = &v[i];
@@ -258,6 +260,18 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 		r->entropy = q[i].entropy;
 		r->reason = xstrdup(q[i].reason);
 		r->status = q[i].decided ? REVIEW_OTHER : REVIEW_OPEN;
+		if (q[i].decided) {
+			/* What a claim will compare with: a decision made after this
+			 * read is one made meanwhile. */
+			sqlite3_reset(last);
+			sqlite3_bind_int64(last, 1, r->item);
+			if (sqlite3_step(last) != SQLITE_ROW) {
+				store_fail(st, err, "decisions");
+				i++;
+				goto fail_rows;
+			}
+			r->decision = sqlite3_column_int64(last, 0);
+		}
 		if (counts_summary(s, q[i].counts, &r->votes)) {
 			store_fail(st, err, "vote summary");
 			i++;
@@ -283,6 +297,7 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 	}
 	sqlite3_finalize(s);
 	sqlite3_finalize(pairs);
+	sqlite3_finalize(last);
 	abbrevs_free(ab, nab);
 	*out = v;
 	return 0;
@@ -292,6 +307,7 @@ fail_rows:
 fail:
 	sqlite3_finalize(s);
 	sqlite3_finalize(pairs);
+	sqlite3_finalize(last);
 	abbrevs_free(ab, nab);
 	free(v);
 	return -1;
@@ -379,14 +395,18 @@ int review_row_status(struct store *st, const char *me, struct review_row *r, ch
 
 	row_clear_status(r);
 	r->status = REVIEW_OPEN;
-	if (store_prepare(st,
-			  "SELECT d.expert, l.value FROM decision d JOIN item i ON i.id = d.item"
-			  " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
-			  " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
-			  &s, err))
+	r->decision = 0;
+	if (store_prepare(
+		    st,
+		    "SELECT d.expert, l.value, d.id FROM decision d JOIN item i ON i.id = d.item"
+		    " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
+		    " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
+		    &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, r->item);
 	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		r->decision = sqlite3_column_int64(s, 2);
 	if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL) {
 		const char *who = (const char *)sqlite3_column_text(s, 0);
 		r->decided_label = col_dup(s, 1);
@@ -878,19 +898,45 @@ static int run_bound(struct store *st, sqlite3_stmt *s, const char *what, char *
 	return 0;
 }
 
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
-		 size_t holder_len, char *err)
+/* Whether the latest decision l is another expert's that was made after `seen`. */
+static int changed_meanwhile(const struct latest *l, const char *me, int64_t seen)
+{
+	return l->id && l->id != seen && strcmp(l->expert, me) != 0;
+}
+
+/* Fill err for a decision by someone else made meanwhile. */
+static int meanwhile_err(const struct latest *l, char *other, size_t other_len, char *err)
+{
+	snprintf(other, other_len, "%s", l->expert);
+	err_set(err,
+		l->has_label ? "decided by %s meanwhile; nothing was overwritten"
+			     : "undone by %s meanwhile; nothing was overwritten",
+		l->expert);
+	return REVIEW_MEANWHILE;
+}
+
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+		 char *holder, size_t holder_len, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct sbuf detail = {0};
+	struct latest l;
 	char mod[32];
 	int mine = 0, rc;
 
 	if (store_begin(st, err))
 		return -1;
+	if (latest_decision(st, item, &l, err))
+		goto fail;
+	/* An undo meanwhile leaves the item open: claiming it is fine. */
+	if (changed_meanwhile(&l, a->expert, seen) && l.has_label) {
+		store_rollback(st);
+		return meanwhile_err(&l, holder, holder_len, err);
+	}
 	if (other_claim(st, item, a->expert, holder, holder_len)) {
 		store_rollback(st);
-		return 1;
+		err_set(err, "claimed by %s", holder);
+		return REVIEW_HELD;
 	}
 	if (store_prepare(st, "SELECT 1 FROM claim WHERE item = ? AND expert = ? AND expires > " NOW_SQL,
 			  &s, err))
@@ -1003,21 +1049,42 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 	struct latest l;
 	struct sbuf detail = {0};
 	int64_t nid = 0;
+	int overrule;
 
 	if (store_begin(st, err))
 		return -1;
 	if (latest_decision(st, d->item, &l, err))
 		goto fail;
-	if (l.id != d->expected && strcmp(l.expert, a->expert) != 0) {
-		snprintf(other, other_len, "%s", l.expert);
-		err_set(err, "decided by %s meanwhile; nothing was overwritten", l.expert);
+	if (changed_meanwhile(&l, a->expert, d->expected)) {
 		store_rollback(st);
-		return 1;
+		return meanwhile_err(&l, other, other_len, err);
+	}
+	/* The current decision is someone else's: superseding it is a lead's
+	 * call, asked for in so many words, never a side effect of a key. */
+	overrule = l.id && l.has_label && strcmp(l.expert, a->expert) != 0;
+	if (overrule) {
+		int lead = expert_is_lead(st, a->expert, a->uid, err);
+		if (lead < 0)
+			goto fail;
+		if (!lead || !d->overrule) {
+			snprintf(other, other_len, "%s", l.expert);
+			store_rollback(st);
+			if (!lead) {
+				err_set(err,
+					"%s decided this item; only a lead may overrule another "
+					"expert's decision, so nothing was written",
+					l.expert);
+				return REVIEW_NOT_LEAD;
+			}
+			err_set(err, "%s decided this item; as a lead you may overrule it",
+				l.expert);
+			return REVIEW_OVERRULE;
+		}
 	}
 	if (other_claim(st, d->item, a->expert, other, other_len)) {
 		err_set(err, "claimed by %s; nothing was written", other);
 		store_rollback(st);
-		return 1;
+		return REVIEW_HELD;
 	}
 	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, d->reason,
 			    d->rule, d->seconds, l.id, d->queue, &nid, err))
@@ -1026,6 +1093,8 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 		goto fail;
 	sbuf_add(&detail, "{\"before\":");
 	add_before_json(st, &detail, d->item, &l);
+	if (overrule)
+		sbuf_add(&detail, ",\"overrule\":true");
 	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
 	add_label_json(st, &detail, d->item, 1, d->label_code);
 	sbuf_add(&detail, ",\"blind_label\":");

@@ -48,6 +48,7 @@ struct review_row {
 	enum review_status status;
 	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
 	char *decided_label;
+	int64_t decision;  /* the item's latest decision when the row was read, 0: none */
 	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
 };
 
@@ -75,7 +76,8 @@ void review_rows_free(struct review_row *v, size_t n);
  */
 int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
 
-/* Refresh one row's status as seen by expert `me` (decisions, claims, skips). */
+/* Refresh one row's status as seen by expert `me` (decisions, claims, skips)
+ * and the latest decision it knows of. */
 int review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
 
 struct review_vote {
@@ -155,13 +157,30 @@ int review_session_init(struct store *st, char *err);
 const struct review_decision *review_item_current(const struct review_item *it);
 
 /*
- * Take or renew expert me's claim on item for REVIEW_CLAIM_SECONDS. Returns
- * 0 when the claim is mine, 1 when another expert holds a live claim (its
- * name copied into holder, `holder_len` bytes), -1 on error. Taking a claim
- * (not renewing it) appends a "claim" event.
+ * Why a claim or a decision wrote nothing (the positive return values of
+ * review_claim and review_decide; err says it in words).
  */
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
-		 size_t holder_len, char *err);
+enum review_refusal {
+	REVIEW_HELD = 1,      /* another expert holds a live claim on the item */
+	REVIEW_MEANWHILE = 2, /* another expert decided (or undid) it since it was read */
+	REVIEW_OVERRULE = 3,  /* the current decision is another expert's; I am a lead
+			       * and may overrule it by asking again (overrule = 1) */
+	REVIEW_NOT_LEAD = 4,  /* the current decision is another expert's and only a
+			       * lead may overrule it */
+};
+
+/*
+ * Take or renew expert me's claim on item for REVIEW_CLAIM_SECONDS. `seen` is
+ * the item's latest decision id when the screen last read it (0: none); the
+ * check runs inside the write transaction. Returns 0 when the claim is mine,
+ * REVIEW_MEANWHILE when another expert has decided the item since `seen`
+ * (nothing is claimed: their name is copied into holder, `holder_len`
+ * bytes), REVIEW_HELD when another expert holds a live claim (its name in
+ * holder), -1 on error. Taking a claim (not renewing it) appends a "claim"
+ * event.
+ */
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+		 char *holder, size_t holder_len, char *err);
 /* Drop my claim on item, if I hold one. */
 int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err);
 
@@ -175,14 +194,23 @@ struct review_decide_args {
 	const char *rule;   /* may be NULL */
 	double seconds;
 	const char *queue;  /* may be NULL */
+	int overrule;       /* 1: a lead knowingly supersedes another expert's decision */
 };
 
 /*
  * Record a decision by a->expert, release the claim and clear the draft, with
- * a "decide" event (before, after, why), in one transaction. When the item's
- * latest decision is no longer `expected` (someone decided meanwhile) nothing
- * is written and 1 is returned with the other expert's name in other.
- * Returns 0 when committed (*id gets the decision id), 1 on conflict, -1 error.
+ * a "decide" event (before, after, why), in one transaction. Checked inside
+ * it, nothing is written (and err says why) when:
+ *  - the item's latest decision is no longer `expected` and is another
+ *    expert's (someone decided meanwhile): REVIEW_MEANWHILE;
+ *  - another expert holds a live claim: REVIEW_HELD;
+ *  - the current decision is another expert's: only a lead (an expert with
+ *    role lead mapped to a->uid) may supersede it, and only with `overrule`
+ *    set: REVIEW_NOT_LEAD, or REVIEW_OVERRULE for a lead who did not set it.
+ * For those the other expert's name is copied into other. An overruling
+ * decision's event says so ("overrule": true).
+ * Returns 0 when committed (*id gets the decision id), a review_refusal, or
+ * -1 on error.
  */
 int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
 		  int64_t *id, char *other, size_t other_len, char *err);

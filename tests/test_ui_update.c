@@ -29,8 +29,9 @@
 struct fake {
 	double clock;
 	int loads, claims, releases, decides, undos, reasons, flags, skips, drafts, statuses;
-	int claim_answer;  /* what claim returns: 0 mine, 1 held by "bob" */
-	int decide_answer; /* 0 ok, 1 conflict, -1 error */
+	int claim_answer;       /* what claim returns: 0 mine, REVIEW_HELD by "bob" */
+	int64_t meanwhile_item; /* bob decides this item just before my claim */
+	int decide_answer;      /* 0 ok, a review_refusal, -1 error */
 	struct review_decide_args last;
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
@@ -178,13 +179,19 @@ static int f_status(void *ctx, struct review_row *r, char *err)
 	return 0;
 }
 
-static int f_claim(void *ctx, int64_t item, char *holder, size_t len, char *err)
+static int f_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
 {
 	(void)ctx;
 	(void)item;
+	(void)seen;
 	(void)err;
 	fk.claims++;
-	if (fk.claim_answer == 1)
+	if (item == fk.meanwhile_item) {
+		fk.decided[item] = -11;
+		snprintf(holder, len, "bob");
+		return REVIEW_MEANWHILE;
+	}
+	if (fk.claim_answer > 0)
 		snprintf(holder, len, "bob");
 	return fk.claim_answer;
 }
@@ -208,11 +215,19 @@ static int f_decide(void *ctx, const struct review_decide_args *d, int64_t *id, 
 	snprintf(fk.last_rule, sizeof fk.last_rule, "%s", d->rule ? d->rule : "");
 	fk.last.reason = fk.last_reason;
 	fk.last.rule = fk.last_rule;
-	if (fk.decide_answer == 1) {
+	if (fk.decide_answer == REVIEW_MEANWHILE) {
 		snprintf(other, len, "bob");
 		fk.decided[d->item] = -11;
 		snprintf(err, GV_ERR, "decided by bob meanwhile; nothing was overwritten");
-		return 1;
+		return REVIEW_MEANWHILE;
+	}
+	if (fk.decide_answer == REVIEW_NOT_LEAD ||
+	    (fk.decide_answer == REVIEW_OVERRULE && !d->overrule)) {
+		snprintf(other, len, "bob");
+		snprintf(err, GV_ERR, "bob decided this item; %s",
+			 fk.decide_answer == REVIEW_NOT_LEAD ? "only a lead may overrule"
+							     : "as a lead you may overrule it");
+		return fk.decide_answer;
 	}
 	if (fk.decide_answer < 0) {
 		snprintf(err, GV_ERR, "disk full");
@@ -581,14 +596,94 @@ static void test_decide_failures(void **state)
 	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
 	assert_true(strncmp(s.msg, "not saved", 9) == 0);
 	assert_int_equal(s.item.id, 1);
-	/* Someone else decided meanwhile: shown, nothing overwritten, no move. */
-	fk.decide_answer = 1;
+	/* Someone else decided meanwhile: said so, nothing overwritten, on to
+	 * the next open item. */
+	fk.decide_answer = REVIEW_MEANWHILE;
 	ui_update_key(&s, '1');
-	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
-	assert_non_null(strstr(s.msg, "bob"));
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	assert_non_null(strstr(s.msg, "moved on"));
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_int_equal(s.qrows[0].status, REVIEW_OTHER);
+	ui_state_free(&s);
+}
+
+static void test_decided_meanwhile_moves_on(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	/* a1 is decided by bob between the queue's load and my claim: the
+	 * screen says so and opens the next item instead. */
+	fk.meanwhile_item = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_true(s.claimed);
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	/* After my decision on b2, c3 turns out decided meanwhile too. */
+	fk.meanwhile_item = 3;
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_non_null(strstr(s.msg, "saved: b2"));
+	assert_non_null(strstr(s.msg, "c3 was decided by bob meanwhile"));
+	ui_state_free(&s);
+
+	/* bob held a1 when I opened it, then decided it: my key finds out and
+	 * moves on without writing. */
+	start(&s, 3, 1, 0);
+	fk.claim_answer = REVIEW_HELD;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_false(s.claimed);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 0);
 	assert_int_equal(s.item.id, 1);
-	assert_int_equal(s.item.nhistory, 1);
-	assert_string_equal(s.item.history[0].expert, "bob");
+	fk.claim_answer = 0;
+	fk.meanwhile_item = 1;
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 0);
+	assert_int_equal(s.item.id, 2);
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	ui_state_free(&s);
+}
+
+static void test_overrule(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	/* A lead overrules bob's decision by choosing the same label twice. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	fk.decide_answer = REVIEW_OVERRULE;
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 1);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.item.id, 1);
+	assert_non_null(strstr(s.msg, "press the same label again"));
+	ui_update_key(&s, '3');
+	assert_int_equal(fk.decides, 2);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.item.id, 1);
+	ui_update_key(&s, '3');
+	assert_int_equal(fk.decides, 3);
+	assert_true(fk.last.overrule);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_int_equal(s.item.id, 2);
+	ui_state_free(&s);
+
+	/* An expert who is not a lead is told the rule and stays. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	fk.decide_answer = REVIEW_NOT_LEAD;
+	ui_update_key(&s, '2');
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 2);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "only a lead"));
+	assert_int_equal(s.item.id, 1);
 	ui_state_free(&s);
 }
 
@@ -1747,6 +1842,7 @@ static void test_keymap(void **state)
 				      "keys:\n"
 				      "  move-down: [x, <Down>]\n"
 				      "  decide: [a, s, d]\n"
+				      "  skip: []\n"
 				      "  calibration: <C-k>\n",
 				      err),
 			 0);
@@ -1835,6 +1931,8 @@ int main(void)
 		cmocka_unit_test(test_open_back_claims),
 		cmocka_unit_test(test_decide_moves_on),
 		cmocka_unit_test(test_decide_failures),
+		cmocka_unit_test(test_decided_meanwhile_moves_on),
+		cmocka_unit_test(test_overrule),
 		cmocka_unit_test(test_claimed_by_other_and_viewer),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_reason_then_decide),

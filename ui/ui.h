@@ -116,10 +116,17 @@ const char *ui_key_name(int key, char *buf, size_t len);
  */
 int ui_key_parse(const char *name);
 
+/* Where a keys file gave a binding: line 0 for a built-in one. */
+struct ui_key_from {
+	int line, col;
+};
+
 /* The bindings in force: the built-in table with a user's overrides applied. */
 struct ui_keymap {
 	struct ui_binding *v; /* looked up first match first */
 	size_t n, cap;
+	struct ui_key_from *from; /* per binding, or NULL: all built in */
+	char *file;		  /* the keys file applied, or NULL */
 };
 
 /* A keymap holding the built-in table. Free with ui_keymap_free. */
@@ -136,10 +143,11 @@ void ui_keymap_free(struct ui_keymap *km);
  *
  * Each listed action's keys become exactly the given ones, in the views
  * where the action had keys before; for `decide` the n-th key decides the
- * n-th label (at most 9). A key given to an action is taken from any other
- * action it was bound to in those views. An unknown action, an unknown key
- * name, a key given twice, or any other shape is an error
- * "file:line:col: what is wrong" and km is left unchanged. Returns 0 or -1.
+ * n-th label (at most 9). A key that another action keeps in one of those
+ * views (because the file does not rebind that one too) is a clash. A clash,
+ * an unknown action, an unknown key name, a key given twice, or any other
+ * shape is an error "file:line:col: what is wrong" that names both uses, and
+ * km is left unchanged. Returns 0 or -1.
  */
 int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, size_t len,
 		    char *err);
@@ -157,6 +165,22 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, char *err);
  * the path in buf, or -1 when neither variable gives one (or buf is short).
  */
 int ui_keymap_path(char *buf, size_t len);
+
+/*
+ * Check that no label's decision key is a key the item view binds to an
+ * action in km (NULL: the built-in table): pressing it would run the action,
+ * never decide. A decide binding for the label's own position is no clash.
+ * The error names both uses and the place of the one a file gave:
+ * "file:line:col: ..." of the label's key, or of the keys file's binding,
+ * or `where` (the project) for a key stored in a project. Returns 0 or -1.
+ */
+int ui_keys_check_labels(const struct ui_keymap *km, const struct guide_key *v, size_t n,
+			 const char *where, char *err);
+
+/* ui_keys_check_labels on every label key of the project st (named `where`
+ * in messages). Returns 0 or -1 with err filled. */
+int ui_keys_check_project(const struct ui_keymap *km, struct store *st, const char *where,
+			  char *err);
 
 /* Keys bound to action a in any of the views in mask, by name joined with
  * "/", into buf ("" when none; decide keys 1..9 read "1-9"). */
@@ -207,7 +231,8 @@ struct ui_backend {
 	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		    int *has_guide, char *err);
 	int (*row_status)(void *ctx, struct review_row *r, char *err);
-	int (*claim)(void *ctx, int64_t item, char *holder, size_t len, char *err);
+	/* review_claim: seen is the latest decision the screen knows of. */
+	int (*claim)(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err);
 	int (*release)(void *ctx, int64_t item, char *err);
 	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		      size_t len, char *err);
@@ -273,6 +298,7 @@ struct ui_state {
 	double opened_at;     /* when the item was opened: time spent */
 	double renewed_at;
 	int blind_call;       /* label index of the blind call, -1 before it */
+	int overrule;         /* label index + 1 a lead pressed over another's decision */
 	size_t text_top;      /* first line of the item text shown */
 	size_t pane_top;      /* first line of the evidence pane shown (J/K scroll it) */
 	char *pending_reason; /* reason typed before deciding */

@@ -71,12 +71,12 @@ static int db_row_status(void *ctx, struct review_row *r, char *err)
 	return review_row_status(db->st, db->actor.expert, r, err);
 }
 
-static int db_claim(void *ctx, int64_t item, char *holder, size_t len, char *err)
+static int db_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
 {
 	struct ui_db *db = ctx;
 	if (db->readonly)
 		return -1;
-	return review_claim(db->st, &db->actor, item, holder, len, err);
+	return review_claim(db->st, &db->actor, item, seen, holder, len, err);
 }
 
 static int db_release(void *ctx, int64_t item, char *err)

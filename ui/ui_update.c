@@ -514,17 +514,23 @@ static void close_item(struct ui_state *s)
 	refresh_row(s, s->item_row);
 }
 
-static int open_item(struct ui_state *s, size_t idx)
+/*
+ * Open row idx. Returns REVIEW_MEANWHILE when another expert decided the
+ * item after its row was read (nothing claimed; their name in who),
+ * REVIEW_HELD when another expert holds it, else 0.
+ */
+static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 {
 	char err[GV_ERR];
 	const struct review_decision *cur;
+	int claim = 0;
 
 	close_item(s);
 	if (idx >= s->nq)
-		return UI_REDRAW;
+		return 0;
 	if (s->be->load(s->be->ctx, s->qrows[idx].item, &s->item, &s->guide, &s->has_guide, err)) {
 		ui_message(s, UI_MSG_ERROR, "%s", err);
-		return UI_REDRAW;
+		return 0;
 	}
 	s->has_item = 1;
 	s->item_row = idx;
@@ -532,18 +538,26 @@ static int open_item(struct ui_state *s, size_t idx)
 	s->text_top = 0;
 	s->pane_top = 0;
 	s->blind_call = -1;
+	s->overrule = 0;
 	s->opened_at = s->renewed_at = now(s);
 	s->msg[0] = 0;
 	cur = review_item_current(&s->item);
 	if (s->can_decide && s->be->claim) {
-		int rc = s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err);
-		if (rc == 0)
+		claim = s->be->claim(s->be->ctx, s->item.id, s->qrows[idx].decision, s->holder,
+				     sizeof s->holder, err);
+		if (claim == 0) {
 			s->claimed = 1;
-		else if (rc == 1)
+		} else if (claim == REVIEW_HELD) {
 			ui_message(s, UI_MSG_INFO, "%s is working on this item; you can read it",
 				   s->holder);
-		else
+		} else if (claim == REVIEW_MEANWHILE) {
+			snprintf(who, who_len, "%s", s->holder);
+			s->holder[0] = 0;
+			ui_message(s, UI_MSG_INFO, "decided by %s meanwhile", who);
+		} else {
 			ui_message(s, UI_MSG_ERROR, "%s", err);
+			claim = 0;
+		}
 	}
 	if (cur && cur->label && strcmp(cur->expert, s->me) != 0) {
 		if (ui_item_revealed(s))
@@ -559,6 +573,15 @@ static int open_item(struct ui_state *s, size_t idx)
 		if (!s->msg[0])
 			ui_message(s, UI_MSG_INFO, "your draft reason is back");
 	}
+	if (claim == REVIEW_MEANWHILE)
+		refresh_row(s, idx);
+	return claim;
+}
+
+static int open_item(struct ui_state *s, size_t idx)
+{
+	char who[128];
+	open_row(s, idx, who, sizeof who);
 	return UI_REDRAW;
 }
 
@@ -571,14 +594,23 @@ static size_t order_pos(const struct ui_state *s, size_t idx)
 	return s->qlist.cur;
 }
 
-/* Open the next (dir 1) or previous (-1) row that still needs a decision. */
-static int advance(struct ui_state *s, int dir, int only_open)
+/*
+ * Open the next (dir 1) or previous (-1) row; with only_open, the next that
+ * still needs a decision, passing items another expert decided or took
+ * meanwhile. note (may be NULL) says why the screen moved on.
+ */
+static int advance_note(struct ui_state *s, int dir, int only_open, const char *note)
 {
 	size_t pos = order_pos(s, s->item_row);
 	size_t h = ui_list_height(s);
+	char keep[sizeof s->msg], who[128], why[sizeof s->msg];
+	enum ui_msg kind = s->msg_kind;
 
+	memcpy(keep, s->msg, sizeof keep);
+	snprintf(why, sizeof why, "%s", note ? note : "");
 	for (;;) {
 		size_t idx;
+		int r;
 		if (dir > 0 ? pos + 1 >= s->qlist.n : pos == 0)
 			break;
 		pos = dir > 0 ? pos + 1 : pos - 1;
@@ -590,25 +622,59 @@ static int advance(struct ui_state *s, int dir, int only_open)
 		}
 		s->qlist.cur = pos;
 		list_clamp(&s->qlist, h);
-		{
-			char keep[sizeof s->msg];
-			enum ui_msg kind = s->msg_kind;
-			int r;
-			memcpy(keep, s->msg, sizeof keep);
-			r = open_item(s, idx);
-			if (!s->msg[0]) {
-				memcpy(s->msg, keep, sizeof keep);
-				s->msg_kind = kind;
-			}
-			return r;
+		r = open_row(s, idx, who, sizeof who);
+		if (only_open && r == REVIEW_MEANWHILE) {
+			char *ext = text_clean(s->qrows[idx].external_id ? s->qrows[idx].external_id
+									 : "");
+			snprintf(why, sizeof why, "%s was decided by %s meanwhile; moved on", ext,
+				 who);
+			free(ext);
+			continue;
 		}
+		if (only_open && r == REVIEW_HELD)
+			continue;
+		if (why[0]) {
+			if (kind == UI_MSG_SAVED && keep[0])
+				ui_message(s, UI_MSG_SAVED, "%s; %s", keep, why);
+			else
+				ui_message(s, UI_MSG_INFO, "%s", why);
+		} else if (!s->msg[0]) {
+			memcpy(s->msg, keep, sizeof keep);
+			s->msg_kind = kind;
+		}
+		return UI_REDRAW;
 	}
 	close_item(s);
 	s->view = UI_QUEUE;
 	refresh_visible(s);
-	if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
+	memcpy(s->msg, keep, sizeof keep);
+	s->msg_kind = kind;
+	if (why[0] && kind == UI_MSG_SAVED && keep[0])
+		ui_message(s, UI_MSG_SAVED, "%s; %s; end of the queue", keep, why);
+	else if (why[0])
+		ui_message(s, UI_MSG_INFO, "%s; end of the queue", why);
+	else if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
 		ui_message(s, UI_MSG_INFO, dir > 0 ? "end of the queue" : "start of the queue");
 	return UI_REDRAW;
+}
+
+static int advance(struct ui_state *s, int dir, int only_open)
+{
+	return advance_note(s, dir, only_open, NULL);
+}
+
+/* Another expert decided the open item meanwhile: say so and move on. */
+static int moved_on(struct ui_state *s, const char *who)
+{
+	char note[256], *ext = text_clean(s->item.external_id ? s->item.external_id : "");
+	snprintf(note, sizeof note,
+		 "%s was decided by %s meanwhile; nothing of yours was written; moved on", ext,
+		 who);
+	free(ext);
+	s->msg[0] = 0;
+	s->msg_kind = UI_MSG_INFO;
+	refresh_row(s, s->item_row);
+	return advance_note(s, 1, 1, note);
 }
 
 /* "#R3 the reason" -> rule "R3" and reason "the reason"; both heap strings. */
@@ -694,10 +760,27 @@ static int decide(struct ui_state *s, int idx)
 		ui_message(s, UI_MSG_ERROR, "no label %d in this task", idx + 1);
 		return UI_REDRAW;
 	}
-	if (!s->claimed && s->holder[0]) {
-		ui_message(s, UI_MSG_ERROR, "%s is working on this item; nothing was written",
-			   s->holder);
-		return UI_REDRAW;
+	if (!s->claimed && s->be->claim) {
+		/* Whoever held the item may have let it go, or decided it: ask. */
+		rc = s->be->claim(s->be->ctx, s->item.id, s->item.current, s->holder,
+				  sizeof s->holder, err);
+		if (rc == REVIEW_MEANWHILE) {
+			snprintf(other, sizeof other, "%s", s->holder);
+			s->holder[0] = 0;
+			return moved_on(s, other);
+		}
+		if (rc == REVIEW_HELD) {
+			ui_message(s, UI_MSG_ERROR,
+				   "%s is working on this item; nothing was written", s->holder);
+			return UI_REDRAW;
+		}
+		if (rc) {
+			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			return UI_REDRAW;
+		}
+		s->claimed = 1;
+		s->holder[0] = 0;
+		s->renewed_at = now(s);
 	}
 	if (s->blind && s->blind_call < 0) {
 		s->blind_call = idx;
@@ -727,10 +810,27 @@ static int decide(struct ui_state *s, int idx)
 	d.rule = rule;
 	d.seconds = now(s) - s->opened_at;
 	d.queue = s->queue;
+	d.overrule = s->overrule == idx + 1;
+	s->overrule = 0;
 	rc = s->be->decide(s->be->ctx, &d, &id, other, sizeof other, err);
 	free(rule);
 	free(reason);
-	if (rc == 1) {
+	if (rc == REVIEW_MEANWHILE)
+		return moved_on(s, other);
+	if (rc == REVIEW_OVERRULE) {
+		/* A lead overrules by choosing the same label twice. */
+		s->overrule = idx + 1;
+		ui_message(s, UI_MSG_INFO,
+			   "%s decided this item: press the same label again to overrule it",
+			   other);
+		return UI_REDRAW;
+	}
+	if (rc == REVIEW_NOT_LEAD) {
+		ui_message(s, UI_MSG_ERROR, "%s decided this item; only a lead may overrule it",
+			   other);
+		return UI_REDRAW;
+	}
+	if (rc == REVIEW_HELD) {
 		/* Show what the other expert did; nothing of ours was written. */
 		char keep[GV_ERR];
 		snprintf(keep, sizeof keep, "%s", err);
@@ -1583,8 +1683,11 @@ static int apply(struct ui_state *s, enum ui_action a, int arg)
 		if (s->view == UI_PICKER)
 			return pick_queue(s);
 		if (s->view == UI_QUEUE && s->qlist.n) {
+			char who[128];
 			s->msg[0] = 0;
-			return open_item(s, ui_queue_current(s));
+			if (open_row(s, ui_queue_current(s), who, sizeof who) == REVIEW_MEANWHILE)
+				return moved_on(s, who);
+			return UI_REDRAW;
 		}
 		return 0;
 	case ACT_BACK:
@@ -1745,7 +1848,8 @@ int ui_update_tick(struct ui_state *s)
 	}
 	if (s->has_item && s->claimed && t - s->renewed_at >= UI_RENEW_SECONDS) {
 		s->renewed_at = t;
-		if (s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err) != 0) {
+		if (s->be->claim(s->be->ctx, s->item.id, s->item.current, s->holder,
+				 sizeof s->holder, err) != 0) {
 			s->claimed = 0;
 			ui_message(s, UI_MSG_ERROR, "lost the claim on this item");
 			r = UI_REDRAW;

@@ -22,8 +22,8 @@ expect_exit 0 "$GAVEL" init "$p"
 expect_exit 0 "$GAVEL" audit verify "$p"
 grep -q '^audit chain intact: [1-9][0-9]* events, head [0-9a-f]\{64\}$' "$work/stdout" ||
     fail "verify printed: $(cat "$work/stdout")"
-n1=$(sed 's/^audit chain intact: \([0-9]*\) events.*/\1/' "$work/stdout")
-head1=$(sed 's/.*head //' "$work/stdout")
+n1=$(sed -n 's/^audit chain intact: \([0-9]*\) events.*/\1/p' "$work/stdout")
+head1=$(sed -n 's/^audit chain intact: .*, head //p' "$work/stdout")
 
 # A name with an escape sequence and a bidi override becomes an event.
 expect_exit 0 "$GAVEL" expert add "$p" "mal${esc}[31mory${rlo}" --role viewer

@@ -25,7 +25,7 @@ grep -q 'bad.csv:3:4: empty label' "$work/stderr" || fail "bad decision message:
 "$GAVEL" export "$db" --format jsonl >"$work/out.jsonl" || fail "export exited $?"
 /usr/bin/python3 - "$work/out.jsonl" <<'PY' || fail "export sources and weights"
 import json, sys
-rows = {r["item"]: r for r in map(json.loads, list(open(sys.argv[1]))[1:])}
+rows = {r["item"]: r for r in map(json.loads, open(sys.argv[1]))}
 assert rows["i1"]["label"] == "y" and rows["i1"]["source"] == "expert", rows["i1"]
 assert rows["i1"]["weight"] == 1.0 and rows["i1"]["expert"] == "olga", rows["i1"]
 assert rows["i1"]["reason"] == "the product name is sarcasm", rows["i1"]

@@ -18,6 +18,7 @@ cat >"$keys" <<'YAML'
 keys:
   move-down: [x, <Down>]
   decide: [a, s, d]
+  skip: []
   calibration: <C-k>
   quit: Z
 YAML
@@ -52,7 +53,7 @@ grep -q '^a:negative s:neutral d:positive ' "$work/dumps/item.txt" ||
 	fail "item footer: $(tail -1 "$work/dumps/item.txt")"
 grep -Eq '^ +x/Down +move-down ' "$work/dumps/help.txt" || fail "help: move-down keys"
 grep -Eq '^ +a/s/d +decide ' "$work/dumps/help-end.txt" || fail "help: decide keys"
-# s was skip's key; the file gave it to decide, so skip has none left.
+# s was skip's key; the file gave it to decide and left skip none.
 grep -Eq '^ +\(no key\) +skip ' "$work/dumps/help-end.txt" || fail "help: skip lost its key"
 cat "$work/dumps/help.txt" "$work/dumps/help-mid.txt" "$work/dumps/help-end.txt" |
 	grep -Eq '^ +C-k +calibration ' ||
