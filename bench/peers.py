@@ -15,7 +15,7 @@ numpy or statsmodels is missing, so the caller can skip cleanly.
 statsmodels' fleiss_kappa requires every item to have the same number of
 votes, so the table holds each item's first three votes (same shape as the
 full table); its value therefore differs from gavel's, which uses every vote
-(DESIGN.md section 6). Only the running times are compared.
+(src/stats.h, stats_compute). Only the running times are compared.
 """
 import sys
 import time

@@ -1,11 +1,12 @@
 /*
- * fuzz: the fuzz targets for every parser (STYLE.md principle 10, DESIGN.md
- * section 10). Each target is one function over a byte buffer that runs a
- * parser and checks the invariants its contract promises, aborting with a
- * message when one fails. The same functions serve two drivers: libFuzzer
- * (`make fuzz`, each target file compiled with -DFUZZ_LIBFUZZER so that it
- * defines LLVMFuzzerTestOneInput) and tests/fuzz_replay (fuzz/replay.c),
- * which `make check` runs over the seed corpora and seeded mutations of them.
+ * fuzz: the fuzz targets for every parser. The parsers are pure functions
+ * over a buffer with limits, so a fuzzer can drive them directly. Each target
+ * is one function over a byte buffer that runs a parser and checks the
+ * invariants its contract promises, aborting with a message when one fails.
+ * The same functions serve two drivers: libFuzzer (`make fuzz`, each target
+ * file compiled with -DFUZZ_LIBFUZZER so that it defines
+ * LLVMFuzzerTestOneInput) and tests/fuzz_replay (fuzz/replay.c), which
+ * `make check` runs over the seed corpora and seeded mutations of them.
  */
 #ifndef GAVEL_FUZZ_H
 #define GAVEL_FUZZ_H

@@ -122,7 +122,7 @@ static void run_format(const struct fmt *f, enum import_kind kind, const char *b
 	int rc;
 
 	(void)f->detect(buf, size, kind);
-	rc = f->read(FILE_NAME, buf, size, kind, &sink, err);
+	rc = f->read(FILE_NAME, buf, size, kind, NULL, &sink, err);
 	if (rc != 0 && rc != -1)
 		fuzz_fail(T, "%s: read returned %d", f->name, rc);
 	if (s.stopped) {

@@ -20,8 +20,14 @@ static const char expert_usage[] =
 	"       gavel expert list PROJECT.db [--json]\n"
 	"\n"
 	"Experts are names mapped to an OS user (by uid) and a role. An expert decides\n"
-	"items; a lead also manages the project; a viewer may only look. gavel review\n"
-	"finds the expert from the uid of the process, never from $USER.\n"
+	"items; a lead also manages the project and may overrule another expert's\n"
+	"decision; a viewer may only look. gavel review finds the expert from the uid\n"
+	"of the process, never from $USER.\n"
+	"\n"
+	"Only a lead may add experts or change roles (gavel init makes the OS user who\n"
+	"creates the project its first lead), and the last lead stays a lead. Root is\n"
+	"no exception: whoever can write the file can bypass gavel, but not its audit\n"
+	"trail, which gavel audit verify checks.\n"
 	"\n"
 	"Options:\n"
 	"  -r, --role ROLE        expert, lead or viewer (add; required)\n"
@@ -35,7 +41,7 @@ static int expert_cmd_add(const char *db, const char *name, const char *role_s,
 	enum expert_role role;
 	struct store *st;
 	struct audit_actor actor;
-	char err[GV_ERR];
+	char err[GV_ERR], lead[128] = "";
 
 	if (!role_s)
 		return cli_usage_error("expert", "add needs --role expert|lead|viewer");
@@ -45,13 +51,15 @@ static int expert_cmd_add(const char *db, const char *name, const char *role_s,
 	if (!(st = cli_open(db, 0)))
 		return GV_EXIT_FAIL;
 	audit_actor_init(&actor, NULL);
-	if (store_begin(st, err) || expert_add(st, &actor, name, role, unix_user, err) ||
-	    store_commit(st, err)) {
-		cli_error("%s", err);
-		store_rollback(st);
-		store_close(st);
-		return GV_EXIT_FAIL;
-	}
+	if (store_begin(st, err))
+		goto fail;
+	/* The trail names the lead who made the change, not just the OS user. */
+	if (expert_lead_for_uid(st, actor.uid, lead, sizeof lead, err) < 0)
+		goto fail;
+	if (lead[0])
+		audit_actor_init(&actor, lead);
+	if (expert_add(st, &actor, name, role, unix_user, err) || store_commit(st, err))
+		goto fail;
 	store_close(st);
 	{
 		char *n = text_clean(name);
@@ -59,6 +67,11 @@ static int expert_cmd_add(const char *db, const char *name, const char *role_s,
 		free(n);
 	}
 	return GV_EXIT_OK;
+fail:
+	cli_error("%s", err);
+	store_rollback(st);
+	store_close(st);
+	return GV_EXIT_FAIL;
 }
 
 static int expert_cmd_list(const char *db, int json)

@@ -230,9 +230,8 @@ int cmd_export(int argc, char **argv)
 		int found = store_task_get(st, task, &t, err);
 		if (found != 1) {
 			if (found == 0)
-				cli_error("no task named '%s'", task);
-			else
-				cli_error("%s", err);
+				cli_task_missing(st, task, err);
+			cli_error("%s", err);
 			store_close(st);
 			return GV_EXIT_FAIL;
 		}

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "guide.h"
 #include "text.h"
+#include "ui.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -79,6 +80,29 @@ static int guide_opts(int argc, char **argv, const char **task, long *version, i
 	return 0;
 }
 
+/* The keys a guideline gives must be free in the review screen's item view
+ * (with the built-in keys), or they could never decide. */
+static int check_keys(const struct guide *g, const char *file, char *err)
+{
+	struct guide_key *keys = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	for (size_t i = 0; i < g->nlabels; i++) {
+		const struct guide_label *l = &g->labels[i];
+		struct guide_key k = {.task = g->task, .label = l->value, .index = -1};
+		if (!l->key)
+			continue;
+		k.key = (unsigned char)l->key[0];
+		k.file = (char *)file;
+		k.line = l->key_line;
+		k.col = l->key_col;
+		guide_keys_add(&keys, &n, &cap, &k);
+	}
+	rc = ui_keys_check_labels(NULL, keys, n, file, err);
+	guide_keys_free(keys, n);
+	return rc;
+}
+
 static int guide_check(int argc, char **argv)
 {
 	int rc = GV_EXIT_OK;
@@ -94,6 +118,10 @@ static int guide_check(int argc, char **argv)
 		    guide_parse(argv[i], buf, len, &g, err)) {
 			cli_error("%s", err);
 			rc = GV_EXIT_FAIL;
+		} else if (check_keys(&g, argv[i], err)) {
+			cli_error("%s", err);
+			rc = GV_EXIT_FAIL;
+			guide_free(&g);
 		} else {
 			char *f = text_clean(argv[i]), *t = text_clean(g.task);
 			char *v = text_clean(g.version);
@@ -132,6 +160,10 @@ static int guide_load_cmd(int argc, char **argv)
 		goto out;
 	}
 	parsed = 1;
+	if (check_keys(&g, argv[optind + 1], err)) {
+		cli_error("%s", err);
+		goto out;
+	}
 	st = cli_open(argv[optind], 0);
 	if (!st)
 		goto out;
@@ -231,15 +263,19 @@ static void print_guide(const struct store_task *task, const struct guide_row *r
 	for (size_t i = 0; i < g->nlabels; i++) {
 		const struct guide_label *l = &g->labels[i];
 		int idx = store_task_label_index(task, l->value);
-		char *v = text_clean(l->value);
+		char *v = text_clean(l->value), *k = l->key ? text_clean(l->key) : NULL;
 		if (idx >= 0 && strcmp(task->labels[idx].name, l->value) != 0) {
 			char *n = text_clean(task->labels[idx].name);
-			printf("  %s (%s)\n", v, n);
+			printf("  %s (%s)", v, n);
 			free(n);
 		} else {
-			printf("  %s\n", v);
+			printf("  %s", v);
 		}
+		if (k)
+			printf(", key %s", k);
+		putchar('\n');
 		free(v);
+		free(k);
 		print_block("    ", "", l->definition);
 		if (l->nexamples)
 			puts("    Examples:");
@@ -314,7 +350,8 @@ static int guide_show(int argc, char **argv)
 	if (found < 0)
 		goto fail;
 	if (found == 0) {
-		cli_error("no task named '%s' in %s", task_name, argv[optind]);
+		cli_task_missing(st, task_name, err);
+		cli_error("%s: %s", argv[optind], err);
 		goto out;
 	}
 	have_task = 1;
@@ -375,7 +412,20 @@ int cmd_guide(int argc, char **argv)
 			return guide_cmds[i].run(argc - 1, argv + 1);
 	}
 	if (argv[1][0] == '-')
-		return cli_usage_error("guide", "unknown option '%s'", argv[1]);
+		return cli_usage_error("guide",
+				       "unknown option '%s' (options come after check, "
+				       "load or show)",
+				       argv[1]);
+	{
+		const char *names[GV_ARRAY_LEN(guide_cmds)], *hint;
+		for (size_t i = 0; i < GV_ARRAY_LEN(guide_cmds); i++)
+			names[i] = guide_cmds[i].name;
+		hint = cli_suggest(argv[1], names, GV_ARRAY_LEN(guide_cmds));
+		if (hint)
+			return cli_usage_error("guide",
+					       "unknown subcommand '%s'; did you mean '%s'?",
+					       argv[1], hint);
+	}
 	return cli_usage_error("guide", "unknown subcommand '%s' (expected check, load or show)",
 			       argv[1]);
 }

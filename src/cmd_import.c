@@ -20,25 +20,32 @@
 static const char import_usage[] =
 	"Usage: gavel import PROJECT.db votes FILE [--format FMT] [--task NAME]\n"
 	"                    [--scale nominal|ordinal|interval] [--duplicates first|last]\n"
-	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME]\n"
-	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME]\n"
+	"                    [--annotator NAME] [--new-labels] [--dry-run]\n"
+	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME] [--dry-run]\n"
+	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME] [--dry-run]\n"
 	"       gavel import PROJECT.db decisions FILE --expert NAME [--task NAME]\n"
+	"                    [--new-labels] [--dry-run]\n"
 	"\n"
 	"Import a file into a project in one transaction: a bad record rejects the whole\n"
 	"file with FILE:LINE[:COL] and the project is left unchanged. FILE may be '-'.\n"
 	"\n"
 	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task/worker,\n"
 	"               item_id/annotator_id, rater, answer, ...), Label Studio JSON or\n"
-	"               JSON_MIN, Prodigy JSONL, Argilla records, or JSONL\n"
+	"               JSON_MIN, Prodigy JSONL, Argilla records (2.x to_disk or flattened,\n"
+	"               1.x hub layout), or JSONL\n"
 	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
 	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
 	"               label (they must sum to 1), or JSONL\n"
 	"  decisions    CSV item,label[,reason][,at]: gold or expert labels, stored as\n"
 	"               decisions of --expert with one audit event each\n"
 	"\n"
-	"The task is --task, else the project's only task, else a new task named after\n"
-	"the file. A new task takes its labels from the data (numbers in numeric order,\n"
-	"then text in byte order); a task with a declared label set rejects others.\n"
+	"The task is --task, else the question the file's records name (Label Studio's\n"
+	"from_name, a CSV task column next to an item column, ...), else the project's\n"
+	"only task, else a new task named after the file. A file naming several is\n"
+	"refused unless --task picks one. A new task takes its labels from the data\n"
+	"(numbers in numeric order, then text in byte order); a task with a declared\n"
+	"label set rejects others, and one whose labels came from data takes new ones\n"
+	"only with --task or --new-labels.\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format FMT         csv|tsv|jsonl|labelstudio|labelstudio-min|prodigy|argilla\n"
@@ -50,6 +57,12 @@ static const char import_usage[] =
 	"                           ones included; without it a repeat rejects the file\n"
 	"  -m, --model NAME         the model that made the predictions\n"
 	"  -e, --expert NAME        the expert the decisions are recorded under\n"
+	"  -a, --annotator NAME     votes: the annotator of the whole file, for files that\n"
+	"                           name none (most Prodigy datasets, a CSV item,label)\n"
+	"                           or name one in a form of their own\n"
+	"      --new-labels         let the file add labels to the task it goes to\n"
+	"  -n, --dry-run            check everything and report what would change (the\n"
+	"                           same summary, \"would import ...\"), writing nothing\n"
 	"  -h, --help               show this help\n";
 
 static const char *const import_kinds[] = {
@@ -65,26 +78,28 @@ static const char *plural(long n)
 	return n == 1 ? "" : "s";
 }
 
+/* The summary line. A dry run says the same with "would import", so that its
+ * counts read as those of the import it stands for. */
 static void import_report(const struct import_opts *o, const struct import_result *r)
 {
 	char *task = text_clean(r->task);
 	const struct import_counts *n = &r->n;
+	const char *verb = o->dry_run ? "would import" : "imported";
 
 	switch (o->kind) {
 	case IMPORT_VOTES:
-		printf("imported %ld vote%s on %ld item%s (%ld label%s, %ld annotator%s) into task "
-		       "'%s'",
-		       n->votes, plural(n->votes), n->items_seen, plural(n->items_seen), n->labels,
-		       plural(n->labels), n->annotators, plural(n->annotators), task);
+		printf("%s %ld vote%s on %ld item%s (%ld label%s, %ld annotator%s) into task '%s'",
+		       verb, n->votes, plural(n->votes), n->items_seen, plural(n->items_seen),
+		       n->labels, plural(n->labels), n->annotators, plural(n->annotators), task);
 		break;
 	case IMPORT_ITEMS:
-		printf("imported %ld item%s (%ld new, %ld updated) into task '%s'",
+		printf("%s %ld item%s (%ld new, %ld updated) into task '%s'", verb,
 		       n->items_added + n->items_updated, plural(n->items_added + n->items_updated),
 		       n->items_added, n->items_updated, task);
 		break;
 	case IMPORT_PREDICTIONS: {
 		char *model = text_clean(o->model);
-		printf("imported %ld prediction%s of model '%s' on %ld item%s into task '%s'",
+		printf("%s %ld prediction%s of model '%s' on %ld item%s into task '%s'", verb,
 		       n->predictions, plural(n->predictions), model, n->items_seen,
 		       plural(n->items_seen), task);
 		free(model);
@@ -92,18 +107,29 @@ static void import_report(const struct import_opts *o, const struct import_resul
 	}
 	case IMPORT_DECISIONS: {
 		char *expert = text_clean(o->expert);
-		printf("imported %ld decision%s by '%s' into task '%s'", n->decisions,
+		printf("%s %ld decision%s by '%s' into task '%s'", verb, n->decisions,
 		       plural(n->decisions), expert, task);
 		free(expert);
 		break;
 	}
 	}
-	if (n->duplicates)
-		printf("; %ld duplicate%s dropped", n->duplicates, plural(n->duplicates));
-	if (n->labels_created && !r->task_created)
-		printf("; %ld new label%s", n->labels_created, plural(n->labels_created));
 	if (r->task_created)
 		printf(" (new task)");
+	if (n->duplicates)
+		printf("; %ld duplicate%s dropped", n->duplicates, plural(n->duplicates));
+	if (n->labels_created && !r->task_created) {
+		char *labels = text_clean(r->new_labels);
+		printf("; %ld new label%s (%s)", n->labels_created, plural(n->labels_created),
+		       labels);
+		free(labels);
+	}
+	if (r->skipped[0]) {
+		char *skipped = text_clean(r->skipped);
+		printf("; skipped %s", skipped);
+		free(skipped);
+	}
+	if (o->dry_run)
+		printf("; dry run, nothing written");
 	putchar('\n');
 	free(task);
 }
@@ -117,6 +143,9 @@ int cmd_import(int argc, char **argv)
 		{"duplicates", required_argument, NULL, 'd'},
 		{"model", required_argument, NULL, 'm'},
 		{"expert", required_argument, NULL, 'e'},
+		{"annotator", required_argument, NULL, 'a'},
+		{"new-labels", no_argument, NULL, 'L'},
+		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -128,7 +157,7 @@ int cmd_import(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:nh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!import_format_find(optarg))
@@ -162,6 +191,17 @@ int cmd_import(int argc, char **argv)
 		case 'e':
 			o.expert = optarg;
 			break;
+		case 'a':
+			if (!*optarg)
+				return cli_usage_error("import", "--annotator needs a name");
+			o.annotator = optarg;
+			break;
+		case 'L':
+			o.new_labels = 1;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
 		case 'h':
 			fputs(import_usage, stdout);
 			return GV_EXIT_OK;
@@ -185,6 +225,8 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "predictions need --model NAME");
 	if (o.kind == IMPORT_DECISIONS && (!o.expert || !*o.expert))
 		return cli_usage_error("import", "decisions need --expert NAME");
+	if (o.annotator && o.kind != IMPORT_VOTES)
+		return cli_usage_error("import", "--annotator names the annotator of a votes file");
 
 	st = cli_open(argv[optind], 0);
 	if (!st)

@@ -11,6 +11,7 @@
 #include "expert.h"
 #include "project.h"
 #include "text.h"
+#include "ui.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -32,6 +33,19 @@ static const char init_usage[] =
 	"Options:\n"
 	"  -p, --project FILE.yaml  declare tasks, labels, guidelines and queues\n"
 	"  -h, --help               show this help\n";
+
+/* Every label key must be free in the review screen's item view (with the
+ * built-in keys every expert starts from), or it could never decide. */
+static int check_keys(const struct project *p, const char *file, char *err)
+{
+	struct guide_key *keys = NULL;
+	size_t n = 0;
+	int rc = project_keys(p, file, &keys, &n, err);
+	if (rc == 0)
+		rc = ui_keys_check_labels(NULL, keys, n, file, err);
+	guide_keys_free(keys, n);
+	return rc;
+}
 
 int cmd_init(int argc, char **argv)
 {
@@ -73,6 +87,10 @@ int cmd_init(int argc, char **argv)
 			goto out;
 		}
 		have_proj = 1;
+		if (check_keys(&proj, yaml_path, err)) {
+			cli_error("%s", err);
+			goto out;
+		}
 	}
 	if (store_open(db_path, STORE_CREATE, &st, err)) {
 		cli_error("%s", err);

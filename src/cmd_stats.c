@@ -197,7 +197,8 @@ int cmd_stats(int argc, char **argv)
 			goto fail;
 		}
 		if (!found) {
-			cli_error("%s: no task named '%s'", argv[optind], task);
+			cli_task_missing(st, task, err);
+			cli_error("%s: %s", argv[optind], err);
 			goto fail;
 		}
 		nruns = 1;

@@ -10,9 +10,12 @@
  * Header names are matched case-insensitively, surrounding spaces ignored,
  * with the common aliases of annotation tools (crowd-kit's task/worker,
  * item_id, annotator_id, rater, answer, ...); other columns are ignored
- * (votes) or become metadata (items). Each record's col points at the field
- * the sink is most likely to reject: the label (votes, decisions, top-label
- * predictions), the first probability column, or the item.
+ * (votes) or become metadata (items). A "task" column is the item in
+ * crowd-kit's task,worker,label; next to an item column it names each
+ * record's task instead, so that one file's tasks are never merged. Each
+ * record's col points at the field the sink is most likely to reject: the
+ * label (votes, decisions, top-label predictions), the first probability
+ * column, or the item.
  */
 #include "config.h"
 
@@ -25,12 +28,25 @@
 #include <string.h>
 #include <strings.h>
 
-enum csv_role { R_ITEM, R_ANN, R_LABEL, R_AT, R_COMMENT, R_TEXT, R_CONF, R_REASON, R_NROLES };
+enum csv_role {
+	R_ITEM,
+	R_TASK,
+	R_ANN,
+	R_LABEL,
+	R_AT,
+	R_COMMENT,
+	R_TEXT,
+	R_CONF,
+	R_REASON,
+	R_NROLES
+};
 
 /* Accepted header names per role, best first. NULL-terminated. */
 static const char *const role_names[R_NROLES][9] = {
 	[R_ITEM] = {"item", "item_id", "itemid", "task", "task_id", "example", "example_id", "id",
 		    NULL},
+	/* Resolved after the item, from the columns the item did not take. */
+	[R_TASK] = {"task_name", "task", NULL},
 	[R_ANN] = {"annotator", "annotator_id", "worker", "worker_id", "rater", "rater_id", "user",
 		   "coder", NULL},
 	[R_LABEL] = {"label", "answer", "response", "class", NULL},
@@ -42,7 +58,7 @@ static const char *const role_names[R_NROLES][9] = {
 };
 
 static const char *const role_what[R_NROLES] = {
-	"item", "annotator", "label", "at", "comment", "text", "confidence", "reason",
+	"item", "task", "annotator", "label", "at", "comment", "text", "confidence", "reason",
 };
 
 struct csv_reader {
@@ -52,6 +68,7 @@ struct csv_reader {
 	int col[R_NROLES]; /* field index of each role, -1 when absent */
 	struct sink *sink;
 	char *err;
+	int own_ann; /* --annotator: no annotator column is needed */
 	/* predictions with one column per label */
 	int wide;
 	const char **plabel;
@@ -88,6 +105,8 @@ static void csv_find_roles(struct csv_reader *r)
 	for (int role = 0; role < R_NROLES; role++) {
 		int best = -1, rank = 99;
 		for (size_t i = 0; i < r->c.nf; i++) {
+			if (role == R_TASK && (int)i == r->col[R_ITEM])
+				continue;
 			for (int k = 0; role_names[role][k]; k++) {
 				if (k < rank && csv_name_is(r->c.f[i].s, role_names[role][k])) {
 					best = (int)i;
@@ -146,11 +165,12 @@ static int csv_header(struct csv_reader *r)
 	r->nhdr = r->c.nf;
 	switch (r->kind) {
 	case IMPORT_VOTES:
-		if (csv_need(r, R_ITEM) || csv_need(r, R_ANN) || csv_need(r, R_LABEL))
+		if (csv_need(r, R_ITEM) || (!r->own_ann && csv_need(r, R_ANN)) ||
+		    csv_need(r, R_LABEL))
 			return -1;
 		break;
 	case IMPORT_ITEMS: {
-		static const int id_roles[] = {R_ITEM, R_TEXT};
+		static const int id_roles[] = {R_ITEM, R_TASK, R_TEXT};
 		if (csv_need(r, R_ITEM) || csv_need(r, R_TEXT))
 			return -1;
 		r->mcol = xcalloc(r->c.nf, sizeof *r->mcol);
@@ -161,7 +181,7 @@ static int csv_header(struct csv_reader *r)
 		break;
 	}
 	case IMPORT_PREDICTIONS: {
-		static const int id_roles[] = {R_ITEM};
+		static const int id_roles[] = {R_ITEM, R_TASK};
 		if (csv_need(r, R_ITEM))
 			return -1;
 		if (r->col[R_LABEL] >= 0 || r->col[R_CONF] >= 0) {
@@ -244,12 +264,18 @@ static int csv_record(struct csv_reader *r)
 	rec.line = r->c.line;
 	if (csv_required(r, R_ITEM, &rec.item))
 		return -1;
+	if (r->col[R_TASK] >= 0 && csv_required(r, R_TASK, &rec.task))
+		return -1;
 	/* rec.col: the item's column for items, else the label's (or first
 	 * probability's), where a sink's complaint about the record points. */
 	switch (r->kind) {
 	case IMPORT_VOTES:
 		rec.kind = REC_VOTE;
-		if (csv_required(r, R_ANN, &rec.annotator) || csv_required(r, R_LABEL, &rec.label))
+		if (r->own_ann)
+			rec.annotator = csv_opt(r, R_ANN);
+		else if (csv_required(r, R_ANN, &rec.annotator))
+			return -1;
+		if (csv_required(r, R_LABEL, &rec.label))
 			return -1;
 		rec.col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
 		rec.at = csv_opt(r, R_AT);
@@ -307,7 +333,7 @@ static int csv_record(struct csv_reader *r)
 }
 
 static int csv_read_sep(const char *file, const char *buf, size_t len, enum import_kind kind,
-			struct sink *sink, char *err, char sep)
+			const struct fmt_opts *opts, struct sink *sink, char *err, char sep)
 {
 	struct csv_reader r = {0};
 	int rc = -1, got;
@@ -316,6 +342,7 @@ static int csv_read_sep(const char *file, const char *buf, size_t len, enum impo
 	r.kind = kind;
 	r.sink = sink;
 	r.err = err;
+	r.own_ann = opts && opts->annotator;
 	csv_init(&r.c, buf, len, sep);
 	if (csv_header(&r))
 		goto fail;
@@ -380,31 +407,70 @@ static int tsv_detect(const char *buf, size_t len, enum import_kind kind)
 }
 
 static int csv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	return csv_read_sep(file, buf, len, kind, sink, err, ',');
+	return csv_read_sep(file, buf, len, kind, opts, sink, err, ',');
 }
 
 static int tsv_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	return csv_read_sep(file, buf, len, kind, sink, err, '\t');
+	return csv_read_sep(file, buf, len, kind, opts, sink, err, '\t');
+}
+
+/* Does the header have a task column? Without one the file is read once. */
+static int csv_names_tasks_sep(const char *buf, size_t len, char sep)
+{
+	struct csv_reader r = {0};
+	int yes = 0;
+	csv_init(&r.c, buf, len, sep);
+	if (csv_next(&r.c) > 0) {
+		csv_find_roles(&r);
+		yes = r.col[R_TASK] >= 0;
+	}
+	csv_free(&r.c);
+	return yes;
+}
+
+static int csv_names_tasks(const char *buf, size_t len, enum import_kind kind,
+			   const struct fmt_opts *opts)
+{
+	return csv_names_tasks_sep(buf, len, ',');
+}
+
+static int tsv_names_tasks(const char *buf, size_t len, enum import_kind kind,
+			   const struct fmt_opts *opts)
+{
+	return csv_names_tasks_sep(buf, len, '\t');
 }
 
 #define CSV_KINDS                                                                                  \
 	((1u << IMPORT_VOTES) | (1u << IMPORT_ITEMS) | (1u << IMPORT_PREDICTIONS) |                \
 	 (1u << IMPORT_DECISIONS))
 
+#define CSV_READS                                                                                  \
+	{                                                                                          \
+		[IMPORT_VOTES] = "one vote per row, with item, annotator and label columns",       \
+		[IMPORT_ITEMS] = "one item per row, with item and text columns",                   \
+		[IMPORT_PREDICTIONS] = "one prediction per row, with item, label and confidence "  \
+				       "columns or one probability column per label",              \
+		[IMPORT_DECISIONS] = "one decision per row, with item and label columns",          \
+	}
+
 const struct fmt fmt_csv = {
 	.name = "csv",
 	.kinds = CSV_KINDS,
+	.reads = CSV_READS,
 	.detect = csv_detect,
 	.read = csv_read,
+	.names_tasks = csv_names_tasks,
 };
 
 const struct fmt fmt_tsv = {
 	.name = "tsv",
 	.kinds = CSV_KINDS,
+	.reads = CSV_READS,
 	.detect = tsv_detect,
 	.read = tsv_read,
+	.names_tasks = tsv_names_tasks,
 };

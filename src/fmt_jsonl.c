@@ -3,7 +3,8 @@
  * import kind:
  *   items        {"item": ID, "text": "...", ...}   other keys -> metadata
  *   votes        {"item": ID, "annotator": A, "label": L}
- *                optional "text", "at", "comment", "task"
+ *                optional "text", "at", "comment", "task"; "annotator" too
+ *                when --annotator names the file's annotator
  *   predictions  {"item": ID, "probs": {"label": p, ...}}
  *                or {"item": ID, "label": L, "confidence": p}; optional "model"
  *   decisions    {"item": ID, "label": L}; optional "reason", "expert", "at"
@@ -26,6 +27,7 @@ struct jl {
 	enum import_kind kind;
 	struct sink *sink;
 	struct json_reader *jr;
+	int own_ann; /* --annotator: votes need not name one */
 	struct json_list obj, probs;
 	const char **labels;
 	double *p;
@@ -149,8 +151,11 @@ static int jl_record(void *ctx, const char *json, size_t len, long line, long co
 		break;
 	case IMPORT_VOTES:
 		r.kind = REC_VOTE;
-		if (!(r.annotator = need_scalar(j, "annotator", line, col, err)) ||
-		    !(r.label = need_scalar(j, "label", line, col, err)) ||
+		if (j->own_ann && !json_check_scalar(json_check_get(&j->obj, "annotator")))
+			r.annotator = NULL; /* the sink gives it --annotator */
+		else if (!(r.annotator = need_scalar(j, "annotator", line, col, err)))
+			return -1;
+		if (!(r.label = need_scalar(j, "label", line, col, err)) ||
 		    opt_string(j, "text", line, col, &r.text, err) ||
 		    opt_string(j, "comment", line, col, &r.comment, err))
 			return -1;
@@ -176,9 +181,10 @@ static int jl_record(void *ctx, const char *json, size_t len, long line, long co
 }
 
 static int jl_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct jl j = {.file = file, .kind = kind, .sink = sink};
+	struct jl j = {.file = file, .kind = kind, .sink = sink,
+		       .own_ann = opts && opts->annotator};
 	int rc = -1;
 	if (json_check_open(&j.jr, err))
 		return -1;
@@ -209,8 +215,8 @@ static int jl_detect(const char *buf, size_t len, enum import_kind kind)
 	case IMPORT_ITEMS:
 		return json_check_has_key(keys, n, "text");
 	case IMPORT_VOTES:
-		return json_check_has_key(keys, n, "annotator") &&
-		       json_check_has_key(keys, n, "label");
+		/* The annotator may be left to --annotator. */
+		return json_check_has_key(keys, n, "label");
 	case IMPORT_PREDICTIONS:
 		return json_check_has_key(keys, n, "probs") ||
 		       (json_check_has_key(keys, n, "label") &&
@@ -225,6 +231,14 @@ const struct fmt fmt_jsonl = {
     .name = "jsonl",
     .kinds =
 	1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS | 1u << IMPORT_DECISIONS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "one object per line with \"item\", \"annotator\" and \"label\"",
+	    [IMPORT_ITEMS] = "one object per line with \"item\" and \"text\"",
+	    [IMPORT_PREDICTIONS] = "one object per line with \"item\" and \"probs\", or "
+				   "\"item\", \"label\" and \"confidence\"",
+	    [IMPORT_DECISIONS] = "one object per line with \"item\" and \"label\"",
+	},
     .detect = jl_detect,
     .read = jl_read,
 };

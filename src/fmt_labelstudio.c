@@ -15,21 +15,26 @@
  * become metadata. Each task gives a REC_ITEM (items and votes imports).
  * Each annotation that was not cancelled gives one vote per "choices" (or
  * "rating") result, from the annotator's email, else "user<id>", with the
- * result's from_name as the record's task. Predictions become REC_PREDICTION
- * records (top label, "score" as its confidence, model_version as the model)
- * only when predictions are imported; a votes import ignores them, so one
- * export is imported twice to get both. Gavel votes are single-label: a
- * result with several choices rejects the file.
+ * result's from_name as the record's task. Results of other types (spans,
+ * boxes, taxonomies, text areas) are passed over and reported to the sink
+ * (passed_over), so that a file of nothing but those says what it holds.
+ * Predictions become REC_PREDICTION records (top label, "score" as its
+ * confidence, model_version as the model) only when predictions are
+ * imported; a votes import ignores them, so one export is imported twice to
+ * get both. Gavel votes are single-label: a result with several choices
+ * rejects the file.
  *
  * JSON_MIN is an array of flat rows, one per annotation:
  *   {"id": 7, "text": "...", "sentiment": "positive", "annotator": 3,
  *    "annotation_id": 12, "created_at": "...", "updated_at": "...",
  *    "lead_time": 4.2}
- * The label column is the one key outside the known set (id, item, text,
- * annotator, annotation_id, created_at, updated_at, lead_time, agreement);
- * its value is a label, a one-label list, or {"choices": [label]}. A row with
- * more than one such key is ambiguous (extra data columns) and rejects the
- * file, naming the keys: use the full JSON export for such projects.
+ * The label column is the key --task names when some row has it (rows
+ * without it are unlabelled), else the one key outside the known set (id,
+ * item, text, annotator, annotation_id, created_at, updated_at, lead_time,
+ * agreement); its value is a label, a one-label list, or {"choices":
+ * [label]}. Without --task, a row with more than one such key (a task's
+ * other data, such as "image") is ambiguous and rejects the file, naming
+ * the keys and --task.
  */
 #include "config.h"
 
@@ -51,6 +56,9 @@ struct ls {
 	long line, col;
 	size_t index;
 	const char *tid;
+	int own_ann;	      /* --annotator: annotations need not name theirs */
+	const char *want_col;  /* JSON_MIN: --task, a candidate label column */
+	const char *label_col; /* JSON_MIN: want_col when some row has it, else NULL */
 	struct json_list task, data, obj, results, result, value, choices, who;
 };
 
@@ -88,8 +96,9 @@ static int ls_load(struct ls *s, const struct json_val *v, enum json_type want, 
 
 /*
  * The single label of one result object (s->result): *label is NULL when the
- * result is of a kind gavel does not read (spans, boxes, text areas) or holds
- * no choice. *task gets its from_name.
+ * result is of a kind gavel does not read (spans, boxes, taxonomies, text
+ * areas) or holds no choice, and the sink hears of it. *task gets its
+ * from_name.
  */
 static int ls_result_label(struct ls *s, const char *what, const char **task, const char **label,
 			   char *err)
@@ -97,13 +106,19 @@ static int ls_result_label(struct ls *s, const char *what, const char **task, co
 	const struct json_val *type = json_check_get(&s->result, "type");
 	const struct json_val *from = json_check_get(&s->result, "from_name");
 	const struct json_val *v;
+	char kind[64];
 	*label = *task = NULL;
-	if (!type || type->type != JSON_TEXT)
-		return 0;
-	if (strcmp(type->text, "choices") && strcmp(type->text, "rating"))
-		return 0;
 	if (from && from->type == JSON_TEXT && *from->text)
 		*task = from->text;
+	if (!type || type->type != JSON_TEXT || !*type->text) {
+		record_skip(s->sink, *task, "untyped result");
+		return 0;
+	}
+	if (strcmp(type->text, "choices") && strcmp(type->text, "rating")) {
+		snprintf(kind, sizeof kind, "%.40s result", type->text);
+		record_skip(s->sink, *task, kind);
+		return 0;
+	}
 	if (ls_load(s, json_check_get(&s->result, "value"), JSON_OBJECT, what, &s->value, err))
 		return -1;
 	if (!strcmp(type->text, "rating")) {
@@ -120,8 +135,10 @@ static int ls_result_label(struct ls *s, const char *what, const char **task, co
 		return ls_fail(s, err,
 			       "%s has %zu choices for \"%.40s\": gavel votes are single-label",
 			       what, s->choices.n, *task ? *task : "?");
-	if (!s->choices.n)
+	if (!s->choices.n) {
+		record_skip(s->sink, *task, "empty choices result");
 		return 0;
+	}
 	if (!(*label = json_check_scalar(&s->choices.v[0])) || !**label)
 		return ls_fail(s, err, "%s: the choice must be a non-empty string", what);
 	return 0;
@@ -131,8 +148,13 @@ static int ls_annotator(struct ls *s, const struct json_val *v, const char *what
 			size_t cap, char *err)
 {
 	const struct json_val *email, *id;
+	if ((!v || v->type == JSON_NULL) && s->own_ann) {
+		buf[0] = 0; /* the sink gives it --annotator */
+		return 0;
+	}
 	if (!v || v->type == JSON_NULL)
-		return ls_fail(s, err, "%s has no completed_by", what);
+		return ls_fail(s, err, "%s has no completed_by (name the annotator with --annotator)",
+			       what);
 	if (v->type == JSON_INT) {
 		snprintf(buf, cap, "user%s", v->text);
 		return 0;
@@ -171,8 +193,10 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 		if (ls_load(s, &anns.v[a], JSON_OBJECT, what, &s->obj, err))
 			goto fail;
 		cancel = json_check_get(&s->obj, "was_cancelled");
-		if (cancel && cancel->type == JSON_TRUE)
+		if (cancel && cancel->type == JSON_TRUE) {
+			record_skip(s->sink, NULL, "cancelled annotation");
 			continue;
+		}
 		if (ls_annotator(s, json_check_get(&s->obj, "completed_by"), what, who, sizeof who,
 				 err))
 			goto fail;
@@ -188,7 +212,7 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 			if (!v.label)
 				continue;
 			v.kind = REC_VOTE;
-			v.annotator = who;
+			v.annotator = who[0] ? who : NULL;
 			v.at = at && at->type == JSON_TEXT ? at->text : NULL;
 			v.text = v.meta = NULL;
 			if (s->sink->put(s->sink->ctx, &v, err))
@@ -312,9 +336,9 @@ static void ls_free(struct ls *s)
 }
 
 static int ls_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct ls s = {.file = file, .kind = kind, .sink = sink};
+	struct ls s = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	int rc;
 	if (kind == IMPORT_DECISIONS)
 		return err_set(err, "%s: Label Studio exports hold no expert decisions", file);
@@ -437,29 +461,44 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 		r.kind = REC_ITEM;
 		return s->sink->put(s->sink->ctx, &r, err);
 	}
-	for (size_t k = 0; k < s->obj.n; k++) {
+	if (s->label_col) {
+		lab = json_check_get(&s->obj, s->label_col);
+		if (!lab) {
+			record_skip(s->sink, s->label_col, "unlabelled row");
+			return 0;
+		}
+	}
+	for (size_t k = 0; k < s->obj.n && !s->label_col; k++) {
 		if (lsm_is_known(s->obj.v[k].key))
 			continue;
 		if (lab)
 			return json_check_errf(err, s->file, line, col,
 					       "row %zu: cannot tell the label column among "
-					       "\"%.40s\" and \"%.40s\"; use Label Studio's full "
-					       "JSON export",
+					       "\"%.40s\" and \"%.40s\": name it with --task (or use "
+					       "Label Studio's full JSON export)",
 					       index + 1, lab->key, s->obj.v[k].key);
 		lab = &s->obj.v[k];
 	}
-	if (!lab)
+	if (!lab) {
+		record_skip(s->sink, NULL, "unlabelled row");
 		return 0;
+	}
 	r.task = lab->key;
 	if (lsm_label(s, lab, &r.label, err))
 		return -1;
-	if (!r.label)
+	if (!r.label) {
+		record_skip(s->sink, r.task, "unlabelled row");
 		return 0;
+	}
 	v = json_check_get(&s->obj, "annotator");
-	if (!v || v->type == JSON_NULL)
-		return json_check_errf(err, s->file, line, col, "row %zu: missing \"annotator\"",
+	if ((!v || v->type == JSON_NULL) && s->own_ann)
+		snprintf(who, sizeof who, "%s", ""); /* the sink gives it --annotator */
+	else if (!v || v->type == JSON_NULL)
+		return json_check_errf(err, s->file, line, col,
+				       "row %zu: missing \"annotator\" (name the annotator with "
+				       "--annotator)",
 				       index + 1);
-	if (v->type == JSON_INT)
+	else if (v->type == JSON_INT)
 		snprintf(who, sizeof who, "user%s", v->text);
 	else if (v->type == JSON_TEXT && *v->text)
 		snprintf(who, sizeof who, "%s", v->text);
@@ -468,22 +507,46 @@ static int lsm_row(void *ctx, const char *json, size_t len, long line, long col,
 		    err, s->file, line, col,
 		    "row %zu: \"annotator\" must be a user id or an email, not %s", index + 1,
 		    json_check_type_name(v->type));
-	r.annotator = who;
+	r.annotator = who[0] ? who : NULL;
 	v = json_check_get(&s->obj, "created_at");
 	r.at = v && v->type == JSON_TEXT ? v->text : NULL;
 	r.kind = REC_VOTE;
 	return s->sink->put(s->sink->ctx, &r, err);
 }
 
-static int lsm_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err)
+/* Does this row have the column --task names? (A pass before the rows.) */
+static int lsm_has_col(void *ctx, const char *json, size_t len, long line, long col, size_t index,
+		       char *err)
 {
-	struct ls s = {.file = file, .kind = kind, .sink = sink};
+	struct ls *s = ctx;
+	if (s->label_col)
+		return 0;
+	if (json_check_members(s->jr, json, len, &s->obj, err))
+		return json_check_errf(err, s->file, line, col, "%s", err);
+	if (json_check_get(&s->obj, s->want_col))
+		s->label_col = s->want_col;
+	return 0;
+}
+
+static int lsm_read(const char *file, const char *buf, size_t len, enum import_kind kind,
+		    const struct fmt_opts *opts, struct sink *sink, char *err)
+{
+	struct ls s = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	int rc;
 	if (kind != IMPORT_VOTES && kind != IMPORT_ITEMS)
 		return err_set(err, "%s: Label Studio JSON_MIN holds only items and votes", file);
 	if (json_check_open(&s.jr, err))
 		return -1;
+	if (opts && opts->task && !lsm_is_known(opts->task)) {
+		/* A column named in some row only is still the label column of
+		 * every row: rows without it were annotated with nothing. */
+		s.want_col = opts->task;
+		rc = json_check_array(file, buf, len, lsm_has_col, &s, err);
+		if (rc) {
+			ls_free(&s);
+			return rc;
+		}
+	}
 	rc = json_check_array(file, buf, len, lsm_row, &s, err);
 	ls_free(&s);
 	return rc;
@@ -504,6 +567,14 @@ static int lsm_detect(const char *buf, size_t len, enum import_kind kind)
 const struct fmt fmt_labelstudio = {
     .name = "labelstudio",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "annotation results of type \"choices\" with one choice, or "
+			     "\"rating\"",
+	    [IMPORT_ITEMS] = "tasks with a \"data\" object holding a text",
+	    [IMPORT_PREDICTIONS] = "predictions with a \"score\" and a result of type "
+				   "\"choices\" with one choice, or \"rating\"",
+	},
     .detect = ls_detect,
     .read = ls_read,
 };
@@ -511,6 +582,12 @@ const struct fmt fmt_labelstudio = {
 const struct fmt fmt_labelstudio_min = {
     .name = "labelstudio-min",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "rows with an \"annotator\" and one label column holding a "
+			     "single choice",
+	    [IMPORT_ITEMS] = "rows with an \"id\" and a \"text\"",
+	},
     .detect = lsm_detect,
     .read = lsm_read,
 };

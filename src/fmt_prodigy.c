@@ -15,6 +15,10 @@
  * "is this LABEL?": its vote is the answer itself, "accept" or "reject",
  * and the record names LABEL as its task. _timestamp (Unix seconds) becomes
  * the vote time. An items import takes text and meta from every line.
+ * Span annotations (ner, spans, image boxes: "spans" without a "label" or
+ * "accept") are not supported: they are passed over, counted, and a file of
+ * nothing else is refused saying so. Most single-annotator datasets carry
+ * no _annotator_id or _session_id: --annotator names their annotator.
  */
 #include "config.h"
 
@@ -32,6 +36,7 @@ struct pr {
 	enum import_kind kind;
 	struct sink *sink;
 	struct json_reader *jr;
+	int own_ann; /* --annotator: answers need not name their annotator */
 	struct json_list obj, meta, accept;
 };
 
@@ -93,25 +98,34 @@ static int pr_line(void *ctx, const char *json, size_t len, long line, long col,
 	if (!ans || ans->type != JSON_TEXT)
 		return json_check_errf(err, p->file, line, col,
 				       "\"answer\" must be \"accept\", \"reject\" or \"ignore\"");
-	if (!strcmp(ans->text, "ignore"))
+	if (!strcmp(ans->text, "ignore")) {
+		record_skip(p->sink, NULL, "ignored answer");
 		return 0;
+	}
 	if (strcmp(ans->text, "accept") && strcmp(ans->text, "reject"))
 		return json_check_errf(
 		    err, p->file, line, col,
 		    "unknown answer \"%.40s\" (expected accept, reject or ignore)", ans->text);
+	v = json_check_get(&p->obj, "accept");
+	if ((!v || v->type == JSON_NULL) && !json_check_get(&p->obj, "options") &&
+	    !json_check_get(&p->obj, "label") && json_check_get(&p->obj, "spans")) {
+		record_skip(p->sink, NULL, "span annotation (spans are not supported)");
+		return 0;
+	}
 	who = json_check_get(&p->obj, "_annotator_id");
 	if (!json_check_scalar(who) || !*who->text)
 		who = json_check_get(&p->obj, "_session_id");
-	if (!json_check_scalar(who) || !*who->text)
-		return json_check_errf(
-		    err, p->file, line, col,
-		    "no \"_annotator_id\" or \"_session_id\" names the annotator");
-	r.annotator = who->text;
+	if ((!json_check_scalar(who) || !*who->text) && !p->own_ann)
+		return json_check_errf(err, p->file, line, col,
+				       "no \"_annotator_id\" or \"_session_id\" names the annotator "
+				       "(name it with --annotator)");
+	r.annotator = json_check_scalar(who) && *who->text ? who->text : NULL;
 
-	v = json_check_get(&p->obj, "accept");
 	if ((v && v->type != JSON_NULL) || json_check_get(&p->obj, "options")) {
-		if (!strcmp(ans->text, "reject"))
+		if (!strcmp(ans->text, "reject")) {
+			record_skip(p->sink, NULL, "rejected choice answer");
 			return 0;
+		}
 		if (!v || v->type != JSON_ARRAY)
 			return json_check_errf(err, p->file, line, col,
 					       "a choice task needs \"accept\": [option id]");
@@ -148,9 +162,9 @@ static int pr_line(void *ctx, const char *json, size_t len, long line, long col,
 }
 
 static int pr_read(const char *file, const char *buf, size_t len, enum import_kind kind,
-		   struct sink *sink, char *err)
+		   const struct fmt_opts *opts, struct sink *sink, char *err)
 {
-	struct pr p = {.file = file, .kind = kind, .sink = sink};
+	struct pr p = {.file = file, .kind = kind, .sink = sink, .own_ann = opts && opts->annotator};
 	int rc;
 	if (kind != IMPORT_VOTES && kind != IMPORT_ITEMS)
 		return err_set(err, "%s: Prodigy files hold only items and votes", file);
@@ -184,6 +198,12 @@ static int pr_detect(const char *buf, size_t len, enum import_kind kind)
 const struct fmt fmt_prodigy = {
     .name = "prodigy",
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
+    .reads =
+	{
+	    [IMPORT_VOTES] = "accepted or rejected classification answers: a \"label\" "
+			     "(binary) or one \"accept\" option id (choice)",
+	    [IMPORT_ITEMS] = "lines with a \"text\"",
+	},
     .detect = pr_detect,
     .read = pr_read,
 };

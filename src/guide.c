@@ -15,8 +15,8 @@
 #include <string.h>
 
 static const char *const top_keys[] = {"task", "version", "summary", "labels", "rules", NULL};
-static const char *const label_keys[] = {"value", "definition", "examples", "counterexamples",
-					 NULL};
+static const char *const label_keys[] = {"value",	    "definition", "examples",
+					 "counterexamples", "key",	  NULL};
 static const char *const rule_keys[] = {"id", "text", "labels", NULL};
 
 void guide_free(struct guide *g)
@@ -27,6 +27,7 @@ void guide_free(struct guide *g)
 		struct guide_label *l = &g->labels[i];
 		free(l->value);
 		free(l->definition);
+		free(l->key);
 		yamltree_strv_free(l->examples, l->nexamples);
 		yamltree_strv_free(l->counterexamples, l->ncounterexamples);
 	}
@@ -58,7 +59,8 @@ static int parse_label(const struct yamltree *t, const struct yamltree_node *n, 
 	    yamltree_get_str(t, n, "definition", 1, &l->definition, err) ||
 	    yamltree_get_strv(t, n, "examples", 0, &l->examples, &l->nexamples, err) ||
 	    yamltree_get_strv(t, n, "counterexamples", 0, &l->counterexamples, &l->ncounterexamples,
-			      err))
+			      err) ||
+	    yamltree_get_str(t, n, "key", 0, &l->key, err))
 		return -1;
 	for (size_t i = 0; i + 1 < g->nlabels; i++) {
 		if (strcmp(g->labels[i].value, l->value) == 0)
@@ -66,7 +68,55 @@ static int parse_label(const struct yamltree *t, const struct yamltree_node *n, 
 				t, yamltree_get(n, "value"), err, "label ", l->value,
 				yamltree_first_at(at, " is defined twice", g->labels[i].line));
 	}
+	if (l->key) {
+		const struct yamltree_node *knode = yamltree_get(n, "key");
+		l->key_line = knode->line;
+		l->key_col = knode->col;
+		if (!guide_key_valid(l->key))
+			return yamltree_err_quote(t, knode, err, "key ", l->key,
+						  " must be one printable character other than 1-9 "
+						  "(keys 1-9 always choose labels by position)");
+		for (size_t i = 0; i + 1 < g->nlabels; i++) {
+			const struct guide_label *o = &g->labels[i];
+			if (o->key && strcmp(o->key, l->key) == 0) {
+				struct sbuf msg = {0};
+				char *v = text_clean(o->value);
+				sbuf_addf(&msg, " is already the key of label '%s' (line %d)", v,
+					  o->key_line);
+				yamltree_err_quote(t, knode, err, "key ", l->key, msg.s);
+				sbuf_free(&msg);
+				free(v);
+				return -1;
+			}
+		}
+	}
 	return 0;
+}
+
+int guide_key_valid(const char *k)
+{
+	return k[0] > ' ' && k[0] < 0x7f && !k[1] && !(k[0] >= '1' && k[0] <= '9');
+}
+
+void guide_keys_add(struct guide_key **v, size_t *n, size_t *cap, const struct guide_key *k)
+{
+	struct guide_key *e;
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	e = &(*v)[(*n)++];
+	*e = *k;
+	e->task = xstrdup(k->task);
+	e->label = xstrdup(k->label);
+	e->file = k->file ? xstrdup(k->file) : NULL;
+}
+
+void guide_keys_free(struct guide_key *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].task);
+		free(v[i].label);
+		free(v[i].file);
+	}
+	free(v);
 }
 
 static int parse_rule(const struct yamltree *t, const struct yamltree_node *n, struct guide *g,
@@ -168,6 +218,46 @@ static char *label_list(const struct store_task *t)
 	return b.s ? sbuf_take(&b) : xstrdup("none");
 }
 
+/* The guideline's label whose value is v, or NULL. */
+static const struct guide_label *guide_label_of(const struct guide *g, const char *v)
+{
+	for (size_t i = 0; i < g->nlabels; i++)
+		if (strcmp(g->labels[i].value, v) == 0)
+			return &g->labels[i];
+	return NULL;
+}
+
+/* Each key the guideline gives must stay one label's: not the key another
+ * label of the task keeps (because the guideline gives that one none). */
+static int check_task_keys(const struct guide *g, const struct store_task *task, const char *file,
+			   char *err)
+{
+	for (size_t i = 0; i < g->nlabels; i++) {
+		const struct guide_label *l = &g->labels[i];
+		for (size_t j = 0; l->key && j < task->nlabels; j++) {
+			const struct store_label *o = &task->labels[j];
+			const struct guide_label *og = guide_label_of(g, o->value);
+			const char *okey = og && og->key ? og->key : o->key;
+			char *f, *k, *v, *ov, *tn;
+			if (strcmp(o->value, l->value) == 0 || !okey || strcmp(okey, l->key) != 0)
+				continue;
+			f = text_clean(file), k = text_clean(l->key), v = text_clean(l->value);
+			ov = text_clean(o->value), tn = text_clean(task->name);
+			err_set(err,
+				"%s:%d:%d: key '%s' of label '%s' is already the key of label '%s' "
+				"in task '%s' (give that label another key here too)",
+				f, l->key_line, l->key_col, k, v, ov, tn);
+			free(f);
+			free(k);
+			free(v);
+			free(ov);
+			free(tn);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int guide_load_buffer(struct store *st, const struct audit_actor *a, const char *file,
 		      const char *buf, size_t len, int64_t *version_out, char sha_out[65],
 		      char *err)
@@ -203,6 +293,13 @@ int guide_load_buffer(struct store *st, const struct audit_actor *a, const char 
 			free(cl);
 			goto fail;
 		}
+	}
+	if (check_task_keys(&g, &task, file, err))
+		goto fail;
+	for (size_t i = 0; i < g.nlabels; i++) {
+		if (g.labels[i].key &&
+		    store_guide_set_key(st, task.id, g.labels[i].value, g.labels[i].key, err))
+			goto fail;
 	}
 	util_sha256_hex(buf, len, sha);
 	if (store_guide_add(st, task.id, g.version, sha, buf, len, file, &version, err))

@@ -23,7 +23,9 @@ struct guide_label {
 	size_t nexamples;
 	char **counterexamples;
 	size_t ncounterexamples;
-	int line; /* where the label's entry starts in the file */
+	char *key;	       /* decision key the guideline gives the label, or NULL */
+	int line;	       /* where the label's entry starts in the file */
+	int key_line, key_col; /* where its key is */
 };
 
 struct guide_rule {
@@ -47,21 +49,45 @@ struct guide {
 /*
  * Parse guideline YAML buf[0..len) named `file` in messages. Checks required
  * keys (task, version, labels; per label value and definition; per rule id
- * and text), unknown keys, unique label values and rule ids, and that every
- * label a rule names is defined in the file. Pure. Returns 0 with *out
- * filled (free with guide_free), or -1 with err set to
- * "file:line:col: what is wrong" and *out zeroed.
+ * and text), unknown keys, unique label values, decision keys and rule ids,
+ * that each key is one (guide_key_valid), and that every label a rule names
+ * is defined in the file. Pure. Returns 0 with *out filled (free with
+ * guide_free), or -1 with err set to "file:line:col: what is wrong" and
+ * *out zeroed.
  */
 int guide_parse(const char *file, const char *buf, size_t len, struct guide *out, char *err);
 void guide_free(struct guide *g);
+
+/* 1 when k can be a label's decision key: one printable ASCII character
+ * other than 1-9, which always choose labels by position. */
+int guide_key_valid(const char *k);
+
+/*
+ * One label's decision key and where it was given, so that a clash with the
+ * review screen's own keys can be reported at that place.
+ */
+struct guide_key {
+	char *task;  /* task name */
+	char *label; /* label value */
+	int index;   /* the label's position in its task, or -1 when not known */
+	int key;     /* the key (guide_key_valid) */
+	char *file;  /* the file that gave it, or NULL: stored in a project */
+	int line, col;
+};
+
+/* Append a copy of k (strings duplicated) to *v (*n entries, *cap room). */
+void guide_keys_add(struct guide_key **v, size_t *n, size_t *cap, const struct guide_key *k);
+void guide_keys_free(struct guide_key *v, size_t n);
 
 /* Largest guideline file accepted, in bytes. */
 #define GUIDE_MAX_BYTES (4u << 20)
 
 /*
  * Load the guideline file at path into the project inside the caller's
- * write transaction: parse it, check that its task exists and that every
- * label it defines is a label of that task, then store a new version
+ * write transaction: parse it, check that its task exists, that every label
+ * it defines is a label of that task, and that the keys it gives leave no two
+ * labels of the task with one key; then make those keys the labels' decision
+ * keys (a label it gives none keeps its key), store a new version
  * (previous maximum + 1) with the declared version, sha256 of the bytes, the
  * YAML text, the path and the load time, and append a "guideline-load" audit
  * event. *version_out (may be NULL) gets the new version. Returns 0, or -1
@@ -113,6 +139,11 @@ int store_guide_add(struct store *st, int64_t task, const char *declared_version
  * found (free with guide_row_free), 1 none, -1 error. */
 int store_guide_get(struct store *st, int64_t task, int64_t version, struct guide_row *out,
 		    char *err);
+
+/* Make key the decision key of the task's label whose value is value, inside
+ * the caller's transaction. Returns 0, or -1 with err filled. */
+int store_guide_set_key(struct store *st, int64_t task, const char *value, const char *key,
+			char *err);
 
 /* Number of stored versions of a task's guideline (its latest version). */
 int store_guide_count(struct store *st, int64_t task, int64_t *n, char *err);

@@ -226,35 +226,66 @@ static void import_hash_wait_cb(void *ctx)
  * Formats such as Label Studio, Prodigy and Argilla name the question each
  * record answers (rec.task). A pre-pass collects those names so that a file
  * answering one question goes to the task of that name, and a file answering
- * several is never merged into one task: --task picks one of them.
+ * several is never merged into one task: --task picks one of them. The
+ * questions whose answers the reader passed over (taxonomies, spans) are
+ * collected apart: they do not make a file ambiguous, but --task may name
+ * one, and then the import keeps only that question (and says it found
+ * nothing gavel reads there) rather than renaming another.
  */
 #define IMPORT_MAX_NAMED 16
 
-struct named_tasks {
+struct named_list {
 	char *name[IMPORT_MAX_NAMED];
 	int n, more;
 };
+
+struct named_tasks {
+	struct named_list voted;   /* questions of records */
+	struct named_list skipped; /* questions of what the reader passed over */
+};
+
+static void named_add(struct named_list *l, const char *task)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->name[i], task) == 0)
+			return;
+	if (l->n < IMPORT_MAX_NAMED)
+		l->name[l->n++] = xstrdup(task);
+	else
+		l->more = 1;
+}
+
+static int named_has(const struct named_list *l, const char *task)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->name[i], task) == 0)
+			return 1;
+	return 0;
+}
 
 static int named_put(void *ctx, const struct rec *r, char *err)
 {
 	struct named_tasks *t = ctx;
 	(void)err;
-	if (!r->task)
-		return 0;
-	for (int i = 0; i < t->n; i++)
-		if (strcmp(t->name[i], r->task) == 0)
-			return 0;
-	if (t->n < IMPORT_MAX_NAMED)
-		t->name[t->n++] = xstrdup(r->task);
-	else
-		t->more = 1;
+	if (r->task)
+		named_add(&t->voted, r->task);
 	return 0;
+}
+
+static void named_skip(void *ctx, const char *task, const char *what)
+{
+	struct named_tasks *t = ctx;
+	(void)what;
+	if (task)
+		named_add(&t->skipped, task);
 }
 
 static void named_free(struct named_tasks *t)
 {
-	for (int i = 0; i < t->n; i++)
-		free(t->name[i]);
+	for (int i = 0; i < t->voted.n; i++)
+		free(t->voted.name[i]);
+	for (int i = 0; i < t->skipped.n; i++)
+		free(t->skipped.name[i]);
 }
 
 /* Pass on only the records of one named task (and those naming none). */
@@ -271,6 +302,13 @@ static int filter_put(void *ctx, const struct rec *r, char *err)
 	return f->next->put(f->next->ctx, r, err);
 }
 
+static void filter_skip(void *ctx, const char *task, const char *what)
+{
+	struct task_filter *f = ctx;
+	if (!task || strcmp(task, f->task) == 0)
+		record_skip(f->next, task, what);
+}
+
 /*
  * Decide which task the file's records go to. Sets *task (borrowed from o or
  * from names) and *filter (1: keep only records of *task). Returns 0, or
@@ -278,12 +316,17 @@ static int filter_put(void *ctx, const struct rec *r, char *err)
  * --task does not pick one of them.
  */
 static int import_choose_task(struct store *st, const struct import_opts *o,
-			      const struct named_tasks *names, const char **task, int *filter,
+			      const struct named_tasks *named, const char **task, int *filter,
 			      char *err)
 {
+	const struct named_list *names = &named->voted;
 	struct sbuf list = {0};
 	*task = o->task;
 	*filter = 0;
+	if (o->task && (named_has(names, o->task) || named_has(&named->skipped, o->task))) {
+		*filter = 1;
+		return 0;
+	}
 	if (names->n == 1 && !o->task) {
 		/* One question: its task when the project has it, or a new task of
 		 * that name when the project has no task to fall back on. */
@@ -306,11 +349,6 @@ static int import_choose_task(struct store *st, const struct import_opts *o,
 	if (names->n <= 1)
 		return 0;
 	for (int i = 0; i < names->n; i++) {
-		if (o->task && strcmp(o->task, names->name[i]) == 0) {
-			*filter = 1;
-			sbuf_free(&list);
-			return 0;
-		}
 		sbuf_add(&list, i ? ", " : "");
 		sbuf_add(&list, names->name[i]);
 	}
@@ -325,6 +363,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		  struct import_result *res, char *err)
 {
 	struct named_tasks names = {0};
+	struct fmt_opts fo = {.task = o->task, .annotator = o->annotator};
 	struct task_filter filt;
 	struct sink fsink;
 	const char *task;
@@ -332,7 +371,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	const struct fmt *f;
 	struct store_import_opts so = {0};
 	struct store_import *si = NULL;
-	struct sink sink, front;
+	struct sink sink, front, *first;
 	struct pipe_sink *pipe;
 	int rc_read;
 	struct import_hash hash = {0};
@@ -359,11 +398,17 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
+	if (o->annotator && (o->kind != IMPORT_VOTES || !*o->annotator))
+		return import_errf(err, NULL, 0, 0,
+				   "--annotator names the annotator of a votes file"),
+		       IMPORT_USAGE;
 
-	if (f != &fmt_csv && f != &fmt_tsv) {
-		struct sink pre = {.ctx = &names, .put = named_put};
-		if (f->read(o->file, buf, len, o->kind, &pre, err))
+	if (!f->names_tasks || f->names_tasks(buf, len, o->kind, &fo)) {
+		struct sink pre = {.ctx = &names, .put = named_put, .passed_over = named_skip};
+		if (f->read(o->file, buf, len, o->kind, &fo, &pre, err)) {
+			named_free(&names);
 			return IMPORT_FAIL; /* the same error the real pass would give */
+		}
 	}
 	rc = import_choose_task(st, o, &names, &task, &filter, err);
 	if (rc) {
@@ -378,12 +423,17 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.sha256_wait = import_hash_wait_cb;
 	so.sha256_ctx = &hash;
 	so.format = f->name;
+	so.reads = f->reads[o->kind];
 	so.task = task;
+	so.task_given = o->task != NULL;
+	so.new_labels = o->new_labels;
+	so.dry_run = o->dry_run;
 	so.scale_set = o->scale_set;
 	so.scale = o->scale;
 	so.dup = o->dup;
 	so.model = o->model;
 	so.expert = o->expert;
+	so.annotator = o->annotator;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
 		goto fail;
@@ -392,11 +442,12 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	if (filter) {
 		filt.next = &sink;
 		filt.task = task;
-		fsink = (struct sink){.ctx = &filt, .put = filter_put};
+		fsink = (struct sink){.ctx = &filt, .put = filter_put, .passed_over = filter_skip};
 	}
 	/* The reader on this thread, the database sink on another. */
-	pipe = pipe_sink_start(filter ? &fsink : &sink, &front);
-	rc_read = f->read(o->file, buf, len, o->kind, pipe ? &front : filter ? &fsink : &sink, err);
+	first = filter ? &fsink : &sink;
+	pipe = pipe_sink_start(first, &front);
+	rc_read = f->read(o->file, buf, len, o->kind, &fo, pipe ? &front : first, err);
 	if (pipe)
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;

@@ -35,6 +35,13 @@ struct import_opts {
 	enum import_dup dup;
 	const char *model;  /* predictions: the model name (required) */
 	const char *expert; /* decisions: the expert name (required) */
+	/* Without --task, an existing task whose labels came from data takes
+	 * no new ones unless this is set (--new-labels). */
+	int new_labels;
+	int dry_run; /* do all the work and report it, then write nothing */
+	/* Votes: the annotator of the whole file (--annotator). Records need
+	 * not name one; a file naming two different ones is refused. */
+	const char *annotator;
 };
 
 /* What an import did, for the summary line and the audit event. */
@@ -55,6 +62,12 @@ struct import_counts {
 
 struct import_result {
 	struct import_counts n;
+	/* What the reader passed over, e.g. "2 draft responses, 1 taxonomy
+	 * result for 'topic'" (unsanitised), or "". */
+	char skipped[512];
+	/* The labels this import adds to the task, in label order, separated by
+	 * ", " (unsanitised), or "". */
+	char new_labels[512];
 	char task[256];	  /* the task imported into (unsanitised) */
 	char format[32];  /* the format used */
 	char sha256[65];  /* of the file's bytes */
@@ -83,7 +96,8 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
  * Import buf[0..len) (the content of o->file) into the project in one
  * transaction: detect or look up the format, resolve the task, run the reader
  * into the database sink, append the audit event, refresh the item summaries
- * and commit. On any error nothing is written. Returns 0 with *res filled,
+ * and commit (with o->dry_run, roll back after the same work: *res is what
+ * the import would do). On any error nothing is written. Returns 0 with *res filled,
  * IMPORT_FAIL (bad input or database error) or IMPORT_USAGE (the command line
  * must say more: --format, --task, --model, --expert) with err filled;
  * messages about data are "file:line[:col]: what is wrong", sanitised.

@@ -6,8 +6,8 @@
  * where each element of a top-level array starts, so that a reader can point
  * at the offending record, and lists the keys of the first record for format
  * detection. Second, a small reader over SQLite's json_each on a private
- * in-memory connection, which is how the readers take JSON apart (DESIGN.md
- * section 9: no extra JSON library).
+ * in-memory connection, which is how the readers take JSON apart (SQLite's
+ * JSON functions are the only JSON library gavel uses).
  */
 #ifndef GAVEL_JSON_CHECK_H
 #define GAVEL_JSON_CHECK_H

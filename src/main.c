@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "cli.h"
 #include "cmd.h"
 #include "text.h"
 #include "util.h"
@@ -24,7 +25,7 @@ static const struct command commands[] = {
 	{.name = "stats", .summary = "agreement statistics per task, label and annotator pair", .run = cmd_stats},
 	{.name = "queue", .summary = "list the items a review queue holds, with reasons", .run = cmd_queue},
 	{.name = "export", .summary = "export final training labels with weights", .run = cmd_export},
-	{.name = "guide", .summary = "check or load labelling guidelines", .run = cmd_guide},
+	{.name = "guide", .summary = "check, load or show labelling guidelines", .run = cmd_guide},
 	{.name = "expert", .summary = "map experts to OS users and roles", .run = cmd_expert},
 	{.name = "audit", .summary = "verify or print the audit trail", .run = cmd_audit},
 	{.name = "review", .summary = "open the review screen", .run = cmd_review},
@@ -42,7 +43,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < GV_ARRAY_LEN(commands); i++)
 		fprintf(f, "  %-8s  %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
-	      "Run 'gavel COMMAND --help' for a command's options; 'man gavel' for the manual.\n"
+	      "Run 'gavel COMMAND --help' for a command's options. The manual is 'man gavel'\n"
+	      "once installed (make install); in the source tree, 'man ./doc/gavel.1'.\n"
 	      "Exit status: 0 success, 1 bad input or failed check, 2 usage error.\n",
 	      f);
 }
@@ -68,9 +70,25 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 	}
 	{
-		char *clean = text_clean(argv[1]);
-		fprintf(stderr, "gavel: unknown command '%s'\nTry 'gavel --help'.\n", clean);
-		free(clean);
+		const char *names[GV_ARRAY_LEN(commands)], *hint;
+		for (size_t i = 0; i < GV_ARRAY_LEN(commands); i++)
+			names[i] = commands[i].name;
+		hint = cli_suggest(argv[1], names, GV_ARRAY_LEN(commands));
+		if (argv[1][0] == '-') {
+			static const char *const global[] = {"help", "version"};
+			hint = strncmp(argv[1], "--", 2) == 0
+				       ? cli_suggest(argv[1] + 2, global, GV_ARRAY_LEN(global))
+				       : NULL;
+			if (hint)
+				cli_error("unknown option '%s'; did you mean '--%s'?", argv[1], hint);
+			else
+				cli_error("unknown option '%s' (a command's options come after it)",
+					  argv[1]);
+		} else if (hint)
+			cli_error("unknown command '%s'; did you mean '%s'?", argv[1], hint);
+		else
+			cli_error("unknown command '%s'", argv[1]);
+		fputs("Try 'gavel --help'.\n", stderr);
 	}
 	return GV_EXIT_USAGE;
 }

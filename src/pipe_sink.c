@@ -35,9 +35,12 @@ enum {
 	PS_N
 };
 
-/* A record in a batch: strings as arena offset + 1, 0 for NULL. */
+/* A record in a batch: strings as arena offset + 1, 0 for NULL. A skip
+ * (sink.passed_over) is a prec with skip set, its task and what in PS_TASK and
+ * PS_LABEL, so that it reaches the sink in file order with the records. */
 struct prec {
 	enum rec_kind kind;
+	int skip;
 	long line, col;
 	size_t s[PS_N];
 	size_t nprobs, pfirst; /* probabilities: plab[pfirst..], pv[pfirst..] */
@@ -112,6 +115,11 @@ static int consume(struct pipe_sink *p, struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct prec *q = &b->r[i];
 		struct rec r = {0};
+		if (q->skip) {
+			p->next->passed_over(p->next->ctx, get_str(b, q->s[PS_TASK]),
+					     get_str(b, q->s[PS_LABEL]));
+			continue;
+		}
 		r.kind = q->kind;
 		r.line = q->line;
 		r.col = q->col;
@@ -192,6 +200,7 @@ static int pipe_put(void *ctx, const struct rec *r, char *err)
 		return err_set(err, "import stopped"); /* pipe_sink_finish reports why */
 	b->r = xgrow(b->r, &b->cap, b->n + 1, sizeof *b->r);
 	q = &b->r[b->n++];
+	q->skip = 0;
 	q->kind = r->kind;
 	q->line = r->line;
 	q->col = r->col;
@@ -228,6 +237,24 @@ static int pipe_put(void *ctx, const struct rec *r, char *err)
 	return 0;
 }
 
+static void pipe_skip(void *ctx, const char *task, const char *what)
+{
+	struct pipe_sink *p = ctx;
+	struct batch *b = &p->b[p->cur];
+	struct prec *q;
+
+	if (__atomic_load_n(&p->failed, __ATOMIC_ACQUIRE))
+		return;
+	b->r = xgrow(b->r, &b->cap, b->n + 1, sizeof *b->r);
+	q = &b->r[b->n++];
+	memset(q, 0, sizeof *q);
+	q->skip = 1;
+	q->s[PS_TASK] = put_str(b, task);
+	q->s[PS_LABEL] = put_str(b, what);
+	if (b->n >= PIPE_BATCH)
+		hand_over(p);
+}
+
 struct pipe_sink *pipe_sink_start(struct sink *next, struct sink *front)
 {
 	struct pipe_sink *p = xcalloc(1, sizeof *p);
@@ -245,7 +272,8 @@ struct pipe_sink *pipe_sink_start(struct sink *next, struct sink *front)
 		free(p);
 		return NULL;
 	}
-	*front = (struct sink){.ctx = p, .put = pipe_put};
+	*front = (struct sink){
+		.ctx = p, .put = pipe_put, .passed_over = next->passed_over ? pipe_skip : NULL};
 	return p;
 }
 

@@ -100,13 +100,6 @@ static char *resolve_path(const char *file, const char *path)
 	return sbuf_take(&b);
 }
 
-/* A decision key: one printable ASCII character; 1-9 are always taken by
- * label position, so they cannot be bound to a label by name. */
-static int valid_key(const char *k)
-{
-	return k[0] > ' ' && k[0] < 0x7f && !k[1] && !(k[0] >= '1' && k[0] <= '9');
-}
-
 static int parse_label(const struct yamltree *t, const struct yamltree_node *n,
 		       struct project_task *task, const struct yamltree_node **value_nodes,
 		       char *err)
@@ -143,7 +136,9 @@ static int parse_label(const struct yamltree *t, const struct yamltree_node *n,
 	}
 	if (l->key) {
 		const struct yamltree_node *knode = yamltree_get(n, "key");
-		if (!valid_key(l->key))
+		l->key_line = knode->line;
+		l->key_col = knode->col;
+		if (!guide_key_valid(l->key))
 			return yamltree_err_quote(t, knode, err, "key ", l->key,
 						  " must be one printable character other than 1-9 "
 						  "(keys 1-9 always choose labels by position)");
@@ -391,6 +386,58 @@ int project_load_file(const char *path, struct project *out, char *err)
 	rc = project_parse(path, buf, len, out, err);
 	free(buf);
 	return rc;
+}
+
+int project_keys(const struct project *p, const char *file, struct guide_key **v, size_t *n,
+		 char *err)
+{
+	size_t cap = *n;
+	for (size_t i = 0; i < p->ntasks; i++) {
+		const struct project_task *task = &p->tasks[i];
+		struct guide g = {0};
+		char *buf = NULL;
+		size_t len = 0;
+		int have_g = 0;
+
+		if (task->guidelines) {
+			if (util_read_file(task->guidelines, GUIDE_MAX_BYTES, &buf, &len, err) ||
+			    guide_parse(task->guidelines, buf, len, &g, err)) {
+				free(buf);
+				return -1;
+			}
+			free(buf);
+			/* A guideline for another task is loaded into that one. */
+			have_g = strcmp(g.task, task->name) == 0;
+			if (!have_g)
+				guide_free(&g);
+		}
+		for (size_t j = 0; j < task->nlabels; j++) {
+			const struct project_label *l = &task->labels[j];
+			const struct guide_label *gl = NULL;
+			struct guide_key k = {
+				.task = task->name, .label = l->value, .index = (int)j};
+			for (size_t m = 0; have_g && m < g.nlabels && !gl; m++)
+				if (strcmp(g.labels[m].value, l->value) == 0)
+					gl = &g.labels[m];
+			if (gl && gl->key) {
+				k.key = (unsigned char)gl->key[0];
+				k.file = task->guidelines;
+				k.line = gl->key_line;
+				k.col = gl->key_col;
+			} else if (l->key) {
+				k.key = (unsigned char)l->key[0];
+				k.file = (char *)file;
+				k.line = l->key_line;
+				k.col = l->key_col;
+			} else {
+				continue;
+			}
+			guide_keys_add(v, n, &cap, &k);
+		}
+		if (have_g)
+			guide_free(&g);
+	}
+	return 0;
 }
 
 /* The queues as the JSON array project key "queues" holds. */

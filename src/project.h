@@ -19,6 +19,7 @@ struct project_label {
 	char *value; /* as it appears in the data */
 	char *name;  /* display name (the value when not given) */
 	char *key;   /* one-character decision key, or NULL */
+	int key_line, key_col; /* where the key is in the file */
 };
 
 struct project_task {
@@ -74,6 +75,18 @@ int project_parse(const char *file, const char *buf, size_t len, struct project 
 int project_load_file(const char *path, struct project *out, char *err);
 
 void project_free(struct project *p);
+
+/*
+ * The decision key of every label of a parsed project, each with the place
+ * that gives it: the task's guideline file when it gives the label a key
+ * (loading it makes that the label's key), else the project file `file`.
+ * Reads and parses each task's guideline file. Appends to *v (*n entries;
+ * free with guide_keys_free). Returns 0, or -1 with err filled when a
+ * guideline file cannot be read or parsed.
+ */
+struct guide_key;
+int project_keys(const struct project *p, const char *file, struct guide_key **v, size_t *n,
+		 char *err);
 
 /*
  * Write a parsed project into the database inside the caller's write

@@ -45,27 +45,70 @@ struct rec {
 	double confidence; /* top label's probability when nprobs == 0 */
 };
 
-/* Where records go. put returns 0, or -1 with err filled (the import stops). */
+/*
+ * Where records go. put returns 0, or -1 with err filled (the import stops).
+ * passed_over (NULL when the sink does not care) hears of each part of the
+ * file a reader passed over because gavel cannot use it, so that a file
+ * giving nothing can say what it held instead: task is the question it
+ * answers (NULL when unknown), what a countable noun such as "taxonomy
+ * result", optionally followed by a note in parentheses. Both strings are
+ * borrowed for the call only.
+ */
 struct sink {
 	void *ctx;
 	int (*put)(void *ctx, const struct rec *r, char *err);
+	void (*passed_over)(void *ctx, const char *task, const char *what);
 };
+
+/* Tell s that the reader passed something over (see struct sink). */
+static inline void record_skip(struct sink *s, const char *task, const char *what)
+{
+	if (s->passed_over)
+		s->passed_over(s->ctx, task, what);
+}
 
 /* What the user asked to import. */
 enum import_kind { IMPORT_VOTES, IMPORT_ITEMS, IMPORT_PREDICTIONS, IMPORT_DECISIONS };
 
+#define IMPORT_NKINDS (IMPORT_DECISIONS + 1)
+
+/*
+ * What the command line tells a reader; a NULL pointer to it, or NULL
+ * members, mean nothing was said.
+ */
+struct fmt_opts {
+	/* --task: the question the import keeps. A reader that must pick one
+	 * of a record's fields as its label (Label Studio JSON_MIN) picks this
+	 * one; the others need not look at it, since the pipeline filters. */
+	const char *task;
+	/* --annotator: the annotator of every vote in the file. Records then
+	 * need not name one (the database sink applies it to every vote). */
+	const char *annotator;
+	/* --columns: for CSV and TSV files without a header row, the
+	 * comma-separated names of their columns, in order. */
+	const char *columns;
+};
+
 /*
  * A format reader. detect returns nonzero when the buffer unmistakably has
  * this format for this kind of import. read parses buf[0..len) (which may hold
- * NUL bytes: they are an error with a position) and calls sink->put per record;
- * errors are "file:line:col: what is wrong" in err, with data sanitised.
+ * NUL bytes: they are an error with a position) with the options opts (may be
+ * NULL) and calls sink->put per record; errors are "file:line:col: what is
+ * wrong" in err, with data sanitised. names_tasks, when set, says whether the
+ * records of this buffer may name their task (rec.task): the pipeline then
+ * reads the file twice, once to collect the names; NULL means they may.
  */
 struct fmt {
 	const char *name; /* csv, tsv, labelstudio, labelstudio-min, prodigy, argilla, jsonl */
 	unsigned kinds;   /* bit mask of 1 << enum import_kind this format can carry */
+	/* Per kind: what the reader takes from a file, for the message when a
+	 * file gives nothing to import ("\"choices\" results with one choice"). */
+	const char *reads[IMPORT_NKINDS];
 	int (*detect)(const char *buf, size_t len, enum import_kind kind);
 	int (*read)(const char *file, const char *buf, size_t len, enum import_kind kind,
-		    struct sink *sink, char *err);
+		    const struct fmt_opts *opts, struct sink *sink, char *err);
+	int (*names_tasks)(const char *buf, size_t len, enum import_kind kind,
+			   const struct fmt_opts *opts);
 };
 
 #endif

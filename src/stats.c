@@ -13,6 +13,7 @@
 #include "stats.h"
 #include "util.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -617,6 +618,10 @@ int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 	pthread_t thread;
 	int pairs = opts->min_shared != UINT32_MAX && v->nannotators > 1, threaded = 0;
 
+	/* Every pass below indexes counts and pair tables by ann[] and lab[]
+	 * without a bound check; a caller's broken layout must stop a debug
+	 * build here rather than corrupt memory. */
+	assert(stats_votes_check(v, NULL) == 0);
 	memset(&r, 0, sizeof r);
 	memset(out, 0, sizeof *out);
 	if (K < 0 || (v->nitems && !v->start))

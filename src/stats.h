@@ -1,10 +1,10 @@
 /*
- * stats: agreement statistics of one task's votes, exactly as DESIGN.md
- * section 6 defines them: item agreement, plurality share and vote entropy;
- * percent agreement (Fleiss' P-bar); Fleiss' kappa overall and per category;
- * specific agreement per label; Cohen's kappa for every annotator pair;
- * Krippendorff's alpha (nominal, ordinal, interval) from the coincidence
- * matrix, with an optional seeded bootstrap interval over items.
+ * stats: agreement statistics of one task's votes, each defined where its
+ * field or function is declared below: item agreement, plurality share and
+ * vote entropy; percent agreement (Fleiss' P-bar); Fleiss' kappa overall and
+ * per category; specific agreement per label; Cohen's kappa for every
+ * annotator pair; Krippendorff's alpha (nominal, ordinal, interval) from the
+ * coincidence matrix, with an optional seeded bootstrap interval over items.
  *
  * Pure computation over a task's votes grouped by item (CSR layout, shared
  * with truth inference); no SQL. Figures that do not apply (no item with two
@@ -61,6 +61,8 @@ struct stats_item {
 /* Compute the per-item figures from counts[0..K). */
 void stats_item_compute(const uint32_t *counts, int K, struct stats_item *out);
 
+/* Per label k, over items i with n_i >= 2: specific agreement
+ * PS_k = sum_i n_ik(n_ik-1) / sum_i n_ik(n_i-1). */
 struct stats_label {
 	uint64_t count;		   /* votes for the label (all items) */
 	double specific_agreement; /* PS_k; NaN when no item with n >= 2 holds the label */
@@ -120,7 +122,10 @@ void stats_opts_default(struct stats_opts *o);
  *
  * The interval alpha is computed only when every label has a numeric value;
  * the ordinal alpha only when opts->ordinal is set. Fills *out (free with
- * stats_result_free). Returns 0, or -1 with err filled on inconsistent input.
+ * stats_result_free). Returns 0, or -1 with err filled on a negative label
+ * count or missing item offsets. Every other invariant of struct stats_votes
+ * is the caller's: a debug build asserts stats_votes_check, a release build
+ * trusts it.
  */
 int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 		  struct stats_result *out, char *err);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "stats_annotators.h"
+#include "cli.h"
 #include "store_votes.h"
 #include "text.h"
 #include "truth.h"
@@ -132,8 +133,9 @@ static void task_report(struct sbuf *b, const struct store_task *t, const struct
 	}
 	{
 		char *tn = text_clean(t->name);
-		sbuf_addf(b, "%sTask %s: %d annotators, %zu items with an expert decision\n",
-			  first ? "" : "\n", tn, v->nannotators, tr->ngold);
+		sbuf_addf(b, "%sTask %s: %d annotator%s, %zu item%s with an expert decision\n",
+			  first ? "" : "\n", tn, v->nannotators, v->nannotators == 1 ? "" : "s",
+			  tr->ngold, tr->ngold == 1 ? "" : "s");
 		free(tn);
 	}
 	sbuf_add(b, "  annotator             votes  agree  vs expert (n, 95% CI)        DS acc"
@@ -177,7 +179,7 @@ int stats_annotators_report(struct store *st, const char *task, int json, struct
 		for (size_t i = 0; i < ntasks; i++)
 			found |= strcmp(tasks[i].name, task) == 0;
 		if (!found) {
-			err_set(err, "no task named '%s'", task);
+			cli_task_missing(st, task, err);
 			goto fail;
 		}
 	}

@@ -310,8 +310,9 @@ static void text_task(struct sbuf *b, const struct stats_report_task *t, size_t 
 	const struct store_task *task = t->task;
 	char *name = text_clean(task->name);
 
-	sbuf_addf(b, "Task %s (%s, %zu labels, %d annotators)\n", name,
-		  store_scale_name(task->scale), task->nlabels, t->nannotators);
+	sbuf_addf(b, "Task %s (%s, %zu label%s, %d annotator%s)\n", name,
+		  store_scale_name(task->scale), task->nlabels, task->nlabels == 1 ? "" : "s",
+		  t->nannotators, t->nannotators == 1 ? "" : "s");
 	free(name);
 	sbuf_addf(b, "  items %zu, votes %zu, votes per item ", r->items, r->votes);
 	if (r->items) {

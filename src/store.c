@@ -7,6 +7,7 @@
 #include "store.h"
 #include "util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +242,15 @@ int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *e
 
 int store_begin(struct store *st, char *err)
 {
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		if (st->readonly && !st->fallback)
+			return err_set(err, "%s: opened read-only, so nothing can be changed",
+				       st->path);
+		return err_set(err,
+			       "%s: read-only for you (uid %ld): changing the project needs write "
+			       "permission on the file and on its -wal and -shm files",
+			       st->path, (long)getuid());
+	}
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
@@ -305,6 +315,64 @@ fail:
 	return -1;
 }
 
+/* path's folder into a heap string ("." for a bare file name). */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Explain why a project that exists cannot be read, naming the permission
+ * that is missing. A WAL database is read through two files next to it:
+ * the log (-wal), which holds commits not yet copied into the file, and the
+ * shared index (-shm), which tells each reader which of those commits to
+ * see and keeps writers from overwriting what a reader still reads. A
+ * reader must open both, and create them when they are missing, which
+ * takes write permission on the folder.
+ */
+static int explain_unreadable(const char *path, const char *sqlite_msg, char *err)
+{
+	struct sbuf wal = {0}, shm = {0};
+	char *dir = folder_of(path);
+	long uid = (long)getuid();
+	int have_wal, have_shm;
+
+	sbuf_addf(&wal, "%s-wal", path);
+	sbuf_addf(&shm, "%s-shm", path);
+	have_wal = access(wal.s, F_OK) == 0;
+	have_shm = access(shm.s, F_OK) == 0;
+	if (access(path, R_OK) != 0)
+		err_set(err, "%s: you (uid %ld) have no read permission on this file", path, uid);
+	else if ((!have_wal || !have_shm) && access(dir, W_OK | X_OK) != 0)
+		err_set(err,
+			"%s: cannot read it: %s%s%s %s missing, and you (uid %ld) have no write "
+			"permission on the folder %s to create %s. The project is in SQLite's "
+			"WAL mode, where every reader, read-only too, goes through the log "
+			"(-wal) and the shared index (-shm) next to the file. gavel keeps both "
+			"once it has opened the project: any gavel command on it (e.g. gavel "
+			"stats) by a user who may write to %s fixes this for good",
+			path, have_wal ? "" : wal.s, have_wal || have_shm ? "" : " and ",
+			have_shm ? "" : shm.s, have_wal || have_shm ? "is" : "are", uid, dir,
+			have_wal || have_shm ? "it" : "them", dir);
+	else if ((have_wal && access(wal.s, R_OK) != 0) || (have_shm && access(shm.s, R_OK) != 0))
+		err_set(err,
+			"%s: you (uid %ld) have no read permission on %s; in SQLite's WAL mode "
+			"every reader goes through the log (-wal) and the shared index (-shm) "
+			"next to the file, so both must be readable as the file is",
+			path, uid, access(wal.s, R_OK) != 0 ? wal.s : shm.s);
+	else
+		err_set(err, "%s: cannot read it: %s", path, sqlite_msg);
+	free(dir);
+	sbuf_free(&wal);
+	sbuf_free(&shm);
+	return -1;
+}
+
 int store_open(const char *path, int flags, struct store **out, char *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
@@ -321,7 +389,13 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		oflags |= SQLITE_OPEN_CREATE;
 		created = 1;
 	} else if (access(path, F_OK) != 0) {
-		err_set(err, "%s: no such project (create it with gavel init)", path);
+		if (errno == EACCES)
+			err_set(err,
+				"%s: you (uid %ld) have no permission to look into a folder on its "
+				"path",
+				path, (long)getuid());
+		else
+			err_set(err, "%s: no such project (create it with gavel init)", path);
 		goto fail;
 	}
 	if (flags & STORE_READONLY) {
@@ -329,7 +403,10 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		st->readonly = 1;
 	}
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		store_fail(st, err, path);
+		if (!created && access(path, R_OK) != 0)
+			explain_unreadable(path, sqlite3_errmsg(st->db), err);
+		else
+			store_fail(st, err, path);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -337,17 +414,38 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
 	sqlite3_busy_timeout(st->db, 5000);
+	/* Keep the -wal and -shm files when the connection closes (the log
+	 * cut to nothing, given a journal_size_limit), so that a reader who
+	 * may not create files in the folder can still open the project (see
+	 * explain_unreadable). */
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
 	if (!(flags & STORE_CREATE)) {
 		/* A file that is not a database, or not a gavel project, is refused
 		 * before anything is written to it. */
 		char *kind = NULL;
 		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(st->db,
-				       "SELECT value FROM project WHERE key = 'format'", -1, &s,
-				       NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW)
+		int rc = sqlite3_prepare_v2(
+			st->db, "SELECT value FROM project WHERE key = 'format'", -1, &s, NULL);
+		if (rc == SQLITE_OK) {
+			if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 				kind = xstrdup((const char *)sqlite3_column_text(s, 0));
 			sqlite3_finalize(s);
+		}
+		/* Not being allowed to read is not the same as not being a project. */
+		switch (rc & 0xff) {
+		case SQLITE_CANTOPEN:
+		case SQLITE_READONLY:
+		case SQLITE_PERM:
+		case SQLITE_AUTH:
+		case SQLITE_IOERR:
+			explain_unreadable(path, sqlite3_errstr(rc), err);
+			goto fail;
+		case SQLITE_BUSY:
+		case SQLITE_LOCKED:
+			err_set(err, "%s: %s", path, sqlite3_errstr(rc));
+			goto fail;
+		default:
+			break;
 		}
 		if (!kind || strcmp(kind, "gavel-project") != 0) {
 			free(kind);
@@ -355,6 +453,13 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 			goto fail;
 		}
 		free(kind);
+	}
+	/* SQLite opens a file the user may not write read-only even when
+	 * asked for read-write: remember it, so that the first write says
+	 * why it cannot be done instead of failing with SQLite's words. */
+	if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		st->readonly = 1;
+		st->fallback = 1;
 	}
 	/* 16 KiB pages on a new project: a bulk import of millions of votes
 	 * splits and writes a quarter as many B-tree pages (measured about 15%
@@ -366,7 +471,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	if (store_exec(st,
 		       "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
-		       "PRAGMA temp_store = MEMORY",
+		       "PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864",
 		       err))
 		goto fail;
 	if (migrate(st, err))

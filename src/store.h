@@ -27,14 +27,19 @@ enum store_scale { SCALE_NOMINAL = 0, SCALE_ORDINAL = 1, SCALE_INTERVAL = 2 };
 struct store {
 	sqlite3 *db;
 	char *path;
-	int readonly;
+	int readonly; /* opened read-only, or the file is read-only for this user */
+	int fallback; /* asked for read-write, got read-only: no write permission */
 };
 
 /*
  * Open (or with STORE_CREATE create) the project at path and apply the
  * connection rules. An existing older schema is migrated forward in one
- * transaction; a newer one is refused. Returns 0, or -1 with err filled and
- * *out untouched.
+ * transaction; a newer one is refused. A file the user may read but not
+ * write opens read-only (st->readonly) even without STORE_READONLY. The
+ * -wal and -shm files are kept when the connection closes, so that users
+ * who may read the project but not create files in its folder can open it;
+ * when they still cannot, err names the missing permission. Returns 0, or
+ * -1 with err filled and *out untouched.
  */
 int store_open(const char *path, int flags, struct store **out, char *err);
 void store_close(struct store *st);
@@ -44,8 +49,10 @@ void store_remove(const char *path);
 
 /*
  * BEGIN IMMEDIATE. Every write goes through store_begin/store_commit; they
- * are short and never span user input. store_commit returns 0 only when
- * COMMIT returned SQLITE_OK; on failure the transaction is rolled back.
+ * are short and never span user input. store_begin on a read-only project
+ * fails with a message that says why (opened read-only, or no write
+ * permission). store_commit returns 0 only when COMMIT returned SQLITE_OK;
+ * on failure the transaction is rolled back.
  */
 int store_begin(struct store *st, char *err);
 int store_commit(struct store *st, char *err);

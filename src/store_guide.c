@@ -1,8 +1,9 @@
 /*
  * store_guide: the SQL behind guidelines and the project configuration:
- * guideline versions (append a version, fetch one, count them) and the queue
- * definitions and per-task settings that project_apply keeps as JSON in the
- * project(key, value) table, read back with SQLite's JSON functions.
+ * guideline versions (append a version, fetch one, count them), the label
+ * keys a guideline gives, and the queue definitions and per-task settings
+ * that project_apply keeps as JSON in the project(key, value) table, read
+ * back with SQLite's JSON functions.
  */
 #include "config.h"
 
@@ -34,6 +35,23 @@ int store_guide_count(struct store *st, int64_t task, int64_t *n, char *err)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
 		return store_fail(st, err, "guidelines");
+	return 0;
+}
+
+int store_guide_set_key(struct store *st, int64_t task, const char *value, const char *key,
+			char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st, "UPDATE label SET key = ? WHERE task = ? AND value = ?", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, task);
+	sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "set a label's key");
 	return 0;
 }
 

@@ -58,6 +58,15 @@ struct idec {
 	int64_t db_item;
 };
 
+/* What the reader passed over, counted per (question, what). */
+#define SI_MAX_SKIPS 32
+
+struct si_skip {
+	char *task; /* NULL when the reader did not know the question */
+	char *what;
+	long n;
+};
+
 struct store_import {
 	struct store *st;
 	struct store_import_opts o;
@@ -101,6 +110,11 @@ struct store_import {
 	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
 	long records, duplicates;
+	char *file_ann;	    /* with --annotator: the first annotator the file names */
+	long file_ann_line; /* and where */
+	struct si_skip skips[SI_MAX_SKIPS]; /* in the order first seen */
+	size_t nskips;
+	long skips_more; /* passed-over parts beyond SI_MAX_SKIPS kinds */
 };
 
 static size_t si_str(struct store_import *si, const char *s)
@@ -228,6 +242,7 @@ void store_import_free(struct store_import *si)
 		store_exec(si->st, sql, NULL);
 	}
 	free(si->task_name);
+	free(si->file_ann);
 	store_task_free(&si->task);
 	intern_free(&si->items);
 	intern_free(&si->anns);
@@ -248,6 +263,10 @@ void store_import_free(struct store_import *si)
 	free(si->preds);
 	free(si->decs);
 	sbuf_free(&si->arena);
+	for (size_t i = 0; i < si->nskips; i++) {
+		free(si->skips[i].task);
+		free(si->skips[i].what);
+	}
 	free(si);
 }
 
@@ -309,17 +328,47 @@ static void si_item_text(struct store_import *si, uint32_t item, const char *tex
 	}
 }
 
+/*
+ * --annotator names the one annotator of a file whose records name none, or
+ * name theirs in a form of their own (a Prodigy session id): a file whose
+ * records name two different annotators is not such a file.
+ */
+static int si_own_annotator(struct store_import *si, const struct rec *r, char *err)
+{
+	char s1[64], s2[64];
+	if (!r->annotator || !*r->annotator)
+		return 0;
+	if (!si->file_ann) {
+		si->file_ann = xstrdup(r->annotator);
+		si->file_ann_line = r->line;
+		return 0;
+	}
+	if (strcmp(si->file_ann, r->annotator) == 0)
+		return 0;
+	return import_errf(err, r->file, r->line, r->col,
+			   "the file names annotator '%s' here and '%s' at line %ld: --annotator "
+			   "gives one annotator to a whole file",
+			   import_snip(r->annotator, s1), import_snip(si->file_ann, s2),
+			   si->file_ann_line);
+}
+
 static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 {
 	struct ivote *v;
 	uint32_t item, ann, label;
+	const char *who = r->annotator;
 
-	if (!r->annotator || !*r->annotator)
+	if (si->o.annotator) {
+		if (si_own_annotator(si, r, err))
+			return -1;
+		who = si->o.annotator;
+	}
+	if (!who || !*who)
 		return import_errf(err, r->file, r->line, r->col, "empty annotator");
 	if (si_label(si, r, r->label, &label, err))
 		return -1;
 	item = si_item(si, r->item);
-	ann = intern_put(&si->anns, r->annotator, strlen(r->annotator), NULL);
+	ann = intern_put(&si->anns, who, strlen(who), NULL);
 	if (si->nv >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
 	si->votes = xgrow(si->votes, &si->vcap, si->nv + 1, sizeof *si->votes);
@@ -527,10 +576,86 @@ static int si_put(void *ctx, const struct rec *r, char *err)
 	return import_errf(err, r->file, r->line, r->col, "unknown record kind");
 }
 
+static void si_skip(void *ctx, const char *task, const char *what)
+{
+	struct store_import *si = ctx;
+	struct si_skip *k;
+	for (size_t i = 0; i < si->nskips; i++) {
+		k = &si->skips[i];
+		if (strcmp(k->what, what) == 0 &&
+		    (task ? k->task && strcmp(k->task, task) == 0 : !k->task)) {
+			k->n++;
+			return;
+		}
+	}
+	if (si->nskips == SI_MAX_SKIPS) {
+		si->skips_more++;
+		return;
+	}
+	k = &si->skips[si->nskips++];
+	k->task = task ? xstrdup(task) : NULL;
+	k->what = xstrdup(what);
+	k->n = 1;
+}
+
 struct sink store_import_sink(struct store_import *si)
 {
-	struct sink s = {.ctx = si, .put = si_put};
+	struct sink s = {.ctx = si, .put = si_put, .passed_over = si_skip};
 	return s;
+}
+
+/* "383 taxonomy results for 'topic', 1 cancelled annotation": the noun
+ * before any " (note)" takes the plural. */
+static void si_skip_text(const struct store_import *si, struct sbuf *b)
+{
+	char s1[64], s2[64];
+	for (size_t i = 0; i < si->nskips; i++) {
+		const struct si_skip *k = &si->skips[i];
+		const char *what = import_snip(k->what, s1);
+		const char *note = strstr(what, " (");
+		int head = note ? (int)(note - what) : (int)strlen(what);
+		sbuf_addf(b, "%s%ld %.*s%s%s", i ? ", " : "", k->n, head, what,
+			  k->n == 1 ? "" : "s", what + head);
+		if (k->task)
+			sbuf_addf(b, " for '%s'", import_snip(k->task, s2));
+	}
+	if (si->skips_more)
+		sbuf_addf(b, ", %ld more", si->skips_more);
+}
+
+static const char *const kind_names[] = {
+	[IMPORT_VOTES] = "votes",
+	[IMPORT_ITEMS] = "items",
+	[IMPORT_PREDICTIONS] = "predictions",
+	[IMPORT_DECISIONS] = "decisions",
+};
+
+/*
+ * A file that gives nothing of the kind imported would make an empty task
+ * and an "imported 0 votes" that looks like success: say instead what the
+ * file held and what the format reads.
+ */
+static int si_check_nonempty(struct store_import *si, char *err)
+{
+	struct sbuf held = {0};
+	long got = si->o.kind == IMPORT_VOTES	      ? (long)si->nv
+		   : si->o.kind == IMPORT_PREDICTIONS ? (long)si->np
+		   : si->o.kind == IMPORT_DECISIONS   ? (long)si->nd
+						      : si->records;
+	if (got)
+		return 0;
+	si_skip_text(si, &held);
+	if (held.len)
+		import_errf(err, si->o.file, 0, 0,
+			    "no %s to import into task '%s': the file holds %s, and gavel reads %s",
+			    kind_names[si->o.kind], si->task_name, held.s,
+			    si->o.reads ? si->o.reads : "none of it");
+	else
+		import_errf(err, si->o.file, 0, 0, "no %s to import into task '%s'%s%s",
+			    kind_names[si->o.kind], si->task_name,
+			    si->o.reads ? ": gavel reads " : "", si->o.reads ? si->o.reads : "");
+	sbuf_free(&held);
+	return -1;
 }
 
 /* ---- Writing ---- */
@@ -552,6 +677,39 @@ static int lab_cmp(const void *pa, const void *pb)
 	if (a->numeric && a->num != b->num)
 		return a->num < b->num ? -1 : 1;
 	return strcmp(a->value, b->value);
+}
+
+/*
+ * The labels of a task that was not declared came from its first imports: a
+ * later file that brings others may be a file for another task (two tasks'
+ * votes merged without a word). Unless the user named the task or allowed
+ * new labels, refuse, naming them.
+ */
+static int si_check_new_labels(struct store_import *si, const struct lab_sort *all, size_t nall,
+			       char *err)
+{
+	struct sbuf names = {0};
+	size_t n = 0;
+	char snip[64];
+	if (!si->task_exists || si->task.declared || !si->task.nlabels || si->o.task_given ||
+	    si->o.new_labels)
+		return 0;
+	for (size_t i = 0; i < nall; i++) {
+		if (all[i].code >= 0)
+			continue;
+		if (n < 8)
+			sbuf_addf(&names, "%s'%s'", n ? ", " : "", import_snip(all[i].value, snip));
+		n++;
+	}
+	import_errf(
+		err, si->o.file, 0, 0,
+		"the file brings %zu new label%s (%s%s) to task '%s', whose %zu labels came from "
+		"earlier imports; if the file is meant for this task, import it again with "
+		"--new-labels (or --task)",
+		n, n == 1 ? "" : "s", names.s, n > 8 ? ", ..." : "", si->task_name,
+		si->task.nlabels);
+	sbuf_free(&names);
+	return -1;
 }
 
 static int si_write_labels(struct store_import *si, struct import_result *res, char *err)
@@ -592,6 +750,8 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	for (size_t i = 0; i < n; i++)
 		all[i].numeric = util_parse_double(all[i].value, &all[i].num) == 0;
 	qsort(all, n, sizeof *all, lab_cmp);
+	if (si_check_new_labels(si, all, n, err))
+		goto fail;
 	if (store_prepare(si->st,
 			  "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?", &ord,
 			  err))
@@ -599,6 +759,9 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].code < 0) {
 			int code = ++maxcode;
+			size_t had = strlen(res->new_labels);
+			snprintf(res->new_labels + had, sizeof res->new_labels - had, "%s%s",
+				 had ? ", " : "", all[i].value);
 			si->lab_code[all[i].label] = code;
 			if (store_label_add(si->st, si->task.id, code, all[i].value, NULL, NULL,
 					    (int)i, err))
@@ -1842,13 +2005,6 @@ fail:
 	return rc;
 }
 
-static const char *const kind_names[] = {
-	[IMPORT_VOTES] = "votes",
-	[IMPORT_ITEMS] = "items",
-	[IMPORT_PREDICTIONS] = "predictions",
-	[IMPORT_DECISIONS] = "decisions",
-};
-
 static void si_detail(const struct store_import *si, const struct import_result *res,
 		      struct sbuf *b)
 {
@@ -1887,9 +2043,13 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	memset(res, 0, sizeof *res);
 	snprintf(res->task, sizeof res->task, "%s", si->task_name);
 	res->n.records = si->records;
-	if (!si->records) {
-		import_errf(err, si->o.file, 0, 0, "no records to import");
+	if (si_check_nonempty(si, err))
 		goto fail;
+	{
+		struct sbuf held = {0};
+		si_skip_text(si, &held);
+		snprintf(res->skipped, sizeof res->skipped, "%s", held.s ? held.s : "");
+		sbuf_free(&held);
 	}
 	if (!si->task_exists) {
 		int64_t id = store_task_create(si->st, si->task_name,
@@ -1912,7 +2072,9 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
 		goto fail;
-	if (store_commit(si->st, err)) {
+	if (si->o.dry_run) {
+		store_rollback(si->st);
+	} else if (store_commit(si->st, err)) {
 		si->open = 0;
 		goto fail;
 	}

@@ -25,12 +25,18 @@ struct store_import_opts {
 	void (*sha256_wait)(void *ctx);
 	void *sha256_ctx;
 	const char *format; /* the format's name, for the audit event */
-	const char *task;   /* --task, or NULL */
+	const char *reads;  /* what the format reads for this kind, for the message
+			     * when the file gives nothing to import */
+	const char *task;   /* the task to import into, or NULL */
+	int task_given;	    /* the user named the task (--task) */
+	int new_labels;	    /* --new-labels: a task whose labels came from data may get more */
+	int dry_run;	    /* do everything, then roll back instead of committing */
 	int scale_set;
 	enum store_scale scale;
 	enum import_dup dup;
-	const char *model;  /* predictions */
-	const char *expert; /* decisions */
+	const char *model;     /* predictions */
+	const char *expert;    /* decisions */
+	const char *annotator; /* votes: --annotator, the annotator of every vote */
 };
 
 /*
@@ -44,13 +50,21 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 /* The sink that collects records into si. Its put checks each record as it
  * comes (labels against a declared set, duplicates within the file, the
- * predictions' probabilities) and fails with "file:line:col: ...". */
+ * predictions' probabilities) and fails with "file:line:col: ..."; its passed_over
+ * counts what the reader passed over, for the summary and for the message
+ * when the file gives nothing of the kind imported. */
 struct sink store_import_sink(struct store_import *si);
 
 /*
  * Write what was collected, append the audit event(s), refresh the item
- * summaries and COMMIT. Returns 0 with *res filled (its sha256 and format
- * are left to the caller), or IMPORT_FAIL with the transaction rolled back.
+ * summaries and COMMIT (ROLLBACK for a dry run, after the same work, so that
+ * its counts are the real import's). A file that gave no record of the kind
+ * imported (no votes for a votes import, ...) is an error naming what the
+ * reader passed over and what the format reads; so is a file bringing new
+ * labels to an existing task whose labels came from data, unless the task
+ * was named or o->new_labels is set. Returns 0 with *res filled (its sha256
+ * and format are left to the caller), or IMPORT_FAIL with the transaction
+ * rolled back.
  */
 int store_import_commit(struct store_import *si, struct import_result *res, char *err);
 

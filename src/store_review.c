@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "store_review.h"
+#include "expert.h"
 #include "text.h"
 #include "util.h"
 
@@ -57,7 +58,9 @@ static int counts_summary(sqlite3_stmt *s, const char *json, char **out)
 struct abbrev {
 	char *task;
 	struct store_task t;
-	char **abbr; /* per label, in label order */
+	char **abbr;       /* per label, in label order */
+	char *legend;      /* "neg=negative neu=neutral pos=positive" */
+	char *legend_seq;  /* "n·n·n = negative·neutral·positive", for the counts form */
 };
 
 /* Bytes of the first `chars` UTF-8 characters of s (all of it when shorter). */
@@ -71,6 +74,22 @@ static size_t prefix_bytes(const char *s, size_t chars)
 		chars--;
 	}
 	return i;
+}
+
+/* What the short names stand for, in both compact forms. */
+static void abbrev_legend(struct abbrev *a)
+{
+	struct sbuf l = {0}, q = {0};
+	for (size_t i = 0; i < a->t.nlabels; i++) {
+		sbuf_addf(&l, "%s%s=%s", i ? " " : "", a->abbr[i], a->t.labels[i].value);
+		sbuf_addf(&q, "%sn", i ? "\u00b7" : "");
+	}
+	for (size_t i = 0; i < a->t.nlabels; i++)
+		sbuf_addf(&q, "%s%s", i ? "\u00b7" : " = ", a->t.labels[i].value);
+	a->legend = xstrdup(l.s ? l.s : "");
+	a->legend_seq = xstrdup(q.s ? q.s : "");
+	sbuf_free(&l);
+	sbuf_free(&q);
 }
 
 /*
@@ -95,6 +114,7 @@ static void abbrev_make(struct abbrev *a)
 	if (keys) {
 		for (size_t i = 0; i < k; i++)
 			a->abbr[i] = xstrdup(t->labels[i].key);
+		abbrev_legend(a);
 		return;
 	}
 	for (len = 1; len <= 3; len++) {
@@ -120,6 +140,7 @@ static void abbrev_make(struct abbrev *a)
 			a->abbr[i] = xstrdup(num);
 		}
 	}
+	abbrev_legend(a);
 }
 
 static void abbrevs_free(struct abbrev *v, size_t n)
@@ -128,6 +149,8 @@ static void abbrevs_free(struct abbrev *v, size_t n)
 		for (size_t k = 0; k < v[i].t.nlabels; k++)
 			free(v[i].abbr[k]);
 		free(v[i].abbr);
+		free(v[i].legend);
+		free(v[i].legend_seq);
 		store_task_free(&v[i].t);
 		free(v[i].task);
 	}
@@ -168,12 +191,14 @@ static const struct abbrev *abbrev_get(struct store *st, const char *name, struc
  * every label in label order, "2·0·1". Without the task's labels, the full
  * summary.
  */
-static int counts_short(sqlite3_stmt *s, const char *json, const struct abbrev *a, char **out)
+static int counts_short(sqlite3_stmt *s, const char *json, const struct abbrev *a, char **out,
+			const char **legend)
 {
 	struct sbuf b = {0};
 	long *counts = NULL;
 	int step;
 
+	*legend = NULL;
 	if (!a) {
 		*out = NULL;
 		return 0;
@@ -199,10 +224,12 @@ static int counts_short(sqlite3_stmt *s, const char *json, const struct abbrev *
 		sbuf_addf(&b, "%s%s%s%ld", b.len ? " " : "", ab,
 			  l && ab[l - 1] >= '0' && ab[l - 1] <= '9' ? ":" : "", counts[i]);
 	}
+	*legend = a->legend;
 	if (b.s && text_width(b.s) > REVIEW_VOTES_SHORT) {
 		sbuf_reset(&b);
 		for (size_t i = 0; i < a->t.nlabels; i++)
 			sbuf_addf(&b, "%s%ld", i ? "\u00b7" : "", counts[i]);
+		*legend = a->legend_seq;
 	}
 	*out = xstrdup(b.s ? b.s : "");
 	sbuf_free(&b);
@@ -214,11 +241,12 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 			   struct review_row **out, char *err)
 {
 	struct review_row *v = xcalloc(n ? n : 1, sizeof *v);
-	sqlite3_stmt *s = NULL, *pairs = NULL;
+	sqlite3_stmt *s = NULL, *pairs = NULL, *last = NULL;
 	struct abbrev *ab = NULL;
 	size_t i, nab = 0, abcap = 0;
 
-	if (store_prepare(st, COUNTS_SQL, &s, err) || store_prepare(st, PAIRS_SQL, &pairs, err))
+	if (store_prepare(st, COUNTS_SQL, &s, err) || store_prepare(st, PAIRS_SQL, &pairs, err) ||
+	    store_prepare(st, "SELECT max(id) FROM decision WHERE item = ?", &last, err))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct review_row *r = &v[i];
@@ -232,6 +260,18 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 		r->entropy = q[i].entropy;
 		r->reason = xstrdup(q[i].reason);
 		r->status = q[i].decided ? REVIEW_OTHER : REVIEW_OPEN;
+		if (q[i].decided) {
+			/* What a claim will compare with: a decision made after this
+			 * read is one made meanwhile. */
+			sqlite3_reset(last);
+			sqlite3_bind_int64(last, 1, r->item);
+			if (sqlite3_step(last) != SQLITE_ROW) {
+				store_fail(st, err, "decisions");
+				i++;
+				goto fail_rows;
+			}
+			r->decision = sqlite3_column_int64(last, 0);
+		}
 		if (counts_summary(s, q[i].counts, &r->votes)) {
 			store_fail(st, err, "vote summary");
 			i++;
@@ -244,17 +284,20 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 				i++;
 				goto fail_rows;
 			}
-			if (counts_short(pairs, q[i].counts, a, &r->votes_short)) {
+			const char *legend;
+			if (counts_short(pairs, q[i].counts, a, &r->votes_short, &legend)) {
 				store_fail(st, err, "vote summary");
 				i++;
 				goto fail_rows;
 			}
+			r->legend = sdup(legend);
 			if (!r->votes_short)
 				r->votes_short = xstrdup(r->votes);
 		}
 	}
 	sqlite3_finalize(s);
 	sqlite3_finalize(pairs);
+	sqlite3_finalize(last);
 	abbrevs_free(ab, nab);
 	*out = v;
 	return 0;
@@ -264,9 +307,60 @@ fail_rows:
 fail:
 	sqlite3_finalize(s);
 	sqlite3_finalize(pairs);
+	sqlite3_finalize(last);
 	abbrevs_free(ab, nab);
 	free(v);
 	return -1;
+}
+
+/* Queue rows ordered by item id, to find a flagged item's rows. */
+struct row_ref {
+	int64_t item;
+	size_t row;
+};
+
+static int cmp_row_ref(const void *a, const void *b)
+{
+	const struct row_ref *x = a, *y = b;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct row_ref *refs;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		v[i].flags = 0;
+	if (!n)
+		return 0;
+	refs = xcalloc(n, sizeof *refs);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].item = v[i].item;
+		refs[i].row = i;
+	}
+	qsort(refs, n, sizeof *refs, cmp_row_ref);
+	/* Flags are few next to items: one pass over them, each looked up
+	 * among the rows, costs less than a query per row. */
+	if (store_prepare(st, "SELECT item, count(*) FROM flag GROUP BY item", &s, err)) {
+		free(refs);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct row_ref key = {sqlite3_column_int64(s, 0), 0}, *hit;
+		hit = bsearch(&key, refs, n, sizeof *refs, cmp_row_ref);
+		if (!hit)
+			continue;
+		/* An item can sit in the rows once per task queue run; mark all. */
+		while (hit > refs && hit[-1].item == key.item)
+			hit--;
+		for (; hit < refs + n && hit->item == key.item; hit++)
+			v[hit->row].flags = sqlite3_column_int(s, 1);
+	}
+	sqlite3_finalize(s);
+	free(refs);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "flags");
 }
 
 static void row_clear_status(struct review_row *r)
@@ -286,6 +380,7 @@ void review_rows_free(struct review_row *v, size_t n)
 		free(v[i].task);
 		free(v[i].votes);
 		free(v[i].votes_short);
+		free(v[i].legend);
 		free(v[i].model_label);
 		free(v[i].reason);
 		row_clear_status(&v[i]);
@@ -300,14 +395,18 @@ int review_row_status(struct store *st, const char *me, struct review_row *r, ch
 
 	row_clear_status(r);
 	r->status = REVIEW_OPEN;
-	if (store_prepare(st,
-			  "SELECT d.expert, l.value FROM decision d JOIN item i ON i.id = d.item"
-			  " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
-			  " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
-			  &s, err))
+	r->decision = 0;
+	if (store_prepare(
+		    st,
+		    "SELECT d.expert, l.value, d.id FROM decision d JOIN item i ON i.id = d.item"
+		    " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
+		    " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
+		    &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, r->item);
 	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		r->decision = sqlite3_column_int64(s, 2);
 	if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL) {
 		const char *who = (const char *)sqlite3_column_text(s, 0);
 		r->decided_label = col_dup(s, 1);
@@ -503,6 +602,28 @@ static int load_history(struct store *st, struct review_item *it, char *err)
 	return 0;
 }
 
+/* The item's flags: how many, and my own one's note. */
+static int load_flags(struct store *st, struct review_item *it, const char *me, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_prepare(st,
+			  "SELECT count(*), max(CASE WHEN expert = ?2 THEN COALESCE(note, '') END)"
+			  " FROM flag WHERE item = ?1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, it->id);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		it->nflags = sqlite3_column_int(s, 0);
+		it->my_flag = col_dup(s, 1);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "flags");
+}
+
 static int load_core(struct store *st, struct review_item *it, const char *me, char *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -604,7 +725,7 @@ int review_item_load(struct store *st, int64_t item, const char *me, struct revi
 	if (store_exec(st, "BEGIN", err))
 		return -1;
 	if (load_core(st, &it, me, err) || load_votes(st, &it, err) || load_preds(st, &it, err) ||
-	    load_history(st, &it, err))
+	    load_history(st, &it, err) || load_flags(st, &it, me, err))
 		goto fail;
 	if (store_exec(st, "COMMIT", err))
 		goto fail;
@@ -652,6 +773,7 @@ void review_item_free(struct review_item *it)
 	free(it->vote_summary);
 	free(it->plurality);
 	free(it->draft);
+	free(it->my_flag);
 	free(it->claimed_by);
 	memset(it, 0, sizeof *it);
 }
@@ -776,19 +898,45 @@ static int run_bound(struct store *st, sqlite3_stmt *s, const char *what, char *
 	return 0;
 }
 
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
-		 size_t holder_len, char *err)
+/* Whether the latest decision l is another expert's that was made after `seen`. */
+static int changed_meanwhile(const struct latest *l, const char *me, int64_t seen)
+{
+	return l->id && l->id != seen && strcmp(l->expert, me) != 0;
+}
+
+/* Fill err for a decision by someone else made meanwhile. */
+static int meanwhile_err(const struct latest *l, char *other, size_t other_len, char *err)
+{
+	snprintf(other, other_len, "%s", l->expert);
+	err_set(err,
+		l->has_label ? "decided by %s meanwhile; nothing was overwritten"
+			     : "undone by %s meanwhile; nothing was overwritten",
+		l->expert);
+	return REVIEW_MEANWHILE;
+}
+
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+		 char *holder, size_t holder_len, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct sbuf detail = {0};
+	struct latest l;
 	char mod[32];
 	int mine = 0, rc;
 
 	if (store_begin(st, err))
 		return -1;
+	if (latest_decision(st, item, &l, err))
+		goto fail;
+	/* An undo meanwhile leaves the item open: claiming it is fine. */
+	if (changed_meanwhile(&l, a->expert, seen) && l.has_label) {
+		store_rollback(st);
+		return meanwhile_err(&l, holder, holder_len, err);
+	}
 	if (other_claim(st, item, a->expert, holder, holder_len)) {
 		store_rollback(st);
-		return 1;
+		err_set(err, "claimed by %s", holder);
+		return REVIEW_HELD;
 	}
 	if (store_prepare(st, "SELECT 1 FROM claim WHERE item = ? AND expert = ? AND expires > " NOW_SQL,
 			  &s, err))
@@ -901,21 +1049,42 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 	struct latest l;
 	struct sbuf detail = {0};
 	int64_t nid = 0;
+	int overrule;
 
 	if (store_begin(st, err))
 		return -1;
 	if (latest_decision(st, d->item, &l, err))
 		goto fail;
-	if (l.id != d->expected && strcmp(l.expert, a->expert) != 0) {
-		snprintf(other, other_len, "%s", l.expert);
-		err_set(err, "decided by %s meanwhile; nothing was overwritten", l.expert);
+	if (changed_meanwhile(&l, a->expert, d->expected)) {
 		store_rollback(st);
-		return 1;
+		return meanwhile_err(&l, other, other_len, err);
+	}
+	/* The current decision is someone else's: superseding it is a lead's
+	 * call, asked for in so many words, never a side effect of a key. */
+	overrule = l.id && l.has_label && strcmp(l.expert, a->expert) != 0;
+	if (overrule) {
+		int lead = expert_is_lead(st, a->expert, a->uid, err);
+		if (lead < 0)
+			goto fail;
+		if (!lead || !d->overrule) {
+			snprintf(other, other_len, "%s", l.expert);
+			store_rollback(st);
+			if (!lead) {
+				err_set(err,
+					"%s decided this item; only a lead may overrule another "
+					"expert's decision, so nothing was written",
+					l.expert);
+				return REVIEW_NOT_LEAD;
+			}
+			err_set(err, "%s decided this item; as a lead you may overrule it",
+				l.expert);
+			return REVIEW_OVERRULE;
+		}
 	}
 	if (other_claim(st, d->item, a->expert, other, other_len)) {
 		err_set(err, "claimed by %s; nothing was written", other);
 		store_rollback(st);
-		return 1;
+		return REVIEW_HELD;
 	}
 	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, d->reason,
 			    d->rule, d->seconds, l.id, d->queue, &nid, err))
@@ -924,6 +1093,8 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 		goto fail;
 	sbuf_add(&detail, "{\"before\":");
 	add_before_json(st, &detail, d->item, &l);
+	if (overrule)
+		sbuf_add(&detail, ",\"overrule\":true");
 	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
 	add_label_json(st, &detail, d->item, 1, d->label_code);
 	sbuf_add(&detail, ",\"blind_label\":");
@@ -1080,9 +1251,28 @@ int review_flag(struct store *st, const struct audit_actor *a, int64_t item, con
 {
 	sqlite3_stmt *s = NULL;
 	struct sbuf detail = {0};
+	int rc;
 
 	if (store_begin(st, err))
 		return -1;
+	/* Checked inside the write lock, so two sessions of one expert cannot
+	 * both add a flag. */
+	if (store_prepare(st, "SELECT 1 FROM flag WHERE item = ? AND expert = ? LIMIT 1", &s, err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, item);
+	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_ROW) {
+		store_rollback(st);
+		err_set(err, "you flagged this item already");
+		return 1;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "flag");
+		goto fail;
+	}
 	if (store_prepare(st, "INSERT INTO flag(item, expert, note, at) VALUES (?, ?, ?, " NOW_SQL ")",
 			  &s, err))
 		goto fail;
@@ -1170,6 +1360,55 @@ fail:
 	return -1;
 }
 
+int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+		  int annotators, unsigned char *hits, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct sbuf ids = {0};
+	int rc;
+
+	memset(hits, 0, n);
+	if (!n || !query || !*query)
+		return 0;
+	/* The rows' ids go in as one JSON array, so one statement answers for
+	 * the whole queue; the key of json_each is the row's index. */
+	sbuf_addc(&ids, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_addc(&ids, ',');
+		sbuf_add_int(&ids, items[i]);
+	}
+	sbuf_addc(&ids, ']');
+	rc = store_prepare(st,
+			   "WITH ann AS (SELECT id FROM annotator WHERE ?3"
+			   "   AND instr(lower(name), lower(?2)) > 0)"
+			   " SELECT q.key, instr(lower(COALESCE(i.text, '')), lower(?2)) > 0,"
+			   " instr(lower(COALESCE(i.meta, '')), lower(?2)) > 0,"
+			   " EXISTS (SELECT 1 FROM item_votes v, json_each(v.votes) j"
+			   "   WHERE v.item = i.id AND j.value->>0 IN ann)"
+			   " FROM json_each(?1) q JOIN item i ON i.id = q.value",
+			   &s, err);
+	if (rc) {
+		sbuf_free(&ids);
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, ids.s, (int)ids.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, annotators != 0);
+	/* One snapshot for the statement's reads; nothing stays open after. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 k = sqlite3_column_int64(s, 0);
+		if (k < 0 || (size_t)k >= n)
+			continue;
+		hits[k] = (unsigned char)((sqlite3_column_int(s, 1) ? REVIEW_HIT_TEXT : 0) |
+					  (sqlite3_column_int(s, 2) ? REVIEW_HIT_META : 0) |
+					  (sqlite3_column_int(s, 3) ? REVIEW_HIT_ANNOTATOR : 0));
+	}
+	sqlite3_finalize(s);
+	sbuf_free(&ids);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "search");
+}
+
 int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -1177,19 +1416,48 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 	size_t cap = 0, k = 0;
 	int rc;
 
+	/* The review screen writes {before, after, why}; gavel import writes
+	 * its decisions flat ({label, reason, origin, file}): both read here.
+	 * A detail that is not JSON reads as no fields, not as an error. */
 	if (store_prepare(st,
-			  "SELECT seq, at, actor, action, detail FROM event WHERE item = ? ORDER BY seq",
+			  "SELECT seq, at, actor, uid, host, ssh, action, detail,"
+			  " COALESCE(json_extract(d, '$.after.label'), json_extract(d, '$.label')),"
+			  " json_extract(d, '$.after.blind_label'),"
+			  " json_extract(d, '$.before.label'), json_extract(d, '$.before.expert'),"
+			  " json_extract(d, '$.before.reason'), json_extract(d, '$.before.rule'),"
+			  " COALESCE(json_extract(d, '$.why.reason'), json_extract(d, '$.reason')),"
+			  " COALESCE(json_extract(d, '$.why.rule'), json_extract(d, '$.rule')),"
+			  " json_extract(d, '$.origin'), json_extract(d, '$.file'),"
+			  " json_extract(d, '$.after.seconds')"
+			  " FROM (SELECT *, CASE WHEN json_valid(detail) THEN detail END AS d"
+			  " FROM event WHERE item = ?) ORDER BY seq",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, item);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct review_event *e;
 		v = xgrow(v, &cap, k + 1, sizeof *v);
-		v[k].seq = sqlite3_column_int64(s, 0);
-		v[k].at = col_dup(s, 1);
-		v[k].actor = col_dup(s, 2);
-		v[k].action = col_dup(s, 3);
-		v[k].detail = col_dup(s, 4);
-		k++;
+		e = &v[k++];
+		memset(e, 0, sizeof *e);
+		e->seq = sqlite3_column_int64(s, 0);
+		e->at = col_dup(s, 1);
+		e->actor = col_dup(s, 2);
+		e->uid = sqlite3_column_int64(s, 3);
+		e->host = col_dup(s, 4);
+		e->ssh = col_dup(s, 5);
+		e->action = col_dup(s, 6);
+		e->detail = col_dup(s, 7);
+		e->label = col_dup(s, 8);
+		e->blind_label = col_dup(s, 9);
+		e->before_label = col_dup(s, 10);
+		e->before_expert = col_dup(s, 11);
+		e->before_reason = col_dup(s, 12);
+		e->before_rule = col_dup(s, 13);
+		e->reason = col_dup(s, 14);
+		e->rule = col_dup(s, 15);
+		e->origin = col_dup(s, 16);
+		e->file = col_dup(s, 17);
+		e->seconds = col_dbl(s, 18);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1204,10 +1472,13 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 void review_events_free(struct review_event *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(v[i].at);
-		free(v[i].actor);
-		free(v[i].action);
-		free(v[i].detail);
+		struct review_event *e = &v[i];
+		char *strs[] = {e->at,		e->actor,	  e->host,	    e->ssh,
+				e->action,	e->detail,	  e->label,	    e->blind_label,
+				e->before_label, e->before_expert, e->before_reason, e->before_rule,
+				e->reason,	e->rule,	  e->origin,	    e->file};
+		for (size_t k = 0; k < GV_ARRAY_LEN(strs); k++)
+			free(strs[k]);
 	}
 	free(v);
 }

@@ -36,6 +36,9 @@ struct review_row {
 	char *votes;       /* "neg:2 pos:1", label order */
 	char *votes_short; /* "neg2 pos1" or "2·0·1": at most REVIEW_VOTES_SHORT columns
 			    * for up to 7 labels (see review_rows_from_queue) */
+	char *legend;      /* what votes_short's names stand for: "neg=negative
+			    * pos=positive" or "n·n·n = negative·neutral·positive";
+			    * NULL when votes_short is the full summary */
 	int nvotes;
 	double agreement;  /* NAN when fewer than 2 votes */
 	char *model_label; /* NULL without a prediction */
@@ -45,6 +48,8 @@ struct review_row {
 	enum review_status status;
 	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
 	char *decided_label;
+	int64_t decision;  /* the item's latest decision when the row was read, 0: none */
+	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
 };
 
 /* The compact vote summary's width limit, in columns. */
@@ -56,7 +61,8 @@ struct review_row {
  * every label has a distinct one-character key, else by the shortest prefix
  * (up to 3 characters) that tells the task's labels apart, else by its
  * position; "neg2 pos1". When that is wider than REVIEW_VOTES_SHORT it
- * falls back to every label's count in label order, "2·0·1".
+ * falls back to every label's count in label order, "2·0·1". Each row's
+ * legend says what its compact form's names or positions stand for.
  * The status is REVIEW_OPEN until review_row_status fills it.
  * Free with review_rows_free. Returns 0, or -1 with err filled.
  */
@@ -64,7 +70,14 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 			   struct review_row **out, char *err);
 void review_rows_free(struct review_row *v, size_t n);
 
-/* Refresh one row's status as seen by expert `me` (decisions, claims, skips). */
+/*
+ * Set each row's flag count from the flag table, in one pass over it.
+ * Returns 0, or -1 with err filled.
+ */
+int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
+
+/* Refresh one row's status as seen by expert `me` (decisions, claims, skips)
+ * and the latest decision it knows of. */
 int review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
 
 struct review_vote {
@@ -120,6 +133,8 @@ struct review_item {
 	size_t nhistory;
 	int64_t current;    /* id of the latest decision, 0 when none */
 	char *draft;        /* my saved draft reason, NULL when none */
+	char *my_flag;      /* my flag's note ("" without a note), NULL when I have not flagged it */
+	int nflags;         /* flags on the item, by anyone */
 	char *claimed_by;   /* another expert's live claim, NULL when none */
 	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
@@ -142,13 +157,30 @@ int review_session_init(struct store *st, char *err);
 const struct review_decision *review_item_current(const struct review_item *it);
 
 /*
- * Take or renew expert me's claim on item for REVIEW_CLAIM_SECONDS. Returns
- * 0 when the claim is mine, 1 when another expert holds a live claim (its
- * name copied into holder, `holder_len` bytes), -1 on error. Taking a claim
- * (not renewing it) appends a "claim" event.
+ * Why a claim or a decision wrote nothing (the positive return values of
+ * review_claim and review_decide; err says it in words).
  */
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, char *holder,
-		 size_t holder_len, char *err);
+enum review_refusal {
+	REVIEW_HELD = 1,      /* another expert holds a live claim on the item */
+	REVIEW_MEANWHILE = 2, /* another expert decided (or undid) it since it was read */
+	REVIEW_OVERRULE = 3,  /* the current decision is another expert's; I am a lead
+			       * and may overrule it by asking again (overrule = 1) */
+	REVIEW_NOT_LEAD = 4,  /* the current decision is another expert's and only a
+			       * lead may overrule it */
+};
+
+/*
+ * Take or renew expert me's claim on item for REVIEW_CLAIM_SECONDS. `seen` is
+ * the item's latest decision id when the screen last read it (0: none); the
+ * check runs inside the write transaction. Returns 0 when the claim is mine,
+ * REVIEW_MEANWHILE when another expert has decided the item since `seen`
+ * (nothing is claimed: their name is copied into holder, `holder_len`
+ * bytes), REVIEW_HELD when another expert holds a live claim (its name in
+ * holder), -1 on error. Taking a claim (not renewing it) appends a "claim"
+ * event.
+ */
+int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+		 char *holder, size_t holder_len, char *err);
 /* Drop my claim on item, if I hold one. */
 int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err);
 
@@ -162,14 +194,23 @@ struct review_decide_args {
 	const char *rule;   /* may be NULL */
 	double seconds;
 	const char *queue;  /* may be NULL */
+	int overrule;       /* 1: a lead knowingly supersedes another expert's decision */
 };
 
 /*
  * Record a decision by a->expert, release the claim and clear the draft, with
- * a "decide" event (before, after, why), in one transaction. When the item's
- * latest decision is no longer `expected` (someone decided meanwhile) nothing
- * is written and 1 is returned with the other expert's name in other.
- * Returns 0 when committed (*id gets the decision id), 1 on conflict, -1 error.
+ * a "decide" event (before, after, why), in one transaction. Checked inside
+ * it, nothing is written (and err says why) when:
+ *  - the item's latest decision is no longer `expected` and is another
+ *    expert's (someone decided meanwhile): REVIEW_MEANWHILE;
+ *  - another expert holds a live claim: REVIEW_HELD;
+ *  - the current decision is another expert's: only a lead (an expert with
+ *    role lead mapped to a->uid) may supersede it, and only with `overrule`
+ *    set: REVIEW_NOT_LEAD, or REVIEW_OVERRULE for a lead who did not set it.
+ * For those the other expert's name is copied into other. An overruling
+ * decision's event says so ("overrule": true).
+ * Returns 0 when committed (*id gets the decision id), a review_refusal, or
+ * -1 on error.
  */
 int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
 		  int64_t *id, char *other, size_t other_len, char *err);
@@ -190,7 +231,12 @@ int review_undo(struct store *st, const struct audit_actor *a, int64_t item, cha
 int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
 		  const char *rule, char *err);
 
-/* Flag the guideline as unclear for item (row in flag, "flag" event). */
+/*
+ * Flag the guideline as unclear for item, with an optional note (row in
+ * flag, "flag" event with the note as its why). One flag per expert and
+ * item: when a->expert has flagged it already nothing is written and 1 is
+ * returned (message in err). Returns 0 when committed, -1 on error.
+ */
 int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
 		char *err);
 
@@ -207,13 +253,47 @@ int review_draft_save(struct store *st, const char *me, int64_t item, const char
  */
 int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
 
-/* One audit event of an item, for the history screen. */
+/* Where review_search found the text. */
+#define REVIEW_HIT_TEXT      1
+#define REVIEW_HIT_META      2
+#define REVIEW_HIT_ANNOTATOR 4
+
+/*
+ * Search the items items[0..n) for query (ASCII letters compared without
+ * case, no wildcards) in their text, their metadata and, when annotators is
+ * non-zero, the names of the annotators who voted on them. hits[i] gets the
+ * REVIEW_HIT_* bits for items[i] (0: no match). One read statement. Returns
+ * 0, or -1 with err filled.
+ */
+int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+		  int annotators, unsigned char *hits, char *err);
+
+/*
+ * One audit event of an item, for the history screen: the event's columns,
+ * and what its detail JSON says, read with SQLite's JSON functions so the
+ * screen needs no JSON reader. The detail fields are NULL (seconds NAN) when
+ * the event does not carry them, or its detail is not valid JSON.
+ */
 struct review_event {
 	int64_t seq;
-	char *at;
-	char *actor;
-	char *action;
-	char *detail;
+	char *at;     /* UTC, "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	char *actor;  /* the expert */
+	int64_t uid;  /* the OS user */
+	char *host;
+	char *ssh;    /* the SSH client, NULL when local */
+	char *action; /* "claim", "decide", "undo", "reason", "flag", "skip", ... */
+	char *detail; /* the JSON as stored */
+	char *label;        /* the label after (decide, undo, reason) */
+	char *blind_label;  /* the blind call (decide) */
+	char *before_label; /* the label it replaced */
+	char *before_expert;
+	char *before_reason; /* the reason it replaced (reason) */
+	char *before_rule;
+	char *reason; /* why: the reason given, or a flag's note */
+	char *rule;
+	char *origin; /* "import" for decisions brought in by gavel import */
+	char *file;   /* the file they came from */
+	double seconds; /* time spent on a decision */
 };
 
 /* An item's events, oldest first. Free with review_events_free. */

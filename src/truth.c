@@ -10,6 +10,7 @@
 #include "truth.h"
 #include "util.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +19,29 @@
 
 /* At most this many threads share an iteration. */
 #define TRUTH_MAX_THREADS 4
+
+int truth_votes_check(const struct truth_votes *v, char *err)
+{
+	if (v->nlabels < 1 || v->nlabels > 65535 || v->nannotators < 0)
+		return err_set(err, "votes: bad label or annotator count");
+	if (!v->start || v->start[0] != 0)
+		return err_set(err, "votes: item offsets do not start at 0");
+	for (size_t i = 0; i < v->nitems; i++) {
+		if (v->start[i + 1] < v->start[i])
+			return err_set(err, "votes: item offsets go backwards at item %zu", i);
+		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
+			if (v->ann[j] >= (uint32_t)v->nannotators)
+				return err_set(err,
+					       "votes: annotator index out of range at vote %u", j);
+			if (v->lab[j] >= v->nlabels)
+				return err_set(err, "votes: label index out of range at vote %u",
+					       j);
+		}
+		if (v->gold && (v->gold[i] < -1 || v->gold[i] >= v->nlabels))
+			return err_set(err, "votes: expert label out of range at item %zu", i);
+	}
+	return 0;
+}
 
 void truth_opts_default(struct truth_opts *o)
 {
@@ -225,6 +249,9 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	memset(d, 0, sizeof *d);
 	if (K < 1 || K > 65535)
 		return -1;
+	/* The E- and M-steps index confusion matrices and posteriors by ann[],
+	 * lab[] and gold[] without a bound check. */
+	assert(truth_votes_check(v, NULL) == 0);
 	d->nlabels = (int)K;
 	d->nannotators = (int)A;
 	d->nitems = N;

@@ -44,6 +44,14 @@ struct truth_ds {
 	uint32_t *nvotes;  /* nannotators: votes cast */
 };
 
+/*
+ * Check the layout above: start[0] is 0 and start never decreases, every
+ * ann[] is below nannotators and every lab[] below nlabels, every gold[] is
+ * -1 or below nlabels. Returns 0, or -1 with err (may be NULL) filled.
+ * truth_ds_run relies on it without checking in release builds.
+ */
+int truth_votes_check(const struct truth_votes *v, char *err);
+
 /* Defaults for struct truth_opts. */
 void truth_opts_default(struct truth_opts *o);
 

@@ -1,8 +1,9 @@
 /*
  * util: the small pieces every gavel module leans on. Checked allocation (an
  * allocation failure ends the program with a message rather than returning
- * NULL through every caller), a growable string buffer, error buffers, and
- * reading a whole file into memory.
+ * NULL through every caller), error buffers, a growable string buffer with
+ * JSON and decimal writers, reading a whole file into memory, SHA-256, the
+ * UTC clock and strict number parsing.
  */
 #ifndef GAVEL_UTIL_H
 #define GAVEL_UTIL_H
@@ -23,52 +24,77 @@ enum {
 
 #define GV_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Allocate or abort with "gavel: out of memory". Never return NULL. */
+/*
+ * malloc, calloc, realloc and strdup that never return NULL: on failure they
+ * print "gavel: out of memory" and abort(). A size of 0 still allocates (one
+ * byte), so the result is always a pointer to free().
+ */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* Grow an array to hold at least `need` elements of `size` bytes, doubling. */
-void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
+/* Copy exactly n bytes of s (a NUL among them is copied too, unlike
+ * strndup) and terminate the copy with a NUL. */
 char *xstrndup(const char *s, size_t n);
+/*
+ * Make the array p of *cap elements of `size` bytes hold at least `need`:
+ * when need > *cap, the capacity doubles (from at least 16) until it does,
+ * *cap gets the new capacity and the reallocated array is returned;
+ * otherwise p is returned unchanged. Aborts like xmalloc on overflow.
+ */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 
 /*
  * Fill err (GV_ERR bytes) with a printf-style message. Returns -1 so that
- * callers can write `return err_set(err, "...")`. A NULL err is allowed.
- * The message is not sanitised here: callers that embed data in it pass the
- * data through text_sanitize first, or print with err_print.
+ * callers can write `return err_set(err, "...")`. A NULL err is allowed (the
+ * message is dropped). A longer message is cut to fit at a UTF-8 character
+ * boundary. The message is not sanitised here: callers that embed data in it
+ * pass the data through text_sanitize first, or print the message with
+ * cli_error, which sanitises all of it.
  */
 int err_set(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A growable NUL-terminated byte string. A zeroed struct is an empty buffer. */
+/*
+ * A growable byte string, NUL-terminated after every append. A zeroed struct
+ * is an empty buffer whose s is still NULL: until the first append, readers
+ * use `b.s ? b.s : ""` (or sbuf_take, which never returns NULL).
+ */
 struct sbuf {
 	char *s;
 	size_t len, cap;
 };
 
+/* Append n bytes of s (which may hold NUL bytes; len counts them). */
 void sbuf_addn(struct sbuf *b, const char *s, size_t n);
 void sbuf_add(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);
+/* Append printf-style text. An encoding error in vsnprintf appends nothing. */
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
+void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append s as a JSON string literal (with quotes), escaping as RFC 8259 needs
- * and also every character the terminal sanitiser would replace (C1 controls,
- * bidi and invisible characters) as \uXXXX, so JSON output is safe to print. */
+ * and also DEL and every character the terminal sanitiser would replace (C1
+ * controls, bidi and invisible characters) as \uXXXX, and each invalid UTF-8
+ * byte as \ufffd, so JSON output is valid and safe to print. */
 void sbuf_add_json_str(struct sbuf *b, const char *s);
-/* Append a double as JSON: "null" when not finite, else shortest %.17g-stable form. */
+/* Append a double as JSON: null when not finite, else rounded to six decimals
+ * with trailing zeros trimmed but one digit kept after the point (0.5, 1.0,
+ * 0.333333; -0.0 becomes 0.0), so figures are stable across platforms. */
 void sbuf_add_json_num(struct sbuf *b, double v);
 /* Append v in decimal, without printf (for writers of millions of numbers). */
 void sbuf_add_int(struct sbuf *b, int64_t v);
+/* Empty the buffer but keep its memory for the next appends. */
 void sbuf_reset(struct sbuf *b);
+/* Free the memory and leave a zeroed (empty) buffer. */
 void sbuf_free(struct sbuf *b);
-/* Give the string to the caller (never NULL) and leave the buffer empty. */
+/* Give the string to the caller (never NULL) and leave the buffer zeroed. */
 char *sbuf_take(struct sbuf *b);
 
 /*
- * Read the whole file at path (or stdin for "-") into a NUL-terminated heap
- * buffer. *len gets the byte count (the buffer may hold NUL bytes, which the
- * parsers reject with a position). Files above max_bytes are refused.
- * Returns 0, or -1 with err filled.
+ * Read the whole file at path (or stdin for "-", which is left open) into a
+ * NUL-terminated heap buffer *out for the caller to free. *len gets the byte
+ * count (the buffer may hold NUL bytes, which the parsers reject with a
+ * position). Files above max_bytes are refused. Returns 0, or -1 with err
+ * filled ("PATH: reason") and *out untouched.
  */
 int util_read_file(const char *path, size_t max_bytes, char **out, size_t *len, char *err);
 
@@ -78,9 +104,14 @@ void util_sha256_hex(const void *buf, size_t len, char out[65]);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes). */
 void util_utc_now(char out[21]);
 
-/* Parse a whole string as a finite double. Returns 0 on success. */
+/*
+ * Parse a whole string as a finite double (strtod syntax: leading white
+ * space is skipped, nothing may follow the number; inf and nan are refused).
+ * Returns 0, or -1 with *out untouched.
+ */
 int util_parse_double(const char *s, double *out);
-/* Parse a whole string as a long in [min, max]. Returns 0 on success. */
+/* Parse a whole string as a decimal long in [min, max], as util_parse_double
+ * (leading white space skipped, nothing after). Returns 0, or -1. */
 int util_parse_long(const char *s, long min, long max, long *out);
 
 #endif

@@ -52,6 +52,9 @@ void yamltree_free(struct yamltree *t)
 }
 
 static int at_err(const struct yamltree *t, int line, int col, char *err, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 5, 0)));
+
+static int at_err(const struct yamltree *t, int line, int col, char *err, const char *fmt,
 		  va_list ap)
 {
 	struct sbuf msg = {0};

@@ -30,6 +30,7 @@
 
 struct cap {
 	struct sbuf out;
+	struct sbuf skips; /* "S task what" per skip the reader reported */
 	size_t n;
 };
 
@@ -65,15 +66,29 @@ static int cap_put(void *ctx, const struct rec *r, char *err)
 	return 0;
 }
 
+static void cap_skip(void *ctx, const char *task, const char *what)
+{
+	struct cap *c = ctx;
+	sbuf_addf(&c->skips, "S %s %s\n", task ? task : "-", what);
+}
+
+/* Options and skips of the next run (test_* functions set them). */
+static const struct fmt_opts *run_opts;
+static char *run_skips; /* what the last run's skips were, "" for none */
+
 /* Run a reader over buf; returns what the sink got ("" when nothing), and
  * the reader's status in *rc and message in err. */
 static char *run(const struct fmt *f, const char *file, const char *buf, size_t len,
 		 enum import_kind kind, int *rc, char *err)
 {
 	struct cap c = {0};
-	struct sink s = {.ctx = &c, .put = cap_put};
+	struct sink s = {.ctx = &c, .put = cap_put, .passed_over = cap_skip};
 	err[0] = 0;
-	*rc = f->read(file, buf, len, kind, &s, err);
+	*rc = f->read(file, buf, len, kind, run_opts, &s, err);
+	free(run_skips);
+	run_skips = sbuf_take(&c.skips);
+	if (!run_skips)
+		run_skips = xstrdup("");
 	return sbuf_take(&c.out);
 }
 
@@ -392,7 +407,9 @@ static void test_labelstudio_errors(void **state)
 	expect_err(
 	    &fmt_labelstudio,
 	    "[{\"id\": 1, \"data\": {\"text\": \"x\"}, \"annotations\": [{\"result\": []}]}]", 0,
-	    IMPORT_VOTES, "t.json:1:2: task 1 (id 1): annotation 1 has no completed_by");
+	    IMPORT_VOTES,
+	    "t.json:1:2: task 1 (id 1): annotation 1 has no completed_by (name the annotator with "
+	    "--annotator)");
 	expect_err(&fmt_labelstudio, "[{\"id\": 1, \"data\": \"x\"}]", 0, IMPORT_VOTES,
 		   "t.json:1:2: task 1 (id 1): \"data\" must be an object, not a string");
 	expect_err(&fmt_labelstudio, "[{\"id\": 1, \"data\": {}, \"annotations\": {}}]", 0,
@@ -410,6 +427,31 @@ static void test_labelstudio_errors(void **state)
 		   0, IMPORT_PREDICTIONS,
 		   "t.json:1:2: task 1 (id 1): prediction 1 has no numeric score to use as its "
 		   "confidence");
+}
+
+/* Spans, taxonomies and boxes give no vote, and the sink hears of each. */
+static void test_labelstudio_passed_over(void **state)
+{
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_labelstudio, "ls_spans_taxonomy.json", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "I 2:3 4101 text=Apple unveils a cheaper iPhone for emerging "
+				 "markets.\n"
+				 "I 73:3 4102 text=Coalition talks collapse in Berlin.\n");
+	assert_string_equal(run_skips, "S label labels result\n"
+				       "S topic taxonomy result\n"
+				       "S topic taxonomy result\n"
+				       "S label labels result\n"
+				       "S topic taxonomy result\n"
+				       "S - cancelled annotation\n");
+	free(got);
+	got = run_file(&fmt_labelstudio, "ls_boxes.json", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(run_skips, "S label rectanglelabels result\n"
+				       "S label rectanglelabels result\n");
+	free(got);
 }
 
 static void test_labelstudio_min(void **state)
@@ -435,7 +477,7 @@ static void test_labelstudio_min(void **state)
 		   "\"annotator\": 1, \"annotation_id\": 1}]",
 		   0, IMPORT_VOTES,
 		   "t.json:1:2: row 1: cannot tell the label column among \"topic\" and "
-		   "\"sentiment\"; use Label Studio's full JSON export");
+		   "\"sentiment\": name it with --task (or use Label Studio's full JSON export)");
 	expect_err(&fmt_labelstudio_min,
 		   "[{\"id\": 1, \"s\": [\"a\", \"b\"], \"annotator\": 1, \"annotation_id\": 1}]",
 		   0, IMPORT_VOTES,
@@ -444,6 +486,41 @@ static void test_labelstudio_min(void **state)
 		   "[{\"id\": 1, \"s\": \"a\", \"annotator\": [1], \"annotation_id\": 1}]", 0,
 		   IMPORT_VOTES,
 		   "t.json:1:2: row 1: \"annotator\" must be a user id or an email, not an array");
+}
+
+/* JSON_MIN rows carry the task's data next to the label: --task names the
+ * label column, and rows without it are unlabelled. */
+static void test_labelstudio_min_task(void **state)
+{
+	static const struct fmt_opts label = {.task = "label"}, other = {.task = "animal"};
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, "ls_min_image.json:2:3: row 1: cannot tell the label column among "
+				 "\"image\" and \"label\": name it with --task (or use Label "
+				 "Studio's full JSON export)");
+	free(got);
+	run_opts = &label;
+	got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "V 2:3 512 task=label ann=user4 label=Cat "
+				 "at=2024-06-03T08:15:22.481920Z\n"
+				 "V 12:3 512 task=label ann=user9 label=Dog "
+				 "at=2024-06-03T09:40:11.002318Z\n"
+				 "V 22:3 513 task=label ann=user4 label=Dog "
+				 "at=2024-06-03T08:15:40.770193Z\n");
+	assert_string_equal(run_skips, "S label unlabelled row\n");
+	free(got);
+	/* A --task no row has picks nothing: still ambiguous. */
+	run_opts = &other;
+	got = run_file(&fmt_labelstudio_min, "ls_min_image.json", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "cannot tell the label column"));
+	free(got);
 }
 
 /* ---- Prodigy ---- */
@@ -489,10 +566,47 @@ static void test_prodigy_errors(void **state)
 		   "{\"text\": \"x\", \"label\": \"L\", \"answer\": \"accept\", "
 		   "\"_input_hash\": 1}",
 		   0, IMPORT_VOTES,
-		   "t.json:1:1: no \"_annotator_id\" or \"_session_id\" names the annotator");
+		   "t.json:1:1: no \"_annotator_id\" or \"_session_id\" names the annotator (name it "
+		   "with --annotator)");
 	expect_err(&fmt_prodigy, "{\"text\": \"x\", \"answer\": \"accept\", \"_input_hash\": {}}",
 		   0, IMPORT_VOTES,
 		   "t.json:1:1: \"_input_hash\" must be a number or a string, not an object");
+}
+
+/* Span annotations are passed over, saying spans are not supported; a
+ * single-annotator dataset needs --annotator. */
+static void test_prodigy_spans_and_annotator(void **state)
+{
+	static const struct fmt_opts alice = {.annotator = "alice"};
+	char err[GV_ERR];
+	int rc;
+	char *got = run_file(&fmt_prodigy, "prodigy_ner.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	assert_string_equal(got, "");
+	assert_string_equal(run_skips, "S - span annotation (spans are not supported)\n"
+				       "S - span annotation (spans are not supported)\n"
+				       "S - span annotation (spans are not supported)\n");
+	free(got);
+	got = run_file(&fmt_prodigy, "prodigy_single.jsonl", IMPORT_VOTES, &rc, err);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err, "prodigy_single.jsonl:1:1: no \"_annotator_id\" or \"_session_id\" "
+				 "names the annotator (name it with --annotator)");
+	free(got);
+	run_opts = &alice;
+	got = run_file(&fmt_prodigy, "prodigy_single.jsonl", IMPORT_VOTES, &rc, err);
+	run_opts = NULL;
+	if (rc)
+		fail_msg("%s", err);
+	/* The reader leaves the annotator to the sink, which applies --annotator. */
+	assert_string_equal(got, "V 1:1 -1350463873 label=NEGATIVE text=The update broke my "
+				 "phone's battery life. at=2021-03-29T10:05:45Z\n"
+				 "V 2:1 1093187762 label=NEUTRAL text=Delivery was on time. "
+				 "at=2021-03-29T10:06:11Z\n"
+				 "V 3:1 -520994140 label=POSITIVE text=Best headphones I have owned. "
+				 "at=2021-03-29T10:06:30Z\n");
+	assert_string_equal(run_skips, "S - ignored answer\n");
+	free(got);
 }
 
 /* ---- Argilla ---- */
@@ -538,6 +652,78 @@ static void test_argilla_jsonl_and_hub(void **state)
 	    "V 1:2 e1 task=label ann=u1 label=pos\n");
 }
 
+/* The three layouts as Argilla writes them (fixtures made by json.dump and
+ * datasets' to_json in the writers' shapes). */
+static void test_argilla_layouts(void **state)
+{
+	static const char u0[] = "5e0c1a2b-7d4f-4a61-9b2e-3f8d6c1a0e11",
+			  u1[] = "a71f3c9d-2b8e-4f05-8c6a-1d9e7b4f2a22",
+			  u2[] = "c3d9e8f1-6a2b-4c7d-9e0f-5b1a2c3d4e33";
+	char err[GV_ERR], want[2048];
+	int rc;
+	/* Argilla 2.x to_disk / records.to_json: nested, one line. */
+	char *got = run_file(&fmt_argilla, "argilla_records.json", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:2 rev-001 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:2 rev-001 task=sentiment ann=%s label=positive\n"
+		 "V 1:2 rev-001 task=sentiment ann=%s label=positive\n"
+		 "I 1:%d rev-002 text=Arrived broken, support never answered. "
+		 "meta={\"source\":\"app\"}\n"
+		 "V 1:%d rev-002 task=sentiment ann=%s label=negative\n"
+		 "I 1:%d rev-003 text=Fine, I guess.\n",
+		 u0, u2, 855, 855, u1, 1431);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment draft response\n"
+				       "S spans span or ranking response\n"
+				       "S sentiment discarded response\n");
+	free(got);
+	got = run_file(&fmt_argilla, "argilla_records.json", IMPORT_PREDICTIONS, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got, "P 1:2 rev-001 task=sentiment label=positive model=clf-v2 conf=0.91\n"
+				 "P 1:855 rev-002 task=sentiment label=negative model=clf-v2 "
+				 "conf=0.77\n");
+	free(got);
+
+	/* The 1.x hub layout with external_id null: records by position, and
+	 * the metadata JSON text kept. */
+	got = run_file(&fmt_argilla, "argilla_hub.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:1 1 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:1 1 task=sentiment ann=%s label=positive\n"
+		 "V 1:1 1 task=sentiment ann=%s label=positive\n"
+		 "I 2:1 2 text=Caf\xc3\xa9 was closed.\n"
+		 "V 2:1 2 task=sentiment ann=%s label=negative\n"
+		 "I 3:1 3 text=Fine, I guess.\n",
+		 u0, u1, u0);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment discarded response\n");
+	free(got);
+	got = run_file(&fmt_argilla, "argilla_hub.jsonl", IMPORT_PREDICTIONS, &rc, err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got,
+			    "P 1:1 1 task=sentiment label=positive model=distilbert-sst2 conf=0.98\n"
+			    "P 2:1 2 task=sentiment label=negative model=distilbert-sst2 conf=0.64\n");
+	free(got);
+
+	/* Flattened, with nulls and a null status: skipped, not an error. */
+	got = run_file(&fmt_argilla, "argilla_flat.jsonl", IMPORT_VOTES, &rc, err);
+	if (rc)
+		fail_msg("%s", err);
+	snprintf(want, sizeof want,
+		 "I 1:1 rev-001 text=Great value for the price. meta={\"source\":\"web\"}\n"
+		 "V 1:1 rev-001 task=sentiment ann=%s label=positive\n"
+		 "I 2:1 rev-002 text=Arrived broken. meta={\"source\":\"app\"}\n",
+		 u0);
+	assert_string_equal(got, want);
+	assert_string_equal(run_skips, "S sentiment draft response\n"
+				       "S sentiment null-status response\n");
+	free(got);
+}
+
 static void test_argilla_errors(void **state)
 {
 	expect_err(&fmt_argilla,
@@ -573,9 +759,17 @@ static void test_detect(void **state)
 	    {"fmt_labelstudio.json", IMPORT_VOTES, &fmt_labelstudio},
 	    {"fmt_labelstudio.json", IMPORT_PREDICTIONS, &fmt_labelstudio},
 	    {"fmt_labelstudio_min.json", IMPORT_VOTES, &fmt_labelstudio_min},
+	    {"ls_min_image.json", IMPORT_VOTES, &fmt_labelstudio_min},
 	    {"fmt_prodigy.jsonl", IMPORT_VOTES, &fmt_prodigy},
+	    {"prodigy_single.jsonl", IMPORT_VOTES, &fmt_prodigy},
+	    {"prodigy_ner.jsonl", IMPORT_VOTES, &fmt_prodigy},
 	    {"fmt_argilla.json", IMPORT_VOTES, &fmt_argilla},
 	    {"fmt_argilla.json", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_records.json", IMPORT_VOTES, &fmt_argilla},
+	    {"argilla_records.json", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_hub.jsonl", IMPORT_VOTES, &fmt_argilla},
+	    {"argilla_hub.jsonl", IMPORT_PREDICTIONS, &fmt_argilla},
+	    {"argilla_flat.jsonl", IMPORT_VOTES, &fmt_argilla},
 	};
 	const struct fmt *all[] = {&fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min, &fmt_prodigy,
 				   &fmt_argilla};
@@ -619,13 +813,19 @@ int main(void)
 	    cmocka_unit_test(test_labelstudio_votes),
 	    cmocka_unit_test(test_labelstudio_items_predictions),
 	    cmocka_unit_test(test_labelstudio_errors),
+	    cmocka_unit_test(test_labelstudio_passed_over),
 	    cmocka_unit_test(test_labelstudio_min),
+	    cmocka_unit_test(test_labelstudio_min_task),
 	    cmocka_unit_test(test_prodigy),
 	    cmocka_unit_test(test_prodigy_errors),
+	    cmocka_unit_test(test_prodigy_spans_and_annotator),
 	    cmocka_unit_test(test_argilla),
 	    cmocka_unit_test(test_argilla_jsonl_and_hub),
+	    cmocka_unit_test(test_argilla_layouts),
 	    cmocka_unit_test(test_argilla_errors),
 	    cmocka_unit_test(test_detect),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	free(run_skips);
+	return rc;
 }

@@ -3,7 +3,9 @@
  * loader: a valid guideline parses to the exact structure; every kind of bad
  * file is rejected with the line and column worked out by hand in the
  * comments; loading keeps every version with its own sha256; a guideline that
- * names a label its task lacks leaves the database as it was.
+ * names a label its task lacks leaves the database as it was; the decision
+ * keys a guideline gives become its labels' keys unless another label keeps
+ * one.
  */
 #include "config.h"
 
@@ -144,7 +146,7 @@ static void test_unknown_key(void **state)
 	/* In a label entry: "defintion" at line 5, column 5. */
 	expect_guide_err("task: a\nversion: 1\nlabels:\n  - value: x\n    defintion: y\n",
 			 "g.yaml:5:5: unknown key 'defintion' in a label definition (expected: "
-			 "value, definition, examples, counterexamples)");
+			 "value, definition, examples, counterexamples, key)");
 }
 
 static void test_duplicate_key(void **state)
@@ -454,6 +456,94 @@ static void test_load_unknown_task(void **state)
 	assert_string_equal(err, "t.yaml: task 'topic' is not in the project");
 }
 
+/* Load buffer s (named k.yaml) in its own transaction; 0 or -1 with err. */
+static int load_text(struct fx *f, const char *s, char *err)
+{
+	int rc;
+	if (store_begin(f->st, err))
+		return -1;
+	rc = guide_load_buffer(f->st, &f->actor, "k.yaml", s, strlen(s), NULL, NULL, err);
+	if (rc == 0)
+		rc = store_commit(f->st, err);
+	else
+		store_rollback(f->st);
+	return rc;
+}
+
+/* The decision key of each label of task sentiment, "-" for none, as "a,-,c". */
+static void stored_keys(struct fx *f, char *buf, size_t len)
+{
+	struct store_task t;
+	char err[GV_ERR];
+	size_t used = 0;
+	assert_int_equal(store_task_get(f->st, "sentiment", &t, err), 1);
+	buf[0] = 0;
+	for (size_t i = 0; i < t.nlabels; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+					 t.labels[i].key ? t.labels[i].key : "-");
+	store_task_free(&t);
+}
+
+static void test_keys(void **state)
+{
+	struct fx *f = *state;
+	struct guide g;
+	char err[GV_ERR], keys[64], head0[65], head1[65];
+	static const char two[] = "task: sentiment\nversion: 1\nlabels:\n"
+				  "  - {value: negative, definition: d, key: x}\n"
+				  "  - {value: positive, definition: d, key: z}\n";
+
+	/* A key is parsed with its place; a bad or repeated one is refused there. */
+	assert_int_equal(guide_parse("g.yaml", two, strlen(two), &g, err), 0);
+	assert_string_equal(g.labels[0].key, "x");
+	assert_int_equal(g.labels[1].key_line, 5);
+	assert_int_equal(g.labels[1].key_col, 43);
+	assert_null(g.labels[0].examples);
+	guide_free(&g);
+	expect_guide_err("task: t\nversion: 1\nlabels:\n  - {value: a, definition: d, key: 7}\n",
+			 "g.yaml:4:36: key '7' must be one printable character other than 1-9 "
+			 "(keys 1-9 always choose labels by position)");
+	expect_guide_err("task: t\nversion: 1\nlabels:\n  - {value: a, definition: d, key: ab}\n",
+			 "g.yaml:4:36: key 'ab' must be one printable character other than 1-9 "
+			 "(keys 1-9 always choose labels by position)");
+	expect_guide_err("task: t\nversion: 1\nlabels:\n  - {value: a, definition: d, key: x}\n"
+			 "  - {value: b, definition: d, key: x}\n",
+			 "g.yaml:5:36: key 'x' is already the key of label 'a' (line 4)");
+
+	/* Loading makes the keys the labels' keys; a label it gives none keeps its own. */
+	test_exec(f->st, "UPDATE label SET key = 'n' WHERE value = 'neutral'");
+	if (load_text(f, two, err))
+		fail_msg("%s", err);
+	stored_keys(f, keys, sizeof keys);
+	assert_string_equal(keys, "x,n,z");
+
+	/* A key that another label keeps is refused at its place, naming both
+	 * labels, and nothing is written. */
+	assert_int_equal(audit_head(f->st, head0, err), 0);
+	assert_int_equal(load_text(f,
+				   "task: sentiment\nversion: 2\nlabels:\n"
+				   "  - {value: negative, definition: d}\n"
+				   "  - {value: positive, definition: d, key: n}\n",
+				   err),
+			 -1);
+	assert_string_equal(err, "k.yaml:5:43: key 'n' of label 'positive' is already the key "
+				 "of label 'neutral' in task 'sentiment' (give that label another "
+				 "key here too)");
+	stored_keys(f, keys, sizeof keys);
+	assert_string_equal(keys, "x,n,z");
+	assert_int_equal(audit_head(f->st, head1, err), 0);
+	assert_string_equal(head0, head1);
+	/* Moving a key between labels in one guideline is fine. */
+	if (load_text(f,
+		      "task: sentiment\nversion: 3\nlabels:\n"
+		      "  - {value: neutral, definition: d, key: x}\n"
+		      "  - {value: negative, definition: d, key: n}\n",
+		      err))
+		fail_msg("%s", err);
+	stored_keys(f, keys, sizeof keys);
+	assert_string_equal(keys, "n,x,z");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_unknown_label, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_unknown_task, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,9 +199,21 @@ static void test_task_from_data(void **state)
 		    "SELECT group_concat(value || '=' || code, ' ') FROM"
 		    " (SELECT value, code FROM label ORDER BY ord)",
 		    "1=0 2=1 10=2 a=3 b=4");
-	/* A second file brings new labels: old codes stay, ord is recomputed. */
-	run_ok(f, IMPORT_VOTES, "more.csv", "item,annotator,label\ni4,ann1,1.5\ni4,ann4,0\n", NULL,
-	       IMPORT_DUP_ERROR, &r);
+	/* A second file brings new labels: without --task it needs new_labels
+	 * (the file may be another task's); then old codes stay and ord is
+	 * recomputed. */
+	run_bad(f, IMPORT_VOTES, "more.csv", "item,annotator,label\ni4,ann1,1.5\ni4,ann4,0\n", NULL,
+		"more.csv: ",
+		"brings 2 new labels ('0', '1.5') to task 'sentiment', whose 5 labels came from "
+		"earlier imports");
+	{
+		static const char more[] = "item,annotator,label\ni4,ann1,1.5\ni4,ann4,0\n";
+		struct import_opts o = {.kind = IMPORT_VOTES, .file = "more.csv", .new_labels = 1};
+		char err[GV_ERR];
+		if (import_buffer(f->st, &o, more, sizeof more - 1, &r, err))
+			fail_msg("%s", err);
+		assert_string_equal(r.new_labels, "0, 1.5");
+	}
 	assert_string_equal(r.task, "sentiment"); /* the only task */
 	assert_int_equal(r.n.labels_created, 2);
 	assert_int_equal(r.n.annotators_added, 1);
@@ -519,7 +531,8 @@ static void test_bad_files(void **state)
 		"b.csv:2:6: ", "empty label");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t",
 		"b.csv:1: ", "no 'annotator' column");
-	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ", "no records");
+	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ",
+		"no votes to import into task 't': gavel reads one vote per row");
 	run_bad(f, IMPORT_VOTES, "b.csv", "", "t", "b.csv: ", "empty file");
 	/* An escape sequence in a bad label is made visible, never kept raw. */
 	{

@@ -61,10 +61,12 @@ static void test_parse_valid(void **state)
 	assert_int_equal(p.tasks[0].nlabels, 3);
 	assert_string_equal(p.tasks[0].labels[0].value, "negative");
 	assert_string_equal(p.tasks[0].labels[0].name, "Negative");
-	assert_string_equal(p.tasks[0].labels[0].key, "n");
+	assert_string_equal(p.tasks[0].labels[0].key, "-");
+	assert_int_equal(p.tasks[0].labels[0].key_line, 12);
+	assert_int_equal(p.tasks[0].labels[0].key_col, 14);
 	assert_string_equal(p.tasks[0].labels[1].value, "neutral");
 	assert_string_equal(p.tasks[0].labels[1].name, "neutral"); /* defaults to the value */
-	assert_string_equal(p.tasks[0].labels[1].key, "u");
+	assert_string_equal(p.tasks[0].labels[1].key, "0");
 	assert_string_equal(p.tasks[0].labels[2].value, "positive");
 	/* The guideline path is resolved against the YAML's directory. */
 	want = test_fixture("guide_valid.yaml");
@@ -270,7 +272,7 @@ static void test_apply(void **state)
 	assert_int_equal(tasks[0].nlabels, 3);
 	for (int i = 0; i < 3; i++) {
 		static const char *const want[] = {"negative", "neutral", "positive"};
-		static const char *const keys[] = {"n", "u", "p"};
+		static const char *const keys[] = {"-", "0", "+"};
 		assert_string_equal(tasks[0].labels[i].value, want[i]);
 		assert_string_equal(tasks[0].labels[i].key, keys[i]);
 		assert_int_equal(tasks[0].labels[i].ord, i);

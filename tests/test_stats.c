@@ -104,7 +104,7 @@ static const struct stats_pair *find_pair(const struct stats_result *r, int a, i
 }
 
 /* Fleiss (1971) diagnoses, 30 patients x 6 raters, categories 1-5 (R irr's
- * `diagnoses`, as in /work/shared/datasets/fleiss1971_diagnoses). */
+ * `diagnoses`). */
 static const int fleiss1971[30][6] = {
 	{4, 4, 4, 4, 4, 4}, {2, 2, 2, 5, 5, 5}, {2, 3, 3, 3, 3, 5}, {5, 5, 5, 5, 5, 5},
 	{2, 2, 2, 4, 4, 4}, {1, 1, 3, 3, 3, 3}, {3, 3, 3, 3, 5, 5}, {1, 1, 3, 3, 3, 4},
@@ -121,7 +121,7 @@ static void test_fleiss1971(void **state)
 	struct stats_votes v;
 	struct stats_result r;
 	/* Fleiss' per-category kappa and specific agreement: Fleiss 1971's
-	 * kappa_j formula and DESIGN.md's PS_k, evaluated with numpy in
+	 * kappa_j formula and PS_k of struct stats_label, evaluated with numpy in
 	 * stats_ref.py (per_category); the kappas are the paper's .245 .245 .520
 	 * .471 .566. */
 	static const double ps[5] = {0.3538461538, 0.3538461538, 0.6000000000, 0.6327272727,
@@ -148,7 +148,7 @@ static void test_fleiss1971(void **state)
 	/* nltk AnnotationTask(triples, distance=interval_distance).alpha() */
 	assert_close(r.alpha_interval, 0.2880496260, EPS);
 	/* pairwise_alpha with Krippendorff's ordinal metric in stats_ref.py (the
-	 * krippendorff package gives 0.335858 per the data set's SOURCE.md) */
+	 * krippendorff package gives 0.335858) */
 	assert_close(r.alpha_ordinal, 0.3358575222, EPS);
 	for (int k = 0; k < 5; k++) {
 		assert_close(r.labels[k].specific_agreement, ps[k], EPS);

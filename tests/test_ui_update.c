@@ -26,8 +26,9 @@
 struct fake {
 	double clock;
 	int loads, claims, releases, decides, undos, reasons, flags, skips, drafts, statuses;
-	int claim_answer;  /* what claim returns: 0 mine, 1 held by "bob" */
-	int decide_answer; /* 0 ok, 1 conflict, -1 error */
+	int claim_answer;       /* what claim returns: 0 mine, REVIEW_HELD by "bob" */
+	int64_t meanwhile_item; /* bob decides this item just before my claim */
+	int decide_answer;      /* 0 ok, a review_refusal, -1 error */
 	struct review_decide_args last;
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
@@ -39,6 +40,11 @@ struct fake {
 	char last_queue[64];
 	int calibrations, nmodels; /* models in the fake calibration */
 	char last_task[64];
+	char draft_of[8][64]; /* the draft table: item -> text ("" when none) */
+	char last_note[64];   /* the last flag's note */
+	int flag_answer;      /* what flag returns: 0 flagged, 1 flagged already */
+	int searches, search_annotators;
+	int long_defs; /* long definitions, with examples and counterexamples (rich) */
 };
 
 static struct fake fk;
@@ -80,6 +86,8 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		it->history[0].label = xstrdup(values[abs((int)fk.decided[item]) - 11]);
 		it->current = 100 + item;
 	}
+	if (item >= 0 && item < 8 && fk.draft_of[item][0])
+		it->draft = xstrdup(fk.draft_of[item]);
 	*has_guide = 0;
 	it->quality = NAN;
 	it->quality_source = "none";
@@ -112,10 +120,30 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		g->nlabels = 3;
 		g->labels = xcalloc(3, sizeof *g->labels);
 		for (int i = 0; i < 3; i++) {
-			char def[64];
-			snprintf(def, sizeof def, "definition of %s", values[i]);
+			char def[256];
+			if (fk.long_defs)
+				snprintf(def, sizeof def,
+					 "definition of %s, long enough that at eighty columns it "
+					 "takes two lines and a bit, which is what the test of spare "
+					 "rows needs, END-%s",
+					 values[i], values[i]);
+			else
+				snprintf(def, sizeof def, "definition of %s", values[i]);
 			g->labels[i].value = xstrdup(values[i]);
 			g->labels[i].definition = xstrdup(def);
+			if (fk.long_defs) {
+				char ex[64];
+				g->labels[i].nexamples = 2;
+				g->labels[i].examples = xcalloc(2, sizeof(char *));
+				for (int k = 0; k < 2; k++) {
+					snprintf(ex, sizeof ex, "example %d of %s", k + 1, values[i]);
+					g->labels[i].examples[k] = xstrdup(ex);
+				}
+				snprintf(ex, sizeof ex, "counterexample of %s", values[i]);
+				g->labels[i].ncounterexamples = 1;
+				g->labels[i].counterexamples = xcalloc(1, sizeof(char *));
+				g->labels[i].counterexamples[0] = xstrdup(ex);
+			}
 		}
 		g->nrules = (size_t)fk.nrules;
 		g->rules = xcalloc((size_t)fk.nrules + 1, sizeof *g->rules);
@@ -148,13 +176,19 @@ static int f_status(void *ctx, struct review_row *r, char *err)
 	return 0;
 }
 
-static int f_claim(void *ctx, int64_t item, char *holder, size_t len, char *err)
+static int f_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
 {
 	(void)ctx;
 	(void)item;
+	(void)seen;
 	(void)err;
 	fk.claims++;
-	if (fk.claim_answer == 1)
+	if (item == fk.meanwhile_item) {
+		fk.decided[item] = -11;
+		snprintf(holder, len, "bob");
+		return REVIEW_MEANWHILE;
+	}
+	if (fk.claim_answer > 0)
 		snprintf(holder, len, "bob");
 	return fk.claim_answer;
 }
@@ -178,11 +212,19 @@ static int f_decide(void *ctx, const struct review_decide_args *d, int64_t *id, 
 	snprintf(fk.last_rule, sizeof fk.last_rule, "%s", d->rule ? d->rule : "");
 	fk.last.reason = fk.last_reason;
 	fk.last.rule = fk.last_rule;
-	if (fk.decide_answer == 1) {
+	if (fk.decide_answer == REVIEW_MEANWHILE) {
 		snprintf(other, len, "bob");
 		fk.decided[d->item] = -11;
 		snprintf(err, GV_ERR, "decided by bob meanwhile; nothing was overwritten");
-		return 1;
+		return REVIEW_MEANWHILE;
+	}
+	if (fk.decide_answer == REVIEW_NOT_LEAD ||
+	    (fk.decide_answer == REVIEW_OVERRULE && !d->overrule)) {
+		snprintf(other, len, "bob");
+		snprintf(err, GV_ERR, "bob decided this item; %s",
+			 fk.decide_answer == REVIEW_NOT_LEAD ? "only a lead may overrule"
+							     : "as a lead you may overrule it");
+		return fk.decide_answer;
 	}
 	if (fk.decide_answer < 0) {
 		snprintf(err, GV_ERR, "disk full");
@@ -214,13 +256,15 @@ static int f_reason(void *ctx, int64_t item, const char *reason, const char *rul
 	return 0;
 }
 
-static int f_flag(void *ctx, int64_t item, char *err)
+static int f_flag(void *ctx, int64_t item, const char *note, char *err)
 {
 	(void)ctx;
-	(void)err;
 	fk.flags++;
 	fk.last_item = item;
-	return 0;
+	snprintf(fk.last_note, sizeof fk.last_note, "%s", note ? note : "");
+	if (fk.flag_answer == 1)
+		snprintf(err, GV_ERR, "you flagged this item already");
+	return fk.flag_answer;
 }
 
 static int f_skip(void *ctx, int64_t item, char *err)
@@ -239,22 +283,69 @@ static int f_draft(void *ctx, int64_t item, const char *text, char *err)
 	fk.drafts++;
 	fk.last_item = item;
 	snprintf(fk.last_draft, sizeof fk.last_draft, "%s", text ? text : "");
+	if (item >= 0 && item < 8)
+		snprintf(fk.draft_of[item], sizeof fk.draft_of[item], "%s", text ? text : "");
 	return 0;
 }
 
+/* An item's trail: a claim, a blind decision replacing bob's, a new
+ * reason, a flag with hostile text in its note, an imported decision, a
+ * second claim and an action the screen does not know. */
 static int f_events(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err)
+{
+	static const char *const actions[] = {"claim", "decide", "reason", "flag",
+					      "decide", "claim",  "packet-merge"};
+	struct review_event *e;
+	(void)ctx;
+	(void)err;
+	*n = GV_ARRAY_LEN(actions);
+	*ev = e = xcalloc(*n, sizeof **ev);
+	for (size_t i = 0; i < *n; i++) {
+		e[i].seq = item * 10 + (int64_t)i;
+		e[i].at = xstrdup("2024-01-01T10:02:33.120Z");
+		e[i].actor = xstrdup("me");
+		e[i].action = xstrdup(actions[i]);
+		e[i].detail = xstrdup("{}");
+		e[i].seconds = NAN;
+	}
+	e[1].label = xstrdup("neg");
+	e[1].blind_label = xstrdup("neu");
+	e[1].before_label = xstrdup("pos");
+	e[1].before_expert = xstrdup("bob");
+	e[1].reason = xstrdup("sarcasm");
+	e[1].rule = xstrdup("R1");
+	e[1].seconds = 12.4;
+	e[2].label = xstrdup("neg");
+	e[2].before_reason = xstrdup("sarcasm");
+	e[2].before_rule = xstrdup("R1");
+	e[2].reason = xstrdup("irony, really");
+	e[3].reason = xstrdup("R2 vs R3 \x1b[31mred\x1b[0m");
+	e[4].label = xstrdup("pos");
+	e[4].origin = xstrdup("import");
+	e[4].file = xstrdup("gold.csv");
+	free(e[6].detail);
+	e[6].detail = xstrdup("{\"from\":\"laptop\"}");
+	return 0;
+}
+
+/* The fake database: every item's text says "paragraph", item 2's metadata
+ * says "web", and annotator "zoe" voted on item 3. */
+static int f_search(void *ctx, const int64_t *items, size_t n, const char *q, int annotators,
+		    unsigned char *hits, char *err)
 {
 	(void)ctx;
 	(void)err;
-	*ev = xcalloc(2, sizeof **ev);
-	for (int i = 0; i < 2; i++) {
-		(*ev)[i].seq = item * 10 + i;
-		(*ev)[i].at = xstrdup("2024-01-01T00:00:00Z");
-		(*ev)[i].actor = xstrdup("me");
-		(*ev)[i].action = xstrdup(i ? "decide" : "claim");
-		(*ev)[i].detail = xstrdup("{}");
+	fk.searches++;
+	fk.search_annotators = annotators;
+	for (size_t i = 0; i < n; i++) {
+		hits[i] = 0;
+		if (strcasestr("second paragraph", q))
+			hits[i] |= REVIEW_HIT_TEXT;
+		if (items[i] == 2 && strcasestr("{\"source\": \"web\"}", q))
+			hits[i] |= REVIEW_HIT_META;
+		if (items[i] == 3 && annotators && strcasestr("zoe", q))
+			hits[i] |= REVIEW_HIT_ANNOTATOR;
 	}
-	*n = 2;
 	return 0;
 }
 
@@ -344,6 +435,7 @@ static const struct ui_backend fake_be = {
 	.skip = f_skip,
 	.draft = f_draft,
 	.events = f_events,
+	.search = f_search,
 	.now = f_now,
 };
 
@@ -369,6 +461,8 @@ static void start(struct ui_state *s, size_t n, int can_decide, int blind)
 	fk.clock = 1000;
 	ui_state_init(s, &fake_be, "me", can_decide, blind, "disputed", make_rows(n), n, 80, 24);
 }
+
+static long pane_find(const struct ui_lines *l, const char *needle);
 
 static void keys(struct ui_state *s, const char *k)
 {
@@ -411,24 +505,25 @@ static void test_list_moves(void **state)
 	struct ui_state s;
 	(void)state;
 	start(&s, 50, 1, 0);
-	assert_int_equal(ui_list_height(&s), 20);
+	/* 24 rows: header, titles, the legend line, message and footer leave 19. */
+	assert_int_equal(ui_list_height(&s), 19);
 	keys(&s, "kkk");
 	assert_int_equal(s.qlist.cur, 0);
 	keys(&s, "jj");
 	assert_int_equal(s.qlist.cur, 2);
 	ui_update_key(&s, 'G');
 	assert_int_equal(s.qlist.cur, 49);
-	assert_int_equal(s.qlist.top, 30);
+	assert_int_equal(s.qlist.top, 31);
 	ui_update_key(&s, UI_KEY_PGUP);
-	assert_int_equal(s.qlist.cur, 30);
-	assert_int_equal(s.qlist.top, 30);
+	assert_int_equal(s.qlist.cur, 31);
+	assert_int_equal(s.qlist.top, 31);
 	ui_update_key(&s, 'k');
-	assert_int_equal(s.qlist.top, 29);
+	assert_int_equal(s.qlist.top, 30);
 	ui_update_key(&s, 'g');
 	assert_int_equal(s.qlist.cur, 0);
 	assert_int_equal(s.qlist.top, 0);
 	/* Visible rows get their status from the database as they scroll in. */
-	assert_true(fk.statuses >= 20);
+	assert_true(fk.statuses >= 19);
 	ui_state_free(&s);
 }
 
@@ -498,14 +593,94 @@ static void test_decide_failures(void **state)
 	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
 	assert_true(strncmp(s.msg, "not saved", 9) == 0);
 	assert_int_equal(s.item.id, 1);
-	/* Someone else decided meanwhile: shown, nothing overwritten, no move. */
-	fk.decide_answer = 1;
+	/* Someone else decided meanwhile: said so, nothing overwritten, on to
+	 * the next open item. */
+	fk.decide_answer = REVIEW_MEANWHILE;
 	ui_update_key(&s, '1');
-	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
-	assert_non_null(strstr(s.msg, "bob"));
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	assert_non_null(strstr(s.msg, "moved on"));
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_int_equal(s.qrows[0].status, REVIEW_OTHER);
+	ui_state_free(&s);
+}
+
+static void test_decided_meanwhile_moves_on(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	/* a1 is decided by bob between the queue's load and my claim: the
+	 * screen says so and opens the next item instead. */
+	fk.meanwhile_item = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_true(s.claimed);
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	/* After my decision on b2, c3 turns out decided meanwhile too. */
+	fk.meanwhile_item = 3;
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_non_null(strstr(s.msg, "saved: b2"));
+	assert_non_null(strstr(s.msg, "c3 was decided by bob meanwhile"));
+	ui_state_free(&s);
+
+	/* bob held a1 when I opened it, then decided it: my key finds out and
+	 * moves on without writing. */
+	start(&s, 3, 1, 0);
+	fk.claim_answer = REVIEW_HELD;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_false(s.claimed);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 0);
 	assert_int_equal(s.item.id, 1);
-	assert_int_equal(s.item.nhistory, 1);
-	assert_string_equal(s.item.history[0].expert, "bob");
+	fk.claim_answer = 0;
+	fk.meanwhile_item = 1;
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 0);
+	assert_int_equal(s.item.id, 2);
+	assert_non_null(strstr(s.msg, "a1 was decided by bob meanwhile"));
+	ui_state_free(&s);
+}
+
+static void test_overrule(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	/* A lead overrules bob's decision by choosing the same label twice. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	fk.decide_answer = REVIEW_OVERRULE;
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 1);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.item.id, 1);
+	assert_non_null(strstr(s.msg, "press the same label again"));
+	ui_update_key(&s, '3');
+	assert_int_equal(fk.decides, 2);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.item.id, 1);
+	ui_update_key(&s, '3');
+	assert_int_equal(fk.decides, 3);
+	assert_true(fk.last.overrule);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_int_equal(s.item.id, 2);
+	ui_state_free(&s);
+
+	/* An expert who is not a lead is told the rule and stays. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	fk.decide_answer = REVIEW_NOT_LEAD;
+	ui_update_key(&s, '2');
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 2);
+	assert_false(fk.last.overrule);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "only a lead"));
+	assert_int_equal(s.item.id, 1);
 	ui_state_free(&s);
 }
 
@@ -558,6 +733,8 @@ static void test_reason_then_decide(void **state)
 	struct ui_state s;
 	(void)state;
 	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 2;
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
 	assert_int_equal(s.input, UI_INPUT_REASON);
@@ -575,6 +752,55 @@ static void test_reason_then_decide(void **state)
 	assert_int_equal(fk.decides, 1);
 	assert_string_equal(fk.last_reason, "sarcasm1");
 	assert_string_equal(fk.last_rule, "R2");
+	ui_state_free(&s);
+}
+
+/* #R99 is refused in the editor, which stays open and lists the rules; the
+ * guideline's spelling is stored; a draft citing a missing rule cannot be
+ * decided with; without a guideline no rule can be cited. */
+static void test_reason_unknown_rule(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.nrules = 3;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R99 no such rule");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "no rule R99 in guideline 7; its rules: R1, R2, R3"));
+	assert_null(s.pending_reason);
+	assert_int_equal(fk.drafts, 0);
+	ui_update_key(&s, UI_KEY_CTRL('u'));
+	keys(&s, "#r2 fine");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_rule, "R2");
+	assert_string_equal(fk.last_reason, "fine");
+
+	/* A draft from before (a hang-up) that cites a rule the guideline lacks. */
+	snprintf(fk.draft_of[3], sizeof fk.draft_of[3], "#R7 from before");
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.item.id, 3);
+	assert_string_equal(s.pending_reason, "#R7 from before");
+	ui_update_key(&s, '2');
+	assert_int_equal(fk.decides, 1);
+	assert_non_null(strstr(s.msg, "no rule R7"));
+	ui_state_free(&s);
+
+	/* No guideline: nothing to cite. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "#R1 x");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.input, UI_INPUT_REASON);
+	assert_non_null(strstr(s.msg, "no guideline"));
 	ui_state_free(&s);
 }
 
@@ -618,6 +844,7 @@ static void test_skip_flag_history(void **state)
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'f');
+	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(fk.flags, 1);
 	assert_int_equal(s.item.id, 1);
 	ui_update_key(&s, 's');
@@ -626,7 +853,7 @@ static void test_skip_flag_history(void **state)
 	assert_int_equal(s.item.id, 2);
 	ui_update_key(&s, 'h');
 	assert_int_equal(s.view, UI_HISTORY);
-	assert_int_equal(s.nevents, 2);
+	assert_int_equal(s.nevents, 7);
 	assert_int_equal(s.events[0].seq, 20);
 	ui_update_key(&s, 'q');
 	assert_int_equal(s.view, UI_ITEM);
@@ -634,6 +861,331 @@ static void test_skip_flag_history(void **state)
 	assert_int_equal(s.view, UI_HELP);
 	ui_update_key(&s, UI_KEY_ESC);
 	assert_int_equal(s.view, UI_ITEM);
+	ui_state_free(&s);
+}
+
+/* f asks for a note and flags once; a second f says so and writes nothing;
+ * Esc flags nothing; the queue row counts the flag. */
+static void test_flag_once_with_note(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'f');
+	assert_int_equal(s.input, UI_INPUT_FLAG);
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(fk.flags, 0);
+	ui_update_key(&s, 'f');
+	keys(&s, "R2 and R3 disagree");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(fk.flags, 1);
+	assert_string_equal(fk.last_note, "R2 and R3 disagree");
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_string_equal(s.item.my_flag, "R2 and R3 disagree");
+	assert_int_equal(s.qrows[0].flags, 1);
+	ui_update_key(&s, 'f');
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	assert_int_equal(fk.flags, 1);
+	assert_non_null(strstr(s.msg, "flagged this item already: R2 and R3 disagree"));
+	/* Another session flagged it meanwhile: the database says no. */
+	ui_update_key(&s, 'n');
+	fk.flag_answer = 1;
+	ui_update_key(&s, 'f');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(fk.flags, 2);
+	assert_int_equal(s.qrows[1].flags, 0);
+	assert_non_null(strstr(s.msg, "already"));
+	ui_state_free(&s);
+
+	/* Viewers cannot flag. */
+	start(&s, 3, 0, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'f');
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	ui_state_free(&s);
+}
+
+/* The prompt's readline keys: Left/Right, Home/End, C-a, C-e, C-w, C-u,
+ * C-k, Delete, with multi-byte characters kept whole. */
+static void test_entry_keys(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "the quick fox");
+	assert_int_equal(s.incur, 13);
+	ui_update_key(&s, UI_KEY_LEFT);
+	ui_update_key(&s, UI_KEY_LEFT);
+	ui_update_key(&s, UI_KEY_LEFT);
+	keys(&s, "brown ");
+	assert_string_equal(s.inbuf.s, "the quick brown fox");
+	ui_update_key(&s, UI_KEY_CTRL('a'));
+	assert_int_equal(s.incur, 0);
+	keys(&s, "#R1 ");
+	ui_update_key(&s, UI_KEY_END);
+	ui_update_key(&s, UI_KEY_CTRL('w'));
+	assert_string_equal(s.inbuf.s, "#R1 the quick brown ");
+	ui_update_key(&s, UI_KEY_CTRL('w'));
+	assert_string_equal(s.inbuf.s, "#R1 the quick ");
+	ui_update_key(&s, UI_KEY_HOME);
+	ui_update_key(&s, UI_KEY_RIGHT);
+	ui_update_key(&s, UI_KEY_RIGHT);
+	ui_update_key(&s, UI_KEY_RIGHT);
+	ui_update_key(&s, UI_KEY_CTRL('k'));
+	assert_string_equal(s.inbuf.s, "#R1");
+	ui_update_key(&s, UI_KEY_CTRL('e'));
+	keys(&s, " x");
+	ui_update_key(&s, 0x6f22); /* a CJK character: three bytes, one step */
+	keys(&s, "y");
+	ui_update_key(&s, UI_KEY_LEFT);
+	ui_update_key(&s, UI_KEY_LEFT);
+	ui_update_key(&s, UI_KEY_DELETE);
+	assert_string_equal(s.inbuf.s, "#R1 xy");
+	ui_update_key(&s, UI_KEY_BACKSPACE);
+	assert_string_equal(s.inbuf.s, "#R1 y");
+	ui_update_key(&s, UI_KEY_CTRL('u'));
+	assert_string_equal(s.inbuf.s, "y");
+	assert_int_equal(s.incur, 0);
+	/* Nothing moves past either end. */
+	ui_update_key(&s, UI_KEY_LEFT);
+	assert_int_equal(s.incur, 0);
+	ui_update_key(&s, UI_KEY_RIGHT);
+	ui_update_key(&s, UI_KEY_RIGHT);
+	assert_int_equal(s.incur, 1);
+	assert_true(s.draft_dirty);
+	ui_state_free(&s);
+}
+
+/* A message belongs to its screen: changing views clears it, unless the
+ * action that changed the view said something. */
+static void test_message_clears_on_view_change(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, 'o');
+	assert_non_null(strstr(s.msg, "sorted"));
+	ui_update_key(&s, '?');
+	assert_int_equal(s.view, UI_HELP);
+	assert_string_equal(s.msg, "");
+	ui_update_key(&s, 'q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'x');
+	assert_non_null(strstr(s.msg, "not bound"));
+	ui_update_key(&s, 'q');
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_string_equal(s.msg, "");
+	/* Deciding the last item goes back to the queue saying "saved". */
+	ui_update_key(&s, 'G');
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, '1');
+	assert_int_equal(s.view, UI_QUEUE);
+	assert_non_null(strstr(s.msg, "saved"));
+	ui_state_free(&s);
+}
+
+/* / finds item text, metadata and annotator names through the database,
+ * once per search string; n/N repeat; an empty / repeats the last search. */
+static void test_search_text_meta_annotators(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, '/');
+	keys(&s, "ZOE");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 2);
+	assert_true(fk.search_annotators);
+	assert_non_null(strstr(s.msg, "match 1 of 1 (annotator names)"));
+	ui_update_key(&s, '/');
+	keys(&s, "web");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 1);
+	assert_non_null(strstr(s.msg, "(metadata)"));
+	assert_int_equal(fk.searches, 2);
+	ui_update_key(&s, '/');
+	keys(&s, "paragraph");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 2);
+	assert_non_null(strstr(s.msg, "match 3 of 3 (text)"));
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.qlist.cur, 0);
+	assert_non_null(strstr(s.msg, "wrapped"));
+	ui_update_key(&s, 'n');
+	assert_int_equal(s.qlist.cur, 1);
+	ui_update_key(&s, 'N');
+	assert_int_equal(s.qlist.cur, 0);
+	assert_int_equal(fk.searches, 3); /* n and N ask nothing new */
+	ui_update_key(&s, '/');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 1);
+	assert_string_equal(s.search, "paragraph");
+	ui_update_key(&s, '/');
+	keys(&s, "nowhere");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 1);
+	assert_non_null(strstr(s.msg, "not found: nowhere"));
+	ui_state_free(&s);
+}
+
+/* Blind: no vote, agreement, model figure or reason derived from them is
+ * found, sorted by or shown; annotator names are not searched; another
+ * expert's decision waits for the call too. */
+static void test_blind_hides_everywhere(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	(void)state;
+	start(&s, 3, 1, 1);
+	s.qrows[2].model_label = xstrdup("neg");
+	s.qrows[2].model_conf = 0.97;
+	free(s.qrows[2].reason);
+	s.qrows[2].reason = xstrdup("audit: model 0.97");
+	assert_false(ui_row_revealed(&s, &s.qrows[0]));
+	const char *hidden[] = {"neg:2", "agree", "unanimous", "audit", "0.97"};
+	for (size_t i = 0; i < GV_ARRAY_LEN(hidden); i++) {
+		ui_update_key(&s, '/');
+		keys(&s, hidden[i]);
+		ui_update_key(&s, UI_KEY_ENTER);
+		assert_int_equal(s.qlist.cur, 0);
+		assert_non_null(strstr(s.msg, "not found"));
+	}
+	ui_update_key(&s, '/');
+	keys(&s, "zoe");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_false(fk.search_annotators);
+	assert_int_equal(s.qlist.cur, 0);
+	/* The item id and the text are still found. */
+	ui_update_key(&s, '/');
+	keys(&s, "c3");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 2);
+	ui_update_key(&s, '/');
+	keys(&s, "paragraph");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.qlist.cur, 0);
+	/* Sorting by agreement or model confidence would tell: only queue
+	 * order and item id are offered. */
+	ui_update_key(&s, 'o');
+	assert_int_equal(s.sort, UI_SORT_ID);
+	ui_update_key(&s, 'o');
+	assert_int_equal(s.sort, UI_SORT_QUEUE);
+	/* Decided by bob: neither his label nor the history before my call. */
+	fk.decided[1] = -11;
+	fk.rich = 1;
+	ui_update_key(&s, 'g');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_false(ui_item_revealed(&s));
+	assert_non_null(strstr(s.msg, "bob"));
+	assert_null(strstr(s.msg, "neg"));
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_int_equal(pane_find(&l, "alice"), -1);
+	assert_int_equal(pane_find(&l, "majority"), -1);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'h');
+	assert_int_equal(s.view, UI_ITEM);
+	assert_non_null(strstr(s.msg, "after your call"));
+	ui_update_key(&s, '2');
+	assert_true(ui_item_revealed(&s));
+	ui_update_key(&s, 'h');
+	assert_int_equal(s.view, UI_HISTORY);
+	ui_state_free(&s);
+}
+
+/* The text of history line i, spans joined by their columns. */
+static void hist_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
+{
+	memset(buf, ' ', len - 1);
+	buf[len - 1] = 0;
+	for (size_t k = 0; k < l->v[i].n; k++) {
+		const struct ui_span *sp = &l->v[i].sp[k];
+		size_t n = strlen(sp->text);
+		if ((size_t)sp->x + n < len - 1)
+			memcpy(buf + sp->x, sp->text, n);
+	}
+	for (size_t n = strlen(buf); n && buf[n - 1] == ' '; n--)
+		buf[n - 1] = 0;
+}
+
+static long hist_find(const struct ui_lines *l, const char *what)
+{
+	char buf[512];
+	for (size_t i = 0; i < l->n; i++) {
+		hist_text(l, i, buf, sizeof buf);
+		if (strstr(buf, what))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* h: one readable entry per event (when, who, what changed, why), no raw
+ * JSON; claims folded until c; hostile text sanitised; the view starts at
+ * the latest event and follows the width. */
+static void test_history_readable(void **state)
+{
+	struct ui_state s;
+	struct ui_lines l;
+	char buf[512];
+	long at;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'h');
+	assert_int_equal(s.view, UI_HISTORY);
+	assert_int_equal(ui_history_folded(&s), 2);
+	ui_history_lines(&s, 79, &l);
+	assert_int_equal(s.hlist.n, l.n);
+	/* At 80 columns the long ones wrap inside the "what" column. */
+	at = hist_find(&l, "decided neg (blind call: neu), replacing bob's");
+	assert_true(at >= 0);
+	hist_text(&l, (size_t)at + 1, buf, sizeof buf);
+	assert_string_equal(buf + UI_HISTORY_WHAT_X, "pos in 12 s");
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= 79);
+	ui_lines_free(&l);
+	ui_history_lines(&s, 131, &l);
+	at = hist_find(&l, "decided neg (blind call: neu), replacing bob's pos in 12 s");
+	assert_true(at >= 0);
+	hist_text(&l, (size_t)at, buf, sizeof buf);
+	assert_true(strncmp(buf, "2024-01-01 10:02:33  me", 23) == 0);
+	assert_int_equal(hist_find(&l, "why: rule R1, sarcasm"), at + 1);
+	assert_true(hist_find(&l, "gave the decision neg a new reason (was: #R1 sarcasm)") >= 0);
+	assert_true(hist_find(&l, "why: irony, really") >= 0);
+	assert_true(hist_find(&l, "flagged the guideline as unclear") >= 0);
+	assert_true(hist_find(&l, "note: R2 vs R3 ^[[31mred^[[0m") >= 0);
+	assert_true(hist_find(&l, "decided pos, imported from gold.csv") >= 0);
+	assert_true(hist_find(&l, "packet-merge {\"from\":\"laptop\"}") >= 0);
+	assert_int_equal(hist_find(&l, "opened it"), -1);
+	assert_int_equal(hist_find(&l, "{}"), -1);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_null(strchr(l.v[i].sp[k].text, 0x1b));
+	ui_lines_free(&l);
+	/* c shows the claims, and folds them again. */
+	ui_update_key(&s, 'c');
+	assert_int_equal(ui_history_folded(&s), 0);
+	ui_history_lines(&s, 79, &l);
+	assert_int_equal(hist_find(&l, "opened it (claim)"), 0);
+	assert_int_equal(s.hlist.n, l.n);
+	ui_lines_free(&l);
+	ui_update_key(&s, 'c');
+	assert_int_equal(ui_history_folded(&s), 2);
+	/* Narrow and long: the view scrolls and starts at the end. */
+	ui_update_resize(&s, 80, 24);
+	ui_update_key(&s, 'q');
+	ui_update_resize(&s, 80, 8);
+	ui_update_key(&s, 'h');
+	assert_true(s.hlist.n > ui_list_height(&s));
+	assert_int_equal(s.hlist.top, s.hlist.n - ui_list_height(&s));
+	ui_update_key(&s, 'g');
+	assert_int_equal(s.hlist.top, 0);
 	ui_state_free(&s);
 }
 
@@ -695,6 +1247,60 @@ static void test_drafts_tick_and_hangup(void **state)
 	ui_state_free(&s);
 }
 
+/* Esc in the reason editor drops what was typed, also when an autosave had
+ * already written it: leaving and coming back brings nothing back, and the
+ * next decision carries no reason. A reason accepted before with Enter stays. */
+static void test_cancelled_reason_not_kept(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, 'r');
+	keys(&s, "WRONG ITEM REASON");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[1], "WRONG ITEM REASON");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(s.input, UI_INPUT_NONE);
+	assert_string_equal(fk.draft_of[1], "");
+	assert_null(s.pending_reason);
+	assert_non_null(strstr(s.msg, "cancelled"));
+	ui_update_key(&s, 'q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.item.id, 1);
+	assert_null(s.pending_reason);
+	assert_null(strstr(s.msg, "draft"));
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 1);
+	assert_string_equal(fk.last_reason, "");
+	assert_string_equal(fk.last_rule, "");
+
+	/* Without an autosave Esc writes nothing at all. */
+	fk.drafts = 0;
+	ui_update_key(&s, 'r');
+	keys(&s, "never mind");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_int_equal(fk.drafts, 0);
+	assert_null(s.pending_reason);
+
+	/* A reason kept with Enter survives an edit that is cancelled. */
+	ui_update_key(&s, 'r');
+	keys(&s, "kept");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_string_equal(s.pending_reason, "kept");
+	assert_string_equal(fk.draft_of[2], "kept");
+	ui_update_key(&s, 'r');
+	keys(&s, " and then some");
+	fk.clock += UI_DRAFT_SECONDS;
+	ui_update_tick(&s);
+	assert_string_equal(fk.draft_of[2], "kept and then some");
+	ui_update_key(&s, UI_KEY_ESC);
+	assert_string_equal(fk.draft_of[2], "kept");
+	assert_string_equal(s.pending_reason, "kept");
+	ui_state_free(&s);
+}
+
 static void test_claim_renewal(void **state)
 {
 	struct ui_state s;
@@ -721,10 +1327,10 @@ static void test_resize_and_scroll(void **state)
 	start(&s, 40, 1, 0);
 	ui_update_key(&s, 'G');
 	ui_update_resize(&s, 132, 43);
-	assert_int_equal(ui_list_height(&s), 39);
-	assert_int_equal(s.qlist.top, 1);
+	assert_int_equal(ui_list_height(&s), 38);
+	assert_int_equal(s.qlist.top, 2);
 	ui_update_resize(&s, 80, 24);
-	assert_int_equal(s.qlist.top, 20);
+	assert_int_equal(s.qlist.top, 21);
 	ui_update_key(&s, 'g');
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_item_text_geom(&s, &w, &h);
@@ -880,6 +1486,76 @@ static void test_majority(void **state)
 	ui_item_pane(&s, 'a', g.a_w, &l);
 	assert_true(pane_find(&l, "no majority") >= 0);
 	assert_int_equal(pane_find(&l, "majority said"), -1);
+	ui_lines_free(&l);
+	ui_state_free(&s);
+}
+
+/* The guideline uses the pane's spare rows: definitions wrapped in full
+ * before anything is cut, then examples and counterexamples, one per label
+ * in turn; with no room everything is cut to a line and the pane scrolls. */
+static void test_guide_uses_spare_rows(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.long_defs = 1;
+	fk.nrules = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	/* 80x24: the rows left under votes and model are just enough for the
+	 * definitions in full. */
+	assert_true(l.n <= (size_t)g.a_h);
+	assert_true(pane_find(&l, "END-neg") > pane_find(&l, "definition of neg"));
+	assert_true(pane_find(&l, "END-pos") >= 0);
+	assert_int_equal(pane_find(&l, "e.g."), -1);
+	ui_lines_free(&l);
+	/* Six rows more: an example for each label, the first under its definition. */
+	ui_update_resize(&s, 80, 30);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(l.n <= (size_t)g.a_h);
+	assert_int_equal(pane_find(&l, "e.g. \"example 1 of neg\""), pane_find(&l, "END-neg") + 1);
+	assert_true(pane_find(&l, "e.g. \"example 1 of neu\"") >= 0);
+	assert_true(pane_find(&l, "e.g. \"example 1 of pos\"") >= 0);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < l.v[i].n; k++)
+			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= g.a_w);
+	ui_lines_free(&l);
+
+	/* The wide layout's own guideline pane: every example and counterexample. */
+	ui_update_resize(&s, 132, 43);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'b', g.b_w, &l);
+	assert_true(l.n <= (size_t)g.b_h);
+	assert_true(pane_find(&l, "e.g. \"example 2 of pos\"") >= 0);
+	assert_true(pane_find(&l, "not: \"counterexample of neu\"") >= 0);
+	ui_lines_free(&l);
+	ui_update_resize(&s, 80, 24);
+	ui_state_free(&s);
+
+	/* No spare rows: one cut line each, no examples, and the pane scrolls. */
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	fk.long_defs = 1;
+	fk.nrules = 12;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_true(l.n > (size_t)g.a_h);
+	assert_int_equal(pane_find(&l, "e.g."), -1);
+	assert_int_equal(pane_find(&l, "definition of neg") + 1, pane_find(&l, "definition of neu"));
+	assert_int_equal(pane_find(&l, "definition of neu") + 1, pane_find(&l, "definition of pos"));
+	{
+		/* The one line holds the whole definition in a span narrower than
+		 * it: drawing cuts it with an ellipsis. */
+		const struct ui_line *ln = &l.v[pane_find(&l, "definition of neg")];
+		const struct ui_span *sp = &ln->sp[ln->n - 1];
+		assert_true(text_width(sp->text) > (size_t)sp->w);
+	}
 	ui_lines_free(&l);
 	ui_state_free(&s);
 }
@@ -1159,6 +1835,7 @@ static void test_keymap(void **state)
 				      "keys:\n"
 				      "  move-down: [x, <Down>]\n"
 				      "  decide: [a, s, d]\n"
+				      "  skip: []\n"
 				      "  calibration: <C-k>\n",
 				      err),
 			 0);
@@ -1247,20 +1924,31 @@ int main(void)
 		cmocka_unit_test(test_open_back_claims),
 		cmocka_unit_test(test_decide_moves_on),
 		cmocka_unit_test(test_decide_failures),
+		cmocka_unit_test(test_decided_meanwhile_moves_on),
+		cmocka_unit_test(test_overrule),
 		cmocka_unit_test(test_claimed_by_other_and_viewer),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_reason_then_decide),
+		cmocka_unit_test(test_reason_unknown_rule),
 		cmocka_unit_test(test_reason_after_decision),
 		cmocka_unit_test(test_undo_goes_back),
 		cmocka_unit_test(test_skip_flag_history),
+		cmocka_unit_test(test_flag_once_with_note),
+		cmocka_unit_test(test_entry_keys),
+		cmocka_unit_test(test_message_clears_on_view_change),
 		cmocka_unit_test(test_search_sort_filter),
+		cmocka_unit_test(test_search_text_meta_annotators),
+		cmocka_unit_test(test_history_readable),
+		cmocka_unit_test(test_blind_hides_everywhere),
 		cmocka_unit_test(test_drafts_tick_and_hangup),
+		cmocka_unit_test(test_cancelled_reason_not_kept),
 		cmocka_unit_test(test_claim_renewal),
 		cmocka_unit_test(test_resize_and_scroll),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_help_from_tables),
 		cmocka_unit_test(test_item_layout),
 		cmocka_unit_test(test_majority),
+		cmocka_unit_test(test_guide_uses_spare_rows),
 		cmocka_unit_test(test_pane_scroll),
 		cmocka_unit_test(test_queue_picker),
 		cmocka_unit_test(test_calibration),

@@ -26,9 +26,9 @@
 
 static const char review_usage[] =
 	"Usage: gavel review PROJECT.db [--queue NAME] [--as EXPERT] [--blind] [--read-only]\n"
-	"                    [--limit N] [--all]\n"
+	"                    [--limit N] [--all] [--no-color]\n"
 	"       gavel review PROJECT.db --headless --script FILE [--size COLSxROWS]\n"
-	"                    [--dump-dir DIR] [...]\n"
+	"                    [--dump-dir DIR] [--timing] [...]\n"
 	"\n"
 	"Open the review screen on a queue: j/k move, Enter opens an item, 1-9 decide,\n"
 	"r reason, s skip, f flag the guideline, u undo, h history, / search, ? help,\n"
@@ -195,7 +195,8 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 			return 0;
 		} else {
 			cli_error("no expert is mapped to your OS user (uid %ld); a lead runs "
-				  "'gavel expert add %s NAME --unix-user USER', or open with --read-only",
+				  "'gavel expert add %s NAME --role expert --unix-user USER', or "
+				  "open with --read-only",
 				  uid, o->path);
 		}
 		sbuf_free(&names);
@@ -250,6 +251,12 @@ int cmd_review(int argc, char **argv)
 	}
 	if (identify(st, &o, me, sizeof me, &can_decide))
 		goto fail;
+	/* A label key that an action takes could never decide: stop here
+	 * (someone who cannot decide has no use for decision keys). */
+	if (can_decide && ui_keys_check_project(&km, st, o.path, err)) {
+		cli_error("%s", err);
+		goto fail;
+	}
 	if (review_session_init(st, err)) {
 		cli_error("%s", err);
 		goto fail;

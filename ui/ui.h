@@ -41,6 +41,7 @@ enum ui_key {
 	UI_KEY_BACKSPACE,
 	UI_KEY_TAB,
 	UI_KEY_RESIZE,
+	UI_KEY_DELETE,
 };
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
 
@@ -75,6 +76,7 @@ enum ui_action {
 	ACT_PANE_UP,
 	ACT_QUEUES,
 	ACT_CALIBRATION,
+	ACT_CLAIMS,
 	ACT_COUNT
 };
 
@@ -114,10 +116,17 @@ const char *ui_key_name(int key, char *buf, size_t len);
  */
 int ui_key_parse(const char *name);
 
+/* Where a keys file gave a binding: line 0 for a built-in one. */
+struct ui_key_from {
+	int line, col;
+};
+
 /* The bindings in force: the built-in table with a user's overrides applied. */
 struct ui_keymap {
 	struct ui_binding *v; /* looked up first match first */
 	size_t n, cap;
+	struct ui_key_from *from; /* per binding, or NULL: all built in */
+	char *file;		  /* the keys file applied, or NULL */
 };
 
 /* A keymap holding the built-in table. Free with ui_keymap_free. */
@@ -134,10 +143,11 @@ void ui_keymap_free(struct ui_keymap *km);
  *
  * Each listed action's keys become exactly the given ones, in the views
  * where the action had keys before; for `decide` the n-th key decides the
- * n-th label (at most 9). A key given to an action is taken from any other
- * action it was bound to in those views. An unknown action, an unknown key
- * name, a key given twice, or any other shape is an error
- * "file:line:col: what is wrong" and km is left unchanged. Returns 0 or -1.
+ * n-th label (at most 9). A key that another action keeps in one of those
+ * views (because the file does not rebind that one too) is a clash. A clash,
+ * an unknown action, an unknown key name, a key given twice, or any other
+ * shape is an error "file:line:col: what is wrong" that names both uses, and
+ * km is left unchanged. Returns 0 or -1.
  */
 int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, size_t len,
 		    char *err);
@@ -155,6 +165,22 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, char *err);
  * the path in buf, or -1 when neither variable gives one (or buf is short).
  */
 int ui_keymap_path(char *buf, size_t len);
+
+/*
+ * Check that no label's decision key is a key the item view binds to an
+ * action in km (NULL: the built-in table): pressing it would run the action,
+ * never decide. A decide binding for the label's own position is no clash.
+ * The error names both uses and the place of the one a file gave:
+ * "file:line:col: ..." of the label's key, or of the keys file's binding,
+ * or `where` (the project) for a key stored in a project. Returns 0 or -1.
+ */
+int ui_keys_check_labels(const struct ui_keymap *km, const struct guide_key *v, size_t n,
+			 const char *where, char *err);
+
+/* ui_keys_check_labels on every label key of the project st (named `where`
+ * in messages). Returns 0 or -1 with err filled. */
+int ui_keys_check_project(const struct ui_keymap *km, struct store *st, const char *where,
+			  char *err);
 
 /* Keys bound to action a in any of the views in mask, by name joined with
  * "/", into buf ("" when none; decide keys 1..9 read "1-9"). */
@@ -205,18 +231,23 @@ struct ui_backend {
 	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		    int *has_guide, char *err);
 	int (*row_status)(void *ctx, struct review_row *r, char *err);
-	int (*claim)(void *ctx, int64_t item, char *holder, size_t len, char *err);
+	/* review_claim: seen is the latest decision the screen knows of. */
+	int (*claim)(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err);
 	int (*release)(void *ctx, int64_t item, char *err);
 	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		      size_t len, char *err);
 	int (*undo)(void *ctx, int64_t item, char *err);
 	int (*reason)(void *ctx, int64_t item, const char *reason, const char *rule, char *err);
-	int (*flag)(void *ctx, int64_t item, char *err);
+	/* 0 flagged, 1 flagged by me already (nothing written), -1 error. */
+	int (*flag)(void *ctx, int64_t item, const char *note, char *err);
 	int (*skip)(void *ctx, int64_t item, char *err);
 	int (*draft)(void *ctx, int64_t item, const char *text, char *err);
 	/* Save the draft (NULL: keep it) and release the claim in one write. */
 	int (*leave)(void *ctx, int64_t item, const char *text, char *err);
 	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
+	/* review_search over items[0..n) (NULL: search the queue's own columns only). */
+	int (*search)(void *ctx, const int64_t *items, size_t n, const char *query, int annotators,
+		      unsigned char *hits, char *err);
 	double (*now)(void *ctx); /* monotonic seconds */
 	/* The project's queues (NULL: the picker says there is no choice). */
 	int (*queues)(void *ctx, struct ui_queue_info **v, size_t *n, char *err);
@@ -230,7 +261,7 @@ struct ui_backend {
 	int (*calibration)(void *ctx, const char *task, struct ui_calib *out, char *err);
 };
 
-enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON };
+enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON, UI_INPUT_FLAG };
 enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
 enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
 enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
@@ -267,13 +298,15 @@ struct ui_state {
 	double opened_at;     /* when the item was opened: time spent */
 	double renewed_at;
 	int blind_call;       /* label index of the blind call, -1 before it */
+	int overrule;         /* label index + 1 a lead pressed over another's decision */
 	size_t text_top;      /* first line of the item text shown */
 	size_t pane_top;      /* first line of the evidence pane shown (J/K scroll it) */
 	char *pending_reason; /* reason typed before deciding */
 
 	struct review_event *events;
 	size_t nevents;
-	struct ui_list hlist;
+	int show_claims;      /* the history shows claim events too */
+	struct ui_list hlist; /* over the history's lines */
 	struct ui_list helplist;
 	struct ui_queue_info *queues; /* the queue picker's rows */
 	size_t nqueues;
@@ -285,12 +318,18 @@ struct ui_state {
 
 	enum ui_input input;
 	struct sbuf inbuf;
+	size_t incur; /* the prompt's cursor: a byte offset into inbuf, on a character */
 	int draft_dirty;
 	double draft_at;
+	char *edit_base;   /* the pending reason when the editor opened: Esc restores it */
+	int draft_written; /* this edit reached the draft table (autosave): Esc undoes that */
 	char search[256];
+	unsigned char *shits; /* per qrows row: where the database found search (REVIEW_HIT_*);
+			       * NULL until asked */
 
 	char msg[512];
 	enum ui_msg msg_kind;
+	unsigned msg_seq; /* counts ui_message calls */
 	int quit;
 };
 
@@ -324,8 +363,21 @@ int ui_update_tick(struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
 
-/* Rows of the queue list and history list that fit the current size. */
+/* Rows of the list views (queue, history, help, picker, calibration) that
+ * fit the current size: all but the header, the column titles, a note line
+ * under the list, the message line and the footer. */
 size_t ui_list_height(const struct ui_state *s);
+
+/*
+ * Whether the queue may show what row r says about votes, agreement and the
+ * model (and the reason derived from them): always, except in blind mode,
+ * where only items that carry my own decision are shown.
+ */
+int ui_row_revealed(const struct ui_state *s, const struct review_row *r);
+
+/* Whether the open item's votes, model and decisions may be shown: not in
+ * blind mode until my blind call, or a decision of mine, is on record. */
+int ui_item_revealed(const struct ui_state *s);
 
 /* The index into qrows of the row under the queue cursor, or (size_t)-1. */
 size_t ui_queue_current(const struct ui_state *s);
@@ -401,6 +453,29 @@ struct ui_lines {
 };
 
 void ui_lines_free(struct ui_lines *l);
+
+/* A new empty line at the end of l. */
+struct ui_line *ui_line_add(struct ui_lines *l);
+
+/* Add raw (data) text, sanitised, at column x of ln, to be cut to w
+ * columns (ignored when the line holds UI_LINE_SPANS); returns its width. */
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw);
+
+/* Columns of a history entry: the time at 0, who, then what and why. */
+#define UI_HISTORY_WHO_X  21
+#define UI_HISTORY_WHAT_X 32
+
+/*
+ * The history view's lines at this width from s->events: per event the time
+ * (UTC), the expert, what changed in words (decided X, replacing Y's Z, the
+ * blind call, time spent; undo; a new reason; a flag; a skip) and, on the
+ * next lines, why (the rule and reason, or the flag's note), wrapped. Claim
+ * events are left out unless s->show_claims. Pure; spans are sanitised.
+ */
+void ui_history_lines(const struct ui_state *s, int width, struct ui_lines *out);
+
+/* How many claim events ui_history_lines leaves out (0 when shown). */
+size_t ui_history_folded(const struct ui_state *s);
 
 /*
  * Where the item view's parts go at the current size. Below 120 columns the

@@ -71,12 +71,12 @@ static int db_row_status(void *ctx, struct review_row *r, char *err)
 	return review_row_status(db->st, db->actor.expert, r, err);
 }
 
-static int db_claim(void *ctx, int64_t item, char *holder, size_t len, char *err)
+static int db_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
 {
 	struct ui_db *db = ctx;
 	if (db->readonly)
 		return -1;
-	return review_claim(db->st, &db->actor, item, holder, len, err);
+	return review_claim(db->st, &db->actor, item, seen, holder, len, err);
 }
 
 static int db_release(void *ctx, int64_t item, char *err)
@@ -104,10 +104,10 @@ static int db_reason(void *ctx, int64_t item, const char *reason, const char *ru
 	return review_reason(db->st, &db->actor, item, reason, rule, err);
 }
 
-static int db_flag(void *ctx, int64_t item, char *err)
+static int db_flag(void *ctx, int64_t item, const char *note, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_flag(db->st, &db->actor, item, NULL, err);
+	return review_flag(db->st, &db->actor, item, note, err);
 }
 
 static int db_skip(void *ctx, int64_t item, char *err)
@@ -132,6 +132,13 @@ static int db_events(void *ctx, int64_t item, struct review_event **ev, size_t *
 {
 	struct ui_db *db = ctx;
 	return review_events(db->st, item, ev, n, err);
+}
+
+static int db_search(void *ctx, const int64_t *items, size_t n, const char *query, int annotators,
+		     unsigned char *hits, char *err)
+{
+	struct ui_db *db = ctx;
+	return review_search(db->st, items, n, query, annotators, hits, err);
 }
 
 static int db_queues(void *ctx, struct ui_queue_info **out, size_t *n, char *err)
@@ -172,6 +179,11 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 	rc = queue_build(db->st, name, db->limit, db->all, &q, &nq, blind, err);
 	if (!rc)
 		rc = review_rows_from_queue(db->st, q, nq, rows, err);
+	if (!rc && review_rows_flags(db->st, *rows, nq, err)) {
+		review_rows_free(*rows, nq);
+		*rows = NULL;
+		rc = -1;
+	}
 	db->total = nq;
 	if (!rc && db->limit && nq == db->limit)
 		rc = queue_total(db->st, name, db->all, &db->total, err);
@@ -258,6 +270,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->draft = db_draft;
 	be->leave = db_leave;
 	be->events = db_events;
+	be->search = db_search;
 	be->now = db_now;
 	be->queues = db_queues;
 	be->queue_load = db_queue_load;

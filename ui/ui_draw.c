@@ -131,36 +131,64 @@ static void draw_header(const struct ui_state *s, const char *what)
 	}
 }
 
-static void draw_message(const struct ui_state *s)
+/* Drop leading characters of clean text until it is at most w columns wide. */
+static const char *tail_fit(const char *clean, size_t w)
+{
+	size_t have = text_width(clean);
+	while (have > w && *clean) {
+		char one[8];
+		size_t cl = 1;
+		while ((clean[cl] & 0xc0) == 0x80)
+			cl++;
+		memcpy(one, clean, cl);
+		one[cl] = 0;
+		have -= text_width(one);
+		clean += cl;
+	}
+	return clean;
+}
+
+/* The message line, or the open prompt with its entry; returns the column of
+ * the prompt's cursor, or -1 when no prompt is open. */
+static int draw_message(const struct ui_state *s)
 {
 	int y = LINES - 2;
 	static const enum ui_role kinds[] = {R_NORMAL, R_SAVED, R_ERROR};
 	move(y, 0);
 	clrtoeol();
 	if (s->input != UI_INPUT_NONE) {
-		const char *prompt = s->input == UI_INPUT_SEARCH ? "/" : "reason: ";
-		char *clean = text_clean(s->inbuf.s ? s->inbuf.s : "");
-		size_t pw = text_width(prompt), w = text_width(clean);
-		size_t room = (size_t)COLS - pw - 1;
-		const char *tail = clean;
-		/* Show the end of a long entry: that is where the typing happens. */
-		while (w > room && *tail) {
-			char one[8];
-			size_t cl = 1;
-			while ((tail[cl] & 0xc0) == 0x80)
-				cl++;
-			memcpy(one, tail, cl);
-			one[cl] = 0;
-			w -= text_width(one);
-			tail += cl;
-		}
+		const char *prompt = s->input == UI_INPUT_SEARCH ? "/"
+				     : s->input == UI_INPUT_FLAG ? "flag note: "
+								 : "reason: ";
+		const char *raw = s->inbuf.s ? s->inbuf.s : "";
+		size_t at = s->incur <= s->inbuf.len ? s->incur : s->inbuf.len;
+		char *head = xstrndup(raw, at), *chead = text_clean(head);
+		char *ctail = text_clean(raw + at);
+		size_t pw = text_width(prompt), room = (size_t)COLS - pw - 1;
+		/* Keep the cursor in sight: what is left of it scrolls off to the left. */
+		const char *shown = tail_fit(chead, room > 8 ? room - 8 : room);
+		int x = (int)pw, cx;
+
+		if (text_width(chead) <= room)
+			shown = chead;
 		put_clean(y, 0, (int)pw, prompt, R_KEY);
-		put_clean(y, (int)pw, (int)room, tail, R_NORMAL);
-		free(clean);
-		return;
+		x += put_clean(y, x, (int)room, shown, R_NORMAL);
+		cx = x;
+		put_clean(y, x, (int)pw + (int)room - x, ctail, R_NORMAL);
+		free(head);
+		free(chead);
+		free(ctail);
+		/* The prompt takes the message line: a hint or a refusal goes above it. */
+		if (s->msg[0]) {
+			move(y - 1, 0);
+			clrtoeol();
+			put(y - 1, 0, COLS, s->msg, kinds[s->msg_kind]);
+		}
+		return cx;
 	}
 	if (s->msg[0])
 		put(y, 0, COLS, s->msg, kinds[s->msg_kind]);
+	return -1;
 }
 
 /* Print "key:word" for action a's first key in this view; returns columns used or -1 when full. */
@@ -194,7 +222,8 @@ static void draw_footer(const struct ui_state *s)
 	int y = LINES - 1, x = 0;
 	move(y, 0);
 	clrtoeol();
-	if (s->view == UI_ITEM && s->has_item) {
+	/* Viewers and --read-only cannot decide: their footer offers no such key. */
+	if (s->view == UI_ITEM && s->has_item && s->can_decide) {
 		for (size_t i = 0; i < s->item.task.nlabels && i < 9 && x < COLS; i++) {
 			char k[16];
 			const struct store_label *l = &s->item.task.labels[i];
@@ -212,6 +241,8 @@ static void draw_footer(const struct ui_state *s)
 		for (int a = 1; a < ACT_COUNT; a++) {
 			int decide = strcmp(ui_actions[a].group, "decide") == 0, n;
 			if (!ui_actions[a].footer || (s->view == UI_ITEM && decide != (pass == 0)))
+				continue;
+			if (decide && !s->can_decide)
 				continue;
 			if (s->view != UI_ITEM && pass == 1)
 				return;
@@ -251,21 +282,26 @@ struct qcols {
 	int id, task, votes, agr, model, status, reason;
 };
 
+/* The columns' sum with the one-column gaps, the cursor and the flag mark. */
+static int qcols_used(const struct qcols *c)
+{
+	return 2 + c->id + 1 + c->task + 1 + c->votes + 1 + c->agr + 1 + c->model + 1 + c->status +
+	       1;
+}
+
 /* Column widths: at 80 columns the compact vote summary (REVIEW_VOTES_SHORT)
- * leaves the reason 17; wider screens grow id, votes, model and task. */
+ * leaves the reason 16; wider screens grow id, votes, model and task. */
 static struct qcols queue_cols(void)
 {
 	struct qcols c = {8, 9, REVIEW_VOTES_SHORT, 4, 13, 8, 0};
-	int extra = COLS - (1 + c.id + 1 + c.task + 1 + c.votes + 1 + c.agr + 1 + c.model + 1 +
-			    c.status + 1);
+	int extra = COLS - qcols_used(&c);
 	if (extra > 46) {
 		int more = (extra - 36) / 3;
 		c.id += more;
 		c.votes += more;
 		c.model += more / 2;
 		c.task += more / 2;
-		extra = COLS - (1 + c.id + 1 + c.task + 1 + c.votes + 1 + c.agr + 1 + c.model + 1 +
-				c.status + 1);
+		extra = COLS - qcols_used(&c);
 	}
 	c.reason = extra > 1 ? extra : 1;
 	return c;
@@ -307,8 +343,12 @@ static int votes_full(const struct ui_state *s, int width)
 	size_t h = ui_list_height(s);
 	for (size_t k = s->qlist.top; k < s->qlist.n && k < s->qlist.top + h; k++) {
 		const struct review_row *r = &s->qrows[s->order[k]];
-		char *clean = text_clean(r->votes ? r->votes : "");
-		size_t w = text_width(clean);
+		char *clean;
+		size_t w;
+		if (!ui_row_revealed(s, r))
+			continue;
+		clean = text_clean(r->votes ? r->votes : "");
+		w = text_width(clean);
 		free(clean);
 		if (w > (size_t)width)
 			return 0;
@@ -325,11 +365,24 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 	int x = 0;
 
 	put_clean(y, x, 1, selected ? ">" : " ", base);
-	x += 1;
+	put_clean(y, x + 1, 1, r->flags ? "!" : " ", selected ? base : R_DISPUTED);
+	x += 2;
 	put(y, x, c.id, r->external_id, base);
 	x += c.id + 1;
 	put(y, x, c.task, r->task, base);
 	x += c.task + 1;
+	if (!ui_row_revealed(s, r)) {
+		/* Blind: nothing that comes from the votes or the model, the
+		 * queue's reason included, before this expert's own call. */
+		put_clean(y, x, c.votes + 1 + c.agr + 1 + c.model, "hidden until your blind call",
+			  selected ? base : R_DIM);
+		x += c.votes + 1 + c.agr + 1 + c.model + 1;
+		status_text(r, buf, sizeof buf, &sr);
+		put(y, x, c.status, buf, selected ? base : sr);
+		x += c.status + 1;
+		put_clean(y, x, COLS - x, "(hidden)", selected ? base : R_DIM);
+		return;
+	}
 	put(y, x, c.votes, full_votes || !r->votes_short ? r->votes : r->votes_short, base);
 	x += c.votes + 1;
 	if (isnan(r->agreement))
@@ -338,7 +391,7 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 		snprintf(buf, sizeof buf, "%4.2f", r->agreement);
 	put(y, x, c.agr, buf, selected ? base : agreement_role(r->agreement));
 	x += c.agr + 1;
-	if (r->model_label && !s->blind) {
+	if (r->model_label) {
 		char *lab = text_clean(r->model_label);
 		char *fit = text_fit(lab, (size_t)(c.model > 5 ? c.model - 5 : 1), NULL);
 		snprintf(buf, sizeof buf, "%s %4.2f", fit, r->model_conf);
@@ -346,7 +399,7 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 		free(lab);
 		put_clean(y, x, c.model, buf, selected ? base : R_MODEL);
 	} else {
-		put_clean(y, x, c.model, s->blind && r->model_label ? "(hidden)" : "-", base);
+		put_clean(y, x, c.model, "-", base);
 	}
 	x += c.model + 1;
 	status_text(r, buf, sizeof buf, &sr);
@@ -355,11 +408,59 @@ static void queue_row(const struct ui_state *s, size_t i, int y, int selected)
 	put(y, x, COLS - x, r->reason, selected ? base : R_DIM);
 }
 
+/*
+ * The line under the list: what the compact vote summaries on screen stand
+ * for (the cursor row's first; a task whose summaries are too wide for
+ * names uses bare counts, so two forms can show at once), and what the flag
+ * mark means, when rows on screen use them.
+ */
+static void draw_queue_legend(const struct ui_state *s, int y)
+{
+	size_t h = ui_list_height(s), nleg = 0;
+	const struct review_row *leg[4];
+	int flagged = 0, tasks = 0;
+	const char *task = NULL;
+	struct sbuf b = {0};
+
+	if (s->qlist.n) {
+		const struct review_row *cur = &s->qrows[ui_queue_current(s)];
+		if (cur->legend && ui_row_revealed(s, cur))
+			leg[nleg++] = cur;
+	}
+	for (size_t k = s->qlist.top; k < s->qlist.n && k < s->qlist.top + h; k++) {
+		const struct review_row *r = &s->qrows[s->order[k]];
+		int seen = 0;
+		flagged |= r->flags > 0;
+		if (!task || (r->task && strcmp(task, r->task) != 0))
+			tasks++;
+		task = r->task;
+		if (!r->legend || !ui_row_revealed(s, r))
+			continue;
+		for (size_t i = 0; i < nleg; i++)
+			seen |= strcmp(leg[i]->legend, r->legend) == 0;
+		if (!seen && nleg < GV_ARRAY_LEN(leg))
+			leg[nleg++] = r;
+	}
+	for (size_t i = 0; i < nleg && !full_votes; i++) {
+		sbuf_add(&b, i ? "; " : "votes: ");
+		if (tasks > 1 && leg[i]->task)
+			sbuf_addf(&b, "%s ", leg[i]->task);
+		sbuf_add(&b, leg[i]->legend);
+	}
+	if (flagged)
+		sbuf_addf(&b, "%s! guideline flagged", b.len ? "   " : "");
+	move(y, 0);
+	clrtoeol();
+	if (b.len)
+		put(y, 1, COLS - 1, b.s, R_DIM);
+	sbuf_free(&b);
+}
+
 static void draw_queue(const struct ui_state *s)
 {
 	struct qcols c = queue_cols();
 	char what[96];
-	int x = 1;
+	int x = 2;
 
 	if (s->qtotal > s->nq)
 		snprintf(what, sizeof what, "%zu of %zu loaded, %zu in queue ", s->qlist.n, s->nq,
@@ -369,7 +470,8 @@ static void draw_queue(const struct ui_state *s)
 	draw_header(s, what);
 	move(1, 0);
 	clrtoeol();
-	x += put_clean(1, x, c.id, "item", R_TITLE) * 0 + c.id + 1;
+	put_clean(1, x, c.id, "item", R_TITLE);
+	x += c.id + 1;
 	put_clean(1, x, c.task, "task", R_TITLE);
 	x += c.task + 1;
 	put_clean(1, x, c.votes, "votes", R_TITLE);
@@ -387,6 +489,7 @@ static void draw_queue(const struct ui_state *s)
 		put_clean(3, 2, COLS - 4,
 			  s->nq ? "no items match the filter (F changes it)" : "the queue is empty",
 			  R_DIM);
+	draw_queue_legend(s, 2 + (int)ui_list_height(s));
 }
 
 /* ---- item view ---- */
@@ -447,16 +550,23 @@ static void draw_decision(const struct ui_state *s, int y)
 	char buf[512];
 	move(y, 0);
 	clrtoeol();
-	if (cur && cur->label) {
+	if (cur && cur->label && !ui_item_revealed(s)) {
+		snprintf(buf, sizeof buf, "Decision: by %s, shown after your blind call",
+			 cur->expert);
+		put(y, 0, COLS, buf, R_DIM);
+	} else if (s->blind && s->blind_call >= 0) {
+		const struct store_label *l = &s->item.task.labels[s->blind_call];
+		snprintf(buf, sizeof buf,
+			 "Blind call: %s  (a label key confirms or changes it)%s%s%s%s",
+			 l->name ? l->name : l->value, cur && cur->label ? "  decided by " : "",
+			 cur && cur->label ? cur->expert : "", cur && cur->label ? ": " : "",
+			 cur && cur->label ? cur->label : "");
+		put(y, 0, COLS, buf, R_DISPUTED);
+	} else if (cur && cur->label) {
 		snprintf(buf, sizeof buf, "Decision: %s by %s%s%s%s%s", cur->label, cur->expert,
 			 cur->rule ? "  rule " : "", cur->rule ? cur->rule : "",
 			 cur->reason ? "  reason: " : "", cur->reason ? cur->reason : "");
 		put(y, 0, COLS, buf, R_DECIDED);
-	} else if (s->blind && s->blind_call >= 0) {
-		const struct store_label *l = &s->item.task.labels[s->blind_call];
-		snprintf(buf, sizeof buf, "Blind call: %s  (press a label key to confirm or change)",
-			 l->name ? l->name : l->value);
-		put(y, 0, COLS, buf, R_DISPUTED);
 	} else {
 		snprintf(buf, sizeof buf, "Decision: none%s%s", s->pending_reason ? "  reason: " : "",
 			 s->pending_reason ? s->pending_reason : "");
@@ -487,8 +597,19 @@ static void draw_item(const struct ui_state *s)
 			  R_HIDDEN);
 	else if (!s->claimed && s->holder[0])
 		putf(1, 0, COLS, R_CLAIMED, "%s is working on this item", s->holder);
-	else if (it->meta && strcmp(it->meta, "{}") != 0)
-		putf(1, 0, COLS, R_DIM, "meta %s", it->meta);
+	else {
+		int x = 1;
+		if (it->my_flag)
+			x += putf(1, x, COLS - x, R_DISPUTED, "! you flagged the guideline here%s%s",
+				  it->my_flag[0] ? ": " : "", it->my_flag);
+		else if (it->nflags)
+			x += putf(1, x, COLS - x, R_DISPUTED,
+				  "! guideline flagged here by %d expert%s", it->nflags,
+				  it->nflags == 1 ? "" : "s");
+		x = x > 1 ? x + 2 : 0;
+		if (it->meta && it->meta[0] && strcmp(it->meta, "{}") != 0 && x < COLS)
+			putf(1, x, COLS - x, R_DIM, "meta %s", it->meta);
+	}
 	ui_item_geom(s, &g);
 	draw_text(s, &g, clean);
 	ui_item_pane(s, 'a', g.a_w, &a);
@@ -505,28 +626,52 @@ static void draw_item(const struct ui_state *s)
 
 /* ---- history and help ---- */
 
-static void history_row(const struct ui_state *s, size_t i, int y, int selected)
-{
-	const struct review_event *e = &s->events[i];
-	int x = 0;
-	(void)selected;
-	x += putf(y, x, 8, R_DIM, "%6lld ", (long long)e->seq) + 1;
-	put(y, 8, 24, e->at, R_DIM);
-	put(y, 33, 12, e->actor, R_NORMAL);
-	put(y, 46, 8, e->action, R_KEY);
-	x = 55;
-	put(y, x, COLS - x, e->detail, R_NORMAL);
-}
-
 static void draw_history(const struct ui_state *s)
 {
+	struct ui_lines l;
+	size_t h = ui_list_height(s), folded = ui_history_folded(s), claims = 0;
+	char note[128];
+
 	draw_header(s, "history ");
 	move(1, 0);
 	clrtoeol();
-	put_clean(1, 1, COLS - 1, "   seq at                       actor        action   detail", R_TITLE);
-	draw_list(s, &s->hlist, 2, ui_list_height(s), history_row, 0);
-	if (!s->nevents)
-		put_clean(3, 2, COLS - 4, "no events for this item yet", R_DIM);
+	put_clean(1, 1, COLS - 1, "when (UTC)", R_TITLE);
+	put_clean(1, 1 + UI_HISTORY_WHO_X, COLS - 1 - UI_HISTORY_WHO_X, "who", R_TITLE);
+	put_clean(1, 1 + UI_HISTORY_WHAT_X, COLS - 1 - UI_HISTORY_WHAT_X, "what changed, and why",
+		  R_TITLE);
+	ui_history_lines(s, COLS - 1, &l);
+	for (size_t k = 0; k < h; k++) {
+		size_t i = s->hlist.top + k;
+		if (i >= l.n)
+			break;
+		for (size_t j = 0; j < l.v[i].n; j++) {
+			const struct ui_span *sp = &l.v[i].sp[j];
+			put_clean(2 + (int)k, sp->x + 1, sp->w, sp->text, sp->role);
+		}
+	}
+	if (!l.n)
+		put_clean(3, 2, COLS - 4,
+			  s->nevents ? "only claims so far (c shows them)"
+				     : "no events for this item yet",
+			  R_DIM);
+	/* The line under the list: the folded claims, and the position. */
+	for (size_t i = 0; i < s->nevents; i++)
+		claims += strcmp(s->events[i].action ? s->events[i].action : "", "claim") == 0;
+	note[0] = 0;
+	if (folded)
+		snprintf(note, sizeof note, "%zu claim%s folded (c shows them)", folded,
+			 folded == 1 ? "" : "s");
+	else if (claims)
+		snprintf(note, sizeof note, "claims shown (c folds them)");
+	put_clean(2 + (int)h, 1, COLS - 1, note, R_DIM);
+	if (l.n > h) {
+		char more[64];
+		size_t last = s->hlist.top + h < l.n ? s->hlist.top + h : l.n;
+		snprintf(more, sizeof more, " lines %zu-%zu of %zu (j/k) ", s->hlist.top + 1, last,
+			 l.n);
+		put_clean(2 + (int)h, COLS - (int)strlen(more), (int)strlen(more), more, R_DIM);
+	}
+	ui_lines_free(&l);
 }
 
 static void help_row(const struct ui_state *s, size_t i, int y, int selected)
@@ -631,16 +776,19 @@ static void (*const views[UI_NVIEWS])(const struct ui_state *) = {
 
 void ui_draw(const struct ui_state *s)
 {
+	int cx;
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
 		draw_too_small(s);
 		return;
 	}
 	erase();
 	views[s->view](s);
-	draw_message(s);
+	cx = draw_message(s);
 	draw_footer(s);
-	if (s->input != UI_INPUT_NONE)
+	if (cx >= 0) {
+		move(LINES - 2, cx < COLS ? cx : COLS - 1);
 		curs_set(1);
-	else
+	} else {
 		curs_set(0);
+	}
 }

@@ -88,6 +88,18 @@ int ui_key_parse(const char *name)
 	return cp;
 }
 
+/* Names of the views in messages, indexed by enum ui_view. */
+static const char *const view_names[UI_NVIEWS] = {"queue", "item",	   "history",
+						  "help",  "queue picker", "calibration"};
+
+static const char *first_view(unsigned views)
+{
+	for (int v = 0; v < UI_NVIEWS; v++)
+		if (views & (1u << v))
+			return view_names[v];
+	return "any";
+}
+
 void ui_keymap_init(struct ui_keymap *km)
 {
 	memset(km, 0, sizeof *km);
@@ -99,6 +111,8 @@ void ui_keymap_init(struct ui_keymap *km)
 void ui_keymap_free(struct ui_keymap *km)
 {
 	free(km->v);
+	free(km->from);
+	free(km->file);
 	memset(km, 0, sizeof *km);
 }
 
@@ -170,6 +184,7 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 	struct override *ov = NULL;
 	size_t nov = 0, cap = 0, nnew = 0, ncap = 0;
 	struct ui_binding *nv = NULL;
+	struct ui_key_from *from = NULL;
 	unsigned char given[ACT_COUNT] = {0};
 	int rc = -1;
 
@@ -218,36 +233,59 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 			goto fail;
 		}
 	}
-	/* The file's keys first; then the rest of the table, minus the actions
-	 * the file rebinds and minus the keys it took for other actions. */
+	/* A key the file gives must not be one another action keeps: the file
+	 * would otherwise take it away silently. */
+	for (size_t i = 0; i < nov; i++) {
+		for (size_t j = 0; j < km->n; j++) {
+			const struct ui_binding *b = &km->v[j];
+			char at[256];
+			if (b->key != ov[i].key || given[b->action] || !(b->views & ov[i].views))
+				continue;
+			snprintf(at, sizeof at,
+				 " for %s is %s's key in the %s view; give %s another key too "
+				 "(%s: [KEY], or [] for none)",
+				 ui_actions[ov[i].action].name, ui_actions[b->action].name,
+				 first_view(b->views & ov[i].views), ui_actions[b->action].name,
+				 ui_actions[b->action].name);
+			yamltree_err_quote(t, ov[i].node, err, "key ", ov[i].node->value, at);
+			goto fail;
+		}
+	}
+	/* The file's keys first, with their place in the file; then the rest
+	 * of the table, minus the actions the file rebinds. */
+	from = xcalloc(nov + km->n, sizeof *from);
 	for (size_t i = 0; i < nov; i++) {
 		nv = xgrow(nv, &ncap, nnew + 1, sizeof *nv);
 		nv[nnew].views = ov[i].views;
 		nv[nnew].key = ov[i].key;
 		nv[nnew].action = ov[i].action;
 		nv[nnew].arg = ov[i].arg;
+		from[nnew].line = ov[i].node->line;
+		from[nnew].col = ov[i].node->col;
 		nnew++;
 	}
 	for (size_t i = 0; i < km->n; i++) {
-		struct ui_binding b = km->v[i];
-		if (given[b.action])
-			continue;
-		for (size_t j = 0; j < nov; j++)
-			if (ov[j].key == b.key)
-				b.views &= ~ov[j].views;
-		if (!b.views)
+		if (given[km->v[i].action])
 			continue;
 		nv = xgrow(nv, &ncap, nnew + 1, sizeof *nv);
-		nv[nnew++] = b;
+		if (km->from)
+			from[nnew] = km->from[i];
+		nv[nnew++] = km->v[i];
 	}
 	free(km->v);
+	free(km->from);
+	free(km->file);
 	km->v = nv;
 	km->n = nnew;
 	km->cap = ncap;
+	km->from = from;
+	km->file = xstrdup(file);
 	nv = NULL;
+	from = NULL;
 	rc = 0;
 fail:
 	free(nv);
+	free(from);
 	free(ov);
 	yamltree_free(t);
 	return rc;
@@ -342,4 +380,126 @@ void ui_keys_of(const struct ui_keymap *km, enum ui_action a, unsigned views, ch
 			return;
 		}
 	}
+}
+
+/* "a b d ..." : the letters neither bound in the item view nor another
+ * label's key in the label's task, to suggest in a clash message. */
+static void free_letters(const struct ui_binding *bv, size_t bn, const struct guide_key *v,
+			 size_t n, const struct guide_key *k, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (int c = 'a'; c <= 'z'; c++) {
+		int taken = 0;
+		for (size_t i = 0; i < bn && !taken; i++)
+			taken = bv[i].key == c && (bv[i].views & (1u << UI_ITEM));
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = v[i].key == c && strcmp(v[i].task, k->task) == 0;
+		if (!taken && used + 3 < len) {
+			if (used)
+				buf[used++] = ' ';
+			buf[used++] = (char)c;
+			buf[used] = 0;
+		}
+	}
+}
+
+int ui_keys_check_labels(const struct ui_keymap *km, const struct guide_key *v, size_t n,
+			 const char *where, char *err)
+{
+	const struct ui_binding *bv = km ? km->v : ui_bindings;
+	size_t bn = km ? km->n : ui_nbindings;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct guide_key *k = &v[i];
+		for (size_t j = 0; j < bn; j++) {
+			const struct ui_binding *b = &bv[j];
+			const struct ui_key_from *fr = km && km->from ? &km->from[j] : NULL;
+			char kn[16], use[96], *label, *task, *file, *place;
+			struct sbuf msg = {0};
+			if (b->key != k->key || !(b->views & (1u << UI_ITEM)) ||
+			    (b->action == ACT_DECIDE && b->arg == k->index))
+				continue;
+			ui_key_name(k->key, kn, sizeof kn);
+			if (b->action == ACT_DECIDE)
+				snprintf(use, sizeof use, "decide (label %d)", b->arg + 1);
+			else
+				snprintf(use, sizeof use, "%s", ui_actions[b->action].name);
+			label = text_clean(k->label);
+			task = text_clean(k->task);
+			if (fr && fr->line) {
+				/* The keys file took a label's key for an action. */
+				file = text_clean(km->file);
+				place = k->file ? text_clean(k->file) : text_clean(where);
+				sbuf_addf(&msg,
+					  "%s:%d:%d: key '%s' for %s is the decision key of label "
+					  "'%s' of task '%s' (",
+					  file, fr->line, fr->col, kn, use, label, task);
+				if (k->file)
+					sbuf_addf(&msg, "%s:%d:%d", place, k->line, k->col);
+				else
+					sbuf_addf(&msg, "in %s", place);
+				sbuf_add(&msg, "); choose another key for it here");
+			} else if (k->file) {
+				char letters[64];
+				free_letters(bv, bn, v, n, k, letters, sizeof letters);
+				file = text_clean(k->file);
+				place = NULL;
+				sbuf_addf(
+					&msg,
+					"%s:%d:%d: key '%s' of label '%s' (task '%s') is the "
+					"review screen's key for %s in the item view, so it could "
+					"never decide; choose another key (free: %s)",
+					file, k->line, k->col, kn, label, task, use,
+					*letters ? letters : "none");
+			} else {
+				file = text_clean(where);
+				place = km && km->file ? text_clean(km->file) : NULL;
+				sbuf_addf(&msg,
+					  "%s: key '%s' of label '%s' (task '%s') is the review "
+					  "screen's key for %s in the item view, so it could never "
+					  "decide; give the label another key in its guideline "
+					  "(key: under the label, then gavel guide load), or give "
+					  "%s another key in %s",
+					  file, kn, label, task, use, use,
+					  place ? place : "your keys.yaml");
+			}
+			err_set(err, "%s", msg.s);
+			sbuf_free(&msg);
+			free(label);
+			free(task);
+			free(file);
+			free(place);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ui_keys_check_project(const struct ui_keymap *km, struct store *st, const char *where,
+			  char *err)
+{
+	struct store_task *tasks = NULL;
+	struct guide_key *keys = NULL;
+	size_t ntasks = 0, nkeys = 0, cap = 0;
+	int rc;
+
+	if (store_task_list(st, &tasks, &ntasks, err))
+		return -1;
+	for (size_t i = 0; i < ntasks; i++) {
+		for (size_t j = 0; j < tasks[i].nlabels; j++) {
+			const struct store_label *l = &tasks[i].labels[j];
+			struct guide_key k = {
+				.task = tasks[i].name, .label = l->value, .index = (int)j};
+			if (!l->key || !guide_key_valid(l->key))
+				continue;
+			k.key = (unsigned char)l->key[0];
+			guide_keys_add(&keys, &nkeys, &cap, &k);
+		}
+		store_task_free(&tasks[i]);
+	}
+	free(tasks);
+	rc = ui_keys_check_labels(km, keys, nkeys, where, err);
+	guide_keys_free(keys, nkeys);
+	return rc;
 }

@@ -61,6 +61,16 @@ static int span(struct ui_line *ln, int x, int w, enum ui_role r, const char *ra
 	return width < (size_t)w ? (int)width : w;
 }
 
+struct ui_line *ui_line_add(struct ui_lines *l)
+{
+	return line_new(l);
+}
+
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
+{
+	return span(ln, x, w, r, raw);
+}
+
 static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
@@ -262,6 +272,16 @@ static char *prose(const char *raw)
 	return p;
 }
 
+/* Lines the guideline prose raw takes wrapped at w columns. */
+static size_t prose_lines(const char *raw, int w)
+{
+	char *flat = prose(raw), *clean = text_clean(flat);
+	size_t n = ui_wrap(clean, (size_t)(w > 1 ? w : 1), NULL, NULL, 0);
+	free(flat);
+	free(clean);
+	return n;
+}
+
 /* Wrapped (wrap != 0) or cut guideline text after a prefix span. */
 static void text_lines(struct ui_lines *out, int indent, int w, enum ui_role r, const char *raw,
 		       int wrap, struct ui_line *first)
@@ -296,12 +316,170 @@ static int rule_about(const struct guide_rule *ru, const struct store_task *t,
 	return 0;
 }
 
-static void guide_block(const struct ui_state *s, int w, int wrap, struct ui_lines *out)
+/* A rule's text as shown: with room to wrap, the labels it is about too. */
+static char *rule_text(const struct guide_rule *ru, int wrap)
+{
+	struct sbuf text = {0};
+	char *flat = prose(ru->text);
+	sbuf_add(&text, flat);
+	free(flat);
+	if (wrap) {
+		for (size_t k = 0; k < ru->nlabels; k++)
+			sbuf_addf(&text, "%s%s", k ? ", " : " [", ru->labels[k]);
+		if (ru->nlabels)
+			sbuf_addc(&text, ']');
+	}
+	return sbuf_take(&text);
+}
+
+/* Where a rule's text starts: after its id, cut to 6 columns, and a space. */
+static int id_cols(const char *id)
+{
+	char *c = text_clean(id);
+	size_t n = text_width(c);
+	free(c);
+	return (n < 6 ? (int)n : 6) + 1;
+}
+
+/* The guideline entry of label value v, or NULL. */
+static const struct guide_label *guide_label_of(const struct guide *g, const char *v)
+{
+	for (size_t i = 0; i < g->nlabels; i++)
+		if (strcmp(g->labels[i].value, v) == 0)
+			return &g->labels[i];
+	return NULL;
+}
+
+/* Example k of a label (its examples, then its counterexamples) as shown. */
+static char *example_text(const struct guide_label *gl, size_t k)
+{
+	int counter = k >= gl->nexamples;
+	char *flat = prose(counter ? gl->counterexamples[k - gl->nexamples] : gl->examples[k]);
+	struct sbuf b = {0};
+	sbuf_addf(&b, "%s \"%s\"", counter ? "not:" : "e.g.", flat);
+	free(flat);
+	return sbuf_take(&b);
+}
+
+/* What the guideline part shows, decided before any line is laid out. */
+struct guide_plan {
+	unsigned char show[256];   /* label index: its definition is shown */
+	unsigned char wrap[256];   /* ... wrapped, not cut */
+	unsigned char nex[256];    /* ... with this many examples and counterexamples */
+	unsigned char *rwrap;      /* per rule: wrapped */
+	unsigned char *rshow;      /* per rule: shown */
+};
+
+/*
+ * Fit the guideline into `rows` rows: the title, one line per definition
+ * and per rule, cut with "…" (wrapped throughout when wrap_all). Spare rows
+ * go first to wrapping the definitions in full, then the rules, then to
+ * examples and counterexamples, one per label in turn. When even the cut
+ * lines do not fit, nothing is added: the pane scrolls.
+ */
+static void guide_plan(const struct ui_state *s, int w, int lw, int wrap_all, long rows,
+		       const unsigned char *in_play, int revealed, struct guide_plan *p)
+{
+	const struct store_task *t = &s->item.task;
+	size_t nl = t->nlabels < 256 ? t->nlabels : 256;
+	long need = 1, spare;
+	int more = 1;
+
+	for (size_t i = 0; i < nl; i++) {
+		const struct guide_label *gl;
+		if (revealed && !in_play[i])
+			continue;
+		gl = guide_label_of(&s->guide, t->labels[i].value);
+		if (!gl)
+			continue;
+		p->show[i] = 1;
+		p->wrap[i] = (unsigned char)wrap_all;
+		need += wrap_all ? (long)prose_lines(gl->definition, w - lw - 1) : 1;
+	}
+	for (size_t r = 0; r < s->guide.nrules; r++) {
+		const struct guide_rule *ru = &s->guide.rules[r];
+		char *txt;
+		int x;
+		if (!rule_about(ru, t, in_play, revealed))
+			continue;
+		p->rshow[r] = 1;
+		p->rwrap[r] = (unsigned char)wrap_all;
+		txt = wrap_all ? rule_text(ru, 1) : NULL;
+		x = id_cols(ru->id);
+		need += wrap_all ? (long)prose_lines(txt, w - x) : 1;
+		free(txt);
+	}
+	spare = rows - need;
+	if (spare <= 0 || w < 20)
+		return;
+	for (size_t i = 0; i < nl && !wrap_all; i++) {
+		long extra;
+		if (!p->show[i])
+			continue;
+		extra = (long)prose_lines(guide_label_of(&s->guide, t->labels[i].value)->definition,
+					  w - lw - 1) -
+			1;
+		if (extra <= spare) {
+			p->wrap[i] = 1;
+			spare -= extra;
+		}
+	}
+	for (size_t r = 0; r < s->guide.nrules && !wrap_all; r++) {
+		const struct guide_rule *ru = &s->guide.rules[r];
+		char *txt;
+		int x;
+		long extra;
+		if (!p->rshow[r])
+			continue;
+		/* Cut rules leave their labels out; so do the ones wrapped here. */
+		txt = rule_text(ru, 0);
+		x = id_cols(ru->id);
+		extra = (long)prose_lines(txt, w - x) - 1;
+		free(txt);
+		if (extra <= spare) {
+			p->rwrap[r] = 1;
+			spare -= extra;
+		}
+	}
+	/* Examples, one per label in turn: a line each, or wrapped in the wide
+	 * layout's own pane. */
+	while (spare > 0 && more) {
+		more = 0;
+		for (size_t i = 0; i < nl && spare > 0; i++) {
+			const struct guide_label *gl;
+			long cost = 1;
+			if (!p->show[i])
+				continue;
+			gl = guide_label_of(&s->guide, t->labels[i].value);
+			if (p->nex[i] >= gl->nexamples + gl->ncounterexamples || p->nex[i] == 255)
+				continue;
+			if (wrap_all) {
+				char *ex = example_text(gl, p->nex[i]);
+				cost = (long)prose_lines(ex, w - lw - 1);
+				free(ex);
+			}
+			if (cost > spare)
+				continue;
+			p->nex[i]++;
+			spare -= cost;
+			more = 1;
+		}
+	}
+}
+
+/*
+ * The guideline part of the pane in at most `rows` rows when it can be made
+ * to fit (see guide_plan); wrap_all wraps every definition and rule (the
+ * wide layout's own pane).
+ */
+static void guide_block(const struct ui_state *s, int w, int wrap_all, long rows,
+			struct ui_lines *out)
 {
 	const struct review_item *it = &s->item;
 	const struct store_task *t = &it->task;
 	unsigned char in_play[256] = {0};
-	int revealed = !s->blind || s->blind_call >= 0 || it->current, lw = 0;
+	int revealed = ui_item_revealed(s), lw = 0;
+	struct guide_plan p;
 	struct ui_line *ln;
 
 	if (!s->has_guide) {
@@ -325,41 +503,37 @@ static void guide_block(const struct ui_state *s, int w, int wrap, struct ui_lin
 			lw = (int)lwid;
 	}
 	lw = lw > 14 ? 14 : lw;
+	memset(&p, 0, sizeof p);
+	p.rshow = xcalloc(s->guide.nrules + 1, 1);
+	p.rwrap = xcalloc(s->guide.nrules + 1, 1);
+	guide_plan(s, w, lw, wrap_all, rows, in_play, revealed, &p);
 	for (size_t i = 0; i < t->nlabels && i < sizeof in_play; i++) {
-		const char *v = t->labels[i].value;
-		if (revealed && !in_play[i])
+		const struct guide_label *gl = guide_label_of(&s->guide, t->labels[i].value);
+		if (!p.show[i] || !gl)
 			continue;
-		for (size_t g = 0; g < s->guide.nlabels; g++) {
-			if (strcmp(s->guide.labels[g].value, v) != 0)
-				continue;
-			ln = line_new(out);
-			span(ln, 0, lw, R_KEY, v);
-			text_lines(out, lw + 1, w, R_NORMAL, s->guide.labels[g].definition, wrap, ln);
+		ln = line_new(out);
+		span(ln, 0, lw, R_KEY, gl->value);
+		text_lines(out, lw + 1, w, R_NORMAL, gl->definition, p.wrap[i], ln);
+		for (size_t k = 0; k < p.nex[i]; k++) {
+			char *ex = example_text(gl, k);
+			text_lines(out, lw + 1, w, R_DIM, ex, wrap_all, line_new(out));
+			free(ex);
 		}
 	}
 	for (size_t r = 0; r < s->guide.nrules; r++) {
 		const struct guide_rule *ru = &s->guide.rules[r];
-		struct sbuf text = {0};
+		char *text;
 		int x;
-		if (!rule_about(ru, t, in_play, revealed))
+		if (!p.rshow[r])
 			continue;
 		ln = line_new(out);
 		x = span(ln, 0, 6, R_KEY, ru->id) + 1;
-		{
-			char *flat = prose(ru->text);
-			sbuf_add(&text, flat);
-			free(flat);
-		}
-		/* With room to wrap, say which labels the rule is about. */
-		if (wrap) {
-			for (size_t k = 0; k < ru->nlabels; k++)
-				sbuf_addf(&text, "%s%s", k ? ", " : " [", ru->labels[k]);
-			if (ru->nlabels)
-				sbuf_addc(&text, ']');
-		}
-		text_lines(out, x, w, R_NORMAL, text.s, wrap, ln);
-		sbuf_free(&text);
+		text = rule_text(ru, wrap_all);
+		text_lines(out, x, w, R_NORMAL, text, p.rwrap[r], ln);
+		free(text);
 	}
+	free(p.rshow);
+	free(p.rwrap);
 }
 
 /* ---- geometry and panes ---- */
@@ -425,14 +599,16 @@ void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g)
 void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out)
 {
 	const struct review_item *it = &s->item;
-	int revealed = !s->blind || s->blind_call >= 0 || it->current;
+	int revealed = ui_item_revealed(s);
 	int wide = s->cols >= WIDE_COLS;
+	struct ui_item_geom g;
 
 	memset(out, 0, sizeof *out);
 	if (!s->has_item)
 		return;
+	ui_item_geom(s, &g);
 	if (which == 'b') {
-		guide_block(s, width, 1, out);
+		guide_block(s, width, 1, g.b_h, out);
 		return;
 	}
 	if (!revealed) {
@@ -454,6 +630,7 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
 		votes_block(s, width, out);
 		model_block(s, width, out);
 	}
+	/* Narrow, the guideline gets the pane's rows the evidence left. */
 	if (!wide)
-		guide_block(s, width, 0, out);
+		guide_block(s, width, 0, (long)g.a_h - (long)out->n, out);
 }

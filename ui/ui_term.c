@@ -129,6 +129,7 @@ static int translate(int rc, wint_t ch)
 		case KEY_END: return UI_KEY_END;
 		case KEY_ENTER: return UI_KEY_ENTER;
 		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+		case KEY_DC: return UI_KEY_DELETE;
 		case KEY_RESIZE: return UI_KEY_RESIZE;
 		default: return UI_KEY_NONE;
 		}

@@ -32,8 +32,9 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	ACTION(ACT_QUIT, "quit", "quit gavel (your draft is kept)", "move", "quit"),
 	ACTION(ACT_HELP, "help", "this help", "view", "help"),
 	ACTION(ACT_HISTORY, "history", "the item's audit history", "view", "hist"),
-	ACTION(ACT_SEARCH, "search", "search the queue (id, task, votes, model, reason)", "queue",
-	       "find"),
+	ACTION(ACT_SEARCH, "search",
+	       "search the queue: id, task, votes, model, reason, text, metadata, annotators",
+	       "queue", "find"),
 	ACTION(ACT_SEARCH_NEXT, "search-next", "next match", "queue", NULL),
 	ACTION(ACT_SEARCH_PREV, "search-prev", "previous match", "queue", NULL),
 	ACTION(ACT_SORT, "sort", "sort by queue order, agreement, model confidence, id", "queue",
@@ -43,7 +44,8 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	       NULL),
 	ACTION(ACT_REASON, "reason", "add or edit the reason (#RULE text)", "decide", "reason"),
 	ACTION(ACT_SKIP, "skip", "skip this item for now", "decide", "skip"),
-	ACTION(ACT_FLAG, "flag", "flag the guideline as unclear for this item", "decide", "flag"),
+	ACTION(ACT_FLAG, "flag", "flag the guideline as unclear for this item (with a note)",
+	       "decide", "flag"),
 	ACTION(ACT_UNDO, "undo", "undo your last decision (a new superseding one)", "decide",
 	       "undo"),
 	ACTION(ACT_NEXT_ITEM, "next-item", "next item in the queue", "move", NULL),
@@ -57,6 +59,8 @@ const struct ui_action_def ui_actions[ACT_COUNT] = {
 	       "queues"),
 	ACTION(ACT_CALIBRATION, "calibration",
 	       "model calibration vs expert decisions", "view", "calib"),
+	ACTION(ACT_CLAIMS, "claims", "show or fold the claim events in the history", "view",
+	       "claims"),
 };
 
 #define V_Q (1u << UI_QUEUE)
@@ -93,6 +97,7 @@ const struct ui_binding ui_bindings[] = {
 	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
 	{V_Q | V_I, 'h', ACT_HISTORY, 0},
 	{V_Q | V_I, 'c', ACT_CALIBRATION, 0},
+	{V_H, 'c', ACT_CLAIMS, 0},
 	{V_Q, '/', ACT_SEARCH, 0},
 	{V_Q, 'n', ACT_SEARCH_NEXT, 0},
 	{V_Q, 'N', ACT_SEARCH_PREV, 0},
@@ -118,6 +123,7 @@ const struct ui_binding ui_bindings[] = {
 const size_t ui_nbindings = GV_ARRAY_LEN(ui_bindings);
 
 static void utf8_put(struct sbuf *b, int cp);
+static void open_input(struct ui_state *s, enum ui_input kind, const char *init);
 
 const char *ui_key_name(int key, char *buf, size_t len)
 {
@@ -129,7 +135,7 @@ const char *ui_key_name(int key, char *buf, size_t len)
 		{UI_KEY_RIGHT, "Right"}, {UI_KEY_PGUP, "PgUp"},   {UI_KEY_PGDN, "PgDn"},
 		{UI_KEY_HOME, "Home"},   {UI_KEY_END, "End"},     {UI_KEY_ENTER, "Enter"},
 		{UI_KEY_ESC, "Esc"},     {UI_KEY_BACKSPACE, "BS"}, {UI_KEY_TAB, "Tab"},
-		{' ', "Space"},
+		{UI_KEY_DELETE, "Del"},  {' ', "Space"},
 	};
 	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++) {
 		if (names[i].key == key) {
@@ -190,7 +196,22 @@ void ui_list_set(struct ui_list *l, size_t n, size_t height)
 
 size_t ui_list_height(const struct ui_state *s)
 {
-	return s->rows > 4 ? (size_t)s->rows - 4 : 1;
+	return s->rows > 5 ? (size_t)s->rows - 5 : 1;
+}
+
+int ui_row_revealed(const struct ui_state *s, const struct review_row *r)
+{
+	return !s->blind || r->status == REVIEW_MINE;
+}
+
+int ui_item_revealed(const struct ui_state *s)
+{
+	const struct review_decision *cur;
+	if (!s->blind || s->blind_call >= 0)
+		return 1;
+	/* Another expert's decision is a call too: it waits for mine. */
+	cur = s->has_item ? review_item_current(&s->item) : NULL;
+	return cur && cur->label && strcmp(cur->expert, s->me) == 0;
 }
 
 void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height)
@@ -315,6 +336,7 @@ void ui_message(struct ui_state *s, enum ui_msg kind, const char *fmt, ...)
 	vsnprintf(s->msg, sizeof s->msg, fmt, ap);
 	va_end(ap);
 	s->msg_kind = kind;
+	s->msg_seq++;
 }
 
 static double now(const struct ui_state *s)
@@ -416,23 +438,48 @@ static void rebuild_order(struct ui_state *s)
 
 /* ---- opening and closing an item ---- */
 
-static void save_draft(struct ui_state *s, const char *text)
+/* Write (or with "" delete) my draft for the open item; -1 when that failed
+ * (the message says so). */
+static int save_draft(struct ui_state *s, const char *text)
 {
 	char err[GV_ERR];
+	int rc = 0;
 	if (!s->has_item || !s->can_decide || !s->be->draft)
-		return;
-	if (s->be->draft(s->be->ctx, s->item.id, text, err))
+		return 0;
+	if (s->be->draft(s->be->ctx, s->item.id, text, err)) {
 		ui_message(s, UI_MSG_ERROR, "draft not saved: %s", err);
-	else
+		rc = -1;
+	} else {
 		s->draft_at = now(s);
+	}
 	s->draft_dirty = 0;
+	return rc;
 }
 
 static void close_input(struct ui_state *s)
 {
 	s->input = UI_INPUT_NONE;
 	sbuf_reset(&s->inbuf);
+	s->incur = 0;
 	s->draft_dirty = 0;
+	s->draft_written = 0;
+	free(s->edit_base);
+	s->edit_base = NULL;
+}
+
+/*
+ * Esc in the reason editor: what was typed is dropped, in the database too.
+ * An autosave may already have written it over the draft table's row, which
+ * then goes back to the reason accepted before (or away), so that nothing
+ * cancelled returns when the item is opened again.
+ */
+static int cancel_reason(struct ui_state *s)
+{
+	int rc = 0;
+	if (s->draft_written)
+		rc = save_draft(s, s->edit_base ? s->edit_base : "");
+	close_input(s);
+	return rc;
 }
 
 static void close_item(struct ui_state *s)
@@ -467,17 +514,23 @@ static void close_item(struct ui_state *s)
 	refresh_row(s, s->item_row);
 }
 
-static int open_item(struct ui_state *s, size_t idx)
+/*
+ * Open row idx. Returns REVIEW_MEANWHILE when another expert decided the
+ * item after its row was read (nothing claimed; their name in who),
+ * REVIEW_HELD when another expert holds it, else 0.
+ */
+static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 {
 	char err[GV_ERR];
 	const struct review_decision *cur;
+	int claim = 0;
 
 	close_item(s);
 	if (idx >= s->nq)
-		return UI_REDRAW;
+		return 0;
 	if (s->be->load(s->be->ctx, s->qrows[idx].item, &s->item, &s->guide, &s->has_guide, err)) {
 		ui_message(s, UI_MSG_ERROR, "%s", err);
-		return UI_REDRAW;
+		return 0;
 	}
 	s->has_item = 1;
 	s->item_row = idx;
@@ -485,26 +538,50 @@ static int open_item(struct ui_state *s, size_t idx)
 	s->text_top = 0;
 	s->pane_top = 0;
 	s->blind_call = -1;
+	s->overrule = 0;
 	s->opened_at = s->renewed_at = now(s);
 	s->msg[0] = 0;
 	cur = review_item_current(&s->item);
 	if (s->can_decide && s->be->claim) {
-		int rc = s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err);
-		if (rc == 0)
+		claim = s->be->claim(s->be->ctx, s->item.id, s->qrows[idx].decision, s->holder,
+				     sizeof s->holder, err);
+		if (claim == 0) {
 			s->claimed = 1;
-		else if (rc == 1)
+		} else if (claim == REVIEW_HELD) {
 			ui_message(s, UI_MSG_INFO, "%s is working on this item; you can read it",
 				   s->holder);
-		else
+		} else if (claim == REVIEW_MEANWHILE) {
+			snprintf(who, who_len, "%s", s->holder);
+			s->holder[0] = 0;
+			ui_message(s, UI_MSG_INFO, "decided by %s meanwhile", who);
+		} else {
 			ui_message(s, UI_MSG_ERROR, "%s", err);
+			claim = 0;
+		}
 	}
-	if (cur && cur->label && strcmp(cur->expert, s->me) != 0)
-		ui_message(s, UI_MSG_INFO, "already decided by %s: %s", cur->expert, cur->label);
+	if (cur && cur->label && strcmp(cur->expert, s->me) != 0) {
+		if (ui_item_revealed(s))
+			ui_message(s, UI_MSG_INFO, "already decided by %s: %s", cur->expert,
+				   cur->label);
+		else
+			ui_message(s, UI_MSG_INFO,
+				   "already decided by %s; their label shows after your blind call",
+				   cur->expert);
+	}
 	if (s->item.draft) {
 		s->pending_reason = xstrdup(s->item.draft);
 		if (!s->msg[0])
 			ui_message(s, UI_MSG_INFO, "your draft reason is back");
 	}
+	if (claim == REVIEW_MEANWHILE)
+		refresh_row(s, idx);
+	return claim;
+}
+
+static int open_item(struct ui_state *s, size_t idx)
+{
+	char who[128];
+	open_row(s, idx, who, sizeof who);
 	return UI_REDRAW;
 }
 
@@ -517,14 +594,23 @@ static size_t order_pos(const struct ui_state *s, size_t idx)
 	return s->qlist.cur;
 }
 
-/* Open the next (dir 1) or previous (-1) row that still needs a decision. */
-static int advance(struct ui_state *s, int dir, int only_open)
+/*
+ * Open the next (dir 1) or previous (-1) row; with only_open, the next that
+ * still needs a decision, passing items another expert decided or took
+ * meanwhile. note (may be NULL) says why the screen moved on.
+ */
+static int advance_note(struct ui_state *s, int dir, int only_open, const char *note)
 {
 	size_t pos = order_pos(s, s->item_row);
 	size_t h = ui_list_height(s);
+	char keep[sizeof s->msg], who[128], why[sizeof s->msg];
+	enum ui_msg kind = s->msg_kind;
 
+	memcpy(keep, s->msg, sizeof keep);
+	snprintf(why, sizeof why, "%s", note ? note : "");
 	for (;;) {
 		size_t idx;
+		int r;
 		if (dir > 0 ? pos + 1 >= s->qlist.n : pos == 0)
 			break;
 		pos = dir > 0 ? pos + 1 : pos - 1;
@@ -536,25 +622,59 @@ static int advance(struct ui_state *s, int dir, int only_open)
 		}
 		s->qlist.cur = pos;
 		list_clamp(&s->qlist, h);
-		{
-			char keep[sizeof s->msg];
-			enum ui_msg kind = s->msg_kind;
-			int r;
-			memcpy(keep, s->msg, sizeof keep);
-			r = open_item(s, idx);
-			if (!s->msg[0]) {
-				memcpy(s->msg, keep, sizeof keep);
-				s->msg_kind = kind;
-			}
-			return r;
+		r = open_row(s, idx, who, sizeof who);
+		if (only_open && r == REVIEW_MEANWHILE) {
+			char *ext = text_clean(s->qrows[idx].external_id ? s->qrows[idx].external_id
+									 : "");
+			snprintf(why, sizeof why, "%s was decided by %s meanwhile; moved on", ext,
+				 who);
+			free(ext);
+			continue;
 		}
+		if (only_open && r == REVIEW_HELD)
+			continue;
+		if (why[0]) {
+			if (kind == UI_MSG_SAVED && keep[0])
+				ui_message(s, UI_MSG_SAVED, "%s; %s", keep, why);
+			else
+				ui_message(s, UI_MSG_INFO, "%s", why);
+		} else if (!s->msg[0]) {
+			memcpy(s->msg, keep, sizeof keep);
+			s->msg_kind = kind;
+		}
+		return UI_REDRAW;
 	}
 	close_item(s);
 	s->view = UI_QUEUE;
 	refresh_visible(s);
-	if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
+	memcpy(s->msg, keep, sizeof keep);
+	s->msg_kind = kind;
+	if (why[0] && kind == UI_MSG_SAVED && keep[0])
+		ui_message(s, UI_MSG_SAVED, "%s; %s; end of the queue", keep, why);
+	else if (why[0])
+		ui_message(s, UI_MSG_INFO, "%s; end of the queue", why);
+	else if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
 		ui_message(s, UI_MSG_INFO, dir > 0 ? "end of the queue" : "start of the queue");
 	return UI_REDRAW;
+}
+
+static int advance(struct ui_state *s, int dir, int only_open)
+{
+	return advance_note(s, dir, only_open, NULL);
+}
+
+/* Another expert decided the open item meanwhile: say so and move on. */
+static int moved_on(struct ui_state *s, const char *who)
+{
+	char note[256], *ext = text_clean(s->item.external_id ? s->item.external_id : "");
+	snprintf(note, sizeof note,
+		 "%s was decided by %s meanwhile; nothing of yours was written; moved on", ext,
+		 who);
+	free(ext);
+	s->msg[0] = 0;
+	s->msg_kind = UI_MSG_INFO;
+	refresh_row(s, s->item_row);
+	return advance_note(s, 1, 1, note);
 }
 
 /* "#R3 the reason" -> rule "R3" and reason "the reason"; both heap strings. */
@@ -575,6 +695,46 @@ static void split_reason(const char *text, char **rule, char **reason)
 			p++;
 	}
 	*reason = xstrdup(p);
+}
+
+/*
+ * A cited rule must be one of the open item's guideline rules, or a
+ * decision would name a rule nobody can look up. *rule (heap, may be NULL)
+ * becomes the guideline's own spelling of the id (#r2 cites R2). Returns 0,
+ * or -1 with an error message naming the rules there are.
+ */
+static int check_rule(struct ui_state *s, char **rule)
+{
+	struct sbuf ids = {0};
+	char *want;
+
+	if (!*rule)
+		return 0;
+	if (s->has_guide) {
+		for (size_t i = 0; i < s->guide.nrules; i++) {
+			if (strcasecmp(s->guide.rules[i].id, *rule) == 0) {
+				free(*rule);
+				*rule = xstrdup(s->guide.rules[i].id);
+				return 0;
+			}
+		}
+	}
+	want = text_clean(*rule);
+	if (!s->has_guide) {
+		ui_message(s, UI_MSG_ERROR,
+			   "#%s cites a rule, but this task has no guideline: leave out the #", want);
+	} else if (!s->guide.nrules) {
+		ui_message(s, UI_MSG_ERROR, "#%s: guideline %s has no rules; leave out the #", want,
+			   s->guide.version ? s->guide.version : "");
+	} else {
+		for (size_t i = 0; i < s->guide.nrules; i++)
+			sbuf_addf(&ids, "%s%s", i ? ", " : "", s->guide.rules[i].id);
+		ui_message(s, UI_MSG_ERROR, "no rule %s in guideline %s; its rules: %s", want,
+			   s->guide.version ? s->guide.version : "", ids.s);
+	}
+	free(want);
+	sbuf_free(&ids);
+	return -1;
 }
 
 static const char *label_name(const struct ui_state *s, int idx)
@@ -600,10 +760,27 @@ static int decide(struct ui_state *s, int idx)
 		ui_message(s, UI_MSG_ERROR, "no label %d in this task", idx + 1);
 		return UI_REDRAW;
 	}
-	if (!s->claimed && s->holder[0]) {
-		ui_message(s, UI_MSG_ERROR, "%s is working on this item; nothing was written",
-			   s->holder);
-		return UI_REDRAW;
+	if (!s->claimed && s->be->claim) {
+		/* Whoever held the item may have let it go, or decided it: ask. */
+		rc = s->be->claim(s->be->ctx, s->item.id, s->item.current, s->holder,
+				  sizeof s->holder, err);
+		if (rc == REVIEW_MEANWHILE) {
+			snprintf(other, sizeof other, "%s", s->holder);
+			s->holder[0] = 0;
+			return moved_on(s, other);
+		}
+		if (rc == REVIEW_HELD) {
+			ui_message(s, UI_MSG_ERROR,
+				   "%s is working on this item; nothing was written", s->holder);
+			return UI_REDRAW;
+		}
+		if (rc) {
+			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			return UI_REDRAW;
+		}
+		s->claimed = 1;
+		s->holder[0] = 0;
+		s->renewed_at = now(s);
 	}
 	if (s->blind && s->blind_call < 0) {
 		s->blind_call = idx;
@@ -615,6 +792,15 @@ static int decide(struct ui_state *s, int idx)
 		return UI_REDRAW;
 	}
 	split_reason(s->pending_reason, &rule, &reason);
+	/* A draft back from a hang-up, or a guideline changed since: the rule
+	 * is checked again before anything is written. */
+	if (check_rule(s, &rule)) {
+		size_t n = strlen(s->msg);
+		snprintf(s->msg + n, sizeof s->msg - n, " (r edits the reason)");
+		free(rule);
+		free(reason);
+		return UI_REDRAW;
+	}
 	memset(&d, 0, sizeof d);
 	d.item = s->item.id;
 	d.expected = s->item.current;
@@ -624,10 +810,27 @@ static int decide(struct ui_state *s, int idx)
 	d.rule = rule;
 	d.seconds = now(s) - s->opened_at;
 	d.queue = s->queue;
+	d.overrule = s->overrule == idx + 1;
+	s->overrule = 0;
 	rc = s->be->decide(s->be->ctx, &d, &id, other, sizeof other, err);
 	free(rule);
 	free(reason);
-	if (rc == 1) {
+	if (rc == REVIEW_MEANWHILE)
+		return moved_on(s, other);
+	if (rc == REVIEW_OVERRULE) {
+		/* A lead overrules by choosing the same label twice. */
+		s->overrule = idx + 1;
+		ui_message(s, UI_MSG_INFO,
+			   "%s decided this item: press the same label again to overrule it",
+			   other);
+		return UI_REDRAW;
+	}
+	if (rc == REVIEW_NOT_LEAD) {
+		ui_message(s, UI_MSG_ERROR, "%s decided this item; only a lead may overrule it",
+			   other);
+		return UI_REDRAW;
+	}
+	if (rc == REVIEW_HELD) {
 		/* Show what the other expert did; nothing of ours was written. */
 		char keep[GV_ERR];
 		snprintf(keep, sizeof keep, "%s", err);
@@ -696,16 +899,31 @@ static void reason_commit(struct ui_state *s)
 	const struct review_decision *cur = review_item_current(&s->item);
 	char err[GV_ERR], *text = xstrdup(s->inbuf.s ? s->inbuf.s : "");
 
+	{
+		/* A rule that does not exist keeps the editor open, so it can be fixed. */
+		char *rule, *reason;
+		int bad;
+		split_reason(text, &rule, &reason);
+		bad = check_rule(s, &rule);
+		free(rule);
+		free(reason);
+		if (bad) {
+			free(text);
+			return;
+		}
+	}
 	close_input(s);
 	if (cur && cur->label && strcmp(cur->expert, s->me) == 0) {
 		char *rule, *reason;
 		int rc;
 		split_reason(text, &rule, &reason);
+		check_rule(s, &rule);
 		rc = s->be->reason(s->be->ctx, s->item.id, reason, rule, err);
 		free(rule);
 		free(reason);
 		if (rc) {
 			ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+			free(s->pending_reason);
 			s->pending_reason = text;
 			return;
 		}
@@ -736,12 +954,75 @@ static int simple_write(struct ui_state *s, int (*fn)(void *, int64_t, char *), 
 	return 1;
 }
 
+/* The history's line count at this width, with the scroll position kept in it. */
+static void history_fit(struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	/* One column of margin on the left, as drawn. */
+	ui_history_lines(s, s->cols - 1, &l);
+	s->hlist.n = l.n;
+	ui_lines_free(&l);
+	if (s->hlist.top > (s->hlist.n > h ? s->hlist.n - h : 0))
+		s->hlist.top = s->hlist.n > h ? s->hlist.n - h : 0;
+	s->hlist.cur = s->hlist.top;
+}
+
+/* f: one flag per expert and item, with a note typed in a prompt. */
+static int flag_open(struct ui_state *s)
+{
+	if (!s->has_item)
+		return 0;
+	if (!s->can_decide) {
+		ui_message(s, UI_MSG_ERROR, "read-only: nothing can be written here");
+		return UI_REDRAW;
+	}
+	if (s->item.my_flag) {
+		char *note = text_clean(s->item.my_flag);
+		ui_message(s, UI_MSG_INFO, "you flagged this item already%s%s", note[0] ? ": " : "",
+			   note);
+		free(note);
+		return UI_REDRAW;
+	}
+	open_input(s, UI_INPUT_FLAG, NULL);
+	ui_message(s, UI_MSG_INFO,
+		   "flag the guideline as unclear: a note (optional), Enter flags, Esc cancels");
+	return UI_REDRAW;
+}
+
+static void flag_commit(struct ui_state *s)
+{
+	char err[GV_ERR], *note = xstrdup(s->inbuf.s ? s->inbuf.s : "");
+	int rc;
+
+	close_input(s);
+	rc = s->be->flag(s->be->ctx, s->item.id, note, err);
+	if (rc < 0) {
+		ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+	} else if (rc == 1) {
+		ui_message(s, UI_MSG_INFO, "%s", err);
+	} else {
+		free(s->item.my_flag);
+		s->item.my_flag = xstrdup(note);
+		s->item.nflags++;
+		if (s->item_row < s->nq)
+			s->qrows[s->item_row].flags++;
+		ui_message(s, UI_MSG_SAVED, "saved: guideline flagged as unclear for this item");
+	}
+	free(note);
+}
+
 static int show_history(struct ui_state *s)
 {
 	char err[GV_ERR];
 	size_t idx = s->view == UI_ITEM ? s->item_row : ui_queue_current(s);
 	if (idx == (size_t)-1)
 		return UI_REDRAW;
+	/* The trail holds other experts' labels: blind, it waits for my call. */
+	if (s->view == UI_ITEM ? !ui_item_revealed(s) : !ui_row_revealed(s, &s->qrows[idx])) {
+		ui_message(s, UI_MSG_INFO, "blind: the history shows after your call on this item");
+		return UI_REDRAW;
+	}
 	review_events_free(s->events, s->nevents);
 	s->events = NULL;
 	s->nevents = 0;
@@ -752,48 +1033,121 @@ static int show_history(struct ui_state *s)
 	s->back = s->view;
 	s->view = UI_HISTORY;
 	memset(&s->hlist, 0, sizeof s->hlist);
-	ui_list_set(&s->hlist, s->nevents, ui_list_height(s));
-	s->hlist.cur = s->nevents ? s->nevents - 1 : 0;
-	list_clamp(&s->hlist, ui_list_height(s));
+	/* The latest events matter most: start at the end. */
+	s->hlist.top = (size_t)-1;
+	history_fit(s);
 	return UI_REDRAW;
 }
 
 /* ---- search ---- */
 
-static int row_matches(const struct review_row *r, const char *q)
+/* Where a row matched, besides the database's REVIEW_HIT_* bits. */
+enum {
+	HIT_ID = 1 << 3,
+	HIT_TASK = 1 << 4,
+	HIT_VOTES = 1 << 5,
+	HIT_MODEL = 1 << 6,
+	HIT_REASON = 1 << 7
+};
+
+/* The database's part of the search (text, metadata, annotators) for every
+ * loaded row, asked once per search string. */
+static void search_db(struct ui_state *s)
 {
-	const char *f[] = {r->external_id, r->task,	 r->votes,
-			   r->votes_short, r->model_label, r->reason};
-	for (size_t i = 0; i < GV_ARRAY_LEN(f); i++)
-		if (f[i] && strcasestr(f[i], q))
-			return 1;
-	return 0;
+	char err[GV_ERR];
+	int64_t *ids;
+
+	free(s->shits);
+	s->shits = xcalloc(s->nq ? s->nq : 1, 1);
+	if (!s->be->search || !s->nq)
+		return;
+	ids = xcalloc(s->nq, sizeof *ids);
+	for (size_t i = 0; i < s->nq; i++)
+		ids[i] = s->qrows[i].item;
+	/* Blind, who voted on an item is part of its votes. */
+	if (s->be->search(s->be->ctx, ids, s->nq, s->search, !s->blind, s->shits, err))
+		ui_message(s, UI_MSG_ERROR, "search: %s", err);
+	free(ids);
 }
 
+/* Where qrows[idx] matches the search: HIT_* and REVIEW_HIT_* bits. */
+static unsigned row_hits(const struct ui_state *s, size_t idx)
+{
+	const struct review_row *r = &s->qrows[idx];
+	const char *q = s->search;
+	int open = ui_row_revealed(s, r);
+	unsigned h = s->shits ? s->shits[idx] : 0;
+
+	if (r->external_id && strcasestr(r->external_id, q))
+		h |= HIT_ID;
+	if (r->task && strcasestr(r->task, q))
+		h |= HIT_TASK;
+	/* What blind mode hides cannot be found either: a match would tell. */
+	if (open && ((r->votes && strcasestr(r->votes, q)) ||
+		     (r->votes_short && strcasestr(r->votes_short, q))))
+		h |= HIT_VOTES;
+	if (open && r->model_label && strcasestr(r->model_label, q))
+		h |= HIT_MODEL;
+	if (open && r->reason && strcasestr(r->reason, q))
+		h |= HIT_REASON;
+	return h;
+}
+
+static const char *hit_name(unsigned h)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{HIT_ID, "item id"},	      {HIT_TASK, "task"},
+		{HIT_VOTES, "votes"},	      {HIT_MODEL, "model"},
+		{HIT_REASON, "reason"},	      {REVIEW_HIT_TEXT, "text"},
+		{REVIEW_HIT_META, "metadata"}, {REVIEW_HIT_ANNOTATOR, "annotator names"},
+	};
+	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++)
+		if (h & names[i].bit)
+			return names[i].name;
+	return "";
+}
+
+/* Move to the next (dir 1) or previous (-1) shown row matching the search,
+ * wrapping around; the message says which match of how many, and where. */
 static int search(struct ui_state *s, int dir)
 {
-	size_t n = s->qlist.n;
+	size_t n = s->qlist.n, total = 0, nth = 0, found = (size_t)-1;
+	char *q;
+
 	if (!s->search[0]) {
 		ui_message(s, UI_MSG_INFO, "no search yet: press /");
 		return UI_REDRAW;
 	}
-	for (size_t k = 1; k <= n; k++) {
+	if (!s->shits)
+		search_db(s);
+	for (size_t k = 1; k <= n && found == (size_t)-1; k++) {
 		size_t pos = dir > 0 ? (s->qlist.cur + k) % n : (s->qlist.cur + n - k % n) % n;
-		if (row_matches(&s->qrows[s->order[pos]], s->search)) {
-			if (dir > 0 ? pos <= s->qlist.cur : pos >= s->qlist.cur)
-				ui_message(s, UI_MSG_INFO, "search wrapped");
-			else
-				s->msg[0] = 0;
-			s->qlist.cur = pos;
-			list_clamp(&s->qlist, ui_list_height(s));
-			return UI_REDRAW;
-		}
+		if (row_hits(s, s->order[pos]))
+			found = pos;
 	}
-	{
-		char *q = text_clean(s->search);
+	q = text_clean(s->search);
+	if (found == (size_t)-1) {
 		ui_message(s, UI_MSG_ERROR, "not found: %s", q);
 		free(q);
+		return UI_REDRAW;
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (!row_hits(s, s->order[i]))
+			continue;
+		total++;
+		if (i == found)
+			nth = total;
+	}
+	ui_message(s, UI_MSG_INFO, "/%s: match %zu of %zu (%s)%s; n/N: next/previous", q, nth,
+		   total, hit_name(row_hits(s, s->order[found])),
+		   (dir > 0 ? found <= s->qlist.cur : found >= s->qlist.cur) ? ", wrapped" : "");
+	free(q);
+	s->qlist.cur = found;
+	list_clamp(&s->qlist, ui_list_height(s));
+	refresh_visible(s);
 	return UI_REDRAW;
 }
 
@@ -825,13 +1179,115 @@ static void utf8_put(struct sbuf *b, int cp)
 	sbuf_addn(b, u, n);
 }
 
+/* Byte offset of the character before (dir -1) or after (dir 1) offset i. */
+static size_t char_step(const struct sbuf *b, size_t i, int dir)
+{
+	if (dir < 0) {
+		while (i > 0 && ((unsigned char)b->s[--i] & 0xc0) == 0x80)
+			;
+		return i;
+	}
+	if (i < b->len)
+		i++;
+	while (i < b->len && ((unsigned char)b->s[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+/* Remove bytes [from, to) of the entry; the cursor ends at from. */
+static void entry_cut(struct ui_state *s, size_t from, size_t to)
+{
+	struct sbuf *b = &s->inbuf;
+	if (from >= to)
+		return;
+	memmove(b->s + from, b->s + to, b->len - to + 1);
+	b->len -= to - from;
+	s->incur = from;
+	s->draft_dirty = 1;
+}
+
+static void entry_insert(struct ui_state *s, int cp)
+{
+	struct sbuf one = {0}, *b = &s->inbuf;
+	size_t n;
+	utf8_put(&one, cp);
+	n = one.len;
+	sbuf_addn(b, one.s, n);
+	memmove(b->s + s->incur + n, b->s + s->incur, b->len - n - s->incur);
+	memcpy(b->s + s->incur, one.s, n);
+	s->incur += n;
+	sbuf_free(&one);
+	s->draft_dirty = 1;
+}
+
+/*
+ * Editing keys of the one-line prompts (reason, flag note, search), as
+ * readline has them: Left/Right (C-b/C-f), Home/End (C-a/C-e), Backspace,
+ * Delete (C-d), C-w (the word before the cursor), C-u (everything before
+ * it), C-k (everything after it). Returns 1 when key was one of them.
+ */
+static int entry_edit(struct ui_state *s, int key)
+{
+	struct sbuf *b = &s->inbuf;
+	size_t at = s->incur;
+
+	switch (key) {
+	case UI_KEY_LEFT:
+	case UI_KEY_CTRL('b'):
+		s->incur = b->len ? char_step(b, at, -1) : 0;
+		return 1;
+	case UI_KEY_RIGHT:
+	case UI_KEY_CTRL('f'):
+		s->incur = b->len ? char_step(b, at, 1) : 0;
+		return 1;
+	case UI_KEY_HOME:
+	case UI_KEY_CTRL('a'):
+		s->incur = 0;
+		return 1;
+	case UI_KEY_END:
+	case UI_KEY_CTRL('e'):
+		s->incur = b->len;
+		return 1;
+	case UI_KEY_BACKSPACE:
+		if (at)
+			entry_cut(s, char_step(b, at, -1), at);
+		return 1;
+	case UI_KEY_DELETE:
+	case UI_KEY_CTRL('d'):
+		if (at < b->len)
+			entry_cut(s, at, char_step(b, at, 1));
+		return 1;
+	case UI_KEY_CTRL('w'): {
+		size_t from = at;
+		while (from > 0 && b->s[from - 1] == ' ')
+			from--;
+		while (from > 0 && b->s[from - 1] != ' ')
+			from--;
+		entry_cut(s, from, at);
+		return 1;
+	}
+	case UI_KEY_CTRL('u'):
+		entry_cut(s, 0, at);
+		return 1;
+	case UI_KEY_CTRL('k'):
+		entry_cut(s, at, b->len);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int input_key(struct ui_state *s, int key)
 {
 	if (key == UI_KEY_ESC || key == UI_KEY_CTRL('g')) {
-		if (s->input == UI_INPUT_REASON && s->draft_dirty)
-			save_draft(s, s->inbuf.s ? s->inbuf.s : "");
-		close_input(s);
-		ui_message(s, UI_MSG_INFO, "cancelled");
+		if (s->input != UI_INPUT_REASON) {
+			close_input(s);
+			ui_message(s, UI_MSG_INFO, "cancelled");
+		} else if (cancel_reason(s) == 0) {
+			ui_message(s, UI_MSG_INFO, "%s",
+				   s->pending_reason ? "cancelled: the reason you kept before stays"
+						     : "cancelled: nothing you typed was kept");
+		}
 		return UI_REDRAW;
 	}
 	if (key == UI_KEY_CTRL('c')) {
@@ -842,33 +1298,26 @@ static int input_key(struct ui_state *s, int key)
 	}
 	if (key == UI_KEY_ENTER) {
 		if (s->input == UI_INPUT_SEARCH) {
-			snprintf(s->search, sizeof s->search, "%s", s->inbuf.s ? s->inbuf.s : "");
+			/* An empty search repeats the last one, as in vi. */
+			if (s->inbuf.len) {
+				snprintf(s->search, sizeof s->search, "%s", s->inbuf.s);
+				free(s->shits);
+				s->shits = NULL;
+			}
 			close_input(s);
 			return search(s, 1);
 		}
-		reason_commit(s);
+		if (s->input == UI_INPUT_FLAG)
+			flag_commit(s);
+		else
+			reason_commit(s);
 		return UI_REDRAW;
 	}
-	if (key == UI_KEY_BACKSPACE) {
-		while (s->inbuf.len > 0) {
-			unsigned char c = (unsigned char)s->inbuf.s[--s->inbuf.len];
-			if ((c & 0xc0) != 0x80)
-				break;
-		}
-		if (s->inbuf.s)
-			s->inbuf.s[s->inbuf.len] = 0;
-		s->draft_dirty = 1;
+	if (entry_edit(s, key))
 		return UI_REDRAW;
-	}
-	if (key == UI_KEY_CTRL('u')) {
-		sbuf_reset(&s->inbuf);
-		s->draft_dirty = 1;
-		return UI_REDRAW;
-	}
 	if (key >= 0x20 && key < 0x110000 && key != 0x7f && !(key >= 0x80 && key < 0xa0) &&
-	    s->inbuf.len < 4000) {
-		utf8_put(&s->inbuf, key);
-		s->draft_dirty = 1;
+	    !(key >= 0xd800 && key < 0xe000) && s->inbuf.len < 4000) {
+		entry_insert(s, key);
 		return UI_REDRAW;
 	}
 	return 0;
@@ -876,11 +1325,13 @@ static int input_key(struct ui_state *s, int key)
 
 static void open_input(struct ui_state *s, enum ui_input kind, const char *init)
 {
+	close_input(s);
 	s->input = kind;
-	sbuf_reset(&s->inbuf);
 	if (init)
 		sbuf_add(&s->inbuf, init);
-	s->draft_dirty = 0;
+	s->incur = s->inbuf.len;
+	if (kind == UI_INPUT_REASON && s->pending_reason)
+		s->edit_base = xstrdup(s->pending_reason);
 	s->draft_at = now(s);
 }
 
@@ -1125,6 +1576,8 @@ static int pick_queue(struct ui_state *s)
 	review_rows_free(s->qrows, s->nq);
 	free(s->order);
 	free(s->queue);
+	free(s->shits);
+	s->shits = NULL;
 	s->queue = name;
 	s->qrows = rows;
 	s->nq = n;
@@ -1214,7 +1667,7 @@ static int open_calib(struct ui_state *s)
 	return UI_REDRAW;
 }
 
-int ui_update(struct ui_state *s, enum ui_action a, int arg)
+static int apply(struct ui_state *s, enum ui_action a, int arg)
 {
 	switch (a) {
 	case ACT_UP:
@@ -1228,8 +1681,11 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		if (s->view == UI_PICKER)
 			return pick_queue(s);
 		if (s->view == UI_QUEUE && s->qlist.n) {
+			char who[128];
 			s->msg[0] = 0;
-			return open_item(s, ui_queue_current(s));
+			if (open_row(s, ui_queue_current(s), who, sizeof who) == REVIEW_MEANWHILE)
+				return moved_on(s, who);
+			return UI_REDRAW;
 		}
 		return 0;
 	case ACT_BACK:
@@ -1267,6 +1723,9 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		return search(s, -1);
 	case ACT_SORT:
 		s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
+		/* Blind, an order by agreement or model confidence would tell them. */
+		while (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
+			s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
 		rebuild_order(s);
 		refresh_visible(s);
 		ui_message(s, UI_MSG_INFO, "sorted by %s", sort_names[s->sort]);
@@ -1289,7 +1748,8 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
 			init = cur->reason;
 		open_input(s, UI_INPUT_REASON, init);
-		ui_message(s, UI_MSG_INFO, "reason (#RULE text); Enter keeps it, Esc leaves it");
+		ui_message(s, UI_MSG_INFO,
+			   "reason: #RULE (optional) then text; Enter keeps it, Esc cancels");
 		return UI_REDRAW;
 	}
 	case ACT_SKIP:
@@ -1300,8 +1760,7 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		}
 		return UI_REDRAW;
 	case ACT_FLAG:
-		simple_write(s, s->be->flag, "guideline flagged as unclear for this item");
-		return UI_REDRAW;
+		return flag_open(s);
 	case ACT_UNDO:
 		return undo(s);
 	case ACT_NEXT_ITEM:
@@ -1326,9 +1785,30 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg)
 		return open_picker(s);
 	case ACT_CALIBRATION:
 		return open_calib(s);
+	case ACT_CLAIMS:
+		if (s->view != UI_HISTORY)
+			return 0;
+		s->show_claims = !s->show_claims;
+		s->hlist.top = (size_t)-1;
+		history_fit(s);
+		return UI_REDRAW;
 	default:
 		return 0;
 	}
+}
+
+int ui_update(struct ui_state *s, enum ui_action a, int arg)
+{
+	enum ui_view was = s->view;
+	unsigned seq = s->msg_seq;
+	int r = apply(s, a, arg);
+	/* A message belongs to the screen it was said on: a new view starts
+	 * with a clear line unless the action that opened it said something. */
+	if (s->view != was && s->msg_seq == seq && s->msg[0]) {
+		s->msg[0] = 0;
+		r |= UI_REDRAW;
+	}
+	return r;
 }
 
 int ui_update_resize(struct ui_state *s, int cols, int rows)
@@ -1338,8 +1818,8 @@ int ui_update_resize(struct ui_state *s, int cols, int rows)
 	s->rows = rows;
 	h = ui_list_height(s);
 	list_clamp(&s->qlist, h);
-	if (s->hlist.n)
-		list_clamp(&s->hlist, h);
+	if (s->nevents)
+		history_fit(s);
 	if (s->helplist.n)
 		list_clamp(&s->helplist, h);
 	if (s->plist.n)
@@ -1360,11 +1840,14 @@ int ui_update_tick(struct ui_state *s)
 	char err[GV_ERR];
 	int r = 0;
 
-	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS)
+	if (s->input == UI_INPUT_REASON && s->draft_dirty && t - s->draft_at >= UI_DRAFT_SECONDS) {
 		save_draft(s, s->inbuf.s ? s->inbuf.s : "");
+		s->draft_written = 1;
+	}
 	if (s->has_item && s->claimed && t - s->renewed_at >= UI_RENEW_SECONDS) {
 		s->renewed_at = t;
-		if (s->be->claim(s->be->ctx, s->item.id, s->holder, sizeof s->holder, err) != 0) {
+		if (s->be->claim(s->be->ctx, s->item.id, s->item.current, s->holder,
+				 sizeof s->holder, err) != 0) {
 			s->claimed = 0;
 			ui_message(s, UI_MSG_ERROR, "lost the claim on this item");
 			r = UI_REDRAW;
@@ -1437,6 +1920,8 @@ void ui_state_free(struct ui_state *s)
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);
+	free(s->edit_base);
+	free(s->shits);
 	sbuf_free(&s->inbuf);
 	memset(s, 0, sizeof *s);
 }

@@ -18,6 +18,7 @@ cat >"$keys" <<'YAML'
 keys:
   move-down: [x, <Down>]
   decide: [a, s, d]
+  skip: []
   calibration: <C-k>
   quit: Z
 YAML
@@ -32,6 +33,8 @@ x
 d
 ?
 :dump help
+<PgDn>
+:dump help-mid
 G
 :dump help-end
 q
@@ -50,9 +53,11 @@ grep -q '^a:negative s:neutral d:positive ' "$work/dumps/item.txt" ||
 	fail "item footer: $(tail -1 "$work/dumps/item.txt")"
 grep -Eq '^ +x/Down +move-down ' "$work/dumps/help.txt" || fail "help: move-down keys"
 grep -Eq '^ +a/s/d +decide ' "$work/dumps/help-end.txt" || fail "help: decide keys"
-# s was skip's key; the file gave it to decide, so skip has none left.
+# s was skip's key; the file gave it to decide and left skip none.
 grep -Eq '^ +\(no key\) +skip ' "$work/dumps/help-end.txt" || fail "help: skip lost its key"
-grep -Eq '^ +C-k +calibration ' "$work/dumps/help.txt" || fail "help: calibration key"
+cat "$work/dumps/help.txt" "$work/dumps/help-mid.txt" "$work/dumps/help-end.txt" |
+	grep -Eq '^ +C-k +calibration ' ||
+	fail "help: calibration key"
 grep -Eq '^ +Z +quit ' "$work/dumps/help.txt" || fail "help: quit key"
 grep -q 'Calibration: task sentiment' "$work/dumps/calib.txt" || fail "C-k did not open calibration"
 grep -q 'Z:quit' "$work/dumps/queue-j.txt" || fail "queue footer: $(tail -1 "$work/dumps/queue-j.txt")"

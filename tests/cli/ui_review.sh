@@ -1,7 +1,7 @@
 #!/bin/sh
 # gavel review end to end in headless mode: deciding three items writes three
-# decisions with their events and the chain verifies; undo is a new
-# superseding decision; the draft reason survives a hang-up; identity comes
+# decisions with their events and the chain verifies; a reason citing a rule
+# the guideline lacks is refused; undo is a new superseding decision; the draft reason survives a hang-up; identity comes
 # from the uid (--as only among its names); viewers and --read-only write
 # nothing; a second expert sees the first one's decisions and cannot
 # overwrite them; usage errors exit 2.
@@ -35,6 +35,17 @@ row=$(sqlite3 "$db" "SELECT i.external_id, l.value, d.expert, d.rule, d.reason, 
 [ "$row" = "r3|negative|ana|R1|sarcasm|1|disputed" ] || fail "first decision: $row"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM claim')" = 0 ] || fail "claims left behind"
 expect_exit 0 "$GAVEL" audit verify "$db"
+# The history reads as sentences from the stored events, claims folded.
+printf '<Enter>\nh\n:dump hist\nc\n:dump histc\n<C-c>\n' >"$work/hist.keys"
+expect_exit 0 "$GAVEL" review "$db" --as ana --all --headless --script "$work/hist.keys" \
+	--dump-dir "$work/h"
+grep -Eq '^ [0-9-]{10} [0-9:]{8}  ana +decided negative in [0-9]+ s$' "$work/h/hist.txt" ||
+	fail "history: $(cat "$work/h/hist.txt")"
+grep -q '  why: rule R1, sarcasm$' "$work/h/hist.txt" || fail "history: no why"
+grep -Eq '[0-9]+ claims? folded \(c shows them\)' "$work/h/hist.txt" || fail "history: claims not folded"
+grep -q 'opened it (claim)' "$work/h/hist.txt" && fail "history: a claim shown folded"
+grep -q 'opened it (claim)' "$work/h/histc.txt" || fail "history: c does not show claims"
+grep -q '[{"]' "$work/h/hist.txt" && fail "history: raw JSON on the screen"
 
 # Undo from the queue: a new decision superseding the old, never an update.
 printf 'j\nu\n<C-c>\n' >"$work/undo.keys"
@@ -72,9 +83,18 @@ grep -q 'reason: half a thought' "$work/back.txt" || fail "draft text not shown"
 n=$(sqlite3 "$db" 'SELECT count(*) FROM event')
 "$GAVEL" expert add "$db" vic --role viewer --unix-user "$(id -un)" >/dev/null || fail "expert add"
 n=$((n + 1))
-printf '<Enter>\n1\nr\nf\ns\n<C-c>\n' >"$work/try.keys"
-expect_exit 0 "$GAVEL" review "$db" --as vic --headless --script "$work/try.keys"
-expect_exit 0 "$GAVEL" review "$db" --as ana --read-only --headless --script "$work/try.keys"
+printf '<Enter>\n:dump ro\n1\nr\nf\ns\n<C-c>\n' >"$work/try.keys"
+for who in "--as vic" "--as ana --read-only"; do
+	# shellcheck disable=SC2086
+	expect_exit 0 "$GAVEL" review "$db" $who --headless --script "$work/try.keys" \
+		--dump-dir "$work/ro"
+	# Their footer offers no key that would decide or write.
+	foot=$(tail -n 1 "$work/ro/ro.txt")
+	for k in '1:' 'r:reason' 's:skip' 'f:flag' 'u:undo'; do
+		case $foot in *"$k"*) fail "$who: the footer offers $k: $foot" ;; esac
+	done
+	case $foot in *'q:back'*) ;; *) fail "$who: footer without q:back: $foot" ;; esac
+done
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM event')" = "$n" ] || fail "a viewer or read-only wrote events"
 expect_exit 0 "$GAVEL" audit verify "$db"
 
@@ -86,6 +106,60 @@ expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/made.key
 : >"$work/plain"
 expect_exit 1 "$GAVEL" review "$db" --as ana --headless --script "$work/made.keys" \
 	--dump-dir "$work/plain"
+
+# A reason citing a rule the guideline lacks is refused in the editor, with
+# the rules there are; the guideline's spelling of a rule is stored.
+rdir=$work/rule
+mkdir -p "$rdir"
+ui_fixture "$GAVEL" "$rdir" || fail "rule fixture"
+printf '<Enter>\nr\n:type #R99 no such rule\n<Enter>\n:dump rule99\n<C-u>\n:type #r3 final verdict\n<Enter>\n1\n<C-c>\n' \
+	>"$work/rule.keys"
+expect_exit 0 "$GAVEL" review "$rdir/p.db" --as ana --headless --script "$work/rule.keys" \
+	--dump-dir "$rdir"
+grep -q 'no rule R99 in guideline 2.1; its rules: R1, R2, R3' "$rdir/rule99.txt" ||
+	fail "#R99 not refused: $(cat "$rdir/rule99.txt")"
+grep -q 'reason: #R99 no such rule' "$rdir/rule99.txt" || fail "the editor closed on #R99"
+row=$(sqlite3 "$rdir/p.db" "SELECT rule || '|' || reason FROM decision")
+[ "$row" = "R3|final verdict" ] || fail "rule decision: '$row'"
+
+# f flags the guideline with a note, once: f again writes nothing; the
+# queue marks flagged items with !, also in a later session.
+printf '<Enter>\nf\n:type R2 and R3 pull apart \033[31m\n<Enter>\nf\n:dump flag2\nq\n:dump flagq\n<C-c>\n' \
+	>"$work/flag.keys"
+expect_exit 0 "$GAVEL" review "$rdir/p.db" --as ana --headless --script "$work/flag.keys" \
+	--dump-dir "$rdir"
+[ "$(sqlite3 "$rdir/p.db" "SELECT count(*) || '|' || max(note) FROM flag")" = "1|R2 and R3 pull apart [31m" ] ||
+	fail "flags: $(sqlite3 "$rdir/p.db" 'SELECT * FROM flag')"
+[ "$(sqlite3 "$rdir/p.db" "SELECT count(*) FROM event WHERE action = 'flag'")" = 1 ] || fail "flag events"
+grep -q 'you flagged this item already: R2 and R3 pull apart' "$rdir/flag2.txt" ||
+	fail "second f: $(tail -n 3 "$rdir/flag2.txt")"
+printf ':dump flagq2\n<C-c>\n' >"$work/flagq.keys"
+expect_exit 0 "$GAVEL" review "$rdir/p.db" --as ben --headless --script "$work/flagq.keys" \
+	--dump-dir "$rdir"
+for f in flagq flagq2; do
+	grep -q '^.!r1 ' "$rdir/$f.txt" || fail "$f: r1 not marked flagged: $(cat "$rdir/$f.txt")"
+	grep -q '! guideline flagged' "$rdir/$f.txt" || fail "$f: no legend for the flag mark"
+	[ "$(grep -c '^.!' "$rdir/$f.txt")" = 1 ] || fail "$f: more than one row marked"
+done
+
+# The line under the queue says what the compact summaries stand for: short
+# names, or bare counts when a task's names do not fit, both when both show.
+grep -q '^ votes: neg=negative neu=neutral pos=positive   ! guideline flagged$' "$rdir/flagq2.txt" ||
+	fail "no legend: $(tail -n 3 "$rdir/flagq2.txt")"
+tdir=$work/topics
+mkdir -p "$tdir"
+"$GAVEL" init "$tdir/p.db" >/dev/null || fail "init topics"
+printf 'item,annotator,label\nx1,a,sports\nx1,b,science\nx1,c,politics\nx1,d,business\nx1,e,health\nx2,a,travel\nx2,b,sports\n' \
+	>"$tdir/votes.csv"
+"$GAVEL" import "$tdir/p.db" votes "$tdir/votes.csv" --task topic >/dev/null || fail "topic votes"
+"$GAVEL" expert add "$tdir/p.db" ana --role expert --unix-user "$(id -un)" >/dev/null || fail "expert"
+printf ':resize 160x24\n:dump topics\n<C-c>\n' >"$work/topics.keys"
+expect_exit 0 "$GAVEL" review "$tdir/p.db" --as ana --headless --script "$work/topics.keys" \
+	--dump-dir "$tdir"
+grep -q '^> x1 .* 1·1·1·1·1·0 ' "$tdir/topics.txt" || fail "counts form: $(cat "$tdir/topics.txt")"
+grep -q '^  x2 .* sp1 tr1 ' "$tdir/topics.txt" || fail "names form: $(cat "$tdir/topics.txt")"
+legend='votes: n·n·n·n·n·n = business·health·politics·science·sports·travel; bu=business he=health po=politics sc=science sp=sports tr=travel'
+grep -qF " $legend" "$tdir/topics.txt" || fail "legend: $(tail -n 3 "$tdir/topics.txt")"
 
 # A blind audit queue (from the project YAML): Q switches to it, votes and
 # model stay hidden until the blind call, and both calls are stored.
@@ -115,6 +189,11 @@ expect_exit 0 "$GAVEL" review "$bdb" --as ana --headless --script "$work/audit.k
 	--dump-dir "$work/aud"
 grep -q 'queue audit' "$work/aud/aq.txt" || fail "Q did not switch to the audit queue"
 grep -q 'blind' "$work/aud/aq.txt" || fail "the audit queue is not shown blind"
+# Nothing from the votes or the model in the list: no counts, agreement,
+# "2/4 agree" or "audit: model 0.97".
+for what in 'audit: model' agree 'neu2' '0\.[0-9][0-9]'; do
+	grep -q -- "$what" "$work/aud/aq.txt" && fail "the blind queue shows '$what': $(cat "$work/aud/aq.txt")"
+done
 grep -q 'Votes and model hidden' "$work/aud/hidden.txt" || fail "votes not hidden"
 for who in alice bob carol stated; do
 	! grep -q "$who" "$work/aud/hidden.txt" || fail "$who shown before the blind call"

@@ -4,7 +4,8 @@
 # bidi controls, help, decide flow, too small; at 132x43 also history, the
 # scrolled evidence pane and the queue picker; the calibration view on a
 # project with expert decisions and two models) compared with
-# tests/ui/expected/. Event times are masked with TIME. To accept new screens after a
+# tests/ui/expected/. Event times are masked with TIME, and the seconds a
+# decision took with N. To accept new screens after a
 # deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
@@ -28,7 +29,8 @@ esc=$(printf '\033')
 status=0
 for f in "$work"/dumps/*.txt; do
 	name=$(basename "$f")
-	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?/TIME/g' "$f" >"$f.norm"
+	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}[0-9:.]*Z?/TIME/g' \
+		-e 's/ in [0-9]+ s( |$)/ in N s\1/g' "$f" >"$f.norm"
 	if grep -q "$esc" "$f"; then
 		echo "FAIL $name: an escape character reached the screen" >&2
 		status=1

@@ -10,10 +10,11 @@
                                            exit 1 naming the first mismatch
 
 Reference implementations: statsmodels fleiss_kappa (when every item has the
-same number of votes; otherwise gavel's generalised formula, DESIGN.md 6, in
-numpy), nltk AnnotationTask.alpha (nominal; interval_distance for numeric
-labels), Krippendorff's alpha ordinal from its pairwise definition,
-sklearn cohen_kappa_score for each annotator pair with >= 10 shared items.
+same number of votes; otherwise gavel's generalised formula of src/stats.h
+stats_compute, in numpy), nltk AnnotationTask.alpha (nominal;
+interval_distance for numeric labels), Krippendorff's alpha ordinal from its
+pairwise definition, sklearn cohen_kappa_score for each annotator pair with
+>= 10 shared items.
 """
 import csv
 import itertools

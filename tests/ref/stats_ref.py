@@ -104,7 +104,7 @@ def counts(m, K):
 
 
 def fleiss_generalised(m, K):
-    """gavel's Fleiss kappa (DESIGN.md 6): P-bar = mean A_i, p_k over the same items."""
+    """gavel's Fleiss kappa (src/stats.h): P-bar = mean A_i, p_k over the same items."""
     t = counts(m, K)
     n = t.sum(1)
     pbar = np.mean((t * (t - 1)).sum(1) / (n * (n - 1)))

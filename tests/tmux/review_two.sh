@@ -1,7 +1,8 @@
 #!/bin/sh
 # tmux: two experts on one database at once. ben opens the item ana holds
-# (claimed: he cannot decide it); then each decides items concurrently; no
-# item ends up decided twice and nothing is lost.
+# (claimed: he cannot decide it); once she has decided it, his key moves him
+# on; then each decides items concurrently; no item ends up decided twice
+# and nothing is lost.
 set -u
 . "$top_srcdir/tests/tmux/lib.sh"
 
@@ -17,23 +18,23 @@ keys b Enter
 wait_for b "ana is working on this item"
 keys b 2
 wait_for b "nothing was written"
-# ana decides r3; ben, still on r3 with a stale view, is refused again.
+# ana decides r3 and moves on to r1; ben, still on r3 with a stale view, is
+# told who decided it, writes nothing and moves on past r1 (ana's) to r2.
 keys a 1
 wait_for a "saved: r3 = negative"
 keys b 3
-wait_for b "nothing was written"
-# ana decides r1 and moves on to r2; ben passes r1 (decided) and r2
-# (claimed) and decides r4.
+wait_for b "r3 was decided by ana meanwhile; nothing of yours was written"
+wait_for b "r2 | sentiment"
+# ana decides r1 and passes r2 (ben's); ben steps back (p) onto r1, decided by
+# ana, then forward to r2 again and decides it.
 keys a 2
 wait_for a "saved: r1 = neutral"
-keys b n
+keys b p
 wait_for b "already decided by ana"
 keys b n
-wait_for b "ana is working on this item"
-keys b n
-wait_for b "r4 | sentiment"
+wait_for b "r2 | sentiment"
 keys b 3
-wait_for b "saved: r4 = positive"
+wait_for b "saved: r2 = positive"
 keys a q
 keys a q
 keys b q
