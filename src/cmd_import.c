@@ -20,19 +20,24 @@
 static const char import_usage[] =
 	"Usage: gavel import PROJECT.db votes FILE [--format FMT] [--task NAME]\n"
 	"                    [--scale nominal|ordinal|interval] [--duplicates first|last]\n"
-	"                    [--annotator NAME] [--new-labels] [--dry-run]\n"
-	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME] [--dry-run]\n"
-	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME] [--dry-run]\n"
-	"       gavel import PROJECT.db decisions FILE --expert NAME [--task NAME]\n"
+	"                    [--annotator NAME] [--columns LIST] [--new-labels]\n"
+	"                    [--dry-run]\n"
+	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME]\n"
+	"                    [--duplicates first|last] [--columns LIST] [--dry-run]\n"
+	"       gavel import PROJECT.db predictions FILE --model NAME [--format FMT]\n"
+	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
+	"                    [--dry-run]\n"
+	"       gavel import PROJECT.db decisions FILE --expert NAME [--format FMT]\n"
+	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
 	"                    [--new-labels] [--dry-run]\n"
 	"\n"
 	"Import a file into a project in one transaction: a bad record rejects the whole\n"
 	"file with FILE:LINE[:COL] and the project is left unchanged. FILE may be '-'.\n"
 	"\n"
-	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task/worker,\n"
-	"               item_id/annotator_id, rater, answer, ...), Label Studio JSON or\n"
-	"               JSON_MIN, Prodigy JSONL, Argilla records (2.x to_disk or flattened,\n"
-	"               1.x hub layout), or JSONL\n"
+	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task,\n"
+	"               question, worker, performer, rater, answer, choice, ...), Label\n"
+	"               Studio JSON or JSON_MIN, Prodigy JSONL, Argilla records (2.x\n"
+	"               to_disk or flattened, 1.x hub layout), or JSONL\n"
 	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
 	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
 	"               label (they must sum to 1), or JSONL\n"
@@ -57,9 +62,12 @@ static const char import_usage[] =
 	"                           ones included; without it a repeat rejects the file\n"
 	"  -m, --model NAME         the model that made the predictions\n"
 	"  -e, --expert NAME        the expert the decisions are recorded under\n"
-	"  -a, --annotator NAME     votes: the annotator of the whole file, for files that\n"
-	"                           name none (most Prodigy datasets, a CSV item,label)\n"
-	"                           or name one in a form of their own\n"
+	"  -c, --columns LIST       the columns of a CSV/TSV file without a header, in\n"
+	"                           order, as a header would name them (any order of\n"
+	"                           roles: --columns annotator,item,label)\n"
+	"  -a, --annotator NAME     votes: the annotator of the whole file, for files\n"
+	"                           that name none (most Prodigy datasets, a CSV\n"
+	"                           item,label) or name one in a form of their own\n"
 	"      --new-labels         let the file add labels to the task it goes to\n"
 	"  -n, --dry-run            check everything and report what would change (the\n"
 	"                           same summary, \"would import ...\"), writing nothing\n"
@@ -144,6 +152,7 @@ int cmd_import(int argc, char **argv)
 		{"model", required_argument, NULL, 'm'},
 		{"expert", required_argument, NULL, 'e'},
 		{"annotator", required_argument, NULL, 'a'},
+		{"columns", required_argument, NULL, 'c'},
 		{"new-labels", no_argument, NULL, 'L'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
@@ -157,7 +166,7 @@ int cmd_import(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:c:nh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!import_format_find(optarg))
@@ -195,6 +204,11 @@ int cmd_import(int argc, char **argv)
 			if (!*optarg)
 				return cli_usage_error("import", "--annotator needs a name");
 			o.annotator = optarg;
+			break;
+		case 'c':
+			if (!*optarg)
+				return cli_usage_error("import", "--columns needs a list of names");
+			o.columns = optarg;
 			break;
 		case 'L':
 			o.new_labels = 1;

@@ -42,6 +42,9 @@ struct import_opts {
 	/* Votes: the annotator of the whole file (--annotator). Records need
 	 * not name one; a file naming two different ones is refused. */
 	const char *annotator;
+	/* CSV and TSV without a header: its column names in order, separated
+	 * by commas (--columns), as a header row would give them. */
+	const char *columns;
 };
 
 /* What an import did, for the summary line and the audit event. */

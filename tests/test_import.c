@@ -530,7 +530,7 @@ static void test_bad_files(void **state)
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\n", "t",
 		"b.csv:2:6: ", "empty label");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t",
-		"b.csv:1: ", "no 'annotator' column");
+		"b.csv:1: ", "the header (item, who, label) has no annotator column");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ",
 		"no votes to import into task 't': gavel reads one vote per row");
 	run_bad(f, IMPORT_VOTES, "b.csv", "", "t", "b.csv: ", "empty file");

@@ -60,7 +60,7 @@ bad quote.csv 'item,annotator,label\nr1,a,"pos\n' "quote.csv:2:6: unterminated q
 bad utf8.csv 'item,annotator,label\nr1,a,p\377s\n' "utf8.csv:2:7: invalid UTF-8"
 bad nul.csv 'item,annotator,label\nr1,a,p\000s\n' "nul.csv:2:7: NUL byte"
 bad empty.csv 'item,annotator,label\nr1,,pos\n' "empty.csv:2:4: empty annotator field"
-bad header.csv 'item,label\nr1,pos\n' "header.csv:1: the header has no 'annotator' column"
+bad header.csv 'item,label\nr1,pos\n' "header.csv:1: the header (item, label) has no annotator column"
 bad dup.csv 'item,annotator,label\nr9,a,pos\nr9,a,neg\n' "dup.csv:3: duplicate vote"
 bad stored.csv 'item,annotator,label\nr1,ann1,neg\n' "stored.csv:2: annotator 'ann1' already has a vote"
 printf '[{"item": "r1",}]' >"$work/broken.json"
