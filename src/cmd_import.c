@@ -26,7 +26,7 @@ static const char import_usage[] =
 	"                    [--duplicates first|last] [--columns LIST] [--dry-run]\n"
 	"       gavel import PROJECT.db predictions FILE --model NAME [--format FMT]\n"
 	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
-	"                    [--dry-run]\n"
+	"                    [--new-items] [--dry-run]\n"
 	"       gavel import PROJECT.db decisions FILE --expert NAME [--format FMT]\n"
 	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
 	"                    [--new-labels] [--dry-run]\n"
@@ -40,7 +40,7 @@ static const char import_usage[] =
 	"               to_disk or flattened, 1.x hub layout), or JSONL\n"
 	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
 	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
-	"               label (they must sum to 1), or JSONL\n"
+	"               label (they must sum to 1), or JSONL, for items the task has\n"
 	"  decisions    CSV item,label[,reason][,at]: gold or expert labels, stored as\n"
 	"               decisions of --expert with one audit event each\n"
 	"\n"
@@ -69,6 +69,7 @@ static const char import_usage[] =
 	"                           that name none (most Prodigy datasets, a CSV\n"
 	"                           item,label) or name one in a form of their own\n"
 	"      --new-labels         let the file add labels to the task it goes to\n"
+	"      --new-items          predictions: create the items the task lacks\n"
 	"  -n, --dry-run            check everything and report what would change (the\n"
 	"                           same summary, \"would import ...\"), writing nothing\n"
 	"  -h, --help               show this help\n";
@@ -154,6 +155,7 @@ int cmd_import(int argc, char **argv)
 		{"annotator", required_argument, NULL, 'a'},
 		{"columns", required_argument, NULL, 'c'},
 		{"new-labels", no_argument, NULL, 'L'},
+		{"new-items", no_argument, NULL, 'I'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -213,6 +215,9 @@ int cmd_import(int argc, char **argv)
 		case 'L':
 			o.new_labels = 1;
 			break;
+		case 'I':
+			o.new_items = 1;
+			break;
 		case 'n':
 			o.dry_run = 1;
 			break;
@@ -239,6 +244,9 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "predictions need --model NAME");
 	if (o.kind == IMPORT_DECISIONS && (!o.expert || !*o.expert))
 		return cli_usage_error("import", "decisions need --expert NAME");
+	if (o.new_items && o.kind != IMPORT_PREDICTIONS)
+		return cli_usage_error(
+			"import", "--new-items is for predictions (other imports create items)");
 	if (o.annotator && o.kind != IMPORT_VOTES)
 		return cli_usage_error("import", "--annotator names the annotator of a votes file");
 

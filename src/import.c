@@ -404,6 +404,10 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 				   "header, not of a %s file",
 				   f->name),
 		       IMPORT_USAGE;
+	if (o->new_items && o->kind != IMPORT_PREDICTIONS)
+		return import_errf(err, NULL, 0, 0,
+				   "--new-items is for predictions (other imports create items)"),
+		       IMPORT_USAGE;
 	if (o->annotator && (o->kind != IMPORT_VOTES || !*o->annotator))
 		return import_errf(err, NULL, 0, 0,
 				   "--annotator names the annotator of a votes file"),
@@ -440,6 +444,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.model = o->model;
 	so.expert = o->expert;
 	so.annotator = o->annotator;
+	so.new_items = o->new_items;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
 		goto fail;

@@ -45,6 +45,9 @@ struct import_opts {
 	/* CSV and TSV without a header: its column names in order, separated
 	 * by commas (--columns), as a header row would give them. */
 	const char *columns;
+	/* Predictions: create the items the task lacks (--new-items); without
+	 * it a prediction for an unknown item rejects the file. */
+	int new_items;
 };
 
 /* What an import did, for the summary line and the audit event. */

@@ -22,6 +22,19 @@ grep -q "imported 2 predictions of model 'm1'" "$work/stdout" || fail "preds: $(
 expect_exit 0 "$GAVEL" import "$db" decisions "$data/import_gold.csv" --expert gold
 grep -q "imported 1 decision by 'gold'" "$work/stdout" || fail "gold: $(cat "$work/stdout")"
 
+# A prediction for an item the task lacks is refused (exit 1, nothing
+# written) unless --new-items asks for the item.
+printf 'item,label,confidence\nr1,pos,0.9\nnope,neg,0.8\n' >"$work/unknown.csv"
+before=$(dump "$db")
+expect_exit 1 "$GAVEL" import "$db" predictions "$work/unknown.csv" --model m2
+grep -qF "unknown.csv:3:6: prediction for item 'nope', which task 'sentiment' does not have (1 of the file's 2 items are unknown): import the items or their votes first, or pass --new-items to create them" \
+    "$work/stderr" || fail "unknown item: $(cat "$work/stderr")"
+[ "$before" = "$(dump "$db")" ] || fail "a refused prediction file changed the database"
+expect_exit 0 "$GAVEL" import "$db" predictions "$work/unknown.csv" --model m2 --new-items
+grep -q "imported 2 predictions of model 'm2' on 2 items" "$work/stdout" ||
+    fail "--new-items: $(cat "$work/stdout")"
+expect_exit 2 "$GAVEL" import "$db" votes "$data/import_votes.csv" --new-items
+
 # Usage errors: exit 2.
 expect_exit 2 "$GAVEL" import "$db" votes
 expect_exit 2 "$GAVEL" import "$db" opinions "$data/import_votes.csv"
