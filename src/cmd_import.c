@@ -107,11 +107,11 @@ static void import_report(const struct import_opts *o, const struct import_resul
 		       n->items_added, n->items_updated, task);
 		break;
 	case IMPORT_PREDICTIONS: {
-		char *model = text_clean(o->model);
-		printf("%s %ld prediction%s of model '%s' on %ld item%s into task '%s'", verb,
-		       n->predictions, plural(n->predictions), model, n->items_seen,
-		       plural(n->items_seen), task);
-		free(model);
+		char *models = text_clean(r->models);
+		printf("%s %ld prediction%s of model%s %s on %ld item%s into task '%s'", verb,
+		       n->predictions, plural(n->predictions), r->nmodels > 1 ? "s" : "", models,
+		       n->items_seen, plural(n->items_seen), task);
+		free(models);
 		break;
 	}
 	case IMPORT_DECISIONS: {

@@ -74,6 +74,11 @@ struct import_result {
 	/* The labels this import adds to the task, in label order, separated by
 	 * ", " (unsanitised), or "". */
 	char new_labels[512];
+	/* Predictions: the models they were stored under, "'a', 'b'"
+	 * (unsanitised): the file's own model names (an Argilla agent, a Label
+	 * Studio model_version) where it gives them, else --model. */
+	char models[256];
+	int nmodels;
 	char task[256];	  /* the task imported into (unsanitised) */
 	char format[32];  /* the format used */
 	char sha256[65];  /* of the file's bytes */

@@ -2092,6 +2092,12 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	if (si_write_labels(si, res, err) || si_write_items_and_votes(si, res, err) ||
 	    si_write_predictions(si, res, err))
 		goto fail;
+	for (size_t i = 0; i < intern_count(&si->models); i++) {
+		size_t had = strlen(res->models);
+		snprintf(res->models + had, sizeof res->models - had, "%s'%s'", i ? ", " : "",
+			 intern_str(&si->models, (uint32_t)i));
+		res->nmodels++;
+	}
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;
