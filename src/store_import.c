@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "intern.h"
 #include "store_import.h"
+#include "store_summary.h"
 #include "util.h"
 #include "votepack.h"
 
@@ -1559,9 +1560,9 @@ fail:
 
 /*
  * One item_votes row per item the file names: its votes packed in annotator
- * order (src/votepack.h) and their summary (src/store_summary.c has the same
- * definitions), computed here from the votes sorted in memory instead of
- * read back from the database. Items that existed before get their stored
+ * order (src/votepack.h) and their summary (src/store_summary.h, as every
+ * writer of the table computes it), from the votes sorted in memory instead
+ * of read back from the database. Items that existed before get their stored
  * votes merged with the file's; store_summary_refresh is left for the rare
  * import that moves existing labels in the label order (which changes every
  * item's tie rule).
@@ -1580,23 +1581,15 @@ struct si_group {
 	size_t merged;	 /* arena offset of the merged row, or NONE */
 };
 
-/* The summary of one row (src/store_summary.c has the same definitions). */
-struct si_val {
-	int n, distinct, top, topn, tie;
-	double agree, ent;
-};
-
 struct si_summ {
 	const struct store_import *si;
 	const struct store_task *task; /* reloaded: labels in their new order */
 	struct si_group *g;	       /* the rows to write, by item id */
 	size_t ng;
-	int *ord_of_code; /* label code -> position in the label order, or -1 */
-	int maxcode;
-	int *count;  /* per position in the label order */
-	double logk; /* log(number of labels), 0 below 2 labels */
-	size_t row;  /* row + 1 of the values below, 0 for none */
-	struct si_val v;
+	struct store_summary_order order;
+	uint32_t *count; /* per position in the label order */
+	size_t row;	 /* row + 1 of the values below, 0 for none */
+	struct stats_item v;
 	struct sbuf votes; /* the packed votes of the row, when computed here */
 	const char *vtext; /* the row's packed votes */
 	size_t vlen;
@@ -1611,14 +1604,8 @@ struct si_summ {
 struct si_pre {
 	size_t voff;
 	uint32_t vlen;
-	struct si_val v;
+	struct stats_item v;
 };
-
-static void summ_count(struct si_summ *g, int64_t code)
-{
-	if (code >= 0 && code <= g->maxcode && g->ord_of_code[code] >= 0)
-		g->count[g->ord_of_code[code]]++;
-}
 
 static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
 			  struct sbuf *out)
@@ -1639,55 +1626,25 @@ static void summ_compute(struct si_summ *g, size_t r)
 	const struct store_import *si = g->si;
 	const struct si_group *gr = &g->g[r];
 	size_t k = g->task->nlabels;
-	double agree_num = 0;
 
 	memset(g->count, 0, (k + 1) * sizeof *g->count);
 	if (gr->merged != NONE) {
 		/* Checked when it was merged: it parses. */
-		struct votepack_iter it;
-		struct votepack_vote v;
 		g->vtext = si_at(si, gr->merged);
 		g->vlen = strlen(g->vtext);
-		votepack_begin(&it, g->vtext, g->vlen);
-		while (votepack_next(&it, &v) > 0)
-			summ_count(g, v.label);
+		store_summary_count(&g->order, g->vtext, g->vlen, g->count);
 	} else {
 		sbuf_reset(&g->votes);
 		sbuf_addc(&g->votes, '[');
 		si_pack_votes(si, si->votes + gr->first, gr->n, &g->votes);
 		sbuf_addc(&g->votes, ']');
 		for (size_t i = 0; i < gr->n; i++)
-			summ_count(g, si->votes[gr->first + i].label);
+			store_summary_order_count(&g->order, si->votes[gr->first + i].label,
+						  g->count);
 		g->vtext = g->votes.s;
 		g->vlen = g->votes.len;
 	}
-
-	g->v.n = g->v.distinct = g->v.topn = g->v.tie = 0;
-	g->v.top = -1;
-	g->v.ent = 0;
-	for (size_t i = 0; i < k; i++) {
-		int c = g->count[i];
-		g->v.n += c;
-		if (!c)
-			continue;
-		g->v.distinct++;
-		agree_num += (double)c * (c - 1);
-		if (c > g->v.topn) {
-			g->v.topn = c;
-			g->v.top = (int)i;
-			g->v.tie = 0;
-		} else if (c == g->v.topn) {
-			g->v.tie = 1;
-		}
-	}
-	for (size_t i = 0; i < k; i++) {
-		double share;
-		if (!g->count[i])
-			continue;
-		share = (double)g->count[i] / g->v.n;
-		g->v.ent -= share * log(share);
-	}
-	g->v.agree = g->v.n >= 2 ? agree_num / ((double)g->v.n * (g->v.n - 1)) : NAN;
+	stats_item_compute(g->count, (int)k, &g->v);
 	g->row = r + 1;
 }
 
@@ -1721,34 +1678,34 @@ static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_con
 		sqlite3_result_text(ctx, g->vtext, (int)g->vlen, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(ctx, g->v.n);
+		sqlite3_result_int(ctx, (int)g->v.n);
 		break;
 	case 3:
 		sqlite3_result_int(ctx, g->v.distinct);
 		break;
 	case 4:
-		if (g->v.top >= 0)
-			sqlite3_result_int(ctx, g->task->labels[g->v.top].code);
+		if (g->v.plurality_label >= 0)
+			sqlite3_result_int(ctx, g->task->labels[g->v.plurality_label].code);
 		else
 			sqlite3_result_null(ctx);
 		break;
 	case 5:
-		sqlite3_result_int(ctx, g->v.topn);
+		sqlite3_result_int(ctx, (int)g->v.plurality_n);
 		break;
 	case 6:
 		sqlite3_result_int(ctx, g->v.tie);
 		break;
 	case 7:
-		if (g->v.n >= 2)
-			sqlite3_result_double(ctx, g->v.agree);
-		else
+		if (isnan(g->v.agreement))
 			sqlite3_result_null(ctx);
+		else
+			sqlite3_result_double(ctx, g->v.agreement);
 		break;
 	default:
-		if (g->v.n >= 1)
-			sqlite3_result_double(ctx, g->logk > 0 ? g->v.ent / g->logk : 0.0);
-		else
+		if (isnan(g->v.entropy))
 			sqlite3_result_null(ctx);
+		else
+			sqlite3_result_double(ctx, g->v.entropy);
 		break;
 	}
 }
@@ -1945,17 +1902,7 @@ static int si_summ_init(struct store_import *si, struct store_task *task, struct
 			       : import_errf(err, NULL, 0, 0, "task '%s' vanished", si->task_name);
 	g->si = si;
 	g->task = task;
-	g->logk = task->nlabels >= 2 ? log((double)task->nlabels) : 0;
-	g->maxcode = 0;
-	for (size_t i = 0; i < task->nlabels; i++) {
-		if (task->labels[i].code > g->maxcode)
-			g->maxcode = task->labels[i].code;
-	}
-	g->ord_of_code = xmalloc(((size_t)g->maxcode + 1) * sizeof *g->ord_of_code);
-	for (int c = 0; c <= g->maxcode; c++)
-		g->ord_of_code[c] = -1;
-	for (size_t i = 0; i < task->nlabels; i++)
-		g->ord_of_code[task->labels[i].code] = (int)i;
+	store_summary_order_init(&g->order, task);
 	g->count = xcalloc(task->nlabels + 1, sizeof *g->count);
 	return 0;
 }
@@ -1964,7 +1911,7 @@ static void si_summ_free(struct si_summ *g)
 {
 	free(g->g);
 	free(g->pre);
-	free(g->ord_of_code);
+	store_summary_order_free(&g->order);
 	free(g->count);
 	sbuf_free(&g->votes);
 	sbuf_free(&g->pretext);
