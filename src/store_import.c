@@ -42,21 +42,21 @@ struct ivote {
 };
 
 struct ipred {
-	uint32_t item, model;
+	uint32_t item, model; /* intern ids */
 	long line, col;
-	int label;     /* label intern id of the top label */
-	double conf;   /* top probability */
-	double plogp;  /* -sum p ln p, or NAN when only the top label is known */
-	double margin; /* top1 - top2, or NAN */
-	size_t probs;  /* arena offset of the probabilities as a JSON object */
-	int64_t db_item;
+	int label;	 /* label intern id of the top label */
+	double conf;	 /* top probability */
+	double plogp;	 /* -sum p ln p, or NAN when only the top label is known */
+	double margin;	 /* top1 - top2, or NAN */
+	size_t probs;	 /* arena offset of the probabilities as a JSON object */
+	int64_t db_item; /* the item's database id, once resolved */
 };
 
 struct idec {
-	uint32_t item, label;
+	uint32_t item, label; /* intern ids */
 	long line, col;
 	size_t reason, at; /* arena offsets or NONE */
-	int64_t db_item;
+	int64_t db_item;   /* the item's database id, once resolved */
 };
 
 /* What the reader passed over, counted per (question, what). */
@@ -68,6 +68,13 @@ struct si_skip {
 	long n;
 };
 
+/* Strings given for some of the votes or items only: per index, an arena
+ * offset or NONE; off stays NULL until the first one is given. */
+struct si_strings {
+	size_t *off;
+	size_t cap;
+};
+
 struct store_import {
 	struct store *st;
 	struct store_import_opts o;
@@ -77,42 +84,45 @@ struct store_import {
 	int task_exists;
 
 	struct intern items, anns, labels, models;
-	int *lab_index; /* per label: index in task.labels, or -1 when new */
-	size_t lab_cap;
-	int *lab_code; /* per label: code, after resolving */
+	int *label_index; /* per label: index in task.labels, or -1 when new */
+	size_t label_index_cap;
+	int *label_code; /* per label: code, after resolving */
 
-	struct ivote *votes;
-	size_t nv, vcap;
-	uint32_t *vline;
-	size_t vlcap;
-	size_t *vat, *vcom; /* arena offsets per vote, allocated at the first one given */
-	size_t vacap, vccap;
+	struct ivote *votes; /* in file order, then sorted by (item, annotator) */
+	size_t nvotes, votes_cap;
+	size_t nvotes_kept; /* sorted votes left after dropping duplicates */
 
-	size_t *itext, *imeta; /* per item: arena offsets, allocated when first given */
-	size_t itcap, imcap;
-	uint32_t *igiven; /* per item: line of its item record, 0 when none */
-	size_t igcap;
-	int64_t *imap; /* per item: database id */
-	int64_t *amap; /* per annotator: database id */
+	/* per vote in file order (ivote.idx): its line, time and comment */
+	uint32_t *vote_line;
+	size_t vote_line_cap;
+	struct si_strings vote_at, vote_comment;
+
+	/* per item (intern id): text, metadata, the line of its item record (0
+	 * when none) and its database id */
+	struct si_strings item_text, item_meta;
+	uint32_t *item_line;
+	size_t item_line_cap;
+	int64_t *item_id;
+
+	int64_t *ann_id; /* per annotator (intern id): database id */
 
 	struct ipred *preds;
-	size_t np, pcap;
+	size_t npreds, preds_cap;
 	struct idec *decs;
-	size_t nd, dcap;
+	size_t ndecs, decs_cap;
 
 	struct sbuf arena;	   /* NUL-separated strings: times, comments, texts, metadata */
 	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
 	uint32_t *new_order;	   /* the new items (intern ids) in id order */
 	size_t nnew;
 	uint32_t last_item; /* intern id + 1 of the item named last, 0 for none */
-	size_t nvw;	    /* votes left after dropping duplicates, sorted */
 	int ord_changed;    /* this import moved existing labels in the label order */
 	int64_t item_maxid; /* largest item id before this import: larger ids are new */
 	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
 	long records, duplicates;
-	char *file_ann;	    /* with --annotator: the first annotator the file names */
-	long file_ann_line; /* and where */
+	char *file_annotator;	  /* with --annotator: the first annotator the file names */
+	long file_annotator_line; /* and where */
 	struct si_skip skips[SI_MAX_SKIPS]; /* in the order first seen */
 	size_t nskips;
 	long skips_more; /* passed-over parts beyond SI_MAX_SKIPS kinds */
@@ -131,16 +141,23 @@ static const char *si_at(const struct store_import *si, size_t off)
 	return off == NONE ? NULL : si->arena.s + off;
 }
 
-/* Make arr (per-index offsets, NONE when absent) hold index i. */
-static size_t *si_offs(size_t *arr, size_t *cap, size_t i)
+/* Set s's string i to str (none when str is NULL). */
+static void si_strings_set(struct store_import *si, struct si_strings *s, size_t i, const char *str)
 {
-	size_t old = *cap;
-	if (i < old)
-		return arr;
-	arr = xgrow(arr, cap, i + 1, sizeof *arr);
-	for (size_t k = old; k < *cap; k++)
-		arr[k] = NONE;
-	return arr;
+	size_t old = s->cap;
+	if (i >= old) {
+		s->off = xgrow(s->off, &s->cap, i + 1, sizeof *s->off);
+		for (size_t k = old; k < s->cap; k++)
+			s->off[k] = NONE;
+	}
+	s->off[i] = str ? si_str(si, str) : NONE;
+}
+
+/* s's string i, or NULL when none was given. */
+static const char *si_strings_get(const struct store_import *si, const struct si_strings *s,
+				  size_t i)
+{
+	return i < s->cap ? si_at(si, s->off[i]) : NULL;
 }
 
 /*
@@ -243,24 +260,24 @@ void store_import_free(struct store_import *si)
 		store_exec(si->st, sql, NULL);
 	}
 	free(si->task_name);
-	free(si->file_ann);
+	free(si->file_annotator);
 	store_task_free(&si->task);
 	intern_free(&si->items);
 	intern_free(&si->anns);
 	intern_free(&si->labels);
 	intern_free(&si->models);
-	free(si->lab_index);
-	free(si->lab_code);
+	free(si->label_index);
+	free(si->label_code);
 	free(si->votes);
-	free(si->vline);
-	free(si->vat);
-	free(si->vcom);
-	free(si->itext);
-	free(si->imeta);
-	free(si->igiven);
-	free(si->imap);
+	free(si->vote_line);
+	free(si->vote_at.off);
+	free(si->vote_comment.off);
+	free(si->item_text.off);
+	free(si->item_meta.off);
+	free(si->item_line);
+	free(si->item_id);
 	free(si->new_order);
-	free(si->amap);
+	free(si->ann_id);
 	free(si->preds);
 	free(si->decs);
 	sbuf_free(&si->arena);
@@ -291,9 +308,10 @@ static int si_label(struct store_import *si, const struct rec *r, const char *va
 	*id = intern_put(&si->labels, value, strlen(value), &added);
 	if (!added)
 		return 0;
-	si->lab_index = xgrow(si->lab_index, &si->lab_cap, *id + 1, sizeof *si->lab_index);
-	si->lab_index[*id] = store_task_label_index(&si->task, value);
-	if (si->lab_index[*id] < 0 && si->task.declared) {
+	si->label_index =
+		xgrow(si->label_index, &si->label_index_cap, *id + 1, sizeof *si->label_index);
+	si->label_index[*id] = store_task_label_index(&si->task, value);
+	if (si->label_index[*id] < 0 && si->task.declared) {
 		struct sbuf known = {0};
 		char snip[64];
 		for (size_t i = 0; i < si->task.nlabels && i < 12; i++)
@@ -319,14 +337,10 @@ static uint32_t si_item(struct store_import *si, const char *ext)
 
 static void si_item_text(struct store_import *si, uint32_t item, const char *text, const char *meta)
 {
-	if (text) {
-		si->itext = si_offs(si->itext, &si->itcap, item);
-		si->itext[item] = si_str(si, text);
-	}
-	if (meta) {
-		si->imeta = si_offs(si->imeta, &si->imcap, item);
-		si->imeta[item] = si_str(si, meta);
-	}
+	if (text)
+		si_strings_set(si, &si->item_text, item, text);
+	if (meta)
+		si_strings_set(si, &si->item_meta, item, meta);
 }
 
 /*
@@ -339,18 +353,18 @@ static int si_own_annotator(struct store_import *si, const struct rec *r, char *
 	char s1[64], s2[64];
 	if (!r->annotator || !*r->annotator)
 		return 0;
-	if (!si->file_ann) {
-		si->file_ann = xstrdup(r->annotator);
-		si->file_ann_line = r->line;
+	if (!si->file_annotator) {
+		si->file_annotator = xstrdup(r->annotator);
+		si->file_annotator_line = r->line;
 		return 0;
 	}
-	if (strcmp(si->file_ann, r->annotator) == 0)
+	if (strcmp(si->file_annotator, r->annotator) == 0)
 		return 0;
 	return import_errf(err, r->file, r->line, r->col,
 			   "the file names annotator '%s' here and '%s' at line %ld: --annotator "
 			   "gives one annotator to a whole file",
-			   import_snip(r->annotator, s1), import_snip(si->file_ann, s2),
-			   si->file_ann_line);
+			   import_snip(r->annotator, s1), import_snip(si->file_annotator, s2),
+			   si->file_annotator_line);
 }
 
 static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
@@ -370,25 +384,22 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 		return -1;
 	item = si_item(si, r->item);
 	ann = intern_put(&si->anns, who, strlen(who), NULL);
-	if (si->nv >= UINT32_MAX)
+	if (si->nvotes >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
-	si->votes = xgrow(si->votes, &si->vcap, si->nv + 1, sizeof *si->votes);
-	si->vline = xgrow(si->vline, &si->vlcap, si->nv + 1, sizeof *si->vline);
-	v = &si->votes[si->nv];
+	si->votes = xgrow(si->votes, &si->votes_cap, si->nvotes + 1, sizeof *si->votes);
+	si->vote_line =
+		xgrow(si->vote_line, &si->vote_line_cap, si->nvotes + 1, sizeof *si->vote_line);
+	v = &si->votes[si->nvotes];
 	v->item = item;
 	v->ann = ann;
 	v->label = label;
-	v->idx = (uint32_t)si->nv;
-	si->vline[si->nv] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 0;
-	if (r->at || si->vat) {
-		si->vat = si_offs(si->vat, &si->vacap, si->nv);
-		si->vat[si->nv] = r->at ? si_str(si, r->at) : NONE;
-	}
-	if (r->comment || si->vcom) {
-		si->vcom = si_offs(si->vcom, &si->vccap, si->nv);
-		si->vcom[si->nv] = r->comment ? si_str(si, r->comment) : NONE;
-	}
-	si->nv++;
+	v->idx = (uint32_t)si->nvotes;
+	si->vote_line[si->nvotes] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 0;
+	if (r->at || si->vote_at.off)
+		si_strings_set(si, &si->vote_at, si->nvotes, r->at);
+	if (r->comment || si->vote_comment.off)
+		si_strings_set(si, &si->vote_comment, si->nvotes, r->comment);
+	si->nvotes++;
 	si_item_text(si, item, r->text, r->meta);
 	return 0;
 }
@@ -396,26 +407,27 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 static int si_put_item(struct store_import *si, const struct rec *r, char *err)
 {
 	uint32_t item = si_item(si, r->item);
-	size_t old = si->igcap;
+	size_t old = si->item_line_cap;
 
 	if (item >= old) {
-		si->igiven = xgrow(si->igiven, &si->igcap, item + 1, sizeof *si->igiven);
-		memset(si->igiven + old, 0, (si->igcap - old) * sizeof *si->igiven);
+		si->item_line =
+			xgrow(si->item_line, &si->item_line_cap, item + 1, sizeof *si->item_line);
+		memset(si->item_line + old, 0, (si->item_line_cap - old) * sizeof *si->item_line);
 	}
-	if (si->igiven[item]) {
+	if (si->item_line[item]) {
 		char snip[64];
 		if (si->o.dup == IMPORT_DUP_ERROR)
 			return import_errf(err, r->file, r->line, r->col,
 					   "item '%s' is given again (first at line %u); keep one "
 					   "with --duplicates first|last",
-					   import_snip(r->item, snip), si->igiven[item]);
+					   import_snip(r->item, snip), si->item_line[item]);
 		if (si->o.dup == IMPORT_DUP_FIRST) {
 			si->duplicates++;
 			return 0;
 		}
 		si->duplicates++;
 	}
-	si->igiven[item] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 1;
+	si->item_line[item] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 1;
 	si_item_text(si, item, r->text, r->meta);
 	return 0;
 }
@@ -531,8 +543,8 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 	}
 	sbuf_addc(&probs, '}');
 	p.probs = si_str(si, probs.s);
-	si->preds = xgrow(si->preds, &si->pcap, si->np + 1, sizeof *si->preds);
-	si->preds[si->np++] = p;
+	si->preds = xgrow(si->preds, &si->preds_cap, si->npreds + 1, sizeof *si->preds);
+	si->preds[si->npreds++] = p;
 	si_item_text(si, p.item, r->text, r->meta);
 	rc = 0;
 fail:
@@ -553,8 +565,8 @@ static int si_put_decision(struct store_import *si, const struct rec *r, char *e
 	d.col = r->col;
 	d.reason = r->reason && *r->reason ? si_str(si, r->reason) : NONE;
 	d.at = r->at && *r->at ? si_str(si, r->at) : NONE;
-	si->decs = xgrow(si->decs, &si->dcap, si->nd + 1, sizeof *si->decs);
-	si->decs[si->nd++] = d;
+	si->decs = xgrow(si->decs, &si->decs_cap, si->ndecs + 1, sizeof *si->decs);
+	si->decs[si->ndecs++] = d;
 	return 0;
 }
 
@@ -639,9 +651,9 @@ static const char *const kind_names[] = {
 static int si_check_nonempty(struct store_import *si, char *err)
 {
 	struct sbuf held = {0};
-	long got = si->o.kind == IMPORT_VOTES	      ? (long)si->nv
-		   : si->o.kind == IMPORT_PREDICTIONS ? (long)si->np
-		   : si->o.kind == IMPORT_DECISIONS   ? (long)si->nd
+	long got = si->o.kind == IMPORT_VOTES	      ? (long)si->nvotes
+		   : si->o.kind == IMPORT_PREDICTIONS ? (long)si->npreds
+		   : si->o.kind == IMPORT_DECISIONS   ? (long)si->ndecs
 						      : si->records;
 	if (got)
 		return 0;
@@ -720,10 +732,10 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 	sqlite3_stmt *ord = NULL;
 	int maxcode = -1, rc = -1;
 
-	si->lab_code = xcalloc(nl + 1, sizeof *si->lab_code);
+	si->label_code = xcalloc(nl + 1, sizeof *si->label_code);
 	for (size_t i = 0; i < nl; i++) {
-		if (si->lab_index[i] >= 0)
-			si->lab_code[i] = si->task.labels[si->lab_index[i]].code;
+		if (si->label_index[i] >= 0)
+			si->label_code[i] = si->task.labels[si->label_index[i]].code;
 		else
 			nnew++;
 	}
@@ -741,7 +753,7 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 		n++;
 	}
 	for (size_t i = 0; i < nl; i++) {
-		if (si->lab_index[i] >= 0)
+		if (si->label_index[i] >= 0)
 			continue;
 		all[n].value = intern_str(&si->labels, (uint32_t)i);
 		all[n].code = -1;
@@ -763,7 +775,7 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 			size_t had = strlen(res->new_labels);
 			snprintf(res->new_labels + had, sizeof res->new_labels - had, "%s%s",
 				 had ? ", " : "", all[i].value);
-			si->lab_code[all[i].label] = code;
+			si->label_code[all[i].label] = code;
 			if (store_label_add(si->st, si->task.id, code, all[i].value, NULL, NULL,
 					    (int)i, err))
 				goto fail;
@@ -947,16 +959,16 @@ static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_co
 	const char *t = NULL;
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(ctx, si->imap[i]);
+		sqlite3_result_int64(ctx, si->item_id[i]);
 		return;
 	case 1:
 		t = intern_str(&si->items, i);
 		break;
 	case 2:
-		t = i < si->itcap ? si_at(si, si->itext[i]) : NULL;
+		t = si_strings_get(si, &si->item_text, i);
 		break;
 	case 3:
-		t = i < si->imcap ? si_at(si, si->imeta[i]) : NULL;
+		t = si_strings_get(si, &si->item_meta, i);
 		break;
 	}
 	if (t)
@@ -1105,11 +1117,11 @@ static int si_check_pred_items(struct store_import *si, char *err)
 	if (si->o.kind != IMPORT_PREDICTIONS || si->o.new_items)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		unknown += !si->imap[i];
+		unknown += !si->item_id[i];
 	if (!unknown)
 		return 0;
-	for (size_t i = 0; i < si->np && !first; i++)
-		if (!si->imap[si->preds[i].item])
+	for (size_t i = 0; i < si->npreds && !first; i++)
+		if (!si->item_id[si->preds[i].item])
 			first = &si->preds[i];
 	if (!first)
 		return 0;
@@ -1130,7 +1142,7 @@ static int si_assign_items(struct store_import *si, char *err)
 	sqlite3_stmt *q = NULL;
 	int rc = -1, step;
 
-	si->imap = xcalloc(n + 1, sizeof *si->imap);
+	si->item_id = xcalloc(n + 1, sizeof *si->item_id);
 	if (si->task_exists) {
 		if (store_prepare(si->st, "SELECT id, external_id FROM item WHERE task = ?", &q,
 				  err))
@@ -1140,7 +1152,7 @@ static int si_assign_items(struct store_import *si, char *err)
 			const char *ext = (const char *)sqlite3_column_text(q, 1);
 			int64_t k = ext ? intern_find(&si->items, ext, strlen(ext)) : -1;
 			if (k >= 0)
-				si->imap[k] = sqlite3_column_int64(q, 0);
+				si->item_id[k] = sqlite3_column_int64(q, 0);
 		}
 		if (step != SQLITE_DONE) {
 			store_fail(si->st, err, "items");
@@ -1160,12 +1172,12 @@ static int si_assign_items(struct store_import *si, char *err)
 	 * instead of split at random places. */
 	si->new_order = xmalloc((n + 1) * sizeof *si->new_order);
 	for (size_t i = 0; i < n; i++) {
-		if (!si->imap[i])
+		if (!si->item_id[i])
 			si->new_order[si->nnew++] = (uint32_t)i;
 	}
 	si_sort_names(&si->items, si->new_order, si->nnew);
 	for (size_t k = 0; k < si->nnew; k++)
-		si->imap[si->new_order[k]] = si->item_maxid + 1 + (int64_t)k;
+		si->item_id[si->new_order[k]] = si->item_maxid + 1 + (int64_t)k;
 	rc = 0;
 fail:
 	sqlite3_finalize(q);
@@ -1186,14 +1198,14 @@ static int si_insert_items(struct store_import *si, struct import_result *res, c
 			  &upd, err))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		const char *text = i < si->itcap ? si_at(si, si->itext[i]) : NULL;
-		const char *meta = i < si->imcap ? si_at(si, si->imeta[i]) : NULL;
-		if (si->imap[i] > si->item_maxid || (!text && !meta))
+		const char *text = si_strings_get(si, &si->item_text, i);
+		const char *meta = si_strings_get(si, &si->item_meta, i);
+		if (si->item_id[i] > si->item_maxid || (!text && !meta))
 			continue;
 		sqlite3_reset(upd);
 		sqlite3_bind_text(upd, 1, text, -1, SQLITE_STATIC);
 		sqlite3_bind_text(upd, 2, meta, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(upd, 3, si->imap[i]);
+		sqlite3_bind_int64(upd, 3, si->item_id[i]);
 		if (sqlite3_step(upd) != SQLITE_DONE) {
 			store_fail(si->st, err, "update item");
 			goto fail;
@@ -1271,16 +1283,16 @@ static struct ivote *si_sort_votes(struct ivote *a, size_t n)
 static const char *si_item_name(const struct store_import *si, int64_t id)
 {
 	for (size_t i = 0; i < intern_count(&si->items); i++) {
-		if (si->imap[i] == id)
+		if (si->item_id[i] == id)
 			return intern_str(&si->items, (uint32_t)i);
 	}
 	return "?";
 }
 
-static const char *si_ann_name(const struct store_import *si, const int64_t *amap, int64_t id)
+static const char *si_ann_name(const struct store_import *si, int64_t id)
 {
 	for (size_t i = 0; i < intern_count(&si->anns); i++) {
-		if (amap[i] == id)
+		if (si->ann_id[i] == id)
 			return intern_str(&si->anns, (uint32_t)i);
 	}
 	return "?";
@@ -1300,23 +1312,23 @@ static const char *dup_sql(enum import_dup d)
  */
 static int si_sort_file_votes(struct store_import *si, char *err)
 {
-	size_t n = si->nv, w = 0;
+	size_t n = si->nvotes, w = 0;
 	char s1[64], s2[64];
 
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		struct ivote *v = &si->votes[i];
-		int64_t it = si->imap[v->item], an = si->amap[v->ann];
+		int64_t it = si->item_id[v->item], an = si->ann_id[v->ann];
 		if (it > UINT32_MAX || an > UINT32_MAX)
 			return import_errf(err, si->o.file, 0, 0,
 					   "item or annotator id beyond 2^32");
 		v->item = (uint32_t)it;
 		v->ann = (uint32_t)an;
-		v->label = (uint32_t)si->lab_code[v->label];
+		v->label = (uint32_t)si->label_code[v->label];
 	}
 	si->votes = si_sort_votes(si->votes, n);
-	si->vcap = n;
+	si->votes_cap = n;
 	/* Duplicates are neighbours now, in file order. */
 	for (size_t i = 0; i < n; i++) {
 		struct ivote *v = &si->votes[i];
@@ -1327,12 +1339,12 @@ static int si_sort_file_votes(struct store_import *si, char *err)
 		if (j > i) {
 			if (si->o.dup == IMPORT_DUP_ERROR)
 				return import_errf(
-					err, si->o.file, si->vline[si->votes[i + 1].idx], 0,
+					err, si->o.file, si->vote_line[si->votes[i + 1].idx], 0,
 					"duplicate vote by annotator '%s' on item '%s' (first at "
 					"line %u); keep one with --duplicates first|last",
-					import_snip(si_ann_name(si, si->amap, v->ann), s1),
+					import_snip(si_ann_name(si, v->ann), s1),
 					import_snip(si_item_name(si, v->item), s2),
-					si->vline[v->idx]);
+					si->vote_line[v->idx]);
 			si->votes[w++] = si->votes[si->o.dup == IMPORT_DUP_FIRST ? i : j];
 			si->duplicates += (long)(j - i);
 		} else {
@@ -1340,7 +1352,7 @@ static int si_sort_file_votes(struct store_import *si, char *err)
 		}
 		i = j;
 	}
-	si->nvw = w;
+	si->nvotes_kept = w;
 	return 0;
 }
 
@@ -1358,7 +1370,7 @@ static int si_write_predictions(struct store_import *si, struct import_result *r
 {
 	sqlite3_stmt *ins = NULL;
 	struct sbuf sql = {0};
-	size_t n = si->np, w = 0;
+	size_t n = si->npreds, w = 0;
 	double lnk = si->task.nlabels + (size_t)res->n.labels_created >= 2
 			     ? log((double)(si->task.nlabels + (size_t)res->n.labels_created))
 			     : 0;
@@ -1368,7 +1380,7 @@ static int si_write_predictions(struct store_import *si, struct import_result *r
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		si->preds[i].db_item = si->imap[si->preds[i].item];
+		si->preds[i].db_item = si->item_id[si->preds[i].item];
 	qsort(si->preds, n, sizeof *si->preds, pred_cmp);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
@@ -1401,7 +1413,7 @@ static int si_write_predictions(struct store_import *si, struct import_result *r
 		int src;
 		sqlite3_bind_int64(ins, 1, p->db_item);
 		sqlite3_bind_text(ins, 2, intern_str(&si->models, p->model), -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 3, si->lab_code[p->label]);
+		sqlite3_bind_int(ins, 3, si->label_code[p->label]);
 		sqlite3_bind_double(ins, 4, p->conf);
 		if (isnan(p->plogp))
 			sqlite3_bind_null(ins, 5);
@@ -1451,7 +1463,7 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 {
 	sqlite3_stmt *last = NULL, *ins = NULL;
 	struct sbuf detail = {0};
-	size_t n = si->nd, w = 0;
+	size_t n = si->ndecs, w = 0;
 	char now[21], s1[64];
 	int rc = -1;
 
@@ -1459,7 +1471,7 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 		return 0;
 	util_utc_now(now);
 	for (size_t i = 0; i < n; i++)
-		si->decs[i].db_item = si->imap[si->decs[i].item];
+		si->decs[i].db_item = si->item_id[si->decs[i].item];
 	qsort(si->decs, n, sizeof *si->decs, dec_cmp);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
@@ -1510,7 +1522,7 @@ static int si_write_decisions(struct store_import *si, const struct audit_actor 
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, d->db_item);
 		sqlite3_bind_text(ins, 2, si->o.expert, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 3, si->lab_code[d->label]);
+		sqlite3_bind_int(ins, 3, si->label_code[d->label]);
 		sqlite3_bind_text(ins, 4, reason, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 5, at, -1, SQLITE_STATIC);
 		if (prev)
@@ -1611,10 +1623,8 @@ static void si_pack_votes(const struct store_import *si, const struct ivote *v, 
 			  struct sbuf *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *at =
-			si->vat && v[i].idx < si->vacap ? si_at(si, si->vat[v[i].idx]) : NULL;
-		const char *com =
-			si->vcom && v[i].idx < si->vccap ? si_at(si, si->vcom[v[i].idx]) : NULL;
+		const char *at = si_strings_get(si, &si->vote_at, v[i].idx);
+		const char *com = si_strings_get(si, &si->vote_comment, v[i].idx);
 		if (i)
 			sbuf_addc(out, ',');
 		votepack_add(out, v[i].ann, v[i].label, at, com);
@@ -1754,10 +1764,10 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 		if (m->len > 1)
 			sbuf_addc(m, ',');
 		if (same && si->o.dup == IMPORT_DUP_ERROR)
-			return import_errf(err, si->o.file, si->vline[fv[k].idx], 0,
+			return import_errf(err, si->o.file, si->vote_line[fv[k].idx], 0,
 					   "annotator '%s' already has a vote on item '%s' in task "
 					   "'%s'; keep one with --duplicates first|last",
-					   import_snip(si_ann_name(si, si->amap, fv[k].ann), s1),
+					   import_snip(si_ann_name(si, fv[k].ann), s1),
 					   import_snip(si_item_name(si, gr->item), s2),
 					   si->task_name);
 		if (same && si->o.dup == IMPORT_DUP_FIRST) {
@@ -1793,8 +1803,8 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 	int64_t *ids = xmalloc((n + 1) * sizeof *ids);
 
 	for (size_t i = 0; i < n; i++) {
-		if (si->imap[i] <= si->item_maxid)
-			ids[nold++] = si->imap[i];
+		if (si->item_id[i] <= si->item_maxid)
+			ids[nold++] = si->item_id[i];
 	}
 	qsort(ids, nold, sizeof *ids, i64_cmp);
 	for (size_t i = nold; i < n; i++)
@@ -1804,10 +1814,10 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 		struct si_group *gr = &g->g[i];
 		gr->item = ids[i];
 		gr->merged = NONE;
-		while (v < si->nvw && (int64_t)si->votes[v].item < ids[i])
+		while (v < si->nvotes_kept && (int64_t)si->votes[v].item < ids[i])
 			v++;
 		gr->first = v;
-		while (v < si->nvw && (int64_t)si->votes[v].item == ids[i])
+		while (v < si->nvotes_kept && (int64_t)si->votes[v].item == ids[i])
 			v++;
 		gr->n = v - gr->first;
 	}
@@ -1855,7 +1865,7 @@ static void *si_prep_run(void *arg)
 	p->rc = si_sort_file_votes(p->si, p->err);
 	if (!p->rc) {
 		si_build_groups(p->si, p->g);
-		p->g->written = (long)p->si->nvw;
+		p->g->written = (long)p->si->nvotes_kept;
 		si_precompute(p->g);
 	}
 	return NULL;
@@ -1931,10 +1941,10 @@ static int si_write_items_and_votes(struct store_import *si, struct import_resul
 	struct sbuf sql = {0};
 	int rc = -1, src;
 
-	if (si_write_annotators(si, &si->amap, res, err) || si_assign_items(si, err) ||
+	if (si_write_annotators(si, &si->ann_id, res, err) || si_assign_items(si, err) ||
 	    si_summ_init(si, &task, &g, err))
 		goto fail;
-	if (si->nv)
+	if (si->nvotes)
 		res->n.annotators = (long)intern_count(&si->anns);
 	prep.si = si;
 	prep.g = &g;
