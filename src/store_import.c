@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "intern.h"
 #include "store_import.h"
+#include "store_rows.h"
 #include "store_summary.h"
 #include "util.h"
 #include "votepack.h"
@@ -111,9 +112,8 @@ struct store_import {
 	struct idec *decs;
 	size_t ndecs, decs_cap;
 
-	struct sbuf arena;	   /* NUL-separated strings: times, comments, texts, metadata */
-	const uint32_t *new_items; /* while inserting items: the new ones, in id order */
-	uint32_t *new_order;	   /* the new items (intern ids) in id order */
+	struct sbuf arena;   /* NUL-separated strings: times, comments, texts, metadata */
+	uint32_t *new_items; /* the new items (intern ids) in id order */
 	size_t nnew;
 	uint32_t last_item; /* intern id + 1 of the item named last, 0 for none */
 	int ord_changed;    /* this import moved existing labels in the label order */
@@ -276,7 +276,7 @@ void store_import_free(struct store_import *si)
 	free(si->item_meta.off);
 	free(si->item_line);
 	free(si->item_id);
-	free(si->new_order);
+	free(si->new_items);
 	free(si->ann_id);
 	free(si->preds);
 	free(si->decs);
@@ -800,166 +800,14 @@ fail:
 	return rc;
 }
 
-/* ---- Streaming rows from memory into one INSERT ... SELECT ---- */
-
-/*
- * A step/reset/bind loop costs about 0.7 us per row on top of the B-tree
- * insert itself: for 4M votes that is 2.5 more seconds than one
- * INSERT ... SELECT, which runs the insert program in a single step. So the
- * sorted arrays are offered to SQLite as an eponymous virtual table,
- * registered on the connection for the duration of one statement. The
- * cursor remembers the row it produced last, which is the offending row when
- * the INSERT hits a constraint.
- */
-struct si_rows {
-	const char *schema; /* CREATE TABLE x(...) declaring the columns */
-	size_t n;	    /* rows */
-	size_t cur;	    /* the row the cursor is on */
-	const struct store_import *si;
-	void *gen; /* the column function's own state, if it needs one */
-	void (*column)(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx);
-};
-
-struct si_vtab {
-	sqlite3_vtab base;
-	struct si_rows *rows;
-};
-
-struct si_cursor {
-	sqlite3_vtab_cursor base;
-	struct si_rows *rows;
-};
-
-static int si_vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-			 sqlite3_vtab **out, char **errmsg)
+static void si_item_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
-	struct si_rows *rows = aux;
-	struct si_vtab *vt;
-	int rc = sqlite3_declare_vtab(db, rows->schema);
-	if (rc != SQLITE_OK)
-		return rc;
-	vt = sqlite3_malloc(sizeof *vt);
-	if (!vt)
-		return SQLITE_NOMEM;
-	memset(vt, 0, sizeof *vt);
-	vt->rows = rows;
-	*out = &vt->base;
-	return SQLITE_OK;
-}
-
-static int si_vt_disconnect(sqlite3_vtab *vt)
-{
-	sqlite3_free(vt);
-	return SQLITE_OK;
-}
-
-static int si_vt_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
-{
-	info->estimatedCost = (double)((struct si_vtab *)vt)->rows->n;
-	info->estimatedRows = (sqlite3_int64)((struct si_vtab *)vt)->rows->n;
-	return SQLITE_OK;
-}
-
-static int si_vt_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
-{
-	struct si_cursor *c = sqlite3_malloc(sizeof *c);
-	if (!c)
-		return SQLITE_NOMEM;
-	memset(c, 0, sizeof *c);
-	c->rows = ((struct si_vtab *)vt)->rows;
-	*out = &c->base;
-	return SQLITE_OK;
-}
-
-static int si_vt_close(sqlite3_vtab_cursor *c)
-{
-	sqlite3_free(c);
-	return SQLITE_OK;
-}
-
-static int si_vt_filter(sqlite3_vtab_cursor *c, int idx, const char *idxstr, int argc,
-			sqlite3_value **argv)
-{
-	((struct si_cursor *)c)->rows->cur = 0;
-	return SQLITE_OK;
-}
-
-static int si_vt_next(sqlite3_vtab_cursor *c)
-{
-	((struct si_cursor *)c)->rows->cur++;
-	return SQLITE_OK;
-}
-
-static int si_vt_eof(sqlite3_vtab_cursor *c)
-{
-	const struct si_rows *r = ((struct si_cursor *)c)->rows;
-	return r->cur >= r->n;
-}
-
-static int si_vt_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int col)
-{
-	struct si_rows *r = ((struct si_cursor *)c)->rows;
-	r->column(r, r->cur, col, ctx);
-	return SQLITE_OK;
-}
-
-static int si_vt_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid)
-{
-	*rowid = (sqlite3_int64)((struct si_cursor *)c)->rows->cur;
-	return SQLITE_OK;
-}
-
-static const sqlite3_module si_rows_module = {
-	.iVersion = 1,
-	.xConnect = si_vt_connect,
-	.xBestIndex = si_vt_best_index,
-	.xDisconnect = si_vt_disconnect,
-	.xOpen = si_vt_open,
-	.xClose = si_vt_close,
-	.xFilter = si_vt_filter,
-	.xNext = si_vt_next,
-	.xEof = si_vt_eof,
-	.xColumn = si_vt_column,
-	.xRowid = si_vt_rowid,
-};
-
-#define SI_ROWS "gavel_import_rows"
-
-/*
- * Run sql (which reads the rows from the table gavel_import_rows) once.
- * Returns the sqlite3_step result (SQLITE_DONE on success); rows->cur is the
- * row produced last.
- */
-static int si_rows_run(struct store_import *si, struct si_rows *rows, const char *sql, char *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-	if (sqlite3_create_module(si->st->db, SI_ROWS, &si_rows_module, rows) != SQLITE_OK) {
-		store_fail(si->st, err, "import rows");
-		return SQLITE_ERROR;
-	}
-	if (store_prepare(si->st, sql, &s, err)) {
-		rc = SQLITE_ERROR;
-		goto done;
-	}
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT_PRIMARYKEY &&
-	    rc != SQLITE_CONSTRAINT_UNIQUE)
-		store_fail(si->st, err, "import");
-done:
-	sqlite3_finalize(s);
-	sqlite3_create_module(si->st->db, SI_ROWS, NULL, NULL);
-	return rc;
-}
-
-static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
-{
-	const struct store_import *si = rows->si;
+	const struct store_import *si = ctx;
 	uint32_t i = si->new_items[row];
 	const char *t = NULL;
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(ctx, si->item_id[i]);
+		sqlite3_result_int64(out, si->item_id[i]);
 		return;
 	case 1:
 		t = intern_str(&si->items, i);
@@ -972,9 +820,9 @@ static void si_item_column(struct si_rows *rows, size_t row, int col, sqlite3_co
 		break;
 	}
 	if (t)
-		sqlite3_result_text(ctx, t, -1, SQLITE_STATIC);
+		sqlite3_result_text(out, t, -1, SQLITE_STATIC);
 	else
-		sqlite3_result_null(ctx);
+		sqlite3_result_null(out);
 }
 
 /* Database ids of the interned annotators: existing ones by name, new ones appended. */
@@ -1170,14 +1018,14 @@ static int si_assign_items(struct store_import *si, char *err)
 	/* New items get ids in the byte order of their external ids, so that the
 	 * rows and the (task, external_id) index are both appended to in order
 	 * instead of split at random places. */
-	si->new_order = xmalloc((n + 1) * sizeof *si->new_order);
+	si->new_items = xmalloc((n + 1) * sizeof *si->new_items);
 	for (size_t i = 0; i < n; i++) {
 		if (!si->item_id[i])
-			si->new_order[si->nnew++] = (uint32_t)i;
+			si->new_items[si->nnew++] = (uint32_t)i;
 	}
-	si_sort_names(&si->items, si->new_order, si->nnew);
+	si_sort_names(&si->items, si->new_items, si->nnew);
 	for (size_t k = 0; k < si->nnew; k++)
-		si->item_id[si->new_order[k]] = si->item_maxid + 1 + (int64_t)k;
+		si->item_id[si->new_items[k]] = si->item_maxid + 1 + (int64_t)k;
 	rc = 0;
 fail:
 	sqlite3_finalize(q);
@@ -1213,21 +1061,19 @@ static int si_insert_items(struct store_import *si, struct import_result *res, c
 		res->n.items_updated++;
 	}
 	if (si->nnew) {
-		struct si_rows rows = {0};
+		struct store_rows rows = {0};
 		struct sbuf sql = {0};
 		int src;
 		rows.schema = "CREATE TABLE x(id INTEGER, external_id TEXT, text TEXT, meta TEXT)";
 		rows.n = si->nnew;
-		rows.si = si;
+		rows.ctx = si;
 		rows.column = si_item_column;
-		si->new_items = si->new_order;
 		sbuf_addf(&sql,
 			  "INSERT INTO item(id, task, external_id, text, meta)"
-			  " SELECT id, %lld, external_id, text, meta FROM " SI_ROWS,
+			  " SELECT id, %lld, external_id, text, meta FROM " STORE_ROWS,
 			  (long long)si->task.id);
-		src = si_rows_run(si, &rows, sql.s, err);
+		src = store_rows_run(si->st, &rows, sql.s, "import", err);
 		sbuf_free(&sql);
-		si->new_items = NULL;
 		if (src != SQLITE_DONE) {
 			if (src != SQLITE_ERROR)
 				store_fail(si->st, err, "add items");
@@ -1673,49 +1519,49 @@ static void summ_load(struct si_summ *g, size_t r)
 	g->row = r + 1;
 }
 
-static void si_row_column(struct si_rows *rows, size_t row, int col, sqlite3_context *ctx)
+static void si_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
-	struct si_summ *g = rows->gen;
+	struct si_summ *g = ctx;
 	if (g->row != row + 1)
 		summ_load(g, row);
 	/* The texts stay put until the next row is computed, after SQLite has
 	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(ctx, g->g[row].item);
+		sqlite3_result_int64(out, g->g[row].item);
 		break;
 	case 1:
-		sqlite3_result_text(ctx, g->vtext, (int)g->vlen, SQLITE_STATIC);
+		sqlite3_result_text(out, g->vtext, (int)g->vlen, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(ctx, (int)g->v.n);
+		sqlite3_result_int(out, (int)g->v.n);
 		break;
 	case 3:
-		sqlite3_result_int(ctx, g->v.distinct);
+		sqlite3_result_int(out, g->v.distinct);
 		break;
 	case 4:
 		if (g->v.plurality_label >= 0)
-			sqlite3_result_int(ctx, g->task->labels[g->v.plurality_label].code);
+			sqlite3_result_int(out, g->task->labels[g->v.plurality_label].code);
 		else
-			sqlite3_result_null(ctx);
+			sqlite3_result_null(out);
 		break;
 	case 5:
-		sqlite3_result_int(ctx, (int)g->v.plurality_n);
+		sqlite3_result_int(out, (int)g->v.plurality_n);
 		break;
 	case 6:
-		sqlite3_result_int(ctx, g->v.tie);
+		sqlite3_result_int(out, g->v.tie);
 		break;
 	case 7:
 		if (isnan(g->v.agreement))
-			sqlite3_result_null(ctx);
+			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(ctx, g->v.agreement);
+			sqlite3_result_double(out, g->v.agreement);
 		break;
 	default:
 		if (isnan(g->v.entropy))
-			sqlite3_result_null(ctx);
+			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(ctx, g->v.entropy);
+			sqlite3_result_double(out, g->v.entropy);
 		break;
 	}
 }
@@ -1937,7 +1783,7 @@ static int si_write_items_and_votes(struct store_import *si, struct import_resul
 	struct store_task task = {0};
 	struct si_summ g = {0};
 	struct si_prep prep = {0};
-	struct si_rows rows = {0};
+	struct store_rows rows = {0};
 	struct sbuf sql = {0};
 	int rc = -1, src;
 
@@ -1967,17 +1813,16 @@ static int si_write_items_and_votes(struct store_import *si, struct import_resul
 		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
 		      " tie INTEGER, agreement REAL, entropy REAL)";
 	rows.n = g.ng;
-	rows.si = si;
-	rows.gen = &g;
+	rows.ctx = &g;
 	rows.column = si_row_column;
 	/* Only rows of items that existed before can be there already. */
 	sbuf_addf(&sql,
 		  "INSERT %s INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
 		  " plurality_n, tie, agreement, entropy)"
 		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
-		  " agreement, entropy FROM " SI_ROWS,
+		  " agreement, entropy FROM " STORE_ROWS,
 		  g.first_new ? "OR REPLACE" : "", (long long)si->task.id);
-	src = si_rows_run(si, &rows, sql.s, err);
+	src = store_rows_run(si->st, &rows, sql.s, "import", err);
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item votes");
