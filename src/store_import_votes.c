@@ -16,6 +16,7 @@
 #include "store_summary.h"
 #include "votepack.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,35 +150,38 @@ fail:
  * slower on a million items.
  */
 struct si_group {
-	int64_t item;	 /* database id */
-	size_t first, n; /* the item's votes in si->votes */
-	size_t merged;	 /* arena offset of the merged row, or NONE */
+	int64_t item;		   /* database id */
+	size_t first_vote, nvotes; /* the item's votes in si->votes */
+	size_t merged;		   /* arena offset of the merged row, or NONE */
 };
 
 struct si_summ {
 	const struct store_import *si;
 	const struct store_task *task; /* reloaded: labels in their new order */
-	struct si_group *g;	       /* the rows to write, by item id */
-	size_t ng;
+	struct si_group *group;	       /* the rows to write, one per item, by item id */
+	size_t ngroups;
 	struct store_summary_order order;
 	uint32_t *count; /* per position in the label order */
-	size_t row;	 /* row + 1 of the values below, 0 for none */
-	struct stats_item v;
-	struct sbuf votes; /* the packed votes of the row, when computed here */
-	const char *vtext; /* the row's packed votes */
-	size_t vlen;
+	/* The row loaded last: its index + 1 (0 for none), summary and packed
+	 * votes (in packed when they were packed here). */
+	size_t loaded;
+	struct stats_item sum;
+	const char *row_votes;
+	size_t row_votes_len;
+	struct sbuf packed;
 	/* New items' rows, computed ahead on the helper thread: rows first_new,
-	 * first_new + 1, ... are pre[0], pre[1], ..., their texts in pretext. */
+	 * first_new + 1, ... are ahead[0], ahead[1], ..., their packed votes
+	 * one after the other in ahead_votes. */
 	size_t first_new;
-	struct si_pre *pre;
-	struct sbuf pretext;
+	struct si_ahead *ahead;
+	struct sbuf ahead_votes;
 	long written; /* the file's votes that will be stored */
 };
 
-struct si_pre {
-	size_t voff;
-	uint32_t vlen;
-	struct stats_item v;
+struct si_ahead {
+	size_t votes_off; /* in ahead_votes */
+	uint32_t votes_len;
+	struct stats_item sum;
 };
 
 static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
@@ -195,88 +199,88 @@ static void si_pack_votes(const struct store_import *si, const struct ivote *v, 
 static void summ_compute(struct si_summ *g, size_t r)
 {
 	const struct store_import *si = g->si;
-	const struct si_group *gr = &g->g[r];
+	const struct si_group *gr = &g->group[r];
 	size_t k = g->task->nlabels;
 
 	memset(g->count, 0, (k + 1) * sizeof *g->count);
 	if (gr->merged != NONE) {
 		/* Checked when it was merged: it parses. */
-		g->vtext = store_import_at(si, gr->merged);
-		g->vlen = strlen(g->vtext);
-		store_summary_count(&g->order, g->vtext, g->vlen, g->count);
+		g->row_votes = store_import_at(si, gr->merged);
+		g->row_votes_len = strlen(g->row_votes);
+		store_summary_count(&g->order, g->row_votes, g->row_votes_len, g->count);
 	} else {
-		sbuf_reset(&g->votes);
-		sbuf_addc(&g->votes, '[');
-		si_pack_votes(si, si->votes + gr->first, gr->n, &g->votes);
-		sbuf_addc(&g->votes, ']');
-		for (size_t i = 0; i < gr->n; i++)
-			store_summary_order_count(&g->order, si->votes[gr->first + i].label,
+		sbuf_reset(&g->packed);
+		sbuf_addc(&g->packed, '[');
+		si_pack_votes(si, si->votes + gr->first_vote, gr->nvotes, &g->packed);
+		sbuf_addc(&g->packed, ']');
+		for (size_t i = 0; i < gr->nvotes; i++)
+			store_summary_order_count(&g->order, si->votes[gr->first_vote + i].label,
 						  g->count);
-		g->vtext = g->votes.s;
-		g->vlen = g->votes.len;
+		g->row_votes = g->packed.s;
+		g->row_votes_len = g->packed.len;
 	}
-	stats_item_compute(g->count, (int)k, &g->v);
-	g->row = r + 1;
+	stats_item_compute(g->count, (int)k, &g->sum);
+	g->loaded = r + 1;
 }
 
 /* Row r's values: computed ahead for a new item, else now. */
 static void summ_load(struct si_summ *g, size_t r)
 {
-	const struct si_pre *p;
-	if (!g->pre || r < g->first_new) {
+	const struct si_ahead *p;
+	if (!g->ahead || r < g->first_new) {
 		summ_compute(g, r);
 		return;
 	}
-	p = &g->pre[r - g->first_new];
-	g->v = p->v;
-	g->vtext = g->pretext.s + p->voff;
-	g->vlen = p->vlen;
-	g->row = r + 1;
+	p = &g->ahead[r - g->first_new];
+	g->sum = p->sum;
+	g->row_votes = g->ahead_votes.s + p->votes_off;
+	g->row_votes_len = p->votes_len;
+	g->loaded = r + 1;
 }
 
 static void si_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
 	struct si_summ *g = ctx;
-	if (g->row != row + 1)
+	if (g->loaded != row + 1)
 		summ_load(g, row);
 	/* The texts stay put until the next row is computed, after SQLite has
 	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(out, g->g[row].item);
+		sqlite3_result_int64(out, g->group[row].item);
 		break;
 	case 1:
-		sqlite3_result_text(out, g->vtext, (int)g->vlen, SQLITE_STATIC);
+		sqlite3_result_text(out, g->row_votes, (int)g->row_votes_len, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(out, (int)g->v.n);
+		sqlite3_result_int(out, (int)g->sum.n);
 		break;
 	case 3:
-		sqlite3_result_int(out, g->v.distinct);
+		sqlite3_result_int(out, g->sum.distinct);
 		break;
 	case 4:
-		if (g->v.plurality_label >= 0)
-			sqlite3_result_int(out, g->task->labels[g->v.plurality_label].code);
+		if (g->sum.plurality_label >= 0)
+			sqlite3_result_int(out, g->task->labels[g->sum.plurality_label].code);
 		else
 			sqlite3_result_null(out);
 		break;
 	case 5:
-		sqlite3_result_int(out, (int)g->v.plurality_n);
+		sqlite3_result_int(out, (int)g->sum.plurality_n);
 		break;
 	case 6:
-		sqlite3_result_int(out, g->v.tie);
+		sqlite3_result_int(out, g->sum.tie);
 		break;
 	case 7:
-		if (isnan(g->v.agreement))
+		if (isnan(g->sum.agreement))
 			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(out, g->v.agreement);
+			sqlite3_result_double(out, g->sum.agreement);
 		break;
 	default:
-		if (isnan(g->v.entropy))
+		if (isnan(g->sum.entropy))
 			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(out, g->v.entropy);
+			sqlite3_result_double(out, g->sum.entropy);
 		break;
 	}
 }
@@ -298,7 +302,7 @@ static int i64_cmp(const void *pa, const void *pb)
 static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_group *gr,
 			long *written, struct sbuf *m, char *err)
 {
-	const struct ivote *fv = si->votes + gr->first;
+	const struct ivote *fv = si->votes + gr->first_vote;
 	struct votepack_iter it;
 	struct votepack_vote sv;
 	size_t k = 0;
@@ -312,16 +316,16 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 		return 1;
 	if (step != SQLITE_ROW)
 		return store_fail(si->st, err, "votes");
-	if (!gr->n)
+	if (!gr->nvotes)
 		return 0;
 	votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
 		       (size_t)sqlite3_column_bytes(q, 0));
 	sbuf_reset(m);
 	sbuf_addc(m, '[');
 	got = votepack_next(&it, &sv);
-	while (got > 0 || k < gr->n) {
-		int same = got > 0 && k < gr->n && (int64_t)fv[k].ann == sv.annotator;
-		int take_file = got <= 0 || (k < gr->n && (int64_t)fv[k].ann < sv.annotator);
+	while (got > 0 || k < gr->nvotes) {
+		int same = got > 0 && k < gr->nvotes && (int64_t)fv[k].ann == sv.annotator;
+		int take_file = got <= 0 || (k < gr->nvotes && (int64_t)fv[k].ann < sv.annotator);
 		if (m->len > 1)
 			sbuf_addc(m, ',');
 		if (same && si->o.dup == IMPORT_DUP_ERROR)
@@ -370,39 +374,39 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 	qsort(ids, nold, sizeof *ids, i64_cmp);
 	for (size_t i = nold; i < n; i++)
 		ids[i] = si->item_maxid + (int64_t)(i - nold) + 1;
-	g->g = xmalloc((n + 1) * sizeof *g->g);
+	g->group = xmalloc((n + 1) * sizeof *g->group);
 	for (size_t i = 0; i < n; i++) {
-		struct si_group *gr = &g->g[i];
+		struct si_group *gr = &g->group[i];
 		gr->item = ids[i];
 		gr->merged = NONE;
 		while (v < si->nvotes_kept && (int64_t)si->votes[v].item < ids[i])
 			v++;
-		gr->first = v;
+		gr->first_vote = v;
 		while (v < si->nvotes_kept && (int64_t)si->votes[v].item == ids[i])
 			v++;
-		gr->n = v - gr->first;
+		gr->nvotes = v - gr->first_vote;
 	}
-	g->ng = n;
+	g->ngroups = n;
 	g->first_new = nold;
 	free(ids);
 }
 
-/* Compute the new items' rows ahead, into g->pre and g->pretext. */
+/* Compute the new items' rows ahead, into g->ahead and g->ahead_votes. */
 static void si_precompute(struct si_summ *g)
 {
-	size_t nnew = g->ng - g->first_new;
+	size_t nnew = g->ngroups - g->first_new;
 	if (!nnew)
 		return;
-	g->pre = xmalloc(nnew * sizeof *g->pre);
+	g->ahead = xmalloc(nnew * sizeof *g->ahead);
 	for (size_t k = 0; k < nnew; k++) {
-		struct si_pre *p = &g->pre[k];
+		struct si_ahead *p = &g->ahead[k];
 		summ_compute(g, g->first_new + k);
-		p->v = g->v;
-		p->voff = g->pretext.len;
-		p->vlen = (uint32_t)g->vlen;
-		sbuf_addn(&g->pretext, g->vtext, g->vlen);
+		p->sum = g->sum;
+		p->votes_off = g->ahead_votes.len;
+		p->votes_len = (uint32_t)g->row_votes_len;
+		sbuf_addn(&g->ahead_votes, g->row_votes, g->row_votes_len);
 	}
-	g->row = 0;
+	g->loaded = 0;
 }
 
 /*
@@ -446,14 +450,15 @@ static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
 	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
 		return -1;
 	for (size_t i = 0; i < g->first_new; i++) {
-		int keep = si_merge_row(si, q, &g->g[i], &g->written, &m, err);
+		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, err);
 		if (keep < 0)
 			goto fail;
 		if (keep)
-			g->g[w++] = g->g[i];
+			g->group[w++] = g->group[i];
 	}
-	memmove(g->g + w, g->g + g->first_new, (g->ng - g->first_new) * sizeof *g->g);
-	g->ng -= g->first_new - w;
+	memmove(g->group + w, g->group + g->first_new,
+		(g->ngroups - g->first_new) * sizeof *g->group);
+	g->ngroups -= g->first_new - w;
 	g->first_new = w;
 	rc = 0;
 fail:
@@ -480,12 +485,12 @@ static int si_summ_init(struct store_import *si, struct store_task *task, struct
 
 static void si_summ_free(struct si_summ *g)
 {
-	free(g->g);
-	free(g->pre);
+	free(g->group);
+	free(g->ahead);
 	store_summary_order_free(&g->order);
 	free(g->count);
-	sbuf_free(&g->votes);
-	sbuf_free(&g->pretext);
+	sbuf_free(&g->packed);
+	sbuf_free(&g->ahead_votes);
 }
 
 int store_import_votes_write(struct store_import *si, struct import_result *res, char *err)
@@ -522,7 +527,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
 		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
 		      " tie INTEGER, agreement REAL, entropy REAL)";
-	rows.n = g.ng;
+	rows.n = g.ngroups;
 	rows.ctx = &g;
 	rows.column = si_row_column;
 	/* Only rows of items that existed before can be there already. */
