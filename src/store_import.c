@@ -328,11 +328,11 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 		all[i].numeric = util_parse_double(all[i].value, &all[i].num) == 0;
 	qsort(all, n, sizeof *all, lab_cmp);
 	if (si_check_new_labels(si, all, n, err))
-		goto fail;
+		goto out;
 	if (store_prepare(si->st,
 			  "UPDATE label SET ord = ? WHERE task = ? AND code = ? AND ord <> ?", &ord,
 			  err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (all[i].code < 0) {
 			int code = ++maxcode;
@@ -342,7 +342,7 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 			si->label_code[all[i].label] = code;
 			if (store_label_add(si->st, si->task.id, code, all[i].value, NULL, NULL,
 					    (int)i, err))
-				goto fail;
+				goto out;
 			continue;
 		}
 		sqlite3_reset(ord);
@@ -352,13 +352,13 @@ static int si_write_labels(struct store_import *si, struct import_result *res, c
 		sqlite3_bind_int(ord, 4, (int)i);
 		if (sqlite3_step(ord) != SQLITE_DONE) {
 			store_fail(si->st, err, "label order");
-			goto fail;
+			goto out;
 		}
 		if (sqlite3_changes(si->st->db))
 			si->ord_changed = 1;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(ord);
 	free(all);
 	return rc;
@@ -403,7 +403,7 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	snprintf(res->task, sizeof res->task, "%s", si->task_name);
 	res->n.records = si->records;
 	if (si_check_nonempty(si, err))
-		goto fail;
+		goto out;
 	{
 		struct sbuf held = {0};
 		si_skip_text(si, &held);
@@ -415,13 +415,13 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 					       si->o.scale_set ? si->o.scale : SCALE_NOMINAL, 0.70,
 					       0, err);
 		if (id < 0)
-			goto fail;
+			goto out;
 		si->task.id = id;
 		res->task_created = 1;
 	}
 	if (si_write_labels(si, res, err) || store_import_votes_write(si, res, err) ||
 	    store_import_predictions_write(si, res, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < intern_count(&si->models); i++) {
 		size_t had = strlen(res->models);
 		snprintf(res->models + had, sizeof res->models - had, "%s'%s'", i ? ", " : "",
@@ -430,22 +430,22 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	}
 	audit_actor_init(&actor, NULL);
 	if (store_import_decisions_write(si, &actor, res, err))
-		goto fail;
+		goto out;
 	res->n.duplicates = si->duplicates;
 	if (si->o.sha256_wait)
 		si->o.sha256_wait(si->o.sha256_ctx);
 	si_detail(si, res, &detail);
 	if (audit_append(si->st, &actor, "import", 0, detail.s, NULL, err))
-		goto fail;
+		goto out;
 	if (si->o.dry_run) {
 		store_rollback(si->st);
 	} else if (store_commit(si->st, err)) {
 		si->open = 0;
-		goto fail;
+		goto out;
 	}
 	si->open = 0;
 	rc = 0;
-fail:
+out:
 	sbuf_free(&detail);
 	return rc;
 }

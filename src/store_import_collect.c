@@ -200,12 +200,12 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 	sbuf_addc(&probs, '{');
 	if (r->nprobs == 0) {
 		if (si_pred_label(si, r, r->label, &p.label, err))
-			goto fail;
+			goto out;
 		if (!(r->confidence >= 0 && r->confidence <= 1)) {
 			import_errf(err, r->file, r->line, r->col,
 				    "confidence %g is not a probability between 0 and 1",
 				    r->confidence);
-			goto fail;
+			goto out;
 		}
 		p.conf = r->confidence;
 		p.plogp = NAN;
@@ -221,14 +221,14 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 			int lab;
 			if (si_pred_label(si, r, r->prob_labels[i], &lab, err)) {
 				free(seen);
-				goto fail;
+				goto out;
 			}
 			for (size_t k = 0; k < i; k++) {
 				if (seen[k] == lab) {
 					si_fail(si, r, err, "a prediction names twice the label",
 						r->prob_labels[i]);
 					free(seen);
-					goto fail;
+					goto out;
 				}
 			}
 			seen[i] = lab;
@@ -237,7 +237,7 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 					    "probability %g of label '%s' is not between 0 and 1",
 					    q, r->prob_labels[i]);
 				free(seen);
-				goto fail;
+				goto out;
 			}
 			sum += q;
 			if (q > 0)
@@ -259,7 +259,7 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 		if (fabs(sum - 1) > 1e-3) {
 			import_errf(err, r->file, r->line, r->col,
 				    "probabilities sum to %.6g, not 1 (within 0.001)", sum);
-			goto fail;
+			goto out;
 		}
 		p.conf = top;
 		p.plogp = h;
@@ -271,7 +271,7 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 	si->preds[si->npreds++] = p;
 	si_item_text(si, p.item, r->text, r->meta);
 	rc = 0;
-fail:
+out:
 	sbuf_free(&probs);
 	return rc;
 }

@@ -44,7 +44,7 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 				"with --duplicates first|last",
 				import_snip(store_import_item_name(si, si->decs[i].db_item), s1),
 				si->decs[i].line);
-			goto fail;
+			goto out;
 		}
 		si->duplicates += (long)(j - i);
 		si->decs[w++] = si->decs[si->o.dup == IMPORT_DUP_LAST ? j : i];
@@ -58,7 +58,7 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 		    "INSERT INTO decision(item, expert, label, reason, at, supersedes, origin)"
 		    " VALUES (?, ?, ?, ?, ?, ?, 'import')",
 		    &ins, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct idec *d = &si->decs[i];
 		const char *at = d->at != NONE ? store_import_at(si, d->at) : now;
@@ -74,7 +74,7 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 				    "item '%s' already has a decision; keep one with --duplicates "
 				    "first|last (last supersedes it)",
 				    import_snip(store_import_item_name(si, d->db_item), s1));
-			goto fail;
+			goto out;
 		}
 		if (prev && si->o.dup == IMPORT_DUP_FIRST) {
 			si->duplicates++;
@@ -92,7 +92,7 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 			sqlite3_bind_null(ins, 6);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			store_fail(si->st, err, "add decision");
-			goto fail;
+			goto out;
 		}
 		id = sqlite3_last_insert_rowid(si->st->db);
 		sbuf_reset(&detail);
@@ -118,11 +118,11 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 		sbuf_add_json_str(&detail, si->o.file);
 		sbuf_addc(&detail, '}');
 		if (audit_append(si->st, actor, "decide", d->db_item, detail.s, NULL, err))
-			goto fail;
+			goto out;
 		res->n.decisions++;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(last);
 	sqlite3_finalize(ins);
 	sbuf_free(&detail);

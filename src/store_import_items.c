@@ -55,7 +55,7 @@ int store_import_items_assign(struct store_import *si, char *err)
 	if (si->task_exists) {
 		if (store_prepare(si->st, "SELECT id, external_id FROM item WHERE task = ?", &q,
 				  err))
-			goto fail;
+			goto out;
 		sqlite3_bind_int64(q, 1, si->task.id);
 		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 			const char *ext = (const char *)sqlite3_column_text(q, 1);
@@ -65,15 +65,15 @@ int store_import_items_assign(struct store_import *si, char *err)
 		}
 		if (step != SQLITE_DONE) {
 			store_fail(si->st, err, "items");
-			goto fail;
+			goto out;
 		}
 		sqlite3_finalize(q);
 		q = NULL;
 	}
 	if (si_check_pred_items(si, err))
-		goto fail;
+		goto out;
 	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
-		goto fail;
+		goto out;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		si->item_maxid = sqlite3_column_int64(q, 0);
 	/* New items get ids in the byte order of their external ids, so that the
@@ -88,7 +88,7 @@ int store_import_items_assign(struct store_import *si, char *err)
 	for (size_t k = 0; k < si->nnew; k++)
 		si->item_id[si->new_items[k]] = si->item_maxid + 1 + (int64_t)k;
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(q);
 	return rc;
 }
@@ -128,7 +128,7 @@ int store_import_items_insert(struct store_import *si, struct import_result *res
 			  "UPDATE item SET text = coalesce(?, text), meta = coalesce(?, meta)"
 			  " WHERE id = ?",
 			  &upd, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const char *text = store_import_strings_get(si, &si->item_text, i);
 		const char *meta = store_import_strings_get(si, &si->item_meta, i);
@@ -140,7 +140,7 @@ int store_import_items_insert(struct store_import *si, struct import_result *res
 		sqlite3_bind_int64(upd, 3, si->item_id[i]);
 		if (sqlite3_step(upd) != SQLITE_DONE) {
 			store_fail(si->st, err, "update item");
-			goto fail;
+			goto out;
 		}
 		res->n.items_updated++;
 	}
@@ -161,13 +161,13 @@ int store_import_items_insert(struct store_import *si, struct import_result *res
 		if (src != SQLITE_DONE) {
 			if (src != SQLITE_ERROR)
 				store_fail(si->st, err, "add items");
-			goto fail;
+			goto out;
 		}
 		res->n.items_added = (long)si->nnew;
 	}
 	res->n.items_seen = (long)n;
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(upd);
 	return rc;
 }

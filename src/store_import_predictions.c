@@ -57,7 +57,7 @@ int store_import_predictions_write(struct store_import *si, struct import_result
 				import_snip(intern_str(&si->models, si->preds[i].model), s1),
 				import_snip(store_import_item_name(si, si->preds[i].db_item), s2),
 				si->preds[i].line);
-			goto fail;
+			goto out;
 		}
 		si->duplicates += (long)(j - i);
 		si->preds[w++] = si->preds[si->o.dup == IMPORT_DUP_LAST ? j : i];
@@ -69,7 +69,7 @@ int store_import_predictions_write(struct store_import *si, struct import_result
 		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
 		  dup_sql(si->o.dup));
 	if (store_prepare(si->st, sql.s, &ins, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct ipred *p = &si->preds[i];
 		int src;
@@ -94,11 +94,11 @@ int store_import_predictions_write(struct store_import *si, struct import_result
 				    "with --duplicates first|last",
 				    import_snip(intern_str(&si->models, p->model), s1),
 				    import_snip(store_import_item_name(si, p->db_item), s2));
-			goto fail;
+			goto out;
 		}
 		if (src != SQLITE_DONE) {
 			store_fail(si->st, err, "add prediction");
-			goto fail;
+			goto out;
 		}
 		if (si->o.dup == IMPORT_DUP_FIRST && sqlite3_changes(si->st->db) == 0)
 			si->duplicates++;
@@ -106,7 +106,7 @@ int store_import_predictions_write(struct store_import *si, struct import_result
 			res->n.predictions++;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(ins);
 	sbuf_free(&sql);
 	return rc;

@@ -452,7 +452,7 @@ static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
 	for (size_t i = 0; i < g->first_new; i++) {
 		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, err);
 		if (keep < 0)
-			goto fail;
+			goto out;
 		if (keep)
 			g->group[w++] = g->group[i];
 	}
@@ -461,7 +461,7 @@ static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
 	g->ngroups -= g->first_new - w;
 	g->first_new = w;
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(q);
 	sbuf_free(&m);
 	return rc;
@@ -504,7 +504,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 
 	if (si_write_annotators(si, &si->ann_id, res, err) || store_import_items_assign(si, err) ||
 	    si_summ_init(si, &task, &g, err))
-		goto fail;
+		goto out;
 	if (si->nvotes)
 		res->n.annotators = (long)intern_count(&si->anns);
 	prep.si = si;
@@ -516,13 +516,13 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	if (prep.running)
 		pthread_join(prep.thread, NULL);
 	if (src)
-		goto fail;
+		goto out;
 	if (prep.rc) {
 		memcpy(err, prep.err, GV_ERR);
-		goto fail;
+		goto out;
 	}
 	if (si_merge_rows(si, &g, err))
-		goto fail;
+		goto out;
 
 	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
 		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
@@ -541,13 +541,13 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item votes");
-		goto fail;
+		goto out;
 	}
 	res->n.votes = g.written;
 	if (si->ord_changed && store_summary_refresh(si->st, si->task.id, err))
-		goto fail;
+		goto out;
 	rc = 0;
-fail:
+out:
 	si_summ_free(&g);
 	sbuf_free(&sql);
 	store_task_free(&task);

@@ -149,20 +149,20 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 			  "SELECT i.id, v.votes FROM item i NOT INDEXED"
 			  " LEFT JOIN item_votes v ON v.item = i.id WHERE i.task = ? ORDER BY i.id",
 			  &items, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(items, 1, task_id);
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
 		if (sqlite3_column_type(items, 1) != SQLITE_NULL && summ_count(&s, items, err))
-			goto fail;
+			goto out;
 		if (summ_flush(&s, sqlite3_column_int64(items, 0), err))
-			goto fail;
+			goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "item summary");
-		goto fail;
+		goto out;
 	}
 	found = 0;
-fail:
+out:
 	sqlite3_finalize(s.ins);
 	sqlite3_finalize(items);
 	free(s.count);
