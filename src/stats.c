@@ -64,40 +64,6 @@ int stats_votes_check(const struct stats_votes *v, char *err)
 	return 0;
 }
 
-void stats_item_compute(const uint32_t *counts, int K, struct stats_item *out)
-{
-	uint64_t n = 0, same = 0;
-	uint32_t best = 0;
-	double h = 0;
-
-	out->plurality_label = -1;
-	for (int k = 0; k < K; k++) {
-		n += counts[k];
-		same += (uint64_t)counts[k] * (counts[k] ? counts[k] - 1 : 0);
-		if (counts[k] > best) {
-			best = counts[k];
-			out->plurality_label = k;
-		}
-	}
-	out->n = (uint32_t)n;
-	out->agreement = n >= 2 ? (double)same / ((double)n * (double)(n - 1)) : NAN;
-	if (n == 0) {
-		out->plurality = NAN;
-		out->entropy = NAN;
-		return;
-	}
-	out->plurality = (double)best / (double)n;
-	for (int k = 0; k < K; k++) {
-		if (counts[k]) {
-			double p = (double)counts[k] / (double)n;
-			h -= p * log(p);
-		}
-	}
-	out->entropy = K > 1 ? h / log((double)K) : 0.0;
-	if (out->entropy <= 0)
-		out->entropy = 0.0; /* no "-0" in reports */
-}
-
 void stats_opts_default(struct stats_opts *o)
 {
 	memset(o, 0, sizeof *o);

@@ -14,6 +14,7 @@
 #ifndef GAVEL_STATS_H
 #define GAVEL_STATS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,17 +50,70 @@ void stats_votes_free(struct stats_votes *v);
  */
 int stats_votes_check(const struct stats_votes *v, char *err);
 
-/* Per-item figures from the label counts n_k of one item (K labels). */
+/*
+ * Per-item figures from the label counts n_k of one item (K labels, in the
+ * task's label order): the one definition the item_votes summary columns
+ * (written by the importer and store_summary_refresh) and the statistics
+ * share, so that a queue's order and a report cannot disagree about an item.
+ * The plurality share is plurality_n / n.
+ */
 struct stats_item {
-	uint32_t n;	     /* votes on the item */
-	double agreement;    /* A_i = sum n_k(n_k-1) / (n(n-1)); NaN when n < 2 */
-	double plurality;    /* max_k n_k / n; NaN when n == 0 */
-	double entropy;	     /* -sum p_k log p_k / log K; 0 when K == 1; NaN when n == 0 */
-	int plurality_label; /* first label in order with the largest count, -1 when n == 0 */
+	uint32_t n;	      /* votes on the item */
+	uint32_t plurality_n; /* votes for plurality_label, 0 when n == 0 */
+	int plurality_label;  /* first label in order with the largest count, -1 when n == 0 */
+	int tie;	      /* another label has plurality_n votes too */
+	int distinct;	      /* labels with at least one vote */
+	double agreement;     /* A_i = sum n_k(n_k-1) / (n(n-1)); NaN when n < 2 */
+	double entropy;	      /* -sum p_k log p_k / log K; 0 when one label has every vote;
+			       * NaN when n == 0 */
 };
 
-/* Compute the per-item figures from counts[0..K). */
-void stats_item_compute(const uint32_t *counts, int K, struct stats_item *out);
+/*
+ * Compute the per-item figures from counts[0..K). Inline and allocation-free
+ * because the importer runs it once per item row it writes; a logarithm is
+ * taken only for an item whose votes disagree. Sums run in label order, so
+ * the figures are the same bits whoever computes them.
+ */
+static inline void stats_item_compute(const uint32_t *counts, int K, struct stats_item *out)
+{
+	uint64_t n = 0, same = 0;
+	uint32_t best = 0;
+	int top = -1, tie = 0, distinct = 0;
+	double h = 0;
+
+	for (int k = 0; k < K; k++) {
+		uint32_t c = counts[k];
+		if (!c)
+			continue;
+		n += c;
+		same += (uint64_t)c * (c - 1);
+		distinct++;
+		if (c > best) {
+			best = c;
+			top = k;
+			tie = 0;
+		} else if (c == best) {
+			tie = 1;
+		}
+	}
+	out->n = (uint32_t)n;
+	out->plurality_n = best;
+	out->plurality_label = top;
+	out->tie = tie;
+	out->distinct = distinct;
+	out->agreement = n >= 2 ? (double)same / ((double)n * (double)(n - 1)) : NAN;
+	if (distinct < 2) {
+		out->entropy = n ? 0.0 : NAN;
+		return;
+	}
+	for (int k = 0; k < K; k++) {
+		if (counts[k]) {
+			double p = (double)counts[k] / (double)n;
+			h -= p * log(p);
+		}
+	}
+	out->entropy = h / log((double)K);
+}
 
 /* Per label k, over items i with n_i >= 2: specific agreement
  * PS_k = sum_i n_ik(n_ik-1) / sum_i n_ik(n_i-1). */

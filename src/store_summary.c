@@ -1,20 +1,21 @@
 /*
- * store_summary: the summary columns of item_votes, computed again from
- * the packed votes of every item of a task (vote count, plurality label,
- * tie, agreement, vote entropy), and the counts per label of one item's
- * packed votes, which are derived when shown rather than stored. Queues,
- * the review screen and exports read them instead of re-counting votes. The
- * importer writes
- * them itself (src/store_import.c) and calls this only when an import moves
- * labels in the label order; it is also the reference the tests hold the
- * importer's rows to.
+ * store_summary: the summary columns of item_votes (vote count, distinct
+ * labels, plurality label and count, tie, agreement, vote entropy), what
+ * every writer of them shares (src/store_summary.h), their recomputation
+ * from the packed votes of every item of a task, and the counts per label of
+ * one item's packed votes, which are derived when shown rather than stored.
+ * Queues, the review screen and exports read the columns instead of
+ * re-counting votes. The importer writes them itself
+ * (src/store_import.c), from the votes it holds, and calls
+ * store_summary_refresh only when an import moves labels in the label
+ * order; the tests hold the importer's rows to the refresh's.
  *
  * Plurality tie rule: among labels sharing the top count, the one first in
  * the task's label order wins, and `tie` records that there was a tie.
  */
 #include "config.h"
 
-#include "store.h"
+#include "store_summary.h"
 #include "util.h"
 #include "votepack.h"
 
@@ -26,76 +27,77 @@ struct summ {
 	struct store *st;
 	const struct store_task *task;
 	sqlite3_stmt *ins;
-	int *count; /* per label index (label order) */
-	int *ord_of_code;
-	int maxcode;
+	uint32_t *count; /* per label index (label order) */
+	struct store_summary_order order;
 };
+
+void store_summary_order_init(struct store_summary_order *o, const struct store_task *t)
+{
+	o->maxcode = 0;
+	for (size_t i = 0; i < t->nlabels; i++)
+		if (t->labels[i].code > o->maxcode)
+			o->maxcode = t->labels[i].code;
+	o->pos = xmalloc(((size_t)o->maxcode + 1) * sizeof *o->pos);
+	for (int c = 0; c <= o->maxcode; c++)
+		o->pos[c] = -1;
+	for (size_t i = 0; i < t->nlabels; i++)
+		o->pos[t->labels[i].code] = (int)i;
+}
+
+void store_summary_order_free(struct store_summary_order *o)
+{
+	free(o->pos);
+	memset(o, 0, sizeof *o);
+}
+
+int store_summary_count(const struct store_summary_order *o, const char *votes, size_t len,
+			uint32_t *counts)
+{
+	struct votepack_iter it;
+	struct votepack_vote v;
+	int got;
+
+	votepack_begin(&it, votes, len);
+	while ((got = votepack_next(&it, &v)) > 0)
+		store_summary_order_count(o, v.label, counts);
+	return got < 0 ? -1 : 0;
+}
 
 static int summ_flush(struct summ *s, int64_t item, char *err)
 {
-	size_t k = s->task->nlabels;
-	int n = 0, distinct = 0, top = -1, topn = 0, tie = 0;
-	double agree_num = 0, ent = 0;
+	struct stats_item sum;
 
-	for (size_t i = 0; i < k; i++) {
-		int c = s->count[i];
-		n += c;
-		if (!c)
-			continue;
-		distinct++;
-		agree_num += (double)c * (c - 1);
-		if (c > topn) {
-			topn = c;
-			top = (int)i;
-			tie = 0;
-		} else if (c == topn) {
-			tie = 1;
-		}
-	}
-	for (size_t i = 0; i < k; i++) {
-		if (s->count[i])
-			ent -= ((double)s->count[i] / n) * log((double)s->count[i] / n);
-	}
-
+	stats_item_compute(s->count, (int)s->task->nlabels, &sum);
 	sqlite3_reset(s->ins);
 	sqlite3_bind_int64(s->ins, 1, item);
 	sqlite3_bind_int64(s->ins, 2, s->task->id);
-	sqlite3_bind_int(s->ins, 3, n);
-	sqlite3_bind_int(s->ins, 4, distinct);
-	if (top >= 0)
-		sqlite3_bind_int(s->ins, 5, s->task->labels[top].code);
+	sqlite3_bind_int(s->ins, 3, (int)sum.n);
+	sqlite3_bind_int(s->ins, 4, sum.distinct);
+	if (sum.plurality_label >= 0)
+		sqlite3_bind_int(s->ins, 5, s->task->labels[sum.plurality_label].code);
 	else
 		sqlite3_bind_null(s->ins, 5);
-	sqlite3_bind_int(s->ins, 6, topn);
-	sqlite3_bind_int(s->ins, 7, tie);
-	if (n >= 2)
-		sqlite3_bind_double(s->ins, 8, agree_num / ((double)n * (n - 1)));
-	else
+	sqlite3_bind_int(s->ins, 6, (int)sum.plurality_n);
+	sqlite3_bind_int(s->ins, 7, sum.tie);
+	if (isnan(sum.agreement))
 		sqlite3_bind_null(s->ins, 8);
-	if (n >= 1)
-		sqlite3_bind_double(s->ins, 9, k >= 2 ? ent / log((double)k) : 0.0);
 	else
+		sqlite3_bind_double(s->ins, 8, sum.agreement);
+	if (isnan(sum.entropy))
 		sqlite3_bind_null(s->ins, 9);
+	else
+		sqlite3_bind_double(s->ins, 9, sum.entropy);
 	if (sqlite3_step(s->ins) != SQLITE_DONE)
 		return store_fail(s->st, err, "item summary");
-	memset(s->count, 0, k * sizeof *s->count);
+	memset(s->count, 0, s->task->nlabels * sizeof *s->count);
 	return 0;
 }
 
 /* Count the labels of one packed vote row (src/votepack.h). */
 static int summ_count(struct summ *s, sqlite3_stmt *votes, char *err)
 {
-	struct votepack_iter it;
-	struct votepack_vote v;
-	int got;
-
-	votepack_begin(&it, (const char *)sqlite3_column_text(votes, 1),
-		       (size_t)sqlite3_column_bytes(votes, 1));
-	while ((got = votepack_next(&it, &v)) > 0) {
-		if (v.label >= 0 && v.label <= s->maxcode && s->ord_of_code[v.label] >= 0)
-			s->count[s->ord_of_code[v.label]]++;
-	}
-	if (got < 0)
+	if (store_summary_count(&s->order, (const char *)sqlite3_column_text(votes, 1),
+				(size_t)sqlite3_column_bytes(votes, 1), s->count))
 		return err_set(err, "the stored votes of item %lld are damaged",
 			       (long long)sqlite3_column_int64(votes, 0));
 	return 0;
@@ -129,14 +131,7 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 	s.st = st;
 	s.task = &task;
 	s.count = xcalloc(task.nlabels + 1, sizeof *s.count);
-	for (size_t i = 0; i < task.nlabels; i++)
-		if (task.labels[i].code > s.maxcode)
-			s.maxcode = task.labels[i].code;
-	s.ord_of_code = xmalloc(((size_t)s.maxcode + 1) * sizeof *s.ord_of_code);
-	for (int c = 0; c <= s.maxcode; c++)
-		s.ord_of_code[c] = -1;
-	for (size_t i = 0; i < task.nlabels; i++)
-		s.ord_of_code[task.labels[i].code] = (int)i;
+	store_summary_order_init(&s.order, &task);
 
 	/* Every item of the task, with its packed votes when it has a row; the
 	 * upsert rewrites the summary and leaves the votes as they are. */
@@ -154,24 +149,24 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 			  "SELECT i.id, v.votes FROM item i NOT INDEXED"
 			  " LEFT JOIN item_votes v ON v.item = i.id WHERE i.task = ? ORDER BY i.id",
 			  &items, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(items, 1, task_id);
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
 		if (sqlite3_column_type(items, 1) != SQLITE_NULL && summ_count(&s, items, err))
-			goto fail;
+			goto out;
 		if (summ_flush(&s, sqlite3_column_int64(items, 0), err))
-			goto fail;
+			goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "item summary");
-		goto fail;
+		goto out;
 	}
 	found = 0;
-fail:
+out:
 	sqlite3_finalize(s.ins);
 	sqlite3_finalize(items);
 	free(s.count);
-	free(s.ord_of_code);
+	store_summary_order_free(&s.order);
 	store_task_free(&task);
 	return found == 0 ? 0 : -1;
 }

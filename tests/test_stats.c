@@ -522,28 +522,60 @@ static void test_item_compute(void **state)
 {
 	struct stats_item it;
 	uint32_t c1[3] = {3, 1, 0}, c2[3] = {0, 0, 0}, c3[3] = {1, 1, 1}, c4[3] = {0, 2, 2};
+	uint32_t c5[4] = {0, 5, 0, 0}, c6[4] = {1, 3, 3, 1};
 	(void)state;
 	stats_item_compute(c1, 3, &it);
 	assert_int_equal(it.n, 4);
 	/* A = (3*2 + 0) / (4*3) */
 	assert_close(it.agreement, 0.5, EPS);
-	assert_close(it.plurality, 0.75, EPS);
+	assert_int_equal(it.plurality_n, 3);
 	assert_close(it.entropy, -(0.75 * log(0.75) + 0.25 * log(0.25)) / log(3), EPS);
 	assert_int_equal(it.plurality_label, 0);
+	assert_int_equal(it.distinct, 2);
+	assert_int_equal(it.tie, 0);
 	stats_item_compute(c2, 3, &it);
 	assert_int_equal(it.n, 0);
 	assert_nan(it.agreement);
+	assert_nan(it.entropy);
 	assert_int_equal(it.plurality_label, -1);
+	assert_int_equal(it.plurality_n, 0);
+	assert_int_equal(it.distinct, 0);
+	assert_int_equal(it.tie, 0);
 	stats_item_compute(c3, 3, &it);
 	assert_close(it.agreement, 0.0, EPS);
 	assert_close(it.entropy, 1.0, EPS);
+	assert_int_equal(it.tie, 1);
+	assert_int_equal(it.distinct, 3);
 	/* a tie goes to the label first in order */
 	stats_item_compute(c4, 3, &it);
 	assert_int_equal(it.plurality_label, 1);
+	assert_int_equal(it.plurality_n, 2);
+	assert_int_equal(it.tie, 1);
 	assert_close(it.agreement, 4.0 / 12, EPS);
 	stats_item_compute(c1, 1, &it);
 	assert_close(it.entropy, 0.0, EPS);
 	assert_close(it.agreement, 1.0, EPS);
+	/* unanimous: entropy exactly 0 (never -0), agreement 1 */
+	stats_item_compute(c5, 4, &it);
+	assert_int_equal(it.n, 5);
+	assert_int_equal(it.plurality_label, 1);
+	assert_int_equal(it.distinct, 1);
+	assert_int_equal(it.tie, 0);
+	assert_true(it.entropy == 0.0 && !signbit(it.entropy));
+	assert_close(it.agreement, 1.0, EPS);
+	/* a tie below the top is no tie; a tie after the top is one */
+	stats_item_compute(c6, 4, &it);
+	assert_int_equal(it.plurality_label, 1);
+	assert_int_equal(it.tie, 1);
+	c6[2] = 2;
+	stats_item_compute(c6, 4, &it);
+	assert_int_equal(it.tie, 0);
+	assert_int_equal(it.distinct, 4);
+	/* one vote: agreement undefined, entropy 0 */
+	c5[1] = 1;
+	stats_item_compute(c5, 4, &it);
+	assert_nan(it.agreement);
+	assert_close(it.entropy, 0.0, EPS);
 }
 
 static void test_bootstrap(void **state)

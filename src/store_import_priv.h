@@ -1,0 +1,177 @@
+/*
+ * store_import_priv: what the files of the import's database sink share and
+ * nothing outside them includes (the sink's interface is
+ * src/store_import.h): the state collected from a file (struct store_import
+ * and its records), the string arena, and the steps of the commit each file
+ * implements.
+ */
+#ifndef GAVEL_STORE_IMPORT_PRIV_H
+#define GAVEL_STORE_IMPORT_PRIV_H
+
+#include "audit.h"
+#include "intern.h"
+#include "store_import.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NONE ((size_t)-1)
+
+/* One vote: intern ids while reading, database ids after resolving. */
+struct ivote {
+	uint32_t item, ann, label, idx; /* idx: the vote's order in the file */
+};
+
+struct ipred {
+	uint32_t item, model; /* intern ids */
+	long line, col;
+	int label;	 /* label intern id of the top label */
+	double conf;	 /* top probability */
+	double plogp;	 /* -sum p ln p, or NAN when only the top label is known */
+	double margin;	 /* top1 - top2, or NAN */
+	size_t probs;	 /* arena offset of the probabilities as a JSON object */
+	int64_t db_item; /* the item's database id, once resolved */
+};
+
+struct idec {
+	uint32_t item, label; /* intern ids */
+	long line, col;
+	size_t reason, at; /* arena offsets or NONE */
+	int64_t db_item;   /* the item's database id, once resolved */
+};
+
+/* What the reader passed over, counted per (question, what). */
+#define SI_MAX_SKIPS 32
+
+struct si_skip {
+	char *task; /* NULL when the reader did not know the question */
+	char *what;
+	long n;
+};
+
+/* Strings given for some of the votes or items only: per index, an arena
+ * offset or NONE; off stays NULL until the first one is given. */
+struct si_strings {
+	size_t *off;
+	size_t cap;
+};
+
+struct store_import {
+	struct store *st;
+	struct store_import_opts o;
+	int open;
+	char *task_name;
+	struct store_task task;
+	int task_exists;
+
+	struct intern items, anns, labels, models;
+	int *label_index; /* per label: index in task.labels, or -1 when new */
+	size_t label_index_cap;
+	int *label_code; /* per label: code, after resolving */
+
+	struct ivote *votes; /* in file order, then sorted by (item, annotator) */
+	size_t nvotes, votes_cap;
+	size_t nvotes_kept; /* sorted votes left after dropping duplicates */
+
+	/* per vote in file order (ivote.idx): its line, time and comment */
+	uint32_t *vote_line;
+	size_t vote_line_cap;
+	struct si_strings vote_at, vote_comment;
+
+	/* per item (intern id): text, metadata, the line of its item record (0
+	 * when none) and its database id */
+	struct si_strings item_text, item_meta;
+	uint32_t *item_line;
+	size_t item_line_cap;
+	int64_t *item_id;
+
+	int64_t *ann_id; /* per annotator (intern id): database id */
+
+	struct ipred *preds;
+	size_t npreds, preds_cap;
+	struct idec *decs;
+	size_t ndecs, decs_cap;
+
+	struct sbuf arena;   /* NUL-separated strings: times, comments, texts, metadata */
+	uint32_t *new_items; /* the new items (intern ids) in id order */
+	size_t nnew;
+	uint32_t last_item; /* intern id + 1 of the item named last, 0 for none */
+	int ord_changed;    /* this import moved existing labels in the label order */
+	int64_t item_maxid; /* largest item id before this import: larger ids are new */
+	int64_t cache_was;  /* the connection's cache_size before the import */
+	int cache_set;
+	long records, duplicates;
+	char *file_annotator;	  /* with --annotator: the first annotator the file names */
+	long file_annotator_line; /* and where */
+	struct si_skip skips[SI_MAX_SKIPS]; /* in the order first seen */
+	size_t nskips;
+	long skips_more; /* passed-over parts beyond SI_MAX_SKIPS kinds */
+};
+
+/* Copy s into the arena; returns its offset. */
+size_t store_import_str(struct store_import *si, const char *s);
+
+/* The string at arena offset off, or NULL for NONE. */
+static inline const char *store_import_at(const struct store_import *si, size_t off)
+{
+	return off == NONE ? NULL : si->arena.s + off;
+}
+
+/* Set s's string i to a copy of str (none when str is NULL). */
+void store_import_strings_set(struct store_import *si, struct si_strings *s, size_t i,
+			      const char *str);
+
+/* s's string i, or NULL when none was given. Inline because the item rows
+ * ask for every vote's time and comment. */
+static inline const char *store_import_strings_get(const struct store_import *si,
+						   const struct si_strings *s, size_t i)
+{
+	return i < s->cap ? store_import_at(si, s->off[i]) : NULL;
+}
+
+/* The external id of the item with database id id, for a message; "?" when
+ * the file names no such item. A linear search: for errors only. */
+const char *store_import_item_name(const struct store_import *si, int64_t id);
+
+/* Sort ids[0..n) by the byte order of their strings in t. */
+void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n);
+
+/* Sort a[0..n) by (item, annotator), keeping file order among equal keys.
+ * Returns the sorted array: a, or a new one that replaces a (a is freed). */
+struct ivote *store_import_sort_votes(struct ivote *a, size_t n);
+
+/*
+ * Resolve the file's items to database ids (si->item_id): existing ones by
+ * one scan of the task's items, new ones numbered after the largest id in
+ * the byte order of their external ids (si->new_items). Refuses a
+ * predictions file naming an unknown item unless --new-items. Writes
+ * nothing. Returns 0 or -1 with err filled.
+ */
+int store_import_items_assign(struct store_import *si, char *err);
+
+/* Write what store_import_items_assign resolved: the text and metadata the
+ * file gives existing items, and the new items in id order. Returns 0 or -1
+ * with err filled. */
+int store_import_items_insert(struct store_import *si, struct import_result *res, char *err);
+
+/*
+ * Write the annotators, the items (store_import_items_*) and one item_votes
+ * row per item the file names: its votes, sorted, de-duplicated as --duplicates
+ * says and merged with the votes it had, and their summary. Returns 0 or -1
+ * with err filled.
+ */
+int store_import_votes_write(struct store_import *si, struct import_result *res, char *err);
+
+/* Write the predictions, one per (item, model) as --duplicates says, with
+ * their entropy over the task's labels as they are after this import.
+ * Returns 0 or -1 with err filled. */
+int store_import_predictions_write(struct store_import *si, struct import_result *res, char *err);
+
+/* Write the decisions, one per item as --duplicates says (last supersedes
+ * the stored one), each with its "decide" audit event by actor. Returns 0
+ * or -1 with err filled. */
+int store_import_decisions_write(struct store_import *si, const struct audit_actor *actor,
+				 struct import_result *res, char *err);
+
+#endif
