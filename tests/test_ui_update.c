@@ -491,7 +491,8 @@ static void test_bindings(void **state)
 	/* The guideline's own key for "pos". */
 	assert_int_equal(ui_key_action(&s, 'P', &arg), ACT_DECIDE);
 	assert_int_equal(arg, 2);
-	/* Every action but ACT_NONE is reachable from some key. */
+	/* Every action but ACT_NONE is reachable from some key, has a
+	 * handler and is listed under one of the help screen's groups. */
 	for (int a = 1; a < ACT_COUNT; a++) {
 		int found = 0;
 		for (size_t i = 0; i < ui_nbindings; i++)
@@ -499,7 +500,13 @@ static void test_bindings(void **state)
 		assert_true(found);
 		assert_non_null(ui_actions[a].name);
 		assert_int_equal(ui_actions[a].id, a);
+		assert_non_null(ui_actions[a].handler);
+		assert_true(ui_actions[a].group > UI_GROUP_NONE && ui_actions[a].group < UI_NGROUPS);
 	}
+	/* ACT_NONE and out-of-range actions do nothing. */
+	assert_int_equal(ui_update(&s, ACT_NONE, 0), 0);
+	assert_int_equal(ui_update(&s, ACT_COUNT, 0), 0);
+	assert_int_equal(s.view, UI_ITEM);
 	ui_state_free(&s);
 }
 

@@ -241,7 +241,7 @@ static void draw_footer(const struct ui_state *s)
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (int a = 1; a < ACT_COUNT; a++) {
-			int decide = strcmp(ui_actions[a].group, "decide") == 0, n;
+			int decide = ui_actions[a].group == UI_GROUP_DECIDE, n;
 			if (!ui_actions[a].footer || (s->view == UI_ITEM && decide != (pass == 0)))
 				continue;
 			if (decide && !s->can_decide)

@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "text.h"
-#include "ui.h"
+#include "ui_update.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -17,51 +17,20 @@
 #include <string.h>
 #include <strings.h>
 
-#define ACTION(i, n, h, g, f) [i] = {.id = i, .name = n, .help = h, .group = g, .footer = f}
+const char *const ui_group_names[UI_NGROUPS] = {
+	[UI_GROUP_NONE] = "", [UI_GROUP_MOVE] = "move", [UI_GROUP_VIEW] = "view",
+	[UI_GROUP_QUEUE] = "queue", [UI_GROUP_DECIDE] = "decide",
+};
+
+#define UI_ACTION_DEF(i, n, g, f, fn, h)                                                           \
+	[i] = {.id = i, .name = n, .help = h, .group = UI_GROUP_##g, .footer = f, .handler = fn},
 
 const struct ui_action_def ui_actions[ACT_COUNT] = {
-	ACTION(ACT_NONE, "none", "", "", NULL),
-	ACTION(ACT_UP, "move-up", "move up, or scroll the item text up", "move", NULL),
-	ACTION(ACT_DOWN, "move-down", "move down, or scroll the item text down", "move", "move"),
-	ACTION(ACT_PAGE_UP, "page-up", "one page up", "move", NULL),
-	ACTION(ACT_PAGE_DOWN, "page-down", "one page down", "move", NULL),
-	ACTION(ACT_TOP, "top", "first row", "move", NULL),
-	ACTION(ACT_BOTTOM, "bottom", "last row", "move", NULL),
-	ACTION(ACT_OPEN, "open", "open the item under the cursor", "move", "open"),
-	ACTION(ACT_BACK, "back", "back to the previous screen", "move", "back"),
-	ACTION(ACT_QUIT, "quit", "quit gavel (your draft is kept)", "move", "quit"),
-	ACTION(ACT_HELP, "help", "this help", "view", "help"),
-	ACTION(ACT_HISTORY, "history", "the item's audit history", "view", "hist"),
-	ACTION(ACT_SEARCH, "search",
-	       "search the queue: id, task, votes, model, reason, text, metadata, annotators",
-	       "queue", "find"),
-	ACTION(ACT_SEARCH_NEXT, "search-next", "next match", "queue", NULL),
-	ACTION(ACT_SEARCH_PREV, "search-prev", "previous match", "queue", NULL),
-	ACTION(ACT_SORT, "sort", "sort by queue order, agreement, model confidence, id", "queue",
-	       "sort"),
-	ACTION(ACT_FILTER, "filter", "show all, open only, or decided only", "queue", "filter"),
-	ACTION(ACT_DECIDE, "decide", "decide the n-th label (or the guideline's key)", "decide",
-	       NULL),
-	ACTION(ACT_REASON, "reason", "add or edit the reason (#RULE text)", "decide", "reason"),
-	ACTION(ACT_SKIP, "skip", "skip this item for now", "decide", "skip"),
-	ACTION(ACT_FLAG, "flag", "flag the guideline as unclear for this item (with a note)",
-	       "decide", "flag"),
-	ACTION(ACT_UNDO, "undo", "undo your last decision (a new superseding one)", "decide",
-	       "undo"),
-	ACTION(ACT_NEXT_ITEM, "next-item", "next item in the queue", "move", NULL),
-	ACTION(ACT_PREV_ITEM, "prev-item", "previous item in the queue", "move", NULL),
-	ACTION(ACT_REDRAW, "redraw", "redraw the screen", "view", NULL),
-	ACTION(ACT_PANE_DOWN, "pane-down", "scroll the votes, model and guideline pane down",
-	       "move", "more"),
-	ACTION(ACT_PANE_UP, "pane-up", "scroll the votes, model and guideline pane up", "move",
-	       NULL),
-	ACTION(ACT_QUEUES, "queues", "switch to another of the project's queues", "queue",
-	       "queues"),
-	ACTION(ACT_CALIBRATION, "calibration",
-	       "model calibration vs expert decisions", "view", "calib"),
-	ACTION(ACT_CLAIMS, "claims", "show or fold the claim events in the history", "view",
-	       "claims"),
+	[ACT_NONE] = {.id = ACT_NONE, .name = "none", .help = "", .group = UI_GROUP_NONE},
+	UI_ACTIONS(UI_ACTION_DEF)
 };
+
+#undef UI_ACTION_DEF
 
 #define V_Q (1u << UI_QUEUE)
 #define V_I (1u << UI_ITEM)
@@ -291,25 +260,23 @@ size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t
 
 /* ---- help ---- */
 
-static const char *const help_groups[] = {"move", "view", "queue", "decide"};
-
 size_t ui_help_count(void)
 {
-	return GV_ARRAY_LEN(help_groups) * 2 + ACT_COUNT - 1 + 2;
+	return (UI_NGROUPS - 1) * 2 + ACT_COUNT - 1 + 2;
 }
 
 void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
 {
 	size_t line = 0;
 	buf[0] = 0;
-	for (size_t g = 0; g < GV_ARRAY_LEN(help_groups); g++) {
+	for (int g = UI_GROUP_NONE + 1; g < UI_NGROUPS; g++) {
 		if (line++ == i) {
-			snprintf(buf, len, "%s", help_groups[g]);
+			snprintf(buf, len, "%s", ui_group_names[g]);
 			return;
 		}
 		for (int a = 1; a < ACT_COUNT; a++) {
 			char keys[64];
-			if (strcmp(ui_actions[a].group, help_groups[g]) != 0)
+			if (ui_actions[a].group != (enum ui_group)g)
 				continue;
 			if (line++ != i)
 				continue;
@@ -1669,141 +1636,186 @@ static int open_calib(struct ui_state *s)
 	return UI_REDRAW;
 }
 
-static int apply(struct ui_state *s, enum ui_action a, int arg)
+/* ---- the action handlers (ui.h lists which action calls which) ---- */
+
+int ui_list_do_move(struct ui_state *s, enum ui_action a, int arg)
 {
-	switch (a) {
-	case ACT_UP:
-	case ACT_DOWN:
-	case ACT_PAGE_UP:
-	case ACT_PAGE_DOWN:
-	case ACT_TOP:
-	case ACT_BOTTOM:
-		return move(s, a);
-	case ACT_OPEN:
-		if (s->view == UI_PICKER)
-			return pick_queue(s);
-		if (s->view == UI_QUEUE && s->qlist.n) {
-			char who[128];
-			s->msg[0] = 0;
-			if (open_row(s, ui_queue_current(s), who, sizeof who) == REVIEW_MEANWHILE)
-				return moved_on(s, who);
-			return UI_REDRAW;
-		}
-		return 0;
-	case ACT_BACK:
-		if (s->view == UI_CALIB) {
-			close_calib(s);
-		} else if (s->view == UI_HISTORY || s->view == UI_HELP || s->view == UI_PICKER) {
-			s->view = s->back;
-		} else if (s->view == UI_ITEM) {
-			close_item(s);
-			s->view = UI_QUEUE;
-			refresh_visible(s);
-		} else {
-			s->quit = 1;
-			return UI_REDRAW | UI_QUIT_NOW;
-		}
+	return move(s, a);
+}
+
+int ui_update_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	if (s->view == UI_PICKER)
+		return pick_queue(s);
+	if (s->view == UI_QUEUE && s->qlist.n) {
+		char who[128];
+		s->msg[0] = 0;
+		if (open_row(s, ui_queue_current(s), who, sizeof who) == REVIEW_MEANWHILE)
+			return moved_on(s, who);
 		return UI_REDRAW;
-	case ACT_QUIT:
+	}
+	return 0;
+}
+
+int ui_update_do_back(struct ui_state *s, enum ui_action a, int arg)
+{
+	if (s->view == UI_CALIB) {
+		close_calib(s);
+	} else if (s->view == UI_HISTORY || s->view == UI_HELP || s->view == UI_PICKER) {
+		s->view = s->back;
+	} else if (s->view == UI_ITEM) {
 		close_item(s);
+		s->view = UI_QUEUE;
+		refresh_visible(s);
+	} else {
 		s->quit = 1;
 		return UI_REDRAW | UI_QUIT_NOW;
-	case ACT_HELP:
-		s->back = s->view;
-		s->view = UI_HELP;
-		memset(&s->helplist, 0, sizeof s->helplist);
-		ui_list_set(&s->helplist, ui_help_count(), ui_list_height(s));
-		return UI_REDRAW;
-	case ACT_HISTORY:
-		return show_history(s);
-	case ACT_SEARCH:
-		open_input(s, UI_INPUT_SEARCH, NULL);
-		return UI_REDRAW;
-	case ACT_SEARCH_NEXT:
-		return search(s, 1);
-	case ACT_SEARCH_PREV:
-		return search(s, -1);
-	case ACT_SORT:
+	}
+	return UI_REDRAW;
+}
+
+int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
+{
+	close_item(s);
+	s->quit = 1;
+	return UI_REDRAW | UI_QUIT_NOW;
+}
+
+int ui_update_do_help(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->back = s->view;
+	s->view = UI_HELP;
+	memset(&s->helplist, 0, sizeof s->helplist);
+	ui_list_set(&s->helplist, ui_help_count(), ui_list_height(s));
+	return UI_REDRAW;
+}
+
+int ui_history_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	return show_history(s);
+}
+
+int ui_queue_do_search(struct ui_state *s, enum ui_action a, int arg)
+{
+	open_input(s, UI_INPUT_SEARCH, NULL);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_search_step(struct ui_state *s, enum ui_action a, int arg)
+{
+	return search(s, a == ACT_SEARCH_PREV ? -1 : 1);
+}
+
+int ui_queue_do_sort(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
+	/* Blind, an order by agreement or model confidence would tell them. */
+	while (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
 		s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
-		/* Blind, an order by agreement or model confidence would tell them. */
-		while (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
-			s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
-		rebuild_order(s);
-		refresh_visible(s);
-		ui_message(s, UI_MSG_INFO, "sorted by %s", sort_names[s->sort]);
-		return UI_REDRAW;
-	case ACT_FILTER:
-		s->filter = (enum ui_filter)((s->filter + 1) % UI_NFILTERS);
-		rebuild_order(s);
-		refresh_visible(s);
-		ui_message(s, UI_MSG_INFO, "showing %s (%zu)", filter_names[s->filter], s->qlist.n);
-		return UI_REDRAW;
-	case ACT_DECIDE:
-		return s->has_item ? decide(s, arg) : 0;
-	case ACT_REASON: {
-		const struct review_decision *cur = review_item_current(&s->item);
-		const char *init = s->pending_reason;
-		if (!s->can_decide) {
-			ui_message(s, UI_MSG_ERROR, "read-only: you cannot give reasons here");
-			return UI_REDRAW;
-		}
-		if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
-			init = cur->reason;
-		open_input(s, UI_INPUT_REASON, init);
-		ui_message(s, UI_MSG_INFO,
-			   "reason: #RULE (optional) then text; Enter keeps it, Esc cancels");
+	rebuild_order(s);
+	refresh_visible(s);
+	ui_message(s, UI_MSG_INFO, "sorted by %s", sort_names[s->sort]);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_filter(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->filter = (enum ui_filter)((s->filter + 1) % UI_NFILTERS);
+	rebuild_order(s);
+	refresh_visible(s);
+	ui_message(s, UI_MSG_INFO, "showing %s (%zu)", filter_names[s->filter], s->qlist.n);
+	return UI_REDRAW;
+}
+
+int ui_item_do_decide(struct ui_state *s, enum ui_action a, int arg)
+{
+	return s->has_item ? decide(s, arg) : 0;
+}
+
+int ui_item_do_reason(struct ui_state *s, enum ui_action a, int arg)
+{
+	const struct review_decision *cur = review_item_current(&s->item);
+	const char *init = s->pending_reason;
+	if (!s->can_decide) {
+		ui_message(s, UI_MSG_ERROR, "read-only: you cannot give reasons here");
 		return UI_REDRAW;
 	}
-	case ACT_SKIP:
-		if (simple_write(s, s->be->skip, "skipped")) {
-			s->claimed = 0;
-			refresh_row(s, s->item_row);
-			return advance(s, 1, 1);
-		}
-		return UI_REDRAW;
-	case ACT_FLAG:
-		return flag_open(s);
-	case ACT_UNDO:
-		return undo(s);
-	case ACT_NEXT_ITEM:
-		return advance(s, 1, 0);
-	case ACT_PREV_ITEM:
-		return advance(s, -1, 0);
-	case ACT_REDRAW:
-		return UI_REDRAW;
-	case ACT_PANE_DOWN:
-	case ACT_PANE_UP:
-		if (!s->has_item)
-			return 0;
-		{
-			size_t n, h;
-			long step;
-			pane_size(s, &n, &h);
-			step = (long)(h > 2 ? h - 1 : 1);
-			scroll_pane(s, a == ACT_PANE_DOWN ? step : -step);
-		}
-		return UI_REDRAW;
-	case ACT_QUEUES:
-		return open_picker(s);
-	case ACT_CALIBRATION:
-		return open_calib(s);
-	case ACT_CLAIMS:
-		if (s->view != UI_HISTORY)
-			return 0;
-		s->show_claims = !s->show_claims;
-		s->hlist.top = (size_t)-1;
-		history_fit(s);
-		return UI_REDRAW;
-	default:
+	if (!init && cur && cur->label && strcmp(cur->expert, s->me) == 0)
+		init = cur->reason;
+	open_input(s, UI_INPUT_REASON, init);
+	ui_message(s, UI_MSG_INFO, "reason: #RULE (optional) then text; Enter keeps it, Esc cancels");
+	return UI_REDRAW;
+}
+
+int ui_item_do_skip(struct ui_state *s, enum ui_action a, int arg)
+{
+	if (simple_write(s, s->be->skip, "skipped")) {
+		s->claimed = 0;
+		refresh_row(s, s->item_row);
+		return advance(s, 1, 1);
+	}
+	return UI_REDRAW;
+}
+
+int ui_item_do_flag(struct ui_state *s, enum ui_action a, int arg)
+{
+	return flag_open(s);
+}
+
+int ui_item_do_undo(struct ui_state *s, enum ui_action a, int arg)
+{
+	return undo(s);
+}
+
+int ui_item_do_step(struct ui_state *s, enum ui_action a, int arg)
+{
+	return advance(s, a == ACT_PREV_ITEM ? -1 : 1, 0);
+}
+
+int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)
+{
+	return UI_REDRAW;
+}
+
+int ui_item_do_pane(struct ui_state *s, enum ui_action a, int arg)
+{
+	size_t n, h;
+	long step;
+	if (!s->has_item)
 		return 0;
-	}
+	pane_size(s, &n, &h);
+	step = (long)(h > 2 ? h - 1 : 1);
+	scroll_pane(s, a == ACT_PANE_DOWN ? step : -step);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_picker(struct ui_state *s, enum ui_action a, int arg)
+{
+	return open_picker(s);
+}
+
+int ui_calib_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	return open_calib(s);
+}
+
+int ui_history_do_claims(struct ui_state *s, enum ui_action a, int arg)
+{
+	if (s->view != UI_HISTORY)
+		return 0;
+	s->show_claims = !s->show_claims;
+	s->hlist.top = (size_t)-1;
+	history_fit(s);
+	return UI_REDRAW;
 }
 
 int ui_update(struct ui_state *s, enum ui_action a, int arg)
 {
 	enum ui_view was = s->view;
 	unsigned seq = s->msg_seq;
-	int r = apply(s, a, arg);
+	int r = 0;
+	if (a > ACT_NONE && a < ACT_COUNT && ui_actions[a].handler)
+		r = ui_actions[a].handler(s, a, arg);
 	/* A message belongs to the screen it was said on: a new view starts
 	 * with a clear line unless the action that opened it said something. */
 	if (s->view != was && s->msg_seq == seq && s->msg[0]) {
