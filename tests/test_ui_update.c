@@ -503,6 +503,13 @@ static void test_bindings(void **state)
 		assert_non_null(ui_actions[a].handler);
 		assert_true(ui_actions[a].group > UI_GROUP_NONE && ui_actions[a].group < UI_NGROUPS);
 	}
+	/* Every view can be left, and moves on a list or by itself. */
+	for (int v = 0; v < UI_NVIEWS; v++) {
+		assert_non_null(ui_views[v]);
+		assert_non_null(ui_views[v]->name);
+		assert_non_null(ui_views[v]->back);
+		assert_true(ui_views[v]->list || ui_views[v]->move);
+	}
 	/* ACT_NONE and out-of-range actions do nothing. */
 	assert_int_equal(ui_update(&s, ACT_NONE, 0), 0);
 	assert_int_equal(ui_update(&s, ACT_COUNT, 0), 0);

@@ -1,9 +1,10 @@
 /*
  * ui: the review screen's state, actions, key tables and update functions.
  * Nothing here includes curses: the terminal layer (ui_term.c) turns input
- * into enum ui_key values, ui_update applies the bound action to struct
- * ui_state, and the draw layer (ui_draw.c) renders the state without
- * changing it. The database is reached only through struct ui_backend, so the
+ * into enum ui_key values, ui_update calls the bound action's handler
+ * (ui_actions[], generated from UI_ACTIONS) on struct ui_state, each view
+ * being a set of callbacks (ui_views[]), and the draw layer (ui_draw.c)
+ * renders the state without changing it. The database is reached only through struct ui_backend, so the
  * update tests drive the real state machine with a fake backend.
  */
 #ifndef GAVEL_UI_H
@@ -67,7 +68,7 @@ struct ui_state;
 	X(ACT_OPEN, "open", MOVE, "open", ui_update_do_open, "open the item under the cursor")     \
 	X(ACT_BACK, "back", MOVE, "back", ui_update_do_back, "back to the previous screen")        \
 	X(ACT_QUIT, "quit", MOVE, "quit", ui_update_do_quit, "quit gavel (your draft is kept)")    \
-	X(ACT_HELP, "help", VIEW, "help", ui_update_do_help, "this help")                          \
+	X(ACT_HELP, "help", VIEW, "help", ui_help_do_open, "this help")                            \
 	X(ACT_HISTORY, "history", VIEW, "hist", ui_history_do_open, "the item's audit history")    \
 	X(ACT_SEARCH, "search", QUEUE, "find", ui_queue_do_search,                                 \
 	  "search the queue: id, task, votes, model, reason, text, metadata, annotators")          \
@@ -136,6 +137,36 @@ struct ui_action_def {
 extern const struct ui_action_def ui_actions[ACT_COUNT];
 
 enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_CALIB, UI_NVIEWS };
+
+struct ui_list;
+
+/*
+ * A view, as the update side sees it: a small set of callbacks, so that the
+ * actions every view has (move, open, back) and a resize need no switch on
+ * the view. The draw side's callbacks are ui_draw.c's. A view with a list
+ * uses the one list widget: the move actions move its cursor, or scroll it
+ * as a pager; a view without one moves itself.
+ */
+struct ui_view_def {
+	const char *name; /* in messages: "queue", "item", ... */
+	/* The view's list, or NULL when it has none. */
+	struct ui_list *(*list)(struct ui_state *s);
+	int pager; /* the list is read, not chosen from: moving scrolls it */
+	/* The move actions in a view without a list (NULL: they do nothing). */
+	int (*move)(struct ui_state *s, enum ui_action a);
+	/* After the list's cursor moved (NULL: nothing to do). */
+	void (*moved)(struct ui_state *s);
+	/* ACT_OPEN: open what the cursor is on (NULL: nothing to open). */
+	int (*open)(struct ui_state *s);
+	/* ACT_BACK: leave the view (never NULL). */
+	int (*back)(struct ui_state *s);
+	/* The screen changed size: keep positions inside what fits. Called for
+	 * every view, shown or not (NULL: nothing to keep). */
+	void (*fit)(struct ui_state *s);
+};
+
+/* The views, indexed by enum ui_view. */
+extern const struct ui_view_def *const ui_views[UI_NVIEWS];
 
 /* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
 struct ui_binding {
@@ -236,6 +267,8 @@ struct ui_list {
 	size_t n, cur, top;
 };
 
+/* Keep the cursor inside the rows and the window of height rows around it. */
+void ui_list_clamp(struct ui_list *l, size_t height);
 /* Move the cursor by delta (clamped) and keep it inside a window of height rows. */
 void ui_list_move(struct ui_list *l, long delta, size_t height);
 /* Set the row count, clamping cursor and top. */
