@@ -491,6 +491,20 @@ static void test_bindings(void **state)
 	/* The guideline's own key for "pos". */
 	assert_int_equal(ui_key_action(&s, 'P', &arg), ACT_DECIDE);
 	assert_int_equal(arg, 2);
+	/* It is the key the footer and the help name for that label; the
+	 * others have only their numbers. */
+	assert_int_equal(ui_label_key(&s, 2), 'P');
+	assert_int_equal(ui_label_key(&s, 0), 0);
+	assert_int_equal(ui_help_labels(&s), 2 + 3);
+	{
+		char buf[256];
+		ui_help_label_line(&s, 1, buf, sizeof buf);
+		assert_string_equal(buf, "labels of task sentiment");
+		ui_help_label_line(&s, 4, buf, sizeof buf);
+		assert_non_null(strstr(buf, "P/3"));
+		ui_help_label_line(&s, 2, buf, sizeof buf);
+		assert_non_null(strstr(buf, "  1 "));
+	}
 	/* Every action but ACT_NONE is reachable from some key, has a
 	 * handler and is listed under one of the help screen's groups. */
 	for (int a = 1; a < ACT_COUNT; a++) {

@@ -429,6 +429,11 @@ int ui_decide_key(const struct ui_state *s, int idx);
 /* The action bound to key in the current view (arg gets its argument), or ACT_NONE. */
 enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg);
 
+/* The open item's label idx's own key (the guideline's or the project's
+ * key:) when it decides that label in the item view, else 0 (none, or a
+ * binding of the item view shadows it). */
+int ui_label_key(const struct ui_state *s, size_t idx);
+
 /* Handle one key: text input when a prompt is open, else its bound action. */
 int ui_update_key(struct ui_state *s, int key);
 /* Apply an action. Returns enum ui_result flags. */
@@ -479,6 +484,13 @@ void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height);
  * the built-in keys): line count, and line i (sanitised) into buf. */
 size_t ui_help_count(void);
 void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len);
+
+/* The lines the help screen adds after ui_help_count() when an item is open
+ * and a label of its task has its own key: a blank line, a title, and per
+ * label its keys (own key, then number), value and name; 0 otherwise. Line
+ * i (unsanitised: label values come from data) into buf. */
+size_t ui_help_labels(const struct ui_state *s);
+void ui_help_label_line(const struct ui_state *s, size_t i, char *buf, size_t len);
 
 /* Labels "in play" on the open item: voted or predicted. Fills flags per label index. */
 void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play);

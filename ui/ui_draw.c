@@ -206,15 +206,64 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
-		snprintf(word, sizeof word, "%s ", ui_actions[a].footer);
-		if (x + (int)text_width(k) + (int)strlen(word) > COLS)
+		snprintf(word, sizeof word, "%s", ui_actions[a].footer);
+		/* Whole or not at all; the space after it may fall off the edge. */
+		if (x + (int)text_width(k) + 1 + (int)strlen(word) > COLS)
 			return -1;
 		x += put(y, x, COLS - x, k, R_KEY);
 		x += put_clean(y, x, COLS - x, ":", R_DIM);
 		x += put_clean(y, x, COLS - x, word, R_NORMAL);
+		x += put_clean(y, x, COLS - x, " ", R_NORMAL);
 		return x - x0;
 	}
 	return 0;
+}
+
+/* The key the footer shows for label i: its own key when it has one, which
+ * is easier to remember than its number; else its decide key, or 0. */
+static int footer_label_key(const struct ui_state *s, size_t i)
+{
+	int own = ui_label_key(s, i);
+	return own ? own : ui_decide_key(s, (int)i);
+}
+
+/* Every label with a key, as "key:name", names cut alike (to 10 columns,
+ * less when that is too wide) until all of them fit the line. Returns the
+ * columns used. */
+static int footer_labels(const struct ui_state *s, int y)
+{
+	const struct store_task *t = &s->item.task;
+	int cap = 10, x = 0;
+
+	for (; cap > 1; cap--) {
+		int total = 0;
+		for (size_t i = 0; i < t->nlabels; i++) {
+			char k[16], *name;
+			int w;
+			if (!footer_label_key(s, i))
+				continue;
+			ui_key_name(footer_label_key(s, i), k, sizeof k);
+			name = text_clean(t->labels[i].name ? t->labels[i].name : t->labels[i].value);
+			w = (int)text_width(name);
+			free(name);
+			total += (int)text_width(k) + 1 + (w < cap ? w : cap) + 1;
+		}
+		if (total <= COLS)
+			break;
+	}
+	for (size_t i = 0; i < t->nlabels && x < COLS; i++) {
+		char k[16];
+		const struct store_label *l = &t->labels[i];
+		int key = footer_label_key(s, i);
+		if (!key)
+			continue;
+		ui_key_name(key, k, sizeof k);
+		x += put(y, x, COLS - x, k, R_KEY);
+		x += put_clean(y, x, 1, ":", R_DIM);
+		x += put(y, x, cap, l->name ? l->name : l->value, R_NORMAL);
+		x += put_clean(y, x, COLS - x, " ", R_NORMAL);
+	}
+	return x;
 }
 
 /* Footer from the key table: the first key of each footer action in this view;
@@ -225,20 +274,8 @@ static void draw_footer(const struct ui_state *s)
 	move(y, 0);
 	clrtoeol();
 	/* Viewers and --read-only cannot decide: their footer offers no such key. */
-	if (s->view == UI_ITEM && s->has_item && s->can_decide) {
-		for (size_t i = 0; i < s->item.task.nlabels && i < 9 && x < COLS; i++) {
-			char k[16];
-			const struct store_label *l = &s->item.task.labels[i];
-			int key = ui_decide_key(s, (int)i);
-			if (!key)
-				continue;
-			ui_key_name(key, k, sizeof k);
-			x += put(y, x, COLS - x, k, R_KEY);
-			x += put_clean(y, x, 1, ":", R_DIM);
-			x += put(y, x, 10, l->name ? l->name : l->value, R_NORMAL);
-			x += put_clean(y, x, COLS - x, " ", R_NORMAL);
-		}
-	}
+	if (s->view == UI_ITEM && s->has_item && s->can_decide)
+		x = footer_labels(s, y);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int a = 1; a < ACT_COUNT; a++) {
 			int decide = ui_actions[a].group == UI_GROUP_DECIDE, n;
@@ -679,9 +716,12 @@ static void draw_history(const struct ui_state *s)
 static void help_row(const struct ui_state *s, size_t i, int y, int selected)
 {
 	char buf[256];
-	(void)s;
+	size_t n = ui_help_count();
 	(void)selected;
-	ui_help_line(s->keys, i, buf, sizeof buf);
+	if (i < n)
+		ui_help_line(s->keys, i, buf, sizeof buf);
+	else
+		ui_help_label_line(s, i - n, buf, sizeof buf);
 	put(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);
 }
 

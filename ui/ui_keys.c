@@ -646,9 +646,10 @@ int ui_decide_key(const struct ui_state *s, int idx)
 	return 0;
 }
 
-enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
+/* The action key runs in view (arg gets its argument), or ACT_NONE. */
+static enum ui_action view_action(const struct ui_state *s, enum ui_view view, int key, int *arg)
 {
-	unsigned mask = 1u << s->view;
+	unsigned mask = 1u << view;
 	size_t n;
 	const struct ui_binding *v = ui_state_bindings(s, &n);
 	*arg = 0;
@@ -659,7 +660,7 @@ enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
 		}
 	}
 	/* The guideline's own decision keys, when they do not shadow a binding. */
-	if (s->view == UI_ITEM && s->has_item && key > 0x20 && key < 0x7f) {
+	if (view == UI_ITEM && s->has_item && key > 0x20 && key < 0x7f) {
 		for (size_t i = 0; i < s->item.task.nlabels; i++) {
 			const char *k = s->item.task.labels[i].key;
 			if (k && k[0] == key && !k[1]) {
@@ -669,6 +670,25 @@ enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
 		}
 	}
 	return ACT_NONE;
+}
+
+enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
+{
+	return view_action(s, s->view, key, arg);
+}
+
+int ui_label_key(const struct ui_state *s, size_t idx)
+{
+	const char *k;
+	int arg;
+	if (!s->has_item || idx >= s->item.task.nlabels)
+		return 0;
+	k = s->item.task.labels[idx].key;
+	if (!k || !k[0] || k[1])
+		return 0;
+	if (view_action(s, UI_ITEM, (unsigned char)k[0], &arg) != ACT_DECIDE || arg != (int)idx)
+		return 0;
+	return (unsigned char)k[0];
 }
 
 /* ---- help, generated from the action table and the keymap ---- */
@@ -707,12 +727,48 @@ void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "In the item view the guideline's own label keys decide too.");
 }
 
+size_t ui_help_labels(const struct ui_state *s)
+{
+	for (size_t i = 0; s->has_item && i < s->item.task.nlabels; i++)
+		if (ui_label_key(s, i))
+			return 2 + s->item.task.nlabels;
+	return 0;
+}
+
+void ui_help_label_line(const struct ui_state *s, size_t i, char *buf, size_t len)
+{
+	const struct store_label *l;
+	char keys[64] = "";
+	int own, num;
+
+	buf[0] = 0;
+	if (i == 0 || i >= ui_help_labels(s))
+		return;
+	if (i == 1) {
+		snprintf(buf, len, "labels of task %s", s->item.task.name ? s->item.task.name : "");
+		return;
+	}
+	l = &s->item.task.labels[i - 2];
+	own = ui_label_key(s, i - 2);
+	num = ui_decide_key(s, (int)(i - 2));
+	if (own)
+		ui_key_name(own, keys, sizeof keys);
+	if (num && num != own) {
+		char k[16];
+		size_t used = strlen(keys);
+		ui_key_name(num, k, sizeof k);
+		snprintf(keys + used, sizeof keys - used, "%s%s", used ? "/" : "", k);
+	}
+	snprintf(buf, len, "  %-22s %-12s %s", keys[0] ? keys : "(no key)", l->value,
+		 l->name ? l->name : l->value);
+}
+
 int ui_help_do_open(struct ui_state *s, enum ui_action a, int arg)
 {
 	s->back = s->view;
 	s->view = UI_HELP;
 	memset(&s->helplist, 0, sizeof s->helplist);
-	ui_list_set(&s->helplist, ui_help_count(), ui_list_height(s));
+	ui_list_set(&s->helplist, ui_help_count() + ui_help_labels(s), ui_list_height(s));
 	return UI_REDRAW;
 }
 
