@@ -40,6 +40,7 @@ struct fake {
 	int nrules;          /* rules in the fake guideline (rich) */
 	const char *vote3;   /* the third vote's label (rich), "pos" by default */
 	int queue_loads, blind_queue;
+	size_t queue_rows; /* rows queue_load gives (0: 2 for audit, else 3) */
 	char last_queue[64];
 	int calibrations, nmodels; /* models in the fake calibration */
 	char last_task[64];
@@ -381,7 +382,7 @@ static int f_queue_load(void *ctx, const char *name, struct review_row **rows, s
 	(void)err;
 	fk.queue_loads++;
 	snprintf(fk.last_queue, sizeof fk.last_queue, "%s", name);
-	*n = strcmp(name, "audit") == 0 ? 2 : 3;
+	*n = fk.queue_rows ? fk.queue_rows : strcmp(name, "audit") == 0 ? 2 : 3;
 	*rows = make_rows(*n);
 	*blind = strcmp(name, "audit") == 0;
 	return 0;
@@ -1631,6 +1632,20 @@ static void test_pane_scroll(void **state)
 	ui_state_free(&s);
 }
 
+/* A count of one reads in the singular. */
+static void test_one_item(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.queue_rows = 1;
+	ui_update_key(&s, 'Q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.nq, 1);
+	assert_string_equal(s.msg, "queue disputed: 1 item");
+	ui_state_free(&s);
+}
+
 static void test_queue_picker(void **state)
 {
 	struct ui_state s;
@@ -1665,6 +1680,7 @@ static void test_queue_picker(void **state)
 	assert_int_equal(s.view, UI_QUEUE);
 	assert_int_equal(s.nq, 2);
 	assert_int_equal(s.qlist.n, 2);
+	assert_string_equal(s.msg, "queue audit: 2 items, shown blind");
 	/* The audit queue is blind: votes and model hidden until the call. */
 	assert_true(s.blind);
 	fk.rich = 1;
@@ -1986,6 +2002,7 @@ int main(void)
 		cmocka_unit_test(test_guide_uses_spare_rows),
 		cmocka_unit_test(test_pane_scroll),
 		cmocka_unit_test(test_queue_picker),
+		cmocka_unit_test(test_one_item),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_keymap),
 		cmocka_unit_test(test_keymap_path),

@@ -505,7 +505,8 @@ static void draw_queue(const struct ui_state *s)
 		snprintf(what, sizeof what, "%zu of %zu loaded, %zu in queue ", s->qlist.n, s->nq,
 			 s->qtotal);
 	else
-		snprintf(what, sizeof what, "%zu of %zu items ", s->qlist.n, s->nq);
+		snprintf(what, sizeof what, "%zu of %zu item%s ", s->qlist.n, s->nq,
+			 s->nq == 1 ? "" : "s");
 	draw_header(s, what);
 	move(1, 0);
 	clrtoeol();

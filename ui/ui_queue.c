@@ -306,7 +306,7 @@ static int pick_queue(struct ui_state *s)
 	ui_queue_refresh_visible(s);
 	{
 		char *clean = text_clean(name);
-		ui_message(s, UI_MSG_INFO, "queue %s: %zu items%s", clean, n,
+		ui_message(s, UI_MSG_INFO, "queue %s: %zu item%s%s", clean, n, n == 1 ? "" : "s",
 			   s->blind ? ", shown blind" : "");
 		free(clean);
 	}

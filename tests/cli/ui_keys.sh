@@ -130,9 +130,12 @@ nine=$work/nine/p.db
 	"$GAVEL" import "$nine" votes "$work/nine/votes.csv" >/dev/null &&
 	"$GAVEL" expert add "$nine" ana --role expert --unix-user "$(id -un)" >/dev/null ||
 	fail "could not build the nine-label project"
-printf '<Enter>\n:dump nine\n<C-c>\n' >"$work/nine.keys"
+printf ':dump nine-queue\n<Enter>\n:dump nine\n<C-c>\n' >"$work/nine.keys"
 expect_exit 0 "$GAVEL" review "$nine" --as ana --headless --script "$work/nine.keys" \
 	--dump-dir "$work/dumps"
+# Its queue holds one item, and says so in the singular.
+grep -q ' 1 of 1 item$' "$work/dumps/nine-queue.txt" ||
+	fail "queue header: $(head -1 "$work/dumps/nine-queue.txt")"
 foot=$(tail -1 "$work/dumps/nine.txt")
 for k in a b d e i m o t v; do
 	case " $foot" in
