@@ -35,6 +35,7 @@ struct fake {
 	struct review_decide_args last;
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
+	int undo_answer; /* 1: undo refused, another expert's decision is the latest */
 	int64_t decided[256]; /* item -> label code + 1 (tests use at most 50 rows) */
 	int rich;            /* load votes, a prediction and a guideline */
 	int nrules;          /* rules in the fake guideline (rich) */
@@ -242,9 +243,12 @@ static int f_decide(void *ctx, const struct review_decide_args *d, int64_t *id, 
 static int f_undo(void *ctx, int64_t item, char *err)
 {
 	(void)ctx;
-	(void)err;
 	fk.undos++;
 	fk.undo_item = item;
+	if (fk.undo_answer) {
+		snprintf(err, GV_ERR, "the latest decision is bob's, not yours");
+		return fk.undo_answer;
+	}
 	fk.decided[item] = 0;
 	return 0;
 }
@@ -866,6 +870,30 @@ static void test_undo_goes_back(void **state)
 	assert_int_equal(fk.undo_item, 1);
 	assert_int_equal(s.item.id, 1);
 	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	ui_state_free(&s);
+}
+
+/* A lead overruled my decision on a1 meanwhile: u refuses, says that nothing
+ * was undone and where, and the queue row shows the other decision. */
+static void test_undo_refused(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, '1');
+	assert_int_equal(s.item.id, 2);
+	fk.decided[1] = -1;
+	fk.undo_answer = 1;
+	ui_update_key(&s, 'u');
+	assert_int_equal(fk.undos, 1);
+	assert_int_equal(fk.undo_item, 1);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_string_equal(s.msg,
+			    "nothing was undone on a1: the latest decision is bob's, not yours");
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_int_equal(s.qrows[0].status, REVIEW_OTHER);
 	ui_state_free(&s);
 }
 
@@ -1983,6 +2011,7 @@ int main(void)
 		cmocka_unit_test(test_reason_unknown_rule),
 		cmocka_unit_test(test_reason_after_decision),
 		cmocka_unit_test(test_undo_goes_back),
+		cmocka_unit_test(test_undo_refused),
 		cmocka_unit_test(test_skip_flag_history),
 		cmocka_unit_test(test_flag_once_with_note),
 		cmocka_unit_test(test_entry_keys),

@@ -476,8 +476,17 @@ static int undo(struct ui_state *s)
 		return UI_REDRAW;
 	}
 	rc = s->be->undo(s->be->ctx, s->qrows[idx].item, err);
+	if (rc < 0) {
+		ui_message(s, UI_MSG_ERROR, "not saved: %s", err);
+		return UI_REDRAW;
+	}
 	if (rc) {
-		ui_message(s, UI_MSG_ERROR, "%s%s", rc < 0 ? "not saved: " : "", err);
+		/* Refused (another expert's decision is the latest now): the
+		 * message says the undo did nothing, and where, before why. */
+		char *ext = text_clean(s->qrows[idx].external_id ? s->qrows[idx].external_id : "");
+		ui_queue_refresh_row(s, idx);
+		ui_message(s, UI_MSG_ERROR, "nothing was undone on %s: %s", ext, err);
+		free(ext);
 		return UI_REDRAW;
 	}
 	s->qlist.cur = order_pos(s, idx);
