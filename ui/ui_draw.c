@@ -1,9 +1,10 @@
 /*
  * ui_draw: the review screen's views as draw callbacks over one state. Each
  * view (queue, item, history, help, picker, calibration, and "too small") is
- * one function in the views table; the queue, help and picker share one list
- * renderer, history and calibration draw the lines their layout modules
- * (ui_history.c, ui_calib.c) give them. Every
+ * one function in the views table (the update side's callbacks are
+ * ui_views[]); the queue, help and picker share one list renderer, and the
+ * history, calibration and item panes one renderer of the lines their
+ * layout modules (ui_history.c, ui_calib.c, ui_layout.c) give them. Every
  * string that came from data goes through text_clean/text_sanitize and is
  * cut to its cell with text_fit, so widths are columns, never bytes.
  */
@@ -315,6 +316,27 @@ static void draw_list(const struct ui_state *s, const struct ui_list *l, int y0,
 	}
 }
 
+/* Lines of styled spans (the history, calibration and item panes build
+ * them): rows of them from line top, at (x0, y0), each span cut to the
+ * box's width w. */
+static void draw_lines(const struct ui_lines *l, size_t top, int x0, int y0, int w, int rows)
+{
+	for (int k = 0; k < rows; k++) {
+		size_t i = top + (size_t)k;
+		if (i >= l->n)
+			break;
+		for (size_t j = 0; j < l->v[i].n; j++) {
+			const struct ui_span *sp = &l->v[i].sp[j];
+			int cw = sp->w;
+			if (sp->x >= w)
+				continue;
+			if (sp->x + cw > w)
+				cw = w - sp->x;
+			put_clean(y0 + k, x0 + sp->x, cw, sp->text, sp->role);
+		}
+	}
+}
+
 /* ---- queue view ---- */
 
 struct qcols {
@@ -562,20 +584,7 @@ static void draw_pane(const struct ui_lines *l, size_t top, int x0, int y0, int 
 		      int scrolls)
 {
 	int rows = scrolls ? (int)ui_pane_rows(l->n, (size_t)h) : h;
-	for (int k = 0; k < rows; k++) {
-		size_t i = (scrolls ? top : 0) + (size_t)k;
-		if (i >= l->n)
-			break;
-		for (size_t j = 0; j < l->v[i].n; j++) {
-			const struct ui_span *sp = &l->v[i].sp[j];
-			int cw = sp->w;
-			if (sp->x >= w)
-				continue;
-			if (sp->x + cw > w)
-				cw = w - sp->x;
-			put_clean(y0 + k, x0 + sp->x, cw, sp->text, sp->role);
-		}
-	}
+	draw_lines(l, scrolls ? top : 0, x0, y0, w, rows);
 	if (scrolls && l->n > (size_t)h) {
 		char more[64];
 		size_t last = top + (size_t)rows < l->n ? top + (size_t)rows : l->n;
@@ -680,15 +689,7 @@ static void draw_history(const struct ui_state *s)
 	put_clean(1, 1 + UI_HISTORY_WHAT_X, COLS - 1 - UI_HISTORY_WHAT_X, "what changed, and why",
 		  R_TITLE);
 	ui_history_lines(s, COLS - 1, &l);
-	for (size_t k = 0; k < h; k++) {
-		size_t i = s->hlist.top + k;
-		if (i >= l.n)
-			break;
-		for (size_t j = 0; j < l.v[i].n; j++) {
-			const struct ui_span *sp = &l.v[i].sp[j];
-			put_clean(2 + (int)k, sp->x + 1, sp->w, sp->text, sp->role);
-		}
-	}
+	draw_lines(&l, s->hlist.top, 1, 2, COLS - 1, (int)h);
 	if (!l.n)
 		put_clean(3, 2, COLS - 4,
 			  s->nevents ? "only claims so far (c shows them)"
@@ -778,15 +779,7 @@ static void draw_calib(const struct ui_state *s)
 			 c->task ? c->task : "", c->decided, c->q, c->source ? c->source : "none");
 	put(1, 1, COLS - 1, title, R_TITLE);
 	ui_calib_lines(s, COLS, h, &l);
-	for (size_t k = 0; k < h; k++) {
-		size_t i = s->clist.top + k;
-		if (i >= l.n)
-			break;
-		for (size_t j = 0; j < l.v[i].n; j++) {
-			const struct ui_span *sp = &l.v[i].sp[j];
-			put_clean(2 + (int)k, sp->x, sp->w, sp->text, sp->role);
-		}
-	}
+	draw_lines(&l, s->clist.top, 0, 2, COLS, (int)h);
 	if (l.n > h) {
 		char more[64];
 		size_t last = s->clist.top + h < l.n ? s->clist.top + h : l.n;
