@@ -35,11 +35,13 @@ struct fake {
 	struct review_decide_args last;
 	char last_reason[256], last_rule[64], last_draft[256];
 	int64_t last_item, undo_item;
+	int undo_answer; /* 1: undo refused, another expert's decision is the latest */
 	int64_t decided[256]; /* item -> label code + 1 (tests use at most 50 rows) */
 	int rich;            /* load votes, a prediction and a guideline */
 	int nrules;          /* rules in the fake guideline (rich) */
 	const char *vote3;   /* the third vote's label (rich), "pos" by default */
 	int queue_loads, blind_queue;
+	size_t queue_rows; /* rows queue_load gives (0: 2 for audit, else 3) */
 	char last_queue[64];
 	int calibrations, nmodels; /* models in the fake calibration */
 	char last_task[64];
@@ -241,9 +243,12 @@ static int f_decide(void *ctx, const struct review_decide_args *d, int64_t *id, 
 static int f_undo(void *ctx, int64_t item, char *err)
 {
 	(void)ctx;
-	(void)err;
 	fk.undos++;
 	fk.undo_item = item;
+	if (fk.undo_answer) {
+		snprintf(err, GV_ERR, "the latest decision is bob's, not yours");
+		return fk.undo_answer;
+	}
 	fk.decided[item] = 0;
 	return 0;
 }
@@ -381,7 +386,7 @@ static int f_queue_load(void *ctx, const char *name, struct review_row **rows, s
 	(void)err;
 	fk.queue_loads++;
 	snprintf(fk.last_queue, sizeof fk.last_queue, "%s", name);
-	*n = strcmp(name, "audit") == 0 ? 2 : 3;
+	*n = fk.queue_rows ? fk.queue_rows : strcmp(name, "audit") == 0 ? 2 : 3;
 	*rows = make_rows(*n);
 	*blind = strcmp(name, "audit") == 0;
 	return 0;
@@ -491,7 +496,22 @@ static void test_bindings(void **state)
 	/* The guideline's own key for "pos". */
 	assert_int_equal(ui_key_action(&s, 'P', &arg), ACT_DECIDE);
 	assert_int_equal(arg, 2);
-	/* Every action but ACT_NONE is reachable from some key. */
+	/* It is the key the footer and the help name for that label; the
+	 * others have only their numbers. */
+	assert_int_equal(ui_label_key(&s, 2), 'P');
+	assert_int_equal(ui_label_key(&s, 0), 0);
+	assert_int_equal(ui_help_labels(&s), 2 + 3);
+	{
+		char buf[256];
+		ui_help_label_line(&s, 1, buf, sizeof buf);
+		assert_string_equal(buf, "labels of task sentiment");
+		ui_help_label_line(&s, 4, buf, sizeof buf);
+		assert_non_null(strstr(buf, "P/3"));
+		ui_help_label_line(&s, 2, buf, sizeof buf);
+		assert_non_null(strstr(buf, "  1 "));
+	}
+	/* Every action but ACT_NONE is reachable from some key, has a
+	 * handler and is listed under one of the help screen's groups. */
 	for (int a = 1; a < ACT_COUNT; a++) {
 		int found = 0;
 		for (size_t i = 0; i < ui_nbindings; i++)
@@ -499,7 +519,20 @@ static void test_bindings(void **state)
 		assert_true(found);
 		assert_non_null(ui_actions[a].name);
 		assert_int_equal(ui_actions[a].id, a);
+		assert_non_null(ui_actions[a].handler);
+		assert_true(ui_actions[a].group > UI_GROUP_NONE && ui_actions[a].group < UI_NGROUPS);
 	}
+	/* Every view can be left, and moves on a list or by itself. */
+	for (int v = 0; v < UI_NVIEWS; v++) {
+		assert_non_null(ui_views[v]);
+		assert_non_null(ui_views[v]->name);
+		assert_non_null(ui_views[v]->back);
+		assert_true(ui_views[v]->list || ui_views[v]->move);
+	}
+	/* ACT_NONE and out-of-range actions do nothing. */
+	assert_int_equal(ui_update(&s, ACT_NONE, 0), 0);
+	assert_int_equal(ui_update(&s, ACT_COUNT, 0), 0);
+	assert_int_equal(s.view, UI_ITEM);
 	ui_state_free(&s);
 }
 
@@ -837,6 +870,30 @@ static void test_undo_goes_back(void **state)
 	assert_int_equal(fk.undo_item, 1);
 	assert_int_equal(s.item.id, 1);
 	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	ui_state_free(&s);
+}
+
+/* A lead overruled my decision on a1 meanwhile: u refuses, says that nothing
+ * was undone and where, and the queue row shows the other decision. */
+static void test_undo_refused(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, '1');
+	assert_int_equal(s.item.id, 2);
+	fk.decided[1] = -1;
+	fk.undo_answer = 1;
+	ui_update_key(&s, 'u');
+	assert_int_equal(fk.undos, 1);
+	assert_int_equal(fk.undo_item, 1);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_string_equal(s.msg,
+			    "nothing was undone on a1: the latest decision is bob's, not yours");
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_int_equal(s.qrows[0].status, REVIEW_OTHER);
 	ui_state_free(&s);
 }
 
@@ -1603,6 +1660,20 @@ static void test_pane_scroll(void **state)
 	ui_state_free(&s);
 }
 
+/* A count of one reads in the singular. */
+static void test_one_item(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.queue_rows = 1;
+	ui_update_key(&s, 'Q');
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.nq, 1);
+	assert_string_equal(s.msg, "queue disputed: 1 item");
+	ui_state_free(&s);
+}
+
 static void test_queue_picker(void **state)
 {
 	struct ui_state s;
@@ -1637,6 +1708,7 @@ static void test_queue_picker(void **state)
 	assert_int_equal(s.view, UI_QUEUE);
 	assert_int_equal(s.nq, 2);
 	assert_int_equal(s.qlist.n, 2);
+	assert_string_equal(s.msg, "queue audit: 2 items, shown blind");
 	/* The audit queue is blind: votes and model hidden until the call. */
 	assert_true(s.blind);
 	fk.rich = 1;
@@ -1939,6 +2011,7 @@ int main(void)
 		cmocka_unit_test(test_reason_unknown_rule),
 		cmocka_unit_test(test_reason_after_decision),
 		cmocka_unit_test(test_undo_goes_back),
+		cmocka_unit_test(test_undo_refused),
 		cmocka_unit_test(test_skip_flag_history),
 		cmocka_unit_test(test_flag_once_with_note),
 		cmocka_unit_test(test_entry_keys),
@@ -1958,6 +2031,7 @@ int main(void)
 		cmocka_unit_test(test_guide_uses_spare_rows),
 		cmocka_unit_test(test_pane_scroll),
 		cmocka_unit_test(test_queue_picker),
+		cmocka_unit_test(test_one_item),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_keymap),
 		cmocka_unit_test(test_keymap_path),

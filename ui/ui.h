@@ -1,9 +1,10 @@
 /*
  * ui: the review screen's state, actions, key tables and update functions.
  * Nothing here includes curses: the terminal layer (ui_term.c) turns input
- * into enum ui_key values, ui_update applies the bound action to struct
- * ui_state, and the draw layer (ui_draw.c) renders the state without
- * changing it. The database is reached only through struct ui_backend, so the
+ * into enum ui_key values, ui_update calls the bound action's handler
+ * (ui_actions[], generated from UI_ACTIONS) on struct ui_state, each view
+ * being a set of callbacks (ui_views[]), and the draw layer (ui_draw.c)
+ * renders the state without changing it. The database is reached only through struct ui_backend, so the
  * update tests drive the real state machine with a fake backend.
  */
 #ifndef GAVEL_UI_H
@@ -45,53 +46,127 @@ enum ui_key {
 };
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
 
-/* Every user action, declared once in ui_actions[]. */
-enum ui_action {
-	ACT_NONE = 0,
-	ACT_UP,
-	ACT_DOWN,
-	ACT_PAGE_UP,
-	ACT_PAGE_DOWN,
-	ACT_TOP,
-	ACT_BOTTOM,
-	ACT_OPEN,
-	ACT_BACK,
-	ACT_QUIT,
-	ACT_HELP,
-	ACT_HISTORY,
-	ACT_SEARCH,
-	ACT_SEARCH_NEXT,
-	ACT_SEARCH_PREV,
-	ACT_SORT,
-	ACT_FILTER,
-	ACT_DECIDE,
-	ACT_REASON,
-	ACT_SKIP,
-	ACT_FLAG,
-	ACT_UNDO,
-	ACT_NEXT_ITEM,
-	ACT_PREV_ITEM,
-	ACT_REDRAW,
-	ACT_PANE_DOWN,
-	ACT_PANE_UP,
-	ACT_QUEUES,
-	ACT_CALIBRATION,
-	ACT_CLAIMS,
-	ACT_COUNT
+struct ui_state;
+
+/*
+ * Every user action, declared once, as X(id, name, group, footer, handler,
+ * help): the stable name keys files and the help screen use, its help
+ * group, the short word the footer shows (NULL: not on the footer), the
+ * function ui_update calls for it (a ui_handler) and one line of help. The
+ * list generates enum ui_action, the handlers' prototypes and ui_actions[];
+ * its order is the help screen's and the footer's. A new action is one
+ * entry here and one handler (plus its keys in ui_bindings).
+ */
+#define UI_ACTIONS(X)                                                                              \
+	X(ACT_UP, "move-up", MOVE, NULL, ui_list_do_move, "move up, or scroll the item text up")   \
+	X(ACT_DOWN, "move-down", MOVE, "move", ui_list_do_move,                                    \
+	  "move down, or scroll the item text down")                                               \
+	X(ACT_PAGE_UP, "page-up", MOVE, NULL, ui_list_do_move, "one page up")                      \
+	X(ACT_PAGE_DOWN, "page-down", MOVE, NULL, ui_list_do_move, "one page down")                \
+	X(ACT_TOP, "top", MOVE, NULL, ui_list_do_move, "first row")                                \
+	X(ACT_BOTTOM, "bottom", MOVE, NULL, ui_list_do_move, "last row")                           \
+	X(ACT_OPEN, "open", MOVE, "open", ui_update_do_open, "open the item under the cursor")     \
+	X(ACT_BACK, "back", MOVE, "back", ui_update_do_back, "back to the previous screen")        \
+	X(ACT_QUIT, "quit", MOVE, "quit", ui_update_do_quit, "quit gavel (your draft is kept)")    \
+	X(ACT_HELP, "help", VIEW, "help", ui_help_do_open, "this help")                            \
+	X(ACT_HISTORY, "history", VIEW, "hist", ui_history_do_open, "the item's audit history")    \
+	X(ACT_SEARCH, "search", QUEUE, "find", ui_queue_do_search,                                 \
+	  "search the queue: id, task, votes, model, reason, text, metadata, annotators")          \
+	X(ACT_SEARCH_NEXT, "search-next", QUEUE, NULL, ui_queue_do_search_step, "next match")      \
+	X(ACT_SEARCH_PREV, "search-prev", QUEUE, NULL, ui_queue_do_search_step, "previous match")  \
+	X(ACT_SORT, "sort", QUEUE, "sort", ui_queue_do_sort,                                       \
+	  "sort by queue order, agreement, model confidence, id")                                  \
+	X(ACT_FILTER, "filter", QUEUE, "filter", ui_queue_do_filter,                               \
+	  "show all, open only, or decided only")                                                  \
+	X(ACT_DECIDE, "decide", DECIDE, NULL, ui_item_do_decide,                                   \
+	  "decide the n-th label (or the guideline's key)")                                        \
+	X(ACT_REASON, "reason", DECIDE, "reason", ui_item_do_reason,                               \
+	  "add or edit the reason (#RULE text)")                                                   \
+	X(ACT_SKIP, "skip", DECIDE, "skip", ui_item_do_skip, "skip this item for now")             \
+	X(ACT_FLAG, "flag", DECIDE, "flag", ui_item_do_flag,                                       \
+	  "flag the guideline as unclear for this item (with a note)")                             \
+	X(ACT_UNDO, "undo", DECIDE, "undo", ui_item_do_undo,                                       \
+	  "undo your last decision (a new superseding one)")                                       \
+	X(ACT_NEXT_ITEM, "next-item", MOVE, NULL, ui_item_do_step, "next item in the queue")       \
+	X(ACT_PREV_ITEM, "prev-item", MOVE, NULL, ui_item_do_step, "previous item in the queue")   \
+	X(ACT_REDRAW, "redraw", VIEW, NULL, ui_update_do_redraw, "redraw the screen")              \
+	X(ACT_PANE_DOWN, "pane-down", MOVE, "more", ui_item_do_pane,                               \
+	  "scroll the votes, model and guideline pane down")                                       \
+	X(ACT_PANE_UP, "pane-up", MOVE, NULL, ui_item_do_pane,                                     \
+	  "scroll the votes, model and guideline pane up")                                         \
+	X(ACT_QUEUES, "queues", QUEUE, "queues", ui_queue_do_picker,                               \
+	  "switch to another of the project's queues")                                             \
+	X(ACT_CALIBRATION, "calibration", VIEW, "calib", ui_calib_do_open,                         \
+	  "model calibration vs expert decisions")                                                 \
+	X(ACT_CLAIMS, "claims", VIEW, "claims", ui_history_do_claims,                              \
+	  "show or fold the claim events in the history")
+
+#define UI_ACTION_ID(id, name, group, footer, handler, help) id,
+enum ui_action { ACT_NONE = 0, UI_ACTIONS(UI_ACTION_ID) ACT_COUNT };
+#undef UI_ACTION_ID
+
+/* The help screen's groups of actions, in the help screen's order. */
+enum ui_group {
+	UI_GROUP_NONE = 0,
+	UI_GROUP_MOVE,
+	UI_GROUP_VIEW,
+	UI_GROUP_QUEUE,
+	UI_GROUP_DECIDE,
+	UI_NGROUPS
 };
+
+/* Group names as the help screen shows them, indexed by enum ui_group. */
+extern const char *const ui_group_names[UI_NGROUPS];
+
+/*
+ * An action's handler: apply action a (its binding's arg, e.g. the label
+ * index for decide) to the state. Returns enum ui_result flags.
+ */
+typedef int ui_handler(struct ui_state *s, enum ui_action a, int arg);
 
 struct ui_action_def {
 	enum ui_action id;
-	const char *name;  /* stable name, used by the help screen and key overrides */
-	const char *help;  /* one line for the help screen */
-	const char *group; /* "move", "decide", ... */
-	const char *footer; /* short footer word, NULL to leave it off the footer */
+	const char *name;    /* stable name, used by the help screen and key overrides */
+	const char *help;    /* one line for the help screen */
+	enum ui_group group; /* where the help screen lists it */
+	const char *footer;  /* short footer word, NULL to leave it off the footer */
+	ui_handler *handler; /* NULL only for ACT_NONE */
 };
 
-/* The action table, indexed by enum ui_action. */
+/* The action table, indexed by enum ui_action (generated from UI_ACTIONS). */
 extern const struct ui_action_def ui_actions[ACT_COUNT];
 
 enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_CALIB, UI_NVIEWS };
+
+struct ui_list;
+
+/*
+ * A view, as the update side sees it: a small set of callbacks, so that the
+ * actions every view has (move, open, back) and a resize need no switch on
+ * the view. The draw side's callbacks are ui_draw.c's. A view with a list
+ * uses the one list widget: the move actions move its cursor, or scroll it
+ * as a pager; a view without one moves itself.
+ */
+struct ui_view_def {
+	const char *name; /* in messages: "queue", "item", ... */
+	/* The view's list, or NULL when it has none. */
+	struct ui_list *(*list)(struct ui_state *s);
+	int pager; /* the list is read, not chosen from: moving scrolls it */
+	/* The move actions in a view without a list (NULL: they do nothing). */
+	int (*move)(struct ui_state *s, enum ui_action a);
+	/* After the list's cursor moved (NULL: nothing to do). */
+	void (*moved)(struct ui_state *s);
+	/* ACT_OPEN: open what the cursor is on (NULL: nothing to open). */
+	int (*open)(struct ui_state *s);
+	/* ACT_BACK: leave the view (never NULL). */
+	int (*back)(struct ui_state *s);
+	/* The screen changed size: keep positions inside what fits. Called for
+	 * every view, shown or not (NULL: nothing to keep). */
+	void (*fit)(struct ui_state *s);
+};
+
+/* The views, indexed by enum ui_view. */
+extern const struct ui_view_def *const ui_views[UI_NVIEWS];
 
 /* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
 struct ui_binding {
@@ -192,6 +267,8 @@ struct ui_list {
 	size_t n, cur, top;
 };
 
+/* Keep the cursor inside the rows and the window of height rows around it. */
+void ui_list_clamp(struct ui_list *l, size_t height);
 /* Move the cursor by delta (clamped) and keep it inside a window of height rows. */
 void ui_list_move(struct ui_list *l, long delta, size_t height);
 /* Set the row count, clamping cursor and top. */
@@ -352,6 +429,11 @@ int ui_decide_key(const struct ui_state *s, int idx);
 /* The action bound to key in the current view (arg gets its argument), or ACT_NONE. */
 enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg);
 
+/* The open item's label idx's own key (the guideline's or the project's
+ * key:) when it decides that label in the item view, else 0 (none, or a
+ * binding of the item view shadows it). */
+int ui_label_key(const struct ui_state *s, size_t idx);
+
 /* Handle one key: text input when a prompt is open, else its bound action. */
 int ui_update_key(struct ui_state *s, int key);
 /* Apply an action. Returns enum ui_result flags. */
@@ -402,6 +484,13 @@ void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height);
  * the built-in keys): line count, and line i (sanitised) into buf. */
 size_t ui_help_count(void);
 void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len);
+
+/* The lines the help screen adds after ui_help_count() when an item is open
+ * and a label of its task has its own key: a blank line, a title, and per
+ * label its keys (own key, then number), value and name; 0 otherwise. Line
+ * i (unsanitised: label values come from data) into buf. */
+size_t ui_help_labels(const struct ui_state *s);
+void ui_help_label_line(const struct ui_state *s, size_t i, char *buf, size_t len);
 
 /* Labels "in play" on the open item: voted or predicted. Fills flags per label index. */
 void ui_labels_in_play(const struct ui_state *s, unsigned char *in_play);

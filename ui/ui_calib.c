@@ -5,14 +5,15 @@
  * ten-bin reliability table, each bin a row with its range, count, mean
  * stated confidence, accuracy against the experts and the gap between them,
  * and a bar of the accuracy with a mark where the mean confidence falls: on
- * a calibrated model the bar ends at the mark. Pure (no curses): the update
- * side counts the lines to scroll, the draw side renders them, and the
- * update tests read them.
+ * a calibrated model the bar ends at the mark. The lines are pure (no
+ * curses): the update side counts them to scroll, the draw side renders
+ * them, and the update tests read them. Also the calibration view's action
+ * (open it for the task at hand) and callbacks.
  */
 #include "config.h"
 
 #include "text.h"
-#include "ui.h"
+#include "ui_update.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -181,3 +182,103 @@ void ui_calib_lines(const struct ui_state *s, int width, size_t height, struct u
 		all_lines(s, width, 1, out);
 	}
 }
+
+/* ---- the calibration view ---- */
+
+void ui_calib_free(struct ui_calib *c)
+{
+	for (size_t i = 0; i < c->nmodels; i++)
+		free(c->models[i].model);
+	free(c->models);
+	free(c->task);
+	memset(c, 0, sizeof *c);
+}
+
+/* The view's line count at this width, with the scroll position kept inside it. */
+static void calib_fit(struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	long max;
+	ui_calib_lines(s, s->cols, h, &l);
+	s->clist.n = l.n;
+	ui_lines_free(&l);
+	max = s->clist.n > h ? (long)(s->clist.n - h) : 0;
+	if ((long)s->clist.top > max)
+		s->clist.top = (size_t)max;
+	s->clist.cur = s->clist.top;
+}
+
+static void close_calib(struct ui_state *s)
+{
+	ui_calib_free(&s->calib);
+	s->has_calib = 0;
+	s->view = s->calib_back;
+}
+
+/* The task of the open item, or of the row under the queue cursor. */
+static int open_calib(struct ui_state *s)
+{
+	char err[GV_ERR];
+	const char *task = NULL;
+	size_t idx;
+
+	if (s->view == UI_ITEM && s->has_item) {
+		task = s->item.task.name;
+	} else if ((idx = ui_queue_current(s)) != (size_t)-1) {
+		task = s->qrows[idx].task;
+	} else if (s->nq) {
+		task = s->qrows[0].task;
+	}
+	if (!task) {
+		ui_message(s, UI_MSG_INFO, "no task to show: the queue is empty");
+		return UI_REDRAW;
+	}
+	if (!s->be->calibration) {
+		ui_message(s, UI_MSG_INFO, "calibration is not available here");
+		return UI_REDRAW;
+	}
+	ui_calib_free(&s->calib);
+	s->has_calib = 0;
+	if (s->be->calibration(s->be->ctx, task, &s->calib, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	s->has_calib = 1;
+	s->calib_back = s->view;
+	s->view = UI_CALIB;
+	memset(&s->clist, 0, sizeof s->clist);
+	calib_fit(s);
+	s->msg[0] = 0;
+	return UI_REDRAW;
+}
+
+int ui_calib_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	return open_calib(s);
+}
+
+static struct ui_list *calib_list(struct ui_state *s)
+{
+	return &s->clist;
+}
+
+static int calib_back(struct ui_state *s)
+{
+	close_calib(s);
+	return UI_REDRAW;
+}
+
+static void calib_refit(struct ui_state *s)
+{
+	if (s->has_calib)
+		calib_fit(s);
+}
+
+const struct ui_view_def ui_calib_view = {
+	.name = "calibration",
+	.list = calib_list,
+	.pager = 1,
+	.back = calib_back,
+	.fit = calib_refit,
+};

@@ -1,9 +1,10 @@
 /*
  * ui_draw: the review screen's views as draw callbacks over one state. Each
  * view (queue, item, history, help, picker, calibration, and "too small") is
- * one function in the views table; the queue, help and picker share one list
- * renderer, history and calibration draw the lines their layout modules
- * (ui_history.c, ui_calib.c) give them. Every
+ * one function in the views table (the update side's callbacks are
+ * ui_views[]); the queue, help and picker share one list renderer, and the
+ * history, calibration and item panes one renderer of the lines their
+ * layout modules (ui_history.c, ui_calib.c, ui_layout.c) give them. Every
  * string that came from data goes through text_clean/text_sanitize and is
  * cut to its cell with text_fit, so widths are columns, never bytes.
  */
@@ -206,15 +207,64 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
-		snprintf(word, sizeof word, "%s ", ui_actions[a].footer);
-		if (x + (int)text_width(k) + (int)strlen(word) > COLS)
+		snprintf(word, sizeof word, "%s", ui_actions[a].footer);
+		/* Whole or not at all; the space after it may fall off the edge. */
+		if (x + (int)text_width(k) + 1 + (int)strlen(word) > COLS)
 			return -1;
 		x += put(y, x, COLS - x, k, R_KEY);
 		x += put_clean(y, x, COLS - x, ":", R_DIM);
 		x += put_clean(y, x, COLS - x, word, R_NORMAL);
+		x += put_clean(y, x, COLS - x, " ", R_NORMAL);
 		return x - x0;
 	}
 	return 0;
+}
+
+/* The key the footer shows for label i: its own key when it has one, which
+ * is easier to remember than its number; else its decide key, or 0. */
+static int footer_label_key(const struct ui_state *s, size_t i)
+{
+	int own = ui_label_key(s, i);
+	return own ? own : ui_decide_key(s, (int)i);
+}
+
+/* Every label with a key, as "key:name", names cut alike (to 10 columns,
+ * less when that is too wide) until all of them fit the line. Returns the
+ * columns used. */
+static int footer_labels(const struct ui_state *s, int y)
+{
+	const struct store_task *t = &s->item.task;
+	int cap = 10, x = 0;
+
+	for (; cap > 1; cap--) {
+		int total = 0;
+		for (size_t i = 0; i < t->nlabels; i++) {
+			char k[16], *name;
+			int w;
+			if (!footer_label_key(s, i))
+				continue;
+			ui_key_name(footer_label_key(s, i), k, sizeof k);
+			name = text_clean(t->labels[i].name ? t->labels[i].name : t->labels[i].value);
+			w = (int)text_width(name);
+			free(name);
+			total += (int)text_width(k) + 1 + (w < cap ? w : cap) + 1;
+		}
+		if (total <= COLS)
+			break;
+	}
+	for (size_t i = 0; i < t->nlabels && x < COLS; i++) {
+		char k[16];
+		const struct store_label *l = &t->labels[i];
+		int key = footer_label_key(s, i);
+		if (!key)
+			continue;
+		ui_key_name(key, k, sizeof k);
+		x += put(y, x, COLS - x, k, R_KEY);
+		x += put_clean(y, x, 1, ":", R_DIM);
+		x += put(y, x, cap, l->name ? l->name : l->value, R_NORMAL);
+		x += put_clean(y, x, COLS - x, " ", R_NORMAL);
+	}
+	return x;
 }
 
 /* Footer from the key table: the first key of each footer action in this view;
@@ -225,23 +275,11 @@ static void draw_footer(const struct ui_state *s)
 	move(y, 0);
 	clrtoeol();
 	/* Viewers and --read-only cannot decide: their footer offers no such key. */
-	if (s->view == UI_ITEM && s->has_item && s->can_decide) {
-		for (size_t i = 0; i < s->item.task.nlabels && i < 9 && x < COLS; i++) {
-			char k[16];
-			const struct store_label *l = &s->item.task.labels[i];
-			int key = ui_decide_key(s, (int)i);
-			if (!key)
-				continue;
-			ui_key_name(key, k, sizeof k);
-			x += put(y, x, COLS - x, k, R_KEY);
-			x += put_clean(y, x, 1, ":", R_DIM);
-			x += put(y, x, 10, l->name ? l->name : l->value, R_NORMAL);
-			x += put_clean(y, x, COLS - x, " ", R_NORMAL);
-		}
-	}
+	if (s->view == UI_ITEM && s->has_item && s->can_decide)
+		x = footer_labels(s, y);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int a = 1; a < ACT_COUNT; a++) {
-			int decide = strcmp(ui_actions[a].group, "decide") == 0, n;
+			int decide = ui_actions[a].group == UI_GROUP_DECIDE, n;
 			if (!ui_actions[a].footer || (s->view == UI_ITEM && decide != (pass == 0)))
 				continue;
 			if (decide && !s->can_decide)
@@ -275,6 +313,27 @@ static void draw_list(const struct ui_state *s, const struct ui_list *l, int y0,
 		if (show_cursor && i == l->cur)
 			fill_line(y, R_CURSOR);
 		row(s, i, y, show_cursor && i == l->cur);
+	}
+}
+
+/* Lines of styled spans (the history, calibration and item panes build
+ * them): rows of them from line top, at (x0, y0), each span cut to the
+ * box's width w. */
+static void draw_lines(const struct ui_lines *l, size_t top, int x0, int y0, int w, int rows)
+{
+	for (int k = 0; k < rows; k++) {
+		size_t i = top + (size_t)k;
+		if (i >= l->n)
+			break;
+		for (size_t j = 0; j < l->v[i].n; j++) {
+			const struct ui_span *sp = &l->v[i].sp[j];
+			int cw = sp->w;
+			if (sp->x >= w)
+				continue;
+			if (sp->x + cw > w)
+				cw = w - sp->x;
+			put_clean(y0 + k, x0 + sp->x, cw, sp->text, sp->role);
+		}
 	}
 }
 
@@ -468,7 +527,8 @@ static void draw_queue(const struct ui_state *s)
 		snprintf(what, sizeof what, "%zu of %zu loaded, %zu in queue ", s->qlist.n, s->nq,
 			 s->qtotal);
 	else
-		snprintf(what, sizeof what, "%zu of %zu items ", s->qlist.n, s->nq);
+		snprintf(what, sizeof what, "%zu of %zu item%s ", s->qlist.n, s->nq,
+			 s->nq == 1 ? "" : "s");
 	draw_header(s, what);
 	move(1, 0);
 	clrtoeol();
@@ -524,20 +584,7 @@ static void draw_pane(const struct ui_lines *l, size_t top, int x0, int y0, int 
 		      int scrolls)
 {
 	int rows = scrolls ? (int)ui_pane_rows(l->n, (size_t)h) : h;
-	for (int k = 0; k < rows; k++) {
-		size_t i = (scrolls ? top : 0) + (size_t)k;
-		if (i >= l->n)
-			break;
-		for (size_t j = 0; j < l->v[i].n; j++) {
-			const struct ui_span *sp = &l->v[i].sp[j];
-			int cw = sp->w;
-			if (sp->x >= w)
-				continue;
-			if (sp->x + cw > w)
-				cw = w - sp->x;
-			put_clean(y0 + k, x0 + sp->x, cw, sp->text, sp->role);
-		}
-	}
+	draw_lines(l, scrolls ? top : 0, x0, y0, w, rows);
 	if (scrolls && l->n > (size_t)h) {
 		char more[64];
 		size_t last = top + (size_t)rows < l->n ? top + (size_t)rows : l->n;
@@ -642,15 +689,7 @@ static void draw_history(const struct ui_state *s)
 	put_clean(1, 1 + UI_HISTORY_WHAT_X, COLS - 1 - UI_HISTORY_WHAT_X, "what changed, and why",
 		  R_TITLE);
 	ui_history_lines(s, COLS - 1, &l);
-	for (size_t k = 0; k < h; k++) {
-		size_t i = s->hlist.top + k;
-		if (i >= l.n)
-			break;
-		for (size_t j = 0; j < l.v[i].n; j++) {
-			const struct ui_span *sp = &l.v[i].sp[j];
-			put_clean(2 + (int)k, sp->x + 1, sp->w, sp->text, sp->role);
-		}
-	}
+	draw_lines(&l, s->hlist.top, 1, 2, COLS - 1, (int)h);
 	if (!l.n)
 		put_clean(3, 2, COLS - 4,
 			  s->nevents ? "only claims so far (c shows them)"
@@ -679,9 +718,12 @@ static void draw_history(const struct ui_state *s)
 static void help_row(const struct ui_state *s, size_t i, int y, int selected)
 {
 	char buf[256];
-	(void)s;
+	size_t n = ui_help_count();
 	(void)selected;
-	ui_help_line(s->keys, i, buf, sizeof buf);
+	if (i < n)
+		ui_help_line(s->keys, i, buf, sizeof buf);
+	else
+		ui_help_label_line(s, i - n, buf, sizeof buf);
 	put(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);
 }
 
@@ -737,15 +779,7 @@ static void draw_calib(const struct ui_state *s)
 			 c->task ? c->task : "", c->decided, c->q, c->source ? c->source : "none");
 	put(1, 1, COLS - 1, title, R_TITLE);
 	ui_calib_lines(s, COLS, h, &l);
-	for (size_t k = 0; k < h; k++) {
-		size_t i = s->clist.top + k;
-		if (i >= l.n)
-			break;
-		for (size_t j = 0; j < l.v[i].n; j++) {
-			const struct ui_span *sp = &l.v[i].sp[j];
-			put_clean(2 + (int)k, sp->x, sp->w, sp->text, sp->role);
-		}
-	}
+	draw_lines(&l, s->clist.top, 0, 2, COLS, (int)h);
 	if (l.n > h) {
 		char more[64];
 		size_t last = s->clist.top + h < l.n ? s->clist.top + h : l.n;

@@ -3,14 +3,15 @@
  * selected) item becomes one readable entry: when (UTC), who, what changed
  * and why, from the fields store_review read out of the event's JSON, so
  * nobody has to read the JSON. Claims (an expert opening the item) are many
- * and say little, so they are folded into a count until asked for. Pure: the
- * update side counts the lines to scroll, the draw side renders them, and
- * the update tests read them.
+ * and say little, so they are folded into a count until asked for. The
+ * lines are pure: the update side counts them to scroll, the draw side
+ * renders them, and the update tests read them. Also the history view's
+ * actions (open it, show or fold the claims) and callbacks.
  */
 #include "config.h"
 
 #include "text.h"
-#include "ui.h"
+#include "ui_update.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,3 +156,80 @@ void ui_history_lines(const struct ui_state *s, int width, struct ui_lines *out)
 		sbuf_free(&y);
 	}
 }
+
+/* ---- the history view ---- */
+
+/* The history's line count at this width, with the scroll position kept in it. */
+static void history_fit(struct ui_state *s)
+{
+	struct ui_lines l;
+	size_t h = ui_list_height(s);
+	/* One column of margin on the left, as drawn. */
+	ui_history_lines(s, s->cols - 1, &l);
+	s->hlist.n = l.n;
+	ui_lines_free(&l);
+	if (s->hlist.top > (s->hlist.n > h ? s->hlist.n - h : 0))
+		s->hlist.top = s->hlist.n > h ? s->hlist.n - h : 0;
+	s->hlist.cur = s->hlist.top;
+}
+
+static int show_history(struct ui_state *s)
+{
+	char err[GV_ERR];
+	size_t idx = s->view == UI_ITEM ? s->item_row : ui_queue_current(s);
+	if (idx == (size_t)-1)
+		return UI_REDRAW;
+	/* The trail holds other experts' labels: blind, it waits for my call. */
+	if (s->view == UI_ITEM ? !ui_item_revealed(s) : !ui_row_revealed(s, &s->qrows[idx])) {
+		ui_message(s, UI_MSG_INFO, "blind: the history shows after your call on this item");
+		return UI_REDRAW;
+	}
+	review_events_free(s->events, s->nevents);
+	s->events = NULL;
+	s->nevents = 0;
+	if (s->be->events(s->be->ctx, s->qrows[idx].item, &s->events, &s->nevents, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	s->back = s->view;
+	s->view = UI_HISTORY;
+	memset(&s->hlist, 0, sizeof s->hlist);
+	/* The latest events matter most: start at the end. */
+	s->hlist.top = (size_t)-1;
+	history_fit(s);
+	return UI_REDRAW;
+}
+
+int ui_history_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	return show_history(s);
+}
+
+int ui_history_do_claims(struct ui_state *s, enum ui_action a, int arg)
+{
+	if (s->view != UI_HISTORY)
+		return 0;
+	s->show_claims = !s->show_claims;
+	s->hlist.top = (size_t)-1;
+	history_fit(s);
+	return UI_REDRAW;
+}
+
+static struct ui_list *history_list(struct ui_state *s)
+{
+	return &s->hlist;
+}
+
+static void history_refit(struct ui_state *s)
+{
+	if (s->nevents)
+		history_fit(s);
+}
+
+const struct ui_view_def ui_history_view = {
+	.name = "history",
+	.list = history_list,
+	.pager = 1,
+	.back = ui_update_return,
+	.fit = history_refit,
+};

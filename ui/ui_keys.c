@@ -1,21 +1,85 @@
 /*
- * ui_keys: key names and the keymap in force. The built-in bindings live in
- * ui_update.c (ui_bindings); a user's keys file ($XDG_CONFIG_HOME/gavel/
- * keys.yaml) rebinds actions by name, read with yamltree so that every
- * mistake is reported as file:line:col before the screen starts. The help
- * screen and the footer read the resulting table, so they always show the
- * keys that work. No curses here: the update tests use it too.
+ * ui_keys: the built-in key bindings (ui_bindings: per view, a key and the
+ * action it runs), key names, the keymap in force and the help screen. A
+ * user's keys file ($XDG_CONFIG_HOME/gavel/keys.yaml) rebinds actions by
+ * name, read with yamltree so that every mistake is reported as
+ * file:line:col before the screen starts. The help screen and the footer
+ * read the resulting table, so they always show the keys that work. No
+ * curses here: the update tests use it too.
  */
 #include "config.h"
 
 #include "text.h"
-#include "ui.h"
+#include "ui_update.h"
 #include "yamltree.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the built-in bindings ---- */
+
+#define V_Q   (1u << UI_QUEUE)
+#define V_I   (1u << UI_ITEM)
+#define V_H   (1u << UI_HISTORY)
+#define V_P   (1u << UI_HELP)
+#define V_K   (1u << UI_PICKER)
+#define V_C   (1u << UI_CALIB)
+#define V_ALL (V_Q | V_I | V_H | V_P | V_K | V_C)
+
+const struct ui_binding ui_bindings[] = {
+	{V_ALL, 'j', ACT_DOWN, 0},
+	{V_ALL, UI_KEY_DOWN, ACT_DOWN, 0},
+	{V_ALL, 'k', ACT_UP, 0},
+	{V_ALL, UI_KEY_UP, ACT_UP, 0},
+	{V_ALL, UI_KEY_PGDN, ACT_PAGE_DOWN, 0},
+	{V_ALL, ' ', ACT_PAGE_DOWN, 0},
+	{V_ALL, UI_KEY_PGUP, ACT_PAGE_UP, 0},
+	{V_ALL, 'g', ACT_TOP, 0},
+	{V_ALL, UI_KEY_HOME, ACT_TOP, 0},
+	{V_ALL, 'G', ACT_BOTTOM, 0},
+	{V_ALL, UI_KEY_END, ACT_BOTTOM, 0},
+	{V_Q | V_K, UI_KEY_ENTER, ACT_OPEN, 0},
+	{V_Q | V_K, 'l', ACT_OPEN, 0},
+	{V_Q | V_K, UI_KEY_RIGHT, ACT_OPEN, 0},
+	{V_Q, 'q', ACT_QUIT, 0},
+	{V_I | V_H | V_P | V_K | V_C, 'q', ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C, UI_KEY_ESC, ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C, UI_KEY_LEFT, ACT_BACK, 0},
+	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
+	{V_Q | V_I, 'Q', ACT_QUEUES, 0},
+	{V_I, 'J', ACT_PANE_DOWN, 0},
+	{V_I, 'K', ACT_PANE_UP, 0},
+	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
+	{V_Q | V_I, 'h', ACT_HISTORY, 0},
+	{V_Q | V_I, 'c', ACT_CALIBRATION, 0},
+	{V_H, 'c', ACT_CLAIMS, 0},
+	{V_Q, '/', ACT_SEARCH, 0},
+	{V_Q, 'n', ACT_SEARCH_NEXT, 0},
+	{V_Q, 'N', ACT_SEARCH_PREV, 0},
+	{V_Q, 'o', ACT_SORT, 0},
+	{V_Q, 'F', ACT_FILTER, 0},
+	{V_I, '1', ACT_DECIDE, 0},
+	{V_I, '2', ACT_DECIDE, 1},
+	{V_I, '3', ACT_DECIDE, 2},
+	{V_I, '4', ACT_DECIDE, 3},
+	{V_I, '5', ACT_DECIDE, 4},
+	{V_I, '6', ACT_DECIDE, 5},
+	{V_I, '7', ACT_DECIDE, 6},
+	{V_I, '8', ACT_DECIDE, 7},
+	{V_I, '9', ACT_DECIDE, 8},
+	{V_I, 'r', ACT_REASON, 0},
+	{V_I, 's', ACT_SKIP, 0},
+	{V_I, 'f', ACT_FLAG, 0},
+	{V_Q | V_I, 'u', ACT_UNDO, 0},
+	{V_I, 'n', ACT_NEXT_ITEM, 0},
+	{V_I, 'p', ACT_PREV_ITEM, 0},
+	{V_ALL, UI_KEY_CTRL('l'), ACT_REDRAW, 0},
+};
+const size_t ui_nbindings = GV_ARRAY_LEN(ui_bindings);
+
+/* ---- key names ---- */
 
 static const struct {
 	const char *name;
@@ -27,6 +91,66 @@ static const struct {
 	{"End", UI_KEY_END},	 {"BS", UI_KEY_BACKSPACE}, {"Backspace", UI_KEY_BACKSPACE},
 	{"Tab", UI_KEY_TAB},	 {"Space", ' '},
 };
+
+void ui_key_utf8(struct sbuf *b, int cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	sbuf_addn(b, u, n);
+}
+
+const char *ui_key_name(int key, char *buf, size_t len)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+		{UI_KEY_UP, "Up"},	 {UI_KEY_DOWN, "Down"},	   {UI_KEY_LEFT, "Left"},
+		{UI_KEY_RIGHT, "Right"}, {UI_KEY_PGUP, "PgUp"},	   {UI_KEY_PGDN, "PgDn"},
+		{UI_KEY_HOME, "Home"},	 {UI_KEY_END, "End"},	   {UI_KEY_ENTER, "Enter"},
+		{UI_KEY_ESC, "Esc"},	 {UI_KEY_BACKSPACE, "BS"}, {UI_KEY_TAB, "Tab"},
+		{UI_KEY_DELETE, "Del"},	 {' ', "Space"},
+	};
+	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++) {
+		if (names[i].key == key) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	}
+	if (key > 0 && key < 0x20) {
+		snprintf(buf, len, "C-%c", key + 'a' - 1);
+	} else if (key > 0x20 && key < 0x7f) {
+		snprintf(buf, len, "%c", key);
+	} else if (key >= 0xa0 && key < 0x110000 && len >= 5) {
+		/* A character from a keys file, as UTF-8 (the draw side sanitises it). */
+		struct sbuf b = {0};
+		ui_key_utf8(&b, key);
+		snprintf(buf, len, "%s", b.s);
+		sbuf_free(&b);
+	} else {
+		snprintf(buf, len, "U+%04X", (unsigned)key);
+	}
+	return buf;
+}
 
 /* One code point from s[0..n); returns its length, 0 when not valid UTF-8. */
 static size_t utf8_one(const unsigned char *s, size_t n, int *cp)
@@ -88,15 +212,11 @@ int ui_key_parse(const char *name)
 	return cp;
 }
 
-/* Names of the views in messages, indexed by enum ui_view. */
-static const char *const view_names[UI_NVIEWS] = {"queue", "item",	   "history",
-						  "help",  "queue picker", "calibration"};
-
 static const char *first_view(unsigned views)
 {
 	for (int v = 0; v < UI_NVIEWS; v++)
 		if (views & (1u << v))
-			return view_names[v];
+			return ui_views[v]->name;
 	return "any";
 }
 
@@ -503,3 +623,170 @@ int ui_keys_check_project(const struct ui_keymap *km, struct store *st, const ch
 	guide_keys_free(keys, nkeys);
 	return rc;
 }
+
+/* ---- the bindings in force ---- */
+
+const struct ui_binding *ui_state_bindings(const struct ui_state *s, size_t *n)
+{
+	if (s->keys) {
+		*n = s->keys->n;
+		return s->keys->v;
+	}
+	*n = ui_nbindings;
+	return ui_bindings;
+}
+
+int ui_decide_key(const struct ui_state *s, int idx)
+{
+	size_t n;
+	const struct ui_binding *v = ui_state_bindings(s, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].action == ACT_DECIDE && v[i].arg == idx && (v[i].views & V_I))
+			return v[i].key;
+	return 0;
+}
+
+/* The action key runs in view (arg gets its argument), or ACT_NONE. */
+static enum ui_action view_action(const struct ui_state *s, enum ui_view view, int key, int *arg)
+{
+	unsigned mask = 1u << view;
+	size_t n;
+	const struct ui_binding *v = ui_state_bindings(s, &n);
+	*arg = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((v[i].views & mask) && v[i].key == key) {
+			*arg = v[i].arg;
+			return v[i].action;
+		}
+	}
+	/* The guideline's own decision keys, when they do not shadow a binding. */
+	if (view == UI_ITEM && s->has_item && key > 0x20 && key < 0x7f) {
+		for (size_t i = 0; i < s->item.task.nlabels; i++) {
+			const char *k = s->item.task.labels[i].key;
+			if (k && k[0] == key && !k[1]) {
+				*arg = (int)i;
+				return ACT_DECIDE;
+			}
+		}
+	}
+	return ACT_NONE;
+}
+
+enum ui_action ui_key_action(const struct ui_state *s, int key, int *arg)
+{
+	return view_action(s, s->view, key, arg);
+}
+
+int ui_label_key(const struct ui_state *s, size_t idx)
+{
+	const char *k;
+	int arg;
+	if (!s->has_item || idx >= s->item.task.nlabels)
+		return 0;
+	k = s->item.task.labels[idx].key;
+	if (!k || !k[0] || k[1])
+		return 0;
+	if (view_action(s, UI_ITEM, (unsigned char)k[0], &arg) != ACT_DECIDE || arg != (int)idx)
+		return 0;
+	return (unsigned char)k[0];
+}
+
+/* ---- help, generated from the action table and the keymap ---- */
+
+size_t ui_help_count(void)
+{
+	return (UI_NGROUPS - 1) * 2 + ACT_COUNT - 1 + 2;
+}
+
+void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
+{
+	size_t line = 0;
+	buf[0] = 0;
+	for (int g = UI_GROUP_NONE + 1; g < UI_NGROUPS; g++) {
+		if (line++ == i) {
+			snprintf(buf, len, "%s", ui_group_names[g]);
+			return;
+		}
+		for (int a = 1; a < ACT_COUNT; a++) {
+			char keys[64];
+			if (ui_actions[a].group != (enum ui_group)g)
+				continue;
+			if (line++ != i)
+				continue;
+			ui_keys_of(km, (enum ui_action)a, V_ALL, keys, sizeof keys);
+			if (!keys[0])
+				snprintf(keys, sizeof keys, "(no key)");
+			snprintf(buf, len, "  %-22s %-12s %s", keys, ui_actions[a].name,
+				 ui_actions[a].help);
+			return;
+		}
+		if (line++ == i)
+			return;
+	}
+	if (line++ == i)
+		snprintf(buf, len, "In the item view the guideline's own label keys decide too.");
+}
+
+size_t ui_help_labels(const struct ui_state *s)
+{
+	for (size_t i = 0; s->has_item && i < s->item.task.nlabels; i++)
+		if (ui_label_key(s, i))
+			return 2 + s->item.task.nlabels;
+	return 0;
+}
+
+void ui_help_label_line(const struct ui_state *s, size_t i, char *buf, size_t len)
+{
+	const struct store_label *l;
+	char keys[64] = "";
+	int own, num;
+
+	buf[0] = 0;
+	if (i == 0 || i >= ui_help_labels(s))
+		return;
+	if (i == 1) {
+		snprintf(buf, len, "labels of task %s", s->item.task.name ? s->item.task.name : "");
+		return;
+	}
+	l = &s->item.task.labels[i - 2];
+	own = ui_label_key(s, i - 2);
+	num = ui_decide_key(s, (int)(i - 2));
+	if (own)
+		ui_key_name(own, keys, sizeof keys);
+	if (num && num != own) {
+		char k[16];
+		size_t used = strlen(keys);
+		ui_key_name(num, k, sizeof k);
+		snprintf(keys + used, sizeof keys - used, "%s%s", used ? "/" : "", k);
+	}
+	snprintf(buf, len, "  %-22s %-12s %s", keys[0] ? keys : "(no key)", l->value,
+		 l->name ? l->name : l->value);
+}
+
+int ui_help_do_open(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->back = s->view;
+	s->view = UI_HELP;
+	memset(&s->helplist, 0, sizeof s->helplist);
+	ui_list_set(&s->helplist, ui_help_count() + ui_help_labels(s), ui_list_height(s));
+	return UI_REDRAW;
+}
+
+static struct ui_list *help_list(struct ui_state *s)
+{
+	return &s->helplist;
+}
+
+static void help_fit(struct ui_state *s)
+{
+	if (s->helplist.n)
+		ui_list_clamp(&s->helplist, ui_list_height(s));
+}
+
+const struct ui_view_def ui_help_view = {
+	.name = "help",
+	.list = help_list,
+	.pager = 1,
+	.back = ui_update_return,
+	.fit = help_fit,
+};

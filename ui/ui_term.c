@@ -61,6 +61,31 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Home and End reach us as whichever sequence the terminal in between sends,
+ * not always the one TERM's entry names: tmux and screen send ESC [1~ and
+ * ESC [4~ whatever TERM the program has, xterm ESC [H and ESC [F in normal
+ * cursor mode and ESC O H and ESC O F in application mode, rxvt ESC [7~ and
+ * ESC [8~. Curses knows only its entry's, so any other arrived as Esc (back)
+ * and stray characters. Each sequence no key owns yet is taught; one an
+ * entry gives to Find or Select (rxvt's ESC [1~ and ESC [4~) is taken as
+ * Home or End in translate().
+ */
+static void define_home_end(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} seqs[] = {
+		{"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME},
+		{"\033OH", KEY_HOME},  {"\033[4~", KEY_END},  {"\033[8~", KEY_END},
+		{"\033[F", KEY_END},   {"\033OF", KEY_END},
+	};
+	for (size_t i = 0; i < GV_ARRAY_LEN(seqs); i++)
+		if (key_defined(seqs[i].seq) == 0)
+			define_key(seqs[i].seq, seqs[i].key);
+}
+
 int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err)
 {
 	static int registered;
@@ -97,6 +122,7 @@ int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_home_end();
 	set_escdelay(25);
 	intrflush(stdscr, FALSE);
 	ui_draw_init(o->colour);
@@ -125,8 +151,10 @@ static int translate(int rc, wint_t ch)
 		case KEY_RIGHT: return UI_KEY_RIGHT;
 		case KEY_PPAGE: return UI_KEY_PGUP;
 		case KEY_NPAGE: return UI_KEY_PGDN;
-		case KEY_HOME: return UI_KEY_HOME;
-		case KEY_END: return UI_KEY_END;
+		case KEY_HOME:
+		case KEY_FIND: return UI_KEY_HOME;
+		case KEY_END:
+		case KEY_SELECT: return UI_KEY_END;
 		case KEY_ENTER: return UI_KEY_ENTER;
 		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
 		case KEY_DC: return UI_KEY_DELETE;

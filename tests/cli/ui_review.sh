@@ -4,7 +4,8 @@
 # the guideline lacks is refused; undo is a new superseding decision; the draft reason survives a hang-up; identity comes
 # from the uid (--as only among its names); viewers and --read-only write
 # nothing; a second expert sees the first one's decisions and cannot
-# overwrite them; usage errors exit 2.
+# overwrite them; an undo refused because a lead overruled says nothing was
+# undone; usage errors exit 2.
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/ui/fixture.sh"
@@ -204,4 +205,25 @@ row=$(sqlite3 "$bdb" "SELECT l.value, b.value, d.queue FROM decision d JOIN item
 	JOIN label l ON l.task = i.task AND l.code = d.label
 	JOIN label b ON b.task = i.task AND b.code = d.blind_label")
 [ "$row" = "negative|positive|audit" ] || fail "blind decision: '$row'"
+
+# A lead overrules ana's decision; ana's undo is refused, and says that
+# nothing was undone, on which item, and why; no undo is written.
+mkdir -p "$work/ov"
+ui_fixture "$GAVEL" "$work/ov" || fail "could not build the overrule fixture"
+odb=$work/ov/p.db
+"$GAVEL" expert add "$odb" lea --role lead --unix-user "$(id -un)" >/dev/null || fail "expert"
+printf '<Enter>\n1\n<C-c>\n' >"$work/ov/ana.keys"
+expect_exit 0 "$GAVEL" review "$odb" --as ana --headless --script "$work/ov/ana.keys"
+printf '<Enter>\n2\n2\n<C-c>\n' >"$work/ov/lea.keys"
+expect_exit 0 "$GAVEL" review "$odb" --as lea --all --headless --script "$work/ov/lea.keys"
+[ "$(sqlite3 "$odb" "SELECT group_concat(expert, ',') FROM decision")" = "ana,lea" ] ||
+	fail "the lead did not overrule: $(sqlite3 "$odb" 'SELECT * FROM decision')"
+printf 'u\n:dump undo\n<C-c>\n' >"$work/ov/undo.keys"
+expect_exit 0 "$GAVEL" review "$odb" --as ana --all --headless --script "$work/ov/undo.keys" \
+	--dump-dir "$work/ov"
+grep -q "^nothing was undone on r3: the latest decision is lea's, not yours" "$work/ov/undo.txt" ||
+	fail "refused undo: $(tail -2 "$work/ov/undo.txt")"
+[ "$(sqlite3 "$odb" 'SELECT count(*) FROM decision')" = 2 ] || fail "the refused undo wrote"
+[ "$(sqlite3 "$odb" "SELECT count(*) FROM event WHERE action = 'undo'")" = 0 ] ||
+	fail "an undo event for the refused undo"
 pass

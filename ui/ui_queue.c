@@ -1,0 +1,399 @@
+/*
+ * ui_queue: the queue view's actions: the rows shown after sort and filter,
+ * their status refreshed from the database as they come into sight, search
+ * (the row's own columns here, text, metadata and annotators through the
+ * backend; nothing blind mode hides can be found), and the queue picker
+ * that switches to another of the project's queues. Also the queue and
+ * picker views' callbacks. No curses here.
+ */
+#include "config.h"
+
+#include "text.h"
+#include "ui_update.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- rows ---- */
+
+int ui_row_revealed(const struct ui_state *s, const struct review_row *r)
+{
+	return !s->blind || r->status == REVIEW_MINE;
+}
+
+size_t ui_queue_current(const struct ui_state *s)
+{
+	if (!s->qlist.n)
+		return (size_t)-1;
+	return s->order[s->qlist.cur];
+}
+
+void ui_queue_refresh_row(struct ui_state *s, size_t idx)
+{
+	char err[GV_ERR];
+	if (s->be && s->be->row_status && idx < s->nq &&
+	    s->be->row_status(s->be->ctx, &s->qrows[idx], err))
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+}
+
+void ui_queue_refresh_visible(struct ui_state *s)
+{
+	size_t h = ui_list_height(s);
+	for (size_t i = s->qlist.top; i < s->qlist.n && i < s->qlist.top + h; i++)
+		ui_queue_refresh_row(s, s->order[i]);
+}
+
+/* ---- sort and filter ---- */
+
+static const char *const sort_names[UI_NSORTS] = {"queue order", "agreement", "model confidence",
+						  "item id"};
+static const char *const filter_names[UI_NFILTERS] = {"all items", "open items", "decided items"};
+
+static int cmp_rows(const void *a, const void *b, void *ctx)
+{
+	const struct ui_state *s = ctx;
+	const struct review_row *x = &s->qrows[*(const size_t *)a];
+	const struct review_row *y = &s->qrows[*(const size_t *)b];
+	double dx = 0, dy = 0;
+	int c = 0;
+
+	switch (s->sort) {
+	case UI_SORT_AGREEMENT:
+		dx = isnan(x->agreement) ? 2 : x->agreement;
+		dy = isnan(y->agreement) ? 2 : y->agreement;
+		break;
+	case UI_SORT_MODEL:
+		dx = isnan(x->model_conf) ? 2 : x->model_conf;
+		dy = isnan(y->model_conf) ? 2 : y->model_conf;
+		break;
+	case UI_SORT_ID:
+		c = strcmp(x->external_id ? x->external_id : "",
+			   y->external_id ? y->external_id : "");
+		break;
+	default:
+		break;
+	}
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	if (c)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1
+						       : *(const size_t *)a > *(const size_t *)b;
+}
+
+int ui_queue_row_done(const struct review_row *r)
+{
+	return r->status == REVIEW_MINE || r->status == REVIEW_OTHER;
+}
+
+/* Rebuild the shown rows after a sort or filter change, keeping the cursor's row. */
+void ui_queue_rebuild(struct ui_state *s)
+{
+	size_t keep = ui_queue_current(s), n = 0;
+
+	if (s->filter != UI_FILTER_ALL) {
+		for (size_t i = 0; i < s->nq; i++)
+			ui_queue_refresh_row(s, i);
+	}
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct review_row *r = &s->qrows[i];
+		if (s->filter == UI_FILTER_OPEN && ui_queue_row_done(r))
+			continue;
+		if (s->filter == UI_FILTER_DONE && !ui_queue_row_done(r))
+			continue;
+		s->order[n++] = i;
+	}
+	if (s->sort != UI_SORT_QUEUE)
+		qsort_r(s->order, n, sizeof *s->order, cmp_rows, s);
+	s->qlist.n = n;
+	s->qlist.cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s->order[i] == keep) {
+			s->qlist.cur = i;
+			break;
+		}
+	}
+	ui_list_clamp(&s->qlist, ui_list_height(s));
+}
+
+/* ---- search ---- */
+
+/* Where a row matched, besides the database's REVIEW_HIT_* bits. */
+enum {
+	HIT_ID = 1 << 3,
+	HIT_TASK = 1 << 4,
+	HIT_VOTES = 1 << 5,
+	HIT_MODEL = 1 << 6,
+	HIT_REASON = 1 << 7
+};
+
+/* The database's part of the search (text, metadata, annotators) for every
+ * loaded row, asked once per search string. */
+static void search_db(struct ui_state *s)
+{
+	char err[GV_ERR];
+	int64_t *ids;
+
+	free(s->shits);
+	s->shits = xcalloc(s->nq ? s->nq : 1, 1);
+	if (!s->be->search || !s->nq)
+		return;
+	ids = xcalloc(s->nq, sizeof *ids);
+	for (size_t i = 0; i < s->nq; i++)
+		ids[i] = s->qrows[i].item;
+	/* Blind, who voted on an item is part of its votes. */
+	if (s->be->search(s->be->ctx, ids, s->nq, s->search, !s->blind, s->shits, err))
+		ui_message(s, UI_MSG_ERROR, "search: %s", err);
+	free(ids);
+}
+
+/* Where qrows[idx] matches the search: HIT_* and REVIEW_HIT_* bits. */
+static unsigned row_hits(const struct ui_state *s, size_t idx)
+{
+	const struct review_row *r = &s->qrows[idx];
+	const char *q = s->search;
+	int open = ui_row_revealed(s, r);
+	unsigned h = s->shits ? s->shits[idx] : 0;
+
+	if (r->external_id && strcasestr(r->external_id, q))
+		h |= HIT_ID;
+	if (r->task && strcasestr(r->task, q))
+		h |= HIT_TASK;
+	/* What blind mode hides cannot be found either: a match would tell. */
+	if (open && ((r->votes && strcasestr(r->votes, q)) ||
+		     (r->votes_short && strcasestr(r->votes_short, q))))
+		h |= HIT_VOTES;
+	if (open && r->model_label && strcasestr(r->model_label, q))
+		h |= HIT_MODEL;
+	if (open && r->reason && strcasestr(r->reason, q))
+		h |= HIT_REASON;
+	return h;
+}
+
+static const char *hit_name(unsigned h)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{HIT_ID, "item id"},	       {HIT_TASK, "task"},
+		{HIT_VOTES, "votes"},	       {HIT_MODEL, "model"},
+		{HIT_REASON, "reason"},	       {REVIEW_HIT_TEXT, "text"},
+		{REVIEW_HIT_META, "metadata"}, {REVIEW_HIT_ANNOTATOR, "annotator names"},
+	};
+	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++)
+		if (h & names[i].bit)
+			return names[i].name;
+	return "";
+}
+
+/* Move to the next (dir 1) or previous (-1) shown row matching the search,
+ * wrapping around; the message says which match of how many, and where. */
+int ui_queue_search(struct ui_state *s, int dir)
+{
+	size_t n = s->qlist.n, total = 0, nth = 0, found = (size_t)-1;
+	char *q;
+
+	if (!s->search[0]) {
+		ui_message(s, UI_MSG_INFO, "no search yet: press /");
+		return UI_REDRAW;
+	}
+	if (!s->shits)
+		search_db(s);
+	for (size_t k = 1; k <= n && found == (size_t)-1; k++) {
+		size_t pos = dir > 0 ? (s->qlist.cur + k) % n : (s->qlist.cur + n - k % n) % n;
+		if (row_hits(s, s->order[pos]))
+			found = pos;
+	}
+	q = text_clean(s->search);
+	if (found == (size_t)-1) {
+		ui_message(s, UI_MSG_ERROR, "not found: %s", q);
+		free(q);
+		return UI_REDRAW;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!row_hits(s, s->order[i]))
+			continue;
+		total++;
+		if (i == found)
+			nth = total;
+	}
+	ui_message(s, UI_MSG_INFO, "/%s: match %zu of %zu (%s)%s; n/N: next/previous", q, nth,
+		   total, hit_name(row_hits(s, s->order[found])),
+		   (dir > 0 ? found <= s->qlist.cur : found >= s->qlist.cur) ? ", wrapped" : "");
+	free(q);
+	s->qlist.cur = found;
+	ui_list_clamp(&s->qlist, ui_list_height(s));
+	ui_queue_refresh_visible(s);
+	return UI_REDRAW;
+}
+
+/* ---- the queue picker ---- */
+
+void ui_queue_infos_free(struct ui_queue_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].rule);
+	}
+	free(v);
+}
+
+static int open_picker(struct ui_state *s)
+{
+	char err[GV_ERR];
+	if (!s->be->queues || !s->be->queue_load) {
+		ui_message(s, UI_MSG_INFO, "no other queue to switch to");
+		return UI_REDRAW;
+	}
+	ui_queue_infos_free(s->queues, s->nqueues);
+	s->queues = NULL;
+	s->nqueues = 0;
+	if (s->be->queues(s->be->ctx, &s->queues, &s->nqueues, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		return UI_REDRAW;
+	}
+	if (s->view == UI_ITEM) {
+		ui_item_close(s);
+		s->view = UI_QUEUE;
+	}
+	s->back = s->view;
+	s->view = UI_PICKER;
+	memset(&s->plist, 0, sizeof s->plist);
+	ui_list_set(&s->plist, s->nqueues, ui_list_height(s));
+	for (size_t i = 0; i < s->nqueues; i++)
+		if (s->queue && strcmp(s->queues[i].name, s->queue) == 0)
+			s->plist.cur = i;
+	ui_list_clamp(&s->plist, ui_list_height(s));
+	s->msg[0] = 0;
+	return UI_REDRAW;
+}
+
+static int pick_queue(struct ui_state *s)
+{
+	struct review_row *rows = NULL;
+	size_t n = 0;
+	int blind = 0;
+	char err[GV_ERR], *name;
+
+	if (!s->plist.n)
+		return 0;
+	name = xstrdup(s->queues[s->plist.cur].name);
+	if (s->be->queue_load(s->be->ctx, name, &rows, &n, &blind, err)) {
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+		free(name);
+		return UI_REDRAW;
+	}
+	ui_item_close(s);
+	review_rows_free(s->qrows, s->nq);
+	free(s->order);
+	free(s->queue);
+	free(s->shits);
+	s->shits = NULL;
+	s->queue = name;
+	s->qrows = rows;
+	s->nq = n;
+	s->qtotal = s->be->queue_total ? s->be->queue_total(s->be->ctx) : n;
+	s->order = xcalloc(n ? n : 1, sizeof *s->order);
+	s->blind = blind || s->force_blind;
+	if (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
+		s->sort = UI_SORT_QUEUE;
+	memset(&s->qlist, 0, sizeof s->qlist);
+	s->view = UI_QUEUE;
+	ui_queue_rebuild(s);
+	ui_queue_refresh_visible(s);
+	{
+		char *clean = text_clean(name);
+		ui_message(s, UI_MSG_INFO, "queue %s: %zu item%s%s", clean, n, n == 1 ? "" : "s",
+			   s->blind ? ", shown blind" : "");
+		free(clean);
+	}
+	return UI_REDRAW;
+}
+
+/* ---- the actions and the views ---- */
+
+int ui_queue_do_search(struct ui_state *s, enum ui_action a, int arg)
+{
+	ui_input_open(s, UI_INPUT_SEARCH, NULL);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_search_step(struct ui_state *s, enum ui_action a, int arg)
+{
+	return ui_queue_search(s, a == ACT_SEARCH_PREV ? -1 : 1);
+}
+
+int ui_queue_do_sort(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
+	/* Blind, an order by agreement or model confidence would tell them. */
+	while (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
+		s->sort = (enum ui_sort)((s->sort + 1) % UI_NSORTS);
+	ui_queue_rebuild(s);
+	ui_queue_refresh_visible(s);
+	ui_message(s, UI_MSG_INFO, "sorted by %s", sort_names[s->sort]);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_filter(struct ui_state *s, enum ui_action a, int arg)
+{
+	s->filter = (enum ui_filter)((s->filter + 1) % UI_NFILTERS);
+	ui_queue_rebuild(s);
+	ui_queue_refresh_visible(s);
+	ui_message(s, UI_MSG_INFO, "showing %s (%zu)", filter_names[s->filter], s->qlist.n);
+	return UI_REDRAW;
+}
+
+int ui_queue_do_picker(struct ui_state *s, enum ui_action a, int arg)
+{
+	return open_picker(s);
+}
+
+static struct ui_list *queue_list(struct ui_state *s)
+{
+	return &s->qlist;
+}
+
+/* Leaving the queue leaves gavel. */
+static int queue_back(struct ui_state *s)
+{
+	s->quit = 1;
+	return UI_REDRAW | UI_QUIT_NOW;
+}
+
+static void queue_fit(struct ui_state *s)
+{
+	ui_list_clamp(&s->qlist, ui_list_height(s));
+	ui_queue_refresh_visible(s);
+}
+
+const struct ui_view_def ui_queue_view = {
+	.name = "queue",
+	.list = queue_list,
+	.moved = ui_queue_refresh_visible,
+	.open = ui_item_open_current,
+	.back = queue_back,
+	.fit = queue_fit,
+};
+
+static struct ui_list *picker_list(struct ui_state *s)
+{
+	return &s->plist;
+}
+
+static void picker_fit(struct ui_state *s)
+{
+	if (s->plist.n)
+		ui_list_clamp(&s->plist, ui_list_height(s));
+}
+
+const struct ui_view_def ui_picker_view = {
+	.name = "queue picker",
+	.list = picker_list,
+	.open = pick_queue,
+	.back = ui_update_return,
+	.fit = picker_fit,
+};
