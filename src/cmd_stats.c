@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "stats.h"
 #include "stats_annotators.h"
+#include "labelerr_report.h"
 #include "model_report.h"
 #include "stats_report.h"
 #include "store_truth.h"
@@ -41,13 +42,22 @@ static const char stats_usage[] =
 	"expert decisions count as known labels) and majority vs expert (among\n"
 	"decided items whose votes had a strict majority, how often the expert's\n"
 	"label differs), per task and per guideline rule cited.\n"
+	"Then label errors: confident learning (Northcutt et al. 2021, as cleanlab's\n"
+	"find_label_issues) on a model's probabilities and each item's current label\n"
+	"(expert, else Dawid-Skene, else plurality): the estimated share of wrong\n"
+	"labels with a 95% bootstrap interval (200 resamples, --seed), the count per\n"
+	"pair of given and likely true label, the blind-audit measurement beside it,\n"
+	"and the precision so far of the label-issues, model-disagrees and uncertain\n"
+	"queues. The model is the one the label-issues queue names, else the latest\n"
+	"import's; its probabilities must be out of sample (cross-validated or held\n"
+	"out), which gavel cannot check.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
 	"  -j, --json            print JSON instead of text tables\n"
 	"  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
 	"                        alpha from N resamples of the items (deterministic)\n"
-	"  -s, --seed S          bootstrap seed (default 1)\n"
+	"  -s, --seed S          bootstrap seed of both intervals (default 1)\n"
 	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
 	"  -a, --annotators      each annotator's track record instead: votes,\n"
 	"                        agreement with the others, accuracy against expert\n"
@@ -70,6 +80,7 @@ struct task_run {
 	struct mve_row *mve;
 	size_t nmve;
 	struct sbuf model_json, model_text;
+	struct sbuf labelerr_json, labelerr_text;
 };
 
 static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
@@ -107,6 +118,17 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 		tr->have_truth = 1;
 	}
 	stats_votes_free(&v);
+	{
+		/* Confident learning reuses this run's Dawid-Skene labels. */
+		struct labelerr_report lr;
+		if (labelerr_report_compute(st, &tr->task, tr->have_truth ? &tr->truth : NULL,
+					    !tr->have_truth, LABELERR_BOOTSTRAP, base->seed, &lr,
+					    err))
+			return -1;
+		labelerr_report_json(&tr->labelerr_json, &lr);
+		labelerr_report_text(&tr->labelerr_text, &lr);
+		labelerr_report_free(&lr);
+	}
 	return 0;
 fail:
 	stats_votes_free(&v);
@@ -231,6 +253,8 @@ int cmd_stats(int argc, char **argv)
 		rep[i].nmve = runs[i].nmve;
 		rep[i].model_json = runs[i].model_json.s;
 		rep[i].model_text = runs[i].model_text.s;
+		rep[i].labelerr_json = runs[i].labelerr_json.s;
+		rep[i].labelerr_text = runs[i].labelerr_text.s;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -250,6 +274,8 @@ fail:
 		store_mve_free(runs[i].mve, runs[i].nmve);
 		sbuf_free(&runs[i].model_json);
 		sbuf_free(&runs[i].model_text);
+		sbuf_free(&runs[i].labelerr_json);
+		sbuf_free(&runs[i].labelerr_text);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);
