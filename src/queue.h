@@ -27,8 +27,8 @@ struct queue_entry {
 	char reason[96];   /* why the item is in the queue, e.g. "2/3 agree (tie)" */
 	char *suggested;   /* label-issues: the likely true label's value, else NULL */
 	double margin;     /* label-issues: p(suggested) - p(current label), else NAN */
-	char *evidence;    /* label-issues: the model and import the suggestion comes
-			    * from, e.g. "model m1, import event 4 (preds.csv)", else NULL */
+	char *evidence;    /* label-issues: the model and import the suggestion comes from,
+			    * "suggested by model m1 (import event 4, preds.csv)", else NULL */
 };
 
 /*

@@ -151,10 +151,11 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 		rc = 0;
 		goto fail;
 	}
-	sbuf_addf(&ev, "model %s", src.model);
-	if (src.import_seq)
-		sbuf_addf(&ev, ", import event %ld (%s)", src.import_seq,
-			  src.import_file ? src.import_file : "?");
+	sbuf_addf(&ev, "suggested by model %s", src.model);
+	if (src.import_seq) {
+		const char *f = src.import_file ? src.import_file : "?", *slash = strrchr(f, '/');
+		sbuf_addf(&ev, " (import event %ld, %s)", src.import_seq, slash ? slash + 1 : f);
+	}
 	sbuf_addc(&ids, '[');
 	for (size_t x = 0; x < n; x++)
 		sbuf_addf(&ids, "%s%lld", x ? "," : "", (long long)v[x].item);
