@@ -216,29 +216,129 @@ static int parse_num(const char **p, double *out)
 	return 0;
 }
 
+/* The code point of the 4 hex digits at p, or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int c = (unsigned char)p[i];
+		v = v * 16 + (c >= '0' && c <= '9'   ? c - '0'
+			      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+						     : -1000000);
+	}
+	return v < 0 ? -1 : v;
+}
+
+static void put_utf8(struct sbuf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		sbuf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		sbuf_addc(b, (char)(0xc0 | cp >> 6));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sbuf_addc(b, (char)(0xe0 | cp >> 12));
+		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sbuf_addc(b, (char)(0xf0 | cp >> 18));
+		sbuf_addc(b, (char)(0x80 | (cp >> 12 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/*
+ * The label a JSON string key [key, end) names, decoding its escapes; for
+ * keys written some other way than the importer writes them. -1 when none.
+ */
+static int key_label(const char *key, const char *end, const struct store_task *t)
+{
+	struct sbuf b = {0};
+	int j = -1;
+	for (const char *p = key + 1; p < end - 1; p++) {
+		long cp, lo;
+		if (*p != '\\') {
+			sbuf_addc(&b, *p);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'b':
+			sbuf_addc(&b, '\b');
+			break;
+		case 'f':
+			sbuf_addc(&b, '\f');
+			break;
+		case 'n':
+			sbuf_addc(&b, '\n');
+			break;
+		case 'r':
+			sbuf_addc(&b, '\r');
+			break;
+		case 't':
+			sbuf_addc(&b, '\t');
+			break;
+		case 'u':
+			if (end - 1 - p < 5 || (cp = hex4(p + 1)) < 0)
+				goto out;
+			p += 4;
+			if (cp >= 0xd800 && cp <= 0xdbff && end - 1 - p >= 7 && p[1] == '\\' &&
+			    p[2] == 'u' && (lo = hex4(p + 3)) >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			}
+			if (cp == 0)
+				goto out;
+			put_utf8(&b, (unsigned long)cp);
+			break;
+		default:
+			sbuf_addc(&b, *p);
+			break;
+		}
+	}
+	for (size_t c = 0; c < t->nlabels && j < 0; c++)
+		if (strcmp(b.s ? b.s : "", t->labels[c].value) == 0)
+			j = (int)c;
+out:
+	sbuf_free(&b);
+	return j;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
 /*
  * One probability record into row[0..k) (zeroed first); keys[j] is label
- * j's key as the importer writes it (quotes included). Returns 0, -1 when
- * the record does not parse or names a label the task lacks, 1 when its
- * probabilities do not sum to 1 within 1e-3 (a top label's confidence).
+ * j's key as the importer writes it (quotes included), tried before the
+ * key is decoded. Returns 0, -1 when the record does not parse or names a
+ * label the task lacks, 1 when its probabilities do not sum to 1 within
+ * 1e-3 (a top label's confidence only).
  */
-static int parse_probs(const char *s, size_t len, char *const *keys, const size_t *klen, int k,
-		       double *row)
+static int parse_probs(const char *s, size_t len, const struct store_task *t, char *const *keys,
+		       const size_t *klen, double *row)
 {
 	const char *p = s, *end = s + len;
-	int guess = 0;
+	int k = (int)t->nlabels, guess = 0;
 	double sum = 0;
 
 	memset(row, 0, (size_t)k * sizeof *row);
-	if (len < 2 || *p++ != '{')
+	p = skip_ws(p, end);
+	if (p >= end || *p++ != '{')
 		return -1;
-	if (*p == '}')
-		return 1;
+	p = skip_ws(p, end);
+	if (p < end && *p == '}')
+		return skip_ws(p + 1, end) == end ? 1 : -1;
 	for (;;) {
 		const char *key = p;
 		int j = -1;
 		double v;
-		if (*p != '"')
+		if (p >= end || *p != '"')
 			return -1;
 		for (p++; p < end && *p != '"'; p++)
 			if (*p == '\\' && p + 1 < end)
@@ -253,16 +353,23 @@ static int parse_probs(const char *s, size_t len, char *const *keys, const size_
 			if ((size_t)(p - key) == klen[c] && memcmp(key, keys[c], klen[c]) == 0)
 				j = c;
 		}
-		if (j < 0 || *p++ != ':' || parse_num(&p, &v))
+		if (j < 0)
+			j = key_label(key, p, t);
+		p = skip_ws(p, end);
+		if (j < 0 || p >= end || *p++ != ':')
+			return -1;
+		p = skip_ws(p, end);
+		if (parse_num(&p, &v) || !isfinite(v))
 			return -1;
 		row[j] = v;
 		sum += v;
 		guess = (j + 1) % k;
-		if (*p == ',') {
-			p++;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
 			continue;
 		}
-		if (*p == '}' && p + 1 == end)
+		if (p < end && *p == '}' && skip_ws(p + 1, end) == end)
 			break;
 		return -1;
 	}
@@ -375,8 +482,8 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 		long vi;
 
 		out->predictions++;
-		pr = parse_probs(probs ? probs : "", (size_t)sqlite3_column_bytes(s, 1), keys, klen,
-				 k, row);
+		pr = parse_probs(probs ? probs : "", (size_t)sqlite3_column_bytes(s, 1), t, keys,
+				 klen, row);
 		if (pr < 0) {
 			err_set(err,
 				"task '%s': the stored probabilities of model '%s' on item %lld"

@@ -4,7 +4,10 @@
  * estimated joint, pruning by noise rate and the ranking; the rounding and
  * pruning rules on their own; and the bootstrap interval, seeded and
  * reproducible. tests/ref/labelerr_ref.py recomputes the same example with
- * numpy from the paper's equations.
+ * numpy from the paper's equations. Then the same on a stored task: the
+ * current labels (expert, else Dawid-Skene), the label-issues queue, the
+ * report with the audit measurement and the queues' precision beside the
+ * estimate, and a damaged probability record.
  */
 #include "config.h"
 
@@ -15,6 +18,10 @@
 #include <cmocka.h>
 
 #include "labelerr.h"
+#include "labelerr_report.h"
+#include "queue.h"
+#include "store_labelerr.h"
+#include "testutil.h"
 #include "util.h"
 
 #include <math.h>
@@ -320,6 +327,185 @@ static void test_bad_input(void **state)
 	assert_int_equal(labelerr_estimate(&d, 0, 1, &r, err), -1);
 }
 
+/*
+ * A stored task: 30 items, labels a, b and a third whose value carries an
+ * escape sequence; two annotators agree on every item. Item i's true label
+ * is (i - 1) % 3 and model m1 gives it 0.8 (0.1 each other label), but the
+ * votes give items 5 and 14 (true b) label c and item 25 (true a) label b.
+ *
+ *   given a: 9 items, t_a = 0.8      confident joint  a  9 0  0
+ *   given b: 9 items, t_b = 6.5 / 9                   b  1 8  0
+ *   given c: 12 items, t_c = 8.2 / 12                 c  0 2 10
+ *
+ * Rows already sum to the label counts: 3 of 30 labels are estimated wrong,
+ * and label-issues lists items 5 and 14 (likely b) and 25 (likely a), all
+ * at self-confidence 0.1, in item order.
+ */
+struct fx {
+	struct store *st;
+	char path[64];
+	struct store_task task;
+};
+
+static int setup_store(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	char err[GV_ERR];
+
+	f->st = test_store_create(f->path, "labelerr");
+	test_exec(f->st,
+		  "INSERT INTO task(id, name) VALUES (1, 't');"
+		  "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
+		  " (1, 2, 'c' || char(27) || '[31m', 'c', NULL, 2);"
+		  "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y');"
+		  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+		  " INSERT INTO item(id, task, external_id) SELECT i, 1, 'i' || i FROM n;"
+		  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+		  " INSERT INTO vote_rows(task, item, annotator, label) SELECT 1, i, a,"
+		  " CASE WHEN i IN (5, 14, 25) THEN ((i - 1) % 3 + 1) % 3 ELSE (i - 1) % 3 END"
+		  " FROM n, (SELECT 1 AS a UNION ALL SELECT 2);"
+		  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+		  " INSERT INTO prediction(item, model, label, confidence, probs)"
+		  " SELECT i, 'm1', (i - 1) % 3, 0.8, json_object('a', iif((i - 1) % 3 = 0, 0.8, "
+		  "0.1),"
+		  " 'b', iif((i - 1) % 3 = 1, 0.8, 0.1), 'c' || char(27) || '[31m',"
+		  " iif((i - 1) % 3 = 2, 0.8, 0.1)) FROM n;");
+	if (store_begin(f->st, err) || store_summary_refresh(f->st, 1, err) ||
+	    store_commit(f->st, err))
+		fail_msg("%s", err);
+	if (store_task_get(f->st, "t", &f->task, err) != 1)
+		fail_msg("task: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int teardown_store(void **state)
+{
+	struct fx *f = *state;
+	store_task_free(&f->task);
+	test_store_drop(f->st, f->path);
+	free(f);
+	return 0;
+}
+
+static void test_store_queue(void **state)
+{
+	struct fx *f = *state;
+	struct queue_entry *v;
+	size_t n;
+	int blind;
+	char err[GV_ERR];
+
+	if (queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].external_id, "i5");
+	assert_string_equal(v[0].suggested, "b");
+	assert_true(fabs(v[0].margin - 0.7) < 1e-9);
+	assert_string_equal(v[1].external_id, "i14");
+	assert_string_equal(v[2].external_id, "i25");
+	assert_string_equal(v[2].suggested, "a");
+	assert_string_equal(v[2].reason, "labelled b, likely a: p 0.80 vs 0.10");
+	assert_string_equal(v[0].evidence, "suggested by model m1");
+	assert_string_equal(v[0].model_label, "b");
+	queue_free(v, n);
+	/* Another queue's entries carry no suggestion. */
+	if (queue_build(f->st, "disputed", 0, 1, &v, &n, &blind, err))
+		fail_msg("%s", err);
+	for (size_t i = 0; i < n; i++)
+		assert_null(v[i].suggested);
+	queue_free(v, n);
+}
+
+/*
+ * Decisions: item 5 b in label-issues (changed from the votes' c), item 14
+ * c in label-issues (kept), item 1 a in model-disagrees (kept), item 3 c
+ * and item 25 a in the blind audit (one error against the consensus b).
+ * The current labels become a 10, b 9, c 11; only item 14 stays off the
+ * diagonal (1 of 30), and being decided it leaves the queue.
+ */
+static void test_store_report(void **state)
+{
+	struct fx *f = *state;
+	struct labelerr_report r;
+	struct queue_entry *v;
+	struct sbuf b = {0};
+	char err[GV_ERR];
+	size_t n;
+	int blind;
+
+	test_exec(f->st, "INSERT INTO decision(item, expert, label, at, queue) VALUES"
+			 " (5, 'e', 1, 'T', 'label-issues'), (14, 'e', 2, 'T', 'label-issues'),"
+			 " (1, 'e', 0, 'T', 'model-disagrees'), (3, 'e', 2, 'T', 'audit'),"
+			 " (25, 'e', 0, 'T', 'audit')");
+	if (labelerr_report_compute(f->st, &f->task, NULL, 0, 50, 1, &r, err))
+		fail_msg("%s", err);
+	assert_null(r.error);
+	assert_int_equal(r.from_expert, 5);
+	assert_int_equal(r.from_ds, 25);
+	assert_int_equal(r.res.errors, 1);
+	assert_int_equal(r.issues, 1);
+	assert_string_equal(r.src.chosen, "most predictions"); /* no import event */
+	assert_int_equal(r.audit.n, 2);
+	assert_int_equal(r.audit.k, 1);
+	assert_int_equal(r.nprecision, 3);
+	for (size_t i = 0; i < r.nprecision; i++) {
+		const struct labelerr_precision *p = &r.precision[i];
+		if (strcmp(p->queue, "label-issues") == 0) {
+			assert_int_equal(p->changed.n, 2);
+			assert_int_equal(p->changed.k, 1);
+		} else if (strcmp(p->queue, "model-disagrees") == 0) {
+			assert_int_equal(p->changed.n, 1);
+			assert_int_equal(p->changed.k, 0);
+		} else {
+			assert_string_equal(p->queue, "uncertain");
+			assert_int_equal(p->changed.n, 0);
+		}
+	}
+	labelerr_report_text(&b, &r);
+	assert_non_null(strstr(b.s, "confident learning estimates 3.3% ["));
+	assert_non_null(strstr(b.s, "; blind audit measured 50.0% ["));
+	assert_non_null(strstr(b.s, "] on 2 items\n"));
+	assert_non_null(strstr(b.s, "c^[[31m -> b"));
+	assert_null(strchr(b.s, '\x1b'));
+	sbuf_reset(&b);
+	labelerr_report_json(&b, &r);
+	assert_non_null(strstr(b.s, "\"pairs\":[{\"given\":\"c\\u001b[31m\",\"true\":\"b\","
+				    "\"confident\":1,\"estimated\":1,"));
+	assert_non_null(strstr(b.s, "\"audit\":{\"audits\":2,\"errors\":1,\"rate\":0.5,"));
+	assert_null(strchr(b.s, '\x1b'));
+	sbuf_free(&b);
+	labelerr_report_free(&r);
+	if (queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(n, 0);
+	queue_free(v, n);
+	if (queue_build(f->st, "label-issues", 0, 1, &v, &n, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].external_id, "i14");
+	assert_true(v[0].decided);
+	queue_free(v, n);
+}
+
+/* A damaged record names its item; a record of the top label only is
+ * counted, not used. */
+static void test_store_damaged(void **state)
+{
+	struct fx *f = *state;
+	struct store_labelerr d;
+	char err[GV_ERR];
+
+	test_exec(f->st, "UPDATE prediction SET probs = '{\"a\":0.5}' WHERE item = 2");
+	assert_int_equal(store_labelerr_load(f->st, &f->task, "m1", NULL, 0, &d, err), 0);
+	assert_int_equal(d.n, 29);
+	assert_int_equal(d.no_distribution, 1);
+	store_labelerr_free(&d);
+	test_exec(f->st, "UPDATE prediction SET probs = '{\"a\":0.5,\"zz\":0.5}' WHERE item = 2");
+	assert_int_equal(store_labelerr_load(f->st, &f->task, "m1", NULL, 0, &d, err), -1);
+	assert_non_null(strstr(err, "probabilities of model 'm1' on item 2 do not parse"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +519,9 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_seeded),
 		cmocka_unit_test(test_bootstrap_fast_path),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test_setup_teardown(test_store_queue, setup_store, teardown_store),
+		cmocka_unit_test_setup_teardown(test_store_report, setup_store, teardown_store),
+		cmocka_unit_test_setup_teardown(test_store_damaged, setup_store, teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
