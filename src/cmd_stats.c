@@ -26,7 +26,7 @@
 
 static const char stats_usage[] =
 	"Usage: gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N [--seed S]]\n"
-	"                              [--no-ds] [--annotators]\n"
+	"                              [--no-ds] [--annotators | --label-errors]\n"
 	"\n"
 	"Agreement statistics of every task (or one), computed from the stored votes:\n"
 	"items, votes and votes per item; percent agreement (mean item agreement over\n"
@@ -59,6 +59,8 @@ static const char stats_usage[] =
 	"                        alpha from N resamples of the items (deterministic)\n"
 	"  -s, --seed S          bootstrap seed of both intervals (default 1)\n"
 	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
+	"  -l, --label-errors    the label-error section alone (the estimate, its\n"
+	"                        interval, the pairs, the label-issues count)\n"
 	"  -a, --annotators      each annotator's track record instead: votes,\n"
 	"                        agreement with the others, accuracy against expert\n"
 	"                        decisions (count, Wilson 95% interval), DS-estimated\n"
@@ -144,11 +146,12 @@ int cmd_stats(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"no-ds", no_argument, NULL, 'D'},
 		{"annotators", no_argument, NULL, 'a'},
+		{"label-errors", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *task = NULL;
-	int json = 0, c, rc = GV_EXIT_FAIL, ds = 1, annotators = 0;
+	int json = 0, c, rc = GV_EXIT_FAIL, ds = 1, annotators = 0, label_errors = 0;
 	long num;
 	struct stats_opts opts;
 	struct store *st = NULL;
@@ -161,7 +164,7 @@ int cmd_stats(int argc, char **argv)
 
 	stats_opts_default(&opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jb:s:ah", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:jb:s:alh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			task = optarg;
@@ -189,6 +192,9 @@ int cmd_stats(int argc, char **argv)
 		case 'a':
 			annotators = 1;
 			break;
+		case 'l':
+			label_errors = 1;
+			break;
 		case 'h':
 			fputs(stats_usage, stdout);
 			return GV_EXIT_OK;
@@ -198,8 +204,22 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("stats", "expected one PROJECT.db argument");
+	if (annotators && label_errors)
+		return cli_usage_error("stats", "--annotators and --label-errors are two reports:"
+						" ask for one");
+
 	if (!(st = cli_open(argv[optind], STORE_READONLY)))
 		return GV_EXIT_FAIL;
+	if (label_errors) {
+		if (labelerr_report_all(st, task, !ds, LABELERR_BOOTSTRAP, opts.seed, json, &out,
+					err)) {
+			cli_error("%s", err);
+			goto fail;
+		}
+		fwrite(out.s, 1, out.len, stdout);
+		rc = fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
+		goto fail;
+	}
 	if (annotators) {
 		if (stats_annotators_report(st, task, json, &out, err)) {
 			cli_error("%s", err);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "labelerr_report.h"
+#include "cli.h"
 #include "project.h"
 #include "text.h"
 #include "truth.h"
@@ -112,7 +113,7 @@ static int check_enough(const struct labelerr_report *r, const struct store_labe
 		for (int j = 0, first = 1; j < d->k; j++) {
 			if (!counts[j] || (used >= 2 && counts[j] >= LABELERR_MIN_ITEMS))
 				continue;
-			sbuf_addf(&b, "%s %s %ld", first ? "" : ",", r->labels[j], counts[j]);
+			sbuf_addf(&b, "%s '%s' has %ld", first ? "" : ",", r->labels[j], counts[j]);
 			first = 0;
 		}
 		if (used < 2)
@@ -462,4 +463,56 @@ void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r)
 		sbuf_addc(b, '\n');
 		free(q);
 	}
+}
+
+int labelerr_report_all(struct store *st, const char *task, int no_ds, int bootstrap, uint64_t seed,
+			int json, struct sbuf *out, char *err)
+{
+	struct store_task *tasks = NULL;
+	size_t ntasks = 0, shown = 0;
+	int rc = -1;
+
+	if (store_task_list(st, &tasks, &ntasks, err))
+		return -1;
+	if (task) {
+		int found = 0;
+		for (size_t i = 0; i < ntasks; i++)
+			found |= strcmp(tasks[i].name, task) == 0;
+		if (!found) {
+			cli_task_missing(st, task, err);
+			goto fail;
+		}
+	}
+	if (json)
+		sbuf_add(out, "{\"tasks\":[");
+	for (size_t i = 0; i < ntasks; i++) {
+		struct labelerr_report r;
+		if (task && strcmp(tasks[i].name, task) != 0)
+			continue;
+		if (labelerr_report_compute(st, &tasks[i], NULL, no_ds, bootstrap, seed, &r, err))
+			goto fail;
+		if (json) {
+			sbuf_add(out, shown ? ",{\"task\":" : "{\"task\":");
+			sbuf_add_json_str(out, tasks[i].name);
+			sbuf_add(out, ",\"label_errors\":");
+			labelerr_report_json(out, &r);
+			sbuf_addc(out, '}');
+		} else {
+			if (shown)
+				sbuf_addc(out, '\n');
+			labelerr_report_text(out, &r);
+		}
+		shown++;
+		labelerr_report_free(&r);
+	}
+	if (json)
+		sbuf_add(out, "]}\n");
+	else if (!shown)
+		sbuf_add(out, "No tasks in this project.\n");
+	rc = 0;
+fail:
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
+	return rc;
 }

@@ -85,4 +85,15 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r);
 /* Append the section as readable text, ending with a newline. */
 void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r);
 
+/*
+ * `gavel stats --label-errors`: the section alone for every task (or the
+ * one named: an unknown name is an error listing the tasks), each computed
+ * as labelerr_report_compute does with its own Dawid-Skene run (none with
+ * no_ds). JSON: {"tasks":[{"task":NAME,"label_errors":{...}}]} and a
+ * newline; text: the sections one after another. Returns 0, or -1 with err
+ * filled.
+ */
+int labelerr_report_all(struct store *st, const char *task, int no_ds, int bootstrap, uint64_t seed,
+			int json, struct sbuf *out, char *err);
+
 #endif

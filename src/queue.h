@@ -41,6 +41,16 @@ struct queue_entry {
  */
 int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
 		struct queue_entry **out, size_t *n, int *blind, char *err);
+
+/*
+ * queue_build that also says how many items the queue holds in all, when
+ * that comes for free: *total is the count without the limit when the list
+ * was not cut by it or the rule counts everything anyway (label-issues,
+ * which must look at every item to choose any), else (size_t)-1 and
+ * queue_total has to count.
+ */
+int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+		      struct queue_entry **out, size_t *n, int *blind, size_t *total, char *err);
 void queue_free(struct queue_entry *v, size_t n);
 
 /*

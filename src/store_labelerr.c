@@ -547,17 +547,19 @@ fail:
 
 int store_labelerr_queue(struct store *st, const struct store_task *t, const char *model,
 			 int include_decided, size_t limit, struct store_labelerr_issue **out,
-			 size_t *n, struct store_labelerr_src *src, char *err)
+			 size_t *n, size_t *total, struct store_labelerr_src *src, char *err)
 {
 	struct store_labelerr d = {0};
 	struct labelerr_result r = {0};
 	struct labelerr_issue *v = NULL;
 	struct labelerr_data x;
-	size_t nv, kept = 0;
+	size_t nv, kept = 0, all = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
+	if (total)
+		*total = 0;
 	rc = store_labelerr_source(st, t, model, src, err);
 	if (rc == 2)
 		return -1;
@@ -576,9 +578,11 @@ int store_labelerr_queue(struct store *st, const struct store_task *t, const cha
 		goto fail;
 	nv = labelerr_issues(&x, &r, &v);
 	*out = xmalloc((nv ? nv : 1) * sizeof **out);
-	for (size_t i = 0; i < nv && (!limit || kept < limit); i++) {
+	for (size_t i = 0; i < nv; i++) {
 		struct store_labelerr_issue *e;
 		if (!include_decided && d.decided[v[i].index])
+			continue;
+		if (limit && all++ >= limit)
 			continue;
 		e = &(*out)[kept++];
 		e->item = d.item[v[i].index];
@@ -589,6 +593,8 @@ int store_labelerr_queue(struct store *st, const struct store_task *t, const cha
 		e->margin = v[i].margin;
 	}
 	*n = kept;
+	if (total)
+		*total = limit ? all : kept;
 	free(v);
 	labelerr_result_free(&r);
 	store_labelerr_free(&d);

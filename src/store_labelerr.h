@@ -85,7 +85,8 @@ struct store_labelerr_issue {
  * The label-issues queue of task t: confident learning on `model`'s
  * probabilities (NULL: as store_labelerr_source chooses), the flagged items
  * by self-confidence, lowest first, without the items whose current label
- * is an expert decision unless include_decided, at most limit (0: all).
+ * is an expert decision unless include_decided, at most limit (0: all);
+ * *total (may be NULL) gets how many there are without the limit.
  * A task without predictions or without enough items per label
  * (labelerr_usable) has none. *src names the model and import (free with
  * store_labelerr_src_free; model NULL when there were no predictions).
@@ -93,6 +94,6 @@ struct store_labelerr_issue {
  */
 int store_labelerr_queue(struct store *st, const struct store_task *t, const char *model,
 			 int include_decided, size_t limit, struct store_labelerr_issue **out,
-			 size_t *n, struct store_labelerr_src *src, char *err);
+			 size_t *n, size_t *total, struct store_labelerr_src *src, char *err);
 
 #endif

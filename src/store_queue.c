@@ -60,6 +60,8 @@
 struct qlist {
 	struct queue_entry *v;
 	size_t n, cap;
+	size_t counted; /* items the rules counted beyond the limit (label-issues) */
+	int uncounted;	/* a rule stopped at the limit without counting the rest */
 };
 
 static char *dup_col(sqlite3_stmt *s, int i)
@@ -133,7 +135,7 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 	struct store_labelerr_src src = {0};
 	struct sbuf ids = {0}, ev = {0};
 	sqlite3_stmt *s = NULL;
-	size_t n = 0;
+	size_t n = 0, total = 0;
 	int rc = -1, step;
 
 	if (q->model && q->task == NULL) {
@@ -145,8 +147,10 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 			return rc == 2 ? 0 : -1;
 		rc = -1;
 	}
-	if (store_labelerr_queue(st, t, q->model, include_decided, limit, &v, &n, &src, err))
+	if (store_labelerr_queue(st, t, q->model, include_decided, limit, &v, &n, &total, &src,
+				 err))
 		return -1;
+	out->counted += total - n;
 	if (!n) {
 		rc = 0;
 		goto fail;
@@ -335,8 +339,10 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 			snprintf(e->reason, sizeof e->reason, "model %.2f; plurality %.2f",
 				 e->model_conf, e->score);
 		}
-		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit)
+		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit) {
+			out->uncounted = 1;
 			break;
+		}
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		store_fail(st, err, "queue");
@@ -395,6 +401,12 @@ char *queue_names(struct store *st)
 int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
 		struct queue_entry **out, size_t *nout, int *blind, char *err)
 {
+	return queue_build_total(st, name, limit, include_decided, out, nout, blind, NULL, err);
+}
+
+int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+		      struct queue_entry **out, size_t *nout, int *blind, size_t *total, char *err)
+{
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
 	size_t ndefs = 0, ntasks = 0;
@@ -446,6 +458,8 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 		}
 		l.n = kept;
 	}
+	if (total)
+		*total = l.uncounted ? (size_t)-1 : l.n + l.counted;
 	if (limit && l.n > limit) {
 		for (size_t i = limit; i < l.n; i++)
 			entry_free(&l.v[i]);

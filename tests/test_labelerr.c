@@ -409,6 +409,25 @@ static void test_store_queue(void **state)
 	assert_string_equal(v[0].evidence, "suggested by model m1");
 	assert_string_equal(v[0].model_label, "b");
 	queue_free(v, n);
+	/* The review screen loads the first rows and says how many there are
+	 * in all: label-issues counts them while choosing. */
+	{
+		size_t total;
+		if (queue_build_total(f->st, "label-issues", 1, 0, &v, &n, &blind, &total, err))
+			fail_msg("%s", err);
+		assert_int_equal(n, 1);
+		assert_int_equal(total, 3);
+		assert_string_equal(v[0].external_id, "i5");
+		queue_free(v, n);
+		if (queue_total(f->st, "label-issues", 0, &total, err))
+			fail_msg("%s", err);
+		assert_int_equal(total, 3);
+		if (queue_build_total(f->st, "disputed", 1, 0, &v, &n, &blind, &total, err))
+			fail_msg("%s", err);
+		assert_int_equal(n, 0); /* the votes agree on every item */
+		assert_int_equal(total, 0);
+		queue_free(v, n);
+	}
 	/* Another queue's entries carry no suggestion. */
 	if (queue_build(f->st, "disputed", 0, 1, &v, &n, &blind, err))
 		fail_msg("%s", err);

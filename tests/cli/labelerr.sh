@@ -136,6 +136,25 @@ expect_exit 0 "$GAVEL" stats "$db" --json
 [ "$(json "$work/stdout" 'd["tasks"][0]["label_errors"]["estimated_errors"]')" = 4 ] ||
     fail "stats json: estimated_errors"
 
+# --label-errors gives the section alone, the same object; --no-ds takes
+# the plurality for the current label; it is one report or the other.
+cp "$work/stdout" "$work/full.json"
+expect_exit 0 "$GAVEL" stats "$db" --label-errors --json
+[ "$(json "$work/stdout" 'd["tasks"][0]["label_errors"]')" = \
+    "$(json "$work/full.json" 'd["tasks"][0]["label_errors"]')" ] ||
+    fail "--label-errors differs from the full report's label_errors"
+expect_exit 0 "$GAVEL" stats "$db" --label-errors --no-ds --json
+[ "$(json "$work/stdout" 'd["tasks"][0]["label_errors"]["labels_from"]')" = \
+    "expert decision, else plurality" ] || fail "--no-ds: labels_from"
+[ "$(json "$work/stdout" 'd["tasks"][0]["label_errors"]["from_plurality"]')" = 20 ] ||
+    fail "--no-ds: the labels are not the plurality"
+expect_exit 0 "$GAVEL" stats "$db" --label-errors
+grep -q '^Label errors, task t$' "$work/stdout" || fail "--label-errors text"
+grep -q 'Agreement\|Dawid-Skene:' "$work/stdout" && fail "--label-errors prints the other sections"
+expect_exit 2 "$GAVEL" stats "$db" --label-errors --annotators
+expect_exit 1 "$GAVEL" stats "$db" --label-errors --task nope
+grep -q "no task named 'nope'" "$work/stderr" || fail "unknown task: $(cat "$work/stderr")"
+
 # A decided item leaves the queue unless --all; its label is the expert's.
 printf 'item,label\ni3,a\n' >"$work/dec.csv"
 expect_exit 0 "$GAVEL" import "$db" decisions "$work/dec.csv" --task t --expert ann
@@ -197,7 +216,7 @@ grep -q "bad.yaml:7:12: 'model' must name a model" "$work/stderr" ||
 head -n 31 "$work/votes.csv" >"$work/few.csv"
 project few "$work/few.csv" "$work/preds.csv"
 expect_exit 0 "$GAVEL" stats "$db"
-grep -q 'no estimate: too few items per label for confident learning (it needs 5 of each label in use): c 2' \
+grep -q "no estimate: too few items per label for confident learning (it needs 5 of each label in use): 'c' has 2" \
     "$work/stdout" || fail "too few: $(grep 'no estimate' "$work/stdout")"
 
 # A model that gives only its top label's confidence.
