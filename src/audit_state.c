@@ -14,9 +14,8 @@
  *   and rule why.reason and why.rule, blind call after.blind_label, time
  *   spent after.seconds and queue after.queue (NULL when not recorded), the
  *   guideline version current for the item's task when the event was
- *   written (counted from the guideline-load events before it), decided at
- *   the second the event was written or the one before (the row and the
- *   event take the clock separately, in one transaction). An undo restores
+ *   written (counted from the guideline-load events before it), decided
+ *   within CLOCK_SLACK seconds of the event's time. An undo restores
  *   the label, reason, rule and blind call of the decision its superseded
  *   one had superseded; a reason keeps its superseded decision's blind call.
  *   Both rows are held to those earlier rows, which are checked first.
@@ -31,8 +30,7 @@
  *
  *   guidelines: one row per guideline-load event (task, version) with the
  *   recorded declared version, SHA-256 and path; the YAML must still hash to
- *   that SHA-256; loaded at the second the event was written or the one
- *   before.
+ *   that SHA-256; loaded within CLOCK_SLACK seconds of the event's time.
  *
  * Decisions are checked in one pass: the events in seq order against the
  * rows in id order (ids only grow, and each decision and its event are
@@ -63,6 +61,25 @@ static int is_null(sqlite3_stmt *s, int i)
 static int str_eq(const char *a, const char *b)
 {
 	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/*
+ * A row and the event written with it read the clock separately (the row's
+ * time to the second, the event's to the millisecond), in one transaction
+ * that a loaded machine may stall; a time within this many seconds of its
+ * event's is the time it was written. Anything else was edited.
+ */
+#define CLOCK_SLACK 5
+
+/* 1 when column ia of a (a canonical time in Unix seconds, NULL when the
+ * text was not canonical) is within CLOCK_SLACK of column ib of b. */
+static int near(sqlite3_stmt *a, int ia, sqlite3_stmt *b, int ib)
+{
+	int64_t d;
+	if (is_null(a, ia) || is_null(b, ib))
+		return 0;
+	d = sqlite3_column_int64(a, ia) - sqlite3_column_int64(b, ib);
+	return d >= -CLOCK_SLACK && d <= CLOCK_SLACK;
 }
 
 /* A value for a message: 'text' cut at 64 columns (a hash is whole), or null. */
@@ -127,12 +144,14 @@ enum {
 	D_AT,
 	D_SUPERSEDES,
 	D_QUEUE,
-	D_ORIGIN
+	D_ORIGIN,
+	D_AT_UNIX
 };
 static const char rows_sql[] =
 	"SELECT d.id, d.item, i.external_id, t.name, d.expert, d.label, l.value, d.reason,"
 	" d.rule, d.guideline_version, d.blind_label, b.value, d.seconds, d.at, d.supersedes,"
-	" d.queue, d.origin"
+	" d.queue, d.origin, CASE WHEN d.at = strftime('%Y-%m-%dT%H:%M:%SZ', d.at)"
+	"  THEN CAST(strftime('%s', d.at) AS INTEGER) END"
 	" FROM decision d LEFT JOIN item i ON i.id = d.item LEFT JOIN task t ON t.id = i.task"
 	" LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
 	" LEFT JOIN label b ON b.task = i.task AND b.code = d.blind_label"
@@ -143,7 +162,7 @@ static const char rows_sql[] =
 enum {
 	E_SEQ,
 	E_AT_S,
-	E_AT_S1,
+	E_AT_UNIX,
 	E_ACTION,
 	E_ITEM,
 	E_DID,
@@ -173,7 +192,7 @@ static const char events_sql[] =
 	"   coalesce(json_type(j, '$.after.decision') IS NOT 'integer'"
 	"    AND j ->> '$.origin' = 'import', 0) AS imp FROM ev)"
 	" SELECT seq, strftime('%Y-%m-%dT%H:%M:%SZ', at),"
-	"  strftime('%Y-%m-%dT%H:%M:%SZ', at, '-1 second'), action, item, did, imp,"
+	"  CAST(strftime('%s', at) AS INTEGER), action, item, did, imp,"
 	"  j ->> '$.task', j ->> '$.version',"
 	"  CASE WHEN imp THEN j ->> '$.expert' ELSE actor END,"
 	"  CASE WHEN imp THEN j ->> '$.label' ELSE j ->> '$.after.label' END,"
@@ -358,8 +377,7 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 			differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_REC_AT), c->who);
 			goto out;
 		}
-	} else if (!str_eq(col(d, D_AT), col(e, E_AT_S)) &&
-		   !str_eq(col(d, D_AT), col(e, E_AT_S1))) {
+	} else if (!near(d, D_AT_UNIX, e, E_AT_UNIX)) {
 		snprintf(c->who, sizeof c->who, "event %lld was written at",
 			 (long long)sqlite3_column_int64(e, E_SEQ));
 		differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_AT_S), c->who);
@@ -623,14 +641,16 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 		    " SELECT 0, t.name, g.version, g.declared_version, g.sha256, g.yaml, g.path,"
 		    "   g.loaded_at, e.seq, e.j ->> '$.declared_version', e.j ->> '$.sha256',"
 		    "   e.j ->> '$.path', strftime('%Y-%m-%dT%H:%M:%SZ', e.at),"
-		    "   strftime('%Y-%m-%dT%H:%M:%SZ', e.at, '-1 second')"
+		    "   CAST(strftime('%s', e.at) AS INTEGER),"
+		    "   CASE WHEN g.loaded_at = strftime('%Y-%m-%dT%H:%M:%SZ', g.loaded_at)"
+		    "    THEN CAST(strftime('%s', g.loaded_at) AS INTEGER) END"
 		    " FROM guideline g LEFT JOIN task t ON t.id = g.task"
 		    " LEFT JOIN ev e ON e.j ->> '$.task' = t.name AND e.j ->> '$.version' = "
 		    "g.version"
 		    " UNION ALL"
 		    " SELECT 1, e.j ->> '$.task', e.j ->> '$.version', NULL, NULL, NULL, NULL, "
 		    "NULL,"
-		    "   e.seq, NULL, NULL, NULL, NULL, NULL"
+		    "   e.seq, NULL, NULL, NULL, NULL, NULL, NULL"
 		    " FROM ev e WHERE NOT EXISTS (SELECT 1 FROM guideline g JOIN task t ON t.id = "
 		    "g.task"
 		    "   WHERE t.name = e.j ->> '$.task' AND g.version = e.j ->> '$.version')"
@@ -683,7 +703,7 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 			ret = differs(r, row, "path", col(s, 6), col(s, 11), who);
 			goto out;
 		}
-		if (!str_eq(col(s, 7), col(s, 12)) && !str_eq(col(s, 7), col(s, 13))) {
+		if (!near(s, 14, s, 13)) {
 			snprintf(who, sizeof who, "event %lld was written at", (long long)seq);
 			ret = differs(r, row, "loaded_at", col(s, 7), col(s, 12), who);
 			goto out;

@@ -67,9 +67,11 @@ static int audit_cmd_verify(const char *db, const char *head)
 			cli_error("%s", r.reason);
 		return GV_EXIT_FAIL;
 	}
-	printf("audit chain intact: %lld events, head %s\n", (long long)r.events, r.head);
+	printf("audit chain intact: %lld event%s, head %s\n", (long long)r.events,
+	       r.events == 1 ? "" : "s", r.head);
 	if (head)
-		printf("recorded head found: %lld events after it\n", (long long)r.after_head);
+		printf("recorded head found: %lld event%s after it\n", (long long)r.after_head,
+		       r.after_head == 1 ? "" : "s");
 	printf("state matches the trail: %lld decision%s, %lld expert%s, %lld guideline "
 	       "version%s\n",
 	       (long long)r.decisions, r.decisions == 1 ? "" : "s", (long long)r.experts,

@@ -20,22 +20,27 @@
 static const char import_usage[] =
 	"Usage: gavel import PROJECT.db votes FILE [--format FMT] [--task NAME]\n"
 	"                    [--scale nominal|ordinal|interval] [--duplicates first|last]\n"
-	"                    [--annotator NAME] [--new-labels] [--dry-run]\n"
-	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME] [--dry-run]\n"
-	"       gavel import PROJECT.db predictions FILE --model NAME [--task NAME] [--dry-run]\n"
-	"       gavel import PROJECT.db decisions FILE --expert NAME [--task NAME]\n"
+	"                    [--annotator NAME] [--columns LIST] [--new-labels]\n"
+	"                    [--dry-run]\n"
+	"       gavel import PROJECT.db items FILE [--format FMT] [--task NAME]\n"
+	"                    [--duplicates first|last] [--columns LIST] [--dry-run]\n"
+	"       gavel import PROJECT.db predictions FILE --model NAME [--format FMT]\n"
+	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
+	"                    [--new-items] [--dry-run]\n"
+	"       gavel import PROJECT.db decisions FILE --expert NAME [--format FMT]\n"
+	"                    [--task NAME] [--duplicates first|last] [--columns LIST]\n"
 	"                    [--new-labels] [--dry-run]\n"
 	"\n"
 	"Import a file into a project in one transaction: a bad record rejects the whole\n"
 	"file with FILE:LINE[:COL] and the project is left unchanged. FILE may be '-'.\n"
 	"\n"
-	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task/worker,\n"
-	"               item_id/annotator_id, rater, answer, ...), Label Studio JSON or\n"
-	"               JSON_MIN, Prodigy JSONL, Argilla records (2.x to_disk or flattened,\n"
-	"               1.x hub layout), or JSONL\n"
+	"  votes        CSV/TSV item,annotator,label[,at][,comment][,text] (also task,\n"
+	"               question, worker, performer, rater, answer, choice, ...), Label\n"
+	"               Studio JSON or JSON_MIN, Prodigy JSONL, Argilla records (2.x\n"
+	"               to_disk or flattened, 1.x hub layout), or JSONL\n"
 	"  items        CSV item,text[,more columns kept as metadata] or JSONL\n"
 	"  predictions  CSV item,label,confidence, or item plus one probability column per\n"
-	"               label (they must sum to 1), or JSONL\n"
+	"               label (they must sum to 1), or JSONL, for items the task has\n"
 	"  decisions    CSV item,label[,reason][,at]: gold or expert labels, stored as\n"
 	"               decisions of --expert with one audit event each\n"
 	"\n"
@@ -57,10 +62,14 @@ static const char import_usage[] =
 	"                           ones included; without it a repeat rejects the file\n"
 	"  -m, --model NAME         the model that made the predictions\n"
 	"  -e, --expert NAME        the expert the decisions are recorded under\n"
-	"  -a, --annotator NAME     votes: the annotator of the whole file, for files that\n"
-	"                           name none (most Prodigy datasets, a CSV item,label)\n"
-	"                           or name one in a form of their own\n"
+	"  -c, --columns LIST       the columns of a CSV/TSV file without a header, in\n"
+	"                           order, as a header would name them (any order of\n"
+	"                           roles: --columns annotator,item,label)\n"
+	"  -a, --annotator NAME     votes: the annotator of the whole file, for files\n"
+	"                           that name none (most Prodigy datasets, a CSV\n"
+	"                           item,label) or name one in a form of their own\n"
 	"      --new-labels         let the file add labels to the task it goes to\n"
+	"      --new-items          predictions: create the items the task lacks\n"
 	"  -n, --dry-run            check everything and report what would change (the\n"
 	"                           same summary, \"would import ...\"), writing nothing\n"
 	"  -h, --help               show this help\n";
@@ -98,11 +107,11 @@ static void import_report(const struct import_opts *o, const struct import_resul
 		       n->items_added, n->items_updated, task);
 		break;
 	case IMPORT_PREDICTIONS: {
-		char *model = text_clean(o->model);
-		printf("%s %ld prediction%s of model '%s' on %ld item%s into task '%s'", verb,
-		       n->predictions, plural(n->predictions), model, n->items_seen,
-		       plural(n->items_seen), task);
-		free(model);
+		char *models = text_clean(r->models);
+		printf("%s %ld prediction%s of model%s %s on %ld item%s into task '%s'", verb,
+		       n->predictions, plural(n->predictions), r->nmodels > 1 ? "s" : "", models,
+		       n->items_seen, plural(n->items_seen), task);
+		free(models);
 		break;
 	}
 	case IMPORT_DECISIONS: {
@@ -144,7 +153,9 @@ int cmd_import(int argc, char **argv)
 		{"model", required_argument, NULL, 'm'},
 		{"expert", required_argument, NULL, 'e'},
 		{"annotator", required_argument, NULL, 'a'},
+		{"columns", required_argument, NULL, 'c'},
 		{"new-labels", no_argument, NULL, 'L'},
+		{"new-items", no_argument, NULL, 'I'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -157,7 +168,7 @@ int cmd_import(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:s:d:m:e:a:c:nh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!import_format_find(optarg))
@@ -196,8 +207,16 @@ int cmd_import(int argc, char **argv)
 				return cli_usage_error("import", "--annotator needs a name");
 			o.annotator = optarg;
 			break;
+		case 'c':
+			if (!*optarg)
+				return cli_usage_error("import", "--columns needs a list of names");
+			o.columns = optarg;
+			break;
 		case 'L':
 			o.new_labels = 1;
+			break;
+		case 'I':
+			o.new_items = 1;
 			break;
 		case 'n':
 			o.dry_run = 1;
@@ -225,6 +244,9 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "predictions need --model NAME");
 	if (o.kind == IMPORT_DECISIONS && (!o.expert || !*o.expert))
 		return cli_usage_error("import", "decisions need --expert NAME");
+	if (o.new_items && o.kind != IMPORT_PREDICTIONS)
+		return cli_usage_error(
+			"import", "--new-items is for predictions (other imports create items)");
 	if (o.annotator && o.kind != IMPORT_VOTES)
 		return cli_usage_error("import", "--annotator names the annotator of a votes file");
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "expert.h"
 #include "cmd.h"
 #include "queue.h"
 #include "text.h"
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 static const char queue_usage[] =
-	"Usage: gavel queue PROJECT.db [--queue NAME] [--limit N] [--all] [--json]\n"
+	"Usage: gavel queue PROJECT.db [--queue NAME] [--limit N] [--all] [--json] [--reveal]\n"
 	"\n"
 	"List the items a review queue holds, in queue order, with the reason each is\n"
 	"there. Queues come from the project YAML; without any, the defaults are\n"
@@ -47,6 +48,8 @@ static const char queue_usage[] =
 	"  -n, --limit N      at most N items\n"
 	"  -a, --all          include items that already have an expert decision\n"
 	"  -j, --json         JSON output, naming the queue listed\n"
+	"  -r, --reveal       (a lead) show a blind queue's votes, agreement, model and\n"
+	"                     reasons; without it they are hidden, as in the review screen\n"
 	"  -h, --help         show this help\n";
 
 enum { COL_ITEM, COL_TASK, COL_VOTES, COL_AGREE, COL_MODEL, COL_REASON, NCOLS };
@@ -213,7 +216,13 @@ static char *counts_short(const char *json)
 	return sbuf_take(&b);
 }
 
-static void print_json(const char *name, const struct queue_entry *v, size_t n, int blind)
+/*
+ * A blind queue's rows, as a non-lead sees them: the item and task only. The
+ * votes, agreement, plurality, model and the reason (which quotes the model)
+ * would be exactly what the blind call is meant to be made without.
+ */
+static void print_json(const char *name, const struct queue_entry *v, size_t n, int blind,
+		       int hidden)
 {
 	struct sbuf b = {0};
 	sbuf_add(&b, "{\"queue\":");
@@ -221,13 +230,18 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 		sbuf_add_json_str(&b, name);
 	else
 		sbuf_add(&b, "null");
-	sbuf_addf(&b, ",\"blind\":%s,\"count\":%zu,\"items\":[", blind ? "true" : "false", n);
+	sbuf_addf(&b, ",\"blind\":%s,\"hidden\":%s,\"count\":%zu,\"items\":[",
+		  blind ? "true" : "false", hidden ? "true" : "false", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct queue_entry *e = &v[i];
 		sbuf_add(&b, i ? ",\n{\"item\":" : "\n{\"item\":");
 		sbuf_add_json_str(&b, e->external_id);
 		sbuf_add(&b, ",\"task\":");
 		sbuf_add_json_str(&b, e->task);
+		if (hidden) {
+			sbuf_addf(&b, ",\"decided\":%s}", e->decided ? "true" : "false");
+			continue;
+		}
 		sbuf_addf(&b, ",\"n_votes\":%d,\"votes\":%s,\"agreement\":", e->nvotes,
 			  e->counts ? e->counts : "{}");
 		sbuf_add_json_num(&b, e->agreement);
@@ -264,7 +278,7 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 	sbuf_free(&b);
 }
 
-static void print_text(const struct queue_entry *v, size_t n, int blind)
+static void print_text(const struct queue_entry *v, size_t n, int blind, int hidden)
 {
 	char *(*cell)[NCOLS] = xmalloc((n + 1) * sizeof *cell);
 	size_t(*width)[NCOLS] = xmalloc((n + 1) * sizeof *width);
@@ -280,8 +294,8 @@ static void print_text(const struct queue_entry *v, size_t n, int blind)
 		char **r = cell[i + 1];
 		r[COL_ITEM] = text_clean(e->external_id);
 		r[COL_TASK] = text_clean(e->task);
-		r[COL_VOTES] = text_clean(counts);
-		if (isnan(e->agreement))
+		r[COL_VOTES] = text_clean(hidden ? "(blind)" : counts);
+		if (isnan(e->agreement) || hidden)
 			snprintf(num, sizeof num, "-");
 		else
 			snprintf(num, sizeof num, "%.2f", e->agreement);
@@ -291,7 +305,7 @@ static void print_text(const struct queue_entry *v, size_t n, int blind)
 		else
 			sbuf_add(&model, blind ? "(blind)" : "-");
 		r[COL_MODEL] = text_clean(model.s);
-		r[COL_REASON] = text_clean(e->reason);
+		r[COL_REASON] = text_clean(hidden ? "(hidden)" : e->reason);
 		sbuf_free(&model);
 		free(counts);
 	}
@@ -344,20 +358,21 @@ int cmd_queue(int argc, char **argv)
 		{"limit", required_argument, NULL, 'n'},
 		{"all", no_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
+		{"reveal", no_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *name = NULL;
 	char *dflt = NULL;
 	long limit = 0;
-	int json = 0, all = 0, c, blind = 0;
+	int json = 0, all = 0, c, blind = 0, reveal = 0, hidden = 0;
 	struct store *st;
 	struct queue_entry *v;
 	size_t n;
 	char err[GV_ERR];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "q:n:ajh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q:n:ajrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			name = optarg;
@@ -372,6 +387,9 @@ int cmd_queue(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'r':
+			reveal = 1;
 			break;
 		case 'h':
 			fputs(queue_usage, stdout);
@@ -391,13 +409,34 @@ int cmd_queue(int argc, char **argv)
 		free(dflt);
 		return GV_EXIT_FAIL;
 	}
+	if (blind && !reveal) {
+		hidden = 1;
+	} else if (blind) {
+		char lead[128];
+		int r = expert_lead_for_uid(st, (long)getuid(), lead, sizeof lead, err);
+		if (r <= 0) {
+			if (r < 0)
+				cli_error("%s", err);
+			else
+				cli_error("--reveal shows a blind queue's votes and model: only a "
+					  "lead may (your OS user maps to no lead)");
+			queue_free(v, n);
+			store_close(st);
+			free(dflt);
+			return GV_EXIT_FAIL;
+		}
+	}
 	store_close(st);
 	if (!name)
 		name = dflt;
+	if (hidden)
+		fprintf(stderr, "gavel: queue %s is blind: votes, agreement, model and reasons "
+				"are hidden (a lead may add --reveal)\n",
+			name);
 	if (json)
-		print_json(name, v, n, blind);
+		print_json(name, v, n, blind, hidden);
 	else
-		print_text(v, n, blind);
+		print_text(v, n, blind, hidden);
 	queue_free(v, n);
 	free(dflt);
 	return GV_EXIT_OK;

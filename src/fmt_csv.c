@@ -1,6 +1,7 @@
 /*
  * fmt_csv: the CSV and TSV formats (RFC 4180 through src/csv.h), with a
- * header row naming the columns. One reader serves every import kind:
+ * header row naming the columns, or without one when --columns names them
+ * in order. One reader serves every import kind:
  *
  *   votes        item,annotator,label[,at][,comment][,text]
  *   items        item,text[,any other columns, kept as metadata JSON]
@@ -8,9 +9,11 @@
  *   decisions    item,label[,reason][,at]
  *
  * Header names are matched case-insensitively, surrounding spaces ignored,
- * with the common aliases of annotation tools (crowd-kit's task/worker,
- * item_id, annotator_id, rater, answer, ...); other columns are ignored
- * (votes) or become metadata (items). A "task" column is the item in
+ * with the names annotation tools and crowdsourcing data sets use
+ * (crowd-kit's task,worker,label and task,performer,label; question,worker,
+ * answer of the truth-inference benchmarks; item_id, annotator_id, rater,
+ * choice, ...); other columns are ignored (votes) or become metadata
+ * (items). A "task" column is the item in
  * crowd-kit's task,worker,label; next to an item column it names each
  * record's task instead, so that one file's tasks are never merged. Each
  * record's col points at the field the sink is most likely to reject: the
@@ -41,15 +44,26 @@ enum csv_role {
 	R_NROLES
 };
 
-/* Accepted header names per role, best first. NULL-terminated. */
-static const char *const role_names[R_NROLES][9] = {
-	[R_ITEM] = {"item", "item_id", "itemid", "task", "task_id", "example", "example_id", "id",
-		    NULL},
+/*
+ * Accepted header names per role, best first. NULL-terminated. An item's
+ * own names come before task and question, which name the item only when
+ * nothing else does (crowd-kit, the truth-inference benchmarks) and
+ * otherwise name the record's task; a bare id comes last.
+ */
+static const char *const role_names[R_NROLES][24] = {
+	[R_ITEM] = {"item", "item_id", "itemid", "example", "example_id", "object_id", "orig_id",
+		    "unit_id", "_unit_id", "sample_id", "document_id", "doc_id", "instance_id",
+		    "task", "task_id", "question", "question_id", "id", NULL},
 	/* Resolved after the item, from the columns the item did not take. */
-	[R_TASK] = {"task_name", "task", NULL},
-	[R_ANN] = {"annotator", "annotator_id", "worker", "worker_id", "rater", "rater_id", "user",
-		   "coder", NULL},
-	[R_LABEL] = {"label", "answer", "response", "class", NULL},
+	[R_TASK] = {"task_name", "task", "question", NULL},
+	[R_ANN] = {"annotator",	     "annotator_id",	"worker",     "worker_id",
+		   "workerid",	     "_worker_id",	"performer",  "performer_id",
+		   "rater",	     "rater_id",	"coder",      "coder_id",
+		   "labeler",	     "labeller",	"labeler_id", "judge",
+		   "assessor",	     "contributor",	"user",	      "user_id",
+		   "annotator_name", "!amt_worker_ids", NULL},
+	[R_LABEL] = {"label", "answer", "response", "class", "choice", "category", "judgment",
+		     "judgement", "result", "annotation", "vote", "output", "value", NULL},
 	[R_AT] = {"at", "time", "timestamp", "created_at", NULL},
 	[R_COMMENT] = {"comment", "comments", "note", NULL},
 	[R_TEXT] = {"text", "content", NULL},
@@ -65,7 +79,8 @@ struct csv_reader {
 	const char *file;
 	enum import_kind kind;
 	struct csv c;
-	int col[R_NROLES]; /* field index of each role, -1 when absent */
+	const char *columns; /* --columns: the names of a file without a header */
+	int col[R_NROLES];   /* field index of each role, -1 when absent */
 	struct sink *sink;
 	char *err;
 	int own_ann; /* --annotator: no annotator column is needed */
@@ -79,7 +94,7 @@ struct csv_reader {
 	int *mcol;
 	size_t nm;
 	struct sbuf meta;
-	char **hdr; /* the header's names, trimmed */
+	char **hdr; /* the header's names (or --columns'), trimmed */
 	size_t nhdr;
 };
 
@@ -97,18 +112,34 @@ static int csv_name_is(const char *h, const char *name)
 
 static int csv_pos_fail(struct csv_reader *r)
 {
+	const char *hdr = r->columns ? strstr(r->c.what, " as in the header") : NULL;
+	if (hdr)
+		return import_errf(r->err, r->file, r->c.err_line, r->c.err_col,
+				   "%.*s as --columns names%s", (int)(hdr - r->c.what), r->c.what,
+				   hdr + strlen(" as in the header"));
 	return import_errf(r->err, r->file, r->c.err_line, r->c.err_col, "%s", r->c.what);
 }
 
+/* Is name one gavel takes for some role? */
+static int csv_known(const char *name)
+{
+	for (int role = 0; role < R_NROLES; role++)
+		for (int k = 0; role_names[role][k]; k++)
+			if (csv_name_is(name, role_names[role][k]))
+				return 1;
+	return 0;
+}
+
+/* The role of each column, from the names in r->hdr. */
 static void csv_find_roles(struct csv_reader *r)
 {
 	for (int role = 0; role < R_NROLES; role++) {
 		int best = -1, rank = 99;
-		for (size_t i = 0; i < r->c.nf; i++) {
+		for (size_t i = 0; i < r->nhdr; i++) {
 			if (role == R_TASK && (int)i == r->col[R_ITEM])
 				continue;
 			for (int k = 0; role_names[role][k]; k++) {
-				if (k < rank && csv_name_is(r->c.f[i].s, role_names[role][k])) {
+				if (k < rank && csv_name_is(r->hdr[i], role_names[role][k])) {
 					best = (int)i;
 					rank = k;
 				}
@@ -118,19 +149,107 @@ static void csv_find_roles(struct csv_reader *r)
 	}
 }
 
+/* The names, as "a, b, c" cut after 12, for messages. */
+static void csv_names_text(const struct csv_reader *r, struct sbuf *b)
+{
+	char snip[64];
+	for (size_t i = 0; i < r->nhdr && i < 12; i++)
+		sbuf_addf(b, "%s%s", i ? ", " : "", import_snip(r->hdr[i], snip));
+	if (r->nhdr > 12)
+		sbuf_add(b, ", ...");
+}
+
+/*
+ * A required column is missing: say which, with the header found and the
+ * names gavel takes for it. A first row that names nothing gavel knows is
+ * likely data, not a header: say so and point at --columns.
+ */
 static int csv_need(struct csv_reader *r, int role)
 {
-	struct sbuf alias = {0};
+	struct sbuf alias = {0}, found = {0};
+	int any = 0;
 	if (r->col[role] >= 0)
 		return 0;
-	for (int k = 1; role_names[role][k]; k++)
-		sbuf_addf(&alias, "%s%s", k > 1 ? ", " : "", role_names[role][k]);
-	import_errf(r->err, r->file, r->c.line, 0,
-		    "the header has no '%s' column%s%s%s (columns: item, annotator, label, ...)",
-		    role_what[role], alias.len ? " (also accepted: " : "", alias.len ? alias.s : "",
-		    alias.len ? ")" : "");
+	for (int k = 0; role_names[role][k] && k < 10; k++)
+		sbuf_addf(&alias, "%s%s", k ? ", " : "", role_names[role][k]);
+	csv_names_text(r, &found);
+	for (int k = 0; k < R_NROLES; k++)
+		any |= r->col[k] >= 0;
+	if (r->columns)
+		import_errf(r->err, r->file, 0, 0,
+			    "--columns (%s) names no %s column (gavel takes %s, ...)", found.s,
+			    role_what[role], alias.s);
+	else if (!any)
+		import_errf(
+			r->err, r->file, r->c.line, 0,
+			"the first row (%s) names no column gavel knows, such as item, "
+			"annotator, label: if the file has no header, give its columns in order "
+			"with --columns, e.g. --columns annotator,item,label",
+			found.s);
+	else
+		import_errf(r->err, r->file, r->c.line, 0,
+			    "the header (%s) has no %s column (gavel takes %s, ...)%s", found.s,
+			    role_what[role], alias.s,
+			    role == R_ANN ? "; for a file by one annotator, give --annotator NAME"
+					  : "");
 	sbuf_free(&alias);
+	sbuf_free(&found);
 	return -1;
+}
+
+/* Trimmed copies of names[0..n) into r->hdr. */
+static void csv_set_names(struct csv_reader *r, const char *const *names, size_t n)
+{
+	r->hdr = xcalloc(n + 1, sizeof *r->hdr);
+	for (size_t i = 0; i < n; i++) {
+		const char *h = names[i];
+		size_t len;
+		while (*h == ' ' || *h == '\t')
+			h++;
+		len = strlen(h);
+		while (len && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+			len--;
+		r->hdr[i] = xstrndup(h, len);
+	}
+	r->nhdr = n;
+}
+
+/* r->hdr from the header row, or from --columns (split at commas). */
+static int csv_names(struct csv_reader *r)
+{
+	int rc;
+	if (r->columns) {
+		struct csv list;
+		const char **names;
+		csv_init(&list, r->columns, strlen(r->columns), ',');
+		rc = csv_next(&list);
+		if (rc <= 0) {
+			csv_free(&list);
+			return import_errf(r->err, NULL, 0, 0,
+					   "--columns must list the file's columns, e.g. "
+					   "annotator,item,label");
+		}
+		names = xcalloc(list.nf, sizeof *names);
+		for (size_t i = 0; i < list.nf; i++)
+			names[i] = list.f[i].s;
+		csv_set_names(r, names, list.nf);
+		free(names);
+		csv_free(&list);
+		return 0;
+	}
+	rc = csv_next(&r->c);
+	if (rc < 0)
+		return csv_pos_fail(r);
+	if (rc == 0)
+		return import_errf(r->err, r->file, 0, 0, "empty file: expected a header row");
+	{
+		const char **names = xcalloc(r->c.nf, sizeof *names);
+		for (size_t i = 0; i < r->c.nf; i++)
+			names[i] = r->c.f[i].s;
+		csv_set_names(r, names, r->c.nf);
+		free(names);
+	}
+	return 0;
 }
 
 /* Column index is a role other than those that identify the record? */
@@ -145,24 +264,9 @@ static int csv_is_role_col(const struct csv_reader *r, size_t i, const int *role
 
 static int csv_header(struct csv_reader *r)
 {
-	int rc = csv_next(&r->c);
-	if (rc < 0)
-		return csv_pos_fail(r);
-	if (rc == 0)
-		return import_errf(r->err, r->file, 0, 0, "empty file: expected a header row");
+	if (csv_names(r))
+		return -1;
 	csv_find_roles(r);
-	r->hdr = xcalloc(r->c.nf, sizeof *r->hdr);
-	for (size_t i = 0; i < r->c.nf; i++) {
-		const char *h = r->c.f[i].s;
-		size_t n;
-		while (*h == ' ' || *h == '\t')
-			h++;
-		n = strlen(h);
-		while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
-			n--;
-		r->hdr[i] = xstrndup(h, n);
-	}
-	r->nhdr = r->c.nf;
 	switch (r->kind) {
 	case IMPORT_VOTES:
 		if (csv_need(r, R_ITEM) || (!r->own_ann && csv_need(r, R_ANN)) ||
@@ -173,8 +277,8 @@ static int csv_header(struct csv_reader *r)
 		static const int id_roles[] = {R_ITEM, R_TASK, R_TEXT};
 		if (csv_need(r, R_ITEM) || csv_need(r, R_TEXT))
 			return -1;
-		r->mcol = xcalloc(r->c.nf, sizeof *r->mcol);
-		for (size_t i = 0; i < r->c.nf; i++) {
+		r->mcol = xcalloc(r->nhdr, sizeof *r->mcol);
+		for (size_t i = 0; i < r->nhdr; i++) {
 			if (!csv_is_role_col(r, i, id_roles, GV_ARRAY_LEN(id_roles)))
 				r->mcol[r->nm++] = (int)i;
 		}
@@ -190,13 +294,17 @@ static int csv_header(struct csv_reader *r)
 			break;
 		}
 		r->wide = 1;
-		r->plabel = xcalloc(r->c.nf, sizeof *r->plabel);
-		r->prob = xcalloc(r->c.nf, sizeof *r->prob);
-		r->pcol = xcalloc(r->c.nf, sizeof *r->pcol);
-		for (size_t i = 0; i < r->c.nf; i++) {
+		r->plabel = xcalloc(r->nhdr, sizeof *r->plabel);
+		r->prob = xcalloc(r->nhdr, sizeof *r->prob);
+		r->pcol = xcalloc(r->nhdr, sizeof *r->pcol);
+		for (size_t i = 0; i < r->nhdr; i++) {
 			if (csv_is_role_col(r, i, id_roles, GV_ARRAY_LEN(id_roles)))
 				continue;
-			if (r->c.f[i].len == 0)
+			if (!r->hdr[i][0] && r->columns)
+				return import_errf(r->err, r->file, 0, 0,
+						   "--columns has an empty name: each probability "
+						   "column is named by its label");
+			if (!r->hdr[i][0])
 				return import_errf(r->err, r->file, r->c.line,
 						   csv_field_col(&r->c, &r->c.f[i]),
 						   "empty column name: each probability column is "
@@ -215,8 +323,27 @@ static int csv_header(struct csv_reader *r)
 			return -1;
 		break;
 	}
-	r->c.want = r->c.nf;
+	r->c.want = r->nhdr;
 	return 0;
+}
+
+/* With --columns the first row is data: one that reads as a header would
+ * be imported as a vote by "annotator" on "item". */
+static int csv_not_header(struct csv_reader *r)
+{
+	struct sbuf row = {0};
+	char snip[64];
+	size_t known = 0;
+	for (size_t i = 0; i < r->c.nf; i++)
+		known += csv_known(r->c.f[i].s) != 0;
+	if (r->c.nf < 2 || known < r->c.nf)
+		return 0;
+	for (size_t i = 0; i < r->c.nf && i < 12; i++)
+		sbuf_addf(&row, "%s%s", i ? ", " : "", import_snip(r->c.f[i].s, snip));
+	import_errf(r->err, r->file, r->c.line, 0,
+		    "this row (%s) is a header: --columns is for files without one", row.s);
+	sbuf_free(&row);
+	return -1;
 }
 
 /* The field of a role in the current record, or NULL (absent column or empty cell). */
@@ -343,8 +470,11 @@ static int csv_read_sep(const char *file, const char *buf, size_t len, enum impo
 	r.sink = sink;
 	r.err = err;
 	r.own_ann = opts && opts->annotator;
+	r.columns = opts ? opts->columns : NULL;
 	csv_init(&r.c, buf, len, sep);
 	if (csv_header(&r))
+		goto fail;
+	if (r.columns && (got = csv_next(&r.c)) > 0 && (csv_not_header(&r) || csv_record(&r)))
 		goto fail;
 	while ((got = csv_next(&r.c)) > 0) {
 		if (csv_record(&r))
@@ -418,16 +548,23 @@ static int tsv_read(const char *file, const char *buf, size_t len, enum import_k
 	return csv_read_sep(file, buf, len, kind, opts, sink, err, '\t');
 }
 
-/* Does the header have a task column? Without one the file is read once. */
-static int csv_names_tasks_sep(const char *buf, size_t len, char sep)
+/* Does the header (or --columns) have a task column? Without one the file
+ * is read once. */
+static int csv_names_tasks_sep(const char *buf, size_t len, const struct fmt_opts *opts, char sep)
 {
 	struct csv_reader r = {0};
+	char err[GV_ERR];
 	int yes = 0;
+	r.err = err;
+	r.columns = opts ? opts->columns : NULL;
 	csv_init(&r.c, buf, len, sep);
-	if (csv_next(&r.c) > 0) {
+	if (csv_names(&r) == 0) {
 		csv_find_roles(&r);
 		yes = r.col[R_TASK] >= 0;
 	}
+	for (size_t i = 0; i < r.nhdr; i++)
+		free(r.hdr[i]);
+	free(r.hdr);
 	csv_free(&r.c);
 	return yes;
 }
@@ -435,13 +572,13 @@ static int csv_names_tasks_sep(const char *buf, size_t len, char sep)
 static int csv_names_tasks(const char *buf, size_t len, enum import_kind kind,
 			   const struct fmt_opts *opts)
 {
-	return csv_names_tasks_sep(buf, len, ',');
+	return csv_names_tasks_sep(buf, len, opts, ',');
 }
 
 static int tsv_names_tasks(const char *buf, size_t len, enum import_kind kind,
 			   const struct fmt_opts *opts)
 {
-	return csv_names_tasks_sep(buf, len, '\t');
+	return csv_names_tasks_sep(buf, len, opts, '\t');
 }
 
 #define CSV_KINDS                                                                                  \

@@ -363,7 +363,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		  struct import_result *res, char *err)
 {
 	struct named_tasks names = {0};
-	struct fmt_opts fo = {.task = o->task, .annotator = o->annotator};
+	struct fmt_opts fo = {.task = o->task, .annotator = o->annotator, .columns = o->columns};
 	struct task_filter filt;
 	struct sink fsink;
 	const char *task;
@@ -398,6 +398,16 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
+	if (o->columns && f != &fmt_csv && f != &fmt_tsv)
+		return import_errf(err, NULL, 0, 0,
+				   "--columns names the columns of a CSV or TSV file without a "
+				   "header, not of a %s file",
+				   f->name),
+		       IMPORT_USAGE;
+	if (o->new_items && o->kind != IMPORT_PREDICTIONS)
+		return import_errf(err, NULL, 0, 0,
+				   "--new-items is for predictions (other imports create items)"),
+		       IMPORT_USAGE;
 	if (o->annotator && (o->kind != IMPORT_VOTES || !*o->annotator))
 		return import_errf(err, NULL, 0, 0,
 				   "--annotator names the annotator of a votes file"),
@@ -434,6 +444,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.model = o->model;
 	so.expert = o->expert;
 	so.annotator = o->annotator;
+	so.new_items = o->new_items;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
 		goto fail;

@@ -42,6 +42,12 @@ struct import_opts {
 	/* Votes: the annotator of the whole file (--annotator). Records need
 	 * not name one; a file naming two different ones is refused. */
 	const char *annotator;
+	/* CSV and TSV without a header: its column names in order, separated
+	 * by commas (--columns), as a header row would give them. */
+	const char *columns;
+	/* Predictions: create the items the task lacks (--new-items); without
+	 * it a prediction for an unknown item rejects the file. */
+	int new_items;
 };
 
 /* What an import did, for the summary line and the audit event. */
@@ -68,6 +74,11 @@ struct import_result {
 	/* The labels this import adds to the task, in label order, separated by
 	 * ", " (unsanitised), or "". */
 	char new_labels[512];
+	/* Predictions: the models they were stored under, "'a', 'b'"
+	 * (unsanitised): the file's own model names (an Argilla agent, a Label
+	 * Studio model_version) where it gives them, else --model. */
+	char models[256];
+	int nmodels;
 	char task[256];	  /* the task imported into (unsanitised) */
 	char format[32];  /* the format used */
 	char sha256[65];  /* of the file's bytes */

@@ -1090,6 +1090,36 @@ static void si_sort_names(const struct intern *t, uint32_t *ids, size_t n)
 	free(b);
 }
 
+/*
+ * A prediction is about an item the project has: one for an unknown item
+ * is most likely a file for another task or with other ids, and would
+ * create an item with no text and no votes. Refuse it, at the first such
+ * prediction in the file, unless --new-items asked for the items.
+ */
+static int si_check_pred_items(struct store_import *si, char *err)
+{
+	size_t unknown = 0, n = intern_count(&si->items);
+	const struct ipred *first = NULL;
+	char snip[64];
+	if (si->o.kind != IMPORT_PREDICTIONS || si->o.new_items)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		unknown += !si->imap[i];
+	if (!unknown)
+		return 0;
+	for (size_t i = 0; i < si->np && !first; i++)
+		if (!si->imap[si->preds[i].item])
+			first = &si->preds[i];
+	if (!first)
+		return 0;
+	return import_errf(err, si->o.file, first->line, first->col,
+			   "prediction for item '%s', which task '%s' does not have (%zu of the "
+			   "file's %zu items are unknown): import the items or their votes first, "
+			   "or pass --new-items to create them",
+			   import_snip(intern_str(&si->items, first->item), snip), si->task_name,
+			   unknown, n);
+}
+
 /* Resolve items to database ids: existing ones by one scan of the task's
  * items, new ones numbered after the largest id in the byte order of their
  * external ids. Nothing is written yet (si_insert_items). */
@@ -1118,6 +1148,8 @@ static int si_assign_items(struct store_import *si, char *err)
 		sqlite3_finalize(q);
 		q = NULL;
 	}
+	if (si_check_pred_items(si, err))
+		goto fail;
 	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
 		goto fail;
 	if (sqlite3_step(q) == SQLITE_ROW)
@@ -2063,6 +2095,12 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 	if (si_write_labels(si, res, err) || si_write_items_and_votes(si, res, err) ||
 	    si_write_predictions(si, res, err))
 		goto fail;
+	for (size_t i = 0; i < intern_count(&si->models); i++) {
+		size_t had = strlen(res->models);
+		snprintf(res->models + had, sizeof res->models - had, "%s'%s'", i ? ", " : "",
+			 intern_str(&si->models, (uint32_t)i));
+		res->nmodels++;
+	}
 	audit_actor_init(&actor, NULL);
 	if (si_write_decisions(si, &actor, res, err))
 		goto fail;

@@ -37,6 +37,7 @@ struct store_import_opts {
 	const char *model;     /* predictions */
 	const char *expert;    /* decisions */
 	const char *annotator; /* votes: --annotator, the annotator of every vote */
+	int new_items;	       /* predictions: create the items the task lacks */
 };
 
 /*
@@ -62,7 +63,8 @@ struct sink store_import_sink(struct store_import *si);
  * imported (no votes for a votes import, ...) is an error naming what the
  * reader passed over and what the format reads; so is a file bringing new
  * labels to an existing task whose labels came from data, unless the task
- * was named or o->new_labels is set. Returns 0 with *res filled (its sha256
+ * was named or o->new_labels is set, and a predictions file naming an item
+ * the task lacks, unless o->new_items is set. Returns 0 with *res filled (its sha256
  * and format are left to the caller), or IMPORT_FAIL with the transaction
  * rolled back.
  */

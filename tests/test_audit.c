@@ -6,6 +6,8 @@
  * truncated or rewritten chain against a recorded head. Also: a detail that is
  * not a JSON object is refused, appends outside a transaction are refused,
  * and while the triggers exist events and decisions cannot be changed.
+ * The state held to the trail is tested end to end in tests/cli/audit_state.sh;
+ * here, imported decisions with and without a recorded time.
  */
 #include "config.h"
 
@@ -331,6 +333,46 @@ static void test_bad_detail(void **state)
 	assert_int_equal(r.events, 3);
 }
 
+/*
+ * Imported decisions: a row is held to its event's expert, label, reason and
+ * supersedes, and to its time when the event records one; events written
+ * before imports recorded the time leave it unchecked. Events that merely
+ * mention a label (no decision id) are not decisions.
+ */
+static void test_state_import(void **state)
+{
+	struct fx *f = *state;
+	struct audit_result r;
+
+	test_exec(f->st,
+		  "INSERT INTO label(task, code, value, name, ord) VALUES (1, 0, 'a', 'a', 0),"
+		  " (1, 1, 'b', 'b', 1);"
+		  "INSERT INTO decision(id, item, expert, label, at, origin)"
+		  " VALUES (1, 1, 'olga', 0, '2001-01-01T00:00:00Z', 'import');");
+	append_ok(f, "decide", 1,
+		  "{\"decision\":1,\"origin\":\"import\",\"expert\":\"olga\",\"label\":\"a\","
+		  "\"reason\":null,\"supersedes\":null,\"file\":\"d.csv\"}",
+		  4);
+	assert_int_equal(verify(f, NULL, &r), 0);
+	assert_int_equal(r.decisions, 1);
+	assert_int_equal(r.state_bad, 0);
+
+	test_exec(f->st, "INSERT INTO decision(id, item, expert, label, reason, at, supersedes,"
+			 " origin) VALUES (2, 1, 'olga', 1, 'why', '2001-01-02T00:00:00Z', 1,"
+			 " 'import')");
+	append_ok(f, "decide", 1,
+		  "{\"decision\":2,\"origin\":\"import\",\"expert\":\"olga\",\"label\":\"b\","
+		  "\"reason\":\"why\",\"supersedes\":1,\"at\":\"2001-01-03T00:00:00Z\","
+		  "\"file\":\"d.csv\"}",
+		  5);
+	assert_int_equal(verify(f, NULL, &r), 1);
+	assert_int_equal(r.bad_seq, 0);
+	assert_int_equal(r.state_bad, 1);
+	assert_string_equal(r.reason, "decision 2 (item i1): decided_at is '2001-01-02T00:00:00Z'"
+				      " but event 5 recorded '2001-01-03T00:00:00Z'");
+	assert_int_equal(r.decisions, 1);
+}
+
 static void test_append_only(void **state)
 {
 	struct fx *f = *state;
@@ -434,6 +476,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rewritten, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_detail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_state_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	    cmocka_unit_test(test_actor),
 	    cmocka_unit_test_setup_teardown(test_log, setup, teardown),

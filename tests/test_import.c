@@ -438,11 +438,26 @@ static void test_predictions(void **state)
 		"p.csv:2:4: ", "unknown label 'd'");
 	run_bad(f, IMPORT_PREDICTIONS, "p.csv", "item,a,b,c\ni1,0.7,x,0.1\n", "t",
 		"p.csv:2:8: ", "not a probability");
-	run_ok(f, IMPORT_PREDICTIONS, "p.csv",
-	       "item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.25,0.25,0.5\ni9,0.3333,0.3333,0.3334\n", "t",
-	       IMPORT_DUP_ERROR, &r);
+	/* i9 is not an item of the task: refused at its line, unless new_items
+	 * asks for it to be created (with no text). */
+	run_bad(f, IMPORT_PREDICTIONS, "p.csv",
+		"item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.25,0.25,0.5\ni9,0.3333,0.3333,0.3334\n", "t",
+		"p.csv:4:4: ",
+		"prediction for item 'i9', which task 't' does not have (1 of the file's 3 items "
+		"are unknown)");
+	{
+		static const char preds[] =
+			"item,a,b,c\ni1,0.7,0.2,0.1\ni2,0.25,0.25,0.5\ni9,0.3333,0.3333,0.3334\n";
+		struct import_opts o = {.kind = IMPORT_PREDICTIONS,
+					.file = "p.csv",
+					.task = "t",
+					.model = "m1",
+					.new_items = 1};
+		char err[GV_ERR];
+		if (import_buffer(f->st, &o, preds, sizeof preds - 1, &r, err))
+			fail_msg("%s", err);
+	}
 	assert_int_equal(r.n.predictions, 3);
-	/* i9 had no votes: created with no text. */
 	assert_int_equal(r.n.items_added, 1);
 	expect_text(f->st,
 		    "SELECT l.value FROM prediction p JOIN item i ON i.id = p.item"
@@ -530,7 +545,7 @@ static void test_bad_files(void **state)
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni2,a,\n", "t",
 		"b.csv:2:6: ", "empty label");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,who,label\ni2,a,x\n", "t",
-		"b.csv:1: ", "no 'annotator' column");
+		"b.csv:1: ", "the header (item, who, label) has no annotator column");
 	run_bad(f, IMPORT_VOTES, "b.csv", "item,annotator,label\n", "t", "b.csv: ",
 		"no votes to import into task 't': gavel reads one vote per row");
 	run_bad(f, IMPORT_VOTES, "b.csv", "", "t", "b.csv: ", "empty file");

@@ -3,10 +3,13 @@
  * database. A fake backend records what the screen asked the database to do
  * and answers as a real one would (including "decided by someone else"), so
  * these tests pin down key bindings, list movement, deciding and moving on,
- * blind calls, reasons and drafts, undo, search, resize and hang-up, the
- * item view's layout (every label in play with its definition and rules,
- * "majority said X", effective confidence, the scrolling evidence pane),
- * the queue picker, the calibration view and key overrides from a keys file.
+ * blind calls and what blind mode hides, reasons and drafts (a cancelled one
+ * is gone, a cited rule must exist), the prompt's editing keys, flags, undo,
+ * search (also through the database), resize and hang-up, messages across
+ * views, the item view's layout (every label in play with its definition and
+ * rules, spare rows used before cutting, examples, "majority said X",
+ * effective confidence, the scrolling evidence pane), the history's
+ * sentences, the queue picker, the calibration view and key overrides.
  */
 #include "config.h"
 
@@ -1663,9 +1666,13 @@ static void test_queue_picker(void **state)
 	ui_update_key(&s, 'q');
 	assert_int_equal(s.view, UI_QUEUE);
 	assert_int_equal(fk.queue_loads, 0);
+	/* Sorted by agreement here; the blind queue must not keep that order. */
+	ui_update_key(&s, 'o');
+	assert_int_equal(s.sort, UI_SORT_AGREEMENT);
 	ui_update_key(&s, 'Q');
 	ui_update_key(&s, 'j');
 	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.sort, UI_SORT_QUEUE);
 	assert_int_equal(fk.queue_loads, 1);
 	assert_string_equal(fk.last_queue, "audit");
 	assert_string_equal(s.queue, "audit");

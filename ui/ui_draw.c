@@ -1,7 +1,9 @@
 /*
  * ui_draw: the review screen's views as draw callbacks over one state. Each
- * view (queue, item, history, help, and "too small") is one function in the
- * views table; the queue, history and help share one list renderer. Every
+ * view (queue, item, history, help, picker, calibration, and "too small") is
+ * one function in the views table; the queue, help and picker share one list
+ * renderer, history and calibration draw the lines their layout modules
+ * (ui_history.c, ui_calib.c) give them. Every
  * string that came from data goes through text_clean/text_sanitize and is
  * cut to its cell with text_fit, so widths are columns, never bytes.
  */

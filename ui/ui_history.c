@@ -66,7 +66,8 @@ static void what(const struct review_event *e, struct sbuf *b)
 		if (!isnan(e->seconds) && e->seconds >= 0)
 			sbuf_addf(b, " in %.0f s", e->seconds);
 		if (e->origin && strcmp(e->origin, "import") == 0)
-			sbuf_addf(b, ", imported%s%s", e->file ? " from " : "", e->file ? e->file : "");
+			sbuf_addf(b, ", imported%s%s", e->file ? " from " : "",
+				  e->file ? e->file : "");
 	} else if (strcmp(a, "undo") == 0) {
 		sbuf_addf(b, "undid the decision %s: back to %s", lab(e->before_label),
 			  lab(e->label));

@@ -1584,6 +1584,8 @@ static int pick_queue(struct ui_state *s)
 	s->qtotal = s->be->queue_total ? s->be->queue_total(s->be->ctx) : n;
 	s->order = xcalloc(n ? n : 1, sizeof *s->order);
 	s->blind = blind || s->force_blind;
+	if (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
+		s->sort = UI_SORT_QUEUE;
 	memset(&s->qlist, 0, sizeof s->qlist);
 	s->view = UI_QUEUE;
 	rebuild_order(s);

@@ -34,6 +34,14 @@ n2=$(sed -n 's/^audit chain intact: \([0-9]*\) events.*/\1/p' "$work/stdout")
 grep -q '^recorded head found: 2 events after it$' "$work/stdout" ||
     fail "head check printed: $(cat "$work/stdout")"
 head2=$(sed -n 's/.*head \([0-9a-f]*\)$/\1/p' "$work/stdout")
+# One event after a head is "1 event", not "1 events".
+expect_exit 0 "$GAVEL" expert add "$p" carol --role viewer
+expect_exit 0 "$GAVEL" audit verify "$p" --head "$head2"
+grep -q '^recorded head found: 1 event after it$' "$work/stdout" ||
+    fail "singular head check printed: $(cat "$work/stdout")"
+expect_exit 0 "$GAVEL" audit verify "$p"
+head2=$(sed -n 's/.*head \([0-9a-f]*\)$/\1/p' "$work/stdout")
+n2=$((n2 + 1))
 expect_exit 2 "$GAVEL" audit verify "$p" --head nothex
 expect_exit 1 "$GAVEL" audit verify "$p" --head "$(printf '%064d' 7)"
 grep -q 'not found: the chain was truncated or rewritten' "$work/stderr" ||

@@ -77,6 +77,8 @@ tamper "UPDATE decision SET rule = 'R9' WHERE id = $d_r3" \
     "decision $d_r3 (item r3): rule is 'R9' but $ev recorded 'R1'"
 tamper "UPDATE decision SET at = '2020-01-01T00:00:00Z' WHERE id = $d_r2" \
     "decision $d_r2 (item r2): decided_at is '2020-01-01T00:00:00Z' but $ev was written at '[0-9T:-]*Z'"
+tamper "UPDATE decision SET at = replace(at, 'T', ' ') WHERE id = $d_r2" \
+    "decision $d_r2 (item r2): decided_at is '[0-9-]* [0-9:]*Z' but $ev was written at '[0-9T:-]*Z'"
 tamper "UPDATE decision SET at = '2020-01-01T00:00:00Z' WHERE id = $d_imp" \
     "decision $d_imp (item r5): decided_at is '2020-01-01T00:00:00Z' but $ev recorded '2025-01-02T03:04:05Z'"
 tamper "UPDATE decision SET supersedes = NULL WHERE id = $d_undo" \
@@ -130,6 +132,8 @@ tamper "UPDATE guideline SET yaml = CAST(readfile('$work/g.yaml') AS TEXT),
     "$gl: sha256 is '[0-9a-f]*' but $ev recorded '[0-9a-f]*'"
 tamper "UPDATE guideline SET declared_version = '9'" \
     "$gl: declared version is '9' but $ev recorded '[^']*'"
+tamper "UPDATE guideline SET loaded_at = '2020-01-01T00:00:00Z'" \
+    "$gl: loaded_at is '2020-01-01T00:00:00Z' but $ev was written at '[0-9T:-]*Z'"
 tamper "DELETE FROM guideline" "$gl is missing: $ev loaded it"
 tamper "INSERT INTO guideline SELECT task, 2, declared_version, sha256, yaml, path, loaded_at
     FROM guideline" \

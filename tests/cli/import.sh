@@ -22,6 +22,19 @@ grep -q "imported 2 predictions of model 'm1'" "$work/stdout" || fail "preds: $(
 expect_exit 0 "$GAVEL" import "$db" decisions "$data/import_gold.csv" --expert gold
 grep -q "imported 1 decision by 'gold'" "$work/stdout" || fail "gold: $(cat "$work/stdout")"
 
+# A prediction for an item the task lacks is refused (exit 1, nothing
+# written) unless --new-items asks for the item.
+printf 'item,label,confidence\nr1,pos,0.9\nnope,neg,0.8\n' >"$work/unknown.csv"
+before=$(dump "$db")
+expect_exit 1 "$GAVEL" import "$db" predictions "$work/unknown.csv" --model m2
+grep -qF "unknown.csv:3:6: prediction for item 'nope', which task 'sentiment' does not have (1 of the file's 2 items are unknown): import the items or their votes first, or pass --new-items to create them" \
+    "$work/stderr" || fail "unknown item: $(cat "$work/stderr")"
+[ "$before" = "$(dump "$db")" ] || fail "a refused prediction file changed the database"
+expect_exit 0 "$GAVEL" import "$db" predictions "$work/unknown.csv" --model m2 --new-items
+grep -q "imported 2 predictions of model 'm2' on 2 items" "$work/stdout" ||
+    fail "--new-items: $(cat "$work/stdout")"
+expect_exit 2 "$GAVEL" import "$db" votes "$data/import_votes.csv" --new-items
+
 # Usage errors: exit 2.
 expect_exit 2 "$GAVEL" import "$db" votes
 expect_exit 2 "$GAVEL" import "$db" opinions "$data/import_votes.csv"
@@ -60,7 +73,7 @@ bad quote.csv 'item,annotator,label\nr1,a,"pos\n' "quote.csv:2:6: unterminated q
 bad utf8.csv 'item,annotator,label\nr1,a,p\377s\n' "utf8.csv:2:7: invalid UTF-8"
 bad nul.csv 'item,annotator,label\nr1,a,p\000s\n' "nul.csv:2:7: NUL byte"
 bad empty.csv 'item,annotator,label\nr1,,pos\n' "empty.csv:2:4: empty annotator field"
-bad header.csv 'item,label\nr1,pos\n' "header.csv:1: the header has no 'annotator' column"
+bad header.csv 'item,label\nr1,pos\n' "header.csv:1: the header (item, label) has no annotator column"
 bad dup.csv 'item,annotator,label\nr9,a,pos\nr9,a,neg\n' "dup.csv:3: duplicate vote"
 bad stored.csv 'item,annotator,label\nr1,ann1,neg\n' "stored.csv:2: annotator 'ann1' already has a vote"
 printf '[{"item": "r1",}]' >"$work/broken.json"

@@ -75,7 +75,11 @@ expect_exit 0 "$GAVEL" import "$adb" votes "$data/argilla_hub.jsonl"
 [ "$(sqlite3 "$adb" "SELECT group_concat(external_id || '=' || coalesce(meta, '-'), ' ') FROM item")" = '1={"source":"web"} 2=- 3=-' ] ||
     fail "hub items: $(sqlite3 "$adb" "SELECT external_id, meta FROM item")"
 expect_exit 0 "$GAVEL" import "$adb" predictions "$data/argilla_hub.jsonl" --model m
-grep -q "imported 2 predictions" "$work/stdout" || fail "hub predictions: $(cat "$work/stdout")"
+# The summary names the model the predictions are stored under: the file's.
+grep -qx "imported 2 predictions of model 'distilbert-sst2' on 2 items into task 'sentiment'" \
+    "$work/stdout" || fail "hub predictions: $(cat "$work/stdout")"
+[ "$(sqlite3 "$adb" "SELECT DISTINCT model FROM prediction")" = distilbert-sst2 ] ||
+    fail "hub predictions: models $(sqlite3 "$adb" "SELECT DISTINCT model FROM prediction")"
 # Nothing submitted: an error naming what there was.
 printf '%s\n' '{"id":"r1","status":"pending","text":"Meh.","sentiment.responses":["neutral"],"sentiment.responses.users":["5e0c1a2b-7d4f-4a61-9b2e-3f8d6c1a0e11"],"sentiment.responses.status":["draft"]}' >"$work/drafts.jsonl"
 refused "no votes to import into task 'drafts': the file holds 1 draft response for 'sentiment', and gavel reads submitted responses holding one label" \

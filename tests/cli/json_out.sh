@@ -58,7 +58,7 @@ cat >"$work/commands" <<EOF
 stats|doc|stats $p --json
 stats-annotators|doc|stats $p --annotators --json
 queue|doc|queue $p --all --json
-queue-audit|doc|queue $p --queue audit --all --json
+queue-audit|doc|queue $p --queue audit --all --reveal --json
 audit-log|lines|audit log $p --json
 expert-list|doc|expert list $p --json
 export|lines|export $p --format jsonl

@@ -214,7 +214,8 @@ grep -q "bad.yaml:7:12: 'model' must name a model" "$work/stderr" ||
 
 # Too few items of a label: the numbers, no figure.
 head -n 31 "$work/votes.csv" >"$work/few.csv"
-project few "$work/few.csv" "$work/preds.csv"
+head -n 16 "$work/preds.csv" >"$work/fewp.csv"
+project few "$work/few.csv" "$work/fewp.csv"
 expect_exit 0 "$GAVEL" stats "$db"
 grep -q "no estimate: too few items per label for confident learning (it needs 5 of each label in use): 'c' has 2" \
     "$work/stdout" || fail "too few: $(grep 'no estimate' "$work/stdout")"
