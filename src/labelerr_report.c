@@ -159,8 +159,12 @@ int labelerr_report_compute(struct store *st, const struct store_task *t,
 		r->error = xstrdup("the task has fewer than two labels");
 		return 0;
 	}
-	if (store_labelerr_load(st, t, r->src.model, tr, no_ds, &d, err))
-		goto fail;
+	if (store_labelerr_load(st, t, r->src.model, tr, no_ds, &d, err)) {
+		/* A damaged record costs the section its figure, not the whole
+		 * report its other sections. */
+		r->error = xstrdup(err);
+		return 0;
+	}
 	r->predictions = d.predictions;
 	r->items = (long)d.n;
 	r->from_expert = d.from_expert;

@@ -50,9 +50,9 @@ struct labelerr_report {
  * caller has one (NULL runs it, unless no_ds). The model is the one the
  * first label-issues queue covering t names, else the latest import's (see
  * store_labelerr_source). A task without predictions, or with fewer than
- * LABELERR_MIN_ITEMS items of a label in use, gets no figure: r->error
- * says why. bootstrap resamples with seed give the interval. Fills *r (free
- * with labelerr_report_free). Returns 0, or -1 with err filled.
+ * LABELERR_MIN_ITEMS items of a label in use, or whose probabilities do
+ * not load (a damaged record), gets no figure: r->error says why. bootstrap resamples with seed
+ * give the interval. Fills *r (free with labelerr_report_free). Returns 0, or -1 with err filled.
  */
 int labelerr_report_compute(struct store *st, const struct store_task *t,
 			    const struct store_truth *tr, int no_ds, int bootstrap, uint64_t seed,

@@ -173,9 +173,8 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 		    " p.confidence, p.entropy,"
 		    " COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = i.id"
 		    " ORDER BY d.id DESC LIMIT 1), 0), s.plurality_n, s.tie, j.key"
-		    " FROM json_each(?1) j JOIN item i ON i.id = j.value JOIN task t ON t.id = "
-		    "i.task"
-		    " LEFT JOIN item_votes s ON s.item = i.id"
+		    " FROM json_each(?1) j JOIN item i ON i.id = j.value"
+		    " JOIN task t ON t.id = i.task LEFT JOIN item_votes s ON s.item = i.id"
 		    " LEFT JOIN prediction p ON p.item = i.id AND p.model = ?2 ORDER BY j.key",
 		    &s, err))
 		goto fail;

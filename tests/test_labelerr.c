@@ -523,6 +523,15 @@ static void test_store_damaged(void **state)
 	test_exec(f->st, "UPDATE prediction SET probs = '{\"a\":0.5,\"zz\":0.5}' WHERE item = 2");
 	assert_int_equal(store_labelerr_load(f->st, &f->task, "m1", NULL, 0, &d, err), -1);
 	assert_non_null(strstr(err, "probabilities of model 'm1' on item 2 do not parse"));
+	/* In the report the section says so, and the rest of stats goes on. */
+	{
+		struct labelerr_report r;
+		assert_int_equal(labelerr_report_compute(f->st, &f->task, NULL, 0, 0, 1, &r, err),
+				 0);
+		assert_false(r.have);
+		assert_non_null(strstr(r.error, "on item 2 do not parse"));
+		labelerr_report_free(&r);
+	}
 }
 
 int main(void)
