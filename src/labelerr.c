@@ -233,8 +233,8 @@ static inline uint64_t mulhi64(uint64_t x, uint64_t n)
  * item (a byte: 256 draws of one item out of n >= 256 would take a miracle,
  * and then that resample is redone with wider weights), and one sequential
  * pass over the items adds up what the estimate needs: per label the
- * weight and the weighted self-confidence (the thresholds), in item order,
- * as labelerr_thresholds does. Which label an item is confidently counted
+ * weight and the weighted self-confidence (the thresholds), in four
+ * interleaved partial sums. Which label an item is confidently counted
  * into depends on the resample's thresholds, but hardly ever for most items
  * of a large data set: a resample's threshold stays within delta_j (8
  * standard errors of the mean) of the full sample's, so an item whose every
@@ -508,8 +508,9 @@ int labelerr_estimate(const struct labelerr_data *d, int bootstrap_n, uint64_t s
 	size_t kk = (size_t)k * (size_t)k;
 
 	memset(out, 0, sizeof *out);
-	if (k < 2 || k > 65535)
-		return err_set(err, "confident learning needs 2 to 65535 labels, not %d", k);
+	if (k < 2 || k > LABELERR_MAX_LABELS)
+		return err_set(err, "confident learning needs 2 to %d labels, not %d",
+			       LABELERR_MAX_LABELS, k);
 	if (d->n == 0)
 		return err_set(err, "confident learning needs at least one item");
 	out->k = k;

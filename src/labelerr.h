@@ -64,7 +64,10 @@
 /* A label in use needs this many items before a figure is given. */
 #define LABELERR_MIN_ITEMS 5
 
-/* The input: n items, k labels (2 <= k <= 65535). */
+/* Labels at most: the joint and its resampled copies hold k * k counts. */
+#define LABELERR_MAX_LABELS 1000
+
+/* The input: n items, k labels (2 <= k <= LABELERR_MAX_LABELS). */
 struct labelerr_data {
 	size_t n;
 	int k;

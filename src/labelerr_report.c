@@ -155,8 +155,11 @@ int labelerr_report_compute(struct store *st, const struct store_task *t,
 				   " (gavel import PROJECT.db predictions FILE --model NAME)");
 		return 0;
 	}
-	if (t->nlabels < 2) {
-		r->error = xstrdup("the task has fewer than two labels");
+	if (t->nlabels < 2 || t->nlabels > LABELERR_MAX_LABELS) {
+		struct sbuf b = {0};
+		sbuf_addf(&b, "the task has %zu label%s; confident learning needs 2 to %d",
+			  t->nlabels, t->nlabels == 1 ? "" : "s", LABELERR_MAX_LABELS);
+		r->error = sbuf_take(&b);
 		return 0;
 	}
 	if (store_labelerr_load(st, t, r->src.model, tr, no_ds, &d, err)) {

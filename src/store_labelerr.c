@@ -427,9 +427,9 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 
 	memset(out, 0, sizeof *out);
 	out->k = k;
-	if (k < 2 || k > 65535)
-		return err_set(err, "task '%s' has %d label%s; confident learning needs 2 or more",
-			       t->name, k, k == 1 ? "" : "s");
+	if (k < 2 || k > LABELERR_MAX_LABELS)
+		return err_set(err, "task '%s' has %d label%s; confident learning needs 2 to %d",
+			       t->name, k, k == 1 ? "" : "s", LABELERR_MAX_LABELS);
 	if (!no_ds && !tr) {
 		if (store_truth_run(st, t, &own, err))
 			return -1;
@@ -565,7 +565,7 @@ int store_labelerr_queue(struct store *st, const struct store_task *t, const cha
 		return -1;
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (t->nlabels < 2)
+	if (t->nlabels < 2 || t->nlabels > LABELERR_MAX_LABELS)
 		return 0;
 	if (store_labelerr_load(st, t, src->model, NULL, 0, &d, err))
 		goto fail;
