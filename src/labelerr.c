@@ -327,6 +327,7 @@ struct boot_job {
 	uint64_t seed;
 	int first, step, count;
 	double *rates; /* one per resample */
+	double *pairs; /* k * k per resample: calibrated count / n, or NULL */
 };
 
 /* Lanes of the resampling pass: independent partial sums, so that items
@@ -430,6 +431,8 @@ static void *boot_run(void *arg)
 		}
 		labelerr_calibrate(c, counts, d->k, cal);
 		j->rates[b] = (double)off_diagonal(cal, counts, d->k) / (double)d->n;
+		for (size_t x = 0; j->pairs && x < kk; x++)
+			j->pairs[(size_t)b * kk + x] = (double)cal[x] / (double)d->n;
 	}
 	free(w);
 	free(w32);
@@ -442,7 +445,7 @@ static void *boot_run(void *arg)
 }
 
 void labelerr_bootstrap_rates(const struct labelerr_data *d, const double *t, int bootstrap,
-			      uint64_t seed, int fast, double *rates)
+			      uint64_t seed, int fast, double *rates, double *pairs)
 {
 	struct boot_job jobs[4];
 	struct boot_prep f = {0};
@@ -456,7 +459,7 @@ void labelerr_bootstrap_rates(const struct labelerr_data *d, const double *t, in
 	if (nth > bootstrap)
 		nth = bootstrap;
 	for (int i = 0; i < nth; i++)
-		jobs[i] = (struct boot_job){&f, seed, i, nth, bootstrap, rates};
+		jobs[i] = (struct boot_job){&f, seed, i, nth, bootstrap, rates, pairs};
 	for (int i = 1; i < nth; i++) {
 		if (pthread_create(&th[i], NULL, boot_run, &jobs[i]) != 0)
 			break;
@@ -488,17 +491,28 @@ static double quantile(const double *sorted, size_t n, double q)
 	return sorted[lo] + f * (sorted[lo + 1] - sorted[lo]);
 }
 
-/* The percentile interval of the resampled rates. */
+/* The percentile intervals of the resampled rate and of each pair's share. */
 static void bootstrap(const struct labelerr_data *d, struct labelerr_result *r)
 {
-	double *rates = xmalloc((size_t)r->bootstrap * sizeof *rates);
+	size_t nb = (size_t)r->bootstrap, kk = (size_t)d->k * (size_t)d->k;
+	double *rates = xmalloc(nb * sizeof *rates), *pairs = xmalloc(nb * kk * sizeof *pairs);
+	double *col = xmalloc(nb * sizeof *col);
 
 	labelerr_bootstrap_rates(d, r->thresholds, r->bootstrap, r->seed, d->n >= LABELERR_FAST_MIN,
-				 rates);
-	qsort(rates, (size_t)r->bootstrap, sizeof *rates, double_cmp);
-	r->lo = quantile(rates, (size_t)r->bootstrap, 0.025);
-	r->hi = quantile(rates, (size_t)r->bootstrap, 0.975);
+				 rates, pairs);
+	qsort(rates, nb, sizeof *rates, double_cmp);
+	r->lo = quantile(rates, nb, 0.025);
+	r->hi = quantile(rates, nb, 0.975);
+	for (size_t x = 0; x < kk; x++) {
+		for (size_t b = 0; b < nb; b++)
+			col[b] = pairs[b * kk + x];
+		qsort(col, nb, sizeof *col, double_cmp);
+		r->joint_lo[x] = quantile(col, nb, 0.025);
+		r->joint_hi[x] = quantile(col, nb, 0.975);
+	}
 	free(rates);
+	free(pairs);
+	free(col);
 }
 
 int labelerr_estimate(const struct labelerr_data *d, int bootstrap_n, uint64_t seed,
@@ -520,6 +534,10 @@ int labelerr_estimate(const struct labelerr_data *d, int bootstrap_n, uint64_t s
 	out->confident = xmalloc(kk * sizeof *out->confident);
 	out->calibrated = xmalloc(kk * sizeof *out->calibrated);
 	out->joint = xmalloc(kk * sizeof *out->joint);
+	out->joint_lo = xmalloc(kk * sizeof *out->joint_lo);
+	out->joint_hi = xmalloc(kk * sizeof *out->joint_hi);
+	for (size_t x = 0; x < kk; x++)
+		out->joint_lo[x] = out->joint_hi[x] = NAN;
 	estimate_once(d, NULL, out->counts, out->thresholds, out->confident, out->calibrated);
 	for (size_t x = 0; x < kk; x++)
 		out->joint[x] = (double)out->calibrated[x] / (double)d->n;
@@ -542,6 +560,8 @@ void labelerr_result_free(struct labelerr_result *r)
 	free(r->confident);
 	free(r->calibrated);
 	free(r->joint);
+	free(r->joint_lo);
+	free(r->joint_hi);
 	memset(r, 0, sizeof *r);
 }
 

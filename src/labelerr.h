@@ -83,6 +83,8 @@ struct labelerr_result {
 	long *confident;    /* k * k confident joint, [given][true] */
 	long *calibrated;   /* k * k calibrated counts, rows sum to counts */
 	double *joint;	    /* k * k calibrated / n */
+	double *joint_lo;   /* k * k: 95% percentile interval of each cell of joint */
+	double *joint_hi;   /* over the resamples; NaN without resamples */
 	long errors;	    /* n - trace(calibrated) */
 	double rate;	    /* errors / n */
 	int bootstrap;	    /* resamples asked for */
@@ -139,12 +141,14 @@ void labelerr_result_free(struct labelerr_result *r);
 
 /*
  * The error rate of each of `bootstrap` resamples (rates[b] for resample b)
- * under the full sample's thresholds t, on up to 4 threads; fast picks the
- * path for large n that labelerr_estimate takes from LABELERR_FAST_MIN
- * items on (both give the same rates: the tests hold them to it).
+ * and, when pairs is not NULL, its estimated joint (pairs[b * k * k + x],
+ * calibrated count / n), with t the full sample's thresholds, on up to 4
+ * threads; fast picks the path for large n that labelerr_estimate takes
+ * from LABELERR_FAST_MIN items on (both give the same rates: the tests
+ * hold them to it).
  */
 void labelerr_bootstrap_rates(const struct labelerr_data *d, const double *t, int bootstrap,
-			      uint64_t seed, int fast, double *rates);
+			      uint64_t seed, int fast, double *rates, double *pairs);
 
 /*
  * Whether the data can give a figure: at least two labels in use and

@@ -245,6 +245,7 @@ static void json_ci(struct sbuf *b, double lo, double hi)
 struct pair {
 	int g, j;
 	long confident, estimated;
+	size_t x; /* the cell in the k * k arrays */
 };
 
 static int pair_cmp(const void *a, const void *b)
@@ -267,7 +268,8 @@ static struct pair *pairs(const struct labelerr_report *r, size_t *n)
 			size_t x = (size_t)g * (size_t)k + (size_t)j;
 			if (g == j || (!r->res.confident[x] && !r->res.calibrated[x]))
 				continue;
-			v[(*n)++] = (struct pair){g, j, r->res.confident[x], r->res.calibrated[x]};
+			v[(*n)++] =
+				(struct pair){g, j, r->res.confident[x], r->res.calibrated[x], x};
 		}
 	}
 	if (*n > 1)
@@ -326,6 +328,8 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r)
 				  ",\"confident\":%ld,\"estimated\":%ld,\"share\":", v[i].confident,
 				  v[i].estimated);
 			sbuf_add_json_num(b, (double)v[i].estimated / (double)r->res.n);
+			sbuf_add(b, ",\"ci\":");
+			json_ci(b, r->res.joint_lo[v[i].x], r->res.joint_hi[v[i].x]);
 			sbuf_addc(b, '}');
 		}
 		sbuf_addf(b, "],\"issues\":%ld", r->issues);
@@ -418,8 +422,8 @@ void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r)
 				  r->no_label, r->no_label == 1 ? "" : "s", r->no_distribution);
 		sbuf_addc(b, '\n');
 		if (np)
-			sbuf_add(b, "    given -> likely true            estimated   share  "
-				    "confident\n");
+			sbuf_add(b, "    given -> likely true          estimated  share [95% CI]"
+				    "      confident\n");
 		for (size_t i = 0; i < np; i++) {
 			char *g = text_clean(r->labels[v[i].g]), *j = text_clean(r->labels[v[i].j]);
 			char *gf = text_fit(g, 14, NULL), *jf = text_fit(j, 14, NULL);
@@ -427,10 +431,20 @@ void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r)
 			size_t w;
 			sbuf_addf(&pair, "%s -> %s", gf, jf);
 			w = text_width(pair.s);
-			sbuf_addf(b, "    %s%*s %9ld  ", pair.s, (int)(w < 32 ? 32 - w : 0), "",
+			sbuf_addf(b, "    %s%*s %9ld  ", pair.s, (int)(w < 30 ? 30 - w : 0), "",
 				  v[i].estimated);
-			pct(b, (double)v[i].estimated / (double)r->res.n);
-			sbuf_addf(b, " %10ld\n", v[i].confident);
+			{
+				struct sbuf cell = {0};
+				pct(&cell, (double)v[i].estimated / (double)r->res.n);
+				if (isfinite(r->res.joint_lo[v[i].x])) {
+					sbuf_addc(&cell, ' ');
+					pct_ci(&cell, r->res.joint_lo[v[i].x],
+					       r->res.joint_hi[v[i].x]);
+				}
+				sbuf_addf(b, "%-19s", cell.s);
+				sbuf_free(&cell);
+			}
+			sbuf_addf(b, "%9ld\n", v[i].confident);
 			sbuf_free(&pair);
 			free(g);
 			free(j);

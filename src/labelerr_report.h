@@ -73,12 +73,13 @@ int labelerr_queue_model(struct store *st, const char *task, char **model, char 
  *  "labels_from","predictions","items","from_expert","from_ds",
  *  "from_plurality","no_label","no_distribution","estimated_errors",
  *  "estimated_rate","ci":[lo,hi],"bootstrap","seed","thresholds":{label:t},
- *  "pairs":[{"given","true","confident","estimated","share"}],"issues",
+ *  "pairs":[{"given","true","confident","estimated","share","ci"}],"issues",
  *  "audit":{"audits","errors","rate","ci"},
  *  "queue_precision":[{"queue","rule","decided","changed","precision","ci"}],
  *  "error"}
  * pairs lists every off-diagonal pair with a confident or estimated count,
- * most estimated first; share is the estimated joint (estimated / items).
+ * most estimated first; share is the estimated joint (estimated / items)
+ * and ci its bootstrap interval.
  */
 void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r);
 

@@ -270,6 +270,13 @@ static void test_bootstrap_seeded(void **state)
 	assert_true(a.lo < a.rate && a.rate < a.hi);
 	assert_true(c.lo < c.rate && c.rate < c.hi);
 	assert_true(a.hi - a.lo < 0.05);
+	/* Each cell of the joint has its own interval, as reproducible. */
+	for (int x = 0; x < 9; x++) {
+		assert_true(a.joint_lo[x] == b.joint_lo[x] && a.joint_hi[x] == b.joint_hi[x]);
+		assert_true(a.joint_lo[x] <= a.joint[x] + 1e-3 &&
+			    a.joint[x] <= a.joint_hi[x] + 1e-3);
+	}
+	assert_true(a.joint_lo[3] < a.joint_hi[3]); /* given 1, true 0: flipped */
 	labelerr_result_free(&a);
 	labelerr_result_free(&b);
 	labelerr_result_free(&c);
@@ -301,8 +308,8 @@ static void test_bootstrap_fast_path(void **state)
 		p[i * 3 + (size_t)((g + 2) % 3)] += shift * (1 - p[i * 3 + (size_t)((g + 2) % 3)]);
 	}
 	labelerr_thresholds(&d, NULL, counts, t);
-	labelerr_bootstrap_rates(&d, t, b, 5, 0, plain);
-	labelerr_bootstrap_rates(&d, t, b, 5, 1, fast);
+	labelerr_bootstrap_rates(&d, t, b, 5, 0, plain, NULL);
+	labelerr_bootstrap_rates(&d, t, b, 5, 1, fast, NULL);
 	for (int i = 0; i < b; i++)
 		assert_true(plain[i] == fast[i]);
 	assert_true(plain[0] != plain[1]);

@@ -137,17 +137,24 @@ def mulhi(x, n):
 
 
 def bootstrap(given, p, resamples, seed):
-    """Resample b: SplitMix64 from seed + (b + 1) * STEP, draw x -> (x * n) >> 64."""
+    """Resample b: SplitMix64 from seed + (b + 1) * STEP, draw x -> (x * n) >> 64.
+
+    Returns the 95% percentile interval of the error rate and, per cell of
+    the estimated joint, of its share."""
     n = len(given)
     rates = []
+    joints = []
     with np.errstate(over="ignore"):
         for b in range(resamples):
             s = (seed + (b + 1) * STEP) & M64
             z = (np.uint64(s) + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(GOLDEN))
             w = np.bincount(mulhi(mix(z), n).astype(np.int64), minlength=n).astype(float)
-            *_, errors = estimate(given, p, w)
+            *_, cal, errors = estimate(given, p, w)
             rates.append(errors / n)
-    return np.percentile(rates, 2.5), np.percentile(rates, 97.5)
+            joints.append(cal / n)
+    joints = np.array(joints)
+    return (np.percentile(rates, 2.5), np.percentile(rates, 97.5),
+            np.percentile(joints, 2.5, axis=0), np.percentile(joints, 97.5, axis=0))
 
 
 def example():
@@ -223,9 +230,13 @@ def check(export_path, preds_path, stats_path, queue_path):
             x = pairs.get((labels[g], labels[j]), {"confident": 0, "estimated": 0})
             same(f"confident {labels[g]}->{labels[j]}", x["confident"], c[g, j])
             same(f"estimated {labels[g]}->{labels[j]}", x["estimated"], cal[g, j])
-    lo, hi = bootstrap(given, p, le["bootstrap"], le["seed"])
+    lo, hi, jlo, jhi = bootstrap(given, p, le["bootstrap"], le["seed"])
     same("ci low", le["ci"][0], lo, 1e-6)
     same("ci high", le["ci"][1], hi, 1e-6)
+    for (g, j), x in pairs.items():
+        gi, ji = labels.index(g), labels.index(j)
+        same(f"ci of {g}->{j} low", x["ci"][0], jlo[gi, ji], 1e-6)
+        same(f"ci of {g}->{j} high", x["ci"][1], jhi[gi, ji], 1e-6)
     want = [(items[i], labels[j]) for i, j in issues(given, p, cal)]
     q = json.load(open(queue_path))
     got = [(e["item"], e["suggested_label"]) for e in q["items"]]
