@@ -13,7 +13,8 @@
 #   GAVEL_BENCH_SEED   generator seed (default 42)
 #   GAVEL_BENCH_REPEAT runs of the import figure, alternating with its baseline (default 3)
 #
-# Each figure is one small function (fig_*) listed in `figures` at the end;
+# Each figure is one small function (fig_*) listed in `figures` at the end
+# (fig_labelerr last: it adds the model's predictions to the project);
 # a new figure is a new function plus one word in that list.
 set -u
 
@@ -306,7 +307,49 @@ fig_ui() {
 	row "review: peak RSS (MB)" "$(mb "$kb")" - "<= 64 MB" "$(verdict "$kb" 65536)" ""
 }
 
-figures="fig_import fig_stats fig_ds fig_python fig_ui"
+# (f) label errors with the model's probabilities for every item (imported
+# first, not timed): `gavel stats --label-errors` runs Dawid-Skene for the
+# current labels, confident learning, its 200-resample bootstrap interval
+# and the label-issues list; `gavel queue --queue label-issues` what the
+# review screen loads (the same without the interval, first 2000 items).
+fig_labelerr() {
+	if [ "${import_ok:-0}" != 1 ]; then
+		row "label errors: estimate + interval (s)" FAILED - "<= 2 s" FAILED "no project"
+		return
+	fi
+	measure preds "$GAVEL" import "$work/p.db" predictions "$data/predictions.csv" --task bench \
+		--model bench
+	if [ "$rc" != 0 ]; then
+		why preds
+		row "label errors: estimate + interval (s)" FAILED - "<= 2 s" FAILED "predictions import"
+		return
+	fi
+	echo "  predictions import: $sec s, peak RSS $(mb "$kb") MB" >>"$work/notes"
+	measure lerr "$GAVEL" stats "$work/p.db" --label-errors --json
+	if [ "$rc" != 0 ] || ! grep -q '"estimated_rate":0' "$work/lerr.out"; then
+		why lerr
+		row "label errors: estimate + interval (s)" FAILED - "<= 2 s" FAILED ""
+	else
+		row "label errors: estimate + interval (s)" "$sec" - "<= 2 s" "$(verdict "$sec" 2)" \
+			"DS, load, estimate, 200 resamples, issues"
+		row "label errors peak RSS (MB)" "$(mb "$kb")" - "<= 256 MB" \
+			"$(verdict "$kb" 262144)" ""
+		echo "  label errors: $(sed -n 's/.*"estimated_errors":\([0-9]*\),"estimated_rate":\([0-9.]*\),"ci":\(\[[0-9.,]*\]\).*"issues":\([0-9]*\).*/\1 estimated wrong (rate \2, 95% CI \3), \4 issues/p' \
+			"$work/lerr.out")" >>"$work/notes"
+	fi
+	measure lqueue "$GAVEL" queue "$work/p.db" --queue label-issues --limit 2000
+	if [ "$rc" != 0 ] || ! grep -q 'likely' "$work/lqueue.out"; then
+		why lqueue
+		row "label-issues queue, first 2000 (s)" FAILED - "<= 2 s" FAILED ""
+		return
+	fi
+	row "label-issues queue, first 2000 (s)" "$sec" - "<= 2 s" "$(verdict "$sec" 2)" \
+		"DS, load, estimate, issues, rows"
+	row "label-issues queue peak RSS (MB)" "$(mb "$kb")" - "<= 256 MB" \
+		"$(verdict "$kb" 262144)" ""
+}
+
+figures="fig_import fig_stats fig_ds fig_python fig_ui fig_labelerr"
 
 gen_data
 nvotes=$(($(wc -l <"$data/votes.csv") - 1))

@@ -31,8 +31,14 @@ static const char queue_usage[] =
 	"there. Queues come from the project YAML; without any, the defaults are\n"
 	"disputed (votes not unanimous, most disputed first), needs-votes (fewer than\n"
 	"3 votes), uncertain (top 5% by model entropy), audit (a seeded sample of up to\n"
-	"500 items the model is >= 0.95 sure of, shown blind) and model-disagrees\n"
-	"(model >= 0.9 sure of a label other than the plurality).\n"
+	"500 items the model is >= 0.95 sure of, shown blind), model-disagrees\n"
+	"(model >= 0.9 sure of a label other than the plurality) and label-issues\n"
+	"(confident learning: the items whose current label the latest imported\n"
+	"model's out-of-sample probabilities say is likely wrong, least likely label\n"
+	"first, each with the label it likely has).\n"
+	"With --json each item also has suggested_label and margin (the model's\n"
+	"probability of the suggested label minus that of the current label;\n"
+	"null outside label-issues).\n"
 	"\n"
 	"On a terminal the table fits the window, cutting the widest columns with\n"
 	"an ellipsis; piped or redirected, every value is written in full.\n"
@@ -258,6 +264,13 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 		}
 		sbuf_addf(&b, ",\"decided\":%s,\"reason\":", e->decided ? "true" : "false");
 		sbuf_add_json_str(&b, e->reason);
+		sbuf_add(&b, ",\"suggested_label\":");
+		if (e->suggested)
+			sbuf_add_json_str(&b, e->suggested);
+		else
+			sbuf_add(&b, "null");
+		sbuf_add(&b, ",\"margin\":");
+		sbuf_add_json_num(&b, e->margin);
 		sbuf_addc(&b, '}');
 	}
 	sbuf_add(&b, "]}\n");

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "stats.h"
 #include "stats_annotators.h"
+#include "labelerr_report.h"
 #include "model_report.h"
 #include "stats_report.h"
 #include "store_truth.h"
@@ -25,7 +26,7 @@
 
 static const char stats_usage[] =
 	"Usage: gavel stats PROJECT.db [--task NAME] [--json] [--bootstrap N [--seed S]]\n"
-	"                              [--no-ds] [--annotators]\n"
+	"                              [--no-ds] [--annotators | --label-errors]\n"
 	"\n"
 	"Agreement statistics of every task (or one), computed from the stored votes:\n"
 	"items, votes and votes per item; percent agreement (mean item agreement over\n"
@@ -41,14 +42,25 @@ static const char stats_usage[] =
 	"expert decisions count as known labels) and majority vs expert (among\n"
 	"decided items whose votes had a strict majority, how often the expert's\n"
 	"label differs), per task and per guideline rule cited.\n"
+	"Then label errors: confident learning (Northcutt et al. 2021, as cleanlab's\n"
+	"find_label_issues) on a model's probabilities and each item's current label\n"
+	"(expert, else Dawid-Skene, else plurality): the estimated share of wrong\n"
+	"labels with a 95% bootstrap interval (200 resamples, --seed), the count per\n"
+	"pair of given and likely true label, the blind-audit measurement beside it,\n"
+	"and the precision so far of the label-issues, model-disagrees and uncertain\n"
+	"queues. The model is the one the label-issues queue names, else the latest\n"
+	"import's; its probabilities must be out of sample (cross-validated or held\n"
+	"out), which gavel cannot check.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
 	"  -j, --json            print JSON instead of text tables\n"
 	"  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
 	"                        alpha from N resamples of the items (deterministic)\n"
-	"  -s, --seed S          bootstrap seed (default 1)\n"
+	"  -s, --seed S          bootstrap seed of both intervals (default 1)\n"
 	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
+	"  -l, --label-errors    the label-error section alone (the estimate, its\n"
+	"                        interval, the pairs, the label-issues count)\n"
 	"  -a, --annotators      each annotator's track record instead: votes,\n"
 	"                        agreement with the others, accuracy against expert\n"
 	"                        decisions (count, Wilson 95% interval), DS-estimated\n"
@@ -70,6 +82,7 @@ struct task_run {
 	struct mve_row *mve;
 	size_t nmve;
 	struct sbuf model_json, model_text;
+	struct sbuf labelerr_json, labelerr_text;
 };
 
 static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
@@ -107,6 +120,17 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 		tr->have_truth = 1;
 	}
 	stats_votes_free(&v);
+	{
+		/* Confident learning reuses this run's Dawid-Skene labels. */
+		struct labelerr_report lr;
+		if (labelerr_report_compute(st, &tr->task, tr->have_truth ? &tr->truth : NULL,
+					    !tr->have_truth, LABELERR_BOOTSTRAP, base->seed, &lr,
+					    err))
+			return -1;
+		labelerr_report_json(&tr->labelerr_json, &lr);
+		labelerr_report_text(&tr->labelerr_text, &lr);
+		labelerr_report_free(&lr);
+	}
 	return 0;
 fail:
 	stats_votes_free(&v);
@@ -122,11 +146,12 @@ int cmd_stats(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"no-ds", no_argument, NULL, 'D'},
 		{"annotators", no_argument, NULL, 'a'},
+		{"label-errors", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *task = NULL;
-	int json = 0, c, rc = GV_EXIT_FAIL, ds = 1, annotators = 0;
+	int json = 0, c, rc = GV_EXIT_FAIL, ds = 1, annotators = 0, label_errors = 0;
 	long num;
 	struct stats_opts opts;
 	struct store *st = NULL;
@@ -139,7 +164,7 @@ int cmd_stats(int argc, char **argv)
 
 	stats_opts_default(&opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jb:s:ah", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:jb:s:alh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			task = optarg;
@@ -167,6 +192,9 @@ int cmd_stats(int argc, char **argv)
 		case 'a':
 			annotators = 1;
 			break;
+		case 'l':
+			label_errors = 1;
+			break;
 		case 'h':
 			fputs(stats_usage, stdout);
 			return GV_EXIT_OK;
@@ -176,8 +204,22 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("stats", "expected one PROJECT.db argument");
+	if (annotators && label_errors)
+		return cli_usage_error("stats", "--annotators and --label-errors are two reports:"
+						" ask for one");
+
 	if (!(st = cli_open(argv[optind], STORE_READONLY)))
 		return GV_EXIT_FAIL;
+	if (label_errors) {
+		if (labelerr_report_all(st, task, !ds, LABELERR_BOOTSTRAP, opts.seed, json, &out,
+					err)) {
+			cli_error("%s", err);
+			goto fail;
+		}
+		fwrite(out.s, 1, out.len, stdout);
+		rc = fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
+		goto fail;
+	}
 	if (annotators) {
 		if (stats_annotators_report(st, task, json, &out, err)) {
 			cli_error("%s", err);
@@ -231,6 +273,8 @@ int cmd_stats(int argc, char **argv)
 		rep[i].nmve = runs[i].nmve;
 		rep[i].model_json = runs[i].model_json.s;
 		rep[i].model_text = runs[i].model_text.s;
+		rep[i].labelerr_json = runs[i].labelerr_json.s;
+		rep[i].labelerr_text = runs[i].labelerr_text.s;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -250,6 +294,8 @@ fail:
 		store_mve_free(runs[i].mve, runs[i].nmve);
 		sbuf_free(&runs[i].model_json);
 		sbuf_free(&runs[i].model_text);
+		sbuf_free(&runs[i].labelerr_json);
+		sbuf_free(&runs[i].labelerr_text);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);

@@ -34,6 +34,7 @@ static const char *const queue_keys[] = {"name",
 					 "min_confidence",
 					 "blind",
 					 "tiebreaker_not_voter",
+					 "model",
 					 NULL};
 static const char *const export_keys[] = {"expert_weight", NULL};
 
@@ -47,6 +48,7 @@ static const struct {
 	{"uncertain", {"top_percent"}},
 	{"audit", {"sample", "seed", "min_confidence"}},
 	{"model-disagrees", {"min_confidence"}},
+	{"label-issues", {"model"}},
 };
 
 /* Options every rule takes. */
@@ -72,6 +74,7 @@ void project_queues_free(struct queue_def *v, size_t n)
 		free(v[i].name);
 		free(v[i].rule);
 		free(v[i].task);
+		free(v[i].model);
 	}
 	free(v);
 }
@@ -273,7 +276,7 @@ static int parse_queue(const struct yamltree *t, const struct yamltree_node *n, 
 	if (r < 0)
 		return yamltree_err_quote(t, yamltree_get(n, "rule"), err, "unknown rule ", q->rule,
 					  " (rules: disputed, needs-votes, uncertain, audit, "
-					  "model-disagrees)");
+					  "model-disagrees, label-issues)");
 	audit = strcmp(q->rule, "audit") == 0;
 	disagrees = strcmp(q->rule, "model-disagrees") == 0;
 	if (check_rule_options(t, n, r, err) || yamltree_get_str(t, n, "name", 0, &q->name, err) ||
@@ -289,8 +292,11 @@ static int parse_queue(const struct yamltree *t, const struct yamltree_node *n, 
 					    : 0,
 				0, 1, &q->min_confidence, err) ||
 	    yamltree_get_bool(t, n, "blind", audit, &q->blind, err) ||
-	    yamltree_get_bool(t, n, "tiebreaker_not_voter", 0, &q->tiebreaker_not_voter, err))
+	    yamltree_get_bool(t, n, "tiebreaker_not_voter", 0, &q->tiebreaker_not_voter, err) ||
+	    yamltree_get_str(t, n, "model", 0, &q->model, err))
 		return -1;
+	if (q->model && !*q->model)
+		return yamltree_err(t, yamltree_get(n, "model"), err, "'model' must name a model");
 	q->min_votes = (int)min_votes;
 	q->sample = (int)sample;
 	q->seed = (unsigned long)seed;
@@ -463,8 +469,13 @@ static char *queues_json(const struct project *p)
 		sbuf_addf(&b, ",\"sample\":%d,\"seed\":%lu,\"min_confidence\":", q->sample,
 			  q->seed);
 		sbuf_add_json_num(&b, q->min_confidence);
-		sbuf_addf(&b, ",\"blind\":%s,\"tiebreaker_not_voter\":%s}",
+		sbuf_addf(&b, ",\"blind\":%s,\"tiebreaker_not_voter\":%s",
 			  q->blind ? "true" : "false", q->tiebreaker_not_voter ? "true" : "false");
+		if (q->model) {
+			sbuf_add(&b, ",\"model\":");
+			sbuf_add_json_str(&b, q->model);
+		}
+		sbuf_addc(&b, '}');
 	}
 	sbuf_addc(&b, ']');
 	return sbuf_take(&b);
@@ -564,8 +575,8 @@ fail:
 /* The queues a project gets when its YAML declares none. */
 static void default_queues(struct queue_def **out, size_t *n)
 {
-	static const char *const names[] = {"disputed", "needs-votes", "uncertain", "audit",
-					    "model-disagrees"};
+	static const char *const names[] = {"disputed", "needs-votes",	   "uncertain",
+					    "audit",	"model-disagrees", "label-issues"};
 	struct queue_def *v = xcalloc(GV_ARRAY_LEN(names), sizeof *v);
 	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++) {
 		v[i].name = xstrdup(names[i]);

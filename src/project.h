@@ -16,9 +16,9 @@
 #include <stddef.h>
 
 struct project_label {
-	char *value; /* as it appears in the data */
-	char *name;  /* display name (the value when not given) */
-	char *key;   /* one-character decision key, or NULL */
+	char *value;	       /* as it appears in the data */
+	char *name;	       /* display name (the value when not given) */
+	char *key;	       /* one-character decision key, or NULL */
 	int key_line, key_col; /* where the key is in the file */
 };
 
@@ -39,7 +39,8 @@ struct project_task {
  */
 struct queue_def {
 	char *name;
-	char *rule; /* disputed | needs-votes | uncertain | audit | model-disagrees */
+	char *rule; /* disputed | needs-votes | uncertain | audit | model-disagrees |
+		     * label-issues */
 	char *task;
 	double below;
 	int min_votes;
@@ -49,6 +50,8 @@ struct queue_def {
 	double min_confidence;
 	int blind;
 	int tiebreaker_not_voter;
+	char *model; /* label-issues: the model whose probabilities it uses, or NULL
+		      * for the latest import's */
 };
 
 struct project {
@@ -105,7 +108,8 @@ int project_apply(struct store *st, const struct project *p, const struct audit_
  * The project's queues: the declared ones, or when none were declared the
  * defaults: disputed (not unanimous), needs-votes (< 3 votes), uncertain (top
  * 5% by model entropy), audit (500 items, seed 1, min_confidence 0.95, blind)
- * and model-disagrees (min_confidence 0.9). Free with project_queues_free.
+ * model-disagrees (min_confidence 0.9) and label-issues (confident learning
+ * on the latest import's predictions). Free with project_queues_free.
  * Returns 0, or -1 with err filled.
  */
 int project_queues(struct store *st, struct queue_def **out, size_t *n, char *err);

@@ -25,6 +25,10 @@ struct queue_entry {
 	int decided;       /* 1 when the item has a current expert decision */
 	double score;      /* the ordering key (lower agreement, higher entropy, ...) */
 	char reason[96];   /* why the item is in the queue, e.g. "2/3 agree (tie)" */
+	char *suggested;   /* label-issues: the likely true label's value, else NULL */
+	double margin;     /* label-issues: p(suggested) - p(current label), else NAN */
+	char *evidence;    /* label-issues: the model and import the suggestion comes from,
+			    * "suggested by model m1 (import event 4, preds.csv)", else NULL */
 };
 
 /*
@@ -37,6 +41,16 @@ struct queue_entry {
  */
 int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
 		struct queue_entry **out, size_t *n, int *blind, char *err);
+
+/*
+ * queue_build that also says how many items the queue holds in all, when
+ * that comes for free: *total is the count without the limit when the list
+ * was not cut by it or the rule counts everything anyway (label-issues,
+ * which must look at every item to choose any), else (size_t)-1 and
+ * queue_total has to count.
+ */
+int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+		      struct queue_entry **out, size_t *n, int *blind, size_t *total, char *err);
 void queue_free(struct queue_entry *v, size_t n);
 
 /*

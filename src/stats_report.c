@@ -125,6 +125,10 @@ static void text_truth(struct sbuf *b, const struct stats_report_task *t)
 		sbuf_addc(b, '\n');
 		sbuf_add(b, t->model_text);
 	}
+	if (t->labelerr_text) {
+		sbuf_addc(b, '\n');
+		sbuf_add(b, t->labelerr_text);
+	}
 }
 
 static void json_task(struct sbuf *b, const struct stats_report_task *t)
@@ -214,6 +218,8 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 	json_mve(b, t);
 	sbuf_add(b, ",\"models\":");
 	sbuf_add(b, t->model_json ? t->model_json : "null");
+	sbuf_add(b, ",\"label_errors\":");
+	sbuf_add(b, t->labelerr_json ? t->labelerr_json : "null");
 	sbuf_addc(b, '}');
 }
 

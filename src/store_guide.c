@@ -148,7 +148,8 @@ int store_guide_queues(struct store *st, struct queue_def **out, size_t *n, char
 			  " json_extract(j.value, '$.sample'), json_extract(j.value, '$.seed'),"
 			  " json_extract(j.value, '$.min_confidence'),"
 			  " json_extract(j.value, '$.blind'),"
-			  " json_extract(j.value, '$.tiebreaker_not_voter')"
+			  " json_extract(j.value, '$.tiebreaker_not_voter'),"
+			  " json_extract(j.value, '$.model')"
 			  " FROM project p, json_each(p.value) j"
 			  " WHERE p.key = 'queues' AND json_valid(p.value) ORDER BY j.key",
 			  &s, err))
@@ -172,6 +173,7 @@ int store_guide_queues(struct store *st, struct queue_def **out, size_t *n, char
 		q->min_confidence = dbl_or(s, 8, 0);
 		q->blind = sqlite3_column_int(s, 9);
 		q->tiebreaker_not_voter = sqlite3_column_int(s, 10);
+		q->model = col_dup(s, 11);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {

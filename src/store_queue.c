@@ -15,12 +15,17 @@
  *   model-disagrees model confidence >= min_confidence and the model's label
  *                   differs from the plurality, ranked by how little
  *                   probability the model gives the plurality label (the
- *                   confident-learning self-confidence score).
+ *                   confident-learning self-confidence score);
+ *   label-issues    confident learning (labelerr.h) on one model's
+ *                   probabilities and the items' current labels: the items
+ *                   pruned by noise rate, lowest self-confidence first, each
+ *                   with the label it likely has.
  */
 #include "config.h"
 
 #include "project.h"
 #include "queue.h"
+#include "store_labelerr.h"
 #include "util.h"
 
 #include <math.h>
@@ -55,6 +60,8 @@
 struct qlist {
 	struct queue_entry *v;
 	size_t n, cap;
+	size_t counted; /* items the rules counted beyond the limit (label-issues) */
+	int uncounted;	/* a rule stopped at the limit without counting the rest */
 };
 
 static char *dup_col(sqlite3_stmt *s, int i)
@@ -90,6 +97,7 @@ static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s, const stru
 	e->model_conf = dbl_col(s, 8);
 	e->entropy = dbl_col(s, 9);
 	e->decided = sqlite3_column_int(s, 10);
+	e->margin = NAN;
 	return e;
 }
 
@@ -103,6 +111,109 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* `n` bytes of s at most, cut at a character boundary, into a heap string. */
+static char *cut_utf8(const char *s, size_t n)
+{
+	size_t len = strlen(s);
+	if (len <= n)
+		return xstrdup(s);
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return xstrndup(s, n);
+}
+
+/*
+ * label-issues: the items come from confident learning over the whole task
+ * (store_labelerr_queue), then one query reads their display columns, in
+ * queue order, through a JSON array of their ids. Items without votes
+ * (decided only) have no item_votes row, hence the LEFT JOIN.
+ */
+static int run_label_issues(struct store *st, const struct queue_def *q, const struct store_task *t,
+			    size_t limit, int include_decided, struct qlist *out, char *err)
+{
+	struct store_labelerr_issue *v = NULL;
+	struct store_labelerr_src src = {0};
+	struct sbuf ids = {0}, ev = {0};
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, total = 0;
+	int rc = -1, step;
+
+	if (q->model && q->task == NULL) {
+		/* A queue over every task with a named model covers the tasks
+		 * that model predicted. */
+		rc = store_labelerr_source(st, t, q->model, &src, err);
+		store_labelerr_src_free(&src);
+		if (rc)
+			return rc == 2 ? 0 : -1;
+		rc = -1;
+	}
+	if (store_labelerr_queue(st, t, q->model, include_decided, limit, &v, &n, &total, &src,
+				 err))
+		return -1;
+	out->counted += total - n;
+	if (!n) {
+		rc = 0;
+		goto fail;
+	}
+	sbuf_addf(&ev, "suggested by model %s", src.model);
+	if (src.import_seq) {
+		const char *f = src.import_file ? src.import_file : "?", *slash = strrchr(f, '/');
+		sbuf_addf(&ev, " (import event %ld, %s)", src.import_seq, slash ? slash + 1 : f);
+	}
+	sbuf_addc(&ids, '[');
+	for (size_t x = 0; x < n; x++)
+		sbuf_addf(&ids, "%s%lld", x ? "," : "", (long long)v[x].item);
+	sbuf_addc(&ids, ']');
+	if (store_prepare(
+		    st,
+		    "SELECT i.id, i.external_id, t.name, COALESCE(s.n, 0), s.agreement,"
+		    " COALESCE(s.votes, '[]'),"
+		    " (SELECT value FROM label l WHERE l.task = i.task AND l.code = s.plurality),"
+		    " (SELECT l.value FROM label l WHERE l.task = i.task AND l.code = p.label),"
+		    " p.confidence, p.entropy,"
+		    " COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = i.id"
+		    " ORDER BY d.id DESC LIMIT 1), 0), s.plurality_n, s.tie, j.key"
+		    " FROM json_each(?1) j JOIN item i ON i.id = j.value"
+		    " JOIN task t ON t.id = i.task LEFT JOIN item_votes s ON s.item = i.id"
+		    " LEFT JOIN prediction p ON p.item = i.id AND p.model = ?2 ORDER BY j.key",
+		    &s, err))
+		goto fail;
+	sqlite3_bind_text(s, 1, ids.s, (int)ids.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, src.model, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 at = sqlite3_column_int64(s, 13);
+		const struct store_labelerr_issue *x;
+		struct queue_entry *e;
+		char *given, *sugg;
+		if (at < 0 || (size_t)at >= n)
+			continue;
+		x = &v[at];
+		e = read_row(out, s, t);
+		given = cut_utf8(t->labels[x->given].value, 32);
+		sugg = cut_utf8(t->labels[x->suggested].value, 32);
+		e->suggested = xstrdup(t->labels[x->suggested].value);
+		e->margin = x->margin;
+		e->evidence = xstrdup(ev.s);
+		e->score = x->self_confidence;
+		snprintf(e->reason, sizeof e->reason, "labelled %s, likely %s: p %.2f vs %.2f",
+			 given, sugg, x->p_suggested, x->self_confidence);
+		free(given);
+		free(sugg);
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		store_fail(st, err, "queue");
+		goto fail;
+	}
+	rc = 0;
+fail:
+	sqlite3_finalize(s);
+	sbuf_free(&ids);
+	sbuf_free(&ev);
+	store_labelerr_src_free(&src);
+	free(v);
+	return rc;
+}
+
 static int run_rule(struct store *st, const struct queue_def *q, const struct store_task *t,
 		    size_t limit, int include_decided, struct qlist *out, char *err)
 {
@@ -113,6 +224,9 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 	int rc = -1, step;
 	double below = q->below > 0 ? q->below : 1.0;
 	long long cutoff = -1;
+
+	if (strcmp(q->rule, "label-issues") == 0)
+		return run_label_issues(st, q, t, limit, include_decided, out, err);
 
 	if (strcmp(q->rule, "uncertain") == 0) {
 		/* The top X% of the task's predicted items: count them first. */
@@ -224,8 +338,10 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 			snprintf(e->reason, sizeof e->reason, "model %.2f; plurality %.2f",
 				 e->model_conf, e->score);
 		}
-		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit)
+		if (limit && strcmp(q->rule, "audit") != 0 && out->n - first >= limit) {
+			out->uncounted = 1;
 			break;
+		}
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		store_fail(st, err, "queue");
@@ -253,6 +369,8 @@ static void entry_free(struct queue_entry *e)
 	free(e->counts);
 	free(e->plurality);
 	free(e->model_label);
+	free(e->suggested);
+	free(e->evidence);
 }
 
 void queue_free(struct queue_entry *v, size_t n)
@@ -281,6 +399,12 @@ char *queue_names(struct store *st)
 
 int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
 		struct queue_entry **out, size_t *nout, int *blind, char *err)
+{
+	return queue_build_total(st, name, limit, include_decided, out, nout, blind, NULL, err);
+}
+
+int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+		      struct queue_entry **out, size_t *nout, int *blind, size_t *total, char *err)
 {
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
@@ -333,6 +457,8 @@ int queue_build(struct store *st, const char *name, size_t limit, int include_de
 		}
 		l.n = kept;
 	}
+	if (total)
+		*total = l.uncounted ? (size_t)-1 : l.n + l.counted;
 	if (limit && l.n > limit) {
 		for (size_t i = limit; i < l.n; i++)
 			entry_free(&l.v[i]);

@@ -235,6 +235,9 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 		r->model_conf = q[i].model_conf;
 		r->entropy = q[i].entropy;
 		r->reason = xstrdup(q[i].reason);
+		r->suggested = sdup(q[i].suggested);
+		r->margin = q[i].margin;
+		r->evidence = sdup(q[i].evidence);
 		r->status = q[i].decided ? REVIEW_OTHER : REVIEW_OPEN;
 		if (q[i].decided) {
 			/* What a claim will compare with: a decision made after this
@@ -359,6 +362,8 @@ void review_rows_free(struct review_row *v, size_t n)
 		free(v[i].legend);
 		free(v[i].model_label);
 		free(v[i].reason);
+		free(v[i].suggested);
+		free(v[i].evidence);
 		row_clear_status(&v[i]);
 	}
 	free(v);

@@ -50,6 +50,9 @@ struct review_row {
 	char *decided_label;
 	int64_t decision;  /* the item's latest decision when the row was read, 0: none */
 	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
+	char *suggested;   /* label-issues: the label the item likely has, else NULL */
+	double margin;     /* label-issues: p(suggested) - p(current label), else NAN */
+	char *evidence;    /* label-issues: the model and import behind it, else NULL */
 };
 
 /* The compact vote summary's width limit, in columns. */

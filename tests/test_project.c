@@ -83,7 +83,9 @@ static void test_parse_valid(void **state)
 	assert_null(p.tasks[1].labels[2].key);
 	assert_null(p.tasks[1].guidelines);
 
-	assert_int_equal(p.nqueues, 3);
+	assert_int_equal(p.nqueues, 4);
+	assert_string_equal(p.queues[3].rule, "label-issues");
+	assert_string_equal(p.queues[3].model, "cv-5fold");
 	assert_string_equal(p.queues[0].name, "disputed");
 	assert_string_equal(p.queues[0].rule, "disputed");
 	assert_string_equal(p.queues[0].task, "sentiment");
@@ -197,7 +199,7 @@ static void test_errors_queue(void **state)
 	(void)state;
 	expect_err(HEAD "queues:\n  - name: q\n    rule: dispute\n",
 		   "p.yaml:7:11: unknown rule 'dispute' (rules: disputed, needs-votes, "
-		   "uncertain, audit, model-disagrees)");
+		   "uncertain, audit, model-disagrees, label-issues)");
 	expect_err(HEAD "queues:\n  - name: q\n",
 		   "p.yaml:6:5: missing required key 'rule'");
 	/* sample means nothing to a disputed queue: reported at its key. */
@@ -311,7 +313,7 @@ static void test_apply(void **state)
 
 	/* The declared queues come back with their effective values. */
 	assert_int_equal(project_queues(f->st, &q, &nq, err), 0);
-	assert_int_equal(nq, 3);
+	assert_int_equal(nq, 4);
 	assert_string_equal(q[0].name, "disputed");
 	assert_string_equal(q[0].task, "sentiment");
 	assert_true(fabs(q[0].below - 0.70) < 1e-12);
@@ -325,6 +327,9 @@ static void test_apply(void **state)
 	assert_string_equal(q[2].name, "second-opinion");
 	assert_int_equal(q[2].tiebreaker_not_voter, 1);
 	assert_true(fabs(q[2].min_confidence - 0.9) < 1e-12);
+	assert_null(q[2].model);
+	assert_string_equal(q[3].rule, "label-issues");
+	assert_string_equal(q[3].model, "cv-5fold");
 	project_queues_free(q, nq);
 
 	/* The audit chain holds the apply and the guideline load. */
@@ -348,7 +353,7 @@ static void test_default_queues(void **state)
 	size_t n;
 	char err[GV_ERR];
 	assert_int_equal(project_queues(f->st, &q, &n, err), 0);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	assert_string_equal(q[0].rule, "disputed");
 	assert_true(q[0].below == 0); /* not unanimous */
 	assert_string_equal(q[1].rule, "needs-votes");
@@ -363,6 +368,9 @@ static void test_default_queues(void **state)
 	assert_string_equal(q[4].rule, "model-disagrees");
 	assert_true(q[4].min_confidence == 0.9);
 	assert_int_equal(q[4].blind, 0);
+	assert_string_equal(q[5].rule, "label-issues");
+	assert_null(q[5].model); /* the latest import's */
+	assert_int_equal(q[5].blind, 0);
 	for (size_t i = 0; i < n; i++)
 		assert_null(q[i].task);
 	project_queues_free(q, n);

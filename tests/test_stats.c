@@ -737,7 +737,8 @@ static void test_report_json(void **state)
 	assert_non_null(strstr(b.s, "{\"a\":\"ann\",\"b\":\"bo\\\"b\",\"n\":12,\"kappa\":"));
 	assert_non_null(strstr(b.s, "\"flagged\":true,\"threshold\":0.7,\"ds\":null,"
 				    "\"majority_vs_expert\":{\"decided\":0,\"overturned\":0,"
-				    "\"rate\":null,\"by_rule\":[]},\"models\":null}]}\n"));
+				    "\"rate\":null,\"by_rule\":[]},\"models\":null,"
+				    "\"label_errors\":null}]}\n"));
 	/* no raw escape byte reaches the output */
 	assert_null(strchr(b.s, '\x1b'));
 	sbuf_reset(&b);

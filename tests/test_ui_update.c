@@ -1158,6 +1158,48 @@ static void test_blind_hides_everywhere(void **state)
 	ui_state_free(&s);
 }
 
+/* The label-issues suggestion sits in the model panel with the model and
+ * import it comes from; blind, it waits for the call with the rest. */
+static void test_suggestion_in_model_panel(void **state)
+{
+	struct ui_state s;
+	struct ui_item_geom g;
+	struct ui_lines l;
+	(void)state;
+	for (int blind = 0; blind < 2; blind++) {
+		start(&s, 3, 1, blind);
+		fk.rich = 1;
+		s.qrows[0].suggested = xstrdup("neu");
+		s.qrows[0].margin = 0.74;
+		s.qrows[0].evidence = xstrdup("suggested by model m1 (import event 4, p.csv)");
+		ui_update_key(&s, UI_KEY_ENTER);
+		ui_item_geom(&s, &g);
+		ui_item_pane(&s, 'a', g.a_w, &l);
+		if (blind) {
+			assert_int_equal(pane_find(&l, "likely"), -1);
+			assert_int_equal(pane_find(&l, "suggested by"), -1);
+			ui_lines_free(&l);
+			ui_update_key(&s, '2');
+			assert_true(ui_item_revealed(&s));
+			ui_item_pane(&s, 'a', g.a_w, &l);
+		}
+		/* Beside the votes, under the model's own line. */
+		assert_int_equal(pane_find(&l, "likely neu, margin 0.74"), pane_find(&l, "m1") + 1);
+		assert_true(pane_find(&l, "suggested by model m1") >= 0);
+		ui_lines_free(&l);
+		ui_state_free(&s);
+	}
+	/* A row of another queue has no suggestion line. */
+	start(&s, 3, 1, 0);
+	fk.rich = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_geom(&s, &g);
+	ui_item_pane(&s, 'a', g.a_w, &l);
+	assert_int_equal(pane_find(&l, "likely"), -1);
+	ui_lines_free(&l);
+	ui_state_free(&s);
+}
+
 /* The text of history line i, spans joined by their columns. */
 static void hist_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
 {
@@ -2020,6 +2062,7 @@ int main(void)
 		cmocka_unit_test(test_search_text_meta_annotators),
 		cmocka_unit_test(test_history_readable),
 		cmocka_unit_test(test_blind_hides_everywhere),
+		cmocka_unit_test(test_suggestion_in_model_panel),
 		cmocka_unit_test(test_drafts_tick_and_hangup),
 		cmocka_unit_test(test_cancelled_reason_not_kept),
 		cmocka_unit_test(test_claim_renewal),

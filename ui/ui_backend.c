@@ -166,7 +166,7 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 		     int *blind, char *err)
 {
 	struct queue_entry *q = NULL;
-	size_t nq = 0;
+	size_t nq = 0, total = (size_t)-1;
 	int rc;
 
 	*rows = NULL;
@@ -176,7 +176,7 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 	 * It ends before the screen waits for a key. */
 	if (store_exec(db->st, "BEGIN", err))
 		return -1;
-	rc = queue_build(db->st, name, db->limit, db->all, &q, &nq, blind, err);
+	rc = queue_build_total(db->st, name, db->limit, db->all, &q, &nq, blind, &total, err);
 	if (!rc)
 		rc = review_rows_from_queue(db->st, q, nq, rows, err);
 	if (!rc && review_rows_flags(db->st, *rows, nq, err)) {
@@ -184,8 +184,8 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 		*rows = NULL;
 		rc = -1;
 	}
-	db->total = nq;
-	if (!rc && db->limit && nq == db->limit)
+	db->total = total != (size_t)-1 ? total : nq;
+	if (!rc && db->limit && nq == db->limit && total == (size_t)-1)
 		rc = queue_total(db->st, name, db->all, &db->total, err);
 	store_exec(db->st, "COMMIT", NULL);
 	queue_free(q, nq);

@@ -204,6 +204,30 @@ static void votes_block(const struct ui_state *s, int w, struct ui_lines *out)
 
 /* ---- model ---- */
 
+/*
+ * The label-issues queue's suggestion for the open item, with the model
+ * and import it comes from (which need not be the most confident model
+ * shown above it). The pane is hidden as a whole before a blind call.
+ */
+static void suggestion(const struct ui_state *s, int w, struct ui_lines *out)
+{
+	const struct review_row *r;
+	struct sbuf b = {0};
+
+	if (s->item_row >= s->nq || s->qrows[s->item_row].item != s->item.id ||
+	    !s->qrows[s->item_row].suggested)
+		return;
+	r = &s->qrows[s->item_row];
+	/* One span, sanitised whole: the label comes from data. */
+	sbuf_addf(&b, "likely %s", r->suggested);
+	if (!isnan(r->margin))
+		sbuf_addf(&b, ", margin %.2f", r->margin);
+	span(line_new(out), 0, w, R_KEY, b.s);
+	sbuf_free(&b);
+	if (r->evidence)
+		span(line_new(out), 0, w, R_DIM, r->evidence);
+}
+
 static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 {
 	const struct review_item *it = &s->item;
@@ -220,6 +244,7 @@ static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 	x = span(ln, 0, w / 2 + 4, R_MODEL, p->model);
 	x += span(ln, x, 2, R_MODEL, ": ");
 	span(ln, x, w - x, R_MODEL, p->label ? p->label : "?");
+	suggestion(s, w, out);
 	ln = line_new(out);
 	x = spanf(ln, 0, w, R_NORMAL, "stated %.2f", p->confidence);
 	x += 2;
