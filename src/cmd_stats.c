@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "stats.h"
 #include "stats_annotators.h"
+#include "lead.h"
 #include "model_report.h"
 #include "stats_report.h"
 #include "store_truth.h"
@@ -41,12 +42,19 @@ static const char stats_usage[] =
 	"expert decisions count as known labels) and majority vs expert (among\n"
 	"decided items whose votes had a strict majority, how often the expert's\n"
 	"label differs), per task and per guideline rule cited.\n"
+	"Last the lead's view (the \"lead\" object in JSON):\n"
+	"alpha at the task's scale, decided and open items, Dawid-Skene vs plurality,\n"
+	"per label what it is confused with and how often experts overturned it, per\n"
+	"annotator their record over import batches or weeks, the kappa matrix of the\n"
+	"40 most active annotators with similar ones together, label co-occurrence,\n"
+	"majority vs expert counts, the agreement histogram and per-rule figures.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
 	"  -j, --json            print JSON instead of text tables\n"
-	"  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
-	"                        alpha from N resamples of the items (deterministic)\n"
+	"  -b, --bootstrap N     add 95% percentile bootstrap intervals of nominal alpha\n"
+	"                        and of alpha at the task's scale from N resamples of\n"
+	"                        the items (deterministic)\n"
 	"  -s, --seed S          bootstrap seed (default 1)\n"
 	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
 	"  -a, --annotators      each annotator's track record instead: votes,\n"
@@ -70,6 +78,7 @@ struct task_run {
 	struct mve_row *mve;
 	size_t nmve;
 	struct sbuf model_json, model_text;
+	struct sbuf lead_json, lead_text;
 };
 
 static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
@@ -105,6 +114,23 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 		if (store_truth_from_votes(st, &tr->task, &v, &tr->truth, err))
 			goto fail;
 		tr->have_truth = 1;
+	}
+	{
+		/* The lead's view, from the same votes and figures. */
+		struct lead_opts lo;
+		struct lead_task lt;
+		lead_opts_default(&lo);
+		lo.bootstrap = base->bootstrap;
+		lo.seed = base->seed;
+		lo.ds = ds;
+		lo.min_shared = base->min_shared;
+		if (lead_task_compute(st, &tr->task, tr->have_truth ? &tr->truth.votes : &v,
+				      &tr->res, tr->have_truth ? &tr->truth.ds : NULL, tr->names,
+				      &lo, &lt, err))
+			goto fail;
+		lead_task_json(&tr->lead_json, &lt);
+		lead_task_text(&tr->lead_text, &lt);
+		lead_task_free(&lt);
 	}
 	stats_votes_free(&v);
 	return 0;
@@ -231,6 +257,8 @@ int cmd_stats(int argc, char **argv)
 		rep[i].nmve = runs[i].nmve;
 		rep[i].model_json = runs[i].model_json.s;
 		rep[i].model_text = runs[i].model_text.s;
+		rep[i].lead_json = runs[i].lead_json.s;
+		rep[i].lead_text = runs[i].lead_text.s;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -250,6 +278,8 @@ fail:
 		store_mve_free(runs[i].mve, runs[i].nmve);
 		sbuf_free(&runs[i].model_json);
 		sbuf_free(&runs[i].model_text);
+		sbuf_free(&runs[i].lead_json);
+		sbuf_free(&runs[i].lead_text);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);

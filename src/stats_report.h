@@ -26,6 +26,8 @@ struct stats_report_task {
 	size_t nmve;
 	const char *model_json; /* rendered JSON array of model reports, or NULL */
 	const char *model_text; /* rendered text of model reports, or NULL */
+	const char *lead_json;  /* rendered lead view (lead_task_json), or NULL */
+	const char *lead_text;  /* its text lines (lead_task_text), or NULL */
 };
 
 /*
@@ -39,7 +41,8 @@ struct stats_report_task {
  * "disputed","flagged","threshold", "ds":{"iterations","converged","max_iter",
  * "tolerance","decided_items","priors":{label:p}} | null,
  * "majority_vs_expert":{"decided","overturned","rate","by_rule":[{"rule",
- * "decided","overturned","rate"}]}, "models":[...] | null}]} with keys always in this order, every
+ * "decided","overturned","rate"}]}, "models":[...] | null, "lead":{...} (when
+ * lead_json is set: src/lead.h)}]} with keys always in this order, every
  * figure that does not apply as null, and a trailing newline. audit_head may
  * be NULL (then null).
  */
