@@ -2,8 +2,11 @@
  * store_lead: the queries behind the lead's report (see store_lead.h). Each
  * reads what it needs in one statement; the vote times come from one scan
  * of the task's packed votes, in the same order as store_votes_load, and
- * only when every item's votes carry strings at all (a quick check first, so
- * projects without times pay one indexed probe, not a scan).
+ * only when every item's votes carry strings at all (a quick check first,
+ * which stops at the first item without, so undated projects pay almost
+ * nothing). Queries that start from decisions or flags say CROSS JOIN: they
+ * are few next to the items, and the planner would otherwise walk every item
+ * of the task to find them.
  */
 #include "config.h"
 
@@ -35,7 +38,7 @@ int store_lead_decisions(struct store *st, const struct store_task *t,
 	if (store_prepare(st,
 			  "SELECT d.item, d.label, d.rule,"
 			  " CASE WHEN s.plurality_n * 2 > s.n THEN s.plurality END"
-			  " FROM decision d JOIN item i ON i.id = d.item"
+			  " FROM decision d CROSS JOIN item i ON i.id = d.item"
 			  " LEFT JOIN item_votes s ON s.item = d.item"
 			  " WHERE i.task = ? AND d.label IS NOT NULL"
 			  " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)"
@@ -280,7 +283,7 @@ int store_lead_flags(struct store *st, const struct store_task *t, struct store_
 	*out = NULL;
 	*n = 0;
 	if (store_prepare(st,
-			  "SELECT f.item, f.note FROM flag f JOIN item i ON i.id = f.item"
+			  "SELECT f.item, f.note FROM flag f CROSS JOIN item i ON i.id = f.item"
 			  " WHERE i.task = ? ORDER BY f.item, f.id",
 			  &s, err))
 		return -1;
@@ -339,7 +342,7 @@ int store_lead_overruled(struct store *st, const struct store_task *t, int64_t a
 	if (store_prepare(
 		    st,
 		    "SELECT d.item, i.external_id, i.text, d.label, d.expert, d.reason, d.rule,"
-		    " d.at, s.votes FROM decision d JOIN item i ON i.id = d.item"
+		    " d.at, s.votes FROM decision d CROSS JOIN item i ON i.id = d.item"
 		    " JOIN item_votes s ON s.item = d.item"
 		    " WHERE i.task = ? AND d.label IS NOT NULL"
 		    " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)"

@@ -10,6 +10,12 @@
                                          "unclear guideline" flags, as rows,
                                          also kept in DIR/extra.json);
                                          with `dated`, every vote has a time
+    lead_check.py expect DIR KIND A [B] [--open]
+                                         the items (sorted ids) a drill-down
+                                         queue holds (KIND: pair, confused,
+                                         agreement (A-B the band), rule,
+                                         overruled), from the files; with
+                                         --open, without decided items
     lead_check.py check DIR STATS.json EXPORT.csv
                                          recompute every figure of the lead
                                          object from the files with numpy,
@@ -351,9 +357,51 @@ def check(d, stats, export):
         fail("pair order %r is no closer than by name" % p["annotators"])
 
 
+def load(d):
+    votes = {}
+    for b in (1, 2):
+        for r in csv.DictReader(open("%s/votes%d.csv" % (d, b))):
+            votes.setdefault(r["item"], {})[r["annotator"]] = r["label"]
+    final = {}
+    for r in csv.DictReader(open("%s/decisions.csv" % d)):
+        final[r["item"]] = (r["label"], None)
+    for item, lab, rule in json.load(open("%s/extra.json" % d))["decisions"]:
+        final[item] = (lab, rule)
+    return votes, final
+
+
+def expect(d, kind, args, open_only):
+    votes, final = load(d)
+    out = []
+    for i, v in votes.items():
+        labs = list(v.values())
+        if kind == "pair":
+            hit = args[0] in v and args[1] in v and v[args[0]] != v[args[1]]
+        elif kind == "confused":
+            hit = args[0] in labs and args[1] in labs
+        elif kind == "agreement":
+            lo, hi = (float(x) for x in args[0].split("-"))
+            a = agreement(labs) if len(labs) >= 2 else None
+            hit = a is not None and lo <= a and (a < hi or (hi >= 1 and a <= 1))
+        elif kind == "rule":
+            mj = majority(labs)
+            hit = i in final and final[i][1] == args[0] and mj is not None and mj != final[i][0]
+        elif kind == "overruled":
+            hit = i in final and args[0] in v and v[args[0]] != final[i][0]
+        else:
+            sys.exit("unknown kind " + kind)
+        if hit and not (open_only and i in final):
+            out.append(i)
+    for i in sorted(out):
+        print(i)
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "gen":
         gen(int(sys.argv[2]), sys.argv[3], len(sys.argv) > 4 and sys.argv[4] == "dated")
+    elif len(sys.argv) >= 4 and sys.argv[1] == "expect":
+        rest = [a for a in sys.argv[4:] if a != "--open"]
+        expect(sys.argv[2], sys.argv[3], rest, "--open" in sys.argv[4:])
     elif len(sys.argv) == 5 and sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
