@@ -790,6 +790,105 @@ void lead_report_free(struct lead_report *r)
 	memset(r, 0, sizeof *r);
 }
 
+int lead_feedback_build(struct store *st, const char *name, const char *task,
+			const struct lead_opts *o, struct lead_feedback *out, char *err)
+{
+	struct store_task *tasks = NULL;
+	size_t ntasks = 0;
+	struct lead_opts fo = *o;
+	int64_t id;
+	int found = 0, rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_lead_annotator_id(st, name, &id, err);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_set(err, "no annotator named '%s'", name);
+	if (store_task_list(st, &tasks, &ntasks, err))
+		return -1;
+	if (task) {
+		for (size_t i = 0; i < ntasks; i++)
+			found |= strcmp(tasks[i].name, task) == 0;
+		if (!found) {
+			cli_task_missing(st, task, err);
+			goto fail;
+		}
+	}
+	out->annotator = xstrdup(name);
+	out->project = store_meta_get(st, "name");
+	if (!out->project)
+		out->project = xstrdup("");
+	util_utc_now(out->at);
+	if (audit_head(st, out->head, err))
+		goto fail;
+	/* the record needs neither an interval nor the pair matrix */
+	fo.bootstrap = 0;
+	fo.pair_annotators = 0;
+	out->tasks = xcalloc(ntasks + 1, sizeof *out->tasks);
+	for (size_t i = 0; i < ntasks; i++) {
+		struct lead_feedback_task *ft = &out->tasks[out->ntasks];
+		struct store_lead_overruled *all = NULL;
+		size_t nall = 0, K = tasks[i].nlabels;
+		if (task && strcmp(tasks[i].name, task) != 0)
+			continue;
+		if (build_task(st, &tasks[i], &fo, &ft->view, err))
+			goto fail;
+		out->ntasks++;
+		ft->annotator = -1;
+		for (int a = 0; a < ft->view.nannotators; a++)
+			if (strcmp(ft->view.annotators[a].name, name) == 0)
+				ft->annotator = a;
+		if (ft->annotator < 0 && !task) {
+			/* not theirs: leave it out of the sheet */
+			lead_task_free(&ft->view);
+			out->ntasks--;
+			continue;
+		}
+		ft->confusion = xcalloc(K * K + 1, sizeof *ft->confusion);
+		if (store_lead_overruled(st, &tasks[i], id, 1, &all, &nall, err))
+			goto fail;
+		ft->overruled = xcalloc(nall + 1, sizeof *ft->overruled);
+		for (size_t k = 0; k < nall; k++) {
+			ft->confusion[(size_t)all[k].vote * K + (size_t)all[k].label]++;
+			if (all[k].vote == all[k].label) {
+				free(all[k].external_id);
+				free(all[k].text);
+				free(all[k].expert);
+				free(all[k].reason);
+				free(all[k].rule);
+				free(all[k].at);
+				continue;
+			}
+			ft->overruled[ft->noverruled++] = all[k];
+		}
+		free(all);
+	}
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
+	return 0;
+fail:
+	for (size_t i = 0; i < ntasks; i++)
+		store_task_free(&tasks[i]);
+	free(tasks);
+	lead_feedback_free(out);
+	return -1;
+}
+
+void lead_feedback_free(struct lead_feedback *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->ntasks; i++) {
+		lead_task_free(&f->tasks[i].view);
+		free(f->tasks[i].confusion);
+		store_lead_overruled_free(f->tasks[i].overruled, f->tasks[i].noverruled);
+	}
+	free(f->tasks);
+	free(f->annotator);
+	free(f->project);
+	memset(f, 0, sizeof *f);
+}
+
 /* --- JSON --- */
 
 static void json_str_or_null(struct sbuf *b, const char *s)

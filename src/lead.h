@@ -21,6 +21,7 @@
 #include "stats.h"
 #include "stats_annotators.h"
 #include "store.h"
+#include "store_lead.h"
 #include "truth.h"
 #include "util.h"
 
@@ -193,6 +194,38 @@ void lead_task_json(struct sbuf *b, const struct lead_task *t);
  * Data is sanitised.
  */
 void lead_task_text(struct sbuf *b, const struct lead_task *t);
+
+/* One task of an annotator's feedback sheet. */
+struct lead_feedback_task {
+	struct lead_task view; /* the task's view (no bootstrap, no pair matrix) */
+	int annotator;	       /* the annotator's index in view.annotators, -1: no votes here */
+	long *confusion;       /* K x K: [their vote][the expert's label] over decided items */
+	size_t noverruled;
+	struct store_lead_overruled *overruled; /* items an expert decided against their vote */
+};
+
+/* An annotator's feedback sheet: their record in every task they voted in. */
+struct lead_feedback {
+	char *annotator; /* unsanitised data */
+	char *project;
+	char at[21];
+	char head[65];
+	size_t ntasks;
+	struct lead_feedback_task *tasks;
+};
+
+/*
+ * The feedback sheet of the annotator called name, over every task (or the
+ * task named `task`): their track record as lead_task_compute has it, their
+ * votes against the expert decisions as a K x K matrix, and every item where
+ * the current decision differs from their vote, with its text, the expert,
+ * reason and rule. Tasks they cast no vote in are listed only when named.
+ * An unknown annotator or task is an error naming it. Fills *out (free with
+ * lead_feedback_free). Returns 0, or -1 with err filled.
+ */
+int lead_feedback_build(struct store *st, const char *name, const char *task,
+			const struct lead_opts *o, struct lead_feedback *out, char *err);
+void lead_feedback_free(struct lead_feedback *f);
 
 /* The metric's name: "nominal", "ordinal" or "interval". */
 const char *lead_metric_name(enum stats_metric m);

@@ -453,7 +453,7 @@ static int scan_overruled(struct store *st, const struct store_task *t, const st
 	struct store_lead_overruled *v;
 	size_t n;
 	int64_t a;
-	if (drill_annotator(st, d->a, &a, err) || store_lead_overruled(st, t, a, &v, &n, err))
+	if (drill_annotator(st, d->a, &a, err) || store_lead_overruled(st, t, a, 0, &v, &n, err))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		hit_add(h, v[i].item, NAN, t->labels[v[i].vote].code, t->labels[v[i].label].code);

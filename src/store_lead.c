@@ -328,7 +328,7 @@ int store_lead_annotator_id(struct store *st, const char *name, int64_t *id, cha
 }
 
 int store_lead_overruled(struct store *st, const struct store_task *t, int64_t annotator,
-			 struct store_lead_overruled **out, size_t *n, char *err)
+			 int agreeing, struct store_lead_overruled **out, size_t *n, char *err)
 {
 	sqlite3_stmt *s;
 	struct store_lead_overruled *v = NULL;
@@ -362,7 +362,7 @@ int store_lead_overruled(struct store *st, const struct store_task *t, int64_t a
 				break;
 			}
 		}
-		if (vote < 0 || label < 0 || vote == label)
+		if (vote < 0 || label < 0 || (vote == label && !agreeing))
 			continue;
 		v = xgrow(v, &cap, cnt + 1, sizeof *v);
 		v[cnt].item = sqlite3_column_int64(s, 0);

@@ -91,11 +91,12 @@ struct store_lead_overruled {
 
 /*
  * Items of task t where the current decision's label differs from the vote
- * of the annotator with id `annotator`, in item order. Fills *out (free with
+ * of the annotator with id `annotator`, in item order; with agreeing set,
+ * every decided item the annotator voted on. Fills *out (free with
  * store_lead_overruled_free). Returns 0, or -1 with err filled.
  */
 int store_lead_overruled(struct store *st, const struct store_task *t, int64_t annotator,
-			 struct store_lead_overruled **out, size_t *n, char *err);
+			 int agreeing, struct store_lead_overruled **out, size_t *n, char *err);
 void store_lead_overruled_free(struct store_lead_overruled *v, size_t n);
 
 /*

@@ -550,7 +550,7 @@ static void test_overruled(void **state)
 	assert_int_equal(store_task_get(f->st, "t", &t, err), 1);
 	/* x voted a on i1 and i2 (decided b) and b on i3 (decided c); right on i4 */
 	assert_int_equal(store_lead_annotator_id(f->st, "x", &id, err), 1);
-	assert_int_equal(store_lead_overruled(f->st, &t, id, &v, &n, err), 0);
+	assert_int_equal(store_lead_overruled(f->st, &t, id, 0, &v, &n, err), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0].external_id, "i1");
 	assert_int_equal(v[0].vote, 0);
@@ -558,6 +558,12 @@ static void test_overruled(void **state)
 	assert_string_equal(v[0].rule, "R2");
 	assert_string_equal(v[2].external_id, "i3");
 	assert_null(v[2].rule);
+	store_lead_overruled_free(v, n);
+	/* with the agreeing ones: i4 too (x voted c, decided c) */
+	assert_int_equal(store_lead_overruled(f->st, &t, id, 1, &v, &n, err), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[3].external_id, "i4");
+	assert_int_equal(v[3].vote, v[3].label);
 	store_lead_overruled_free(v, n);
 	assert_int_equal(store_lead_annotator_id(f->st, "nobody", &id, err), 0);
 	store_task_free(&t);
