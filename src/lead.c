@@ -61,9 +61,11 @@ static void result_copy(struct stats_result *to, const struct stats_result *from
 {
 	*to = *from;
 	to->labels = xcalloc((size_t)from->nlabels + 1, sizeof *to->labels);
-	memcpy(to->labels, from->labels, (size_t)from->nlabels * sizeof *to->labels);
+	if (from->nlabels > 0)
+		memcpy(to->labels, from->labels, (size_t)from->nlabels * sizeof *to->labels);
 	to->pairs = xcalloc(from->npairs + 1, sizeof *to->pairs);
-	memcpy(to->pairs, from->pairs, from->npairs * sizeof *to->pairs);
+	if (from->npairs)
+		memcpy(to->pairs, from->pairs, from->npairs * sizeof *to->pairs);
 }
 
 /* Index of item id among v's items, or -1. */
