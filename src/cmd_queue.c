@@ -11,6 +11,7 @@
 #include "expert.h"
 #include "cmd.h"
 #include "queue.h"
+#include "store_drill.h"
 #include "text.h"
 #include "util.h"
 
@@ -26,6 +27,9 @@
 
 static const char queue_usage[] =
 	"Usage: gavel queue PROJECT.db [--queue NAME] [--limit N] [--all] [--json] [--reveal]\n"
+	"       gavel queue PROJECT.db [--task NAME] --pair A,B | --confused L1,L2 |\n"
+	"                   --agreement LO-HI | --rule R | --annotator A --overruled\n"
+	"                   [--limit N] [--all] [--json]\n"
 	"\n"
 	"List the items a review queue holds, in queue order, with the reason each is\n"
 	"there. Queues come from the project YAML; without any, the defaults are\n"
@@ -40,6 +44,16 @@ static const char queue_usage[] =
 	"probability of the suggested label minus that of the current label;\n"
 	"null outside label-issues).\n"
 	"\n"
+	"The second form lists the items behind one of the lead's figures, titled with\n"
+	"what they are and how many (\"alice vs bob: 37 disagreements\"), lowest\n"
+	"agreement first: --pair, the items both annotators voted on with different\n"
+	"labels; --confused, the items with votes for both labels; --agreement, the\n"
+	"items whose agreement is in [LO, HI) (up to 1 included when HI is 1);\n"
+	"--rule, the decided items citing guideline rule R whose expert overturned a\n"
+	"strict majority; --annotator A --overruled, the items where an expert\n"
+	"decided against A's vote. The last two are decided items by definition.\n"
+	"An unknown task, annotator, label or rule is an error naming it.\n"
+	"\n"
 	"On a terminal the table fits the window, cutting the widest columns with\n"
 	"an ellipsis; piped or redirected, every value is written in full.\n"
 	"\n"
@@ -50,7 +64,18 @@ static const char queue_usage[] =
 	"  -j, --json         JSON output, naming the queue listed\n"
 	"  -r, --reveal       (a lead) show a blind queue's votes, agreement, model and\n"
 	"                     reasons; without it they are hidden, as in the review screen\n"
-	"  -h, --help         show this help\n";
+	"  -t, --task NAME    the task of a drill-down (needed when the project has several)\n"
+	"      --pair A,B     annotators A and B's disagreements\n"
+	"      --confused L1,L2\n"
+	"                     the items with votes for labels L1 and L2\n"
+	"      --agreement LO-HI\n"
+	"                     the items with agreement in [LO, HI), e.g. 0.2-0.3\n"
+	"      --rule R       the strict majorities overturned by decisions citing R\n"
+	"      --annotator A  with --overruled: the items where experts decided\n"
+	"      --overruled    against annotator A's vote\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"Exit status: 0 success, 1 bad project or unknown name, 2 usage error.\n";
 
 enum { COL_ITEM, COL_TASK, COL_VOTES, COL_AGREE, COL_MODEL, COL_REASON, NCOLS };
 
@@ -222,7 +247,7 @@ static char *counts_short(const char *json)
  * would be exactly what the blind call is meant to be made without.
  */
 static void print_json(const char *name, const struct queue_entry *v, size_t n, int blind,
-		       int hidden)
+		       int hidden, const char *title, size_t total)
 {
 	struct sbuf b = {0};
 	sbuf_add(&b, "{\"queue\":");
@@ -230,6 +255,12 @@ static void print_json(const char *name, const struct queue_entry *v, size_t n, 
 		sbuf_add_json_str(&b, name);
 	else
 		sbuf_add(&b, "null");
+	if (title) {
+		/* a drill-down: what it is and how many items it holds in all */
+		sbuf_add(&b, ",\"title\":");
+		sbuf_add_json_str(&b, title);
+		sbuf_addf(&b, ",\"total\":%zu", total);
+	}
 	sbuf_addf(&b, ",\"blind\":%s,\"hidden\":%s,\"count\":%zu,\"items\":[",
 		  blind ? "true" : "false", hidden ? "true" : "false", n);
 	for (size_t i = 0; i < n; i++) {
@@ -351,28 +382,93 @@ static int default_queue(struct store *st, char **name, char *err)
 	return 0;
 }
 
+/* "A,B" into two heap strings; the comma is the first one. */
+static int split_two(const char *arg, char **a, char **b)
+{
+	const char *c = strchr(arg, ',');
+	if (!c || c == arg || !c[1])
+		return -1;
+	*a = xstrndup(arg, (size_t)(c - arg));
+	*b = xstrdup(c + 1);
+	return 0;
+}
+
+/* "LO-HI" into a band; the dash is the one after LO's first character. */
+static int parse_band(const char *arg, double *lo, double *hi)
+{
+	const char *dash = *arg ? strchr(arg + 1, '-') : NULL;
+	char *first;
+	int rc;
+	if (!dash)
+		return -1;
+	first = xstrndup(arg, (size_t)(dash - arg));
+	rc = util_parse_double(first, lo) || util_parse_double(dash + 1, hi);
+	free(first);
+	return rc || !(*lo >= 0 && *lo < *hi && *hi <= 1) ? -1 : 0;
+}
+
+/* A drill-down: build it and print it like a queue, under its title. */
+static int drill(struct store *st, const struct store_drill *d, size_t limit, int all, int json)
+{
+	struct queue_entry *v;
+	size_t n, total;
+	char *title, err[GV_ERR];
+
+	if (store_drill_build(st, d, limit, all, &v, &n, &total, &title, err)) {
+		cli_error("%s", err);
+		store_close(st);
+		return GV_EXIT_FAIL;
+	}
+	store_close(st);
+	if (json) {
+		print_json(NULL, v, n, 0, 0, title, total);
+	} else {
+		char *t = text_clean(title);
+		if (n < total)
+			printf("%s (the first %zu)\n", t, n);
+		else
+			printf("%s\n", t);
+		free(t);
+		print_text(v, n, 0, 0);
+	}
+	free(title);
+	queue_free(v, n);
+	return fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
+}
+
 int cmd_queue(int argc, char **argv)
 {
+	enum { OPT_PAIR = 256, OPT_CONFUSED, OPT_AGREEMENT, OPT_RULE, OPT_ANNOTATOR, OPT_OVERRULED };
 	static const struct option opts[] = {
 		{"queue", required_argument, NULL, 'q'},
 		{"limit", required_argument, NULL, 'n'},
 		{"all", no_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
 		{"reveal", no_argument, NULL, 'r'},
+		{"task", required_argument, NULL, 't'},
+		{"pair", required_argument, NULL, OPT_PAIR},
+		{"confused", required_argument, NULL, OPT_CONFUSED},
+		{"agreement", required_argument, NULL, OPT_AGREEMENT},
+		{"rule", required_argument, NULL, OPT_RULE},
+		{"annotator", required_argument, NULL, OPT_ANNOTATOR},
+		{"overruled", no_argument, NULL, OPT_OVERRULED},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *name = NULL;
-	char *dflt = NULL;
+	char *dflt = NULL, *x = NULL, *y = NULL;
 	long limit = 0;
-	int json = 0, all = 0, c, blind = 0, reveal = 0, hidden = 0;
+	int json = 0, all = 0, c, blind = 0, reveal = 0, hidden = 0, drills = 0, overruled = 0;
+	int rc;
 	struct store *st;
 	struct queue_entry *v;
+	struct store_drill d;
 	size_t n;
 	char err[GV_ERR];
 
+	memset(&d, 0, sizeof d);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "q:n:ajrh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q:n:ajrt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			name = optarg;
@@ -391,6 +487,45 @@ int cmd_queue(int argc, char **argv)
 		case 'r':
 			reveal = 1;
 			break;
+		case 't':
+			d.task = optarg;
+			break;
+		case OPT_PAIR:
+		case OPT_CONFUSED:
+			free(x);
+			free(y);
+			x = y = NULL;
+			if (split_two(optarg, &x, &y))
+				return cli_usage_error("queue", "--%s needs two names as A,B, not '%s'",
+						       c == OPT_PAIR ? "pair" : "confused", optarg);
+			d.kind = c == OPT_PAIR ? DRILL_PAIR : DRILL_CONFUSED;
+			d.a = x;
+			d.b = y;
+			drills++;
+			break;
+		case OPT_AGREEMENT:
+			if (parse_band(optarg, &d.lo, &d.hi))
+				return cli_usage_error(
+					"queue", "--agreement needs LO-HI with 0 <= LO < HI <= 1, not '%s'",
+					optarg);
+			d.kind = DRILL_AGREEMENT;
+			drills++;
+			break;
+		case OPT_RULE:
+			d.kind = DRILL_RULE;
+			d.rule = optarg;
+			drills++;
+			break;
+		case OPT_ANNOTATOR:
+			d.kind = DRILL_OVERRULED;
+			free(x);
+			x = xstrdup(optarg);
+			d.a = x;
+			drills++;
+			break;
+		case OPT_OVERRULED:
+			overruled = 1;
+			break;
 		case 'h':
 			fputs(queue_usage, stdout);
 			return GV_EXIT_OK;
@@ -398,16 +533,36 @@ int cmd_queue(int argc, char **argv)
 			return cli_usage_error("queue", "bad option");
 		}
 	}
+	rc = GV_EXIT_USAGE;
 	if (argc - optind != 1)
-		return cli_usage_error("queue", "expected one PROJECT.db argument");
-	if (!(st = cli_open(argv[optind], STORE_READONLY)))
-		return GV_EXIT_FAIL;
+		cli_usage_error("queue", "expected one PROJECT.db argument");
+	else if (drills > 1)
+		cli_usage_error("queue", "one of --pair, --confused, --agreement, --rule and "
+					 "--annotator at a time");
+	else if (overruled != (drills && d.kind == DRILL_OVERRULED))
+		cli_usage_error("queue", "--annotator and --overruled go together");
+	else if (drills && (name || reveal))
+		cli_usage_error("queue", "%s does not go with a drill-down", name ? "--queue" : "--reveal");
+	else if (!drills && d.task)
+		cli_usage_error("queue", "--task goes with a drill-down (--pair, --confused, ...)");
+	else
+		rc = GV_EXIT_OK;
+	if (rc != GV_EXIT_OK)
+		goto out;
+	if (!(st = cli_open(argv[optind], STORE_READONLY))) {
+		rc = GV_EXIT_FAIL;
+		goto out;
+	}
+	if (drills) {
+		rc = drill(st, &d, (size_t)limit, all, json);
+		goto out;
+	}
+	rc = GV_EXIT_FAIL;
 	if ((!name && default_queue(st, &dflt, err)) ||
 	    queue_build(st, name ? name : dflt, (size_t)limit, all, &v, &n, &blind, err)) {
 		cli_error("%s", err);
 		store_close(st);
-		free(dflt);
-		return GV_EXIT_FAIL;
+		goto out;
 	}
 	if (blind && !reveal) {
 		hidden = 1;
@@ -422,8 +577,7 @@ int cmd_queue(int argc, char **argv)
 					  "lead may (your OS user maps to no lead)");
 			queue_free(v, n);
 			store_close(st);
-			free(dflt);
-			return GV_EXIT_FAIL;
+			goto out;
 		}
 	}
 	store_close(st);
@@ -434,10 +588,14 @@ int cmd_queue(int argc, char **argv)
 				"are hidden (a lead may add --reveal)\n",
 			name);
 	if (json)
-		print_json(name, v, n, blind, hidden);
+		print_json(name, v, n, blind, hidden, NULL, 0);
 	else
 		print_text(v, n, blind, hidden);
 	queue_free(v, n);
+	rc = GV_EXIT_OK;
+out:
 	free(dflt);
-	return GV_EXIT_OK;
+	free(x);
+	free(y);
+	return rc;
 }

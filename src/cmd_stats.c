@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "stats_annotators.h"
 #include "labelerr_report.h"
+#include "lead.h"
 #include "model_report.h"
 #include "stats_report.h"
 #include "store_truth.h"
@@ -51,13 +52,20 @@ static const char stats_usage[] =
 	"queues. The model is the one the label-issues queue names, else the latest\n"
 	"import's; its probabilities must be out of sample (cross-validated or held\n"
 	"out), which gavel cannot check.\n"
+	"Last the lead's view (the \"lead\" object in JSON):\n"
+	"alpha at the task's scale, decided and open items, Dawid-Skene vs plurality,\n"
+	"per label what it is confused with and how often experts overturned it, per\n"
+	"annotator their record over import batches or weeks, the kappa matrix of the\n"
+	"40 most active annotators with similar ones together, label co-occurrence,\n"
+	"majority vs expert counts, the agreement histogram and per-rule figures.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
 	"  -j, --json            print JSON instead of text tables\n"
-	"  -b, --bootstrap N     add a 95% percentile bootstrap interval of nominal\n"
-	"                        alpha from N resamples of the items (deterministic)\n"
-	"  -s, --seed S          bootstrap seed of both intervals (default 1)\n"
+	"  -b, --bootstrap N     add 95% percentile bootstrap intervals of nominal alpha\n"
+	"                        and of alpha at the task's scale from N resamples of\n"
+	"                        the items (deterministic)\n"
+	"  -s, --seed S          bootstrap seed of every interval (default 1)\n"
 	"      --no-ds           skip Dawid-Skene (agreement figures only)\n"
 	"  -l, --label-errors    the label-error section alone (the estimate, its\n"
 	"                        interval, the pairs, the label-issues count)\n"
@@ -83,6 +91,7 @@ struct task_run {
 	size_t nmve;
 	struct sbuf model_json, model_text;
 	struct sbuf labelerr_json, labelerr_text;
+	struct sbuf lead_json, lead_text;
 };
 
 static int run_task(struct store *st, struct task_run *tr, const struct stats_opts *base, int ds,
@@ -118,6 +127,23 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 		if (store_truth_from_votes(st, &tr->task, &v, &tr->truth, err))
 			goto fail;
 		tr->have_truth = 1;
+	}
+	{
+		/* The lead's view, from the same votes and figures. */
+		struct lead_opts lo;
+		struct lead_task lt;
+		lead_opts_default(&lo);
+		lo.bootstrap = base->bootstrap;
+		lo.seed = base->seed;
+		lo.ds = ds;
+		lo.min_shared = base->min_shared;
+		if (lead_task_compute(st, &tr->task, tr->have_truth ? &tr->truth.votes : &v,
+				      &tr->res, tr->have_truth ? &tr->truth.ds : NULL, tr->names,
+				      &lo, &lt, err))
+			goto fail;
+		lead_task_json(&tr->lead_json, &lt);
+		lead_task_text(&tr->lead_text, &lt);
+		lead_task_free(&lt);
 	}
 	stats_votes_free(&v);
 	{
@@ -275,6 +301,8 @@ int cmd_stats(int argc, char **argv)
 		rep[i].model_text = runs[i].model_text.s;
 		rep[i].labelerr_json = runs[i].labelerr_json.s;
 		rep[i].labelerr_text = runs[i].labelerr_text.s;
+		rep[i].lead_json = runs[i].lead_json.s;
+		rep[i].lead_text = runs[i].lead_text.s;
 	}
 	have_head = audit_head(st, head, err) == 0;
 	if (json)
@@ -296,6 +324,8 @@ fail:
 		sbuf_free(&runs[i].model_text);
 		sbuf_free(&runs[i].labelerr_json);
 		sbuf_free(&runs[i].labelerr_text);
+		sbuf_free(&runs[i].lead_json);
+		sbuf_free(&runs[i].lead_text);
 		store_task_free(&runs[i].task);
 	}
 	free(runs);

@@ -61,6 +61,16 @@ void queue_free(struct queue_entry *v, size_t n);
 int queue_total(struct store *st, const char *name, int include_decided, size_t *total,
 		char *err);
 
+/*
+ * The queue entries of items (ids of task t's items with a row in
+ * item_votes), in the order given, with an empty reason and a score of 0
+ * for the caller to fill: what a queue built elsewhere (src/store_drill.h)
+ * shows. Fills *out (n entries; free with queue_free). Returns 0, or -1 with
+ * err filled.
+ */
+int queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items, size_t n,
+		       struct queue_entry **out, char *err);
+
 /* Comma-separated names of the project's queues into a heap string. */
 char *queue_names(struct store *st);
 

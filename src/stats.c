@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "rng.h"
 #include "stats.h"
 #include "util.h"
 
@@ -268,6 +269,65 @@ double stats_cohen_kappa(const struct stats_votes *v, int a, int b, uint32_t *n)
 	return kappa;
 }
 
+void stats_cohen_matrix(const struct stats_votes *v, const int *sel, int m, uint32_t min_shared,
+			double *kappa, uint32_t *shared)
+{
+	size_t K = (size_t)v->nlabels, stride = 2 + 2 * K, M = m > 0 ? (size_t)m : 0;
+	int *pos = xmalloc(((size_t)v->nannotators + 1) * sizeof *pos);
+	uint32_t *c = xcalloc(M * M * stride + 1, sizeof *c);
+	uint32_t *own = xcalloc(M + 1, sizeof *own);
+	int *vp = xmalloc((M + 1) * sizeof *vp), *vl = xmalloc((M + 1) * sizeof *vl);
+
+	for (int a = 0; a < v->nannotators; a++)
+		pos[a] = -1;
+	for (size_t i = 0; i < M; i++)
+		pos[sel[i]] = (int)i;
+	for (size_t i = 0; i < v->nitems; i++) {
+		size_t nv = 0;
+		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
+			int p = pos[v->ann[j]];
+			if (p < 0)
+				continue;
+			vp[nv] = p;
+			vl[nv++] = v->lab[j];
+			own[p]++;
+		}
+		for (size_t x = 0; x < nv; x++) {
+			for (size_t y = 0; y < nv; y++) {
+				uint32_t *q;
+				if (x == y)
+					continue;
+				/* row annotator vp[x], column annotator vp[y] */
+				q = c + ((size_t)vp[x] * M + (size_t)vp[y]) * stride;
+				q[0]++;
+				q[1] += vl[x] == vl[y];
+				q[2 + vl[x]]++;
+				q[2 + K + vl[y]]++;
+			}
+		}
+	}
+	for (size_t x = 0; x < M; x++) {
+		for (size_t y = 0; y < M; y++) {
+			const uint32_t *q = c + (x * M + y) * stride;
+			if (x == y) {
+				shared[x * M + y] = own[x];
+				kappa[x * M + y] = NAN;
+				continue;
+			}
+			shared[x * M + y] = q[0];
+			kappa[x * M + y] =
+				q[0] >= (min_shared ? min_shared : 1)
+					? cohen_from_counts(q[0], q[1], q + 2, q + 2 + K, (int)K)
+					: NAN;
+		}
+	}
+	free(pos);
+	free(c);
+	free(own);
+	free(vp);
+	free(vl);
+}
+
 /*
  * Pair counters: for each annotator pair that met, n, agreements and the two
  * marginals (2K + 2 counters, one cache line for K = 7) in one pool, found
@@ -473,14 +533,6 @@ static void cohen_emit(const struct pair_table *t, int K, uint32_t min_shared,
 		qsort(r->pairs, r->npairs, sizeof *r->pairs, pair_cmp);
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 static int double_cmp(const void *x, const void *y)
 {
 	double p = *(const double *)x, q = *(const double *)y;
@@ -499,74 +551,177 @@ static double quantile(const double *sorted, size_t n, double q)
 }
 
 /*
- * Percentile bootstrap of nominal alpha: resample the compared items with
- * replacement. Nominal alpha only needs, per item, its observed disagreement
- * d_u = (m^2 - sum_c n_uc^2)/(m - 1) and its label counts, so a replicate
- * draws N item indices into a weight per item (how often it was drawn) and
- * then makes one sequential pass over the items with a weight.
+ * The kinds of compared items for the bootstrap: items with the same label
+ * counts add the same cells to the coincidence matrix, so a resample is
+ * fully described by how often each kind was drawn. A kind is its sorted
+ * (label, count) pairs; cell[] holds its contributions as (index into the
+ * K x K matrix, value) for every ordered label pair of the item.
  */
-static void alpha_bootstrap(const struct stats_votes *v, const struct stats_opts *opts,
-			    struct stats_result *r)
-{
-	int K = v->nlabels;
-	size_t nu = 0, good = 0, units = r->items_multi ? r->items_multi : 1;
-	uint32_t *unit = xmalloc(units * sizeof *unit);
-	uint32_t *weight = xmalloc(units * sizeof *weight);
-	double *du = xmalloc(units * sizeof *du);
-	double *alphas = xmalloc((size_t)opts->bootstrap * sizeof *alphas);
-	double *nc = xcalloc((size_t)K + 1, sizeof *nc);
-	uint32_t *counts = xcalloc((size_t)K + 1, sizeof *counts);
-	int *touched = xcalloc((size_t)K + 1, sizeof *touched);
-	uint64_t seed = opts->seed;
+struct boot_kinds {
+	size_t n, cap;
+	uint64_t *items; /* items of each kind */
+	size_t *key_off; /* kind i's key: key[key_off[i] .. key_off[i + 1]) */
+	uint32_t *key;	 /* label, count, label, count, ... */
+	size_t key_len, key_cap;
+	size_t *slot; /* open addressing: kind index + 1, 0 empty */
+	size_t nslot;
+};
 
+static uint64_t kind_hash(const uint32_t *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ k[i]) * 1099511628211ull;
+	return h;
+}
+
+static void kinds_rehash(struct boot_kinds *b)
+{
+	size_t ns = b->nslot ? b->nslot * 2 : 1024;
+	free(b->slot);
+	b->slot = xcalloc(ns, sizeof *b->slot);
+	b->nslot = ns;
+	for (size_t i = 0; i < b->n; i++) {
+		const uint32_t *k = b->key + b->key_off[i];
+		size_t h = kind_hash(k, b->key_off[i + 1] - b->key_off[i]) & (ns - 1);
+		while (b->slot[h])
+			h = (h + 1) & (ns - 1);
+		b->slot[h] = i + 1;
+	}
+}
+
+/* Count one item whose sorted (label, count) pairs are k[0..len). */
+static void kinds_add(struct boot_kinds *b, const uint32_t *k, size_t len)
+{
+	size_t h;
+	if ((b->n + 1) * 2 > b->nslot)
+		kinds_rehash(b);
+	h = kind_hash(k, len) & (b->nslot - 1);
+	while (b->slot[h]) {
+		size_t i = b->slot[h] - 1, l = b->key_off[i + 1] - b->key_off[i];
+		if (l == len && memcmp(b->key + b->key_off[i], k, len * sizeof *k) == 0) {
+			b->items[i]++;
+			return;
+		}
+		h = (h + 1) & (b->nslot - 1);
+	}
+	b->items = xgrow(b->items, &b->cap, b->n + 1, sizeof *b->items);
+	b->key_off = xrealloc(b->key_off, (b->cap + 1) * sizeof *b->key_off);
+	if (b->n == 0)
+		b->key_off[0] = 0;
+	b->key = xgrow(b->key, &b->key_cap, b->key_len + len, sizeof *b->key);
+	memcpy(b->key + b->key_len, k, len * sizeof *k);
+	b->key_len += len;
+	b->items[b->n] = 1;
+	b->key_off[b->n + 1] = b->key_len;
+	b->slot[h] = ++b->n;
+}
+
+static int u32_cmp(const void *x, const void *y)
+{
+	uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
+	return (p > q) - (p < q);
+}
+
+int stats_alpha_bootstrap(const struct stats_votes *v, enum stats_metric metric, int replicates,
+			  uint64_t seed, double *lo, double *hi)
+{
+	int K = v->nlabels, good = 0;
+	size_t nu = 0, ncell = 0, cell_cap = 0;
+	struct boot_kinds b;
+	uint32_t *counts, *pairs;
+	int *touched;
+	size_t *cell_off = NULL, *cell_ix = NULL;
+	double *cell_v = NULL, *o = NULL, *alphas = NULL;
+	uint64_t *draw = NULL;
+
+	*lo = *hi = NAN;
+	if (replicates <= 0 || K == 0 || (metric == STATS_INTERVAL && !all_numeric(v)))
+		return 0;
+	memset(&b, 0, sizeof b);
+	counts = xcalloc((size_t)K + 1, sizeof *counts);
+	touched = xcalloc((size_t)K + 1, sizeof *touched);
+	pairs = xcalloc(2 * (size_t)K + 2, sizeof *pairs);
 	for (size_t i = 0; i < v->nitems; i++) {
 		uint32_t m = v->start[i + 1] - v->start[i];
-		double sq = 0;
 		int nt;
 		if (m < 2)
 			continue;
 		nt = item_counts(v, i, counts, touched);
 		for (int x = 0; x < nt; x++)
-			sq += (double)counts[touched[x]] * counts[touched[x]];
+			pairs[x] = (uint32_t)touched[x];
+		qsort(pairs, (size_t)nt, sizeof *pairs, u32_cmp);
+		for (int x = nt - 1; x >= 0; x--) {
+			pairs[2 * x] = pairs[x];
+			pairs[2 * x + 1] = counts[pairs[x]];
+		}
+		kinds_add(&b, pairs, 2 * (size_t)nt);
 		item_counts_clear(counts, touched, nt);
-		unit[nu] = (uint32_t)i;
-		du[nu++] = ((double)m * m - sq) / (double)(m - 1);
+		nu++;
 	}
-	for (int b = 0; b < opts->bootstrap && nu; b++) {
-		double n = 0, dobs = 0, sq = 0;
-		memset(weight, 0, nu * sizeof *weight);
-		for (size_t d = 0; d < nu; d++)
-			weight[splitmix64(&seed) % nu]++;
-		memset(nc, 0, (size_t)K * sizeof *nc);
-		for (size_t u = 0; u < nu; u++) {
-			uint32_t w = weight[u];
-			if (!w)
+	if (!nu)
+		goto done;
+	/* Each kind's cells: every ordered pair of its labels, weighted as in
+	 * coincidence_add. */
+	cell_off = xmalloc((b.n + 1) * sizeof *cell_off);
+	for (size_t k = 0; k < b.n; k++) {
+		const uint32_t *key = b.key + b.key_off[k];
+		size_t len = (b.key_off[k + 1] - b.key_off[k]) / 2;
+		double m = 0;
+		cell_off[k] = ncell;
+		for (size_t x = 0; x < len; x++)
+			m += key[2 * x + 1];
+		for (size_t x = 0; x < len; x++) {
+			for (size_t y = 0; y < len; y++) {
+				double nk = key[2 * y + 1] - (x == y ? 1.0 : 0.0);
+				if (nk <= 0)
+					continue;
+				cell_ix = xgrow(cell_ix, &cell_cap, ncell + 1, sizeof *cell_ix);
+				cell_v = xrealloc(cell_v, cell_cap * sizeof *cell_v);
+				cell_ix[ncell] = (size_t)key[2 * x] * (size_t)K + key[2 * y];
+				cell_v[ncell++] = key[2 * x + 1] * nk / (m - 1);
+			}
+		}
+	}
+	cell_off[b.n] = ncell;
+	o = xmalloc(((size_t)K * K + 1) * sizeof *o);
+	alphas = xmalloc((size_t)replicates * sizeof *alphas);
+	draw = xmalloc((b.n + 1) * sizeof *draw);
+	for (int r = 0; r < replicates; r++) {
+		double a;
+		rng_multinomial(&seed, nu, b.items, b.n, draw);
+		memset(o, 0, (size_t)K * K * sizeof *o);
+		for (size_t k = 0; k < b.n; k++) {
+			double w = (double)draw[k];
+			if (!draw[k])
 				continue;
-			dobs += w * du[u];
-			for (uint32_t j = v->start[unit[u]]; j < v->start[unit[u] + 1]; j++)
-				nc[v->lab[j]] += w;
+			for (size_t c = cell_off[k]; c < cell_off[k + 1]; c++)
+				o[cell_ix[c]] += w * cell_v[c];
 		}
-		for (int k = 0; k < K; k++) {
-			n += nc[k];
-			sq += nc[k] * nc[k];
-		}
-		if (n * n - sq > 0)
-			alphas[good++] = 1.0 - (n - 1) * dobs / (n * n - sq);
+		a = alpha_from_coincidence(o, K, metric, v->value);
+		if (isfinite(a))
+			alphas[good++] = a;
 	}
-	r->bootstrap = opts->bootstrap;
-	r->alpha_lo = r->alpha_hi = NAN;
 	if (good) {
-		qsort(alphas, good, sizeof *alphas, double_cmp);
-		r->alpha_lo = quantile(alphas, good, 0.025);
-		r->alpha_hi = quantile(alphas, good, 0.975);
+		qsort(alphas, (size_t)good, sizeof *alphas, double_cmp);
+		*lo = quantile(alphas, (size_t)good, 0.025);
+		*hi = quantile(alphas, (size_t)good, 0.975);
 	}
-	free(unit);
-	free(weight);
-	free(du);
-	free(alphas);
-	free(nc);
+done:
 	free(counts);
 	free(touched);
+	free(pairs);
+	free(b.items);
+	free(b.key_off);
+	free(b.key);
+	free(b.slot);
+	free(cell_off);
+	free(cell_ix);
+	free(cell_v);
+	free(o);
+	free(alphas);
+	free(draw);
+	return good;
 }
 
 int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
@@ -693,8 +848,11 @@ int stats_compute(const struct stats_votes *v, const struct stats_opts *opts,
 		cohen_job_free(&jobs[0]);
 		cohen_job_free(&jobs[1]);
 	}
-	if (opts->bootstrap > 0)
-		alpha_bootstrap(v, opts, &r);
+	if (opts->bootstrap > 0) {
+		r.bootstrap = opts->bootstrap;
+		stats_alpha_bootstrap(v, STATS_NOMINAL, opts->bootstrap, opts->seed, &r.alpha_lo,
+				      &r.alpha_hi);
+	}
 
 	free(counts);
 	free(touched);

@@ -203,4 +203,32 @@ double stats_fleiss_kappa(const struct stats_votes *v);
  */
 double stats_cohen_kappa(const struct stats_votes *v, int a, int b, uint32_t *n);
 
+/*
+ * Cohen's kappa and shared items for every pair among m chosen annotators
+ * (dense indices sel[0..m), all different), in one pass over the votes:
+ * kappa[x * m + y] and shared[x * m + y] for annotators sel[x] and sel[y]
+ * (symmetric). A kappa is NaN when the pair shares fewer than min_shared
+ * items (at least 1) or chance agreement is 1; on the diagonal the kappa is
+ * NaN and shared counts the annotator's own items. Each pair's kappa equals
+ * stats_cohen_kappa's.
+ */
+void stats_cohen_matrix(const struct stats_votes *v, const int *sel, int m, uint32_t min_shared,
+			double *kappa, uint32_t *shared);
+
+/*
+ * Seeded percentile bootstrap 95% interval of Krippendorff's alpha with the
+ * given metric: `replicates` resamples of the compared items (two or more
+ * votes) with replacement, each item drawn with equal probability, and the
+ * 2.5th and 97.5th percentiles of the replicates' alphas (linear
+ * interpolation, as numpy's percentile). Items with the same label counts
+ * add the same cells to the coincidence matrix, so a replicate draws how
+ * often each such kind of item was picked (a multinomial over the kinds)
+ * rather than every item: the same distribution, at a cost that follows the
+ * number of kinds. The same votes, metric, replicates and seed give the same
+ * interval. *lo and *hi are NaN when no replicate had a defined alpha (or the
+ * metric does not apply). Returns the number of replicates with one.
+ */
+int stats_alpha_bootstrap(const struct stats_votes *v, enum stats_metric metric, int replicates,
+			  uint64_t seed, double *lo, double *hi);
+
 #endif

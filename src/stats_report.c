@@ -121,6 +121,8 @@ static void text_truth(struct sbuf *b, const struct stats_report_task *t)
 			free(r);
 		}
 	}
+	if (t->lead_text)
+		sbuf_add(b, t->lead_text);
 	if (t->model_text) {
 		sbuf_addc(b, '\n');
 		sbuf_add(b, t->model_text);
@@ -220,6 +222,10 @@ static void json_task(struct sbuf *b, const struct stats_report_task *t)
 	sbuf_add(b, t->model_json ? t->model_json : "null");
 	sbuf_add(b, ",\"label_errors\":");
 	sbuf_add(b, t->labelerr_json ? t->labelerr_json : "null");
+	if (t->lead_json) {
+		sbuf_add(b, ",\"lead\":");
+		sbuf_add(b, t->lead_json);
+	}
 	sbuf_addc(b, '}');
 }
 

@@ -28,6 +28,8 @@ struct stats_report_task {
 	const char *model_text; /* rendered text of model reports, or NULL */
 	const char *labelerr_json; /* rendered label_errors object, or NULL */
 	const char *labelerr_text; /* rendered text of the label-error section, or NULL */
+	const char *lead_json;  /* rendered lead view (lead_task_json), or NULL */
+	const char *lead_text;  /* its text lines (lead_task_text), or NULL */
 };
 
 /*
@@ -42,7 +44,8 @@ struct stats_report_task {
  * "tolerance","decided_items","priors":{label:p}} | null,
  * "majority_vs_expert":{"decided","overturned","rate","by_rule":[{"rule",
  * "decided","overturned","rate"}]}, "models":[...] | null,
- * "label_errors":{...} | null (labelerr_report.h)}]} with keys always in this order, every
+ * "label_errors":{...} | null (labelerr_report.h), "lead":{...} (when lead_json
+ * is set: src/lead.h)}]} with keys always in this order, every
  * figure that does not apply as null, and a trailing newline. audit_head may
  * be NULL (then null).
  */

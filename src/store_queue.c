@@ -552,3 +552,35 @@ fail:
 	project_queues_free(defs, ndefs);
 	return rc;
 }
+
+int queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items, size_t n,
+		       struct queue_entry **out, char *err)
+{
+	struct qlist l = {0};
+	sqlite3_stmt *s;
+
+	*out = NULL;
+	if (store_prepare(st, "SELECT " QUEUE_COLS QUEUE_FROM " WHERE s.item = ?1", &s, err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, items[i]);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			read_row(&l, s, t);
+		} else if (rc != SQLITE_DONE) {
+			store_fail(st, err, "queue");
+			sqlite3_finalize(s);
+			queue_free(l.v, l.n);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	if (l.n != n) {
+		queue_free(l.v, l.n);
+		return err_set(err, "the items changed while they were read; run it again");
+	}
+	*out = l.v;
+	return 0;
+}
