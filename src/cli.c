@@ -41,6 +41,9 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void print_clean(FILE *f, const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Calls vprint_clean with a va_list, for a message that is already whole. */
 static void print_clean(FILE *f, const char *prefix, const char *fmt, ...)
 {
