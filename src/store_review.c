@@ -213,7 +213,7 @@ static int counts_short(sqlite3_stmt *s, const char *json, const struct abbrev *
 	return 0;
 }
 
-int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
+int store_review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
 			   struct review_row **out, char *err)
 {
 	struct review_row *v = xcalloc(n ? n : 1, sizeof *v);
@@ -281,7 +281,7 @@ int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t
 	*out = v;
 	return 0;
 fail_rows:
-	review_rows_free(v, i);
+	store_review_rows_free(v, i);
 	v = NULL;
 fail:
 	sqlite3_finalize(s);
@@ -304,7 +304,7 @@ static int cmp_row_ref(const void *a, const void *b)
 	return x->item < y->item ? -1 : x->item > y->item;
 }
 
-int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err)
+int store_review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct row_ref *refs;
@@ -350,7 +350,7 @@ static void row_clear_status(struct review_row *r)
 	r->decided_label = NULL;
 }
 
-void review_rows_free(struct review_row *v, size_t n)
+void store_review_rows_free(struct review_row *v, size_t n)
 {
 	if (!v)
 		return;
@@ -369,7 +369,7 @@ void review_rows_free(struct review_row *v, size_t n)
 	free(v);
 }
 
-int review_row_status(struct store *st, const char *me, struct review_row *r, char *err)
+int store_review_row_status(struct store *st, const char *me, struct review_row *r, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -430,7 +430,7 @@ int review_row_status(struct store *st, const char *me, struct review_row *r, ch
 	return 0;
 }
 
-int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+int store_review_search(struct store *st, const int64_t *items, size_t n, const char *query,
 		  int annotators, unsigned char *hits, char *err)
 {
 	sqlite3_stmt *s = NULL;

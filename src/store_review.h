@@ -35,7 +35,7 @@ struct review_row {
 	char *task;
 	char *votes;       /* "neg:2 pos:1", label order */
 	char *votes_short; /* "neg2 pos1" or "2·0·1": at most REVIEW_VOTES_SHORT columns
-			    * for up to 7 labels (see review_rows_from_queue) */
+			    * for up to 7 labels (see store_review_rows_from_queue) */
 	char *legend;      /* what votes_short's names stand for: "neg=negative
 			    * pos=positive" or "n·n·n = negative·neutral·positive";
 			    * NULL when votes_short is the full summary */
@@ -49,7 +49,7 @@ struct review_row {
 	char *status_by;   /* the other expert for REVIEW_OTHER / REVIEW_CLAIMED, else NULL */
 	char *decided_label;
 	int64_t decision;  /* the item's latest decision when the row was read, 0: none */
-	int flags;         /* the item's guideline flags, by anyone (review_rows_flags) */
+	int flags;         /* the item's guideline flags, by anyone (store_review_rows_flags) */
 	char *suggested;   /* label-issues: the label the item likely has, else NULL */
 	double margin;     /* label-issues: p(suggested) - p(current label), else NAN */
 	char *evidence;    /* label-issues: the model and import behind it, else NULL */
@@ -66,22 +66,22 @@ struct review_row {
  * position; "neg2 pos1". When that is wider than REVIEW_VOTES_SHORT it
  * falls back to every label's count in label order, "2·0·1". Each row's
  * legend says what its compact form's names or positions stand for.
- * The status is REVIEW_OPEN until review_row_status fills it.
- * Free with review_rows_free. Returns 0, or -1 with err filled.
+ * The status is REVIEW_OPEN until store_review_row_status fills it.
+ * Free with store_review_rows_free. Returns 0, or -1 with err filled.
  */
-int review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
+int store_review_rows_from_queue(struct store *st, const struct queue_entry *q, size_t n,
 			   struct review_row **out, char *err);
-void review_rows_free(struct review_row *v, size_t n);
+void store_review_rows_free(struct review_row *v, size_t n);
 
 /*
  * Set each row's flag count from the flag table, in one pass over it.
  * Returns 0, or -1 with err filled.
  */
-int review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
+int store_review_rows_flags(struct store *st, struct review_row *v, size_t n, char *err);
 
 /* Refresh one row's status as seen by expert `me` (decisions, claims, skips)
  * and the latest decision it knows of. */
-int review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
+int store_review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
 
 struct review_vote {
 	char *annotator;
@@ -143,10 +143,10 @@ struct review_item {
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
 };
 
-/* Load an item for expert `me`. Free with review_item_free. */
-int review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
+/* Load an item for expert `me`. Free with store_review_item_free. */
+int store_review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
 		     char *err);
-void review_item_free(struct review_item *it);
+void store_review_item_free(struct review_item *it);
 
 /* Page cache of a review session, in KiB (the store's default is 64 MiB). */
 #define REVIEW_CACHE_KB 8192
@@ -154,14 +154,14 @@ void review_item_free(struct review_item *it);
 #define GV_STR(x) GV_STR_(x)
 
 /* Set up the connection for an interactive session (a small page cache). */
-int review_session_init(struct store *st, char *err);
+int store_review_session_init(struct store *st, char *err);
 
 /* The latest decision of an item (NULL-safe accessor over history). */
-const struct review_decision *review_item_current(const struct review_item *it);
+const struct review_decision *store_review_item_current(const struct review_item *it);
 
 /*
  * Why a claim or a decision wrote nothing (the positive return values of
- * review_claim and review_decide; err says it in words).
+ * store_review_claim and store_review_decide; err says it in words).
  */
 enum review_refusal {
 	REVIEW_HELD = 1,      /* another expert holds a live claim on the item */
@@ -182,10 +182,10 @@ enum review_refusal {
  * holder), -1 on error. Taking a claim (not renewing it) appends a "claim"
  * event.
  */
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+int store_review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
 		 char *holder, size_t holder_len, char *err);
 /* Drop my claim on item, if I hold one. */
-int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+int store_review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err);
 
 /* What a decision write needs. */
 struct review_decide_args {
@@ -215,7 +215,7 @@ struct review_decide_args {
  * Returns 0 when committed (*id gets the decision id), a review_refusal, or
  * -1 on error.
  */
-int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
+int store_review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
 		  int64_t *id, char *other, size_t other_len, char *err);
 
 /*
@@ -224,14 +224,14 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
  * still the item's latest. Returns 0 done, 1 nothing to undo (message in
  * err), -1 error.
  */
-int review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+int store_review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err);
 
 /*
  * Give my current decision on item a new reason and rule: a new decision with
  * the same label superseding it, with a "reason" event. Returns 0 done, 1 when
  * the latest decision is not mine (message in err), -1 error.
  */
-int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
+int store_review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
 		  const char *rule, char *err);
 
 /*
@@ -240,23 +240,23 @@ int review_reason(struct store *st, const struct audit_actor *a, int64_t item, c
  * item: when a->expert has flagged it already nothing is written and 1 is
  * returned (message in err). Returns 0 when committed, -1 on error.
  */
-int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
+int store_review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
 		char *err);
 
 /* Skip item: release my claim and append a "skip" event. */
-int review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err);
+int store_review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err);
 
 /* Save (or with text NULL/"" delete) my draft reason for item. Not audited. */
-int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err);
+int store_review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err);
 
 /*
  * Leave an item in one transaction (one sync, which matters on a hang-up):
  * save my draft reason (text non-NULL: saved, or deleted when empty; NULL:
  * left as it is) and drop my claim on it.
  */
-int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
+int store_review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
 
-/* Where review_search found the text. */
+/* Where store_review_search found the text. */
 #define REVIEW_HIT_TEXT      1
 #define REVIEW_HIT_META      2
 #define REVIEW_HIT_ANNOTATOR 4
@@ -268,7 +268,7 @@ int review_leave(struct store *st, const char *me, int64_t item, const char *tex
  * REVIEW_HIT_* bits for items[i] (0: no match). One read statement. Returns
  * 0, or -1 with err filled.
  */
-int review_search(struct store *st, const int64_t *items, size_t n, const char *query,
+int store_review_search(struct store *st, const int64_t *items, size_t n, const char *query,
 		  int annotators, unsigned char *hits, char *err);
 
 /*
@@ -299,8 +299,8 @@ struct review_event {
 	double seconds; /* time spent on a decision */
 };
 
-/* An item's events, oldest first. Free with review_events_free. */
-int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err);
-void review_events_free(struct review_event *v, size_t n);
+/* An item's events, oldest first. Free with store_review_events_free. */
+int store_review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err);
+void store_review_events_free(struct review_event *v, size_t n);
 
 #endif

@@ -277,7 +277,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	return 0;
 }
 
-int review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
+int store_review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
 		     char *err)
 {
 	struct review_item it;
@@ -298,11 +298,11 @@ int review_item_load(struct store *st, int64_t item, const char *me, struct revi
 	return 0;
 fail:
 	store_rollback(st);
-	review_item_free(&it);
+	store_review_item_free(&it);
 	return -1;
 }
 
-void review_item_free(struct review_item *it)
+void store_review_item_free(struct review_item *it)
 {
 	if (!it)
 		return;
@@ -343,19 +343,19 @@ void review_item_free(struct review_item *it)
 	memset(it, 0, sizeof *it);
 }
 
-const struct review_decision *review_item_current(const struct review_item *it)
+const struct review_decision *store_review_item_current(const struct review_item *it)
 {
 	return it->nhistory ? &it->history[it->nhistory - 1] : NULL;
 }
 
-int review_session_init(struct store *st, char *err)
+int store_review_session_init(struct store *st, char *err)
 {
 	/* The screen reads a few rows per key through indexes; a small page
 	 * cache keeps a session on a million-item project well under 64 MB. */
 	return store_exec(st, "PRAGMA cache_size = -" GV_STR(REVIEW_CACHE_KB), err);
 }
 
-int review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
+int store_review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct review_event *v = NULL;
@@ -407,7 +407,7 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		review_events_free(v, k);
+		store_review_events_free(v, k);
 		return store_fail(st, err, "events");
 	}
 	*out = v;
@@ -415,7 +415,7 @@ int review_events(struct store *st, int64_t item, struct review_event **out, siz
 	return 0;
 }
 
-void review_events_free(struct review_event *v, size_t n)
+void store_review_events_free(struct review_event *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct review_event *e = &v[i];

@@ -142,7 +142,7 @@ static int meanwhile_err(const struct latest *l, char *other, size_t other_len, 
 	return REVIEW_MEANWHILE;
 }
 
-int review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
+int store_review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
 		 char *holder, size_t holder_len, char *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -199,7 +199,7 @@ fail:
 	return -1;
 }
 
-int review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+int store_review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	if (store_begin(st, err))
@@ -270,7 +270,7 @@ static int insert_decision(struct store *st, const char *me, int64_t item, int h
 	return 0;
 }
 
-int review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
+int store_review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
 		  int64_t *id, char *other, size_t other_len, char *err)
 {
 	struct latest l;
@@ -374,7 +374,7 @@ static int decision_fields(struct store *st, int64_t id, int *has_label, int *la
 	return 0;
 }
 
-int review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+int store_review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err)
 {
 	struct latest l;
 	struct sbuf detail = {0};
@@ -420,7 +420,7 @@ fail_nocommit:
 	return -1;
 }
 
-int review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
+int store_review_reason(struct store *st, const struct audit_actor *a, int64_t item, const char *reason,
 		  const char *rule, char *err)
 {
 	struct latest l;
@@ -473,7 +473,7 @@ fail_nocommit:
 	return -1;
 }
 
-int review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
+int store_review_flag(struct store *st, const struct audit_actor *a, int64_t item, const char *note,
 		char *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -523,7 +523,7 @@ fail:
 	return -1;
 }
 
-int review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err)
+int store_review_skip(struct store *st, const struct audit_actor *a, int64_t item, char *err)
 {
 	if (store_begin(st, err))
 		return -1;
@@ -557,7 +557,7 @@ static int draft_write(struct store *st, const char *me, int64_t item, const cha
 	return run_bound(st, s, "draft", err);
 }
 
-int review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err)
+int store_review_draft_save(struct store *st, const char *me, int64_t item, const char *text, char *err)
 {
 	if (store_begin(st, err))
 		return -1;
@@ -569,7 +569,7 @@ fail:
 	return -1;
 }
 
-int review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err)
+int store_review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err)
 {
 	if (store_begin(st, err))
 		return -1;

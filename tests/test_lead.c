@@ -351,11 +351,11 @@ static int setup(void **state)
 		d.blind_code = -1;
 		d.rule = dec[i].rule;
 		d.seconds = NAN;
-		if (review_decide(f->st, &ex1, &d, &id, other, sizeof other, err))
+		if (store_review_decide(f->st, &ex1, &d, &id, other, sizeof other, err))
 			fail_msg("%s", err);
 	}
-	if (review_flag(f->st, &ex1, 6, "#R2 unclear", err) ||
-	    review_flag(f->st, &ex2, 2, "hard", err))
+	if (store_review_flag(f->st, &ex1, 6, "#R2 unclear", err) ||
+	    store_review_flag(f->st, &ex2, 2, "hard", err))
 		fail_msg("%s", err);
 	*state = f;
 	return 0;

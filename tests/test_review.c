@@ -86,7 +86,7 @@ static int decide(struct fx *f, const struct audit_actor *a, int64_t item, int64
 	d.seconds = NAN;
 	d.overrule = overrule;
 	other[0] = 0;
-	return review_decide(f->st, a, &d, id, other, 128, err);
+	return store_review_decide(f->st, a, &d, id, other, 128, err);
 }
 
 /* ex2 read item 1 open; ex1 decided it before ex2's claim or key. */
@@ -96,12 +96,12 @@ static void test_decided_meanwhile(void **state)
 	char err[GV_ERR], holder[128];
 	int64_t d1 = 0, id = 0;
 
-	assert_int_equal(review_claim(f->st, &f->ex1, 1, 0, holder, sizeof holder, err), 0);
+	assert_int_equal(store_review_claim(f->st, &f->ex1, 1, 0, holder, sizeof holder, err), 0);
 	assert_int_equal(decide(f, &f->ex1, 1, 0, 0, 0, &d1, holder, err), 0);
 	assert_true(d1 > 0);
 
 	/* The claim compares with what ex2's queue showed: nothing. */
-	assert_int_equal(review_claim(f->st, &f->ex2, 1, 0, holder, sizeof holder, err),
+	assert_int_equal(store_review_claim(f->st, &f->ex2, 1, 0, holder, sizeof holder, err),
 			 REVIEW_MEANWHILE);
 	assert_string_equal(holder, "ex1");
 	assert_non_null(strstr(err, "decided by ex1 meanwhile"));
@@ -121,8 +121,8 @@ static void test_decided_meanwhile(void **state)
 	assert_int_equal(count(f->st, "SELECT count(*) FROM event WHERE action = 'decide'"), 1);
 
 	/* A claim by someone who saw the decision is not "meanwhile". */
-	assert_int_equal(review_claim(f->st, &f->ex2, 1, d1, holder, sizeof holder, err), 0);
-	assert_int_equal(review_release(f->st, &f->ex2, 1, err), 0);
+	assert_int_equal(store_review_claim(f->st, &f->ex2, 1, d1, holder, sizeof holder, err), 0);
+	assert_int_equal(store_review_release(f->st, &f->ex2, 1, err), 0);
 
 	/* ex1 may change their own decision. */
 	assert_int_equal(decide(f, &f->ex1, 1, d1, 1, 0, &id, holder, err), 0);
@@ -168,7 +168,7 @@ static void test_lead_overrules_by_asking(void **state)
 				      " AND detail->>'overrule' IS NOT NULL"),
 			 1);
 	/* ex1 cannot take it back now: it is the lead's call. */
-	assert_int_equal(review_undo(f->st, &f->ex1, 2, err), 1);
+	assert_int_equal(store_review_undo(f->st, &f->ex1, 2, err), 1);
 }
 
 static void test_claims_between_experts(void **state)
@@ -177,16 +177,16 @@ static void test_claims_between_experts(void **state)
 	char err[GV_ERR], holder[128];
 	int64_t id = 0;
 
-	assert_int_equal(review_claim(f->st, &f->ex1, 3, 0, holder, sizeof holder, err), 0);
-	assert_int_equal(review_claim(f->st, &f->ex2, 3, 0, holder, sizeof holder, err),
+	assert_int_equal(store_review_claim(f->st, &f->ex1, 3, 0, holder, sizeof holder, err), 0);
+	assert_int_equal(store_review_claim(f->st, &f->ex2, 3, 0, holder, sizeof holder, err),
 			 REVIEW_HELD);
 	assert_string_equal(holder, "ex1");
 	assert_int_equal(decide(f, &f->ex2, 3, 0, 1, 0, &id, holder, err), REVIEW_HELD);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM decision"), 0);
 	/* An undo leaves the item open again: claiming it then is fine. */
 	assert_int_equal(decide(f, &f->ex1, 3, 0, 0, 0, &id, holder, err), 0);
-	assert_int_equal(review_undo(f->st, &f->ex1, 3, err), 0);
-	assert_int_equal(review_claim(f->st, &f->ex2, 3, 0, holder, sizeof holder, err), 0);
+	assert_int_equal(store_review_undo(f->st, &f->ex1, 3, err), 0);
+	assert_int_equal(store_review_claim(f->st, &f->ex2, 3, 0, holder, sizeof holder, err), 0);
 }
 
 int main(void)

@@ -257,7 +257,7 @@ int cmd_review(int argc, char **argv)
 		cli_error("%s", err);
 		goto fail;
 	}
-	if (review_session_init(st, err)) {
+	if (store_review_session_init(st, err)) {
 		cli_error("%s", err);
 		goto fail;
 	}
@@ -312,7 +312,7 @@ fail:
 		ui_state_free(&s);
 	if (started)
 		ui_term_stop();
-	review_rows_free(rows, nq);
+	store_review_rows_free(rows, nq);
 	ui_db_free(&db);
 	store_close(st);
 	ui_keymap_free(&km);

@@ -308,7 +308,7 @@ struct ui_backend {
 	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		    int *has_guide, char *err);
 	int (*row_status)(void *ctx, struct review_row *r, char *err);
-	/* review_claim: seen is the latest decision the screen knows of. */
+	/* store_review_claim: seen is the latest decision the screen knows of. */
 	int (*claim)(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err);
 	int (*release)(void *ctx, int64_t item, char *err);
 	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
@@ -322,7 +322,7 @@ struct ui_backend {
 	/* Save the draft (NULL: keep it) and release the claim in one write. */
 	int (*leave)(void *ctx, int64_t item, const char *text, char *err);
 	int (*events)(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err);
-	/* review_search over items[0..n) (NULL: search the queue's own columns only). */
+	/* store_review_search over items[0..n) (NULL: search the queue's own columns only). */
 	int (*search)(void *ctx, const int64_t *items, size_t n, const char *query, int annotators,
 		      unsigned char *hits, char *err);
 	double (*now)(void *ctx); /* monotonic seconds */

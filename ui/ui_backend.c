@@ -47,16 +47,16 @@ static int db_load(void *ctx, int64_t item, struct review_item *it, struct guide
 {
 	struct ui_db *db = ctx;
 	int rc;
-	if (review_item_load(db->st, item, db->actor.expert, it, err))
+	if (store_review_item_load(db->st, item, db->actor.expert, it, err))
 		return -1;
 	rc = guide_current(db->st, it->task.id, g, NULL, err);
 	if (rc < 0) {
-		review_item_free(it);
+		store_review_item_free(it);
 		return -1;
 	}
 	*has_guide = rc == 0;
 	if (task_quality(db, it->task.id, &it->quality, &it->quality_source, err)) {
-		review_item_free(it);
+		store_review_item_free(it);
 		if (*has_guide)
 			guide_free(g);
 		*has_guide = 0;
@@ -68,7 +68,7 @@ static int db_load(void *ctx, int64_t item, struct review_item *it, struct guide
 static int db_row_status(void *ctx, struct review_row *r, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_row_status(db->st, db->actor.expert, r, err);
+	return store_review_row_status(db->st, db->actor.expert, r, err);
 }
 
 static int db_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
@@ -76,69 +76,69 @@ static int db_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t 
 	struct ui_db *db = ctx;
 	if (db->readonly)
 		return -1;
-	return review_claim(db->st, &db->actor, item, seen, holder, len, err);
+	return store_review_claim(db->st, &db->actor, item, seen, holder, len, err);
 }
 
 static int db_release(void *ctx, int64_t item, char *err)
 {
 	struct ui_db *db = ctx;
-	return db->readonly ? 0 : review_release(db->st, &db->actor, item, err);
+	return db->readonly ? 0 : store_review_release(db->st, &db->actor, item, err);
 }
 
 static int db_decide(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		     size_t len, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_decide(db->st, &db->actor, d, id, other, len, err);
+	return store_review_decide(db->st, &db->actor, d, id, other, len, err);
 }
 
 static int db_undo(void *ctx, int64_t item, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_undo(db->st, &db->actor, item, err);
+	return store_review_undo(db->st, &db->actor, item, err);
 }
 
 static int db_reason(void *ctx, int64_t item, const char *reason, const char *rule, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_reason(db->st, &db->actor, item, reason, rule, err);
+	return store_review_reason(db->st, &db->actor, item, reason, rule, err);
 }
 
 static int db_flag(void *ctx, int64_t item, const char *note, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_flag(db->st, &db->actor, item, note, err);
+	return store_review_flag(db->st, &db->actor, item, note, err);
 }
 
 static int db_skip(void *ctx, int64_t item, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_skip(db->st, &db->actor, item, err);
+	return store_review_skip(db->st, &db->actor, item, err);
 }
 
 static int db_draft(void *ctx, int64_t item, const char *text, char *err)
 {
 	struct ui_db *db = ctx;
-	return db->readonly ? 0 : review_draft_save(db->st, db->actor.expert, item, text, err);
+	return db->readonly ? 0 : store_review_draft_save(db->st, db->actor.expert, item, text, err);
 }
 
 static int db_leave(void *ctx, int64_t item, const char *text, char *err)
 {
 	struct ui_db *db = ctx;
-	return db->readonly ? 0 : review_leave(db->st, db->actor.expert, item, text, err);
+	return db->readonly ? 0 : store_review_leave(db->st, db->actor.expert, item, text, err);
 }
 
 static int db_events(void *ctx, int64_t item, struct review_event **ev, size_t *n, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_events(db->st, item, ev, n, err);
+	return store_review_events(db->st, item, ev, n, err);
 }
 
 static int db_search(void *ctx, const int64_t *items, size_t n, const char *query, int annotators,
 		     unsigned char *hits, char *err)
 {
 	struct ui_db *db = ctx;
-	return review_search(db->st, items, n, query, annotators, hits, err);
+	return store_review_search(db->st, items, n, query, annotators, hits, err);
 }
 
 static int db_queues(void *ctx, struct ui_queue_info **out, size_t *n, char *err)
@@ -178,9 +178,9 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 		return -1;
 	rc = queue_build_total(db->st, name, db->limit, db->all, &q, &nq, blind, &total, err);
 	if (!rc)
-		rc = review_rows_from_queue(db->st, q, nq, rows, err);
-	if (!rc && review_rows_flags(db->st, *rows, nq, err)) {
-		review_rows_free(*rows, nq);
+		rc = store_review_rows_from_queue(db->st, q, nq, rows, err);
+	if (!rc && store_review_rows_flags(db->st, *rows, nq, err)) {
+		store_review_rows_free(*rows, nq);
 		*rows = NULL;
 		rc = -1;
 	}

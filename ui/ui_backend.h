@@ -33,7 +33,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db);
 /*
  * Build queue `name` (NULL: the project's first) with db's limit and
  * include-decided setting as screen rows; *blind gets the queue's blind
- * flag. Free the rows with review_rows_free. Returns 0, or -1 with err.
+ * flag. Free the rows with store_review_rows_free. Returns 0, or -1 with err.
  */
 int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
 		     int *blind, char *err);

@@ -595,7 +595,7 @@ static void draw_pane(const struct ui_lines *l, size_t top, int x0, int y0, int 
 
 static void draw_decision(const struct ui_state *s, int y)
 {
-	const struct review_decision *cur = review_item_current(&s->item);
+	const struct review_decision *cur = store_review_item_current(&s->item);
 	char buf[512];
 	move(y, 0);
 	clrtoeol();

@@ -184,7 +184,7 @@ static int show_history(struct ui_state *s)
 		ui_message(s, UI_MSG_INFO, "blind: the history shows after your call on this item");
 		return UI_REDRAW;
 	}
-	review_events_free(s->events, s->nevents);
+	store_review_events_free(s->events, s->nevents);
 	s->events = NULL;
 	s->nevents = 0;
 	if (s->be->events(s->be->ctx, s->qrows[idx].item, &s->events, &s->nevents, err)) {

@@ -22,7 +22,7 @@ int ui_item_revealed(const struct ui_state *s)
 	if (!s->blind || s->blind_call >= 0)
 		return 1;
 	/* Another expert's decision is a call too: it waits for mine. */
-	cur = s->has_item ? review_item_current(&s->item) : NULL;
+	cur = s->has_item ? store_review_item_current(&s->item) : NULL;
 	return cur && cur->label && strcmp(cur->expert, s->me) == 0;
 }
 
@@ -92,7 +92,7 @@ void ui_item_close(struct ui_state *s)
 		ui_input_close(s);
 	s->claimed = 0;
 	s->holder[0] = 0;
-	review_item_free(&s->item);
+	store_review_item_free(&s->item);
 	if (s->has_guide)
 		guide_free(&s->guide);
 	s->has_guide = 0;
@@ -129,7 +129,7 @@ static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 	s->overrule = 0;
 	s->opened_at = s->renewed_at = ui_state_now(s);
 	s->msg[0] = 0;
-	cur = review_item_current(&s->item);
+	cur = store_review_item_current(&s->item);
 	if (s->can_decide && s->be->claim) {
 		claim = s->be->claim(s->be->ctx, s->item.id, s->qrows[idx].decision, s->holder,
 				     sizeof s->holder, err);
@@ -462,7 +462,7 @@ static int undo(struct ui_state *s)
 	/* In the item view: this item when it carries my decision, otherwise the
 	 * row before it (the decision I just made and moved on from). */
 	if (s->view == UI_ITEM) {
-		const struct review_decision *cur = review_item_current(&s->item);
+		const struct review_decision *cur = store_review_item_current(&s->item);
 		idx = s->item_row;
 		if (!(cur && cur->label && strcmp(cur->expert, s->me) == 0)) {
 			size_t pos = order_pos(s, s->item_row);
@@ -498,7 +498,7 @@ static int undo(struct ui_state *s)
 
 void ui_item_reason_commit(struct ui_state *s)
 {
-	const struct review_decision *cur = review_item_current(&s->item);
+	const struct review_decision *cur = store_review_item_current(&s->item);
 	char err[GV_ERR], *text = xstrdup(s->inbuf.s ? s->inbuf.s : "");
 
 	{
@@ -661,7 +661,7 @@ int ui_item_do_decide(struct ui_state *s, enum ui_action a, int arg)
 
 int ui_item_do_reason(struct ui_state *s, enum ui_action a, int arg)
 {
-	const struct review_decision *cur = review_item_current(&s->item);
+	const struct review_decision *cur = store_review_item_current(&s->item);
 	const char *init = s->pending_reason;
 	if (!s->can_decide) {
 		ui_message(s, UI_MSG_ERROR, "read-only: you cannot give reasons here");

@@ -287,7 +287,7 @@ static int pick_queue(struct ui_state *s)
 		return UI_REDRAW;
 	}
 	ui_item_close(s);
-	review_rows_free(s->qrows, s->nq);
+	store_review_rows_free(s->qrows, s->nq);
 	free(s->order);
 	free(s->queue);
 	free(s->shits);

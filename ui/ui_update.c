@@ -206,8 +206,8 @@ void ui_state_free(struct ui_state *s)
 	if (s->input == UI_INPUT_REASON && s->draft_dirty)
 		ui_item_save_draft(s, s->inbuf.s ? s->inbuf.s : "");
 	ui_item_close(s);
-	review_rows_free(s->qrows, s->nq);
-	review_events_free(s->events, s->nevents);
+	store_review_rows_free(s->qrows, s->nq);
+	store_review_events_free(s->events, s->nevents);
 	ui_queue_infos_free(s->queues, s->nqueues);
 	ui_calib_free(&s->calib);
 	free(s->order);
