@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "expert.h"
 #include "cmd.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store_drill.h"
 #include "text.h"
 #include "util.h"
@@ -432,7 +432,7 @@ static int drill(struct store *st, const struct store_drill *d, size_t limit, in
 		print_text(v, n, 0, 0);
 	}
 	free(title);
-	queue_free(v, n);
+	store_queue_free(v, n);
 	return fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
 }
 
@@ -559,7 +559,7 @@ int cmd_queue(int argc, char **argv)
 	}
 	rc = GV_EXIT_FAIL;
 	if ((!name && default_queue(st, &dflt, err)) ||
-	    queue_build(st, name ? name : dflt, (size_t)limit, all, &v, &n, &blind, err)) {
+	    store_queue_build(st, name ? name : dflt, (size_t)limit, all, &v, &n, &blind, err)) {
 		cli_error("%s", err);
 		store_close(st);
 		goto out;
@@ -575,7 +575,7 @@ int cmd_queue(int argc, char **argv)
 			else
 				cli_error("--reveal shows a blind queue's votes and model: only a "
 					  "lead may (your OS user maps to no lead)");
-			queue_free(v, n);
+			store_queue_free(v, n);
 			store_close(st);
 			goto out;
 		}
@@ -591,7 +591,7 @@ int cmd_queue(int argc, char **argv)
 		print_json(name, v, n, blind, hidden, NULL, 0);
 	else
 		print_text(v, n, blind, hidden);
-	queue_free(v, n);
+	store_queue_free(v, n);
 	rc = GV_EXIT_OK;
 out:
 	free(dflt);

@@ -571,11 +571,11 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 		ids = xmalloc((h.n + 1) * sizeof *ids);
 		for (size_t i = 0; i < h.n; i++)
 			ids[i] = h.v[i].item;
-		if ((rc = queue_entries_load(st, &t, ids, h.n, out, err)))
+		if ((rc = store_queue_entries_load(st, &t, ids, h.n, out, err)))
 			goto fail;
 		for (size_t i = 0; i < h.n; i++)
 			h.v[i].agreement = (*out)[i].agreement;
-		queue_free(*out, h.n);
+		store_queue_free(*out, h.n);
 		*out = NULL;
 	}
 	qsort(h.v, h.n, sizeof *h.v, by_agreement);
@@ -585,7 +585,7 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	ids = xmalloc((keep + 1) * sizeof *ids);
 	for (size_t i = 0; i < keep; i++)
 		ids[i] = h.v[i].item;
-	if ((rc = queue_entries_load(st, &t, ids, keep, out, err)))
+	if ((rc = store_queue_entries_load(st, &t, ids, keep, out, err)))
 		goto fail;
 	for (size_t i = 0; i < keep; i++) {
 		(*out)[i].score = h.v[i].agreement;

@@ -4,13 +4,13 @@
  * counts: an annotator pair's disagreements, the items holding votes for two
  * labels, a band of item agreement, the majorities a guideline rule
  * overturned, the items where experts overruled an annotator. Each returns
- * the same queue entries as the review queues (src/queue.h), in queue order,
+ * the same queue entries as the review queues (src/store_queue.h), in queue order,
  * with a title that says what they are ("alice vs bob: 37 disagreements").
  */
 #ifndef GAVEL_STORE_DRILL_H
 #define GAVEL_STORE_DRILL_H
 
-#include "queue.h"
+#include "store_queue.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -44,7 +44,7 @@ struct store_drill {
  * none named in a project of several), annotator or label; a pair of one
  * annotator, or of two who share no item of the task; the same label twice;
  * a rule that no decision of the task cites and its guideline lacks; a band
- * outside [0, 1] or empty. Otherwise 0 with *out (free with queue_free).
+ * outside [0, 1] or empty. Otherwise 0 with *out (free with store_queue_free).
  */
 int store_drill_build(struct store *st, const struct store_drill *d, size_t limit,
 		      int include_decided, struct queue_entry **out, size_t *n, size_t *total,

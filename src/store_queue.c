@@ -1,5 +1,5 @@
 /*
- * store_queue: resolves review queues (src/queue.h) into ordered item lists.
+ * store_queue: resolves review queues (src/store_queue.h) into ordered item lists.
  * Each rule is one query over item_votes (and prediction for the model
  * rules), run per task so that the (task, agreement) index gives the order
  * without sorting the whole project; results from several tasks are merged
@@ -24,7 +24,7 @@
 #include "config.h"
 
 #include "project.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store_labelerr.h"
 #include "util.h"
 
@@ -373,14 +373,14 @@ static void entry_free(struct queue_entry *e)
 	free(e->evidence);
 }
 
-void queue_free(struct queue_entry *v, size_t n)
+void store_queue_free(struct queue_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		entry_free(&v[i]);
 	free(v);
 }
 
-char *queue_names(struct store *st)
+char *store_queue_names(struct store *st)
 {
 	struct queue_def *defs;
 	size_t n;
@@ -397,14 +397,16 @@ char *queue_names(struct store *st)
 	return sbuf_take(&b);
 }
 
-int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
-		struct queue_entry **out, size_t *nout, int *blind, char *err)
+int store_queue_build(struct store *st, const char *name, size_t limit, int include_decided,
+		      struct queue_entry **out, size_t *nout, int *blind, char *err)
 {
-	return queue_build_total(st, name, limit, include_decided, out, nout, blind, NULL, err);
+	return store_queue_build_total(st, name, limit, include_decided, out, nout, blind, NULL,
+				       err);
 }
 
-int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
-		      struct queue_entry **out, size_t *nout, int *blind, size_t *total, char *err)
+int store_queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+			    struct queue_entry **out, size_t *nout, int *blind, size_t *total,
+			    char *err)
 {
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
@@ -419,7 +421,7 @@ int queue_build_total(struct store *st, const char *name, size_t limit, int incl
 			q = &defs[i];
 	}
 	if (!q) {
-		char *names = queue_names(st);
+		char *names = store_queue_names(st);
 		err_set(err, "no queue named '%s' (queues: %s)", name ? name : "", names);
 		free(names);
 		goto fail;
@@ -472,7 +474,7 @@ int queue_build_total(struct store *st, const char *name, size_t limit, int incl
 	l.n = 0;
 	rc = 0;
 fail:
-	queue_free(l.v, l.n);
+	store_queue_free(l.v, l.n);
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);
@@ -510,7 +512,8 @@ static int count_rule(struct store *st, int64_t task, const char *cond, double b
 	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "queue count");
 }
 
-int queue_total(struct store *st, const char *name, int include_decided, size_t *total, char *err)
+int store_queue_total(struct store *st, const char *name, int include_decided, size_t *total,
+		      char *err)
 {
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
@@ -539,9 +542,9 @@ int queue_total(struct store *st, const char *name, int include_decided, size_t 
 		/* The other rules are bounded (a sample, a top share) or rare:
 		 * list them and count. An unknown name fails here as it should. */
 		struct queue_entry *v;
-		if (queue_build(st, name, 0, include_decided, &v, &n, NULL, err))
+		if (store_queue_build(st, name, 0, include_decided, &v, &n, NULL, err))
 			goto fail;
-		queue_free(v, n);
+		store_queue_free(v, n);
 	}
 	*total = n;
 	rc = 0;
@@ -553,8 +556,8 @@ fail:
 	return rc;
 }
 
-int queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items, size_t n,
-		       struct queue_entry **out, char *err)
+int store_queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items,
+			     size_t n, struct queue_entry **out, char *err)
 {
 	struct qlist l = {0};
 	sqlite3_stmt *s;
@@ -572,13 +575,13 @@ int queue_entries_load(struct store *st, const struct store_task *t, const int64
 		} else if (rc != SQLITE_DONE) {
 			store_fail(st, err, "queue");
 			sqlite3_finalize(s);
-			queue_free(l.v, l.n);
+			store_queue_free(l.v, l.n);
 			return -1;
 		}
 	}
 	sqlite3_finalize(s);
 	if (l.n != n) {
-		queue_free(l.v, l.n);
+		store_queue_free(l.v, l.n);
 		return err_set(err, "the items changed while they were read; run it again");
 	}
 	*out = l.v;

@@ -10,7 +10,7 @@
 #define GAVEL_STORE_REVIEW_H
 
 #include "audit.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store.h"
 
 #include <stddef.h>

@@ -19,7 +19,7 @@
 
 #include "labelerr.h"
 #include "labelerr_report.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store_labelerr.h"
 #include "testutil.h"
 #include "util.h"
@@ -403,7 +403,7 @@ static void test_store_queue(void **state)
 	int blind;
 	char err[GV_ERR];
 
-	if (queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
+	if (store_queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
 		fail_msg("%s", err);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0].external_id, "i5");
@@ -415,32 +415,33 @@ static void test_store_queue(void **state)
 	assert_string_equal(v[2].reason, "labelled b, likely a: p 0.80 vs 0.10");
 	assert_string_equal(v[0].evidence, "suggested by model m1");
 	assert_string_equal(v[0].model_label, "b");
-	queue_free(v, n);
+	store_queue_free(v, n);
 	/* The review screen loads the first rows and says how many there are
 	 * in all: label-issues counts them while choosing. */
 	{
 		size_t total;
-		if (queue_build_total(f->st, "label-issues", 1, 0, &v, &n, &blind, &total, err))
+		if (store_queue_build_total(f->st, "label-issues", 1, 0, &v, &n, &blind, &total,
+					    err))
 			fail_msg("%s", err);
 		assert_int_equal(n, 1);
 		assert_int_equal(total, 3);
 		assert_string_equal(v[0].external_id, "i5");
-		queue_free(v, n);
-		if (queue_total(f->st, "label-issues", 0, &total, err))
+		store_queue_free(v, n);
+		if (store_queue_total(f->st, "label-issues", 0, &total, err))
 			fail_msg("%s", err);
 		assert_int_equal(total, 3);
-		if (queue_build_total(f->st, "disputed", 1, 0, &v, &n, &blind, &total, err))
+		if (store_queue_build_total(f->st, "disputed", 1, 0, &v, &n, &blind, &total, err))
 			fail_msg("%s", err);
 		assert_int_equal(n, 0); /* the votes agree on every item */
 		assert_int_equal(total, 0);
-		queue_free(v, n);
+		store_queue_free(v, n);
 	}
 	/* Another queue's entries carry no suggestion. */
-	if (queue_build(f->st, "disputed", 0, 1, &v, &n, &blind, err))
+	if (store_queue_build(f->st, "disputed", 0, 1, &v, &n, &blind, err))
 		fail_msg("%s", err);
 	for (size_t i = 0; i < n; i++)
 		assert_null(v[i].suggested);
-	queue_free(v, n);
+	store_queue_free(v, n);
 }
 
 /*
@@ -502,16 +503,16 @@ static void test_store_report(void **state)
 	assert_null(strchr(b.s, '\x1b'));
 	sbuf_free(&b);
 	labelerr_report_free(&r);
-	if (queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
+	if (store_queue_build(f->st, "label-issues", 0, 0, &v, &n, &blind, err))
 		fail_msg("%s", err);
 	assert_int_equal(n, 0);
-	queue_free(v, n);
-	if (queue_build(f->st, "label-issues", 0, 1, &v, &n, &blind, err))
+	store_queue_free(v, n);
+	if (store_queue_build(f->st, "label-issues", 0, 1, &v, &n, &blind, err))
 		fail_msg("%s", err);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].external_id, "i14");
 	assert_true(v[0].decided);
-	queue_free(v, n);
+	store_queue_free(v, n);
 }
 
 /* A damaged record names its item; a record of the top label only is

@@ -13,7 +13,7 @@
 
 #include "testutil.h"
 
-#include "queue.h"
+#include "store_queue.h"
 #include "store.h"
 #include "util.h"
 
@@ -140,13 +140,13 @@ static char *order_of(struct store *st, const char *queue, int include_decided)
 	size_t n;
 	char err[GV_ERR];
 	struct sbuf b = {0};
-	if (queue_build(st, queue, 0, include_decided, &v, &n, NULL, err))
+	if (store_queue_build(st, queue, 0, include_decided, &v, &n, NULL, err))
 		fail_msg("%s", err);
 	for (size_t i = 0; i < n; i++) {
 		sbuf_add(&b, v[i].external_id);
 		sbuf_addc(&b, ' ');
 	}
-	queue_free(v, n);
+	store_queue_free(v, n);
 	return sbuf_take(&b);
 }
 
@@ -184,23 +184,23 @@ static void test_queue_total(void **state)
 	char err[GV_ERR];
 	size_t n = 0;
 	struct queue_entry *v;
-	/* The totals are what an unlimited queue_build lists, whatever the
+	/* The totals are what an unlimited store_queue_build lists, whatever the
 	 * limit: disputed i2 i3 i4, needs-votes i4 i5 i6. */
-	assert_int_equal(queue_build(f->st, "disputed", 1, 0, &v, &n, NULL, err), 0);
+	assert_int_equal(store_queue_build(f->st, "disputed", 1, 0, &v, &n, NULL, err), 0);
 	assert_int_equal(n, 1);
-	queue_free(v, n);
-	assert_int_equal(queue_total(f->st, "disputed", 0, &n, err), 0);
+	store_queue_free(v, n);
+	assert_int_equal(store_queue_total(f->st, "disputed", 0, &n, err), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(queue_total(f->st, "needs-votes", 0, &n, err), 0);
+	assert_int_equal(store_queue_total(f->st, "needs-votes", 0, &n, err), 0);
 	assert_int_equal(n, 3);
 	/* A current decision takes i3 out; a withdrawn one would put it back. */
 	test_exec(f->st,
 		  "INSERT INTO decision(id, item, expert, label, at) VALUES (1, 3, 'e', 2, 'n')");
-	assert_int_equal(queue_total(f->st, "disputed", 0, &n, err), 0);
+	assert_int_equal(store_queue_total(f->st, "disputed", 0, &n, err), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(queue_total(f->st, "disputed", 1, &n, err), 0);
+	assert_int_equal(store_queue_total(f->st, "disputed", 1, &n, err), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(queue_total(f->st, "nonesuch", 0, &n, err), -1);
+	assert_int_equal(store_queue_total(f->st, "nonesuch", 0, &n, err), -1);
 }
 
 static void test_queue_model(void **state)
@@ -233,7 +233,7 @@ static void test_queue_model(void **state)
 	free(o);
 	/* audit: every item with confidence >= 0.95 (i2, i4, i5) since the
 	 * sample (500) is larger; blind; the same order on every run. */
-	if (queue_build(f->st, "audit", 0, 0, &v, &n, &blind, err))
+	if (store_queue_build(f->st, "audit", 0, 0, &v, &n, &blind, err))
 		fail_msg("%s", err);
 	assert_int_equal(n, 3);
 	assert_int_equal(blind, 1);
@@ -247,8 +247,8 @@ static void test_queue_model(void **state)
 	assert_non_null(strstr(o, "i4 "));
 	assert_non_null(strstr(o, "i5 "));
 	free(o);
-	queue_free(v, n);
-	assert_int_equal(queue_build(f->st, "nonesuch", 0, 0, &v, &n, NULL, err), -1);
+	store_queue_free(v, n);
+	assert_int_equal(store_queue_build(f->st, "nonesuch", 0, 0, &v, &n, NULL, err), -1);
 	assert_non_null(strstr(err, "disputed"));
 }
 

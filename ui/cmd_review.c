@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "expert.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store_review.h"
 #include "text.h"
 #include "ui.h"
@@ -281,7 +281,7 @@ int cmd_review(int argc, char **argv)
 	}
 	started = 1;
 	{
-		char *qname = queue_names(st);
+		char *qname = store_queue_names(st);
 		const char *shown = o.queue;
 		/* Without --queue the project's first queue was used. */
 		if (!shown && qname) {

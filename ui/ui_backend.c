@@ -8,7 +8,7 @@
 #include "model.h"
 #include "model_report.h"
 #include "project.h"
-#include "queue.h"
+#include "store_queue.h"
 #include "store_review.h"
 #include "ui_backend.h"
 
@@ -176,7 +176,7 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 	 * It ends before the screen waits for a key. */
 	if (store_exec(db->st, "BEGIN", err))
 		return -1;
-	rc = queue_build_total(db->st, name, db->limit, db->all, &q, &nq, blind, &total, err);
+	rc = store_queue_build_total(db->st, name, db->limit, db->all, &q, &nq, blind, &total, err);
 	if (!rc)
 		rc = store_review_rows_from_queue(db->st, q, nq, rows, err);
 	if (!rc && store_review_rows_flags(db->st, *rows, nq, err)) {
@@ -186,9 +186,9 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 	}
 	db->total = total != (size_t)-1 ? total : nq;
 	if (!rc && db->limit && nq == db->limit && total == (size_t)-1)
-		rc = queue_total(db->st, name, db->all, &db->total, err);
+		rc = store_queue_total(db->st, name, db->all, &db->total, err);
 	store_exec(db->st, "COMMIT", NULL);
-	queue_free(q, nq);
+	store_queue_free(q, nq);
 	if (rc)
 		return -1;
 	*n = nq;

@@ -1,10 +1,10 @@
 /*
- * queue: the review queues. A queue is declared in the project YAML (or is
+ * store_queue: the review queues. A queue is declared in the project YAML (or is
  * one of the defaults) and resolves to an ordered list of items, each with
  * the reason it is there and what the queue screen shows about it.
  */
-#ifndef GAVEL_QUEUE_H
-#define GAVEL_QUEUE_H
+#ifndef GAVEL_STORE_QUEUE_H
+#define GAVEL_STORE_QUEUE_H
 
 #include "store.h"
 
@@ -35,43 +35,43 @@ struct queue_entry {
  * Resolve the named queue (NULL: the first declared queue, "disputed" by
  * default) into entries in queue order, skipping items that already have a
  * current decision unless include_decided is set. limit 0 means no limit.
- * *blind gets 1 when the queue is shown blind. Free with queue_free.
+ * *blind gets 1 when the queue is shown blind. Free with store_queue_free.
  * Returns 0, or -1 with err filled (an unknown queue name is an error
  * naming the queues that exist).
  */
-int queue_build(struct store *st, const char *name, size_t limit, int include_decided,
+int store_queue_build(struct store *st, const char *name, size_t limit, int include_decided,
 		struct queue_entry **out, size_t *n, int *blind, char *err);
 
 /*
- * queue_build that also says how many items the queue holds in all, when
+ * store_queue_build that also says how many items the queue holds in all, when
  * that comes for free: *total is the count without the limit when the list
  * was not cut by it or the rule counts everything anyway (label-issues,
  * which must look at every item to choose any), else (size_t)-1 and
- * queue_total has to count.
+ * store_queue_total has to count.
  */
-int queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
+int store_queue_build_total(struct store *st, const char *name, size_t limit, int include_decided,
 		      struct queue_entry **out, size_t *n, int *blind, size_t *total, char *err);
-void queue_free(struct queue_entry *v, size_t n);
+void store_queue_free(struct queue_entry *v, size_t n);
 
 /*
- * How many items the named queue holds in all: what queue_build would list
+ * How many items the named queue holds in all: what store_queue_build would list
  * with no limit. For disputed and needs-votes this is two indexed counts,
  * so the review screen can say "20 of 668411" without listing them all.
  */
-int queue_total(struct store *st, const char *name, int include_decided, size_t *total,
+int store_queue_total(struct store *st, const char *name, int include_decided, size_t *total,
 		char *err);
 
 /*
  * The queue entries of items (ids of task t's items with a row in
  * item_votes), in the order given, with an empty reason and a score of 0
  * for the caller to fill: what a queue built elsewhere (src/store_drill.h)
- * shows. Fills *out (n entries; free with queue_free). Returns 0, or -1 with
+ * shows. Fills *out (n entries; free with store_queue_free). Returns 0, or -1 with
  * err filled.
  */
-int queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items, size_t n,
+int store_queue_entries_load(struct store *st, const struct store_task *t, const int64_t *items, size_t n,
 		       struct queue_entry **out, char *err);
 
 /* Comma-separated names of the project's queues into a heap string. */
-char *queue_names(struct store *st);
+char *store_queue_names(struct store *st);
 
 #endif
