@@ -6,7 +6,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "cmd.h"
-#include "expert.h"
+#include "store_expert.h"
 #include "text.h"
 #include "util.h"
 
@@ -54,11 +54,11 @@ static int expert_cmd_add(const char *db, const char *name, const char *role_s,
 	if (store_begin(st, err))
 		goto fail;
 	/* The trail names the lead who made the change, not just the OS user. */
-	if (expert_lead_for_uid(st, actor.uid, lead, sizeof lead, err) < 0)
+	if (store_expert_lead_for_uid(st, actor.uid, lead, sizeof lead, err) < 0)
 		goto fail;
 	if (lead[0])
 		audit_actor_init(&actor, lead);
-	if (expert_add(st, &actor, name, role, unix_user, err) || store_commit(st, err))
+	if (store_expert_add(st, &actor, name, role, unix_user, err) || store_commit(st, err))
 		goto fail;
 	store_close(st);
 	{
@@ -83,7 +83,7 @@ static int expert_cmd_list(const char *db, int json)
 
 	if (!(st = cli_open(db, STORE_READONLY)))
 		return GV_EXIT_FAIL;
-	if (expert_list(st, &v, &n, err)) {
+	if (store_expert_list(st, &v, &n, err)) {
 		cli_error("%s", err);
 		store_close(st);
 		return GV_EXIT_FAIL;
@@ -117,7 +117,7 @@ static int expert_cmd_list(const char *db, int json)
 			free(u);
 		}
 	}
-	expert_list_free(v, n);
+	store_expert_list_free(v, n);
 	return GV_EXIT_OK;
 }
 

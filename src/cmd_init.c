@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "cmd.h"
-#include "expert.h"
+#include "store_expert.h"
 #include "project.h"
 #include "text.h"
 #include "ui.h"
@@ -121,7 +121,7 @@ int cmd_init(int argc, char **argv)
 		goto fail;
 	if (have_proj && project_apply(st, &proj, &actor, yaml, err))
 		goto fail;
-	if (expert_add(st, &actor, actor.expert, ROLE_LEAD, NULL, err))
+	if (store_expert_add(st, &actor, actor.expert, ROLE_LEAD, NULL, err))
 		goto fail;
 	if (store_commit(st, err))
 		goto fail;

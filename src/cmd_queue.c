@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "cli.h"
-#include "expert.h"
+#include "store_expert.h"
 #include "cmd.h"
 #include "store_queue.h"
 #include "store_drill.h"
@@ -568,7 +568,7 @@ int cmd_queue(int argc, char **argv)
 		hidden = 1;
 	} else if (blind) {
 		char lead[128];
-		int r = expert_lead_for_uid(st, (long)getuid(), lead, sizeof lead, err);
+		int r = store_expert_lead_for_uid(st, (long)getuid(), lead, sizeof lead, err);
 		if (r <= 0) {
 			if (r < 0)
 				cli_error("%s", err);

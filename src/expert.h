@@ -5,11 +5,6 @@
 #ifndef GAVEL_EXPERT_H
 #define GAVEL_EXPERT_H
 
-#include "audit.h"
-#include "store.h"
-
-#include <stddef.h>
-
 enum expert_role { ROLE_VIEWER = 0, ROLE_EXPERT = 1, ROLE_LEAD = 2 };
 
 struct expert {
@@ -19,37 +14,9 @@ struct expert {
 	char *unix_user;
 };
 
+/* The role named s ("viewer", "expert", "lead") into *out: 0, or -1 for another name. */
 int expert_role_parse(const char *s, enum expert_role *out);
+/* The name of role r ("viewer" for a value out of range). */
 const char *expert_role_name(enum expert_role r);
-
-/*
- * Add or update an expert inside the caller's write transaction, with an
- * audit event (before and after). unix_user NULL maps the expert to the
- * calling OS user. Only a lead may do it: actor->uid must map to an expert
- * whose role is lead (root is no exception). A project without any lead
- * (gavel init makes its creator the first lead, so only a project whose
- * leads were taken away around gavel) accepts a lead and nothing else, so
- * that someone can take charge of it. The last lead cannot stop being a
- * lead. Returns 0 when written, 1 when refused (err names the rule;
- * nothing is written), -1 on error.
- */
-int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
-	       enum expert_role role, const char *unix_user, char *err);
-
-/*
- * The name of a lead mapped to uid (the first by name) into name, `len`
- * bytes. Returns 1 when there is one, 0 when uid maps to no lead, -1 on
- * error.
- */
-int expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char *err);
-
-/* Whether expert `name` is a lead mapped to uid: 1 yes, 0 no, -1 on error. */
-int expert_is_lead(struct store *st, const char *name, long uid, char *err);
-
-/* All experts, by name. Free with expert_list_free. */
-int expert_list(struct store *st, struct expert **out, size_t *n, char *err);
-/* Experts mapped to uid, by name. Free with expert_list_free. */
-int expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, char *err);
-void expert_list_free(struct expert *v, size_t n);
 
 #endif

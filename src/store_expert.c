@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "expert.h"
+#include "store_expert.h"
 #include "text.h"
 #include "util.h"
 
@@ -15,24 +15,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-static const char *const role_names[] = {"viewer", "expert", "lead"};
-
-int expert_role_parse(const char *s, enum expert_role *out)
-{
-	for (size_t i = 0; i < GV_ARRAY_LEN(role_names); i++) {
-		if (strcmp(s, role_names[i]) == 0) {
-			*out = (enum expert_role)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *expert_role_name(enum expert_role r)
-{
-	return (unsigned)r < GV_ARRAY_LEN(role_names) ? role_names[r] : "viewer";
-}
 
 /* One integer from a query with at most one text parameter; -1 on error. */
 static long long count_of(struct store *st, const char *sql, const char *param, char *err)
@@ -92,7 +74,7 @@ static int may_set(struct store *st, const struct audit_actor *actor, const char
 			     "lead first (--role lead)");
 		return 1;
 	}
-	lead = expert_lead_for_uid(st, actor->uid, me, sizeof me, err);
+	lead = store_expert_lead_for_uid(st, actor->uid, me, sizeof me, err);
 	if (lead < 0)
 		return -1;
 	if (!lead) {
@@ -127,7 +109,7 @@ static int may_set(struct store *st, const struct audit_actor *actor, const char
 	return 0;
 }
 
-int expert_add(struct store *st, const struct audit_actor *actor, const char *name,
+int store_expert_add(struct store *st, const struct audit_actor *actor, const char *name,
 	       enum expert_role role, const char *unix_user, char *err)
 {
 	struct passwd *pw;
@@ -191,7 +173,7 @@ fail:
 	return rc;
 }
 
-int expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char *err)
+int store_expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char *err)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -210,7 +192,7 @@ int expert_lead_for_uid(struct store *st, long uid, char *name, size_t len, char
 	return rc == SQLITE_ROW;
 }
 
-int expert_is_lead(struct store *st, const char *name, long uid, char *err)
+int store_expert_is_lead(struct store *st, const char *name, long uid, char *err)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -253,7 +235,7 @@ static int list_query(struct store *st, const char *sql, long uid, struct expert
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		expert_list_free(v, cnt);
+		store_expert_list_free(v, cnt);
 		return store_fail(st, err, "experts");
 	}
 	*out = v;
@@ -261,13 +243,13 @@ static int list_query(struct store *st, const char *sql, long uid, struct expert
 	return 0;
 }
 
-int expert_list(struct store *st, struct expert **out, size_t *n, char *err)
+int store_expert_list(struct store *st, struct expert **out, size_t *n, char *err)
 {
 	return list_query(st, "SELECT name, role, unix_uid, unix_user FROM expert ORDER BY name", -1,
 			  out, n, err);
 }
 
-int expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, char *err)
+int store_expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, char *err)
 {
 	return list_query(st,
 			  "SELECT name, role, unix_uid, unix_user FROM expert WHERE unix_uid = ?"
@@ -275,7 +257,7 @@ int expert_for_uid(struct store *st, long uid, struct expert **out, size_t *n, c
 			  uid, out, n, err);
 }
 
-void expert_list_free(struct expert *v, size_t n)
+void store_expert_list_free(struct expert *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].name);

@@ -9,7 +9,7 @@
 
 #include "store_review.h"
 #include "store_review_priv.h"
-#include "expert.h"
+#include "store_expert.h"
 #include "util.h"
 
 #include <math.h>
@@ -290,7 +290,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	 * call, asked for in so many words, never a side effect of a key. */
 	overrule = l.id && l.has_label && strcmp(l.expert, a->expert) != 0;
 	if (overrule) {
-		int lead = expert_is_lead(st, a->expert, a->uid, err);
+		int lead = store_expert_is_lead(st, a->expert, a->uid, err);
 		if (lead < 0)
 			goto fail;
 		if (!lead || !d->overrule) {

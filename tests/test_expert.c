@@ -15,7 +15,7 @@
 
 #include "testutil.h"
 
-#include "expert.h"
+#include "store_expert.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -56,8 +56,8 @@ static long long count(struct store *st, const char *sql)
 	return n;
 }
 
-/* expert_add in its own transaction, as `gavel expert add` runs it; the
- * caller is uid. Returns expert_add's answer. */
+/* store_expert_add in its own transaction, as `gavel expert add` runs it; the
+ * caller is uid. Returns store_expert_add's answer. */
 static int set(struct fx *f, long uid, const char *name, enum expert_role role, char *err)
 {
 	struct audit_actor a;
@@ -66,7 +66,7 @@ static int set(struct fx *f, long uid, const char *name, enum expert_role role, 
 	a.uid = uid;
 	if (store_begin(f->st, err))
 		fail_msg("%s", err);
-	rc = expert_add(f->st, &a, name, role, NULL, err);
+	rc = store_expert_add(f->st, &a, name, role, NULL, err);
 	if (rc == 0) {
 		if (store_commit(f->st, err))
 			fail_msg("%s", err);

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "expert.h"
+#include "store_expert.h"
 #include "store_queue.h"
 #include "store_review.h"
 #include "text.h"
@@ -166,7 +166,7 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 	char err[GV_ERR];
 	long uid = (long)getuid();
 
-	if (expert_for_uid(st, uid, &v, &n, err)) {
+	if (store_expert_for_uid(st, uid, &v, &n, err)) {
 		cli_error("%s", err);
 		return -1;
 	}
@@ -190,7 +190,7 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 			audit_actor_init(&a, NULL);
 			snprintf(name, len, "%s", a.expert);
 			*can_decide = 0;
-			expert_list_free(v, n);
+			store_expert_list_free(v, n);
 			sbuf_free(&names);
 			return 0;
 		} else {
@@ -200,12 +200,12 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 				  uid, o->path);
 		}
 		sbuf_free(&names);
-		expert_list_free(v, n);
+		store_expert_list_free(v, n);
 		return -1;
 	}
 	snprintf(name, len, "%s", v[pick].name);
 	*can_decide = v[pick].role != ROLE_VIEWER && !o->readonly;
-	expert_list_free(v, n);
+	store_expert_list_free(v, n);
 	return 0;
 }
 
