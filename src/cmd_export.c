@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "export.h"
+#include "store_export.h"
 #include "text.h"
 #include "util.h"
 
@@ -129,7 +129,7 @@ static int write_meta(const struct export_meta *m, const struct export_opts *o, 
 
 	if (out_open(&f, metapath, err))
 		return -1;
-	export_meta_json(&b, m, o, path);
+	store_export_meta_json(&b, m, o, path);
 	fwrite(b.s, 1, b.len, f.f);
 	sbuf_free(&b);
 	if (ferror(f.f))
@@ -242,7 +242,7 @@ int cmd_export(int argc, char **argv)
 		store_close(st);
 		return GV_EXIT_FAIL;
 	}
-	rows = export_write(st, &eo, outpath ? data.f : stdout, &m, err);
+	rows = store_export_write(st, &eo, outpath ? data.f : stdout, &m, err);
 	store_close(st);
 	if (outpath) {
 		int ok = rows >= 0;
@@ -261,11 +261,11 @@ int cmd_export(int argc, char **argv)
 	if (rows < 0) {
 		cli_error("%s", err);
 		free(metapath);
-		export_meta_free(&m);
+		store_export_meta_free(&m);
 		return GV_EXIT_FAIL;
 	}
 	print_summary(&m, outpath, metapath);
 	free(metapath);
-	export_meta_free(&m);
+	store_export_meta_free(&m);
 	return GV_EXIT_OK;
 }

@@ -1,11 +1,11 @@
 /*
  * store_export: the export query, the two writers (CSV, JSONL) and the
- * export's sidecar record. See src/export.h for what a row means.
+ * export's sidecar record. See src/store_export.h for what a row means.
  */
 #include "config.h"
 
 #include "audit.h"
-#include "export.h"
+#include "store_export.h"
 #include "model.h"
 #include "project.h"
 #include "store_truth.h"
@@ -298,7 +298,7 @@ fail:
 	return ret;
 }
 
-long export_write(struct store *st, const struct export_opts *o, FILE *out,
+long store_export_write(struct store *st, const struct export_opts *o, FILE *out,
 		  struct export_meta *m, char *err)
 {
 	struct store_task *tasks = NULL;
@@ -340,7 +340,7 @@ done:
 		ok = 0;
 	}
 	if (!ok) {
-		export_meta_free(m);
+		store_export_meta_free(m);
 		return -1;
 	}
 	crypto_hash_sha256_final(&h, digest);
@@ -350,7 +350,7 @@ done:
 	return rows;
 }
 
-void export_meta_free(struct export_meta *m)
+void store_export_meta_free(struct export_meta *m)
 {
 	free(m->project);
 	m->project = NULL;
@@ -369,7 +369,7 @@ static const char *weights_name(enum export_weights w)
 	return "expert";
 }
 
-void export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
+void store_export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
 		      const char *data_file)
 {
 	const char *base = data_file ? strrchr(data_file, '/') : NULL;

@@ -1,9 +1,9 @@
 /*
- * export: final training labels, one row per labelled item, with where the
+ * store_export: final training labels, one row per labelled item, with where the
  * label came from and how much it can be trusted.
  */
-#ifndef GAVEL_EXPORT_H
-#define GAVEL_EXPORT_H
+#ifndef GAVEL_STORE_EXPORT_H
+#define GAVEL_STORE_EXPORT_H
 
 #include "store.h"
 #include "util.h"
@@ -12,7 +12,7 @@
 
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
 
-/* What the weight column holds (see export_write). */
+/* What the weight column holds (see store_export_write). */
 enum export_weights { WEIGHTS_EXPERT, WEIGHTS_DS, WEIGHTS_AGREEMENT };
 
 struct export_opts {
@@ -69,13 +69,13 @@ struct export_meta {
  * formula (starting with = + - @ tab or CR, unless the cell is a number) get
  * a leading '. The head and the rows are read in one read transaction, so m
  * describes exactly the state written; m is filled on success (free with
- * export_meta_free). Returns the number of rows written, or -1 with err
+ * store_export_meta_free). Returns the number of rows written, or -1 with err
  * filled.
  */
-long export_write(struct store *st, const struct export_opts *o, FILE *out,
+long store_export_write(struct store *st, const struct export_opts *o, FILE *out,
 		  struct export_meta *m, char *err);
 
-void export_meta_free(struct export_meta *m);
+void store_export_meta_free(struct export_meta *m);
 
 /*
  * Append the sidecar record of an export written to data_file, one JSON
@@ -84,7 +84,7 @@ void export_meta_free(struct export_meta *m);
  * data escaped as \uXXXX. file is data_file's last path component, so the
  * pair can move together.
  */
-void export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
+void store_export_meta_json(struct sbuf *b, const struct export_meta *m, const struct export_opts *o,
 		      const char *data_file);
 
 #endif
