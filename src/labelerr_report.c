@@ -9,6 +9,7 @@
 #include "labelerr_report.h"
 #include "cli.h"
 #include "project.h"
+#include "store_model.h"
 #include "text.h"
 #include "truth.h"
 
@@ -50,8 +51,9 @@ static int decided_figures(struct store *st, const struct store_task *t, struct 
 	size_t nd = 0, ndefs = 0;
 	long audits = 0, errors = 0;
 
-	if (model_decided_load(st, t->id, &d, &nd, err) || project_queues(st, &defs, &ndefs, err)) {
-		model_decided_free(d, nd);
+	if (store_model_decided_load(st, t->id, &d, &nd, err) ||
+	    project_queues(st, &defs, &ndefs, err)) {
+		store_model_decided_free(d, nd);
 		return -1;
 	}
 	for (size_t i = 0; i < nd; i++) {
@@ -81,7 +83,7 @@ static int decided_figures(struct store *st, const struct store_task *t, struct 
 		p->rule = xstrdup(defs[q].rule);
 		model_rate_set(&p->changed, changed, decided);
 	}
-	model_decided_free(d, nd);
+	store_model_decided_free(d, nd);
 	project_queues_free(defs, ndefs);
 	return 0;
 }

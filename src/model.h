@@ -6,7 +6,7 @@
  * (10-bin reliability table and expected calibration error), the audit
  * estimate of the label error rate, and how much expert relabeling changed.
  *
- * Pure functions here; the queries that feed them live in store_model.c.
+ * Pure functions here; the queries that feed them are store_model.h's.
  *
  * Definitions used throughout (and by the report in model_report.h):
  *
@@ -32,8 +32,6 @@
 #ifndef GAVEL_MODEL_H
 #define GAVEL_MODEL_H
 
-#include "store.h"
-
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,35 +53,7 @@ int model_prediction_stats(const double *p, size_t k, double *entropy, double *m
 			   double *confidence);
 
 /*
- * The task's estimated label accuracy q and where it came from: with at
- * least MODEL_MIN_AUDITS audited items (items decided by an expert in a
- * blind audit queue), q = 1 - the audit label error rate and *source =
- * "audit"; otherwise q = the task's percent agreement and *source =
- * "agreement" (q = NaN and "none" when no item has two votes). *source is a
- * static string. Returns 0, or -1 with err filled.
- *
- * "Audited items" here are the audits defined above (audited items with a
- * consensus), so that q is always 1 - errors/audits over the same items.
- * Percent agreement is Fleiss' P-bar: the mean item agreement over the
- * task's items with at least two votes (as stats_compute measures it).
- *
- * Effective confidence of an item (the export's `effective_confidence`):
- * call this once per task, then for each item
- * model_effective_confidence(c, q) where c is the item's top prediction
- * confidence over all models (the most confident model, as the queues use).
- */
-int model_task_quality(struct store *st, int64_t task, double *q, const char **source, char *err);
-
-/*
- * Like model_task_quality, also giving the audit counts: *audits (audited
- * items with a consensus) and *errors (those whose expert label differs).
- * Either pointer may be NULL.
- */
-int model_task_quality_ex(struct store *st, int64_t task, double *q, const char **source,
-			  long *audits, long *errors, char *err);
-
-/*
- * Choose q from the counts (pure part of model_task_quality): audits >=
+ * Choose q from the counts (pure part of store_model_task_quality): audits >=
  * MODEL_MIN_AUDITS gives 1 - errors/audits and "audit"; else a finite
  * percent agreement gives it and "agreement"; else NaN and "none".
  */
@@ -157,50 +127,5 @@ struct model_decided {
 
 /* Consensus label code of a decided item, or -1 (no votes or a tie). */
 int model_decided_consensus(const struct model_decided *d);
-
-/*
- * The task's decided items in item order. Returns 0 with *out (free with
- * model_decided_free) and *n filled, or -1 with err filled.
- */
-int model_decided_load(struct store *st, int64_t task, struct model_decided **out, size_t *n,
-		       char *err);
-void model_decided_free(struct model_decided *v, size_t n);
-
-/* One model's predictions over a task, counted against the consensus. */
-struct model_totals {
-	char *model;
-	long predictions; /* items of the task with a prediction of this model */
-	long compared;	  /* of them, items with a consensus */
-	long agree;	  /* of those, the model's label equals the consensus */
-};
-
-/*
- * Per model (in model name order) counts over the task. Returns 0 with
- * *out (free with model_totals_free) and *n filled, or -1 with err filled.
- */
-int model_totals_load(struct store *st, int64_t task, struct model_totals **out, size_t *n,
-		      char *err);
-void model_totals_free(struct model_totals *v, size_t n);
-
-/* A prediction of one model on a decided item. */
-struct model_pred {
-	int64_t item;
-	int label; /* the model's top label code */
-	double confidence;
-};
-
-/*
- * The predictions of `model` on the task's decided items, in item order.
- * Returns 0 with *out (free()) and *n filled, or -1 with err filled.
- */
-int model_decided_predictions(struct store *st, int64_t task, const char *model,
-			      struct model_pred **out, size_t *n, char *err);
-
-/*
- * Percent agreement (Fleiss' P-bar) of the task from the item summaries:
- * the mean item agreement over items with at least two votes; NaN when
- * there is none. Returns 0, or -1 with err filled.
- */
-int model_percent_agreement(struct store *st, int64_t task, double *out, char *err);
 
 #endif

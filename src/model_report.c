@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "model_report.h"
+#include "store_model.h"
 #include "text.h"
 
 #include <math.h>
@@ -99,7 +100,7 @@ static int section_compute(struct store *st, const struct store_task *t,
 	sec->model = xstrdup(tot->model);
 	sec->predictions = tot->predictions;
 	model_rate_set(&sec->vs_consensus, tot->agree, tot->compared);
-	if (model_decided_predictions(st, t->id, tot->model, &p, &np, err))
+	if (store_model_decided_predictions(st, t->id, tot->model, &p, &np, err))
 		return -1;
 	for (size_t i = 0; i < np; i++) {
 		const struct model_decided *x = find_decided(d, nd, p[i].item);
@@ -144,8 +145,8 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 
 	memset(r, 0, sizeof *r);
 	r->task = xstrdup(t->name);
-	if (model_decided_load(st, t->id, &d, &nd, err) ||
-	    model_totals_load(st, t->id, &tot, &nt, err))
+	if (store_model_decided_load(st, t->id, &d, &nd, err) ||
+	    store_model_totals_load(st, t->id, &tot, &nt, err))
 		goto fail;
 	for (size_t i = 0; i < nd; i++) {
 		int c = model_decided_consensus(&d[i]);
@@ -158,7 +159,7 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 		errors += d[i].label != c;
 	}
 	model_rate_set(&r->audit, errors, audits);
-	if (audits < MODEL_MIN_AUDITS && model_percent_agreement(st, t->id, &pa, err))
+	if (audits < MODEL_MIN_AUDITS && store_model_percent_agreement(st, t->id, &pa, err))
 		goto fail;
 	model_quality_choose(audits, errors, pa, &r->q, &r->source);
 	relabel_compute(t, d, nd, r);
@@ -170,8 +171,8 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 	}
 	rc = 0;
 fail:
-	model_decided_free(d, nd);
-	model_totals_free(tot, nt);
+	store_model_decided_free(d, nd);
+	store_model_totals_free(tot, nt);
 	if (rc)
 		model_report_free(r);
 	return rc;

@@ -42,7 +42,7 @@ struct model_relabel_label {
 
 struct model_report {
 	char *task;
-	double q;		 /* estimated label accuracy (model_task_quality) */
+	double q;		 /* estimated label accuracy (store_model_task_quality) */
 	const char *source;	 /* "audit", "agreement" or "none" (static) */
 	long audited;		 /* audited items, with or without a consensus */
 	struct model_rate audit; /* n = audits, k = label errors among them */

@@ -6,7 +6,7 @@
 
 #include "audit.h"
 #include "store_export.h"
-#include "model.h"
+#include "store_model.h"
 #include "project.h"
 #include "store_truth.h"
 #include "util.h"
@@ -188,7 +188,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	double q;
 	const char *qsrc;
 
-	if (model_task_quality(st, t->id, &q, &qsrc, err))
+	if (store_model_task_quality(st, t->id, &q, &qsrc, err))
 		return -1;
 	if (have_ds && store_truth_run(st, t, &tr, err))
 		return -1;

@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "model.h"
+#include "store_model.h"
 #include "project.h"
 #include "util.h"
 
@@ -30,8 +30,8 @@ static char *col_dup(sqlite3_stmt *s, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
-int model_decided_load(struct store *st, int64_t task, struct model_decided **out, size_t *n,
-		       char *err)
+int store_model_decided_load(struct store *st, int64_t task, struct model_decided **out, size_t *n,
+			     char *err)
 {
 	struct queue_def *defs = NULL;
 	size_t ndefs = 0, naudit = 0, cap = 0, cnt = 0;
@@ -85,14 +85,14 @@ int model_decided_load(struct store *st, int64_t task, struct model_decided **ou
 	cnt = 0;
 	rc = 0;
 fail:
-	model_decided_free(v, cnt);
+	store_model_decided_free(v, cnt);
 	sqlite3_finalize(s);
 	sbuf_free(&sql);
 	project_queues_free(defs, ndefs);
 	return rc;
 }
 
-void model_decided_free(struct model_decided *v, size_t n)
+void store_model_decided_free(struct model_decided *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i].queue);
@@ -111,8 +111,8 @@ static int totals_cmp(const void *a, const void *b)
  * a million predictions than letting SQLite join from the item index and
  * group through a temporary B-tree.
  */
-int model_totals_load(struct store *st, int64_t task, struct model_totals **out, size_t *n,
-		      char *err)
+int store_model_totals_load(struct store *st, int64_t task, struct model_totals **out, size_t *n,
+			    char *err)
 {
 	struct model_totals *v = NULL;
 	size_t cap = 0, cnt = 0, last = 0;
@@ -163,20 +163,20 @@ int model_totals_load(struct store *st, int64_t task, struct model_totals **out,
 	cnt = 0;
 	rc = 0;
 fail:
-	model_totals_free(v, cnt);
+	store_model_totals_free(v, cnt);
 	sqlite3_finalize(s);
 	return rc;
 }
 
-void model_totals_free(struct model_totals *v, size_t n)
+void store_model_totals_free(struct model_totals *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i].model);
 	free(v);
 }
 
-int model_decided_predictions(struct store *st, int64_t task, const char *model,
-			      struct model_pred **out, size_t *n, char *err)
+int store_model_decided_predictions(struct store *st, int64_t task, const char *model,
+				    struct model_pred **out, size_t *n, char *err)
 {
 	struct model_pred *v = NULL;
 	size_t cap = 0, cnt = 0;
@@ -208,7 +208,7 @@ int model_decided_predictions(struct store *st, int64_t task, const char *model,
 	return 0;
 }
 
-int model_percent_agreement(struct store *st, int64_t task, double *out, char *err)
+int store_model_percent_agreement(struct store *st, int64_t task, double *out, char *err)
 {
 	sqlite3_stmt *s;
 	int step;
@@ -230,15 +230,15 @@ int model_percent_agreement(struct store *st, int64_t task, double *out, char *e
 	return 0;
 }
 
-int model_task_quality_ex(struct store *st, int64_t task, double *q, const char **source,
-			  long *audits, long *errors, char *err)
+int store_model_task_quality_ex(struct store *st, int64_t task, double *q, const char **source,
+				long *audits, long *errors, char *err)
 {
 	struct model_decided *d = NULL;
 	size_t n = 0;
 	long na = 0, ne = 0;
 	double pa = NAN;
 
-	if (model_decided_load(st, task, &d, &n, err))
+	if (store_model_decided_load(st, task, &d, &n, err))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		int c = model_decided_consensus(&d[i]);
@@ -247,8 +247,8 @@ int model_task_quality_ex(struct store *st, int64_t task, double *q, const char 
 		na++;
 		ne += d[i].label != c;
 	}
-	model_decided_free(d, n);
-	if (na < MODEL_MIN_AUDITS && model_percent_agreement(st, task, &pa, err))
+	store_model_decided_free(d, n);
+	if (na < MODEL_MIN_AUDITS && store_model_percent_agreement(st, task, &pa, err))
 		return -1;
 	model_quality_choose(na, ne, pa, q, source);
 	if (audits)
@@ -258,7 +258,8 @@ int model_task_quality_ex(struct store *st, int64_t task, double *q, const char 
 	return 0;
 }
 
-int model_task_quality(struct store *st, int64_t task, double *q, const char **source, char *err)
+int store_model_task_quality(struct store *st, int64_t task, double *q, const char **source,
+			     char *err)
 {
-	return model_task_quality_ex(st, task, q, source, NULL, NULL, err);
+	return store_model_task_quality_ex(st, task, q, source, NULL, NULL, err);
 }

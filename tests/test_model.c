@@ -16,7 +16,7 @@
 
 #include "testutil.h"
 
-#include "model.h"
+#include "store_model.h"
 #include "model_report.h"
 #include "store.h"
 #include "util.h"
@@ -329,7 +329,7 @@ static void test_quality_from_store(void **state)
 	test_exec(f->st, "INSERT INTO item(id, task, external_id) VALUES (1000, 1, 'solo');"
 		       "INSERT INTO vote_rows(task, item, annotator, label) VALUES (1, 1000, 1, 0);");
 	refresh(f);
-	assert_int_equal(model_task_quality(f->st, 1, &q, &src, err), 0);
+	assert_int_equal(store_model_task_quality(f->st, 1, &q, &src, err), 0);
 	assert_string_equal(src, "none");
 	assert_true(isnan(q));
 
@@ -343,7 +343,7 @@ static void test_quality_from_store(void **state)
 		       "INSERT INTO vote_rows(task, item, annotator, label) VALUES (1, 2000, 1, 0),"
 		       " (1, 2000, 2, 1);");
 	refresh(f);
-	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
+	assert_int_equal(store_model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
 	assert_string_equal(src, "agreement");
 	assert_float_equal(q, 29.0 / 30.0, EPS);
 	assert_int_equal(audits, 29);
@@ -352,19 +352,19 @@ static void test_quality_from_store(void **state)
 	/* A decision in a non-audit queue does not count as an audit. */
 	add_audit(f, 30, 1, "disputed");
 	refresh(f);
-	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
+	assert_int_equal(store_model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
 	assert_string_equal(src, "agreement");
 	assert_int_equal(audits, 29);
 
 	/* The 30th audit (right): q = 1 - 3/30 = 0.9 from the audits. */
 	add_audit(f, 31, 0, "audit");
 	refresh(f);
-	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
+	assert_int_equal(store_model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
 	assert_string_equal(src, "audit");
 	assert_int_equal(audits, 30);
 	assert_int_equal(errors, 3);
 	assert_float_equal(q, 0.9, EPS);
-	assert_int_equal(model_task_quality(f->st, 1, &q, &src, err), 0);
+	assert_int_equal(store_model_task_quality(f->st, 1, &q, &src, err), 0);
 	assert_float_equal(q, 0.9, EPS);
 
 	/* Withdrawing one erroneous audit (label NULL supersedes it) leaves 29
@@ -372,7 +372,7 @@ static void test_quality_from_store(void **state)
 	test_exec(f->st, "INSERT INTO decision(item, expert, label, at, queue, supersedes)"
 		       " VALUES (1, 'e', NULL, 'T', 'audit',"
 		       " (SELECT max(id) FROM decision WHERE item = 1));");
-	assert_int_equal(model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
+	assert_int_equal(store_model_task_quality_ex(f->st, 1, &q, &src, &audits, &errors, err), 0);
 	assert_string_equal(src, "agreement");
 	assert_int_equal(audits, 29);
 	assert_int_equal(errors, 2);
@@ -394,7 +394,7 @@ static void test_audit_by_rule(void **state)
 		       " '[{\"name\":\"audit\",\"rule\":\"disputed\"},"
 		       "{\"name\":\"spot\",\"rule\":\"audit\",\"blind\":1}]');");
 	refresh(f);
-	assert_int_equal(model_decided_load(f->st, 1, &d, &n, err), 0);
+	assert_int_equal(store_model_decided_load(f->st, 1, &d, &n, err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(d[0].item, 1);
 	assert_false(d[0].audited);
@@ -405,7 +405,7 @@ static void test_audit_by_rule(void **state)
 	assert_int_equal(d[1].plurality, 0);
 	assert_int_equal(model_decided_consensus(&d[1]), 0);
 	assert_false(d[2].audited);
-	model_decided_free(d, n);
+	store_model_decided_free(d, n);
 }
 
 static void test_report(void **state)

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "model.h"
+#include "store_model.h"
 #include "model_report.h"
 #include "project.h"
 #include "store_queue.h"
@@ -32,7 +32,7 @@ static int task_quality(struct ui_db *db, int64_t task, double *q, const char **
 			return 0;
 		}
 	}
-	if (model_task_quality(db->st, task, q, source, err))
+	if (store_model_task_quality(db->st, task, q, source, err))
 		return -1;
 	db->q = xgrow(db->q, &db->qcap, db->nq + 1, sizeof *db->q);
 	db->q[db->nq].task = task;
