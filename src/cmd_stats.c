@@ -112,7 +112,7 @@ static int run_task(struct store *st, struct task_run *tr, const struct stats_op
 	if (store_votes_annotator_names(st, &v, &tr->names, err))
 		goto fail;
 	tr->nannotators = v.nannotators;
-	if (store_majority_vs_expert(st, tr->task.id, &tr->mve, &tr->nmve, err))
+	if (store_truth_majority_vs_expert(st, tr->task.id, &tr->mve, &tr->nmve, err))
 		goto fail;
 	{
 		struct model_report mr;
@@ -319,7 +319,7 @@ fail:
 		store_votes_names_free(runs[i].names, runs[i].nannotators);
 		stats_result_free(&runs[i].res);
 		store_truth_free(&runs[i].truth);
-		store_mve_free(runs[i].mve, runs[i].nmve);
+		store_truth_mve_free(runs[i].mve, runs[i].nmve);
 		sbuf_free(&runs[i].model_json);
 		sbuf_free(&runs[i].model_text);
 		sbuf_free(&runs[i].labelerr_json);

@@ -168,7 +168,7 @@ static const char schema_v1[] =
 /*
  * Version 2 keeps one row per item in item_votes: the item's votes packed
  * as a JSON array in annotator order (see src/votepack.h) next to their
- * summary (the counts per label are not stored: store_votes_counts derives
+ * summary (the counts per label are not stored: store_summary_votes_counts derives
  * them from the votes). A million-item import then writes a million rows
  * where version 1 wrote four million votes and a million summaries. The
  * votes are packed with SQLite's JSON functions; the summaries move over.

@@ -129,7 +129,7 @@ struct sbuf;
  * JSON object in t's label order, e.g. {"neg":1,"pos":3}, leaving out labels
  * nobody chose. Returns 0, or -1 when the votes do not parse.
  */
-int store_votes_counts(const struct store_task *t, const char *votes, size_t len,
+int store_summary_votes_counts(const struct store_task *t, const char *votes, size_t len,
 		       struct sbuf *out);
 
 #endif

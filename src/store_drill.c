@@ -428,7 +428,7 @@ static int scan_rule(struct store *st, const struct store_task *t, const struct 
 
 	if (rule_known(st, t, d->rule, err))
 		return -1;
-	/* the strict majority of store_majority_vs_expert: top count > n / 2 */
+	/* the strict majority of store_truth_majority_vs_expert: top count > n / 2 */
 	if (store_prepare(st,
 			  "SELECT d.item, s.agreement, s.plurality, d.label"
 			  " FROM decision d CROSS JOIN item i ON i.id = d.item"

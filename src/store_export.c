@@ -224,7 +224,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 									 sqlite3_column_double(s, 3);
 		if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
 			sbuf_reset(&counts);
-			if (store_votes_counts(t, (const char *)sqlite3_column_text(s, 4),
+			if (store_summary_votes_counts(t, (const char *)sqlite3_column_text(s, 4),
 					       (size_t)sqlite3_column_bytes(s, 4), &counts)) {
 				err_set(err, "the stored votes of item %lld are damaged",
 					(long long)sqlite3_column_int64(s, 0));

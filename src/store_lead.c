@@ -34,7 +34,7 @@ int store_lead_decisions(struct store *st, const struct store_task *t,
 
 	*out = NULL;
 	*n = 0;
-	/* The same strict majority as store_majority_vs_expert: top count > n / 2. */
+	/* The same strict majority as store_truth_majority_vs_expert: top count > n / 2. */
 	if (store_prepare(st,
 			  "SELECT d.item, d.label, d.rule,"
 			  " CASE WHEN s.plurality_n * 2 > s.n THEN s.plurality END"

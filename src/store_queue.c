@@ -89,8 +89,8 @@ static struct queue_entry *read_row(struct qlist *l, sqlite3_stmt *s, const stru
 	e->nvotes = sqlite3_column_int(s, 3);
 	e->agreement = dbl_col(s, 4);
 	/* A damaged vote row shows as no counts; the item view reports it. */
-	store_votes_counts(t, (const char *)sqlite3_column_text(s, 5),
-			   (size_t)sqlite3_column_bytes(s, 5), &counts);
+	store_summary_votes_counts(t, (const char *)sqlite3_column_text(s, 5),
+				   (size_t)sqlite3_column_bytes(s, 5), &counts);
 	e->counts = sbuf_take(&counts);
 	e->plurality = dup_col(s, 6);
 	e->model_label = dup_col(s, 7);

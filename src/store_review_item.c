@@ -230,7 +230,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		struct sbuf cb = {0};
 		char *counts;
 		sqlite3_stmt *c = NULL;
-		if (store_votes_counts(&it->task, (const char *)sqlite3_column_text(s, 0),
+		if (store_summary_votes_counts(&it->task, (const char *)sqlite3_column_text(s, 0),
 				       (size_t)sqlite3_column_bytes(s, 0), &cb)) {
 			sbuf_free(&cb);
 			sqlite3_finalize(s);

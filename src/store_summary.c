@@ -171,7 +171,8 @@ out:
 	return found == 0 ? 0 : -1;
 }
 
-int store_votes_counts(const struct store_task *t, const char *votes, size_t len, struct sbuf *out)
+int store_summary_votes_counts(const struct store_task *t, const char *votes, size_t len,
+			       struct sbuf *out)
 {
 	struct votepack_iter it;
 	struct votepack_vote v;

@@ -93,8 +93,8 @@ void store_truth_free(struct store_truth *tr)
 	memset(tr, 0, sizeof *tr);
 }
 
-int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
-			     char *err)
+int store_truth_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
+				   char *err)
 {
 	sqlite3_stmt *s;
 	struct mve_row *v = NULL;
@@ -123,7 +123,7 @@ int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **ou
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		store_mve_free(v, cnt);
+		store_truth_mve_free(v, cnt);
 		return store_fail(st, err, "majority vs expert");
 	}
 	*out = v;
@@ -131,7 +131,7 @@ int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **ou
 	return 0;
 }
 
-void store_mve_free(struct mve_row *v, size_t n)
+void store_truth_mve_free(struct mve_row *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i].rule);

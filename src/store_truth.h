@@ -39,9 +39,9 @@ struct mve_row {
 	long decided;    /* decided items that had a strict majority */
 	long overturned; /* ... where the expert's label differs from it */
 };
-int store_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
+int store_truth_majority_vs_expert(struct store *st, int64_t task, struct mve_row **out, size_t *n,
 			     char *err);
-void store_mve_free(struct mve_row *v, size_t n);
+void store_truth_mve_free(struct mve_row *v, size_t n);
 
 /* Index of item id in tr->votes (binary search), or -1 when it has no votes. */
 long store_truth_find(const struct store_truth *tr, int64_t item);

@@ -90,7 +90,7 @@ char *test_item_counts(struct store *st, int64_t item)
 	sqlite3_finalize(s);
 	if (store_task_get(st, name, &t, err) != 1)
 		fail_msg("task %s: %s", name, err);
-	if (store_votes_counts(&t, votes, votes ? strlen(votes) : 0, &b))
+	if (store_summary_votes_counts(&t, votes, votes ? strlen(votes) : 0, &b))
 		fail_msg("item %lld: damaged votes", (long long)item);
 	store_task_free(&t);
 	free(name);

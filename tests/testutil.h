@@ -19,7 +19,7 @@ void test_store_drop(struct store *st, const char *path);
 /* Run SQL that must succeed (fixtures, tampering). */
 void test_exec(struct store *st, const char *sql);
 
-/* The counts per label of an item's stored votes, as store_votes_counts
+/* The counts per label of an item's stored votes, as store_summary_votes_counts
  * gives them ("{}" for an item without a row); caller frees. */
 char *test_item_counts(struct store *st, int64_t item);
 
