@@ -31,25 +31,6 @@ decide_ms() {
     saved | sed -n 's/^\([0-9.]*\)\tsaved: .* = [^;]*$/\1/p'
 }
 
-# decide_events DB: every decide event, "ACTOR<TAB>ITEM<TAB>LABEL".
-decide_events() {
-    q "$1" "SELECT e.actor || char(9) || i.external_id || char(9) || (e.detail->'after'->>'label')
-        FROM event e JOIN item i ON i.id = e.item WHERE e.action = 'decide'"
-}
-
-# lost DB ACKED: acknowledged decisions (lines of ACKED, a file) that have no
-# decide event of the same expert, item and label, counted with repeats.
-lost() {
-    decide_events "$1" | sort >"$out/.events"
-    sort "$2" | comm -23 - "$out/.events" | wc -l
-}
-
-# unacked DB ACKED: decide events nobody was told were saved.
-unacked() {
-    decide_events "$1" | sort >"$out/.events"
-    sort "$2" | comm -13 - "$out/.events" | wc -l
-}
-
 # A temporary table of the events that write decision rows, keyed by the
 # row they name, so the checks below join instead of parsing JSON per pair.
 ev_sql="CREATE TEMP TABLE ev AS SELECT seq, action, actor, item,
@@ -57,6 +38,29 @@ ev_sql="CREATE TEMP TABLE ev AS SELECT seq, action, actor, item,
         coalesce(detail->>'overrule', 0) AS overrule
         FROM event WHERE action IN ('decide', 'undo', 'reason');
     CREATE INDEX temp.ev_did ON ev(did);"
+
+# decided DB: every decision row that a decide event names, as the row
+# says it, "ACTOR<TAB>ITEM<TAB>LABEL": what an acknowledged decision must
+# still be (an edit of the row behind gavel's back shows here as a loss).
+decided() {
+    q "$1" "$ev_sql
+    SELECT d.expert || char(9) || i.external_id || char(9) || l.value
+      FROM decision d JOIN ev ON ev.did = d.id AND ev.action = 'decide'
+      JOIN item i ON i.id = d.item JOIN label l ON l.task = i.task AND l.code = d.label"
+}
+
+# lost DB ACKED: acknowledged decisions (lines of ACKED, a file) without
+# such a row, counted with repeats.
+lost() {
+    decided "$1" | sort >"$out/.decided"
+    sort "$2" | comm -23 - "$out/.decided" | wc -l
+}
+
+# unacked DB ACKED: decide rows nobody was told were saved.
+unacked() {
+    decided "$1" | sort >"$out/.decided"
+    sort "$2" | comm -13 - "$out/.decided" | wc -l
+}
 
 # orphans DB: decision rows without an event of the same expert, item and
 # label that names them, plus such events without their row.
@@ -88,6 +92,19 @@ forks() {
               WHERE supersedes IS NOT NULL;
     SELECT count(*) FROM (SELECT item FROM decision WHERE id NOT IN (SELECT id FROM sup)
               GROUP BY item HAVING count(*) > 1)"
+}
+
+# state DB: "INTEGRITY ORPHANS" in one go: integrity as below (of the main
+# database only: the temporary tables are not the project's), orphans as
+# above.
+state() {
+    q "$1" "PRAGMA main.integrity_check; $ev_sql
+    SELECT (SELECT count(*) FROM decision d WHERE NOT EXISTS (SELECT 1 FROM ev
+              WHERE ev.did = d.id AND ev.actor = d.expert AND ev.item = d.item
+              AND ev.label IS (SELECT l.value FROM label l JOIN item i ON i.task = l.task
+                               WHERE i.id = d.item AND l.code = d.label)))
+         + (SELECT count(*) FROM ev WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.id = ev.did))" |
+        awk 'NR == 1 { bad = $0 != "ok" } { last = $0 } END { print (NR == 2 ? bad : 1), last }'
 }
 
 # integrity DB: 0 when PRAGMA integrity_check says ok, else 1.

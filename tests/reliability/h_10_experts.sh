@@ -24,8 +24,8 @@
 . "$top_srcdir/tests/reliability/lib.sh"
 . "$top_srcdir/tests/reliability/checks.sh"
 
-secs=${GAVEL_REL_EXPERTS_SECONDS:-$(tier 120 300)}
-ctl_secs=$(tier 20 45)
+secs=${GAVEL_REL_EXPERTS_SECONDS:-$(tier 60 300)}
+ctl_secs=$(tier 15 45)
 items=2000
 seed=${GAVEL_REL_SEED:-$(date +%s)}
 unsafe=$GAVEL_REL_BIN/gavel_unsafe
@@ -33,7 +33,7 @@ unsafe=$GAVEL_REL_BIN/gavel_unsafe
 figure "seed $seed (GAVEL_REL_SEED), $secs s with 8 experts and 2 leads on $items items"
 
 # keys KIND SEED: a session's script. Experts go down a few rows, open the
-# item and do 120 things, mostly deciding; leads press a label twice (an
+# item and do 60 things, mostly deciding; leads press a label twice (an
 # overrule when the item is someone else's) or once, and move on.
 keys() {
     awk -v kind="$1" -v seed="$2" 'BEGIN {
@@ -41,7 +41,7 @@ keys() {
         skip = int(rand() * 40)
         for (i = 0; i < skip; i++) print "j"
         print "<Enter>"
-        for (k = 0; k < 120; k++) {
+        for (k = 0; k < 60; k++) {
             r = rand(); l = 1 + int(rand() * 3)
             if (kind == "lead") {
                 if (r < 0.5) { print l; print l } else if (r < 0.8) print l; else print "n"
@@ -122,7 +122,7 @@ claim "items with two current decisions" "$v" 0
 v=$(lost "$db" "$out/run/acked")
 figure "acknowledged decisions lost: $v of $(wc -l <"$out/run/acked")"
 claim "acknowledged decisions lost" "$v" 0
-claim "decide events never shown saved" "$(unacked "$db" "$out/run/acked")" 0
+claim "decide rows never shown saved" "$(unacked "$db" "$out/run/acked")" 0
 figure "\"busy\" or \"locked\" shown: $busy; sessions failed: $failed"
 claim "busy or locked shown" "$busy" 0
 claim "sessions that failed" "$failed" 0
