@@ -1,7 +1,7 @@
 /*
  * store: the project database. One SQLite file per project. This module owns
  * the schema and its forward migrations, the connection rules every gavel
- * connection follows (WAL, synchronous=FULL, busy_timeout, foreign keys,
+ * connection follows (WAL, synchronous=FULL, a 5 s wait for locks, foreign keys,
  * defensive mode, trusted_schema=OFF) and the write-transaction helpers.
  *
  * SQL lives only in store*.c and audit.c, so that a second engine could be
@@ -24,11 +24,17 @@ enum store_flags {
 
 enum store_scale { SCALE_NOMINAL = 0, SCALE_ORDINAL = 1, SCALE_INTERVAL = 2 };
 
+/* How long a statement waits for another connection's lock before it
+ * fails with "database is locked", in milliseconds. */
+#define STORE_BUSY_MS 5000
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	int readonly; /* opened read-only, or the file is read-only for this user */
 	int fallback; /* asked for read-write, got read-only: no write permission */
+	double busy_since; /* when the current wait for a lock began (store_open's handler) */
+	uint32_t busy_rng;  /* the handler's jitter */
 };
 
 /*

@@ -18,9 +18,11 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct fx {
@@ -252,6 +254,37 @@ static void test_queue_model(void **state)
 	assert_non_null(strstr(err, "disputed"));
 }
 
+/* Holds another connection's write lock for a while, then commits. */
+static void *hold_then_commit(void *arg)
+{
+	struct store *other = arg;
+	char err[GV_ERR];
+	struct timespec d = {0, 200000000};
+	nanosleep(&d, NULL);
+	if (store_commit(other, err))
+		fail_msg("%s", err);
+	return NULL;
+}
+
+/* A write that meets another connection's write lock waits for it (store_open's busy
+ * handler) instead of failing with "database is locked" at once. */
+static void test_busy_waits(void **state)
+{
+	struct fx *f = *state;
+	struct store *other = NULL;
+	pthread_t t;
+	char err[GV_ERR];
+
+	assert_int_equal(store_open(f->path, 0, &other, err), 0);
+	assert_int_equal(store_begin(other, err), 0);
+	assert_int_equal(pthread_create(&t, NULL, hold_then_commit, other), 0);
+	if (store_begin(f->st, err))
+		fail_msg("store_begin did not wait for the other connection: %s", err);
+	store_rollback(f->st);
+	pthread_join(t, NULL);
+	store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_votes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_waits, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ static const char review_usage[] =
 	"Usage: gavel review PROJECT.db [--queue NAME] [--as EXPERT] [--blind] [--read-only]\n"
 	"                    [--limit N] [--all] [--no-color]\n"
 	"       gavel review PROJECT.db --headless --script FILE [--size COLSxROWS]\n"
-	"                    [--dump-dir DIR] [--timing] [...]\n"
+	"                    [--dump-dir DIR] [--timing] [--messages] [...]\n"
 	"\n"
 	"Open the review screen on a queue: j/k move, Enter opens an item, 1-9 decide,\n"
 	"r reason, s skip, f flag the guideline, u undo, h history, / search, ? help,\n"
@@ -51,9 +51,12 @@ static const char review_usage[] =
 	"                       <C-c>, :dump NAME, :resize CxR, :type TEXT, :tick, :hup\n"
 	"      --dump-dir DIR   where :dump NAME writes NAME.txt (default .)\n"
 	"      --timing         print per-key latency to stderr (headless)\n"
+	"      --messages       print each status message to stdout as it is shown,\n"
+	"                       flushed: msg LINE MS info|saved|error TEXT (headless)\n"
 	"  -h, --help           show this help\n";
 
-enum { OPT_ALL = 256, OPT_NOCOLOR, OPT_HEADLESS, OPT_SIZE, OPT_SCRIPT, OPT_DUMP, OPT_TIMING };
+enum { OPT_ALL = 256, OPT_NOCOLOR, OPT_HEADLESS, OPT_SIZE, OPT_SCRIPT, OPT_DUMP, OPT_TIMING,
+       OPT_MESSAGES };
 
 struct review_opts {
 	const char *path, *queue, *as;
@@ -77,6 +80,7 @@ static int parse(int argc, char **argv, struct review_opts *o)
 		{"script", required_argument, NULL, OPT_SCRIPT},
 		{"dump-dir", required_argument, NULL, OPT_DUMP},
 		{"timing", no_argument, NULL, OPT_TIMING},
+		{"messages", no_argument, NULL, OPT_MESSAGES},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -111,6 +115,7 @@ static int parse(int argc, char **argv, struct review_opts *o)
 		case OPT_SCRIPT: o->run.script = optarg; break;
 		case OPT_DUMP: o->run.dump_dir = optarg; break;
 		case OPT_TIMING: o->run.timing = 1; break;
+		case OPT_MESSAGES: o->run.messages = 1; break;
 		case 'h':
 			fputs(review_usage, stdout);
 			return -1;
@@ -126,8 +131,8 @@ static int parse(int argc, char **argv, struct review_opts *o)
 	o->path = argv[optind];
 	if (o->run.headless && !o->run.script)
 		return cli_usage_error("review", "--headless needs --script FILE");
-	if (!o->run.headless && (o->run.script || o->run.dump_dir))
-		return cli_usage_error("review", "--script and --dump-dir go with --headless");
+	if (!o->run.headless && (o->run.script || o->run.dump_dir || o->run.messages))
+		return cli_usage_error("review", "--script, --dump-dir and --messages go with --headless");
 	return 0;
 }
 

@@ -407,6 +407,11 @@ struct ui_state {
 	char msg[512];
 	enum ui_msg msg_kind;
 	unsigned msg_seq; /* counts ui_message calls */
+	/* Called by ui_message with each message as it is set (NULL: nobody
+	 * listens); headless --messages prints them, so a test sees every
+	 * "saved" the screen showed, even one a later message replaced. */
+	void (*on_message)(void *arg, enum ui_msg kind, const char *msg);
+	void *on_message_arg;
 	int quit;
 };
 

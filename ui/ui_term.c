@@ -279,8 +279,37 @@ static void print_timing(double *t, size_t n)
 		t[rank(n, 0.50)] * 1e3, t[rank(n, 0.99)] * 1e3, t[n - 1] * 1e3);
 }
 
+/* Where the script is, for --messages: its line and when its key began. */
+struct script_pos {
+	long lineno;
+	double t0;
+};
+
+static const char *const msg_kinds[] = {
+	[UI_MSG_INFO] = "info",
+	[UI_MSG_SAVED] = "saved",
+	[UI_MSG_ERROR] = "error",
+};
+
+/*
+ * Headless --messages: one line per status message, as ui_message sets it,
+ * "msg LINE MS KIND TEXT" (the script line of the key, the milliseconds
+ * since that key began, info|saved|error, the sanitised text), flushed at
+ * once: a supervisor that kills the process may trust every line it finds.
+ */
+static void print_message(void *arg, enum ui_msg kind, const char *msg)
+{
+	const struct script_pos *p = arg;
+	char *clean = text_clean(msg);
+	printf("msg %ld %.3f %s %s\n", p->lineno, (mono_now() - p->t0) * 1e3, msg_kinds[kind],
+	       clean);
+	fflush(stdout);
+	free(clean);
+}
+
 static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err)
 {
+	struct script_pos pos = {0, mono_now()};
 	FILE *f = fopen(o->script, "r");
 	char *line = NULL;
 	size_t cap = 0, ntimes = 0, tcap = 0;
@@ -291,11 +320,17 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 
 	if (!f)
 		return err_set(err, "%s: %s", o->script, strerror(errno));
+	if (o->messages) {
+		s->on_message = print_message;
+		s->on_message_arg = &pos;
+	}
 	paint(s);
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
 		double t0 = mono_now();
 		lineno++;
+		pos.lineno = lineno;
+		pos.t0 = t0;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = 0;
 		if (len == 0 || (line[0] == '#' && line[1] == ' '))
@@ -359,6 +394,7 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		}
 	}
 out:
+	s->on_message = NULL;
 	if (o->timing)
 		print_timing(times, ntimes);
 	free(times);

@@ -17,6 +17,7 @@ struct ui_run_opts {
 	const char *dump_dir; /* where :dump NAME writes NAME.txt (default ".") */
 	int colour;           /* 0: monochrome (NO_COLOR or --no-color) */
 	int timing;           /* print per-key latency figures to stderr at the end */
+	int messages;         /* headless: print each status message to stdout, flushed */
 };
 
 /*

@@ -57,6 +57,8 @@ void ui_message(struct ui_state *s, enum ui_msg kind, const char *fmt, ...)
 	va_end(ap);
 	s->msg_kind = kind;
 	s->msg_seq++;
+	if (s->on_message)
+		s->on_message(s->on_message_arg, kind, s->msg);
 }
 
 double ui_state_now(const struct ui_state *s)

@@ -19,6 +19,7 @@ grep -q '^Usage: gavel review' "$work/stdout" || fail "review --help"
 expect_exit 2 "$GAVEL" review
 expect_exit 2 "$GAVEL" review "$db" --headless
 expect_exit 2 "$GAVEL" review "$db" --headless --script /dev/null --size 80by24
+expect_exit 2 "$GAVEL" review "$db" --messages
 # Three experts share this uid: without --as it must ask, and a name mapped
 # to no uid of ours is refused.
 expect_exit 1 "$GAVEL" review "$db" --headless --script /dev/null
@@ -27,8 +28,14 @@ expect_exit 1 "$GAVEL" review "$db" --as mallory --headless --script /dev/null
 
 # Decide three items, the first with a reason citing a rule.
 printf '<Enter>\nr\n:type #R1 sarcasm\n<Enter>\n1\n3\n2\n<C-c>\n' >"$work/three.keys"
-expect_exit 0 "$GAVEL" review "$db" --as ana --headless --script "$work/three.keys"
+expect_exit 0 "$GAVEL" review "$db" --as ana --headless --messages --script "$work/three.keys"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM decision')" = 3 ] || fail "wanted 3 decisions"
+# --messages: each "saved" as the screen said it, with the script line of
+# its key (5, 6, 7), a time and the kind, even though the next item's
+# message may replace it on the screen.
+[ "$(grep '^msg [0-9]* [0-9.]* saved ' "$work/stdout" | sed 's/^msg \([0-9]*\) [0-9.]* /\1 /')" = "5 saved saved: r3 = negative
+6 saved saved: r1 = positive
+7 saved saved: r2 = neutral" ] || fail "--messages: $(cat "$work/stdout")"
 [ "$(events decide)" = 3 ] || fail "wanted 3 decide events, got $(events decide)"
 row=$(sqlite3 "$db" "SELECT i.external_id, l.value, d.expert, d.rule, d.reason, d.seconds >= 0,
 	d.queue FROM decision d JOIN item i ON i.id = d.item JOIN label l ON l.task = i.task
