@@ -8,11 +8,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /*
@@ -409,6 +411,107 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
+/*
+ * Network filesystems, by statfs magic. SQLite's locks are advisory locks
+ * that NFS, SMB and CIFS clients implement loosely or not at all, and WAL's
+ * shared index is memory-mapped, which cannot be shared between machines:
+ * on them two experts can take the same lock, or a reader see half a commit.
+ */
+static const struct {
+	uint32_t magic;
+	const char *name;
+} remote_fs[] = {
+	{0x6969, "NFS"},
+	{0x517B, "SMB"},
+	{0xFF534D42, "CIFS"},
+	{0xFE534D42, "SMB2"},
+};
+
+/*
+ * Refuse a project whose file (or, for a new one, folder) is on a network
+ * filesystem. The environment variable GAVEL_TEST_FS_MAGIC (a number, e.g.
+ * 0x6969) stands in for the real magic, so the refusal can be tested on a
+ * local disk. A file whose filesystem cannot be asked is let through:
+ * opening it reports what is wrong with it.
+ */
+static int check_local_fs(const char *path, int create, char *err)
+{
+	const char *fake = getenv("GAVEL_TEST_FS_MAGIC");
+	uint32_t magic;
+
+	if (fake && *fake) {
+		magic = (uint32_t)strtoul(fake, NULL, 0);
+	} else {
+		char *dir = create ? folder_of(path) : NULL;
+		struct statfs sf;
+		int fd = open(dir ? dir : path, O_RDONLY | O_CLOEXEC), rc;
+		free(dir);
+		if (fd < 0)
+			return 0;
+		rc = fstatfs(fd, &sf);
+		close(fd);
+		if (rc != 0)
+			return 0;
+		magic = (uint32_t)sf.f_type;
+	}
+	for (size_t i = 0; i < GV_ARRAY_LEN(remote_fs); i++) {
+		if (remote_fs[i].magic == magic)
+			return err_set(err,
+				       "%s: the project is on a network filesystem (%s, statfs "
+				       "magic 0x%X); gavel refuses it: SQLite's locks and WAL's "
+				       "shared index do not hold across machines there, so two "
+				       "experts could decide the same item or a commit be lost. "
+				       "Keep the project on a local disk of the server the experts "
+				       "log into, and carry work to other machines in packets",
+				       path, remote_fs[i].name, (unsigned)magic);
+	}
+	return 0;
+}
+
+int store_check_rules(struct store *st, char *err)
+{
+	sqlite3_stmt *s;
+	int defensive = -1, trusted = -1, fk = -1;
+	char mode[16] = "";
+	long sync = -1;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT (SELECT journal_mode FROM pragma_journal_mode),"
+			       " (SELECT synchronous FROM pragma_synchronous)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the connection settings");
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *m = sqlite3_column_text(s, 0);
+		if (m)
+			snprintf(mode, sizeof mode, "%s", (const char *)m);
+		sync = sqlite3_column_int(s, 1);
+	}
+	if (sqlite3_finalize(s) != SQLITE_OK)
+		return store_fail(st, err, "reading the connection settings");
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &trusted);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
+	if (strcmp(mode, "wal") != 0)
+		return err_set(err,
+			       "%s: the journal mode is '%s', not WAL: the filesystem or SQLite "
+			       "build does not support it, and gavel does not run without it",
+			       st->path, mode);
+	if (sync != 2)
+		return err_set(err,
+			       "%s: synchronous is %ld, not FULL (2): a commit could be lost on "
+			       "power failure, so gavel refuses to run",
+			       st->path, sync);
+	/* The wait for locks is busy_wait, installed by store_open on every
+	 * connection for STORE_BUSY_MS; SQLite cannot report a handler back. */
+	if (defensive != 1)
+		return err_set(err, "%s: SQLite's defensive mode did not take", st->path);
+	if (trusted != 0)
+		return err_set(err, "%s: trusted_schema did not turn off", st->path);
+	if (fk != 1)
+		return err_set(err, "%s: foreign keys did not turn on", st->path);
+	return 0;
+}
+
 int store_open(const char *path, int flags, struct store **out, char *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
@@ -417,6 +520,8 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	int on = 1, created = 0;
 
 	st->path = xstrdup(path);
+	if (check_local_fs(path, flags & STORE_CREATE, err))
+		goto fail;
 	if (flags & STORE_CREATE) {
 		if (access(path, F_OK) == 0) {
 			err_set(err, "%s: already exists", path);
@@ -510,6 +615,8 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
 		       "PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864",
 		       err))
+		goto fail;
+	if (store_check_rules(st, err))
 		goto fail;
 	if (migrate(st, err))
 		goto fail;

@@ -50,6 +50,15 @@ struct store {
 int store_open(const char *path, int flags, struct store **out, char *err);
 void store_close(struct store *st);
 
+/*
+ * Read back the connection rules store_open set (journal mode WAL,
+ * synchronous=FULL, defensive mode,
+ * trusted_schema off, foreign keys on) and return -1 with err naming the
+ * first that did not take, else 0. store_open refuses a project this
+ * fails on, and one on a network filesystem (NFS, SMB, CIFS).
+ */
+int store_check_rules(struct store *st, char *err);
+
 /* Remove a closed project file with its -wal and -shm companions. */
 void store_remove(const char *path);
 

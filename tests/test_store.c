@@ -283,6 +283,59 @@ static void test_busy_waits(void **state)
 	store_rollback(f->st);
 	pthread_join(t, NULL);
 	store_close(other);
+/*
+ * The deployment guard: a project on a network filesystem is refused at
+ * open (simulated with GAVEL_TEST_FS_MAGIC, since this machine's disks are
+ * local), and a connection whose rules did not all take is refused too.
+ */
+static void test_deploy_guard(void **state)
+{
+	struct fx *f = *state;
+	static const char *const magics[][2] = {{"0x6969", "NFS"},
+						{"0x517B", "SMB"},
+						{"0xFF534D42", "CIFS"},
+						{"0xFE534D42", "SMB2"}};
+	struct store *st = NULL;
+	char err[GV_ERR];
+
+	/* Alone on the file, so that the journal mode can be switched below. */
+	store_close(f->st);
+	f->st = NULL;
+	for (size_t i = 0; i < GV_ARRAY_LEN(magics); i++) {
+		setenv("GAVEL_TEST_FS_MAGIC", magics[i][0], 1);
+		assert_int_equal(store_open(f->path, 0, &st, err), -1);
+		assert_null(st);
+		assert_non_null(strstr(err, magics[i][1]));
+		assert_non_null(strstr(err, "network filesystem"));
+		assert_int_equal(store_open(f->path, STORE_READONLY, &st, err), -1);
+	}
+	/* ext4's magic is a local disk. */
+	setenv("GAVEL_TEST_FS_MAGIC", "0xEF53", 1);
+	if (store_open(f->path, 0, &st, err))
+		fail_msg("%s", err);
+	unsetenv("GAVEL_TEST_FS_MAGIC");
+	assert_int_equal(store_check_rules(st, err), 0);
+	/* Each rule, undone behind store_open's back, is caught. */
+	test_exec(st, "PRAGMA synchronous = NORMAL");
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "synchronous"));
+	test_exec(st, "PRAGMA synchronous = FULL; PRAGMA trusted_schema = ON");
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "trusted_schema"));
+	test_exec(st, "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF");
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "foreign keys"));
+	test_exec(st, "PRAGMA foreign_keys = ON");
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "defensive"));
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	test_exec(st, "PRAGMA journal_mode = DELETE");
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "not WAL"));
+	test_exec(st, "PRAGMA journal_mode = WAL");
+	assert_int_equal(store_check_rules(st, err), 0);
+	store_close(st);
 }
 
 int main(void)
@@ -294,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deploy_guard, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
