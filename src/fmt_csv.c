@@ -214,6 +214,35 @@ static void csv_set_names(struct csv_reader *r, const char *const *names, size_t
 	r->nhdr = n;
 }
 
+/*
+ * A name given twice leaves it unclear which column holds the data (or
+ * would give item metadata or a prediction's probabilities the same key
+ * twice): an error at the second, which is in the header row just read
+ * (r->c) unless --columns gave it. Votes and decisions ignore the columns
+ * they do not know, so those may repeat.
+ */
+static int csv_unique_names(struct csv_reader *r)
+{
+	char snip[64];
+	for (size_t j = 1; j < r->nhdr; j++) {
+		for (size_t i = 0; i < j && r->hdr[j][0]; i++) {
+			if (!csv_name_is(r->hdr[i], r->hdr[j]))
+				continue;
+			if ((r->kind == IMPORT_VOTES || r->kind == IMPORT_DECISIONS) &&
+			    !csv_known(r->hdr[j]))
+				break;
+			if (r->columns)
+				return import_errf(r->err, NULL, 0, 0,
+						   "--columns names '%s' twice (columns %zu and %zu)",
+						   import_snip(r->hdr[j], snip), i + 1, j + 1);
+			return import_errf(r->err, r->file, r->c.line, csv_field_col(&r->c, &r->c.f[j]),
+					   "column '%s' appears twice in the header (columns %zu and %zu)",
+					   import_snip(r->hdr[j], snip), i + 1, j + 1);
+		}
+	}
+	return 0;
+}
+
 /* r->hdr from the header row, or from --columns (split at commas). */
 static int csv_names(struct csv_reader *r)
 {
@@ -235,7 +264,7 @@ static int csv_names(struct csv_reader *r)
 		csv_set_names(r, names, list.nf);
 		free(names);
 		csv_free(&list);
-		return 0;
+		return csv_unique_names(r);
 	}
 	rc = csv_next(&r->c);
 	if (rc < 0)
@@ -249,7 +278,7 @@ static int csv_names(struct csv_reader *r)
 		csv_set_names(r, names, r->c.nf);
 		free(names);
 	}
-	return 0;
+	return csv_unique_names(r);
 }
 
 /* Column index is a role other than those that identify the record? */

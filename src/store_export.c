@@ -23,24 +23,52 @@ static const char *const export_cols[] = {
 	"n_votes",   "expert",       "reason", "guideline_version",   "decided_at",
 };
 
-/* Spreadsheets run cells starting with these as formulas. */
-static int needs_guard(const char *s)
+/*
+ * A plain decimal number ([+-]digits[.digits][e[+-]digits]): a spreadsheet
+ * reads it as that number, so it keeps its sign. Anything strtod would also
+ * take (leading blanks, hex, "inf") is text.
+ */
+static int plain_number(const char *s)
 {
-	double d;
-	if (!s || !s[0] || !strchr("=+-@\t\r", s[0]))
+	const char *p = s + (*s == '+' || *s == '-');
+	size_t digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits)
 		return 0;
-	return util_parse_double(s, &d) != 0;
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
 }
 
-static void csv_cell(struct sbuf *b, const char *s)
+int export_csv_guarded(const char *s)
 {
-	int quote;
+	if (!s || !s[0])
+		return 0;
+	/* A quote before what the guard defuses is guarded too, so it can be undone. */
+	if (s[0] == '\'')
+		return s[1] && strchr("=+-@\t\r'", s[1]);
+	return strchr("=+-@\t\r", s[0]) && !plain_number(s);
+}
+
+void export_csv_cell(struct sbuf *b, const char *s)
+{
+	int guard, quote;
 	if (!s)
 		return;
-	quote = needs_guard(s) || strpbrk(s, ",\"\n\r") != NULL;
+	guard = export_csv_guarded(s);
+	quote = guard || strpbrk(s, ",\"\n\r") != NULL;
 	if (quote)
 		sbuf_addc(b, '"');
-	if (needs_guard(s))
+	if (guard)
 		sbuf_addc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
@@ -70,16 +98,16 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	if (fmt == EXPORT_CSV) {
 		const char *text[] = {r->item, r->task, r->label, r->source};
 		for (size_t i = 0; i < GV_ARRAY_LEN(text); i++) {
-			csv_cell(b, text[i]);
+			export_csv_cell(b, text[i]);
 			sbuf_addc(b, ',');
 		}
 		csv_num(b, r->weight);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->plurality);
+		export_csv_cell(b, r->plurality);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->majority);
+		export_csv_cell(b, r->majority);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->ds_label);
+		export_csv_cell(b, r->ds_label);
 		sbuf_addc(b, ',');
 		csv_num(b, r->ds_posterior);
 		sbuf_addc(b, ',');
@@ -87,18 +115,18 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 		sbuf_addc(b, ',');
 		csv_num(b, r->effective_confidence);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->votes);
+		export_csv_cell(b, r->votes);
 		sbuf_addc(b, ',');
 		csv_num(b, r->agreement);
 		sbuf_addf(b, ",%d,", r->nvotes);
-		csv_cell(b, r->expert);
+		export_csv_cell(b, r->expert);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->reason);
+		export_csv_cell(b, r->reason);
 		sbuf_addc(b, ',');
 		if (r->guideline_version)
 			sbuf_addf(b, "%ld", r->guideline_version);
 		sbuf_addc(b, ',');
-		csv_cell(b, r->decided_at);
+		export_csv_cell(b, r->decided_at);
 		sbuf_add(b, "\r\n");
 		return;
 	}

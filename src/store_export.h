@@ -78,6 +78,23 @@ long store_export_write(struct store *st, const struct export_opts *o, FILE *out
 void store_export_meta_free(struct export_meta *m);
 
 /*
+ * The spreadsheet guard of the CSV export. A text cell a spreadsheet would
+ * run as a formula, one starting with = + - @ tab or CR that is not a plain
+ * decimal number such as -1 or +2.5e3, is written with a leading '; so is a
+ * cell starting with ' followed by one of those or by another ', so that the
+ * guard can be undone exactly: a reader that wants the original text drops
+ * the first ' of every cell that starts with ' and then one of = + - @ tab
+ * CR '. export_csv_guarded says whether s gets the '.
+ */
+int export_csv_guarded(const char *s);
+
+/*
+ * Append s as one CSV cell (nothing for NULL): guarded as above, quoted when
+ * guarded or holding a comma, quote, CR or LF, quotes doubled (RFC 4180).
+ */
+void export_csv_cell(struct sbuf *b, const char *s);
+
+/*
  * Append the sidecar record of an export written to data_file, one JSON
  * object and a newline: {"project","exported_at","audit_head","file",
  * "sha256","format","task","weights","ds","rows","skipped"}, strings from

@@ -1,0 +1,209 @@
+/*
+ * The CSV export's spreadsheet guard as a property (src/export.h): 100,000
+ * seeded random cells, biased towards what spreadsheets and CSV readers treat
+ * specially (= + - @ tab CR LF , " ' and numbers), are written by the export's
+ * cell writer and read back by gavel's own CSV reader (src/csv.h). No text
+ * cell may start with a character a spreadsheet runs as a formula, and every
+ * cell, with the documented guard undone, must equal what was written.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "csv.h"
+#include "export.h"
+#include "rng.h"
+#include "util.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NCELLS	 100000
+#define PER_ROW	 10
+#define MAX_CELL 24
+
+/*
+ * A plain decimal number, written here as a regular expression independently
+ * of the exporter's own check: the only cells allowed to start with + or -.
+ */
+static regex_t number_re;
+
+static int is_number(const char *s)
+{
+	return regexec(&number_re, s, 0, NULL, 0) == 0;
+}
+
+/* The undo a reader applies (export.h): drop a ' that precedes = + - @ tab CR '. */
+static const char *unguard(const char *s)
+{
+	if (s[0] == '\'' && s[1] && strchr("=+-@\t\r'", s[1]))
+		return s + 1;
+	return s;
+}
+
+/* Pieces a random cell is made of: single bytes and whole UTF-8 characters. */
+static const char *const pieces[] = {
+	"=",
+	"+",
+	"-",
+	"@",
+	"\t",
+	"\r",
+	"\n",
+	"\r\n",
+	",",
+	"\"",
+	"'",
+	" ",
+	"0",
+	"1",
+	"9",
+	".",
+	"e",
+	"E",
+	"a",
+	"Z",
+	"SUM(A1)",
+	"cmd|",
+	"\xc3\xa9",
+	"\xe2\x80\xae",
+	"\xef\xbb\xbf",
+	"\xe4\xb8\xad",
+	"\xf0\x9f\x98\x80",
+	"\x1b",
+	"\x7f",
+	";",
+	"|",
+	"!",
+};
+
+/* Fill cell (MAX_CELL * 4 + 1 bytes) with a random string; some are numbers. */
+static void random_cell(uint64_t *seed, char *cell)
+{
+	uint64_t r = rng_next(seed);
+	size_t n, len = 0;
+	if (r % 8 == 0) {
+		/* A number, signed or not, sometimes with a fraction or exponent. */
+		const char *sign[] = {"", "-", "+"};
+		snprintf(cell, MAX_CELL * 4 + 1, "%s%u%s%s", sign[(r >> 3) % 3],
+			 (unsigned)((r >> 8) % 100000), (r >> 30) % 2 ? ".25" : "",
+			 (r >> 31) % 4 == 0 ? "e-3" : "");
+		return;
+	}
+	n = (size_t)((r >> 3) % (MAX_CELL + 1));
+	for (size_t i = 0; i < n; i++) {
+		const char *p = pieces[rng_next(seed) % GV_ARRAY_LEN(pieces)];
+		size_t pl = strlen(p);
+		if (len + pl > MAX_CELL * 4)
+			break;
+		memcpy(cell + len, p, pl);
+		len += pl;
+	}
+	cell[len] = '\0';
+}
+
+static void property_100k_cells(void **state)
+{
+	char(*cells)[MAX_CELL * 4 + 1] = xmalloc(sizeof(*cells) * NCELLS);
+	uint64_t seed = 20261203;
+	struct sbuf b = {0};
+	struct csv c;
+	size_t k = 0, guarded = 0, dangerous_in = 0;
+	int rc;
+	(void)state;
+
+	/* A header row first, as the export writes: a reader drops a BOM at the start. */
+	for (size_t i = 0; i < PER_ROW; i++)
+		sbuf_addf(&b, "h%zu%s", i, i + 1 < PER_ROW ? "," : "\r\n");
+	for (size_t i = 0; i < NCELLS; i++) {
+		random_cell(&seed, cells[i]);
+		if (cells[i][0] && strchr("=+-@\t\r", cells[i][0]) && !is_number(cells[i]))
+			dangerous_in++;
+		guarded += (size_t)export_csv_guarded(cells[i]);
+		export_csv_cell(&b, cells[i]);
+		sbuf_add(&b, (i + 1) % PER_ROW ? "," : "\r\n");
+	}
+	/* The generator does produce what the guard is for, and numbers. */
+	assert_true(dangerous_in > NCELLS / 10);
+	assert_true(guarded >= dangerous_in);
+
+	csv_init(&c, b.s, b.len, ',');
+	c.want = PER_ROW;
+	assert_int_equal(csv_next(&c), 1);
+	while ((rc = csv_next(&c)) > 0) {
+		for (size_t f = 0; f < c.nf; f++, k++) {
+			const char *got = c.f[f].s;
+			assert_true(k < NCELLS);
+			/* Exported text cells starting with = + - @ tab or CR: 0. */
+			if (got[0] && strchr("=+-@\t\r", got[0]) && !is_number(got))
+				fail_msg("cell %zu starts with a formula character: '%s'", k, got);
+			/* The CSV round-trips exactly once the guard is undone. */
+			if (strlen(got) != c.f[f].len || strcmp(unguard(got), cells[k]) != 0)
+				fail_msg("cell %zu: wrote '%s', read back '%s'", k, cells[k], got);
+		}
+	}
+	if (rc < 0)
+		fail_msg("reader: %ld:%ld: %s", c.err_line, c.err_col, c.what);
+	assert_int_equal(k, NCELLS);
+	csv_free(&c);
+	sbuf_free(&b);
+	free(cells);
+}
+
+/* Hand-picked cells: what the guard must and must not touch. */
+static void guard_examples(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"=SUM(A1)", "\"'=SUM(A1)\""},
+		{"+1+1", "\"'+1+1\""},
+		{"-2+3", "\"'-2+3\""},
+		{"@cmd", "\"'@cmd\""},
+		{"\t5", "\"'\t5\""},   /* strtod takes "\t5" as a number; a spreadsheet cell starts
+					  with tab */
+		{"\r-1", "\"'\r-1\""}, /* likewise */
+		{"-0x1A", "\"'-0x1A\""},
+		{"-inf", "\"'-inf\""},
+		{"-1", "-1"},
+		{"+2.5e3", "+2.5e3"},
+		{"-.5", "-.5"},
+		{"'=x", "\"''=x\""},
+		{"''", "\"'''\""},
+		{"'-3", "\"''-3\""},
+		{"'x", "'x"},
+		{"'", "'"},
+		{"a,b", "\"a,b\""},
+		{"say \"hi\"", "\"say \"\"hi\"\"\""},
+		{"", ""},
+	};
+	(void)state;
+	for (size_t i = 0; i < GV_ARRAY_LEN(cases); i++) {
+		struct sbuf b = {0};
+		export_csv_cell(&b, cases[i].in);
+		if (strcmp(b.s ? b.s : "", cases[i].out) != 0)
+			fail_msg("cell '%s': wrote '%s', wanted '%s'", cases[i].in, b.s ? b.s : "",
+				 cases[i].out);
+		sbuf_free(&b);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(guard_examples),
+		cmocka_unit_test(property_100k_cells),
+	};
+	int rc;
+	if (regcomp(&number_re, "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$",
+		    REG_EXTENDED | REG_NOSUB) != 0)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	regfree(&number_re);
+	return rc;
+}
