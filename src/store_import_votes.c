@@ -81,12 +81,18 @@ static int si_sort_file_votes(struct store_import *si, char *err)
 	return 0;
 }
 
-/* Database ids of the interned annotators: existing ones by name, new ones appended. */
+/*
+ * Database ids of the interned annotators: existing ones by name, new ones
+ * appended in the byte order of their names, so that the same votes give the
+ * same ids (and the same order in every listing by id) whatever the file's
+ * row order.
+ */
 static int si_write_annotators(struct store_import *si, int64_t **out, struct import_result *res,
 			       char *err)
 {
-	size_t n = intern_count(&si->anns);
+	size_t n = intern_count(&si->anns), nnew = 0;
 	int64_t *map = xcalloc(n + 1, sizeof *map);
+	uint32_t *fresh = NULL;
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	int64_t maxid = 0;
 	int rc;
@@ -108,24 +114,31 @@ static int si_write_annotators(struct store_import *si, int64_t **out, struct im
 	}
 	if (store_prepare(si->st, "INSERT INTO annotator(id, name) VALUES (?, ?)", &ins, err))
 		goto fail;
+	fresh = xmalloc((n + 1) * sizeof *fresh);
 	for (size_t i = 0; i < n; i++) {
-		if (map[i])
-			continue;
+		if (!map[i])
+			fresh[nnew++] = (uint32_t)i;
+	}
+	store_import_sort_names(&si->anns, fresh, nnew);
+	for (size_t k = 0; k < nnew; k++) {
+		uint32_t i = fresh[k];
 		map[i] = ++maxid;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, map[i]);
-		sqlite3_bind_text(ins, 2, intern_str(&si->anns, (uint32_t)i), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, intern_str(&si->anns, i), -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			store_fail(si->st, err, "add annotator");
 			goto fail;
 		}
 		res->n.annotators_added++;
 	}
+	free(fresh);
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	*out = map;
 	return 0;
 fail:
+	free(fresh);
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	free(map);
