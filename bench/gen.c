@@ -24,10 +24,13 @@
 #define OUT_BUF	   (1 << 20)
 
 static const char gen_usage[] =
-    "Usage: gen [--items N] [--annotators A] [--labels K] [--seed S] --out DIR\n"
+    "Usage: gen [--items N] [--annotators A] [--labels K] [--seed S]\n"
+    "           [--order item|annotator|shuffled] [--ids numeric|string] --out DIR\n"
     "\n"
     "Write a seeded synthetic project (votes.csv, gold.csv, predictions.csv,\n"
-    "items.csv) under DIR. Defaults: 1000000 items, 500 annotators, 5 labels, seed 42.\n";
+    "items.csv) under DIR. Defaults: 1000000 items, 500 annotators, 5 labels, seed 42,\n"
+    "votes grouped by item, numeric ids. The order and the ids change only how the\n"
+    "same votes are written: every order of one seed holds the same votes.\n";
 
 /* xoshiro256** seeded through splitmix64: fast, and the same on every host. */
 static uint64_t rng_s[4];
@@ -246,6 +249,90 @@ static void make_annotator(double *cdf, int K, enum kind kind)
 	}
 }
 
+enum order { BY_ITEM, BY_ANNOTATOR, SHUFFLED };
+
+static int string_ids;
+
+/* An item id: 42, or item-00000042 with --ids string. */
+static void out_item(struct out *o, uint64_t i)
+{
+	if (string_ids) {
+		char tmp[32];
+		snprintf(tmp, sizeof tmp, "item-%08llu", (unsigned long long)i);
+		out_str(o, tmp);
+	} else {
+		out_uint(o, i);
+	}
+}
+
+/* An annotator name: a17, or annotator-00017 with --ids string. */
+static void out_ann(struct out *o, uint64_t a)
+{
+	if (string_ids) {
+		char tmp[32];
+		snprintf(tmp, sizeof tmp, "annotator-%05llu", (unsigned long long)a);
+		out_str(o, tmp);
+	} else {
+		out_char(o, 'a');
+		out_uint(o, a);
+	}
+}
+
+/* A vote held back for reordering: item << 32 | annotator << 8 | label. */
+static void out_vote(struct out *o, uint64_t v)
+{
+	out_item(o, v >> 32);
+	out_char(o, ',');
+	out_ann(o, (v >> 8) & 0xffffff);
+	out_str(o, ",l");
+	out_uint(o, v & 0xff);
+	out_char(o, '\n');
+}
+
+/*
+ * Write the held votes in the order asked for. The shuffle draws from its
+ * own generator, so that the items and their texts are the same in every
+ * order. By annotator is a stable counting sort: item order within each.
+ */
+static int write_reordered(struct out *o, uint64_t *v, size_t n, enum order order, long annotators,
+			   uint64_t seed)
+{
+	if (order == SHUFFLED) {
+		uint64_t saved[4];
+		memcpy(saved, rng_s, sizeof saved);
+		rng_seed(seed ^ 0x53485546464c45ULL);
+		for (size_t i = n; i > 1; i--) {
+			size_t j = (size_t)(((rng_next() >> 11) * (double)i) / 9007199254740992.0);
+			uint64_t t = v[i - 1];
+			v[i - 1] = v[j];
+			v[j] = t;
+		}
+		memcpy(rng_s, saved, sizeof saved);
+		for (size_t i = 0; i < n; i++)
+			out_vote(o, v[i]);
+		return 0;
+	}
+	size_t *start = calloc((size_t)annotators + 2, sizeof *start);
+	uint64_t *w = malloc(n * sizeof *w);
+	if (!start || !w) {
+		free(start);
+		free(w);
+		fputs("gen: out of memory\n", stderr);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		start[((v[i] >> 8) & 0xffffff) + 1]++;
+	for (long a = 1; a <= annotators + 1; a++)
+		start[a] += start[a - 1];
+	for (size_t i = 0; i < n; i++)
+		w[start[(v[i] >> 8) & 0xffffff]++] = v[i];
+	for (size_t i = 0; i < n; i++)
+		out_vote(o, w[i]);
+	free(start);
+	free(w);
+	return 0;
+}
+
 static int write_items(const char *dir, long items)
 {
 	static const char *const words[] = {
@@ -261,7 +348,7 @@ static int write_items(const char *dir, long items)
 	for (long i = 1; i <= items; i++) {
 		int n = 4 + (int)rng_below(6);
 
-		out_uint(&o, (uint64_t)i);
+		out_item(&o, (uint64_t)i);
 		out_str(&o, ",synthetic item ");
 		out_uint(&o, (uint64_t)i);
 		out_char(&o, ':');
@@ -307,7 +394,7 @@ static void write_prediction(struct out *o, long item, int truth, int K)
 	}
 	/* Rounding slack goes to the top label so every row sums to exactly 1. */
 	tenk[top] += 10000 - total;
-	out_uint(o, (uint64_t)item);
+	out_item(o, (uint64_t)item);
 	for (int j = 0; j < K; j++) {
 		out_char(o, ',');
 		out_prob(o, tenk[j]);
@@ -323,6 +410,8 @@ int main(int argc, char **argv)
 	    {"labels", required_argument, NULL, 'k'},
 	    {"seed", required_argument, NULL, 's'},
 	    {"out", required_argument, NULL, 'o'},
+	    {"order", required_argument, NULL, 'r'},
+	    {"ids", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -331,10 +420,13 @@ int main(int argc, char **argv)
 	const char *dir = NULL;
 	double prior_cdf[MAX_LABELS], *conf = NULL, *activity = NULL;
 	struct out votes, gold, preds;
-	int c, rc = 1, opened = 0;
+	int c, rc = 1, opened = 0, bad = 0;
 	int picked[5];
+	enum order order = BY_ITEM;
+	uint64_t *held = NULL;
+	size_t nheld = 0, heldcap = 0;
 
-	while ((c = getopt_long(argc, argv, "n:a:k:s:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:a:k:s:o:r:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			items = strtol(optarg, NULL, 10);
@@ -351,6 +443,22 @@ int main(int argc, char **argv)
 		case 'o':
 			dir = optarg;
 			break;
+		case 'r':
+			if (strcmp(optarg, "item") == 0)
+				order = BY_ITEM;
+			else if (strcmp(optarg, "annotator") == 0)
+				order = BY_ANNOTATOR;
+			else if (strcmp(optarg, "shuffled") == 0)
+				order = SHUFFLED;
+			else
+				bad = 1;
+			break;
+		case 'i':
+			if (strcmp(optarg, "numeric") == 0 || strcmp(optarg, "string") == 0)
+				string_ids = optarg[0] == 's';
+			else
+				bad = 1;
+			break;
 		case 'h':
 			fputs(gen_usage, stdout);
 			return 0;
@@ -359,7 +467,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!dir || optind != argc || items < 1 || annotators < 5 || annotators > 1000000 ||
+	if (bad || !dir || optind != argc || items > UINT32_MAX || items < 1 || annotators < 5 || annotators > 1000000 ||
 	    K < 2 || K > MAX_LABELS) {
 		fputs(gen_usage, stderr);
 		return 2;
@@ -428,19 +536,32 @@ int main(int argc, char **argv)
 			} while (dup);
 			picked[v] = a;
 			int label = sample_cdf(conf + ((long)a * K + truth) * K, (int)K);
-			out_uint(&votes, (uint64_t)i);
-			out_str(&votes, ",a");
-			out_uint(&votes, (uint64_t)a + 1);
-			out_str(&votes, ",l");
-			out_uint(&votes, (uint64_t)label);
-			out_char(&votes, '\n');
+			uint64_t vote = (uint64_t)i << 32 | (uint64_t)(a + 1) << 8 | (uint64_t)label;
+			if (order == BY_ITEM) {
+				out_vote(&votes, vote);
+				continue;
+			}
+			if (nheld == heldcap) {
+				uint64_t *grown;
+				heldcap = heldcap ? heldcap * 2 : 1 << 16;
+				grown = realloc(held, heldcap * sizeof *held);
+				if (!grown) {
+					fputs("gen: out of memory\n", stderr);
+					goto fail;
+				}
+				held = grown;
+			}
+			held[nheld++] = vote;
 		}
-		out_uint(&gold, (uint64_t)i);
+		out_item(&gold, (uint64_t)i);
 		out_str(&gold, ",l");
 		out_uint(&gold, (uint64_t)truth);
 		out_char(&gold, '\n');
 		write_prediction(&preds, i, truth, (int)K);
 	}
+	if (order != BY_ITEM &&
+	    write_reordered(&votes, held, nheld, order, annotators, seed))
+		goto fail;
 	rc = 0;
 fail:
 	if (opened) {
@@ -452,5 +573,6 @@ fail:
 	}
 	free(conf);
 	free(activity);
+	free(held);
 	return rc;
 }

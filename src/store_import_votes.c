@@ -81,12 +81,18 @@ static int si_sort_file_votes(struct store_import *si, char *err)
 	return 0;
 }
 
-/* Database ids of the interned annotators: existing ones by name, new ones appended. */
+/*
+ * Database ids of the interned annotators: existing ones by name, new ones
+ * appended in the byte order of their names, so that the same votes give the
+ * same ids (and the same order in every listing by id) whatever the file's
+ * row order.
+ */
 static int si_write_annotators(struct store_import *si, int64_t **out, struct import_result *res,
 			       char *err)
 {
-	size_t n = intern_count(&si->anns);
+	size_t n = intern_count(&si->anns), nnew = 0;
 	int64_t *map = xcalloc(n + 1, sizeof *map);
+	uint32_t *fresh = NULL;
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	int64_t maxid = 0;
 	int rc;
@@ -108,24 +114,31 @@ static int si_write_annotators(struct store_import *si, int64_t **out, struct im
 	}
 	if (store_prepare(si->st, "INSERT INTO annotator(id, name) VALUES (?, ?)", &ins, err))
 		goto fail;
+	fresh = xmalloc((n + 1) * sizeof *fresh);
 	for (size_t i = 0; i < n; i++) {
-		if (map[i])
-			continue;
+		if (!map[i])
+			fresh[nnew++] = (uint32_t)i;
+	}
+	store_import_sort_names(&si->anns, fresh, nnew);
+	for (size_t k = 0; k < nnew; k++) {
+		uint32_t i = fresh[k];
 		map[i] = ++maxid;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, map[i]);
-		sqlite3_bind_text(ins, 2, intern_str(&si->anns, (uint32_t)i), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, intern_str(&si->anns, i), -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			store_fail(si->st, err, "add annotator");
 			goto fail;
 		}
 		res->n.annotators_added++;
 	}
+	free(fresh);
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	*out = map;
 	return 0;
 fail:
+	free(fresh);
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	free(map);
@@ -141,48 +154,83 @@ fail:
  * import that moves existing labels in the label order (which changes every
  * item's tie rule).
  *
- * New items' rows are computed ahead, on the helper thread, while the item
- * table is written (si_precompute); the merged rows of existing items are
- * built after it, on this thread, because reading the table while inserting
- * into it is not something to rely on, and their summaries are computed as
- * SQLite asks for each row. The table's indexes are updated in place:
- * dropping them for a bulk load and running CREATE INDEX afterwards measured
- * slower on a million items.
+ * New items' rows are computed on the helper thread, at most SI_AHEAD rows
+ * ahead of the one SQLite is storing, in a ring: the two threads work side
+ * by side while the rows are written, and the rows computed ahead take a
+ * fixed amount of memory instead of one entry per item (90 MB at a million
+ * items when they were all computed while the item table was written). The
+ * merged rows of existing items are built on this thread, after the items
+ * are written, because reading the table while inserting into it is not
+ * something to rely on, and their summaries are computed as SQLite asks for
+ * each row. The table's indexes are updated in place: dropping them for a
+ * bulk load and running CREATE INDEX afterwards measured slower on a
+ * million items.
  */
+#define SI_AHEAD 4096
+
 struct si_group {
 	int64_t item;		   /* database id */
 	size_t first_vote, nvotes; /* the item's votes in si->votes */
-	size_t merged;		   /* arena offset of the merged row, or NONE */
+	size_t merged;		   /* offset of the merged row in si_summ.merged, or NONE */
+};
+
+/* What computing one row needs of its own: per-label counts and the packed votes. */
+struct si_scratch {
+	uint32_t *count; /* per position in the label order */
+	struct sbuf packed;
+};
+
+/* A row computed: its summary and its packed votes (in packed of a
+ * scratch, or in si_summ.merged). */
+struct si_row {
+	struct stats_item sum;
+	const char *votes;
+	size_t len;
+};
+
+/* A new item's row computed ahead on the helper thread. */
+struct si_ahead {
+	struct si_scratch s;
+	struct si_row row;
 };
 
 struct si_summ {
 	const struct store_import *si;
 	const struct store_task *task; /* reloaded: labels in their new order */
-	struct si_group *group;	       /* the rows to write, one per item, by item id */
-	size_t ngroups;
 	struct store_summary_order order;
-	uint32_t *count; /* per position in the label order */
-	/* The row loaded last: its index + 1 (0 for none), summary and packed
-	 * votes (in packed when they were packed here). */
+	/* Every item the file names, by item id: the first_new that existed
+	 * before, then the new ones. */
+	struct si_group *group;
+	size_t ngroups, first_new;
+	/* The rows to write: the existing items keep[0..nkeep) the file adds
+	 * votes to, then every new item. */
+	size_t *keep;
+	size_t nkeep;
+	struct sbuf merged; /* existing items' merged rows, NUL-separated */
+	long written;	    /* the file's votes that will be stored */
+	/* The row loaded last (its index + 1, 0 for none) and where this
+	 * thread computes. */
 	size_t loaded;
-	struct stats_item sum;
-	const char *row_votes;
-	size_t row_votes_len;
-	struct sbuf packed;
-	/* New items' rows, computed ahead on the helper thread: rows first_new,
-	 * first_new + 1, ... are ahead[0], ahead[1], ..., their packed votes
-	 * one after the other in ahead_votes. */
-	size_t first_new;
+	struct si_row row;
+	struct si_scratch main;
+	/* The ring the helper thread fills: new row k is in ahead[k %
+	 * SI_AHEAD] once produced > k, until consumed passes k. ready is 1
+	 * once the groups are built, -1 when the votes were refused; stop
+	 * tells the helper to end early. Under mu. */
 	struct si_ahead *ahead;
-	struct sbuf ahead_votes;
-	long written; /* the file's votes that will be stored */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t produced, consumed;
+	int ready, stop;
+	int prod_waiting, cons_waiting; /* a thread waits on cv */
+	int helper; /* 0: no helper thread, new rows are computed here too */
+	size_t produced_seen; /* this thread's last look at produced */
 };
 
-struct si_ahead {
-	size_t votes_off; /* in ahead_votes */
-	uint32_t votes_len;
-	struct stats_item sum;
-};
+/* Both sides publish their progress every SI_STEP rows rather than every
+ * row, and wake the other only when it waits: a wake-up per row cost a
+ * system call per item. */
+#define SI_STEP 256
 
 static void si_pack_votes(const struct store_import *si, const struct ivote *v, size_t n,
 			  struct sbuf *out)
@@ -196,91 +244,110 @@ static void si_pack_votes(const struct store_import *si, const struct ivote *v, 
 	}
 }
 
-static void summ_compute(struct si_summ *g, size_t r)
+/* Compute group gr's row into *row with scratch s. Reads what both threads
+ * only read once the groups are built. */
+static void summ_compute(const struct si_summ *g, const struct si_group *gr, struct si_scratch *s,
+			 struct si_row *row)
 {
 	const struct store_import *si = g->si;
-	const struct si_group *gr = &g->group[r];
 	size_t k = g->task->nlabels;
 
-	memset(g->count, 0, (k + 1) * sizeof *g->count);
+	memset(s->count, 0, (k + 1) * sizeof *s->count);
 	if (gr->merged != NONE) {
 		/* Checked when it was merged: it parses. */
-		g->row_votes = store_import_at(si, gr->merged);
-		g->row_votes_len = strlen(g->row_votes);
-		store_summary_count(&g->order, g->row_votes, g->row_votes_len, g->count);
+		row->votes = g->merged.s + gr->merged;
+		row->len = strlen(row->votes);
+		store_summary_count(&g->order, row->votes, row->len, s->count);
 	} else {
-		sbuf_reset(&g->packed);
-		sbuf_addc(&g->packed, '[');
-		si_pack_votes(si, si->votes + gr->first_vote, gr->nvotes, &g->packed);
-		sbuf_addc(&g->packed, ']');
+		sbuf_reset(&s->packed);
+		sbuf_addc(&s->packed, '[');
+		si_pack_votes(si, si->votes + gr->first_vote, gr->nvotes, &s->packed);
+		sbuf_addc(&s->packed, ']');
 		for (size_t i = 0; i < gr->nvotes; i++)
 			store_summary_order_count(&g->order, si->votes[gr->first_vote + i].label,
-						  g->count);
-		g->row_votes = g->packed.s;
-		g->row_votes_len = g->packed.len;
+						  s->count);
+		row->votes = s->packed.s;
+		row->len = s->packed.len;
 	}
-	stats_item_compute(g->count, (int)k, &g->sum);
-	g->loaded = r + 1;
+	stats_item_compute(s->count, (int)k, &row->sum);
 }
 
-/* Row r's values: computed ahead for a new item, else now. */
+/* Row r's values: an existing item's computed now, a new item's taken from
+ * the ring once the helper has computed it. Taking new row k frees the
+ * slots of the rows before it: SQLite has stored them. */
 static void summ_load(struct si_summ *g, size_t r)
 {
-	const struct si_ahead *p;
-	if (!g->ahead || r < g->first_new) {
-		summ_compute(g, r);
-		return;
+	size_t k;
+	if (r < g->nkeep) {
+		summ_compute(g, &g->group[g->keep[r]], &g->main, &g->row);
+	} else if (!g->helper) {
+		summ_compute(g, &g->group[g->first_new + r - g->nkeep], &g->main, &g->row);
+	} else {
+		k = r - g->nkeep;
+		if (k >= g->produced_seen || k % SI_STEP == 0) {
+			pthread_mutex_lock(&g->mu);
+			g->consumed = k;
+			if (g->prod_waiting)
+				pthread_cond_broadcast(&g->cv);
+			while (g->produced <= k) {
+				g->cons_waiting = 1;
+				pthread_cond_wait(&g->cv, &g->mu);
+			}
+			g->cons_waiting = 0;
+			g->produced_seen = g->produced;
+			pthread_mutex_unlock(&g->mu);
+		}
+		g->row = g->ahead[k % SI_AHEAD].row;
 	}
-	p = &g->ahead[r - g->first_new];
-	g->sum = p->sum;
-	g->row_votes = g->ahead_votes.s + p->votes_off;
-	g->row_votes_len = p->votes_len;
 	g->loaded = r + 1;
 }
 
 static void si_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
 	struct si_summ *g = ctx;
+	const struct stats_item *sum = &g->row.sum;
 	if (g->loaded != row + 1)
 		summ_load(g, row);
-	/* The texts stay put until the next row is computed, after SQLite has
+	/* The texts stay put until the next row is loaded, after SQLite has
 	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(out, g->group[row].item);
+		sqlite3_result_int64(out, g->group[row < g->nkeep ? g->keep[row]
+								   : g->first_new + row - g->nkeep]
+						  .item);
 		break;
 	case 1:
-		sqlite3_result_text(out, g->row_votes, (int)g->row_votes_len, SQLITE_STATIC);
+		sqlite3_result_text(out, g->row.votes, (int)g->row.len, SQLITE_STATIC);
 		break;
 	case 2:
-		sqlite3_result_int(out, (int)g->sum.n);
+		sqlite3_result_int(out, (int)sum->n);
 		break;
 	case 3:
-		sqlite3_result_int(out, g->sum.distinct);
+		sqlite3_result_int(out, sum->distinct);
 		break;
 	case 4:
-		if (g->sum.plurality_label >= 0)
-			sqlite3_result_int(out, g->task->labels[g->sum.plurality_label].code);
+		if (sum->plurality_label >= 0)
+			sqlite3_result_int(out, g->task->labels[sum->plurality_label].code);
 		else
 			sqlite3_result_null(out);
 		break;
 	case 5:
-		sqlite3_result_int(out, (int)g->sum.plurality_n);
+		sqlite3_result_int(out, (int)sum->plurality_n);
 		break;
 	case 6:
-		sqlite3_result_int(out, g->sum.tie);
+		sqlite3_result_int(out, sum->tie);
 		break;
 	case 7:
-		if (isnan(g->sum.agreement))
+		if (isnan(sum->agreement))
 			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(out, g->sum.agreement);
+			sqlite3_result_double(out, sum->agreement);
 		break;
 	default:
-		if (isnan(g->sum.entropy))
+		if (isnan(sum->entropy))
 			sqlite3_result_null(out);
 		else
-			sqlite3_result_double(out, g->sum.entropy);
+			sqlite3_result_double(out, sum->entropy);
 		break;
 	}
 }
@@ -300,7 +367,7 @@ static int i64_cmp(const void *pa, const void *pb)
  * when the item has a stored row and no votes in the file, -1 on error.
  */
 static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_group *gr,
-			long *written, struct sbuf *m, char *err)
+			long *written, struct sbuf *m, struct sbuf *out, char *err)
 {
 	const struct ivote *fv = si->votes + gr->first_vote;
 	struct votepack_iter it;
@@ -355,13 +422,15 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 		return import_errf(err, NULL, 0, 0, "the stored votes of item '%s' are damaged",
 				   import_snip(store_import_item_name(si, gr->item), s1));
 	sbuf_addc(m, ']');
-	gr->merged = store_import_str(si, m->s);
+	/* Not in the arena: the helper thread reads it meanwhile. */
+	gr->merged = out->len;
+	sbuf_addn(out, m->s, m->len);
+	sbuf_addc(out, '\0');
 	return 1;
 }
 
-/* The rows to write, in item id order: every item the file names. Existing
- * items come first (si_merge_rows drops those the file adds no votes to),
- * then the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign). */
+/* Every item the file names, in item id order: existing items first, then
+ * the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign). */
 static void si_build_groups(struct store_import *si, struct si_summ *g)
 {
 	size_t n = intern_count(&si->items), v = 0, nold = 0;
@@ -391,29 +460,24 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 	free(ids);
 }
 
-/* Compute the new items' rows ahead, into g->ahead and g->ahead_votes. */
-static void si_precompute(struct si_summ *g)
+static void si_scratch_init(struct si_scratch *s, const struct store_task *task)
 {
-	size_t nnew = g->ngroups - g->first_new;
-	if (!nnew)
-		return;
-	g->ahead = xmalloc(nnew * sizeof *g->ahead);
-	for (size_t k = 0; k < nnew; k++) {
-		struct si_ahead *p = &g->ahead[k];
-		summ_compute(g, g->first_new + k);
-		p->sum = g->sum;
-		p->votes_off = g->ahead_votes.len;
-		p->votes_len = (uint32_t)g->row_votes_len;
-		sbuf_addn(&g->ahead_votes, g->row_votes, g->row_votes_len);
-	}
-	g->loaded = 0;
+	s->count = xcalloc(task->nlabels + 1, sizeof *s->count);
+}
+
+static void si_scratch_free(struct si_scratch *s)
+{
+	free(s->count);
+	sbuf_free(&s->packed);
 }
 
 /*
  * The helper thread of an import: while the main thread writes the item
- * rows, it sorts the file's votes, groups them by item and computes the new
- * items' item_votes rows, all in memory. The main thread touches none of
- * what it writes until it has joined it.
+ * rows, it sorts the file's votes and groups them by item (then sets ready);
+ * then it computes the new items' item_votes rows into the ring, never more
+ * than SI_AHEAD ahead of the row SQLite stores. Until ready the main thread
+ * touches none of what it writes; after, the helper only reads the votes,
+ * the new items' groups and the arena, and writes the ring's free slots.
  */
 struct si_prep {
 	struct store_import *si;
@@ -424,42 +488,74 @@ struct si_prep {
 	char err[GV_ERR];
 };
 
+static void si_prep_rows(struct si_summ *g)
+{
+	size_t nnew = g->ngroups - g->first_new, consumed_seen = 0;
+	for (size_t k = 0; k < nnew; k++) {
+		struct si_ahead *a = &g->ahead[k % SI_AHEAD];
+		if (k >= consumed_seen + SI_AHEAD) {
+			int stop;
+			pthread_mutex_lock(&g->mu);
+			while (!g->stop && k >= g->consumed + SI_AHEAD) {
+				g->prod_waiting = 1;
+				pthread_cond_wait(&g->cv, &g->mu);
+			}
+			g->prod_waiting = 0;
+			stop = g->stop;
+			consumed_seen = g->consumed;
+			pthread_mutex_unlock(&g->mu);
+			if (stop)
+				return;
+		}
+		summ_compute(g, &g->group[g->first_new + k], &a->s, &a->row);
+		if ((k + 1) % SI_STEP == 0 || k + 1 == nnew) {
+			pthread_mutex_lock(&g->mu);
+			g->produced = k + 1;
+			if (g->cons_waiting)
+				pthread_cond_broadcast(&g->cv);
+			pthread_mutex_unlock(&g->mu);
+		}
+	}
+}
+
 static void *si_prep_run(void *arg)
 {
 	struct si_prep *p = arg;
+	struct si_summ *g = p->g;
 	p->rc = si_sort_file_votes(p->si, p->err);
 	if (!p->rc) {
-		si_build_groups(p->si, p->g);
-		p->g->written = (long)p->si->nvotes_kept;
-		si_precompute(p->g);
+		si_build_groups(p->si, g);
+		g->written = (long)p->si->nvotes_kept;
 	}
+	pthread_mutex_lock(&g->mu);
+	g->ready = p->rc ? -1 : 1;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	if (!p->rc && g->helper)
+		si_prep_rows(g);
 	return NULL;
 }
 
-/* Merge the existing items' rows with their stored votes, dropping those
- * the file adds no votes to. */
+/* Merge the existing items' rows with their stored votes; keep lists those
+ * the file adds votes to. */
 static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
 {
 	sqlite3_stmt *q = NULL;
 	struct sbuf m = {0};
-	size_t w = 0;
 	int rc = -1;
 
+	g->keep = xmalloc((g->first_new + 1) * sizeof *g->keep);
 	if (!g->first_new)
 		return 0;
 	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
 		return -1;
 	for (size_t i = 0; i < g->first_new; i++) {
-		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, err);
+		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, &g->merged, err);
 		if (keep < 0)
 			goto out;
 		if (keep)
-			g->group[w++] = g->group[i];
+			g->keep[g->nkeep++] = i;
 	}
-	memmove(g->group + w, g->group + g->first_new,
-		(g->ngroups - g->first_new) * sizeof *g->group);
-	g->ngroups -= g->first_new - w;
-	g->first_new = w;
 	rc = 0;
 out:
 	sqlite3_finalize(q);
@@ -479,18 +575,42 @@ static int si_summ_init(struct store_import *si, struct store_task *task, struct
 	g->si = si;
 	g->task = task;
 	store_summary_order_init(&g->order, task);
-	g->count = xcalloc(task->nlabels + 1, sizeof *g->count);
+	si_scratch_init(&g->main, task);
+	g->ahead = xcalloc(SI_AHEAD, sizeof *g->ahead);
+	for (size_t i = 0; i < SI_AHEAD; i++)
+		si_scratch_init(&g->ahead[i].s, task);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->cv, NULL);
 	return 0;
 }
 
 static void si_summ_free(struct si_summ *g)
 {
+	if (!g->si)
+		return;
 	free(g->group);
-	free(g->ahead);
+	free(g->keep);
+	sbuf_free(&g->merged);
 	store_summary_order_free(&g->order);
-	free(g->count);
-	sbuf_free(&g->packed);
-	sbuf_free(&g->ahead_votes);
+	si_scratch_free(&g->main);
+	for (size_t i = 0; i < SI_AHEAD; i++)
+		si_scratch_free(&g->ahead[i].s);
+	free(g->ahead);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->cv);
+}
+
+/* Tell the helper to stop computing rows and wait for it. */
+static void si_prep_join(struct si_prep *p)
+{
+	if (!p->running)
+		return;
+	pthread_mutex_lock(&p->g->mu);
+	p->g->stop = 1;
+	pthread_cond_broadcast(&p->g->cv);
+	pthread_mutex_unlock(&p->g->mu);
+	pthread_join(p->thread, NULL);
+	p->running = 0;
 }
 
 int store_import_votes_write(struct store_import *si, struct import_result *res, char *err)
@@ -509,12 +629,17 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		res->n.annotators = (long)intern_count(&si->anns);
 	prep.si = si;
 	prep.g = &g;
+	g.helper = 1;
 	prep.running = pthread_create(&prep.thread, NULL, si_prep_run, &prep) == 0;
-	if (!prep.running)
+	if (!prep.running) {
+		g.helper = 0;
 		si_prep_run(&prep);
+	}
 	src = store_import_items_insert(si, res, err);
-	if (prep.running)
-		pthread_join(prep.thread, NULL);
+	pthread_mutex_lock(&g.mu);
+	while (!g.ready)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
 	if (src)
 		goto out;
 	if (prep.rc) {
@@ -527,7 +652,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
 		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
 		      " tie INTEGER, agreement REAL, entropy REAL)";
-	rows.n = g.ngroups;
+	rows.n = g.nkeep + (g.ngroups - g.first_new);
 	rows.ctx = &g;
 	rows.column = si_row_column;
 	/* Only rows of items that existed before can be there already. */
@@ -536,7 +661,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		  " plurality_n, tie, agreement, entropy)"
 		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
 		  " agreement, entropy FROM " STORE_ROWS,
-		  g.first_new ? "OR REPLACE" : "", (long long)si->task.id);
+		  g.nkeep ? "OR REPLACE" : "", (long long)si->task.id);
 	src = store_rows_run(si->st, &rows, sql.s, "import", err);
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
@@ -548,6 +673,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		goto out;
 	rc = 0;
 out:
+	si_prep_join(&prep);
 	si_summ_free(&g);
 	sbuf_free(&sql);
 	store_task_free(&task);

@@ -375,16 +375,17 @@ static void test_packed_merge(void **state)
 	       "i2,cy,x,,only a comment\n",
 	       "t", IMPORT_DUP_ERROR, &r);
 	assert_int_equal(r.n.votes, 3);
-	/* Annotator ids follow the file: bo 1, al 2, cy 3. */
+	/* New annotators are numbered in the byte order of their names, not in
+	 * the file's order: al 1, bo 2, cy 3. */
 	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
-		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1]]");
+		    "[[1,1],[2,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"]]");
 	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 2", "[[3,0,null,\"only a comment\"]]");
 	expect_text(f->st,
 		    "SELECT j.value->>3 FROM item_votes v, json_each(v.votes) j WHERE v.item = 1"
-		    " AND j.value->>0 = 1",
+		    " AND j.value->>0 = 2",
 		    "hm, \"quoted\"\nline");
 
-	/* A second file: a new annotator between the stored ones, and one after. */
+	/* A second file: az and dee, numbered 4 and 5, after the stored ones. */
 	run_ok(f, IMPORT_VOTES, "b.csv",
 	       "item,annotator,label,at,comment\n"
 	       "i1,az,x,,second file\n"
@@ -396,9 +397,9 @@ static void test_packed_merge(void **state)
 			   "  FROM item_votes v, json_each(v.votes) j WHERE v.item = 1) x"
 			   " JOIN annotator a ON a.id = x.ann JOIN label l ON l.code = x.code"
 			   " ORDER BY x.k",
-		    "bo=x al=y az=x dee=y");
+		    "al=y bo=x az=x dee=y");
 	expect_text(f->st, "SELECT votes FROM item_votes WHERE item = 1",
-		    "[[1,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],[2,1],"
+		    "[[1,1],[2,0,\"2024-01-02T03:04:05Z\",\"hm, \\\"quoted\\\"\\nline\"],"
 		    "[4,0,null,\"second file\"],[5,1]]");
 	assert_int_equal(q_int(f->st, "SELECT n FROM item_votes WHERE item = 1"), 4);
 
@@ -419,7 +420,7 @@ static void test_packed_merge(void **state)
 	}
 
 	/* A damaged stored row is reported, not misread. */
-	test_exec(f->st, "UPDATE item_votes SET votes = '[[1,1],[2' WHERE item = 2");
+	test_exec(f->st, "UPDATE item_votes SET votes = '[[3,1],[4' WHERE item = 2");
 	run_bad(f, IMPORT_VOTES, "e.csv", "item,annotator,label\ni2,al,x\n", "t", "",
 		"stored votes of item 'i2' are damaged");
 }
