@@ -550,7 +550,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 		ser_sum = xcalloc((size_t)A * B + 1, sizeof *ser_sum);
 		ser_n = xcalloc((size_t)A * B + 1, sizeof *ser_n);
 	}
-	t->have_ds = ds && ds->post;
+	t->have_ds = ds && ds->logconf;
 	if (t->have_ds) {
 		t->ds_iterations = ds->iterations;
 		t->ds_converged = ds->converged;

@@ -213,20 +213,25 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	sqlite3_stmt *s = NULL;
 	int rc, ret = -1, have_ds = !o->no_ds && t->nlabels > 0;
 
-	double q;
+	double q, *post = NULL;
 	const char *qsrc;
 
 	if (store_model_task_quality(st, t->id, &q, &qsrc, err))
 		return -1;
 	if (have_ds && store_truth_run(st, t, &tr, err))
 		return -1;
+	post = xmalloc((t->nlabels + 1) * sizeof *post);
+	/* Items in rowid order, not through the (task, external_id) index:
+	 * that order would need a sort of every row of the task, which at ten
+	 * million items held a gigabyte; the scan reads other tasks' rows too,
+	 * but only their ids. */
 	if (store_prepare(st,
 			  "SELECT i.id, i.external_id, s.n, s.agreement, s.votes, s.tie,"
 			  " s.plurality, d.label, d.expert, d.reason, d.guideline_version, d.at,"
 			  " s.plurality_n, CASE WHEN d.label IS NULL THEN 0 ELSE"
 			  " (SELECT count(*) FROM json_each(s.votes) j WHERE j.value->>1 = d.label) END,"
 			  " (SELECT max(p.confidence) FROM prediction p WHERE p.item = i.id)"
-			  " FROM item i LEFT JOIN item_votes s ON s.item = i.id"
+			  " FROM item i NOT INDEXED LEFT JOIN item_votes s ON s.item = i.id"
 			  " LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision x"
 			  " WHERE x.item = i.id)"
 			  " WHERE i.task = ? ORDER BY i.id",
@@ -243,8 +248,15 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 				     -1 :
 				     store_task_code_index(t, sqlite3_column_int(s, 7));
 		long vi = have_ds ? store_truth_find(&tr, sqlite3_column_int64(s, 0)) : -1;
-		int dsl = vi >= 0 ? truth_ds_label(&tr.ds, (size_t)vi) : -1;
+		int dsl = -1;
 
+		if (vi >= 0) {
+			truth_ds_posterior(&tr.ds, (size_t)vi, post);
+			dsl = 0;
+			for (int k = 1; k < (int)t->nlabels; k++)
+				if (post[k] > post[dsl])
+					dsl = k;
+		}
 		r.item = (const char *)sqlite3_column_text(s, 1);
 		r.task = t->name;
 		r.nvotes = n;
@@ -285,7 +297,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 					     NAN :
 					     sqlite3_column_double(s, 14);
 		r.effective_confidence = model_effective_confidence(r.model_confidence, q);
-		r.ds_posterior = vi >= 0 ? tr.ds.post[(size_t)vi * (size_t)t->nlabels + final] : NAN;
+		r.ds_posterior = vi >= 0 ? post[final] : NAN;
 		if (vi >= 0)
 			share = votes_for(&tr, vi, final);
 		else if (final == expert)
@@ -323,6 +335,7 @@ fail:
 	sqlite3_finalize(s);
 	store_truth_free(&tr);
 	sbuf_free(&counts);
+	free(post);
 	return ret;
 }
 

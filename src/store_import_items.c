@@ -45,37 +45,72 @@ static int si_check_pred_items(struct store_import *si, char *err)
 			   unknown, n);
 }
 
-int store_import_items_assign(struct store_import *si, char *err)
+/*
+ * Database ids of the file's items the task already has. A small file into a
+ * large task looks each item up through the (task, external_id) index, so
+ * adding a thousand votes to ten million items reads a thousand index
+ * entries, not the task; a file with many items reads the task's index in
+ * one pass instead. The largest item id bounds the task's size from above.
+ */
+static int si_items_find(struct store_import *si, size_t n, char *err)
 {
-	size_t n = intern_count(&si->items);
+	int lookup = (int64_t)n * 16 < si->item_maxid;
 	sqlite3_stmt *q = NULL;
-	int rc = -1, step;
+	int step = SQLITE_DONE, rc = -1;
 
-	si->item_id = xcalloc(n + 1, sizeof *si->item_id);
-	if (si->task_exists) {
-		if (store_prepare(si->st, "SELECT id, external_id FROM item WHERE task = ?", &q,
-				  err))
-			goto out;
-		sqlite3_bind_int64(q, 1, si->task.id);
+	if (store_prepare(si->st,
+			  lookup ? "SELECT id FROM item WHERE task = ?1 AND external_id = ?2"
+				 : "SELECT id, external_id FROM item WHERE task = ?1",
+			  &q, err))
+		return -1;
+	sqlite3_bind_int64(q, 1, si->task.id);
+	if (lookup) {
+		for (size_t k = 0; k < n; k++) {
+			const char *ext = intern_str(&si->items, (uint32_t)k);
+			sqlite3_reset(q);
+			sqlite3_bind_text(q, 2, ext, -1, SQLITE_STATIC);
+			step = sqlite3_step(q);
+			if (step == SQLITE_ROW)
+				si->item_id[k] = sqlite3_column_int64(q, 0);
+			else if (step != SQLITE_DONE)
+				break;
+			step = SQLITE_DONE;
+		}
+	} else {
 		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 			const char *ext = (const char *)sqlite3_column_text(q, 1);
 			int64_t k = ext ? intern_find(&si->items, ext, strlen(ext)) : -1;
 			if (k >= 0)
 				si->item_id[k] = sqlite3_column_int64(q, 0);
 		}
-		if (step != SQLITE_DONE) {
-			store_fail(si->st, err, "items");
-			goto out;
-		}
-		sqlite3_finalize(q);
-		q = NULL;
 	}
-	if (si_check_pred_items(si, err))
+	if (step != SQLITE_DONE) {
+		store_fail(si->st, err, "items");
 		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_import_items_assign(struct store_import *si, char *err)
+{
+	size_t n = intern_count(&si->items);
+	sqlite3_stmt *q = NULL;
+	int rc = -1;
+
+	si->item_id = xcalloc(n + 1, sizeof *si->item_id);
 	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
 		goto out;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		si->item_maxid = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (si->task_exists && si_items_find(si, n, err))
+		goto out;
+	if (si_check_pred_items(si, err))
+		goto out;
 	/* New items get ids in the byte order of their external ids, so that the
 	 * rows and the (task, external_id) index are both appended to in order
 	 * instead of split at random places. */

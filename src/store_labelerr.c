@@ -501,7 +501,7 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 			g = dec_label[di];
 			expert = 1;
 			out->from_expert++;
-		} else if (!no_ds && (vi = store_truth_find(tr, item)) >= 0 && tr->ds.post) {
+		} else if (!no_ds && (vi = store_truth_find(tr, item)) >= 0 && tr->ds.logconf) {
 			g = truth_ds_label(&tr->ds, (size_t)vi);
 			out->from_ds++;
 		} else if (no_ds && sqlite3_column_type(s, 2) != SQLITE_NULL) {

@@ -54,7 +54,8 @@ void truth_ds_free(struct truth_ds *d)
 {
 	free(d->priors);
 	free(d->confusion);
-	free(d->post);
+	free(d->logconf);
+	free(d->logprior);
 	free(d->accuracy);
 	free(d->nvotes);
 	memset(d, 0, sizeof *d);
@@ -79,13 +80,61 @@ int truth_majority(const struct truth_votes *v, size_t i)
 	return best;
 }
 
+/*
+ * Item i's posterior under priors and confusion matrices whose logs are
+ * logprior and logconf, into post (K values); returns the log-likelihood of
+ * its votes. An item with an expert label gets that label with certainty
+ * (its votes still count towards the likelihood). The one E-step formula:
+ * the passes of truth_ds_run and truth_ds_posterior both use it, so a
+ * posterior recomputed later is the one the last iteration saw, bit for bit.
+ */
+static double ds_item_post(const struct truth_votes *v, const double *logconf,
+			   const double *logprior, size_t i, double *post)
+{
+	size_t K = (size_t)v->nlabels;
+	double mx, sum = 0;
+
+	memcpy(post, logprior, K * sizeof *post);
+	for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
+		const double *lc = logconf + ((size_t)v->ann[j] * K + v->lab[j]) * K;
+		for (size_t k = 0; k < K; k++)
+			post[k] += lc[k];
+	}
+	mx = post[0];
+	for (size_t k = 1; k < K; k++)
+		if (post[k] > mx)
+			mx = post[k];
+	for (size_t k = 0; k < K; k++) {
+		post[k] = exp(post[k] - mx);
+		sum += post[k];
+	}
+	if (v->gold && v->gold[i] >= 0) {
+		/* Known truth: the expert's label, with certainty. */
+		for (size_t k = 0; k < K; k++)
+			post[k] = (int)k == v->gold[i];
+	} else {
+		for (size_t k = 0; k < K; k++)
+			post[k] /= sum;
+	}
+	return mx + log(sum);
+}
+
+void truth_ds_posterior(const struct truth_ds *d, size_t i, double *post)
+{
+	assert(d->logconf && i < d->votes.nitems);
+	ds_item_post(&d->votes, d->logconf, d->logprior, i, post);
+}
+
 int truth_ds_label(const struct truth_ds *d, size_t i)
 {
-	const double *p = d->post + i * (size_t)d->nlabels;
+	double buf[16], *p = d->nlabels <= 16 ? buf : xmalloc((size_t)d->nlabels * sizeof *p);
 	int best = 0;
+	truth_ds_posterior(d, i, p);
 	for (int k = 1; k < d->nlabels; k++)
 		if (p[k] > p[best])
 			best = k;
+	if (p != buf)
+		free(p);
 	return best;
 }
 
@@ -106,29 +155,60 @@ void truth_wilson(long k, long n, double *lo, double *hi)
 	*hi = centre + half > 1 ? 1 : centre + half;
 }
 
-/* One thread's share of an iteration: items [lo, hi). */
+/* One thread's share of a pass: items [lo, hi). */
 struct ds_part {
 	const struct truth_votes *v;
-	struct truth_ds *d;
 	size_t lo, hi;
-	double smoothing;
+	int init;      /* first pass: posteriors from vote proportions */
 	double *cnt;   /* M-step counts [a][voted l][true k], this part's items only */
 	double *prior; /* M-step prior mass, this part's items only */
+	double *acc;   /* per annotator: posterior mass of the label voted */
 	const double *logconf, *logprior;
-	double ll; /* E-step log-likelihood of this part */
+	double ll; /* log-likelihood of this part under the pass's parameters */
 };
 
-/* M-step accumulation over the part's items. */
-static void *m_part(void *arg)
+/* The starting posterior of item i: its vote proportions (uniform with no
+ * votes), or its expert label. */
+static void ds_item_init(const struct truth_votes *v, size_t i, double *post)
+{
+	size_t K = (size_t)v->nlabels;
+	uint32_t n = v->start[i + 1] - v->start[i];
+
+	memset(post, 0, K * sizeof *post);
+	if (v->gold && v->gold[i] >= 0) {
+		post[v->gold[i]] = 1;
+		return;
+	}
+	for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++)
+		post[v->lab[j]] += 1.0 / n;
+	if (!n)
+		for (size_t k = 0; k < K; k++)
+			post[k] = 1.0 / (double)K;
+}
+
+/*
+ * One pass over the part's items: each item's posterior under the current
+ * parameters (E-step), used at once for the next parameters' counts
+ * (M-step) and the annotators' accuracy, then dropped. No posterior table is
+ * kept: the E- and M-steps of one iteration share a pass, which halves the
+ * passes and saves nitems x nlabels doubles.
+ */
+static void *ds_pass(void *arg)
 {
 	struct ds_part *p = arg;
 	const struct truth_votes *v = p->v;
 	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
+	double *post = xmalloc(K * sizeof *post);
 
 	memset(p->prior, 0, K * sizeof *p->prior);
 	memset(p->cnt, 0, A * K * K * sizeof *p->cnt);
+	memset(p->acc, 0, (A + 1) * sizeof *p->acc);
+	p->ll = 0;
 	for (size_t i = p->lo; i < p->hi; i++) {
-		const double *post = p->d->post + i * K;
+		if (p->init)
+			ds_item_init(v, i, post);
+		else
+			p->ll += ds_item_post(v, p->logconf, p->logprior, i, post);
 		if (v->start[i] == v->start[i + 1])
 			continue;
 		for (size_t k = 0; k < K; k++)
@@ -137,47 +217,10 @@ static void *m_part(void *arg)
 			double *c = p->cnt + ((size_t)v->ann[j] * K + v->lab[j]) * K;
 			for (size_t k = 0; k < K; k++)
 				c[k] += post[k];
+			p->acc[v->ann[j]] += post[v->lab[j]];
 		}
 	}
-	return NULL;
-}
-
-/* E-step over the part's items: posteriors from priors and confusion. */
-static void *e_part(void *arg)
-{
-	struct ds_part *p = arg;
-	const struct truth_votes *v = p->v;
-	size_t K = (size_t)v->nlabels;
-	double *acc = xmalloc(K * sizeof *acc);
-
-	p->ll = 0;
-	for (size_t i = p->lo; i < p->hi; i++) {
-		double *post = p->d->post + i * K, mx, sum = 0;
-		memcpy(acc, p->logprior, K * sizeof *acc);
-		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-			const double *lc = p->logconf + ((size_t)v->ann[j] * K + v->lab[j]) * K;
-			for (size_t k = 0; k < K; k++)
-				acc[k] += lc[k];
-		}
-		mx = acc[0];
-		for (size_t k = 1; k < K; k++)
-			if (acc[k] > mx)
-				mx = acc[k];
-		for (size_t k = 0; k < K; k++) {
-			acc[k] = exp(acc[k] - mx);
-			sum += acc[k];
-		}
-		p->ll += mx + log(sum);
-		if (v->gold && v->gold[i] >= 0) {
-			/* Known truth: the expert's label, with certainty. */
-			for (size_t k = 0; k < K; k++)
-				post[k] = (int)k == v->gold[i];
-			continue;
-		}
-		for (size_t k = 0; k < K; k++)
-			post[k] = acc[k] / sum;
-	}
-	free(acc);
+	free(post);
 	return NULL;
 }
 
@@ -239,7 +282,7 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	struct truth_opts o;
 	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators, N = v->nitems;
 	struct ds_part parts[TRUTH_MAX_THREADS];
-	double *logconf, *logprior, prev = -INFINITY;
+	double prev = -INFINITY;
 	int nparts = 1;
 
 	if (opts)
@@ -249,19 +292,19 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	memset(d, 0, sizeof *d);
 	if (K < 1 || K > 65535)
 		return -1;
-	/* The E- and M-steps index confusion matrices and posteriors by ann[],
-	 * lab[] and gold[] without a bound check. */
+	/* The passes index confusion matrices by ann[], lab[] and gold[]
+	 * without a bound check. */
 	assert(truth_votes_check(v, NULL) == 0);
 	d->nlabels = (int)K;
 	d->nannotators = (int)A;
 	d->nitems = N;
+	d->votes = *v;
 	d->priors = xcalloc(K, sizeof *d->priors);
 	d->confusion = xcalloc(A * K * K + 1, sizeof *d->confusion);
-	d->post = xcalloc(N * K + 1, sizeof *d->post);
 	d->accuracy = xcalloc(A + 1, sizeof *d->accuracy);
 	d->nvotes = xcalloc(A + 1, sizeof *d->nvotes);
-	logconf = xmalloc((A * K * K + 1) * sizeof *logconf);
-	logprior = xmalloc(K * sizeof *logprior);
+	d->logconf = xmalloc((A * K * K + 1) * sizeof *d->logconf);
+	d->logprior = xmalloc(K * sizeof *d->logprior);
 
 	/* Threads only pay off on large tasks; the split is by items, and the
 	 * parts are combined in a fixed order, so results do not depend on it
@@ -272,35 +315,30 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	}
 	for (int t = 0; t < nparts; t++) {
 		parts[t].v = v;
-		parts[t].d = d;
 		parts[t].lo = N * (size_t)t / (size_t)nparts;
 		parts[t].hi = N * (size_t)(t + 1) / (size_t)nparts;
-		parts[t].smoothing = o.smoothing;
+		parts[t].init = 1;
 		parts[t].cnt = xmalloc((A * K * K + 1) * sizeof *parts[t].cnt);
 		parts[t].prior = xmalloc(K * sizeof *parts[t].prior);
-		parts[t].logconf = logconf;
-		parts[t].logprior = logprior;
+		parts[t].acc = xmalloc((A + 1) * sizeof *parts[t].acc);
+		parts[t].logconf = d->logconf;
+		parts[t].logprior = d->logprior;
 	}
 
-	/* Start from vote proportions (expert labels where known). */
-	for (size_t i = 0; i < N; i++) {
-		double *p = d->post + i * K;
-		uint32_t n = v->start[i + 1] - v->start[i];
-		if (v->gold && v->gold[i] >= 0) {
-			p[v->gold[i]] = 1;
-			continue;
-		}
-		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++)
-			p[v->lab[j]] += 1.0 / n;
-		if (!n)
-			for (size_t k = 0; k < K; k++)
-				p[k] = 1.0 / (double)K;
-	}
-	for (d->iterations = 1; d->iterations <= o.max_iter; d->iterations++) {
+	/* Iteration t's M-step gives parameters t; the pass after it computes
+	 * every posterior under them (its E-step), so it yields iteration t's
+	 * log-likelihood and the counts of iteration t + 1's M-step at once.
+	 * The first pass starts from vote proportions (expert labels where
+	 * known). On convergence or at the cap the parameters of the last
+	 * completed iteration are kept, and posteriors are recomputed from them
+	 * on demand (truth_ds_posterior). */
+	run_parts(ds_pass, parts, nparts);
+	m_finish(v, d, parts, nparts, o.smoothing, d->logconf, d->logprior);
+	for (int t = 0; t < nparts; t++)
+		parts[t].init = 0;
+	for (d->iterations = 1;; d->iterations++) {
 		double ll = 0;
-		run_parts(m_part, parts, nparts);
-		m_finish(v, d, parts, nparts, o.smoothing, logconf, logprior);
-		run_parts(e_part, parts, nparts);
+		run_parts(ds_pass, parts, nparts);
 		for (int t = 0; t < nparts; t++)
 			ll += parts[t].ll;
 		d->loglik = ll;
@@ -309,24 +347,23 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 			break;
 		}
 		prev = ll;
+		if (d->iterations >= o.max_iter)
+			break;
+		m_finish(v, d, parts, nparts, o.smoothing, d->logconf, d->logprior);
 	}
-	if (d->iterations > o.max_iter)
-		d->iterations = o.max_iter;
 	/* Each annotator's expected accuracy: the posterior mass of the label
-	 * they chose, averaged over their votes. */
-	for (size_t i = 0; i < N; i++) {
-		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-			d->accuracy[v->ann[j]] += d->post[i * K + v->lab[j]];
-			d->nvotes[v->ann[j]]++;
-		}
-	}
+	 * they chose, averaged over their votes (the last pass's posteriors). */
+	for (size_t j = 0; j < (N ? v->start[N] : 0); j++)
+		d->nvotes[v->ann[j]]++;
+	for (int t = 0; t < nparts; t++)
+		for (size_t a = 0; a < A; a++)
+			d->accuracy[a] += parts[t].acc[a];
 	for (size_t a = 0; a < A; a++)
 		d->accuracy[a] = d->nvotes[a] ? d->accuracy[a] / d->nvotes[a] : NAN;
 	for (int t = 0; t < nparts; t++) {
 		free(parts[t].cnt);
 		free(parts[t].prior);
+		free(parts[t].acc);
 	}
-	free(logconf);
-	free(logprior);
 	return 0;
 }

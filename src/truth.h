@@ -39,9 +39,15 @@ struct truth_ds {
 	double loglik;     /* final log-likelihood of the observed votes */
 	double *priors;    /* nlabels */
 	double *confusion; /* nannotators * nlabels * nlabels: [a][true k][voted l] */
-	double *post;      /* nitems * nlabels posteriors */
 	double *accuracy;  /* nannotators: expected share of the annotator's votes that are right */
 	uint32_t *nvotes;  /* nannotators: votes cast */
+	/* What truth_ds_posterior recomputes an item's posterior from: the
+	 * votes run on (the caller's arrays, which must outlive d) and the logs
+	 * of priors and confusion ([a][voted l][true k]). No per-item table is
+	 * kept: at ten million items it would be the largest thing in memory. */
+	struct truth_votes votes;
+	double *logconf;
+	double *logprior;
 };
 
 /*
@@ -59,11 +65,21 @@ void truth_opts_default(struct truth_opts *o);
  * Run Dawid-Skene EM. Initialises posteriors from vote proportions (so the
  * result is deterministic: no random start), then alternates M-step and
  * log-space E-step until the per-vote log-likelihood gain drops below tol or
- * max_iter iterations ran. Items with no votes keep the priors as posterior.
+ * max_iter iterations ran, one pass over the votes per iteration (and one to
+ * start). Items with no votes keep the priors as posterior. The votes must
+ * stay in place while *out is used (truth_ds_posterior reads them).
  * Fills *out (free with truth_ds_free). Returns 0, -1 on bad input.
  */
 int truth_ds_run(const struct truth_votes *v, const struct truth_opts *o, struct truth_ds *out);
 void truth_ds_free(struct truth_ds *d);
+
+/*
+ * Posterior over labels of item i (nlabels values into post), recomputed
+ * from the final parameters: the same values the last iteration saw. An
+ * item with an expert label has it with certainty; an item with no votes has
+ * the priors. Needs the votes d was run on.
+ */
+void truth_ds_posterior(const struct truth_ds *d, size_t i, double *post);
 
 /* Index of the largest posterior of item i (first in label order on a tie). */
 int truth_ds_label(const struct truth_ds *d, size_t i);

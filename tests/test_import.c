@@ -425,6 +425,39 @@ static void test_packed_merge(void **state)
 		"stored votes of item 'i2' are damaged");
 }
 
+/* A small file into a larger task finds its items one by one through the
+ * (task, external_id) index, a large one reads the task's items in one pass:
+ * both must find the same stored items and create only the new ones. */
+static void test_item_lookup(void **state)
+{
+	struct fx *f = *state;
+	struct import_result r;
+	struct sbuf csv = {0};
+
+	sbuf_add(&csv, "item,annotator,label\n");
+	for (int i = 1; i <= 40; i++)
+		sbuf_addf(&csv, "i%d,al,x\n", i);
+	run_ok(f, IMPORT_VOTES, "a.csv", csv.s, "t", IMPORT_DUP_ERROR, &r);
+	assert_int_equal(r.n.items_added, 40);
+	/* 2 items against 40 stored: looked up one by one. */
+	run_ok(f, IMPORT_VOTES, "b.csv", "item,annotator,label\ni7,bo,y\ni41,bo,x\n", "t",
+	       IMPORT_DUP_ERROR, &r);
+	assert_int_equal(r.n.items_added, 1);
+	assert_int_equal(q_int(f->st, "SELECT n FROM item_votes v JOIN item i ON i.id = v.item"
+				      " WHERE i.external_id = 'i7'"),
+			 2);
+	/* 30 items against 41 stored: one pass over the task. */
+	sbuf_reset(&csv);
+	sbuf_add(&csv, "item,annotator,label\n");
+	for (int i = 12; i <= 41; i++)
+		sbuf_addf(&csv, "i%d,cy,y\n", i);
+	run_ok(f, IMPORT_VOTES, "c.csv", csv.s, "t", IMPORT_DUP_ERROR, &r);
+	assert_int_equal(r.n.items_added, 0);
+	assert_int_equal(q_int(f->st, "SELECT count(*) FROM item"), 41);
+	assert_int_equal(q_int(f->st, "SELECT sum(n) FROM item_votes"), 40 + 2 + 30);
+	sbuf_free(&csv);
+}
+
 static void test_predictions(void **state)
 {
 	struct fx *f = *state;
@@ -630,6 +663,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_declared_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packed_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_item_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_predictions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),

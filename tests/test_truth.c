@@ -205,8 +205,11 @@ static void test_gold_informs(void **state)
 	truth_ds_free(&d);
 	b.v.gold = gold;
 	assert_int_equal(truth_ds_run(&b.v, NULL, &d), 0);
-	for (size_t i = 30; i < 50; i++)
-		assert_float_equal(d.post[i * 2 + (1 - i % 2)], 1.0, 1e-12);
+	for (size_t i = 30; i < 50; i++) {
+		double post[2];
+		truth_ds_posterior(&d, i, post);
+		assert_float_equal(post[1 - i % 2], 1.0, 1e-12);
+	}
 	for (size_t i = 50; i < 60; i++)
 		assert_int_equal(truth_ds_label(&d, i), (int)(1 - i % 2));
 	assert_true(d.accuracy[2] > d.accuracy[0]);
