@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include "sign.h"
 #include "store.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,10 +213,62 @@ static const char schema_v2[] =
 	"  WHERE agreement < 1;\n"
 	"CREATE INDEX item_votes_needs ON item_votes(task, n) WHERE n < 3;\n";
 
+/*
+ * Version 3 is for offline packets (src/packet.h). The project gets a
+ * random id, so that a packet cannot be merged into another project; events
+ * get the signer's public key and signature, which only events written into
+ * a packet carry; expert_key holds the public keys the project trusts (as
+ * ssh's known_hosts); packet lists the packets made, packet_item the items
+ * out in an open one (its rows go when the packet is merged or cancelled);
+ * conflict pairs a decision made in the project with the packet's decision
+ * on the same item until a lead settles them. A packet file has exactly the
+ * project's schema, so that a merge can demand it.
+ */
+static const char schema_v3[] =
+	"INSERT OR IGNORE INTO project(key, value) VALUES ('id', lower(hex(randomblob(16))));\n"
+	"ALTER TABLE event ADD COLUMN signer TEXT;\n"
+	"ALTER TABLE event ADD COLUMN sig TEXT;\n"
+	"CREATE TABLE expert_key(\n"
+	"  pubkey TEXT PRIMARY KEY,\n"
+	"  expert TEXT NOT NULL,\n"
+	"  fingerprint TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE packet(\n"
+	"  id TEXT PRIMARY KEY,\n"
+	"  expert TEXT,\n"
+	"  queue TEXT,\n"
+	"  created TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL CHECK (state IN ('out', 'merged', 'cancelled')),\n"
+	"  items INTEGER NOT NULL,\n"
+	"  head TEXT NOT NULL,\n"
+	"  head_seq INTEGER NOT NULL,\n"
+	"  base_decision INTEGER NOT NULL,\n"
+	"  closed_at TEXT,\n"
+	"  merged_head TEXT,\n"
+	"  decisions INTEGER,\n"
+	"  conflicts INTEGER\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE packet_item(\n"
+	"  item INTEGER PRIMARY KEY,\n"
+	"  packet TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX packet_item_packet ON packet_item(packet);\n"
+	"CREATE TABLE conflict(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  item INTEGER NOT NULL,\n"
+	"  packet TEXT NOT NULL,\n"
+	"  project_decision INTEGER NOT NULL,\n"
+	"  packet_decision INTEGER NOT NULL,\n"
+	"  settled_by INTEGER\n"
+	");\n"
+	"CREATE INDEX conflict_item ON conflict(item);\n";
+
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 int store_fail(struct store *st, char *err, const char *what)
@@ -480,6 +534,8 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		if (store_meta_set(st, "format", "gavel-project", err))
 			goto fail;
 	}
+	if (store_packet_base(st, err))
+		goto fail;
 	*out = st;
 	return 0;
 fail:
@@ -488,6 +544,36 @@ fail:
 	if (created)
 		store_remove(path);
 	return -1;
+}
+
+int store_packet_base(struct store *st, char *err)
+{
+	char *id = store_meta_get(st, "packet"), *head, *seq, *dec;
+	long v1, v2;
+	int rc = 0;
+
+	free(st->packet);
+	st->packet = NULL;
+	if (!id)
+		return 0;
+	head = store_meta_get(st, "packet_head");
+	seq = store_meta_get(st, "packet_head_seq");
+	dec = store_meta_get(st, "packet_base_decision");
+	if (!head || strlen(head) != 64 || !seq || util_parse_long(seq, 0, LONG_MAX, &v1) || !dec ||
+	    util_parse_long(dec, 0, LONG_MAX, &v2)) {
+		rc = err_set(err, "%s: a packet without its recorded audit head", st->path);
+	} else {
+		st->packet = id;
+		id = NULL;
+		memcpy(st->base_hash, head, 65);
+		st->base_seq = v1;
+		st->base_decision = v2;
+	}
+	free(id);
+	free(head);
+	free(seq);
+	free(dec);
+	return rc;
 }
 
 void store_remove(const char *path)
@@ -508,6 +594,11 @@ void store_close(struct store *st)
 		return;
 	if (st->db)
 		sqlite3_close_v2(st->db);
+	if (st->key) {
+		sign_key_wipe(st->key);
+		free(st->key);
+	}
+	free(st->packet);
 	free(st->path);
 	free(st);
 }
