@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "audit.h"
+#include "sign.h"
 #include "text.h"
 #include "util.h"
 
@@ -148,8 +149,9 @@ static int chain_head(struct store *st, int64_t *seq, char out[65], char *err)
 	int rc;
 	if (store_prepare(st, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1", &s, err))
 		return -1;
-	*seq = 0;
-	memcpy(out, audit_genesis, 65);
+	/* A packet's chain continues from the project's head at its making. */
+	*seq = st->packet ? st->base_seq : 0;
+	memcpy(out, st->packet ? st->base_hash : audit_genesis, 65);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(s, 1);
@@ -193,7 +195,7 @@ int audit_append(struct store *st, const struct audit_actor *a, const char *acti
 {
 	sqlite3_stmt *s = NULL;
 	struct event e = {0};
-	char prev[65], hash[65], at[48];
+	char prev[65], hash[65], at[48], sig[SIGN_SIG_LEN];
 	int64_t last;
 	int rc;
 
@@ -222,11 +224,26 @@ int audit_append(struct store *st, const struct audit_actor *a, const char *acti
 	e.detail = detail;
 	e.prev_hash = prev;
 	event_hash(&e, hash);
+	/* Every event written into a packet is signed by whoever writes it. */
+	if (st->packet && !st->key) {
+		st->key = xmalloc(sizeof *st->key);
+		if (sign_load(st->key, 1, NULL, err)) {
+			free(st->key);
+			st->key = NULL;
+			return -1;
+		}
+	}
+	if (st->packet)
+		sign_message(st->key, hash, 64, sig);
 	if (store_prepare(st,
 			  "INSERT INTO event(seq, at, actor, uid, host, ssh, action, item, detail,"
-			  " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " prev_hash, hash, signer, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  &s, err))
 		return -1;
+	if (st->packet) {
+		sqlite3_bind_text(s, 12, st->key->pub, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 13, sig, -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_int64(s, 1, e.seq);
 	sqlite3_bind_text(s, 2, e.at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, e.actor, -1, SQLITE_STATIC);
@@ -288,17 +305,17 @@ static int chain_verify(struct store *st, const char *head, struct audit_result 
 {
 	sqlite3_stmt *s = NULL;
 	char want[65], prev[65], calc[65];
-	int64_t expect = 1, found_at = -1;
+	int64_t base = st->packet ? st->base_seq : 0, expect = base + 1, found_at = -1;
 	int rc, bad = 0;
 
 	if (head && head_parse(head, want))
 		return err_set(err, "--head must be 64 hexadecimal digits (a SHA-256 hash)");
-	if (head && strcmp(want, audit_genesis) == 0)
-		found_at = 0;
-	memcpy(prev, audit_genesis, 65);
+	memcpy(prev, st->packet ? st->base_hash : audit_genesis, 65);
+	if (head && strcmp(want, prev) == 0)
+		found_at = base;
 	if (store_prepare(st,
 			  "SELECT seq, at, actor, uid, host, ssh, action, item, detail, prev_hash,"
-			  " hash, typeof(uid), typeof(item) FROM event ORDER BY seq",
+			  " hash, typeof(uid), typeof(item), signer, sig FROM event ORDER BY seq",
 			  &s, err))
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -324,8 +341,9 @@ static int chain_verify(struct store *st, const char *head, struct audit_result 
 			else if (e.seq > expect)
 				bad = verify_bad(r, e.seq,
 						 "sequence gap: the chain starts at %lld, events "
-						 "1 to %lld are missing",
-						 (long long)e.seq, (long long)e.seq - 1);
+						 "%lld to %lld are missing",
+						 (long long)e.seq, (long long)expect,
+						 (long long)e.seq - 1);
 			else
 				bad = verify_bad(r, e.seq,
 						 "sequence number out of order (expected %lld)",
@@ -345,8 +363,11 @@ static int chain_verify(struct store *st, const char *head, struct audit_result 
 			break;
 		}
 		if (strcmp(e.prev_hash, prev) != 0) {
-			if (e.seq == 1)
-				bad = verify_bad(r, e.seq, "prev_hash is not the genesis hash");
+			if (e.seq == base + 1)
+				bad = verify_bad(r, e.seq, "%s",
+						 st->packet ? "prev_hash is not the project's head "
+							      "the packet was made at"
+							    : "prev_hash is not the genesis hash");
 			else
 				bad = verify_bad(r, e.seq,
 						 "prev_hash does not match the hash of event %lld: "
@@ -360,6 +381,12 @@ static int chain_verify(struct store *st, const char *head, struct audit_result 
 			bad = verify_bad(r, e.seq,
 					 "hash mismatch: the event's content was changed after it "
 					 "was written");
+			break;
+		}
+		if (st->packet && sign_verify(col_str(s, 13), calc, 64, col_str(s, 14)) != 0) {
+			bad = verify_bad(r, e.seq,
+					 "bad signature: the event was not signed by the key it "
+					 "names");
 			break;
 		}
 		memcpy(prev, calc, 65);
@@ -382,7 +409,7 @@ static int chain_verify(struct store *st, const char *head, struct audit_result 
 		if (found_at < 0)
 			return verify_bad(
 			    r, 0, "head %s not found: the chain was truncated or rewritten", want);
-		r->after_head = r->events - found_at;
+		r->after_head = base + r->events - found_at;
 	}
 	return 0;
 }

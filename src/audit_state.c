@@ -155,7 +155,7 @@ static const char rows_sql[] =
 	" FROM decision d LEFT JOIN item i ON i.id = d.item LEFT JOIN task t ON t.id = i.task"
 	" LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
 	" LEFT JOIN label b ON b.task = i.task AND b.code = d.blind_label"
-	" ORDER BY d.id";
+	" WHERE d.id > ?1 ORDER BY d.id";
 
 /* Columns of the events that wrote decisions or loaded guidelines, in seq
  * order, with what they recorded (see the top of this file). */
@@ -180,30 +180,34 @@ enum {
 	E_SECONDS_SET,
 	E_SECONDS,
 	E_QUEUE_SET,
-	E_QUEUE
+	E_QUEUE,
+	E_ORIGIN,
+	E_GV_REC
 };
 static const char events_sql[] =
 	"WITH ev AS (SELECT seq, at, actor, action, item,"
 	"   CASE WHEN json_valid(detail) THEN detail END AS j FROM event),"
 	" x AS (SELECT *, CASE"
 	"   WHEN json_type(j, '$.after.decision') = 'integer' THEN j ->> '$.after.decision'"
-	"   WHEN action = 'decide' AND j ->> '$.origin' = 'import'"
+	"   WHEN action = 'decide' AND j ->> '$.origin' IN ('import', 'packet')"
 	"    AND json_type(j, '$.decision') = 'integer' THEN j ->> '$.decision' END AS did,"
 	"   coalesce(json_type(j, '$.after.decision') IS NOT 'integer'"
-	"    AND j ->> '$.origin' = 'import', 0) AS imp FROM ev)"
+	"    AND j ->> '$.origin' IN ('import', 'packet'), 0) AS imp FROM ev),"
+	" y AS (SELECT *, CASE WHEN imp THEN '$.' ELSE '$.after.' END AS a FROM x)"
 	" SELECT seq, strftime('%Y-%m-%dT%H:%M:%SZ', at),"
 	"  CAST(strftime('%s', at) AS INTEGER), action, item, did, imp,"
 	"  j ->> '$.task', j ->> '$.version',"
 	"  CASE WHEN imp THEN j ->> '$.expert' ELSE actor END,"
 	"  CASE WHEN imp THEN j ->> '$.label' ELSE j ->> '$.after.label' END,"
 	"  CASE WHEN imp THEN j ->> '$.reason' ELSE j ->> '$.why.reason' END,"
-	"  CASE WHEN imp THEN NULL ELSE j ->> '$.why.rule' END,"
+	"  CASE WHEN imp THEN j ->> '$.rule' ELSE j ->> '$.why.rule' END,"
 	"  CASE WHEN imp THEN j ->> '$.supersedes' ELSE j ->> '$.before.decision' END,"
 	"  CASE WHEN imp THEN j ->> '$.at' END,"
-	"  json_type(j, '$.after.blind_label') IS NOT NULL, j ->> '$.after.blind_label',"
-	"  json_type(j, '$.after.seconds') IS NOT NULL, j -> '$.after.seconds',"
-	"  json_type(j, '$.after.queue') IS NOT NULL, j ->> '$.after.queue'"
-	" FROM x WHERE did IS NOT NULL OR (action = 'guideline-load' AND j IS NOT NULL)"
+	"  json_type(j, a || 'blind_label') IS NOT NULL, j ->> (a || 'blind_label'),"
+	"  json_type(j, a || 'seconds') IS NOT NULL, j -> (a || 'seconds'),"
+	"  json_type(j, a || 'queue') IS NOT NULL, j ->> (a || 'queue'),"
+	"  CASE WHEN imp THEN j ->> '$.origin' END, j ->> '$.guideline_version'"
+	" FROM y WHERE did IS NOT NULL OR (action = 'guideline-load' AND j IS NOT NULL)"
 	" ORDER BY seq";
 
 /* The guideline version current for each task, as the events say. */
@@ -310,6 +314,9 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 	struct audit_result *r = c->r;
 	const char *action = col(e, E_ACTION);
 	int imported = sqlite3_column_int(e, E_IMPORTED);
+	/* A decision a packet brought in records everything a review does. */
+	int merged = imported && str_eq(col(e, E_ORIGIN), "packet");
+	const char *origin = merged ? "packet" : imported ? "import" : "review";
 	int undo = !imported && str_eq(action, "undo");
 	int keep_blind = !imported && str_eq(action, "reason");
 	char have[32], want[32];
@@ -384,7 +391,9 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 		goto out;
 	}
 	{
-		int64_t gv = imported ? 0 : gv_get(c, col(d, D_TASK));
+		int64_t gv = merged	? sqlite3_column_int64(e, E_GV_REC)
+			     : imported ? 0
+					: gv_get(c, col(d, D_TASK));
 		if (sqlite3_column_int64(d, D_GV) != gv || is_null(d, D_GV) != !gv) {
 			fmt_int(have, sizeof have, d, D_GV);
 			bad(r,
@@ -440,9 +449,8 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 		differs(r, c->row, "queue", col(d, D_QUEUE), col(e, E_QUEUE), c->who);
 		goto out;
 	}
-	if (!str_eq(col(d, D_ORIGIN), imported ? "import" : "review")) {
-		differs(r, c->row, "origin", col(d, D_ORIGIN), imported ? "import" : "review",
-			c->who);
+	if (!str_eq(col(d, D_ORIGIN), origin)) {
+		differs(r, c->row, "origin", col(d, D_ORIGIN), origin, c->who);
 		goto out;
 	}
 	rc = 0;
@@ -450,6 +458,22 @@ out:
 	prior_free(&p1);
 	prior_free(&p2);
 	return rc;
+}
+
+/* The guideline version of each task in a packet, as it was made. */
+static int packet_versions(struct dcheck *c, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(c->st,
+			  "SELECT t.name, max(g.version) FROM guideline g JOIN task t ON t.id = g.task"
+			  " GROUP BY t.name",
+			  &s, err))
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		gv_set(c, col(s, 0), sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(c->st, err, "guidelines");
 }
 
 static void row_name(char *out, size_t size, int64_t id, const char *ext)
@@ -472,6 +496,12 @@ static int decisions_verify(struct store *st, struct audit_result *r, char *err)
 	    store_prepare(st,
 			  "SELECT supersedes, reason, rule, blind_label FROM decision WHERE id = ?",
 			  &c.prior, err))
+		goto out;
+	/* A packet holds the project's decisions up to base_decision without
+	 * the events that wrote them: only its own are held to its trail, with
+	 * the guideline versions it was made with. */
+	sqlite3_bind_int64(d, 1, st->packet ? st->base_decision : 0);
+	if (st->packet && packet_versions(&c, err))
 		goto out;
 	rd = sqlite3_step(d);
 	while ((re = sqlite3_step(e)) == SQLITE_ROW) {
@@ -727,6 +757,10 @@ int audit_state_verify(struct store *st, struct audit_result *r, char *err)
 	r->state_bad = 0;
 	if ((rc = decisions_verify(st, r, err)) != 0)
 		return rc;
+	/* A packet's experts and guidelines came from the project, whose
+	 * trail holds them; a merge takes neither. */
+	if (st->packet)
+		return 0;
 	if ((rc = experts_verify(st, r, err)) != 0)
 		return rc;
 	return guidelines_verify(st, r, err);

@@ -14,6 +14,7 @@ int cmd_queue(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_guide(int argc, char **argv);
 int cmd_expert(int argc, char **argv);
+int cmd_packet(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_report(int argc, char **argv);

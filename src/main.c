@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{.name = "export", .summary = "export final training labels with weights", .run = cmd_export},
 	{.name = "guide", .summary = "check, load or show labelling guidelines", .run = cmd_guide},
 	{.name = "expert", .summary = "map experts to OS users and roles", .run = cmd_expert},
+	{.name = "packet", .summary = "offline review packets", .run = cmd_packet},
 	{.name = "audit", .summary = "verify or print the audit trail", .run = cmd_audit},
 	{.name = "review", .summary = "open the review screen", .run = cmd_review},
 	{.name = "report", .summary = "the lead's report, or an annotator's feedback sheet", .run = cmd_report},

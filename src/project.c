@@ -49,6 +49,7 @@ static const struct {
 	{"audit", {"sample", "seed", "min_confidence"}},
 	{"model-disagrees", {"min_confidence"}},
 	{"label-issues", {"model"}},
+	{"conflicts", {NULL}},
 };
 
 /* Options every rule takes. */
@@ -276,7 +277,7 @@ static int parse_queue(const struct yamltree *t, const struct yamltree_node *n, 
 	if (r < 0)
 		return yamltree_err_quote(t, yamltree_get(n, "rule"), err, "unknown rule ", q->rule,
 					  " (rules: disputed, needs-votes, uncertain, audit, "
-					  "model-disagrees, label-issues)");
+					  "model-disagrees, label-issues, conflicts)");
 	audit = strcmp(q->rule, "audit") == 0;
 	disagrees = strcmp(q->rule, "model-disagrees") == 0;
 	if (check_rule_options(t, n, r, err) || yamltree_get_str(t, n, "name", 0, &q->name, err) ||
@@ -596,11 +597,23 @@ static void default_queues(struct queue_def **out, size_t *n)
 
 int project_queues(struct store *st, struct queue_def **out, size_t *n, char *err)
 {
+	int have = 0;
 	if (store_guide_queues(st, out, n, err))
 		return -1;
 	if (*n == 0) {
 		free(*out);
 		default_queues(out, n);
+	}
+	/* Every project has the queue where merged packets leave conflicts. */
+	for (size_t i = 0; i < *n; i++)
+		have |= strcmp((*out)[i].rule, "conflicts") == 0;
+	if (!have) {
+		struct queue_def *q;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		q = &(*out)[(*n)++];
+		memset(q, 0, sizeof *q);
+		q->name = xstrdup("conflicts");
+		q->rule = xstrdup("conflicts");
 	}
 	return 0;
 }

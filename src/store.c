@@ -4,11 +4,13 @@
  */
 #include "config.h"
 
+#include "sign.h"
 #include "store.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,10 +216,62 @@ static const char schema_v2[] =
 	"  WHERE agreement < 1;\n"
 	"CREATE INDEX item_votes_needs ON item_votes(task, n) WHERE n < 3;\n";
 
+/*
+ * Version 3 is for offline packets (src/packet.h). The project gets a
+ * random id, so that a packet cannot be merged into another project; events
+ * get the signer's public key and signature, which only events written into
+ * a packet carry; expert_key holds the public keys the project trusts (as
+ * ssh's known_hosts); packet lists the packets made, packet_item the items
+ * out in an open one (its rows go when the packet is merged or cancelled);
+ * conflict pairs a decision made in the project with the packet's decision
+ * on the same item until a lead settles them. A packet file has exactly the
+ * project's schema, so that a merge can demand it.
+ */
+static const char schema_v3[] =
+	"INSERT OR IGNORE INTO project(key, value) VALUES ('id', lower(hex(randomblob(16))));\n"
+	"ALTER TABLE event ADD COLUMN signer TEXT;\n"
+	"ALTER TABLE event ADD COLUMN sig TEXT;\n"
+	"CREATE TABLE expert_key(\n"
+	"  pubkey TEXT PRIMARY KEY,\n"
+	"  expert TEXT NOT NULL,\n"
+	"  fingerprint TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE packet(\n"
+	"  id TEXT PRIMARY KEY,\n"
+	"  expert TEXT,\n"
+	"  queue TEXT,\n"
+	"  created TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL CHECK (state IN ('out', 'merged', 'cancelled')),\n"
+	"  items INTEGER NOT NULL,\n"
+	"  head TEXT NOT NULL,\n"
+	"  head_seq INTEGER NOT NULL,\n"
+	"  base_decision INTEGER NOT NULL,\n"
+	"  closed_at TEXT,\n"
+	"  merged_head TEXT,\n"
+	"  decisions INTEGER,\n"
+	"  conflicts INTEGER\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE packet_item(\n"
+	"  item INTEGER PRIMARY KEY,\n"
+	"  packet TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX packet_item_packet ON packet_item(packet);\n"
+	"CREATE TABLE conflict(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  item INTEGER NOT NULL,\n"
+	"  packet TEXT NOT NULL,\n"
+	"  project_decision INTEGER NOT NULL,\n"
+	"  packet_decision INTEGER NOT NULL,\n"
+	"  settled_by INTEGER\n"
+	");\n"
+	"CREATE INDEX conflict_item ON conflict(item);\n";
+
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 int store_fail(struct store *st, char *err, const char *what)
@@ -491,7 +545,10 @@ int store_check_rules(struct store *st, char *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &trusted);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
-	if (strcmp(mode, "wal") != 0)
+	/* A read-only connection writes nothing, so the journal mode of a file
+	 * it reads (a packet written by the backup API) does not matter; it
+	 * could not switch it anyway. */
+	if (!st->readonly && strcmp(mode, "wal") != 0)
 		return err_set(err,
 			       "%s: the journal mode is '%s', not WAL: the filesystem or SQLite "
 			       "build does not support it, and gavel does not run without it",
@@ -624,6 +681,8 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		if (store_meta_set(st, "format", "gavel-project", err))
 			goto fail;
 	}
+	if (store_packet_base(st, err))
+		goto fail;
 	*out = st;
 	return 0;
 fail:
@@ -632,6 +691,36 @@ fail:
 	if (created)
 		store_remove(path);
 	return -1;
+}
+
+int store_packet_base(struct store *st, char *err)
+{
+	char *id = store_meta_get(st, "packet"), *head, *seq, *dec;
+	long v1, v2;
+	int rc = 0;
+
+	free(st->packet);
+	st->packet = NULL;
+	if (!id)
+		return 0;
+	head = store_meta_get(st, "packet_head");
+	seq = store_meta_get(st, "packet_head_seq");
+	dec = store_meta_get(st, "packet_base_decision");
+	if (!head || strlen(head) != 64 || !seq || util_parse_long(seq, 0, LONG_MAX, &v1) || !dec ||
+	    util_parse_long(dec, 0, LONG_MAX, &v2)) {
+		rc = err_set(err, "%s: a packet without its recorded audit head", st->path);
+	} else {
+		st->packet = id;
+		id = NULL;
+		memcpy(st->base_hash, head, 65);
+		st->base_seq = v1;
+		st->base_decision = v2;
+	}
+	free(id);
+	free(head);
+	free(seq);
+	free(dec);
+	return rc;
 }
 
 void store_remove(const char *path)
@@ -652,6 +741,11 @@ void store_close(struct store *st)
 		return;
 	if (st->db)
 		sqlite3_close_v2(st->db);
+	if (st->key) {
+		sign_key_wipe(st->key);
+		free(st->key);
+	}
+	free(st->packet);
 	free(st->path);
 	free(st);
 }

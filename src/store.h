@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_flags {
 	STORE_CREATE = 1 << 0,   /* create the file and schema; fail if it exists */
@@ -35,6 +35,14 @@ struct store {
 	int fallback; /* asked for read-write, got read-only: no write permission */
 	double busy_since; /* when the current wait for a lock began (store_open's handler) */
 	uint32_t busy_rng;  /* the handler's jitter */
+	/* An offline packet (src/packet.h): its id, else NULL; the project's
+	 * audit head it continues from, and the last decision id it holds
+	 * from the project (its own decisions come after it). */
+	char *packet;
+	int64_t base_seq;
+	char base_hash[65];
+	int64_t base_decision;
+	struct sign_key *key; /* the signing key, loaded by the first event */
 };
 
 /*
@@ -51,13 +59,22 @@ int store_open(const char *path, int flags, struct store **out, char *err);
 void store_close(struct store *st);
 
 /*
- * Read back the connection rules store_open set (journal mode WAL,
+ * Read back the connection rules store_open set (journal mode WAL on a
+ * connection that may write,
  * synchronous=FULL, defensive mode,
  * trusted_schema off, foreign keys on) and return -1 with err naming the
  * first that did not take, else 0. store_open refuses a project this
  * fails on, and one on a network filesystem (NFS, SMB, CIFS).
  */
 int store_check_rules(struct store *st, char *err);
+
+/*
+ * Read what makes the file an offline packet (project keys packet,
+ * packet_head, packet_head_seq, packet_base_decision) into st->packet and
+ * the base fields; a project that is no packet leaves them empty.
+ * store_open calls it. Returns 0, or -1 when a packet lacks them.
+ */
+int store_packet_base(struct store *st, char *err);
 
 /* Remove a closed project file with its -wal and -shm companions. */
 void store_remove(const char *path);

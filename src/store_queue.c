@@ -53,9 +53,11 @@
 #define DISPUTED_COND "s.agreement < 1 AND s.agreement < ?2"
 #define QUEUE_FROM    " FROM item_votes s" QUEUE_JOINS
 
+/* Undecided, and not out in an offline packet (src/packet.h). */
 #define NOT_DECIDED                                                                                \
 	" AND COALESCE((SELECT d.label IS NOT NULL FROM decision d WHERE d.item = s.item"          \
-	" ORDER BY d.id DESC LIMIT 1), 0) = 0"
+	" ORDER BY d.id DESC LIMIT 1), 0) = 0"                                                     \
+	" AND NOT EXISTS (SELECT 1 FROM packet_item o WHERE o.item = s.item)"
 
 struct qlist {
 	struct queue_entry *v;
@@ -270,6 +272,13 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 					: " AND s.n < ?2 ORDER BY s.n, s.item");
 		sbuf_add(&sql, " LIMIT ?3) x JOIN item_votes s ON s.item = x.qi" QUEUE_JOINS
 			       " ORDER BY x.k1, x.k2, x.qi");
+	} else if (strcmp(q->rule, "conflicts") == 0) {
+		/* Decided twice, in the project and in a packet: a lead settles
+		 * them, so decided items are the point here. */
+		sbuf_reset(&sql);
+		sbuf_add(&sql, "SELECT " QUEUE_COLS QUEUE_FROM
+			       " WHERE s.task = ?1 AND s.item IN (SELECT item FROM conflict"
+			       " WHERE settled_by IS NULL) ORDER BY s.item LIMIT ?3");
 	} else if (strcmp(q->rule, "uncertain") == 0) {
 		/* Rank before filtering decided items, so the top X% is a property
 		 * of the model and not of how much work is done. */
@@ -321,6 +330,9 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 				snprintf(e->reason, sizeof e->reason, "%d/%d agree%s",
 					 sqlite3_column_int(s, 11), e->nvotes,
 					 sqlite3_column_int(s, 12) ? " (tie)" : "");
+		} else if (strcmp(q->rule, "conflicts") == 0) {
+			e->score = (double)e->item;
+			snprintf(e->reason, sizeof e->reason, "conflict: decided offline and here");
 		} else if (strcmp(q->rule, "needs-votes") == 0) {
 			e->score = e->nvotes;
 			snprintf(e->reason, sizeof e->reason, "%d vote%s, needs %d", e->nvotes,
@@ -497,8 +509,11 @@ static int count_rule(struct store *st, int64_t task, const char *cond, double b
 		sbuf_addf(&sql,
 			  " - (SELECT count(*) FROM decision d JOIN item_votes s ON s.item = d.item"
 			  " WHERE s.task = ?1 AND %s AND d.label IS NOT NULL AND d.id ="
-			  " (SELECT max(x.id) FROM decision x WHERE x.item = d.item))",
-			  cond);
+			  " (SELECT max(x.id) FROM decision x WHERE x.item = d.item))"
+			  " - (SELECT count(*) FROM packet_item o JOIN item_votes s ON s.item = o.item"
+			  " WHERE s.task = ?1 AND %s AND COALESCE((SELECT d.label IS NOT NULL"
+			  " FROM decision d WHERE d.item = s.item ORDER BY d.id DESC LIMIT 1), 0) = 0)",
+			  cond, cond);
 	rc = store_prepare(st, sql.s, &s, err);
 	sbuf_free(&sql);
 	if (rc)

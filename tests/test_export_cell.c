@@ -1,5 +1,5 @@
 /*
- * The CSV export's spreadsheet guard as a property (src/export.h): 100,000
+ * The CSV export's spreadsheet guard as a property (src/store_export.h): 100,000
  * seeded random cells, biased towards what spreadsheets and CSV readers treat
  * specially (= + - @ tab CR LF , " ' and numbers), are written by the export's
  * cell writer and read back by gavel's own CSV reader (src/csv.h). No text
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
-#include "export.h"
+#include "store_export.h"
 #include "rng.h"
 #include "util.h"
 
@@ -38,7 +38,7 @@ static int is_number(const char *s)
 	return regexec(&number_re, s, 0, NULL, 0) == 0;
 }
 
-/* The undo a reader applies (export.h): drop a ' that precedes = + - @ tab CR '. */
+/* The undo a reader applies (store_export.h): drop a ' that precedes = + - @ tab CR '. */
 static const char *unguard(const char *s)
 {
 	if (s[0] == '\'' && s[1] && strchr("=+-@\t\r'", s[1]))

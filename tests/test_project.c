@@ -199,7 +199,7 @@ static void test_errors_queue(void **state)
 	(void)state;
 	expect_err(HEAD "queues:\n  - name: q\n    rule: dispute\n",
 		   "p.yaml:7:11: unknown rule 'dispute' (rules: disputed, needs-votes, "
-		   "uncertain, audit, model-disagrees, label-issues)");
+		   "uncertain, audit, model-disagrees, label-issues, conflicts)");
 	expect_err(HEAD "queues:\n  - name: q\n",
 		   "p.yaml:6:5: missing required key 'rule'");
 	/* sample means nothing to a disputed queue: reported at its key. */
@@ -313,7 +313,7 @@ static void test_apply(void **state)
 
 	/* The declared queues come back with their effective values. */
 	assert_int_equal(project_queues(f->st, &q, &nq, err), 0);
-	assert_int_equal(nq, 4);
+	assert_int_equal(nq, 5); /* and conflicts, which every project has */
 	assert_string_equal(q[0].name, "disputed");
 	assert_string_equal(q[0].task, "sentiment");
 	assert_true(fabs(q[0].below - 0.70) < 1e-12);
@@ -330,6 +330,7 @@ static void test_apply(void **state)
 	assert_null(q[2].model);
 	assert_string_equal(q[3].rule, "label-issues");
 	assert_string_equal(q[3].model, "cv-5fold");
+	assert_string_equal(q[4].rule, "conflicts");
 	project_queues_free(q, nq);
 
 	/* The audit chain holds the apply and the guideline load. */
@@ -353,7 +354,8 @@ static void test_default_queues(void **state)
 	size_t n;
 	char err[GV_ERR];
 	assert_int_equal(project_queues(f->st, &q, &n, err), 0);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
+	assert_string_equal(q[6].rule, "conflicts");
 	assert_string_equal(q[0].rule, "disputed");
 	assert_true(q[0].below == 0); /* not unanimous */
 	assert_string_equal(q[1].rule, "needs-votes");

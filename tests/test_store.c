@@ -283,6 +283,8 @@ static void test_busy_waits(void **state)
 	store_rollback(f->st);
 	pthread_join(t, NULL);
 	store_close(other);
+}
+
 /*
  * The deployment guard: a project on a network filesystem is refused at
  * open (simulated with GAVEL_TEST_FS_MAGIC, since this machine's disks are

@@ -154,6 +154,13 @@ static void test_migrate_v1(void **state)
 		" (3, 1, 'i3');"
 		"INSERT INTO annotator(id, name) VALUES (3, 'x'), (4, 'y'), (9, 'z');"
 		"DROP TABLE item_votes;"
+		/* what version 3 added, which the migration adds again */
+		"DROP TABLE event; CREATE TABLE event(seq INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+		" actor TEXT NOT NULL, uid INTEGER NOT NULL, host TEXT NOT NULL, ssh TEXT,"
+		" action TEXT NOT NULL, item INTEGER, detail TEXT NOT NULL,"
+		" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+		"DROP TABLE expert_key; DROP TABLE packet; DROP TABLE packet_item;"
+		"DROP TABLE conflict;"
 		"CREATE TABLE vote(task INTEGER NOT NULL, item INTEGER NOT NULL,"
 		" annotator INTEGER NOT NULL, label INTEGER NOT NULL, at TEXT, comment TEXT,"
 		" source INTEGER, PRIMARY KEY (task, item, annotator)) WITHOUT ROWID;"
@@ -174,7 +181,7 @@ static void test_migrate_v1(void **state)
 	if (store_open(path, 0, &st, err))
 		fail_msg("%s", err);
 	row = q_text(st, "PRAGMA user_version");
-	assert_string_equal(row, "2");
+	assert_string_equal(row, "3");
 	free(row);
 	row = q_text(st, "SELECT group_concat(item || ' ' || votes || ' ' || n || ' ' || tie,"
 			 " '; ') FROM (SELECT * FROM item_votes ORDER BY item)");

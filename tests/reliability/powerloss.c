@@ -7,9 +7,9 @@
  *
  * Each trial forks a child that registers faultvfs (the power-failing VFS)
  * as the default, opens the project as gavel review does (store_open,
- * review_session_init), and makes up to --decisions decisions on random
- * items the way the review screen does (review_item_load, review_claim,
- * review_decide); after each review_decide that returned 0, which is when
+ * store_review_session_init), and makes up to --decisions decisions on random
+ * items the way the review screen does (store_review_item_load, store_review_claim,
+ * store_review_decide); after each store_review_decide that returned 0, which is when
  * the screen says "saved", it appends "ID ITEM LABEL" to the acks file with
  * a plain write(2). The power fails at a random sync of the child, or after
  * its last decision when that sync never comes (faultvfs drops or tears
@@ -74,7 +74,7 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 		_exit(3);
 	}
 	fd = open(o->acks, O_WRONLY | O_APPEND | O_CREAT, 0644);
-	if (fd < 0 || store_open(o->path, 0, &st, err) || review_session_init(st, err)) {
+	if (fd < 0 || store_open(o->path, 0, &st, err) || store_review_session_init(st, err)) {
 		fprintf(stderr, "powerloss: trial %ld: %s\n", trial,
 			fd < 0 ? strerror(errno) : err);
 		_exit(3);
@@ -92,11 +92,11 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 		int rc, n;
 
 		memset(&it, 0, sizeof it);
-		if (review_item_load(st, item, o->expert, &it, err)) {
+		if (store_review_item_load(st, item, o->expert, &it, err)) {
 			fprintf(stderr, "powerloss: load item %lld: %s\n", (long long)item, err);
 			_exit(3);
 		}
-		rc = review_claim(st, &a, item, it.current, other, sizeof other, err);
+		rc = store_review_claim(st, &a, item, it.current, other, sizeof other, err);
 		if (rc == 0) {
 			memset(&d, 0, sizeof d);
 			d.item = item;
@@ -105,9 +105,9 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 			d.blind_code = -1;
 			d.seconds = 1;
 			d.queue = "disputed";
-			rc = review_decide(st, &a, &d, &id, other, sizeof other, err);
+			rc = store_review_decide(st, &a, &d, &id, other, sizeof other, err);
 		}
-		review_item_free(&it);
+		store_review_item_free(&it);
 		if (rc < 0) {
 			fprintf(stderr, "powerloss: trial %ld: %s\n", trial, err);
 			_exit(3);
