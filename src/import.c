@@ -447,7 +447,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	so.new_items = o->new_items;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
-		goto fail;
+		goto out;
 	rc = IMPORT_FAIL;
 	sink = store_import_sink(si);
 	if (filter) {
@@ -463,14 +463,14 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;
 	if (rc_read)
-		goto fail;
+		goto out;
 	import_hash_start(&hash, buf, len);
 	if (store_import_commit(si, res, err))
-		goto fail;
+		goto out;
 	snprintf(res->format, sizeof res->format, "%s", f->name);
 	memcpy(res->sha256, hash.hex, sizeof hash.hex);
 	rc = 0;
-fail:
+out:
 	import_hash_wait(&hash);
 	store_import_free(si);
 	named_free(&names);

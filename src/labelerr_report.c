@@ -503,7 +503,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 			found |= strcmp(tasks[i].name, task) == 0;
 		if (!found) {
 			cli_task_missing(st, task, err);
-			goto fail;
+			goto out;
 		}
 	}
 	if (json)
@@ -513,7 +513,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 		if (task && strcmp(tasks[i].name, task) != 0)
 			continue;
 		if (labelerr_report_compute(st, &tasks[i], NULL, no_ds, bootstrap, seed, &r, err))
-			goto fail;
+			goto out;
 		if (json) {
 			sbuf_add(out, shown ? ",{\"task\":" : "{\"task\":");
 			sbuf_add_json_str(out, tasks[i].name);
@@ -533,7 +533,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 	else if (!shown)
 		sbuf_add(out, "No tasks in this project.\n");
 	rc = 0;
-fail:
+out:
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);

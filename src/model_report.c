@@ -147,7 +147,7 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 	r->task = xstrdup(t->name);
 	if (store_model_decided_load(st, t->id, &d, &nd, err) ||
 	    store_model_totals_load(st, t->id, &tot, &nt, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < nd; i++) {
 		int c = model_decided_consensus(&d[i]);
 		if (!d[i].audited)
@@ -160,17 +160,17 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 	}
 	model_rate_set(&r->audit, errors, audits);
 	if (audits < MODEL_MIN_AUDITS && store_model_percent_agreement(st, t->id, &pa, err))
-		goto fail;
+		goto out;
 	model_quality_choose(audits, errors, pa, &r->q, &r->source);
 	relabel_compute(t, d, nd, r);
 	r->nsections = nt ? nt : 1;
 	r->sections = xcalloc(r->nsections, sizeof *r->sections);
 	for (size_t i = 0; i < r->nsections; i++) {
 		if (section_compute(st, t, nt ? &tot[i] : NULL, d, nd, &r->sections[i], err))
-			goto fail;
+			goto out;
 	}
 	rc = 0;
-fail:
+out:
 	store_model_decided_free(d, nd);
 	store_model_totals_free(tot, nt);
 	if (rc)

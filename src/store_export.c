@@ -203,7 +203,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 			  " WHERE x.item = i.id)"
 			  " WHERE i.task = ? ORDER BY i.id",
 			  &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, t->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct export_row r = {0};
@@ -228,7 +228,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 					       (size_t)sqlite3_column_bytes(s, 4), &counts)) {
 				err_set(err, "the stored votes of item %lld are damaged",
 					(long long)sqlite3_column_int64(s, 0));
-				goto fail;
+				goto out;
 			}
 			r.votes = counts.s;
 		}
@@ -288,10 +288,10 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "export");
-		goto fail;
+		goto out;
 	}
 	ret = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	store_truth_free(&tr);
 	sbuf_free(&counts);

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "guide.h"
+#include "store_guide.h"
 #include "project.h"
 #include "util.h"
 

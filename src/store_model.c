@@ -58,7 +58,7 @@ int store_model_decided_load(struct store *st, int64_t task, struct model_decide
 	}
 	sbuf_add(&sql, " FROM cur LEFT JOIN item_votes s ON s.item = cur.item ORDER BY cur.item");
 	if (store_prepare(st, sql.s, &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, task);
 	for (size_t i = 0; i < ndefs; i++)
 		if (strcmp(defs[i].rule, "audit") == 0)
@@ -77,14 +77,14 @@ int store_model_decided_load(struct store *st, int64_t task, struct model_decide
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "decided items");
-		goto fail;
+		goto out;
 	}
 	*out = v;
 	*n = cnt;
 	v = NULL;
 	cnt = 0;
 	rc = 0;
-fail:
+out:
 	store_model_decided_free(v, cnt);
 	sqlite3_finalize(s);
 	sbuf_free(&sql);
@@ -153,7 +153,7 @@ int store_model_totals_load(struct store *st, int64_t task, struct model_totals 
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "prediction totals");
-		goto fail;
+		goto out;
 	}
 	if (cnt > 1)
 		qsort(v, cnt, sizeof *v, totals_cmp);
@@ -162,7 +162,7 @@ int store_model_totals_load(struct store *st, int64_t task, struct model_totals 
 	v = NULL;
 	cnt = 0;
 	rc = 0;
-fail:
+out:
 	store_model_totals_free(v, cnt);
 	sqlite3_finalize(s);
 	return rc;
