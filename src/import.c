@@ -25,13 +25,6 @@ static const struct fmt *const import_formats[] = {
 	&fmt_prodigy, &fmt_argilla,
 };
 
-static const char *const kind_names[] = {
-	[IMPORT_VOTES] = "votes",
-	[IMPORT_ITEMS] = "items",
-	[IMPORT_PREDICTIONS] = "predictions",
-	[IMPORT_DECISIONS] = "decisions",
-};
-
 const struct fmt *import_format_find(const char *name)
 {
 	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
@@ -155,7 +148,7 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 	else
 		import_errf(err, file, 0, 0,
 			    "cannot tell the format of the %s; say it with --format %s",
-			    kind_names[kind], import_format_names());
+			    import_kind_name(kind), import_format_names());
 	sbuf_free(&names);
 	return NULL;
 }
@@ -392,7 +385,7 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	}
 	if (!(f->kinds & (1u << o->kind)))
 		return import_errf(err, NULL, 0, 0, "the %s format carries no %s", f->name,
-				   kind_names[o->kind]),
+				   import_kind_name(o->kind)),
 		       IMPORT_USAGE;
 	if (o->kind == IMPORT_PREDICTIONS && (!o->model || !*o->model))
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;

@@ -222,14 +222,6 @@ static const char *labels_from(const struct labelerr_report *r)
 			: "expert decision, else Dawid-Skene, else plurality";
 }
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void json_ci(struct sbuf *b, double lo, double hi)
 {
 	if (!isfinite(lo) || !isfinite(hi)) {
@@ -284,15 +276,15 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r)
 	sbuf_add(b, "{\"method\":");
 	sbuf_add_json_str(b, method);
 	sbuf_add(b, ",\"model\":");
-	json_str_or_null(b, r->src.model);
+	sbuf_add_json_str_or_null(b, r->src.model);
 	sbuf_add(b, ",\"model_chosen\":");
-	json_str_or_null(b, r->src.chosen);
+	sbuf_add_json_str_or_null(b, r->src.chosen);
 	sbuf_add(b, ",\"import\":");
 	if (r->src.import_seq) {
 		sbuf_addf(b, "{\"event\":%ld,\"at\":", r->src.import_seq);
-		json_str_or_null(b, r->src.import_at);
+		sbuf_add_json_str_or_null(b, r->src.import_at);
 		sbuf_add(b, ",\"file\":");
-		json_str_or_null(b, r->src.import_file);
+		sbuf_add_json_str_or_null(b, r->src.import_file);
 		sbuf_addc(b, '}');
 	} else {
 		sbuf_add(b, "null");
@@ -360,7 +352,7 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r)
 		sbuf_addc(b, '}');
 	}
 	sbuf_add(b, "],\"error\":");
-	json_str_or_null(b, r->error);
+	sbuf_add_json_str_or_null(b, r->error);
 	sbuf_addc(b, '}');
 }
 

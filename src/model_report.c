@@ -195,14 +195,6 @@ void model_report_free(struct model_report *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void json_ci(struct sbuf *b, const struct model_rate *x)
 {
 	if (x->n <= 0) {
@@ -243,7 +235,7 @@ static void json_section(struct sbuf *b, const struct model_report *r,
 	int have = s->model != NULL;
 
 	sbuf_add(b, "{\"model\":");
-	json_str_or_null(b, s->model);
+	sbuf_add_json_str_or_null(b, s->model);
 	sbuf_addf(b, ",\"predictions\":%ld,\"quality\":{\"q\":", s->predictions);
 	sbuf_add_json_num(b, r->q);
 	sbuf_add(b, ",\"source\":");
@@ -290,7 +282,7 @@ static void json_section(struct sbuf *b, const struct model_report *r,
 		  r->decided);
 	for (size_t i = 0; i < r->nqueues; i++) {
 		sbuf_add(b, i ? ",{\"queue\":" : "{\"queue\":");
-		json_str_or_null(b, r->queues[i].queue);
+		sbuf_add_json_str_or_null(b, r->queues[i].queue);
 		sbuf_addf(b, ",\"changed\":%ld,\"decided\":%ld}", r->queues[i].changed,
 			  r->queues[i].decided);
 	}

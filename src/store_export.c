@@ -57,14 +57,6 @@ static void csv_num(struct sbuf *b, double v)
 		sbuf_add_json_num(b, v);
 }
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void write_row(struct sbuf *b, enum export_format fmt, const struct export_row *r)
 {
 	if (fmt == EXPORT_CSV) {
@@ -107,17 +99,17 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add(b, ",\"task\":");
 	sbuf_add_json_str(b, r->task);
 	sbuf_add(b, ",\"label\":");
-	json_str_or_null(b, r->label);
+	sbuf_add_json_str_or_null(b, r->label);
 	sbuf_add(b, ",\"source\":");
 	sbuf_add_json_str(b, r->source);
 	sbuf_add(b, ",\"weight\":");
 	sbuf_add_json_num(b, r->weight);
 	sbuf_add(b, ",\"plurality\":");
-	json_str_or_null(b, r->plurality);
+	sbuf_add_json_str_or_null(b, r->plurality);
 	sbuf_add(b, ",\"majority\":");
-	json_str_or_null(b, r->majority);
+	sbuf_add_json_str_or_null(b, r->majority);
 	sbuf_add(b, ",\"ds_label\":");
-	json_str_or_null(b, r->ds_label);
+	sbuf_add_json_str_or_null(b, r->ds_label);
 	sbuf_add(b, ",\"ds_posterior\":");
 	sbuf_add_json_num(b, r->ds_posterior);
 	sbuf_add(b, ",\"model_confidence\":");
@@ -129,16 +121,16 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add(b, ",\"agreement\":");
 	sbuf_add_json_num(b, r->agreement);
 	sbuf_addf(b, ",\"n_votes\":%d,\"expert\":", r->nvotes);
-	json_str_or_null(b, r->expert);
+	sbuf_add_json_str_or_null(b, r->expert);
 	sbuf_add(b, ",\"reason\":");
-	json_str_or_null(b, r->reason);
+	sbuf_add_json_str_or_null(b, r->reason);
 	sbuf_add(b, ",\"guideline_version\":");
 	if (r->guideline_version)
 		sbuf_addf(b, "%ld", r->guideline_version);
 	else
 		sbuf_add(b, "null");
 	sbuf_add(b, ",\"decided_at\":");
-	json_str_or_null(b, r->decided_at);
+	sbuf_add_json_str_or_null(b, r->decided_at);
 	sbuf_add(b, "}\n");
 }
 
@@ -374,13 +366,13 @@ void store_export_meta_json(struct sbuf *b, const struct export_meta *m, const s
 {
 	const char *base = data_file ? strrchr(data_file, '/') : NULL;
 	sbuf_add(b, "{\"project\":");
-	json_str_or_null(b, m->project);
+	sbuf_add_json_str_or_null(b, m->project);
 	sbuf_addf(b, ",\"exported_at\":\"%s\",\"audit_head\":\"%s\",\"file\":", m->exported_at,
 		  m->audit_head);
-	json_str_or_null(b, base ? base + 1 : data_file);
+	sbuf_add_json_str_or_null(b, base ? base + 1 : data_file);
 	sbuf_addf(b, ",\"sha256\":\"%s\",\"format\":\"%s\",\"task\":", m->sha256,
 		  o->format == EXPORT_CSV ? "csv" : "jsonl");
-	json_str_or_null(b, o->task);
+	sbuf_add_json_str_or_null(b, o->task);
 	sbuf_addf(b, ",\"weights\":\"%s\",\"ds\":%s,\"rows\":%ld,\"skipped\":%ld}\n",
 		  weights_name(o->weights), o->no_ds ? "false" : "true", m->rows, m->skipped);
 }

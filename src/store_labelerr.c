@@ -26,12 +26,6 @@ void store_labelerr_src_free(struct store_labelerr_src *s)
 	memset(s, 0, sizeof *s);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-	return v ? xstrdup((const char *)v) : NULL;
-}
-
 /* 1 when `model` predicted at least one item of task, 0 when not, -1 on error. */
 static int model_in_task(struct store *st, int64_t task, const char *model, char *err)
 {
@@ -130,8 +124,8 @@ int store_labelerr_source(struct store *st, const struct store_task *t, const ch
 			src->chosen = "latest import";
 		}
 		src->import_seq = sqlite3_column_int64(s, 0);
-		src->import_at = col_dup(s, 1);
-		src->import_file = col_dup(s, 2);
+		src->import_at = store_col_dup(s, 1);
+		src->import_file = store_col_dup(s, 2);
 		break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {

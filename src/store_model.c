@@ -24,12 +24,6 @@
 	" CROSS JOIN item i ON i.id = d.item WHERE i.task = ?1 AND d.label IS NOT NULL AND d.id =" \
 	" (SELECT max(x.id) FROM decision x WHERE x.item = d.item)) "
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 int store_model_decided_load(struct store *st, int64_t task, struct model_decided **out, size_t *n,
 			     char *err)
 {
@@ -72,7 +66,7 @@ int store_model_decided_load(struct store *st, int64_t task, struct model_decide
 		d->plurality =
 			sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 2);
 		d->tie = sqlite3_column_int(s, 3) != 0;
-		d->queue = col_dup(s, 4);
+		d->queue = store_col_dup(s, 4);
 		d->audited = sqlite3_column_int(s, 5) != 0;
 	}
 	if (step != SQLITE_DONE) {
