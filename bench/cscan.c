@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 	}
 	buf = malloc(CHUNK + 1);
 	if (!buf)
-		goto fail;
+		goto out;
 	for (;;) {
 		size_t got = fread(buf + have, 1, CHUNK - have, f);
 		size_t start = 0, total = have + got;
@@ -149,14 +149,14 @@ int main(int argc, char **argv)
 		}
 		if (start == 0 && total == CHUNK) {
 			fprintf(stderr, "cscan: %s:%zu: line too long\n", argv[1], line + 1);
-			goto fail;
+			goto out;
 		}
 		memmove(buf, buf + start, total - start);
 		have = total - start;
 	}
 	if (ferror(f)) {
 		fprintf(stderr, "cscan: %s: read error\n", argv[1]);
-		goto fail;
+		goto out;
 	}
 	for (size_t i = 0; i < c.cap; i++) {
 		if (!c.per_item[i])
@@ -171,10 +171,10 @@ int main(int argc, char **argv)
 		if (hist[n])
 			printf("items with %d votes %llu\n", n, (unsigned long long)hist[n]);
 	rc = 0;
-	goto fail;
+	goto out;
 bad:
 	fprintf(stderr, "cscan: %s:%zu: malformed row\n", argv[1], line);
-fail:
+out:
 	fclose(f);
 	free(buf);
 	free(c.cell);

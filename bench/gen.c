@@ -486,7 +486,7 @@ int main(int argc, char **argv)
 	activity = malloc(sizeof(*activity) * (size_t)annotators);
 	if (!conf || !activity) {
 		fputs("gen: out of memory\n", stderr);
-		goto fail;
+		goto out;
 	}
 	for (long a = 0; a < annotators; a++) {
 		double u = rng_unit();
@@ -501,15 +501,15 @@ int main(int argc, char **argv)
 	}
 
 	if (out_open(&votes, dir, "votes.csv"))
-		goto fail;
+		goto out;
 	if (out_open(&gold, dir, "gold.csv")) {
 		out_close(&votes, "votes.csv");
-		goto fail;
+		goto out;
 	}
 	if (out_open(&preds, dir, "predictions.csv")) {
 		out_close(&votes, "votes.csv");
 		out_close(&gold, "gold.csv");
-		goto fail;
+		goto out;
 	}
 	opened = 1;
 	out_str(&votes, "item,annotator,label\n");
@@ -563,7 +563,7 @@ int main(int argc, char **argv)
 	    write_reordered(&votes, held, nheld, order, annotators, seed))
 		goto fail;
 	rc = 0;
-fail:
+out:
 	if (opened) {
 		rc |= out_close(&votes, "votes.csv") ? 1 : 0;
 		rc |= out_close(&gold, "gold.csv") ? 1 : 0;

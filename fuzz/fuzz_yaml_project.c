@@ -13,6 +13,7 @@
 #include "fuzz.h"
 
 #include "project.h"
+#include "store.h"
 #include "util.h"
 
 #include <math.h>

@@ -223,18 +223,18 @@ static int corpus_load(const char *dir, const char *name, struct corpus *c)
 		path.len = base;
 		sbuf_add(&path, e->d_name);
 		if (read_input(path.s, &in))
-			goto fail;
+			goto out;
 		in.name = xstrdup(e->d_name);
 		c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof *c->v);
 		c->v[c->n++] = in;
 	}
 	if (c->n == 0) {
 		fprintf(stderr, "fuzz_replay: %s/%s: no seed files\n", dir, name);
-		goto fail;
+		goto out;
 	}
 	qsort(c->v, c->n, sizeof *c->v, by_name);
 	rc = 0;
-fail:
+out:
 	closedir(d);
 	sbuf_free(&path);
 	return rc;
@@ -376,7 +376,7 @@ static int run_target(const struct target *t, const char *dir, long iterations, 
 			if (!f || fwrite(b, 1, len, f) != len || fclose(f)) {
 				fprintf(stderr, "fuzz_replay: %s: %s\n", dump_path,
 					strerror(errno));
-				goto fail;
+				goto out;
 			}
 			break;
 		}
@@ -387,7 +387,7 @@ static int run_target(const struct target *t, const char *dir, long iterations, 
 		printf("fuzz_replay: %-12s %3zu corpus files and %ld mutations: ok\n", t->name, c.n,
 		       iterations);
 	rc = 0;
-fail:
+out:
 	free(b);
 	corpus_free(&c);
 	return rc;

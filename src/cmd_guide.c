@@ -9,7 +9,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "cmd.h"
-#include "guide.h"
+#include "store_guide.h"
 #include "text.h"
 #include "ui.h"
 #include "util.h"

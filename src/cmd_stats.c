@@ -240,20 +240,20 @@ int cmd_stats(int argc, char **argv)
 		if (labelerr_report_all(st, task, !ds, LABELERR_BOOTSTRAP, opts.seed, json, &out,
 					err)) {
 			cli_error("%s", err);
-			goto fail;
+			goto out;
 		}
 		fwrite(out.s, 1, out.len, stdout);
 		rc = fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
-		goto fail;
+		goto out;
 	}
 	if (annotators) {
 		if (stats_annotators_report(st, task, json, &out, err)) {
 			cli_error("%s", err);
-			goto fail;
+			goto out;
 		}
 		fwrite(out.s, 1, out.len, stdout);
 		rc = fflush(stdout) == 0 ? GV_EXIT_OK : GV_EXIT_FAIL;
-		goto fail;
+		goto out;
 	}
 
 	if (task) {
@@ -262,12 +262,12 @@ int cmd_stats(int argc, char **argv)
 		found = store_task_get(st, task, &runs[0].task, err);
 		if (found < 0) {
 			cli_error("%s", err);
-			goto fail;
+			goto out;
 		}
 		if (!found) {
 			cli_task_missing(st, task, err);
 			cli_error("%s: %s", argv[optind], err);
-			goto fail;
+			goto out;
 		}
 		nruns = 1;
 	} else {
@@ -275,7 +275,7 @@ int cmd_stats(int argc, char **argv)
 		size_t n;
 		if (store_task_list(st, &list, &n, err)) {
 			cli_error("%s", err);
-			goto fail;
+			goto out;
 		}
 		runs = xcalloc(n + 1, sizeof *runs);
 		for (size_t i = 0; i < n; i++)
@@ -287,7 +287,7 @@ int cmd_stats(int argc, char **argv)
 	for (size_t i = 0; i < nruns; i++) {
 		if (run_task(st, &runs[i], &opts, ds, err)) {
 			cli_error("task %s: %s", runs[i].task.name, err);
-			goto fail;
+			goto out;
 		}
 		rep[i].task = &runs[i].task;
 		rep[i].res = &runs[i].res;
@@ -311,10 +311,10 @@ int cmd_stats(int argc, char **argv)
 		stats_report_text(&out, rep, nruns, have_head ? head : NULL, STATS_TEXT_PAIRS);
 	if (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
 		cli_error("writing the report failed");
-		goto fail;
+		goto out;
 	}
 	rc = GV_EXIT_OK;
-fail:
+out:
 	for (size_t i = 0; i < nruns; i++) {
 		store_votes_names_free(runs[i].names, runs[i].nannotators);
 		stats_result_free(&runs[i].res);

@@ -332,7 +332,7 @@ static int ar_record_nested(struct ar *a, struct rec *r, char *err)
 	struct json_list fields = {0};
 
 	if (ar_load(a, json_check_get(&a->obj, "fields"), JSON_OBJECT, "fields", &fields, err))
-		goto fail;
+		goto out;
 	text = json_check_get(&fields, "text");
 	if (!text || text->type != JSON_TEXT)
 		for (size_t k = 0; k < fields.n && (!text || text->type != JSON_TEXT); k++)
@@ -344,38 +344,38 @@ static int ar_record_nested(struct ar *a, struct rec *r, char *err)
 	if (a->kind == IMPORT_ITEMS || a->kind == IMPORT_VOTES) {
 		if (!r->text && a->kind == IMPORT_ITEMS) {
 			ar_fail(a, err, "no text field");
-			goto fail;
+			goto out;
 		}
 		r->kind = REC_ITEM;
 		r->meta = meta = ar_meta_join(json_check_meta(&fields, skip), ar_metadata(a));
 		if (a->sink->put(a->sink->ctx, r, err))
-			goto fail;
+			goto out;
 		r->meta = NULL;
 	}
 	if (a->kind == IMPORT_VOTES) {
 		if (ar_load(a, json_check_get(&a->obj, "responses"), JSON_OBJECT, "responses",
 			    &a->nested, err))
-			goto fail;
+			goto out;
 		for (size_t k = 0; k < a->nested.n; k++) {
 			/* ar_nested reuses a->vals: the question list stays put. */
 			if (ar_nested(a, r, a->nested.v[k].key, &a->nested.v[k], err))
-				goto fail;
+				goto out;
 		}
 	} else if (a->kind == IMPORT_PREDICTIONS) {
 		if (ar_load(a, json_check_get(&a->obj, "suggestions"), JSON_OBJECT, "suggestions",
 			    &a->nested, err))
-			goto fail;
+			goto out;
 		for (size_t k = 0; k < a->nested.n; k++) {
 			const struct json_val *q = &a->nested.v[k];
 			if (ar_load(a, q, JSON_OBJECT, q->key, &a->sugg, err) ||
 			    ar_predict(a, r, q->key, json_check_get(&a->sugg, "value"),
 				       json_check_get(&a->sugg, "score"),
 				       json_check_get(&a->sugg, "agent"), err))
-				goto fail;
+				goto out;
 		}
 	}
 	rc = 0;
-fail:
+out:
 	free(meta);
 	json_check_list_free(&fields);
 	return rc;
@@ -411,7 +411,7 @@ static int ar_record_flat(struct ar *a, struct rec *r, char *err)
 	for (size_t k = 0; k < a->obj.n; k++) {
 		const struct json_val *f = &a->obj.v[k];
 		if ((nested = ar_is_nested(a, f, err)) < 0)
-			goto fail;
+			goto out;
 		if (nested || strchr(f->key, '.') || ends_with(f->key, "-suggestion") ||
 		    ends_with(f->key, "-suggestion-metadata") ||
 		    ar_has_column(a, f->key, "-suggestion")) {
@@ -430,29 +430,29 @@ static int ar_record_flat(struct ar *a, struct rec *r, char *err)
 	if (a->kind == IMPORT_ITEMS || a->kind == IMPORT_VOTES) {
 		if (!r->text && a->kind == IMPORT_ITEMS) {
 			ar_fail(a, err, "no text field");
-			goto fail;
+			goto out;
 		}
 		r->kind = REC_ITEM;
 		r->meta = meta = ar_meta_join(json_check_meta(&a->obj, skip), ar_metadata(a));
 		if (a->sink->put(a->sink->ctx, r, err))
-			goto fail;
+			goto out;
 		r->meta = NULL;
 	}
 	for (size_t k = 0; k < a->obj.n; k++) {
 		const struct json_val *f = &a->obj.v[k];
 		if (a->kind == IMPORT_VOTES && ends_with(f->key, ".responses")) {
 			if (ar_flat(a, r, f->key, err))
-				goto fail;
+				goto out;
 		} else if (a->kind == IMPORT_VOTES && !strchr(f->key, '.')) {
 			if ((nested = ar_is_nested(a, f, err)) < 0 ||
 			    (nested && ar_nested(a, r, f->key, f, err)))
-				goto fail;
+				goto out;
 		} else if (a->kind == IMPORT_PREDICTIONS && ends_with(f->key, ".suggestion")) {
 			char q[256], k2[300];
 			size_t n = strlen(f->key) - strlen(".suggestion");
 			if (n >= sizeof q) {
 				ar_fail(a, err, "question name too long");
-				goto fail;
+				goto out;
 			}
 			memcpy(q, f->key, n);
 			q[n] = 0;
@@ -460,14 +460,14 @@ static int ar_record_flat(struct ar *a, struct rec *r, char *err)
 			v = json_check_get(&a->obj, k2);
 			snprintf(k2, sizeof k2, "%s.agent", f->key);
 			if (ar_predict(a, r, q, f, v, json_check_get(&a->obj, k2), err))
-				goto fail;
+				goto out;
 		}
 		if (a->kind == IMPORT_PREDICTIONS && ends_with(f->key, "-suggestion")) {
 			char q[256], k2[300];
 			size_t n = strlen(f->key) - strlen("-suggestion");
 			if (n >= sizeof q) {
 				ar_fail(a, err, "question name too long");
-				goto fail;
+				goto out;
 			}
 			memcpy(q, f->key, n);
 			q[n] = 0;
@@ -475,11 +475,11 @@ static int ar_record_flat(struct ar *a, struct rec *r, char *err)
 			if (ar_load(a, json_check_get(&a->obj, k2), JSON_OBJECT, k2, &a->sugg, err) ||
 			    ar_predict(a, r, q, f, json_check_get(&a->sugg, "score"),
 				       json_check_get(&a->sugg, "agent"), err))
-				goto fail;
+				goto out;
 		}
 	}
 	rc = 0;
-fail:
+out:
 	free(meta);
 	free(skip);
 	return rc;

@@ -502,19 +502,19 @@ static int csv_read_sep(const char *file, const char *buf, size_t len, enum impo
 	r.columns = opts ? opts->columns : NULL;
 	csv_init(&r.c, buf, len, sep);
 	if (csv_header(&r))
-		goto fail;
+		goto out;
 	if (r.columns && (got = csv_next(&r.c)) > 0 && (csv_not_header(&r) || csv_record(&r)))
-		goto fail;
+		goto out;
 	while ((got = csv_next(&r.c)) > 0) {
 		if (csv_record(&r))
-			goto fail;
+			goto out;
 	}
 	if (got < 0) {
 		csv_pos_fail(&r);
-		goto fail;
+		goto out;
 	}
 	rc = 0;
-fail:
+out:
 	for (size_t i = 0; i < r.nhdr; i++)
 		free(r.hdr[i]);
 	free(r.hdr);

@@ -186,12 +186,12 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 	int rc = -1;
 	if (ls_load(s, json_check_get(&s->task, "annotations"), JSON_ARRAY, "\"annotations\"",
 		    &anns, err))
-		goto fail;
+		goto out;
 	for (size_t a = 0; a < anns.n; a++) {
 		const struct json_val *cancel, *at;
 		snprintf(what, sizeof what, "annotation %zu", a + 1);
 		if (ls_load(s, &anns.v[a], JSON_OBJECT, what, &s->obj, err))
-			goto fail;
+			goto out;
 		cancel = json_check_get(&s->obj, "was_cancelled");
 		if (cancel && cancel->type == JSON_TRUE) {
 			record_skip(s->sink, NULL, "cancelled annotation");
@@ -199,16 +199,16 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 		}
 		if (ls_annotator(s, json_check_get(&s->obj, "completed_by"), what, who, sizeof who,
 				 err))
-			goto fail;
+			goto out;
 		at = json_check_get(&s->obj, "created_at");
 		if (ls_load(s, json_check_get(&s->obj, "result"), JSON_ARRAY, what, &s->results,
 			    err))
-			goto fail;
+			goto out;
 		for (size_t k = 0; k < s->results.n; k++) {
 			struct rec v = *r;
 			if (ls_load(s, &s->results.v[k], JSON_OBJECT, what, &s->result, err) ||
 			    ls_result_label(s, what, &v.task, &v.label, err))
-				goto fail;
+				goto out;
 			if (!v.label)
 				continue;
 			v.kind = REC_VOTE;
@@ -216,11 +216,11 @@ static int ls_annotations(struct ls *s, struct rec *r, char *err)
 			v.at = at && at->type == JSON_TEXT ? at->text : NULL;
 			v.text = v.meta = NULL;
 			if (s->sink->put(s->sink->ctx, &v, err))
-				goto fail;
+				goto out;
 		}
 	}
 	rc = 0;
-fail:
+out:
 	json_check_list_free(&anns);
 	return rc;
 }
@@ -232,7 +232,7 @@ static int ls_predictions(struct ls *s, struct rec *r, char *err)
 	int rc = -1;
 	if (ls_load(s, json_check_get(&s->task, "predictions"), JSON_ARRAY, "\"predictions\"",
 		    &preds, err))
-		goto fail;
+		goto out;
 	for (size_t p = 0; p < preds.n; p++) {
 		const struct json_val *score, *model;
 		struct rec v = *r;
@@ -240,22 +240,22 @@ static int ls_predictions(struct ls *s, struct rec *r, char *err)
 		if (ls_load(s, &preds.v[p], JSON_OBJECT, what, &s->obj, err) ||
 		    ls_load(s, json_check_get(&s->obj, "result"), JSON_ARRAY, what, &s->results,
 			    err))
-			goto fail;
+			goto out;
 		for (size_t k = 0; k < s->results.n && !v.label; k++)
 			if (ls_load(s, &s->results.v[k], JSON_OBJECT, what, &s->result, err) ||
 			    ls_result_label(s, what, &v.task, &v.label, err))
-				goto fail;
+				goto out;
 		if (!v.label)
 			continue;
 		score = json_check_get(&s->obj, "score");
 		if (!score || (score->type != JSON_INT && score->type != JSON_REAL)) {
 			ls_fail(s, err, "%s has no numeric score to use as its confidence", what);
-			goto fail;
+			goto out;
 		}
 		if (!(score->num >= 0 && score->num <= 1)) {
 			ls_fail(s, err, "%s: score must be between 0 and 1, not %.30s", what,
 				score->text);
-			goto fail;
+			goto out;
 		}
 		model = json_check_get(&s->obj, "model_version");
 		v.kind = REC_PREDICTION;
@@ -263,10 +263,10 @@ static int ls_predictions(struct ls *s, struct rec *r, char *err)
 		v.confidence = score->num;
 		v.text = v.meta = NULL;
 		if (s->sink->put(s->sink->ctx, &v, err))
-			goto fail;
+			goto out;
 	}
 	rc = 0;
-fail:
+out:
 	json_check_list_free(&preds);
 	return rc;
 }

@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include "audit.h"
 #include "guide.h"
+#include "store_guide.h"
 #include "text.h"
 #include "util.h"
 #include "yamltree.h"
@@ -273,12 +275,12 @@ int guide_load_buffer(struct store *st, const struct audit_actor *a, const char 
 		return -1;
 	found = store_task_get(st, g.task, &task, err);
 	if (found < 0)
-		goto fail;
+		goto out;
 	if (found == 0) {
 		char *clean = text_clean(g.task);
 		err_set(err, "%s: task '%s' is not in the project", file, clean);
 		free(clean);
-		goto fail;
+		goto out;
 	}
 	have_task = 1;
 	for (size_t i = 0; i < g.nlabels; i++) {
@@ -291,19 +293,19 @@ int guide_load_buffer(struct store *st, const struct audit_actor *a, const char 
 			free(tn);
 			free(list);
 			free(cl);
-			goto fail;
+			goto out;
 		}
 	}
 	if (check_task_keys(&g, &task, file, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < g.nlabels; i++) {
 		if (g.labels[i].key &&
 		    store_guide_set_key(st, task.id, g.labels[i].value, g.labels[i].key, err))
-			goto fail;
+			goto out;
 	}
 	util_sha256_hex(buf, len, sha);
 	if (store_guide_add(st, task.id, g.version, sha, buf, len, file, &version, err))
-		goto fail;
+		goto out;
 	sbuf_add(&detail, "{\"task\":");
 	sbuf_add_json_str(&detail, task.name);
 	sbuf_addf(&detail, ",\"version\":%lld,\"declared_version\":", (long long)version);
@@ -312,13 +314,13 @@ int guide_load_buffer(struct store *st, const struct audit_actor *a, const char 
 	sbuf_add_json_str(&detail, file);
 	sbuf_addf(&detail, ",\"labels\":%zu,\"rules\":%zu}", g.nlabels, g.nrules);
 	if (audit_append(st, a, "guideline-load", 0, detail.s, NULL, err))
-		goto fail;
+		goto out;
 	if (version_out)
 		*version_out = version;
 	if (sha_out)
 		memcpy(sha_out, sha, sizeof sha);
 	rc = 0;
-fail:
+out:
 	if (have_task)
 		store_task_free(&task);
 	guide_free(&g);

@@ -28,13 +28,6 @@ static const struct fmt *const import_formats[] = {
 	&fmt_prodigy, &fmt_argilla,
 };
 
-static const char *const kind_names[] = {
-	[IMPORT_VOTES] = "votes",
-	[IMPORT_ITEMS] = "items",
-	[IMPORT_PREDICTIONS] = "predictions",
-	[IMPORT_DECISIONS] = "decisions",
-};
-
 const struct fmt *import_format_find(const char *name)
 {
 	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
@@ -158,7 +151,7 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 	else
 		import_errf(err, file, 0, 0,
 			    "cannot tell the format of the %s; say it with --format %s",
-			    kind_names[kind], import_format_names());
+			    import_kind_name(kind), import_format_names());
 	sbuf_free(&names);
 	return NULL;
 }
@@ -432,7 +425,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	}
 	if (!(f->kinds & (1u << o->kind)))
 		return import_errf(err, NULL, 0, 0, "the %s format carries no %s", f->name,
-				   kind_names[o->kind]),
+				   import_kind_name(o->kind)),
 		       IMPORT_USAGE;
 	if (o->kind == IMPORT_PREDICTIONS && (!o->model || !*o->model))
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
@@ -487,7 +480,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	so.new_items = o->new_items;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
-		goto fail;
+		goto out;
 	rc = IMPORT_FAIL;
 	sink = store_import_sink(si);
 	if (filter) {
@@ -503,14 +496,14 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;
 	if (rc_read)
-		goto fail;
+		goto out;
 	import_hash_start(&hash, buf, len, release);
 	if (store_import_commit(si, res, err))
-		goto fail;
+		goto out;
 	snprintf(res->format, sizeof res->format, "%s", f->name);
 	memcpy(res->sha256, hash.hex, sizeof hash.hex);
 	rc = 0;
-fail:
+out:
 	import_hash_wait(&hash);
 	store_import_free(si);
 	named_free(&names);

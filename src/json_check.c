@@ -528,7 +528,7 @@ int json_check_array(const char *file, const char *buf, size_t len, json_check_f
 	if (buf[jc.start] != '[') {
 		json_check_pos(buf, jc.start, &cur.line, &cur.col);
 		json_check_errf(err, file, cur.line, cur.col, "expected a JSON array of records");
-		goto fail;
+		goto out;
 	}
 	json_check_cursor(&cur);
 	for (size_t k = 0; k < jc.nelem; k++) {
@@ -536,14 +536,14 @@ int json_check_array(const char *file, const char *buf, size_t len, json_check_f
 		if (buf[jc.elem_off[k]] != '{') {
 			json_check_errf(err, file, cur.line, cur.col,
 					"record %zu: expected a JSON object", k + 1);
-			goto fail;
+			goto out;
 		}
 		if (fn(ctx, buf + jc.elem_off[k], jc.elem_end[k] - jc.elem_off[k], cur.line,
 		       cur.col, k, err))
-			goto fail;
+			goto out;
 	}
 	rc = 0;
-fail:
+out:
 	json_check_free(&jc);
 	return rc;
 }

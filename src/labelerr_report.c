@@ -222,14 +222,6 @@ static const char *labels_from(const struct labelerr_report *r)
 			: "expert decision, else Dawid-Skene, else plurality";
 }
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void json_ci(struct sbuf *b, double lo, double hi)
 {
 	if (!isfinite(lo) || !isfinite(hi)) {
@@ -284,15 +276,15 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r)
 	sbuf_add(b, "{\"method\":");
 	sbuf_add_json_str(b, method);
 	sbuf_add(b, ",\"model\":");
-	json_str_or_null(b, r->src.model);
+	sbuf_add_json_str_or_null(b, r->src.model);
 	sbuf_add(b, ",\"model_chosen\":");
-	json_str_or_null(b, r->src.chosen);
+	sbuf_add_json_str_or_null(b, r->src.chosen);
 	sbuf_add(b, ",\"import\":");
 	if (r->src.import_seq) {
 		sbuf_addf(b, "{\"event\":%ld,\"at\":", r->src.import_seq);
-		json_str_or_null(b, r->src.import_at);
+		sbuf_add_json_str_or_null(b, r->src.import_at);
 		sbuf_add(b, ",\"file\":");
-		json_str_or_null(b, r->src.import_file);
+		sbuf_add_json_str_or_null(b, r->src.import_file);
 		sbuf_addc(b, '}');
 	} else {
 		sbuf_add(b, "null");
@@ -360,7 +352,7 @@ void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r)
 		sbuf_addc(b, '}');
 	}
 	sbuf_add(b, "],\"error\":");
-	json_str_or_null(b, r->error);
+	sbuf_add_json_str_or_null(b, r->error);
 	sbuf_addc(b, '}');
 }
 
@@ -503,7 +495,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 			found |= strcmp(tasks[i].name, task) == 0;
 		if (!found) {
 			cli_task_missing(st, task, err);
-			goto fail;
+			goto out;
 		}
 	}
 	if (json)
@@ -513,7 +505,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 		if (task && strcmp(tasks[i].name, task) != 0)
 			continue;
 		if (labelerr_report_compute(st, &tasks[i], NULL, no_ds, bootstrap, seed, &r, err))
-			goto fail;
+			goto out;
 		if (json) {
 			sbuf_add(out, shown ? ",{\"task\":" : "{\"task\":");
 			sbuf_add_json_str(out, tasks[i].name);
@@ -533,7 +525,7 @@ int labelerr_report_all(struct store *st, const char *task, int no_ds, int boots
 	else if (!shown)
 		sbuf_add(out, "No tasks in this project.\n");
 	rc = 0;
-fail:
+out:
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);

@@ -486,7 +486,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 
 	/* Decisions: known labels per item, majority vs expert, rules. */
 	if (store_lead_decisions(st, task, &dec, &ndec, err))
-		goto fail;
+		goto out;
 	gold = xmalloc((v->nitems + 1) * sizeof *gold);
 	for (size_t i = 0; i < v->nitems; i++)
 		gold[i] = -1;
@@ -513,7 +513,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 
 	/* Flags: by the flagged item's plurality and by the rule they cite. */
 	if (store_lead_flags(st, task, &flags, &nflags, err))
-		goto fail;
+		goto out;
 	counts = xcalloc(K + 1, sizeof *counts);
 	touched = xcalloc(K + 1, sizeof *touched);
 	for (size_t f = 0; f < nflags; f++) {
@@ -543,7 +543,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 	/* Buckets, then the one pass over the items. */
 	item_b = xmalloc((v->nitems + 1) * sizeof *item_b);
 	if (buckets_build(st, task, v, t, item_b, &vote_b, err))
-		goto fail;
+		goto out;
 	B = t->nbuckets;
 	bucket_sum = xcalloc(B + 1, sizeof *bucket_sum);
 	if ((uint64_t)A * (uint64_t)B <= LEAD_SERIES_MAX) {
@@ -647,7 +647,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 	}
 	pairs_build(v, t, o, &t->pairs);
 	rc = 0;
-fail:
+out:
 	store_lead_decisions_free(dec, ndec);
 	store_lead_flags_free(flags, nflags);
 	free(gold);
@@ -718,18 +718,18 @@ static int build_task(struct store *st, const struct store_task *task, const str
 	so.bootstrap = o->bootstrap;
 	so.seed = o->seed;
 	if (stats_compute(&v, &so, &res, err))
-		goto fail;
+		goto out;
 	if (store_votes_annotator_names(st, &v, &names, err))
-		goto fail;
+		goto out;
 	nann = v.nannotators;
 	if (o->ds && task->nlabels > 0) {
 		if (store_truth_from_votes(st, task, &v, &tr, err))
-			goto fail;
+			goto out;
 		vp = &tr.votes;
 	}
 	rc = lead_task_compute(st, task, vp, &res, o->ds && task->nlabels > 0 ? &tr.ds : NULL,
 			       names, o, out, err);
-fail:
+out:
 	store_votes_names_free(names, nann);
 	stats_votes_free(&v);
 	stats_result_free(&res);

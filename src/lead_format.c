@@ -16,14 +16,6 @@
 
 /* --- JSON --- */
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void json_label(struct sbuf *b, const struct lead_task *t, int k)
 {
 	if (k >= 0 && (size_t)k < t->task.nlabels)
@@ -219,14 +211,14 @@ void lead_task_json(struct sbuf *b, const struct lead_task *t)
 	for (size_t k = 0; k < t->nbuckets; k++) {
 		const struct lead_bucket *x = &t->buckets[k];
 		sbuf_add(b, k ? ",{\"name\":" : "{\"name\":");
-		json_str_or_null(b, x->name);
+		sbuf_add_json_str_or_null(b, x->name);
 		sbuf_add(b, ",\"event\":");
 		if (x->event)
 			sbuf_addf(b, "%lld", (long long)x->event);
 		else
 			sbuf_add(b, "null");
 		sbuf_add(b, ",\"at\":");
-		json_str_or_null(b, x->at);
+		sbuf_add_json_str_or_null(b, x->at);
 		sbuf_addf(b, ",\"items\":%zu,\"compared\":%zu,\"agreement\":", x->items,
 			  x->compared);
 		sbuf_add_json_num(b, x->agreement);
@@ -236,7 +228,7 @@ void lead_task_json(struct sbuf *b, const struct lead_task *t)
 	for (size_t r = 0; r < t->nrules; r++) {
 		const struct lead_rule *x = &t->rules[r];
 		sbuf_add(b, r ? ",{\"rule\":" : "{\"rule\":");
-		json_str_or_null(b, x->rule);
+		sbuf_add_json_str_or_null(b, x->rule);
 		sbuf_addf(b, ",\"decisions\":%ld,\"majority\":%ld,\"overturned\":%ld,\"rate\":",
 			  x->decisions, x->majority, x->overturned);
 		json_rate(b, x->overturned, x->majority);

@@ -147,7 +147,7 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 	r->task = xstrdup(t->name);
 	if (store_model_decided_load(st, t->id, &d, &nd, err) ||
 	    store_model_totals_load(st, t->id, &tot, &nt, err))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < nd; i++) {
 		int c = model_decided_consensus(&d[i]);
 		if (!d[i].audited)
@@ -160,17 +160,17 @@ int model_report_compute(struct store *st, const struct store_task *t, struct mo
 	}
 	model_rate_set(&r->audit, errors, audits);
 	if (audits < MODEL_MIN_AUDITS && store_model_percent_agreement(st, t->id, &pa, err))
-		goto fail;
+		goto out;
 	model_quality_choose(audits, errors, pa, &r->q, &r->source);
 	relabel_compute(t, d, nd, r);
 	r->nsections = nt ? nt : 1;
 	r->sections = xcalloc(r->nsections, sizeof *r->sections);
 	for (size_t i = 0; i < r->nsections; i++) {
 		if (section_compute(st, t, nt ? &tot[i] : NULL, d, nd, &r->sections[i], err))
-			goto fail;
+			goto out;
 	}
 	rc = 0;
-fail:
+out:
 	store_model_decided_free(d, nd);
 	store_model_totals_free(tot, nt);
 	if (rc)
@@ -193,14 +193,6 @@ void model_report_free(struct model_report *r)
 		free(r->sections[i].model);
 	free(r->sections);
 	memset(r, 0, sizeof *r);
-}
-
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
 }
 
 static void json_ci(struct sbuf *b, const struct model_rate *x)
@@ -243,7 +235,7 @@ static void json_section(struct sbuf *b, const struct model_report *r,
 	int have = s->model != NULL;
 
 	sbuf_add(b, "{\"model\":");
-	json_str_or_null(b, s->model);
+	sbuf_add_json_str_or_null(b, s->model);
 	sbuf_addf(b, ",\"predictions\":%ld,\"quality\":{\"q\":", s->predictions);
 	sbuf_add_json_num(b, r->q);
 	sbuf_add(b, ",\"source\":");
@@ -290,7 +282,7 @@ static void json_section(struct sbuf *b, const struct model_report *r,
 		  r->decided);
 	for (size_t i = 0; i < r->nqueues; i++) {
 		sbuf_add(b, i ? ",{\"queue\":" : "{\"queue\":");
-		json_str_or_null(b, r->queues[i].queue);
+		sbuf_add_json_str_or_null(b, r->queues[i].queue);
 		sbuf_addf(b, ",\"changed\":%ld,\"decided\":%ld}", r->queues[i].changed,
 			  r->queues[i].decided);
 	}

@@ -6,8 +6,9 @@
  */
 #include "config.h"
 
+#include "audit.h"
 #include "project.h"
-#include "guide.h"
+#include "store_guide.h"
 #include "text.h"
 #include "util.h"
 #include "yamltree.h"
@@ -179,48 +180,49 @@ static int parse_task(const struct yamltree *t, const struct yamltree_node *n, s
 	    yamltree_get_double(t, n, "threshold", 0.70, 0, 1, &task->threshold, err) ||
 	    yamltree_get_seq(t, n, "labels", 1, &labels, err) ||
 	    yamltree_get_str(t, n, "guidelines", 0, &guidelines, err))
-		goto fail;
+		goto out;
 	name_nodes[p->ntasks - 1] = yamltree_get(n, "name");
 	if (!*task->name) {
 		yamltree_err(t, name_nodes[p->ntasks - 1], err, "a task name must not be empty");
-		goto fail;
+		goto out;
 	}
 	for (size_t i = 0; i + 1 < p->ntasks; i++) {
 		if (strcmp(p->tasks[i].name, task->name) == 0) {
 			yamltree_err_quote(
 				t, name_nodes[p->ntasks - 1], err, "task ", task->name,
 				yamltree_first_at(at, " is declared twice", name_nodes[i]->line));
-			goto fail;
+			goto out;
 		}
 	}
-	task->scale = SCALE_NOMINAL;
-	if (scale && store_scale_parse(scale, &task->scale)) {
+	enum store_scale sc = SCALE_NOMINAL;
+	if (scale && store_scale_parse(scale, &sc)) {
 		yamltree_err_quote(t, yamltree_get(n, "scale"), err,
 				   "scale must be nominal, ordinal or "
 				   "interval, not ",
 				   scale, "");
-		goto fail;
+		goto out;
 	}
+	task->scale = (int)sc;
 	if (labels->nkids < 2) {
 		yamltree_err(t, labels, err, "a task needs at least two labels");
-		goto fail;
+		goto out;
 	}
 	task->labels = xcalloc(labels->nkids, sizeof *task->labels);
 	value_nodes = xcalloc(labels->nkids, sizeof *value_nodes);
 	for (size_t i = 0; i < labels->nkids; i++) {
 		if (parse_label(t, labels->kids[i], task, value_nodes, err))
-			goto fail;
+			goto out;
 	}
 	if (guidelines) {
 		if (!*guidelines) {
 			yamltree_err(t, yamltree_get(n, "guidelines"), err,
 				     "'guidelines' must name a file");
-			goto fail;
+			goto out;
 		}
 		task->guidelines = resolve_path(t->file, guidelines);
 	}
 	rc = 0;
-fail:
+out:
 	free(scale);
 	free(guidelines);
 	free(value_nodes);
@@ -512,31 +514,31 @@ int project_apply(struct store *st, const struct project *p, const struct audit_
 		int64_t id;
 		id = store_task_create(st, task->name, task->scale, task->threshold, 1, err);
 		if (id < 0)
-			goto fail;
+			goto out;
 		for (size_t j = 0; j < task->nlabels; j++) {
 			const struct project_label *l = &task->labels[j];
 			if (store_label_add(st, id, (int)j, l->value, l->name, l->key, (int)j, err))
-				goto fail;
+				goto out;
 		}
 	}
 	if (store_meta_set(st, "name", p->name, err))
-		goto fail;
+		goto out;
 	if (yaml_text) {
 		util_sha256_hex(yaml_text, strlen(yaml_text), sha);
 		if (store_meta_set(st, "project_yaml", yaml_text, err) ||
 		    store_meta_set(st, "project_sha256", sha, err))
-			goto fail;
+			goto out;
 	}
 	if (p->nqueues) {
 		queues = queues_json(p);
 		if (store_meta_set(st, "queues", queues, err))
-			goto fail;
+			goto out;
 	}
 	questions = questions_json(p);
 	sbuf_add_json_num(&num, p->expert_weight);
 	if (store_meta_set(st, "questions", questions, err) ||
 	    store_meta_set(st, "expert_weight", num.s, err))
-		goto fail;
+		goto out;
 
 	sbuf_add(&detail, "{\"project\":");
 	sbuf_add_json_str(&detail, p->name);
@@ -557,15 +559,15 @@ int project_apply(struct store *st, const struct project *p, const struct audit_
 	sbuf_add(&detail, num.s);
 	sbuf_addc(&detail, '}');
 	if (audit_append(st, actor, "project-apply", 0, detail.s, NULL, err))
-		goto fail;
+		goto out;
 
 	for (size_t i = 0; i < p->ntasks; i++) {
 		if (p->tasks[i].guidelines &&
 		    guide_load(st, actor, p->tasks[i].guidelines, NULL, err))
-			goto fail;
+			goto out;
 	}
 	rc = 0;
-fail:
+out:
 	free(queues);
 	free(questions);
 	sbuf_free(&detail);

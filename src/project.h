@@ -10,10 +10,11 @@
 #ifndef GAVEL_PROJECT_H
 #define GAVEL_PROJECT_H
 
-#include "audit.h"
-#include "store.h"
-
 #include <stddef.h>
+
+/* The database and the actor an audit event names (store.h, audit.h). */
+struct store;
+struct audit_actor;
 
 struct project_label {
 	char *value;	       /* as it appears in the data */
@@ -24,8 +25,8 @@ struct project_label {
 
 struct project_task {
 	char *name;
-	char *question; /* or NULL */
-	enum store_scale scale;
+	char *question;	  /* or NULL */
+	int scale;	  /* an enum store_scale (store.h): SCALE_NOMINAL, ... */
 	double threshold; /* percent agreement below this flags "guidelines need work" */
 	struct project_label *labels;
 	size_t nlabels;

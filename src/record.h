@@ -72,6 +72,19 @@ enum import_kind { IMPORT_VOTES, IMPORT_ITEMS, IMPORT_PREDICTIONS, IMPORT_DECISI
 
 #define IMPORT_NKINDS (IMPORT_DECISIONS + 1)
 
+/* The name of an import kind ("votes", "items", ...), as messages and the
+ * import event say it. */
+static inline const char *import_kind_name(enum import_kind k)
+{
+	static const char *const names[] = {
+		[IMPORT_VOTES] = "votes",
+		[IMPORT_ITEMS] = "items",
+		[IMPORT_PREDICTIONS] = "predictions",
+		[IMPORT_DECISIONS] = "decisions",
+	};
+	return (unsigned)k < IMPORT_NKINDS ? names[k] : "?";
+}
+
 /*
  * What the command line tells a reader; a NULL pointer to it, or NULL
  * members, mean nothing was said.

@@ -180,7 +180,7 @@ int stats_annotators_report(struct store *st, const char *task, int json, struct
 			found |= strcmp(tasks[i].name, task) == 0;
 		if (!found) {
 			cli_task_missing(st, task, err);
-			goto fail;
+			goto out;
 		}
 	}
 	if (!json && ntasks == 0)
@@ -194,10 +194,10 @@ int stats_annotators_report(struct store *st, const char *task, int json, struct
 		if (task && strcmp(tasks[i].name, task) != 0)
 			continue;
 		if (store_truth_run(st, &tasks[i], &tr, err))
-			goto fail;
+			goto out;
 		if (store_votes_annotator_names(st, &tr.votes, &names, err)) {
 			store_truth_free(&tr);
-			goto fail;
+			goto out;
 		}
 		stats_annotators_compute(&tr, &r);
 		task_report(out, &tasks[i], &tr, r, names, json, first);
@@ -209,7 +209,7 @@ int stats_annotators_report(struct store *st, const char *task, int json, struct
 	if (json)
 		sbuf_add(out, "]}\n");
 	rc = 0;
-fail:
+out:
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);

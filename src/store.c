@@ -811,12 +811,6 @@ void store_task_free(struct store_task *t)
 	memset(t, 0, sizeof *t);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-	return v ? xstrdup((const char *)v) : NULL;
-}
-
 static int load_labels(struct store *st, struct store_task *t, char *err)
 {
 	sqlite3_stmt *s;
@@ -832,9 +826,9 @@ static int load_labels(struct store *st, struct store_task *t, char *err)
 		t->labels = xgrow(t->labels, &cap, t->nlabels + 1, sizeof *t->labels);
 		l = &t->labels[t->nlabels++];
 		l->code = sqlite3_column_int(s, 0);
-		l->value = col_dup(s, 1);
-		l->name = col_dup(s, 2);
-		l->key = col_dup(s, 3);
+		l->value = store_col_dup(s, 1);
+		l->name = store_col_dup(s, 2);
+		l->key = store_col_dup(s, 3);
 		l->ord = sqlite3_column_int(s, 4);
 		if (util_parse_double(l->value, &l->number))
 			l->number = NAN;
@@ -849,7 +843,7 @@ static void task_from_row(sqlite3_stmt *s, struct store_task *t)
 {
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(s, 0);
-	t->name = col_dup(s, 1);
+	t->name = store_col_dup(s, 1);
 	if (store_scale_parse((const char *)sqlite3_column_text(s, 2), &t->scale))
 		t->scale = SCALE_NOMINAL;
 	t->threshold = sqlite3_column_double(s, 3);
@@ -970,4 +964,10 @@ int store_label_add(struct store *st, int64_t task, int code, const char *value,
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "add label");
 	return 0;
+}
+
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? xstrdup((const char *)v) : NULL;
 }

@@ -164,4 +164,7 @@ struct sbuf;
 int store_summary_votes_counts(const struct store_task *t, const char *votes, size_t len,
 		       struct sbuf *out);
 
+/* Column i of the current row of s as a heap string, or NULL when it is NULL. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+
 #endif

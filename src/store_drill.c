@@ -543,7 +543,7 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 		return -1;
 	}
 	if (!all && decided_items(st, t.id, &decided, &ndecided, err))
-		goto fail;
+		goto out;
 	h.skip = decided;
 	h.nskip = ndecided;
 	/* the overruled items' agreement is read with their entries: keep them all */
@@ -566,13 +566,13 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 		break;
 	}
 	if (rc)
-		goto fail;
+		goto out;
 	if (d->kind == DRILL_OVERRULED) {
 		ids = xmalloc((h.n + 1) * sizeof *ids);
 		for (size_t i = 0; i < h.n; i++)
 			ids[i] = h.v[i].item;
 		if ((rc = store_queue_entries_load(st, &t, ids, h.n, out, err)))
-			goto fail;
+			goto out;
 		for (size_t i = 0; i < h.n; i++)
 			h.v[i].agreement = (*out)[i].agreement;
 		store_queue_free(*out, h.n);
@@ -586,14 +586,14 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	for (size_t i = 0; i < keep; i++)
 		ids[i] = h.v[i].item;
 	if ((rc = store_queue_entries_load(st, &t, ids, keep, out, err)))
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < keep; i++) {
 		(*out)[i].score = h.v[i].agreement;
 		reason_set((*out)[i].reason, sizeof(*out)[i].reason, d, &t, &h.v[i]);
 	}
 	*n = keep;
 	title_set(title, d, *total);
-fail:
+out:
 	cache_restore(st, cache);
 	if (rc)
 		*total = 0;

@@ -132,7 +132,7 @@ int store_expert_add(struct store *st, const struct audit_actor *actor, const ch
 			  "SELECT json_object('role', role, 'uid', unix_uid, 'unix_user', unix_user)"
 			  " FROM expert WHERE name = ?",
 			  &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		sbuf_add(&detail, (const char *)sqlite3_column_text(s, 0));
@@ -154,7 +154,7 @@ int store_expert_add(struct store *st, const struct audit_actor *actor, const ch
 			  " role = excluded.role, unix_uid = excluded.unix_uid,"
 			  " unix_user = excluded.unix_user",
 			  &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, expert_role_name(role), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)pw->pw_uid);
@@ -162,12 +162,12 @@ int store_expert_add(struct store *st, const struct audit_actor *actor, const ch
 	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		store_fail(st, err, "add expert");
-		goto fail;
+		goto out;
 	}
 	if (audit_append(st, actor, "expert-set", 0, detail.s, NULL, err))
-		goto fail;
+		goto out;
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	sbuf_free(&detail);
 	return rc;

@@ -85,14 +85,6 @@ static void csv_num(struct sbuf *b, double v)
 		sbuf_add_json_num(b, v);
 }
 
-static void json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
 static void write_row(struct sbuf *b, enum export_format fmt, const struct export_row *r)
 {
 	if (fmt == EXPORT_CSV) {
@@ -135,17 +127,17 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add(b, ",\"task\":");
 	sbuf_add_json_str(b, r->task);
 	sbuf_add(b, ",\"label\":");
-	json_str_or_null(b, r->label);
+	sbuf_add_json_str_or_null(b, r->label);
 	sbuf_add(b, ",\"source\":");
 	sbuf_add_json_str(b, r->source);
 	sbuf_add(b, ",\"weight\":");
 	sbuf_add_json_num(b, r->weight);
 	sbuf_add(b, ",\"plurality\":");
-	json_str_or_null(b, r->plurality);
+	sbuf_add_json_str_or_null(b, r->plurality);
 	sbuf_add(b, ",\"majority\":");
-	json_str_or_null(b, r->majority);
+	sbuf_add_json_str_or_null(b, r->majority);
 	sbuf_add(b, ",\"ds_label\":");
-	json_str_or_null(b, r->ds_label);
+	sbuf_add_json_str_or_null(b, r->ds_label);
 	sbuf_add(b, ",\"ds_posterior\":");
 	sbuf_add_json_num(b, r->ds_posterior);
 	sbuf_add(b, ",\"model_confidence\":");
@@ -157,16 +149,16 @@ static void write_row(struct sbuf *b, enum export_format fmt, const struct expor
 	sbuf_add(b, ",\"agreement\":");
 	sbuf_add_json_num(b, r->agreement);
 	sbuf_addf(b, ",\"n_votes\":%d,\"expert\":", r->nvotes);
-	json_str_or_null(b, r->expert);
+	sbuf_add_json_str_or_null(b, r->expert);
 	sbuf_add(b, ",\"reason\":");
-	json_str_or_null(b, r->reason);
+	sbuf_add_json_str_or_null(b, r->reason);
 	sbuf_add(b, ",\"guideline_version\":");
 	if (r->guideline_version)
 		sbuf_addf(b, "%ld", r->guideline_version);
 	else
 		sbuf_add(b, "null");
 	sbuf_add(b, ",\"decided_at\":");
-	json_str_or_null(b, r->decided_at);
+	sbuf_add_json_str_or_null(b, r->decided_at);
 	sbuf_add(b, "}\n");
 }
 
@@ -236,7 +228,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 			  " WHERE x.item = i.id)"
 			  " WHERE i.task = ? ORDER BY i.id",
 			  &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, t->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct export_row r = {0};
@@ -268,7 +260,7 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 					       (size_t)sqlite3_column_bytes(s, 4), &counts)) {
 				err_set(err, "the stored votes of item %lld are damaged",
 					(long long)sqlite3_column_int64(s, 0));
-				goto fail;
+				goto out;
 			}
 			r.votes = counts.s;
 		}
@@ -328,10 +320,10 @@ static int export_task(struct store *st, const struct export_opts *o, const stru
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "export");
-		goto fail;
+		goto out;
 	}
 	ret = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	store_truth_free(&tr);
 	sbuf_free(&counts);
@@ -415,13 +407,13 @@ void store_export_meta_json(struct sbuf *b, const struct export_meta *m, const s
 {
 	const char *base = data_file ? strrchr(data_file, '/') : NULL;
 	sbuf_add(b, "{\"project\":");
-	json_str_or_null(b, m->project);
+	sbuf_add_json_str_or_null(b, m->project);
 	sbuf_addf(b, ",\"exported_at\":\"%s\",\"audit_head\":\"%s\",\"file\":", m->exported_at,
 		  m->audit_head);
-	json_str_or_null(b, base ? base + 1 : data_file);
+	sbuf_add_json_str_or_null(b, base ? base + 1 : data_file);
 	sbuf_addf(b, ",\"sha256\":\"%s\",\"format\":\"%s\",\"task\":", m->sha256,
 		  o->format == EXPORT_CSV ? "csv" : "jsonl");
-	json_str_or_null(b, o->task);
+	sbuf_add_json_str_or_null(b, o->task);
 	sbuf_addf(b, ",\"weights\":\"%s\",\"ds\":%s,\"rows\":%ld,\"skipped\":%ld}\n",
 		  weights_name(o->weights), o->no_ds ? "false" : "true", m->rows, m->skipped);
 }

@@ -7,19 +7,13 @@
  */
 #include "config.h"
 
-#include "guide.h"
+#include "store_guide.h"
 #include "project.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-	return v ? xstrdup((const char *)v) : NULL;
-}
 
 int store_guide_count(struct store *st, int64_t task, int64_t *n, char *err)
 {
@@ -110,15 +104,15 @@ int store_guide_get(struct store *st, int64_t task, int64_t version, struct guid
 		const void *yaml = sqlite3_column_blob(s, 3);
 		out->task = task;
 		out->version = sqlite3_column_int64(s, 0);
-		out->declared_version = col_dup(s, 1);
+		out->declared_version = store_col_dup(s, 1);
 		snprintf(out->sha256, sizeof out->sha256, "%s", sha ? sha : "");
 		out->len = (size_t)sqlite3_column_bytes(s, 3);
 		out->yaml = xmalloc(out->len + 1);
 		if (out->len)
 			memcpy(out->yaml, yaml, out->len);
 		out->yaml[out->len] = '\0';
-		out->path = col_dup(s, 4);
-		out->loaded_at = col_dup(s, 5);
+		out->path = store_col_dup(s, 4);
+		out->loaded_at = store_col_dup(s, 5);
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE)
@@ -162,9 +156,9 @@ int store_guide_queues(struct store *st, struct queue_def **out, size_t *n, char
 		v = xgrow(v, &cap, cnt + 1, sizeof *v);
 		q = &v[cnt++];
 		memset(q, 0, sizeof *q);
-		q->name = col_dup(s, 0);
-		q->rule = col_dup(s, 1);
-		q->task = col_dup(s, 2);
+		q->name = store_col_dup(s, 0);
+		q->rule = store_col_dup(s, 1);
+		q->task = store_col_dup(s, 2);
 		q->below = dbl_or(s, 3, 0);
 		q->min_votes = (int)dbl_or(s, 4, 3);
 		q->top_percent = dbl_or(s, 5, 5);
@@ -173,7 +167,7 @@ int store_guide_queues(struct store *st, struct queue_def **out, size_t *n, char
 		q->min_confidence = dbl_or(s, 8, 0);
 		q->blind = sqlite3_column_int(s, 9);
 		q->tiebreaker_not_voter = sqlite3_column_int(s, 10);
-		q->model = col_dup(s, 11);
+		q->model = store_col_dup(s, 11);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -197,7 +191,7 @@ char *store_guide_meta_field(struct store *st, const char *meta, const char *key
 	sqlite3_bind_text(s, 1, meta, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		v = col_dup(s, 0);
+		v = store_col_dup(s, 0);
 	sqlite3_finalize(s);
 	return v;
 }

@@ -200,13 +200,6 @@ static void si_skip_text(const struct store_import *si, struct sbuf *b)
 		sbuf_addf(b, ", %ld more", si->skips_more);
 }
 
-static const char *const kind_names[] = {
-	[IMPORT_VOTES] = "votes",
-	[IMPORT_ITEMS] = "items",
-	[IMPORT_PREDICTIONS] = "predictions",
-	[IMPORT_DECISIONS] = "decisions",
-};
-
 /*
  * A file that gives nothing of the kind imported would make an empty task
  * and an "imported 0 votes" that looks like success: say instead what the
@@ -225,11 +218,11 @@ static int si_check_nonempty(struct store_import *si, char *err)
 	if (held.len)
 		import_errf(err, si->o.file, 0, 0,
 			    "no %s to import into task '%s': the file holds %s, and gavel reads %s",
-			    kind_names[si->o.kind], si->task_name, held.s,
+			    import_kind_name(si->o.kind), si->task_name, held.s,
 			    si->o.reads ? si->o.reads : "none of it");
 	else
 		import_errf(err, si->o.file, 0, 0, "no %s to import into task '%s'%s%s",
-			    kind_names[si->o.kind], si->task_name,
+			    import_kind_name(si->o.kind), si->task_name,
 			    si->o.reads ? ": gavel reads " : "", si->o.reads ? si->o.reads : "");
 	sbuf_free(&held);
 	return -1;
@@ -372,7 +365,7 @@ static void si_detail(const struct store_import *si, const struct import_result 
 	sbuf_add_json_str(b, si->o.file);
 	sbuf_add(b, ",\"sha256\":");
 	sbuf_add_json_str(b, si->o.sha256 ? si->o.sha256 : "");
-	sbuf_addf(b, ",\"kind\":\"%s\",\"format\":", kind_names[si->o.kind]);
+	sbuf_addf(b, ",\"kind\":\"%s\",\"format\":", import_kind_name(si->o.kind));
 	sbuf_add_json_str(b, si->o.format ? si->o.format : "");
 	sbuf_add(b, ",\"task\":");
 	sbuf_add_json_str(b, si->task_name);

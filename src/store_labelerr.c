@@ -26,12 +26,6 @@ void store_labelerr_src_free(struct store_labelerr_src *s)
 	memset(s, 0, sizeof *s);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-	return v ? xstrdup((const char *)v) : NULL;
-}
-
 /* 1 when `model` predicted at least one item of task, 0 when not, -1 on error. */
 static int model_in_task(struct store *st, int64_t task, const char *model, char *err)
 {
@@ -130,8 +124,8 @@ int store_labelerr_source(struct store *st, const struct store_task *t, const ch
 			src->chosen = "latest import";
 		}
 		src->import_seq = sqlite3_column_int64(s, 0);
-		src->import_at = col_dup(s, 1);
-		src->import_file = col_dup(s, 2);
+		src->import_at = store_col_dup(s, 1);
+		src->import_file = store_col_dup(s, 2);
 		break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
@@ -436,7 +430,7 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 		tr = &own;
 	}
 	if (load_decisions(st, t, &dec_item, &dec_label, &ndec, err))
-		goto fail;
+		goto out;
 	keys = xcalloc((size_t)k, sizeof *keys);
 	klen = xcalloc((size_t)k, sizeof *klen);
 	for (int j = 0; j < k; j++) {
@@ -449,7 +443,7 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 	/* Room for every item of the task at once: growing 40 MB arrays by
 	 * doubling copied more than the probabilities took to read. */
 	if (store_prepare(st, "SELECT count(*) FROM item WHERE task = ?1", &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, t->id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		cap = (size_t)sqlite3_column_int64(s, 0);
@@ -472,7 +466,7 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 			  : "SELECT p.item, p.probs, NULL FROM prediction p CROSS JOIN item i"
 			    " ON i.id = p.item WHERE i.task = ?1 AND p.model = ?2 ORDER BY p.item",
 		    &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_text(s, 2, model, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -489,7 +483,7 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 				"task '%s': the stored probabilities of model '%s' on item %lld"
 				" do not parse",
 				t->name, model, (long long)item);
-			goto fail;
+			goto out;
 		}
 		if (pr > 0) {
 			out->no_distribution++;
@@ -527,10 +521,10 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "predictions");
-		goto fail;
+		goto out;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	for (int j = 0; keys && j < k; j++)
 		free(keys[j]);

@@ -24,12 +24,6 @@
 	" CROSS JOIN item i ON i.id = d.item WHERE i.task = ?1 AND d.label IS NOT NULL AND d.id =" \
 	" (SELECT max(x.id) FROM decision x WHERE x.item = d.item)) "
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 int store_model_decided_load(struct store *st, int64_t task, struct model_decided **out, size_t *n,
 			     char *err)
 {
@@ -58,7 +52,7 @@ int store_model_decided_load(struct store *st, int64_t task, struct model_decide
 	}
 	sbuf_add(&sql, " FROM cur LEFT JOIN item_votes s ON s.item = cur.item ORDER BY cur.item");
 	if (store_prepare(st, sql.s, &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, task);
 	for (size_t i = 0; i < ndefs; i++)
 		if (strcmp(defs[i].rule, "audit") == 0)
@@ -72,19 +66,19 @@ int store_model_decided_load(struct store *st, int64_t task, struct model_decide
 		d->plurality =
 			sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 2);
 		d->tie = sqlite3_column_int(s, 3) != 0;
-		d->queue = col_dup(s, 4);
+		d->queue = store_col_dup(s, 4);
 		d->audited = sqlite3_column_int(s, 5) != 0;
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "decided items");
-		goto fail;
+		goto out;
 	}
 	*out = v;
 	*n = cnt;
 	v = NULL;
 	cnt = 0;
 	rc = 0;
-fail:
+out:
 	store_model_decided_free(v, cnt);
 	sqlite3_finalize(s);
 	sbuf_free(&sql);
@@ -153,7 +147,7 @@ int store_model_totals_load(struct store *st, int64_t task, struct model_totals 
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "prediction totals");
-		goto fail;
+		goto out;
 	}
 	if (cnt > 1)
 		qsort(v, cnt, sizeof *v, totals_cmp);
@@ -162,7 +156,7 @@ int store_model_totals_load(struct store *st, int64_t task, struct model_totals 
 	v = NULL;
 	cnt = 0;
 	rc = 0;
-fail:
+out:
 	store_model_totals_free(v, cnt);
 	sqlite3_finalize(s);
 	return rc;

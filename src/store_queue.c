@@ -155,7 +155,7 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 	out->counted += total - n;
 	if (!n) {
 		rc = 0;
-		goto fail;
+		goto out;
 	}
 	sbuf_addf(&ev, "suggested by model %s", src.model);
 	if (src.import_seq) {
@@ -179,7 +179,7 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 		    " JOIN task t ON t.id = i.task LEFT JOIN item_votes s ON s.item = i.id"
 		    " LEFT JOIN prediction p ON p.item = i.id AND p.model = ?2 ORDER BY j.key",
 		    &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_text(s, 1, ids.s, (int)ids.len, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, src.model, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -204,10 +204,10 @@ static int run_label_issues(struct store *st, const struct queue_def *q, const s
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		store_fail(st, err, "queue");
-		goto fail;
+		goto out;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	sbuf_free(&ids);
 	sbuf_free(&ev);
@@ -300,10 +300,10 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 			 " AND p.label <> s.plurality ORDER BY 14, p.confidence DESC, s.item");
 	} else {
 		err_set(err, "queue '%s': unknown rule '%s'", q->name, q->rule);
-		goto fail;
+		goto out;
 	}
 	if (store_prepare(st, sql.s, &s, err))
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, task);
 	sqlite3_bind_int64(s, 3, limit ? (sqlite3_int64)limit : -1);
 	if (strcmp(q->rule, "disputed") == 0)
@@ -357,10 +357,10 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		store_fail(st, err, "queue");
-		goto fail;
+		goto out;
 	}
 	rc = 0;
-fail:
+out:
 	sqlite3_finalize(s);
 	sbuf_free(&sql);
 	return rc;
@@ -436,10 +436,10 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 		char *names = store_queue_names(st);
 		err_set(err, "no queue named '%s' (queues: %s)", name ? name : "", names);
 		free(names);
-		goto fail;
+		goto out;
 	}
 	if (store_task_list(st, &tasks, &ntasks, err))
-		goto fail;
+		goto out;
 	if (q->task) {
 		int found = 0;
 		for (size_t i = 0; i < ntasks; i++)
@@ -447,14 +447,14 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 		if (!found) {
 			err_set(err, "queue '%s' names task '%s', which the project lacks", q->name,
 				q->task);
-			goto fail;
+			goto out;
 		}
 	}
 	for (size_t i = 0; i < ntasks; i++) {
 		if (q->task && strcmp(tasks[i].name, q->task) != 0)
 			continue;
 		if (run_rule(st, q, &tasks[i], limit, include_decided, &l, err))
-			goto fail;
+			goto out;
 	}
 	/* Tasks are merged by score; within one task the query order already
 	 * agrees with it. The audit sample is the `sample` smallest hashes. */
@@ -485,7 +485,7 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 	l.v = NULL;
 	l.n = 0;
 	rc = 0;
-fail:
+out:
 	store_queue_free(l.v, l.n);
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
@@ -543,7 +543,7 @@ int store_queue_total(struct store *st, const char *name, int include_decided, s
 	if (q && (strcmp(q->rule, "disputed") == 0 || strcmp(q->rule, "needs-votes") == 0)) {
 		int disputed = strcmp(q->rule, "disputed") == 0;
 		if (store_task_list(st, &tasks, &ntasks, err))
-			goto fail;
+			goto out;
 		for (size_t i = 0; i < ntasks; i++) {
 			if (q->task && strcmp(tasks[i].name, q->task) != 0)
 				continue;
@@ -551,19 +551,19 @@ int store_queue_total(struct store *st, const char *name, int include_decided, s
 				       disputed ? (q->below > 0 ? q->below : 1.0)
 						: (q->min_votes > 0 ? q->min_votes : 3),
 				       include_decided, &n, err))
-				goto fail;
+				goto out;
 		}
 	} else {
 		/* The other rules are bounded (a sample, a top share) or rare:
 		 * list them and count. An unknown name fails here as it should. */
 		struct queue_entry *v;
 		if (store_queue_build(st, name, 0, include_decided, &v, &n, NULL, err))
-			goto fail;
+			goto out;
 		store_queue_free(v, n);
 	}
 	*total = n;
 	rc = 0;
-fail:
+out:
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);

@@ -390,7 +390,7 @@ int store_review_row_status(struct store *st, const char *me, struct review_row 
 		r->decision = sqlite3_column_int64(s, 2);
 	if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL) {
 		const char *who = (const char *)sqlite3_column_text(s, 0);
-		r->decided_label = col_dup(s, 1);
+		r->decided_label = store_col_dup(s, 1);
 		if (who && strcmp(who, me) == 0) {
 			r->status = REVIEW_MINE;
 		} else {
@@ -412,7 +412,7 @@ int store_review_row_status(struct store *st, const char *me, struct review_row 
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		r->status = REVIEW_CLAIMED;
-		r->status_by = col_dup(s, 0);
+		r->status_by = store_col_dup(s, 0);
 		sqlite3_finalize(s);
 		return 0;
 	}

@@ -48,9 +48,9 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 		struct review_vote *v;
 		it->votes = xgrow(it->votes, &cap, it->nvotes + 1, sizeof *it->votes);
 		v = &it->votes[it->nvotes++];
-		v->annotator = col_dup(s, 0);
-		v->label = col_dup(s, 1);
-		v->comment = col_dup(s, 2);
+		v->annotator = store_col_dup(s, 0);
+		v->label = store_col_dup(s, 1);
+		v->comment = store_col_dup(s, 2);
 		v->record_n = sqlite3_column_int(s, 3);
 		v->record_ok = sqlite3_column_int(s, 4);
 	}
@@ -90,8 +90,8 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 		it->preds = xgrow(it->preds, &cap, it->npreds + 1, sizeof *it->preds);
 		p = &it->preds[it->npreds++];
 		memset(p, 0, sizeof *p);
-		p->model = col_dup(s, 0);
-		p->label = col_dup(s, 1);
+		p->model = store_col_dup(s, 0);
+		p->label = store_col_dup(s, 1);
 		p->confidence = col_dbl(s, 2);
 		p->entropy = col_dbl(s, 3);
 		sqlite3_reset(j);
@@ -108,7 +108,7 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 							    ? it->task.labels[k].value
 							    : "?");
 			} else {
-				pr->label = col_dup(j, 0);
+				pr->label = store_col_dup(j, 0);
 				if (!pr->label)
 					pr->label = xstrdup("?");
 			}
@@ -151,12 +151,12 @@ static int load_history(struct store *st, struct review_item *it, char *err)
 		it->history = xgrow(it->history, &cap, it->nhistory + 1, sizeof *it->history);
 		d = &it->history[it->nhistory++];
 		d->id = sqlite3_column_int64(s, 0);
-		d->expert = col_dup(s, 1);
-		d->label = col_dup(s, 2);
-		d->blind_label = col_dup(s, 3);
-		d->reason = col_dup(s, 4);
-		d->rule = col_dup(s, 5);
-		d->at = col_dup(s, 6);
+		d->expert = store_col_dup(s, 1);
+		d->label = store_col_dup(s, 2);
+		d->blind_label = store_col_dup(s, 3);
+		d->reason = store_col_dup(s, 4);
+		d->rule = store_col_dup(s, 5);
+		d->at = store_col_dup(s, 6);
 		d->seconds = col_dbl(s, 7);
 		d->supersedes = sqlite3_column_int64(s, 8);
 		it->current = d->id;
@@ -183,7 +183,7 @@ static int load_flags(struct store *st, struct review_item *it, const char *me, 
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		it->nflags = sqlite3_column_int(s, 0);
-		it->my_flag = col_dup(s, 1);
+		it->my_flag = store_col_dup(s, 1);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "flags");
@@ -208,10 +208,10 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 			return err_set(err, "item %lld: no such item", (long long)it->id);
 		return store_fail(st, err, "item");
 	}
-	it->external_id = col_dup(s, 0);
-	it->text = col_dup(s, 1);
-	it->meta = col_dup(s, 2);
-	task = col_dup(s, 3);
+	it->external_id = store_col_dup(s, 0);
+	it->text = store_col_dup(s, 1);
+	it->meta = store_col_dup(s, 2);
+	task = store_col_dup(s, 3);
 	sqlite3_finalize(s);
 	rc = store_task_get(st, task, &it->task, err);
 	free(task);
@@ -239,7 +239,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		}
 		counts = sbuf_take(&cb);
 		it->agreement = col_dbl(s, 1);
-		it->plurality = col_dup(s, 2);
+		it->plurality = store_col_dup(s, 2);
 		it->tie = sqlite3_column_int(s, 3);
 		if (store_prepare(st, COUNTS_SQL, &c, err) == 0) {
 			rc = counts_summary(c, counts, &it->vote_summary);
@@ -262,7 +262,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, it->id);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		it->draft = col_dup(s, 0);
+		it->draft = store_col_dup(s, 0);
 	sqlite3_finalize(s);
 
 	if (store_prepare(st,
@@ -272,7 +272,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	sqlite3_bind_int64(s, 1, it->id);
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		it->claimed_by = col_dup(s, 0);
+		it->claimed_by = store_col_dup(s, 0);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -386,23 +386,23 @@ int store_review_events(struct store *st, int64_t item, struct review_event **ou
 		e = &v[k++];
 		memset(e, 0, sizeof *e);
 		e->seq = sqlite3_column_int64(s, 0);
-		e->at = col_dup(s, 1);
-		e->actor = col_dup(s, 2);
+		e->at = store_col_dup(s, 1);
+		e->actor = store_col_dup(s, 2);
 		e->uid = sqlite3_column_int64(s, 3);
-		e->host = col_dup(s, 4);
-		e->ssh = col_dup(s, 5);
-		e->action = col_dup(s, 6);
-		e->detail = col_dup(s, 7);
-		e->label = col_dup(s, 8);
-		e->blind_label = col_dup(s, 9);
-		e->before_label = col_dup(s, 10);
-		e->before_expert = col_dup(s, 11);
-		e->before_reason = col_dup(s, 12);
-		e->before_rule = col_dup(s, 13);
-		e->reason = col_dup(s, 14);
-		e->rule = col_dup(s, 15);
-		e->origin = col_dup(s, 16);
-		e->file = col_dup(s, 17);
+		e->host = store_col_dup(s, 4);
+		e->ssh = store_col_dup(s, 5);
+		e->action = store_col_dup(s, 6);
+		e->detail = store_col_dup(s, 7);
+		e->label = store_col_dup(s, 8);
+		e->blind_label = store_col_dup(s, 9);
+		e->before_label = store_col_dup(s, 10);
+		e->before_expert = store_col_dup(s, 11);
+		e->before_reason = store_col_dup(s, 12);
+		e->before_rule = store_col_dup(s, 13);
+		e->reason = store_col_dup(s, 14);
+		e->rule = store_col_dup(s, 15);
+		e->origin = store_col_dup(s, 16);
+		e->file = store_col_dup(s, 17);
 		e->seconds = col_dbl(s, 18);
 	}
 	sqlite3_finalize(s);

@@ -382,8 +382,8 @@ static int decision_fields(struct store *st, int64_t id, int *has_label, int *la
 		*has_label = sqlite3_column_type(s, 0) != SQLITE_NULL;
 		*label = sqlite3_column_int(s, 0);
 		*blind = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
-		*reason = col_dup(s, 2);
-		*rule = col_dup(s, 3);
+		*reason = store_col_dup(s, 2);
+		*rule = store_col_dup(s, 3);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)

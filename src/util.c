@@ -158,6 +158,14 @@ void sbuf_add_json_str(struct sbuf *b, const char *s)
 	json_str_ascii(b, s);
 }
 
+void sbuf_add_json_str_or_null(struct sbuf *b, const char *s)
+{
+	if (s)
+		sbuf_add_json_str(b, s);
+	else
+		sbuf_add(b, "null");
+}
+
 static void json_str_ascii(struct sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -76,6 +76,8 @@ void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((form
  * controls, bidi and invisible characters) as \uXXXX, and each invalid UTF-8
  * byte as \ufffd, so JSON output is valid and safe to print. */
 void sbuf_add_json_str(struct sbuf *b, const char *s);
+/* s as a JSON string, or null when s is NULL. */
+void sbuf_add_json_str_or_null(struct sbuf *b, const char *s);
 /* Append a double as JSON: null when not finite, else rounded to six decimals
  * with trailing zeros trimmed but one digit kept after the point (0.5, 1.0,
  * 0.333333; -0.0 becomes 0.0), so figures are stable across platforms. */

@@ -361,22 +361,22 @@ int yamltree_parse(const char *file, const char *buf, size_t len, struct yamltre
 		int bad;
 		if (!yaml_parser_parse(&p, &e)) {
 			libyaml_err(&b, &p, err);
-			goto fail;
+			goto out;
 		}
 		done = e.type == YAML_STREAM_END_EVENT;
 		bad = on_event(&b, &e, err);
 		yaml_event_delete(&e);
 		if (bad)
-			goto fail;
+			goto out;
 	}
 	if (!b.t->root) {
 		err_set(err, "%s:1:1: empty file: no YAML document", file);
-		goto fail;
+		goto out;
 	}
 	*out = b.t;
 	b.t = NULL;
 	rc = 0;
-fail:
+out:
 	yaml_parser_delete(&p);
 	yamltree_free(b.t);
 	return rc;

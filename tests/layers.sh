@@ -2,8 +2,11 @@
 # The layering rules of the source tree, checked on the files themselves:
 # only the terminal layer (ui/ui_term.c, ui/ui_draw.c) includes curses; only
 # the store modules, the audit modules and json_check.c's private JSON reader call
-# SQLite; every C file opens with a comment saying what it is for; and no
-# comment sends the reader to a document that is not in the repository.
+# SQLite; guide.h, project.h and model.h (the modules beside their store_*
+# halves) include no store header; every C file opens with a comment saying
+# what it is for; a `fail:` label runs only when a function fails (see
+# below); and no comment sends the reader to a document that is not in the
+# repository.
 set -u
 top=${top_srcdir:-.}
 cd "$top" || exit 99
@@ -32,6 +35,43 @@ for f in src/*.c ui/*.c; do
         esac
     fi
 done
+
+# The pure halves' headers: what reads or writes the database is declared in
+# a store_*.h header, so these do not pull in the store.
+for f in src/guide.h src/project.h src/model.h; do
+    if grep -qE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"store[a-z_]*[.]h"' "$f"; then
+        complain "$f includes a store header (declare the SQL half in a store_*.h)"
+    fi
+done
+
+# A cleanup label that also runs on success is `out:`, not `fail:`. The
+# rule, read line by line (blank lines and comment lines skipped): code
+# reaches `fail:` on success when it falls through into it, that is when
+# the statement before it is not a `return` or a `goto` and the code since
+# the last such statement did not itself start at another failure label
+# (fail*, bad*, err*: a chain of failure labels is fine); and a `goto fail;`
+# right after a status set to 0 or OK (`rc = 0; goto fail;`) jumps there on
+# success. A closing brace counts as a fallthrough: the
+# branch not taken reaches the label.
+for f in src/*.c ui/*.c tests/*.c fuzz/*.c bench/*.c; do
+    [ -f "$f" ] || continue
+    awk -v f="$f" '
+    /^[ \t]*$/ || /^[ \t]*(\/\*|\*)/ { next }
+    /^[{]/ { dead = 0; region = ""; prev = ""; next }
+    /^fail:/ && !dead && region !~ /^(fail|bad|err)/ {
+        print f ":" NR ": a fail: label reached on success (name it out:)"
+    }
+    /^[ \t]*goto fail;/ && prev ~ /^[ \t]*[a-z_]+ = (0|GV_EXIT_OK);/ {
+        print f ":" NR ": goto fail on success (name the label out:)"
+    }
+    /^[a-z_]+:/ { region = $0; dead = 0; prev = $0; next }
+    { dead = ($0 ~ /^[ \t]*(return([ \t(].*)?;|goto [a-z_]+;)[ \t]*$/); prev = $0 }
+    ' "$f"
+done >"${TMPDIR:-/tmp}/layers.$$"
+while IFS= read -r line; do
+    complain "$line"
+done <"${TMPDIR:-/tmp}/layers.$$"
+rm -f "${TMPDIR:-/tmp}/layers.$$"
 
 for f in src/*.[ch] ui/*.[ch]; do
     [ "$(head -n 1 "$f")" = "/*" ] || complain "$f does not open with a comment saying what it is for"

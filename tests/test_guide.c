@@ -18,7 +18,7 @@
 #include "testutil.h"
 
 #include "audit.h"
-#include "guide.h"
+#include "store_guide.h"
 #include "store.h"
 #include "util.h"
 #include "yamltree.h"

@@ -255,20 +255,20 @@ int cmd_review(int argc, char **argv)
 		return GV_EXIT_FAIL;
 	}
 	if (identify(st, &o, me, sizeof me, &can_decide))
-		goto fail;
+		goto out;
 	/* A label key that an action takes could never decide: stop here
 	 * (someone who cannot decide has no use for decision keys). */
 	if (can_decide && ui_keys_check_project(&km, st, o.path, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	if (store_review_session_init(st, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	if (o.run.dump_dir && make_dirs(o.run.dump_dir, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	db.st = st;
 	db.readonly = !can_decide;
@@ -276,13 +276,13 @@ int cmd_review(int argc, char **argv)
 	db.all = o.all;
 	if (ui_db_queue_rows(&db, o.queue, &rows, &nq, &blind, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	audit_actor_init(&db.actor, me);
 	ui_backend_db(&be, &db);
 	if (ui_term_start(&o.run, &cols, &lines, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	started = 1;
 	{
@@ -309,10 +309,10 @@ int cmd_review(int argc, char **argv)
 		ui_term_stop();
 		started = 0;
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	rc = GV_EXIT_OK;
-fail:
+out:
 	if (have_state)
 		ui_state_free(&s);
 	if (started)

@@ -312,19 +312,19 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 		return -1;
 	if (t->root->kind != YT_MAP) {
 		yamltree_err(t, t->root, err, "a keys file is a mapping with one key, keys:");
-		goto fail;
+		goto out;
 	}
 	if (yamltree_check_map(t, t->root, "the keys file", top, err))
-		goto fail;
+		goto out;
 	keys = yamltree_get(t->root, "keys");
 	if (!keys || yamltree_is_null(keys)) {
 		rc = 0;
-		goto fail;
+		goto out;
 	}
 	if (keys->kind != YT_MAP) {
 		yamltree_err(t, keys, err,
 			     "keys: wants a mapping of action-name: key or [key, key]");
-		goto fail;
+		goto out;
 	}
 	for (size_t i = 0; i + 1 < keys->nkids; i += 2) {
 		const struct yamltree_node *k = keys->kids[i], *v = keys->kids[i + 1];
@@ -332,25 +332,25 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 		if (a == ACT_NONE) {
 			yamltree_err_quote(t, k, err, "unknown action ", k->value,
 					   " (the help screen, ?, lists the action names)");
-			goto fail;
+			goto out;
 		}
 		given[a] = 1;
 		if (v->kind == YT_SEQ) {
 			if (a == ACT_DECIDE && v->nkids > 9) {
 				yamltree_err(t, v, err, "decide: at most 9 keys, one per label");
-				goto fail;
+				goto out;
 			}
 			for (size_t j = 0; j < v->nkids; j++)
 				if (add_key(t, v->kids[j], a, a == ACT_DECIDE ? (int)j : 0, &ov,
 					    &nov, &cap, err))
-					goto fail;
+					goto out;
 		} else if (v->kind == YT_SCALAR && !yamltree_is_null(v)) {
 			if (add_key(t, v, a, 0, &ov, &nov, &cap, err))
-				goto fail;
+				goto out;
 		} else {
 			yamltree_err(t, v, err, "%s: wants a key or a list of keys ([] for none)",
 				     ui_actions[a].name);
-			goto fail;
+			goto out;
 		}
 	}
 	/* A key the file gives must not be one another action keeps: the file
@@ -368,7 +368,7 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 				 first_view(b->views & ov[i].views), ui_actions[b->action].name,
 				 ui_actions[b->action].name);
 			yamltree_err_quote(t, ov[i].node, err, "key ", ov[i].node->value, at);
-			goto fail;
+			goto out;
 		}
 	}
 	/* The file's keys first, with their place in the file; then the rest
@@ -403,7 +403,7 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 	nv = NULL;
 	from = NULL;
 	rc = 0;
-fail:
+out:
 	free(nv);
 	free(from);
 	free(ov);
@@ -433,7 +433,7 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, char *err)
 			char *p = text_clean(path);
 			err_set(err, "%s: larger than %u bytes", p, (unsigned)YAMLTREE_MAX_BYTES);
 			free(p);
-			goto fail;
+			goto out;
 		}
 		sbuf_addn(&b, chunk, n);
 	}
@@ -441,10 +441,10 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, char *err)
 		char *p = text_clean(path);
 		err_set(err, "%s: %s", p, strerror(errno));
 		free(p);
-		goto fail;
+		goto out;
 	}
 	rc = ui_keymap_parse(km, path, b.s ? b.s : "", b.len, err);
-fail:
+out:
 	fclose(f);
 	sbuf_free(&b);
 	return rc;
