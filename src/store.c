@@ -601,7 +601,9 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		st->readonly = 1;
 	}
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		if (!created && access(path, R_OK) != 0)
+		if (!st->db)
+			err_set(err, "%s: cannot open it: out of memory", path);
+		else if (!created && access(path, R_OK) != 0)
 			explain_unreadable(path, sqlite3_errmsg(st->db), err);
 		else
 			store_fail(st, err, path);

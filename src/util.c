@@ -15,15 +15,24 @@
 #include <string.h>
 #include <time.h>
 
+int (*util_alloc_fail_hook)(void);
+
+/* Exit rather than abort: exit handlers restore the terminal, and an open
+ * write transaction is rolled back when the next connection opens. */
 static void oom(void)
 {
 	fputs("gavel: out of memory\n", stderr);
-	abort();
+	exit(GV_EXIT_FAIL);
+}
+
+static int alloc_fails(void)
+{
+	return util_alloc_fail_hook && util_alloc_fail_hook();
 }
 
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+	void *p = alloc_fails() ? NULL : malloc(n ? n : 1);
 	if (!p)
 		oom();
 	return p;
@@ -31,7 +40,7 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = alloc_fails() ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		oom();
 	return p;
@@ -39,7 +48,7 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
+	p = alloc_fails() ? NULL : realloc(p, n ? n : 1);
 	if (!p)
 		oom();
 	return p;

@@ -26,13 +26,17 @@ enum {
 
 /*
  * malloc, calloc, realloc and strdup that never return NULL: on failure they
- * print "gavel: out of memory" and abort(). A size of 0 still allocates (one
- * byte), so the result is always a pointer to free().
+ * print "gavel: out of memory" and exit with status 1 (exit handlers run, so
+ * the terminal is restored). A size of 0 still allocates (one byte), so the
+ * result is always a pointer to free().
  */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* For tests only (tests/reliability/fault.c): when set, called before each
+ * allocation above; a nonzero return fails it as if memory had run out. */
+extern int (*util_alloc_fail_hook)(void);
 /* Copy exactly n bytes of s (a NUL among them is copied too, unlike
  * strndup) and terminate the copy with a NUL. */
 char *xstrndup(const char *s, size_t n);
