@@ -107,7 +107,8 @@ static const char export_usage[] =
 	"from (project, time, audit head hash) goes to standard error and, with -o,\n"
 	"to FILE.meta.json beside FILE with the file's SHA-256; FILE is written\n"
 	"under a temporary name and renamed, so a failed export leaves no partial\n"
-	"file.\n"
+	"file. On a terminal, control and invisible characters from the data are\n"
+	"shown as visible tokens; a pipe or file gets the exact bytes.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME       only this task\n"
@@ -156,6 +157,37 @@ static void print_summary(const struct export_meta *m, const char *path, const c
 	fprintf(stderr, "\nproject '%s', exported %s, audit head %s\n", project, m->exported_at,
 		m->audit_head);
 	free(project);
+}
+
+/*
+ * An export written to a terminal is read by a person, not a program: the
+ * text from data in it passes the sanitiser (escape sequences shown as ^[,
+ * bidi and invisible characters as tokens), so that no label, reason or item
+ * id can drive the terminal. Files and pipes get the exact bytes.
+ */
+static long export_to_terminal(struct store *st, const struct export_opts *o,
+			       struct export_meta *m, char *err)
+{
+	char *buf = NULL, *clean;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	long rows;
+	if (!mem) {
+		snprintf(err, GV_ERR, "out of memory");
+		return -1;
+	}
+	rows = store_export_write(st, o, mem, m, err);
+	if (fclose(mem) != 0 && rows >= 0) {
+		snprintf(err, GV_ERR, "out of memory");
+		rows = -1;
+	}
+	if (rows >= 0) {
+		clean = text_sanitize(buf ? buf : "", len, TEXT_MULTI, NULL);
+		fputs(clean, stdout);
+		free(clean);
+	}
+	free(buf);
+	return rows;
 }
 
 int cmd_export(int argc, char **argv)
@@ -242,7 +274,10 @@ int cmd_export(int argc, char **argv)
 		store_close(st);
 		return GV_EXIT_FAIL;
 	}
-	rows = store_export_write(st, &eo, outpath ? data.f : stdout, &m, err);
+	if (!outpath && isatty(STDOUT_FILENO))
+		rows = export_to_terminal(st, &eo, &m, err);
+	else
+		rows = store_export_write(st, &eo, outpath ? data.f : stdout, &m, err);
 	store_close(st);
 	if (outpath) {
 		int ok = rows >= 0;

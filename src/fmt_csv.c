@@ -232,12 +232,14 @@ static int csv_unique_names(struct csv_reader *r)
 			    !csv_known(r->hdr[j]))
 				break;
 			if (r->columns)
-				return import_errf(r->err, NULL, 0, 0,
-						   "--columns names '%s' twice (columns %zu and %zu)",
-						   import_snip(r->hdr[j], snip), i + 1, j + 1);
-			return import_errf(r->err, r->file, r->c.line, csv_field_col(&r->c, &r->c.f[j]),
-					   "column '%s' appears twice in the header (columns %zu and %zu)",
-					   import_snip(r->hdr[j], snip), i + 1, j + 1);
+				return import_errf(
+					r->err, NULL, 0, 0,
+					"--columns names '%s' twice (columns %zu and %zu)",
+					import_snip(r->hdr[j], snip), i + 1, j + 1);
+			return import_errf(
+				r->err, r->file, r->c.line, csv_field_col(&r->c, &r->c.f[j]),
+				"column '%s' appears twice in the header (columns %zu and %zu)",
+				import_snip(r->hdr[j], snip), i + 1, j + 1);
 		}
 	}
 	return 0;
