@@ -12,6 +12,10 @@
 #   GAVEL_BENCH_DIR    keep the generated CSV files here and reuse them next time
 #   GAVEL_BENCH_SEED   generator seed (default 42)
 #   GAVEL_BENCH_REPEAT runs of the import figure, alternating with its baseline (default 3)
+#   GAVEL_BENCH_FIGURES the figures to run (default: all of them, in the list at the end)
+#
+# The 10M tier (not run in CI: several minutes, a few GB of disk) is the same
+# figures on ten times the data: GAVEL_BENCH_ITEMS=10000000 make bench.
 #
 # Each figure is one small function (fig_*) listed in `figures` at the end
 # (fig_labelerr last: it adds the model's predictions to the project);
@@ -388,7 +392,84 @@ fig_lead() {
 	echo "  drill-downs (queue --limit 2000):$all" >>"$work/notes"
 }
 
+# gen_order NAME ARGS...: the same votes as $data's written by bench/gen ARGS
+# (an order, string ids) into $data/NAME, reused like gen_data's.
+gen_order() {
+	dir=$data/$1
+	shift
+	stamp="items=$items annotators=$annotators labels=$labels seed=$seed $*"
+	if [ -s "$dir/votes.csv" ] && [ -f "$dir/params" ] && [ "$(cat "$dir/params")" = "$stamp" ]; then
+		return 0
+	fi
+	mkdir -p "$dir" || return 1
+	rm -f "$dir/params"
+	measure gen "$bin/gen" --items "$items" --annotators "$annotators" --labels "$labels" \
+		--seed "$seed" --out "$dir" "$@"
+	[ "$rc" = 0 ] || return 1
+	echo "$stamp" >"$dir/params"
+}
+
+# (a') the import of the same votes in other row orders, with string ids
+# ("item-00000042", "annotator-00017"), as exports sorted by annotator or by
+# time come, against the sqlite3 shell's .import of the same file: best of
+# $repeat, alternating, and the peak RSS of each (the shell's is its worst).
+fig_import_orders() {
+	for order in shuffled annotator; do
+		label="import $order, string ids"
+		if ! gen_order "$order-string" --order "$order" --ids string; then
+			why gen
+			row "$label (s)" FAILED - "<= baseline" FAILED "bench/gen failed"
+			continue
+		fi
+		file=$data/$order-string/votes.csv
+		base=- bkb=0 best= worst= kbmax=0 failed=
+		command -v sqlite3 >/dev/null 2>&1 || base=none
+		for i in $(seq "$repeat"); do
+			if [ "$base" != none ]; then
+				rm -f "$work/shell.db"
+				measure shell sqlite3 "$work/shell.db" \
+					"CREATE TABLE vote(item, annotator, label);" \
+					".mode csv" ".import --skip 1 $file vote"
+				rm -f "$work/shell.db"
+				if [ "$rc" = 0 ]; then
+					if [ "$base" = - ] || le "$sec" "$base"; then base=$sec; fi
+					[ "$kb" -gt "$bkb" ] && bkb=$kb
+				else
+					why shell
+					base=none
+				fi
+			fi
+			rm -f "$work/o.db" "$work/o.db-wal" "$work/o.db-shm"
+			measure oinit "$GAVEL" init "$work/o.db"
+			[ "$rc" = 0 ] || { why oinit; failed=1; break; }
+			init_sec=$sec
+			measure oimport "$GAVEL" import "$work/o.db" votes "$file" --task bench
+			[ "$rc" = 0 ] || { why oimport; failed=1; break; }
+			total=$(awk -v a="$init_sec" -v b="$sec" 'BEGIN { printf "%.3f", a + b }')
+			if [ -z "$best" ] || le "$total" "$best"; then best=$total; fi
+			if [ -z "$worst" ] || le "$worst" "$total"; then worst=$total; fi
+			[ "$kb" -gt "$kbmax" ] && kbmax=$kb
+		done
+		rm -f "$work/o.db" "$work/o.db-wal" "$work/o.db-shm"
+		[ "$base" = none ] && base=-
+		if [ -n "$failed" ]; then
+			row "$label (s)" FAILED "$base" "<= baseline" FAILED ""
+			continue
+		fi
+		v=-
+		[ "$base" != - ] && v=$(verdict "$best" "$base")
+		row "$label (s)" "$best" "$base" "<= baseline" "$v" \
+			"sqlite3 shell .import, same file, best of $repeat"
+		row "$label: peak RSS (MB)" "$(mb "$kbmax")" "$(mb "$bkb")" "<= 256 MB" \
+			"$(verdict "$kbmax" 262144)" "sqlite3 shell .import"
+		echo "  import $order, string ids: $repeat runs, gavel $best to $worst s" >>"$work/notes"
+	done
+}
+
 figures="fig_import fig_stats fig_ds fig_python fig_ui fig_lead fig_labelerr"
+figures="$figures fig_import_orders"
+# GAVEL_BENCH_FIGURES="fig_import fig_import_orders" runs only those.
+figures=${GAVEL_BENCH_FIGURES:-$figures}
 
 gen_data
 nvotes=$(($(wc -l <"$data/votes.csv") - 1))

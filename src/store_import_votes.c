@@ -223,8 +223,8 @@ struct si_summ {
 	size_t produced, consumed;
 	int ready, stop;
 	int prod_waiting, cons_waiting; /* a thread waits on cv */
-	int helper; /* 0: no helper thread, new rows are computed here too */
-	size_t produced_seen; /* this thread's last look at produced */
+	int helper;			/* 0: no helper thread, new rows are computed here too */
+	size_t produced_seen;		/* this thread's last look at produced */
 };
 
 /* Both sides publish their progress every SI_STEP rows rather than every
@@ -312,9 +312,9 @@ static void si_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(out, g->group[row < g->nkeep ? g->keep[row]
-								   : g->first_new + row - g->nkeep]
-						  .item);
+		sqlite3_result_int64(
+			out, g->group[row < g->nkeep ? g->keep[row] : g->first_new + row - g->nkeep]
+				     .item);
 		break;
 	case 1:
 		sqlite3_result_text(out, g->row.votes, (int)g->row.len, SQLITE_STATIC);
