@@ -466,7 +466,42 @@ fig_import_orders() {
 	done
 }
 
-figures="fig_import fig_stats fig_ds fig_python fig_ui fig_lead fig_labelerr"
+# (g) incremental work: 1,000 more votes (a new annotator on items spread
+# over the task) imported into the benchmark project, against the same file
+# imported into a new empty project; and the export's time and peak RSS
+# (Dawid-Skene with no posterior table, items in rowid order).
+fig_addvotes() {
+	if [ "${import_ok:-0}" != 1 ]; then
+		row "import 1,000 more votes (s)" FAILED - "<= 0.3 s" FAILED "no project"
+		return
+	fi
+	awk -v n="$items" 'BEGIN { print "item,annotator,label"
+		for (i = 1; i <= 1000; i++) print 1 + (i * 7919) % n ",bench-new,l" i % 5 }' \
+		>"$work/add.csv"
+	rm -f "$work/e.db" "$work/e.db-wal" "$work/e.db-shm"
+	"$GAVEL" init "$work/e.db" >/dev/null 2>&1
+	measure addbase "$GAVEL" import "$work/e.db" votes "$work/add.csv" --task bench
+	base=$sec
+	[ "$rc" = 0 ] || base=-
+	measure add "$GAVEL" import "$work/p.db" votes "$work/add.csv" --task bench
+	if [ "$rc" != 0 ]; then
+		why add
+		row "import 1,000 more votes (s)" FAILED "$base" "<= 0.3 s" FAILED ""
+	else
+		row "import 1,000 more votes (s)" "$sec" "$base" "<= 0.3 s" "$(verdict "$sec" 0.3)" \
+			"the same file into an empty project"
+	fi
+	measure export "$GAVEL" export "$work/p.db" -o "$work/export.csv"
+	if [ "$rc" != 0 ]; then
+		why export
+		row "export CSV with DS (s)" FAILED - - FAILED ""
+		return
+	fi
+	row "export CSV with DS (s)" "$sec" - - - "every item, Dawid-Skene weights"
+	row "export peak RSS (MB)" "$(mb "$kb")" - "<= 1024 MB" "$(verdict "$kb" 1048576)" ""
+}
+
+figures="fig_import fig_stats fig_ds fig_python fig_ui fig_lead fig_addvotes fig_labelerr"
 figures="$figures fig_import_orders"
 # GAVEL_BENCH_FIGURES="fig_import fig_import_orders" runs only those.
 figures=${GAVEL_BENCH_FIGURES:-$figures}

@@ -62,6 +62,15 @@ int store_queue_total(struct store *st, const char *name, int include_decided, s
 		char *err);
 
 /*
+ * store_queue_total that stops counting disputed and needs-votes items past cap
+ * (0: no cap): *total is then cap + 1, meaning "more than cap". The review
+ * screen counts this way, so opening or refreshing a queue of millions
+ * reads cap + 1 index entries instead of every disputed item.
+ */
+int store_queue_total_upto(struct store *st, const char *name, int include_decided, size_t cap,
+		     size_t *total, char *err);
+
+/*
  * The queue entries of items (ids of task t's items with a row in
  * item_votes), in the order given, with an empty reason and a score of 0
  * for the caller to fill: what a queue built elsewhere (src/store_drill.h)

@@ -202,6 +202,23 @@ static void test_queue_total(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(store_queue_total(f->st, "disputed", 1, &n, err), 0);
 	assert_int_equal(n, 3);
+	/* Capped counts (the review screen's): past the cap the total is cap + 1;
+	 * at or under it, the exact count, decided items still left out. */
+	assert_int_equal(store_queue_total_upto(f->st, "disputed", 1, 2, &n, err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_queue_total_upto(f->st, "disputed", 1, 1, &n, err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_queue_total_upto(f->st, "disputed", 0, 2, &n, err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_queue_total_upto(f->st, "disputed", 0, 1, &n, err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_queue_total_upto(f->st, "needs-votes", 0, 5, &n, err), 0);
+	assert_int_equal(n, 3);
+	/* Undoing the decision (a withdrawal) puts i3 back in the capped count. */
+	test_exec(f->st, "INSERT INTO decision(id, item, expert, label, at, supersedes)"
+			 " VALUES (2, 3, 'e', NULL, 'n', 1)");
+	assert_int_equal(store_queue_total_upto(f->st, "disputed", 0, 5, &n, err), 0);
+	assert_int_equal(n, 3);
 	assert_int_equal(store_queue_total(f->st, "nonesuch", 0, &n, err), -1);
 }
 

@@ -23,6 +23,10 @@
 #define UI_MIN_ROWS 24
 /* A draft reason is written to the database at most this often while typing. */
 #define UI_DRAFT_SECONDS 3.0
+/* A queue's items are counted up to this many; past it the header says
+ * "10,000+ in queue" (qtotal is then UI_COUNT_CAP + 1), so a refresh never
+ * counts millions of rows. */
+#define UI_COUNT_CAP 10000
 /* An open item's claim is renewed when it is older than this. */
 #define UI_RENEW_SECONDS 120.0
 

@@ -186,7 +186,8 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 	}
 	db->total = total != (size_t)-1 ? total : nq;
 	if (!rc && db->limit && nq == db->limit && total == (size_t)-1)
-		rc = store_queue_total(db->st, name, db->all, &db->total, err);
+		rc = store_queue_total_upto(db->st, name, db->all,
+				      db->limit < UI_COUNT_CAP ? UI_COUNT_CAP : 0, &db->total, err);
 	store_exec(db->st, "COMMIT", NULL);
 	store_queue_free(q, nq);
 	if (rc)
