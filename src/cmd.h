@@ -16,6 +16,7 @@ int cmd_guide(int argc, char **argv);
 int cmd_expert(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

@@ -690,6 +690,8 @@ void lead_task_free(struct lead_task *t)
 	for (size_t r = 0; r < t->nrules; r++)
 		free(t->rules[r].rule);
 	free(t->rules);
+	if (t->have_labelerr)
+		labelerr_report_free(&t->labelerr);
 	memset(t, 0, sizeof *t);
 }
 
@@ -729,6 +731,15 @@ static int build_task(struct store *st, const struct store_task *task, const str
 	}
 	rc = lead_task_compute(st, task, vp, &res, o->ds && task->nlabels > 0 ? &tr.ds : NULL,
 			       names, o, out, err);
+	if (!rc && o->label_errors) {
+		int with_ds = o->ds && task->nlabels > 0;
+		rc = labelerr_report_compute(st, task, with_ds ? &tr : NULL, !with_ds,
+					     LABELERR_BOOTSTRAP, o->seed, &out->labelerr, err);
+		if (rc)
+			lead_task_free(out);
+		else
+			out->have_labelerr = 1;
+	}
 fail:
 	store_votes_names_free(names, nann);
 	stats_votes_free(&v);
@@ -825,6 +836,7 @@ int lead_feedback_build(struct store *st, const char *name, const char *task,
 	/* the record needs neither an interval nor the pair matrix */
 	fo.bootstrap = 0;
 	fo.pair_annotators = 0;
+	fo.label_errors = 0;
 	out->tasks = xcalloc(ntasks + 1, sizeof *out->tasks);
 	for (size_t i = 0; i < ntasks; i++) {
 		struct lead_feedback_task *ft = &out->tasks[out->ntasks];

@@ -18,6 +18,7 @@
 #ifndef GAVEL_LEAD_H
 #define GAVEL_LEAD_H
 
+#include "labelerr_report.h"
 #include "stats.h"
 #include "stats_annotators.h"
 #include "store.h"
@@ -41,6 +42,7 @@ struct lead_opts {
 	int ds;		     /* run Dawid-Skene (its figures are absent otherwise) */
 	int pair_annotators; /* the pair matrix holds this many most active annotators */
 	uint32_t min_shared; /* a pair's kappa needs this many shared items */
+	int label_errors;    /* lead_build adds each task's label-error section */
 };
 
 /* Defaults: 1000 replicates, seed 1, Dawid-Skene on, 40 annotators, 10 shared items. */
@@ -130,8 +132,11 @@ struct lead_task {
 	size_t nbuckets;
 	struct lead_bucket *buckets;
 	size_t nrules;
-	struct lead_rule *rules; /* by rule name, the NULL rule last */
-	long flags;		 /* unclear-guideline flags on the task's items */
+	struct lead_rule *rules;	 /* by rule name, the NULL rule last */
+	long flags;			 /* unclear-guideline flags on the task's items */
+	int have_labelerr;		 /* lead_build ran with opts.label_errors: */
+	struct labelerr_report labelerr; /* the label-error section `gavel stats` shows
+					    (LABELERR_BOOTSTRAP resamples, opts.seed) */
 };
 
 /*
@@ -159,7 +164,9 @@ struct lead_report {
 /*
  * Compute the view of every task, or of the task named `task`: loads each
  * task's votes, computes its statistics and Dawid-Skene as `gavel stats`
- * does, then lead_task_compute. An unknown task is an error naming the
+ * does, then lead_task_compute, and with o->label_errors the label-error
+ * section as `gavel stats` computes it (labelerr_report_compute on the same
+ * Dawid-Skene run). An unknown task is an error naming the
  * project's tasks. Fills *out (free with lead_report_free). Returns 0, or -1
  * with err filled.
  */
