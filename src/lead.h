@@ -159,6 +159,7 @@ struct lead_report {
 	char head[65]; /* the audit head hash, "" when the trail is empty */
 	size_t ntasks;
 	struct lead_task *tasks;
+	int quick; /* lead_build_quick: only the cheap figures, the rest NaN or empty */
 };
 
 /*
@@ -173,6 +174,17 @@ struct lead_report {
 int lead_build(struct store *st, const char *task, const struct lead_opts *o,
 	       struct lead_report *out, char *err);
 void lead_report_free(struct lead_report *r);
+
+/*
+ * The first look at every task (or the task named `task`), from the item
+ * summaries without reading the votes (store_lead_quick): items, votes,
+ * percent agreement and its flag, disputed, decided and open, each equal
+ * to lead_build's. Kappa, alpha, the annotator count and everything past
+ * them are NaN, 0 or empty, and out->quick is set. Returns 0, or -1 with
+ * err filled (an unknown task included).
+ */
+int lead_build_quick(struct store *st, const char *task, const struct lead_opts *o,
+		     struct lead_report *out, char *err);
 
 /*
  * Append the task's view as one JSON object (no trailing newline), keys

@@ -156,6 +156,68 @@ static void test_sections(void **state)
 	assert_int_equal(s->quit, 0);
 }
 
+/*
+ * gavel dashboard's first screen: the quick figures from the summaries,
+ * then the rest computed by ui_update_idle. Hand-worked from the fixture:
+ * items 6, votes 15; compared items 1 (aaa, A=1), 2 (aab, 1/3), 3 (bc, 0),
+ * 4 (ccb, 1/3), 6 (bba, 1/3): agreement 2/5; disputed 2, 3, 4, 6; decided
+ * 1-4; open: item 6. Each also equals the full build's.
+ */
+static void test_quick_first_screen(void **state)
+{
+	struct fx *f = *state;
+	struct ui_state *s = &f->s;
+	const struct lead_task *t;
+	char *text;
+
+	s->view = UI_DASH;
+	s->dash.back = UI_DASH;
+	ui_dash_open_quick(s, NULL);
+	assert_true(s->dash.have);
+	assert_true(s->dash.rep.quick);
+	t = &s->dash.rep.tasks[0];
+	assert_int_equal(t->res.items, 6);
+	assert_int_equal(t->res.votes, 15);
+	assert_true(fabs(t->res.percent_agreement - 0.4) < 1e-12);
+	assert_int_equal(t->res.disputed, 4);
+	assert_int_equal(t->decided, 4);
+	assert_int_equal(t->open, 1);
+	assert_true(isnan(t->res.fleiss_kappa));
+	text = section_text(s, 80, 24);
+	assert_non_null(
+		strstr(text, "      6        15  ...  0.40    ...    ...         4       1"));
+	assert_non_null(strstr(text, "disputed 4, decided 4, open 1"));
+	assert_non_null(strstr(text, "computing kappa"));
+	free(text);
+	/* the other sections wait for the figures, and open nothing */
+	ui_update_key(s, UI_KEY_TAB);
+	assert_int_equal(s->dash.sec, UI_DASH_LABELS);
+	text = section_text(s, 80, 24);
+	assert_non_null(strstr(text, "computing the figures"));
+	free(text);
+	ui_update_key(s, UI_KEY_ENTER);
+	assert_int_equal(s->view, UI_DASH);
+	assert_non_null(strstr(s->msg, "still computing"));
+	/* the deferred work brings the rest, on the same section */
+	assert_int_equal(ui_update_idle(s), UI_REDRAW);
+	assert_false(s->dash.rep.quick);
+	assert_int_equal(s->dash.sec, UI_DASH_LABELS);
+	t = &s->dash.rep.tasks[0];
+	assert_int_equal(t->res.items, 6);
+	assert_int_equal(t->res.votes, 15);
+	assert_true(fabs(t->res.percent_agreement - 0.4) < 1e-12);
+	assert_int_equal(t->res.disputed, 4);
+	assert_int_equal(t->decided, 4);
+	assert_int_equal(t->open, 1);
+	assert_int_equal(t->nannotators, 3);
+	assert_false(isnan(t->res.fleiss_kappa));
+	text = section_text(s, 80, 24);
+	assert_null(strstr(text, "computing"));
+	free(text);
+	/* nothing left to do */
+	assert_int_equal(ui_update_idle(s), 0);
+}
+
 static void test_pair_cell(void **state)
 {
 	struct fx *f = *state;
@@ -297,6 +359,44 @@ static void test_drill_and_back(void **state)
 	snprintf(want, sizeof want, "rule R1: %ld overturn%s", t->rules[0].overturned,
 		 t->rules[0].overturned == 1 ? "" : "s");
 	assert_string_equal(s->queue, want);
+	/* no decision in the drill-down: the figures are not recomputed */
+	{
+		const struct lead_task *before = s->dash.rep.tasks;
+		ui_update_key(s, 'q');
+		assert_ptr_equal(s->dash.rep.tasks, before);
+		assert_int_equal(s->dash.rep.tasks[0].decided, 4);
+		ui_update_key(s, UI_KEY_ENTER);
+	}
+	/* a decision saved in the drill-down (item 6, votes bba, decided a:
+	 * review_decide here as the item view's decide does, which marks the
+	 * figures stale): back on the dashboard they count 5 decisions, the
+	 * expert overturning b's majority once more, on the same cell */
+	{
+		struct review_decide_args da;
+		char other[128], err[GV_ERR];
+		int64_t id;
+		memset(&da, 0, sizeof da);
+		da.item = 6;
+		da.label_code = 0;
+		da.blind_code = -1;
+		da.rule = "R1";
+		da.seconds = NAN;
+		if (review_decide(f->st, &f->db.actor, &da, &id, other, sizeof other, err))
+			fail_msg("%s", err);
+		s->dash.stale = 1;
+		ui_update_key(s, 'q');
+		assert_int_equal(s->view, UI_DASH);
+		assert_false(s->dash.stale);
+		assert_int_equal(s->dash.sec, UI_DASH_RULES);
+		t = &s->dash.rep.tasks[0];
+		assert_int_equal(t->decided, 5);
+		assert_string_equal(t->rules[0].rule, "R1");
+		/* R1 before: items 2 (majority a, decided b) and 4 (c, c): 1 overturn;
+		 * now also item 6 (majority b, decided a): 2 */
+		assert_int_equal(t->rules[0].decisions, 3);
+		assert_int_equal(t->rules[0].overturned, 2);
+		ui_update_key(s, UI_KEY_ENTER);
+	}
 	/* C-c still quits from a drill-down queue */
 	ui_update_key(s, UI_KEY_CTRL('c'));
 	assert_int_equal(s->quit, 1);
@@ -341,6 +441,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quick_first_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drill_and_back, setup, teardown),

@@ -30,6 +30,10 @@ static const char dashboard_usage[] =
 	"Left/Right select a row or cell, o sorts the annotators by the selected column,\n"
 	"Enter opens the items behind a figure as a queue (q comes back), ? help, q quits.\n"
 	"The same view is d in gavel review. Every figure equals gavel stats --json's.\n"
+	"The first screen shows the cheap figures (items, votes, agreement, disputed,\n"
+	"open) at once; kappa, alpha, Dawid-Skene, the other sections and the label\n"
+	"errors follow (headless: before the script's first key). Returning from a\n"
+	"drill-down where items were decided recomputes the figures.\n"
 	"\n"
 	"Options:\n"
 	"  -t, --task NAME      start on this task (default: the first)\n"
@@ -38,8 +42,8 @@ static const char dashboard_usage[] =
 	"      --size CxR       headless screen size (default 80x24)\n"
 	"      --script FILE    headless keys, one per line (as gavel review's)\n"
 	"      --dump-dir DIR   where :dump NAME writes NAME.txt (default .)\n"
-	"      --timing         print the first screen's time and per-key latency to\n"
-	"                       stderr (headless)\n"
+	"      --timing         print the first screen's time, the rest of the figures'\n"
+	"                       time and per-key latency to stderr (headless)\n"
 	"  -h, --help           show this help\n";
 
 int cmd_dashboard(int argc, char **argv)
@@ -148,7 +152,7 @@ int cmd_dashboard(int argc, char **argv)
 	s.view = UI_DASH;
 	s.dash.back = UI_DASH;
 	t0 = be.now(be.ctx);
-	ui_dash_open(&s, task);
+	ui_dash_open_quick(&s, task);
 	if (run.timing)
 		fprintf(stderr, "first screen %.3f ms\n", (be.now(be.ctx) - t0) * 1e3);
 	if (!s.dash.have) {

@@ -374,6 +374,7 @@ struct ui_dash {
 	size_t *aorder;		/* annotator indices in that order (rep.tasks[task]) */
 	enum ui_view back;	/* where q goes back to; UI_DASH: q quits (gavel dashboard) */
 	int drilled;		/* a drill-down queue is shown; q puts stash back */
+	int stale;		/* a decision or undo was saved since the figures were computed */
 	struct ui_queue_stash stash;
 	char *title;		/* the drill-down queue's title */
 };
@@ -415,6 +416,8 @@ struct ui_backend {
 	/* The lead's figures of every task (task NULL) or one (lead_build;
 	 * NULL: the dashboard is not available). */
 	int (*dashboard)(void *ctx, const char *task, struct lead_report *out, char *err);
+	/* The same as lead_build_quick computes it (NULL: none). */
+	int (*dashboard_quick)(void *ctx, const char *task, struct lead_report *out, char *err);
 	/* The queue behind a dashboard figure as screen rows (store_drill_build
 	 * with the backend's limit); *total gets its size, *title what it is. */
 	int (*drill)(void *ctx, const struct store_drill *d, struct review_row **rows, size_t *n,
@@ -523,6 +526,10 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg);
 int ui_update_resize(struct ui_state *s, int cols, int rows);
 /* Periodic work (draft autosave, claim renewal); call about once a second. */
 int ui_update_tick(struct ui_state *s);
+/* Deferred work, run by the loop after a screen was painted and before it
+ * waits for the next key (the dashboard's figures past its first screen).
+ * Returns UI_REDRAW when the screen changed. */
+int ui_update_idle(struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
 
@@ -721,6 +728,14 @@ void ui_dash_free(struct ui_dash *d);
  * opened from, or quits when dash.back is UI_DASH (gavel dashboard). On
  * failure the message line says why and dash.have stays 0. */
 int ui_dash_open(struct ui_state *s, const char *task);
+/* The same from the backend's quick figures (dashboard_quick: the Tasks
+ * section's cheap ones), so that the first screen shows at once; the other
+ * sections say they are computing until ui_update_idle computes the rest.
+ * Without dashboard_quick, ui_dash_open. */
+int ui_dash_open_quick(struct ui_state *s, const char *task);
+/* The dashboard's deferred work: with quick figures shown, compute all of
+ * them (keeping the section and cursors) and return UI_REDRAW; else 0. */
+int ui_dash_idle(struct ui_state *s);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

@@ -258,6 +258,15 @@ static int db_dashboard(void *ctx, const char *task, struct lead_report *out, ch
 	return lead_build(db->st, task, &o, out, err);
 }
 
+/* The Tasks section's cheap figures, for the dashboard's first screen. */
+static int db_dashboard_quick(void *ctx, const char *task, struct lead_report *out, char *err)
+{
+	struct ui_db *db = ctx;
+	struct lead_opts o;
+	lead_opts_default(&o);
+	return lead_build_quick(db->st, task, &o, out, err);
+}
+
 /* A drill-down queue as screen rows, read in one snapshot like a queue. */
 static int db_drill(void *ctx, const struct store_drill *d, struct review_row **rows, size_t *n,
 		    size_t *total, char **title, char *err)
@@ -322,6 +331,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->queue_total = db_queue_total;
 	be->calibration = db_calibration;
 	be->dashboard = db_dashboard;
+	be->dashboard_quick = db_dashboard_quick;
 	be->drill = db_drill;
 }
 

@@ -45,7 +45,7 @@ static const char *const sparks[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
 static const struct lead_task *cur_task(const struct ui_state *s)
 {
 	const struct ui_dash *d = &s->dash;
-	if (!d->have || d->task >= d->rep.ntasks)
+	if (!d->have || d->rep.quick || d->task >= d->rep.ntasks)
 		return NULL;
 	return &d->rep.tasks[d->task];
 }
@@ -155,6 +155,16 @@ static void task_details(const struct ui_state *s, const struct lead_task *t, in
 	char a[32], lo[32], hi[32];
 	const struct labelerr_report *le = &t->labelerr;
 
+	if (s->dash.rep.quick) {
+		sbuf_addf(&b, "disputed %zu, decided %zu, open %zu", t->res.disputed, t->decided,
+			  t->open);
+		wrapped(out, width, R_NORMAL, b.s);
+		wrapped(out, width, R_DIM,
+			"computing kappa, alpha and its interval, Dawid-Skene, the other "
+			"sections and the label errors\u2026");
+		sbuf_free(&b);
+		return;
+	}
 	fig(a, sizeof a, t->alpha, 3);
 	fig(lo, sizeof lo, t->alpha_lo, 3);
 	fig(hi, sizeof hi, t->alpha_hi, 3);
@@ -209,19 +219,25 @@ static void tasks_section(const struct ui_state *s, int width, struct ui_dash_sc
 		const struct lead_task *t = &d->rep.tasks[i];
 		int sel = i == l->cur;
 		enum ui_role r = sel ? R_CURSOR : R_NORMAL;
-		char agr[16], kap[16], alp[16];
+		char agr[16], kap[16], alp[16], ann[16];
 		ln = ui_line_add(&o->rows);
 		fig(agr, sizeof agr, t->res.percent_agreement, 2);
 		fig(kap, sizeof kap, t->res.fleiss_kappa, 2);
 		fig(alp, sizeof alp, t->alpha, 2);
+		snprintf(ann, sizeof ann, "%d", t->nannotators);
+		if (d->rep.quick) { /* still computing them (printf pads bytes: ASCII) */
+			snprintf(kap, sizeof kap, "...");
+			snprintf(alp, sizeof alp, "...");
+			snprintf(ann, sizeof ann, "...");
+		}
 		if (sel)
 			ui_span_addf(ln, 0, width, R_CURSOR, "%*s", width, "");
 		ui_span_add(ln, 0, 2, t->res.flagged ? (sel ? r : R_DISPUTED) : r,
 			    t->res.flagged ? "! " : "  ");
 		ui_span_add(ln, 2, 14, r, t->task.name);
-		ui_span_addf(ln, 17, width - 17, r, "%9zu %9zu %4d %5s %6s %6s %9zu %7zu",
-			     t->res.items, t->res.votes, t->nannotators, agr, kap, alp,
-			     t->res.disputed, t->open);
+		ui_span_addf(ln, 17, width - 17, r, "%9zu %9zu %4s %5s %6s %6s %9zu %7zu",
+			     t->res.items, t->res.votes, ann, agr, kap, alp, t->res.disputed,
+			     t->open);
 	}
 	if (d->rep.ntasks && l->cur < d->rep.ntasks && !d->rep.tasks[l->cur].res.votes) {
 		ui_line_add(&o->foot);
@@ -606,6 +622,8 @@ void ui_dash_lines(const struct ui_state *s, int width, int height, struct ui_da
 			     "This project has no tasks yet: import votes (gavel import) first.");
 	} else if (d->sec == UI_DASH_TASKS) {
 		tasks_section(s, width, out);
+	} else if (!t) {
+		message_line(&out->head, width, "computing the figures\u2026");
 	} else if (!t->res.votes) {
 		message_line(&out->head, width,
 			     "This task has no votes yet: nothing to chart. Import votes with "

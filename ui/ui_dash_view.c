@@ -29,10 +29,11 @@ void ui_dash_free(struct ui_dash *d)
 	d->title = NULL;
 }
 
+/* The task the sections show; NULL while only the quick figures are in. */
 static const struct lead_task *task_of(const struct ui_state *s)
 {
 	const struct ui_dash *d = &s->dash;
-	return d->have && d->task < d->rep.ntasks ? &d->rep.tasks[d->task] : NULL;
+	return d->have && !d->rep.quick && d->task < d->rep.ntasks ? &d->rep.tasks[d->task] : NULL;
 }
 
 /* Rows of the current section (as ui_dash_lines lays them out) and how many show. */
@@ -290,23 +291,26 @@ int ui_dash_do_sort(struct ui_state *s, enum ui_action a, int arg)
 
 /* Compute the figures and show the Tasks section (or, from an open item or
  * a queue row, that task's). */
-int ui_dash_open(struct ui_state *s, const char *task)
+static int open_with(struct ui_state *s, const char *task, int quick)
 {
 	char err[GV_ERR];
 	struct ui_dash *d = &s->dash;
 	struct lead_report rep;
+	int (*build)(void *, const char *, struct lead_report *, char *) =
+		quick && s->be->dashboard_quick ? s->be->dashboard_quick : s->be->dashboard;
 
-	if (!s->be->dashboard) {
+	if (!build) {
 		ui_message(s, UI_MSG_INFO, "the dashboard is not available here");
 		return UI_REDRAW;
 	}
-	if (s->be->dashboard(s->be->ctx, NULL, &rep, err)) {
+	if (build(s->be->ctx, NULL, &rep, err)) {
 		ui_message(s, UI_MSG_ERROR, "%s", err);
 		return UI_REDRAW;
 	}
 	ui_dash_free(d);
 	d->rep = rep;
 	d->have = 1;
+	d->stale = 0;
 	d->task = 0;
 	for (size_t i = 0; task && i < rep.ntasks; i++)
 		if (strcmp(rep.tasks[i].task.name, task) == 0)
@@ -326,6 +330,16 @@ int ui_dash_open(struct ui_state *s, const char *task)
 	if (!rep.ntasks)
 		ui_message(s, UI_MSG_INFO, "this project has no tasks yet");
 	return UI_REDRAW;
+}
+
+int ui_dash_open(struct ui_state *s, const char *task)
+{
+	return open_with(s, task, 0);
+}
+
+int ui_dash_open_quick(struct ui_state *s, const char *task)
+{
+	return open_with(s, task, 1);
 }
 
 int ui_dash_do_open(struct ui_state *s, enum ui_action a, int arg)
@@ -360,7 +374,7 @@ int ui_dash_drill_of(const struct ui_state *s, struct store_drill *dr, const cha
 	int c = d->col[d->sec];
 
 	memset(dr, 0, sizeof *dr);
-	*why = "nothing to open here";
+	*why = d->rep.quick ? "still computing the figures" : "nothing to open here";
 	if (!t)
 		return -1;
 	K = t->task.nlabels;
@@ -515,6 +529,28 @@ static int dash_open(struct ui_state *s)
 	return UI_REDRAW;
 }
 
+/* Recompute the figures after decisions were saved, keeping the section,
+ * the task and the cursors (clamped to the new rows by dash_fit). */
+static int dash_refresh(struct ui_state *s)
+{
+	struct ui_dash *d = &s->dash;
+	struct lead_report rep;
+	char err[GV_ERR];
+
+	if (!s->be->dashboard || s->be->dashboard(s->be->ctx, NULL, &rep, err)) {
+		ui_message(s, UI_MSG_ERROR, "the figures are out of date: %s",
+			   s->be->dashboard ? err : "the dashboard is not available here");
+		return -1;
+	}
+	lead_report_free(&d->rep);
+	d->rep = rep;
+	d->stale = 0;
+	if (d->task >= rep.ntasks)
+		d->task = rep.ntasks ? rep.ntasks - 1 : 0;
+	sort_annotators(s);
+	return 0;
+}
+
 int ui_dash_drill_close(struct ui_state *s)
 {
 	if (!s->dash.drilled)
@@ -523,6 +559,19 @@ int ui_dash_drill_close(struct ui_state *s)
 	unstash_queue(s);
 	s->dash.drilled = 0;
 	s->view = UI_DASH;
+	if (s->dash.stale && s->dash.have && dash_refresh(s)) {
+		dash_fit(s);
+		return UI_REDRAW; /* the message says the figures are out of date */
+	}
+	dash_fit(s);
+	status(s);
+	return UI_REDRAW;
+}
+
+int ui_dash_idle(struct ui_state *s)
+{
+	if (!s->dash.have || !s->dash.rep.quick || dash_refresh(s))
+		return 0;
 	dash_fit(s);
 	status(s);
 	return UI_REDRAW;

@@ -220,7 +220,11 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
-		snprintf(word, sizeof word, "%s", ui_actions[a].footer);
+		/* q in a drill-down queue goes back to the dashboard, not out */
+		snprintf(word, sizeof word, "%s",
+			 a == ACT_QUIT && s->view == UI_QUEUE && s->dash.drilled
+				 ? "back"
+				 : ui_actions[a].footer);
 		/* Whole or not at all; the space after it may fall off the edge. */
 		if (x + (int)text_width(k) + 1 + (int)strlen(word) > COLS)
 			return -1;

@@ -299,6 +299,16 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 	if (!f)
 		return err_set(err, "%s: %s", o->script, strerror(errno));
 	paint(s);
+	{
+		/* the deferred work is done before the first key: dumps and
+		 * timings do not depend on how fast it was */
+		double t0 = mono_now();
+		if (ui_update_idle(s)) {
+			paint(s);
+			if (o->timing)
+				fprintf(stderr, "deferred figures %.3f ms\n", (mono_now() - t0) * 1e3);
+		}
+	}
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
 		double t0 = mono_now();
@@ -382,6 +392,8 @@ static int run_terminal(struct ui_state *s)
 	/* Short enough that a signal is noticed well within a second. */
 	timeout(200);
 	paint(s);
+	if (ui_update_idle(s))
+		paint(s);
 	while (!s->quit && !got_signal) {
 		wint_t ch;
 		double t0 = mono_now();

@@ -94,6 +94,11 @@ int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
 	return UI_REDRAW | UI_QUIT_NOW;
 }
 
+int ui_update_idle(struct ui_state *s)
+{
+	return ui_dash_idle(s);
+}
+
 int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)
 {
 	return UI_REDRAW;
