@@ -17,6 +17,7 @@ int cmd_expert(int argc, char **argv);
 int cmd_packet(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

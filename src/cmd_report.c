@@ -124,6 +124,7 @@ int cmd_report(int argc, char **argv)
 	char err[GV_ERR];
 
 	lead_opts_default(&o);
+	o.label_errors = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:f:o:a:b:s:h", lopts, NULL)) != -1) {
 		switch (c) {

@@ -368,6 +368,55 @@ static void pct_ci(struct sbuf *b, double lo, double hi)
 	sbuf_addf(b, "[%.1f, %.1f]", 100 * lo, 100 * hi);
 }
 
+void labelerr_report_headline(struct sbuf *b, const struct labelerr_report *r)
+{
+	const char *file = r->src.import_file, *slash = file ? strrchr(file, '/') : NULL;
+
+	if (r->have) {
+		sbuf_add(b, "confident learning estimates ");
+		pct(b, r->res.rate);
+		if (isfinite(r->res.lo)) {
+			sbuf_addc(b, ' ');
+			pct_ci(b, r->res.lo, r->res.hi);
+		}
+		sbuf_addf(b, " (%ld of %ld labels)", r->res.errors, r->items);
+	} else {
+		sbuf_addf(b, "no estimate: %s", r->error ? r->error : "no figure");
+	}
+	if (r->audit.n > 0) {
+		sbuf_add(b, "; blind audit measured ");
+		pct(b, r->audit.rate);
+		sbuf_addc(b, ' ');
+		pct_ci(b, r->audit.lo, r->audit.hi);
+		sbuf_addf(b, " on %ld item%s", r->audit.n, r->audit.n == 1 ? "" : "s");
+	}
+	if (r->src.model) {
+		sbuf_addf(b, "; model %s (%s", r->src.model, r->src.chosen);
+		if (r->src.import_seq)
+			sbuf_addf(b, ", import #%ld at %s of %s", r->src.import_seq,
+				  r->src.import_at ? r->src.import_at : "?",
+				  slash	 ? slash + 1
+				  : file ? file
+					 : "?");
+		sbuf_addc(b, ')');
+	}
+}
+
+void labelerr_report_precision(struct sbuf *b, const struct labelerr_report *r)
+{
+	if (!r->nprecision)
+		return;
+	sbuf_add(b, "precision so far (changed / decided):");
+	for (size_t i = 0; i < r->nprecision; i++) {
+		const struct model_rate *m = &r->precision[i].changed;
+		sbuf_addf(b, " %s %ld/%ld", r->precision[i].queue, m->k, m->n);
+		if (m->n)
+			sbuf_addf(b, " (%.0f%%)", 100 * m->rate);
+		if (i + 1 < r->nprecision)
+			sbuf_addc(b, ',');
+	}
+}
+
 void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r)
 {
 	char *task = text_clean(r->task ? r->task : "");

@@ -83,6 +83,20 @@ int labelerr_queue_model(struct store *st, const char *task, char **model, char 
  */
 void labelerr_report_json(struct sbuf *b, const struct labelerr_report *r);
 
+/*
+ * The section in one sentence, for the dashboard and the reports: the
+ * estimate with its interval (or why there is none), the blind-audit
+ * measurement beside it when audits exist, and the model and import the
+ * figures come from (the file's name without its directory). Unsanitised:
+ * data goes in as it is, for the caller to sanitise or escape. No newline.
+ */
+void labelerr_report_headline(struct sbuf *b, const struct labelerr_report *r);
+
+/* Each error-finding queue's precision so far, "precision so far (changed /
+ * decided): label-issues 3/8 (38%), ..." (nothing when there is none).
+ * Unsanitised, no newline. */
+void labelerr_report_precision(struct sbuf *b, const struct labelerr_report *r);
+
 /* Append the section as readable text, ending with a newline. */
 void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r);
 

@@ -690,6 +690,8 @@ void lead_task_free(struct lead_task *t)
 	for (size_t r = 0; r < t->nrules; r++)
 		free(t->rules[r].rule);
 	free(t->rules);
+	if (t->have_labelerr)
+		labelerr_report_free(&t->labelerr);
 	memset(t, 0, sizeof *t);
 }
 
@@ -729,6 +731,15 @@ static int build_task(struct store *st, const struct store_task *task, const str
 	}
 	rc = lead_task_compute(st, task, vp, &res, o->ds && task->nlabels > 0 ? &tr.ds : NULL,
 			       names, o, out, err);
+	if (!rc && o->label_errors) {
+		int with_ds = o->ds && task->nlabels > 0;
+		rc = labelerr_report_compute(st, task, with_ds ? &tr : NULL, !with_ds,
+					     LABELERR_BOOTSTRAP, o->seed, &out->labelerr, err);
+		if (rc)
+			lead_task_free(out);
+		else
+			out->have_labelerr = 1;
+	}
 out:
 	store_votes_names_free(names, nann);
 	stats_votes_free(&v);
@@ -737,8 +748,34 @@ out:
 	return rc;
 }
 
-int lead_build(struct store *st, const char *task, const struct lead_opts *o,
-	       struct lead_report *out, char *err)
+/* One task's cheap figures (lead_build_quick). */
+static int quick_task(struct store *st, const struct store_task *task, struct lead_task *t,
+		      char *err)
+{
+	struct store_lead_quick q;
+	if (store_lead_quick(st, task, &q, err))
+		return -1;
+	memset(t, 0, sizeof *t);
+	task_copy(&t->task, task);
+	t->res.items = q.items;
+	t->res.votes = q.votes;
+	t->res.items_multi = q.compared;
+	t->res.disputed = q.disputed;
+	t->res.threshold = task->threshold;
+	t->res.percent_agreement = q.compared ? q.sum_agree / (double)q.compared : NAN;
+	t->res.flagged =
+		isfinite(t->res.percent_agreement) && t->res.percent_agreement < task->threshold;
+	t->res.fleiss_kappa = t->res.expected_agreement = NAN;
+	t->res.alpha_nominal = t->res.alpha_ordinal = t->res.alpha_interval = NAN;
+	t->res.alpha_lo = t->res.alpha_hi = NAN;
+	t->alpha = t->alpha_lo = t->alpha_hi = NAN;
+	t->decided = q.decided;
+	t->open = q.disputed - q.decided_dis;
+	return 0;
+}
+
+static int build(struct store *st, const char *task, const struct lead_opts *o, int quick,
+		 struct lead_report *out, char *err)
 {
 	struct store_task *tasks = NULL;
 	size_t ntasks = 0;
@@ -765,13 +802,15 @@ int lead_build(struct store *st, const char *task, const struct lead_opts *o,
 	for (size_t i = 0; i < ntasks; i++) {
 		if (task && strcmp(tasks[i].name, task) != 0)
 			continue;
-		if (build_task(st, &tasks[i], o, &out->tasks[out->ntasks], err))
+		if (quick ? quick_task(st, &tasks[i], &out->tasks[out->ntasks], err)
+			  : build_task(st, &tasks[i], o, &out->tasks[out->ntasks], err))
 			goto fail;
 		out->ntasks++;
 	}
 	for (size_t i = 0; i < ntasks; i++)
 		store_task_free(&tasks[i]);
 	free(tasks);
+	out->quick = quick;
 	return 0;
 fail:
 	for (size_t i = 0; i < ntasks; i++)
@@ -779,6 +818,18 @@ fail:
 	free(tasks);
 	lead_report_free(out);
 	return -1;
+}
+
+int lead_build(struct store *st, const char *task, const struct lead_opts *o,
+	       struct lead_report *out, char *err)
+{
+	return build(st, task, o, 0, out, err);
+}
+
+int lead_build_quick(struct store *st, const char *task, const struct lead_opts *o,
+		     struct lead_report *out, char *err)
+{
+	return build(st, task, o, 1, out, err);
 }
 
 void lead_report_free(struct lead_report *r)
@@ -825,6 +876,7 @@ int lead_feedback_build(struct store *st, const char *name, const char *task,
 	/* the record needs neither an interval nor the pair matrix */
 	fo.bootstrap = 0;
 	fo.pair_annotators = 0;
+	fo.label_errors = 0;
 	out->tasks = xcalloc(ntasks + 1, sizeof *out->tasks);
 	for (size_t i = 0; i < ntasks; i++) {
 		struct lead_feedback_task *ft = &out->tasks[out->ntasks];

@@ -18,6 +18,7 @@
 #ifndef GAVEL_LEAD_H
 #define GAVEL_LEAD_H
 
+#include "labelerr_report.h"
 #include "stats.h"
 #include "stats_annotators.h"
 #include "store.h"
@@ -41,6 +42,7 @@ struct lead_opts {
 	int ds;		     /* run Dawid-Skene (its figures are absent otherwise) */
 	int pair_annotators; /* the pair matrix holds this many most active annotators */
 	uint32_t min_shared; /* a pair's kappa needs this many shared items */
+	int label_errors;    /* lead_build adds each task's label-error section */
 };
 
 /* Defaults: 1000 replicates, seed 1, Dawid-Skene on, 40 annotators, 10 shared items. */
@@ -130,8 +132,11 @@ struct lead_task {
 	size_t nbuckets;
 	struct lead_bucket *buckets;
 	size_t nrules;
-	struct lead_rule *rules; /* by rule name, the NULL rule last */
-	long flags;		 /* unclear-guideline flags on the task's items */
+	struct lead_rule *rules;	 /* by rule name, the NULL rule last */
+	long flags;			 /* unclear-guideline flags on the task's items */
+	int have_labelerr;		 /* lead_build ran with opts.label_errors: */
+	struct labelerr_report labelerr; /* the label-error section `gavel stats` shows
+					    (LABELERR_BOOTSTRAP resamples, opts.seed) */
 };
 
 /*
@@ -154,18 +159,32 @@ struct lead_report {
 	char head[65]; /* the audit head hash, "" when the trail is empty */
 	size_t ntasks;
 	struct lead_task *tasks;
+	int quick; /* lead_build_quick: only the cheap figures, the rest NaN or empty */
 };
 
 /*
  * Compute the view of every task, or of the task named `task`: loads each
  * task's votes, computes its statistics and Dawid-Skene as `gavel stats`
- * does, then lead_task_compute. An unknown task is an error naming the
+ * does, then lead_task_compute, and with o->label_errors the label-error
+ * section as `gavel stats` computes it (labelerr_report_compute on the same
+ * Dawid-Skene run). An unknown task is an error naming the
  * project's tasks. Fills *out (free with lead_report_free). Returns 0, or -1
  * with err filled.
  */
 int lead_build(struct store *st, const char *task, const struct lead_opts *o,
 	       struct lead_report *out, char *err);
 void lead_report_free(struct lead_report *r);
+
+/*
+ * The first look at every task (or the task named `task`), from the item
+ * summaries without reading the votes (store_lead_quick): items, votes,
+ * percent agreement and its flag, disputed, decided and open, each equal
+ * to lead_build's. Kappa, alpha, the annotator count and everything past
+ * them are NaN, 0 or empty, and out->quick is set. Returns 0, or -1 with
+ * err filled (an unknown task included).
+ */
+int lead_build_quick(struct store *st, const char *task, const struct lead_opts *o,
+		     struct lead_report *out, char *err);
 
 /*
  * Append the task's view as one JSON object (no trailing newline), keys

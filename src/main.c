@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{.name = "packet", .summary = "offline review packets", .run = cmd_packet},
 	{.name = "audit", .summary = "verify or print the audit trail", .run = cmd_audit},
 	{.name = "review", .summary = "open the review screen", .run = cmd_review},
+	{.name = "dashboard", .summary = "browse the lead's figures and drill into the items", .run = cmd_dashboard},
 	{.name = "report", .summary = "the lead's report, or an annotator's feedback sheet", .run = cmd_report},
 };
 

@@ -822,6 +822,20 @@ static void task_section(struct sbuf *b, const struct lead_task *t, size_t ti)
 			  t->res.percent_agreement, t->res.threshold);
 	sbuf_add(b, "<h3>Summary</h3>\n");
 	summary(b, t);
+	if (t->have_labelerr) {
+		struct sbuf le = {0};
+		sbuf_add(b, "<p class=\"labelerr\"><b>Label errors</b>: ");
+		labelerr_report_headline(&le, &t->labelerr);
+		h_text(b, le.s);
+		le.len = 0;
+		labelerr_report_precision(&le, &t->labelerr);
+		if (le.len) {
+			sbuf_add(b, ". Queues that look for them, ");
+			h_text(b, le.s);
+		}
+		sbuf_add(b, ".</p>\n");
+		sbuf_free(&le);
+	}
 	labels(b, t);
 	annotators(b, t);
 	pairs(b, t, ti);

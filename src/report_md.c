@@ -377,6 +377,20 @@ static void md_task(struct sbuf *b, const struct lead_task *t)
 	else if (!t->res.items_multi)
 		sbuf_add(b, "\nNo item has two votes: agreement cannot be measured yet.\n");
 	md_task_summary(b, t);
+	if (t->have_labelerr) {
+		struct sbuf le = {0};
+		sbuf_add(b, "\n**Label errors**: ");
+		labelerr_report_headline(&le, &t->labelerr);
+		md_text(b, le.s);
+		le.len = 0;
+		labelerr_report_precision(&le, &t->labelerr);
+		if (le.len) {
+			sbuf_add(b, ". Queues that look for them, ");
+			md_text(b, le.s);
+		}
+		sbuf_add(b, ".\n");
+		sbuf_free(&le);
+	}
 	md_labels(b, t);
 	md_annotators(b, t);
 	md_pairs(b, t);

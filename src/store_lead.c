@@ -69,6 +69,54 @@ int store_lead_decisions(struct store *st, const struct store_task *t,
 	return 0;
 }
 
+int store_lead_quick(struct store *st, const struct store_task *t, struct store_lead_quick *q,
+		     char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(q, 0, sizeof *q);
+	if (store_prepare(st,
+			  "SELECT count(*), total(n), total(n >= 2),"
+			  " total(CASE WHEN n >= 2 THEN agreement END),"
+			  " total(n >= 2 AND distinct_labels > 1)"
+			  " FROM item_votes WHERE task = ? AND n > 0",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		q->items = (size_t)sqlite3_column_int64(s, 0);
+		q->votes = (size_t)sqlite3_column_double(s, 1);
+		q->compared = (size_t)sqlite3_column_double(s, 2);
+		q->sum_agree = sqlite3_column_double(s, 3);
+		q->disputed = (size_t)sqlite3_column_double(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, err, "summaries");
+	/* The decisions store_lead_decisions reads, labels the task lacks left out. */
+	if (store_prepare(st,
+			  "SELECT d.label, s.n >= 2 AND s.distinct_labels > 1"
+			  " FROM decision d CROSS JOIN item i ON i.id = d.item"
+			  " LEFT JOIN item_votes s ON s.item = d.item"
+			  " WHERE i.task = ? AND d.label IS NOT NULL"
+			  " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_task_code_index(t, sqlite3_column_int(s, 0)) < 0)
+			continue;
+		q->decided++;
+		q->decided_dis += sqlite3_column_int(s, 1) == 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "decisions");
+	return 0;
+}
+
 void store_lead_decisions_free(struct store_lead_decision *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -33,6 +33,25 @@ int store_lead_decisions(struct store *st, const struct store_task *t,
 			 struct store_lead_decision **out, size_t *n, char *err);
 void store_lead_decisions_free(struct store_lead_decision *v, size_t n);
 
+/* A task's cheap figures, from the per-item summaries alone. */
+struct store_lead_quick {
+	size_t items;	    /* items with at least one vote */
+	size_t votes;	    /* votes */
+	size_t compared;    /* items with at least two votes */
+	double sum_agree;   /* the sum of their item agreement */
+	size_t disputed;    /* compared items whose votes are not unanimous */
+	size_t decided;	    /* current decisions (as store_lead_decisions counts them) */
+	size_t decided_dis; /* of them, on disputed items */
+};
+
+/*
+ * Fill *q for task t with one pass over the item summaries (no vote is
+ * read, so it costs a fraction of store_votes_load) and the decisions.
+ * Returns 0, or -1 with err filled.
+ */
+int store_lead_quick(struct store *st, const struct store_task *t, struct store_lead_quick *q,
+		     char *err);
+
 /*
  * An import, as its audit event recorded it, with the item ids it added:
  * (first, last], empty when it added none. New items take the next free ids

@@ -2,12 +2,14 @@
  * cmd_review: `gavel review PROJECT.db` opens the review screen on a queue.
  * It finds the expert from the OS user by uid (never $USER), builds the
  * queue, and hands both to the screen's loop, on the terminal or headless
- * with keys from a script.
+ * with keys from a script. The screen options and set-up it shares with
+ * `gavel dashboard` (cmd_dashboard.c) are the cmd_screen_* functions here.
  */
 #include "config.h"
 
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_screen.h"
 #include "store_expert.h"
 #include "store_queue.h"
 #include "store_review.h"
@@ -56,8 +58,7 @@ static const char review_usage[] =
 	"                       flushed: msg LINE MS info|saved|error TEXT (headless)\n"
 	"  -h, --help           show this help\n";
 
-enum { OPT_ALL = 256, OPT_NOCOLOR, OPT_HEADLESS, OPT_SIZE, OPT_SCRIPT, OPT_DUMP, OPT_TIMING,
-       OPT_MESSAGES };
+enum { OPT_ALL = OPT_SCREEN_LAST + 1 };
 
 struct review_opts {
 	const char *path, *queue, *as;
@@ -65,6 +66,41 @@ struct review_opts {
 	long limit;
 	struct ui_run_opts run;
 };
+
+int cmd_screen_option(int c, const char *cmd, struct ui_run_opts *run)
+{
+	switch (c) {
+	case OPT_NOCOLOR: run->colour = 0; break;
+	case OPT_HEADLESS: run->headless = 1; break;
+	case OPT_SIZE:
+		if (sscanf(optarg, "%dx%d", &run->cols, &run->rows) != 2 || run->cols < 1 ||
+		    run->rows < 1 || run->cols > 1000 || run->rows > 1000)
+			return cli_usage_error(cmd, "--size wants COLSxROWS, not '%s'", optarg);
+		break;
+	case OPT_SCRIPT: run->script = optarg; break;
+	case OPT_DUMP: run->dump_dir = optarg; break;
+	case OPT_MESSAGES: run->messages = 1; break;
+	default: run->timing = 1; break;
+	}
+	return 0;
+}
+
+void cmd_screen_defaults(struct ui_run_opts *run)
+{
+	const char *nc = getenv("NO_COLOR");
+	run->cols = 80;
+	run->rows = 24;
+	run->colour = !(nc && *nc);
+}
+
+int cmd_screen_check(const char *cmd, const struct ui_run_opts *run)
+{
+	if (run->headless && !run->script)
+		return cli_usage_error(cmd, "--headless needs --script FILE");
+	if (!run->headless && (run->script || run->dump_dir || run->messages))
+		return cli_usage_error(cmd, "--script, --dump-dir and --messages go with --headless");
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct review_opts *o)
 {
@@ -85,14 +121,11 @@ static int parse(int argc, char **argv, struct review_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	const char *nc = getenv("NO_COLOR");
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->limit = 2000;
-	o->run.cols = 80;
-	o->run.rows = 24;
-	o->run.colour = !(nc && *nc);
+	cmd_screen_defaults(&o->run);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":q:a:brn:h", longopts, NULL)) != -1) {
@@ -106,17 +139,16 @@ static int parse(int argc, char **argv, struct review_opts *o)
 				return cli_usage_error("review", "--limit wants a count, not '%s'", optarg);
 			break;
 		case OPT_ALL: o->all = 1; break;
-		case OPT_NOCOLOR: o->run.colour = 0; break;
-		case OPT_HEADLESS: o->run.headless = 1; break;
+		case OPT_NOCOLOR:
+		case OPT_HEADLESS:
 		case OPT_SIZE:
-			if (sscanf(optarg, "%dx%d", &o->run.cols, &o->run.rows) != 2 || o->run.cols < 1 ||
-			    o->run.rows < 1 || o->run.cols > 1000 || o->run.rows > 1000)
-				return cli_usage_error("review", "--size wants COLSxROWS, not '%s'", optarg);
+		case OPT_SCRIPT:
+		case OPT_DUMP:
+		case OPT_TIMING:
+		case OPT_MESSAGES:
+			if (cmd_screen_option(c, "review", &o->run))
+				return GV_EXIT_USAGE;
 			break;
-		case OPT_SCRIPT: o->run.script = optarg; break;
-		case OPT_DUMP: o->run.dump_dir = optarg; break;
-		case OPT_TIMING: o->run.timing = 1; break;
-		case OPT_MESSAGES: o->run.messages = 1; break;
 		case 'h':
 			fputs(review_usage, stdout);
 			return -1;
@@ -130,15 +162,10 @@ static int parse(int argc, char **argv, struct review_opts *o)
 		return cli_usage_error("review", optind >= argc ? "which project? PROJECT.db is missing"
 								: "one project at a time");
 	o->path = argv[optind];
-	if (o->run.headless && !o->run.script)
-		return cli_usage_error("review", "--headless needs --script FILE");
-	if (!o->run.headless && (o->run.script || o->run.dump_dir || o->run.messages))
-		return cli_usage_error("review", "--script, --dump-dir and --messages go with --headless");
-	return 0;
+	return cmd_screen_check("review", &o->run);
 }
 
-/* mkdir -p: create dir and any missing parents; an existing directory is fine. */
-static int make_dirs(const char *dir, char *err)
+int cmd_screen_mkdirs(const char *dir, char *err)
 {
 	char *p = xstrdup(dir);
 	struct stat sb;
@@ -215,8 +242,7 @@ static int identify(struct store *st, const struct review_opts *o, char *name, s
 	return 0;
 }
 
-/* The user's key overrides; a bad file stops here, before the screen starts. */
-static int load_keys(struct ui_keymap *km)
+int cmd_screen_keys(struct ui_keymap *km)
 {
 	char path[4096], err[GV_ERR];
 	if (ui_keymap_path(path, sizeof path))
@@ -246,7 +272,7 @@ int cmd_review(int argc, char **argv)
 	rc = GV_EXIT_FAIL;
 	memset(&db, 0, sizeof db);
 	ui_keymap_init(&km);
-	if (load_keys(&km)) {
+	if (cmd_screen_keys(&km)) {
 		ui_keymap_free(&km);
 		return GV_EXIT_FAIL;
 	}
@@ -267,7 +293,7 @@ int cmd_review(int argc, char **argv)
 		cli_error("%s", err);
 		goto out;
 	}
-	if (o.run.dump_dir && make_dirs(o.run.dump_dir, err)) {
+	if (o.run.dump_dir && cmd_screen_mkdirs(o.run.dump_dir, err)) {
 		cli_error("%s", err);
 		goto out;
 	}
@@ -300,6 +326,7 @@ int cmd_review(int argc, char **argv)
 			      rows, nq, cols, lines);
 		s.force_blind = o.blind;
 		s.keys = &km;
+		s.colour = ui_term_colour();
 		free(qname);
 	}
 	rows = NULL;

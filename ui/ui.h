@@ -11,7 +11,9 @@
 #define GAVEL_UI_H
 
 #include "guide.h"
+#include "lead.h"
 #include "model.h"
+#include "store_drill.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -47,6 +49,7 @@ enum ui_key {
 	UI_KEY_TAB,
 	UI_KEY_RESIZE,
 	UI_KEY_DELETE,
+	UI_KEY_BTAB, /* Shift-Tab */
 };
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
 
@@ -71,7 +74,8 @@ struct ui_state;
 	X(ACT_BOTTOM, "bottom", MOVE, NULL, ui_list_do_move, "last row")                           \
 	X(ACT_OPEN, "open", MOVE, "open", ui_update_do_open, "open the item under the cursor")     \
 	X(ACT_BACK, "back", MOVE, "back", ui_update_do_back, "back to the previous screen")        \
-	X(ACT_QUIT, "quit", MOVE, "quit", ui_update_do_quit, "quit gavel (your draft is kept)")    \
+	X(ACT_QUIT, "quit", MOVE, "quit", ui_update_do_quit,                                       \
+	  "quit gavel (your draft is kept); q in a drill-down queue goes back to the dashboard")   \
 	X(ACT_HELP, "help", VIEW, "help", ui_help_do_open, "this help")                            \
 	X(ACT_HISTORY, "history", VIEW, "hist", ui_history_do_open, "the item's audit history")    \
 	X(ACT_SEARCH, "search", QUEUE, "find", ui_queue_do_search,                                 \
@@ -103,7 +107,18 @@ struct ui_state;
 	X(ACT_CALIBRATION, "calibration", VIEW, "calib", ui_calib_do_open,                         \
 	  "model calibration vs expert decisions")                                                 \
 	X(ACT_CLAIMS, "claims", VIEW, "claims", ui_history_do_claims,                              \
-	  "show or fold the claim events in the history")
+	  "show or fold the claim events in the history")                                          \
+	X(ACT_DASHBOARD, "dashboard", VIEW, "dash", ui_dash_do_open,                               \
+	  "the lead's dashboard: agreement by task, label, annotator, pair, rule")                 \
+	X(ACT_SECTION_NEXT, "next-section", VIEW, NULL, ui_dash_do_section,                        \
+	  "the dashboard's next section")                                                          \
+	X(ACT_SECTION_PREV, "prev-section", VIEW, NULL, ui_dash_do_section,                        \
+	  "the dashboard's previous section")                                                      \
+	X(ACT_CELL_LEFT, "cell-left", MOVE, NULL, ui_dash_do_cell, "the dashboard: cell or column left") \
+	X(ACT_CELL_RIGHT, "cell-right", MOVE, NULL, ui_dash_do_cell,                               \
+	  "the dashboard: cell or column right")                                                   \
+	X(ACT_SORT_COLUMN, "sort-column", VIEW, "sort", ui_dash_do_sort,                           \
+	  "the dashboard: sort annotators by the selected column (again: reverse)")
 
 #define UI_ACTION_ID(id, name, group, footer, handler, help) id,
 enum ui_action { ACT_NONE = 0, UI_ACTIONS(UI_ACTION_ID) ACT_COUNT };
@@ -140,7 +155,7 @@ struct ui_action_def {
 /* The action table, indexed by enum ui_action (generated from UI_ACTIONS). */
 extern const struct ui_action_def ui_actions[ACT_COUNT];
 
-enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_CALIB, UI_NVIEWS };
+enum ui_view { UI_QUEUE = 0, UI_ITEM, UI_HISTORY, UI_HELP, UI_PICKER, UI_CALIB, UI_DASH, UI_NVIEWS };
 
 struct ui_list;
 
@@ -306,6 +321,68 @@ struct ui_calib {
 
 void ui_calib_free(struct ui_calib *c);
 
+enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON, UI_INPUT_FLAG };
+enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
+enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
+enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
+
+/* The dashboard's sections, in Tab order. */
+enum ui_dash_section {
+	UI_DASH_TASKS = 0,
+	UI_DASH_LABELS,
+	UI_DASH_ANNOTATORS,
+	UI_DASH_PAIRS,
+	UI_DASH_CONFUSION,
+	UI_DASH_DISTRIBUTION,
+	UI_DASH_RULES,
+	UI_DASH_NSECTIONS
+};
+
+/* Section names as the footer and the title show them. */
+extern const char *const ui_dash_section_names[UI_DASH_NSECTIONS];
+
+/* Columns of the Annotators section, which it can be sorted by. */
+enum ui_dash_acol {
+	UI_ACOL_NAME = 0,
+	UI_ACOL_VOTES,
+	UI_ACOL_AGREEMENT,
+	UI_ACOL_ACCURACY,
+	UI_ACOL_DS,
+	UI_ACOL_OVERUSED,
+	UI_NACOLS
+};
+
+/* The queue a drill-down replaced, kept to be put back when it closes. */
+struct ui_queue_stash {
+	char *queue;
+	struct review_row *qrows;
+	size_t nq, qtotal, *order;
+	struct ui_list qlist;
+	enum ui_sort sort;
+	enum ui_filter filter;
+	int blind;
+	unsigned char *shits;
+	char search[256];
+};
+
+/* The dashboard's figures and where its cursors are. */
+struct ui_dash {
+	int have;
+	struct lead_report rep; /* the figures (lead_build), one task or all */
+	size_t task;		/* the task the sections after Tasks show (index into rep.tasks) */
+	enum ui_dash_section sec;
+	struct ui_list list[UI_DASH_NSECTIONS]; /* the row cursor of each section */
+	int col[UI_DASH_NSECTIONS];		/* the column cursor (cells, sort column) */
+	enum ui_dash_acol sort;			/* the Annotators section's order */
+	int sort_desc;
+	size_t *aorder;		/* annotator indices in that order (rep.tasks[task]) */
+	enum ui_view back;	/* where q goes back to; UI_DASH: q quits (gavel dashboard) */
+	int drilled;		/* a drill-down queue is shown; q puts stash back */
+	int stale;		/* a decision or undo was saved since the figures were computed */
+	struct ui_queue_stash stash;
+	char *title;		/* the drill-down queue's title */
+};
+
 /* The database as the screen sees it; ui_backend.c implements it on store_review. */
 struct ui_backend {
 	void *ctx;
@@ -340,12 +417,17 @@ struct ui_backend {
 	/* Calibration of every model of task `task` against expert decisions
 	 * (NULL: the view says it is not available). */
 	int (*calibration)(void *ctx, const char *task, struct ui_calib *out, char *err);
+	/* The lead's figures of every task (task NULL) or one (lead_build;
+	 * NULL: the dashboard is not available). */
+	int (*dashboard)(void *ctx, const char *task, struct lead_report *out, char *err);
+	/* The same as lead_build_quick computes it (NULL: none). */
+	int (*dashboard_quick)(void *ctx, const char *task, struct lead_report *out, char *err);
+	/* The queue behind a dashboard figure as screen rows (store_drill_build
+	 * with the backend's limit); *total gets its size, *title what it is. */
+	int (*drill)(void *ctx, const struct store_drill *d, struct review_row **rows, size_t *n,
+		     size_t *total, char **title, char *err);
 };
 
-enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON, UI_INPUT_FLAG };
-enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
-enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
-enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
 
 /* Flags ui_update returns to the loop. */
 enum ui_result { UI_REDRAW = 1 << 0, UI_QUIT_NOW = 1 << 1 };
@@ -396,6 +478,8 @@ struct ui_state {
 	int has_calib;
 	struct ui_list clist;
 	enum ui_view calib_back;
+	struct ui_dash dash; /* the dashboard */
+	int colour;	     /* colours are shown: charts use a colour ramp, else shading */
 
 	enum ui_input input;
 	struct sbuf inbuf;
@@ -451,6 +535,10 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg);
 int ui_update_resize(struct ui_state *s, int cols, int rows);
 /* Periodic work (draft autosave, claim renewal); call about once a second. */
 int ui_update_tick(struct ui_state *s);
+/* Deferred work, run by the loop after a screen was painted and before it
+ * waits for the next key (the dashboard's figures past its first screen).
+ * Returns UI_REDRAW when the screen changed. */
+int ui_update_idle(struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
 
@@ -529,6 +617,11 @@ enum ui_role {
 	R_DIM,
 	R_HIDDEN,
 	R_KEY,
+	R_HEAT0, /* the colour ramp of heatmaps and histograms, low to high */
+	R_HEAT1,
+	R_HEAT2,
+	R_HEAT3,
+	R_HEAT4,
 	R_NROLES
 };
 
@@ -539,7 +632,7 @@ struct ui_span {
 	char *text;
 };
 
-#define UI_LINE_SPANS 10
+#define UI_LINE_SPANS 48
 struct ui_line {
 	struct ui_span sp[UI_LINE_SPANS];
 	size_t n;
@@ -558,6 +651,9 @@ struct ui_line *ui_line_add(struct ui_lines *l);
 /* Add raw (data) text, sanitised, at column x of ln, to be cut to w
  * columns (ignored when the line holds UI_LINE_SPANS); returns its width. */
 int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw);
+/* ui_span_add of printf-formatted text. */
+int ui_span_addf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Columns of a history entry: the time at 0, who, then what and why. */
 #define UI_HISTORY_WHO_X  21
@@ -606,6 +702,49 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
  * so). Pure; spans are sanitised.
  */
 void ui_calib_lines(const struct ui_state *s, int width, size_t height, struct ui_lines *out);
+
+/* The dashboard's section as lines: head (above the rows, fixed), one
+ * line per selectable row (rows, scrolled by the section's list), and foot
+ * (legends and the selected row's details, below). */
+struct ui_dash_screen {
+	struct ui_lines head, rows, foot;
+	size_t height; /* rows shown at once */
+};
+
+/*
+ * Lay the dashboard's current section out for this width and height of
+ * screen (all of it: header, message line and footer are taken off), from
+ * s->dash. The selected row or cell carries R_CURSOR; charts use the
+ * R_HEAT roles when s->colour, else shading characters (" ░▒▓█"); every
+ * chart has a legend. Pure; spans are sanitised.
+ */
+void ui_dash_lines(const struct ui_state *s, int width, int height, struct ui_dash_screen *out);
+void ui_dash_screen_free(struct ui_dash_screen *d);
+
+/* The section's title line (task, section, order) into buf. */
+void ui_dash_title(const struct ui_state *s, char *buf, size_t len);
+
+/*
+ * What Enter on the selection opens, as a drill-down (0), or -1 when it
+ * opens none (*why gets the reason, static text).
+ */
+int ui_dash_drill_of(const struct ui_state *s, struct store_drill *d, const char **why);
+
+void ui_dash_free(struct ui_dash *d);
+
+/* Open the dashboard (the backend's figures) on its Tasks section, the
+ * cursor on task `task` (NULL: the first); q goes back to the view it was
+ * opened from, or quits when dash.back is UI_DASH (gavel dashboard). On
+ * failure the message line says why and dash.have stays 0. */
+int ui_dash_open(struct ui_state *s, const char *task);
+/* The same from the backend's quick figures (dashboard_quick: the Tasks
+ * section's cheap ones), so that the first screen shows at once; the other
+ * sections say they are computing until ui_update_idle computes the rest.
+ * Without dashboard_quick, ui_dash_open. */
+int ui_dash_open_quick(struct ui_state *s, const char *task);
+/* The dashboard's deferred work: with quick figures shown, compute all of
+ * them (keeping the section and cursors) and return UI_REDRAW; else 0. */
+int ui_dash_idle(struct ui_state *s);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

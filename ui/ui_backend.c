@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "store_model.h"
+#include "lead.h"
 #include "model_report.h"
 #include "project.h"
 #include "store_queue.h"
@@ -247,6 +248,59 @@ static int db_calibration(void *ctx, const char *task, struct ui_calib *out, cha
 	return 0;
 }
 
+/* The lead's figures as `gavel report` computes them (1000 bootstrap
+ * resamples, seed 1), with each task's label-error section. */
+static int db_dashboard(void *ctx, const char *task, struct lead_report *out, char *err)
+{
+	struct ui_db *db = ctx;
+	struct lead_opts o;
+	lead_opts_default(&o);
+	o.label_errors = 1;
+	return lead_build(db->st, task, &o, out, err);
+}
+
+/* The Tasks section's cheap figures, for the dashboard's first screen. */
+static int db_dashboard_quick(void *ctx, const char *task, struct lead_report *out, char *err)
+{
+	struct ui_db *db = ctx;
+	struct lead_opts o;
+	lead_opts_default(&o);
+	return lead_build_quick(db->st, task, &o, out, err);
+}
+
+/* A drill-down queue as screen rows, read in one snapshot like a queue. */
+static int db_drill(void *ctx, const struct store_drill *d, struct review_row **rows, size_t *n,
+		    size_t *total, char **title, char *err)
+{
+	struct ui_db *db = ctx;
+	struct queue_entry *q = NULL;
+	size_t nq = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	*title = NULL;
+	if (store_exec(db->st, "BEGIN", err))
+		return -1;
+	rc = store_drill_build(db->st, d, db->limit, 1, &q, &nq, total, title, err);
+	if (!rc)
+		rc = store_review_rows_from_queue(db->st, q, nq, rows, err);
+	if (!rc && store_review_rows_flags(db->st, *rows, nq, err)) {
+		store_review_rows_free(*rows, nq);
+		*rows = NULL;
+		rc = -1;
+	}
+	store_exec(db->st, "COMMIT", NULL);
+	store_queue_free(q, nq);
+	if (rc) {
+		free(*title);
+		*title = NULL;
+		return -1;
+	}
+	*n = nq;
+	return 0;
+}
+
 static double db_now(void *ctx)
 {
 	struct timespec ts;
@@ -277,6 +331,9 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->queue_load = db_queue_load;
 	be->queue_total = db_queue_total;
 	be->calibration = db_calibration;
+	be->dashboard = db_dashboard;
+	be->dashboard_quick = db_dashboard_quick;
+	be->drill = db_drill;
 }
 
 void ui_db_free(struct ui_db *db)

@@ -39,19 +39,26 @@ static const struct {
 	[R_DIM] = {"DIM", -1, -1, A_DIM, A_DIM},
 	[R_HIDDEN] = {"HIDDEN", COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE},
 	[R_KEY] = {"KEY", COLOR_CYAN, -1, A_BOLD, A_BOLD},
+	/* the heat ramp: without colour the dashboard draws shading instead */
+	[R_HEAT0] = {"HEAT0", COLOR_WHITE, COLOR_RED, A_NORMAL, A_NORMAL},
+	[R_HEAT1] = {"HEAT1", COLOR_BLACK, COLOR_MAGENTA, A_NORMAL, A_NORMAL},
+	[R_HEAT2] = {"HEAT2", COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_NORMAL},
+	[R_HEAT3] = {"HEAT3", COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_NORMAL},
+	[R_HEAT4] = {"HEAT4", COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_NORMAL},
 };
 
 static int use_colour;
 
-void ui_draw_init(int colour)
+int ui_draw_init(int colour)
 {
 	use_colour = colour && has_colors();
 	if (!use_colour)
-		return;
+		return 0;
 	start_color();
 	use_default_colors();
 	for (short r = 1; r < R_NROLES; r++)
 		init_pair(r, roles[r].fg, roles[r].bg);
+	return 1;
 }
 
 static attr_t role_attr(enum ui_role r)
@@ -120,8 +127,14 @@ static void draw_header(const struct ui_state *s, const char *what)
 	char left[512];
 	int x;
 	fill_line(0, R_HEADER);
-	snprintf(left, sizeof left, " gavel review | queue %s | %s%s%s", s->queue ? s->queue : "-",
-		 s->me, s->can_decide ? "" : " (read-only)", s->blind ? " | blind" : "");
+	if (s->view == UI_DASH)
+		snprintf(left, sizeof left, " gavel dashboard | project %s%s",
+			 s->dash.rep.project ? s->dash.rep.project : "",
+			 s->can_decide ? "" : " | read-only");
+	else
+		snprintf(left, sizeof left, " gavel review | queue %s | %s%s%s",
+			 s->queue ? s->queue : "-", s->me, s->can_decide ? "" : " (read-only)",
+			 s->blind ? " | blind" : "");
 	x = put(0, 0, COLS, left, R_HEADER);
 	if (what && x + 3 < COLS) {
 		size_t w = text_width(what);
@@ -207,7 +220,11 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
-		snprintf(word, sizeof word, "%s", ui_actions[a].footer);
+		/* q in a drill-down queue goes back to the dashboard, not out */
+		snprintf(word, sizeof word, "%s",
+			 a == ACT_QUIT && s->view == UI_QUEUE && s->dash.drilled
+				 ? "back"
+				 : ui_actions[a].footer);
 		/* Whole or not at all; the space after it may fall off the edge. */
 		if (x + (int)text_width(k) + 1 + (int)strlen(word) > COLS)
 			return -1;
@@ -267,6 +284,30 @@ static int footer_labels(const struct ui_state *s, int y)
 	return x;
 }
 
+/* The dashboard's sections, the current one marked, after the key that
+ * switches them. Returns the columns used. */
+static int footer_sections(const struct ui_state *s, int y)
+{
+	char k[16];
+	int x = 0;
+	ui_keys_of(s->keys, ACT_SECTION_NEXT, 1u << UI_DASH, k, sizeof k);
+	if (k[0]) {
+		char *slash = strchr(k, '/');
+		if (slash)
+			*slash = 0;
+		x += put(y, x, COLS - x, k, R_KEY);
+		x += put_clean(y, x, COLS - x, ":", R_DIM);
+	}
+	for (int i = 0; i < UI_DASH_NSECTIONS; i++) {
+		int cur = s->dash.sec == (enum ui_dash_section)i;
+		/* at 80 columns the names after the current one are cut to fit */
+		int w = COLS < 100 && !cur ? 5 : 12;
+		x += put_clean(y, x, w, ui_dash_section_names[i], cur ? R_CURSOR : R_NORMAL);
+		x += put_clean(y, x, 1, " ", R_NORMAL);
+	}
+	return x + 1;
+}
+
 /* Footer from the key table: the first key of each footer action in this view;
  * in the item view the label keys and the deciding actions come first. */
 static void draw_footer(const struct ui_state *s)
@@ -277,6 +318,8 @@ static void draw_footer(const struct ui_state *s)
 	/* Viewers and --read-only cannot decide: their footer offers no such key. */
 	if (s->view == UI_ITEM && s->has_item && s->can_decide)
 		x = footer_labels(s, y);
+	if (s->view == UI_DASH)
+		x = footer_sections(s, y);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int a = 1; a < ACT_COUNT; a++) {
 			int decide = ui_actions[a].group == UI_GROUP_DECIDE, n;
@@ -792,6 +835,33 @@ static void draw_calib(const struct ui_state *s)
 	ui_lines_free(&l);
 }
 
+static void draw_dash(const struct ui_state *s)
+{
+	struct ui_dash_screen sc;
+	const struct ui_list *l = &s->dash.list[s->dash.sec];
+	char title[512];
+	int y = 2;
+
+	draw_header(s, s->dash.sec < UI_DASH_NSECTIONS ? ui_dash_section_names[s->dash.sec] : "");
+	ui_dash_title(s, title, sizeof title);
+	put(1, 1, COLS - 1, title, R_TITLE);
+	ui_dash_lines(s, COLS, LINES, &sc);
+	draw_lines(&sc.head, 0, 0, y, COLS, (int)sc.head.n);
+	y += (int)sc.head.n;
+	draw_lines(&sc.rows, l->top, 0, y, COLS, (int)sc.height);
+	if (sc.rows.n > sc.height) {
+		char more[64];
+		size_t last = l->top + sc.height < sc.rows.n ? l->top + sc.height : sc.rows.n;
+		snprintf(more, sizeof more, " %zu-%zu of %zu (j/k) ", l->top + 1, last,
+			 sc.rows.n);
+		put_clean(y + (int)sc.height - 1, COLS - (int)strlen(more), (int)strlen(more),
+			  more, R_DIM);
+	}
+	y += (int)sc.height;
+	draw_lines(&sc.foot, 0, 0, y, COLS, (int)sc.foot.n);
+	ui_dash_screen_free(&sc);
+}
+
 static void draw_too_small(const struct ui_state *s)
 {
 	char buf[128];
@@ -811,6 +881,7 @@ static void (*const views[UI_NVIEWS])(const struct ui_state *) = {
 	[UI_HELP] = draw_help,
 	[UI_PICKER] = draw_picker,
 	[UI_CALIB] = draw_calib,
+	[UI_DASH] = draw_dash,
 };
 
 void ui_draw(const struct ui_state *s)

@@ -9,8 +9,9 @@
 
 #include "ui.h"
 
-/* Set up the colour roles after initscr/newterm; colour 0 forces monochrome. */
-void ui_draw_init(int colour);
+/* Set up the colour roles after initscr/newterm; colour 0 forces monochrome.
+ * Returns 1 when colours are shown, 0 when not. */
+int ui_draw_init(int colour);
 
 /* Draw the whole screen for the state (stdscr), without refreshing it. */
 void ui_draw(const struct ui_state *s);

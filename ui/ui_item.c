@@ -436,6 +436,7 @@ static int decide(struct ui_state *s, int idx)
 		return UI_REDRAW;
 	}
 	s->claimed = 0;
+	s->dash.stale = 1;
 	free(s->pending_reason);
 	s->pending_reason = NULL;
 	clean = text_clean(label_name(s, idx));
@@ -489,6 +490,7 @@ static int undo(struct ui_state *s)
 		free(ext);
 		return UI_REDRAW;
 	}
+	s->dash.stale = 1;
 	s->qlist.cur = order_pos(s, idx);
 	ui_list_clamp(&s->qlist, ui_list_height(s));
 	open_item(s, idx);

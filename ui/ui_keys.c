@@ -26,7 +26,8 @@
 #define V_P   (1u << UI_HELP)
 #define V_K   (1u << UI_PICKER)
 #define V_C   (1u << UI_CALIB)
-#define V_ALL (V_Q | V_I | V_H | V_P | V_K | V_C)
+#define V_D   (1u << UI_DASH)
+#define V_ALL (V_Q | V_I | V_H | V_P | V_K | V_C | V_D)
 
 const struct ui_binding ui_bindings[] = {
 	{V_ALL, 'j', ACT_DOWN, 0},
@@ -40,18 +41,28 @@ const struct ui_binding ui_bindings[] = {
 	{V_ALL, UI_KEY_HOME, ACT_TOP, 0},
 	{V_ALL, 'G', ACT_BOTTOM, 0},
 	{V_ALL, UI_KEY_END, ACT_BOTTOM, 0},
-	{V_Q | V_K, UI_KEY_ENTER, ACT_OPEN, 0},
+	{V_Q | V_K | V_D, UI_KEY_ENTER, ACT_OPEN, 0},
 	{V_Q | V_K, 'l', ACT_OPEN, 0},
 	{V_Q | V_K, UI_KEY_RIGHT, ACT_OPEN, 0},
-	{V_Q, 'q', ACT_QUIT, 0},
-	{V_I | V_H | V_P | V_K | V_C, 'q', ACT_BACK, 0},
-	{V_I | V_H | V_P | V_K | V_C, UI_KEY_ESC, ACT_BACK, 0},
+	{V_Q, 'q', ACT_QUIT, 1},
+	{V_I | V_H | V_P | V_K | V_C | V_D, 'q', ACT_BACK, 0},
+	{V_I | V_H | V_P | V_K | V_C | V_D, UI_KEY_ESC, ACT_BACK, 0},
+	{V_D, UI_KEY_TAB, ACT_SECTION_NEXT, 0},
+	{V_D, UI_KEY_BTAB, ACT_SECTION_PREV, 0},
+	{V_D, UI_KEY_LEFT, ACT_CELL_LEFT, 0},
+	{V_D, 'h', ACT_CELL_LEFT, 0},
+	{V_D, UI_KEY_RIGHT, ACT_CELL_RIGHT, 0},
+	{V_D, 'l', ACT_CELL_RIGHT, 0},
+	{V_D, 'o', ACT_SORT_COLUMN, 0},
+	{V_Q | V_H | V_C, 'd', ACT_DASHBOARD, 0},
+	/* d is a common label key (guidelines choose their own): D in the item view */
+	{V_I, 'D', ACT_DASHBOARD, 0},
 	{V_I | V_H | V_P | V_K | V_C, UI_KEY_LEFT, ACT_BACK, 0},
 	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
 	{V_Q | V_I, 'Q', ACT_QUEUES, 0},
 	{V_I, 'J', ACT_PANE_DOWN, 0},
 	{V_I, 'K', ACT_PANE_UP, 0},
-	{V_Q | V_I | V_H, '?', ACT_HELP, 0},
+	{V_Q | V_I | V_H | V_D, '?', ACT_HELP, 0},
 	{V_Q | V_I, 'h', ACT_HISTORY, 0},
 	{V_Q | V_I, 'c', ACT_CALIBRATION, 0},
 	{V_H, 'c', ACT_CLAIMS, 0},
@@ -89,7 +100,8 @@ static const struct {
 	{"Down", UI_KEY_DOWN},	 {"Left", UI_KEY_LEFT},	   {"Right", UI_KEY_RIGHT},
 	{"PgUp", UI_KEY_PGUP},	 {"PgDn", UI_KEY_PGDN},	   {"Home", UI_KEY_HOME},
 	{"End", UI_KEY_END},	 {"BS", UI_KEY_BACKSPACE}, {"Backspace", UI_KEY_BACKSPACE},
-	{"Tab", UI_KEY_TAB},	 {"Space", ' '},
+	{"Tab", UI_KEY_TAB},	 {"S-Tab", UI_KEY_BTAB},   {"BTab", UI_KEY_BTAB},
+	{"Space", ' '},
 };
 
 void ui_key_utf8(struct sbuf *b, int cp)
@@ -128,7 +140,7 @@ const char *ui_key_name(int key, char *buf, size_t len)
 		{UI_KEY_RIGHT, "Right"}, {UI_KEY_PGUP, "PgUp"},	   {UI_KEY_PGDN, "PgDn"},
 		{UI_KEY_HOME, "Home"},	 {UI_KEY_END, "End"},	   {UI_KEY_ENTER, "Enter"},
 		{UI_KEY_ESC, "Esc"},	 {UI_KEY_BACKSPACE, "BS"}, {UI_KEY_TAB, "Tab"},
-		{UI_KEY_DELETE, "Del"},	 {' ', "Space"},
+		{UI_KEY_BTAB, "S-Tab"},	 {UI_KEY_DELETE, "Del"},   {' ', "Space"},
 	};
 	for (size_t i = 0; i < GV_ARRAY_LEN(names); i++) {
 		if (names[i].key == key) {

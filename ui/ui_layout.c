@@ -71,9 +71,7 @@ int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *ra
 	return span(ln, x, w, r, raw);
 }
 
-static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
+int ui_span_addf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -152,9 +150,9 @@ static void votes_block(const struct ui_state *s, int w, struct ui_lines *out)
 		snprintf(agr, sizeof agr, "-");
 	else
 		snprintf(agr, sizeof agr, "%.2f", it->agreement);
-	x = spanf(ln, 0, w, R_TITLE, "Votes %zu", it->nvotes);
+	x = ui_span_addf(ln, 0, w, R_TITLE, "Votes %zu", it->nvotes);
 	x += 2;
-	spanf(ln, x, w - x, isnan(it->agreement) ? R_DIM
+	ui_span_addf(ln, x, w - x, isnan(it->agreement) ? R_DIM
 			   : it->agreement >= 0.7 ? R_AGREE
 						  : R_DISPUTED,
 	      "agreement %s", agr);
@@ -246,18 +244,18 @@ static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 	span(ln, x, w - x, R_MODEL, p->label ? p->label : "?");
 	suggestion(s, w, out);
 	ln = line_new(out);
-	x = spanf(ln, 0, w, R_NORMAL, "stated %.2f", p->confidence);
+	x = ui_span_addf(ln, 0, w, R_NORMAL, "stated %.2f", p->confidence);
 	x += 2;
 	if (!isnan(it->quality))
-		spanf(ln, x, w - x, R_KEY, "effective %.2f", p->confidence * it->quality);
+		ui_span_addf(ln, x, w - x, R_KEY, "effective %.2f", p->confidence * it->quality);
 	else
 		span(ln, x, w - x, R_DIM, "effective -");
 	ln = line_new(out);
 	x = 0;
 	if (!isnan(p->entropy))
-		x = spanf(ln, 0, w, R_NORMAL, "entropy %.2f", p->entropy) + 2;
+		x = ui_span_addf(ln, 0, w, R_NORMAL, "entropy %.2f", p->entropy) + 2;
 	if (!isnan(it->quality))
-		spanf(ln, x, w - x, R_DIM, "q %.2f %s", it->quality,
+		ui_span_addf(ln, x, w - x, R_DIM, "q %.2f %s", it->quality,
 		      it->quality_source ? it->quality_source : "");
 	else
 		span(ln, x, w - x, R_DIM, "q unknown");
@@ -268,12 +266,12 @@ static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 	for (size_t k = 0; k < p->nprobs && k < 3; k++) {
 		ln = line_new(out);
 		span(ln, 0, lw - 1, R_NORMAL, p->probs[k].label);
-		spanf(ln, lw, 5, R_NORMAL, "%4.2f", p->probs[k].p);
+		ui_span_addf(ln, lw, 5, R_NORMAL, "%4.2f", p->probs[k].p);
 		bar_span(ln, lw + 5, bw, p->probs[k].p);
 	}
 	if (it->npreds > 1) {
 		ln = line_new(out);
-		spanf(ln, 0, w, R_DIM, "%zu more model%s", it->npreds - 1, it->npreds > 2 ? "s" : "");
+		ui_span_addf(ln, 0, w, R_DIM, "%zu more model%s", it->npreds - 1, it->npreds > 2 ? "s" : "");
 	}
 }
 
@@ -514,7 +512,7 @@ static void guide_block(const struct ui_state *s, int w, int wrap_all, long rows
 	if (revealed)
 		ui_labels_in_play(s, in_play);
 	ln = line_new(out);
-	spanf(ln, 0, w, R_TITLE, "Guideline %s: %s", s->guide.version ? s->guide.version : "",
+	ui_span_addf(ln, 0, w, R_TITLE, "Guideline %s: %s", s->guide.version ? s->guide.version : "",
 	      revealed ? "the labels in play" : "every label");
 	for (size_t i = 0; i < t->nlabels && i < sizeof in_play; i++) {
 		size_t lwid;
@@ -638,7 +636,7 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
 	}
 	if (!revealed) {
 		struct ui_line *ln = line_new(out);
-		spanf(ln, 0, width, R_DISPUTED,
+		ui_span_addf(ln, 0, width, R_DISPUTED,
 		      "Votes and model hidden: make your blind call first (1-%zu)",
 		      it->task.nlabels < 9 ? it->task.nlabels : 9);
 	} else if (!wide && width >= 70) {

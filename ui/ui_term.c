@@ -28,6 +28,12 @@
 static volatile sig_atomic_t got_signal;
 static SCREEN *screen;
 static FILE *null_out, *null_in;
+static int colour_shown;
+
+int ui_term_colour(void)
+{
+	return colour_shown;
+}
 
 static void on_signal(int sig)
 {
@@ -125,7 +131,7 @@ int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err)
 	define_home_end();
 	set_escdelay(25);
 	intrflush(stdscr, FALSE);
-	ui_draw_init(o->colour);
+	colour_shown = ui_draw_init(o->colour);
 	install_signals();
 	*cols = COLS;
 	*rows = LINES;
@@ -158,6 +164,7 @@ static int translate(int rc, wint_t ch)
 		case KEY_ENTER: return UI_KEY_ENTER;
 		case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
 		case KEY_DC: return UI_KEY_DELETE;
+		case KEY_BTAB: return UI_KEY_BTAB;
 		case KEY_RESIZE: return UI_KEY_RESIZE;
 		default: return UI_KEY_NONE;
 		}
@@ -325,6 +332,16 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		s->on_message_arg = &pos;
 	}
 	paint(s);
+	{
+		/* the deferred work is done before the first key: dumps and
+		 * timings do not depend on how fast it was */
+		double t0 = mono_now();
+		if (ui_update_idle(s)) {
+			paint(s);
+			if (o->timing)
+				fprintf(stderr, "deferred figures %.3f ms\n", (mono_now() - t0) * 1e3);
+		}
+	}
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
 		double t0 = mono_now();
@@ -411,6 +428,8 @@ static int run_terminal(struct ui_state *s)
 	/* Short enough that a signal is noticed well within a second. */
 	timeout(200);
 	paint(s);
+	if (ui_update_idle(s))
+		paint(s);
 	while (!s->quit && !got_signal) {
 		wint_t ch;
 		double t0 = mono_now();

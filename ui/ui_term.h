@@ -35,6 +35,10 @@ int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err);
  */
 int ui_term_run(struct ui_state *s, const struct ui_run_opts *o, char *err);
 
+/* Whether the screen ui_term_start set up shows colours (not with
+ * --no-color or NO_COLOR, nor on a terminal without them). */
+int ui_term_colour(void);
+
 /* Restore the terminal (idempotent). */
 void ui_term_stop(void);
 

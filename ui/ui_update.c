@@ -44,6 +44,7 @@ const struct ui_view_def *const ui_views[UI_NVIEWS] = {
 	[UI_HELP] = &ui_help_view,
 	[UI_PICKER] = &ui_picker_view,
 	[UI_CALIB] = &ui_calib_view,
+	[UI_DASH] = &ui_dash_view,
 };
 /* clang-format on */
 
@@ -87,9 +88,17 @@ int ui_update_return(struct ui_state *s)
 
 int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
 {
+	/* q (arg 1) in a drill-down queue leaves it, not gavel */
+	if (arg == 1 && s->view == UI_QUEUE && s->dash.drilled)
+		return ui_dash_drill_close(s);
 	ui_item_close(s);
 	s->quit = 1;
 	return UI_REDRAW | UI_QUIT_NOW;
+}
+
+int ui_update_idle(struct ui_state *s)
+{
+	return ui_dash_idle(s);
 }
 
 int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)
@@ -212,6 +221,7 @@ void ui_state_free(struct ui_state *s)
 	store_review_events_free(s->events, s->nevents);
 	ui_queue_infos_free(s->queues, s->nqueues);
 	ui_calib_free(&s->calib);
+	ui_dash_state_free(s);
 	free(s->order);
 	free(s->queue);
 	free(s->pending_reason);

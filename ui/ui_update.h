@@ -21,6 +21,7 @@ extern const struct ui_view_def ui_item_view;	 /* ui_item.c */
 extern const struct ui_view_def ui_history_view; /* ui_history.c */
 extern const struct ui_view_def ui_help_view;	 /* ui_keys.c */
 extern const struct ui_view_def ui_calib_view;	 /* ui_calib.c */
+extern const struct ui_view_def ui_dash_view;	 /* ui_dash_view.c */
 
 /* ---- ui_update.c ---- */
 
@@ -61,6 +62,14 @@ void ui_queue_rebuild(struct ui_state *s);
 /* Move to the next (dir 1) or previous (-1) shown row matching s->search,
  * wrapping around; the message says which match of how many, and where. */
 int ui_queue_search(struct ui_state *s, int dir);
+
+/* ---- ui_dash_view.c ---- */
+
+/* In a drill-down queue: put the review queue back and return to the
+ * dashboard's cell (0 when no drill-down is open). */
+int ui_dash_drill_close(struct ui_state *s);
+/* Free the dashboard and a queue a drill-down put aside. */
+void ui_dash_state_free(struct ui_state *s);
 
 /* ---- ui_item.c ---- */
 

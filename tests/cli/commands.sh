@@ -11,7 +11,7 @@ case $out in "gavel "[0-9]*) ;; *) fail "--version printed '$out'" ;; esac
 expect_exit 2 "$GAVEL"
 expect_exit 2 "$GAVEL" no-such-command
 
-for cmd in init import stats queue export guide expert audit review report packet; do
+for cmd in init import stats queue export guide expert audit review dashboard report packet; do
     "$GAVEL" "$cmd" --help >"$work/help" 2>&1 || fail "gavel $cmd --help exited $?"
     grep -q "^Usage: gavel $cmd" "$work/help" || fail "gavel $cmd --help has no usage line"
     expect_exit 2 "$GAVEL" "$cmd" --no-such-option
@@ -26,7 +26,7 @@ man=$top_srcdir/doc/gavel.1
 awk '/^\.SH SYNOPSIS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$man" | tr -d '\\' |
     awk '/^\.br/ { print line; line = ""; next } { sub(/^\.[A-Z]+ /, ""); line = line " " $0 }
         END { print line }' >"$work/synopsis"
-for cmd in init import stats queue export guide expert audit review report packet; do
+for cmd in init import stats queue export guide expert audit review dashboard report packet; do
     fn=$(grep -o "name = \"$cmd\",.*\.run = cmd_[a-z]*" "$top_srcdir/src/main.c" | sed 's/.*= //')
     src=$(grep -l "^int $fn(int argc" "$top_srcdir"/src/*.c "$top_srcdir"/ui/*.c)
     [ -n "$fn" ] && [ -f "$src" ] || fail "cannot find the source of gavel $cmd ($fn)"
@@ -62,7 +62,7 @@ done
 grep -q '^ gavel guide show PROJECT.db --task NAME' "$work/synopsis" || fail "no guide show in the manual"
 "$GAVEL" --help | grep -q "show labelling guidelines" || fail "gavel --help: guide show is missing"
 "$GAVEL" --help | grep -q "man ./doc/gavel.1" || fail "gavel --help does not say man ./doc/gavel.1"
-for cmd in init import stats queue export guide expert audit review report packet; do
+for cmd in init import stats queue export guide expert audit review dashboard report packet; do
     ! "$GAVEL" "$cmd" --help | grep -q '%%' || fail "gavel $cmd --help prints %%"
 done
 
@@ -81,8 +81,8 @@ fi
 # A bad option gets one message in every command, from cli.c, with a "did you
 # mean" for a near miss: each long option its --help lists, misspelt (last
 # letter replaced), is suggested back. getopt's own messages stay off.
-for cmd in init import stats queue export guide expert audit review report packet; do
-    case $cmd in guide) sub=check ;; expert) sub=list ;; audit) sub=log ;; packet) sub=status ;; *) sub= ;; esac
+for cmd in init import stats queue export guide expert audit review dashboard report packet; do
+    case $cmd in guide) sub=check ;; expert) sub=list ;; audit) sub=log ;; *) sub= ;; esac
     longs=$("$GAVEL" "$cmd" --help | sed -n '/^Options:/,$p' |
         grep -oE '^ +(-[A-Za-z], )?--[a-z][a-z-]*' | sed 's/.*--//')
     [ -n "$longs" ] || fail "gavel $cmd --help lists no long options"

@@ -3,7 +3,8 @@
 # (queue, item with ANSI/OSC escapes and control characters, CJK and emoji,
 # bidi controls, help, decide flow, too small; at 132x43 also history, the
 # scrolled evidence pane and the queue picker; the calibration view on a
-# project with expert decisions and two models) compared with
+# project with expert decisions and two models; the dashboard's sections with
+# and without colour, a drill-down and back) compared with
 # tests/ui/expected/. Event times are masked with TIME, and the seconds a
 # decision took with N. To accept new screens after a
 # deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
@@ -24,6 +25,22 @@ ui_fixture_calib "$GAVEL" "$work/cal" || fail "could not build the calibration f
 "$GAVEL" review "$work/cal/p.db" --as ana --headless --size 80x24 \
 	--script "$top_srcdir/tests/ui/calib.keys" --dump-dir "$work/dumps" \
 	>"$work/out" 2>&1 || fail "calib.keys: exit $?: $(head -c 300 "$work/out")"
+# The dashboard on the calibration project (decisions, two models), every
+# section without colour (shading) and with it (the dump holds the text; the
+# colours are the ramp's), then the review fixture's, which has no decision.
+mkdir -p "$work/dcol"
+"$GAVEL" dashboard "$work/cal/p.db" --headless --no-color \
+	--script "$top_srcdir/tests/ui/dash.keys" --dump-dir "$work/dumps" \
+	>"$work/out" 2>&1 || fail "dash.keys: exit $?: $(head -c 300 "$work/out")"
+"$GAVEL" dashboard "$work/cal/p.db" --headless \
+	--script "$top_srcdir/tests/ui/dash.keys" --dump-dir "$work/dcol" \
+	>"$work/out" 2>&1 || fail "dash.keys (colour): exit $?: $(head -c 300 "$work/out")"
+for f in "$work"/dcol/*.txt; do
+	mv "$f" "$work/dumps/$(basename "$f" .txt)-color.txt"
+done
+"$GAVEL" review "$work/p.db" --as ana --headless --no-color \
+	--script "$top_srcdir/tests/ui/dash-review.keys" --dump-dir "$work/dumps" \
+	>"$work/out" 2>&1 || fail "dash-review.keys: exit $?: $(head -c 300 "$work/out")"
 
 esc=$(printf '\033')
 status=0
