@@ -10,6 +10,7 @@
 #include "store_review.h"
 #include "store_review_priv.h"
 #include "expert.h"
+#include "packet.h"
 #include "util.h"
 
 #include <math.h>
@@ -274,9 +275,10 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 		  int64_t *id, char *other, size_t other_len, char *err)
 {
 	struct latest l;
-	struct sbuf detail = {0};
-	int64_t nid = 0;
-	int overrule;
+	struct sbuf detail = {0}, settles = {0};
+	int64_t nid = 0, pair[2];
+	int overrule, conflict = 0;
+	const char *reason = d->reason;
 
 	if (store_begin(st, err))
 		return -1;
@@ -313,8 +315,22 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 		store_rollback(st);
 		return REVIEW_HELD;
 	}
-	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, d->reason,
+	/* A lead's decision on an item left in conflict by a packet settles
+	 * both decisions, and its reason names them. */
+	if (expert_is_lead(st, a->expert, a->uid, err) == 1 &&
+	    (conflict = packet_conflict_open(st, d->item, pair, err)) == 1) {
+		sbuf_addf(&settles, "settles decisions %lld and %lld", (long long)pair[0],
+			  (long long)pair[1]);
+		if (d->reason && *d->reason)
+			sbuf_addf(&settles, ": %s", d->reason);
+		reason = settles.s;
+	}
+	if (conflict < 0)
+		goto fail;
+	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, reason,
 			    d->rule, d->seconds, l.id, d->queue, &nid, err))
+		goto fail;
+	if (conflict == 1 && packet_conflict_settle(st, d->item, nid, err))
 		goto fail;
 	if (clear_mine(st, a->expert, d->item, 1, err))
 		goto fail;
@@ -331,7 +347,7 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 	sbuf_add(&detail, ",\"queue\":");
 	add_str_json(&detail, d->queue);
 	sbuf_add(&detail, "},\"why\":{\"reason\":");
-	add_str_json(&detail, d->reason && *d->reason ? d->reason : NULL);
+	add_str_json(&detail, reason && *reason ? reason : NULL);
 	sbuf_add(&detail, ",\"rule\":");
 	add_str_json(&detail, d->rule && *d->rule ? d->rule : NULL);
 	sbuf_add(&detail, "}}");
@@ -340,6 +356,7 @@ int review_decide(struct store *st, const struct audit_actor *a, const struct re
 	if (store_commit(st, err))
 		goto fail_nocommit;
 	sbuf_free(&detail);
+	sbuf_free(&settles);
 	if (id)
 		*id = nid;
 	return 0;
@@ -347,6 +364,7 @@ fail:
 	store_rollback(st);
 fail_nocommit:
 	sbuf_free(&detail);
+	sbuf_free(&settles);
 	return -1;
 }
 
