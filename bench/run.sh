@@ -12,7 +12,8 @@
 #   GAVEL_BENCH_DIR    keep the generated CSV files here and reuse them next time
 #   GAVEL_BENCH_SEED   generator seed (default 42)
 #   GAVEL_BENCH_REPEAT runs of the import figure, alternating with its baseline (default 3)
-#   GAVEL_BENCH_FIGURES the figures to run (default: all of them, in the list at the end)
+#   GAVEL_BENCH_FIGURES the figures to run (default: all of them, in the list at
+#                      the end; fig_import first, e.g. "fig_import fig_packet")
 #
 # The 10M tier (not run in CI: several minutes, a few GB of disk) is the same
 # figures on ten times the data: GAVEL_BENCH_ITEMS=10000000 make bench.
@@ -553,7 +554,54 @@ fig_addvotes() {
 	row "export peak RSS (MB)" "$(mb "$kb")" - "<= 1024 MB" "$(verdict "$kb" 1048576)" ""
 }
 
-figures="fig_import fig_stats fig_ds fig_python fig_ui fig_lead fig_addvotes fig_labelerr"
+# (h) offline packets on the 1M-item project: `gavel packet create` of
+# 10,000 items (baseline: the sqlite3 shell copying the same items' rows
+# of item, item_votes and prediction into a new file); the packet's size
+# against that baseline file, which is the size the items take (their rows
+# alone, in a database of their own); and `gavel packet merge` of 10,000
+# decisions made in the packet with the review screen (not timed).
+fig_packet() {
+	if [ "${import_ok:-0}" != 1 ]; then
+		row "packet: create 10,000 items (s)" FAILED - "<= 2 s" FAILED "no project"
+		return
+	fi
+	rm -f "$work/pk.db" "$work/pkb.db"
+	measure pcreate "$GAVEL" packet create "$work/p.db" -o "$work/pk.db" --limit 10000
+	if [ "$rc" != 0 ]; then
+		why pcreate
+		row "packet: create 10,000 items (s)" FAILED - "<= 2 s" FAILED ""
+		return
+	fi
+	csec=$sec
+	measure pbase sqlite3 "$work/p.db" "ATTACH '$work/pkb.db' AS b;
+		CREATE TABLE b.item AS SELECT * FROM item WHERE id IN (SELECT item FROM packet_item);
+		CREATE TABLE b.item_votes AS SELECT * FROM item_votes
+		 WHERE item IN (SELECT item FROM packet_item);
+		CREATE TABLE b.prediction AS SELECT * FROM prediction
+		 WHERE item IN (SELECT item FROM packet_item);"
+	row "packet: create 10,000 items (s)" "$csec" "$sec" "<= 2 s" "$(verdict "$csec" 2)" \
+		"sqlite3 shell copies the items' rows"
+	psize=$(wc -c <"$work/pk.db")
+	bsize=$(wc -c <"$work/pkb.db")
+	row "packet: file size (MB)" "$(mb $((psize / 1024)))" "$(mb $((bsize / 1024)))" \
+		"<= 2x" "$(awk -v a="$psize" -v b="$bsize" 'BEGIN { print (a <= 2 * b) ? "ok" : "MISSED" }')" \
+		"the items' rows alone in a new file"
+	awk 'BEGIN { for (i = 0; i < 10000; i++) print 1 + i % 5; print "<C-c>" }' |
+		sed '1i <Enter>' >"$work/pk.keys"
+	"$GAVEL" review "$work/pk.db" --headless --limit 0 --script "$work/pk.keys" \
+		>"$work/pkrev.out" 2>"$work/pkrev.err"
+	nd=$(sqlite3 "$work/pk.db" "SELECT count(*) FROM decision")
+	measure pmerge "$GAVEL" packet merge "$work/p.db" "$work/pk.db" --trust-new-key
+	if [ "$rc" != 0 ]; then
+		why pmerge
+		row "packet: merge $nd decisions (s)" FAILED - "<= 2 s" FAILED ""
+		return
+	fi
+	row "packet: merge $nd decisions (s)" "$sec" - "<= 2 s" "$(verdict "$sec" 2)" \
+		"$(head -c 60 "$work/pmerge.out")"
+}
+
+figures="fig_import fig_stats fig_ds fig_python fig_ui fig_lead fig_packet fig_addvotes fig_labelerr"
 figures="$figures fig_import_orders"
 # GAVEL_BENCH_FIGURES="fig_import fig_import_orders" runs only those.
 figures=${GAVEL_BENCH_FIGURES:-$figures}

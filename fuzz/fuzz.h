@@ -26,6 +26,7 @@ int fuzz_yaml_project_one(const uint8_t *data, size_t size);
 int fuzz_fmt_readers_one(const uint8_t *data, size_t size);
 int fuzz_text_one(const uint8_t *data, size_t size);
 int fuzz_votepack_one(const uint8_t *data, size_t size);
+int fuzz_packet_one(const uint8_t *data, size_t size);
 
 #ifdef FUZZ_LIBFUZZER
 /* The libFuzzer entry point; each fuzz_*.c defines it for its own target. */

@@ -47,6 +47,7 @@ static const struct target targets[] = {
 	{"fmt_readers", fuzz_fmt_readers_one},
 	{"text", fuzz_text_one},
 	{"votepack", fuzz_votepack_one},
+	{"packet", fuzz_packet_one},
 };
 
 /* Tokens that the parsers give a meaning to, or that the sanitiser must catch. */

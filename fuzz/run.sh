@@ -22,7 +22,7 @@ srcdir=$1
 shift
 cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"csv json_check yaml_guide yaml_project fmt_readers text votepack"}
+targets=${FUZZ_TARGETS:-"csv json_check yaml_guide yaml_project fmt_readers text votepack packet"}
 out=fuzz-build
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer $san -D_GNU_SOURCE -DFUZZ_LIBFUZZER"

@@ -177,12 +177,9 @@ static int expert_cmd_key(int json)
 int cmd_expert(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"role", required_argument, NULL, 'r'},
-		{"unix-user", required_argument, NULL, 'u'},
-		{"key", required_argument, NULL, 'k'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"role", required_argument, NULL, 'r'}, {"unix-user", required_argument, NULL, 'u'},
+		{"key", required_argument, NULL, 'k'},	{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},	{0},
 	};
 	const char *role = NULL, *unix_user = NULL, *key = NULL;
 	int json = 0, c;

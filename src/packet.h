@@ -90,6 +90,16 @@ int packet_key_trust(struct store *st, const struct audit_actor *a, const char *
  */
 int packet_item_out(struct store *st, int64_t item, char *buf, size_t len, char *err);
 
+/*
+ * The open conflict on item: pair[0] the project's decision, pair[1] the
+ * packet's. Returns 1 when there is one, 0 when not, -1 on error.
+ */
+int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2], char *err);
+
+/* Mark the open conflicts on item settled by decision (inside the caller's
+ * write transaction). Returns 0, or -1 on error. */
+int packet_conflict_settle(struct store *st, int64_t item, int64_t decision, char *err);
+
 struct packet_merge_result {
 	char id[PACKET_ID_LEN];
 	char head[65];	   /* the packet's chain head */

@@ -166,6 +166,10 @@ int packet_skeleton(struct store *st, sqlite3 **out, char *err)
 	}
 	sqlite3_db_config(mem, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(mem, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	/* Small pages: a packet is small, and its twenty-odd tables and
+	 * indexes each take at least one page. */
+	if (mem_exec(mem, "PRAGMA page_size = 1024", err))
+		goto fail;
 	if (store_prepare(st, schema_sql, &s, err))
 		goto fail;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -599,4 +603,40 @@ int packet_item_out(struct store *st, int64_t item, char *buf, size_t len, char 
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, err, "packets");
 	return rc == SQLITE_ROW;
+}
+
+int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2], char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st,
+			  "SELECT project_decision, packet_decision FROM conflict"
+			  " WHERE item = ? AND settled_by IS NULL ORDER BY id DESC LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, item);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		pair[0] = sqlite3_column_int64(s, 0);
+		pair[1] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "conflicts");
+	return rc == SQLITE_ROW;
+}
+
+int packet_conflict_settle(struct store *st, int64_t item, int64_t decision, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(
+		    st, "UPDATE conflict SET settled_by = ? WHERE item = ? AND settled_by IS NULL",
+		    &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, decision);
+	sqlite3_bind_int64(s, 2, item);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "conflicts");
 }

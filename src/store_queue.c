@@ -519,9 +519,11 @@ static int count_rule(struct store *st, int64_t task, const char *cond, double b
 			  " - (SELECT count(*) FROM decision d JOIN item_votes s ON s.item = d.item"
 			  " WHERE s.task = ?1 AND %s AND d.label IS NOT NULL AND d.id ="
 			  " (SELECT max(x.id) FROM decision x WHERE x.item = d.item))"
-			  " - (SELECT count(*) FROM packet_item o JOIN item_votes s ON s.item = o.item"
+			  " - (SELECT count(*) FROM packet_item o JOIN item_votes s ON s.item = "
+			  "o.item"
 			  " WHERE s.task = ?1 AND %s AND COALESCE((SELECT d.label IS NOT NULL"
-			  " FROM decision d WHERE d.item = s.item ORDER BY d.id DESC LIMIT 1), 0) = 0)",
+			  " FROM decision d WHERE d.item = s.item ORDER BY d.id DESC LIMIT 1), 0) "
+			  "= 0)",
 			  cond, cond);
 	rc = store_prepare(st, sql.s, &s, err);
 	sbuf_free(&sql);

@@ -139,6 +139,9 @@ struct review_item {
 	char *my_flag;      /* my flag's note ("" without a note), NULL when I have not flagged it */
 	int nflags;         /* flags on the item, by anyone */
 	char *claimed_by;   /* another expert's live claim, NULL when none */
+	char *out_in;       /* "out in packet P for alice since ...", NULL when not out */
+	int64_t conflict[2]; /* an open conflict: the project's and the packet's
+			      * decision (both in history), 0 and 0 when none */
 	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
 };

@@ -8,6 +8,7 @@
 
 #include "store_review.h"
 #include "store_review_priv.h"
+#include "packet.h"
 #include "util.h"
 
 #include <math.h>
@@ -274,6 +275,14 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	if (sqlite3_step(s) == SQLITE_ROW)
 		it->claimed_by = store_col_dup(s, 0);
 	sqlite3_finalize(s);
+	{
+		char out[256];
+		int out_rc = packet_item_out(st, it->id, out, sizeof out, err);
+		if (out_rc < 0 || packet_conflict_open(st, it->id, it->conflict, err) < 0)
+			return -1;
+		if (out_rc == 1)
+			it->out_in = xstrdup(out);
+	}
 	return 0;
 }
 
@@ -340,6 +349,7 @@ void store_review_item_free(struct review_item *it)
 	free(it->draft);
 	free(it->my_flag);
 	free(it->claimed_by);
+	free(it->out_in);
 	memset(it, 0, sizeof *it);
 }
 

@@ -9,6 +9,7 @@
 
 #include "store_review.h"
 #include "store_review_priv.h"
+#include "packet.h"
 #include "store_expert.h"
 #include "util.h"
 
@@ -291,9 +292,10 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 		  int64_t *id, char *other, size_t other_len, char *err)
 {
 	struct latest l;
-	struct sbuf detail = {0};
-	int64_t nid = 0;
-	int overrule;
+	struct sbuf detail = {0}, settles = {0};
+	int64_t nid = 0, pair[2];
+	int overrule, conflict = 0;
+	const char *reason = d->reason;
 
 	if (store_begin(st, err))
 		return -1;
@@ -330,8 +332,22 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 		store_rollback(st);
 		return REVIEW_HELD;
 	}
-	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, d->reason,
+	/* A lead's decision on an item left in conflict by a packet settles
+	 * both decisions, and its reason names them. */
+	if (store_expert_is_lead(st, a->expert, a->uid, err) == 1 &&
+	    (conflict = packet_conflict_open(st, d->item, pair, err)) == 1) {
+		sbuf_addf(&settles, "settles decisions %lld and %lld", (long long)pair[0],
+			  (long long)pair[1]);
+		if (d->reason && *d->reason)
+			sbuf_addf(&settles, ": %s", d->reason);
+		reason = settles.s;
+	}
+	if (conflict < 0)
+		goto fail;
+	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, reason,
 			    d->rule, d->seconds, l.id, d->queue, &nid, err))
+		goto fail;
+	if (conflict == 1 && packet_conflict_settle(st, d->item, nid, err))
 		goto fail;
 	if (clear_mine(st, a->expert, d->item, 1, err))
 		goto fail;
@@ -348,7 +364,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	sbuf_add(&detail, ",\"queue\":");
 	add_str_json(&detail, d->queue);
 	sbuf_add(&detail, "},\"why\":{\"reason\":");
-	add_str_json(&detail, d->reason && *d->reason ? d->reason : NULL);
+	add_str_json(&detail, reason && *reason ? reason : NULL);
 	sbuf_add(&detail, ",\"rule\":");
 	add_str_json(&detail, d->rule && *d->rule ? d->rule : NULL);
 	sbuf_add(&detail, "}}");
@@ -357,6 +373,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	if (store_commit(st, err))
 		goto fail_nocommit;
 	sbuf_free(&detail);
+	sbuf_free(&settles);
 	if (id)
 		*id = nid;
 	return 0;
@@ -364,6 +381,7 @@ fail:
 	store_rollback(st);
 fail_nocommit:
 	sbuf_free(&detail);
+	sbuf_free(&settles);
 	return -1;
 }
 

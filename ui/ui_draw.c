@@ -692,6 +692,13 @@ static void draw_item(const struct ui_state *s)
 			  R_HIDDEN);
 	else if (!s->claimed && s->holder[0])
 		putf(1, 0, COLS, R_CLAIMED, "%s is working on this item", s->holder);
+	else if (it->out_in)
+		putf(1, 0, COLS, R_CLAIMED, "%s", it->out_in);
+	else if (it->conflict[0])
+		putf(1, 0, COLS, R_DISPUTED,
+		     "conflict: decisions %lld (here) and %lld (packet), both in the history; "
+		     "a lead's decision settles them",
+		     (long long)it->conflict[0], (long long)it->conflict[1]);
 	else {
 		int x = 1;
 		if (it->my_flag)

@@ -77,6 +77,12 @@ expect_exit 0 "$GAVEL" audit verify "$work/pk.db"
 expect_exit 0 "$GAVEL" stats "$work/pk.db"
 expect_exit 0 "$GAVEL" export "$work/pk.db" -o "$work/pk.csv"
 
+# The review screen says where an out item is.
+printf '<Enter>\n:dump out\n<C-c>\n' >"$work/out.keys"
+expect_exit 0 "$GAVEL" review "$db" --as "$lead" --all --read-only --headless --script "$work/out.keys" \
+    --dump-dir "$work"
+grep -q "out in packet $id for alice since" "$work/out.txt" || fail "no out line: $(head -3 "$work/out.txt")"
+
 # Both sides decide. In the project the lead decides the first two packet
 # items (--all) and one item that is not out; offline, alice decides five.
 printf '<Enter>\n2\n2\n<C-c>\n' >"$work/two.keys"
@@ -124,6 +130,20 @@ grep -q "5 decisions, 2 conflicts" "$work/stdout" || fail "merge: $(cat "$work/s
 expect_exit 0 "$GAVEL" audit verify "$db"
 expect_exit 0 "$GAVEL" packet status "$db"
 grep -q "$id *merged *alice *10 *5 *2" "$work/stdout" || fail "status: $(cat "$work/stdout")"
+# The conflicts queue on screen names both decisions; a lead's decision
+# (asked twice: it overrules alice's) settles them and its reason names them.
+printf '<Enter>\n:dump conflict\n1\n1\n<C-c>\n' >"$work/settle.keys"
+cp "$db" "$work/settle.db"
+expect_exit 0 "$GAVEL" review "$work/settle.db" --as "$lead" --queue conflicts --headless \
+    --script "$work/settle.keys" --dump-dir "$work"
+grep -q "conflict: decisions [0-9]* (here) and [0-9]* (packet)" "$work/conflict.txt" ||
+    fail "no conflict line: $(head -3 "$work/conflict.txt")"
+[ "$(q "$work/settle.db" "SELECT count(*) FROM conflict WHERE settled_by IS NOT NULL")" = 1 ] ||
+    fail "not settled"
+q "$work/settle.db" "SELECT reason FROM decision WHERE id = (SELECT settled_by FROM conflict
+    WHERE settled_by IS NOT NULL)" | grep -q "^settles decisions [0-9]* and [0-9]*" ||
+    fail "the settling reason does not name both"
+expect_exit 0 "$GAVEL" audit verify "$work/settle.db"
 # Merging again changes nothing.
 cp "$db" "$work/p1.db"
 expect_exit 0 "$GAVEL" packet merge "$db" "$work/pk.db"
