@@ -399,8 +399,8 @@ int packet_create(struct store *st, const struct audit_actor *a, const struct pa
 		}
 		free(known);
 	}
-	if (store_queue_build(st, o->queue, o->limit ? o->limit : PACKET_DEFAULT_LIMIT, 0, &v, &n, NULL,
-			err))
+	if (store_queue_build(st, o->queue, o->limit ? o->limit : PACKET_DEFAULT_LIMIT, 0, &v, &n,
+			      NULL, err))
 		goto fail_rc;
 	if (n == 0) {
 		err_set(err, "the queue has no undecided item that is not out in a packet");

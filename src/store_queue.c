@@ -547,7 +547,7 @@ int store_queue_total(struct store *st, const char *name, int include_decided, s
 }
 
 int store_queue_total_upto(struct store *st, const char *name, int include_decided, size_t cap,
-		     size_t *total, char *err)
+			   size_t *total, char *err)
 {
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;

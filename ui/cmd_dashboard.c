@@ -125,13 +125,13 @@ int cmd_dashboard(int argc, char **argv)
 			if (found == 0)
 				cli_task_missing(st, task, err);
 			cli_error("%s", err);
-			goto fail;
+			goto out;
 		}
 		store_task_free(&t);
 	}
 	if (run.dump_dir && cmd_screen_mkdirs(run.dump_dir, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	audit_actor_init(&actor, NULL);
 	db.st = st;
@@ -141,7 +141,7 @@ int cmd_dashboard(int argc, char **argv)
 	ui_backend_db(&be, &db);
 	if (ui_term_start(&run, &cols, &lines, err)) {
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	started = 1;
 	ui_state_init(&s, &be, actor.expert, 0, 0, NULL, NULL, 0, cols, lines);
@@ -157,7 +157,7 @@ int cmd_dashboard(int argc, char **argv)
 		fprintf(stderr, "first screen %.3f ms\n", (be.now(be.ctx) - t0) * 1e3);
 	if (!s.dash.have) {
 		cli_error("%s", s.msg);
-		goto fail;
+		goto out;
 	}
 	if (ui_term_run(&s, &run, err) < 0) {
 		ui_state_free(&s);
@@ -165,10 +165,10 @@ int cmd_dashboard(int argc, char **argv)
 		ui_term_stop();
 		started = 0;
 		cli_error("%s", err);
-		goto fail;
+		goto out;
 	}
 	rc = GV_EXIT_OK;
-fail:
+out:
 	if (have_state)
 		ui_state_free(&s);
 	if (started)
