@@ -578,7 +578,8 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 		store_queue_free(*out, h.n);
 		*out = NULL;
 	}
-	qsort(h.v, h.n, sizeof *h.v, by_agreement);
+	if (h.n > 1)
+		qsort(h.v, h.n, sizeof *h.v, by_agreement);
 	*total = h.total;
 	keep = limit && limit < h.n ? limit : h.n;
 	free(ids);

@@ -415,6 +415,7 @@ int packet_create(struct store *st, const struct audit_actor *a, const struct pa
 	free(last);
 	last = query_text(st, "SELECT max(id) FROM decision", NULL, NULL);
 	base_decision = last ? strtoll(last, NULL, 10) : 0;
+	free(last);
 	if (audit_head(st, head, err))
 		goto fail_rc;
 	if (sodium_init() < 0) {
