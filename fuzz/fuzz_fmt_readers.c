@@ -29,11 +29,6 @@
 #define FILE_NAME "fuzz.in"
 #define STOP_MSG  "stopped by the fuzz sink"
 
-static const struct fmt *const formats[] = {
-	&fmt_csv,     &fmt_tsv,	    &fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min,
-	&fmt_prodigy, &fmt_argilla,
-};
-
 struct fuzz_sink {
 	const struct fmt *f;
 	enum import_kind kind;
@@ -157,9 +152,9 @@ int fuzz_fmt_readers_one(const uint8_t *data, size_t size)
 
 	for (int kind = IMPORT_VOTES; kind <= IMPORT_DECISIONS; kind++) {
 		check_detect(buf, size, (enum import_kind)kind);
-		for (size_t i = 0; i < GV_ARRAY_LEN(formats); i++) {
-			if (formats[i]->kinds & 1u << kind)
-				run_format(formats[i], (enum import_kind)kind, buf, size, stop);
+		for (size_t i = 0; i < formats_count; i++) {
+			if (formats_all[i]->kinds & 1u << kind)
+				run_format(formats_all[i], (enum import_kind)kind, buf, size, stop);
 		}
 	}
 	free(buf);

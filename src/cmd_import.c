@@ -52,8 +52,10 @@ static const char import_usage[] =
 	"label set rejects others, and one whose labels came from data takes new ones\n"
 	"only with --task or --new-labels.\n"
 	"\n"
-	"Options:\n"
-	"  -f, --format FMT         csv|tsv|jsonl|labelstudio|labelstudio-min|prodigy|argilla\n"
+	"Options:\n";
+
+/* The rest of the help, after the --format line made from the format table. */
+static const char import_usage_options[] =
 	"                           (detected from the extension and content when clear)\n"
 	"  -t, --task NAME          the task to import into\n"
 	"  -s, --scale SCALE        nominal (default), ordinal or interval, for a new task\n"
@@ -223,6 +225,8 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(import_usage, stdout);
+			printf("  -f, --format FMT         %s\n", import_format_names());
+			fputs(import_usage_options, stdout);
 			return GV_EXIT_OK;
 		default:
 			return cli_usage_error("import", "bad option");

@@ -563,6 +563,7 @@ static int ar_detect(const char *buf, size_t len, enum import_kind kind)
 
 const struct fmt fmt_argilla = {
     .name = "argilla",
+    .exts = {"json", "jsonl"},
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS,
     .reads =
 	{

@@ -628,6 +628,8 @@ static int tsv_names_tasks(const char *buf, size_t len, enum import_kind kind,
 const struct fmt fmt_csv = {
 	.name = "csv",
 	.kinds = CSV_KINDS,
+	.flags = FMT_HEADER | FMT_BY_EXT,
+	.exts = {"csv"},
 	.reads = CSV_READS,
 	.detect = csv_detect,
 	.read = csv_read,
@@ -637,6 +639,8 @@ const struct fmt fmt_csv = {
 const struct fmt fmt_tsv = {
 	.name = "tsv",
 	.kinds = CSV_KINDS,
+	.flags = FMT_HEADER | FMT_BY_EXT,
+	.exts = {"tsv", "tab"},
 	.reads = CSV_READS,
 	.detect = tsv_detect,
 	.read = tsv_read,

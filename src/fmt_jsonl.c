@@ -229,6 +229,8 @@ static int jl_detect(const char *buf, size_t len, enum import_kind kind)
 
 const struct fmt fmt_jsonl = {
     .name = "jsonl",
+    .flags = FMT_BY_EXT,
+    .exts = {"jsonl", "ndjson"},
     .kinds =
 	1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS | 1u << IMPORT_DECISIONS,
     .reads =

@@ -566,6 +566,7 @@ static int lsm_detect(const char *buf, size_t len, enum import_kind kind)
 
 const struct fmt fmt_labelstudio = {
     .name = "labelstudio",
+    .exts = {"json", "jsonl"},
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS | 1u << IMPORT_PREDICTIONS,
     .reads =
 	{
@@ -581,6 +582,7 @@ const struct fmt fmt_labelstudio = {
 
 const struct fmt fmt_labelstudio_min = {
     .name = "labelstudio-min",
+    .exts = {"json", "jsonl"},
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
     .reads =
 	{

@@ -197,6 +197,7 @@ static int pr_detect(const char *buf, size_t len, enum import_kind kind)
 
 const struct fmt fmt_prodigy = {
     .name = "prodigy",
+    .exts = {"jsonl", "ndjson"},
     .kinds = 1u << IMPORT_VOTES | 1u << IMPORT_ITEMS,
     .reads =
 	{

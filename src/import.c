@@ -1,7 +1,8 @@
 /*
- * import: the format table, format detection, and the pipeline that reads a
- * file once, runs a format reader into the database sink and commits, all in
- * one transaction. Formats know nothing of the database; the sink knows
+ * import: format lookup and detection over formats.h's table (this file
+ * names no format: each says what it is in its struct fmt), and the
+ * pipeline that reads a file once, runs a format reader into the database
+ * sink and commits, all in one transaction. Formats know nothing of the database; the sink knows
  * nothing of formats.
  */
 #include "config.h"
@@ -23,31 +24,23 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static const struct fmt *const import_formats[] = {
-	&fmt_csv,     &fmt_tsv,	    &fmt_jsonl, &fmt_labelstudio, &fmt_labelstudio_min,
-	&fmt_prodigy, &fmt_argilla,
-};
-
 const struct fmt *import_format_find(const char *name)
 {
-	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
-		if (strcmp(import_formats[i]->name, name) == 0)
-			return import_formats[i];
+	for (size_t i = 0; i < formats_count; i++) {
+		if (strcmp(formats_all[i]->name, name) == 0)
+			return formats_all[i];
 	}
 	return NULL;
 }
 
 const char *import_format_names(void)
 {
-	static char names[160];
-	if (!names[0]) {
-		for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
-			if (i)
-				strcat(names, "|");
-			strcat(names, import_formats[i]->name);
-		}
+	static struct sbuf names;
+	if (!names.s) {
+		for (size_t i = 0; i < formats_count; i++)
+			sbuf_addf(&names, "%s%s", i ? "|" : "", formats_all[i]->name);
 	}
-	return names;
+	return names.s;
 }
 
 int import_errf(char *err, const char *file, long line, long col, const char *fmt, ...)
@@ -101,49 +94,48 @@ static const char *import_ext(const char *file)
 	return dot && dot != base ? dot + 1 : "";
 }
 
-/* Does the extension fit the format? */
+/* Does the extension name the format? */
 static int import_ext_fits(const struct fmt *f, const char *ext)
 {
-	if (strcmp(f->name, "csv") == 0)
-		return strcasecmp(ext, "csv") == 0;
-	if (strcmp(f->name, "tsv") == 0)
-		return strcasecmp(ext, "tsv") == 0 || strcasecmp(ext, "tab") == 0;
-	if (strcmp(f->name, "jsonl") == 0 || strcmp(f->name, "prodigy") == 0)
-		return strcasecmp(ext, "jsonl") == 0 || strcasecmp(ext, "ndjson") == 0;
-	return strcasecmp(ext, "json") == 0 || strcasecmp(ext, "jsonl") == 0;
+	for (size_t i = 0; i < FMT_MAX_EXTS && f->exts[i]; i++)
+		if (strcasecmp(ext, f->exts[i]) == 0)
+			return 1;
+	return 0;
 }
 
 const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 				enum import_kind kind, char *err)
 {
-	const struct fmt *cand[GV_ARRAY_LEN(import_formats)];
+	const struct fmt **cand = xcalloc(formats_count, sizeof *cand);
 	const struct fmt *pick = NULL;
 	const char *ext = import_ext(file);
 	size_t n = 0, nfit = 0;
 	struct sbuf names = {0};
 
-	for (size_t i = 0; i < GV_ARRAY_LEN(import_formats); i++) {
-		const struct fmt *f = import_formats[i];
+	for (size_t i = 0; i < formats_count; i++) {
+		const struct fmt *f = formats_all[i];
 		if ((f->kinds & (1u << kind)) && f->detect(buf, len, kind))
 			cand[n++] = f;
 	}
-	if (n == 1)
-		return cand[0];
+	if (n == 1) {
+		pick = cand[0];
+		goto out;
+	}
 	/* Several formats accept the content, or none does: let the extension
 	 * decide when it names exactly one of them (or, with no candidate, one
 	 * text format whose reader will then say precisely what is wrong). */
-	for (size_t i = 0; i < (n ? n : GV_ARRAY_LEN(import_formats)); i++) {
-		const struct fmt *f = n ? cand[i] : import_formats[i];
+	for (size_t i = 0; i < (n ? n : formats_count); i++) {
+		const struct fmt *f = n ? cand[i] : formats_all[i];
 		if (!(f->kinds & (1u << kind)) || !import_ext_fits(f, ext))
 			continue;
-		if (!n && strcmp(f->name, "csv") != 0 && strcmp(f->name, "tsv") != 0 &&
-		    strcmp(f->name, "jsonl") != 0)
+		if (!n && !(f->flags & FMT_BY_EXT))
 			continue;
 		pick = f;
 		nfit++;
 	}
 	if (nfit == 1)
-		return pick;
+		goto out;
+	pick = NULL;
 	for (size_t i = 0; i < n; i++)
 		sbuf_addf(&names, "%s%s", i ? " or " : "", cand[i]->name);
 	if (n)
@@ -153,7 +145,9 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 			    "cannot tell the format of the %s; say it with --format %s",
 			    import_kind_name(kind), import_format_names());
 	sbuf_free(&names);
-	return NULL;
+out:
+	free(cand);
+	return pick;
 }
 
 /* The file name without directories and extension, as a task name. */
@@ -431,7 +425,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 		return import_errf(err, NULL, 0, 0, "predictions need --model NAME"), IMPORT_USAGE;
 	if (o->kind == IMPORT_DECISIONS && (!o->expert || !*o->expert))
 		return import_errf(err, NULL, 0, 0, "decisions need --expert NAME"), IMPORT_USAGE;
-	if (o->columns && f != &fmt_csv && f != &fmt_tsv)
+	if (o->columns && !(f->flags & FMT_HEADER))
 		return import_errf(err, NULL, 0, 0,
 				   "--columns names the columns of a CSV or TSV file without a "
 				   "header, not of a %s file",

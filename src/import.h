@@ -1,6 +1,7 @@
 /*
- * import: the import pipeline. It keeps the table of formats (src/formats.h),
- * detects a file's format from its extension and content, reads the file
+ * import: the import pipeline. It finds formats in the table of formats.h by
+ * name, detects a file's format from the extensions, flags and detect
+ * functions the formats declare (naming none itself), reads the file
  * once into memory and runs the format's reader into the database sink
  * (src/store_import.h), all inside one write transaction: a bad record
  * rejects the whole file and the database is left unchanged.

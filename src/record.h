@@ -2,8 +2,8 @@
  * record: the one record type every importer produces and every sink
  * consumes, and the source/sink interface between them. A format reader is a
  * pure function over a buffer that calls sink->put once per record; it knows
- * nothing about the database. A new format is one new file (src/fmt_*.c) with
- * one `struct fmt` entry.
+ * nothing about the database. A new format is one new file (src/fmt_*.c)
+ * defining its `struct fmt`, and one line in the table of formats.h.
  */
 #ifndef GAVEL_RECORD_H
 #define GAVEL_RECORD_H
@@ -102,6 +102,19 @@ struct fmt_opts {
 	const char *columns;
 };
 
+/* What a format is, besides its kinds (struct fmt's flags). */
+enum fmt_flag {
+	/* Its first row names the columns, and --columns names them instead
+	 * for a file without that row. */
+	FMT_HEADER = 1u << 0,
+	/* A text format whose reader says precisely what is wrong: when no
+	 * format's detect accepts a file, its extension alone picks this one. */
+	FMT_BY_EXT = 1u << 1,
+};
+
+/* The most extensions a format lists (struct fmt's exts). */
+#define FMT_MAX_EXTS 4
+
 /*
  * A format reader. detect returns nonzero when the buffer unmistakably has
  * this format for this kind of import. read parses buf[0..len) (which may hold
@@ -110,10 +123,17 @@ struct fmt_opts {
  * wrong" in err, with data sanitised. names_tasks, when set, says whether the
  * records of this buffer may name their task (rec.task): the pipeline then
  * reads the file twice, once to collect the names; NULL means they may.
+ * Everything the pipeline knows of a format is here: a new format is its own
+ * src/fmt_*.c file and one line in GAVEL_FORMATS (formats.h).
  */
 struct fmt {
-	const char *name; /* csv, tsv, labelstudio, labelstudio-min, prodigy, argilla, jsonl */
+	const char *name; /* its --format name: csv, tsv, jsonl, labelstudio, ... */
 	unsigned kinds;   /* bit mask of 1 << enum import_kind this format can carry */
+	unsigned flags;   /* enum fmt_flag bits */
+	/* File name extensions (without the dot, compared ignoring case) that
+	 * name this format, ended by NULL: when several formats accept a
+	 * file's content, the extension picks among them. */
+	const char *exts[FMT_MAX_EXTS];
 	/* Per kind: what the reader takes from a file, for the message when a
 	 * file gives nothing to import ("\"choices\" results with one choice"). */
 	const char *reads[IMPORT_NKINDS];

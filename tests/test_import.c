@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 
+#include "formats.h"
 #include "import.h"
 #include "store.h"
 #include "util.h"
@@ -653,6 +654,23 @@ static void test_detection(void **state)
 	assert_string_equal(fm->name, "csv");
 	assert_null(import_detect("x.dat", "item\n", 5, IMPORT_ITEMS, err));
 	assert_non_null(strstr(err, "--format"));
+	/* Each format's own extensions, in any case: tsv's second one, and
+	 * jsonl's ndjson, which prodigy shares but only jsonl (FMT_BY_EXT) is
+	 * picked by when no detector accepts the content. */
+	fm = import_detect("dir.v2/x.TAB", "item\n", 5, IMPORT_ITEMS, err);
+	assert_non_null(fm);
+	assert_string_equal(fm->name, "tsv");
+	fm = import_detect("x.ndjson", "item\n", 5, IMPORT_VOTES, err);
+	assert_non_null(fm);
+	assert_string_equal(fm->name, "jsonl");
+	/* .json names three formats, none of them picked by extension alone. */
+	assert_null(import_detect("x.json", "item\n", 5, IMPORT_VOTES, err));
+	assert_non_null(strstr(err, "cannot tell the format of the votes"));
+	/* --format's names come from the table, in its order. */
+	assert_string_equal(import_format_names(),
+			    "csv|tsv|jsonl|labelstudio|labelstudio-min|prodigy|argilla");
+	assert_ptr_equal(import_format_find("labelstudio-min"), &fmt_labelstudio_min);
+	assert_null(import_format_find("json"));
 }
 
 int main(void)
