@@ -154,7 +154,12 @@ static int chain_head(struct store *st, int64_t *seq, char out[65], char *err)
 	memcpy(out, st->packet ? st->base_hash : audit_genesis, 65);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		const char *h = (const char *)sqlite3_column_text(s, 1);
+		const char *h = NULL;
+		/* A head unread would start a broken chain: fail instead. */
+		if (store_col_text(s, 1, &h, err)) {
+			sqlite3_finalize(s);
+			return -1;
+		}
 		*seq = sqlite3_column_int64(s, 0);
 		snprintf(out, 65, "%s", h ? h : "");
 	}

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 /* A file written under a temporary name in its final directory and renamed
- * over path only once it is complete. */
+ * over path only once it is complete and synced. */
 struct out_file {
 	const char *path;
 	char *tmp;
@@ -45,6 +46,8 @@ static int out_open(struct out_file *o, const char *path, char *err)
 			strerror(errno));
 		goto fail;
 	}
+	/* Should memory run out from here (xmalloc exits), the temporary goes. */
+	util_tmp_register(o->tmp);
 	/* mkstemp makes the file private; give it the mode a plain create would. */
 	mask = umask(0);
 	umask(mask);
@@ -52,6 +55,7 @@ static int out_open(struct out_file *o, const char *path, char *err)
 		err_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(o->tmp);
+		util_tmp_forget(o->tmp);
 		goto fail;
 	}
 	return 0;
@@ -61,32 +65,76 @@ fail:
 	return -1;
 }
 
-/* Close and, when ok, rename into place; otherwise (or on a close error)
- * remove the temporary file. Returns 0, or -1 with err filled. */
-static int out_close(struct out_file *o, int ok, char *err)
+/* Remove the temporary file, if there is one still. */
+static void out_discard(struct out_file *o)
 {
-	int rc = 0;
 	if (!o->tmp)
-		return 0;
-	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0) {
-		if (ok)
-			err_set(err, "%s: %s", o->path, strerror(errno));
-		ok = 0;
-	}
-	if (fclose(o->f) != 0 && ok) {
-		err_set(err, "%s: %s", o->path, strerror(errno));
-		ok = 0;
-	}
-	if (ok && rename(o->tmp, o->path) != 0) {
-		err_set(err, "%s: %s", o->path, strerror(errno));
+		return;
+	if (o->f)
+		fclose(o->f);
+	o->f = NULL;
+	unlink(o->tmp);
+	util_tmp_forget(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+}
+
+/* Flush, sync and close the temporary file when ok; otherwise (or when one
+ * of those fails) remove it. Returns 0, or -1 with err filled if it was ok. */
+static int out_finish(struct out_file *o, int ok, char *err)
+{
+	int e = 0;
+	if (!o->tmp)
+		return ok ? 0 : -1;
+	if (ok && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0))
+		e = errno;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	o->f = NULL;
+	if (ok && e) {
+		err_set(err, "%s: %s", o->path, strerror(e));
 		ok = 0;
 	}
 	if (!ok) {
-		unlink(o->tmp);
-		rc = -1;
+		out_discard(o);
+		return -1;
 	}
+	return 0;
+}
+
+/* Rename the finished temporary over its path; on failure remove it. */
+static int out_rename(struct out_file *o, char *err)
+{
+	if (rename(o->tmp, o->path) != 0) {
+		err_set(err, "%s: %s", o->path, strerror(errno));
+		out_discard(o);
+		return -1;
+	}
+	util_tmp_forget(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
+	return 0;
+}
+
+/*
+ * Sync dir, the directory of path, so that the renames into it last. A
+ * failure here comes after the file is in place: it is complete, but
+ * whether it would survive a power failure is unknown, and err says so.
+ * Allocates nothing, so that running out of memory cannot end the program
+ * once the file is in place.
+ */
+static int sync_dir(const char *dir, const char *path, char *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	if (fd < 0 || fsync(fd) != 0) {
+		err_set(err,
+			"%s: written whole, but syncing its directory failed (%s): the file is "
+			"complete, but may not survive a power failure; export again to be sure",
+			path, strerror(errno));
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -121,41 +169,45 @@ static const char export_usage[] =
 	"      --no-ds           final labels from plurality, not Dawid-Skene\n"
 	"  -h, --help            show this help\n";
 
-/* The sidecar of the export written to path, whole or not at all. */
+/* Write the sidecar of the export written to path into f's temporary
+ * file, finished (synced) but not yet renamed. */
 static int write_meta(const struct export_meta *m, const struct export_opts *o, const char *path,
-		      const char *metapath, char *err)
+		      struct out_file *f, const char *metapath, char *err)
 {
-	struct out_file f;
 	struct sbuf b = {0};
+	int ok;
 
-	if (out_open(&f, metapath, err))
+	if (out_open(f, metapath, err))
 		return -1;
 	store_export_meta_json(&b, m, o, path);
-	fwrite(b.s, 1, b.len, f.f);
+	fwrite(b.s, 1, b.len, f->f);
 	sbuf_free(&b);
-	if (ferror(f.f))
+	ok = !ferror(f->f);
+	if (!ok)
 		err_set(err, "%s: write error", metapath);
-	return out_close(&f, !ferror(f.f), err);
+	return out_finish(f, ok, err);
 }
 
 /*
- * The same summary whether the labels went to a file or to standard output:
- * on standard error, so that it never mixes with the data.
+ * The same summary whether the labels went to a file or to standard output,
+ * for standard error, so that it never mixes with the data. Made before a
+ * file is renamed into place, so that nothing after that allocates.
  */
-static void print_summary(const struct export_meta *m, const char *path, const char *metapath)
+static void summary(struct sbuf *b, const struct export_meta *m, const char *path,
+		    const char *metapath)
 {
 	char *project = text_clean(m->project ? m->project : "");
-	fprintf(stderr, "exported %ld item%s", m->rows, m->rows == 1 ? "" : "s");
+	sbuf_addf(b, "exported %ld item%s", m->rows, m->rows == 1 ? "" : "s");
 	if (path) {
 		char *p = text_clean(path), *mp = text_clean(metapath);
-		fprintf(stderr, " to %s (provenance in %s)", p, mp);
+		sbuf_addf(b, " to %s (provenance in %s)", p, mp);
 		free(p);
 		free(mp);
 	}
 	if (m->skipped)
-		fprintf(stderr, "; skipped %ld with neither votes nor a decision", m->skipped);
-	fprintf(stderr, "\nproject '%s', exported %s, audit head %s\n", project, m->exported_at,
-		m->audit_head);
+		sbuf_addf(b, "; skipped %ld with neither votes nor a decision", m->skipped);
+	sbuf_addf(b, "\nproject '%s', exported %s, audit head %s\n", project, m->exported_at,
+		  m->audit_head);
 	free(project);
 }
 
@@ -206,7 +258,8 @@ int cmd_export(int argc, char **argv)
 	struct export_meta m;
 	struct out_file data = {0};
 	struct store *st;
-	char err[GV_ERR], *metapath = NULL;
+	struct sbuf sum = {0};
+	char err[GV_ERR], *metapath = NULL, *dircopy = NULL;
 	long rows;
 	int c;
 
@@ -280,27 +333,47 @@ int cmd_export(int argc, char **argv)
 		rows = store_export_write(st, &eo, outpath ? data.f : stdout, &m, err);
 	store_close(st);
 	if (outpath) {
-		int ok = rows >= 0;
-		if (out_close(&data, ok, err) && ok)
+		/* Both files are synced before either is renamed, the data file
+		 * last, then the directory: a failure before the renames leaves
+		 * neither file. */
+		struct out_file meta = {0};
+		if (out_finish(&data, rows >= 0, err))
 			rows = -1;
 		if (rows >= 0) {
 			metapath = xmalloc(strlen(outpath) + sizeof ".meta.json");
 			sprintf(metapath, "%s.meta.json", outpath);
-			if (write_meta(&m, &eo, outpath, metapath, err))
+			if (write_meta(&m, &eo, outpath, &meta, metapath, err)) {
+				out_discard(&data);
 				rows = -1;
+			}
 		}
+		if (rows >= 0) {
+			summary(&sum, &m, outpath, metapath);
+			dircopy = xstrdup(outpath);
+		}
+		if (rows >= 0 && out_rename(&meta, err)) {
+			out_discard(&data);
+			rows = -1;
+		}
+		if (rows >= 0 && out_rename(&data, err)) {
+			unlink(metapath);
+			rows = -1;
+		}
+		if (rows >= 0 && sync_dir(dirname(dircopy), outpath, err))
+			rows = -1;
 	} else if (rows >= 0 && fflush(stdout) != 0) {
 		snprintf(err, GV_ERR, "write failed: %s", strerror(errno));
 		rows = -1;
 	}
-	if (rows < 0) {
+	if (rows >= 0 && !outpath)
+		summary(&sum, &m, NULL, NULL);
+	if (rows < 0)
 		cli_error("%s", err);
-		free(metapath);
-		store_export_meta_free(&m);
-		return GV_EXIT_FAIL;
-	}
-	print_summary(&m, outpath, metapath);
+	else
+		fputs(sum.s, stderr);
+	sbuf_free(&sum);
+	free(dircopy);
 	free(metapath);
 	store_export_meta_free(&m);
-	return GV_EXIT_OK;
+	return rows < 0 ? GV_EXIT_FAIL : GV_EXIT_OK;
 }

@@ -558,8 +558,14 @@ int store_check_rules(struct store *st, char *err)
 			       "%s: synchronous is %ld, not FULL (2): a commit could be lost on "
 			       "power failure, so gavel refuses to run",
 			       st->path, sync);
-	/* The wait for locks is busy_wait, installed by store_open on every
-	 * connection for STORE_BUSY_MS; SQLite cannot report a handler back. */
+	/* SQLite cannot report a busy handler back: store_open notes that it
+	 * installed busy_wait (STORE_BUSY_MS), and a connection without it
+	 * would fail at once with "database is locked". */
+	if (!st->busy_handler)
+		return err_set(err,
+			       "%s: the wait for other sessions' locks (%d ms) is not set up, so "
+			       "a busy project would fail at once",
+			       st->path, STORE_BUSY_MS);
 	if (defensive != 1)
 		return err_set(err, "%s: SQLite's defensive mode did not take", st->path);
 	if (trusted != 0)
@@ -614,7 +620,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
 	st->busy_rng = (uint32_t)getpid() ^ (uint32_t)(uintptr_t)st;
-	sqlite3_busy_handler(st->db, busy_wait, st);
+	st->busy_handler = sqlite3_busy_handler(st->db, busy_wait, st) == SQLITE_OK;
 	/* Keep the -wal and -shm files when the connection closes (the log
 	 * cut to nothing, given a journal_size_limit), so that a reader who
 	 * may not create files in the folder can still open the project (see
@@ -972,4 +978,13 @@ char *store_col_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
 	return v ? xstrdup((const char *)v) : NULL;
+}
+
+int store_col_text(sqlite3_stmt *s, int i, const char **out, char *err)
+{
+	int null = sqlite3_column_type(s, i) == SQLITE_NULL;
+	*out = (const char *)sqlite3_column_text(s, i);
+	if (!*out && !null)
+		return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+	return 0;
 }

@@ -35,6 +35,7 @@ struct store {
 	int fallback; /* asked for read-write, got read-only: no write permission */
 	double busy_since; /* when the current wait for a lock began (store_open's handler) */
 	uint32_t busy_rng;  /* the handler's jitter */
+	int busy_handler;   /* store_open installed that handler (store_check_rules) */
 	/* An offline packet (src/packet.h): its id, else NULL; the project's
 	 * audit head it continues from, and the last decision id it holds
 	 * from the project (its own decisions come after it). */
@@ -166,5 +167,13 @@ int store_summary_votes_counts(const struct store_task *t, const char *votes, si
 
 /* Column i of the current row of s as a heap string, or NULL when it is NULL. */
 char *store_col_dup(sqlite3_stmt *s, int i);
+
+/*
+ * Column i of the current row of s as text in *out (owned by s, valid until
+ * the next step), NULL for SQL NULL. Returns 0, or -1 with err filled when
+ * the value is not NULL but SQLite could not give its text (out of memory):
+ * a write that copies the value must then fail rather than store null.
+ */
+int store_col_text(sqlite3_stmt *s, int i, const char **out, char *err);
 
 #endif

@@ -2,13 +2,18 @@
  * store_import_decisions: expert decisions from a file. Each imported
  * decision is its own "decide" audit event (origin "import"), in addition
  * to the one "import" event for the file, because every decision in gavel
- * has its event; decision files are small.
+ * has its event; decision files are small. With --duplicates last an
+ * imported decision supersedes the item's current one; superseding another
+ * expert's decision is a lead's call, as on the review screen, so only a
+ * user mapped to a lead may do it.
  */
 #include "config.h"
 
 #include "store_import_priv.h"
+#include "store_expert.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int dec_cmp(const void *pa, const void *pb)
 {
@@ -24,8 +29,8 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 	sqlite3_stmt *last = NULL, *ins = NULL;
 	struct sbuf detail = {0};
 	size_t n = si->ndecs, w = 0;
-	char now[21], s1[64];
-	int rc = -1;
+	char now[21], s1[64], s2[64], lead[128];
+	int rc = -1, is_lead = -1;
 
 	if (!n)
 		return 0;
@@ -51,7 +56,9 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 		i = j;
 	}
 	n = w;
-	if (store_prepare(si->st, "SELECT id FROM decision WHERE item = ? ORDER BY id DESC LIMIT 1",
+	if (store_prepare(si->st,
+			  "SELECT id, expert, label IS NOT NULL FROM decision WHERE item = ?"
+			  " ORDER BY id DESC LIMIT 1",
 			  &last, err) ||
 	    store_prepare(
 		    si->st,
@@ -65,10 +72,37 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 		const char *reason = store_import_at(si, d->reason);
 		const char *label = intern_str(&si->labels, d->label);
 		int64_t prev = 0, id;
+		int step;
 		sqlite3_reset(last);
 		sqlite3_bind_int64(last, 1, d->db_item);
-		if (sqlite3_step(last) == SQLITE_ROW)
+		step = sqlite3_step(last);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			store_fail(si->st, err, "decision");
+			goto out;
+		}
+		if (step == SQLITE_ROW)
 			prev = sqlite3_column_int64(last, 0);
+		if (prev && si->o.dup == IMPORT_DUP_LAST && sqlite3_column_int(last, 2)) {
+			const char *by;
+			if (store_col_text(last, 1, &by, err))
+				goto out;
+			if (by && strcmp(by, si->o.expert) != 0) {
+				if (is_lead < 0 &&
+				    (is_lead = store_expert_lead_for_uid(si->st, actor->uid, lead,
+									 sizeof lead, err)) < 0)
+					goto out;
+				if (!is_lead) {
+					import_errf(err, si->o.file, d->line, 0,
+						    "item '%s' has a decision by %s; only a lead may "
+						    "supersede another expert's decision, so nothing "
+						    "was imported",
+						    import_snip(store_import_item_name(si, d->db_item),
+								s1),
+						    import_snip(by, s2));
+					goto out;
+				}
+			}
+		}
 		if (prev && si->o.dup == IMPORT_DUP_ERROR) {
 			import_errf(err, si->o.file, d->line, 0,
 				    "item '%s' already has a decision; keep one with --duplicates "

@@ -49,6 +49,7 @@ struct latest {
 static int latest_decision(struct store *st, int64_t item, struct latest *l, char *err)
 {
 	sqlite3_stmt *s = NULL;
+	const char *expert;
 	int rc;
 
 	memset(l, 0, sizeof *l);
@@ -60,9 +61,12 @@ static int latest_decision(struct store *st, int64_t item, struct latest *l, cha
 	sqlite3_bind_int64(s, 1, item);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
+		if (store_col_text(s, 1, &expert, err)) {
+			sqlite3_finalize(s);
+			return -1;
+		}
 		l->id = sqlite3_column_int64(s, 0);
-		snprintf(l->expert, sizeof l->expert, "%s",
-			 sqlite3_column_text(s, 1) ? (const char *)sqlite3_column_text(s, 1) : "");
+		snprintf(l->expert, sizeof l->expert, "%s", expert ? expert : "");
 		l->has_label = sqlite3_column_type(s, 2) != SQLITE_NULL;
 		l->label = sqlite3_column_int(s, 2);
 		l->supersedes = sqlite3_column_int64(s, 3);
@@ -73,24 +77,42 @@ static int latest_decision(struct store *st, int64_t item, struct latest *l, cha
 	return 0;
 }
 
-/* Append the label value of code (in item's task) as a JSON string, or null. */
-static void add_label_json(struct store *st, struct sbuf *b, int64_t item, int has, int code)
+/*
+ * Append the label value of code (in item's task) as a JSON string, or null
+ * when there is no label (has 0). Returns 0, or -1 with err filled when the
+ * value could not be read (out of memory, say): the event would otherwise
+ * record null for a label, so the caller's transaction must fail.
+ */
+static int add_label_json(struct store *st, struct sbuf *b, int64_t item, int has, int code,
+			  char *err)
 {
 	sqlite3_stmt *s = NULL;
-	if (!has || sqlite3_prepare_v2(st->db,
-				       "SELECT l.value FROM label l JOIN item i ON i.task = l.task"
-				       " WHERE i.id = ? AND l.code = ?",
-				       -1, &s, NULL) != SQLITE_OK) {
+	const char *v = NULL;
+	int rc;
+	if (!has) {
 		sbuf_add(b, "null");
-		return;
+		return 0;
 	}
+	if (store_prepare(st,
+			  "SELECT l.value FROM label l JOIN item i ON i.task = l.task"
+			  " WHERE i.id = ? AND l.code = ?",
+			  &s, err))
+		return -1;
 	sqlite3_bind_int64(s, 1, item);
 	sqlite3_bind_int(s, 2, code);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		sbuf_add_json_str(b, (const char *)sqlite3_column_text(s, 0));
-	else
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (store_col_text(s, 0, &v, err) == 0 && !v)
+			err_set(err, "decision: label code %d has no value", code);
+		if (v)
+			sbuf_add_json_str(b, v);
+	} else if (rc == SQLITE_DONE) {
 		sbuf_add(b, "null");
+	} else {
+		store_fail(st, err, "label");
+	}
 	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || (rc == SQLITE_ROW && v) ? 0 : -1;
 }
 
 static void add_str_json(struct sbuf *b, const char *s)
@@ -101,37 +123,50 @@ static void add_str_json(struct sbuf *b, const char *s)
 		sbuf_add(b, "null");
 }
 
-static void add_before_json(struct store *st, struct sbuf *b, int64_t item, const struct latest *l)
+static int add_before_json(struct store *st, struct sbuf *b, int64_t item,
+			   const struct latest *l, char *err)
 {
 	if (!l->id) {
 		sbuf_add(b, "null");
-		return;
+		return 0;
 	}
 	sbuf_addf(b, "{\"decision\":%lld,\"expert\":", (long long)l->id);
 	sbuf_add_json_str(b, l->expert);
 	sbuf_add(b, ",\"label\":");
-	add_label_json(st, b, item, l->has_label, l->label);
+	if (add_label_json(st, b, item, l->has_label, l->label, err))
+		return -1;
 	sbuf_addc(b, '}');
+	return 0;
 }
 
-/* Another expert's live claim on item, copied into holder; 1 when there is one. */
-static int other_claim(struct store *st, int64_t item, const char *me, char *holder, size_t len)
+/*
+ * Another expert's live claim on item, copied into holder: 1 when there is
+ * one, 0 when not, -1 with err filled when it could not be read (a claim
+ * unread is never taken for no claim).
+ */
+static int other_claim(struct store *st, int64_t item, const char *me, char *holder, size_t len,
+		       char *err)
 {
 	sqlite3_stmt *s = NULL;
-	int found = 0;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
-			       -1, &s, NULL) != SQLITE_OK)
-		return 0;
+	const char *who = NULL;
+	int rc;
+	if (store_prepare(st,
+			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
+			  &s, err))
+		return -1;
 	sqlite3_bind_int64(s, 1, item);
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		found = 1;
-		if (holder)
-			snprintf(holder, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && store_col_text(s, 0, &who, err)) {
+		sqlite3_finalize(s);
+		return -1;
 	}
+	if (rc == SQLITE_ROW && holder)
+		snprintf(holder, len, "%s", who ? who : "");
+	else if (rc != SQLITE_DONE)
+		store_fail(st, err, "claim");
 	sqlite3_finalize(s);
-	return found;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int run_bound(struct store *st, sqlite3_stmt *s, const char *what, char *err)
@@ -178,7 +213,9 @@ int store_review_claim(struct store *st, const struct audit_actor *a, int64_t it
 		store_rollback(st);
 		return meanwhile_err(&l, holder, holder_len, err);
 	}
-	if (check_on("claim") && other_claim(st, item, a->expert, holder, holder_len)) {
+	if (check_on("claim") && (rc = other_claim(st, item, a->expert, holder, holder_len, err))) {
+		if (rc < 0)
+			goto fail;
 		store_rollback(st);
 		err_set(err, "claimed by %s", holder);
 		return REVIEW_HELD;
@@ -188,8 +225,13 @@ int store_review_claim(struct store *st, const struct audit_actor *a, int64_t it
 		goto fail;
 	sqlite3_bind_int64(s, 1, item);
 	sqlite3_bind_text(s, 2, a->expert, -1, SQLITE_STATIC);
-	mine = sqlite3_step(s) == SQLITE_ROW;
+	rc = sqlite3_step(s);
+	mine = rc == SQLITE_ROW;
 	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, err, "claim");
+		goto fail;
+	}
 	if (store_prepare(st,
 			  "INSERT OR REPLACE INTO claim(item, expert, expires) VALUES (?, ?,"
 			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?))",
@@ -294,7 +336,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	struct latest l;
 	struct sbuf detail = {0}, settles = {0};
 	int64_t nid = 0, pair[2];
-	int overrule, conflict = 0;
+	int overrule, conflict = 0, held, lead;
 	const char *reason = d->reason;
 
 	if (store_begin(st, err))
@@ -308,10 +350,10 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	/* The current decision is someone else's: superseding it is a lead's
 	 * call, asked for in so many words, never a side effect of a key. */
 	overrule = check_on("lead") && l.id && l.has_label && strcmp(l.expert, a->expert) != 0;
+	lead = store_expert_is_lead(st, a->expert, a->uid, err);
+	if (lead < 0)
+		goto fail;
 	if (overrule) {
-		int lead = store_expert_is_lead(st, a->expert, a->uid, err);
-		if (lead < 0)
-			goto fail;
 		if (!lead || !d->overrule) {
 			snprintf(other, other_len, "%s", l.expert);
 			store_rollback(st);
@@ -327,15 +369,17 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 			return REVIEW_OVERRULE;
 		}
 	}
-	if (check_on("claim") && other_claim(st, d->item, a->expert, other, other_len)) {
+	if (check_on("claim") &&
+	    (held = other_claim(st, d->item, a->expert, other, other_len, err))) {
+		if (held < 0)
+			goto fail;
 		err_set(err, "claimed by %s; nothing was written", other);
 		store_rollback(st);
 		return REVIEW_HELD;
 	}
 	/* A lead's decision on an item left in conflict by a packet settles
 	 * both decisions, and its reason names them. */
-	if (store_expert_is_lead(st, a->expert, a->uid, err) == 1 &&
-	    (conflict = packet_conflict_open(st, d->item, pair, err)) == 1) {
+	if (lead && (conflict = packet_conflict_open(st, d->item, pair, err)) == 1) {
 		sbuf_addf(&settles, "settles decisions %lld and %lld", (long long)pair[0],
 			  (long long)pair[1]);
 		if (d->reason && *d->reason)
@@ -352,13 +396,16 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	if (clear_mine(st, a->expert, d->item, 1, err))
 		goto fail;
 	sbuf_add(&detail, "{\"before\":");
-	add_before_json(st, &detail, d->item, &l);
+	if (add_before_json(st, &detail, d->item, &l, err))
+		goto fail;
 	if (overrule)
 		sbuf_add(&detail, ",\"overrule\":true");
 	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
-	add_label_json(st, &detail, d->item, 1, d->label_code);
+	if (add_label_json(st, &detail, d->item, 1, d->label_code, err))
+		goto fail;
 	sbuf_add(&detail, ",\"blind_label\":");
-	add_label_json(st, &detail, d->item, d->blind_code >= 0, d->blind_code);
+	if (add_label_json(st, &detail, d->item, d->blind_code >= 0, d->blind_code, err))
+		goto fail;
 	sbuf_add(&detail, ",\"seconds\":");
 	sbuf_add_json_num(&detail, d->seconds);
 	sbuf_add(&detail, ",\"queue\":");
@@ -390,6 +437,7 @@ static int decision_fields(struct store *st, int64_t id, int *has_label, int *la
 			   char **reason, char **rule, char *err)
 {
 	sqlite3_stmt *s = NULL;
+	const char *r = NULL, *u = NULL;
 	int rc;
 	if (store_prepare(st, "SELECT label, blind_label, reason, rule FROM decision WHERE id = ?",
 			  &s, err))
@@ -397,16 +445,21 @@ static int decision_fields(struct store *st, int64_t id, int *has_label, int *la
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
+		/* A reason unread must not become no reason in the new row. */
+		if (store_col_text(s, 2, &r, err) || store_col_text(s, 3, &u, err)) {
+			sqlite3_finalize(s);
+			return -1;
+		}
 		*has_label = sqlite3_column_type(s, 0) != SQLITE_NULL;
 		*label = sqlite3_column_int(s, 0);
 		*blind = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
-		*reason = store_col_dup(s, 2);
-		*rule = store_col_dup(s, 3);
+		*reason = r ? xstrdup(r) : NULL;
+		*rule = u ? xstrdup(u) : NULL;
 	}
-	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, err, "decision");
-	return 0;
+		store_fail(st, err, "decision");
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_review_undo(struct store *st, const struct audit_actor *a, int64_t item, char *err)
@@ -434,9 +487,11 @@ int store_review_undo(struct store *st, const struct audit_actor *a, int64_t ite
 			    &nid, err))
 		goto fail;
 	sbuf_add(&detail, "{\"before\":");
-	add_before_json(st, &detail, item, &l);
+	if (add_before_json(st, &detail, item, &l, err))
+		goto fail;
 	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
-	add_label_json(st, &detail, item, has, label);
+	if (add_label_json(st, &detail, item, has, label, err))
+		goto fail;
 	sbuf_add(&detail, "},\"why\":{\"reason\":\"undo\"}}");
 	if (audit_append(st, a, "undo", item, detail.s, NULL, err))
 		goto fail;
@@ -485,7 +540,8 @@ int store_review_reason(struct store *st, const struct audit_actor *a, int64_t i
 	sbuf_add(&detail, ",\"rule\":");
 	add_str_json(&detail, old_rule);
 	sbuf_addf(&detail, "},\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
-	add_label_json(st, &detail, item, has, label);
+	if (add_label_json(st, &detail, item, has, label, err))
+		goto fail;
 	sbuf_add(&detail, "},\"why\":{\"reason\":");
 	add_str_json(&detail, reason && *reason ? reason : NULL);
 	sbuf_add(&detail, ",\"rule\":");

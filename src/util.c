@@ -14,13 +14,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int (*util_alloc_fail_hook)(void);
 
+/* Temporaries to remove on the out-of-memory exit (util_tmp_register):
+ * held without allocating, since memory has run out when they are needed. */
+static const char *tmp_paths[UTIL_TMP_MAX];
+
+int util_tmp_register(const char *path)
+{
+	for (size_t i = 0; i < UTIL_TMP_MAX; i++) {
+		if (!tmp_paths[i]) {
+			tmp_paths[i] = path;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void util_tmp_forget(const char *path)
+{
+	for (size_t i = 0; i < UTIL_TMP_MAX; i++)
+		if (tmp_paths[i] == path)
+			tmp_paths[i] = NULL;
+}
+
 /* Exit rather than abort: exit handlers restore the terminal, and an open
- * write transaction is rolled back when the next connection opens. */
+ * write transaction is rolled back when the next connection opens. A file
+ * half written is removed, so that nothing partial is left behind. */
 static void oom(void)
 {
+	for (size_t i = 0; i < UTIL_TMP_MAX; i++)
+		if (tmp_paths[i])
+			unlink(tmp_paths[i]);
 	fputs("gavel: out of memory\n", stderr);
 	exit(GV_EXIT_FAIL);
 }

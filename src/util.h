@@ -34,6 +34,15 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/*
+ * Have the out-of-memory exit above remove path (a temporary file the caller
+ * is writing) before it exits, until util_tmp_forget(path). path is the
+ * caller's and must live until then; at most UTIL_TMP_MAX are held at once
+ * (the one past that returns -1 and is not held).
+ */
+#define UTIL_TMP_MAX 4
+int util_tmp_register(const char *path);
+void util_tmp_forget(const char *path);
 /* For tests only (tests/reliability/fault.c): when set, called before each
  * allocation above; a nonzero return fails it as if memory had run out. */
 extern int (*util_alloc_fail_hook)(void);

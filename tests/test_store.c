@@ -349,6 +349,12 @@ static void test_deploy_guard(void **state)
 	assert_int_equal(store_check_rules(st, err), -1);
 	assert_non_null(strstr(err, "defensive"));
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/* The wait for locks, as store_open notes it installed it. */
+	assert_int_equal(st->busy_handler, 1);
+	st->busy_handler = 0;
+	assert_int_equal(store_check_rules(st, err), -1);
+	assert_non_null(strstr(err, "wait for other sessions' locks"));
+	st->busy_handler = 1;
 	test_exec(st, "PRAGMA journal_mode = DELETE");
 	assert_int_equal(store_check_rules(st, err), -1);
 	assert_non_null(strstr(err, "not WAL"));

@@ -105,7 +105,8 @@ void ui_item_close(struct ui_state *s)
 /*
  * Open row idx. Returns REVIEW_MEANWHILE when another expert decided the
  * item after its row was read (nothing claimed; their name in who),
- * REVIEW_HELD when another expert holds it, else 0.
+ * REVIEW_HELD when another expert holds it, -1 when it could not be read
+ * (the queue is shown again, with the error), else 0.
  */
 static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 {
@@ -117,8 +118,16 @@ static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 	if (idx >= s->nq)
 		return 0;
 	if (s->be->load(s->be->ctx, s->qrows[idx].item, &s->item, &s->guide, &s->has_guide, err)) {
-		ui_message(s, UI_MSG_ERROR, "%s", err);
-		return 0;
+		/* Back to the queue, where Enter tries again; a "saved" just
+		 * shown stays in front of the error, so both are seen. */
+		char keep[sizeof s->msg], *ext = text_clean(
+						  s->qrows[idx].external_id ? s->qrows[idx].external_id : "");
+		snprintf(keep, sizeof keep, "%s", s->msg_kind == UI_MSG_SAVED ? s->msg : "");
+		s->view = UI_QUEUE;
+		ui_message(s, UI_MSG_ERROR, "%s%scannot open %s: %s", keep, keep[0] ? "; " : "", ext,
+			   err);
+		free(ext);
+		return -1;
 	}
 	s->has_item = 1;
 	s->item_row = idx;

@@ -102,12 +102,32 @@ mentions "only a lead may add experts or change roles"
 expect_other 1 "$GAVEL" expert add "$p" root --role viewer
 mentions "only a lead may add experts or change roles"
 [ "$(dump "$p")" = "$before" ] || fail "a refused expert add changed the database"
+# Superseding another expert's decision by an import (--duplicates last)
+# is a lead's call too; an expert's own decision, or none, is not.
+printf 'item,label\nr1,x\n' >"$work/dec1.csv"
+printf 'item,label,reason\nr1,y,second look\n' >"$work/dec2.csv"
+expect_exit 0 "$GAVEL" import "$p" decisions "$work/dec1.csv" --task t --expert ann
+before=$(dump "$p")
+expect_other 1 "$GAVEL" import "$p" decisions "$work/dec2.csv" --task t --expert bob \
+	--duplicates last
+mentions "dec2.csv:2"
+mentions "item 'r1' has a decision by ann; only a lead may supersede another expert's decision"
+[ "$(dump "$p")" = "$before" ] || fail "a refused decisions import changed the database"
+expect_other 0 "$GAVEL" import "$p" decisions "$work/dec2.csv" --task t --expert ann \
+	--duplicates last
+before=$(dump "$p")
 # The last lead stays one; with a second lead mapped to nobody, nobody may
 # add experts, and root may step down.
 expect_exit 1 "$GAVEL" expert add "$p" root --role expert
 mentions "root is the project's last lead"
 expect_exit 0 "$GAVEL" expert add "$p" boss --role lead --unix-user nobody
 expect_other 0 "$GAVEL" expert add "$p" carl --role expert --unix-user nobody
+# A lead (boss is mapped to nobody now) may supersede ann's decision.
+expect_other 0 "$GAVEL" import "$p" decisions "$work/dec1.csv" --task t --expert bob \
+	--duplicates last
+[ "$(sqlite3 "$p" "SELECT d.expert FROM decision d JOIN item i ON i.id = d.item \
+	WHERE i.external_id = 'r1' ORDER BY d.id DESC LIMIT 1")" = bob ] ||
+	fail "the lead's import did not supersede ann's decision"
 expect_exit 0 "$GAVEL" expert add "$p" root --role expert
 [ "$(sqlite3 "$p" "SELECT actor FROM event WHERE action = 'expert-set' \
 	AND detail->>'expert' = 'carl'")" = boss ] || fail "carl's event does not name boss"
