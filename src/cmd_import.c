@@ -52,6 +52,9 @@ static const char import_usage[] =
 	"label set rejects others, and one whose labels came from data takes new ones\n"
 	"only with --task or --new-labels.\n"
 	"\n"
+	"Votes past GAVEL_IMPORT_MEM bytes (default 96M; K, M, G suffixes) are sorted in\n"
+	"runs in an unlinked temporary file in TMPDIR, else beside the project.\n"
+	"\n"
 	"Options:\n";
 
 /* The rest of the help, after the --format line made from the format table. */

@@ -86,6 +86,7 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 	si->st = st;
 	si->o = *o;
+	si->spill_cap = store_import_spill_cap();
 	if (si_cache(si, err) || store_begin(st, err))
 		goto fail;
 	si->open = 1;
@@ -163,6 +164,7 @@ void store_import_free(struct store_import *si)
 	free(si->label_code);
 	free(si->votes);
 	free(si->vote_line);
+	store_import_spill_free(si->spill);
 	free(si->vote_at.off);
 	free(si->vote_comment.off);
 	free(si->item_text.off);

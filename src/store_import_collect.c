@@ -95,6 +95,7 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 {
 	struct ivote *v;
 	uint32_t item, ann, label;
+	size_t m;
 	const char *who = r->annotator;
 
 	if (si->o.annotator) {
@@ -110,15 +111,24 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 	ann = intern_put(&si->anns, who, strlen(who), NULL);
 	if (si->nvotes >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
-	si->votes = xgrow(si->votes, &si->votes_cap, si->nvotes + 1, sizeof *si->votes);
-	si->vote_line =
-		xgrow(si->vote_line, &si->vote_line_cap, si->nvotes + 1, sizeof *si->vote_line);
-	v = &si->votes[si->nvotes];
+	if (si->nvotes - si->vbase == si->spill_cap && store_import_spill_chunk(si, err))
+		return -1;
+	m = si->nvotes - si->vbase;
+	if (m == si->votes_cap) {
+		/* Grow as xgrow does, but never past the budget. */
+		size_t c = m < 16 ? 16 : 2 * m;
+		if (c > si->spill_cap)
+			c = si->spill_cap;
+		si->votes = xrealloc(si->votes, c * sizeof *si->votes);
+		si->vote_line = xrealloc(si->vote_line, c * sizeof *si->vote_line);
+		si->votes_cap = si->vote_line_cap = c;
+	}
+	v = &si->votes[m];
 	v->item = item;
 	v->ann = ann;
 	v->label = label;
 	v->idx = (uint32_t)si->nvotes;
-	si->vote_line[si->nvotes] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 0;
+	si->vote_line[m] = r->line > 0 && r->line < UINT32_MAX ? (uint32_t)r->line : 0;
 	if (r->at || si->vote_at.off)
 		store_import_strings_set(si, &si->vote_at, si->nvotes, r->at);
 	if (r->comment || si->vote_comment.off)

@@ -23,6 +23,15 @@ struct ivote {
 	uint32_t item, ann, label, idx; /* idx: the vote's order in the file */
 };
 
+/* One item's votes taken from the spilled runs, with their lines. */
+struct si_vbuf {
+	struct ivote *v;
+	uint32_t *line;
+	size_t n, vcap, lcap;
+};
+
+struct si_spill; /* src/store_import_spill.c */
+
 struct ipred {
 	uint32_t item, model; /* intern ids */
 	long line, col;
@@ -73,8 +82,13 @@ struct store_import {
 	struct ivote *votes; /* in file order, then sorted by (item, annotator) */
 	size_t nvotes, votes_cap;
 	size_t nvotes_kept; /* sorted votes left after dropping duplicates */
+	/* Past the memory budget: the votes before vbase are in the spill's
+	 * files and votes[0] is vote vbase; spill_cap votes at most in memory. */
+	struct si_spill *spill;
+	size_t vbase, spill_cap;
 
-	/* per vote in file order (ivote.idx): its line, time and comment */
+	/* per vote in file order (ivote.idx): its time and comment; per vote in
+	 * votes (position): its line, once spilled, else per vote in file order */
 	uint32_t *vote_line;
 	size_t vote_line_cap;
 	struct si_strings vote_at, vote_comment;
@@ -140,6 +154,47 @@ void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n);
 /* Sort a[0..n) by (item, annotator), keeping file order among equal keys.
  * Returns the sorted array: a, or a new one that replaces a (a is freed). */
 struct ivote *store_import_sort_votes(struct ivote *a, size_t n);
+
+/* The line of vote v, which is in si->votes. */
+static inline uint32_t store_import_vote_line(const struct store_import *si, const struct ivote *v)
+{
+	return si->spill ? si->vote_line[v - si->votes] : si->vote_line[v->idx];
+}
+
+/* Resolve votes v[0..n) from intern ids to database ids and label codes.
+ * Returns 0 or -1 with err filled. */
+int store_import_map_votes(struct store_import *si, struct ivote *v, size_t n, char *err);
+
+/*
+ * Drop or refuse (as --duplicates says) the duplicates among v[0..n), sorted
+ * by (item, annotator) with equal keys in file order; line, when not NULL, is
+ * parallel to v (else lines are looked up by ivote.idx). Keeps the rest at the
+ * front (line too), sets *kept and adds the dropped ones to *dups. Returns 0
+ * or -1 with err filled.
+ */
+int store_import_dedup(struct store_import *si, struct ivote *v, uint32_t *line, size_t n,
+		       size_t *kept, long *dups, char *err);
+
+/* How many votes the memory budget (GAVEL_IMPORT_MEM) holds in memory. */
+size_t store_import_spill_cap(void);
+
+/* Write the votes in memory (from si->vbase on) to the spill file, opening it
+ * first; memory then starts over at si->nvotes. Returns 0 or -1 with err. */
+int store_import_spill_chunk(struct store_import *si, char *err);
+
+/* With the ids resolved: sort the spilled votes into runs and start merging
+ * them; the votes on existing items (ids <= item_maxid) are read into
+ * si->votes, de-duplicated (si->nvotes_kept). Returns 0 or -1 with err. */
+int store_import_spill_sort(struct store_import *si, char *err);
+
+/* The next new item's votes from the merge (item is its database id; every
+ * item before it was asked for), de-duplicated into out (out->n), dropped
+ * ones added to *dups. Returns 0 or -1 with err filled. */
+int store_import_spill_item(struct store_import *si, int64_t item, struct si_vbuf *out, long *dups,
+			    char *err);
+
+/* Close the spill's files (already unlinked) and free it (NULL is fine). */
+void store_import_spill_free(struct si_spill *sp);
 
 /*
  * Resolve the file's items to database ids (si->item_id): existing ones by

@@ -30,55 +30,70 @@ static const char *si_ann_name(const struct store_import *si, int64_t id)
 	return "?";
 }
 
-/*
- * Resolve the votes to database ids, sort them by (item, annotator) and drop
- * or refuse the duplicates within the file; store_import_votes_write stores
- * them. Runs on the helper thread (si_prep): memory only.
- */
-static int si_sort_file_votes(struct store_import *si, char *err)
+int store_import_map_votes(struct store_import *si, struct ivote *v, size_t n, char *err)
 {
-	size_t n = si->nvotes, w = 0;
-	char s1[64], s2[64];
-
-	if (!n)
-		return 0;
 	for (size_t i = 0; i < n; i++) {
-		struct ivote *v = &si->votes[i];
-		int64_t it = si->item_id[v->item], an = si->ann_id[v->ann];
+		int64_t it = si->item_id[v[i].item], an = si->ann_id[v[i].ann];
 		if (it > UINT32_MAX || an > UINT32_MAX)
 			return import_errf(err, si->o.file, 0, 0,
 					   "item or annotator id beyond 2^32");
-		v->item = (uint32_t)it;
-		v->ann = (uint32_t)an;
-		v->label = (uint32_t)si->label_code[v->label];
+		v[i].item = (uint32_t)it;
+		v[i].ann = (uint32_t)an;
+		v[i].label = (uint32_t)si->label_code[v[i].label];
 	}
-	si->votes = store_import_sort_votes(si->votes, n);
-	si->votes_cap = n;
-	/* Duplicates are neighbours now, in file order. */
+	return 0;
+}
+
+int store_import_dedup(struct store_import *si, struct ivote *v, uint32_t *line, size_t n,
+		       size_t *kept, long *dups, char *err)
+{
+	size_t w = 0;
+	char s1[64], s2[64];
+
+	/* Duplicates are neighbours, in file order. */
 	for (size_t i = 0; i < n; i++) {
-		struct ivote *v = &si->votes[i];
-		size_t j = i;
-		while (j + 1 < n && si->votes[j + 1].item == v->item &&
-		       si->votes[j + 1].ann == v->ann)
+		size_t j = i, keep;
+		while (j + 1 < n && v[j + 1].item == v[i].item && v[j + 1].ann == v[i].ann)
 			j++;
-		if (j > i) {
-			if (si->o.dup == IMPORT_DUP_ERROR)
-				return import_errf(
-					err, si->o.file, si->vote_line[si->votes[i + 1].idx], 0,
-					"duplicate vote by annotator '%s' on item '%s' (first at "
-					"line %u); keep one with --duplicates first|last",
-					import_snip(si_ann_name(si, v->ann), s1),
-					import_snip(store_import_item_name(si, v->item), s2),
-					si->vote_line[v->idx]);
-			si->votes[w++] = si->votes[si->o.dup == IMPORT_DUP_FIRST ? i : j];
-			si->duplicates += (long)(j - i);
-		} else {
-			si->votes[w++] = *v;
-		}
+		if (j > i && si->o.dup == IMPORT_DUP_ERROR)
+			return import_errf(
+				err, si->o.file, line ? line[i + 1] : si->vote_line[v[i + 1].idx],
+				0,
+				"duplicate vote by annotator '%s' on item '%s' (first at "
+				"line %u); keep one with --duplicates first|last",
+				import_snip(si_ann_name(si, v[i].ann), s1),
+				import_snip(store_import_item_name(si, v[i].item), s2),
+				line ? line[i] : si->vote_line[v[i].idx]);
+		keep = j > i && si->o.dup != IMPORT_DUP_FIRST ? j : i;
+		*dups += (long)(j - i);
+		if (line)
+			line[w] = line[keep];
+		v[w++] = v[keep];
 		i = j;
 	}
-	si->nvotes_kept = w;
+	*kept = w;
 	return 0;
+}
+
+/*
+ * Resolve the votes to database ids, sort them by (item, annotator) and drop
+ * or refuse the duplicates within the file; store_import_votes_write stores
+ * them. Runs on the helper thread (si_prep): memory only, unless the votes
+ * were spilled (src/store_import_spill.c).
+ */
+static int si_sort_file_votes(struct store_import *si, char *err)
+{
+	size_t n = si->nvotes;
+
+	if (si->spill)
+		return store_import_spill_sort(si, err);
+	if (!n)
+		return 0;
+	if (store_import_map_votes(si, si->votes, n, err))
+		return -1;
+	si->votes = store_import_sort_votes(si->votes, n);
+	si->votes_cap = n;
+	return store_import_dedup(si, si->votes, NULL, n, &si->nvotes_kept, &si->duplicates, err);
 }
 
 /*
@@ -225,6 +240,14 @@ struct si_summ {
 	int prod_waiting, cons_waiting; /* a thread waits on cv */
 	int helper;			/* 0: no helper thread, new rows are computed here too */
 	size_t produced_seen;		/* this thread's last look at produced */
+	/* Spilled votes: new items' votes come from the merge, one item at a
+	 * time, and a duplicate may be refused only then (failed, under mu,
+	 * with ferr); the votes kept and dropped are counted apart from
+	 * written and si->duplicates, which the main thread changes meanwhile. */
+	struct si_vbuf vb;
+	long written_new, dups_new;
+	int failed;
+	char ferr[GV_ERR];
 };
 
 /* Both sides publish their progress every SI_STEP rows rather than every
@@ -244,44 +267,78 @@ static void si_pack_votes(const struct store_import *si, const struct ivote *v, 
 	}
 }
 
-/* Compute group gr's row into *row with scratch s. Reads what both threads
- * only read once the groups are built. */
-static void summ_compute(const struct si_summ *g, const struct si_group *gr, struct si_scratch *s,
-			 struct si_row *row)
+/* Compute the row of an item with votes v[0..n), or with the merged row at
+ * offset merged of g->merged, into *row with scratch s. Reads what both
+ * threads only read once the groups are built. */
+static void summ_compute(const struct si_summ *g, const struct ivote *v, size_t n, size_t merged,
+			 struct si_scratch *s, struct si_row *row)
 {
 	const struct store_import *si = g->si;
 	size_t k = g->task->nlabels;
 
 	memset(s->count, 0, (k + 1) * sizeof *s->count);
-	if (gr->merged != NONE) {
+	if (merged != NONE) {
 		/* Checked when it was merged: it parses. */
-		row->votes = g->merged.s + gr->merged;
+		row->votes = g->merged.s + merged;
 		row->len = strlen(row->votes);
 		store_summary_count(&g->order, row->votes, row->len, s->count);
 	} else {
 		sbuf_reset(&s->packed);
 		sbuf_addc(&s->packed, '[');
-		si_pack_votes(si, si->votes + gr->first_vote, gr->nvotes, &s->packed);
+		si_pack_votes(si, v, n, &s->packed);
 		sbuf_addc(&s->packed, ']');
-		for (size_t i = 0; i < gr->nvotes; i++)
-			store_summary_order_count(&g->order, si->votes[gr->first_vote + i].label,
-						  s->count);
+		for (size_t i = 0; i < n; i++)
+			store_summary_order_count(&g->order, v[i].label, s->count);
 		row->votes = s->packed.s;
 		row->len = s->packed.len;
 	}
 	stats_item_compute(s->count, (int)k, &row->sum);
 }
 
+static void summ_group(const struct si_summ *g, const struct si_group *gr, struct si_scratch *s,
+		       struct si_row *row)
+{
+	summ_compute(g, g->si->votes + gr->first_vote, gr->nvotes, gr->merged, s, row);
+}
+
+/* The database id of the item of row r. */
+static int64_t summ_item(const struct si_summ *g, size_t r)
+{
+	if (r < g->nkeep)
+		return g->group[g->keep[r]].item;
+	return g->si->item_maxid + 1 + (int64_t)(r - g->nkeep);
+}
+
+/* New item k's row, from the groups or, once spilled, from the merge (on one
+ * thread at a time). Returns 0 or -1 with err filled. */
+static int summ_new(struct si_summ *g, size_t k, struct si_scratch *s, struct si_row *row,
+		    char *err)
+{
+	struct store_import *si = (struct store_import *)g->si;
+	if (!si->spill) {
+		summ_group(g, &g->group[g->first_new + k], s, row);
+		return 0;
+	}
+	if (store_import_spill_item(si, si->item_maxid + 1 + (int64_t)k, &g->vb, &g->dups_new, err))
+		return -1;
+	g->written_new += (long)g->vb.n;
+	summ_compute(g, g->vb.v, g->vb.n, NONE, s, row);
+	return 0;
+}
+
 /* Row r's values: an existing item's computed now, a new item's taken from
  * the ring once the helper has computed it. Taking new row k frees the
  * slots of the rows before it: SQLite has stored them. */
-static void summ_load(struct si_summ *g, size_t r)
+static int summ_load(struct si_summ *g, size_t r)
 {
 	size_t k;
 	if (r < g->nkeep) {
-		summ_compute(g, &g->group[g->keep[r]], &g->main, &g->row);
+		summ_group(g, &g->group[g->keep[r]], &g->main, &g->row);
 	} else if (!g->helper) {
-		summ_compute(g, &g->group[g->first_new + r - g->nkeep], &g->main, &g->row);
+		if (summ_new(g, r - g->nkeep, &g->main, &g->row, g->ferr)) {
+			g->failed = 1;
+			return -1;
+		}
 	} else {
 		k = r - g->nkeep;
 		if (k >= g->produced_seen || k % SI_STEP == 0) {
@@ -289,32 +346,36 @@ static void summ_load(struct si_summ *g, size_t r)
 			g->consumed = k;
 			if (g->prod_waiting)
 				pthread_cond_broadcast(&g->cv);
-			while (g->produced <= k) {
+			while (g->produced <= k && !g->failed) {
 				g->cons_waiting = 1;
 				pthread_cond_wait(&g->cv, &g->mu);
 			}
 			g->cons_waiting = 0;
 			g->produced_seen = g->produced;
 			pthread_mutex_unlock(&g->mu);
+			if (g->produced_seen <= k)
+				return -1;
 		}
 		g->row = g->ahead[k % SI_AHEAD].row;
 	}
 	g->loaded = r + 1;
+	return 0;
 }
 
 static void si_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
 	struct si_summ *g = ctx;
 	const struct stats_item *sum = &g->row.sum;
-	if (g->loaded != row + 1)
-		summ_load(g, row);
+	if (g->loaded != row + 1 && summ_load(g, row)) {
+		/* g->ferr says why; store_import_votes_write reports it. */
+		sqlite3_result_error(out, "import stopped", -1);
+		return;
+	}
 	/* The texts stay put until the next row is loaded, after SQLite has
 	 * stored this one. */
 	switch (col) {
 	case 0:
-		sqlite3_result_int64(
-			out, g->group[row < g->nkeep ? g->keep[row] : g->first_new + row - g->nkeep]
-				     .item);
+		sqlite3_result_int64(out, summ_item(g, row));
 		break;
 	case 1:
 		sqlite3_result_text(out, g->row.votes, (int)g->row.len, SQLITE_STATIC);
@@ -396,7 +457,7 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 		if (m->len > 1)
 			sbuf_addc(m, ',');
 		if (same && si->o.dup == IMPORT_DUP_ERROR)
-			return import_errf(err, si->o.file, si->vote_line[fv[k].idx], 0,
+			return import_errf(err, si->o.file, store_import_vote_line(si, &fv[k]), 0,
 					   "annotator '%s' already has a vote on item '%s' in task "
 					   "'%s'; keep one with --duplicates first|last",
 					   import_snip(si_ann_name(si, fv[k].ann), s1),
@@ -430,10 +491,11 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 }
 
 /* Every item the file names, in item id order: existing items first, then
- * the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign). */
+ * the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign).
+ * Once spilled, only the existing ones: the merge gives the new ones' votes. */
 static void si_build_groups(struct store_import *si, struct si_summ *g)
 {
-	size_t n = intern_count(&si->items), v = 0, nold = 0;
+	size_t n = intern_count(&si->items), v = 0, nold = 0, ng;
 	int64_t *ids = xmalloc((n + 1) * sizeof *ids);
 
 	for (size_t i = 0; i < n; i++) {
@@ -443,8 +505,9 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 	qsort(ids, nold, sizeof *ids, i64_cmp);
 	for (size_t i = nold; i < n; i++)
 		ids[i] = si->item_maxid + (int64_t)(i - nold) + 1;
-	g->group = xmalloc((n + 1) * sizeof *g->group);
-	for (size_t i = 0; i < n; i++) {
+	ng = si->spill ? nold : n;
+	g->group = xmalloc((ng + 1) * sizeof *g->group);
+	for (size_t i = 0; i < ng; i++) {
 		struct si_group *gr = &g->group[i];
 		gr->item = ids[i];
 		gr->merged = NONE;
@@ -507,7 +570,13 @@ static void si_prep_rows(struct si_summ *g)
 			if (stop)
 				return;
 		}
-		summ_compute(g, &g->group[g->first_new + k], &a->s, &a->row);
+		if (summ_new(g, k, &a->s, &a->row, g->ferr)) {
+			pthread_mutex_lock(&g->mu);
+			g->failed = 1;
+			pthread_cond_broadcast(&g->cv);
+			pthread_mutex_unlock(&g->mu);
+			return;
+		}
 		if ((k + 1) % SI_STEP == 0 || k + 1 == nnew) {
 			pthread_mutex_lock(&g->mu);
 			g->produced = k + 1;
@@ -590,6 +659,8 @@ static void si_summ_free(struct si_summ *g)
 		return;
 	free(g->group);
 	free(g->keep);
+	free(g->vb.v);
+	free(g->vb.line);
 	sbuf_free(&g->merged);
 	store_summary_order_free(&g->order);
 	si_scratch_free(&g->main);
@@ -663,6 +734,13 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		  " agreement, entropy FROM " STORE_ROWS,
 		  g.nkeep ? "OR REPLACE" : "", (long long)si->task.id);
 	src = store_rows_run(si->st, &rows, sql.s, "import", err);
+	si_prep_join(&prep);
+	if (g.failed) {
+		memcpy(err, g.ferr, GV_ERR);
+		goto out;
+	}
+	si->duplicates += g.dups_new;
+	g.written += g.written_new;
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item votes");

@@ -2,8 +2,10 @@
 # gavel import in any row order: the same votes grouped by item, grouped by
 # annotator and shuffled, with numeric ids and with string ids, give
 # byte-identical `gavel export` (CSV and JSONL) and `stats --json` within each
-# id scheme. The votes are written here by awk (a seeded LCG), so the test
-# needs nothing but the shell tools: 600 items, 3-5 votes each, 12
+# id scheme, and each file imported over a tiny memory budget (its votes
+# spilled to a temporary file in sorted runs) gives the same tables as in
+# memory. The votes are written here by awk (a seeded LCG), so the test
+# needs nothing but the shell tools and sqlite3: 600 items, 3-5 votes each, 12
 # annotators, 4 labels, items numbered so that their byte order differs from
 # their numeric order (item 10 sorts before item 9).
 set -u
@@ -69,6 +71,28 @@ for ids in numeric string; do
         # file's SHA-256) and the import's time are all that may differ.
         sed 's/"audit_head":"[0-9a-f]*"//; s/"at":"[^"]*"//g' "$work/stdout" \
             >"$work/$ids-$order.stats.json"
+        # The same file over a memory budget of 2 KB (56 votes): its votes go
+        # through some 40 sorted runs in a temporary file, merged while they
+        # are written, and the database holds what the import in memory wrote.
+        sdb="$work/$ids-$order-spill.db"
+        expect_exit 0 "$GAVEL" init "$sdb"
+        expect_exit 0 env GAVEL_IMPORT_MEM=2K TMPDIR="$work/tmp-$ids-$order" sh -c \
+            'mkdir "$TMPDIR" && cd "$1" && exec "$2" import "$3" votes votes.csv --task t' - \
+            "$work/$ids-$order" "$GAVEL" "$sdb"
+        [ -z "$(ls -A "$work/tmp-$ids-$order")" ] || fail "$ids $order: a spill file was left"
+        for t in item item_votes annotator label task; do
+            [ "$(sqlite3 "$db" ".dump $t")" = "$(sqlite3 "$sdb" ".dump $t")" ] ||
+                fail "$ids $order: table $t differs when the import spills"
+        done
+        expect_exit 0 "$GAVEL" export "$sdb" -o "$work/spill.export.csv"
+        cmp -s "$work/$ids-$order.export.csv" "$work/spill.export.csv" ||
+            fail "$ids $order: the export differs when the import spills"
+        # And the budget is what made it spill: no directory, no import.
+        expect_exit 1 env GAVEL_IMPORT_MEM=2K TMPDIR="$work/none" \
+            "$GAVEL" import "$work/$ids-$order.db" votes "$work/$ids-$order/votes.csv" \
+            --task t --duplicates last
+        grep -q "cannot create a temporary file in $work/none" "$work/stderr" ||
+            fail "$ids $order: $(cat "$work/stderr")"
     done
     cmp -s "$work/votes-item.csv" "$work/votes-shuffled.csv" &&
         fail "$ids: the shuffled file is in item order"

@@ -1,0 +1,136 @@
+#!/bin/sh
+# gavel import over its memory budget (GAVEL_IMPORT_MEM): the votes are
+# spilled to a temporary file in sorted runs and merged while they are
+# written. Every case is imported twice, in memory and over a budget of 2 KB
+# (56 votes in memory), and the two databases must hold the same items,
+# votes, annotators and summaries: duplicates within the file (across runs)
+# kept first or last or refused with the same message, votes added to items
+# that existed before, votes with times and comments. The temporary
+# directory stays empty after a success, a failure and a rejected file, and
+# 200,000 votes imported over a 1 MB budget peak lower than in memory (the
+# peak is read from the kernel's rusage through python3).
+set -u
+. "$top_srcdir/tests/cli/lib.sh"
+
+mkdir "$work/tmp"
+# Two gavels: in memory and spilling into $work/tmp.
+mem() { "$GAVEL" "$@"; }
+spill() { GAVEL_IMPORT_MEM=2K TMPDIR="$work/tmp" "$GAVEL" "$@"; }
+
+# tables DB: what an import writes, for comparing two databases.
+tables() {
+    for t in item item_votes annotator label task; do
+        sqlite3 "$1" ".dump $t"
+    done
+}
+
+# same NAME ARGS...: `gavel import DB ARGS` in memory and spilled, each into
+# its own copy of $work/NAME.db (when it exists, else a new project); the
+# exit codes, the messages and the tables must be the same, and the
+# temporary directory empty.
+same() {
+    name=$1
+    shift
+    for how in mem spill; do
+        if [ -f "$work/$name.db" ]; then
+            cp "$work/$name.db" "$work/$name-$how.db"
+        else
+            "$GAVEL" init "$work/$name-$how.db" >/dev/null || fail "init"
+        fi
+        $how import "$work/$name-$how.db" "$@" >"$work/$how.out" 2>"$work/$how.err"
+        echo "exit $?" >>"$work/$how.out"
+        tables "$work/$name-$how.db" >"$work/$how.tables"
+    done
+    cmp -s "$work/mem.out" "$work/spill.out" ||
+        fail "$name: output differs: $(cat "$work/mem.out") / $(cat "$work/spill.out")"
+    sed "s|$work/[a-z_-]*.db|DB|" "$work/mem.err" >"$work/mem.err2"
+    sed "s|$work/[a-z_-]*.db|DB|" "$work/spill.err" >"$work/spill.err2"
+    cmp -s "$work/mem.err2" "$work/spill.err2" ||
+        fail "$name: message differs: $(cat "$work/mem.err") / $(cat "$work/spill.err")"
+    cmp -s "$work/mem.tables" "$work/spill.tables" ||
+        fail "$name: tables differ ($(diff "$work/mem.tables" "$work/spill.tables" | head -c 300))"
+    [ -z "$(ls -A "$work/tmp")" ] || fail "$name: a spill file was left: $(ls -A "$work/tmp")"
+}
+
+# votes N SEED: N votes on 150 items by 9 annotators, in an order of the
+# seed's LCG, with repeats of the same (item, annotator) far apart.
+votes() {
+    awk -v n="$1" -v s="$2" 'BEGIN {
+        print "item,annotator,label"
+        for (i = 0; i < n; i++) {
+            s = (s * 1103515245 + 12345) % 2147483648; it = int(s / 65536) % 150
+            s = (s * 1103515245 + 12345) % 2147483648; a = int(s / 65536) % 9
+            s = (s * 1103515245 + 12345) % 2147483648; l = int(s / 65536) % 3
+            printf "it%d,ann%d,l%d\n", it, a, l
+        }
+    }'
+}
+
+votes 900 1 >"$work/dups.csv"
+# 900 draws of 1,350 (item, annotator) pairs: many repeats, across runs.
+same dups_first votes "$work/dups.csv" --task t --duplicates first
+grep -q "duplicates* dropped" "$work/mem.out" || fail "no duplicates: $(cat "$work/mem.out")"
+same dups_last votes "$work/dups.csv" --task t --duplicates last
+same dups_refused votes "$work/dups.csv" --task t
+grep -q "dups.csv:[0-9]*: duplicate vote by annotator" "$work/mem.err" ||
+    fail "refused: $(cat "$work/mem.err")"
+
+# Votes added to a project: existing items (their rows merged with the
+# stored votes) and new ones.
+"$GAVEL" init "$work/base.db" >/dev/null || fail "init"
+votes 300 2 >"$work/first.csv"
+"$GAVEL" import "$work/base.db" votes "$work/first.csv" --task t --duplicates last \
+    >/dev/null || fail "first import"
+votes 700 3 | sed 's/^it1\([0-9]\)/new\1/' >"$work/more.csv"
+same base votes "$work/more.csv" --task t --duplicates last
+grep -q "items_added\|new item\|imported" "$work/mem.out" || fail "more: $(cat "$work/mem.out")"
+same base votes "$work/more.csv" --task t --duplicates first
+# Refused against the stored votes: the database is unchanged.
+same base votes "$work/more.csv" --task t
+grep -q "already has a vote\|duplicate vote" "$work/mem.err" || fail "$(cat "$work/mem.err")"
+[ "$(tables "$work/base.db")" = "$(tables "$work/base-spill.db")" ] ||
+    fail "a refused spilled import changed the database"
+
+# Times and comments travel with each vote through the runs.
+awk 'BEGIN { print "item,annotator,label,created_at,comment"
+    for (i = 0; i < 400; i++)
+        printf "c%d,a%d,x%d,2024-01-%02dT00:00:00Z,note %d\n", (i * 37) % 97, i % 5, i % 2,
+            1 + i % 28, i }' >"$work/timed.csv"
+same timed votes "$work/timed.csv" --task t --duplicates last
+grep -q '"at":"2024-01' "$work/mem.tables" || grep -q "2024-01" "$work/mem.tables" ||
+    fail "timed: no times stored"
+
+# A bad row after the budget was passed: rejected, nothing left behind.
+{ votes 500 4; echo "it1,,l1"; } >"$work/bad.csv"
+same bad votes "$work/bad.csv" --task t
+grep -q "bad.csv:502:.*empty annotator" "$work/mem.err" || fail "bad: $(cat "$work/mem.err")"
+
+# Peak memory: 200,000 votes (50,000 items, 4 votes each, in an order far
+# from grouped) over a 1 MB budget against the same import in memory. The
+# vote arrays in memory take about 8 MB at their peak (16 bytes a vote and
+# as much again while they are sorted): spilled, the peak is lower by more
+# than 2 MB, and under a generous 64 MB.
+command -v python3 >/dev/null 2>&1 || skip "python3 not found (peak memory)"
+awk 'BEGIN { print "item,annotator,label"
+    for (n = 0; n < 200000; n++) {
+        i = (n * 7919) % 200000; it = i % 50000; k = int(i / 50000)
+        printf "item-%06d,ann%d,l%d\n", it, k * 10 + it % 10, (it * 3 + k) % 5 } }' \
+    >"$work/big.csv"
+# peak_kb ENV...: the peak RSS of importing big.csv into a new project.
+peak_kb() {
+    rm -f "$work/big.db"
+    "$GAVEL" init "$work/big.db" >/dev/null || fail "init"
+    env "$@" python3 -c '
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if r.returncode == 0 else -1)
+' "$GAVEL" import "$work/big.db" votes "$work/big.csv" --task t
+}
+inmem=$(peak_kb GAVEL_IMPORT_MEM=)
+spilled=$(peak_kb GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp")
+[ "$inmem" -gt 0 ] && [ "$spilled" -gt 0 ] || fail "big import failed ($inmem, $spilled)"
+[ "$spilled" -lt $((inmem - 2048)) ] ||
+    fail "spilled import peaked at $spilled KB, in memory $inmem KB"
+[ "$spilled" -lt 65536 ] || fail "spilled import peaked at $spilled KB"
+[ -z "$(ls -A "$work/tmp")" ] || fail "big: a spill file was left"
+pass
