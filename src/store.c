@@ -6,6 +6,7 @@
 
 #include "sign.h"
 #include "store.h"
+#include "store_trace.h"
 #include "util.h"
 
 #include <errno.h>
@@ -621,6 +622,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
 	st->busy_rng = (uint32_t)getpid() ^ (uint32_t)(uintptr_t)st;
 	st->busy_handler = sqlite3_busy_handler(st->db, busy_wait, st) == SQLITE_OK;
+	store_trace_env(st);
 	/* Keep the -wal and -shm files when the connection closes (the log
 	 * cut to nothing, given a journal_size_limit), so that a reader who
 	 * may not create files in the folder can still open the project (see

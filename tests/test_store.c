@@ -156,7 +156,8 @@ static void test_queue_votes(void **state)
 {
 	struct fx *f = *state;
 	char *o;
-	/* disputed: agreement 0 first (i3 entropy 1 before i4 entropy 0.63), then i2. */
+	/* disputed: agreement 0 first, in item order (i3, i4: the index order, not
+	 * entropy, breaks the tie), then i2. */
 	o = order_of(f->st, "disputed", 0);
 	assert_string_equal(o, "i3 i4 i2 ");
 	free(o);

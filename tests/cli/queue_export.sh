@@ -32,7 +32,7 @@ CSV
 expect_exit 0 "$GAVEL" init "$db"
 expect_exit 0 "$GAVEL" import "$db" votes "$work/votes.csv" --task t
 
-# disputed: lowest agreement first, then highest vote entropy, then item id
+# disputed: lowest agreement first, then item id
 # (new items are numbered in byte order of their external ids, so =x comes
 # before d1 when their figures are equal).
 "$GAVEL" queue "$db" --queue disputed --json >"$work/q.json" || fail "queue exited $?"
