@@ -561,7 +561,7 @@ int main(int argc, char **argv)
 	}
 	if (order != BY_ITEM &&
 	    write_reordered(&votes, held, nheld, order, annotators, seed))
-		goto out;
+		goto out; /* rc is still 1 */
 	rc = 0;
 out:
 	if (opened) {

@@ -202,6 +202,37 @@ int store_model_decided_predictions(struct store *st, int64_t task, const char *
 	return 0;
 }
 
+int store_model_percent_agreement_upto(struct store *st, int64_t task, size_t cap, double *out,
+				       int *sampled, char *err)
+{
+	sqlite3_stmt *s;
+	int step;
+
+	*sampled = 0;
+	if (!cap)
+		return store_model_percent_agreement(st, task, out, err);
+	/* The first cap items through the (task, external_id) index, and
+	 * whether there is one more. */
+	if (store_prepare(
+		    st,
+		    "SELECT avg(v.agreement), (SELECT count(*) FROM (SELECT 1 FROM item"
+		    " WHERE task = ?1 LIMIT ?2 + 1)) FROM (SELECT id FROM item WHERE task = ?1"
+		    " LIMIT ?2) x LEFT JOIN item_votes v ON v.item = x.id",
+		    &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		*out = sqlite3_column_type(s, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 0);
+		*sampled = (size_t)sqlite3_column_int64(s, 1) > cap;
+	}
+	sqlite3_finalize(s);
+	if (step != SQLITE_ROW)
+		return store_fail(st, err, "percent agreement");
+	return 0;
+}
+
 int store_model_percent_agreement(struct store *st, int64_t task, double *out, char *err)
 {
 	sqlite3_stmt *s;
@@ -224,13 +255,15 @@ int store_model_percent_agreement(struct store *st, int64_t task, double *out, c
 	return 0;
 }
 
-int store_model_task_quality_ex(struct store *st, int64_t task, double *q, const char **source,
-				long *audits, long *errors, char *err)
+/* store_model_task_quality_ex with percent agreement over `cap` items (0: all). */
+static int task_quality(struct store *st, int64_t task, size_t cap, double *q, const char **source,
+			long *audits, long *errors, char *err)
 {
 	struct model_decided *d = NULL;
 	size_t n = 0;
 	long na = 0, ne = 0;
 	double pa = NAN;
+	int sampled = 0;
 
 	if (store_model_decided_load(st, task, &d, &n, err))
 		return -1;
@@ -242,14 +275,29 @@ int store_model_task_quality_ex(struct store *st, int64_t task, double *q, const
 		ne += d[i].label != c;
 	}
 	store_model_decided_free(d, n);
-	if (na < MODEL_MIN_AUDITS && store_model_percent_agreement(st, task, &pa, err))
+	if (na < MODEL_MIN_AUDITS &&
+	    store_model_percent_agreement_upto(st, task, cap, &pa, &sampled, err))
 		return -1;
 	model_quality_choose(na, ne, pa, q, source);
+	if (sampled && strcmp(*source, "agreement") == 0)
+		*source = "agreement (sample)";
 	if (audits)
 		*audits = na;
 	if (errors)
 		*errors = ne;
 	return 0;
+}
+
+int store_model_task_quality_ex(struct store *st, int64_t task, double *q, const char **source,
+				long *audits, long *errors, char *err)
+{
+	return task_quality(st, task, 0, q, source, audits, errors, err);
+}
+
+int store_model_task_quality_upto(struct store *st, int64_t task, size_t cap, double *q,
+				  const char **source, char *err)
+{
+	return task_quality(st, task, cap, q, source, NULL, NULL, err);
 }
 
 int store_model_task_quality(struct store *st, int64_t task, double *q, const char **source,

@@ -43,6 +43,16 @@ int store_model_task_quality_ex(struct store *st, int64_t task, double *q, const
 				long *audits, long *errors, char *err);
 
 /*
+ * store_model_task_quality for a screen: when q falls back on percent
+ * agreement, that is the mean over the task's first `cap` items (by
+ * external id, through the task's index) instead of all of them, and
+ * *source says "agreement (sample)" when the task has more. A task of ten
+ * million items costs a read of `cap` rows instead of ten million.
+ */
+int store_model_task_quality_upto(struct store *st, int64_t task, size_t cap, double *q,
+				  const char **source, char *err);
+
+/*
  * The task's decided items in item order. Returns 0 with *out (free with
  * store_model_decided_free) and *n filled, or -1 with err filled.
  */
@@ -86,5 +96,12 @@ int store_model_decided_predictions(struct store *st, int64_t task, const char *
  * there is none. Returns 0, or -1 with err filled.
  */
 int store_model_percent_agreement(struct store *st, int64_t task, double *out, char *err);
+
+/*
+ * The same over the task's first `cap` items by external id (0: all of
+ * them); *sampled is 1 when the task has more items than were read.
+ */
+int store_model_percent_agreement_upto(struct store *st, int64_t task, size_t cap, double *out,
+				       int *sampled, char *err);
 
 #endif

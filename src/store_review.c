@@ -371,63 +371,73 @@ void store_review_rows_free(struct review_row *v, size_t n)
 
 int store_review_row_status(struct store *st, const char *me, struct review_row *r, char *err)
 {
+	return store_review_rows_status(st, me, &r, 1, err);
+}
+
+int store_review_rows_status(struct store *st, const char *me, struct review_row *const *v,
+			     size_t n, char *err)
+{
 	sqlite3_stmt *s = NULL;
+	struct sbuf ids = {0};
 	int rc;
 
-	row_clear_status(r);
-	r->status = REVIEW_OPEN;
-	r->decision = 0;
-	if (store_prepare(
-		    st,
-		    "SELECT d.expert, l.value, d.id FROM decision d JOIN item i ON i.id = d.item"
-		    " LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
-		    " WHERE d.item = ? ORDER BY d.id DESC LIMIT 1",
-		    &s, err))
+	if (!n)
+		return 0;
+	/* One statement for every row, each row's item looked up through the
+	 * decision_item, claim and event_item indexes: a filter over the loaded
+	 * rows costs one query, not three per row. */
+	sbuf_addc(&ids, '[');
+	for (size_t i = 0; i < n; i++) {
+		row_clear_status(v[i]);
+		v[i]->status = REVIEW_OPEN;
+		v[i]->decision = 0;
+		sbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)v[i]->item);
+	}
+	sbuf_addc(&ids, ']');
+	rc = store_prepare(
+		st,
+		"SELECT j.key, d.id, d.expert, l.value,"
+		" (SELECT c.expert FROM claim c WHERE c.item = j.value AND c.expert <> ?2"
+		"   AND c.expires > " NOW_SQL "),"
+		" EXISTS (SELECT 1 FROM event e WHERE e.item = j.value AND e.action = 'skip'"
+		"   AND e.actor = ?2)"
+		" FROM json_each(?1) j"
+		" LEFT JOIN decision d ON d.id = (SELECT max(x.id) FROM decision x WHERE x.item = j.value)"
+		" LEFT JOIN item i ON i.id = d.item"
+		" LEFT JOIN label l ON l.task = i.task AND l.code = d.label",
+		&s, err);
+	if (rc) {
+		sbuf_free(&ids);
 		return -1;
-	sqlite3_bind_int64(s, 1, r->item);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		r->decision = sqlite3_column_int64(s, 2);
-	if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL) {
-		const char *who = (const char *)sqlite3_column_text(s, 0);
-		r->decided_label = store_col_dup(s, 1);
-		if (who && strcmp(who, me) == 0) {
-			r->status = REVIEW_MINE;
-		} else {
-			r->status = REVIEW_OTHER;
-			r->status_by = sdup(who);
+	}
+	sqlite3_bind_text(s, 1, ids.s, (int)ids.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 k = sqlite3_column_int64(s, 0);
+		struct review_row *r;
+		if (k < 0 || (size_t)k >= n)
+			continue;
+		r = v[k];
+		r->decision = sqlite3_column_int64(s, 1);
+		if (r->decision && sqlite3_column_type(s, 3) != SQLITE_NULL) {
+			const char *who = (const char *)sqlite3_column_text(s, 2);
+			r->decided_label = store_col_dup(s, 3);
+			if (who && strcmp(who, me) == 0) {
+				r->status = REVIEW_MINE;
+			} else {
+				r->status = REVIEW_OTHER;
+				r->status_by = sdup(who);
+			}
+		} else if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+			r->status = REVIEW_CLAIMED;
+			r->status_by = store_col_dup(s, 4);
+		} else if (sqlite3_column_int(s, 5)) {
+			r->status = REVIEW_SKIPPED;
 		}
-		sqlite3_finalize(s);
-		return 0;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "item status");
-
-	if (store_prepare(st,
-			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
-			  &s, err))
-		return -1;
-	sqlite3_bind_int64(s, 1, r->item);
-	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		r->status = REVIEW_CLAIMED;
-		r->status_by = store_col_dup(s, 0);
-		sqlite3_finalize(s);
-		return 0;
-	}
-	sqlite3_finalize(s);
-
-	if (store_prepare(st,
-			  "SELECT 1 FROM event WHERE item = ? AND action = 'skip' AND actor = ? LIMIT 1",
-			  &s, err))
-		return -1;
-	sqlite3_bind_int64(s, 1, r->item);
-	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		r->status = REVIEW_SKIPPED;
-	sqlite3_finalize(s);
-	return 0;
+	sbuf_free(&ids);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "item status");
 }
 
 int store_review_search(struct store *st, const int64_t *items, size_t n, const char *query,

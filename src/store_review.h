@@ -83,6 +83,12 @@ int store_review_rows_flags(struct store *st, struct review_row *v, size_t n, ch
  * and the latest decision it knows of. */
 int store_review_row_status(struct store *st, const char *me, struct review_row *r, char *err);
 
+/* store_review_row_status for n rows in one statement (the rows' items
+ * through the decision, claim and event indexes). Returns 0, or -1 with err
+ * filled. */
+int store_review_rows_status(struct store *st, const char *me, struct review_row *const *v,
+			     size_t n, char *err);
+
 struct review_vote {
 	char *annotator;
 	char *label;     /* label value */

@@ -349,6 +349,21 @@ static void test_quality_from_store(void **state)
 	assert_int_equal(audits, 29);
 	assert_int_equal(errors, 3);
 
+	/* The review screen's q reads the task's first `cap` items by external
+	 * id: 'd' (agreement 0), 'i1'..'i29' (1), 'solo' (one vote, none). Cap
+	 * 31 reads all 31 items: the same 29/30, not a sample. Cap 30 leaves out
+	 * 'solo' alone: still 29/30, but a sample. Cap 2 reads 'd' and 'i1':
+	 * (0 + 1) / 2 = 0.5. */
+	assert_int_equal(store_model_task_quality_upto(f->st, 1, 31, &q, &src, err), 0);
+	assert_string_equal(src, "agreement");
+	assert_float_equal(q, 29.0 / 30.0, EPS);
+	assert_int_equal(store_model_task_quality_upto(f->st, 1, 30, &q, &src, err), 0);
+	assert_string_equal(src, "agreement (sample)");
+	assert_float_equal(q, 29.0 / 30.0, EPS);
+	assert_int_equal(store_model_task_quality_upto(f->st, 1, 2, &q, &src, err), 0);
+	assert_string_equal(src, "agreement (sample)");
+	assert_float_equal(q, 0.5, EPS);
+
 	/* A decision in a non-audit queue does not count as an audit. */
 	add_audit(f, 30, 1, "disputed");
 	refresh(f);

@@ -53,7 +53,8 @@ static const char review_usage[] =
 	"      --script FILE    headless keys, one per line: j, 1, <Enter>, <Esc>, <Down>,\n"
 	"                       <C-c>, :dump NAME, :resize CxR, :type TEXT, :tick, :hup\n"
 	"      --dump-dir DIR   where :dump NAME writes NAME.txt (default .)\n"
-	"      --timing         print per-key latency to stderr (headless)\n"
+	"      --timing         print key latency to stderr (headless): over all keys,\n"
+	"                       then by kind (VIEW:ACTION), wall and CPU time\n"
 	"      --messages       print each status message to stdout as it is shown,\n"
 	"                       flushed: msg LINE MS info|saved|error TEXT (headless)\n"
 	"  -h, --help           show this help\n";

@@ -29,6 +29,9 @@
  * "10,000+ in queue" (qtotal is then UI_COUNT_CAP + 1), so a refresh never
  * counts millions of rows. */
 #define UI_COUNT_CAP 10000
+/* The item view's q, when percent agreement gives it, is the mean over at
+ * most this many of the task's items ("agreement (sample)" past it). */
+#define UI_Q_SAMPLE 10000
 /* An open item's claim is renewed when it is older than this. */
 #define UI_RENEW_SECONDS 120.0
 
@@ -389,6 +392,8 @@ struct ui_backend {
 	int (*load)(void *ctx, int64_t item, struct review_item *it, struct guide *g,
 		    int *has_guide, char *err);
 	int (*row_status)(void *ctx, struct review_row *r, char *err);
+	/* row_status for n rows at once (NULL: row_status one by one). */
+	int (*rows_status)(void *ctx, struct review_row *const *v, size_t n, char *err);
 	/* store_review_claim: seen is the latest decision the screen knows of. */
 	int (*claim)(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err);
 	int (*release)(void *ctx, int64_t item, char *err);

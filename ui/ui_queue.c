@@ -93,7 +93,17 @@ void ui_queue_rebuild(struct ui_state *s)
 {
 	size_t keep = ui_queue_current(s), n = 0;
 
-	if (s->filter != UI_FILTER_ALL) {
+	if (s->filter != UI_FILTER_ALL && s->be && s->be->rows_status && s->nq) {
+		/* One query for the loaded rows: per row, a filter of 2,000 rows
+		 * took 400 ms on a ten-million-item project. */
+		struct review_row **v = xcalloc(s->nq, sizeof *v);
+		char err[GV_ERR];
+		for (size_t i = 0; i < s->nq; i++)
+			v[i] = &s->qrows[i];
+		if (s->be->rows_status(s->be->ctx, v, s->nq, err))
+			ui_message(s, UI_MSG_ERROR, "%s", err);
+		free(v);
+	} else if (s->filter != UI_FILTER_ALL) {
 		for (size_t i = 0; i < s->nq; i++)
 			ui_queue_refresh_row(s, i);
 	}

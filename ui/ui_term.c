@@ -138,6 +138,13 @@ int ui_term_start(const struct ui_run_opts *o, int *cols, int *rows, char *err)
 	return 0;
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -276,14 +283,71 @@ static size_t rank(size_t n, double p)
 	return r ? r - 1 : 0;
 }
 
-static void print_timing(double *t, size_t n)
+/* One key's time and its kind (key_kind). */
+struct key_time {
+	double t;   /* wall */
+	double cpu; /* the process's CPU time (a shared machine's wait for a core left out) */
+	char kind[48];
+};
+
+static int cmp_key_kind(const void *a, const void *b)
 {
+	const struct key_time *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+	return c ? c : cmp_double(&x->t, &y->t);
+}
+
+/* "keys N p50 .. p99 .. max .." over all keys, then one "key KIND N p50 ..
+ * p99 .. max .." line per kind, so that a slow kind of key shows even when
+ * it is too rare to move the overall p99. */
+static void print_timing(struct key_time *k, size_t n)
+{
+	double *t;
 	if (!n)
 		return;
+	t = xcalloc(n, sizeof *t);
+	for (size_t i = 0; i < n; i++)
+		t[i] = k[i].t;
 	qsort(t, n, sizeof *t, cmp_double);
 	/* Nearest-rank percentiles: the smallest time >= p of all keys. */
 	fprintf(stderr, "keys %zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", n,
 		t[rank(n, 0.50)] * 1e3, t[rank(n, 0.99)] * 1e3, t[n - 1] * 1e3);
+	free(t);
+	qsort(k, n, sizeof *k, cmp_key_kind);
+	t = xcalloc(n, sizeof *t);
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t m;
+		for (j = i; j < n && strcmp(k[j].kind, k[i].kind) == 0; j++)
+			t[j - i] = k[j].cpu;
+		m = j - i;
+		qsort(t, m, sizeof *t, cmp_double);
+		fprintf(stderr,
+			"key %s %zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms  cpu p99 %.3f ms  cpu max "
+			"%.3f ms\n",
+			k[i].kind, m, k[i + rank(m, 0.50)].t * 1e3, k[i + rank(m, 0.99)].t * 1e3,
+			k[j - 1].t * 1e3, t[rank(m, 0.99)] * 1e3, t[m - 1] * 1e3);
+	}
+	free(t);
+}
+
+/* What a key is about to do, for --timing: "VIEW:ACTION" ("queue:move-down",
+ * "item:decide", "queue picker:open"), "search" for the Enter that runs a
+ * search, "input" for other keys typed into a prompt. */
+static void key_kind(const struct ui_state *s, int key, char *out, size_t len)
+{
+	enum ui_action a;
+	int arg;
+	if (s->input != UI_INPUT_NONE) {
+		snprintf(out, len, "%s",
+			 s->input == UI_INPUT_SEARCH && key == UI_KEY_ENTER ? "search" : "input");
+		return;
+	}
+	a = ui_key_action(s, key, &arg);
+	snprintf(out, len, "%s:%s", ui_views[s->view]->name,
+		 a > ACT_NONE && a < ACT_COUNT ? ui_actions[a].name : "unbound");
+	for (char *c = out; *c; c++)
+		if (*c == ' ')
+			*c = '-';
 }
 
 /* Where the script is, for --messages: its line and when its key began. */
@@ -320,7 +384,7 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 	FILE *f = fopen(o->script, "r");
 	char *line = NULL;
 	size_t cap = 0, ntimes = 0, tcap = 0;
-	double *times = NULL;
+	struct key_time *times = NULL;
 	long lineno = 0;
 	ssize_t len;
 	int rc = 0;
@@ -344,7 +408,7 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 	}
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
-		double t0 = mono_now();
+		double t0 = mono_now(), c0 = cpu_now();
 		lineno++;
 		pos.lineno = lineno;
 		pos.t0 = t0;
@@ -402,12 +466,16 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 			rc = err_set(err, "%s:%ld: unknown key or command", o->script, lineno);
 			break;
 		}
+		if (o->timing) {
+			times = xgrow(times, &tcap, ntimes + 1, sizeof *times);
+			key_kind(s, key, times[ntimes].kind, sizeof times[ntimes].kind);
+		}
 		flags = ui_update_key(s, key);
 		if (!(flags & UI_QUIT_NOW))
 			paint(s);
 		if (o->timing) {
-			times = xgrow(times, &tcap, ntimes + 1, sizeof *times);
-			times[ntimes++] = mono_now() - t0;
+			times[ntimes].t = mono_now() - t0;
+			times[ntimes++].cpu = cpu_now() - c0;
 		}
 	}
 out:
