@@ -291,6 +291,33 @@ int store_exec(struct store *st, const char *sql, char *err)
 	return 0;
 }
 
+int64_t store_scan_begin(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t was = 0;
+	char sql[64];
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA cache_size", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		was = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (was && (was > 0 || -was > STORE_SCAN_CACHE_KIB)) {
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", STORE_SCAN_CACHE_KIB);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
+	return was;
+}
+
+void store_scan_end(struct store *st, int64_t was)
+{
+	char sql[64];
+	if (!was)
+		return;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)was);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
 int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)

@@ -94,6 +94,19 @@ void store_rollback(struct store *st);
 /* Run SQL with no result rows. Returns 0, or -1 with err filled. */
 int store_exec(struct store *st, const char *sql, char *err);
 
+/*
+ * A scan that reads a large table once (a task's votes, a model's
+ * probabilities) gains nothing from the connection's 64 MB page cache but
+ * its cost: every page the cache takes on is memory touched for the first
+ * time, which costs more than reading the page (on virtual machines several
+ * times more). store_scan_begin holds the cache to STORE_SCAN_CACHE_KIB
+ * KiB while such a scan runs and returns the setting it had, which
+ * store_scan_end gives back. Neither fails: a cache size is only a hint.
+ */
+#define STORE_SCAN_CACHE_KIB 2048
+int64_t store_scan_begin(struct store *st);
+void store_scan_end(struct store *st, int64_t was);
+
 /* Prepare a statement or fill err with the SQLite message. */
 int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err);
 

@@ -9,10 +9,12 @@
 #include "config.h"
 
 #include "store_labelerr.h"
+#include "store_votes.h"
 #include "util.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,17 +409,85 @@ static int load_decisions(struct store *st, const struct store_task *t, int64_t 
 	return 0;
 }
 
+/* A row whose label is to be the Dawid-Skene one, once that has run. */
+#define GIVEN_DS UINT16_MAX
+
+/* Room for need rows; the large arrays are asked for huge pages. */
+static void grow_rows(struct store_labelerr *d, size_t need, size_t *cap)
+{
+	size_t c = *cap, c1 = *cap, c2 = *cap;
+	if (need <= *cap)
+		return;
+	d->item = xgrow(d->item, &c, need, sizeof *d->item);
+	d->given = xgrow(d->given, &c1, need, sizeof *d->given);
+	d->decided = xgrow(d->decided, &c2, need, sizeof *d->decided);
+	d->p = xrealloc(d->p, c * (size_t)d->k * sizeof *d->p);
+	xhuge(d->item, c * sizeof *d->item);
+	xhuge(d->p, c * (size_t)d->k * sizeof *d->p);
+	*cap = c;
+}
+
+/* Dawid-Skene on its own thread: it needs no database, so it runs while
+ * the connection reads the probabilities. */
+struct ds_job {
+	struct store_truth *tr;
+	const struct store_task *t;
+	int rc;
+	char err[GV_ERR];
+};
+
+static void *ds_job_run(void *arg)
+{
+	struct ds_job *j = arg;
+	j->rc = store_truth_compute(j->tr, j->t, j->err);
+	return NULL;
+}
+
+/*
+ * The rows waiting for their Dawid-Skene label get it (tr's votes and d's
+ * rows are both in item order, so one merge finds them); the rows of items
+ * without votes have no label and are dropped, the others close up.
+ */
+static void ds_labels(struct store_labelerr *d, const struct store_truth *tr)
+{
+	size_t k = (size_t)d->k, w = 0, vi = 0, nv = tr->votes.nitems;
+
+	for (size_t r = 0; r < d->n; r++) {
+		if (d->given[r] == GIVEN_DS) {
+			int64_t item = d->item[r];
+			while (vi < nv && tr->votes.item_id[vi] < item)
+				vi++;
+			if (vi < nv && tr->votes.item_id[vi] == item && tr->ds.label) {
+				d->given[r] = (uint16_t)truth_ds_label(&tr->ds, vi);
+				d->from_ds++;
+			} else {
+				d->no_label++;
+				continue;
+			}
+		}
+		if (w != r) {
+			d->item[w] = d->item[r];
+			d->given[w] = d->given[r];
+			d->decided[w] = d->decided[r];
+			memcpy(d->p + w * k, d->p + r * k, k * sizeof *d->p);
+		}
+		w++;
+	}
+	d->n = w;
+}
+
 int store_labelerr_load(struct store *st, const struct store_task *t, const char *model,
 			const struct store_truth *tr, int no_ds, struct store_labelerr *out,
 			char *err)
 {
 	struct store_truth own = {0};
+	struct ds_job job = {0};
+	pthread_t th;
 	sqlite3_stmt *s = NULL;
 	char **keys = NULL;
-	size_t *klen = NULL, ndec = 0, di = 0, cap = 0, gcap = 0, pcap = 0, dcap = 0;
-	int64_t *dec_item = NULL;
-	int *dec_label = NULL, k = (int)t->nlabels, rc = -1, step;
-	double *row = NULL;
+	size_t *klen = NULL, ndec = 0, di = 0, cap = 0;
+	int64_t *dec_item = NULL, cache = 0;
+	int *dec_label = NULL, k = (int)t->nlabels, rc = -1, step, threaded = 0, scanning = 0;
 
 	memset(out, 0, sizeof *out);
 	out->k = k;
@@ -425,8 +495,14 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 		return err_set(err, "task '%s' has %d label%s; confident learning needs 2 to %d",
 			       t->name, k, k == 1 ? "" : "s", LABELERR_MAX_LABELS);
 	if (!no_ds && !tr) {
-		if (store_truth_run(st, t, &own, err))
+		struct stats_votes v;
+		if (store_votes_load(st, t, &v, err) || store_truth_prepare(st, t, &v, &own, err))
 			return -1;
+		job.tr = &own;
+		job.t = t;
+		threaded = pthread_create(&th, NULL, ds_job_run, &job) == 0;
+		if (!threaded)
+			ds_job_run(&job);
 		tr = &own;
 	}
 	if (load_decisions(st, t, &dec_item, &dec_label, &ndec, err))
@@ -439,25 +515,13 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 		klen[j] = b.len;
 		keys[j] = sbuf_take(&b);
 	}
-	row = xmalloc((size_t)k * sizeof *row);
-	/* Room for every item of the task at once: growing 40 MB arrays by
-	 * doubling copied more than the probabilities took to read. */
-	if (store_prepare(st, "SELECT count(*) FROM item WHERE task = ?1", &s, err))
-		goto out;
-	sqlite3_bind_int64(s, 1, t->id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		cap = (size_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
-	if (cap) {
-		gcap = dcap = cap;
-		pcap = cap * (size_t)k;
-		out->item = xmalloc(cap * sizeof *out->item);
-		out->given = xmalloc(cap * sizeof *out->given);
-		out->decided = xmalloc(cap * sizeof *out->decided);
-		out->p = xmalloc(pcap * sizeof *out->p);
-	}
-	/* The prediction table in key order is item order: no sort. */
+	/* Room for every voted item at once (the usual case: every item has
+	 * votes and a prediction); more rows grow it. */
+	grow_rows(out, tr && tr->votes.nitems ? tr->votes.nitems : 1024, &cap);
+	/* The prediction table in key order is item order: no sort. Each page
+	 * is read once. */
+	cache = store_scan_begin(st);
+	scanning = 1;
 	if (store_prepare(
 		    st,
 		    no_ds ? "SELECT p.item, p.probs, s.plurality FROM prediction p CROSS JOIN"
@@ -472,12 +536,13 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t item = sqlite3_column_int64(s, 0);
 		const char *probs = (const char *)sqlite3_column_text(s, 1);
-		int g = -1, pr, expert = 0;
-		long vi;
+		int g = GIVEN_DS, pr, expert = 0;
 
 		out->predictions++;
+		grow_rows(out, out->n + 1, &cap);
+		/* Parsed into the next row's place, kept only if it has a label. */
 		pr = parse_probs(probs ? probs : "", (size_t)sqlite3_column_bytes(s, 1), t, keys,
-				 klen, row);
+				 klen, out->p + out->n * (size_t)k);
 		if (pr < 0) {
 			err_set(err,
 				"task '%s': the stored probabilities of model '%s' on item %lld"
@@ -495,42 +560,50 @@ int store_labelerr_load(struct store *st, const struct store_task *t, const char
 			g = dec_label[di];
 			expert = 1;
 			out->from_expert++;
-		} else if (!no_ds && (vi = store_truth_find(tr, item)) >= 0 && tr->ds.logconf) {
-			g = truth_ds_label(&tr->ds, (size_t)vi);
-			out->from_ds++;
-		} else if (no_ds && sqlite3_column_type(s, 2) != SQLITE_NULL) {
-			g = store_task_code_index(t, sqlite3_column_int(s, 2));
-			out->from_plurality += g >= 0;
-		}
-		if (g < 0) {
-			out->no_label++;
-			continue;
-		}
-		out->item = xgrow(out->item, &cap, out->n + 1, sizeof *out->item);
-		out->given = xgrow(out->given, &gcap, out->n + 1, sizeof *out->given);
-		out->decided = xgrow(out->decided, &dcap, out->n + 1, sizeof *out->decided);
-		if ((out->n + 1) * (size_t)k > pcap) {
-			pcap = pcap ? pcap * 2 : 1024 * (size_t)k;
-			out->p = xrealloc(out->p, pcap * sizeof *out->p);
+		} else if (no_ds) {
+			g = sqlite3_column_type(s, 2) == SQLITE_NULL
+				    ? -1
+				    : store_task_code_index(t, sqlite3_column_int(s, 2));
+			if (g < 0) {
+				out->no_label++;
+				continue;
+			}
+			out->from_plurality++;
 		}
 		out->item[out->n] = item;
 		out->given[out->n] = (uint16_t)g;
 		out->decided[out->n] = (unsigned char)expert;
-		memcpy(out->p + out->n * (size_t)k, row, (size_t)k * sizeof *row);
 		out->n++;
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "predictions");
 		goto out;
 	}
+	sqlite3_finalize(s);
+	s = NULL;
+	store_scan_end(st, cache);
+	scanning = 0;
+	if (threaded) {
+		pthread_join(th, NULL);
+		threaded = 0;
+	}
+	if (job.tr && job.rc) {
+		err_set(err, "%s", job.err);
+		goto out;
+	}
+	if (!no_ds)
+		ds_labels(out, tr);
 	rc = 0;
 out:
 	sqlite3_finalize(s);
+	if (scanning)
+		store_scan_end(st, cache);
+	if (threaded)
+		pthread_join(th, NULL);
 	for (int j = 0; keys && j < k; j++)
 		free(keys[j]);
 	free(keys);
 	free(klen);
-	free(row);
 	free(dec_item);
 	free(dec_label);
 	store_truth_free(&own);

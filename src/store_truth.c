@@ -36,8 +36,19 @@ int store_truth_run(struct store *st, const struct store_task *t, struct store_t
 int store_truth_from_votes(struct store *st, const struct store_task *t, struct stats_votes *v,
 			   struct store_truth *out, char *err)
 {
+	if (store_truth_prepare(st, t, v, out, err))
+		return -1;
+	if (store_truth_compute(out, t, err)) {
+		store_truth_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int store_truth_prepare(struct store *st, const struct store_task *t, struct stats_votes *v,
+			struct store_truth *out, char *err)
+{
 	sqlite3_stmt *s = NULL;
-	struct truth_votes tv;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -66,23 +77,19 @@ int store_truth_from_votes(struct store *st, const struct store_task *t, struct 
 		store_fail(st, err, "decisions");
 		goto fail;
 	}
-	if (t->nlabels == 0)
-		return 0; /* a task with no labels yet has no votes either */
-	tv.nitems = out->votes.nitems;
-	tv.nlabels = out->votes.nlabels;
-	tv.nannotators = out->votes.nannotators;
-	tv.start = out->votes.start;
-	tv.ann = out->votes.ann;
-	tv.lab = out->votes.lab;
-	tv.gold = out->gold;
-	if (truth_ds_run(&tv, NULL, &out->ds)) {
-		err_set(err, "task '%s': Dawid-Skene needs 1 to 65535 labels", t->name);
-		goto fail;
-	}
 	return 0;
 fail:
 	store_truth_free(out);
 	return -1;
+}
+
+int store_truth_compute(struct store_truth *tr, const struct store_task *t, char *err)
+{
+	if (t->nlabels == 0)
+		return 0; /* a task with no labels yet has no votes either */
+	if (truth_ds_run(&tr->votes, tr->gold, NULL, &tr->ds))
+		return err_set(err, "task '%s': Dawid-Skene needs 1 to 65535 labels", t->name);
+	return 0;
 }
 
 void store_truth_free(struct store_truth *tr)

@@ -27,6 +27,17 @@ int store_truth_run(struct store *st, const struct store_task *t, struct store_t
 /* The same from votes already loaded: takes ownership of *v (left zeroed). */
 int store_truth_from_votes(struct store *st, const struct store_task *t, struct stats_votes *v,
 			   struct store_truth *out, char *err);
+/*
+ * store_truth_from_votes in two halves: store_truth_prepare takes over *v
+ * and loads the current decisions (out->gold), store_truth_compute runs
+ * Dawid-Skene on them without touching the database, so that it may run on
+ * another thread while the connection reads something else. prepare fills
+ * *out (free with store_truth_free, also after compute failed); both
+ * return 0, or -1 with err filled (prepare frees *out then).
+ */
+int store_truth_prepare(struct store *st, const struct store_task *t, struct stats_votes *v,
+			struct store_truth *out, char *err);
+int store_truth_compute(struct store_truth *tr, const struct store_task *t, char *err);
 void store_truth_free(struct store_truth *tr);
 
 /*

@@ -20,7 +20,7 @@
 /* At most this many threads share an iteration. */
 #define TRUTH_MAX_THREADS 4
 
-int truth_votes_check(const struct truth_votes *v, char *err)
+int truth_votes_check(const struct stats_votes *v, const int16_t *gold, char *err)
 {
 	if (v->nlabels < 1 || v->nlabels > 65535 || v->nannotators < 0)
 		return err_set(err, "votes: bad label or annotator count");
@@ -37,7 +37,7 @@ int truth_votes_check(const struct truth_votes *v, char *err)
 				return err_set(err, "votes: label index out of range at vote %u",
 					       j);
 		}
-		if (v->gold && (v->gold[i] < -1 || v->gold[i] >= v->nlabels))
+		if (gold && (gold[i] < -1 || gold[i] >= v->nlabels))
 			return err_set(err, "votes: expert label out of range at item %zu", i);
 	}
 	return 0;
@@ -58,10 +58,11 @@ void truth_ds_free(struct truth_ds *d)
 	free(d->logprior);
 	free(d->accuracy);
 	free(d->nvotes);
+	free(d->label);
 	memset(d, 0, sizeof *d);
 }
 
-int truth_majority(const struct truth_votes *v, size_t i)
+int truth_majority(const struct stats_votes *v, size_t i)
 {
 	int best = -1, bestn = 0, k = v->nlabels;
 	int cnt[256];
@@ -81,22 +82,22 @@ int truth_majority(const struct truth_votes *v, size_t i)
 }
 
 /*
- * Item i's posterior under priors and confusion matrices whose logs are
- * logprior and logconf, into post (K values); returns the log-likelihood of
- * its votes. An item with an expert label gets that label with certainty
- * (its votes still count towards the likelihood). The one E-step formula:
- * the passes of truth_ds_run and truth_ds_posterior both use it, so a
- * posterior recomputed later is the one the last iteration saw, bit for bit.
+ * Item i's posterior under the priors and confusion matrices whose logs are
+ * d->logprior and d->logconf, into post (K values); returns the
+ * log-likelihood of its votes. An item with an expert label gets that label
+ * with certainty (its votes still count towards the likelihood). The one
+ * E-step formula: the passes of truth_ds_run and truth_ds_posterior both use
+ * it, so a posterior recomputed later is the one the last iteration saw, bit
+ * for bit.
  */
-static double ds_item_post(const struct truth_votes *v, const double *logconf,
-			   const double *logprior, size_t i, double *post)
+static double ds_item_post(const struct truth_ds *d, size_t i, double *post)
 {
-	size_t K = (size_t)v->nlabels;
+	size_t K = (size_t)d->nlabels;
 	double mx, sum = 0;
 
-	memcpy(post, logprior, K * sizeof *post);
-	for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-		const double *lc = logconf + ((size_t)v->ann[j] * K + v->lab[j]) * K;
+	memcpy(post, d->logprior, K * sizeof *post);
+	for (uint32_t j = d->start[i]; j < d->start[i + 1]; j++) {
+		const double *lc = d->logconf + ((size_t)d->ann[j] * K + d->lab[j]) * K;
 		for (size_t k = 0; k < K; k++)
 			post[k] += lc[k];
 	}
@@ -108,10 +109,10 @@ static double ds_item_post(const struct truth_votes *v, const double *logconf,
 		post[k] = exp(post[k] - mx);
 		sum += post[k];
 	}
-	if (v->gold && v->gold[i] >= 0) {
+	if (d->gold && d->gold[i] >= 0) {
 		/* Known truth: the expert's label, with certainty. */
 		for (size_t k = 0; k < K; k++)
-			post[k] = (int)k == v->gold[i];
+			post[k] = (int)k == d->gold[i];
 	} else {
 		for (size_t k = 0; k < K; k++)
 			post[k] /= sum;
@@ -119,23 +120,26 @@ static double ds_item_post(const struct truth_votes *v, const double *logconf,
 	return mx + log(sum);
 }
 
+/* The largest of post[0..K), the first on a tie. */
+static int post_argmax(const double *post, int K)
+{
+	int best = 0;
+	for (int k = 1; k < K; k++)
+		if (post[k] > post[best])
+			best = k;
+	return best;
+}
+
 void truth_ds_posterior(const struct truth_ds *d, size_t i, double *post)
 {
-	assert(d->logconf && i < d->votes.nitems);
-	ds_item_post(&d->votes, d->logconf, d->logprior, i, post);
+	assert(d->logconf && i < d->nitems);
+	ds_item_post(d, i, post);
 }
 
 int truth_ds_label(const struct truth_ds *d, size_t i)
 {
-	double buf[16], *p = d->nlabels <= 16 ? buf : xmalloc((size_t)d->nlabels * sizeof *p);
-	int best = 0;
-	truth_ds_posterior(d, i, p);
-	for (int k = 1; k < d->nlabels; k++)
-		if (p[k] > p[best])
-			best = k;
-	if (p != buf)
-		free(p);
-	return best;
+	assert(d->label && i < d->nitems);
+	return d->label[i];
 }
 
 void truth_wilson(long k, long n, double *lo, double *hi)
@@ -157,30 +161,29 @@ void truth_wilson(long k, long n, double *lo, double *hi)
 
 /* One thread's share of a pass: items [lo, hi). */
 struct ds_part {
-	const struct truth_votes *v;
+	struct truth_ds *d;
 	size_t lo, hi;
 	int init;      /* first pass: posteriors from vote proportions */
 	double *cnt;   /* M-step counts [a][voted l][true k], this part's items only */
 	double *prior; /* M-step prior mass, this part's items only */
 	double *acc;   /* per annotator: posterior mass of the label voted */
-	const double *logconf, *logprior;
-	double ll; /* log-likelihood of this part under the pass's parameters */
+	double ll;     /* log-likelihood of this part under the pass's parameters */
 };
 
 /* The starting posterior of item i: its vote proportions (uniform with no
  * votes), or its expert label. */
-static void ds_item_init(const struct truth_votes *v, size_t i, double *post)
+static void ds_item_init(const struct truth_ds *d, size_t i, double *post)
 {
-	size_t K = (size_t)v->nlabels;
-	uint32_t n = v->start[i + 1] - v->start[i];
+	size_t K = (size_t)d->nlabels;
+	uint32_t n = d->start[i + 1] - d->start[i];
 
 	memset(post, 0, K * sizeof *post);
-	if (v->gold && v->gold[i] >= 0) {
-		post[v->gold[i]] = 1;
+	if (d->gold && d->gold[i] >= 0) {
+		post[d->gold[i]] = 1;
 		return;
 	}
-	for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++)
-		post[v->lab[j]] += 1.0 / n;
+	for (uint32_t j = d->start[i]; j < d->start[i + 1]; j++)
+		post[d->lab[j]] += 1.0 / n;
 	if (!n)
 		for (size_t k = 0; k < K; k++)
 			post[k] = 1.0 / (double)K;
@@ -191,13 +194,17 @@ static void ds_item_init(const struct truth_votes *v, size_t i, double *post)
  * parameters (E-step), used at once for the next parameters' counts
  * (M-step) and the annotators' accuracy, then dropped. No posterior table is
  * kept: the E- and M-steps of one iteration share a pass, which halves the
- * passes and saves nitems x nlabels doubles.
+ * passes and saves nitems x nlabels doubles. Each item's label (its largest
+ * posterior) is written down on every pass but the first, so after the last
+ * one d->label holds the final labels.
  */
 static void *ds_pass(void *arg)
 {
 	struct ds_part *p = arg;
-	const struct truth_votes *v = p->v;
-	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
+	struct truth_ds *d = p->d;
+	const uint32_t *start = d->start, *ann = d->ann;
+	const uint16_t *lab = d->lab;
+	size_t K = (size_t)d->nlabels, A = (size_t)d->nannotators;
 	double *post = xmalloc(K * sizeof *post);
 
 	memset(p->prior, 0, K * sizeof *p->prior);
@@ -205,19 +212,21 @@ static void *ds_pass(void *arg)
 	memset(p->acc, 0, (A + 1) * sizeof *p->acc);
 	p->ll = 0;
 	for (size_t i = p->lo; i < p->hi; i++) {
-		if (p->init)
-			ds_item_init(v, i, post);
-		else
-			p->ll += ds_item_post(v, p->logconf, p->logprior, i, post);
-		if (v->start[i] == v->start[i + 1])
+		if (p->init) {
+			ds_item_init(d, i, post);
+		} else {
+			p->ll += ds_item_post(d, i, post);
+			d->label[i] = (uint16_t)post_argmax(post, (int)K);
+		}
+		if (start[i] == start[i + 1])
 			continue;
 		for (size_t k = 0; k < K; k++)
 			p->prior[k] += post[k];
-		for (uint32_t j = v->start[i]; j < v->start[i + 1]; j++) {
-			double *c = p->cnt + ((size_t)v->ann[j] * K + v->lab[j]) * K;
+		for (uint32_t j = start[i]; j < start[i + 1]; j++) {
+			double *c = p->cnt + ((size_t)ann[j] * K + lab[j]) * K;
 			for (size_t k = 0; k < K; k++)
 				c[k] += post[k];
-			p->acc[v->ann[j]] += post[v->lab[j]];
+			p->acc[ann[j]] += post[lab[j]];
 		}
 	}
 	free(post);
@@ -244,10 +253,10 @@ static void run_parts(void *(*fn)(void *), struct ds_part *parts, int n)
 
 /* Combine the parts' counts (in part order, so sums are deterministic) into
  * priors and confusion matrices, with their logs for the E-step. */
-static void m_finish(const struct truth_votes *v, struct truth_ds *d, struct ds_part *parts, int n,
-		     double smoothing, double *logconf, double *logprior)
+static void m_finish(struct truth_ds *d, struct ds_part *parts, int n, double smoothing)
 {
-	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators;
+	size_t K = (size_t)d->nlabels, A = (size_t)d->nannotators;
+	double *logconf = d->logconf, *logprior = d->logprior;
 	double *cnt = parts[0].cnt, total = 0;
 
 	for (int t = 1; t < n; t++) {
@@ -277,7 +286,8 @@ static void m_finish(const struct truth_votes *v, struct truth_ds *d, struct ds_
 	}
 }
 
-int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, struct truth_ds *d)
+int truth_ds_run(const struct stats_votes *v, const int16_t *gold, const struct truth_opts *opts,
+		 struct truth_ds *d)
 {
 	struct truth_opts o;
 	size_t K = (size_t)v->nlabels, A = (size_t)v->nannotators, N = v->nitems;
@@ -294,11 +304,15 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 		return -1;
 	/* The passes index confusion matrices by ann[], lab[] and gold[]
 	 * without a bound check. */
-	assert(truth_votes_check(v, NULL) == 0);
+	assert(truth_votes_check(v, gold, NULL) == 0);
 	d->nlabels = (int)K;
 	d->nannotators = (int)A;
 	d->nitems = N;
-	d->votes = *v;
+	d->start = v->start;
+	d->ann = v->ann;
+	d->lab = v->lab;
+	d->gold = gold;
+	d->label = xcalloc(N + 1, sizeof *d->label);
 	d->priors = xcalloc(K, sizeof *d->priors);
 	d->confusion = xcalloc(A * K * K + 1, sizeof *d->confusion);
 	d->accuracy = xcalloc(A + 1, sizeof *d->accuracy);
@@ -314,15 +328,13 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 		nparts = cpus < 2 ? 1 : cpus > TRUTH_MAX_THREADS ? TRUTH_MAX_THREADS : (int)cpus;
 	}
 	for (int t = 0; t < nparts; t++) {
-		parts[t].v = v;
+		parts[t].d = d;
 		parts[t].lo = N * (size_t)t / (size_t)nparts;
 		parts[t].hi = N * (size_t)(t + 1) / (size_t)nparts;
 		parts[t].init = 1;
 		parts[t].cnt = xmalloc((A * K * K + 1) * sizeof *parts[t].cnt);
 		parts[t].prior = xmalloc(K * sizeof *parts[t].prior);
 		parts[t].acc = xmalloc((A + 1) * sizeof *parts[t].acc);
-		parts[t].logconf = d->logconf;
-		parts[t].logprior = d->logprior;
 	}
 
 	/* Iteration t's M-step gives parameters t; the pass after it computes
@@ -330,10 +342,11 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 	 * log-likelihood and the counts of iteration t + 1's M-step at once.
 	 * The first pass starts from vote proportions (expert labels where
 	 * known). On convergence or at the cap the parameters of the last
-	 * completed iteration are kept, and posteriors are recomputed from them
+	 * completed iteration are kept (the last pass ran under them, so its
+	 * labels are the final ones), and posteriors are recomputed from them
 	 * on demand (truth_ds_posterior). */
 	run_parts(ds_pass, parts, nparts);
-	m_finish(v, d, parts, nparts, o.smoothing, d->logconf, d->logprior);
+	m_finish(d, parts, nparts, o.smoothing);
 	for (int t = 0; t < nparts; t++)
 		parts[t].init = 0;
 	for (d->iterations = 1;; d->iterations++) {
@@ -349,7 +362,7 @@ int truth_ds_run(const struct truth_votes *v, const struct truth_opts *opts, str
 		prev = ll;
 		if (d->iterations >= o.max_iter)
 			break;
-		m_finish(v, d, parts, nparts, o.smoothing, d->logconf, d->logprior);
+		m_finish(d, parts, nparts, o.smoothing);
 	}
 	/* Each annotator's expected accuracy: the posterior mass of the label
 	 * they chose, averaged over their votes (the last pass's posteriors). */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,6 +96,22 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 	}
 	*cap = c;
 	return xrealloc(p, c * size);
+}
+
+void xhuge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	/* The whole pages the block spans, so that a block malloc mapped on
+	 * its own stays one mapping (realloc can still move it with mremap). */
+	const uintptr_t page = 4096;
+	uintptr_t lo = (uintptr_t)p & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + n + page - 1) & ~(page - 1);
+	if (n >= (size_t)4 << 20)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 char *xstrdup(const char *s)

@@ -91,34 +91,42 @@ static void test_stats_compute_asserts_layout(void **state)
 	assert_aborted(run_child(stats_child, &v));
 }
 
+/* Dawid-Skene's input: the votes and the expert labels beside them. */
+struct truth_in {
+	const struct stats_votes *v;
+	const int16_t *gold;
+};
+
 static void truth_child(const void *arg)
 {
+	const struct truth_in *in = arg;
 	struct truth_ds d;
-	if (truth_ds_run(arg, NULL, &d))
+	if (truth_ds_run(in->v, in->gold, NULL, &d))
 		_exit(3);
 	truth_ds_free(&d);
 }
 
 static void test_truth_ds_run_asserts_layout(void **state)
 {
-	static const uint32_t ann[4] = {0, 1, 0, 1};
-	static const uint16_t lab[4] = {0, 0, 1, 1};
+	uint32_t ann[4] = {0, 1, 0, 1};
+	uint16_t lab[4] = {0, 0, 1, 1};
 	int16_t gold[2] = {-1, 1};
-	struct truth_votes v = {.nitems = 2,
+	struct stats_votes v = {.nitems = 2,
+				.nvotes = 4,
 				.nlabels = 2,
 				.nannotators = 2,
 				.start = s_start,
 				.ann = ann,
-				.lab = lab,
-				.gold = gold};
+				.lab = lab};
+	struct truth_in in = {&v, gold};
 #ifdef NDEBUG
 	skip();
 #endif
-	assert_exited_0(run_child(truth_child, &v));
+	assert_exited_0(run_child(truth_child, &in));
 	/* An expert label one past the label set: item 0's slot 2 is item 1's
 	 * slot 0 in the posteriors, so without the assert it runs on. */
 	gold[0] = 2;
-	assert_aborted(run_child(truth_child, &v));
+	assert_aborted(run_child(truth_child, &in));
 }
 
 /* truth_votes_check names each broken invariant, in any build. */
@@ -127,42 +135,40 @@ static void test_truth_votes_check(void **state)
 	uint32_t start[3] = {0, 2, 4}, ann[4] = {0, 1, 0, 1};
 	uint16_t lab[4] = {0, 0, 1, 1};
 	int16_t gold[2] = {-1, 1};
-	struct truth_votes v = {.nitems = 2,
+	struct stats_votes v = {.nitems = 2,
+				.nvotes = 4,
 				.nlabels = 2,
 				.nannotators = 2,
 				.start = start,
 				.ann = ann,
-				.lab = lab,
-				.gold = gold};
+				.lab = lab};
 	char err[GV_ERR];
-	assert_int_equal(truth_votes_check(&v, err), 0);
-	v.gold = NULL;
-	assert_int_equal(truth_votes_check(&v, err), 0);
-	v.gold = gold;
+	assert_int_equal(truth_votes_check(&v, gold, err), 0);
+	assert_int_equal(truth_votes_check(&v, NULL, err), 0);
 	gold[1] = 2;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: expert label out of range at item 1");
 	gold[1] = -2;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	gold[1] = 1;
 	lab[3] = 2;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: label index out of range at vote 3");
 	lab[3] = 1;
 	ann[2] = 2;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: annotator index out of range at vote 2");
 	ann[2] = 0;
 	start[2] = 1;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: item offsets go backwards at item 1");
 	start[2] = 4;
 	start[0] = 1;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: item offsets do not start at 0");
 	start[0] = 0;
 	v.nlabels = 0;
-	assert_int_equal(truth_votes_check(&v, err), -1);
+	assert_int_equal(truth_votes_check(&v, gold, err), -1);
 	assert_string_equal(err, "votes: bad label or annotator count");
 }
 

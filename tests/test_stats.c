@@ -707,6 +707,73 @@ static void test_store_votes_load(void **state)
 	test_store_drop(st, path);
 }
 
+/* Stored vote arrays in every shape votepack_next reads, and damaged ones:
+ * the loader's fast path takes the importer's shape, the general reader
+ * the rest, and both give the same arrays. */
+static void test_store_votes_load_shapes(void **state)
+{
+	char path[64], err[GV_ERR];
+	struct store *st = test_store_create(path, "shapes");
+	struct store_task t;
+	struct stats_votes v;
+	(void)state;
+	test_exec(st, "INSERT INTO task(id, name) VALUES (1, 'r');"
+		      "INSERT INTO label VALUES (1, 3, 'a', 'a', NULL, 0), (1, 5, 'b', 'b', NULL, 1);"
+		      "INSERT INTO item(id, task, external_id) VALUES (10, 1, 'a'), (11, 1, 'b'),"
+		      " (12, 1, 'c'), (13, 1, 'd'), (14, 1, 'e'), (15, 1, 'f');"
+		      /* the importer's shape; spaces, a time and a comment; an id
+		       * past the direct table and a negative one; no votes */
+		      "INSERT INTO item_votes(item, task, votes, n, distinct_labels, plurality_n,"
+		      " tie) VALUES (10, 1, '[[70,3],[900,5]]', 2, 2, 1, 1),"
+		      " (11, 1, ' [ [5 , 5] ,[70,3,\"2026-01-02T03:04:05Z\",\"x]\"] ] ', 2, 2, 1, 1),"
+		      " (12, 1, '[[5,3,null,\"c\"],[900,3]]', 2, 1, 2, 0),"
+		      " (13, 1, '[[-4,3],[99999999999,5]]', 2, 2, 1, 1),"
+		      " (14, 1, '[]', 0, 0, 0, 0), (15, 1, '[[007,05]]', 1, 1, 1, 0)");
+	assert_int_equal(store_task_get(st, "r", &t, err), 1);
+	if (store_votes_load(st, &t, &v, err))
+		fail_msg("%s", err);
+	assert_int_equal(stats_votes_check(&v, err), 0);
+	/* item 14 has no votes, so it is not listed */
+	assert_int_equal(v.nitems, 5);
+	assert_int_equal(v.nvotes, 9);
+	assert_int_equal(v.item_id[4], 15);
+	/* dense annotators in id order: -4, 5, 7, 70, 900, 99999999999 */
+	assert_int_equal(v.nannotators, 6);
+	assert_true(v.annotator_id[0] == -4 && v.annotator_id[1] == 5 &&
+		    v.annotator_id[2] == 7 && v.annotator_id[3] == 70 &&
+		    v.annotator_id[4] == 900 && v.annotator_id[5] == 99999999999LL);
+	{
+		static const uint32_t start[6] = {0, 2, 4, 6, 8, 9};
+		static const uint32_t ann[9] = {3, 4, 1, 3, 1, 4, 0, 5, 2};
+		static const uint16_t lab[9] = {0, 1, 1, 0, 0, 0, 0, 1, 1};
+		for (int i = 0; i < 6; i++)
+			assert_int_equal(v.start[i], start[i]);
+		for (int j = 0; j < 9; j++) {
+			assert_int_equal(v.ann[j], ann[j]);
+			assert_int_equal(v.lab[j], lab[j]);
+		}
+	}
+	stats_votes_free(&v);
+	/* an unknown label code, in the importer's shape and in another one */
+	test_exec(st, "UPDATE item_votes SET votes = '[[70,3],[900,4]]' WHERE item = 12");
+	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
+	assert_string_equal(err, "vote on item 12 has label code 4, not in the task's labels");
+	test_exec(st, "UPDATE item_votes SET votes = '[[70,3], [900,8]]' WHERE item = 12");
+	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
+	assert_string_equal(err, "vote on item 12 has label code 8, not in the task's labels");
+	/* damaged arrays */
+	test_exec(st, "UPDATE item_votes SET votes = '[[70,3],[900,5]' WHERE item = 12");
+	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
+	assert_string_equal(err, "the stored votes of item 12 are damaged");
+	test_exec(st, "UPDATE item_votes SET votes = '[[70,3],[12345678901234567890,5]]'"
+		      " WHERE item = 12");
+	assert_int_equal(store_votes_load(st, &t, &v, err), -1);
+	assert_string_equal(err, "the stored votes of item 12 are damaged");
+	assert_int_equal(v.nitems, 0);
+	store_task_free(&t);
+	test_store_drop(st, path);
+}
+
 static void test_report_json(void **state)
 {
 	struct stats_votes v;
@@ -767,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_store_votes_load),
+		cmocka_unit_test(test_store_votes_load_shapes),
 		cmocka_unit_test(test_report_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

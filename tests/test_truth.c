@@ -22,7 +22,7 @@
 
 /* A growable CSR vote set for building cases. */
 struct build {
-	struct truth_votes v;
+	struct stats_votes v;
 	uint32_t *start, *ann;
 	uint16_t *lab;
 	size_t nv, cap, ni, icap;
@@ -47,9 +47,10 @@ static void b_vote(struct build *b, int a, int l)
 	b->start[b->ni] = (uint32_t)b->nv;
 }
 
-static const struct truth_votes *b_done(struct build *b, int K, int A)
+static const struct stats_votes *b_done(struct build *b, int K, int A)
 {
 	b->v.nitems = b->ni;
+	b->v.nvotes = b->nv;
 	b->v.nlabels = K;
 	b->v.nannotators = A;
 	b->v.start = b->start;
@@ -101,7 +102,7 @@ static void test_dawid_skene_1979(void **state)
 		for (int j = 0; j < 7; j++)
 			b_vote(&b, observer[j], ds1979[i][j] - '1');
 	}
-	assert_int_equal(truth_ds_run(b_done(&b, 4, 5), NULL, &d), 0);
+	assert_int_equal(truth_ds_run(b_done(&b, 4, 5), NULL, NULL, &d), 0);
 	assert_true(d.converged);
 	for (int i = 0; i < 45; i++)
 		assert_int_equal(truth_ds_label(&d, (size_t)i) + '1', want[i]);
@@ -136,7 +137,7 @@ static void test_perfect_among_spammers(void **state)
 			b_vote(&b, a, (int)(rng(&s) % 3));
 		b_vote(&b, 4, rng(&s) % 100 < 60 ? truth[i] : (truth[i] + 1) % 3);
 	}
-	assert_int_equal(truth_ds_run(b_done(&b, 3, 5), NULL, &d), 0);
+	assert_int_equal(truth_ds_run(b_done(&b, 3, 5), NULL, NULL, &d), 0);
 	for (int i = 0; i < 300; i++) {
 		ds_right += truth_ds_label(&d, (size_t)i) == truth[i];
 		mv_right += truth_majority(&b.v, (size_t)i) == truth[i];
@@ -167,7 +168,7 @@ static void test_biased_annotator(void **state)
 			b_vote(&b, a, rng(&s) % 100 < 85 ? t : 1 - t);
 		b_vote(&b, 3, 1);
 	}
-	assert_int_equal(truth_ds_run(b_done(&b, 2, 4), NULL, &d), 0);
+	assert_int_equal(truth_ds_run(b_done(&b, 2, 4), NULL, NULL, &d), 0);
 	/* confusion is [a][true k][voted l] */
 	assert_true(d.confusion[(3 * 2 + 0) * 2 + 1] > 0.95);
 	assert_true(d.confusion[(3 * 2 + 1) * 2 + 1] > 0.95);
@@ -198,13 +199,12 @@ static void test_gold_informs(void **state)
 		gold[i] = i >= 30 && i < 50 ? (int16_t)(1 - x) : -1;
 	}
 	b_done(&b, 2, 3);
-	assert_int_equal(truth_ds_run(&b.v, NULL, &d), 0);
+	assert_int_equal(truth_ds_run(&b.v, NULL, NULL, &d), 0);
 	for (size_t i = 50; i < 60; i++)
 		assert_int_equal(truth_ds_label(&d, i), (int)(i % 2));
 	assert_true(d.accuracy[2] < d.accuracy[0]);
 	truth_ds_free(&d);
-	b.v.gold = gold;
-	assert_int_equal(truth_ds_run(&b.v, NULL, &d), 0);
+	assert_int_equal(truth_ds_run(&b.v, gold, NULL, &d), 0);
 	for (size_t i = 30; i < 50; i++) {
 		double post[2];
 		truth_ds_posterior(&d, i, post);
@@ -214,6 +214,56 @@ static void test_gold_informs(void **state)
 		assert_int_equal(truth_ds_label(&d, i), (int)(1 - i % 2));
 	assert_true(d.accuracy[2] > d.accuracy[0]);
 	truth_ds_free(&d);
+	b_free(&b);
+}
+
+/* The largest of post[0..K), the first on a tie: the label rule of
+ * truth_ds_label, written out here. */
+static int argmax_post(const double *post, int K)
+{
+	int best = 0;
+	for (int k = 1; k < K; k++)
+		if (post[k] > post[best])
+			best = k;
+	return best;
+}
+
+static void test_labels_of_last_pass(void **state)
+{
+	/* truth_ds_label reads the labels the last pass wrote down; they must
+	 * be the argmax of the posteriors recomputed from the final parameters,
+	 * item by item, on a task large enough to be split over threads
+	 * (250,000 votes), with items without votes (the priors' label) and
+	 * expert labels (that label, whatever the votes say). */
+	struct build b = {0};
+	struct truth_ds d;
+	uint64_t s = 5;
+	size_t n = 70000, gold_n = 0;
+	int16_t *gold = xmalloc(n * sizeof *gold);
+	double post[4];
+	for (size_t i = 0; i < n; i++) {
+		int t = (int)(rng(&s) % 4), votes = i % 97 == 0 ? 0 : 3 + (int)(i % 2);
+		b_item(&b);
+		for (int a = 0; a < votes; a++) {
+			int who = (int)((i + (size_t)a * 7) % 30);
+			b_vote(&b, who, (int)(rng(&s) % 100) < 55 + who ? t : (int)(rng(&s) % 4));
+		}
+		gold[i] = i % 11 == 3 ? (int16_t)((t + 1) % 4) : -1;
+		gold_n += gold[i] >= 0;
+	}
+	assert_true(b.nv > 200000);
+	assert_int_equal(truth_ds_run(b_done(&b, 4, 30), gold, NULL, &d), 0);
+	for (size_t i = 0; i < n; i++) {
+		truth_ds_posterior(&d, i, post);
+		assert_int_equal(truth_ds_label(&d, i), argmax_post(post, 4));
+		if (gold[i] >= 0)
+			assert_int_equal(truth_ds_label(&d, i), gold[i]);
+		if (gold[i] < 0 && b.start[i] == b.start[i + 1])
+			assert_int_equal(truth_ds_label(&d, i), argmax_post(d.priors, 4));
+	}
+	assert_true(gold_n > 6000);
+	truth_ds_free(&d);
+	free(gold);
 	b_free(&b);
 }
 
@@ -242,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_perfect_among_spammers),
 		cmocka_unit_test(test_biased_annotator),
 		cmocka_unit_test(test_gold_informs),
+		cmocka_unit_test(test_labels_of_last_pass),
 		cmocka_unit_test(test_wilson),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
