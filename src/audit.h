@@ -53,6 +53,7 @@ struct audit_result {
 	int64_t after_head; /* with a recorded head: how many events follow it */
 	/* The state held against the trail (see audit_state_verify). */
 	int64_t decisions, experts, guidelines; /* rows found as their events say */
+	int64_t packets, keys, conflicts;	/* packet rows, trusted keys, conflicts */
 	int state_bad; /* 1 when the first mismatch is in the state, not the chain */
 };
 

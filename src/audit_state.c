@@ -40,6 +40,7 @@
 #include "config.h"
 
 #include "audit.h"
+#include "audit_priv.h"
 #include "text.h"
 #include "util.h"
 
@@ -62,14 +63,6 @@ static int str_eq(const char *a, const char *b)
 {
 	return a && b ? strcmp(a, b) == 0 : a == b;
 }
-
-/*
- * A row and the event written with it read the clock separately (the row's
- * time to the second, the event's to the millisecond), in one transaction
- * that a loaded machine may stall; a time within this many seconds of its
- * event's is the time it was written. Anything else was edited.
- */
-#define CLOCK_SLACK 5
 
 /* 1 when column ia of a (a canonical time in Unix seconds, NULL when the
  * text was not canonical) is within CLOCK_SLACK of column ib of b. */
@@ -97,9 +90,7 @@ static void quote(struct sbuf *b, const char *v)
 	free(c);
 }
 
-static int bad(struct audit_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int bad(struct audit_result *r, const char *fmt, ...)
+int audit_state_bad(struct audit_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	r->bad_seq = 0;
@@ -110,16 +101,15 @@ static int bad(struct audit_result *r, const char *fmt, ...)
 	return 1;
 }
 
-/* "WHAT is 'have' but WHO recorded 'want'" for the row named by who_row. */
-static int differs(struct audit_result *r, const char *row, const char *what, const char *have,
-		   const char *want, const char *who)
+int audit_state_differs(struct audit_result *r, const char *row, const char *what, const char *have,
+			const char *want, const char *who)
 {
 	struct sbuf b = {0};
 	sbuf_addf(&b, "%s: %s is ", row, what);
 	quote(&b, have);
 	sbuf_addf(&b, " but %s ", who);
 	quote(&b, want);
-	bad(r, "%s", b.s);
+	audit_state_bad(r, "%s", b.s);
 	sbuf_free(&b);
 	return 1;
 }
@@ -328,22 +318,26 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 	if (sqlite3_column_int64(d, D_ITEM) != sqlite3_column_int64(e, E_ITEM)) {
 		char was[96];
 		item_name(c->st, sqlite3_column_int64(e, E_ITEM), was, sizeof was);
-		return differs(r, c->row, "item", col(d, D_EXT) ? col(d, D_EXT) : "?", was, c->who);
+		return audit_state_differs(r, c->row, "item", col(d, D_EXT) ? col(d, D_EXT) : "?",
+					   was, c->who);
 	}
 	if (!str_eq(col(d, D_EXPERT), col(e, E_EXPERT)))
-		return differs(r, c->row, "expert", col(d, D_EXPERT), col(e, E_EXPERT), c->who);
+		return audit_state_differs(r, c->row, "expert", col(d, D_EXPERT), col(e, E_EXPERT),
+					   c->who);
 	if (!is_null(d, D_LABEL) && is_null(d, D_LABEL_VALUE)) {
 		fmt_int(have, sizeof have, d, D_LABEL);
-		return bad(r, "%s: label code %s is not a label of its task", c->row, have);
+		return audit_state_bad(r, "%s: label code %s is not a label of its task", c->row,
+				       have);
 	}
 	if (!str_eq(col(d, D_LABEL_VALUE), col(e, E_LABEL)))
-		return differs(r, c->row, "label", col(d, D_LABEL_VALUE), col(e, E_LABEL), c->who);
+		return audit_state_differs(r, c->row, "label", col(d, D_LABEL_VALUE),
+					   col(e, E_LABEL), c->who);
 	if (sqlite3_column_int64(d, D_SUPERSEDES) != sqlite3_column_int64(e, E_SUPERSEDES) ||
 	    is_null(d, D_SUPERSEDES) != is_null(e, E_SUPERSEDES)) {
 		fmt_int(have, sizeof have, d, D_SUPERSEDES);
 		fmt_int(want, sizeof want, e, E_SUPERSEDES);
-		return differs(r, c->row, "supersedes", *have ? have : NULL, *want ? want : NULL,
-			       c->who);
+		return audit_state_differs(r, c->row, "supersedes", *have ? have : NULL,
+					   *want ? want : NULL, c->who);
 	}
 	/* An undo restores the decision before the one it undoes (p2); a reason
 	 * keeps the blind call of the decision it amends (p1). Those rows come
@@ -360,34 +354,38 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 	if (undo) {
 		snprintf(c->who, sizeof c->who, "the undo restores");
 		if (!str_eq(col(d, D_REASON), p2.reason)) {
-			differs(r, c->row, "reason", col(d, D_REASON), p2.reason, c->who);
+			audit_state_differs(r, c->row, "reason", col(d, D_REASON), p2.reason,
+					    c->who);
 			goto out;
 		}
 		if (!str_eq(col(d, D_RULE), p2.rule)) {
-			differs(r, c->row, "rule", col(d, D_RULE), p2.rule, c->who);
+			audit_state_differs(r, c->row, "rule", col(d, D_RULE), p2.rule, c->who);
 			goto out;
 		}
 		snprintf(c->who, sizeof c->who, "event %lld recorded",
 			 (long long)sqlite3_column_int64(e, E_SEQ));
 	} else {
 		if (!str_eq(col(d, D_REASON), col(e, E_REASON))) {
-			differs(r, c->row, "reason", col(d, D_REASON), col(e, E_REASON), c->who);
+			audit_state_differs(r, c->row, "reason", col(d, D_REASON), col(e, E_REASON),
+					    c->who);
 			goto out;
 		}
 		if (!str_eq(col(d, D_RULE), col(e, E_RULE))) {
-			differs(r, c->row, "rule", col(d, D_RULE), col(e, E_RULE), c->who);
+			audit_state_differs(r, c->row, "rule", col(d, D_RULE), col(e, E_RULE),
+					    c->who);
 			goto out;
 		}
 	}
 	if (imported) {
 		if (!is_null(e, E_REC_AT) && !str_eq(col(d, D_AT), col(e, E_REC_AT))) {
-			differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_REC_AT), c->who);
+			audit_state_differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_REC_AT),
+					    c->who);
 			goto out;
 		}
 	} else if (!near(d, D_AT_UNIX, e, E_AT_UNIX)) {
 		snprintf(c->who, sizeof c->who, "event %lld was written at",
 			 (long long)sqlite3_column_int64(e, E_SEQ));
-		differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_AT_S), c->who);
+		audit_state_differs(r, c->row, "decided_at", col(d, D_AT), col(e, E_AT_S), c->who);
 		goto out;
 	}
 	{
@@ -396,23 +394,25 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 					: gv_get(c, col(d, D_TASK));
 		if (sqlite3_column_int64(d, D_GV) != gv || is_null(d, D_GV) != !gv) {
 			fmt_int(have, sizeof have, d, D_GV);
-			bad(r,
-			    "%s: guideline_version is %s but the task's guideline was at version "
-			    "%lld when event %lld was written",
-			    c->row, *have ? have : "null", (long long)gv,
-			    (long long)sqlite3_column_int64(e, E_SEQ));
+			audit_state_bad(r,
+					"%s: guideline_version is %s but the task's guideline was "
+					"at version "
+					"%lld when event %lld was written",
+					c->row, *have ? have : "null", (long long)gv,
+					(long long)sqlite3_column_int64(e, E_SEQ));
 			goto out;
 		}
 	}
 	if (sqlite3_column_int(e, E_BLIND_SET)) {
 		if (!is_null(d, D_BLIND) && is_null(d, D_BLIND_VALUE)) {
 			fmt_int(have, sizeof have, d, D_BLIND);
-			bad(r, "%s: blind label code %s is not a label of its task", c->row, have);
+			audit_state_bad(r, "%s: blind label code %s is not a label of its task",
+					c->row, have);
 			goto out;
 		}
 		if (!str_eq(col(d, D_BLIND_VALUE), col(e, E_BLIND))) {
-			differs(r, c->row, "blind_label", col(d, D_BLIND_VALUE), col(e, E_BLIND),
-				c->who);
+			audit_state_differs(r, c->row, "blind_label", col(d, D_BLIND_VALUE),
+					    col(e, E_BLIND), c->who);
 			goto out;
 		}
 	} else {
@@ -425,8 +425,9 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 				snprintf(c->who, sizeof c->who, "the decision it amends has");
 			snprintf(have, sizeof have, "%lld", (long long)have_code);
 			snprintf(want, sizeof want, "%lld", (long long)want_code);
-			differs(r, c->row, "blind label code", have_code < 0 ? NULL : have,
-				want_code < 0 ? NULL : want, c->who);
+			audit_state_differs(r, c->row, "blind label code",
+					    have_code < 0 ? NULL : have,
+					    want_code < 0 ? NULL : want, c->who);
 			goto out;
 		}
 	}
@@ -439,18 +440,18 @@ static int decision_check(struct dcheck *c, sqlite3_stmt *d, sqlite3_stmt *e, ch
 		if (str_eq(want_sec, "null"))
 			want_sec = NULL;
 		if (!str_eq(sec.s, want_sec)) {
-			differs(r, c->row, "seconds", sec.s, want_sec, c->who);
+			audit_state_differs(r, c->row, "seconds", sec.s, want_sec, c->who);
 			sbuf_free(&sec);
 			goto out;
 		}
 		sbuf_free(&sec);
 	}
 	if (!str_eq(col(d, D_QUEUE), sqlite3_column_int(e, E_QUEUE_SET) ? col(e, E_QUEUE) : NULL)) {
-		differs(r, c->row, "queue", col(d, D_QUEUE), col(e, E_QUEUE), c->who);
+		audit_state_differs(r, c->row, "queue", col(d, D_QUEUE), col(e, E_QUEUE), c->who);
 		goto out;
 	}
 	if (!str_eq(col(d, D_ORIGIN), origin)) {
-		differs(r, c->row, "origin", col(d, D_ORIGIN), origin, c->who);
+		audit_state_differs(r, c->row, "origin", col(d, D_ORIGIN), origin, c->who);
 		goto out;
 	}
 	rc = 0;
@@ -513,30 +514,33 @@ static int decisions_verify(struct store *st, struct audit_result *r, char *err)
 		}
 		did = sqlite3_column_int64(e, E_DID);
 		if (did <= last) {
-			rc = bad(r,
-				 "event %lld records decision %lld after event %lld recorded "
-				 "decision "
-				 "%lld: a decision was deleted and its id used again",
-				 (long long)seq, (long long)did, (long long)last_seq,
-				 (long long)last);
+			rc = audit_state_bad(
+				r,
+				"event %lld records decision %lld after event %lld recorded "
+				"decision "
+				"%lld: a decision was deleted and its id used again",
+				(long long)seq, (long long)did, (long long)last_seq,
+				(long long)last);
 			goto out;
 		}
 		for (; rd == SQLITE_ROW && sqlite3_column_int64(d, D_ID) < did;
 		     rd = sqlite3_step(d)) {
 			row_name(c.row, sizeof c.row, sqlite3_column_int64(d, D_ID), col(d, D_EXT));
-			rc = bad(r, "%s has no event in the trail: it was written around gavel",
-				 c.row);
+			rc = audit_state_bad(
+				r, "%s has no event in the trail: it was written around gavel",
+				c.row);
 			goto out;
 		}
 		if (rd != SQLITE_ROW && rd != SQLITE_DONE)
 			break;
 		if (rd != SQLITE_ROW || sqlite3_column_int64(d, D_ID) != did) {
 			item_name(st, sqlite3_column_int64(e, E_ITEM), name, sizeof name);
-			rc = bad(r,
-				 "event %lld recorded decision %lld (item %s), which is missing: "
-				 "it was "
-				 "deleted around gavel",
-				 (long long)seq, (long long)did, name);
+			rc = audit_state_bad(
+				r,
+				"event %lld recorded decision %lld (item %s), which is missing: "
+				"it was "
+				"deleted around gavel",
+				(long long)seq, (long long)did, name);
 			goto out;
 		}
 		row_name(c.row, sizeof c.row, did, col(d, D_EXT));
@@ -553,7 +557,8 @@ static int decisions_verify(struct store *st, struct audit_result *r, char *err)
 	}
 	if (rd == SQLITE_ROW) {
 		row_name(c.row, sizeof c.row, sqlite3_column_int64(d, D_ID), col(d, D_EXT));
-		rc = bad(r, "%s has no event in the trail: it was written around gavel", c.row);
+		rc = audit_state_bad(r, "%s has no event in the trail: it was written around gavel",
+				     c.row);
 		goto out;
 	}
 	if (rd != SQLITE_DONE) {
@@ -610,35 +615,39 @@ static int experts_verify(struct store *st, struct audit_result *r, char *err)
 		if (sqlite3_column_int(s, 0) == 1) {
 			struct sbuf b = {0};
 			quote(&b, col(s, 7));
-			ret = bad(r,
-				  "%s is missing: event %lld recorded role %s, and no later event "
-				  "removed it",
-				  row, (long long)sqlite3_column_int64(s, 5), b.s);
+			ret = audit_state_bad(
+				r,
+				"%s is missing: event %lld recorded role %s, and no later event "
+				"removed it",
+				row, (long long)sqlite3_column_int64(s, 5), b.s);
 			sbuf_free(&b);
 			goto out;
 		}
 		if (is_null(s, 5)) {
-			ret = bad(r, "%s has no event in the trail: it was written around gavel",
-				  row);
+			ret = audit_state_bad(
+				r, "%s has no event in the trail: it was written around gavel",
+				row);
 			goto out;
 		}
 		if (!str_eq(col(s, 6), "object")) {
-			ret = bad(r, "%s is there but event %lld, its last, left no row", row,
-				  (long long)sqlite3_column_int64(s, 5));
+			ret = audit_state_bad(r,
+					      "%s is there but event %lld, its last, left no row",
+					      row, (long long)sqlite3_column_int64(s, 5));
 			goto out;
 		}
 		if (!str_eq(col(s, 2), col(s, 7))) {
-			ret = differs(r, row, "role", col(s, 2), col(s, 7), who);
+			ret = audit_state_differs(r, row, "role", col(s, 2), col(s, 7), who);
 			goto out;
 		}
 		fmt_int(have, sizeof have, s, 3);
 		fmt_int(want, sizeof want, s, 8);
 		if (!str_eq(have, want)) {
-			ret = differs(r, row, "uid", *have ? have : NULL, *want ? want : NULL, who);
+			ret = audit_state_differs(r, row, "uid", *have ? have : NULL,
+						  *want ? want : NULL, who);
 			goto out;
 		}
 		if (!str_eq(col(s, 4), col(s, 9))) {
-			ret = differs(r, row, "unix_user", col(s, 4), col(s, 9), who);
+			ret = audit_state_differs(r, row, "unix_user", col(s, 4), col(s, 9), who);
 			goto out;
 		}
 		r->experts++;
@@ -697,17 +706,19 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 		free(c);
 		snprintf(who, sizeof who, "event %lld recorded", (long long)seq);
 		if (sqlite3_column_int(s, 0) == 1) {
-			ret = bad(r, "%s is missing: event %lld loaded it", row, (long long)seq);
+			ret = audit_state_bad(r, "%s is missing: event %lld loaded it", row,
+					      (long long)seq);
 			goto out;
 		}
 		if (is_null(s, 8)) {
-			ret = bad(r, "%s has no event in the trail: it was written around gavel",
-				  row);
+			ret = audit_state_bad(
+				r, "%s has no event in the trail: it was written around gavel",
+				row);
 			goto out;
 		}
 		if (task && strcmp(task, prev_task) == 0 && version == prev_version) {
-			ret = bad(r, "%s was loaded by two events, %lld and %lld", row,
-				  (long long)prev_seq, (long long)seq);
+			ret = audit_state_bad(r, "%s was loaded by two events, %lld and %lld", row,
+					      (long long)prev_seq, (long long)seq);
 			goto out;
 		}
 		snprintf(prev_task, sizeof prev_task, "%s", task ? task : "");
@@ -715,27 +726,28 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 		prev_seq = seq;
 		util_sha256_hex(sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5), sha);
 		if (!str_eq(col(s, 4), sha)) {
-			ret = bad(
+			ret = audit_state_bad(
 				r,
 				"%s: its text no longer hashes to its sha256: the YAML was changed",
 				row);
 			goto out;
 		}
 		if (!str_eq(col(s, 4), col(s, 10))) {
-			ret = differs(r, row, "sha256", col(s, 4), col(s, 10), who);
+			ret = audit_state_differs(r, row, "sha256", col(s, 4), col(s, 10), who);
 			goto out;
 		}
 		if (!str_eq(col(s, 3), col(s, 9))) {
-			ret = differs(r, row, "declared version", col(s, 3), col(s, 9), who);
+			ret = audit_state_differs(r, row, "declared version", col(s, 3), col(s, 9),
+						  who);
 			goto out;
 		}
 		if (!str_eq(col(s, 6), col(s, 11))) {
-			ret = differs(r, row, "path", col(s, 6), col(s, 11), who);
+			ret = audit_state_differs(r, row, "path", col(s, 6), col(s, 11), who);
 			goto out;
 		}
 		if (!near(s, 14, s, 13)) {
 			snprintf(who, sizeof who, "event %lld was written at", (long long)seq);
-			ret = differs(r, row, "loaded_at", col(s, 7), col(s, 12), who);
+			ret = audit_state_differs(r, row, "loaded_at", col(s, 7), col(s, 12), who);
 			goto out;
 		}
 		r->guidelines++;
@@ -763,5 +775,7 @@ int audit_state_verify(struct store *st, struct audit_result *r, char *err)
 		return 0;
 	if ((rc = experts_verify(st, r, err)) != 0)
 		return rc;
-	return guidelines_verify(st, r, err);
+	if ((rc = guidelines_verify(st, r, err)) != 0)
+		return rc;
+	return audit_packet_verify(st, r, err);
 }

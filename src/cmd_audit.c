@@ -30,8 +30,10 @@ static const char audit_usage[] =
     "that exports read to the trail: every decision row to the event that wrote\n"
     "it (item, expert, label, reason, rule, time, supersedes, guideline version),\n"
     "no row without its event and no event without its row, and the same for\n"
-    "experts' roles and guideline versions; it names the first mismatch, so an\n"
-    "edit made around gavel (triggers dropped, plain sqlite3) is caught.\n"
+    "experts' roles and guideline versions, and the packet tables (each packet's\n"
+    "state, head and counts, the items out in an open one, the trusted keys, the\n"
+    "conflicts and what settled them); it names the first mismatch, so an edit\n"
+    "made around gavel (triggers dropped, plain sqlite3) is caught.\n"
     "\n"
     "log prints one line per event: SEQ TIME ACTOR ACTION ITEM DETAIL.\n"
     "\n"
@@ -76,6 +78,11 @@ static int audit_cmd_verify(const char *db, const char *head)
 	       "version%s\n",
 	       (long long)r.decisions, r.decisions == 1 ? "" : "s", (long long)r.experts,
 	       r.experts == 1 ? "" : "s", (long long)r.guidelines, r.guidelines == 1 ? "" : "s");
+	if (r.packets || r.keys || r.conflicts)
+		printf("packets match the trail: %lld packet%s, %lld trusted key%s, %lld "
+		       "conflict%s\n",
+		       (long long)r.packets, r.packets == 1 ? "" : "s", (long long)r.keys,
+		       r.keys == 1 ? "" : "s", (long long)r.conflicts, r.conflicts == 1 ? "" : "s");
 	return GV_EXIT_OK;
 }
 

@@ -92,13 +92,23 @@ int packet_item_out(struct store *st, int64_t item, char *buf, size_t len, char 
 
 /*
  * The open conflict on item: pair[0] the project's decision, pair[1] the
- * packet's. Returns 1 when there is one, 0 when not, -1 on error.
+ * packet's, and (when packet is not NULL) the packet's id in packet.
+ * Returns 1 when there is one, 0 when not, -1 on error.
  */
-int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2], char *err);
+int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2],
+			 char packet[PACKET_ID_LEN], char *err);
 
 /* Mark the open conflicts on item settled by decision (inside the caller's
  * write transaction). Returns 0, or -1 on error. */
 int packet_conflict_settle(struct store *st, int64_t item, int64_t decision, char *err);
+
+/*
+ * The SHA-256 (64 hex digits) of the ids of the items out in packet, in
+ * order, one decimal id and a newline each, as its packet-create event
+ * records them; *n (may be NULL) gets their count. Returns 0, or -1 on
+ * error.
+ */
+int packet_items_digest(struct store *st, const char *packet, char out[65], int64_t *n, char *err);
 
 struct packet_merge_result {
 	char id[PACKET_ID_LEN];

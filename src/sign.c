@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,4 +197,118 @@ int sign_verify(const char *pub, const void *msg, size_t len, const char *sig)
 	    bin != sizeof s || *end)
 		return -1;
 	return crypto_sign_verify_detached(s, msg, len, pk) == 0 ? 0 : -1;
+}
+
+/* ---- checks on a second thread ---- */
+
+#define BATCH_RUN 64 /* checks taken at a time */
+
+struct sign_job {
+	char pub[SIGN_PUB_LEN], sig[SIGN_SIG_LEN], msg[65];
+	int64_t tag; /* < 0: too long to be a key or signature, failed as it was added */
+};
+
+struct sign_batch {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	pthread_t worker;
+	int started, done;
+	struct sign_job *v;
+	size_t n, cap, next;
+	int64_t bad; /* the smallest failed tag, 0 when none */
+};
+
+static void batch_fail(struct sign_batch *b, int64_t tag)
+{
+	if (!b->bad || tag < b->bad)
+		b->bad = tag;
+}
+
+/* Take up to BATCH_RUN queued checks and run them; 0 when none was left.
+ * Called with b->m held; returns with it held. */
+static int batch_run(struct sign_batch *b)
+{
+	struct sign_job run[BATCH_RUN];
+	int64_t bad = 0;
+	size_t k = 0;
+	while (k < BATCH_RUN && b->next < b->n)
+		run[k++] = b->v[b->next++];
+	if (!k)
+		return 0;
+	pthread_mutex_unlock(&b->m);
+	for (size_t i = 0; i < k; i++) {
+		int64_t tag = run[i].tag < 0 ? -run[i].tag : run[i].tag;
+		if ((run[i].tag < 0 || sign_verify(run[i].pub, run[i].msg, 64, run[i].sig) != 0) &&
+		    (!bad || tag < bad))
+			bad = tag;
+	}
+	pthread_mutex_lock(&b->m);
+	if (bad)
+		batch_fail(b, bad);
+	return 1;
+}
+
+static void *batch_worker(void *arg)
+{
+	struct sign_batch *b = arg;
+	pthread_mutex_lock(&b->m);
+	for (;;) {
+		if (batch_run(b))
+			continue;
+		if (b->done)
+			break;
+		pthread_cond_wait(&b->c, &b->m);
+	}
+	pthread_mutex_unlock(&b->m);
+	return NULL;
+}
+
+struct sign_batch *sign_batch_start(void)
+{
+	struct sign_batch *b = xcalloc(1, sizeof *b);
+	pthread_mutex_init(&b->m, NULL);
+	pthread_cond_init(&b->c, NULL);
+	/* Without a thread the checks all run in sign_batch_finish. */
+	b->started = pthread_create(&b->worker, NULL, batch_worker, b) == 0;
+	return b;
+}
+
+void sign_batch_add(struct sign_batch *b, const char *pub, const char *msg, const char *sig,
+		    int64_t tag)
+{
+	struct sign_job j;
+	int fits = pub && sig && msg && strlen(pub) < sizeof j.pub && strlen(sig) < sizeof j.sig &&
+		   strlen(msg) == 64;
+	memset(&j, 0, sizeof j);
+	j.tag = fits ? tag : -tag;
+	if (fits) {
+		memcpy(j.pub, pub, strlen(pub) + 1);
+		memcpy(j.sig, sig, strlen(sig) + 1);
+		memcpy(j.msg, msg, 65);
+	}
+	pthread_mutex_lock(&b->m);
+	b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof *b->v);
+	b->v[b->n++] = j;
+	if (b->n - b->next >= BATCH_RUN)
+		pthread_cond_signal(&b->c);
+	pthread_mutex_unlock(&b->m);
+}
+
+int64_t sign_batch_finish(struct sign_batch *b)
+{
+	int64_t bad;
+	pthread_mutex_lock(&b->m);
+	b->done = 1;
+	pthread_cond_signal(&b->c);
+	while (batch_run(b))
+		;
+	pthread_mutex_unlock(&b->m);
+	if (b->started)
+		pthread_join(b->worker, NULL);
+	bad = b->bad;
+	pthread_mutex_destroy(&b->m);
+	pthread_cond_destroy(&b->c);
+	free(b->v);
+	free(b);
+	return bad;
 }

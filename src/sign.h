@@ -15,6 +15,7 @@
 #define GAVEL_SIGN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SIGN_PUB_LEN 45 /* base64 public key + NUL */
 #define SIGN_SIG_LEN 89 /* base64 signature + NUL */
@@ -60,5 +61,20 @@ void sign_message(const struct sign_key *k, const void *msg, size_t len, char si
 /* 0 when sig (base64) is pub's (base64) signature of msg, -1 otherwise
  * (including malformed text). */
 int sign_verify(const char *pub, const void *msg, size_t len, const char *sig);
+
+/*
+ * Signatures checked on a second thread while the caller goes on (a packet's
+ * chain is read and hashed on one core while its signatures, some 50 us
+ * each, are checked on the other). sign_batch_add queues one check of sig
+ * over the 64-character message msg (an event's hash) by pub, under a tag
+ * (an event's seq, > 0); sign_batch_finish helps with what is left, waits,
+ * frees the batch and returns the smallest tag whose check failed, or 0
+ * when every one held.
+ */
+struct sign_batch;
+struct sign_batch *sign_batch_start(void);
+void sign_batch_add(struct sign_batch *b, const char *pub, const char *msg, const char *sig,
+		    int64_t tag);
+int64_t sign_batch_finish(struct sign_batch *b);
 
 #endif

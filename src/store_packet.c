@@ -317,6 +317,7 @@ static int record(struct store *st, const struct audit_actor *a, const char *id,
 {
 	sqlite3_stmt *s;
 	struct sbuf d = {0};
+	char digest[65];
 	int rc;
 
 	if (store_prepare(
@@ -359,7 +360,10 @@ static int record(struct store *st, const struct audit_actor *a, const char *id,
 		sbuf_add(&d, "null");
 	sbuf_add(&d, ",\"queue\":");
 	sbuf_add_json_str(&d, queue);
-	sbuf_addf(&d, ",\"items\":%zu,\"head\":\"%s\",\"file\":", n, head);
+	if (packet_items_digest(st, id, digest, NULL, err))
+		return -1;
+	sbuf_addf(&d, ",\"items\":%zu,\"items_sha256\":\"%s\",\"head\":\"%s\",\"file\":", n, digest,
+		  head);
 	sbuf_add_json_str(&d, path);
 	sbuf_addc(&d, '}');
 	rc = audit_append(st, a, "packet-create", 0, d.s, NULL, err);
@@ -606,12 +610,13 @@ int packet_item_out(struct store *st, int64_t item, char *buf, size_t len, char 
 	return rc == SQLITE_ROW;
 }
 
-int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2], char *err)
+int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2],
+			 char packet[PACKET_ID_LEN], char *err)
 {
 	sqlite3_stmt *s;
 	int rc;
 	if (store_prepare(st,
-			  "SELECT project_decision, packet_decision FROM conflict"
+			  "SELECT project_decision, packet_decision, packet FROM conflict"
 			  " WHERE item = ? AND settled_by IS NULL ORDER BY id DESC LIMIT 1",
 			  &s, err))
 		return -1;
@@ -620,6 +625,10 @@ int packet_conflict_open(struct store *st, int64_t item, int64_t pair[2], char *
 	if (rc == SQLITE_ROW) {
 		pair[0] = sqlite3_column_int64(s, 0);
 		pair[1] = sqlite3_column_int64(s, 1);
+		if (packet)
+			snprintf(packet, PACKET_ID_LEN, "%s",
+				 sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2)
+							   : "?");
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -640,4 +649,31 @@ int packet_conflict_settle(struct store *st, int64_t item, int64_t decision, cha
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "conflicts");
+}
+
+int packet_items_digest(struct store *st, const char *packet, char out[65], int64_t *n, char *err)
+{
+	sqlite3_stmt *s;
+	struct sbuf b = {0};
+	int64_t count = 0;
+	int rc;
+
+	if (store_prepare(st, "SELECT item FROM packet_item WHERE packet = ? ORDER BY item", &s,
+			  err))
+		return -1;
+	sqlite3_bind_text(s, 1, packet, -1, SQLITE_STATIC);
+	sbuf_add(&b, "");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sbuf_addf(&b, "%lld\n", (long long)sqlite3_column_int64(s, 0));
+		count++;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		util_sha256_hex(b.s, b.len, out);
+	sbuf_free(&b);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "packet items");
+	if (n)
+		*n = count;
+	return 0;
 }

@@ -348,7 +348,7 @@ static const char pk_decisions[] =
 	" LEFT JOIN label b ON b.task = i.task AND b.code = d.blind_label"
 	" WHERE d.id > ? ORDER BY d.id";
 static const char pk_events[] =
-	"SELECT hash, signer FROM event WHERE json_valid(detail)"
+	"SELECT hash, signer, action FROM event WHERE json_valid(detail)"
 	" AND json_type(detail, '$.after.decision') = 'integer' ORDER BY seq";
 
 struct idmap {
@@ -487,6 +487,9 @@ static int merge_one(struct merge_ctx *c, sqlite3_stmt *d, sqlite3_stmt *e, int 
 	sign_fingerprint(col(e, 1), fp);
 	sbuf_addf(&det, "{\"decision\":%lld,\"origin\":\"packet\",\"packet\":", (long long)nid);
 	sbuf_add_json_str(&det, c->pk->packet);
+	/* What the offline review did: decide, undo (a decision back to the one
+	 * before it) or reason (a reason given to a decision). */
+	add_opt_str(&det, "kind", col(e, 2));
 	add_opt_str(&det, "expert", col(d, P_EXPERT));
 	add_opt_str(&det, "label", col(d, P_LABEL));
 	add_opt_str(&det, "reason", col(d, P_REASON));

@@ -148,6 +148,7 @@ struct review_item {
 	char *out_in;       /* "out in packet P for alice since ...", NULL when not out */
 	int64_t conflict[2]; /* an open conflict: the project's and the packet's
 			      * decision (both in history), 0 and 0 when none */
+	char *conflict_packet; /* the packet of that conflict, NULL when none */
 	double quality;     /* the task's estimated label accuracy q (NAN: unknown) */
 	const char *quality_source; /* "audit", "agreement" or "none" (static) */
 };

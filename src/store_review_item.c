@@ -278,8 +278,12 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	{
 		char out[256];
 		int out_rc = packet_item_out(st, it->id, out, sizeof out, err);
-		if (out_rc < 0 || packet_conflict_open(st, it->id, it->conflict, err) < 0)
+		char pk[PACKET_ID_LEN];
+		int c_rc = out_rc < 0 ? -1 : packet_conflict_open(st, it->id, it->conflict, pk, err);
+		if (c_rc < 0)
 			return -1;
+		if (c_rc == 1)
+			it->conflict_packet = xstrdup(pk);
 		if (out_rc == 1)
 			it->out_in = xstrdup(out);
 	}
@@ -318,6 +322,7 @@ void store_review_item_free(struct review_item *it)
 	free(it->external_id);
 	free(it->text);
 	free(it->meta);
+	free(it->conflict_packet);
 	if (it->task.name)
 		store_task_free(&it->task);
 	for (size_t i = 0; i < it->nvotes; i++) {

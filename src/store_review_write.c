@@ -302,12 +302,17 @@ static int insert_decision(struct store *st, const char *me, int64_t item, int h
 {
 	sqlite3_stmt *s = NULL;
 	if (store_prepare(st,
-			  "INSERT INTO decision(item, expert, label, reason, rule, guideline_version,"
-			  " blind_label, seconds, at, supersedes, queue) VALUES (?1, ?2, ?3, ?4, ?5,"
-			  " (SELECT max(g.version) FROM guideline g JOIN item i ON i.task = g.task"
-			  "  WHERE i.id = ?1), ?6, ?7, " NOW_SQL ", ?8, ?9)",
+			  "INSERT INTO decision(id, item, expert, label, reason, rule,"
+			  " guideline_version, blind_label, seconds, at, supersedes, queue) VALUES"
+			  " ((SELECT max(coalesce(max(id), 0), ?10) + 1 FROM decision), ?1, ?2, ?3,"
+			  " ?4, ?5, (SELECT max(g.version) FROM guideline g JOIN item i"
+			  "  ON i.task = g.task WHERE i.id = ?1), ?6, ?7, " NOW_SQL ", ?8, ?9)",
 			  &s, err))
 		return -1;
+	/* A packet holds only its items' decisions, so its highest id can be
+	 * below the project's last one when it was made: ids written offline
+	 * start above that, where the merge and audit verify look for them. */
+	sqlite3_bind_int64(s, 10, st->packet ? st->base_decision : 0);
 	sqlite3_bind_int64(s, 1, item);
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
 	if (has_label)
@@ -379,7 +384,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	}
 	/* A lead's decision on an item left in conflict by a packet settles
 	 * both decisions, and its reason names them. */
-	if (lead && (conflict = packet_conflict_open(st, d->item, pair, err)) == 1) {
+	if (lead && (conflict = packet_conflict_open(st, d->item, pair, NULL, err)) == 1) {
 		sbuf_addf(&settles, "settles decisions %lld and %lld", (long long)pair[0],
 			  (long long)pair[1]);
 		if (d->reason && *d->reason)
@@ -400,6 +405,9 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 		goto fail;
 	if (overrule)
 		sbuf_add(&detail, ",\"overrule\":true");
+	if (conflict == 1)
+		sbuf_addf(&detail, ",\"settles\":[%lld,%lld]", (long long)pair[0],
+			  (long long)pair[1]);
 	sbuf_addf(&detail, ",\"after\":{\"decision\":%lld,\"label\":", (long long)nid);
 	if (add_label_json(st, &detail, d->item, 1, d->label_code, err))
 		goto fail;

@@ -20,10 +20,12 @@
 #include "testutil.h"
 
 #include "audit.h"
+#include "sign.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +463,49 @@ static void test_log(void **state)
 	free(buf);
 }
 
+/* Signatures checked on the second thread: every good one holds, and the
+ * smallest tag of a forged, misattributed or over-long one is reported
+ * whatever order the two threads took them in. */
+static void test_sign_batch(void **state)
+{
+	unsigned char pk[32], sk[64], pk2[32], sk2[64], sig[64];
+	char pub[SIGN_PUB_LEN], pub2[SIGN_PUB_LEN], b64[SIGN_SIG_LEN], msg[65];
+	enum { N = 300 };
+	static char sigs[N][SIGN_SIG_LEN];
+	struct sign_batch *b;
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_keypair(pk2, sk2);
+	sodium_bin2base64(pub, sizeof pub, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(pub2, sizeof pub2, pk2, 32, sodium_base64_VARIANT_ORIGINAL);
+	for (int i = 0; i < N; i++) {
+		snprintf(msg, sizeof msg, "%064d", i);
+		crypto_sign_detached(sig, NULL, (unsigned char *)msg, 64, sk);
+		sodium_bin2base64(sigs[i], SIGN_SIG_LEN, sig, 64, sodium_base64_VARIANT_ORIGINAL);
+	}
+	b = sign_batch_start();
+	for (int i = 0; i < N; i++) {
+		snprintf(msg, sizeof msg, "%064d", i);
+		sign_batch_add(b, pub, msg, sigs[i], i + 1);
+	}
+	assert_int_equal(sign_batch_finish(b), 0);
+	/* Forged at 251 (another message's signature), signed by the other key
+	 * at 151, an over-long signature at 201: 151 is reported. */
+	b = sign_batch_start();
+	for (int i = 0; i < N; i++) {
+		snprintf(msg, sizeof msg, "%064d", i);
+		memcpy(b64, sigs[i == 250 ? 0 : i], SIGN_SIG_LEN);
+		if (i == 200)
+			sign_batch_add(b, pub, msg, "AAAA" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", i + 1);
+		else
+			sign_batch_add(b, i == 150 ? pub2 : pub, msg, b64, i + 1);
+	}
+	assert_int_equal(sign_batch_finish(b), 151);
+	b = sign_batch_start();
+	assert_int_equal(sign_batch_finish(b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +524,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_state_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	    cmocka_unit_test(test_actor),
+	    cmocka_unit_test(test_sign_batch),
 	    cmocka_unit_test_setup_teardown(test_log, setup, teardown),
 	};
 	text_init();

@@ -50,6 +50,7 @@ struct fake {
 	int flag_answer;      /* what flag returns: 0 flagged, 1 flagged already */
 	int searches, search_annotators;
 	int long_defs; /* long definitions, with examples and counterexamples (rich) */
+	int64_t conflict_item; /* this item was decided here and offline (a packet) */
 };
 
 static struct fake fk;
@@ -90,6 +91,29 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		it->history[0].expert = xstrdup(fk.decided[item] > 0 ? "me" : "bob");
 		it->history[0].label = xstrdup(values[abs((int)fk.decided[item]) - 11]);
 		it->current = 100 + item;
+	}
+	if (fk.conflict_item == item) {
+		/* Two decisions in conflict, each with hostile text. */
+		free(it->history);
+		it->history = xcalloc(2, sizeof *it->history);
+		it->nhistory = 2;
+		it->history[0].id = 201;
+		it->history[0].expert = xstrdup("lee");
+		it->history[0].label = xstrdup("neg");
+		it->history[0].reason = xstrdup("here \033[31mred\033[0m");
+		it->history[0].rule = xstrdup("R1");
+		it->history[0].at = xstrdup("2026-12-03T05:00:00Z");
+		it->history[1].id = 202;
+		it->history[1].expert = xstrdup("alice\033]0;x\007");
+		it->history[1].label = xstrdup("pos");
+		it->history[1].blind_label = xstrdup("neu");
+		it->history[1].reason = xstrdup("offline \xe2\x80\xaereversed");
+		it->history[1].at = xstrdup("2026-12-03T04:00:00Z");
+		it->history[1].supersedes = 0;
+		it->current = 202;
+		it->conflict[0] = 201;
+		it->conflict[1] = 202;
+		it->conflict_packet = xstrdup("p-0123456789ab");
 	}
 	if (item >= 0 && item < 8 && fk.draft_of[item][0])
 		it->draft = xstrdup(fk.draft_of[item]);
@@ -717,6 +741,82 @@ static void test_overrule(void **state)
 	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
 	assert_non_null(strstr(s.msg, "only a lead"));
 	assert_int_equal(s.item.id, 1);
+	ui_state_free(&s);
+}
+
+static void pane_line(const struct ui_lines *l, size_t i, char *buf, size_t len);
+
+/* No span of l holds an escape character. */
+static int pane_clean(const struct ui_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].n; k++)
+			if (strchr(l->v[i].sp[k].text, '\033'))
+				return 0;
+	return 1;
+}
+
+static void test_conflict(void **state)
+{
+	struct ui_state s;
+	struct ui_lines l;
+	char buf[1024];
+	long here, pk, who;
+	(void)state;
+	start(&s, 3, 1, 0);
+	fk.conflict_item = 1;
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(s.item.id, 1);
+	/* 80 columns: a title, then each decision on its line with its reason
+	 * under it, above the votes; hostile text shown as tokens. */
+	ui_item_pane(&s, 'a', 80, &l);
+	assert_int_equal(pane_find(&l, "Conflict: a lead's decision settles both"), 0);
+	here = pane_find(&l, "here ");
+	pk = pane_find(&l, "packet ");
+	assert_int_equal(here, 1);
+	assert_int_equal(pk, 3);
+	pane_line(&l, (size_t)here, buf, sizeof buf);
+	assert_non_null(strstr(buf, "201 lee 2026-12-03 05:00 neg blind - rule R1"));
+	pane_line(&l, (size_t)pk, buf, sizeof buf);
+	assert_non_null(strstr(buf, "202 alice^[]0;x^G 2026-12-03 04:00 pos blind neu rule -"));
+	pane_line(&l, (size_t)here + 1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "reason here ^[[31mred^[[0m"));
+	pane_line(&l, (size_t)pk + 1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "offline <RLO>reversed"));
+	assert_true(pane_find(&l, "Votes") > pk);
+	assert_true(pane_clean(&l));
+	ui_lines_free(&l);
+	/* From 100 columns: side by side, one field a row. */
+	ui_update_resize(&s, 132, 43);
+	ui_item_pane(&s, 'a', 64, &l);
+	assert_int_equal(pane_find(&l, "here: decision 201"), 1);
+	assert_int_equal(pane_find(&l, "packet: decision 202"), 1);
+	who = pane_find(&l, "who");
+	assert_int_equal(who, 2);
+	pane_line(&l, (size_t)who, buf, sizeof buf);
+	assert_non_null(strstr(buf, "lee"));
+	assert_non_null(strstr(buf, "alice^[]0;x^G"));
+	pane_line(&l, (size_t)pane_find(&l, "blind call"), buf, sizeof buf);
+	assert_non_null(strstr(buf, "neu"));
+	assert_true(pane_clean(&l));
+	ui_lines_free(&l);
+	/* A lead settles it with a decision (asked twice: it overrules). */
+	fk.decide_answer = REVIEW_OVERRULE;
+	ui_update_key(&s, '1');
+	assert_false(fk.last.overrule);
+	ui_update_key(&s, '1');
+	assert_int_equal(fk.decides, 2);
+	assert_true(fk.last.overrule);
+	assert_int_equal(fk.last.item, 1);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	ui_state_free(&s);
+
+	/* No conflict: no block. */
+	start(&s, 3, 1, 0);
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_item_pane(&s, 'a', 80, &l);
+	assert_int_equal(pane_find(&l, "Conflict"), -1);
+	ui_lines_free(&l);
 	ui_state_free(&s);
 }
 
@@ -2047,6 +2147,7 @@ int main(void)
 		cmocka_unit_test(test_decide_failures),
 		cmocka_unit_test(test_decided_meanwhile_moves_on),
 		cmocka_unit_test(test_overrule),
+		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_claimed_by_other_and_viewer),
 		cmocka_unit_test(test_blind),
 		cmocka_unit_test(test_reason_then_decide),

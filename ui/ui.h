@@ -698,6 +698,19 @@ void ui_item_geom(const struct ui_state *s, struct ui_item_geom *g);
  */
 void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_lines *out);
 
+/* From this many columns the conflict block sets the two decisions side by side. */
+#define UI_CONFLICT_COLS 100
+
+/*
+ * The open conflict on the item (it->conflict) as lines at this width, for
+ * the top of the item view's votes-and-model pane: a title saying how a
+ * lead settles it, then the project's and the packet's decision (who, when,
+ * label, reason, rule, blind call), in two columns from UI_CONFLICT_COLS
+ * columns, one under the other below that; only a title until the blind
+ * call is made. Nothing when there is no conflict. Pure; spans sanitised.
+ */
+void ui_conflict_block(const struct ui_state *s, int width, struct ui_lines *out);
+
 /*
  * The calibration view's lines at this width from s->calib: per model a
  * title (ECE, decided items), a column heading and the ten bins (range,

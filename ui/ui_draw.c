@@ -696,9 +696,9 @@ static void draw_item(const struct ui_state *s)
 		putf(1, 0, COLS, R_CLAIMED, "%s", it->out_in);
 	else if (it->conflict[0])
 		putf(1, 0, COLS, R_DISPUTED,
-		     "conflict: decisions %lld (here) and %lld (packet), both in the history; "
-		     "a lead's decision settles them",
-		     (long long)it->conflict[0], (long long)it->conflict[1]);
+		     "conflict: decisions %lld (here) and %lld (packet %s), both in the history",
+		     (long long)it->conflict[0], (long long)it->conflict[1],
+		     it->conflict_packet ? it->conflict_packet : "?");
 	else {
 		int x = 1;
 		if (it->my_flag)

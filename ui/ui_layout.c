@@ -634,6 +634,7 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
 		guide_block(s, width, 1, g.b_h, out);
 		return;
 	}
+	ui_conflict_block(s, width, out);
 	if (!revealed) {
 		struct ui_line *ln = line_new(out);
 		ui_span_addf(ln, 0, width, R_DISPUTED,
@@ -643,10 +644,11 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
 		/* Votes on the left, the model beside them. */
 		struct ui_lines l = {0}, r = {0};
 		int mw = width * 2 / 5 > MODEL_MIN_W ? width * 2 / 5 : MODEL_MIN_W;
+		size_t top = out->n;
 		votes_block(s, width - mw - 2, &l);
 		model_block(s, mw, &r);
-		merge(out, 0, &l, 0);
-		merge(out, 0, &r, width - mw);
+		merge(out, top, &l, 0);
+		merge(out, top, &r, width - mw);
 		ui_lines_free(&l);
 		ui_lines_free(&r);
 	} else {

@@ -136,14 +136,70 @@ printf '<Enter>\n:dump conflict\n1\n1\n<C-c>\n' >"$work/settle.keys"
 cp "$db" "$work/settle.db"
 expect_exit 0 "$GAVEL" review "$work/settle.db" --as "$lead" --queue conflicts --headless \
     --script "$work/settle.keys" --dump-dir "$work"
-grep -q "conflict: decisions [0-9]* (here) and [0-9]* (packet)" "$work/conflict.txt" ||
+grep -q "conflict: decisions [0-9]* (here) and [0-9]* (packet $id)" "$work/conflict.txt" ||
     fail "no conflict line: $(head -3 "$work/conflict.txt")"
+grep -q "^Conflict: a lead's decision settles both" "$work/conflict.txt" &&
+    grep -q "^here  *[0-9]* $lead " "$work/conflict.txt" &&
+    grep -q "^packet *[0-9]* alice " "$work/conflict.txt" ||
+    fail "no conflict block: $(head -12 "$work/conflict.txt")"
 [ "$(q "$work/settle.db" "SELECT count(*) FROM conflict WHERE settled_by IS NOT NULL")" = 1 ] ||
     fail "not settled"
 q "$work/settle.db" "SELECT reason FROM decision WHERE id = (SELECT settled_by FROM conflict
     WHERE settled_by IS NOT NULL)" | grep -q "^settles decisions [0-9]* and [0-9]*" ||
     fail "the settling reason does not name both"
 expect_exit 0 "$GAVEL" audit verify "$work/settle.db"
+expect_exit 0 "$GAVEL" audit log "$work/settle.db"
+grep -q 'decide .*"settles":\[[0-9]*,[0-9]*\]' "$work/stdout" || fail "audit log: no settles"
+# audit verify holds the packet tables to the trail: each quiet edit of a
+# packet row, its items out, a trusted key or a conflict is caught, naming
+# what was changed. av.db has a merged packet, a settled and an open
+# conflict, alice's trusted key, and an open packet of 3 items.
+cp "$work/settle.db" "$work/av.db"
+expect_exit 0 "$GAVEL" packet create "$work/av.db" -o "$work/avpk.db" --limit 3
+id3=$(sed -n 's/^packet \(p-[0-9a-f]*\):.*/\1/p' "$work/stdout")
+expect_exit 0 "$GAVEL" audit verify "$work/av.db"
+grep -q "packets match the trail: 2 packets, 1 trusted key, 2 conflicts" "$work/stdout" ||
+    fail "verify with packets: $(cat "$work/stdout")"
+free=$(q "$work/av.db" "SELECT min(item) FROM item_votes WHERE item NOT IN (SELECT item FROM packet_item)")
+# quiet NAME EXPECTED-TEXT SQL: apply SQL to a copy, verify must fail saying so.
+quiet() {
+    cp "$work/av.db" "$work/qv.db"
+    q "$work/qv.db" "$3" || fail "quiet $1: the SQL failed"
+    expect_exit 1 "$GAVEL" audit verify "$work/qv.db"
+    grep -q "$2" "$work/stderr" || fail "quiet $1: $(cat "$work/stderr")"
+}
+quiet reopened "packet $id: state is 'out' but event [0-9]* recorded 'merged'" \
+    "UPDATE packet SET state = 'out' WHERE id = '$id'"
+quiet merged-head "packet $id: merged_head" "UPDATE packet SET merged_head = 'x' WHERE id = '$id'"
+quiet merged-count "packet $id: decisions is '4'" "UPDATE packet SET decisions = 4 WHERE id = '$id'"
+quiet base "base_decision" "UPDATE packet SET base_decision = base_decision + 1 WHERE id = '$id3'"
+quiet closed "packet $id3: state is 'merged'" "UPDATE packet SET state = 'merged' WHERE id = '$id3'"
+quiet packet-gone "recorded packet $id3, which is missing" "DELETE FROM packet WHERE id = '$id3'"
+quiet packet-added "packet p-000000000000 has no packet-create event" \
+    "INSERT INTO packet SELECT 'p-000000000000', expert, queue, created, state, items, head,
+     head_seq, base_decision, closed_at, merged_head, decisions, conflicts FROM packet WHERE id = '$id3'"
+quiet item-returned "packet $id3: 2 items are out in it, but event [0-9]* recorded 3" \
+    "DELETE FROM packet_item WHERE item = (SELECT min(item) FROM packet_item)"
+quiet item-swapped "packet $id3: the items out in it are not the ones" \
+    "UPDATE packet_item SET item = $free WHERE item = (SELECT min(item) FROM packet_item)"
+quiet item-stray "items are out in packets no event made" \
+    "INSERT INTO packet_item VALUES ($free, 'p-ffffffffffff')"
+quiet key-added "no key-trust event" "INSERT INTO expert_key VALUES
+    ('$(printf 'A%.0s' $(seq 43))=', 'alice', 'SHA256:x', '2026-01-01T00:00:00Z')"
+quiet key-gone "which is missing" "DELETE FROM expert_key"
+quiet key-owner "expert is 'boss'" "UPDATE expert_key SET expert = 'boss'"
+quiet conflict-gone "recorded a conflict on item [0-9]*, which is missing" \
+    "DELETE FROM conflict WHERE settled_by IS NULL"
+quiet conflict-settled "settled_by is '[0-9]*' but event [0-9]* recorded null" \
+    "UPDATE conflict SET settled_by = 1 WHERE settled_by IS NULL"
+quiet conflict-unsettled "settled_by is null" "UPDATE conflict SET settled_by = NULL"
+quiet conflict-pair "project_decision" "UPDATE conflict SET project_decision = packet_decision"
+quiet conflict-added "has no merge event that made it" \
+    "INSERT INTO conflict(item, packet, project_decision, packet_decision) VALUES (1, '$id', 1, 2)"
+# The settling decision's event records the two decisions it settles.
+[ "$(q "$work/av.db" "SELECT json_array_length(detail, '$.settles') FROM event
+    WHERE detail ->> '$.after.decision' = (SELECT settled_by FROM conflict
+    WHERE settled_by IS NOT NULL)")" = 2 ] || fail "the settling event does not record both"
 # Merging again changes nothing.
 cp "$db" "$work/p1.db"
 expect_exit 0 "$GAVEL" packet merge "$db" "$work/pk.db"
@@ -251,6 +307,53 @@ expect_exit 1 "$GAVEL" packet cancel "$db" "$id2"
 expect_exit 1 "$GAVEL" packet merge "$db" "$work/pk2.db"
 grep -q "cancelled" "$work/stderr" || fail "merged a cancelled packet"
 expect_exit 0 "$GAVEL" audit verify "$db"
+
+# Every kind of event an offline review writes comes back: decisions, an
+# undo and a reason, in a project that had decided an item outside the packet
+# before it was made (so the packet's own decision ids start above the
+# project's last). The lead decides i13 meanwhile; alice decides i11, i12
+# and i13 offline, undoes i13 and gives i12 a reason: i13 is a conflict
+# between the lead's decision and alice's undo.
+u=$work/u.db
+expect_exit 0 "$GAVEL" init "$u"
+expect_exit 0 "$GAVEL" import "$u" votes "$work/votes.csv" --task t
+expect_exit 0 "$GAVEL" expert add "$u" alice --role expert --unix-user "$me" --key "$alice_pub"
+expect_exit 0 "$GAVEL" review "$u" --as "$lead" --headless --script "$work/one.keys"
+base=$(q "$u" "SELECT max(id) FROM decision")
+expect_exit 0 "$GAVEL" packet create "$u" -o "$work/upk.db" --limit 4 --for alice
+[ "$(q "$work/upk.db" "SELECT group_concat(external_id) FROM item")" = "i02,i03,i04,i05" ] ||
+    fail "undo packet items: $(q "$work/upk.db" "SELECT group_concat(external_id) FROM item")"
+printf 'j\nj\nj\n<Enter>\n2\n<C-c>\n' >"$work/i04.keys"
+expect_exit 0 "$GAVEL" review "$u" --as "$lead" --all --headless --script "$work/i04.keys"
+p04=$(q "$u" "SELECT d.id FROM decision d JOIN item i ON i.id = d.item WHERE i.external_id = 'i04'")
+[ -n "$p04" ] || fail "the lead's decision on i04"
+printf '<Enter>\n1\n2\n1\np\nu\np\nr\n:type because\n<Enter>\n<C-c>\n' >"$work/undo.keys"
+expect_exit 0 env XDG_CONFIG_HOME="$alice_cfg" "$GAVEL" review "$work/upk.db" --as alice \
+    --headless --script "$work/undo.keys"
+[ "$(q "$work/upk.db" "SELECT count(*) FROM decision WHERE id <= $base")" = 0 ] ||
+    fail "offline decision ids at or below the project's last ($base)"
+expect_exit 0 "$GAVEL" audit verify "$work/upk.db"
+[ "$(q "$work/upk.db" "SELECT group_concat(action) FROM (SELECT action FROM event
+    WHERE action IN ('decide', 'undo', 'reason') ORDER BY seq)")" = "decide,decide,decide,undo,reason" ] ||
+    fail "offline events: $(q "$work/upk.db" "SELECT group_concat(action) FROM event")"
+expect_exit 0 "$GAVEL" packet merge "$u" "$work/upk.db"
+grep -q "5 decisions, 1 conflict" "$work/stdout" || fail "undo merge: $(cat "$work/stdout")"
+# Kinds as the offline events had them, supersedes mapped to merged ids.
+[ "$(q "$u" "SELECT group_concat(k) FROM (SELECT detail ->> '$.kind' AS k FROM event
+    WHERE detail ->> '$.origin' = 'packet' ORDER BY seq)")" = "decide,decide,decide,undo,reason" ] ||
+    fail "merged kinds"
+row() { q "$u" "SELECT coalesce(d.label, 'null') || '|' || coalesce(d.reason, '') || '|' ||
+    coalesce((SELECT x.external_id || ':' || s.origin FROM decision s JOIN item x ON x.id = s.item
+    WHERE s.id = d.supersedes), '') FROM decision d JOIN item i ON i.id = d.item
+    WHERE i.external_id = '$1' AND d.origin = 'packet' ORDER BY d.id DESC LIMIT 1"; }
+[ "$(row i04)" = "null||i04:packet" ] || fail "merged undo: $(row i04)"
+l03=$(q "$u" "SELECT d.label FROM decision d JOIN item i ON i.id = d.item
+    WHERE i.external_id = 'i03' AND d.origin = 'packet' ORDER BY d.id LIMIT 1")
+[ "$(row i03)" = "$l03|because|i03:packet" ] || fail "merged reason: $(row i03)"
+[ "$(q "$u" "SELECT c.project_decision || ':' || coalesce(d.label, 'null') FROM conflict c
+    JOIN decision d ON d.id = c.packet_decision")" = "$p04:null" ] ||
+    fail "conflict with the undo: $(q "$u" "SELECT * FROM conflict")"
+expect_exit 0 "$GAVEL" audit verify "$u"
 
 # kill -9 during a merge: at a chosen decision (the test hook), just before
 # the commit, and at random moments; each time the project is as before

@@ -4,9 +4,9 @@
 # bidi controls, help, decide flow, too small; at 132x43 also history, the
 # scrolled evidence pane and the queue picker; the calibration view on a
 # project with expert decisions and two models; the dashboard's sections with
-# and without colour, a drill-down and back) compared with
-# tests/ui/expected/. Event times are masked with TIME, and the seconds a
-# decision took with N. To accept new screens after a
+# and without colour, a drill-down and back; an item in conflict after a
+# packet's merge) compared with tests/ui/expected/. Event times are masked
+# with TIME, the seconds a decision took with N and packet ids with p-ID. To accept new screens after a
 # deliberate change run:  GAVEL_UI_ACCEPT=1 make check TESTS=tests/cli/ui_snapshots.sh
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
@@ -41,13 +41,20 @@ done
 "$GAVEL" review "$work/p.db" --as ana --headless --no-color \
 	--script "$top_srcdir/tests/ui/dash-review.keys" --dump-dir "$work/dumps" \
 	>"$work/out" 2>&1 || fail "dash-review.keys: exit $?: $(head -c 300 "$work/out")"
+# The conflict block: an item decided here and offline (bidi overrides in
+# both reasons), at 80x24 (stacked) and 132x43 (side by side).
+mkdir -p "$work/cf"
+ui_fixture_conflict "$GAVEL" "$work/cf" || fail "could not build the conflict fixture"
+"$GAVEL" review "$work/cf/p.db" --as lee --queue conflicts --read-only --headless --size 80x24 \
+	--script "$top_srcdir/tests/ui/conflict.keys" --dump-dir "$work/dumps" \
+	>"$work/out" 2>&1 || fail "conflict.keys: exit $?: $(head -c 300 "$work/out")"
 
 esc=$(printf '\033')
 status=0
 for f in "$work"/dumps/*.txt; do
 	name=$(basename "$f")
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}[0-9:.]*Z?/TIME/g' \
-		-e 's/ in [0-9]+ s( |$)/ in N s\1/g' "$f" >"$f.norm"
+		-e 's/ in [0-9]+ s( |$)/ in N s\1/g' -e 's/p-[0-9a-f]{12}/p-ID/g' "$f" >"$f.norm"
 	if grep -q "$esc" "$f"; then
 		echo "FAIL $name: an escape character reached the screen" >&2
 		status=1

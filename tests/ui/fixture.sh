@@ -96,3 +96,26 @@ ui_fixture_calib() {
 		"$_g" import "$_d/p.db" decisions "$_d/decisions.csv" --expert ana \
 			--task sentiment >/dev/null
 }
+
+# ui_fixture_conflict GAVEL DIR creates DIR/p.db from ui_fixture's project
+# with one item in conflict: lead "lee" packs two items for ana (whose key
+# is made under DIR/ana), decides r3 in the project with a reason holding a
+# bidi override, and ana decides r3 offline with a long reason holding one
+# too; the merge (trusting ana's key) leaves r3 in the conflicts queue.
+ui_fixture_conflict() {
+	_g=$1
+	_d=$2
+	ui_fixture "$_g" "$_d" || return 1
+	_rlo=$(printf '\342\200\256')
+	_pdf=$(printf '\342\200\254')
+	"$_g" expert add "$_d/p.db" lee --role lead --unix-user "$(id -un)" >/dev/null &&
+		"$_g" packet create "$_d/p.db" -o "$_d/pk.db" --limit 2 --for ana >/dev/null &&
+		printf '<Enter>\nr\n:type #R1 here: %sevil%s 漢字, sarcasm\n<Enter>\n1\n<C-c>\n' \
+			"$_rlo" "$_pdf" >"$_d/lee.keys" &&
+		"$_g" review "$_d/p.db" --as lee --all --headless --script "$_d/lee.keys" >/dev/null &&
+		printf '<Enter>\nr\n:type offline: %sdaor%s and a long reason that goes on to wrap over more than one line of the pane\n<Enter>\n3\n<C-c>\n' \
+			"$_rlo" "$_pdf" >"$_d/ana.keys" &&
+		XDG_CONFIG_HOME=$_d/ana "$_g" review "$_d/pk.db" --as ana --headless \
+			--script "$_d/ana.keys" >/dev/null &&
+		"$_g" packet merge "$_d/p.db" "$_d/pk.db" --trust-new-key >/dev/null
+}
