@@ -23,27 +23,46 @@ static int item_cmp(const void *pa, const void *pb)
 }
 
 struct name_key {
-	uint64_t key; /* the first 8 bytes, big-endian, zero-padded */
+	uint64_t key; /* 8 bytes after the common prefix, big-endian, zero-padded */
 	uint32_t id;
 };
 
+/* The length of the prefix every name shares (ids such as "item-00000042"
+ * share "item-000", which would leave the radix keys all equal). */
+static size_t names_prefix(const struct intern *t, const uint32_t *ids, size_t n)
+{
+	const char *first = intern_str(t, ids[0]);
+	size_t len = strlen(first);
+	for (size_t i = 1; i < n && len; i++) {
+		const char *p = intern_str(t, ids[i]);
+		size_t k = 0;
+		while (k < len && p[k] == first[k])
+			k++;
+		len = k;
+	}
+	return len;
+}
+
 /*
- * An LSD radix sort on the first 8 bytes (which decide almost every comparison of item ids),
- * then strcmp within the runs that share those 8 bytes. A comparison sort
- * through the string table took half a second for a million items.
+ * An LSD radix sort on the 8 bytes after the prefix every name shares
+ * (which decide almost every comparison of item ids), then strcmp within
+ * the runs that share those bytes. A comparison sort through the string
+ * table took half a second for a million items.
  */
 void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n)
 {
 	struct name_key *a, *b, *tmp;
 	size_t(*count)[256];
+	size_t skip;
 
 	if (n < 2)
 		return;
+	skip = names_prefix(t, ids, n);
 	a = xmalloc(n * sizeof *a);
 	b = xmalloc(n * sizeof *b);
 	count = xcalloc(8, sizeof *count);
 	for (size_t i = 0; i < n; i++) {
-		const unsigned char *p = (const unsigned char *)intern_str(t, ids[i]);
+		const unsigned char *p = (const unsigned char *)intern_str(t, ids[i]) + skip;
 		uint64_t k = 0;
 		for (int d = 0; d < 8; d++) {
 			k <<= 8;
