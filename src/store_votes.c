@@ -74,11 +74,16 @@ static int id_map_get(struct id_map *m, int64_t id, int next, int *added)
 	return next;
 }
 
-static int64_t *sort_ids;
+/* An annotator's database id and dense index, sorted by id (no global
+ * state: the dashboard loads votes on a thread of its own). */
+struct id_index {
+	int64_t id;
+	int index;
+};
 
-static int perm_cmp(const void *x, const void *y)
+static int id_index_cmp(const void *x, const void *y)
 {
-	int64_t p = sort_ids[*(const int *)x], q = sort_ids[*(const int *)y];
+	int64_t p = ((const struct id_index *)x)->id, q = ((const struct id_index *)y)->id;
 	return (p > q) - (p < q);
 }
 
@@ -86,18 +91,18 @@ static int perm_cmp(const void *x, const void *y)
 static void renumber_annotators(struct stats_votes *v)
 {
 	int A = v->nannotators;
-	int *order = xmalloc(((size_t)A + 1) * sizeof *order);
+	struct id_index *order = xmalloc(((size_t)A + 1) * sizeof *order);
 	int *rank = xmalloc(((size_t)A + 1) * sizeof *rank);
 	int64_t *ids = xmalloc(((size_t)A + 1) * sizeof *ids);
 
-	for (int a = 0; a < A; a++)
-		order[a] = a;
-	sort_ids = v->annotator_id;
-	qsort(order, (size_t)A, sizeof *order, perm_cmp);
-	sort_ids = NULL;
+	for (int a = 0; a < A; a++) {
+		order[a].id = v->annotator_id[a];
+		order[a].index = a;
+	}
+	qsort(order, (size_t)A, sizeof *order, id_index_cmp);
 	for (int r = 0; r < A; r++) {
-		rank[order[r]] = r;
-		ids[r] = v->annotator_id[order[r]];
+		rank[order[r].index] = r;
+		ids[r] = order[r].id;
 	}
 	for (size_t j = 0; j < v->nvotes; j++)
 		v->ann[j] = (uint32_t)rank[v->ann[j]];
