@@ -18,6 +18,7 @@
 #include "project.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@
 static const char queue_usage[] =
 	"Usage: gavel queue PROJECT.db [--queue NAME] [--limit N] [--all] [--json] [--reveal]\n"
 	"       gavel queue PROJECT.db [--task NAME] --pair A,B | --confused L1,L2 |\n"
-	"                   --agreement LO-HI | --rule R | --annotator A --overruled\n"
-	"                   [--limit N] [--all] [--json]\n"
+	"                   --agreement LO-HI | --rule R | --annotator A --overruled |\n"
+	"                   --majority L1,L2 | --batch SEQ [--limit N] [--all] [--json]\n"
 	"\n"
 	"List the items a review queue holds, in queue order, with the reason each is\n"
 	"there. Queues come from the project YAML; without any, the defaults are\n"
@@ -51,7 +52,11 @@ static const char queue_usage[] =
 	"items whose agreement is in [LO, HI) (up to 1 included when HI is 1);\n"
 	"--rule, the decided items citing guideline rule R whose expert overturned a\n"
 	"strict majority; --annotator A --overruled, the items where an expert\n"
-	"decided against A's vote. The last two are decided items by definition.\n"
+	"decided against A's vote; --majority, the decided items whose votes' strict\n"
+	"majority was L1 and whose expert decided L2; --batch, the items with votes\n"
+	"that import SEQ (its audit event, as gavel audit log shows it; 0: items no\n"
+	"recorded import added) brought in. --rule, --overruled and --majority list\n"
+	"decided items by definition.\n"
 	"An unknown task, annotator, label or rule is an error naming it.\n"
 	"\n"
 	"On a terminal the table fits the window, cutting the widest columns with\n"
@@ -73,6 +78,9 @@ static const char queue_usage[] =
 	"      --rule R       the strict majorities overturned by decisions citing R\n"
 	"      --annotator A  with --overruled: the items where experts decided\n"
 	"      --overruled    against annotator A's vote\n"
+	"      --majority L1,L2\n"
+	"                     the decided items whose majority said L1, the expert L2\n"
+	"      --batch SEQ    the items import event SEQ added\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: 0 success, 1 bad project or unknown name, 2 usage error.\n";
@@ -438,7 +446,16 @@ static int drill(struct store *st, const struct store_drill *d, size_t limit, in
 
 int cmd_queue(int argc, char **argv)
 {
-	enum { OPT_PAIR = 256, OPT_CONFUSED, OPT_AGREEMENT, OPT_RULE, OPT_ANNOTATOR, OPT_OVERRULED };
+	enum {
+		OPT_PAIR = 256,
+		OPT_CONFUSED,
+		OPT_AGREEMENT,
+		OPT_RULE,
+		OPT_ANNOTATOR,
+		OPT_OVERRULED,
+		OPT_MAJORITY,
+		OPT_BATCH
+	};
 	static const struct option opts[] = {
 		{"queue", required_argument, NULL, 'q'},
 		{"limit", required_argument, NULL, 'n'},
@@ -452,6 +469,8 @@ int cmd_queue(int argc, char **argv)
 		{"rule", required_argument, NULL, OPT_RULE},
 		{"annotator", required_argument, NULL, OPT_ANNOTATOR},
 		{"overruled", no_argument, NULL, OPT_OVERRULED},
+		{"majority", required_argument, NULL, OPT_MAJORITY},
+		{"batch", required_argument, NULL, OPT_BATCH},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -492,13 +511,19 @@ int cmd_queue(int argc, char **argv)
 			break;
 		case OPT_PAIR:
 		case OPT_CONFUSED:
+		case OPT_MAJORITY:
 			free(x);
 			free(y);
 			x = y = NULL;
 			if (split_two(optarg, &x, &y))
 				return cli_usage_error("queue", "--%s needs two names as A,B, not '%s'",
-						       c == OPT_PAIR ? "pair" : "confused", optarg);
-			d.kind = c == OPT_PAIR ? DRILL_PAIR : DRILL_CONFUSED;
+						       c == OPT_PAIR	    ? "pair"
+						       : c == OPT_CONFUSED ? "confused"
+									   : "majority",
+						       optarg);
+			d.kind = c == OPT_PAIR	     ? DRILL_PAIR
+				 : c == OPT_CONFUSED ? DRILL_CONFUSED
+						     : DRILL_MAJORITY;
 			d.a = x;
 			d.b = y;
 			drills++;
@@ -526,6 +551,17 @@ int cmd_queue(int argc, char **argv)
 		case OPT_OVERRULED:
 			overruled = 1;
 			break;
+		case OPT_BATCH: {
+			long seq;
+			if (util_parse_long(optarg, 0, LONG_MAX, &seq))
+				return cli_usage_error("queue",
+						       "--batch needs an import's event number, not '%s'",
+						       optarg);
+			d.kind = DRILL_BATCH;
+			d.batch = seq;
+			drills++;
+			break;
+		}
 		case 'h':
 			fputs(queue_usage, stdout);
 			return GV_EXIT_OK;
@@ -537,8 +573,8 @@ int cmd_queue(int argc, char **argv)
 	if (argc - optind != 1)
 		cli_usage_error("queue", "expected one PROJECT.db argument");
 	else if (drills > 1)
-		cli_usage_error("queue", "one of --pair, --confused, --agreement, --rule and "
-					 "--annotator at a time");
+		cli_usage_error("queue", "one of --pair, --confused, --agreement, --rule,"
+					 " --annotator, --majority and --batch at a time");
 	else if (overruled != (drills && d.kind == DRILL_OVERRULED))
 		cli_usage_error("queue", "--annotator and --overruled go together");
 	else if (drills && (name || reveal))

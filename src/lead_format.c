@@ -32,35 +32,8 @@ static void json_rate(struct sbuf *b, long k, long n)
 static void json_annotator(struct sbuf *b, const struct lead_task *t,
 			   const struct lead_annotator *a)
 {
-	const struct annotator_record *x = &a->r;
-	sbuf_add(b, "{\"name\":");
-	sbuf_add_json_str(b, a->name);
-	sbuf_addf(b, ",\"votes\":%u,\"agreement\":", x->votes);
-	sbuf_add_json_num(b, x->agreement);
-	sbuf_addf(b, ",\"expert\":{\"n\":%u,\"correct\":%u,\"accuracy\":", x->decided, x->correct);
-	json_rate(b, (long)x->correct, (long)x->decided);
-	sbuf_add(b, ",\"ci\":");
-	if (x->decided) {
-		sbuf_addc(b, '[');
-		sbuf_add_json_num(b, x->acc_lo);
-		sbuf_addc(b, ',');
-		sbuf_add_json_num(b, x->acc_hi);
-		sbuf_addc(b, ']');
-	} else {
-		sbuf_add(b, "null");
-	}
-	sbuf_add(b, "},\"ds_accuracy\":");
-	sbuf_add_json_num(b, t->have_ds ? x->ds_accuracy : NAN);
-	sbuf_add(b, ",\"overused\":");
-	if (x->overused >= 0) {
-		sbuf_add(b, "{\"label\":");
-		json_label(b, t, x->overused);
-		sbuf_add(b, ",\"points\":");
-		sbuf_add_json_num(b, 100 * x->overuse);
-		sbuf_addc(b, '}');
-	} else {
-		sbuf_add(b, "null");
-	}
+	sbuf_addc(b, '{');
+	stats_annotators_json(b, &t->task, a->name, &a->r, t->have_ds);
 	sbuf_add(b, ",\"series\":");
 	if (a->series) {
 		sbuf_addc(b, '[');

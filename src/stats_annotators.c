@@ -70,12 +70,40 @@ void stats_annotators_compute(const struct store_truth *tr, struct annotator_rec
 	*out = r;
 }
 
-static void json_name(struct sbuf *b, const char *s)
+void stats_annotators_json(struct sbuf *b, const struct store_task *t, const char *name,
+			   const struct annotator_record *x, int have_ds)
 {
-	if (s)
-		sbuf_add_json_str(b, s);
+	sbuf_add(b, "\"name\":");
+	if (name)
+		sbuf_add_json_str(b, name);
 	else
 		sbuf_add(b, "null");
+	sbuf_addf(b, ",\"votes\":%u,\"agreement\":", x->votes);
+	sbuf_add_json_num(b, x->agreement);
+	sbuf_addf(b, ",\"expert\":{\"n\":%u,\"correct\":%u,\"accuracy\":", x->decided, x->correct);
+	sbuf_add_json_num(b, x->decided ? (double)x->correct / x->decided : NAN);
+	sbuf_add(b, ",\"ci\":");
+	if (x->decided) {
+		sbuf_addc(b, '[');
+		sbuf_add_json_num(b, x->acc_lo);
+		sbuf_addc(b, ',');
+		sbuf_add_json_num(b, x->acc_hi);
+		sbuf_addc(b, ']');
+	} else {
+		sbuf_add(b, "null");
+	}
+	sbuf_add(b, "},\"ds_accuracy\":");
+	sbuf_add_json_num(b, have_ds ? x->ds_accuracy : NAN);
+	sbuf_add(b, ",\"overused\":");
+	if (x->overused >= 0 && (size_t)x->overused < t->nlabels) {
+		sbuf_add(b, "{\"label\":");
+		sbuf_add_json_str(b, t->labels[x->overused].value);
+		sbuf_add(b, ",\"points\":");
+		sbuf_add_json_num(b, 100 * x->overuse);
+		sbuf_addc(b, '}');
+	} else {
+		sbuf_add(b, "null");
+	}
 }
 
 /* A figure with three decimals in `width` columns, or a dash. */
@@ -96,36 +124,8 @@ static void task_report(struct sbuf *b, const struct store_task *t, const struct
 		sbuf_add_json_str(b, t->name);
 		sbuf_addf(b, ",\"decided_items\":%zu,\"annotators\":[", tr->ngold);
 		for (int a = 0; a < v->nannotators; a++) {
-			const struct annotator_record *x = &r[a];
-			sbuf_add(b, a ? ",{\"name\":" : "{\"name\":");
-			json_name(b, names[a]);
-			sbuf_addf(b, ",\"votes\":%u,\"agreement\":", x->votes);
-			sbuf_add_json_num(b, x->agreement);
-			sbuf_addf(b, ",\"expert\":{\"n\":%u,\"correct\":%u,\"accuracy\":", x->decided,
-				  x->correct);
-			sbuf_add_json_num(b, x->decided ? (double)x->correct / x->decided : NAN);
-			sbuf_add(b, ",\"ci\":");
-			if (x->decided) {
-				sbuf_addc(b, '[');
-				sbuf_add_json_num(b, x->acc_lo);
-				sbuf_addc(b, ',');
-				sbuf_add_json_num(b, x->acc_hi);
-				sbuf_addc(b, ']');
-			} else {
-				sbuf_add(b, "null");
-			}
-			sbuf_add(b, "},\"ds_accuracy\":");
-			sbuf_add_json_num(b, x->ds_accuracy);
-			sbuf_add(b, ",\"overused\":");
-			if (x->overused >= 0) {
-				sbuf_add(b, "{\"label\":");
-				sbuf_add_json_str(b, t->labels[x->overused].value);
-				sbuf_add(b, ",\"points\":");
-				sbuf_add_json_num(b, 100 * x->overuse);
-				sbuf_addc(b, '}');
-			} else {
-				sbuf_add(b, "null");
-			}
+			sbuf_add(b, a ? ",{" : "{");
+			stats_annotators_json(b, t, names[a], &r[a], 1);
 			sbuf_addc(b, '}');
 		}
 		sbuf_add(b, "]}");

@@ -32,6 +32,16 @@ struct annotator_record {
 void stats_annotators_compute(const struct store_truth *tr, struct annotator_record **out);
 
 /*
+ * One annotator's record as the JSON object's fields (no braces): "name"
+ * (null when name is NULL), "votes", "agreement", "expert":{"n","correct",
+ * "accuracy","ci":[lo,hi] or null}, "ds_accuracy" (null unless have_ds),
+ * "overused":{"label","points"} or null, labels from t. The one writer of
+ * them, for `gavel stats --annotators` and the lead's view.
+ */
+void stats_annotators_json(struct sbuf *b, const struct store_task *t, const char *name,
+			   const struct annotator_record *x, int have_ds);
+
+/*
  * The `gavel stats --annotators` report for one task or all (task NULL), as
  * text tables or JSON {"tasks":[{"task", "annotators":[{"name","votes",
  * "agreement","expert":{"n","correct","accuracy","ci":[lo,hi]},"ds_accuracy",

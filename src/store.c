@@ -268,11 +268,32 @@ static const char schema_v3[] =
 	");\n"
 	"CREATE INDEX conflict_item ON conflict(item);\n";
 
+/*
+ * Version 4 gives the lead's dashboard its first screen without a pass
+ * over the items: task_tally keeps, per task, the aggregates of the
+ * summary columns its Tasks section shows first (store_lead_quick), and
+ * every writer of item_votes recounts it (store_summary_tally). A covering
+ * index over those columns was measured too: summing it at 1M items took
+ * 0.65 s against the table's 0.87 s, and keeping it added 4 s to a 16 s
+ * import, where recounting the tally after an import costs one such pass.
+ */
+static const char schema_v4[] =
+	"CREATE TABLE task_tally(\n"
+	"  task INTEGER PRIMARY KEY,\n"
+	"  items INTEGER NOT NULL,\n"
+	"  votes INTEGER NOT NULL,\n"
+	"  compared INTEGER NOT NULL,\n"
+	"  sum_agree REAL NOT NULL,\n"
+	"  disputed INTEGER NOT NULL\n"
+	");\n"
+	"INSERT INTO task_tally " STORE_SUMMARY_TALLY_SELECT " GROUP BY task;\n";
+
 /* Forward migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 int store_fail(struct store *st, char *err, const char *what)

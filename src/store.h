@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Schema version kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_flags {
 	STORE_CREATE = 1 << 0,   /* create the file and schema; fail if it exists */
@@ -167,6 +167,24 @@ int store_label_add(struct store *st, int64_t task, int code, const char *value,
  * caller's transaction).
  */
 int store_summary_refresh(struct store *st, int64_t task, char *err);
+
+/*
+ * task_tally's row of each task (schema version 4), as this query gives it
+ * from the summary columns of item_votes: items with a vote, votes, items
+ * with two or more, the sum of their agreement, and those of them whose
+ * votes differ. A task without items has no row. SQL only, for the store.
+ */
+#define STORE_SUMMARY_TALLY_SELECT                                                                 \
+	"SELECT task, count(*), total(n), total(n >= 2),"                                          \
+	" total(CASE WHEN n >= 2 THEN agreement END), total(n >= 2 AND distinct_labels > 1)"      \
+	" FROM item_votes WHERE n > 0"
+
+/*
+ * Recount task's row of task_tally from item_votes (one pass over it).
+ * Every writer of item_votes calls it, inside its transaction, for each
+ * task it changed; store_summary_refresh does. Returns 0, or -1 with err.
+ */
+int store_summary_tally(struct store *st, int64_t task, char *err);
 
 struct sbuf;
 

@@ -5,7 +5,8 @@
  * keeps, with SQL's instr(), the rows whose text holds "[12," and "[34,",
  * the starts of the two annotators' votes); the agreement bands walk the
  * partial index of disputed items; the rule and overruled queues start from
- * the decisions, which are few. The first `limit` items in queue order are
+ * the decisions, which are few; an import batch is a range of item ids. The
+ * first `limit` items in queue order are
  * kept in a heap while all are counted, and only their entries are read for
  * display.
  */
@@ -461,6 +462,81 @@ static int scan_overruled(struct store *st, const struct store_task *t, const st
 	return 0;
 }
 
+/* Majority a, expert b: the decided items (the majority as scan_rule's). */
+static int scan_majority(struct store *st, const struct store_task *t, const struct store_drill *d,
+			 struct hits *h, char *err)
+{
+	sqlite3_stmt *s;
+	int ka, kb, rc;
+
+	if ((ka = drill_label(t, d->a, err)) < 0 || (kb = drill_label(t, d->b, err)) < 0)
+		return -1;
+	if (store_prepare(
+		    st,
+		    "SELECT d.item, s.agreement FROM decision d CROSS JOIN item i ON i.id = d.item"
+		    " JOIN item_votes s ON s.item = d.item"
+		    " WHERE i.task = ?1 AND d.label = ?3"
+		    " AND d.id = (SELECT max(x.id) FROM decision x WHERE x.item = d.item)"
+		    " AND s.plurality_n * 2 > s.n AND s.plurality = ?2",
+		    &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int64(s, 2, t->labels[ka].code);
+	sqlite3_bind_int64(s, 3, t->labels[kb].code);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		hit_add(h, sqlite3_column_int64(s, 0), col_dbl(s, 1), t->labels[ka].code,
+			t->labels[kb].code);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "majority and expert");
+}
+
+/* The import batch d->batch (its items, a range of ids, as lead.c buckets
+ * them), or with batch 0 the items outside every batch. *file gets the
+ * batch's file (heap; NULL for batch 0). */
+static int scan_batch(struct store *st, const struct store_task *t, const struct store_drill *d,
+		      struct hits *h, char **file, char *err)
+{
+	struct store_lead_batch *bt;
+	size_t nb, b = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (store_lead_batches(st, &bt, &nb, err))
+		return -1;
+	while (d->batch && b < nb && bt[b].seq != d->batch)
+		b++;
+	if (d->batch && b == nb) {
+		store_lead_batches_free(bt, nb);
+		return err_set(err,
+			       "audit event %lld is not an import (gavel audit log lists them)",
+			       (long long)d->batch);
+	}
+	if (store_prepare(st,
+			  "SELECT item, agreement FROM item_votes"
+			  " WHERE task = ?1 AND n > 0 AND item > ?2 AND item <= ?3",
+			  &s, err)) {
+		store_lead_batches_free(bt, nb);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_int64(s, 2, d->batch ? bt[b].first : INT64_MIN);
+	sqlite3_bind_int64(s, 3, d->batch ? bt[b].last : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t item = sqlite3_column_int64(s, 0);
+		size_t k = 0;
+		/* batch 0: an item in no batch's range (the ranges increase) */
+		while (!d->batch && k < nb && bt[k].last < item)
+			k++;
+		if (!d->batch && k < nb && bt[k].first < item)
+			continue;
+		hit_add(h, item, col_dbl(s, 1), 0, 0);
+	}
+	sqlite3_finalize(s);
+	*file = d->batch && bt[b].file ? xstrdup(bt[b].file) : NULL;
+	store_lead_batches_free(bt, nb);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "import batch");
+}
+
 /* The reason of a kept item, cut at a character boundary to fit. */
 static void reason_set(char *out, size_t size, const struct store_drill *d,
 		       const struct store_task *t, const struct hit *h)
@@ -486,6 +562,17 @@ static void reason_set(char *out, size_t size, const struct store_drill *d,
 		snprintf(out, size, "%s %s, expert %s", d->a, label_value(t, h->x),
 			 label_value(t, h->y));
 		break;
+	case DRILL_MAJORITY:
+		snprintf(out, size, "majority %s, expert %s", label_value(t, h->x),
+			 label_value(t, h->y));
+		break;
+	case DRILL_BATCH:
+		if (d->batch)
+			snprintf(out, size, "import %lld, agreement %.2f", (long long)d->batch,
+				 h->agreement);
+		else
+			snprintf(out, size, "no recorded import, agreement %.2f", h->agreement);
+		break;
 	}
 	len = strlen(out);
 	if (len == size - 1) {
@@ -498,7 +585,7 @@ static void reason_set(char *out, size_t size, const struct store_drill *d,
 	}
 }
 
-static void title_set(char **title, const struct store_drill *d, size_t total)
+static void title_set(char **title, const struct store_drill *d, const char *file, size_t total)
 {
 	struct sbuf b = {0};
 	const char *s = total == 1 ? "" : "s";
@@ -518,6 +605,16 @@ static void title_set(char **title, const struct store_drill *d, size_t total)
 	case DRILL_OVERRULED:
 		sbuf_addf(&b, "%s overruled: %zu item%s", d->a, total, s);
 		break;
+	case DRILL_MAJORITY:
+		sbuf_addf(&b, "majority %s / expert %s: %zu item%s", d->a, d->b, total, s);
+		break;
+	case DRILL_BATCH:
+		if (d->batch)
+			sbuf_addf(&b, "import %lld (%s): %zu item%s", (long long)d->batch,
+				  file ? util_base_name(file) : "?", total, s);
+		else
+			sbuf_addf(&b, "items no recorded import added: %zu item%s", total, s);
+		break;
 	}
 	*title = sbuf_take(&b);
 }
@@ -531,7 +628,9 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	int64_t *decided = NULL, *ids = NULL;
 	size_t ndecided = 0, keep = 0;
 	int64_t cache = 0;
-	int rc = -1, all = include_decided || d->kind == DRILL_RULE || d->kind == DRILL_OVERRULED;
+	char *file = NULL;
+	int rc = -1, all = include_decided || d->kind == DRILL_RULE || d->kind == DRILL_OVERRULED ||
+			   d->kind == DRILL_MAJORITY;
 
 	*out = NULL;
 	*n = *total = 0;
@@ -564,6 +663,12 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	case DRILL_OVERRULED:
 		rc = scan_overruled(st, &t, d, &h, err);
 		break;
+	case DRILL_MAJORITY:
+		rc = scan_majority(st, &t, d, &h, err);
+		break;
+	case DRILL_BATCH:
+		rc = scan_batch(st, &t, d, &h, &file, err);
+		break;
 	}
 	if (rc)
 		goto out;
@@ -593,7 +698,7 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 		reason_set((*out)[i].reason, sizeof(*out)[i].reason, d, &t, &h.v[i]);
 	}
 	*n = keep;
-	title_set(title, d, *total);
+	title_set(title, d, file, *total);
 out:
 	cache_restore(st, cache);
 	if (rc)
@@ -601,6 +706,7 @@ out:
 	free(h.v);
 	free(decided);
 	free(ids);
+	free(file);
 	store_task_free(&t);
 	return rc;
 }

@@ -747,7 +747,8 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		goto out;
 	}
 	res->n.votes = g.written;
-	if (si->ord_changed && store_summary_refresh(si->st, si->task.id, err))
+	if (si->ord_changed ? store_summary_refresh(si->st, si->task.id, err)
+			    : store_summary_tally(si->st, si->task.id, err))
 		goto out;
 	rc = 0;
 out:

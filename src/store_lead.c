@@ -77,24 +77,24 @@ int store_lead_quick(struct store *st, const struct store_task *t, struct store_
 
 	memset(q, 0, sizeof *q);
 	if (store_prepare(st,
-			  "SELECT count(*), total(n), total(n >= 2),"
-			  " total(CASE WHEN n >= 2 THEN agreement END),"
-			  " total(n >= 2 AND distinct_labels > 1)"
-			  " FROM item_votes WHERE task = ? AND n > 0",
+			  "SELECT items, votes, compared, sum_agree, disputed FROM task_tally"
+			  " WHERE task = ?",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, t->id);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_DONE) /* no items */
+		rc = SQLITE_ROW;
+	else if (rc == SQLITE_ROW) {
 		q->items = (size_t)sqlite3_column_int64(s, 0);
-		q->votes = (size_t)sqlite3_column_double(s, 1);
-		q->compared = (size_t)sqlite3_column_double(s, 2);
+		q->votes = (size_t)sqlite3_column_int64(s, 1);
+		q->compared = (size_t)sqlite3_column_int64(s, 2);
 		q->sum_agree = sqlite3_column_double(s, 3);
-		q->disputed = (size_t)sqlite3_column_double(s, 4);
+		q->disputed = (size_t)sqlite3_column_int64(s, 4);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, err, "summaries");
+		return store_fail(st, err, "task tally");
 	/* The decisions store_lead_decisions reads, labels the task lacks left out. */
 	if (store_prepare(st,
 			  "SELECT d.label, s.n >= 2 AND s.distinct_labels > 1"

@@ -45,8 +45,8 @@ struct store_lead_quick {
 };
 
 /*
- * Fill *q for task t with one pass over the item summaries (no vote is
- * read, so it costs a fraction of store_votes_load) and the decisions.
+ * Fill *q for task t from its row of task_tally (store_summary_tally; no
+ * item is read) and one pass over the decisions.
  * Returns 0, or -1 with err filled.
  */
 int store_lead_quick(struct store *st, const struct store_task *t, struct store_lead_quick *q,

@@ -206,6 +206,7 @@ static const char copy_sql[] =
 	"INSERT INTO main.item SELECT * FROM src.item WHERE id IN (SELECT item FROM temp.pick);"
 	"INSERT INTO main.item_votes SELECT * FROM src.item_votes"
 	" WHERE item IN (SELECT item FROM temp.pick);"
+	"INSERT INTO main.task_tally " STORE_SUMMARY_TALLY_SELECT " GROUP BY task;"
 	"INSERT INTO main.prediction SELECT * FROM src.prediction"
 	" WHERE item IN (SELECT item FROM temp.pick);"
 	"INSERT INTO main.decision SELECT * FROM src.decision"

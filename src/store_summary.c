@@ -161,7 +161,7 @@ int store_summary_refresh(struct store *st, int64_t task_id, char *err)
 		store_fail(st, err, "item summary");
 		goto out;
 	}
-	found = 0;
+	found = store_summary_tally(st, task_id, err);
 out:
 	sqlite3_finalize(s.ins);
 	sqlite3_finalize(items);
@@ -169,6 +169,28 @@ out:
 	store_summary_order_free(&s.order);
 	store_task_free(&task);
 	return found == 0 ? 0 : -1;
+}
+
+int store_summary_tally(struct store *st, int64_t task, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (store_prepare(st, "DELETE FROM task_tally WHERE task = ?", &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "task tally");
+	if (store_prepare(st,
+			  "INSERT INTO task_tally " STORE_SUMMARY_TALLY_SELECT
+			  " AND task = ? GROUP BY task",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "task tally");
 }
 
 int store_summary_votes_counts(const struct store_task *t, const char *votes, size_t len,

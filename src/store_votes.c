@@ -227,11 +227,17 @@ static void grow_items(struct load *L, size_t need)
 	xhuge(L->v.start, c * sizeof *L->v.start);
 }
 
-static int64_t *sort_ids;
 
-static int perm_cmp(const void *x, const void *y)
+/* An annotator's database id and dense index, sorted by id (no global
+ * state: the dashboard loads votes on a thread of its own). */
+struct id_index {
+	int64_t id;
+	int index;
+};
+
+static int id_index_cmp(const void *x, const void *y)
 {
-	int64_t p = sort_ids[*(const int *)x], q = sort_ids[*(const int *)y];
+	int64_t p = ((const struct id_index *)x)->id, q = ((const struct id_index *)y)->id;
 	return (p > q) - (p < q);
 }
 
@@ -240,7 +246,8 @@ static int perm_cmp(const void *x, const void *y)
 static void renumber_annotators(struct stats_votes *v)
 {
 	int A = v->nannotators, sorted = 1;
-	int *order, *rank;
+	struct id_index *order;
+	int *rank;
 	int64_t *ids;
 
 	for (int a = 1; a < A && sorted; a++)
@@ -250,14 +257,14 @@ static void renumber_annotators(struct stats_votes *v)
 	order = xmalloc(((size_t)A + 1) * sizeof *order);
 	rank = xmalloc(((size_t)A + 1) * sizeof *rank);
 	ids = xmalloc(((size_t)A + 1) * sizeof *ids);
-	for (int a = 0; a < A; a++)
-		order[a] = a;
-	sort_ids = v->annotator_id;
-	qsort(order, (size_t)A, sizeof *order, perm_cmp);
-	sort_ids = NULL;
+	for (int a = 0; a < A; a++) {
+		order[a].id = v->annotator_id[a];
+		order[a].index = a;
+	}
+	qsort(order, (size_t)A, sizeof *order, id_index_cmp);
 	for (int r = 0; r < A; r++) {
-		rank[order[r]] = r;
-		ids[r] = v->annotator_id[order[r]];
+		rank[order[r].index] = r;
+		ids[r] = order[r].id;
 	}
 	for (size_t j = 0; j < v->nvotes; j++)
 		v->ann[j] = (uint32_t)rank[v->ann[j]];

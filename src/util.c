@@ -373,6 +373,12 @@ int util_parse_double(const char *s, double *out)
 	return 0;
 }
 
+const char *util_base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "";
+}
+
 int util_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;

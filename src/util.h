@@ -137,5 +137,7 @@ int util_parse_double(const char *s, double *out);
 /* Parse a whole string as a decimal long in [min, max], as util_parse_double
  * (leading white space skipped, nothing after). Returns 0, or -1. */
 int util_parse_long(const char *s, long min, long max, long *out);
+/* The file name of a path: what follows its last '/' (path NULL: ""). */
+const char *util_base_name(const char *path);
 
 #endif

@@ -5,7 +5,8 @@
  * task; these tests check that every row it writes is exactly what the
  * reference store_summary_refresh computes from the database, after a first
  * import, after imports that add to, replace in and reorder an existing
- * task, after an items-only import and on a larger random project. They also
+ * task, after an items-only import and on a larger random project (and the
+ * task's tally, task_tally, with them). They also
  * check a few rows by hand, the byte order of new item ids, and that the
  * needs-votes index is the one the planner picks.
  */
@@ -74,29 +75,36 @@ static void import_ok(struct store *st, const char *csv, enum import_dup dup)
 }
 
 /* Every item_votes row as text, doubles with all their digits. */
+/* The item_votes rows, then the task's tally (task_tally, which the
+ * dashboard's first screen reads). */
 static char *snapshot(struct store *st)
 {
+	static const char *const sql[] = {
+		"SELECT item, task, n, distinct_labels, plurality, plurality_n, tie, agreement,"
+		" entropy, votes FROM item_votes ORDER BY item",
+		"SELECT 'tally', task, items, votes, compared, sum_agree, disputed"
+		" FROM task_tally ORDER BY task",
+	};
 	struct sbuf b = {0};
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(st->db,
-					    "SELECT item, task, n, distinct_labels, plurality,"
-					    " plurality_n, tie, agreement, entropy, votes"
-					    " FROM item_votes ORDER BY item",
-					    -1, &s, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		for (int c = 0; c < 10; c++) {
-			int t = sqlite3_column_type(s, c);
-			if (t == SQLITE_NULL)
-				sbuf_add(&b, "NULL");
-			else if (t == SQLITE_FLOAT)
-				sbuf_addf(&b, "%.17g", sqlite3_column_double(s, c));
-			else
-				sbuf_add(&b, (const char *)sqlite3_column_text(s, c));
-			sbuf_addc(&b, c == 9 ? '\n' : '|');
+	for (size_t q = 0; q < GV_ARRAY_LEN(sql); q++) {
+		int nc;
+		assert_int_equal(sqlite3_prepare_v2(st->db, sql[q], -1, &s, NULL), SQLITE_OK);
+		nc = sqlite3_column_count(s);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (int c = 0; c < nc; c++) {
+				int t = sqlite3_column_type(s, c);
+				if (t == SQLITE_NULL)
+					sbuf_add(&b, "NULL");
+				else if (t == SQLITE_FLOAT)
+					sbuf_addf(&b, "%.17g", sqlite3_column_double(s, c));
+				else
+					sbuf_add(&b, (const char *)sqlite3_column_text(s, c));
+				sbuf_addc(&b, c == nc - 1 ? '\n' : '|');
+			}
 		}
+		sqlite3_finalize(s);
 	}
-	sqlite3_finalize(s);
 	return sbuf_take(&b);
 }
 

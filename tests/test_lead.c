@@ -315,45 +315,12 @@ static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	struct audit_actor ex1, ex2;
-	char err[GV_ERR], other[128];
-	static const struct {
-		int64_t item;
-		int label;
-		const char *rule;
-	} dec[] = {{1, 1, "R2"}, {2, 1, "R1"}, {3, 2, NULL}, {4, 2, "R1"}};
-	f->st = test_store_create(f->path, "lead");
-	test_exec(f->st,
-		  "INSERT INTO task(id, name) VALUES (1, 't');"
-		  "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
-		  " (1, 2, 'c', 'c', NULL, 2);"
-		  "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');"
-		  "INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
-		  " (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6');"
-		  "INSERT INTO vote_rows VALUES (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
-		  " (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1), (1, 3, 1, 1), (1, 3, 2, 2),"
-		  " (1, 4, 1, 2), (1, 4, 2, 2), (1, 4, 3, 1), (1, 5, 1, 0),"
-		  " (1, 6, 1, 1), (1, 6, 2, 1), (1, 6, 3, 0);"
-		  "INSERT INTO expert(name, role, unix_uid, unix_user, added_at) VALUES"
-		  " ('ex1', 'expert', 1001, 'u1', ''), ('ex2', 'expert', 1002, 'u2', '');");
-	assert_int_equal(store_begin(f->st, err), 0);
-	assert_int_equal(store_summary_refresh(f->st, 1, err), 0);
-	assert_int_equal(store_commit(f->st, err), 0);
+	char err[GV_ERR];
+	f->st = test_lead_project(f->path, "lead");
 	audit_actor_init(&ex1, "ex1");
 	ex1.uid = 1001;
 	audit_actor_init(&ex2, "ex2");
 	ex2.uid = 1002;
-	for (size_t i = 0; i < GV_ARRAY_LEN(dec); i++) {
-		struct review_decide_args d;
-		int64_t id;
-		memset(&d, 0, sizeof d);
-		d.item = dec[i].item;
-		d.label_code = dec[i].label;
-		d.blind_code = -1;
-		d.rule = dec[i].rule;
-		d.seconds = NAN;
-		if (store_review_decide(f->st, &ex1, &d, &id, other, sizeof other, err))
-			fail_msg("%s", err);
-	}
 	if (store_review_flag(f->st, &ex1, 6, "#R2 unclear", err) ||
 	    store_review_flag(f->st, &ex2, 2, "hard", err))
 		fail_msg("%s", err);
@@ -569,6 +536,63 @@ static void test_overruled(void **state)
 	store_task_free(&t);
 }
 
+/*
+ * A version 3 project opened by this gavel: read-only it is refused (the
+ * migration needs a write); read-write it gets version 4's task_tally,
+ * counted by the migration, and the quick figures read it alone: they are
+ * the hand-worked ones: items 6, votes 15; compared items i1-i4 and i6 with
+ * agreement 1 + 1/3 + 0 + 1/3 + 1/3 = 2; disputed i2, i3, i4, i6; decided
+ * i1-i4, of them disputed i2, i3, i4. Then a vote changed behind the
+ * summaries' back and store_summary_refresh: the tally follows (i5 gets a
+ * second vote, b against a: compared 6, disputed 5, votes 16).
+ */
+static void test_migrate_v3(void **state)
+{
+	struct fx *f = *state;
+	struct store_lead_quick q;
+	struct store_task t;
+	struct store *ro = NULL;
+	char err[GV_ERR], *row;
+
+	test_exec(f->st, "DROP TABLE task_tally; PRAGMA user_version = 3;");
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(store_open(f->path, STORE_READONLY, &ro, err), -1);
+	assert_non_null(strstr(err, "schema version 3 needs a migration"));
+	if (store_open(f->path, 0, &f->st, err))
+		fail_msg("%s", err);
+	row = test_query_text(f->st,
+			      "SELECT (SELECT user_version FROM pragma_user_version) || ' ' ||"
+			      " (SELECT group_concat(task || ':' || items || ',' || votes || ','"
+			      " || compared || ',' || round(sum_agree, 9) || ',' || disputed)"
+			      " FROM task_tally)");
+	assert_string_equal(row, "4 1:6,15,5,2.0,4");
+	free(row);
+	/* the quick figures come from the tally, not from item_votes */
+	test_exec(f->st, "UPDATE task_tally SET items = 60 WHERE task = 1");
+	assert_int_equal(store_task_get(f->st, "t", &t, err), 1);
+	assert_int_equal(store_lead_quick(f->st, &t, &q, err), 0);
+	assert_int_equal(q.items, 60);
+	assert_int_equal(q.votes, 15);
+	assert_int_equal(q.compared, 5);
+	assert_close(q.sum_agree, 2.0, 1e-12);
+	assert_int_equal(q.disputed, 4);
+	assert_int_equal(q.decided, 4);
+	assert_int_equal(q.decided_dis, 3);
+	test_exec(f->st, "UPDATE item_votes SET votes = json_array(json_array(1, 0),"
+			 " json_array(2, 1)) WHERE item = 5");
+	assert_int_equal(store_begin(f->st, err), 0);
+	assert_int_equal(store_summary_refresh(f->st, 1, err), 0);
+	assert_int_equal(store_commit(f->st, err), 0);
+	assert_int_equal(store_lead_quick(f->st, &t, &q, err), 0);
+	assert_int_equal(q.items, 6);
+	assert_int_equal(q.votes, 16);
+	assert_int_equal(q.compared, 6);
+	assert_close(q.sum_agree, 2.0, 1e-12);
+	assert_int_equal(q.disputed, 5);
+	store_task_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_parse_day),
 		cmocka_unit_test_setup_teardown(test_hand_worked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overruled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v3, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

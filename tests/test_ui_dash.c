@@ -37,54 +37,20 @@ struct fx {
 };
 
 /*
- * Task t, labels a b c, annotators x y z; items 1-6 as in test_lead.c
- * (votes: 1 aaa, 2 aab, 3 bc, 4 ccb, 5 a, 6 bba), decisions 1=b (rule R2),
- * 2=b (R1), 3=c, 4=c (R1) by ex1, and a review queue of two rows (items 3
- * and 4) standing for the queue a drill-down puts aside.
+ * test_lead_project (testutil.h): task t, labels a b c, annotators x y z;
+ * items 1-6 (votes: 1 aaa, 2 aab, 3 bc, 4 ccb, 5 a, 6 bba), decisions 1=b
+ * (rule R2), 2=b (R1), 3=c, 4=c (R1) by ex1; and a review queue of two rows
+ * (items 3 and 4) standing for the queue a drill-down puts aside.
  */
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	struct audit_actor ex1;
-	char err[GV_ERR], other[128];
-	static const struct {
-		int64_t item;
-		int label;
-		const char *rule;
-	} dec[] = {{1, 1, "R2"}, {2, 1, "R1"}, {3, 2, NULL}, {4, 2, "R1"}};
 	struct review_row *rows;
 
-	f->st = test_store_create(f->path, "dash");
-	test_exec(f->st,
-		  "INSERT INTO task(id, name) VALUES (1, 't');"
-		  "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
-		  " (1, 2, 'c', 'c', NULL, 2);"
-		  "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');"
-		  "INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
-		  " (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6');"
-		  "INSERT INTO vote_rows VALUES (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
-		  " (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1), (1, 3, 1, 1), (1, 3, 2, 2),"
-		  " (1, 4, 1, 2), (1, 4, 2, 2), (1, 4, 3, 1), (1, 5, 1, 0),"
-		  " (1, 6, 1, 1), (1, 6, 2, 1), (1, 6, 3, 0);"
-		  "INSERT INTO expert(name, role, unix_uid, unix_user, added_at) VALUES"
-		  " ('ex1', 'expert', 1001, 'u1', '');");
-	assert_int_equal(store_begin(f->st, err), 0);
-	assert_int_equal(store_summary_refresh(f->st, 1, err), 0);
-	assert_int_equal(store_commit(f->st, err), 0);
+	f->st = test_lead_project(f->path, "dash");
 	audit_actor_init(&ex1, "ex1");
 	ex1.uid = 1001;
-	for (size_t i = 0; i < GV_ARRAY_LEN(dec); i++) {
-		struct review_decide_args d;
-		int64_t id;
-		memset(&d, 0, sizeof d);
-		d.item = dec[i].item;
-		d.label_code = dec[i].label;
-		d.blind_code = -1;
-		d.rule = dec[i].rule;
-		d.seconds = NAN;
-		if (store_review_decide(f->st, &ex1, &d, &id, other, sizeof other, err))
-			fail_msg("%s", err);
-	}
 	f->db.st = f->st;
 	f->db.readonly = 1;
 	f->db.actor = ex1;
@@ -109,6 +75,17 @@ static int teardown(void **state)
 	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;
+}
+
+/* d, as review's screen loop sees it: the quick figures, then (a headless
+ * script waits for them before its next key) the rest. */
+static void open_dash(struct ui_state *s)
+{
+	ui_update_key(s, 'd');
+	assert_true(s->dash.have);
+	assert_true(s->dash.rep.quick);
+	assert_int_equal(ui_update_idle(s, 1), UI_REDRAW);
+	assert_false(s->dash.rep.quick);
 }
 
 /* The text of the section's lines, each line's spans joined by a space. */
@@ -137,7 +114,7 @@ static void test_sections(void **state)
 	struct ui_state *s = &f->s;
 
 	/* d opens it on the Tasks section, over the queue */
-	ui_update_key(s, 'd');
+	open_dash(s);
 	assert_int_equal(s->view, UI_DASH);
 	assert_int_equal(s->dash.sec, UI_DASH_TASKS);
 	assert_int_equal(s->dash.rep.ntasks, 1);
@@ -198,8 +175,16 @@ static void test_quick_first_screen(void **state)
 	ui_update_key(s, UI_KEY_ENTER);
 	assert_int_equal(s->view, UI_DASH);
 	assert_non_null(strstr(s->msg, "still computing"));
-	/* the deferred work brings the rest, on the same section */
-	assert_int_equal(ui_update_idle(s), UI_REDRAW);
+	/* the deferred work starts in the background and brings the rest, on
+	 * the same section; until it is in, the loop is told to look again */
+	if (ui_update_idle(s, 0) == 0) {
+		assert_true(s->dash.rep.quick);
+		assert_int_equal(s->dash.pending, 1);
+		assert_true(ui_update_busy(s));
+		assert_int_equal(ui_update_idle(s, 1), UI_REDRAW);
+	}
+	assert_false(ui_update_busy(s));
+	assert_int_equal(s->dash.pending, 0);
 	assert_false(s->dash.rep.quick);
 	assert_int_equal(s->dash.sec, UI_DASH_LABELS);
 	t = &s->dash.rep.tasks[0];
@@ -215,7 +200,8 @@ static void test_quick_first_screen(void **state)
 	assert_null(strstr(text, "computing"));
 	free(text);
 	/* nothing left to do */
-	assert_int_equal(ui_update_idle(s), 0);
+	assert_int_equal(ui_update_idle(s, 0), 0);
+	assert_int_equal(ui_update_idle(s, 1), 0);
 }
 
 static void test_pair_cell(void **state)
@@ -225,7 +211,7 @@ static void test_pair_cell(void **state)
 	const struct lead_pairs *p;
 	char want[128];
 
-	ui_update_key(s, 'd');
+	open_dash(s);
 	for (int i = 0; i < UI_DASH_PAIRS; i++)
 		ui_update_key(s, UI_KEY_TAB);
 	p = &s->dash.rep.tasks[0].pairs;
@@ -260,7 +246,7 @@ static void test_sort(void **state)
 	struct ui_state *s = &f->s;
 	const struct lead_task *t;
 
-	ui_update_key(s, 'd');
+	open_dash(s);
 	ui_update_key(s, UI_KEY_TAB);
 	ui_update_key(s, UI_KEY_TAB);
 	assert_int_equal(s->dash.sec, UI_DASH_ANNOTATORS);
@@ -303,7 +289,7 @@ static void test_drill_and_back(void **state)
 	char want[128];
 	int64_t first;
 
-	ui_update_key(s, 'd');
+	open_dash(s);
 	ui_update_key(s, UI_KEY_TAB);
 	assert_int_equal(s->dash.sec, UI_DASH_LABELS);
 	t = &s->dash.rep.tasks[0];
@@ -408,7 +394,7 @@ static void test_lines(void **state)
 	struct ui_state *s = &f->s;
 	char *text;
 
-	ui_update_key(s, 'd');
+	open_dash(s);
 	for (int sec = 0; sec < UI_DASH_NSECTIONS; sec++) {
 		/* every section fits 80x24 and 132x43, and every chart has a legend */
 		for (int big = 0; big < 2; big++) {

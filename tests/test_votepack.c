@@ -103,18 +103,6 @@ static void test_write(void **state)
 	sbuf_free(&b);
 }
 
-static char *q_text(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(st->db));
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		v = strdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return v ? v : strdup("(null)");
-}
-
 /* SQLite's JSON text of a row must read the same as ours. */
 static void test_sqlite_rows(void **state)
 {
@@ -123,8 +111,9 @@ static void test_sqlite_rows(void **state)
 	char *row;
 	(void)state;
 
-	row = q_text(st, "SELECT json_array(json_array(5, 1), json_array(6, 0, 'x\"y', NULL),"
-			 " json_array(8, 2, NULL, 'c'))");
+	row = test_query_text(st,
+			      "SELECT json_array(json_array(5, 1), json_array(6, 0, 'x\"y', NULL),"
+			      " json_array(8, 2, NULL, 'c'))");
 	assert_int_equal(unpack(row, out, sizeof out), 0);
 	assert_string_equal(out, "5:1 6:0* 8:2*");
 	free(row);
@@ -161,6 +150,8 @@ static void test_migrate_v1(void **state)
 		" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
 		"DROP TABLE expert_key; DROP TABLE packet; DROP TABLE packet_item;"
 		"DROP TABLE conflict;"
+		/* and what version 4 added */
+		"DROP TABLE task_tally;"
 		"CREATE TABLE vote(task INTEGER NOT NULL, item INTEGER NOT NULL,"
 		" annotator INTEGER NOT NULL, label INTEGER NOT NULL, at TEXT, comment TEXT,"
 		" source INTEGER, PRIMARY KEY (task, item, annotator)) WITHOUT ROWID;"
@@ -180,30 +171,32 @@ static void test_migrate_v1(void **state)
 	store_close(st);
 	if (store_open(path, 0, &st, err))
 		fail_msg("%s", err);
-	row = q_text(st, "PRAGMA user_version");
-	assert_string_equal(row, "3");
+	row = test_query_text(st, "PRAGMA user_version");
+	assert_string_equal(row, "4");
 	free(row);
-	row = q_text(st, "SELECT group_concat(item || ' ' || votes || ' ' || n || ' ' || tie,"
-			 " '; ') FROM (SELECT * FROM item_votes ORDER BY item)");
+	row = test_query_text(st,
+			      "SELECT group_concat(item || ' ' || votes || ' ' || n || ' ' || tie,"
+			      " '; ') FROM (SELECT * FROM item_votes ORDER BY item)");
 	assert_string_equal(row, "1 [[3,0,\"2024-01-01\"],[4,0],[9,1,null,\"late \\\"one\\\"\"]] 3"
 				 " 0; 2 [[4,1,\"t\",\"c\"]] 1 0; 3 [] 0 0");
 	free(row);
 	row = test_item_counts(st, 1);
 	assert_string_equal(row, "{\"a\":2,\"b\":1}");
 	free(row);
-	row = q_text(st, "SELECT count(*) FROM sqlite_schema WHERE name IN ('vote', 'item_summary',"
-			 " 'summary_task_agreement')");
+	row = test_query_text(
+		st, "SELECT count(*) FROM sqlite_schema WHERE name IN ('vote', 'item_summary',"
+		    " 'summary_task_agreement')");
 	assert_string_equal(row, "0");
 	free(row);
-	row = q_text(st, "SELECT group_concat(COALESCE(round(agreement, 6), 'null'), ' ')"
-			 " FROM (SELECT agreement FROM item_votes ORDER BY item)");
+	row = test_query_text(st, "SELECT group_concat(COALESCE(round(agreement, 6), 'null'), ' ')"
+				  " FROM (SELECT agreement FROM item_votes ORDER BY item)");
 	assert_string_equal(row, "0.333333 null null");
 	free(row);
 	if (store_begin(st, err) || store_summary_refresh(st, 1, err) || store_commit(st, err))
 		fail_msg("%s", err);
-	row = q_text(st,
-		     "SELECT group_concat(n || ' ' || plurality || ' ' || printf('%.6f', entropy),"
-		     " '; ') FROM item_votes WHERE n > 0");
+	row = test_query_text(
+		st, "SELECT group_concat(n || ' ' || plurality || ' ' || printf('%.6f', entropy),"
+		    " '; ') FROM item_votes WHERE n > 0");
 	assert_string_equal(row, "3 0 0.918296; 1 1 0.000000");
 	free(row);
 	test_store_drop(st, path);

@@ -10,8 +10,11 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "audit.h"
+#include "store_review.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +72,18 @@ void test_exec(struct store *st, const char *sql)
 		fail_msg("%s: %s", sql, err);
 }
 
+char *test_query_text(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(st->db));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v ? v : xstrdup("(null)");
+}
+
 char *test_item_counts(struct store *st, int64_t item)
 {
 	struct store_task t = {0};
@@ -114,4 +129,47 @@ char *test_fixture(const char *name)
 	path = test_srcfile(rel.s);
 	sbuf_free(&rel);
 	return path;
+}
+
+struct store *test_lead_project(char path[64], const char *tag)
+{
+	struct store *st = test_store_create(path, tag);
+	struct audit_actor ex1;
+	char err[GV_ERR], other[128];
+	static const struct {
+		int64_t item;
+		int label;
+		const char *rule;
+	} dec[] = {{1, 1, "R2"}, {2, 1, "R1"}, {3, 2, NULL}, {4, 2, "R1"}};
+
+	test_exec(st,
+		  "INSERT INTO task(id, name) VALUES (1, 't');"
+		  "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
+		  " (1, 2, 'c', 'c', NULL, 2);"
+		  "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');"
+		  "INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2'),"
+		  " (3, 1, 'i3'), (4, 1, 'i4'), (5, 1, 'i5'), (6, 1, 'i6');"
+		  "INSERT INTO vote_rows VALUES (1, 1, 1, 0), (1, 1, 2, 0), (1, 1, 3, 0),"
+		  " (1, 2, 1, 0), (1, 2, 2, 0), (1, 2, 3, 1), (1, 3, 1, 1), (1, 3, 2, 2),"
+		  " (1, 4, 1, 2), (1, 4, 2, 2), (1, 4, 3, 1), (1, 5, 1, 0),"
+		  " (1, 6, 1, 1), (1, 6, 2, 1), (1, 6, 3, 0);"
+		  "INSERT INTO expert(name, role, unix_uid, unix_user, added_at) VALUES"
+		  " ('ex1', 'expert', 1001, 'u1', ''), ('ex2', 'expert', 1002, 'u2', '');");
+	if (store_begin(st, err) || store_summary_refresh(st, 1, err) || store_commit(st, err))
+		fail_msg("%s", err);
+	audit_actor_init(&ex1, "ex1");
+	ex1.uid = 1001;
+	for (size_t i = 0; i < GV_ARRAY_LEN(dec); i++) {
+		struct review_decide_args d;
+		int64_t id;
+		memset(&d, 0, sizeof d);
+		d.item = dec[i].item;
+		d.label_code = dec[i].label;
+		d.blind_code = -1;
+		d.rule = dec[i].rule;
+		d.seconds = NAN;
+		if (store_review_decide(st, &ex1, &d, &id, other, sizeof other, err))
+			fail_msg("%s", err);
+	}
+	return st;
 }

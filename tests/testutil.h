@@ -19,6 +19,22 @@ void test_store_drop(struct store *st, const char *path);
 /* Run SQL that must succeed (fixtures, tampering). */
 void test_exec(struct store *st, const char *sql);
 
+/*
+ * The lead's hand-worked project (tests/test_lead.c works its figures out)
+ * in a fresh file as test_store_create makes it: task t, nominal, labels a,
+ * b, c; annotators x, y, z; experts ex1 (uid 1001) and ex2 (uid 1002); six
+ * items with their summaries:
+ *   i1: x a, y a, z a    i2: x a, y a, z b    i3: x b, y c
+ *   i4: x c, y c, z b    i5: x a              i6: x b, y b, z a
+ * and decisions by ex1: i1 -> b citing R2, i2 -> b citing R1, i3 -> c
+ * citing none, i4 -> c citing R1.
+ */
+struct store *test_lead_project(char path[64], const char *tag);
+
+/* The first column of SQL's first row as a heap string ("(null)" for NULL
+ * or no row); SQL that fails fails the test. */
+char *test_query_text(struct store *st, const char *sql);
+
 /* The counts per label of an item's stored votes, as store_summary_votes_counts
  * gives them ("{}" for an item without a row); caller frees. */
 char *test_item_counts(struct store *st, int64_t item);

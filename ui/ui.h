@@ -293,6 +293,9 @@ struct ui_list {
 void ui_list_clamp(struct ui_list *l, size_t height);
 /* Move the cursor by delta (clamped) and keep it inside a window of height rows. */
 void ui_list_move(struct ui_list *l, long delta, size_t height);
+/* Move l's cursor as move action a (up, down, page up and down, top,
+ * bottom) asks, for a view showing height rows of it. */
+void ui_list_act(struct ui_list *l, enum ui_action a, size_t height);
 /* Set the row count, clamping cursor and top. */
 void ui_list_set(struct ui_list *l, size_t n, size_t height);
 
@@ -382,6 +385,7 @@ struct ui_dash {
 	enum ui_view back;	/* where q goes back to; UI_DASH: q quits (gavel dashboard) */
 	int drilled;		/* a drill-down queue is shown; q puts stash back */
 	int stale;		/* a decision or undo was saved since the figures were computed */
+	int pending;		/* the backend computes the figures in the background */
 	struct ui_queue_stash stash;
 	char *title;		/* the drill-down queue's title */
 };
@@ -427,6 +431,15 @@ struct ui_backend {
 	int (*dashboard)(void *ctx, const char *task, struct lead_report *out, char *err);
 	/* The same as lead_build_quick computes it (NULL: none). */
 	int (*dashboard_quick)(void *ctx, const char *task, struct lead_report *out, char *err);
+	/* Start computing what dashboard computes on a thread of its own, with
+	 * its own read connection (NULL: the screen computes it in place).
+	 * Nothing is started while an earlier computation is unfinished.
+	 * Returns 0, or -1 with err filled. */
+	int (*dashboard_start)(void *ctx, char *err);
+	/* The started computation's result: 1 with *out filled (the caller
+	 * frees it with lead_report_free), 0 while it is still running (wait:
+	 * block until it is done), -1 with err filled when it failed. */
+	int (*dashboard_poll)(void *ctx, int wait, struct lead_report *out, char *err);
 	/* The queue behind a dashboard figure as screen rows (store_drill_build
 	 * with the backend's limit); *total gets its size, *title what it is. */
 	int (*drill)(void *ctx, const struct store_drill *d, struct review_row **rows, size_t *n,
@@ -540,10 +553,14 @@ int ui_update(struct ui_state *s, enum ui_action a, int arg);
 int ui_update_resize(struct ui_state *s, int cols, int rows);
 /* Periodic work (draft autosave, claim renewal); call about once a second. */
 int ui_update_tick(struct ui_state *s);
-/* Deferred work, run by the loop after a screen was painted and before it
- * waits for the next key (the dashboard's figures past its first screen).
- * Returns UI_REDRAW when the screen changed. */
-int ui_update_idle(struct ui_state *s);
+/* Deferred work, run by the loop after a screen was painted and whenever it
+ * waited for a key in vain (the dashboard's figures past its first screen,
+ * computed in the background where the backend can). wait: block until the
+ * work is done (headless scripts, so that what a key sees never depends on
+ * timing). Returns UI_REDRAW when the screen changed. */
+int ui_update_idle(struct ui_state *s, int wait);
+/* Deferred work is under way: the loop should look again soon. */
+int ui_update_busy(const struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
 
@@ -760,9 +777,11 @@ int ui_dash_open(struct ui_state *s, const char *task);
  * sections say they are computing until ui_update_idle computes the rest.
  * Without dashboard_quick, ui_dash_open. */
 int ui_dash_open_quick(struct ui_state *s, const char *task);
-/* The dashboard's deferred work: with quick figures shown, compute all of
- * them (keeping the section and cursors) and return UI_REDRAW; else 0. */
-int ui_dash_idle(struct ui_state *s);
+/* The dashboard's deferred work: with quick figures shown, start computing
+ * all of them in the background (the backend's dashboard_start; without it,
+ * compute them here), and once they are in (wait: block for them) show them,
+ * keeping the section and cursors, and return UI_REDRAW; else 0. */
+int ui_dash_idle(struct ui_state *s, int wait);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

@@ -1,7 +1,9 @@
 /*
  * ui_backend: connects the screen's state machine to the project database.
  * Each function is one short read or one short write transaction in
- * store_review.c; nothing is held open between keys.
+ * store_review.c; nothing is held open between keys. The dashboard's full
+ * figures are computed on a thread of their own with its own read-only
+ * connection, so that the screen answers keys meanwhile.
  */
 #include "config.h"
 
@@ -14,6 +16,8 @@
 #include "ui_backend.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -258,13 +262,93 @@ static int db_calibration(void *ctx, const char *task, struct ui_calib *out, cha
 
 /* The lead's figures as `gavel report` computes them (1000 bootstrap
  * resamples, seed 1), with each task's label-error section. */
-static int db_dashboard(void *ctx, const char *task, struct lead_report *out, char *err)
+static int dashboard_build(struct store *st, const char *task, struct lead_report *out,
+			   char *err)
 {
-	struct ui_db *db = ctx;
 	struct lead_opts o;
 	lead_opts_default(&o);
 	o.label_errors = 1;
-	return lead_build(db->st, task, &o, out, err);
+	return lead_build(st, task, &o, out, err);
+}
+
+static int db_dashboard(void *ctx, const char *task, struct lead_report *out, char *err)
+{
+	struct ui_db *db = ctx;
+	return dashboard_build(db->st, task, out, err);
+}
+
+/* The dashboard's figures being computed in the background. */
+enum { JOB_RUNNING, JOB_DONE, JOB_ABANDONED };
+
+struct ui_db_job {
+	pthread_t thread;
+	char *path;
+	struct lead_report rep;
+	int rc;
+	char err[GV_ERR];
+	atomic_int state; /* JOB_*: whoever moves it last frees the job */
+};
+
+static void job_free(struct ui_db_job *j)
+{
+	if (!j->rc)
+		lead_report_free(&j->rep);
+	free(j->path);
+	free(j);
+}
+
+static void *job_run(void *arg)
+{
+	struct ui_db_job *j = arg;
+	struct store *st = NULL;
+	j->rc = store_open(j->path, STORE_READONLY, &st, j->err);
+	if (!j->rc) {
+		j->rc = dashboard_build(st, NULL, &j->rep, j->err);
+		store_close(st);
+	}
+	/* the screen went away meanwhile: nobody will collect the figures */
+	if (atomic_exchange(&j->state, JOB_DONE) == JOB_ABANDONED)
+		job_free(j);
+	return NULL;
+}
+
+static int db_dashboard_start(void *ctx, char *err)
+{
+	struct ui_db *db = ctx;
+	struct ui_db_job *j;
+	if (db->job)
+		return 0;
+	j = xcalloc(1, sizeof *j);
+	j->path = xstrdup(db->st->path);
+	atomic_init(&j->state, JOB_RUNNING);
+	if (pthread_create(&j->thread, NULL, job_run, j) != 0) {
+		free(j->path);
+		free(j);
+		return err_set(err, "cannot start a thread for the dashboard's figures");
+	}
+	db->job = j;
+	return 0;
+}
+
+static int db_dashboard_poll(void *ctx, int wait, struct lead_report *out, char *err)
+{
+	struct ui_db *db = ctx;
+	struct ui_db_job *j = db->job;
+	int rc;
+	if (!j)
+		return err_set(err, "the dashboard's figures were not started");
+	if (!wait && atomic_load(&j->state) != JOB_DONE)
+		return 0;
+	pthread_join(j->thread, NULL);
+	rc = j->rc;
+	if (rc)
+		snprintf(err, GV_ERR, "%s", j->err);
+	else
+		*out = j->rep;
+	free(j->path);
+	free(j);
+	db->job = NULL;
+	return rc ? -1 : 1;
 }
 
 /* The Tasks section's cheap figures, for the dashboard's first screen. */
@@ -342,11 +426,24 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->calibration = db_calibration;
 	be->dashboard = db_dashboard;
 	be->dashboard_quick = db_dashboard_quick;
+	be->dashboard_start = db_dashboard_start;
+	be->dashboard_poll = db_dashboard_poll;
 	be->drill = db_drill;
 }
 
 void ui_db_free(struct ui_db *db)
 {
+	/* A computation still running is left to finish (or to end with the
+	 * program) on its own, so that quitting never waits for it. */
+	if (db->job) {
+		if (atomic_exchange(&db->job->state, JOB_ABANDONED) == JOB_DONE) {
+			pthread_join(db->job->thread, NULL);
+			job_free(db->job);
+		} else {
+			pthread_detach(db->job->thread);
+		}
+		db->job = NULL;
+	}
 	free(db->q);
 	db->q = NULL;
 	db->nq = db->qcap = 0;

@@ -16,6 +16,8 @@ struct ui_db_quality {
 	const char *source;
 };
 
+struct ui_db_job;
+
 struct ui_db {
 	struct store *st;
 	struct audit_actor actor; /* actor.expert is the expert's name */
@@ -25,6 +27,7 @@ struct ui_db {
 	struct ui_db_quality *q;  /* cache of task_quality; freed by ui_db_free */
 	size_t nq, qcap;
 	size_t total; /* items in the last loaded queue in all (the rows may be fewer) */
+	struct ui_db_job *job; /* the dashboard's figures computed in the background */
 };
 
 /* Fill be with functions working on db (which must outlive be). */
@@ -38,7 +41,8 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db);
 int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
 		     int *blind, char *err);
 
-/* Free what the backend cached in db. */
+/* Free what the backend cached in db. A computation still running in the
+ * background is not waited for: it frees itself when it ends. */
 void ui_db_free(struct ui_db *db);
 
 #endif

@@ -130,13 +130,6 @@ static void wrapped(struct ui_lines *out, int width, enum ui_role r, const char 
 	free(clean);
 }
 
-/* The file name of a path (imports record the path they were given). */
-static const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : path ? path : "";
-}
-
 static const char *label_of(const struct lead_task *t, int k)
 {
 	if (k < 0 || (size_t)k >= t->task.nlabels)
@@ -495,7 +488,7 @@ static void confusion_section(const struct ui_state *s, const struct lead_task *
 	heat_legend(s, &o->foot, "count:", ranges);
 	message_line(&o->foot, width,
 		     "top: items holding votes for both labels (diagonal: unanimous items); "
-		     "Enter on a top cell: those items");
+		     "Enter on a cell: its items");
 }
 
 /* ---- Distribution ---- */
@@ -542,7 +535,8 @@ static void distribution_section(const struct ui_state *s, const struct lead_tas
 		int x = 58;
 		ln = ui_line_add(&o->rows);
 		fig(agr, sizeof agr, bk->agreement, 3);
-		ui_span_add(ln, 1, 22, r, base_name(bk->name));
+		/* imports record the path they were given */
+		ui_span_add(ln, 1, 22, r, util_base_name(bk->name));
 		ui_span_addf(ln, 24, 33, r, "%8zu %9zu %10s", bk->items, bk->compared, agr);
 		if (width - x > 4 && !isnan(bk->agreement)) {
 			char cellv[8];
@@ -551,9 +545,11 @@ static void distribution_section(const struct ui_state *s, const struct lead_tas
 		}
 	}
 	heat_legend(s, &o->foot, "agreement:", ranges);
-	message_line(&o->foot, width,
-		     "bars: items with two votes or more per band of agreement. Enter on a band: "
-		     "its items");
+	message_line(
+		&o->foot, width,
+		t->by_week ? "bars: items with 2+ votes by agreement. Enter on a band: its items"
+			   : "bars: items with 2+ votes by agreement. Enter on a band or a batch: "
+			     "its items");
 }
 
 /* ---- Rules ---- */

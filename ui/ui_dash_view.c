@@ -203,29 +203,9 @@ static int dash_move(struct ui_state *s, enum ui_action a)
 	struct ui_dash *d = &s->dash;
 	struct ui_list *l = &d->list[d->sec];
 	size_t h, n = section_rows(s, &h);
-	long page = (long)(h > 1 ? h - 1 : 1);
 
 	l->n = n;
-	switch (a) {
-	case ACT_UP:
-		ui_list_move(l, -1, h);
-		break;
-	case ACT_DOWN:
-		ui_list_move(l, 1, h);
-		break;
-	case ACT_PAGE_UP:
-		ui_list_move(l, -page, h);
-		break;
-	case ACT_PAGE_DOWN:
-		ui_list_move(l, page, h);
-		break;
-	case ACT_TOP:
-		ui_list_move(l, -(long)l->n, h);
-		break;
-	default:
-		ui_list_move(l, (long)l->n, h);
-		break;
-	}
+	ui_list_act(l, a, h);
 	if (d->sec == UI_DASH_TASKS && d->task != l->cur && l->cur < d->rep.ntasks) {
 		d->task = l->cur;
 		sort_annotators(s);
@@ -311,6 +291,7 @@ static int open_with(struct ui_state *s, const char *task, int quick)
 	d->rep = rep;
 	d->have = 1;
 	d->stale = 0;
+	d->pending = d->pending > 0; /* one still running delivers; a failure is retried */
 	d->task = 0;
 	for (size_t i = 0; task && i < rep.ntasks; i++)
 		if (strcmp(rep.tasks[i].task.name, task) == 0)
@@ -350,7 +331,7 @@ int ui_dash_do_open(struct ui_state *s, enum ui_action a, int arg)
 		task = s->item.task.name;
 	else if (s->view == UI_QUEUE && (idx = ui_queue_current(s)) != (size_t)-1)
 		task = s->qrows[idx].task;
-	return ui_dash_open(s, task);
+	return ui_dash_open_quick(s, task);
 }
 
 static int dash_back(struct ui_state *s)
@@ -405,8 +386,16 @@ int ui_dash_drill_of(const struct ui_state *s, struct store_drill *dr, const cha
 		dr->b = t->annotators[t->pairs.ann[c]].name;
 		return 0;
 	case UI_DASH_CONFUSION:
+		/* rows 0..K-1 the top matrix, K its title, K+1..2K majority / expert */
+		if (r > K && r <= 2 * K && (size_t)c < K) {
+			dr->kind = DRILL_MAJORITY;
+			dr->a = t->task.labels[r - K - 1].value;
+			dr->b = t->task.labels[c].value;
+			return 0;
+		}
 		if (r >= K || (size_t)c == r) {
-			*why = "pick a cell off the diagonal of the top matrix: two labels";
+			*why = "pick a cell off the diagonal of the top matrix, or a cell of "
+			       "majority / expert";
 			return -1;
 		}
 		dr->kind = DRILL_CONFUSED;
@@ -414,8 +403,16 @@ int ui_dash_drill_of(const struct ui_state *s, struct store_drill *dr, const cha
 		dr->b = t->task.labels[c].value;
 		return 0;
 	case UI_DASH_DISTRIBUTION:
+		/* rows 0..LEAD_BINS-1 the bands, LEAD_BINS a title, then the buckets */
+		if (r > LEAD_BINS && r - LEAD_BINS - 1 < t->nbuckets && !t->by_week) {
+			dr->kind = DRILL_BATCH;
+			dr->batch = t->buckets[r - LEAD_BINS - 1].event;
+			return 0;
+		}
 		if (r >= LEAD_BINS) {
-			*why = "a batch's items are not a queue; pick a band of agreement";
+			*why = t->by_week
+				       ? "a week's items are not a queue; pick a band of agreement"
+				       : "pick a band of agreement or an import batch";
 			return -1;
 		}
 		dr->kind = DRILL_AGREEMENT;
@@ -531,9 +528,19 @@ static int dash_open(struct ui_state *s)
 
 /* Recompute the figures after decisions were saved, keeping the section,
  * the task and the cursors (clamped to the new rows by dash_fit). */
-static int dash_refresh(struct ui_state *s)
+static void dash_install(struct ui_state *s, struct lead_report *rep)
 {
 	struct ui_dash *d = &s->dash;
+	lead_report_free(&d->rep);
+	d->rep = *rep;
+	d->stale = 0;
+	if (d->task >= rep->ntasks)
+		d->task = rep->ntasks ? rep->ntasks - 1 : 0;
+	sort_annotators(s);
+}
+
+static int dash_refresh(struct ui_state *s)
+{
 	struct lead_report rep;
 	char err[GV_ERR];
 
@@ -542,12 +549,7 @@ static int dash_refresh(struct ui_state *s)
 			   s->be->dashboard ? err : "the dashboard is not available here");
 		return -1;
 	}
-	lead_report_free(&d->rep);
-	d->rep = rep;
-	d->stale = 0;
-	if (d->task >= rep.ntasks)
-		d->task = rep.ntasks ? rep.ntasks - 1 : 0;
-	sort_annotators(s);
+	dash_install(s, &rep);
 	return 0;
 }
 
@@ -568,10 +570,40 @@ int ui_dash_drill_close(struct ui_state *s)
 	return UI_REDRAW;
 }
 
-int ui_dash_idle(struct ui_state *s)
+int ui_dash_idle(struct ui_state *s, int wait)
 {
-	if (!s->dash.have || !s->dash.rep.quick || dash_refresh(s))
+	struct ui_dash *d = &s->dash;
+	struct lead_report rep;
+	char err[GV_ERR];
+	int rc;
+
+	if (!d->have || !d->rep.quick || d->pending < 0)
 		return 0;
+	if (!s->be->dashboard_start || !s->be->dashboard_poll) {
+		if (dash_refresh(s)) {
+			d->pending = -1; /* said once; reopening tries again */
+			return UI_REDRAW;
+		}
+	} else {
+		if (!d->pending) {
+			if (s->be->dashboard_start(s->be->ctx, err)) {
+				ui_message(s, UI_MSG_ERROR, "%s", err);
+				d->pending = -1;
+				return UI_REDRAW;
+			}
+			d->pending = 1;
+		}
+		rc = s->be->dashboard_poll(s->be->ctx, wait, &rep, err);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			ui_message(s, UI_MSG_ERROR, "the figures could not be computed: %s", err);
+			d->pending = -1;
+			return UI_REDRAW;
+		}
+		d->pending = 0;
+		dash_install(s, &rep);
+	}
 	dash_fit(s);
 	status(s);
 	return UI_REDRAW;

@@ -220,10 +220,12 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 		if (b->action != a || !(b->views & mask))
 			continue;
 		ui_key_name(b->key, k, sizeof k);
-		/* q in a drill-down queue goes back to the dashboard, not out */
+		/* q in a drill-down queue goes back to the dashboard, not out; on
+		 * gavel dashboard's own screen it has nothing to go back to */
 		snprintf(word, sizeof word, "%s",
-			 a == ACT_QUIT && s->view == UI_QUEUE && s->dash.drilled
-				 ? "back"
+			 a == ACT_QUIT && s->view == UI_QUEUE && s->dash.drilled ? "back"
+			 : a == ACT_BACK && s->view == UI_DASH && s->dash.back == UI_DASH
+				 ? "quit"
 				 : ui_actions[a].footer);
 		/* Whole or not at all; the space after it may fall off the edge. */
 		if (x + (int)text_width(k) + 1 + (int)strlen(word) > COLS)

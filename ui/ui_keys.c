@@ -55,7 +55,9 @@ const struct ui_binding ui_bindings[] = {
 	{V_D, 'l', ACT_CELL_RIGHT, 0},
 	{V_D, 'o', ACT_SORT_COLUMN, 0},
 	{V_Q | V_H | V_C, 'd', ACT_DASHBOARD, 0},
-	/* d is a common label key (guidelines choose their own): D in the item view */
+	/* d is a common label key (guidelines choose their own), and a key that
+	 * opens the dashboard on one task must not record a decision on another
+	 * whose guideline gives d to a label: D in the item view, always */
 	{V_I, 'D', ACT_DASHBOARD, 0},
 	{V_I | V_H | V_P | V_K | V_C, UI_KEY_LEFT, ACT_BACK, 0},
 	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
@@ -736,7 +738,9 @@ void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
 			return;
 	}
 	if (line++ == i)
-		snprintf(buf, len, "In the item view the guideline's own label keys decide too.");
+		snprintf(buf, len,
+			 "In the item view the guideline's own label keys decide too, "
+			 "so d (often one) is D there.");
 }
 
 size_t ui_help_labels(const struct ui_state *s)

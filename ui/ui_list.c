@@ -90,29 +90,35 @@ int ui_list_do_move(struct ui_state *s, enum ui_action a, int arg)
 		l->cur = l->top;
 		return UI_REDRAW;
 	}
-	switch (a) {
-	case ACT_UP:
-		ui_list_move(l, -1, h);
-		break;
-	case ACT_DOWN:
-		ui_list_move(l, 1, h);
-		break;
-	case ACT_PAGE_UP:
-		ui_list_move(l, -page, h);
-		break;
-	case ACT_PAGE_DOWN:
-		ui_list_move(l, page, h);
-		break;
-	case ACT_TOP:
-		ui_list_move(l, -(long)l->n, h);
-		break;
-	default:
-		ui_list_move(l, (long)l->n, h);
-		break;
-	}
+	ui_list_act(l, a, h);
 	if (v->moved)
 		v->moved(s);
 	return UI_REDRAW;
+}
+
+void ui_list_act(struct ui_list *l, enum ui_action a, size_t height)
+{
+	long page = (long)(height > 1 ? height - 1 : 1);
+	switch (a) {
+	case ACT_UP:
+		ui_list_move(l, -1, height);
+		break;
+	case ACT_DOWN:
+		ui_list_move(l, 1, height);
+		break;
+	case ACT_PAGE_UP:
+		ui_list_move(l, -page, height);
+		break;
+	case ACT_PAGE_DOWN:
+		ui_list_move(l, page, height);
+		break;
+	case ACT_TOP:
+		ui_list_move(l, -(long)l->n, height);
+		break;
+	default:
+		ui_list_move(l, (long)l->n, height);
+		break;
+	}
 }
 
 /* ---- text wrapping (pure; shared with draw) ---- */

@@ -396,19 +396,19 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		s->on_message_arg = &pos;
 	}
 	paint(s);
-	{
-		/* the deferred work is done before the first key: dumps and
-		 * timings do not depend on how fast it was */
-		double t0 = mono_now();
-		if (ui_update_idle(s)) {
-			paint(s);
-			if (o->timing)
-				fprintf(stderr, "deferred figures %.3f ms\n", (mono_now() - t0) * 1e3);
-		}
-	}
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
 		double t0 = mono_now(), c0 = cpu_now();
+		/* deferred work (the first screen's or a key's) is done before
+		 * the next line: dumps and key timings do not depend on how fast
+		 * it was */
+		if (ui_update_idle(s, 1)) {
+			paint(s);
+			if (o->timing)
+				fprintf(stderr, "deferred figures %.3f ms\n", (mono_now() - t0) * 1e3);
+			t0 = mono_now();
+			c0 = cpu_now();
+		}
 		lineno++;
 		pos.lineno = lineno;
 		pos.t0 = t0;
@@ -493,20 +493,23 @@ static int run_terminal(struct ui_state *s)
 	int fast_errs = 0;
 	double last_tick = mono_now();
 
-	/* Short enough that a signal is noticed well within a second. */
-	timeout(200);
 	paint(s);
-	if (ui_update_idle(s))
-		paint(s);
 	while (!s->quit && !got_signal) {
 		wint_t ch;
-		double t0 = mono_now();
-		int rc = get_wch(&ch), key, flags = 0;
+		double t0;
+		int rc, key, flags = 0;
+		/* Short enough that a signal is noticed well within a second;
+		 * shorter while deferred work runs, to show its result soon. */
+		if (ui_update_idle(s, 0))
+			paint(s);
+		timeout(ui_update_busy(s) ? 50 : 200);
+		t0 = mono_now();
+		rc = get_wch(&ch);
 		if (got_signal)
 			break;
 		if (rc == ERR) {
-			/* A timeout takes 200 ms; an immediate ERR means input is gone. */
-			if (mono_now() - t0 < 0.05) {
+			/* A timeout takes 50 or 200 ms; an immediate ERR means input is gone. */
+			if (mono_now() - t0 < 0.03) {
 				if (++fast_errs >= 5) {
 					got_signal = SIGHUP;
 					break;

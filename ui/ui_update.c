@@ -96,9 +96,14 @@ int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
 	return UI_REDRAW | UI_QUIT_NOW;
 }
 
-int ui_update_idle(struct ui_state *s)
+int ui_update_idle(struct ui_state *s, int wait)
 {
-	return ui_dash_idle(s);
+	return ui_dash_idle(s, wait);
+}
+
+int ui_update_busy(const struct ui_state *s)
+{
+	return s->dash.have && s->dash.rep.quick && s->dash.pending >= 0;
 }
 
 int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Drill-down queues of `gavel queue` (--pair, --confused, --agreement, --rule,
-# --annotator --overruled): on a seeded project (tests/ref/lead_check.py gen),
+# --annotator --overruled, --majority, --batch): on a seeded project (tests/ref/lead_check.py gen),
 # each queue's items are checked against two independent counts: Python over
 # the input files (tests/ref/lead_check.py expect) and, for the pair and label
-# queues, SQL over the stored votes with json_each. Also: --all, the order
+# queues, SQL over the stored votes with json_each (for --majority and
+# --batch, over the decisions and the import events). Also: --all, the order
 # (lowest agreement first), --limit with the total in the title, the counts
 # the lead view shows, and bad input (unknown task, annotator, label, rule;
 # a pair of one; a bad band; several tasks and no --task).
@@ -48,7 +49,7 @@ drill() {
         ids "$work/$name.$mode.json" >"$work/got"
         # decided items by definition: --all changes nothing
         oflag=
-        case $mode:$1 in open:pair | open:confused | open:agreement) oflag=--open ;; esac
+        case $mode:$1 in open:pair | open:confused | open:agreement | open:batch) oflag=--open ;; esac
         "$py" "$check" expect "$d" "$@" $oflag >"$work/want" || fail "$name: reference failed"
         cmp -s "$work/got" "$work/want" ||
             fail "$name ($mode): gavel lists $(wc -l <"$work/got") items, the files say $(wc -l <"$work/want"): $(diff "$work/got" "$work/want" | head -5)"
@@ -70,6 +71,31 @@ drill band1 --agreement 0.3-0.4 -- agreement 0.3-0.4
 drill band2 --agreement 0.5-1 -- agreement 0.5-1
 drill rule --rule R2 -- rule R2
 drill overruled --annotator ann03 --overruled -- overruled ann03
+drill majority --majority cat,dog -- majority cat dog
+# the import of votes2.csv, by its audit event
+seq2=$(sqlite3 "$db" "SELECT seq FROM event WHERE action = 'import'
+    AND json_extract(detail, '$.file') LIKE '%votes2.csv'")
+[ -n "$seq2" ] || fail "no import event of votes2.csv"
+drill batch --batch "$seq2" -- batch 2
+expect_exit 0 "$GAVEL" queue "$db" --batch "$seq2" --all
+head -n 1 "$work/stdout" | grep -q "^import $seq2 (.*votes2.csv): [0-9]* items$" ||
+    fail "batch title: $(head -n 1 "$work/stdout")"
+
+# The majority / expert and batch queues by SQL: the current decisions with
+# the stored summaries; the items whose ids the second import added.
+sqlite3 "$db" "SELECT i.external_id FROM decision d JOIN item i ON i.id = d.item
+    JOIN item_votes v ON v.item = d.item
+    WHERE d.id = (SELECT max(id) FROM decision x WHERE x.item = d.item)
+    AND d.label = (SELECT code FROM label WHERE value = 'dog')
+    AND v.plurality = (SELECT code FROM label WHERE value = 'cat')
+    AND v.plurality_n * 2 > v.n ORDER BY 1" >"$work/want"
+ids "$work/majority.all.json" >"$work/got"
+cmp -s "$work/got" "$work/want" || fail "majority differs from SQL over the decisions"
+sqlite3 "$db" "SELECT i.external_id FROM item i JOIN item_votes v ON v.item = i.id
+    WHERE v.n > 0 AND i.id > (SELECT sum(json_extract(detail, '$.items_added'))
+        FROM event WHERE action = 'import' AND seq < $seq2) ORDER BY 1" >"$work/want"
+ids "$work/batch.all.json" >"$work/got"
+cmp -s "$work/got" "$work/want" || fail "batch differs from SQL over the import events"
 
 # The same pair and label queues by SQL over the stored votes.
 sqlite3 "$db" "SELECT DISTINCT i.external_id FROM item_votes v JOIN item i ON i.id = v.item,
@@ -100,6 +126,10 @@ assert lead["confusion"]["cooccurrence"][labels.index("cat")][labels.index("dog"
 assert lead["distribution"]["bins"][3]["items"] == total("band1")
 r2 = [r for r in lead["rules"] if r["rule"] == "R2"][0]
 assert r2["overturned"] == total("rule"), (r2, total("rule"))
+me = lead["confusion"]["majority_expert"]
+assert me[labels.index("cat")][labels.index("dog")] == total("majority"), (me, total("majority"))
+b2 = [b for b in lead["distribution"]["buckets"] if b["name"].endswith("votes2.csv")][0]
+assert b2["items"] == total("batch"), (b2, total("batch"))
 p = lead["pairs"]
 a, b = p["annotators"].index("ann01"), p["annotators"].index("ann04")
 pair = json.load(open("%s/pair.all.json" % w))
@@ -142,6 +172,12 @@ expect_exit 2 "$GAVEL" queue "$db" --overruled
 expect_exit 2 "$GAVEL" queue "$db" --pair ann01,ann02 --rule R1
 expect_exit 2 "$GAVEL" queue "$db" --queue disputed --rule R1
 expect_exit 2 "$GAVEL" queue "$db" --task t
+expect_exit 2 "$GAVEL" queue "$db" --batch x
+expect_exit 2 "$GAVEL" queue "$db" --majority cat
+expect_exit 1 "$GAVEL" queue "$db" --batch 999999
+grep -q "audit event 999999 is not an import" "$work/stderr" || fail "$(cat "$work/stderr")"
+expect_exit 1 "$GAVEL" queue "$db" --majority cat,cow
+grep -q "task 't' has no label 'cow'" "$work/stderr" || fail "$(cat "$work/stderr")"
 
 # a second task: a drill-down must name one; annotators who never met
 printf 'item,annotator,label\nz1,zed,yes\nz1,ann01,no\n' >"$work/other.csv"

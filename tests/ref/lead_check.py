@@ -370,8 +370,18 @@ def load(d):
     return votes, final
 
 
+def first_files(d):
+    """Each item's first votes file (1 or 2): the import that added it."""
+    first = {}
+    for b in (1, 2):
+        for r in csv.DictReader(open("%s/votes%d.csv" % (d, b))):
+            first.setdefault(r["item"], b)
+    return first
+
+
 def expect(d, kind, args, open_only):
     votes, final = load(d)
+    first = first_files(d)
     out = []
     for i, v in votes.items():
         labs = list(v.values())
@@ -388,6 +398,10 @@ def expect(d, kind, args, open_only):
             hit = i in final and final[i][1] == args[0] and mj is not None and mj != final[i][0]
         elif kind == "overruled":
             hit = i in final and args[0] in v and v[args[0]] != final[i][0]
+        elif kind == "majority":
+            hit = i in final and majority(labs) == args[0] and final[i][0] == args[1]
+        elif kind == "batch":
+            hit = first[i] == int(args[0])
         else:
             sys.exit("unknown kind " + kind)
         if hit and not (open_only and i in final):
