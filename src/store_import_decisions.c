@@ -92,13 +92,14 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 									 sizeof lead, err)) < 0)
 					goto out;
 				if (!is_lead) {
-					import_errf(err, si->o.file, d->line, 0,
-						    "item '%s' has a decision by %s; only a lead may "
-						    "supersede another expert's decision, so nothing "
-						    "was imported",
-						    import_snip(store_import_item_name(si, d->db_item),
-								s1),
-						    import_snip(by, s2));
+					import_errf(
+						err, si->o.file, d->line, 0,
+						"item '%s' has a decision by %s; only a lead may "
+						"supersede another expert's decision, so nothing "
+						"was imported",
+						import_snip(store_import_item_name(si, d->db_item),
+							    s1),
+						import_snip(by, s2));
 					goto out;
 				}
 			}

@@ -122,6 +122,13 @@ static int is_tag(uint32_t cp)
 	return cp >= 0xe0000 && cp <= 0xe007f;
 }
 
+/* Noncharacters (U+FDD0..U+FDEF and the last two of every plane): no font
+ * draws them, and a terminal shows a blank or nothing, so they are hidden. */
+static int is_nonchar(uint32_t cp)
+{
+	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
 /* Pictographs that take part in ZWJ sequences (Extended_Pictographic, roughly). */
 static int is_emoji(uint32_t cp)
 {
@@ -237,7 +244,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 				tag_run = 0; /* CANCEL TAG ends the sequence */
 			continue;
 		}
-		if (hidden_lookup(cp, &name) || is_tag(cp)) {
+		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp)) {
 			uint32_t next = peek(p, len, i);
 			if (cp == 0x200d && emoji_run && next != TEXT_BAD && is_emoji(next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
@@ -371,7 +378,7 @@ char *text_json_safe(const char *json, size_t len)
 		if (cp == TEXT_BAD)
 			json_escape_cp(&b, 0xfffd);
 		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
-			 hidden_lookup(cp, &name) || is_tag(cp))
+			 hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp))
 			json_escape_cp(&b, cp);
 		else
 			sbuf_addn(&b, json + i, used);

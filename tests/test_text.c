@@ -105,6 +105,17 @@ static void test_hidden(void **state)
 	LINE("\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xbf",
 	     "\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xbf", 0);
 	LINE("ok\xf3\xa0\x81\xa8", "ok<U+E0068>", TEXT_HAD_HIDDEN);
+	/* Noncharacters: tmux draws U+FDD0 and U+FFFE as a blank (h_70's long
+	 * tier found them so in the review screen's footer). */
+	LINE("a\xef\xb7\x90"
+	     "b",
+	     "a<U+FDD0>b", TEXT_HAD_HIDDEN);
+	LINE("a\xef\xbf\xbe"
+	     "b",
+	     "a<U+FFFE>b", TEXT_HAD_HIDDEN);
+	LINE("a\xef\xbf\xbf", "a<U+FFFF>", TEXT_HAD_HIDDEN);
+	LINE("\xf4\x8f\xbf\xbf", "<U+10FFFF>", TEXT_HAD_HIDDEN);
+	LINE("\xef\xb7\xb0", "\xef\xb7\xb0", 0); /* U+FDF0, a character */
 }
 
 static void test_invalid(void **state)
@@ -121,9 +132,12 @@ static void test_invalid(void **state)
 	/* Truncated sequence at the end, then a lone continuation byte. */
 	LINE("ok\xe2\x82", "ok\xef\xbf\xbd\xef\xbf\xbd", TEXT_HAD_INVALID);
 	LINE("\x80x", "\xef\xbf\xbdx", TEXT_HAD_INVALID);
-	/* Valid multi-byte text survives, including the highest code point. */
-	LINE("caf\xc3\xa9 \xe4\xb8\xad \xf4\x8f\xbf\xbf",
-	     "caf\xc3\xa9 \xe4\xb8\xad \xf4\x8f\xbf\xbf", 0);
+	/* Valid multi-byte text survives; the highest code point is valid too,
+	 * and shown as a token, being a noncharacter. */
+	LINE("caf\xc3\xa9 \xe4\xb8\xad \xf4\x8f\xbf\xbd",
+	     "caf\xc3\xa9 \xe4\xb8\xad \xf4\x8f\xbf\xbd", 0);
+	LINE("caf\xc3\xa9 \xe4\xb8\xad \xf4\x8f\xbf\xbf", "caf\xc3\xa9 \xe4\xb8\xad <U+10FFFF>",
+	     TEXT_HAD_HIDDEN);
 	/* Flags combine. */
 	LINE("\xff\x1b\xe2\x80\xae", "\xef\xbf\xbd^[<RLO>",
 	     TEXT_HAD_INVALID | TEXT_HAD_CONTROL | TEXT_HAD_HIDDEN);
@@ -315,10 +329,10 @@ static void test_json_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ascii),  cmocka_unit_test(test_escapes),
-	    cmocka_unit_test(test_hidden), cmocka_unit_test(test_invalid),
-	    cmocka_unit_test(test_width),  cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_random), cmocka_unit_test(test_json_safe),
+		cmocka_unit_test(test_ascii),  cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_hidden), cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_width),  cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_random), cmocka_unit_test(test_json_safe),
 	};
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,12 +120,13 @@ static int open_row(struct ui_state *s, size_t idx, char *who, size_t who_len)
 	if (s->be->load(s->be->ctx, s->qrows[idx].item, &s->item, &s->guide, &s->has_guide, err)) {
 		/* Back to the queue, where Enter tries again; a "saved" just
 		 * shown stays in front of the error, so both are seen. */
-		char keep[sizeof s->msg], *ext = text_clean(
-						  s->qrows[idx].external_id ? s->qrows[idx].external_id : "");
+		char keep[sizeof s->msg],
+			*ext = text_clean(s->qrows[idx].external_id ? s->qrows[idx].external_id
+								    : "");
 		snprintf(keep, sizeof keep, "%s", s->msg_kind == UI_MSG_SAVED ? s->msg : "");
 		s->view = UI_QUEUE;
-		ui_message(s, UI_MSG_ERROR, "%s%scannot open %s: %s", keep, keep[0] ? "; " : "", ext,
-			   err);
+		ui_message(s, UI_MSG_ERROR, "%s%scannot open %s: %s", keep, keep[0] ? "; " : "",
+			   ext, err);
 		free(ext);
 		return -1;
 	}

@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include "util.h"
+#include "vfsshim.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,235 +93,24 @@ int __wrap_fsync(int fd)
 	return __real_fsync(fd);
 }
 
-/* --- the VFS shim --- */
+/* --- the VFS: vfsshim.c's pass-through with writes and syncs counted --- */
 
-struct ffile {
-	sqlite3_file base;
-	sqlite3_file *real; /* follows this struct in the same allocation */
-};
-
-static sqlite3_vfs *vfs_real;
-
-#define REAL(f) (((struct ffile *)(f))->real)
-
-static int f_close(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xClose(REAL(f));
-}
-
-static int f_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
-{
-	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
-}
+static sqlite3_io_methods f_methods;
+static sqlite3_vfs fault_vfs;
 
 static int f_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
 	if (fault_hit(F_WRITE))
 		return weak ? SQLITE_OK : SQLITE_IOERR_WRITE;
-	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
-}
-
-static int f_truncate(sqlite3_file *f, sqlite3_int64 size)
-{
-	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+	return VFSSHIM_REAL(f)->pMethods->xWrite(VFSSHIM_REAL(f), buf, n, off);
 }
 
 static int f_sync(sqlite3_file *f, int flags)
 {
 	if (fault_hit(F_SYNC))
 		return SQLITE_IOERR_FSYNC;
-	return REAL(f)->pMethods->xSync(REAL(f), flags);
+	return VFSSHIM_REAL(f)->pMethods->xSync(VFSSHIM_REAL(f), flags);
 }
-
-static int f_size(sqlite3_file *f, sqlite3_int64 *size)
-{
-	return REAL(f)->pMethods->xFileSize(REAL(f), size);
-}
-
-static int f_lock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xLock(REAL(f), l);
-}
-
-static int f_unlock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xUnlock(REAL(f), l);
-}
-
-static int f_check(sqlite3_file *f, int *out)
-{
-	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
-}
-
-static int f_fcntl(sqlite3_file *f, int op, void *arg)
-{
-	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
-}
-
-static int f_sector(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xSectorSize(REAL(f));
-}
-
-static int f_devchar(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
-}
-
-static int f_shmmap(sqlite3_file *f, int pg, int sz, int extend, void volatile **pp)
-{
-	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, extend, pp);
-}
-
-static int f_shmlock(sqlite3_file *f, int off, int n, int flags)
-{
-	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
-}
-
-static void f_shmbarrier(sqlite3_file *f)
-{
-	REAL(f)->pMethods->xShmBarrier(REAL(f));
-}
-
-static int f_shmunmap(sqlite3_file *f, int del)
-{
-	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
-}
-
-static int f_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
-{
-	return REAL(f)->pMethods->xFetch(REAL(f), off, n, pp);
-}
-
-static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
-{
-	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
-}
-
-static const sqlite3_io_methods f_methods = {
-	.iVersion = 3,
-	.xClose = f_close,
-	.xRead = f_read,
-	.xWrite = f_write,
-	.xTruncate = f_truncate,
-	.xSync = f_sync,
-	.xFileSize = f_size,
-	.xLock = f_lock,
-	.xUnlock = f_unlock,
-	.xCheckReservedLock = f_check,
-	.xFileControl = f_fcntl,
-	.xSectorSize = f_sector,
-	.xDeviceCharacteristics = f_devchar,
-	.xShmMap = f_shmmap,
-	.xShmLock = f_shmlock,
-	.xShmBarrier = f_shmbarrier,
-	.xShmUnmap = f_shmunmap,
-	.xFetch = f_fetch,
-	.xUnfetch = f_unfetch,
-};
-
-static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out)
-{
-	struct ffile *ff = (struct ffile *)file;
-	int rc;
-	(void)vfs;
-	ff->real = (sqlite3_file *)(ff + 1);
-	rc = vfs_real->xOpen(vfs_real, name, ff->real, flags, out);
-	/* SQLite calls xClose only when pMethods is set. */
-	ff->base.pMethods = ff->real->pMethods ? &f_methods : NULL;
-	return rc;
-}
-
-static int v_delete(sqlite3_vfs *v, const char *name, int sync)
-{
-	(void)v;
-	return vfs_real->xDelete(vfs_real, name, sync);
-}
-
-static int v_access(sqlite3_vfs *v, const char *name, int flags, int *out)
-{
-	(void)v;
-	return vfs_real->xAccess(vfs_real, name, flags, out);
-}
-
-static int v_full(sqlite3_vfs *v, const char *name, int n, char *out)
-{
-	(void)v;
-	return vfs_real->xFullPathname(vfs_real, name, n, out);
-}
-
-static void *v_dlopen(sqlite3_vfs *v, const char *name)
-{
-	(void)v;
-	return vfs_real->xDlOpen(vfs_real, name);
-}
-
-static void v_dlerror(sqlite3_vfs *v, int n, char *out)
-{
-	(void)v;
-	vfs_real->xDlError(vfs_real, n, out);
-}
-
-static void (*v_dlsym(sqlite3_vfs *v, void *h, const char *sym))(void)
-{
-	(void)v;
-	return vfs_real->xDlSym(vfs_real, h, sym);
-}
-
-static void v_dlclose(sqlite3_vfs *v, void *h)
-{
-	(void)v;
-	vfs_real->xDlClose(vfs_real, h);
-}
-
-static int v_random(sqlite3_vfs *v, int n, char *out)
-{
-	(void)v;
-	return vfs_real->xRandomness(vfs_real, n, out);
-}
-
-static int v_sleep(sqlite3_vfs *v, int us)
-{
-	(void)v;
-	return vfs_real->xSleep(vfs_real, us);
-}
-
-static int v_time(sqlite3_vfs *v, double *out)
-{
-	(void)v;
-	return vfs_real->xCurrentTime(vfs_real, out);
-}
-
-static int v_lasterr(sqlite3_vfs *v, int n, char *out)
-{
-	(void)v;
-	return vfs_real->xGetLastError ? vfs_real->xGetLastError(vfs_real, n, out) : 0;
-}
-
-static int v_time64(sqlite3_vfs *v, sqlite3_int64 *out)
-{
-	(void)v;
-	return vfs_real->xCurrentTimeInt64(vfs_real, out);
-}
-
-static sqlite3_vfs fault_vfs = {
-	.iVersion = 2,
-	.mxPathname = 512,
-	.zName = "gavel-fault",
-	.xOpen = v_open,
-	.xDelete = v_delete,
-	.xAccess = v_access,
-	.xFullPathname = v_full,
-	.xDlOpen = v_dlopen,
-	.xDlError = v_dlerror,
-	.xDlSym = v_dlsym,
-	.xDlClose = v_dlclose,
-	.xRandomness = v_random,
-	.xSleep = v_sleep,
-	.xCurrentTime = v_time,
-	.xGetLastError = v_lasterr,
-	.xCurrentTimeInt64 = v_time64,
-};
 
 static void fault_count(void)
 {
@@ -365,10 +155,9 @@ __attribute__((constructor)) static void fault_init(void)
 		sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 	}
 	util_alloc_fail_hook = xmalloc_fails;
-	vfs_real = sqlite3_vfs_find(NULL);
-	if (vfs_real) {
-		fault_vfs.szOsFile = (int)sizeof(struct ffile) + vfs_real->szOsFile;
-		fault_vfs.mxPathname = vfs_real->mxPathname;
+	f_methods = vfsshim_io;
+	f_methods.xWrite = f_write;
+	f_methods.xSync = f_sync;
+	if (vfsshim_init(&fault_vfs, "gavel-fault", sizeof(struct vfsshim_file), &f_methods) == 0)
 		sqlite3_vfs_register(&fault_vfs, 1);
-	}
 }

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "faultvfs.h"
+#include "vfsshim.h"
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -48,13 +49,12 @@ struct cache {
 };
 
 struct ffile {
-	sqlite3_file base;
-	sqlite3_file *real;  /* the default VFS's file, allocated after this struct */
-	struct cache *cache; /* NULL: not a file whose durability matters (passed through) */
+	struct vfsshim_file shim; /* the default VFS's file follows this struct */
+	struct cache *cache;	  /* NULL: not a file whose durability matters (passed through) */
 };
 
-static sqlite3_vfs *under;
 static sqlite3_vfs fvfs;
+static sqlite3_io_methods fmethods;
 static struct cache *caches;
 static long syncs, crash_at;
 static uint64_t rng;
@@ -162,7 +162,7 @@ long faultvfs_syncs(void)
 
 /* ---- the file methods ---- */
 
-#define REAL(f)	 (((struct ffile *)(f))->real)
+#define REAL(f)	 VFSSHIM_REAL(f)
 #define CACHE(f) (((struct ffile *)(f))->cache)
 
 static int f_close(sqlite3_file *f)
@@ -278,21 +278,6 @@ static int f_size(sqlite3_file *f, sqlite3_int64 *size)
 	return cached_size(f, size);
 }
 
-static int f_lock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xLock(REAL(f), l);
-}
-
-static int f_unlock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xUnlock(REAL(f), l);
-}
-
-static int f_reserved(sqlite3_file *f, int *out)
-{
-	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
-}
-
 static int f_control(sqlite3_file *f, int op, void *arg)
 {
 	/* A size hint or chunk size would extend the underlying file at once,
@@ -300,36 +285,6 @@ static int f_control(sqlite3_file *f, int op, void *arg)
 	if (CACHE(f) && (op == SQLITE_FCNTL_SIZE_HINT || op == SQLITE_FCNTL_CHUNK_SIZE))
 		return SQLITE_OK;
 	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
-}
-
-static int f_sector(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xSectorSize(REAL(f));
-}
-
-static int f_device(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
-}
-
-static int f_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp)
-{
-	return REAL(f)->pMethods->xShmMap(REAL(f), pg, pgsz, extend, pp);
-}
-
-static int f_shm_lock(sqlite3_file *f, int offset, int n, int flags)
-{
-	return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
-}
-
-static void f_shm_barrier(sqlite3_file *f)
-{
-	REAL(f)->pMethods->xShmBarrier(REAL(f));
-}
-
-static int f_shm_unmap(sqlite3_file *f, int del)
-{
-	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
 }
 
 /* No memory-mapped reads: they would bypass the cache. */
@@ -350,42 +305,15 @@ static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 	return SQLITE_OK;
 }
 
-static const sqlite3_io_methods fmethods = {
-	.iVersion = 3,
-	.xClose = f_close,
-	.xRead = f_read,
-	.xWrite = f_write,
-	.xTruncate = f_truncate,
-	.xSync = f_sync,
-	.xFileSize = f_size,
-	.xLock = f_lock,
-	.xUnlock = f_unlock,
-	.xCheckReservedLock = f_reserved,
-	.xFileControl = f_control,
-	.xSectorSize = f_sector,
-	.xDeviceCharacteristics = f_device,
-	.xShmMap = f_shm_map,
-	.xShmLock = f_shm_lock,
-	.xShmBarrier = f_shm_barrier,
-	.xShmUnmap = f_shm_unmap,
-	.xFetch = f_fetch,
-	.xUnfetch = f_unfetch,
-};
-
 /* ---- the VFS ---- */
 
 static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *file, int flags, int *out)
 {
 	struct ffile *f = (struct ffile *)file;
-	int rc;
+	int rc = vfsshim_open(v, name, file, flags, out);
 
-	(void)v;
-	memset(f, 0, sizeof *f);
-	f->real = (sqlite3_file *)(f + 1);
-	rc = under->xOpen(under, name, f->real, flags, out);
 	if (rc != SQLITE_OK)
 		return rc;
-	f->base.pMethods = &fmethods;
 	if (name && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL))) {
 		struct cache *c;
 		for (c = caches; c && strcmp(c->name, name) != 0; c = c->next)
@@ -394,8 +322,8 @@ static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *file, int flag
 			c = calloc(1, sizeof *c);
 			if (!c || !(c->name = strdup(name))) {
 				free(c);
-				f->real->pMethods->xClose(f->real);
-				f->base.pMethods = NULL;
+				REAL(f)->pMethods->xClose(REAL(f));
+				f->shim.base.pMethods = NULL;
 				return SQLITE_NOMEM;
 			}
 			c->next = caches;
@@ -409,76 +337,31 @@ static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *file, int flag
 
 static int v_delete(sqlite3_vfs *v, const char *name, int dirsync)
 {
-	(void)v;
 	for (struct cache *c = caches; c; c = c->next)
 		if (strcmp(c->name, name) == 0)
 			ops_free(c);
-	return under->xDelete(under, name, dirsync);
-}
-
-static int v_access(sqlite3_vfs *v, const char *name, int flags, int *out)
-{
-	(void)v;
-	return under->xAccess(under, name, flags, out);
-}
-
-static int v_fullpath(sqlite3_vfs *v, const char *name, int n, char *out)
-{
-	(void)v;
-	return under->xFullPathname(under, name, n, out);
-}
-
-static int v_random(sqlite3_vfs *v, int n, char *out)
-{
-	(void)v;
-	return under->xRandomness(under, n, out);
-}
-
-static int v_sleep(sqlite3_vfs *v, int us)
-{
-	(void)v;
-	return under->xSleep(under, us);
-}
-
-static int v_time(sqlite3_vfs *v, double *out)
-{
-	(void)v;
-	return under->xCurrentTime(under, out);
-}
-
-static int v_error(sqlite3_vfs *v, int n, char *out)
-{
-	(void)v;
-	return under->xGetLastError(under, n, out);
-}
-
-static int v_time64(sqlite3_vfs *v, sqlite3_int64 *out)
-{
-	(void)v;
-	return under->xCurrentTimeInt64(under, out);
+	return vfsshim_under(v)->xDelete(vfsshim_under(v), name, dirsync);
 }
 
 int faultvfs_register(unsigned seed, long at)
 {
-	under = sqlite3_vfs_find(NULL);
-	if (!under)
-		return SQLITE_ERROR;
 	rng = 0x9E3779B97F4A7C15ULL ^ seed;
 	if (!rng)
 		rng = 1;
 	crash_at = at;
-	fvfs.iVersion = 2;
-	fvfs.szOsFile = (int)sizeof(struct ffile) + under->szOsFile;
-	fvfs.mxPathname = under->mxPathname;
-	fvfs.zName = "faultvfs";
+	fmethods = vfsshim_io;
+	fmethods.xClose = f_close;
+	fmethods.xRead = f_read;
+	fmethods.xWrite = f_write;
+	fmethods.xTruncate = f_truncate;
+	fmethods.xSync = f_sync;
+	fmethods.xFileSize = f_size;
+	fmethods.xFileControl = f_control;
+	fmethods.xFetch = f_fetch;
+	fmethods.xUnfetch = f_unfetch;
+	if (vfsshim_init(&fvfs, "faultvfs", sizeof(struct ffile), &fmethods))
+		return SQLITE_ERROR;
 	fvfs.xOpen = v_open;
 	fvfs.xDelete = v_delete;
-	fvfs.xAccess = v_access;
-	fvfs.xFullPathname = v_fullpath;
-	fvfs.xRandomness = v_random;
-	fvfs.xSleep = v_sleep;
-	fvfs.xCurrentTime = v_time;
-	fvfs.xGetLastError = v_error;
-	fvfs.xCurrentTimeInt64 = v_time64;
 	return sqlite3_vfs_register(&fvfs, 1);
 }

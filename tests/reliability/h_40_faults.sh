@@ -26,7 +26,7 @@
 # Tier long: every K.
 #
 #   GAVEL=./gavel GAVEL_REL_TIER=short GAVEL_REL_OUT=/tmp/x \
-#       tests/reliability/h_40_faults.sh
+#       [GAVEL_REL_FAULTS="decide:malloc export:sync"] tests/reliability/h_40_faults.sh
 set -u
 : "${GAVEL:?GAVEL must name the built gavel}"
 tier=${GAVEL_REL_TIER:-short}
@@ -71,7 +71,10 @@ awk 'BEGIN { print "item,annotator,label"
 	for (i = 1; i <= 40; i++) printf "it%02d,w1,a\nit%02d,w2,a\nit%02d,w3,b\n", i, i, i }' \
 	>"$w/votes.csv"
 {
+	# A dump after opening the first item too: an error opening it is
+	# replaced by the next key's message before the first decision's dump.
 	echo '<Enter>'
+	echo ":dump s0"
 	i=1
 	while [ $i -le 20 ]; do
 		echo $((i % 2 + 1))
@@ -132,9 +135,19 @@ check() {
 		echo "partial: audit verify: $(head -c 300 "$w/verify")"
 		return
 	fi
-	ic=$(q "$db" "PRAGMA integrity_check" 2>&1)
-	[ "$ic" = ok ] || echo "partial: integrity_check: $ic"
-	c=$(counts "$db")
+	# One sqlite3 run for what follows (a process per query would be most
+	# of the harness's time): integrity_check, the counts, the decide
+	# events and the items decided.
+	q "$db" "PRAGMA integrity_check;
+		SELECT (SELECT count(*) FROM item) || '/' || (SELECT count(*) FROM item_votes)
+		|| '/' || (SELECT coalesce(sum(n), 0) FROM item_votes)
+		|| '/' || (SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event);
+		SELECT count(*) FROM decision; SELECT count(*) FROM event WHERE action = 'decide';
+		SELECT 'decided ' || i.external_id FROM decision d JOIN item i ON i.id = d.item" \
+		>"$w/state" 2>&1
+	ic=$(sed -n 1p "$w/state")
+	[ "$ic" = ok ] || echo "partial: integrity_check: $(head -c 300 "$w/state")"
+	c=$(sed -n 2p "$w/state")
 	case $op in
 	import)
 		[ "$c" = "$before_import" ] || [ "$c" = "$after_import" ] ||
@@ -149,12 +162,11 @@ check() {
 			s=$(grep -o 'saved: it[0-9]*' "$f" | head -n 1)
 			[ -n "$s" ] || continue
 			it=${s#saved: }
-			n=$(q "$db" "SELECT count(*) FROM decision d JOIN item i ON i.id = d.item
-				WHERE i.external_id = '$it'")
-			[ "$n" -ge 1 ] || echo "lost: $it was shown saved ($(basename "$f"))"
+			grep -qx "decided $it" "$w/state" ||
+				echo "lost: $it was shown saved ($(basename "$f"))"
 		done
-		nd=$(q "$db" "SELECT count(*) FROM decision")
-		ne=$(q "$db" "SELECT count(*) FROM event WHERE action = 'decide'")
+		nd=$(sed -n 3p "$w/state")
+		ne=$(sed -n 4p "$w/state")
 		[ "$nd" = "$ne" ] || echo "partial: $nd decisions, $ne decide events"
 		# A decision that did not go through said so on the screen (the
 		# session goes on: the expert may press the key again), or the
@@ -240,8 +252,14 @@ loop() {
 }
 
 : >"$w/report"
+# GAVEL_REL_FAULTS="decide:malloc export:sync" runs only those loops (and
+# the negative control).
 for op in import decide export; do
 	for kind in write sync malloc xmalloc; do
+		case " ${GAVEL_REL_FAULTS:-$op:$kind} " in
+		*" $op:$kind "*) ;;
+		*) continue ;;
+		esac
 		loop "$op" "$kind"
 		[ "$problems" = 0 ] || failed=1
 	done
@@ -250,17 +268,20 @@ if [ -s "$w/report" ]; then
 	head -n 40 "$w/report" >&2
 fi
 
-# The negative control: writes that vanish must be caught.
-GAVEL_FAULT_WEAK=1
-export GAVEL_FAULT_WEAK
-: >"$w/report"
-loop decide write
-unset GAVEL_FAULT_WEAK
-if [ "$problems" = 0 ]; then
-	echo "$name: FAIL: the negative control (writes dropped silently) found nothing" >&2
-	failed=1
-else
-	echo "figure negative control (writes dropped silently): caught $problems times (expected > 0)"
+# The negative control: writes that vanish must be caught
+# (GAVEL_REL_FAULTS_CONTROL=no leaves it out, to run loops apart).
+if [ "${GAVEL_REL_FAULTS_CONTROL:-yes}" != no ]; then
+	GAVEL_FAULT_WEAK=1
+	export GAVEL_FAULT_WEAK
+	: >"$w/report"
+	loop decide write
+	unset GAVEL_FAULT_WEAK
+	if [ "$problems" = 0 ]; then
+		echo "$name: FAIL: the negative control (writes dropped silently) found nothing" >&2
+		failed=1
+	else
+		echo "figure negative control (writes dropped silently): caught $problems times (expected > 0)"
+	fi
 fi
 
 if [ "$failed" != 0 ]; then
