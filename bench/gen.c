@@ -547,7 +547,7 @@ int main(int argc, char **argv)
 				grown = realloc(held, heldcap * sizeof *held);
 				if (!grown) {
 					fputs("gen: out of memory\n", stderr);
-					goto fail;
+					goto out;
 				}
 				held = grown;
 			}
@@ -561,7 +561,7 @@ int main(int argc, char **argv)
 	}
 	if (order != BY_ITEM &&
 	    write_reordered(&votes, held, nheld, order, annotators, seed))
-		goto fail;
+		goto out;
 	rc = 0;
 out:
 	if (opened) {
