@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "sign.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -36,9 +37,7 @@ static void copy_clean(char *dst, size_t size, const char *src)
 	char *c = text_clean(src ? src : "");
 	size_t n = strlen(c);
 	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
-			n--;
+		n = utf8_cut(c, size - 1);
 	}
 	memcpy(dst, c, n);
 	dst[n] = '\0';

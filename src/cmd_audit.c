@@ -81,33 +81,21 @@ static int audit_cmd_verify(const char *db, const char *head)
 	return GV_EXIT_OK;
 }
 
-/* Append s as a JSON string that is safe to print. */
-static void audit_json_str(struct sbuf *b, const char *s)
-{
-	struct sbuf raw = {0};
-	char *safe;
-	sbuf_add_json_str(&raw, s);
-	safe = text_json_safe(raw.s, raw.len);
-	sbuf_add(b, safe);
-	free(safe);
-	sbuf_free(&raw);
-}
-
 /* {"seq","at","actor","uid","host","ssh","action","item_id","item","task",
  * "detail","prev_hash","hash"}: detail embedded as JSON when it is, every
  * string made safe to print. */
 static void audit_line_json(struct sbuf *b, const struct audit_row *r)
 {
 	sbuf_addf(b, "{\"seq\":%lld,\"at\":", (long long)r->seq);
-	audit_json_str(b, r->at);
+	sbuf_add_json_str(b, r->at);
 	sbuf_add(b, ",\"actor\":");
-	audit_json_str(b, r->actor);
+	sbuf_add_json_str(b, r->actor);
 	sbuf_addf(b, ",\"uid\":%lld,\"host\":", (long long)r->uid);
-	audit_json_str(b, r->host);
+	sbuf_add_json_str(b, r->host);
 	sbuf_add(b, ",\"ssh\":");
-	audit_json_str(b, r->ssh);
+	sbuf_add_json_str(b, r->ssh);
 	sbuf_add(b, ",\"action\":");
-	audit_json_str(b, r->action);
+	sbuf_add_json_str(b, r->action);
 	if (!r->item) {
 		sbuf_add(b, ",\"item_id\":null,\"item\":null,\"task\":null");
 	} else {
@@ -115,9 +103,9 @@ static void audit_line_json(struct sbuf *b, const struct audit_row *r)
 		if (!r->item_ext)
 			sbuf_add(b, "null,\"task\":null");
 		else {
-			audit_json_str(b, r->item_ext);
+			sbuf_add_json_str(b, r->item_ext);
 			sbuf_add(b, ",\"task\":");
-			audit_json_str(b, r->task);
+			sbuf_add_json_str(b, r->task);
 		}
 	}
 	sbuf_add(b, ",\"detail\":");
@@ -127,12 +115,12 @@ static void audit_line_json(struct sbuf *b, const struct audit_row *r)
 		sbuf_add(b, safe);
 		free(safe);
 	} else {
-		audit_json_str(b, r->detail);
+		sbuf_add_json_str(b, r->detail);
 	}
 	sbuf_add(b, ",\"prev_hash\":");
-	audit_json_str(b, r->prev_hash);
+	sbuf_add_json_str(b, r->prev_hash);
 	sbuf_add(b, ",\"hash\":");
-	audit_json_str(b, r->hash);
+	sbuf_add_json_str(b, r->hash);
 	sbuf_add(b, "}\n");
 }
 
