@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "sign.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -36,9 +37,7 @@ static void copy_clean(char *dst, size_t size, const char *src)
 	char *c = text_clean(src ? src : "");
 	size_t n = strlen(c);
 	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)c[n] & 0xc0) == 0x80)
-			n--;
+		n = utf8_cut(c, size - 1);
 	}
 	memcpy(dst, c, n);
 	dst[n] = '\0';
@@ -439,134 +438,9 @@ int audit_verify(struct store *st, const char *head, struct audit_result *r, cha
 	return rc;
 }
 
-int audit_item_find(struct store *st, const char *external_id, const char *task, int64_t *item,
-		    char *err)
+int audit_log(struct store *st, int64_t item, audit_row_fn row, void *ctx, char *err)
 {
 	sqlite3_stmt *s;
-	struct sbuf tasks = {0};
-	int64_t id = 0;
-	int rc, n = 0;
-	char *ce = NULL, *ct = NULL;
-
-	if (store_prepare(
-		st,
-		"SELECT i.id, t.name FROM item i JOIN task t ON t.id = i.task"
-		" WHERE i.external_id = ?1 AND (?2 IS NULL OR t.name = ?2) ORDER BY t.name",
-		&s, err))
-		return -1;
-	sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
-	if (task)
-		sqlite3_bind_text(s, 2, task, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		if (n++)
-			sbuf_add(&tasks, ", ");
-		sbuf_add(&tasks, col_str(s, 1));
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "items");
-		goto fail;
-	}
-	ce = text_clean(external_id);
-	if (n == 0) {
-		if (task) {
-			ct = text_clean(task);
-			err_set(err, "no item '%s' in task '%s'", ce, ct);
-		} else {
-			err_set(err, "no item '%s'", ce);
-		}
-		goto fail;
-	}
-	if (n > 1) {
-		ct = text_clean(tasks.s);
-		err_set(err, "item '%s' exists in several tasks (%s): choose one with --task", ce,
-			ct);
-		goto fail;
-	}
-	free(ce);
-	sbuf_free(&tasks);
-	*item = id;
-	return 0;
-fail:
-	free(ce);
-	free(ct);
-	sbuf_free(&tasks);
-	return -1;
-}
-
-/* Append s as a JSON string that is safe to print. */
-static void json_str_safe(struct sbuf *b, const char *s)
-{
-	struct sbuf raw = {0};
-	char *safe;
-	sbuf_add_json_str(&raw, s);
-	safe = text_json_safe(raw.s, raw.len);
-	sbuf_add(b, safe);
-	free(safe);
-	sbuf_free(&raw);
-}
-
-static void log_json(struct sbuf *b, sqlite3_stmt *s)
-{
-	sbuf_addf(b, "{\"seq\":%lld,\"at\":", (long long)sqlite3_column_int64(s, 0));
-	json_str_safe(b, col_str(s, 1));
-	sbuf_add(b, ",\"actor\":");
-	json_str_safe(b, col_str(s, 2));
-	sbuf_addf(b, ",\"uid\":%lld,\"host\":", (long long)sqlite3_column_int64(s, 3));
-	json_str_safe(b, col_str(s, 4));
-	sbuf_add(b, ",\"ssh\":");
-	json_str_safe(b, col_str(s, 5));
-	sbuf_add(b, ",\"action\":");
-	json_str_safe(b, col_str(s, 6));
-	if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
-		sbuf_add(b, ",\"item_id\":null,\"item\":null,\"task\":null");
-	} else {
-		sbuf_addf(b, ",\"item_id\":%lld,\"item\":", (long long)sqlite3_column_int64(s, 7));
-		if (sqlite3_column_type(s, 11) == SQLITE_NULL)
-			sbuf_add(b, "null,\"task\":null");
-		else {
-			json_str_safe(b, col_str(s, 11));
-			sbuf_add(b, ",\"task\":");
-			json_str_safe(b, col_str(s, 12));
-		}
-	}
-	sbuf_add(b, ",\"detail\":");
-	if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
-		/* json() minified it, so no raw whitespace breaks the line. */
-		const char *d = col_str(s, 13);
-		char *safe = text_json_safe(d, strlen(d));
-		sbuf_add(b, safe);
-		free(safe);
-	} else {
-		json_str_safe(b, col_str(s, 8));
-	}
-	sbuf_add(b, ",\"prev_hash\":");
-	json_str_safe(b, col_str(s, 9));
-	sbuf_add(b, ",\"hash\":");
-	json_str_safe(b, col_str(s, 10));
-	sbuf_add(b, "}\n");
-}
-
-static void log_text(struct sbuf *b, sqlite3_stmt *s)
-{
-	const char *fields[] = {col_str(s, 1), col_str(s, 2), col_str(s, 6),
-				sqlite3_column_type(s, 11) == SQLITE_NULL ? "-" : col_str(s, 11),
-				col_str(s, 8)};
-	sbuf_addf(b, "%lld", (long long)sqlite3_column_int64(s, 0));
-	for (size_t i = 0; i < GV_ARRAY_LEN(fields); i++) {
-		char *c = text_clean(fields[i]);
-		sbuf_addc(b, ' ');
-		sbuf_add(b, c);
-		free(c);
-	}
-	sbuf_addc(b, '\n');
-}
-
-int audit_log(struct store *st, int64_t item, int json, FILE *out, char *err)
-{
-	sqlite3_stmt *s;
-	struct sbuf b = {0};
 	int rc;
 
 	if (store_prepare(st,
@@ -580,25 +454,35 @@ int audit_log(struct store *st, int64_t item, int json, FILE *out, char *err)
 		return -1;
 	sqlite3_bind_int64(s, 1, item);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sbuf_reset(&b);
-		if (json)
-			log_json(&b, s);
-		else
-			log_text(&b, s);
-		if (fwrite(b.s, 1, b.len, out) != b.len) {
-			err_set(err, "write failed");
-			goto fail;
+		struct audit_row r = {
+			.seq = sqlite3_column_int64(s, 0),
+			.at = col_str(s, 1),
+			.actor = col_str(s, 2),
+			.uid = sqlite3_column_int64(s, 3),
+			.host = col_str(s, 4),
+			.ssh = col_str(s, 5),
+			.action = col_str(s, 6),
+			.item = sqlite3_column_int64(s, 7),
+			.detail = col_str(s, 8),
+			.prev_hash = col_str(s, 9),
+			.hash = col_str(s, 10),
+		};
+		if (r.item && sqlite3_column_type(s, 11) != SQLITE_NULL) {
+			r.item_ext = col_str(s, 11);
+			r.task = col_str(s, 12);
 		}
+		if (sqlite3_column_type(s, 13) != SQLITE_NULL)
+			r.detail_json = col_str(s, 13);
+		if (row(ctx, &r, err))
+			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "audit events");
 		goto fail;
 	}
 	sqlite3_finalize(s);
-	sbuf_free(&b);
 	return 0;
 fail:
 	sqlite3_finalize(s);
-	sbuf_free(&b);
 	return -1;
 }

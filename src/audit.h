@@ -12,7 +12,6 @@
 #include "store.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
 /* Who is acting: found from the OS (uid, host, SSH client), never from $USER. */
 struct audit_actor {
@@ -91,21 +90,33 @@ int audit_verify(struct store *st, const char *head, struct audit_result *r, cha
 int audit_state_verify(struct store *st, struct audit_result *r, char *err);
 
 /*
- * Print events in seq order (all when item is 0, else that item's) as text
- * lines "SEQ AT ACTOR ACTION ITEM DETAIL" (every field sanitised; ITEM is the
- * external id, "-" when none) or, with json, one JSON object per line:
- * {"seq","at","actor","uid","host","ssh","action","item_id","item","task",
- * "detail","prev_hash","hash"} with detail embedded as JSON and every string
- * made safe to print by text_json_safe. Returns 0, or -1 with err filled.
+ * One event as audit_log hands it over. Every string is the stored text,
+ * unsanitised (whoever shows it cleans it), and borrowed for the callback
+ * only; a NULL column reads as "".
  */
-int audit_log(struct store *st, int64_t item, int json, FILE *out, char *err);
+struct audit_row {
+	int64_t seq;
+	const char *at, *actor;
+	int64_t uid;
+	const char *host, *ssh, *action;
+	int64_t item;		 /* the item's rowid; 0 when the event names none */
+	const char *item_ext;	 /* its external id; NULL when none or the item is not there */
+	const char *task;	 /* its task's name; NULL when item_ext is */
+	const char *detail;	 /* as stored and hashed */
+	const char *detail_json; /* detail minified by SQLite's json(), NULL when not JSON */
+	const char *prev_hash, *hash;
+};
+
+/* What audit_log calls once per event: 0 to go on, or -1 with err filled
+ * to stop. */
+typedef int (*audit_row_fn)(void *ctx, const struct audit_row *r, char *err);
 
 /*
- * Find the item id for an external id, in task when task is non-NULL.
- * Returns 0 with *item set, or -1 with err filled: no such item, or the
- * external id exists in several tasks (the message names them).
+ * Hand the events to row in seq order: all when item is 0, else those of
+ * the item with that rowid (store_item_find resolves an external id).
+ * Returns 0, or -1 with err filled (by the database or by row, which
+ * stopped the log).
  */
-int audit_item_find(struct store *st, const char *external_id, const char *task, int64_t *item,
-		    char *err);
+int audit_log(struct store *st, int64_t item, audit_row_fn row, void *ctx, char *err);
 
 #endif

@@ -9,6 +9,8 @@
 #include "audit.h"
 #include "cli.h"
 #include "cmd.h"
+#include "store_item.h"
+#include "text.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -86,18 +88,97 @@ static int audit_cmd_verify(const char *db, const char *head)
 	return GV_EXIT_OK;
 }
 
+/* {"seq","at","actor","uid","host","ssh","action","item_id","item","task",
+ * "detail","prev_hash","hash"}: detail embedded as JSON when it is, every
+ * string made safe to print. */
+static void audit_line_json(struct sbuf *b, const struct audit_row *r)
+{
+	sbuf_addf(b, "{\"seq\":%lld,\"at\":", (long long)r->seq);
+	sbuf_add_json_str(b, r->at);
+	sbuf_add(b, ",\"actor\":");
+	sbuf_add_json_str(b, r->actor);
+	sbuf_addf(b, ",\"uid\":%lld,\"host\":", (long long)r->uid);
+	sbuf_add_json_str(b, r->host);
+	sbuf_add(b, ",\"ssh\":");
+	sbuf_add_json_str(b, r->ssh);
+	sbuf_add(b, ",\"action\":");
+	sbuf_add_json_str(b, r->action);
+	if (!r->item) {
+		sbuf_add(b, ",\"item_id\":null,\"item\":null,\"task\":null");
+	} else {
+		sbuf_addf(b, ",\"item_id\":%lld,\"item\":", (long long)r->item);
+		if (!r->item_ext)
+			sbuf_add(b, "null,\"task\":null");
+		else {
+			sbuf_add_json_str(b, r->item_ext);
+			sbuf_add(b, ",\"task\":");
+			sbuf_add_json_str(b, r->task);
+		}
+	}
+	sbuf_add(b, ",\"detail\":");
+	if (r->detail_json) {
+		/* json() minified it, so no raw whitespace breaks the line. */
+		char *safe = text_json_safe(r->detail_json, strlen(r->detail_json));
+		sbuf_add(b, safe);
+		free(safe);
+	} else {
+		sbuf_add_json_str(b, r->detail);
+	}
+	sbuf_add(b, ",\"prev_hash\":");
+	sbuf_add_json_str(b, r->prev_hash);
+	sbuf_add(b, ",\"hash\":");
+	sbuf_add_json_str(b, r->hash);
+	sbuf_add(b, "}\n");
+}
+
+/* SEQ AT ACTOR ACTION ITEM DETAIL, every field sanitised; ITEM is the
+ * external id, "-" when none. */
+static void audit_line_text(struct sbuf *b, const struct audit_row *r)
+{
+	const char *fields[] = {r->at, r->actor, r->action, r->item_ext ? r->item_ext : "-",
+				r->detail};
+	sbuf_addf(b, "%lld", (long long)r->seq);
+	for (size_t i = 0; i < GV_ARRAY_LEN(fields); i++) {
+		char *c = text_clean(fields[i]);
+		sbuf_addc(b, ' ');
+		sbuf_add(b, c);
+		free(c);
+	}
+	sbuf_addc(b, '\n');
+}
+
+struct audit_printer {
+	int json;
+	struct sbuf line;
+};
+
+static int audit_print_row(void *ctx, const struct audit_row *r, char *err)
+{
+	struct audit_printer *p = ctx;
+	sbuf_reset(&p->line);
+	if (p->json)
+		audit_line_json(&p->line, r);
+	else
+		audit_line_text(&p->line, r);
+	if (fwrite(p->line.s, 1, p->line.len, stdout) != p->line.len)
+		return err_set(err, "write failed");
+	return 0;
+}
+
 static int audit_cmd_log(const char *db, const char *item, const char *task, int json)
 {
 	struct store *st;
+	struct audit_printer p = {.json = json};
 	int64_t id = 0;
 	char err[GV_ERR];
 
 	if (!(st = cli_open(db, STORE_READONLY)))
 		return GV_EXIT_FAIL;
-	if (item && audit_item_find(st, item, task, &id, err))
+	if (item && store_item_find(st, item, task, &id, err))
 		goto fail;
-	if (audit_log(st, id, json, stdout, err))
+	if (audit_log(st, id, audit_print_row, &p, err))
 		goto fail;
+	sbuf_free(&p.line);
 	store_close(st);
 	if (fflush(stdout) != 0) {
 		cli_error("write failed");
@@ -105,6 +186,7 @@ static int audit_cmd_log(const char *db, const char *item, const char *task, int
 	}
 	return GV_EXIT_OK;
 fail:
+	sbuf_free(&p.line);
 	cli_error("%s", err);
 	store_close(st);
 	return GV_EXIT_FAIL;

@@ -155,25 +155,6 @@ static void put_cell(struct sbuf *b, const char *clean, size_t have, size_t widt
 	free(cut);
 }
 
-static void add_utf8(struct sbuf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		sbuf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		sbuf_addc(b, (char)(0xc0 | cp >> 6));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sbuf_addc(b, (char)(0xe0 | cp >> 12));
-		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		sbuf_addc(b, (char)(0xf0 | cp >> 18));
-		sbuf_addc(b, (char)(0x80 | (cp >> 12 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* The 4 hex digits at p as a number, or -1. */
 static long hex4(const char *p)
 {
@@ -212,10 +193,10 @@ static size_t add_escape(struct sbuf *b, const char *p)
 	}
 	if (cp >= 0xd800 && cp <= 0xdbff && p[5] == '\\' && p[6] == 'u' &&
 	    (lo = hex4(p + 7)) >= 0xdc00 && lo <= 0xdfff) {
-		add_utf8(b, 0x10000 + ((unsigned long)(cp - 0xd800) << 10) + (unsigned long)(lo - 0xdc00));
+		sbuf_add_utf8(b, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
 		return 11;
 	}
-	add_utf8(b, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : (unsigned long)cp);
+	sbuf_add_utf8(b, cp); /* a lone surrogate becomes U+FFFD */
 	return 5;
 }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "csv.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -68,34 +69,6 @@ static int csv_fail(struct csv *c, long line, size_t line_off, size_t off, const
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at p (n bytes available), 0 if invalid. */
-static size_t csv_utf8(const unsigned char *p, size_t n)
-{
-	unsigned b = p[0];
-	if (b < 0x80)
-		return 1;
-	if (b < 0xC2)
-		return 0;
-	if (b < 0xE0)
-		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (b < 0xF0) {
-		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-			return 0;
-		if ((b == 0xE0 && p[1] < 0xA0) || (b == 0xED && p[1] >= 0xA0))
-			return 0; /* overlong, or a UTF-16 surrogate */
-		return 3;
-	}
-	if (b < 0xF5) {
-		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-		    (p[3] & 0xC0) != 0x80)
-			return 0;
-		if ((b == 0xF0 && p[1] < 0x90) || (b == 0xF4 && p[1] >= 0x90))
-			return 0; /* overlong, or above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
 static void csv_add(struct csv *c, const char *s, size_t n)
 {
 	c->scratch = xgrow(c->scratch, &c->scap, c->slen + n + 1, 1);
@@ -122,7 +95,7 @@ static int csv_plain(struct csv *c)
 	while (pos < c->len) {
 		unsigned char ch = b[pos];
 		if (ch >= 0x80) {
-			size_t n = csv_utf8(b + pos, c->len - pos);
+			size_t n = utf8_len(b + pos, c->len - pos);
 			if (!n)
 				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
 			pos += n;
@@ -177,7 +150,7 @@ static int csv_quoted(struct csv *c)
 		if (ch == 0)
 			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte");
 		{
-			size_t n = csv_utf8(b + pos, c->len - pos);
+			size_t n = utf8_len(b + pos, c->len - pos);
 			if (!n)
 				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
 			csv_add(c, c->buf + pos, n);

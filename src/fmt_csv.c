@@ -25,6 +25,7 @@
 #include "csv.h"
 #include "formats.h"
 #include "import.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include "pipe_sink.h"
 #include "store_import.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -78,9 +79,7 @@ const char *import_snip(const char *s, char out[64])
 		memcpy(out, s, n + 1);
 		return out;
 	}
-	n = 57;
-	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
+	n = utf8_cut(s, 57);
 	memcpy(out, s, n);
 	memcpy(out + n, "...", 4);
 	return out;

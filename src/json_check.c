@@ -9,6 +9,7 @@
 
 #include "json_check.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <sqlite3.h>
@@ -69,40 +70,6 @@ static void scan_ws(struct scan *s)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	size_t need;
-	unsigned cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (size_t k = 1; k < need; k++) {
-		if ((p[k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[k] & 0x3F);
-	}
-	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF. */
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return need;
-}
-
 static int hex4(const unsigned char *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -141,7 +108,7 @@ static int scan_string(struct scan *s)
 			return scan_fail(
 			    s, s->i, "control character 0x%02X in a string (must be escaped)", c);
 		if (c >= 0x80) {
-			size_t n = utf8_seq(s->b + s->i, s->len - s->i);
+			size_t n = utf8_len(s->b + s->i, s->len - s->i);
 			if (!n)
 				return scan_fail(s, s->i, "invalid UTF-8 in a string");
 			s->i += n;

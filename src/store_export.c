@@ -9,6 +9,7 @@
 #include "store_model.h"
 #include "project.h"
 #include "store_truth.h"
+#include "text.h"
 #include "util.h"
 
 #include <math.h>

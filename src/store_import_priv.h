@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "intern.h"
 #include "store_import.h"
+#include "text.h"
 #include "util.h"
 
 #include <stddef.h>

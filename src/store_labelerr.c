@@ -10,6 +10,7 @@
 
 #include "store_labelerr.h"
 #include "store_votes.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -226,25 +227,6 @@ static long hex4(const char *p)
 	return v < 0 ? -1 : v;
 }
 
-static void put_utf8(struct sbuf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		sbuf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		sbuf_addc(b, (char)(0xc0 | cp >> 6));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sbuf_addc(b, (char)(0xe0 | cp >> 12));
-		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		sbuf_addc(b, (char)(0xf0 | cp >> 18));
-		sbuf_addc(b, (char)(0x80 | (cp >> 12 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sbuf_addc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /*
  * The label a JSON string key [key, end) names, decoding its escapes; for
  * keys written some other way than the importer writes them. -1 when none.
@@ -287,7 +269,7 @@ static int key_label(const char *key, const char *end, const struct store_task *
 			}
 			if (cp == 0)
 				goto out;
-			put_utf8(&b, (unsigned long)cp);
+			sbuf_add_utf8(&b, cp);
 			break;
 		default:
 			sbuf_addc(&b, *p);

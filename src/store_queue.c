@@ -30,6 +30,7 @@
 #include "project.h"
 #include "store_queue.h"
 #include "store_labelerr.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <math.h>
@@ -123,9 +124,7 @@ static char *cut_utf8(const char *s, size_t n)
 	size_t len = strlen(s);
 	if (len <= n)
 		return xstrdup(s);
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return xstrndup(s, n);
+	return xstrndup(s, utf8_cut(s, n));
 }
 
 /*

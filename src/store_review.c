@@ -16,6 +16,7 @@
 #include "store_review.h"
 #include "store_review_priv.h"
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <math.h>
@@ -42,11 +43,9 @@ struct abbrev {
 /* Bytes of the first `chars` UTF-8 characters of s (all of it when shorter). */
 static size_t prefix_bytes(const char *s, size_t chars)
 {
-	size_t i = 0;
-	while (s[i] && chars) {
-		i++;
-		while ((s[i] & 0xc0) == 0x80)
-			i++;
+	size_t i = 0, len = strlen(s);
+	while (i < len && chars) {
+		i = utf8_next(s, i, len);
 		chars--;
 	}
 	return i;

@@ -11,6 +11,7 @@
 #include "store_review_priv.h"
 #include "packet.h"
 #include "store_expert.h"
+#include "text.h"
 #include "util.h"
 
 #include <math.h>

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "store_summary.h"
+#include "text.h"
 #include "util.h"
 #include "votepack.h"
 

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "text.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <langinfo.h>
@@ -27,55 +28,7 @@
 #include <strings.h>
 #include <wchar.h>
 
-#define TEXT_BAD UINT32_MAX /* decode result for a byte that starts no valid sequence */
 #define TAB_STOP 8
-
-/*
- * Decode one strictly valid UTF-8 sequence at p (n > 0 bytes available).
- * Returns the code point and sets *used; TEXT_BAD with *used = 1 when the
- * byte at p does not start a valid sequence.
- */
-static uint32_t utf8_decode(const unsigned char *p, size_t n, size_t *used)
-{
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-	uint32_t cp;
-
-	*used = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong below U+0800 */
-		else if (c == 0xed)
-			hi = 0x9f; /* surrogates U+D800-U+DFFF */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong below U+10000 */
-		else if (c == 0xf4)
-			hi = 0x8f; /* beyond U+10FFFF */
-	} else {
-		return TEXT_BAD;
-	}
-	if (n < len || p[1] < lo || p[1] > hi)
-		return TEXT_BAD;
-	cp = (cp << 6) | (p[1] & 0x3f);
-	for (size_t i = 2; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return TEXT_BAD;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*used = len;
-	return cp;
-}
 
 /* Invisible or direction-changing characters and the token shown for each;
  * a NULL name means the generic "<U+XXXX>" form. */
@@ -145,12 +98,12 @@ static int is_zwnj_script(uint32_t cp)
 	       (cp >= 0xfe70 && cp <= 0xfefe) || (cp >= 0x0900 && cp <= 0x0dff);
 }
 
-/* Code point after position i, or TEXT_BAD. */
+/* Code point after position i, or UTF8_BAD. */
 static uint32_t peek(const unsigned char *p, size_t len, size_t i)
 {
 	size_t used;
 	if (i >= len)
-		return TEXT_BAD;
+		return UTF8_BAD;
 	return utf8_decode(p + i, len - i, &used);
 }
 
@@ -201,7 +154,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 		const char *name = NULL;
 
 		i += used;
-		if (cp == TEXT_BAD) {
+		if (cp == UTF8_BAD) {
 			fl |= TEXT_HAD_INVALID;
 			sbuf_add(&b, "\xef\xbf\xbd");
 			col++;
@@ -246,11 +199,11 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 		}
 		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp)) {
 			uint32_t next = peek(p, len, i);
-			if (cp == 0x200d && emoji_run && next != TEXT_BAD && is_emoji(next)) {
+			if (cp == 0x200d && emoji_run && next != UTF8_BAD && is_emoji(next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
 				continue;
 			}
-			if (cp == 0x200c && prev && is_zwnj_script(prev) && next != TEXT_BAD &&
+			if (cp == 0x200c && prev && is_zwnj_script(prev) && next != UTF8_BAD &&
 			    is_zwnj_script(next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
 				continue;
@@ -302,7 +255,7 @@ size_t text_width(const char *s)
 	while (i < len) {
 		size_t used;
 		uint32_t cp = utf8_decode(p + i, len - i, &used);
-		w += cp == TEXT_BAD ? 1 : cp_width(cp);
+		w += cp == UTF8_BAD ? 1 : cp_width(cp);
 		i += used;
 	}
 	return w;
@@ -333,7 +286,7 @@ char *text_fit(const char *s, size_t cols, size_t *width)
 	while (i < len) {
 		size_t used, cw;
 		uint32_t cp = utf8_decode(p + i, len - i, &used);
-		cw = cp == TEXT_BAD ? 1 : cp_width(cp);
+		cw = cp == UTF8_BAD ? 1 : cp_width(cp);
 		if (w + cw > cols - 1)
 			break;
 		w += cw;
@@ -375,7 +328,7 @@ char *text_json_safe(const char *json, size_t len)
 		uint32_t cp = utf8_decode(p + i, len - i, &used);
 		const char *name;
 
-		if (cp == TEXT_BAD)
+		if (cp == UTF8_BAD)
 			json_escape_cp(&b, 0xfffd);
 		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
 			 hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp))
@@ -385,6 +338,67 @@ char *text_json_safe(const char *json, size_t len)
 		i += used;
 	}
 	return sbuf_take(&b);
+}
+
+/* s as a JSON string with RFC 8259's escapes and every C0 control and DEL as
+ * \uXXXX; other bytes as they are. */
+static void json_str_ascii(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	sbuf_addc(b, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			sbuf_add(b, "\\\"");
+			break;
+		case '\\':
+			sbuf_add(b, "\\\\");
+			break;
+		case '\n':
+			sbuf_add(b, "\\n");
+			break;
+		case '\r':
+			sbuf_add(b, "\\r");
+			break;
+		case '\t':
+			sbuf_add(b, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				sbuf_addf(b, "\\u%04x", *p);
+			else
+				sbuf_addc(b, (char)*p);
+		}
+	}
+	sbuf_addc(b, '"');
+}
+
+void sbuf_add_json_str(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p && *p < 0x80; p++)
+		;
+	if (*p) {
+		/* Non-ASCII: also escape C1 controls, bidi and invisible characters
+		 * (the same JSON text, but safe to print to a terminal). */
+		struct sbuf tmp = {0};
+		char *safe;
+		json_str_ascii(&tmp, s);
+		safe = text_json_safe(tmp.s, tmp.len);
+		sbuf_add(b, safe);
+		free(safe);
+		sbuf_free(&tmp);
+		return;
+	}
+	json_str_ascii(b, s);
+}
+
+void sbuf_add_json_str_or_null(struct sbuf *b, const char *s)
+{
+	if (s)
+		sbuf_add_json_str(b, s);
+	else
+		sbuf_add(b, "null");
 }
 
 static int codeset_is_utf8(void)

@@ -68,6 +68,20 @@ char *text_json_safe(const char *json, size_t len);
 struct sbuf;
 
 /*
+ * Append s as a JSON string literal (with quotes), escaping as RFC 8259 needs
+ * and also DEL and every character the terminal sanitiser would replace (C1
+ * controls, bidi and invisible characters) as \uXXXX, and each invalid UTF-8
+ * byte as \ufffd, so JSON output is valid and safe to print. (They keep
+ * the sbuf_ prefix of the buffer they write to; they live here because
+ * safe to print is this module's.)
+ */
+void sbuf_add_json_str(struct sbuf *b, const char *s);
+/* s as a JSON string, or null when s is NULL. */
+void sbuf_add_json_str_or_null(struct sbuf *b, const char *s);
+
+struct sbuf;
+
+/*
  * Append s (NULL: "-") to b sanitised, cut to cols columns and padded with
  * spaces to exactly cols columns: one cell of a text table.
  */

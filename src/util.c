@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "util.h"
-#include "text.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -139,12 +139,7 @@ int err_set(char *err, const char *fmt, ...)
 	va_end(ap);
 	if (n >= GV_ERR) {
 		/* Cut at a character boundary: never leave half a UTF-8 sequence. */
-		size_t i = GV_ERR - 1, lead;
-		while (i > 0 && ((unsigned char)err[i - 1] & 0xc0) == 0x80)
-			i--;
-		lead = i ? (unsigned char)err[i - 1] : 0;
-		if (lead >= 0xc0 && GV_ERR - i < (lead >= 0xf0 ? 4u : lead >= 0xe0 ? 3u : 2u))
-			err[i - 1] = 0;
+		err[utf8_trim(err, GV_ERR - 1)] = 0;
 	}
 	return -1;
 }
@@ -189,65 +184,10 @@ void sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void json_str_ascii(struct sbuf *b, const char *s);
-
-void sbuf_add_json_str(struct sbuf *b, const char *s)
+void sbuf_add_utf8(struct sbuf *b, long cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (; *p && *p < 0x80; p++)
-		;
-	if (*p) {
-		/* Non-ASCII: also escape C1 controls, bidi and invisible characters
-		 * (the same JSON text, but safe to print to a terminal). */
-		struct sbuf tmp = {0};
-		char *safe;
-		json_str_ascii(&tmp, s);
-		safe = text_json_safe(tmp.s, tmp.len);
-		sbuf_add(b, safe);
-		free(safe);
-		sbuf_free(&tmp);
-		return;
-	}
-	json_str_ascii(b, s);
-}
-
-void sbuf_add_json_str_or_null(struct sbuf *b, const char *s)
-{
-	if (s)
-		sbuf_add_json_str(b, s);
-	else
-		sbuf_add(b, "null");
-}
-
-static void json_str_ascii(struct sbuf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	sbuf_addc(b, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			sbuf_add(b, "\\\"");
-			break;
-		case '\\':
-			sbuf_add(b, "\\\\");
-			break;
-		case '\n':
-			sbuf_add(b, "\\n");
-			break;
-		case '\r':
-			sbuf_add(b, "\\r");
-			break;
-		case '\t':
-			sbuf_add(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				sbuf_addf(b, "\\u%04x", *p);
-			else
-				sbuf_addc(b, (char)*p);
-		}
-	}
-	sbuf_addc(b, '"');
+	char u[UTF8_MAX];
+	sbuf_addn(b, u, utf8_encode(cp, u));
 }
 
 void sbuf_add_int(struct sbuf *b, int64_t v)

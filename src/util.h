@@ -2,8 +2,9 @@
  * util: the small pieces every gavel module leans on. Checked allocation (an
  * allocation failure ends the program with a message rather than returning
  * NULL through every caller), error buffers, a growable string buffer with
- * JSON and decimal writers, reading a whole file into memory, SHA-256, the
- * UTC clock and strict number parsing.
+ * JSON number and decimal writers, reading a whole file into memory,
+ * SHA-256, the UTC clock and strict number parsing. util depends on no other
+ * gavel module; JSON strings, which must be safe to print, are text.h's.
  */
 #ifndef GAVEL_UTIL_H
 #define GAVEL_UTIL_H
@@ -93,17 +94,13 @@ void sbuf_addc(struct sbuf *b, char c);
 /* Append printf-style text. An encoding error in vsnprintf appends nothing. */
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Append s as a JSON string literal (with quotes), escaping as RFC 8259 needs
- * and also DEL and every character the terminal sanitiser would replace (C1
- * controls, bidi and invisible characters) as \uXXXX, and each invalid UTF-8
- * byte as \ufffd, so JSON output is valid and safe to print. */
-void sbuf_add_json_str(struct sbuf *b, const char *s);
-/* s as a JSON string, or null when s is NULL. */
-void sbuf_add_json_str_or_null(struct sbuf *b, const char *s);
 /* Append a double as JSON: null when not finite, else rounded to six decimals
  * with trailing zeros trimmed but one digit kept after the point (0.5, 1.0,
  * 0.333333; -0.0 becomes 0.0), so figures are stable across platforms. */
 void sbuf_add_json_num(struct sbuf *b, double v);
+/* Append code point cp as UTF-8; one with no UTF-8 form (a surrogate, past
+ * U+10FFFF) as U+FFFD (see utf8_encode). */
+void sbuf_add_utf8(struct sbuf *b, long cp);
 /* Append v in decimal, without printf (for writers of millions of numbers). */
 void sbuf_add_int(struct sbuf *b, int64_t v);
 /* Empty the buffer but keep its memory for the next appends. */

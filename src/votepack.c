@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "votepack.h"
+#include "text.h"
 
 static void skip_ws(struct votepack_iter *it)
 {

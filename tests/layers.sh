@@ -3,7 +3,8 @@
 # only the terminal layer (ui/ui_term.c, ui/ui_draw.c) includes curses; only
 # the store modules, the audit modules and json_check.c's private JSON reader call
 # SQLite; guide.h, project.h and model.h (the modules beside their store_*
-# halves) include no store header; every C file opens with a comment saying
+# halves) include no store header; utf8 and util include no other module's
+# header but utf8.h; every C file opens with a comment saying
 # what it is for; a `fail:` label runs only when a function fails (see
 # below); and no comment sends the reader to a document that is not in the
 # repository.
@@ -42,6 +43,17 @@ for f in src/guide.h src/project.h src/model.h; do
     if grep -qE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"store[a-z_]*[.]h"' "$f"; then
         complain "$f includes a store header (declare the SQL half in a store_*.h)"
     fi
+done
+
+# The bottom of the core: utf8 includes no other gavel header, util only
+# utf8 (text builds on util, not the reverse).
+for f in src/utf8.c src/utf8.h src/util.c src/util.h; do
+    for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+        case $f:$h in
+        *:config.h | src/utf8.c:utf8.h | src/util.c:util.h | src/util*:utf8.h) ;;
+        *) complain "$f includes $h (utf8 depends on nothing, util only on utf8)" ;;
+        esac
+    done
 done
 
 # A cleanup label that also runs on success is `out:`, not `fail:`. The

@@ -23,6 +23,7 @@
 #include "ui.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

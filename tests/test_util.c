@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "text.h"
 #include "util.h"
 
 #include <math.h>

@@ -16,7 +16,6 @@
 #include "ui_update.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,39 +31,6 @@
 /* A gap this small counts as calibrated in the bin. */
 #define GAP_OK 0.1
 
-static struct ui_line *line_new(struct ui_lines *l)
-{
-	struct ui_line *ln;
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-	ln = &l->v[l->n++];
-	memset(ln, 0, sizeof *ln);
-	return ln;
-}
-
-static void span(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
-{
-	struct ui_span *sp;
-	if (ln->n >= UI_LINE_SPANS || w <= 0)
-		return;
-	sp = &ln->sp[ln->n++];
-	sp->x = x;
-	sp->w = w;
-	sp->role = r;
-	sp->text = text_clean(raw ? raw : "");
-}
-
-static void spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void spanf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	span(ln, x, w, r, buf);
-}
-
 /* Cell of a value in [0, 1] on a bar of w cells. */
 static int cell(double v, int w)
 {
@@ -74,25 +40,25 @@ static int cell(double v, int w)
 
 static void bin_line(struct ui_lines *out, const struct model_bin *b, int width)
 {
-	struct ui_line *ln = line_new(out);
+	struct ui_line *ln = ui_line_add(out);
 	int bw = width - X_BAR - 1, full, mark;
 	double gap;
 	struct sbuf bar = {0};
 
 	if (bw > BAR_MAX)
 		bw = BAR_MAX;
-	spanf(ln, X_RANGE, 7, b->n ? R_NORMAL : R_DIM, "%.1f-%.1f", b->lo, b->hi);
-	spanf(ln, X_N, 5, b->n ? R_NORMAL : R_DIM, "%5ld", b->n);
+	ui_span_addf(ln, X_RANGE, 7, b->n ? R_NORMAL : R_DIM, "%.1f-%.1f", b->lo, b->hi);
+	ui_span_addf(ln, X_N, 5, b->n ? R_NORMAL : R_DIM, "%5ld", b->n);
 	if (!b->n || isnan(b->accuracy) || isnan(b->confidence)) {
-		spanf(ln, X_CONF, 5, R_DIM, "%5s", "-");
-		spanf(ln, X_ACC, 5, R_DIM, "%5s", "-");
-		spanf(ln, X_GAP, 6, R_DIM, "%6s", "-");
+		ui_span_addf(ln, X_CONF, 5, R_DIM, "%5s", "-");
+		ui_span_addf(ln, X_ACC, 5, R_DIM, "%5s", "-");
+		ui_span_addf(ln, X_GAP, 6, R_DIM, "%6s", "-");
 		return;
 	}
 	gap = b->accuracy - b->confidence;
-	spanf(ln, X_CONF, 5, R_MODEL, "%5.2f", b->confidence);
-	spanf(ln, X_ACC, 5, R_NORMAL, "%5.2f", b->accuracy);
-	spanf(ln, X_GAP, 6, fabs(gap) <= GAP_OK ? R_AGREE : R_DISPUTED, "%+6.2f", gap);
+	ui_span_addf(ln, X_CONF, 5, R_MODEL, "%5.2f", b->confidence);
+	ui_span_addf(ln, X_ACC, 5, R_NORMAL, "%5.2f", b->accuracy);
+	ui_span_addf(ln, X_GAP, 6, fabs(gap) <= GAP_OK ? R_AGREE : R_DISPUTED, "%+6.2f", gap);
 	if (bw < 4)
 		return;
 	full = cell(b->accuracy, bw);
@@ -101,44 +67,46 @@ static void bin_line(struct ui_lines *out, const struct model_bin *b, int width)
 		mark = bw - 1;
 	for (int i = 0; i < bw; i++)
 		sbuf_add(&bar, i < full ? "\u2588" : "\u00b7");
-	span(ln, X_BAR, bw, R_AGREE, bar.s);
-	span(ln, X_BAR + mark, 1, R_KEY, "\u2502");
+	ui_span_add(ln, X_BAR, bw, R_AGREE, bar.s);
+	ui_span_add(ln, X_BAR + mark, 1, R_KEY, "\u2502");
 	sbuf_free(&bar);
 }
 
 static void model_lines(struct ui_lines *out, const struct ui_calib_model *m, int width,
 			int compact)
 {
-	struct ui_line *ln = line_new(out);
+	struct ui_line *ln = ui_line_add(out);
 	int x = 1;
 
 	if (!m->model) {
-		span(ln, 1, width - 1, R_DIM,
-		     "This task has no model predictions: nothing to calibrate.");
+		ui_span_add(ln, 1, width - 1, R_DIM,
+			    "This task has no model predictions: nothing to calibrate.");
 		return;
 	}
-	span(ln, x, 6, R_TITLE, "model ");
+	ui_span_add(ln, x, 6, R_TITLE, "model ");
 	x += 6;
-	span(ln, x, 24, R_MODEL, m->model);
+	ui_span_add(ln, x, 24, R_MODEL, m->model);
 	x += (int)text_width(ln->sp[ln->n - 1].text) < 24 ? (int)text_width(ln->sp[ln->n - 1].text)
 							  : 24;
 	if (!m->cal.n || isnan(m->cal.ece)) {
-		spanf(ln, x, width - x, R_DIM,
-		      "  ECE -: no decided item has a prediction yet (%ld predicted)",
-		      m->predictions);
+		ui_span_addf(ln, x, width - x, R_DIM,
+			     "  ECE -: no decided item has a prediction yet (%ld predicted)",
+			     m->predictions);
 		return;
 	}
-	spanf(ln, x, width - x, R_NORMAL, "  ECE %.3f over %ld decided item%s (%ld predicted)%s",
-	      m->cal.ece, m->cal.n, m->cal.n == 1 ? "" : "s", m->predictions,
-	      compact ? ", empty bins left out" : "");
-	ln = line_new(out);
-	span(ln, X_RANGE, X_N - X_RANGE, R_TITLE, "conf.");
-	span(ln, X_N, 5, R_TITLE, "    n");
-	span(ln, X_CONF, 5, R_TITLE, " mean");
-	span(ln, X_ACC, 5, R_TITLE, "  acc");
-	span(ln, X_GAP, 6, R_TITLE, "   gap");
+	ui_span_addf(ln, x, width - x, R_NORMAL,
+		     "  ECE %.3f over %ld decided item%s (%ld predicted)%s", m->cal.ece, m->cal.n,
+		     m->cal.n == 1 ? "" : "s", m->predictions,
+		     compact ? ", empty bins left out" : "");
+	ln = ui_line_add(out);
+	ui_span_add(ln, X_RANGE, X_N - X_RANGE, R_TITLE, "conf.");
+	ui_span_add(ln, X_N, 5, R_TITLE, "    n");
+	ui_span_add(ln, X_CONF, 5, R_TITLE, " mean");
+	ui_span_add(ln, X_ACC, 5, R_TITLE, "  acc");
+	ui_span_add(ln, X_GAP, 6, R_TITLE, "   gap");
 	if (width - X_BAR - 1 >= 4)
-		span(ln, X_BAR, width - X_BAR - 1, R_TITLE, "accuracy vs experts, mean confidence");
+		ui_span_add(ln, X_BAR, width - X_BAR - 1, R_TITLE,
+			    "accuracy vs experts, mean confidence");
 	for (int b = 0; b < MODEL_BINS; b++)
 		if (!compact || m->cal.bins[b].n)
 			bin_line(out, &m->cal.bins[b], width);
@@ -150,24 +118,24 @@ static void all_lines(const struct ui_state *s, int width, int compact, struct u
 	struct ui_line *ln;
 
 	if (!c->nmodels) {
-		ln = line_new(out);
-		span(ln, 1, width - 1, R_DIM,
-		     "This task has no model predictions: nothing to calibrate.");
+		ln = ui_line_add(out);
+		ui_span_add(ln, 1, width - 1, R_DIM,
+			    "This task has no model predictions: nothing to calibrate.");
 	}
 	for (size_t i = 0; i < c->nmodels; i++) {
 		if (i)
-			line_new(out);
+			ui_line_add(out);
 		model_lines(out, &c->models[i], width, compact);
 	}
-	line_new(out);
-	ln = line_new(out);
-	span(ln, 1, 2, R_AGREE, "\u2588");
-	span(ln, 3, 38, R_NORMAL, "accuracy against expert decisions,");
-	span(ln, 38, 2, R_KEY, "\u2502");
-	span(ln, 40, width - 40, R_NORMAL, "mean stated confidence: calibrated when");
-	ln = line_new(out);
-	span(ln, 1, width - 1, R_NORMAL,
-	     "the bar ends at the mark. gap = acc - mean; ECE = the gaps weighted by n.");
+	ui_line_add(out);
+	ln = ui_line_add(out);
+	ui_span_add(ln, 1, 2, R_AGREE, "\u2588");
+	ui_span_add(ln, 3, 38, R_NORMAL, "accuracy against expert decisions,");
+	ui_span_add(ln, 38, 2, R_KEY, "\u2502");
+	ui_span_add(ln, 40, width - 40, R_NORMAL, "mean stated confidence: calibrated when");
+	ln = ui_line_add(out);
+	ui_span_add(ln, 1, width - 1, R_NORMAL,
+		    "the bar ends at the mark. gap = acc - mean; ECE = the gaps weighted by n.");
 }
 
 void ui_calib_lines(const struct ui_state *s, int width, size_t height, struct ui_lines *out)

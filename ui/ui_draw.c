@@ -12,6 +12,7 @@
 
 #include "text.h"
 #include "ui_draw.h"
+#include "utf8.h"
 
 #include <curses.h>
 #include <math.h>
@@ -153,9 +154,7 @@ static const char *tail_fit(const char *clean, size_t w)
 	size_t have = text_width(clean);
 	while (have > w && *clean) {
 		char one[8];
-		size_t cl = 1;
-		while ((clean[cl] & 0xc0) == 0x80)
-			cl++;
+		size_t cl = utf8_next(clean, 0, strnlen(clean, UTF8_MAX));
 		memcpy(one, clean, cl);
 		one[cl] = 0;
 		have -= text_width(one);

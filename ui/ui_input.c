@@ -9,6 +9,7 @@
 
 #include "text.h"
 #include "ui_update.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,16 +44,7 @@ static int cancel_reason(struct ui_state *s)
 /* Byte offset of the character before (dir -1) or after (dir 1) offset i. */
 static size_t char_step(const struct sbuf *b, size_t i, int dir)
 {
-	if (dir < 0) {
-		while (i > 0 && ((unsigned char)b->s[--i] & 0xc0) == 0x80)
-			;
-		return i;
-	}
-	if (i < b->len)
-		i++;
-	while (i < b->len && ((unsigned char)b->s[i] & 0xc0) == 0x80)
-		i++;
-	return i;
+	return dir < 0 ? utf8_prev(b->s, i) : utf8_next(b->s, i, b->len);
 }
 
 /* Remove bytes [from, to) of the entry; the cursor ends at from. */
@@ -69,15 +61,13 @@ static void entry_cut(struct ui_state *s, size_t from, size_t to)
 
 static void entry_insert(struct ui_state *s, int cp)
 {
-	struct sbuf one = {0}, *b = &s->inbuf;
-	size_t n;
-	ui_key_utf8(&one, cp);
-	n = one.len;
-	sbuf_addn(b, one.s, n);
+	struct sbuf *b = &s->inbuf;
+	char one[UTF8_MAX];
+	size_t n = utf8_encode(cp, one);
+	sbuf_addn(b, one, n);
 	memmove(b->s + s->incur + n, b->s + s->incur, b->len - n - s->incur);
-	memcpy(b->s + s->incur, one.s, n);
+	memcpy(b->s + s->incur, one, n);
 	s->incur += n;
-	sbuf_free(&one);
 	s->draft_dirty = 1;
 }
 

@@ -11,6 +11,7 @@
 
 #include "text.h"
 #include "ui_update.h"
+#include "utf8.h"
 #include "yamltree.h"
 
 #include <errno.h>
@@ -106,32 +107,6 @@ static const struct {
 	{"Space", ' '},
 };
 
-void ui_key_utf8(struct sbuf *b, int cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	sbuf_addn(b, u, n);
-}
-
 const char *ui_key_name(int key, char *buf, size_t len)
 {
 	static const struct {
@@ -156,53 +131,18 @@ const char *ui_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "%c", key);
 	} else if (key >= 0xa0 && key < 0x110000 && len >= 5) {
 		/* A character from a keys file, as UTF-8 (the draw side sanitises it). */
-		struct sbuf b = {0};
-		ui_key_utf8(&b, key);
-		snprintf(buf, len, "%s", b.s);
-		sbuf_free(&b);
+		char u[UTF8_MAX];
+		snprintf(buf, len, "%.*s", (int)utf8_encode(key, u), u);
 	} else {
 		snprintf(buf, len, "U+%04X", (unsigned)key);
 	}
 	return buf;
 }
 
-/* One code point from s[0..n); returns its length, 0 when not valid UTF-8. */
-static size_t utf8_one(const unsigned char *s, size_t n, int *cp)
-{
-	size_t len;
-	int c, min;
-	if (!n)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, c = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, c = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 int ui_key_parse(const char *name)
 {
-	size_t n = strlen(name);
-	int cp = 0;
+	size_t n = strlen(name), used;
+	uint32_t cp;
 
 	if (n > 2 && name[0] == '<' && name[n - 1] == '>') {
 		if (n == 5 && name[1] == 'C' && name[2] == '-') {
@@ -218,12 +158,13 @@ int ui_key_parse(const char *name)
 		}
 		return -1;
 	}
-	if (utf8_one((const unsigned char *)name, n, &cp) != n || !n)
+	if (!n || (cp = utf8_decode((const unsigned char *)name, n, &used)) == UTF8_BAD ||
+	    used != n)
 		return -1;
 	/* Control characters are spelt <C-x>; C1 and DEL are never keys. */
 	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 		return -1;
-	return cp;
+	return (int)cp;
 }
 
 static const char *first_view(unsigned views)

@@ -36,7 +36,7 @@ void ui_lines_free(struct ui_lines *l)
 	memset(l, 0, sizeof *l);
 }
 
-static struct ui_line *line_new(struct ui_lines *l)
+struct ui_line *ui_line_add(struct ui_lines *l)
 {
 	struct ui_line *ln;
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
@@ -45,8 +45,7 @@ static struct ui_line *line_new(struct ui_lines *l)
 	return ln;
 }
 
-/* Add raw (data) text at column x, at most w columns; returns its width. */
-static int span(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
+int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
 {
 	struct ui_span *sp;
 	size_t width;
@@ -61,16 +60,6 @@ static int span(struct ui_line *ln, int x, int w, enum ui_role r, const char *ra
 	return width < (size_t)w ? (int)width : w;
 }
 
-struct ui_line *ui_line_add(struct ui_lines *l)
-{
-	return line_new(l);
-}
-
-int ui_span_add(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
-{
-	return span(ln, x, w, r, raw);
-}
-
 int ui_span_addf(struct ui_line *ln, int x, int w, enum ui_role r, const char *fmt, ...)
 {
 	char buf[1024];
@@ -78,7 +67,7 @@ int ui_span_addf(struct ui_line *ln, int x, int w, enum ui_role r, const char *f
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	return span(ln, x, w, r, buf);
+	return ui_span_add(ln, x, w, r, buf);
 }
 
 /* A bar of w cells for probability p (full blocks, then dots). */
@@ -94,7 +83,7 @@ static void bar_span(struct ui_line *ln, int x, int w, double p)
 		full = w;
 	for (int i = 0; i < w; i++)
 		sbuf_add(&b, i < full ? "\u2588" : "\u00b7");
-	span(ln, x, w, R_MODEL, b.s);
+	ui_span_add(ln, x, w, R_MODEL, b.s);
 	sbuf_free(&b);
 }
 
@@ -105,7 +94,7 @@ static void merge(struct ui_lines *dst, size_t row, const struct ui_lines *src, 
 	for (size_t i = 0; i < src->n; i++) {
 		struct ui_line *d;
 		while (dst->n <= row + i)
-			line_new(dst);
+			ui_line_add(dst);
 		d = &dst->v[row + i];
 		for (size_t k = 0; k < src->v[i].n && d->n < UI_LINE_SPANS; k++) {
 			d->sp[d->n] = src->v[i].sp[k];
@@ -141,7 +130,7 @@ const char *ui_majority(const struct review_item *it, int *count)
 static void votes_block(const struct ui_state *s, int w, struct ui_lines *out)
 {
 	const struct review_item *it = &s->item;
-	struct ui_line *ln = line_new(out);
+	struct ui_line *ln = ui_line_add(out);
 	char agr[32];
 	const char *maj;
 	int x, cnt = 0, name_w = w >= 60 ? 16 : 12, label_w = w >= 60 ? 14 : 11, rec_w = 10;
@@ -171,32 +160,32 @@ static void votes_block(const struct ui_state *s, int w, struct ui_lines *out)
 		free(c);
 		if (sw > w / 2)
 			sw = w / 2;
-		ln = line_new(out);
-		x = span(ln, 0, w - sw - 2, R_NORMAL,
-			 it->vote_summary && *it->vote_summary ? it->vote_summary : "-");
+		ln = ui_line_add(out);
+		x = ui_span_add(ln, 0, w - sw - 2, R_NORMAL,
+				it->vote_summary && *it->vote_summary ? it->vote_summary : "-");
 		x += 2;
-		span(ln, x, w - x, maj ? R_KEY : R_DISPUTED, said);
+		ui_span_add(ln, x, w - x, maj ? R_KEY : R_DISPUTED, said);
 	}
 	for (size_t i = 0; i < it->nvotes; i++) {
 		const struct review_vote *v = &it->votes[i];
 		char rec[48];
 		int cx = 2;
-		ln = line_new(out);
+		ln = ui_line_add(out);
 		if (v->record_n)
 			snprintf(rec, sizeof rec, "%d/%d %3.0f%%", v->record_ok, v->record_n,
 				 100.0 * v->record_ok / v->record_n);
 		else
 			snprintf(rec, sizeof rec, "no record");
-		span(ln, cx, name_w - 1, R_NORMAL, v->annotator);
+		ui_span_add(ln, cx, name_w - 1, R_NORMAL, v->annotator);
 		cx += name_w;
-		span(ln, cx, label_w - 1,
-		     maj && v->label && strcmp(v->label, maj) == 0 ? R_NORMAL : R_DISPUTED,
-		     v->label ? v->label : "?");
+		ui_span_add(ln, cx, label_w - 1,
+			    maj && v->label && strcmp(v->label, maj) == 0 ? R_NORMAL : R_DISPUTED,
+			    v->label ? v->label : "?");
 		cx += label_w;
-		span(ln, cx, rec_w, R_DIM, rec);
+		ui_span_add(ln, cx, rec_w, R_DIM, rec);
 		cx += rec_w + 1;
 		if (v->comment && cx < w)
-			span(ln, cx, w - cx, R_DIM, v->comment);
+			ui_span_add(ln, cx, w - cx, R_DIM, v->comment);
 	}
 }
 
@@ -220,10 +209,10 @@ static void suggestion(const struct ui_state *s, int w, struct ui_lines *out)
 	sbuf_addf(&b, "likely %s", r->suggested);
 	if (!isnan(r->margin))
 		sbuf_addf(&b, ", margin %.2f", r->margin);
-	span(line_new(out), 0, w, R_KEY, b.s);
+	ui_span_add(ui_line_add(out), 0, w, R_KEY, b.s);
 	sbuf_free(&b);
 	if (r->evidence)
-		span(line_new(out), 0, w, R_DIM, r->evidence);
+		ui_span_add(ui_line_add(out), 0, w, R_DIM, r->evidence);
 }
 
 static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
@@ -234,23 +223,23 @@ static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 	int x, lw, bw;
 
 	if (!it->npreds) {
-		span(line_new(out), 0, w, R_DIM, "Model: no prediction");
+		ui_span_add(ui_line_add(out), 0, w, R_DIM, "Model: no prediction");
 		return;
 	}
 	p = &it->preds[0];
-	ln = line_new(out);
-	x = span(ln, 0, w / 2 + 4, R_MODEL, p->model);
-	x += span(ln, x, 2, R_MODEL, ": ");
-	span(ln, x, w - x, R_MODEL, p->label ? p->label : "?");
+	ln = ui_line_add(out);
+	x = ui_span_add(ln, 0, w / 2 + 4, R_MODEL, p->model);
+	x += ui_span_add(ln, x, 2, R_MODEL, ": ");
+	ui_span_add(ln, x, w - x, R_MODEL, p->label ? p->label : "?");
 	suggestion(s, w, out);
-	ln = line_new(out);
+	ln = ui_line_add(out);
 	x = ui_span_addf(ln, 0, w, R_NORMAL, "stated %.2f", p->confidence);
 	x += 2;
 	if (!isnan(it->quality))
 		ui_span_addf(ln, x, w - x, R_KEY, "effective %.2f", p->confidence * it->quality);
 	else
-		span(ln, x, w - x, R_DIM, "effective -");
-	ln = line_new(out);
+		ui_span_add(ln, x, w - x, R_DIM, "effective -");
+	ln = ui_line_add(out);
 	x = 0;
 	if (!isnan(p->entropy))
 		x = ui_span_addf(ln, 0, w, R_NORMAL, "entropy %.2f", p->entropy) + 2;
@@ -258,19 +247,19 @@ static void model_block(const struct ui_state *s, int w, struct ui_lines *out)
 		ui_span_addf(ln, x, w - x, R_DIM, "q %.2f %s", it->quality,
 		      it->quality_source ? it->quality_source : "");
 	else
-		span(ln, x, w - x, R_DIM, "q unknown");
+		ui_span_add(ln, x, w - x, R_DIM, "q unknown");
 	lw = w >= 40 ? 12 : 9;
 	bw = w - lw - 6;
 	if (bw > 30)
 		bw = 30;
 	for (size_t k = 0; k < p->nprobs && k < 3; k++) {
-		ln = line_new(out);
-		span(ln, 0, lw - 1, R_NORMAL, p->probs[k].label);
+		ln = ui_line_add(out);
+		ui_span_add(ln, 0, lw - 1, R_NORMAL, p->probs[k].label);
 		ui_span_addf(ln, lw, 5, R_NORMAL, "%4.2f", p->probs[k].p);
 		bar_span(ln, lw + 5, bw, p->probs[k].p);
 	}
 	if (it->npreds > 1) {
-		ln = line_new(out);
+		ln = ui_line_add(out);
 		ui_span_addf(ln, 0, w, R_DIM, "%zu more model%s", it->npreds - 1, it->npreds > 2 ? "s" : "");
 	}
 }
@@ -314,15 +303,15 @@ static void text_lines(struct ui_lines *out, int indent, int w, enum ui_role r, 
 	free(flat);
 	size_t starts[64], lens[64], n;
 	if (!wrap || w - indent < 10) {
-		span(first, indent, w - indent, r, clean);
+		ui_span_add(first, indent, w - indent, r, clean);
 		free(clean);
 		return;
 	}
 	n = ui_wrap(clean, (size_t)(w - indent), starts, lens, GV_ARRAY_LEN(starts));
 	for (size_t i = 0; i < n && i < GV_ARRAY_LEN(starts); i++) {
-		struct ui_line *ln = i ? line_new(out) : first;
+		struct ui_line *ln = i ? ui_line_add(out) : first;
 		char *part = xstrndup(clean + starts[i], lens[i]);
-		span(ln, indent, w - indent, r, part);
+		ui_span_add(ln, indent, w - indent, r, part);
 		free(part);
 	}
 	free(clean);
@@ -506,12 +495,12 @@ static void guide_block(const struct ui_state *s, int w, int wrap_all, long rows
 	struct ui_line *ln;
 
 	if (!s->has_guide) {
-		span(line_new(out), 0, w, R_DIM, "Guideline: none loaded for this task");
+		ui_span_add(ui_line_add(out), 0, w, R_DIM, "Guideline: none loaded for this task");
 		return;
 	}
 	if (revealed)
 		ui_labels_in_play(s, in_play);
-	ln = line_new(out);
+	ln = ui_line_add(out);
 	ui_span_addf(ln, 0, w, R_TITLE, "Guideline %s: %s", s->guide.version ? s->guide.version : "",
 	      revealed ? "the labels in play" : "every label");
 	for (size_t i = 0; i < t->nlabels && i < sizeof in_play; i++) {
@@ -534,12 +523,12 @@ static void guide_block(const struct ui_state *s, int w, int wrap_all, long rows
 		const struct guide_label *gl = guide_label_of(&s->guide, t->labels[i].value);
 		if (!p.show[i] || !gl)
 			continue;
-		ln = line_new(out);
-		span(ln, 0, lw, R_KEY, gl->value);
+		ln = ui_line_add(out);
+		ui_span_add(ln, 0, lw, R_KEY, gl->value);
 		text_lines(out, lw + 1, w, R_NORMAL, gl->definition, p.wrap[i], ln);
 		for (size_t k = 0; k < p.nex[i]; k++) {
 			char *ex = example_text(gl, k);
-			text_lines(out, lw + 1, w, R_DIM, ex, wrap_all, line_new(out));
+			text_lines(out, lw + 1, w, R_DIM, ex, wrap_all, ui_line_add(out));
 			free(ex);
 		}
 	}
@@ -549,8 +538,8 @@ static void guide_block(const struct ui_state *s, int w, int wrap_all, long rows
 		int x;
 		if (!p.rshow[r])
 			continue;
-		ln = line_new(out);
-		x = span(ln, 0, 6, R_KEY, ru->id) + 1;
+		ln = ui_line_add(out);
+		x = ui_span_add(ln, 0, 6, R_KEY, ru->id) + 1;
 		text = rule_text(ru, wrap_all);
 		text_lines(out, x, w, R_NORMAL, text, p.rwrap[r], ln);
 		free(text);
@@ -636,7 +625,7 @@ void ui_item_pane(const struct ui_state *s, int which, int width, struct ui_line
 	}
 	ui_conflict_block(s, width, out);
 	if (!revealed) {
-		struct ui_line *ln = line_new(out);
+		struct ui_line *ln = ui_line_add(out);
 		ui_span_addf(ln, 0, width, R_DISPUTED,
 		      "Votes and model hidden: make your blind call first (1-%zu)",
 		      it->task.nlabels < 9 ? it->task.nlabels : 9);

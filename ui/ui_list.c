@@ -9,6 +9,7 @@
 
 #include "text.h"
 #include "ui_update.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,19 +124,6 @@ void ui_list_act(struct ui_list *l, enum ui_action a, size_t height)
 
 /* ---- text wrapping (pure; shared with draw) ---- */
 
-static size_t char_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	if ((c & 0xf8) == 0xf0)
-		return 4;
-	return 1;
-}
-
 static size_t char_width(const char *p, size_t n)
 {
 	char tmp[8];
@@ -153,9 +141,7 @@ size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t
 	for (;;) {
 		size_t start = i, w = 0, brk = (size_t)-1, end, next;
 		while (i < len && s[i] != '\n') {
-			size_t cl = char_len((unsigned char)s[i]), cw;
-			if (i + cl > len)
-				cl = len - i;
+			size_t cl = utf8_next(s, i, len) - i, cw;
 			cw = char_width(s + i, cl);
 			/* A character wider than the whole line is taken anyway. */
 			if (w + cw > width && i > start)

@@ -13,6 +13,7 @@
 #include "text.h"
 #include "ui_draw.h"
 #include "ui_term.h"
+#include "utf8.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -188,20 +189,6 @@ static int translate(int rc, wint_t ch)
 }
 
 /* ---- keys from a headless script ---- */
-
-/* Decode one UTF-8 code point; returns its byte length or 0 when invalid. */
-static size_t utf8_decode(const char *s, int *cp)
-{
-	mbstate_t st;
-	wchar_t wc;
-	size_t n;
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, s, strlen(s), &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-		return 0;
-	*cp = (int)wc;
-	return n;
-}
 
 /* Parse a script key line ("j", "<Enter>", "<C-c>"); returns the key or -1. */
 static int script_key(const char *line)
@@ -440,13 +427,13 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		if (strncmp(line, ":type ", 6) == 0) {
 			const char *p = line + 6;
 			while (*p) {
-				int cp = 0;
-				size_t n = utf8_decode(p, &cp);
-				if (!n) {
+				size_t n;
+				uint32_t cp = utf8_decode((const unsigned char *)p, strlen(p), &n);
+				if (cp == UTF8_BAD) {
 					rc = err_set(err, "%s:%ld: invalid UTF-8", o->script, lineno);
 					goto out;
 				}
-				ui_update_key(s, cp);
+				ui_update_key(s, (int)cp);
 				p += n;
 			}
 			paint(s);

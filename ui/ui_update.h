@@ -32,11 +32,6 @@ double ui_state_now(const struct ui_state *s);
  * views opened over another (help, history, the queue picker). */
 int ui_update_return(struct ui_state *s);
 
-/* ---- ui_keys.c ---- */
-
-/* Append code point cp to b as UTF-8 (cp must be a valid scalar value). */
-void ui_key_utf8(struct sbuf *b, int cp);
-
 /* ---- ui_input.c ---- */
 
 /* Open prompt kind with init (NULL: empty) as its text, the cursor at its
