@@ -227,7 +227,6 @@ static void grow_items(struct load *L, size_t need)
 	xhuge(L->v.start, c * sizeof *L->v.start);
 }
 
-
 /* An annotator's database id and dense index, sorted by id (no global
  * state: the dashboard loads votes on a thread of its own). */
 struct id_index {
