@@ -108,16 +108,8 @@ int cmd_dashboard(int argc, char **argv)
 	if (cmd_screen_check("dashboard", &run))
 		return GV_EXIT_USAGE;
 	memset(&db, 0, sizeof db);
-	ui_keymap_init(&km);
-	if (cmd_screen_keys(&km)) {
-		ui_keymap_free(&km);
+	if (!(st = cmd_screen_open(argv[optind], STORE_READONLY, &km)))
 		return GV_EXIT_FAIL;
-	}
-	st = cli_open(argv[optind], STORE_READONLY);
-	if (!st) {
-		ui_keymap_free(&km);
-		return GV_EXIT_FAIL;
-	}
 	if (task) {
 		int found;
 		memset(&t, 0, sizeof t);
@@ -160,15 +152,9 @@ int cmd_dashboard(int argc, char **argv)
 		cli_error("%s", s.msg);
 		goto out;
 	}
-	if (ui_term_run(&s, &run, err) < 0) {
-		ui_state_free(&s);
-		have_state = 0;
-		ui_term_stop();
-		started = 0;
-		cli_error("%s", err);
-		goto out;
-	}
-	rc = GV_EXIT_OK;
+	rc = cmd_screen_run(&s, &run);
+	have_state = 0;
+	started = 0;
 out:
 	if (have_state)
 		ui_state_free(&s);

@@ -255,6 +255,34 @@ int cmd_screen_keys(struct ui_keymap *km)
 	return 0;
 }
 
+struct store *cmd_screen_open(const char *path, int flags, struct ui_keymap *km)
+{
+	struct store *st;
+
+	ui_keymap_init(km);
+	if (cmd_screen_keys(km)) {
+		ui_keymap_free(km);
+		return NULL;
+	}
+	if (!(st = cli_open(path, flags)))
+		ui_keymap_free(km);
+	return st;
+}
+
+int cmd_screen_run(struct ui_state *s, const struct ui_run_opts *run)
+{
+	char err[GV_ERR];
+	int r = ui_term_run(s, run, err);
+
+	ui_state_free(s);
+	ui_term_stop();
+	if (r < 0) {
+		cli_error("%s", err);
+		return GV_EXIT_FAIL;
+	}
+	return GV_EXIT_OK;
+}
+
 int cmd_review(int argc, char **argv)
 {
 	struct review_opts o;
@@ -266,22 +294,14 @@ int cmd_review(int argc, char **argv)
 	struct ui_keymap km;
 	char err[GV_ERR], me[128];
 	size_t nq = 0;
-	int blind = 0, can_decide = 0, rc = GV_EXIT_FAIL, cols, lines, started = 0, have_state = 0;
+	int blind = 0, can_decide = 0, rc = GV_EXIT_FAIL, cols, lines, started = 0;
 
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc < 0 ? GV_EXIT_OK : rc;
 	rc = GV_EXIT_FAIL;
 	memset(&db, 0, sizeof db);
-	ui_keymap_init(&km);
-	if (cmd_screen_keys(&km)) {
-		ui_keymap_free(&km);
+	if (!(st = cmd_screen_open(o.path, o.readonly ? STORE_READONLY : 0, &km)))
 		return GV_EXIT_FAIL;
-	}
-	st = cli_open(o.path, o.readonly ? STORE_READONLY : 0);
-	if (!st) {
-		ui_keymap_free(&km);
-		return GV_EXIT_FAIL;
-	}
 	if (identify(st, &o, me, sizeof me, &can_decide))
 		goto out;
 	/* A label key that an action takes could never decide: stop here
@@ -331,19 +351,9 @@ int cmd_review(int argc, char **argv)
 		free(qname);
 	}
 	rows = NULL;
-	have_state = 1;
-	if (ui_term_run(&s, &o.run, err) < 0) {
-		ui_state_free(&s);
-		have_state = 0;
-		ui_term_stop();
-		started = 0;
-		cli_error("%s", err);
-		goto out;
-	}
-	rc = GV_EXIT_OK;
+	rc = cmd_screen_run(&s, &o.run);
+	started = 0;
 out:
-	if (have_state)
-		ui_state_free(&s);
 	if (started)
 		ui_term_stop();
 	store_review_rows_free(rows, nq);

@@ -34,5 +34,13 @@ int cmd_screen_mkdirs(const char *dir, char *err);
 /* The user's key overrides into km; a bad file is reported (-1), before the
  * screen starts. */
 int cmd_screen_keys(struct ui_keymap *km);
+/* km initialised with the user's keys and the project at path opened with
+ * store_open's flags: the store, or NULL with the error printed and km
+ * freed. */
+struct store *cmd_screen_open(const char *path, int flags, struct ui_keymap *km);
+/* Run the screen on s (after ui_term_start and ui_state_init), then free s
+ * and give the terminal back, so that an error is printed on the normal
+ * screen: GV_EXIT_OK, or GV_EXIT_FAIL with the error printed. */
+int cmd_screen_run(struct ui_state *s, const struct ui_run_opts *run);
 
 #endif
