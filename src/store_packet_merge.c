@@ -29,6 +29,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The oldest packet schema a merge takes besides the current one: version
+ * 3 differs from 4 only by the table task_tally (see schema_check). */
+#define PACKET_OLDEST_VERSION 3
+
 static int refuse(char *reason, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -79,7 +83,7 @@ static int open_packet(const char *path, struct store **out, char *reason, size_
 		sqlite3_close(db);
 		return rc;
 	}
-	if (v != STORE_SCHEMA_VERSION) {
+	if (v != STORE_SCHEMA_VERSION && v != PACKET_OLDEST_VERSION) {
 		sqlite3_close(db);
 		return refuse(reason, len,
 			      "schema version %d, where this gavel writes and reads %d", v,
@@ -98,12 +102,23 @@ static const char schema_rows[] =
 	"SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
 	" WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name";
 
-/* The packet's schema must be ref's exactly: 0, 1 refused, -1 error. */
+/*
+ * The packet's schema must be ref's exactly: 0, 1 refused, -1 error. A
+ * packet made before version 4 (created by the previous release, and
+ * perhaps reviewed offline with it) lacks only task_tally, which the
+ * project has and a merge never reads, so those rows of ref are passed
+ * over for it.
+ */
 static int schema_check(struct store *ref, struct store *pk, char *reason, size_t len, char *err)
 {
 	sqlite3_stmt *a = NULL, *b = NULL;
-	int ra, rb, rc = -1;
+	int ra, rb, rc = -1, old = 0;
 
+	if (sqlite3_prepare_v2(pk->db, "PRAGMA user_version", -1, &b, NULL) == SQLITE_OK &&
+	    sqlite3_step(b) == SQLITE_ROW)
+		old = sqlite3_column_int(b, 0) == PACKET_OLDEST_VERSION;
+	sqlite3_finalize(b);
+	b = NULL;
 	if (store_prepare(ref, schema_rows, &a, err))
 		return -1;
 	if (sqlite3_prepare_v2(pk->db, schema_rows, -1, &b, NULL) != SQLITE_OK) {
@@ -113,7 +128,9 @@ static int schema_check(struct store *ref, struct store *pk, char *reason, size_
 	for (;;) {
 		int cmp;
 		char *what, *name;
-		ra = sqlite3_step(a);
+		do
+			ra = sqlite3_step(a);
+		while (old && ra == SQLITE_ROW && strcmp(col(a, 2), "task_tally") == 0);
 		rb = sqlite3_step(b);
 		if (rb != SQLITE_ROW && rb != SQLITE_DONE) {
 			rc = refuse(reason, len, "unreadable schema: %s", sqlite3_errmsg(pk->db));

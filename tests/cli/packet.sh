@@ -245,6 +245,20 @@ tamper extra-table "table 'loot', which a project has not" "CREATE TABLE loot(x)
 tamper trigger "trigger 'evil'" "CREATE TRIGGER evil AFTER INSERT ON flag BEGIN SELECT 1; END"
 tamper view "view 'v'" "CREATE VIEW v AS SELECT 1"
 tamper head "the project's head the packet was made at" "UPDATE project SET value = '$(printf '%064d' 1)' WHERE key = 'packet_head'"
+tamper old-version "schema version 2" "PRAGMA user_version = 2"
+# A packet made by the previous release (schema version 3: no task_tally)
+# merges as a current one does; one with anything else different does not.
+old3="DROP TABLE task_tally; PRAGMA user_version = 3;"
+tamper old-version-extra "table 'loot', which a project has not" "$old3 CREATE TABLE loot(x)"
+cp "$work/base.db" "$work/t.db"
+cp "$work/pk0.db" "$work/tk.db"
+q "$work/tk.db" "$old3" || fail "old packet: the SQL failed"
+expect_exit 0 "$GAVEL" packet merge "$work/t.db" "$work/tk.db"
+cp "$work/base.db" "$work/t4.db"
+expect_exit 0 "$GAVEL" packet merge "$work/t4.db" "$work/pk0.db"
+[ "$(q "$work/t.db" "SELECT count(*), group_concat(label) FROM decision")" = \
+    "$(q "$work/t4.db" "SELECT count(*), group_concat(label) FROM decision")" ] ||
+    fail "a version-3 packet merged differently from the same packet at version 4"
 # A re-hashed chain: a decision changed and every hash after it recomputed
 # (as anyone holding the file can) fails on the signatures.
 cp "$work/pk0.db" "$work/rh.db"
