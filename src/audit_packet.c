@@ -384,7 +384,8 @@ static int packets_check(struct store *st, struct audit_result *r, struct replay
 	size_t i = 0;
 	int rc, ret = -1;
 
-	qsort(x->p, x->np, sizeof *x->p, cmp_packet);
+	if (x->np > 1)
+		qsort(x->p, x->np, sizeof *x->p, cmp_packet);
 	if (store_prepare(
 		    st,
 		    "SELECT id, expert, queue, CAST(strftime('%s', created) AS INTEGER), state,"
@@ -449,7 +450,8 @@ static int keys_check(struct store *st, struct audit_result *r, struct replay *x
 	size_t i = 0;
 	int rc, ret = -1;
 
-	qsort(x->k, x->nk, sizeof *x->k, cmp_key);
+	if (x->nk > 1)
+		qsort(x->k, x->nk, sizeof *x->k, cmp_key);
 	if (store_prepare(st,
 			  "SELECT pubkey, expert, fingerprint,"
 			  " CAST(strftime('%s', added_at) AS INTEGER) FROM expert_key"
