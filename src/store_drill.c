@@ -20,8 +20,6 @@
 #include "votepack.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,168 +251,15 @@ static void cache_restore(struct store *st, int64_t saved)
 	store_exec(st, sql, NULL);
 }
 
-/*
- * The pair and label queues read every row of the task's item_votes: the
- * rows are split at the middle item id and the upper half is read on a
- * second thread through a connection of its own, each half into hits of its
- * own, which are then merged (every top-`limit` item of the whole is among
- * its half's). A project without a file (in memory) or a second connection
- * that cannot be opened reads both halves on the caller's connection.
- */
-struct scan {
-	const char *sql; /* ?1 task, ?2 and ?3 the item range [lo, hi), ?4 ?5 text */
-	const char *t4, *t5;
-	int64_t task;
-	int64_t x, y; /* the pair's annotators or the two labels' codes */
-	int pair;     /* 1: pair rows, 0: confused labels */
-};
-
-struct half {
-	struct store *st;
-	const struct scan *sc;
-	int64_t lo, hi;
-	struct hits h;
-	size_t shared;
-	int rc;
-	char err[GV_ERR];
-};
-
-static void half_row(struct half *f, sqlite3_stmt *s)
-{
-	struct votepack_iter it;
-	struct votepack_vote v;
-	int64_t x = f->sc->x, y = f->sc->y, na = 0, nb = 0, la = -1, lb = -1;
-
-	votepack_begin(&it, (const char *)sqlite3_column_text(s, 1),
-		       (size_t)sqlite3_column_bytes(s, 1));
-	while (votepack_next(&it, &v) == 1) {
-		if (f->sc->pair) {
-			if (v.annotator == x)
-				la = v.label;
-			else if (v.annotator == y)
-				lb = v.label;
-		} else {
-			na += v.label == x;
-			nb += v.label == y;
-		}
-	}
-	if (!f->sc->pair) {
-		if (na && nb)
-			hit_add(&f->h, sqlite3_column_int64(s, 0), col_dbl(s, 2), na, nb);
-		return;
-	}
-	if (la < 0 || lb < 0)
-		return; /* the prefilter matched text inside a comment */
-	f->shared++;
-	if (la != lb)
-		hit_add(&f->h, sqlite3_column_int64(s, 0), col_dbl(s, 2), la, lb);
-}
-
-static void *half_run(void *arg)
-{
-	struct half *f = arg;
-	sqlite3_stmt *s;
-
-	f->rc = -1;
-	if (store_prepare(f->st, f->sc->sql, &s, f->err))
-		return NULL;
-	sqlite3_bind_int64(s, 1, f->sc->task);
-	sqlite3_bind_int64(s, 2, f->lo);
-	sqlite3_bind_int64(s, 3, f->hi);
-	if (f->sc->t4)
-		sqlite3_bind_text(s, 4, f->sc->t4, -1, SQLITE_STATIC);
-	if (f->sc->t5)
-		sqlite3_bind_text(s, 5, f->sc->t5, -1, SQLITE_STATIC);
-	while ((f->rc = sqlite3_step(s)) == SQLITE_ROW)
-		half_row(f, s);
-	sqlite3_finalize(s);
-	f->rc = f->rc == SQLITE_DONE ? 0 : store_fail(f->st, f->err, "item votes");
-	return NULL;
-}
-
-/* Run sc over the task's rows into h; *shared counts the pair's shared items. */
-static int scan_halves(struct store *st, const struct scan *sc, struct hits *h, size_t *shared,
-		       char *err)
-{
-	struct half f[2];
-	struct store *st2 = NULL;
-	sqlite3_stmt *s;
-	int64_t lo = 0, hi = 0, mid;
-	int threaded = 0;
-	char oerr[GV_ERR];
-
-	if (store_prepare(st, "SELECT min(item), max(item) FROM item_votes", &s, err))
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		lo = sqlite3_column_int64(s, 0);
-		hi = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_finalize(s);
-	mid = lo + (hi - lo) / 2 + 1;
-	memset(f, 0, sizeof f);
-	for (int i = 0; i < 2; i++) {
-		f[i].sc = sc;
-		f[i].st = st;
-		f[i].h.limit = h->limit;
-		f[i].h.skip = h->skip;
-		f[i].h.nskip = h->nskip;
-	}
-	f[0].lo = INT64_MIN;
-	f[0].hi = mid;
-	f[1].lo = mid;
-	f[1].hi = INT64_MAX;
-	if (st->path && store_open(st->path, STORE_READONLY, &st2, oerr) == 0) {
-		pthread_t th;
-		int64_t cache;
-		f[1].st = st2;
-		if (cache_small(st2, &cache, oerr) == 0 &&
-		    pthread_create(&th, NULL, half_run, &f[1]) == 0) {
-			half_run(&f[0]);
-			pthread_join(th, NULL);
-			threaded = 1;
-		}
-	}
-	if (!threaded) {
-		f[1].st = st;
-		half_run(&f[0]);
-		if (f[0].rc == 0)
-			half_run(&f[1]);
-	}
-	store_close(st2);
-	for (int i = 0; i < 2; i++)
-		if (f[i].rc) {
-			err_set(err, "%s", f[i].err);
-			free(f[0].h.v);
-			free(f[1].h.v);
-			return -1;
-		}
-	/* h is empty: take the lower half, then add the upper half's kept
-	 * items, counting its total rather than what it kept */
-	*h = f[0].h;
-	for (size_t i = 0; i < f[1].h.n; i++)
-		hit_add(h, f[1].h.v[i].item, f[1].h.v[i].agreement, f[1].h.v[i].x, f[1].h.v[i].y);
-	h->total += f[1].h.total - f[1].h.n;
-	free(f[1].h.v);
-	*shared = f[0].shared + f[1].shared;
-	return 0;
-}
-
 /* Pair a, b: scan the rows holding both annotators' votes. */
 static int scan_pair(struct store *st, const struct store_task *t, const struct store_drill *d,
 		     struct hits *h, char *err)
 {
 	int64_t a, b;
 	char pa[32], pb[32];
+	sqlite3_stmt *s;
 	size_t shared = 0;
-	struct scan sc = {
-		"SELECT item, votes, agreement FROM item_votes NOT INDEXED WHERE task = ?1"
-		" AND item >= ?2 AND item < ?3 AND instr(votes, ?4) > 0 AND instr(votes, ?5) > 0",
-		pa,
-		pb,
-		t->id,
-		0,
-		0,
-		1};
+	int rc;
 
 	if (drill_annotator(st, d->a, &a, err) || drill_annotator(st, d->b, &b, err))
 		return -1;
@@ -422,10 +267,36 @@ static int scan_pair(struct store *st, const struct store_task *t, const struct 
 		return err_set(err, "a pair needs two annotators, not '%s' twice", d->a);
 	snprintf(pa, sizeof pa, "[%lld,", (long long)a);
 	snprintf(pb, sizeof pb, "[%lld,", (long long)b);
-	sc.x = a;
-	sc.y = b;
-	if (scan_halves(st, &sc, h, &shared, err))
+	if (store_prepare(
+		    st,
+		    "SELECT item, votes, agreement FROM item_votes NOT INDEXED WHERE task = ?1"
+		    " AND instr(votes, ?2) > 0 AND instr(votes, ?3) > 0",
+		    &s, err))
 		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_text(s, 2, pa, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pb, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct votepack_iter it;
+		struct votepack_vote v;
+		int64_t la = -1, lb = -1;
+		votepack_begin(&it, (const char *)sqlite3_column_text(s, 1),
+			       (size_t)sqlite3_column_bytes(s, 1));
+		while (votepack_next(&it, &v) == 1) {
+			if (v.annotator == a)
+				la = v.label;
+			else if (v.annotator == b)
+				lb = v.label;
+		}
+		if (la < 0 || lb < 0)
+			continue; /* the prefilter matched text inside a comment */
+		shared++;
+		if (la != lb)
+			hit_add(h, sqlite3_column_int64(s, 0), col_dbl(s, 2), la, lb);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "pair");
 	if (!shared)
 		return err_set(err, "'%s' and '%s' share no item in task '%s'", d->a, d->b,
 			       t->name);
@@ -438,25 +309,37 @@ static int scan_pair(struct store *st, const struct store_task *t, const struct 
 static int scan_confused(struct store *st, const struct store_task *t, const struct store_drill *d,
 			 struct hits *h, char *err)
 {
-	int ka, kb;
-	size_t shared = 0;
-	struct scan sc = {
-		"SELECT item, votes, agreement FROM item_votes NOT INDEXED WHERE task = ?1"
-		" AND item >= ?2 AND item < ?3 AND agreement < 1",
-		NULL,
-		NULL,
-		t->id,
-		0,
-		0,
-		0};
+	int ka, kb, rc;
+	int64_t ca, cb;
+	sqlite3_stmt *s;
 
 	if ((ka = drill_label(t, d->a, err)) < 0 || (kb = drill_label(t, d->b, err)) < 0)
 		return -1;
 	if (ka == kb)
 		return err_set(err, "two different labels are needed, not '%s' twice", d->a);
-	sc.x = t->labels[ka].code;
-	sc.y = t->labels[kb].code;
-	return scan_halves(st, &sc, h, &shared, err);
+	ca = t->labels[ka].code;
+	cb = t->labels[kb].code;
+	if (store_prepare(st,
+			  "SELECT item, votes, agreement FROM item_votes NOT INDEXED"
+			  " WHERE task = ?1 AND agreement < 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, t->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct votepack_iter it;
+		struct votepack_vote v;
+		long na = 0, nb = 0;
+		votepack_begin(&it, (const char *)sqlite3_column_text(s, 1),
+			       (size_t)sqlite3_column_bytes(s, 1));
+		while (votepack_next(&it, &v) == 1) {
+			na += v.label == ca;
+			nb += v.label == cb;
+		}
+		if (na && nb)
+			hit_add(h, sqlite3_column_int64(s, 0), col_dbl(s, 2), na, nb);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "confused labels");
 }
 
 /* Agreement in [lo, hi): the disputed part through the partial index of
