@@ -401,7 +401,10 @@ static int migrate(struct store *st, char *err)
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
 	if (st->readonly)
-		return err_set(err, "%s: schema version %d needs a migration; open it read-write once",
+		return err_set(err,
+			       "%s: schema version %d needs a migration, which a read-only "
+			       "command does not make; run one that writes once (gavel review, "
+			       "gavel import)",
 			       st->path, v);
 	if (store_begin(st, err))
 		return -1;
@@ -861,7 +864,8 @@ int store_label_add(struct store *st, int64_t task, int code, const char *value,
 	sqlite3_stmt *s;
 	int rc;
 	if (store_prepare(st,
-			  "INSERT INTO label(task, code, value, name, key, ord) VALUES (?, ?, ?, ?, ?, ?)",
+			  "INSERT INTO label(task, code, value, name, key, ord) VALUES (?, ?, ?, "
+			  "?, ?, ?)",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, task);
