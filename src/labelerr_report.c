@@ -368,28 +368,40 @@ static void pct_ci(struct sbuf *b, double lo, double hi)
 	sbuf_addf(b, "[%.1f, %.1f]", 100 * lo, 100 * hi);
 }
 
+/* "7.9% [6.8, 9.1]": the estimated rate and, when there is one, its interval. */
+static void add_estimate(struct sbuf *b, const struct labelerr_report *r)
+{
+	pct(b, r->res.rate);
+	if (isfinite(r->res.lo)) {
+		sbuf_addc(b, ' ');
+		pct_ci(b, r->res.lo, r->res.hi);
+	}
+}
+
+/* "; blind audit measured 8.5% [5.4, 12.9] on 212 items" when audits exist. */
+static void add_audit(struct sbuf *b, const struct labelerr_report *r)
+{
+	if (r->audit.n <= 0)
+		return;
+	sbuf_add(b, "; blind audit measured ");
+	pct(b, r->audit.rate);
+	sbuf_addc(b, ' ');
+	pct_ci(b, r->audit.lo, r->audit.hi);
+	sbuf_addf(b, " on %ld item%s", r->audit.n, r->audit.n == 1 ? "" : "s");
+}
+
 void labelerr_report_headline(struct sbuf *b, const struct labelerr_report *r)
 {
 	const char *file = r->src.import_file, *slash = file ? strrchr(file, '/') : NULL;
 
 	if (r->have) {
 		sbuf_add(b, "confident learning estimates ");
-		pct(b, r->res.rate);
-		if (isfinite(r->res.lo)) {
-			sbuf_addc(b, ' ');
-			pct_ci(b, r->res.lo, r->res.hi);
-		}
+		add_estimate(b, r);
 		sbuf_addf(b, " (%ld of %ld labels)", r->res.errors, r->items);
 	} else {
 		sbuf_addf(b, "no estimate: %s", r->error ? r->error : "no figure");
 	}
-	if (r->audit.n > 0) {
-		sbuf_add(b, "; blind audit measured ");
-		pct(b, r->audit.rate);
-		sbuf_addc(b, ' ');
-		pct_ci(b, r->audit.lo, r->audit.hi);
-		sbuf_addf(b, " on %ld item%s", r->audit.n, r->audit.n == 1 ? "" : "s");
-	}
+	add_audit(b, r);
 	if (r->src.model) {
 		sbuf_addf(b, "; model %s (%s", r->src.model, r->src.chosen);
 		if (r->src.import_seq)
@@ -439,18 +451,8 @@ void labelerr_report_text(struct sbuf *b, const struct labelerr_report *r)
 		size_t np;
 		struct pair *v = pairs(r, &np);
 		sbuf_add(b, "  confident learning estimates ");
-		pct(b, r->res.rate);
-		if (isfinite(r->res.lo)) {
-			sbuf_addc(b, ' ');
-			pct_ci(b, r->res.lo, r->res.hi);
-		}
-		if (r->audit.n > 0) {
-			sbuf_add(b, "; blind audit measured ");
-			pct(b, r->audit.rate);
-			sbuf_addc(b, ' ');
-			pct_ci(b, r->audit.lo, r->audit.hi);
-			sbuf_addf(b, " on %ld item%s", r->audit.n, r->audit.n == 1 ? "" : "s");
-		}
+		add_estimate(b, r);
+		add_audit(b, r);
 		sbuf_addf(b,
 			  "\n    %ld of %ld labels wrong (95%% bootstrap interval, %d resamples,"
 			  " seed %llu)\n",
