@@ -33,7 +33,6 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	char err[GV_ERR];
 	f->st = test_store_create(f->path, "store");
 	/* Task t: labels a < b < c (codes 0, 1, 2). Votes:
 	 *   item 1: a a a   unanimous
@@ -55,9 +54,7 @@ static int setup(void **state)
 		  " (1, 3, 1, 0), (1, 3, 2, 1), (1, 3, 3, 2),"
 		  " (1, 4, 1, 1), (1, 4, 2, 0),"
 		  " (1, 5, 1, 2);");
-	if (store_begin(f->st, err) || store_summary_refresh(f->st, 1, err) ||
-	    store_commit(f->st, err))
-		fail_msg("%s", err);
+	test_summary_refresh(f->st, 1);
 	*state = f;
 	return 0;
 }

@@ -131,6 +131,13 @@ char *test_fixture(const char *name)
 	return path;
 }
 
+void test_summary_refresh(struct store *st, int64_t task)
+{
+	char err[GV_ERR];
+	if (store_begin(st, err) || store_summary_refresh(st, task, err) || store_commit(st, err))
+		fail_msg("%s", err);
+}
+
 struct store *test_lead_project(char path[64], const char *tag)
 {
 	struct store *st = test_store_create(path, tag);
@@ -155,8 +162,7 @@ struct store *test_lead_project(char path[64], const char *tag)
 		  " (1, 6, 1, 1), (1, 6, 2, 1), (1, 6, 3, 0);"
 		  "INSERT INTO expert(name, role, unix_uid, unix_user, added_at) VALUES"
 		  " ('ex1', 'expert', 1001, 'u1', ''), ('ex2', 'expert', 1002, 'u2', '');");
-	if (store_begin(st, err) || store_summary_refresh(st, 1, err) || store_commit(st, err))
-		fail_msg("%s", err);
+	test_summary_refresh(st, 1);
 	audit_actor_init(&ex1, "ex1");
 	ex1.uid = 1001;
 	for (size_t i = 0; i < GV_ARRAY_LEN(dec); i++) {

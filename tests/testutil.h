@@ -19,6 +19,10 @@ void test_store_drop(struct store *st, const char *path);
 /* Run SQL that must succeed (fixtures, tampering). */
 void test_exec(struct store *st, const char *sql);
 
+/* Recompute task's per-item summaries in a transaction of their own; the
+ * test fails on an error. */
+void test_summary_refresh(struct store *st, int64_t task);
+
 /*
  * The lead's hand-worked project (tests/test_lead.c works its figures out)
  * in a fresh file as test_store_create makes it: task t, nominal, labels a,
