@@ -1,7 +1,9 @@
 /*
  * cscan: the benchmark's "bare C pass" baseline. It reads a long votes CSV
- * (item,annotator,label, as bench/gen writes it: numbered items, no quoting),
- * parses every row, counts the votes of each item on each label (an array
+ * (item,annotator,label, as bench/gen writes it: numbered items, no quoting;
+ * with --ids string the items are "item-00000042", whose number after the
+ * prefix is taken as the item's, so the pass stays a bare parse with no
+ * hash table), parses every row, counts the votes of each item on each label (an array
  * indexed by item number; labels looked up in a small table) and prints the
  * totals: rows, items, votes per label and the votes-per-item histogram.
  * Nothing else: it is the floor any statistics pass over the same votes
@@ -75,6 +77,8 @@ static int count_line(struct counts *c, const char *s, size_t n)
 
 	if (n && end[-1] == '\r')
 		end--;
+	while (p < end && *p != ',' && (*p < '0' || *p > '9'))
+		p++; /* a string id's prefix: "item-" */
 	if (p == end || *p < '0' || *p > '9')
 		return -1;
 	while (p < end && *p >= '0' && *p <= '9')

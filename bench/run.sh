@@ -11,12 +11,28 @@
 #   GAVEL_BENCH_ITEMS  number of items (default 1000000; e.g. 100000 for a quick run)
 #   GAVEL_BENCH_DIR    keep the generated CSV files here and reuse them next time
 #   GAVEL_BENCH_SEED   generator seed (default 42)
-#   GAVEL_BENCH_REPEAT runs of the import figure, alternating with its baseline (default 3)
+#   GAVEL_BENCH_REPEAT runs of the import figure, alternating with its baseline
+#                      (default 3; 1 above 2M items)
 #   GAVEL_BENCH_FIGURES the figures to run (default: all of them, in the list at
 #                      the end; fig_import first, e.g. "fig_import fig_packet")
+#   GAVEL_BENCH_ORDERS the row orders of the votes file the figures run on, in
+#                      turn (default "grouped shuffled"; "grouped" for one pass)
+#   GAVEL_BENCH_PEERS  1 runs the Python peers above 2M items too (they load
+#                      every vote into memory: GBs and minutes at 10M)
 #
-# The 10M tier (not run in CI: several minutes, a few GB of disk) is the same
-# figures on ten times the data: GAVEL_BENCH_ITEMS=10000000 make bench.
+# Orders: "grouped" is bench/gen's file (rows grouped by item, numeric ids);
+# "shuffled" and "annotator" are the same votes in random order or grouped by
+# annotator, with string ids (item-00000042, annotator-00017), written by
+# bench/gen into $GAVEL_BENCH_DIR/ORDER-string. Every figure after the import
+# runs once per order on a project imported from that order's file, its rows
+# labelled "[ORDER]" and its baselines reading the same file; the import of a
+# later order is fig_import_orders' (kept, not imported again).
+#
+# The 10M tier (not run in CI: most of an hour, ~15 GB of disk) is the same
+# figures on ten times the data: GAVEL_BENCH_ITEMS=10000000 make bench. A data
+# directory made elsewhere is reused without copying: symlink its votes.csv,
+# items.csv, predictions.csv and gold.csv into GAVEL_BENCH_DIR and write the
+# params line gen_data checks ("items=10000000 annotators=500 labels=5 seed=42").
 #
 # Each figure is one small function (fig_*) listed in `figures` at the end
 # (fig_labelerr last: it adds the model's predictions to the project);
@@ -27,7 +43,10 @@ GAVEL=${GAVEL:-./gavel}
 bin=${GAVEL_BENCH_BIN:-$(dirname "$GAVEL")/bench}
 items=${GAVEL_BENCH_ITEMS:-1000000}
 seed=${GAVEL_BENCH_SEED:-42}
-repeat=${GAVEL_BENCH_REPEAT:-3}
+repeat=3
+[ "$items" -gt 2000000 ] && repeat=1
+repeat=${GAVEL_BENCH_REPEAT:-$repeat}
+orders=${GAVEL_BENCH_ORDERS:-grouped shuffled}
 annotators=500
 labels=5
 python=/usr/bin/python3
@@ -37,7 +56,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/gavel-bench.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 data=${GAVEL_BENCH_DIR:-$work/data}
+root=$data      # gen_data's directory; $data is the current order's
 missed=0
+sfx=            # the order's label on each row (" [shuffled]"), none for the first
+idfmt=%d        # printf format of an item id in the current order's files
 
 for tool in gen cscan rss; do
 	if [ ! -x "$bin/$tool" ]; then
@@ -74,7 +96,7 @@ le() {
 }
 
 header() {
-	printf '%-36s %9s %9s %7s  %-14s %-7s %s\n' figure gavel baseline ratio target verdict \
+	printf '%-48s %9s %9s %7s  %-14s %-7s %s\n' figure gavel baseline ratio target verdict \
 		"baseline measured"
 }
 
@@ -84,7 +106,7 @@ row() {
 	if [ "$2" != FAILED ] && [ "$3" != - ]; then
 		ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 	fi
-	printf '%-36s %9s %9s %7s  %-14s %-7s %s\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$6"
+	printf '%-48s %9s %9s %7s  %-14s %-7s %s\n' "$1$sfx" "$2" "$3" "$ratio" "$4" "$5" "$6"
 	[ "$5" = ok ] || [ "$5" = - ] || missed=1
 }
 
@@ -201,6 +223,7 @@ fig_python() {
 		echo "  python peers skipped: $python not found" >>"$work/notes"
 		return
 	fi
+	peers_fit || return
 	measure peers "$python" "$here/peers.py" "$data/votes.csv"
 	if [ "$rc" = 77 ]; then
 		echo "  python peers skipped: $(tail -n 1 "$work/peers.err")" >>"$work/notes"
@@ -233,6 +256,18 @@ fig_python() {
 	echo "  python peer peak RSS: $(mb "$kb") MB (whole script)" >>"$work/notes"
 }
 
+# peers_fit: true when the Python peers run at this size. They read every
+# vote into memory (numpy string arrays, pandas frames): at 10M items that
+# is GBs and minutes per peer, so above 2M items they are skipped with a
+# note unless GAVEL_BENCH_PEERS=1.
+peers_fit() {
+	[ "$items" -le 2000000 ] || [ "${GAVEL_BENCH_PEERS:-0}" = 1 ] && return 0
+	grep -q 'python peers skipped: above' "$work/notes" ||
+		echo "  python peers skipped: above 2M items they load every vote into memory" \
+			"(GBs, minutes); GAVEL_BENCH_PEERS=1 runs them" >>"$work/notes"
+	return 1
+}
+
 # (d) Dawid-Skene: gavel stats with DS minus without, vs a vectorised numpy DS.
 fig_ds() {
 	if [ "${import_ok:-0}" != 1 ] || [ -z "${stats_sec:-}" ]; then
@@ -251,7 +286,8 @@ fig_ds() {
 		"$work/statsds.out")
 	set -- $iters
 	base=- bnote="numpy DS (python3-numpy not installed)"
-	if [ -x "$python" ]; then
+	peers_fit || bnote="numpy DS skipped above 2M items (GAVEL_BENCH_PEERS=1 runs it)"
+	if [ -x "$python" ] && peers_fit; then
 		measure dspeer "$python" "$here/ds_peer.py" "$data/votes.csv"
 		if [ "$rc" = 0 ]; then
 			read -r _ peer_em peer_it _ <"$work/dspeer.out"
@@ -465,8 +501,10 @@ fig_lead() {
 			"1,000 resamples, Dawid-Skene, $(($(wc -c <"$work/report.html") / 1024)) KB"
 		row "report: peak RSS (MB)" "$(mb "$kb")" - "<= 256 MB" "$(verdict "$kb" 262144)" ""
 	fi
-	# item 1's first two voters: two annotators who share items
-	pair=$(sed -n '2,3p' "$data/votes.csv" | cut -d, -f2 | paste -sd, -)
+	# the first row's item's first two voters (in any row order): two
+	# annotators who share items
+	pair=$(awk -F, 'NR == 2 { it = $1 } NR > 1 && $1 == it { p = p (p ? "," : "") $2
+		if (++n == 2) { print p; exit } }' "$data/votes.csv")
 	worst=0 which= all=
 	for q in "--pair $pair" "--confused l0,l1" "--agreement 0.2-0.3"; do
 		# shellcheck disable=SC2086
@@ -488,7 +526,7 @@ fig_lead() {
 # gen_order NAME ARGS...: the same votes as $data's written by bench/gen ARGS
 # (an order, string ids) into $data/NAME, reused like gen_data's.
 gen_order() {
-	dir=$data/$1
+	dir=$root/$1
 	shift
 	stamp="items=$items annotators=$annotators labels=$labels seed=$seed $*"
 	if [ -s "$dir/votes.csv" ] && [ -f "$dir/params" ] && [ "$(cat "$dir/params")" = "$stamp" ]; then
@@ -500,6 +538,24 @@ gen_order() {
 		--seed "$seed" --out "$dir" "$@"
 	[ "$rc" = 0 ] || return 1
 	echo "$stamp" >"$dir/params"
+}
+
+# keep_order ORDER: keep fig_import_orders' last project of ORDER as the
+# project of that order's pass (when GAVEL_BENCH_ORDERS has it), so that the
+# pass does not import the same file again.
+keep_order() {
+	case " $orders " in
+	*" $1 "*)
+		if [ -z "$failed" ] && [ -f "$work/o.db" ]; then
+			rm -f "$work/kept-$1.db" "$work/kept-$1.db-wal" "$work/kept-$1.db-shm"
+			for x in "" -wal -shm; do
+				[ -f "$work/o.db$x" ] && mv "$work/o.db$x" "$work/kept-$1.db$x"
+			done
+			return
+		fi
+		;;
+	esac
+	rm -f "$work/o.db" "$work/o.db-wal" "$work/o.db-shm"
 }
 
 # (a') the import of the same votes in other row orders, with string ids
@@ -514,7 +570,7 @@ fig_import_orders() {
 			row "$label (s)" FAILED - "<= baseline" FAILED "bench/gen failed"
 			continue
 		fi
-		file=$data/$order-string/votes.csv
+		file=$root/$order-string/votes.csv
 		base=- bkb=0 best= worst= kbmax=0 failed=
 		command -v sqlite3 >/dev/null 2>&1 || base=none
 		for i in $(seq "$repeat"); do
@@ -543,7 +599,7 @@ fig_import_orders() {
 			if [ -z "$worst" ] || le "$worst" "$total"; then worst=$total; fi
 			[ "$kb" -gt "$kbmax" ] && kbmax=$kb
 		done
-		rm -f "$work/o.db" "$work/o.db-wal" "$work/o.db-shm"
+		keep_order "$order"
 		[ "$base" = none ] && base=-
 		if [ -n "$failed" ]; then
 			row "$label (s)" FAILED "$base" "<= baseline" FAILED ""
@@ -568,8 +624,8 @@ fig_addvotes() {
 		row "import 1,000 more votes (s)" FAILED - "<= 0.3 s" FAILED "no project"
 		return
 	fi
-	awk -v n="$items" 'BEGIN { print "item,annotator,label"
-		for (i = 1; i <= 1000; i++) print 1 + (i * 7919) % n ",bench-new,l" i % 5 }' \
+	awk -v n="$items" -v f="$idfmt" 'BEGIN { print "item,annotator,label"
+		for (i = 1; i <= 1000; i++) printf f ",bench-new,l%d\n", 1 + (i * 7919) % n, i % 5 }' \
 		>"$work/add.csv"
 	rm -f "$work/e.db" "$work/e.db-wal" "$work/e.db-shm"
 	"$GAVEL" init "$work/e.db" >/dev/null 2>&1
@@ -671,15 +727,68 @@ figures="$figures fig_import_orders"
 # GAVEL_BENCH_FIGURES="fig_import fig_import_orders" runs only those.
 figures=${GAVEL_BENCH_FIGURES:-$figures}
 
+# use_order ORDER: point $data, $idfmt and $sfx at ORDER's votes file
+# (generated on first use); false when bench/gen fails.
+use_order() {
+	data=$root idfmt=%d sfx=
+	case $1 in
+	grouped) return 0 ;;
+	shuffled | annotator)
+		if ! gen_order "$1-string" --order "$1" --ids string; then
+			echo "bench: bench/gen --order $1 failed: $(cat "$work/gen.err")" >&2
+			return 1
+		fi
+		data=$root/$1-string idfmt=item-%08d sfx=" [$1]"
+		;;
+	*)
+		echo "bench: GAVEL_BENCH_ORDERS: unknown order '$1' (grouped, shuffled, annotator)" >&2
+		exit 2
+		;;
+	esac
+}
+
+# reuse_import ORDER: the project fig_import_orders imported from ORDER's
+# file (its import is measured there) becomes the project of this pass.
+reuse_import() {
+	rm -f "$work/p.db" "$work/p.db-wal" "$work/p.db-shm"
+	for x in "" -wal -shm; do
+		[ -f "$work/kept-$1.db$x" ] && mv "$work/kept-$1.db$x" "$work/p.db$x"
+	done
+	import_ok=1
+	echo "  [$1] project: the last one fig_import_orders imported" \
+		"(\"import $1, string ids\" above)" >>"$work/notes"
+}
+
 gen_data
+for order in $orders; do
+	use_order "$order" >/dev/null || true
+done
+data=$root
 nvotes=$(($(wc -l <"$data/votes.csv") - 1))
 echo "bench: $items items, $nvotes votes, $annotators annotators, $labels labels," \
-	"$(nproc 2>/dev/null || echo '?') CPUs; gavel: $GAVEL"
+	"$(nproc 2>/dev/null || echo '?') CPUs; orders: $orders; gavel: $GAVEL"
 echo
 : >"$work/notes"
 header
-for f in $figures; do
-	"$f"
+pass=0
+for order in $orders; do
+	use_order "$order" || continue
+	pass=$((pass + 1))
+	if [ $pass -gt 1 ]; then
+		echo
+		echo "  [$order] figures on $data/votes.csv:" >>"$work/notes"
+	fi
+	import_ok=0 stats_sec=
+	for f in $figures; do
+		if [ $pass -gt 1 ]; then
+			[ "$f" = fig_import_orders ] && continue
+			if [ "$f" = fig_import ] && [ -f "$work/kept-$order.db" ]; then
+				reuse_import "$order"
+				continue
+			fi
+		fi
+		"$f"
+	done
 done
 if [ -s "$work/notes" ]; then
 	echo
