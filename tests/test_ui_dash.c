@@ -281,6 +281,17 @@ static void test_sort(void **state)
 	assert_non_null(strstr(s->msg, "Annotators"));
 }
 
+/* The backend's synchronous dashboard, counted: returning from a
+ * drill-down must not call it. */
+static int (*real_dashboard)(void *, const char *, struct lead_report *, char *);
+static int sync_builds;
+
+static int counting_dashboard(void *ctx, const char *task, struct lead_report *out, char *err)
+{
+	sync_builds++;
+	return real_dashboard(ctx, task, out, err);
+}
+
 static void test_drill_and_back(void **state)
 {
 	struct fx *f = *state;
@@ -370,10 +381,31 @@ static void test_drill_and_back(void **state)
 		if (store_review_decide(f->st, &f->db.actor, &da, &id, other, sizeof other, err))
 			fail_msg("%s", err);
 		s->dash.stale = 1;
+		/* q is back on the same cell at once: nothing computed in place,
+		 * the old figures shown marked as updating */
+		sync_builds = 0;
+		real_dashboard = f->be.dashboard;
+		f->be.dashboard = counting_dashboard;
 		ui_update_key(s, 'q');
 		assert_int_equal(s->view, UI_DASH);
-		assert_false(s->dash.stale);
 		assert_int_equal(s->dash.sec, UI_DASH_RULES);
+		assert_int_equal(s->dash.list[UI_DASH_RULES].cur, 0);
+		assert_int_equal(sync_builds, 0);
+		assert_int_equal(s->dash.rep.tasks[0].decided, 4);
+		assert_true(s->dash.refresh);
+		assert_true(ui_update_busy(s));
+		ui_dash_title(s, want, sizeof want);
+		assert_non_null(strstr(want, "Rules (updating"));
+		/* the background computation brings the new figures, on the same cell */
+		assert_int_equal(ui_update_idle(s, 1), UI_REDRAW);
+		assert_int_equal(sync_builds, 0);
+		assert_false(s->dash.refresh);
+		assert_false(s->dash.stale);
+		assert_false(ui_update_busy(s));
+		ui_dash_title(s, want, sizeof want);
+		assert_null(strstr(want, "updating"));
+		assert_int_equal(s->dash.sec, UI_DASH_RULES);
+		assert_int_equal(s->dash.list[UI_DASH_RULES].cur, 0);
 		t = &s->dash.rep.tasks[0];
 		assert_int_equal(t->decided, 5);
 		assert_string_equal(t->rules[0].rule, "R1");

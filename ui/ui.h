@@ -190,13 +190,18 @@ struct ui_view_def {
 /* The views, indexed by enum ui_view. */
 extern const struct ui_view_def *const ui_views[UI_NVIEWS];
 
-/* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view). */
+/* A key bound to an action in the views of `views` (a mask of 1 << enum ui_view).
+ * With UI_YIELDS in views the binding gives way to the open item's label
+ * keys and to every other binding of its key, wherever it stands in the
+ * table: d opens the dashboard in the item view unless the item's
+ * guideline or the keys file gives d to something else there. */
 struct ui_binding {
 	unsigned views;
 	int key;
 	enum ui_action action;
 	int arg;
 };
+#define UI_YIELDS (1u << 31)
 
 /* The built-in key table; a user's keys file changes a copy (struct ui_keymap). */
 extern const struct ui_binding ui_bindings[];
@@ -384,8 +389,11 @@ struct ui_dash {
 	size_t *aorder;		/* annotator indices in that order (rep.tasks[task]) */
 	enum ui_view back;	/* where q goes back to; UI_DASH: q quits (gavel dashboard) */
 	int drilled;		/* a drill-down queue is shown; q puts stash back */
-	int stale;		/* a decision or undo was saved since the figures were computed */
-	int pending;		/* the backend computes the figures in the background */
+	int stale;   /* a decision or undo was saved since the figures were computed (or
+		      * since the computation running now started) */
+	int refresh; /* the figures shown are out of date: recomputed in the background,
+		      * shown meanwhile marked as updating */
+	int pending; /* the backend computes the figures in the background; -1: it failed */
 	struct ui_queue_stash stash;
 	char *title;		/* the drill-down queue's title */
 };
@@ -599,10 +607,12 @@ size_t ui_wrap(const char *s, size_t width, size_t *starts, size_t *lens, size_t
  * update, which clamps scrolling, and draw, which renders it). */
 void ui_item_text_geom(const struct ui_state *s, size_t *width, size_t *height);
 
-/* The help screen, generated from the action table and the keymap (NULL:
- * the built-in keys): line count, and line i (sanitised) into buf. */
+/* The help screen, generated from the action table and the keymap in
+ * force (s->keys; s NULL: the built-in keys, no item open): line count, and
+ * line i into buf (unsanitised: the last line, which says which key opens
+ * the dashboard on the open item, may name a label from data). */
 size_t ui_help_count(void);
-void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len);
+void ui_help_line(const struct ui_state *s, size_t i, char *buf, size_t len);
 
 /* The lines the help screen adds after ui_help_count() when an item is open
  * and a label of its task has its own key: a blank line, a title, and per
@@ -777,11 +787,15 @@ int ui_dash_open(struct ui_state *s, const char *task);
  * sections say they are computing until ui_update_idle computes the rest.
  * Without dashboard_quick, ui_dash_open. */
 int ui_dash_open_quick(struct ui_state *s, const char *task);
-/* The dashboard's deferred work: with quick figures shown, start computing
- * all of them in the background (the backend's dashboard_start; without it,
- * compute them here), and once they are in (wait: block for them) show them,
- * keeping the section and cursors, and return UI_REDRAW; else 0. */
+/* The dashboard's deferred work: with quick figures shown, or figures out
+ * of date after decisions made in a drill-down (dash.refresh, once back on
+ * the dashboard), start computing all of them in the background (the
+ * backend's dashboard_start; without it, compute them here), and once they
+ * are in (wait: block for them) show them, keeping the section and
+ * cursors, and return UI_REDRAW; else 0. */
 int ui_dash_idle(struct ui_state *s, int wait);
+/* Whether ui_dash_idle has work started or to start (the loop looks again soon). */
+int ui_dash_busy(const struct ui_state *s);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

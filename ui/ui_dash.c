@@ -588,17 +588,21 @@ void ui_dash_title(const struct ui_state *s, char *buf, size_t len)
 {
 	const struct lead_task *t = cur_task(s);
 	const struct ui_dash *d = &s->dash;
+	/* figures from before a decision, until the new ones are in */
+	const char *when = !d->refresh	    ? ""
+			   : d->pending < 0 ? " (out of date)"
+					    : " (updating\u2026)";
 	if (d->sec == UI_DASH_TASKS || !t) {
-		snprintf(buf, len, "Tasks: %zu in project %s", d->rep.ntasks,
+		snprintf(buf, len, "Tasks%s: %zu in project %s", when, d->rep.ntasks,
 			 d->rep.project ? d->rep.project : "");
 		return;
 	}
 	{
 		char agr[16];
 		fig(agr, sizeof agr, t->res.percent_agreement, 3);
-		snprintf(buf, len, "%s: task %s, %zu items, %zu votes, agreement %s%s",
-			 ui_dash_section_names[d->sec], t->task.name, t->res.items, t->res.votes,
-			 agr, t->res.flagged ? " (! below threshold)" : "");
+		snprintf(buf, len, "%s%s: task %s, %zu items, %zu votes, agreement %s%s",
+			 ui_dash_section_names[d->sec], when, t->task.name, t->res.items,
+			 t->res.votes, agr, t->res.flagged ? " (! below threshold)" : "");
 	}
 }
 

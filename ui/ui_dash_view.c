@@ -291,6 +291,7 @@ static int open_with(struct ui_state *s, const char *task, int quick)
 	d->rep = rep;
 	d->have = 1;
 	d->stale = 0;
+	d->refresh = 0;
 	d->pending = d->pending > 0; /* one still running delivers; a failure is retried */
 	d->task = 0;
 	for (size_t i = 0; task && i < rep.ntasks; i++)
@@ -526,24 +527,28 @@ static int dash_open(struct ui_state *s)
 	return UI_REDRAW;
 }
 
-/* Recompute the figures after decisions were saved, keeping the section,
- * the task and the cursors (clamped to the new rows by dash_fit). */
+/* Show newly computed figures, keeping the section, the task and the
+ * cursors (clamped to the new rows by dash_fit); they are up to date
+ * unless a decision was saved after their computation started. */
 static void dash_install(struct ui_state *s, struct lead_report *rep)
 {
 	struct ui_dash *d = &s->dash;
 	lead_report_free(&d->rep);
 	d->rep = *rep;
-	d->stale = 0;
+	if (!d->stale)
+		d->refresh = 0;
 	if (d->task >= rep->ntasks)
 		d->task = rep->ntasks ? rep->ntasks - 1 : 0;
 	sort_annotators(s);
 }
 
+/* Compute the figures here, for a backend without a thread of its own. */
 static int dash_refresh(struct ui_state *s)
 {
 	struct lead_report rep;
 	char err[GV_ERR];
 
+	s->dash.stale = 0;
 	if (!s->be->dashboard || s->be->dashboard(s->be->ctx, NULL, &rep, err)) {
 		ui_message(s, UI_MSG_ERROR, "the figures are out of date: %s",
 			   s->be->dashboard ? err : "the dashboard is not available here");
@@ -553,21 +558,40 @@ static int dash_refresh(struct ui_state *s)
 	return 0;
 }
 
+/* Back on the same cell at once: figures that decisions in the drill-down
+ * changed are shown as they were, marked as updating, while ui_dash_idle
+ * recomputes them in the background. */
 int ui_dash_drill_close(struct ui_state *s)
 {
-	if (!s->dash.drilled)
+	struct ui_dash *d = &s->dash;
+	if (!d->drilled)
 		return 0;
 	ui_item_close(s);
 	unstash_queue(s);
-	s->dash.drilled = 0;
+	d->drilled = 0;
 	s->view = UI_DASH;
-	if (s->dash.stale && s->dash.have && dash_refresh(s)) {
-		dash_fit(s);
-		return UI_REDRAW; /* the message says the figures are out of date */
+	if (d->stale && d->have) {
+		d->refresh = 1;
+		if (d->pending < 0)
+			d->pending = 0; /* an earlier failure is tried again */
 	}
 	dash_fit(s);
 	status(s);
 	return UI_REDRAW;
+}
+
+/* Figures to compute: the quick ones shown, or out of date and the
+ * dashboard in sight (not while a drill-down is open, where every decision
+ * would start another computation). */
+static int wants_figures(const struct ui_dash *d)
+{
+	return d->have && d->pending >= 0 && (d->rep.quick || (d->refresh && !d->drilled));
+}
+
+int ui_dash_busy(const struct ui_state *s)
+{
+	const struct ui_dash *d = &s->dash;
+	return d->pending > 0 || wants_figures(d);
 }
 
 int ui_dash_idle(struct ui_state *s, int wait)
@@ -577,7 +601,7 @@ int ui_dash_idle(struct ui_state *s, int wait)
 	char err[GV_ERR];
 	int rc;
 
-	if (!d->have || !d->rep.quick || d->pending < 0)
+	if (!d->have || (d->pending <= 0 && !wants_figures(d)))
 		return 0;
 	if (!s->be->dashboard_start || !s->be->dashboard_poll) {
 		if (dash_refresh(s)) {
@@ -591,6 +615,7 @@ int ui_dash_idle(struct ui_state *s, int wait)
 				d->pending = -1;
 				return UI_REDRAW;
 			}
+			d->stale = 0; /* a decision from now on is not in these figures */
 			d->pending = 1;
 		}
 		rc = s->be->dashboard_poll(s->be->ctx, wait, &rep, err);
@@ -605,7 +630,8 @@ int ui_dash_idle(struct ui_state *s, int wait)
 		dash_install(s, &rep);
 	}
 	dash_fit(s);
-	status(s);
+	if (s->view == UI_DASH)
+		status(s); /* the status line is the dashboard's only when it shows */
 	return UI_REDRAW;
 }
 

@@ -215,8 +215,11 @@ static int footer_action(const struct ui_state *s, int y, int x, enum ui_action 
 	for (size_t i = 0; i < n; i++) {
 		char k[16], word[64];
 		const struct ui_binding *b = &v[i];
-		int x0 = x;
+		int x0 = x, arg;
 		if (b->action != a || !(b->views & mask))
+			continue;
+		/* a key taken here by an earlier binding or a label is not this action's */
+		if (ui_key_action(s, b->key, &arg) != a || arg != b->arg)
 			continue;
 		ui_key_name(b->key, k, sizeof k);
 		/* q in a drill-down queue goes back to the dashboard, not out; on
@@ -775,7 +778,7 @@ static void help_row(const struct ui_state *s, size_t i, int y, int selected)
 	size_t n = ui_help_count();
 	(void)selected;
 	if (i < n)
-		ui_help_line(s->keys, i, buf, sizeof buf);
+		ui_help_line(s, i, buf, sizeof buf);
 	else
 		ui_help_label_line(s, i - n, buf, sizeof buf);
 	put(y, 1, COLS - 1, buf, buf[0] && buf[0] != ' ' ? R_TITLE : R_NORMAL);

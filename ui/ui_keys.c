@@ -56,9 +56,10 @@ const struct ui_binding ui_bindings[] = {
 	{V_D, 'l', ACT_CELL_RIGHT, 0},
 	{V_D, 'o', ACT_SORT_COLUMN, 0},
 	{V_Q | V_H | V_C, 'd', ACT_DASHBOARD, 0},
-	/* d is a common label key (guidelines choose their own), and a key that
-	 * opens the dashboard on one task must not record a decision on another
-	 * whose guideline gives d to a label: D in the item view, always */
+	/* d is a common label key (guidelines choose their own): in the item
+	 * view it opens the dashboard only where neither the item's guideline
+	 * nor the keys file gives it to something else, and D always does */
+	{V_I | UI_YIELDS, 'd', ACT_DASHBOARD, 0},
 	{V_I, 'D', ACT_DASHBOARD, 0},
 	{V_I | V_H | V_P | V_K | V_C, UI_KEY_LEFT, ACT_BACK, 0},
 	{V_ALL, UI_KEY_CTRL('c'), ACT_QUIT, 0},
@@ -213,7 +214,7 @@ static unsigned default_views(enum ui_action a)
 	unsigned v = 0;
 	for (size_t i = 0; i < ui_nbindings; i++)
 		if (ui_bindings[i].action == a)
-			v |= ui_bindings[i].views;
+			v |= ui_bindings[i].views & ~UI_YIELDS; /* a file's key never yields */
 	return v ? v : (1u << UI_NVIEWS) - 1;
 }
 
@@ -314,7 +315,9 @@ int ui_keymap_parse(struct ui_keymap *km, const char *file, const char *buf, siz
 		for (size_t j = 0; j < km->n; j++) {
 			const struct ui_binding *b = &km->v[j];
 			char at[256];
-			if (b->key != ov[i].key || given[b->action] || !(b->views & ov[i].views))
+			/* a built-in key that yields gives way to the file's */
+			if (b->key != ov[i].key || given[b->action] || !(b->views & ov[i].views) ||
+			    (b->views & UI_YIELDS))
 				continue;
 			snprintf(at, sizeof at,
 				 " for %s is %s's key in the %s view; give %s another key too "
@@ -467,7 +470,8 @@ static void free_letters(const struct ui_binding *bv, size_t bn, const struct gu
 	for (int c = 'a'; c <= 'z'; c++) {
 		int taken = 0;
 		for (size_t i = 0; i < bn && !taken; i++)
-			taken = bv[i].key == c && (bv[i].views & (1u << UI_ITEM));
+			taken = bv[i].key == c && (bv[i].views & (1u << UI_ITEM)) &&
+				!(bv[i].views & UI_YIELDS);
 		for (size_t i = 0; i < n && !taken; i++)
 			taken = v[i].key == c && strcmp(v[i].task, k->task) == 0;
 		if (!taken && used + 3 < len) {
@@ -492,7 +496,9 @@ int ui_keys_check_labels(const struct ui_keymap *km, const struct guide_key *v, 
 			const struct ui_key_from *fr = km && km->from ? &km->from[j] : NULL;
 			char kn[16], use[96], *label, *task, *file, *place;
 			struct sbuf msg = {0};
+			/* a key that yields leaves it to the label */
 			if (b->key != k->key || !(b->views & (1u << UI_ITEM)) ||
+			    (b->views & UI_YIELDS) ||
 			    (b->action == ACT_DECIDE && b->arg == k->index))
 				continue;
 			ui_key_name(k->key, kn, sizeof kn);
@@ -601,18 +607,27 @@ int ui_decide_key(const struct ui_state *s, int idx)
 	return 0;
 }
 
-/* The action key runs in view (arg gets its argument), or ACT_NONE. */
-static enum ui_action view_action(const struct ui_state *s, enum ui_view view, int key, int *arg)
+/* The first binding of key in the views of mask that yields (or not). */
+static const struct ui_binding *binding_of(const struct ui_state *s, unsigned mask, int key,
+					   int yields)
 {
-	unsigned mask = 1u << view;
 	size_t n;
 	const struct ui_binding *v = ui_state_bindings(s, &n);
+	for (size_t i = 0; i < n; i++)
+		if ((v[i].views & mask) && v[i].key == key && !(v[i].views & UI_YIELDS) == !yields)
+			return &v[i];
+	return NULL;
+}
+
+/* The action key runs in view (arg gets its argument), or ACT_NONE: a
+ * binding, else the open item's label key, else a binding that yields. */
+static enum ui_action view_action(const struct ui_state *s, enum ui_view view, int key, int *arg)
+{
+	const struct ui_binding *b = binding_of(s, 1u << view, key, 0);
 	*arg = 0;
-	for (size_t i = 0; i < n; i++) {
-		if ((v[i].views & mask) && v[i].key == key) {
-			*arg = v[i].arg;
-			return v[i].action;
-		}
+	if (b) {
+		*arg = b->arg;
+		return b->action;
 	}
 	/* The guideline's own decision keys, when they do not shadow a binding. */
 	if (view == UI_ITEM && s->has_item && key > 0x20 && key < 0x7f) {
@@ -623,6 +638,11 @@ static enum ui_action view_action(const struct ui_state *s, enum ui_view view, i
 				return ACT_DECIDE;
 			}
 		}
+	}
+	b = binding_of(s, 1u << view, key, 1);
+	if (b) {
+		*arg = b->arg;
+		return b->action;
 	}
 	return ACT_NONE;
 }
@@ -653,8 +673,60 @@ size_t ui_help_count(void)
 	return (UI_NGROUPS - 1) * 2 + ACT_COUNT - 1 + 2;
 }
 
-void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
+/* The help's last line: the item view's dashboard keys, and when an item
+ * is open which of them opens it there and what takes the other. */
+static void dash_key_note(const struct ui_state *s, char *buf, size_t len)
 {
+	static const struct ui_state none;
+	const struct ui_binding *v, *soft = NULL, *other;
+	char sk[16], hk[32] = "";
+	const char *also;
+	size_t n;
+	int hard = 0, arg;
+
+	if (!s)
+		s = &none;
+	v = ui_state_bindings(s, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].action != ACT_DASHBOARD || !(v[i].views & V_I))
+			continue;
+		if ((v[i].views & UI_YIELDS) && !soft)
+			soft = &v[i];
+		else if (!(v[i].views & UI_YIELDS) && !hard)
+			hard = v[i].key;
+	}
+	if (!soft)
+		return;
+	ui_key_name(soft->key, sk, sizeof sk);
+	if (hard)
+		ui_key_name(hard, hk, sizeof hk);
+	also = hard ? hk : "no other key";
+	other = binding_of(s, V_I, soft->key, 0);
+	if (other) {
+		snprintf(buf, len,
+			 "In the item view %s is %s (your keys file), so %s opens the "
+			 "dashboard there.",
+			 sk, ui_actions[other->action].name, also);
+	} else if (!s->has_item) {
+		snprintf(buf, len,
+			 "In the item view %s opens the dashboard unless the item's "
+			 "guideline gives %s to a label; %s always does.",
+			 sk, sk, also);
+	} else if (view_action(s, UI_ITEM, soft->key, &arg) == ACT_DECIDE &&
+		   (size_t)arg < s->item.task.nlabels) {
+		snprintf(buf, len,
+			 "On this item %s decides label %s (its guideline's key), so %s "
+			 "opens the dashboard.",
+			 sk, s->item.task.labels[arg].value, also);
+	} else {
+		snprintf(buf, len, "On this item %s opens the dashboard%s%s%s.", sk,
+			 hard ? " (" : "", hard ? hk : "", hard ? " too)" : "");
+	}
+}
+
+void ui_help_line(const struct ui_state *s, size_t i, char *buf, size_t len)
+{
+	const struct ui_keymap *km = s ? s->keys : NULL;
 	size_t line = 0;
 	buf[0] = 0;
 	for (int g = UI_GROUP_NONE + 1; g < UI_NGROUPS; g++) {
@@ -679,9 +751,7 @@ void ui_help_line(const struct ui_keymap *km, size_t i, char *buf, size_t len)
 			return;
 	}
 	if (line++ == i)
-		snprintf(buf, len,
-			 "In the item view the guideline's own label keys decide too, "
-			 "so d (often one) is D there.");
+		dash_key_note(s, buf, len);
 }
 
 size_t ui_help_labels(const struct ui_state *s)

@@ -103,7 +103,7 @@ int ui_update_idle(struct ui_state *s, int wait)
 
 int ui_update_busy(const struct ui_state *s)
 {
-	return s->dash.have && s->dash.rep.quick && s->dash.pending >= 0;
+	return ui_dash_busy(s);
 }
 
 int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)
