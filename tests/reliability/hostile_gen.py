@@ -63,7 +63,7 @@ json_formats = {
     "jsonl": ('{"item":"i%d","annotator":"a","label":"%s"}', "\n", "", "\n", "jsonl"),
     "labelstudio": (
         '{"id":%d,"data":{"text":"x"},"annotations":[{"completed_by":1,'
-        '"result":[{"value":{"choices":["%s"]}}]}]}', ",", "[", "]", "labelstudio",
+        '"result":[{"from_name":"s","to_name":"text","type":"choices","value":{"choices":["%s"]}}]}]}', ",", "[", "]", "labelstudio",
     ),
     "labelstudio-min": ('{"id":%d,"text":"x","annotator":1,"sentiment":"%s"}', ",", "[", "]",
                         "labelstudio-min"),
