@@ -22,6 +22,7 @@ void csv_init(struct csv *c, const char *buf, size_t len, char sep)
 	c->len = len;
 	c->sep = sep;
 	c->max_field = CSV_MAX_FIELD;
+	c->max_record = CSV_MAX_RECORD;
 	c->max_fields = CSV_MAX_FIELDS;
 	c->lineno = 1;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -61,12 +62,20 @@ static int csv_fail(struct csv *c, long line, size_t line_off, size_t off, const
 	va_list ap;
 	c->err_line = line;
 	c->err_col = csv_col(c->buf, line_off, off);
+	c->err_field = c->nf;
 	va_start(ap, fmt);
 	vsnprintf(c->what, sizeof c->what, fmt, ap);
 	va_end(ap);
 	c->pos = c->len;
 	c->lineno = -1; /* marks the tokenizer as failed: later calls return -1 */
 	return -1;
+}
+
+/* The field starting at off is longer than the limit. */
+static int csv_too_long(struct csv *c, long line, size_t line_off, size_t off)
+{
+	return csv_fail(c, line, line_off, off, "field longer than the limit of %zu bytes",
+			c->max_field);
 }
 
 static void csv_add(struct csv *c, const char *s, size_t n)
@@ -94,6 +103,8 @@ static int csv_plain(struct csv *c)
 
 	while (pos < c->len) {
 		unsigned char ch = b[pos];
+		if (pos - start > c->max_field)
+			return csv_too_long(c, c->lineno, c->line_off, start);
 		if (ch >= 0x80) {
 			size_t n = utf8_len(b + pos, c->len - pos);
 			if (!n)
@@ -121,12 +132,17 @@ static int csv_quoted(struct csv *c)
 	size_t pos = c->pos + 1;
 
 	for (;;) {
-		size_t run = pos;
+		size_t run = pos, stop;
 		unsigned char ch;
-		/* Copy runs of ordinary ASCII in one go. */
-		while (pos < c->len && (ch = b[pos]) != '"' && ch != '\n' && ch != 0 && ch < 0x80)
+		if (c->slen - c->fstart > c->max_field)
+			return csv_too_long(c, qline, qline_off, qoff);
+		/* Copy runs of ordinary ASCII in one go, no further than the limit. */
+		stop = c->len - pos > c->max_field ? pos + c->max_field + 1 : c->len;
+		while (pos < stop && (ch = b[pos]) != '"' && ch != '\n' && ch != 0 && ch < 0x80)
 			pos++;
 		csv_add(c, c->buf + run, pos - run);
+		if (pos < c->len && pos == stop)
+			continue;
 		if (pos >= c->len)
 			return csv_fail(c, qline, qline_off, qoff,
 					"unterminated quoted field (the quote opened here is never "
@@ -201,6 +217,7 @@ int csv_next(struct csv *c)
 		f->line = c->lineno;
 		f->off = c->pos;
 		f->line_off = c->line_off;
+		c->fstart = c->slen;
 		if (c->pos < c->len && b[c->pos] == '"') {
 			if (csv_quoted(c))
 				return -1;
@@ -209,8 +226,10 @@ int csv_next(struct csv *c)
 		}
 		f->len = c->slen - s0;
 		if (f->len > c->max_field)
-			return csv_fail(c, f->line, f->line_off, f->off,
-					"field longer than the limit of %zu bytes", c->max_field);
+			return csv_too_long(c, f->line, f->line_off, f->off);
+		if (c->slen > c->max_record)
+			return csv_fail(c, c->line, c->f[0].line_off, c->f[0].off,
+					"record longer than the limit of %zu bytes", c->max_record);
 		csv_add(c, "", 0);
 		c->scratch[c->slen++] = '\0';
 		c->nf++;

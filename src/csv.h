@@ -15,10 +15,13 @@
 #ifndef GAVEL_CSV_H
 #define GAVEL_CSV_H
 
+#include "limit.h"
+
 #include <stddef.h>
 
-#define CSV_MAX_FIELD  (64u << 20) /* bytes in one field */
-#define CSV_MAX_FIELDS 4096	   /* fields in one record */
+#define CSV_MAX_FIELD  LIMIT_TEXT   /* bytes in one field */
+#define CSV_MAX_RECORD LIMIT_RECORD /* bytes in one record's fields */
+#define CSV_MAX_FIELDS 4096	    /* fields in one record */
 
 struct csv_field {
 	const char *s; /* unescaped, NUL-terminated; valid until the next csv_next */
@@ -33,7 +36,8 @@ struct csv {
 	const char *buf;
 	size_t len;
 	char sep;
-	size_t max_field;  /* bytes per field */
+	size_t max_field;  /* bytes per field, checked as the field is scanned */
+	size_t max_record; /* bytes in all the fields of a record */
 	size_t max_fields; /* fields per record */
 	size_t want;	   /* expected fields per record, 0 for any: else ragged is an error */
 
@@ -42,15 +46,17 @@ struct csv {
 	size_t nf;
 	long line; /* line where the record starts */
 
-	/* Out, after csv_next returned -1. */
+	/* Out, after csv_next returned -1: where, what, and the index of the
+	 * field in its record (0-based). */
 	long err_line, err_col;
 	char what[128];
+	size_t err_field;
 
 	/* Private state. */
 	size_t pos, line_off, fcap;
 	long lineno;
 	char *scratch;
-	size_t slen, scap;
+	size_t slen, scap, fstart;
 };
 
 /* Start tokenizing buf[0..len) (may hold NUL bytes) with separator sep. */

@@ -118,7 +118,34 @@ static int csv_pos_fail(struct csv_reader *r)
 		return import_errf(r->err, r->file, r->c.err_line, r->c.err_col,
 				   "%.*s as --columns names%s", (int)(hdr - r->c.what), r->c.what,
 				   hdr + strlen(" as in the header"));
+	/* An over-long field is named by its column once the header is known. */
+	if (strstr(r->c.what, "field longer than") && r->c.err_field < r->nhdr)
+		return import_errf(r->err, r->file, r->c.err_line, r->c.err_col,
+				   "%s (column '%s')", r->c.what, r->hdr[r->c.err_field]);
 	return import_errf(r->err, r->file, r->c.err_line, r->c.err_col, "%s", r->c.what);
+}
+
+/* The columns of names (ids, annotators, labels, times, probabilities) hold
+ * at most LIMIT_NAME bytes; text, comments, reasons and metadata LIMIT_TEXT,
+ * which the tokenizer checks. */
+static int csv_names_fit(struct csv_reader *r)
+{
+	static const char *const what[R_NROLES] = {
+	    [R_ITEM] = "item id",	   [R_TASK] = "task name", [R_ANN] = "annotator name",
+	    [R_LABEL] = "label",	   [R_AT] = "time",	   [R_CONF] = "confidence",
+	};
+	for (int role = 0; role < R_NROLES; role++) {
+		const struct csv_field *f;
+		if (role == R_TEXT || role == R_COMMENT || role == R_REASON || r->col[role] < 0)
+			continue;
+		f = &r->c.f[r->col[role]];
+		if (f->len > LIMIT_NAME)
+			return import_errf(r->err, r->file, f->line, csv_field_col(&r->c, f),
+					   "the %s is %zu bytes long, more than the limit of %zu "
+					   "bytes",
+					   what[role], f->len, LIMIT_NAME);
+	}
+	return 0;
 }
 
 /* Is name one gavel takes for some role? */
@@ -421,6 +448,8 @@ static int csv_record(struct csv_reader *r)
 
 	rec.file = r->file;
 	rec.line = r->c.line;
+	if (csv_names_fit(r))
+		return -1;
 	if (csv_required(r, R_ITEM, &rec.item))
 		return -1;
 	if (r->col[R_TASK] >= 0 && csv_required(r, R_TASK, &rec.task))

@@ -9,6 +9,7 @@
 
 #include "formats.h"
 #include "import.h"
+#include "limit.h"
 #include "pipe_sink.h"
 #include "store_import.h"
 #include "text.h"
@@ -389,44 +390,56 @@ static int import_choose_task(struct store *st, const struct import_opts *o,
 }
 
 /*
- * A file mapped rather than read (import_file) is given back to the system
- * while it is read, too: every IMPORT_RELEASE_RECORDS records the reader
- * passes, the whole mapping is dropped. The pages come back from the file
- * when touched again, so this is always safe, and the file's size never
- * adds to the import's memory (a 1.3 GB file of 40M votes did, read whole).
+ * Every record a reader gives passes through a sink in front of the rest
+ * (struct import_front), which holds its fields to limit.h, so that every
+ * format refuses an oversized name with the record's position. A file mapped
+ * rather than read (import_file) is given back to the system there too:
+ * every IMPORT_RELEASE_RECORDS records, or IMPORT_RELEASE_BYTES of text and
+ * metadata, the whole mapping is dropped. The pages come back from the file
+ * when touched again, so this is always safe, dropping pages that are not
+ * resident costs little, and the file's size never adds much to the import's
+ * memory (a 1.3 GB file of 40M votes did, read whole).
  */
-#define IMPORT_RELEASE_RECORDS 65536
+#define IMPORT_RELEASE_RECORDS 4096
+#define IMPORT_RELEASE_BYTES ((size_t)8 << 20)
 
-struct import_releaser {
+struct import_front {
 	struct sink *next;
 	const char *buf;
 	size_t len;
+	int mapped;
 	unsigned long n;
+	size_t bytes; /* text and metadata since the last release */
 };
 
-static int releaser_put(void *ctx, const struct rec *r, char *err)
+static int front_put(void *ctx, const struct rec *r, char *err)
 {
-	struct import_releaser *x = ctx;
-	if (++x->n % IMPORT_RELEASE_RECORDS == 0)
-		import_release(x->buf, x->len);
+	struct import_front *x = ctx;
+	if (limit_record(r, err))
+		return -1;
+	if (x->mapped) {
+		x->bytes += (r->text ? strlen(r->text) : 0) + (r->meta ? strlen(r->meta) : 0);
+		if (++x->n % IMPORT_RELEASE_RECORDS == 0 || x->bytes >= IMPORT_RELEASE_BYTES) {
+			import_release(x->buf, x->len);
+			x->bytes = 0;
+		}
+	}
 	return x->next->put(x->next->ctx, r, err);
 }
 
-static void releaser_skip(void *ctx, const char *task, const char *what)
+static void front_skip(void *ctx, const char *task, const char *what)
 {
-	struct import_releaser *x = ctx;
-	x->next->passed_over(x->next->ctx, task, what);
+	struct import_front *x = ctx;
+	record_skip(x->next, task, what);
 }
 
-/* next, or with a mapped file a sink in front of it that drops the mapping
- * now and then (x holds its state). */
-static struct sink *import_releasing(struct sink *next, const char *buf, size_t len, int release,
-				     struct import_releaser *x, struct sink *s)
+/* A sink in front of next (x holds its state, s is the sink). */
+static struct sink *import_front(struct sink *next, const char *buf, size_t len, int release,
+				 struct import_front *x, struct sink *s)
 {
-	if (release != IMPORT_MAPPED)
-		return next;
-	*x = (struct import_releaser){.next = next, .buf = buf, .len = len};
-	*s = (struct sink){.ctx = x, .put = releaser_put, .passed_over = releaser_skip};
+	*x = (struct import_front){
+	    .next = next, .buf = buf, .len = len, .mapped = release == IMPORT_MAPPED};
+	*s = (struct sink){.ctx = x, .put = front_put, .passed_over = front_skip};
 	return s;
 }
 
@@ -437,8 +450,8 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 		      int release, struct import_result *res, char *err)
 {
 	struct named_tasks names = {0};
-	struct import_releaser rel;
-	struct sink relsink;
+	struct import_front fr;
+	struct sink frsink;
 	struct fmt_opts fo = {.task = o->task, .annotator = o->annotator, .columns = o->columns};
 	struct task_filter filt;
 	struct sink fsink;
@@ -492,7 +505,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	if (!f->names_tasks || f->names_tasks(buf, len, o->kind, &fo)) {
 		struct sink pre = {.ctx = &names, .put = named_put, .passed_over = named_skip};
 		if (f->read(o->file, buf, len, o->kind, &fo,
-			    import_releasing(&pre, buf, len, release, &rel, &relsink), err)) {
+			    import_front(&pre, buf, len, release, &fr, &frsink), err)) {
 			named_free(&names);
 			return IMPORT_FAIL; /* the same error the real pass would give */
 		}
@@ -537,7 +550,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	pipe = pipe_sink_start(first, &front);
 	rc_read = f->read(
 		o->file, buf, len, o->kind, &fo,
-		import_releasing(pipe ? &front : first, buf, len, release, &rel, &relsink), err);
+		import_front(pipe ? &front : first, buf, len, release, &fr, &frsink), err);
 	if (pipe)
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;
@@ -571,19 +584,25 @@ int import_file(struct store *st, const struct import_opts *o, struct import_res
 	struct stat sb;
 	long page = sysconf(_SC_PAGESIZE);
 
-	/* A regular file is mapped, unless its size is a whole number of pages:
-	 * the readers want a NUL after the last byte, which the rest of the
-	 * last page gives. */
+	/* A regular file is mapped, never read whole: the readers want a NUL
+	 * after the last byte, so the file goes over the start of an anonymous
+	 * mapping a page longer, whose rest reads as zeros. */
 	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-	    (size_t)sb.st_size <= IMPORT_MAX_BYTES && page > 0 && sb.st_size % page != 0) {
-		void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	    (size_t)sb.st_size <= IMPORT_MAX_BYTES && page > 0) {
+		size_t size = (size_t)sb.st_size, span = (size / (size_t)page + 1) * (size_t)page;
+		void *area = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *map = area == MAP_FAILED ? MAP_FAILED
+					       : mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+						      fd, 0);
 		close(fd);
 		fd = -1;
 		if (map != MAP_FAILED) {
-			rc = import_run(st, o, map, (size_t)sb.st_size, IMPORT_MAPPED, res, err);
-			munmap(map, (size_t)sb.st_size);
+			rc = import_run(st, o, map, size, IMPORT_MAPPED, res, err);
+			munmap(area, span);
 			return rc;
 		}
+		if (area != MAP_FAILED)
+			munmap(area, span);
 	}
 	if (fd >= 0)
 		close(fd);

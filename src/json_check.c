@@ -2,12 +2,15 @@
  * json_check: a strict RFC 8259 syntax checker that says where the first
  * error is, and a thin reader over SQLite's json_each that the format readers
  * use to take already-checked JSON apart. The checker is a recursive descent
- * whose depth is capped, so no input can exhaust the stack; it never
- * allocates except for the optional table of top-level element offsets.
+ * whose depth is capped, so no input can exhaust the stack, and whose
+ * strings and records are held to limit.h as they are scanned, so no input
+ * makes it read much past an oversized value; it never allocates except for
+ * the optional table of top-level element offsets.
  */
 #include "config.h"
 
 #include "json_check.h"
+#include "limit.h"
 #include "text.h"
 #include "utf8.h"
 #include "util.h"
@@ -25,7 +28,18 @@ struct scan {
 	const unsigned char *b;
 	size_t len, i;
 	int max_depth;
+	size_t max_string;
 	struct json_check *jc;
+	/* Where errors are counted from: a position already known (the start of
+	 * the current record), so that an error deep in a large file does not
+	 * count lines from its start. */
+	struct json_cursor base;
+	/* The buffer was cut at len, rec bytes into a record longer than that. */
+	int cut;
+	size_t rec;
+	/* The key whose value is being scanned (b[key_off..+key_len)), if any. */
+	size_t key_off, key_len;
+	int in_key;
 	/* Element offsets of the top-level array, when wanted. */
 	int want_elems;
 	size_t *elems, *ends, nelem, cap, cap2;
@@ -42,12 +56,39 @@ static int scan_fail(struct scan *s, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 	struct json_check *jc = s->jc;
+	struct json_cursor c = s->base;
+	/* Within a few bytes of a cut, the error is the cut's. */
+	if (s->cut && s->i + 16 >= s->len) {
+		off = s->rec;
+		snprintf(jc->what, sizeof jc->what, "record longer than the limit of %zu bytes",
+			 (size_t)LIMIT_RECORD);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(jc->what, sizeof jc->what, fmt, ap);
+		va_end(ap);
+	}
 	jc->err_off = off;
-	va_start(ap, fmt);
-	vsnprintf(jc->what, sizeof jc->what, fmt, ap);
-	va_end(ap);
-	json_check_pos((const char *)s->b, off, &jc->line, &jc->col);
+	json_check_advance((const char *)s->b, &c, off);
+	jc->line = c.line;
+	jc->col = c.col;
 	return -1;
+}
+
+/* A string longer than s->max_string, starting at byte start. */
+static int scan_too_long(struct scan *s, size_t start)
+{
+	char key[48];
+	size_t n = s->key_len;
+	if (s->in_key || !n)
+		return scan_fail(s, start, "%s longer than the limit of %zu bytes",
+				 s->in_key ? "a key" : "a string", s->max_string);
+	/* Keys are short in practice; name at most 40 bytes of one. */
+	if (n > 40)
+		n = utf8_cut((const char *)s->b + s->key_off, 40);
+	memcpy(key, s->b + s->key_off, n);
+	key[n] = 0;
+	return scan_fail(s, start, "the string in \"%s%s\" is longer than the limit of %zu bytes",
+			 key, n < s->key_len ? "..." : "", s->max_string);
 }
 
 /* Report what was expected at s->i, naming the end of input or a NUL byte. */
@@ -97,6 +138,8 @@ static int scan_string(struct scan *s)
 	for (;;) {
 		if (s->i >= s->len)
 			return scan_fail(s, start, "unterminated string");
+		if (s->i - start > s->max_string)
+			return scan_too_long(s, start);
 		unsigned char c = s->b[s->i];
 		if (c == '"') {
 			s->i++;
@@ -221,18 +264,25 @@ static int scan_object(struct scan *s, int depth)
 	for (;;) {
 		if (s->i >= s->len || s->b[s->i] != '"')
 			return scan_expected(s, "a string key");
-		size_t k = s->i;
+		size_t k = s->i, kend, key_off = s->key_off, key_len = s->key_len;
+		s->in_key = 1;
 		if (scan_string(s))
 			return -1;
+		s->in_key = 0;
+		kend = s->i - 1;
 		if (depth == 1)
-			scan_add_key(s, k + 1, s->i - 1);
+			scan_add_key(s, k + 1, kend);
 		scan_ws(s);
 		if (s->i >= s->len || s->b[s->i] != ':')
 			return scan_expected(s, "':'");
 		s->i++;
 		scan_ws(s);
+		s->key_off = k + 1;
+		s->key_len = kend - (k + 1);
 		if (scan_value(s, depth))
 			return -1;
+		s->key_off = key_off;
+		s->key_len = key_len;
 		scan_ws(s);
 		if (s->i < s->len && s->b[s->i] == ',') {
 			s->i++;
@@ -332,9 +382,12 @@ int json_check(const char *buf, size_t len, struct json_check *jc)
 	    .b = (const unsigned char *)buf,
 	    .len = len,
 	    .max_depth = clamp_depth(jc->max_depth),
+	    .max_string = jc->max_string ? jc->max_string : LIMIT_TEXT,
 	    .jc = jc,
+	    .cut = jc->cut,
 	    .want_elems = jc->want_elems,
 	};
+	json_check_cursor(&s.base);
 	jc->elem_off = jc->elem_end = NULL;
 	jc->nelem = 0;
 	jc->what[0] = 0;
@@ -411,10 +464,12 @@ int json_check_first_keys(const char *buf, size_t len, size_t limit, int *in_arr
 	    .b = (const unsigned char *)buf,
 	    .len = len < limit ? len : limit,
 	    .max_depth = JSON_CHECK_DEPTH,
+	    .max_string = LIMIT_TEXT,
 	    .jc = &jc,
 	    .keys = keys,
 	    .keys_cap = cap,
 	};
+	json_check_cursor(&s.base);
 	s.i = json_check_bom(buf, s.len);
 	scan_ws(&s);
 	*in_array = 0;
@@ -456,9 +511,11 @@ int json_check_lines(const char *file, const char *buf, size_t len, json_check_f
 	size_t at = 0, index = 0;
 	long line = 0;
 	while (at < len) {
-		const char *nl = memchr(buf + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		struct json_check jc = {0};
+		/* A line is looked for no further than the record limit. */
+		size_t room = len - at < LIMIT_RECORD ? len - at : LIMIT_RECORD;
+		const char *nl = memchr(buf + at, '\n', room);
+		size_t end = nl ? (size_t)(nl - buf) : at + room;
+		struct json_check jc = {.cut = !nl && len - at > LIMIT_RECORD};
 		size_t k = at + json_check_bom(buf + at, end - at);
 		line++;
 		while (k < end && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r'))
@@ -487,32 +544,76 @@ int json_check_lines(const char *file, const char *buf, size_t len, json_check_f
 int json_check_array(const char *file, const char *buf, size_t len, json_check_fn fn, void *ctx,
 		     char *err)
 {
-	struct json_check jc = {.want_elems = 1};
-	struct json_cursor cur;
-	int rc = -1;
-	if (json_check(buf, len, &jc))
-		return json_check_errf(err, file, jc.line, jc.col, "%s", jc.what);
-	if (buf[jc.start] != '[') {
-		json_check_pos(buf, jc.start, &cur.line, &cur.col);
-		json_check_errf(err, file, cur.line, cur.col, "expected a JSON array of records");
-		goto out;
+	struct json_check jc = {0};
+	struct scan s = {
+	    .b = (const unsigned char *)buf,
+	    .len = len,
+	    .max_depth = JSON_CHECK_DEPTH,
+	    .max_string = LIMIT_TEXT,
+	    .jc = &jc,
+	};
+	size_t k = 0;
+
+	json_check_cursor(&s.base);
+	s.i = json_check_bom(buf, len);
+	scan_ws(&s);
+	if (s.i >= len || buf[s.i] != '[') {
+		/* Not an array: say what is wrong with the JSON, if anything. */
+		if (json_check(buf, len, &jc))
+			return json_check_errf(err, file, jc.line, jc.col, "%s", jc.what);
+		json_check_pos(buf, jc.start, &jc.line, &jc.col);
+		return json_check_errf(err, file, jc.line, jc.col,
+				       "expected a JSON array of records");
 	}
-	json_check_cursor(&cur);
-	for (size_t k = 0; k < jc.nelem; k++) {
-		json_check_advance(buf, &cur, jc.elem_off[k]);
-		if (buf[jc.elem_off[k]] != '{') {
-			json_check_errf(err, file, cur.line, cur.col,
-					"record %zu: expected a JSON object", k + 1);
-			goto out;
+	s.i++;
+	scan_ws(&s);
+	if (s.i < len && buf[s.i] == ']') {
+		s.i++;
+		goto tail;
+	}
+	for (;;) {
+		size_t at = s.i;
+		int rc;
+		/* Errors in the element are counted from its start. */
+		json_check_advance(buf, &s.base, at);
+		s.cut = len - at > LIMIT_RECORD;
+		s.rec = at;
+		if (s.cut)
+			s.len = at + LIMIT_RECORD;
+		rc = scan_value(&s, 1);
+		s.len = len;
+		s.cut = 0;
+		if (rc)
+			return json_check_errf(err, file, jc.line, jc.col, "%s", jc.what);
+		if (buf[at] != '{')
+			return json_check_errf(err, file, s.base.line, s.base.col,
+					       "record %zu: expected a JSON object", k + 1);
+		if (fn(ctx, buf + at, s.i - at, s.base.line, s.base.col, k, err))
+			return -1;
+		k++;
+		scan_ws(&s);
+		if (s.i < len && buf[s.i] == ',') {
+			s.i++;
+			scan_ws(&s);
+			continue;
 		}
-		if (fn(ctx, buf + jc.elem_off[k], jc.elem_end[k] - jc.elem_off[k], cur.line,
-		       cur.col, k, err))
-			goto out;
+		if (s.i < len && buf[s.i] == ']') {
+			s.i++;
+			break;
+		}
+		scan_expected(&s, "',' or ']'");
+		return json_check_errf(err, file, jc.line, jc.col, "%s", jc.what);
 	}
-	rc = 0;
-out:
-	json_check_free(&jc);
-	return rc;
+tail:
+	scan_ws(&s);
+	if (s.i < len) {
+		if (buf[s.i] == 0)
+			scan_fail(&s, s.i, "NUL byte");
+		else
+			scan_fail(&s, s.i, "unexpected data after the JSON value");
+		return json_check_errf(err, file, jc.line, jc.col, "%s", jc.what);
+	}
+	return 0;
 }
 
 int json_check_records(const char *file, const char *buf, size_t len, json_check_fn fn, void *ctx,

@@ -19,9 +19,15 @@
 #define JSON_CHECK_DEPTH 64
 
 struct json_check {
-	/* In: limits (0 means the default: JSON_CHECK_DEPTH, no size limit). */
+	/* In: limits (0 means the default: JSON_CHECK_DEPTH, no size limit,
+	 * LIMIT_TEXT bytes in a string, checked as the string is scanned). */
 	int max_depth;
 	size_t max_bytes;
+	size_t max_string;
+	/* In: nonzero when buf[0..len) is only the first part of a longer text
+	 * (a record cut at LIMIT_RECORD bytes): an error where the part ends
+	 * says the record is longer than the limit. */
+	int cut;
 	/* In: nonzero to record where each element of a top-level array starts. */
 	int want_elems;
 
@@ -44,7 +50,9 @@ struct json_check {
  * Check that buf[0..len) holds exactly one JSON value (RFC 8259), optionally
  * preceded by a UTF-8 byte order mark and surrounded by whitespace. Strings
  * must be valid UTF-8 with no raw control characters, \u escapes must pair
- * surrogates, and NUL bytes anywhere are an error. Returns 0 when the text is
+ * surrogates, NUL bytes anywhere are an error and so is a string longer than
+ * max_string bytes (named by its key when it is a member's value, or is in an
+ * array that is). Returns 0 when the text is
  * valid, or -1 with jc->err_off, line, col and what filled. jc's "in" fields
  * are read; jc->elem_off is allocated only on success.
  */
@@ -104,15 +112,19 @@ typedef int (*json_check_fn)(void *ctx, const char *json, size_t len, long line,
 /*
  * JSON Lines: check every non-blank line of buf[0..len) (a leading BOM and
  * CRLF line ends are accepted) and call fn for each, in order. A syntax
- * error, or a line that is not an object, fills err with
- * "file:line:col: what is wrong" and returns -1.
+ * error, a line that is not an object, a string longer than LIMIT_TEXT or a
+ * line longer than LIMIT_RECORD bytes fills err with "file:line:col: what is
+ * wrong" and returns -1; no more than LIMIT_RECORD bytes of a line are read
+ * to find that it is too long.
  */
 int json_check_lines(const char *file, const char *buf, size_t len, json_check_fn fn, void *ctx,
 		     char *err);
 
 /*
- * One JSON array of objects: check the whole buffer, then call fn for each
- * element in order with its own position. Errors as json_check_lines.
+ * One JSON array of objects: check each element and call fn for it, in order,
+ * with its own position, then check the end of the array; the buffer is read
+ * once, front to back, so a syntax error after the Nth element comes after
+ * fn was called for the first N. Errors as json_check_lines.
  */
 int json_check_array(const char *file, const char *buf, size_t len, json_check_fn fn, void *ctx,
 		     char *err);

@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Write the hostile input files of h_61_hostile_files.sh into DIR (usage:
-hostile_gen.py DIR [short|long]) and print
-one line per case: NAME KIND FILE [ARGS...]. KIND says which command reads it:
-import (votes, with ARGS), project (gavel init --project), guide (gavel guide
-check) or keys (the review screen's keys.yaml). Sizes are those of issue 13:
-aliases that would expand to 10^9 nodes, 100,000 levels of nesting, 100 MB
-scalars, \\u0000 and lone surrogates in JSON strings."""
+"""The hostile input files of h_61_hostile_files.sh.
+
+hostile_gen.py DIR: write the small files into DIR and print one line per
+case: NAME KIND FILE [ARGS...]. KIND says which command reads it: import:WHAT
+(gavel import ... WHAT FILE ARGS), project (gavel init --project), guide
+(gavel guide check) or keys (the review screen's keys.yaml). The 100 MB
+files are not written then: their FILE does not exist yet, and
+hostile_gen.py DIR NAME writes the one of that name, so that the harness
+holds one of them on disk at a time.
+
+Sizes are those of issue 13: aliases that would expand to 10^9 nodes, 100,000
+levels of nesting, 100 MB scalars (in the first record and in the last one),
+\\u0000 and lone or reversed surrogates in JSON strings."""
 import os
 import sys
 
 out = sys.argv[1]
-# "short": leave out the 100 MB import files (known defects that take minutes).
-short = len(sys.argv) > 2 and sys.argv[2] == "short"
+make = sys.argv[2] if len(sys.argv) > 2 else None
 BIG = 100 << 20
 DEEP = 100000
 os.makedirs(out, exist_ok=True)
@@ -20,25 +25,23 @@ cases = []
 
 def put(name, kind, data, *args):
     path = os.path.join(out, name)
-    with open(path, "wb") as f:
-        if isinstance(data, str):
-            data = data.encode()
-        f.write(data)
-    cases.append(" ".join([name, kind, path] + list(args)))
+    if make is None:
+        with open(path, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+    cases.append((name, " ".join([name, kind, path] + list(args))))
 
 
 def put_big(name, kind, head, fill, tail, *args):
-    """head + BIG bytes of fill + tail, written in chunks."""
-    if short and kind == "import":
-        return
+    """head + BIG bytes of fill + tail, written in chunks, only when asked."""
     path = os.path.join(out, name)
-    with open(path, "wb") as f:
-        f.write(head.encode())
-        chunk = (fill * (1 << 20))[: 1 << 20].encode()
-        for _ in range(BIG >> 20):
-            f.write(chunk)
-        f.write(tail.encode())
-    cases.append(" ".join([name, kind, path] + list(args)))
+    if make == name:
+        with open(path, "wb") as f:
+            f.write(head.encode())
+            chunk = (fill * (1 << 20))[: 1 << 20].encode()
+            for _ in range(BIG >> 20):
+                f.write(chunk)
+            f.write(tail.encode())
+    cases.append((name, " ".join([name, kind, path] + list(args))))
 
 
 # YAML, for each of the three YAML readers.
@@ -52,44 +55,85 @@ for kind in ("project", "guide", "keys"):
     put_big("%s-big-scalar.yaml" % kind, kind, "task: \"", "x", "\"\n")
     put("%s-nul.yaml" % kind, kind, "task: \"a\\0b\"\nversion: 1\n")
 
-# JSON in every JSON format: deep nesting, a 100 MB string, \u0000, lone surrogates.
+# JSON in every JSON format: deep nesting, a 100 MB string (the label, in the
+# first record and in the last), \u0000, lone and reversed surrogates. Each
+# format is (one record with %s for the label, the text between records, the
+# file's start and end).
 json_formats = {
-    "jsonl": ('{"item":"i1","annotator":"a","label":"%s"}\n', "jsonl"),
+    "jsonl": ('{"item":"i%d","annotator":"a","label":"%s"}', "\n", "", "\n", "jsonl"),
     "labelstudio": (
-        '[{"id":1,"data":{"text":"x"},"annotations":[{"completed_by":1,'
-        '"result":[{"value":{"choices":["%s"]}}]}]}]',
-        "labelstudio",
+        '{"id":%d,"data":{"text":"x"},"annotations":[{"completed_by":1,'
+        '"result":[{"from_name":"s","to_name":"text","type":"choices","value":{"choices":["%s"]}}]}]}', ",", "[", "]", "labelstudio",
     ),
-    "labelstudio-min": ('[{"id":1,"text":"x","annotator":1,"sentiment":"%s"}]', "labelstudio-min"),
+    "labelstudio-min": ('{"id":%d,"text":"x","annotator":1,"sentiment":"%s"}', ",", "[", "]",
+                        "labelstudio-min"),
     "prodigy": (
-        '{"text":"x","_input_hash":1,"_annotator_id":"a","answer":"accept","label":"%s"}\n',
-        "prodigy",
+        '{"text":"x","_input_hash":%d,"_annotator_id":"a","answer":"accept","label":"%s"}',
+        "\n", "", "\n", "prodigy",
     ),
     "argilla": (
-        '{"id":"1","text":"x","sentiment.responses":["%s"],'
-        '"sentiment.responses.users":["u"],"sentiment.responses.status":["submitted"]}\n',
-        "argilla",
+        '{"id":"%d","text":"x","sentiment.responses":["%s"],'
+        '"sentiment.responses.users":["u"],"sentiment.responses.status":["submitted"]}',
+        "\n", "", "\n", "argilla",
     ),
 }
-for name, (tmpl, fmt) in json_formats.items():
-    args = ("--format", fmt)
-    put("%s-nul.json" % name, "import", tmpl % "p\\u0000s", *args)
-    put("%s-lone-high.json" % name, "import", tmpl % "p\\ud800s", *args)
-    put("%s-lone-low.json" % name, "import", tmpl % "p\\udc00s", *args)
-    put("%s-deep.json" % name, "import", tmpl.replace('"%s"', "[" * DEEP + "]" * DEEP), *args)
-    put("%s-deep-obj.json" % name, "import",
-        tmpl.replace('"%s"', '{"a":' * DEEP + "1" + "}" * DEEP), *args)
-    head, tail = tmpl.split("%s")
-    put_big("%s-big-string.json" % name, "import", head, "x", tail, *args)
+for name, (rec, between, start, end, fmt) in json_formats.items():
+    args = ("import:votes", "--format", fmt)
 
-# CSV and TSV: a 100 MB field, NUL, a 100 MB run of quotes.
+    def one(label, n=1):
+        return rec.replace("%d", str(n)).replace("%s", label)
+
+    def put_json(case, label):
+        put("%s-%s.json" % (name, case), args[0], start + one(label) + end, *args[1:])
+
+    put_json("nul", "p\\u0000s")
+    put_json("lone-high", "p\\ud800s")
+    put_json("lone-low", "p\\udc00s")
+    put_json("reversed-pair", "p\\udc00\\ud800s")
+    put("%s-deep.json" % name, args[0],
+        start + one("x").replace('"x"', "[" * DEEP + "]" * DEEP) + end, *args[1:])
+    put("%s-deep-obj.json" % name, args[0],
+        start + one("x").replace('"x"', '{"a":' * DEEP + "1" + "}" * DEEP) + end, *args[1:])
+    # A 5 KB label: refused naming the limit, in every format.
+    put_json("5k-label", "y" * 5000)
+    head, tail = one("%s", 1).split("%s")
+    put_big("%s-big-first.json" % name, args[0], start + head, "x",
+            tail + between + one("p", 2) + end, *args[1:])
+    before = start + between.join(one("p", n) for n in range(2, 100)) + between
+    put_big("%s-big-last.json" % name, args[0], before + head, "x", tail + end, *args[1:])
+
+# JSON Lines of the other kinds: a 100 MB item text, and a 100 MB label.
+put_big("jsonl-items-big-text.json", "import:items", '{"item":"i1","text":"', "x",
+        '"}\n{"item":"i2","text":"t"}\n', "--format", "jsonl")
+put_big("jsonl-decisions-big-label.json", "import:decisions", '{"item":"i1","label":"', "x",
+        '"}\n', "--format", "jsonl", "--expert", "e")
+put_big("jsonl-predictions-big-label.json", "import:predictions",
+        '{"item":"i1","probs":{"', "x", '":1}}\n', "--format", "jsonl", "--model", "m",
+        "--new-items")
+
+# CSV and TSV: a 100 MB label, a 100 MB quoted field of "", a 100 MB line,
+# a 100 MB text, a 100 MB label in the last row, NUL.
 for name, sep in (("csv", ","), ("tsv", "\t")):
-    args = ("--format", name)
+    args = ("import:votes", "--format", name)
     hdr = sep.join(["item", "annotator", "label"]) + "\n"
-    put_big("%s-big-field.%s" % (name, name), "import", hdr + "i1" + sep + "a" + sep, "x", "\n", *args)
-    put_big("%s-big-quoted.%s" % (name, name), "import", hdr + "i1" + sep + "a" + sep + '"', 'x""', '"\n',
-            *args)
-    put("%s-nul.%s" % (name, name), "import", hdr + "i1" + sep + "a" + sep + "p\0s\n", *args)
-    put_big("%s-big-line.%s" % (name, name), "import", hdr, "i" + sep, "\n", *args)
+    rows = "".join(sep.join(["i%d" % n, "a", "p"]) + "\n" for n in range(2, 100))
+    put_big("%s-big-field.%s" % (name, name), args[0], hdr + "i1" + sep + "a" + sep, "x",
+            "\ni2" + sep + "a" + sep + "p\n", *args[1:])
+    put_big("%s-big-quoted.%s" % (name, name), args[0], hdr + "i1" + sep + "a" + sep + '"', 'x""',
+            '"\n', *args[1:])
+    put_big("%s-big-last.%s" % (name, name), args[0], hdr + rows + "i1" + sep + "a" + sep, "x",
+            "\n", *args[1:])
+    put("%s-nul.%s" % (name, name), args[0], hdr + "i1" + sep + "a" + sep + "p\0s\n", *args[1:])
+    put_big("%s-big-line.%s" % (name, name), args[0], hdr, "i" + sep, "\n", *args[1:])
+    put("%s-5k-label.%s" % (name, name), args[0], hdr + "i1" + sep + "a" + sep + "y" * 5000 + "\n",
+        *args[1:])
+    put_big("%s-items-big-text.%s" % (name, name), "import:items",
+            sep.join(["item", "text", "source"]) + "\ni1" + sep, "x", sep + "s\n", "--format", name)
+    put_big("%s-items-big-meta.%s" % (name, name), "import:items",
+            sep.join(["item", "text", "source"]) + "\ni1" + sep + "t" + sep, "x", "\n",
+            "--format", name)
 
-print("\n".join(cases))
+if make is None:
+    print("\n".join(line for _, line in cases))
+elif make not in [n for n, _ in cases]:
+    sys.exit("hostile_gen.py: no case named %s" % make)
