@@ -173,16 +173,31 @@ int store_summary_refresh(struct store *st, int64_t task, char *err);
  * from the summary columns of item_votes: items with a vote, votes, items
  * with two or more, the sum of their agreement, and those of them whose
  * votes differ. A task without items has no row. SQL only, for the store.
+ *
+ * The sum of agreement is kept in fixed point: each item's agreement is
+ * rounded to a multiple of 1/STORE_TALLY_AGREE_UNIT (2^-24) and the integers
+ * are summed, so that an import which adds and takes away items' shares
+ * (src/store_summary.h, store_summary_tally_apply) gets the very bits this
+ * query does, in any order. Each item is off by at most 2^-25 (a task's mean
+ * agreement by less than 3e-8), and the sum, stored as a REAL, stays exact
+ * up to 2^29 items.
  */
+#define STORE_TALLY_AGREE_UNIT 16777216
+#define STORE_TALLY_STR_(x)    #x
+#define STORE_TALLY_STR(x)     STORE_TALLY_STR_(x)
+#define STORE_TALLY_UNIT_SQL   STORE_TALLY_STR(STORE_TALLY_AGREE_UNIT)
 #define STORE_SUMMARY_TALLY_SELECT                                                                 \
-	"SELECT task, count(*), total(n), total(n >= 2),"                                          \
-	" total(CASE WHEN n >= 2 THEN agreement END), total(n >= 2 AND distinct_labels > 1)"      \
+	"SELECT task, count(*), total(n), total(n >= 2), coalesce(sum(CASE WHEN n >= 2"            \
+	" THEN CAST(agreement * " STORE_TALLY_UNIT_SQL " + 0.5 AS INTEGER) END), 0)"              \
+	" / " STORE_TALLY_UNIT_SQL ".0, total(n >= 2 AND distinct_labels > 1)"                    \
 	" FROM item_votes WHERE n > 0"
 
 /*
  * Recount task's row of task_tally from item_votes (one pass over it).
- * Every writer of item_votes calls it, inside its transaction, for each
- * task it changed; store_summary_refresh does. Returns 0, or -1 with err.
+ * Every writer of item_votes keeps the row, inside its transaction, for
+ * each task it changed: by this recount (store_summary_refresh does), or by
+ * the difference its rows made (store_summary_tally_apply, which the
+ * importer uses). Returns 0, or -1 with err.
  */
 int store_summary_tally(struct store *st, int64_t task, char *err);
 

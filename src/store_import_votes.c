@@ -167,7 +167,9 @@ fail:
  * of read back from the database. Items that existed before get their stored
  * votes merged with the file's; store_summary_refresh is left for the rare
  * import that moves existing labels in the label order (which changes every
- * item's tie rule).
+ * item's tie rule). The task's row of task_tally moves by what the rows
+ * change (each replaced row's share taken away, each row written added),
+ * so that a few votes into a large task cost no pass over it.
  *
  * New items' rows are computed on the helper thread, at most SI_AHEAD rows
  * ahead of the one SQLite is storing, in a ring: the two threads work side
@@ -228,6 +230,11 @@ struct si_summ {
 	size_t loaded;
 	struct si_row row;
 	struct si_scratch main;
+	/* What the rows written change in the task's tally: the stored rows
+	 * they replace taken away, each row added as it is loaded (tallied
+	 * counts them, so that a row loaded twice counts once). */
+	struct store_summary_tally tally;
+	size_t tallied;
 	/* The ring the helper thread fills: new row k is in ahead[k %
 	 * SI_AHEAD] once produced > k, until consumed passes k. ready is 1
 	 * once the groups are built, -1 when the votes were refused; stop
@@ -359,6 +366,11 @@ static int summ_load(struct si_summ *g, size_t r)
 		g->row = g->ahead[k % SI_AHEAD].row;
 	}
 	g->loaded = r + 1;
+	if (r == g->tallied) {
+		store_summary_tally_row(&g->tally, g->row.sum.n, g->row.sum.distinct,
+					g->row.sum.agreement, 1);
+		g->tallied++;
+	}
 	return 0;
 }
 
@@ -428,7 +440,8 @@ static int i64_cmp(const void *pa, const void *pb)
  * when the item has a stored row and no votes in the file, -1 on error.
  */
 static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_group *gr,
-			long *written, struct sbuf *m, struct sbuf *out, char *err)
+			long *written, struct sbuf *m, struct sbuf *out,
+			struct store_summary_tally *tally, char *err)
 {
 	const struct ivote *fv = si->votes + gr->first_vote;
 	struct votepack_iter it;
@@ -446,6 +459,10 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 		return store_fail(si->st, err, "votes");
 	if (!gr->nvotes)
 		return 0;
+	/* The stored row is replaced: its share of the tally goes. */
+	store_summary_tally_row(
+		tally, sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+		sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3), -1);
 	votepack_begin(&it, (const char *)sqlite3_column_text(q, 0),
 		       (size_t)sqlite3_column_bytes(q, 0));
 	sbuf_reset(m);
@@ -616,10 +633,14 @@ static int si_merge_rows(struct store_import *si, struct si_summ *g, char *err)
 	g->keep = xmalloc((g->first_new + 1) * sizeof *g->keep);
 	if (!g->first_new)
 		return 0;
-	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &q, err))
+	if (store_prepare(
+		    si->st,
+		    "SELECT votes, n, distinct_labels, agreement FROM item_votes WHERE item = ?1",
+		    &q, err))
 		return -1;
 	for (size_t i = 0; i < g->first_new; i++) {
-		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, &g->merged, err);
+		int keep = si_merge_row(si, q, &g->group[i], &g->written, &m, &g->merged, &g->tally,
+					err);
 		if (keep < 0)
 			goto out;
 		if (keep)
@@ -747,8 +768,11 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		goto out;
 	}
 	res->n.votes = g.written;
-	if (si->ord_changed ? store_summary_refresh(si->st, si->task.id, err)
-			    : store_summary_tally(si->st, si->task.id, err))
+	/* A new label order changes every item's tie rule: every row is
+	 * refreshed, and the tally recounted with them. */
+	if (si->ord_changed	  ? store_summary_refresh(si->st, si->task.id, err)
+	    : g.tallied == rows.n ? store_summary_tally_apply(si->st, si->task.id, &g.tally, err)
+				  : store_summary_tally(si->st, si->task.id, err))
 		goto out;
 	rc = 0;
 out:

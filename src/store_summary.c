@@ -10,6 +10,11 @@
  * store_summary_refresh only when an import moves labels in the label
  * order; the tests hold the importer's rows to the refresh's.
  *
+ * The task's row of task_tally (src/store.h) is recounted here from every
+ * row (store_summary_tally), or moved by what a writer's rows changed
+ * (store_summary_tally_apply), as an import of a few votes into a large
+ * task does: the two give the same bits.
+ *
  * Plurality tie rule: among labels sharing the top count, the one first in
  * the task's label order wins, and `tie` records that there was a tie.
  */
@@ -189,6 +194,86 @@ int store_summary_tally(struct store *st, int64_t task, char *err)
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "task tally");
+}
+
+void store_summary_tally_row(struct store_summary_tally *t, int64_t n, int64_t distinct,
+			     double agreement, int sign)
+{
+	if (n <= 0)
+		return;
+	t->items += sign;
+	t->votes += sign * n;
+	if (n < 2)
+		return;
+	t->compared += sign;
+	t->disputed += sign * (distinct > 1);
+	/* As the tally's SQL rounds it: agreement * 2^24 is exact, so the two
+	 * agree to the bit whether or not the addition is fused. */
+	if (!isnan(agreement))
+		t->agree += sign * (int64_t)(agreement * STORE_TALLY_AGREE_UNIT + 0.5);
+}
+
+/* The largest integer a double holds exactly: the tally's sum of agreement,
+ * in its units, must stay below it to be read back as it was written. */
+#define TALLY_EXACT ((int64_t)1 << 53)
+
+int store_summary_tally_apply(struct store *st, int64_t task, const struct store_summary_tally *d,
+			      char *err)
+{
+	struct store_summary_tally t = {0};
+	sqlite3_stmt *s;
+	int rc, recount = 0;
+
+	if (!d->items && !d->votes && !d->compared && !d->disputed && !d->agree)
+		return 0;
+	if (store_prepare(st,
+			  "SELECT items, votes, compared, sum_agree, disputed FROM task_tally"
+			  " WHERE task = ?",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		double units = sqlite3_column_double(s, 3) * STORE_TALLY_AGREE_UNIT;
+		t.items = sqlite3_column_int64(s, 0);
+		t.votes = sqlite3_column_int64(s, 1);
+		t.compared = sqlite3_column_int64(s, 2);
+		t.disputed = sqlite3_column_int64(s, 4);
+		recount = !(units >= 0 && units < (double)TALLY_EXACT && units == floor(units));
+		t.agree = recount ? 0 : (int64_t)units;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "task tally");
+	t.items += d->items;
+	t.votes += d->votes;
+	t.compared += d->compared;
+	t.disputed += d->disputed;
+	t.agree += d->agree;
+	if (recount || t.items < 0 || t.votes < 0 || t.compared < 0 || t.disputed < 0 ||
+	    t.agree < 0 || t.agree >= TALLY_EXACT || t.compared > t.items ||
+	    t.disputed > t.compared || t.votes < t.items || (t.items == 0) != (t.votes == 0))
+		return store_summary_tally(st, task, err);
+	if (!t.items) {
+		if (store_prepare(st, "DELETE FROM task_tally WHERE task = ?1", &s, err))
+			return -1;
+	} else if (store_prepare(st,
+				 "INSERT OR REPLACE INTO task_tally(task, items, votes, compared,"
+				 " sum_agree, disputed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				 &s, err)) {
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, task);
+	if (t.items) {
+		sqlite3_bind_int64(s, 2, t.items);
+		sqlite3_bind_int64(s, 3, t.votes);
+		sqlite3_bind_int64(s, 4, t.compared);
+		sqlite3_bind_double(s, 5, (double)t.agree / STORE_TALLY_AGREE_UNIT);
+		sqlite3_bind_int64(s, 6, t.disputed);
+	}
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "task tally");

@@ -45,4 +45,32 @@ static inline void store_summary_order_count(const struct store_summary_order *o
 int store_summary_count(const struct store_summary_order *o, const char *votes, size_t len,
 			uint32_t *counts);
 
+/*
+ * What some item_votes rows add to their task's row of task_tally, in the
+ * units of STORE_SUMMARY_TALLY_SELECT (src/store.h): a writer that changes
+ * a few rows of a large task takes each old row's share away and adds the
+ * new row's (store_summary_tally_row) and applies the sum
+ * (store_summary_tally_apply) instead of recounting every row.
+ */
+struct store_summary_tally {
+	int64_t items, votes, compared, disputed;
+	int64_t agree; /* sum of agreement in units of 1/STORE_TALLY_AGREE_UNIT */
+};
+
+/* Add (sign 1) or take away (sign -1) the share of an item_votes row with n
+ * votes, distinct labels and agreement (NaN for NULL) to *t. */
+void store_summary_tally_row(struct store_summary_tally *t, int64_t n, int64_t distinct,
+			     double agreement, int sign);
+
+/*
+ * Add *d to task's row of task_tally (inserted for a task that had none,
+ * deleted when no item of the task has a vote any more), inside the
+ * caller's transaction. A row that cannot be the sum of the current rows
+ * without d (a count that would go below zero, or a sum of agreement that is
+ * not in the tally's units, as a project tallied before them has) is
+ * recounted instead (store_summary_tally). Returns 0, or -1 with err.
+ */
+int store_summary_tally_apply(struct store *st, int64_t task, const struct store_summary_tally *d,
+			      char *err);
+
 #endif

@@ -541,7 +541,10 @@ static void test_overruled(void **state)
  * migration needs a write); read-write it gets version 4's task_tally,
  * counted by the migration, and the quick figures read it alone: they are
  * the hand-worked ones: items 6, votes 15; compared items i1-i4 and i6 with
- * agreement 1 + 1/3 + 0 + 1/3 + 1/3 = 2; disputed i2, i3, i4, i6; decided
+ * agreement 1 + 1/3 + 0 + 1/3 + 1/3 = 2, which the tally keeps in units of
+ * 2^-24 per item (src/store.h): 1/3 is 5592405 of them (2^24 / 3 rounded),
+ * so the sum is (2^24 + 3 * 5592405) / 2^24 = 2 - 2^-24; disputed i2, i3,
+ * i4, i6; decided
  * i1-i4, of them disputed i2, i3, i4. Then a vote changed behind the
  * summaries' back and store_summary_refresh: the tally follows (i5 gets a
  * second vote, b against a: compared 6, disputed 5, votes 16).
@@ -566,7 +569,7 @@ static void test_migrate_v3(void **state)
 			      " (SELECT group_concat(task || ':' || items || ',' || votes || ','"
 			      " || compared || ',' || round(sum_agree, 9) || ',' || disputed)"
 			      " FROM task_tally)");
-	assert_string_equal(row, "4 1:6,15,5,2.0,4");
+	assert_string_equal(row, "4 1:6,15,5,1.99999994,4");
 	free(row);
 	/* the quick figures come from the tally, not from item_votes */
 	test_exec(f->st, "UPDATE task_tally SET items = 60 WHERE task = 1");
@@ -575,7 +578,7 @@ static void test_migrate_v3(void **state)
 	assert_int_equal(q.items, 60);
 	assert_int_equal(q.votes, 15);
 	assert_int_equal(q.compared, 5);
-	assert_close(q.sum_agree, 2.0, 1e-12);
+	assert_true(q.sum_agree == 2.0 - 1.0 / 16777216);
 	assert_int_equal(q.disputed, 4);
 	assert_int_equal(q.decided, 4);
 	assert_int_equal(q.decided_dis, 3);
@@ -588,7 +591,7 @@ static void test_migrate_v3(void **state)
 	assert_int_equal(q.items, 6);
 	assert_int_equal(q.votes, 16);
 	assert_int_equal(q.compared, 6);
-	assert_close(q.sum_agree, 2.0, 1e-12);
+	assert_true(q.sum_agree == 2.0 - 1.0 / 16777216);
 	assert_int_equal(q.disputed, 5);
 	store_task_free(&t);
 }

@@ -117,6 +117,12 @@ expect_exit 0 "$GAVEL" packet merge "$db" "$work/pk.db" --trust-new-key
 grep -q "5 decisions, 2 conflicts" "$work/stdout" || fail "merge: $(cat "$work/stdout")"
 [ "$(q "$db" "SELECT count(*) FROM decision WHERE origin = 'packet' AND expert = 'alice'")" = 5 ] ||
     fail "merged decisions"
+# A merge writes no item_votes row: the tasks' tally is still the recount of
+# them (STORE_SUMMARY_TALLY_SELECT, src/store.h; 30 items, agreement 1/3 each).
+[ "$(q "$db" 'SELECT * FROM task_tally')" = "$(q "$db" "SELECT task, count(*), sum(n),
+    sum(n >= 2), coalesce(sum(CASE WHEN n >= 2 THEN CAST(agreement * 16777216 + 0.5 AS INTEGER)
+    END), 0) / 16777216.0, sum(n >= 2 AND distinct_labels > 1) FROM item_votes WHERE n > 0
+    GROUP BY task")" ] || fail "task_tally after the merge: $(q "$db" 'SELECT * FROM task_tally')"
 [ "$(q "$db" "SELECT count(*) FROM decision d JOIN decision p ON p.item = d.item
     AND p.origin = 'packet' WHERE d.origin = 'review'")" = 2 ] || fail "both decisions kept"
 [ "$(q "$db" "SELECT count(*) FROM decision d WHERE origin = 'packet' AND d.at =
