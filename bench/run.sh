@@ -19,6 +19,11 @@
 #                      turn (default "grouped shuffled"; "grouped" for one pass)
 #   GAVEL_BENCH_PEERS  1 runs the Python peers above 2M items too (they load
 #                      every vote into memory: GBs and minutes at 10M)
+#   GAVEL_BENCH_PROJECT an imported project to measure instead of importing one
+#                      (no data is generated): for the figures that only read or
+#                      review it, e.g. GAVEL_BENCH_FIGURES=fig_ui on a 10M
+#                      project; the review figures decide items in it, so give
+#                      it a copy
 #
 # Orders: "grouped" is bench/gen's file (rows grouped by item, numeric ids);
 # "shuffled" and "annotator" are the same votes in random order or grouped by
@@ -324,16 +329,17 @@ fig_ui() {
 		}
 		print "<C-c>"
 	}' >"$work/ui.keys"
-	measure ui_first "$GAVEL" review "$work/p.db" --headless --size 80x24 \
+	measure ui_first "$GAVEL" review "$work/p.db" --headless --size 80x24 --timing \
 		--script "$work/first.keys" --dump-dir "$work"
-	if [ "$rc" != 0 ] || ! grep -q 'gavel review' "$work/first.txt" 2>/dev/null; then
+	first=$(sed -n 's/^first screen \([0-9.]*\) ms.*/\1/p' "$work/ui_first.err" | tail -n 1)
+	if [ "$rc" != 0 ] || [ -z "$first" ] || ! grep -q 'gavel review' "$work/first.txt" 2>/dev/null; then
 		why ui_first
 		row "review: first queue screen (ms)" FAILED - "<= 300 ms" FAILED ""
 		return
 	fi
-	first=$(awk -v s="$sec" 'BEGIN { printf "%.0f", s * 1000 }')
+	first=$(awk -v s="$first" 'BEGIN { printf "%.0f", s }')
 	row "review: first queue screen (ms)" "$first" - "<= 300 ms" "$(verdict "$first" 300)" \
-		"start, queue, first paint, quit"
+		"start to first paint (the whole run with the rest of the queue: $(awk -v s="$sec" 'BEGIN { printf "%.0f", s * 1000 }') ms)"
 	measure ui_keys "$GAVEL" review "$work/p.db" --headless --size 80x24 --timing \
 		--script "$work/ui.keys" --dump-dir "$work"
 	p99=$(sed -n 's/^keys .* p99 \([0-9.]*\) ms.*/\1/p' "$work/ui_keys.err" | tail -n 1)
@@ -352,9 +358,10 @@ fig_ui() {
 
 # (d'') each kind of key on its own (--timing's "key VIEW:ACTION" lines): the
 # moves, open, decide, back to the queue after deciding, sort, filter, search
-# (the Enter that runs it: the loaded rows' text, metadata and annotators)
-# and a queue switch (to needs-votes and back to disputed, which reloads its
-# first 2,000 rows), each with its p99 and slowest key against 16 and 100 ms.
+# (the Enter that runs it: the loaded rows' text, metadata and annotators),
+# opening the queue picker (queue:queues) and a queue switch (picker:open, to
+# needs-votes and back to disputed, which reads its first page; the rest
+# comes between keys), each with its p99 and slowest key against 16 and 100 ms.
 fig_ui_kinds() {
 	awk 'BEGIN {
 		srand(13)
@@ -375,7 +382,7 @@ fig_ui_kinds() {
 		return
 	fi
 	for kind in queue:move-down queue:move-up queue:open item:decide item:back queue:sort \
-		queue:filter search queue-picker:open; do
+		queue:filter search queue:queues queue-picker:open; do
 		set -- $(sed -n "s/^key $kind \([0-9]*\)  p50 [0-9.]* ms  p99 \([0-9.]*\) ms  max \([0-9.]*\) ms  cpu p99 \([0-9.]*\) ms.*/\1 \2 \3 \4/p" \
 			"$work/ui_kinds.err")
 		if [ $# != 4 ]; then
@@ -759,12 +766,25 @@ reuse_import() {
 		"(\"import $1, string ids\" above)" >>"$work/notes"
 }
 
-gen_data
-for order in $orders; do
-	use_order "$order" >/dev/null || true
-done
-data=$root
-nvotes=$(($(wc -l <"$data/votes.csv") - 1))
+if [ -n "${GAVEL_BENCH_PROJECT:-}" ]; then
+	if [ ! -f "$GAVEL_BENCH_PROJECT" ]; then
+		echo "bench: GAVEL_BENCH_PROJECT: no such file: $GAVEL_BENCH_PROJECT" >&2
+		exit 1
+	fi
+	# SQLite follows the link, so the project's -wal file sits beside it.
+	ln -s "$(cd "$(dirname "$GAVEL_BENCH_PROJECT")" && pwd)/$(basename "$GAVEL_BENCH_PROJECT")" \
+		"$work/p.db"
+	given=1
+	nvotes="(project $GAVEL_BENCH_PROJECT)"
+	orders=grouped
+else
+	gen_data
+	for order in $orders; do
+		use_order "$order" >/dev/null || true
+	done
+	data=$root
+	nvotes=$(($(wc -l <"$data/votes.csv") - 1))
+fi
 echo "bench: $items items, $nvotes votes, $annotators annotators, $labels labels," \
 	"$(nproc 2>/dev/null || echo '?') CPUs; orders: $orders; gavel: $GAVEL"
 echo
@@ -778,7 +798,7 @@ for order in $orders; do
 		echo
 		echo "  [$order] figures on $data/votes.csv:" >>"$work/notes"
 	fi
-	import_ok=0 stats_sec=
+	import_ok=${given:-0} stats_sec=
 	for f in $figures; do
 		if [ $pass -gt 1 ]; then
 			[ "$f" = fig_import_orders ] && continue

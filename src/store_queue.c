@@ -220,7 +220,8 @@ out:
 }
 
 static int run_rule(struct store *st, const struct queue_def *q, const struct store_task *t,
-		    size_t limit, int include_decided, struct qlist *out, char *err)
+		    size_t limit, int include_decided, const struct queue_after *after,
+		    struct qlist *out, char *err)
 {
 	int64_t task = t->id;
 	struct sbuf sql = {0};
@@ -269,8 +270,16 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 		sbuf_add(&sql, " WHERE s.task = ?1");
 		if (!include_decided)
 			sbuf_add(&sql, NOT_DECIDED);
-		sbuf_add(&sql, disputed ? " AND " DISPUTED_COND " ORDER BY s.agreement, s.item"
-					: " AND s.n < ?2 ORDER BY s.n, s.item");
+		sbuf_add(&sql, disputed ? " AND " DISPUTED_COND : " AND s.n < ?2");
+		/* A later page starts after the last entry shown, through the
+		 * same index: the row value seeks to its key and reads on, so a
+		 * page costs its own rows plus the loaded rows tied with it on
+		 * the key, never an OFFSET over what came before. */
+		if (after)
+			sbuf_add(&sql, disputed ? " AND (s.agreement, s.item) > (?4, ?5)"
+						: " AND (s.n, s.item) > (?4, ?5)");
+		sbuf_add(&sql,
+			 disputed ? " ORDER BY s.agreement, s.item" : " ORDER BY s.n, s.item");
 		sbuf_add(&sql, " LIMIT ?3) x JOIN item_votes s ON s.item = x.qi" QUEUE_JOINS
 			       " ORDER BY x.k1, x.k2, x.qi");
 	} else if (strcmp(q->rule, "conflicts") == 0) {
@@ -307,6 +316,10 @@ static int run_rule(struct store *st, const struct queue_def *q, const struct st
 		goto out;
 	sqlite3_bind_int64(s, 1, task);
 	sqlite3_bind_int64(s, 3, limit ? (sqlite3_int64)limit : -1);
+	if (after) {
+		sqlite3_bind_double(s, 4, after->score);
+		sqlite3_bind_int64(s, 5, after->item);
+	}
 	if (strcmp(q->rule, "disputed") == 0)
 		sqlite3_bind_double(s, 2, below);
 	else if (strcmp(q->rule, "needs-votes") == 0)
@@ -421,6 +434,20 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 			    struct queue_entry **out, size_t *nout, int *blind, size_t *total,
 			    char *err)
 {
+	return store_queue_build_page(st, name, limit, include_decided, NULL, out, nout, blind,
+				      total, NULL, err);
+}
+
+/* The rules that list a task in (score, item) order through an index. */
+static int rule_pageable(const struct queue_def *q)
+{
+	return strcmp(q->rule, "disputed") == 0 || strcmp(q->rule, "needs-votes") == 0;
+}
+
+int store_queue_build_page(struct store *st, const char *name, size_t limit, int include_decided,
+			   const struct queue_after *after, struct queue_entry **out, size_t *nout,
+			   int *blind, size_t *total, int *pageable, char *err)
+{
 	struct queue_def *defs = NULL, *q = NULL;
 	struct store_task *tasks = NULL;
 	size_t ndefs = 0, ntasks = 0;
@@ -439,6 +466,10 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 		free(names);
 		goto out;
 	}
+	if (after && !rule_pageable(q)) {
+		err_set(err, "queue '%s': rule %s cannot start after an entry", q->name, q->rule);
+		goto out;
+	}
 	if (store_task_list(st, &tasks, &ntasks, err))
 		goto out;
 	if (q->task) {
@@ -454,7 +485,7 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 	for (size_t i = 0; i < ntasks; i++) {
 		if (q->task && strcmp(tasks[i].name, q->task) != 0)
 			continue;
-		if (run_rule(st, q, &tasks[i], limit, include_decided, &l, err))
+		if (run_rule(st, q, &tasks[i], limit, include_decided, after, &l, err))
 			goto out;
 	}
 	/* Tasks are merged by score; within one task the query order already
@@ -481,6 +512,8 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 	}
 	if (blind)
 		*blind = q->blind;
+	if (pageable)
+		*pageable = rule_pageable(q);
 	*out = l.v;
 	*nout = l.n;
 	l.v = NULL;

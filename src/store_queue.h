@@ -53,6 +53,28 @@ int store_queue_build_total(struct store *st, const char *name, size_t limit, in
 		      struct queue_entry **out, size_t *n, int *blind, size_t *total, char *err);
 void store_queue_free(struct queue_entry *v, size_t n);
 
+/* Where a page of a queue starts: after the entry with this score and item
+ * (the queue's order is score, then item id). */
+struct queue_after {
+	double score;
+	int64_t item;
+};
+
+/*
+ * store_queue_build_total for one page: the first `limit` entries that come
+ * after *after in queue order (after NULL: from the start). Only rules that
+ * list their items through an index in (score, item) order can start in the
+ * middle (disputed, needs-votes); *pageable (when not NULL) says whether the
+ * queue is one. Asking a page after an entry of another rule is an error.
+ * The next page starts after the score and item of this page's last entry,
+ * so a queue of millions is read a page at a time, each page through the
+ * index from its own start (no OFFSET). *total as store_queue_build_total
+ * gives it, for the rows from after on.
+ */
+int store_queue_build_page(struct store *st, const char *name, size_t limit, int include_decided,
+			   const struct queue_after *after, struct queue_entry **out, size_t *n,
+			   int *blind, size_t *total, int *pageable, char *err);
+
 /*
  * How many items the named queue holds in all: what store_queue_build would list
  * with no limit. For disputed and needs-votes this is two indexed counts,

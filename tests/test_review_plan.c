@@ -19,6 +19,7 @@
 
 #include "testutil.h"
 
+#include "store_queue.h"
 #include "store_review.h"
 #include "store_summary.h"
 #include "store_trace.h"
@@ -218,7 +219,7 @@ static void test_decide_and_refresh_use_indexes(void **state)
 	if (store_review_session_init(f->st, err))
 		fail_msg("%s", err);
 
-	/* The first screen: the queue, its count, the rows' status. */
+	/* The first screen: the queue's first page, the rows' status. */
 	store_trace_start(f->st, log);
 	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
 		fail_msg("%s", err);
@@ -248,6 +249,159 @@ static void test_decide_and_refresh_use_indexes(void **state)
 	ui_state_free(&s);
 	ui_db_free(&db);
 	fclose(log);
+}
+
+/* How many logged statements count the task's items ("count(" over
+ * item_votes) and, of those, how many have no LIMIT, that is count the
+ * whole queue. (The flag count per item reads the flag table, which holds
+ * a row per flag, not per item.) */
+static size_t counts_in(FILE *log, size_t *unbounded)
+{
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+
+	*unbounded = 0;
+	fflush(log);
+	rewind(log);
+	while (getline(&line, &cap, log) > 0) {
+		if (!strstr(line, "count(") || !strstr(line, "item_votes"))
+			continue;
+		n++;
+		if (!strstr(line, " LIMIT "))
+			(*unbounded)++;
+	}
+	free(line);
+	return n;
+}
+
+/*
+ * The first screen reads one page and counts nothing: the total is counted
+ * after it (the first step of ui_db_queue_more), through the index and only
+ * up to UI_COUNT_CAP. A COUNT back on the first screen, or a count without
+ * its cap, fails here.
+ */
+static void test_first_screen_counts_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct ui_db db;
+	struct ui_backend be;
+	struct ui_state s;
+	struct review_row *rows = NULL;
+	size_t n = 0, unbounded;
+	int blind = 0;
+	char err[GV_ERR];
+	FILE *log = tmpfile();
+
+	assert_non_null(log);
+	memset(&db, 0, sizeof db);
+	db.st = f->st;
+	db.limit = 150;
+	db.page = 20;
+	audit_actor_init(&db.actor, "me");
+	ui_backend_db(&be, &db);
+	store_trace_start(f->st, log);
+	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(n, 20);
+	ui_state_init(&s, &be, "me", 1, 0, "disputed", rows, n, 80, 24);
+	assert_int_equal(counts_in(log, &unbounded), 0);
+	/* Until the count comes the header says so. */
+	assert_true(s.qtotal == (size_t)-1);
+	assert_true(ui_update_busy(&s) > 1);
+
+	/* Then the count, capped, and the pages up to the limit. */
+	assert_int_equal(ftruncate(fileno(log), 0), 0);
+	rewind(log);
+	assert_int_equal(ui_queue_idle(&s, 1), UI_REDRAW);
+	store_trace_start(f->st, NULL);
+	assert_int_equal(counts_in(log, &unbounded), 1);
+	assert_int_equal(unbounded, 0);
+	/* 200 of the 300 items are disputed. */
+	assert_int_equal(s.qtotal, 200);
+	assert_int_equal(s.nq, 150);
+	assert_int_equal(s.qlist.n, 150);
+	assert_false(ui_update_busy(&s));
+	assert_true(check_plans(f->st, log, "the pages after the first") > 5);
+
+	ui_state_free(&s);
+	ui_db_free(&db);
+	fclose(log);
+}
+
+/*
+ * Read a page at a time, the queue has the rows, in the order, that one
+ * read of it gives: page boundaries fall inside ties of agreement (items at
+ * 0 and at 1/3), and the next page starts after the last row's (agreement,
+ * item). A sort chosen before the rest came applies to it too, and the
+ * cursor stays on its row.
+ */
+static void test_pages_are_the_queue(void **state)
+{
+	struct fx *f = *state;
+	struct ui_db db;
+	struct ui_backend be;
+	struct ui_state s;
+	struct review_row *rows = NULL;
+	struct queue_entry *whole = NULL;
+	size_t n = 0, nwhole = 0, k = 0;
+	int blind = 0;
+	int64_t at;
+	char err[GV_ERR];
+
+	if (store_queue_build(f->st, "disputed", 0, 0, &whole, &nwhole, &blind, err))
+		fail_msg("%s", err);
+	assert_int_equal(nwhole, 200);
+	for (size_t page = 1; page <= 13; page += 6) {
+		memset(&db, 0, sizeof db);
+		db.st = f->st;
+		db.limit = 190;
+		db.page = page;
+		audit_actor_init(&db.actor, "me");
+		if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
+			fail_msg("%s", err);
+		for (;;) {
+			int more;
+			for (size_t i = 0; i < n; i++, k++) {
+				assert_true(k < 190);
+				assert_int_equal(rows[i].item, whole[k].item);
+			}
+			store_review_rows_free(rows, n);
+			more = ui_db_queue_more(&db, &rows, &n, err);
+			assert_true(more >= 0);
+			if (!more && !n)
+				break;
+		}
+		assert_int_equal(k, 190);
+		assert_int_equal(db.total, 200);
+		k = 0;
+		ui_db_free(&db);
+	}
+
+	/* On the screen: sorted by item id while the first page was shown. */
+	memset(&db, 0, sizeof db);
+	db.st = f->st;
+	db.limit = 190;
+	db.page = 16;
+	audit_actor_init(&db.actor, "me");
+	ui_backend_db(&be, &db);
+	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
+		fail_msg("%s", err);
+	ui_state_init(&s, &be, "me", 1, 0, "disputed", rows, n, 80, 24);
+	press(&s, "jjj");
+	at = s.qrows[ui_queue_current(&s)].item;
+	press(&s, "ooo"); /* queue order -> agreement -> model -> item id */
+	assert_int_equal(s.sort, UI_SORT_ID);
+	ui_queue_idle(&s, 1);
+	assert_int_equal(s.nq, 190);
+	assert_int_equal(s.qrows[ui_queue_current(&s)].item, at);
+	for (size_t i = 0; i < s.nq; i++)
+		assert_int_equal(s.qrows[i].item, whole[i].item);
+	for (size_t i = 1; i < s.qlist.n; i++)
+		assert_true(strcmp(s.qrows[s.order[i - 1]].external_id,
+				   s.qrows[s.order[i]].external_id) < 0);
+	ui_state_free(&s);
+	ui_db_free(&db);
+	store_queue_free(whole, nwhole);
 }
 
 /* The check itself: a statement that reads the task without an index is
@@ -334,6 +488,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decide_and_refresh_use_indexes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_a_scan_is_caught, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_screen_counts_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pages_are_the_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_status_batch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char review_usage[] =
@@ -44,7 +45,8 @@ static const char review_usage[] =
 	"  -a, --as EXPERT      which of the experts mapped to your OS user you are\n"
 	"  -b, --blind          decide before votes and model are shown\n"
 	"  -r, --read-only      open the database read-only (nothing can be decided)\n"
-	"  -n, --limit N        load the first N items of the queue (default 2000, 0: all);\n"
+	"  -n, --limit N        load the first N items of the queue (default 2000, 0: all),\n"
+	"                       disputed and needs-votes 100 at a time between keys;\n"
 	"                       the header counts the queue up to 10,000 (\"10,000+\")\n"
 	"      --all            include items that already have a decision\n"
 	"      --no-color       monochrome (also when NO_COLOR is set)\n"
@@ -53,8 +55,9 @@ static const char review_usage[] =
 	"      --script FILE    headless keys, one per line: j, 1, <Enter>, <Esc>, <Down>,\n"
 	"                       <C-c>, :dump NAME, :resize CxR, :type TEXT, :tick, :hup\n"
 	"      --dump-dir DIR   where :dump NAME writes NAME.txt (default .)\n"
-	"      --timing         print key latency to stderr (headless): over all keys,\n"
-	"                       then by kind (VIEW:ACTION), wall and CPU time\n"
+	"      --timing         print key latency to stderr (headless): the first screen's\n"
+	"                       time, then over all keys and by kind (VIEW:ACTION), wall\n"
+	"                       and CPU time\n"
 	"      --messages       print each status message to stdout as it is shown,\n"
 	"                       flushed: msg LINE MS info|saved|error TEXT (headless)\n"
 	"  -h, --help           show this help\n";
@@ -298,6 +301,11 @@ int cmd_review(int argc, char **argv)
 
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc < 0 ? GV_EXIT_OK : rc;
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		o.run.started = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
 	rc = GV_EXIT_FAIL;
 	memset(&db, 0, sizeof db);
 	if (!(st = cmd_screen_open(o.path, o.readonly ? STORE_READONLY : 0, &km)))

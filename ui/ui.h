@@ -429,6 +429,9 @@ struct ui_backend {
 	/* Build queue `name` as screen rows; *blind gets the queue's blind flag. */
 	int (*queue_load)(void *ctx, const char *name, struct review_row **rows, size_t *n,
 			  int *blind, char *err);
+	/* The next page of the last loaded queue (NULL: queue_load read it
+	 * whole): 1 when more may follow, 0 when it is complete, -1 on error. */
+	int (*queue_more)(void *ctx, struct review_row **rows, size_t *n, char *err);
 	/* Items the last loaded queue holds in all (NULL: as many as loaded). */
 	size_t (*queue_total)(void *ctx);
 	/* Calibration of every model of task `task` against expert decisions
@@ -473,6 +476,9 @@ struct ui_state {
 	size_t nq;
 	size_t qtotal; /* items in the queue in all; nq may be fewer (--limit) */
 	size_t *order; /* rows shown after sort and filter: indexes into qrows */
+	int qmore;     /* the backend has more of this queue's rows (queue_more) */
+	const struct review_row *qmore_of; /* the qrows they extend: while another
+					    * list is shown (a drill-down) none come */
 	struct ui_list qlist;
 	enum ui_sort sort;
 	enum ui_filter filter;
@@ -567,7 +573,9 @@ int ui_update_tick(struct ui_state *s);
  * work is done (headless scripts, so that what a key sees never depends on
  * timing). Returns UI_REDRAW when the screen changed. */
 int ui_update_idle(struct ui_state *s, int wait);
-/* Deferred work is under way: the loop should look again soon. */
+/* Deferred work is under way: the loop should look again soon (1), or at
+ * once when no key is waiting (2: the rest of a queue being read a page at
+ * a time). */
 int ui_update_busy(const struct ui_state *s);
 /* Hang-up or termination: save the draft now and ask the loop to end. */
 void ui_update_hangup(struct ui_state *s);
@@ -796,6 +804,14 @@ int ui_dash_open_quick(struct ui_state *s, const char *task);
 int ui_dash_idle(struct ui_state *s, int wait);
 /* Whether ui_dash_idle has work started or to start (the loop looks again soon). */
 int ui_dash_busy(const struct ui_state *s);
+
+/* The queue's deferred work: the backend's next page of a long queue
+ * (queue_more) added to the loaded rows, keeping sort, filter, search and
+ * cursor; one page, or with wait every page left. Returns UI_REDRAW when
+ * rows came, else 0. */
+int ui_queue_idle(struct ui_state *s, int wait);
+/* More of the queue's rows are to come (ui_queue_idle). */
+int ui_queue_busy(const struct ui_state *s);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

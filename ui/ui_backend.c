@@ -176,21 +176,24 @@ static int db_queues(void *ctx, struct ui_queue_info **out, size_t *n, char *err
 	return 0;
 }
 
-int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
-		     int *blind, char *err)
+/* Read up to `ask` rows of queue db->next.name after db->next.after (from
+ * the start when first), in one read transaction: one shared lock instead of
+ * one per statement, and one consistent snapshot. It ends before the screen
+ * waits for a key. */
+static int queue_page(struct ui_db *db, int first, size_t ask, struct review_row **rows,
+		      size_t *n, int *blind, char *err)
 {
 	struct queue_entry *q = NULL;
 	size_t nq = 0, total = (size_t)-1;
-	int rc;
+	int rc, pageable = 0;
 
 	*rows = NULL;
 	*n = 0;
-	/* One read transaction for the whole load: one shared lock instead of
-	 * one per statement (thousands of rows), and one consistent snapshot.
-	 * It ends before the screen waits for a key. */
 	if (store_exec(db->st, "BEGIN", err))
 		return -1;
-	rc = store_queue_build_total(db->st, name, db->limit, db->all, &q, &nq, blind, &total, err);
+	rc = store_queue_build_page(db->st, db->next.name, ask, db->all,
+				    first ? NULL : &db->next.after, &q, &nq, blind,
+				    first ? &total : NULL, &pageable, err);
 	if (!rc)
 		rc = store_review_rows_from_queue(db->st, q, nq, rows, err);
 	if (!rc && store_review_rows_flags(db->st, *rows, nq, err)) {
@@ -198,22 +201,83 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 		*rows = NULL;
 		rc = -1;
 	}
-	db->total = total != (size_t)-1 ? total : nq;
-	if (!rc && db->limit && nq == db->limit && total == (size_t)-1)
-		rc = store_queue_total_upto(db->st, name, db->all,
-				      db->limit < UI_COUNT_CAP ? UI_COUNT_CAP : 0, &db->total, err);
+	if (first) {
+		db->total = total != (size_t)-1 ? total : nq;
+		/* A full page leaves the total to count, after the first screen
+		 * (ui_db_queue_more). */
+		db->next.count = !rc && ask && nq == ask && total == (size_t)-1;
+		if (db->next.count)
+			db->total = (size_t)-1;
+	}
 	store_exec(db->st, "COMMIT", NULL);
+	if (!rc) {
+		db->next.loaded += nq;
+		db->next.more = pageable && db->limit && nq == ask && db->next.loaded < db->limit;
+		if (nq) {
+			db->next.after.score = q[nq - 1].score;
+			db->next.after.item = q[nq - 1].item;
+		}
+	}
 	store_queue_free(q, nq);
-	if (rc)
+	if (rc) {
+		db->next.more = 0;
 		return -1;
+	}
 	*n = nq;
 	return 0;
+}
+
+int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
+		     int *blind, char *err)
+{
+	size_t page = db->page ? db->page : UI_QUEUE_PAGE;
+
+	free(db->next.name);
+	db->next.name = name ? xstrdup(name) : NULL;
+	db->next.loaded = 0;
+	db->next.more = 0;
+	db->next.count = 0;
+	/* Without a limit the whole queue is asked for at once: pages would
+	 * each seek past the rows tied with the last one read. */
+	return queue_page(db, 1, db->limit && db->limit > page ? page : db->limit, rows, n,
+			  blind, err);
+}
+
+int ui_db_queue_more(struct ui_db *db, struct review_row **rows, size_t *n, char *err)
+{
+	size_t page = db->page ? db->page : UI_QUEUE_PAGE, left;
+
+	*rows = NULL;
+	*n = 0;
+	if (db->next.count) {
+		/* Through the index and only up to UI_COUNT_CAP: the header
+		 * says "10,000+" rather than count millions. */
+		db->next.count = 0;
+		if (store_queue_total_upto(db->st, db->next.name, db->all,
+					   db->limit < UI_COUNT_CAP ? UI_COUNT_CAP : 0, &db->total,
+					   err)) {
+			db->next.more = 0;
+			return -1;
+		}
+		return db->next.more;
+	}
+	if (!db->next.more)
+		return 0;
+	left = db->limit - db->next.loaded;
+	if (queue_page(db, 0, left < page ? left : page, rows, n, NULL, err))
+		return -1;
+	return db->next.more;
 }
 
 static int db_queue_load(void *ctx, const char *name, struct review_row **rows, size_t *n,
 			 int *blind, char *err)
 {
 	return ui_db_queue_rows(ctx, name, rows, n, blind, err);
+}
+
+static int db_queue_more(void *ctx, struct review_row **rows, size_t *n, char *err)
+{
+	return ui_db_queue_more(ctx, rows, n, err);
 }
 
 static size_t db_queue_total(void *ctx)
@@ -423,6 +487,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->now = db_now;
 	be->queues = db_queues;
 	be->queue_load = db_queue_load;
+	be->queue_more = db_queue_more;
 	be->queue_total = db_queue_total;
 	be->calibration = db_calibration;
 	be->dashboard = db_dashboard;
@@ -448,4 +513,7 @@ void ui_db_free(struct ui_db *db)
 	free(db->q);
 	db->q = NULL;
 	db->nq = db->qcap = 0;
+	free(db->next.name);
+	db->next.name = NULL;
+	db->next.more = 0;
 }

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "store.h"
+#include "store_queue.h"
 #include "ui.h"
 
 /* A task's estimated label accuracy, read once per session. */
@@ -18,6 +19,10 @@ struct ui_db_quality {
 
 struct ui_db_job;
 
+/* Rows a long queue is read in: the first screen and a queue switch read
+ * one page, the rest come a page at a time between keys (queue_more). */
+#define UI_QUEUE_PAGE 100
+
 struct ui_db {
 	struct store *st;
 	struct audit_actor actor; /* actor.expert is the expert's name */
@@ -26,7 +31,17 @@ struct ui_db {
 	int all;                  /* include items that already have a decision */
 	struct ui_db_quality *q;  /* cache of task_quality; freed by ui_db_free */
 	size_t nq, qcap;
-	size_t total; /* items in the last loaded queue in all (the rows may be fewer) */
+	size_t total; /* items in the last loaded queue in all (the rows may be fewer;
+		       * (size_t)-1 until ui_db_queue_more counted them) */
+	size_t page;  /* rows per page of a queue (0: UI_QUEUE_PAGE) */
+	/* Where the last loaded queue's next page starts. */
+	struct {
+		char *name;		 /* the queue (NULL: the project's first) */
+		struct queue_after after; /* after its last row read */
+		size_t loaded;		 /* rows read so far */
+		int more;		 /* 1 while rows up to the limit may remain */
+		int count;		 /* the total is still to count */
+	} next;
 	struct ui_db_job *job; /* the dashboard's figures computed in the background */
 };
 
@@ -36,10 +51,22 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db);
 /*
  * Build queue `name` (NULL: the project's first) with db's limit and
  * include-decided setting as screen rows; *blind gets the queue's blind
- * flag. Free the rows with store_review_rows_free. Returns 0, or -1 with err.
+ * flag. A queue listed through an index (disputed, needs-votes) with a limit
+ * is read one page (db->page rows) at a time: this gives the first, and
+ * ui_db_queue_more the ones after it. Free the rows with
+ * store_review_rows_free. Returns 0, or -1 with err.
  */
 int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **rows, size_t *n,
 		     int *blind, char *err);
+
+/*
+ * The next step of reading the queue ui_db_queue_rows last read: first its
+ * total when the first page was full (counted up to UI_COUNT_CAP; no rows),
+ * then its next page in queue order (*n may be 0). Returns 1 when more
+ * steps follow, 0 when the queue's rows up to the limit are all read and
+ * counted, -1 with err filled.
+ */
+int ui_db_queue_more(struct ui_db *db, struct review_row **rows, size_t *n, char *err);
 
 /* Free what the backend cached in db. A computation still running in the
  * background is not waited for: it frees itself when it ends. */

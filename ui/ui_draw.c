@@ -570,7 +570,9 @@ static void draw_queue(const struct ui_state *s)
 	char what[96];
 	int x = 2;
 
-	if (s->qtotal == UI_COUNT_CAP + 1 && s->qtotal > s->nq)
+	if (s->qtotal == (size_t)-1)
+		snprintf(what, sizeof what, "%zu of %zu loaded, counting... ", s->qlist.n, s->nq);
+	else if (s->qtotal == UI_COUNT_CAP + 1 && s->qtotal > s->nq)
 		snprintf(what, sizeof what, "%zu of %zu loaded, %d,%03d+ in queue ", s->qlist.n,
 			 s->nq, UI_COUNT_CAP / 1000, UI_COUNT_CAP % 1000);
 	else if (s->qtotal > s->nq)

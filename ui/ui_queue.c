@@ -40,9 +40,22 @@ void ui_queue_refresh_row(struct ui_state *s, size_t idx)
 
 void ui_queue_refresh_visible(struct ui_state *s)
 {
-	size_t h = ui_list_height(s);
+	size_t h = ui_list_height(s), n = 0;
+	struct review_row **v;
+	char err[GV_ERR];
+
+	if (!s->be || !s->be->rows_status) {
+		for (size_t i = s->qlist.top; i < s->qlist.n && i < s->qlist.top + h; i++)
+			ui_queue_refresh_row(s, s->order[i]);
+		return;
+	}
+	/* One statement for the rows in sight, not one per row. */
+	v = xcalloc(h ? h : 1, sizeof *v);
 	for (size_t i = s->qlist.top; i < s->qlist.n && i < s->qlist.top + h; i++)
-		ui_queue_refresh_row(s, s->order[i]);
+		v[n++] = &s->qrows[s->order[i]];
+	if (n && s->be->rows_status(s->be->ctx, v, n, err))
+		ui_message(s, UI_MSG_ERROR, "%s", err);
+	free(v);
 }
 
 /* ---- sort and filter ---- */
@@ -139,22 +152,27 @@ enum {
 	HIT_REASON = 1 << 7
 };
 
-/* The database's part of the search (text, metadata, annotators) for every
- * loaded row, asked once per search string. */
-static void search_db(struct ui_state *s)
+/* The database's part of the search (text, metadata, annotators) for the
+ * loaded rows from `from` on, asked once per search string and row. */
+static void search_db(struct ui_state *s, size_t from)
 {
 	char err[GV_ERR];
 	int64_t *ids;
+	size_t n = s->nq - from;
 
-	free(s->shits);
-	s->shits = xcalloc(s->nq ? s->nq : 1, 1);
-	if (!s->be->search || !s->nq)
+	if (!from) {
+		free(s->shits);
+		s->shits = NULL;
+	}
+	s->shits = xrealloc(s->shits, s->nq ? s->nq : 1);
+	memset(s->shits + from, 0, n);
+	if (!s->be->search || !n)
 		return;
-	ids = xcalloc(s->nq, sizeof *ids);
-	for (size_t i = 0; i < s->nq; i++)
-		ids[i] = s->qrows[i].item;
+	ids = xcalloc(n, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = s->qrows[from + i].item;
 	/* Blind, who voted on an item is part of its votes. */
-	if (s->be->search(s->be->ctx, ids, s->nq, s->search, !s->blind, s->shits, err))
+	if (s->be->search(s->be->ctx, ids, n, s->search, !s->blind, s->shits + from, err))
 		ui_message(s, UI_MSG_ERROR, "search: %s", err);
 	free(ids);
 }
@@ -211,7 +229,7 @@ int ui_queue_search(struct ui_state *s, int dir)
 		return UI_REDRAW;
 	}
 	if (!s->shits)
-		search_db(s);
+		search_db(s, 0);
 	for (size_t k = 1; k <= n && found == (size_t)-1; k++) {
 		size_t pos = dir > 0 ? (s->qlist.cur + k) % n : (s->qlist.cur + n - k % n) % n;
 		if (row_hits(s, s->order[pos]))
@@ -238,6 +256,75 @@ int ui_queue_search(struct ui_state *s, int dir)
 	ui_list_clamp(&s->qlist, ui_list_height(s));
 	ui_queue_refresh_visible(s);
 	return UI_REDRAW;
+}
+
+/* ---- the rest of a long queue ---- */
+
+/* Add rows (the queue's next page, owned by the screen from now on) after
+ * the loaded ones, keeping the sort, the filter, the search and the
+ * cursor's row. */
+static void queue_append(struct ui_state *s, struct review_row *rows, size_t n)
+{
+	size_t old = s->nq;
+
+	s->qrows = xrealloc(s->qrows, (old + n) * sizeof *s->qrows);
+	memcpy(s->qrows + old, rows, n * sizeof *rows);
+	free(rows);
+	s->nq += n;
+	s->qmore_of = s->qrows;
+	s->order = xrealloc(s->order, s->nq * sizeof *s->order);
+	if (s->shits)
+		search_db(s, old);
+	if (s->sort == UI_SORT_QUEUE && s->filter == UI_FILTER_ALL && s->qlist.n == old) {
+		for (size_t i = old; i < s->nq; i++)
+			s->order[s->qlist.n++] = i;
+		ui_list_clamp(&s->qlist, ui_list_height(s));
+	} else {
+		ui_queue_rebuild(s);
+	}
+	ui_queue_refresh_visible(s);
+}
+
+int ui_queue_idle(struct ui_state *s, int wait)
+{
+	int changed = 0;
+
+	while (s->qmore) {
+		struct review_row *rows = NULL;
+		size_t n = 0;
+		char err[GV_ERR];
+		int rc;
+		/* Only into the list they belong to: a drill-down shown over the
+		 * queue waits until the queue is back. */
+		if (!s->be || !s->be->queue_more || s->qrows != s->qmore_of)
+			break;
+		rc = s->be->queue_more(s->be->ctx, &rows, &n, err);
+		if (rc < 0) {
+			ui_message(s, UI_MSG_ERROR, "%s", err);
+			s->qmore = 0;
+			return UI_REDRAW;
+		}
+		s->qmore = rc > 0;
+		if (s->be->queue_total) {
+			size_t total = s->be->queue_total(s->be->ctx);
+			changed |= total != s->qtotal ? UI_REDRAW : 0;
+			s->qtotal = total;
+		}
+		if (n) {
+			queue_append(s, rows, n);
+			changed = UI_REDRAW;
+		} else {
+			store_review_rows_free(rows, n);
+		}
+		if (!wait)
+			break;
+	}
+	return changed;
+}
+
+int ui_queue_busy(const struct ui_state *s)
+{
+	return s->qmore && s->be && s->be->queue_more && s->qrows == s->qmore_of;
 }
 
 /* ---- the queue picker ---- */
@@ -306,6 +393,8 @@ static int pick_queue(struct ui_state *s)
 	s->qrows = rows;
 	s->nq = n;
 	s->qtotal = s->be->queue_total ? s->be->queue_total(s->be->ctx) : n;
+	s->qmore = s->be->queue_more != NULL;
+	s->qmore_of = s->qrows;
 	s->order = xcalloc(n ? n : 1, sizeof *s->order);
 	s->blind = blind || s->force_blind;
 	if (s->blind && (s->sort == UI_SORT_AGREEMENT || s->sort == UI_SORT_MODEL))
@@ -316,8 +405,14 @@ static int pick_queue(struct ui_state *s)
 	ui_queue_refresh_visible(s);
 	{
 		char *clean = text_clean(name);
-		ui_message(s, UI_MSG_INFO, "queue %s: %zu item%s%s", clean, n, n == 1 ? "" : "s",
-			   s->blind ? ", shown blind" : "");
+		/* A queue of more than a page is counted after its first
+		 * screen; the header shows the count when it comes. */
+		if (s->qtotal == (size_t)-1)
+			ui_message(s, UI_MSG_INFO, "queue %s%s: counting its items", clean,
+				   s->blind ? ", shown blind" : "");
+		else
+			ui_message(s, UI_MSG_INFO, "queue %s: %zu item%s%s", clean, n,
+				   n == 1 ? "" : "s", s->blind ? ", shown blind" : "");
 		free(clean);
 	}
 	return UI_REDRAW;

@@ -383,6 +383,8 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		s->on_message_arg = &pos;
 	}
 	paint(s);
+	if (o->timing && o->started > 0)
+		fprintf(stderr, "first screen %.3f ms\n", (mono_now() - o->started) * 1e3);
 	while (!s->quit && (len = getline(&line, &cap, f)) >= 0) {
 		int key, flags = 0;
 		double t0 = mono_now(), c0 = cpu_now();
@@ -484,18 +486,23 @@ static int run_terminal(struct ui_state *s)
 	while (!s->quit && !got_signal) {
 		wint_t ch;
 		double t0;
-		int rc, key, flags = 0;
+		int rc, key, flags = 0, busy;
 		/* Short enough that a signal is noticed well within a second;
 		 * shorter while deferred work runs, to show its result soon. */
 		if (ui_update_idle(s, 0))
 			paint(s);
-		timeout(ui_update_busy(s) ? 50 : 200);
+		/* A queue's next page is read as soon as no key waits; a key
+		 * typed meanwhile waits for one page at most. */
+		busy = ui_update_busy(s);
+		timeout(busy > 1 ? 0 : busy ? 50 : 200);
 		t0 = mono_now();
 		rc = get_wch(&ch);
 		if (got_signal)
 			break;
 		if (rc == ERR) {
 			/* A timeout takes 50 or 200 ms; an immediate ERR means input is gone. */
+			if (busy > 1)
+				continue;
 			if (mono_now() - t0 < 0.03) {
 				if (++fast_errs >= 5) {
 					got_signal = SIGHUP;

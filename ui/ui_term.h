@@ -18,6 +18,8 @@ struct ui_run_opts {
 	int colour;           /* 0: monochrome (NO_COLOR or --no-color) */
 	int timing;           /* print per-key latency figures to stderr at the end */
 	int messages;         /* headless: print each status message to stdout, flushed */
+	double started;       /* CLOCK_MONOTONIC seconds when the command began (0: not
+			       * known); with timing, the first screen's time is printed */
 };
 
 /*

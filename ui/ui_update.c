@@ -98,11 +98,13 @@ int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
 
 int ui_update_idle(struct ui_state *s, int wait)
 {
-	return ui_dash_idle(s, wait);
+	return ui_dash_idle(s, wait) | ui_queue_idle(s, wait);
 }
 
 int ui_update_busy(const struct ui_state *s)
 {
+	if (ui_queue_busy(s))
+		return 2;
 	return ui_dash_busy(s);
 }
 
@@ -206,6 +208,8 @@ void ui_state_init(struct ui_state *s, const struct ui_backend *be, const char *
 	s->qrows = rows;
 	s->nq = n;
 	s->qtotal = be && be->queue_total ? be->queue_total(be->ctx) : n;
+	s->qmore = be && be->queue_more;
+	s->qmore_of = rows;
 	s->order = xcalloc(n ? n : 1, sizeof *s->order);
 	s->cols = cols;
 	s->rows = rows_on_screen;
