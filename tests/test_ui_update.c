@@ -1193,6 +1193,46 @@ static void test_search_text_meta_annotators(void **state)
 	ui_state_free(&s);
 }
 
+/* A search asks the database about 250 rows per key at most: the rest is
+ * asked between keys (ui_update_idle), which then finishes the search; a key
+ * pressed meanwhile drops it. */
+static void test_search_goes_on_between_keys(void **state)
+{
+	struct ui_state s;
+	(void)state;
+	start(&s, 1000, 1, 0);
+	ui_update_key(&s, '/');
+	keys(&s, "ZOE");
+	ui_update_key(&s, UI_KEY_ENTER);
+	/* Found in the first 250 rows after the cursor, counted later. */
+	assert_int_equal(s.qlist.cur, 2);
+	assert_int_equal(fk.searches, 1);
+	assert_non_null(strstr(s.msg, "match (annotator names), counting the others"));
+	assert_true(ui_update_busy(&s) > 0);
+	assert_int_equal(ui_update_idle(&s, 0), 0);
+	assert_int_equal(fk.searches, 2);
+	assert_int_equal(ui_update_idle(&s, 1), UI_REDRAW);
+	assert_int_equal(fk.searches, 4);
+	assert_non_null(strstr(s.msg, "match 1 of 1 (annotator names)"));
+	assert_false(ui_update_busy(&s));
+
+	/* Nothing in the first 250: the key says so and the rest goes on. */
+	ui_update_key(&s, '/');
+	keys(&s, "nowhere");
+	ui_update_key(&s, UI_KEY_ENTER);
+	assert_int_equal(fk.searches, 5);
+	assert_non_null(strstr(s.msg, "searching..."));
+	ui_update_key(&s, 'j'); /* another key: the search is dropped */
+	assert_int_equal(ui_update_idle(&s, 1), 0);
+	assert_int_equal(fk.searches, 5);
+	ui_update_key(&s, 'n');
+	assert_int_equal(ui_update_idle(&s, 1), UI_REDRAW);
+	assert_non_null(strstr(s.msg, "not found: nowhere"));
+	/* 250 asked by the Enter, 250 by n, the last 500 between keys */
+	assert_int_equal(fk.searches, 8);
+	ui_state_free(&s);
+}
+
 /* Blind: no vote, agreement, model figure or reason derived from them is
  * found, sorted by or shown; annotator names are not searched; another
  * expert's decision waits for the call too. */
@@ -2163,6 +2203,7 @@ int main(void)
 		cmocka_unit_test(test_message_clears_on_view_change),
 		cmocka_unit_test(test_search_sort_filter),
 		cmocka_unit_test(test_search_text_meta_annotators),
+		cmocka_unit_test(test_search_goes_on_between_keys),
 		cmocka_unit_test(test_history_readable),
 		cmocka_unit_test(test_blind_hides_everywhere),
 		cmocka_unit_test(test_suggestion_in_model_panel),

@@ -521,8 +521,13 @@ struct ui_state {
 	char *edit_base;   /* the pending reason when the editor opened: Esc restores it */
 	int draft_written; /* this edit reached the draft table (autosave): Esc undoes that */
 	char search[256];
-	unsigned char *shits; /* per qrows row: where the database found search (REVIEW_HIT_*);
-			       * NULL until asked */
+	unsigned char *shits; /* per qrows row: where the database found search (REVIEW_HIT_*)
+			       * and whether it was asked yet; NULL until a search */
+	int spending;	      /* a search goes on between keys: 1/-1 still looking in that
+			       * direction, 2/-2 found, counting the matches */
+	unsigned sseq;	      /* the search's message (msg_seq) and cursor: another key */
+	size_t scur;	      /* since then drops what is pending */
+	int swrapped;	      /* the match found wrapped around */
 
 	char msg[512];
 	enum ui_msg msg_kind;
