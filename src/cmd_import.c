@@ -52,8 +52,9 @@ static const char import_usage[] =
 	"label set rejects others, and one whose labels came from data takes new ones\n"
 	"only with --task or --new-labels.\n"
 	"\n"
-	"Votes past GAVEL_IMPORT_MEM bytes (default 96M; K, M, G suffixes) are sorted in\n"
-	"runs in an unlinked temporary file in TMPDIR, else beside the project.\n"
+	"A votes or items file over an eighth of GAVEL_IMPORT_MEM bytes (default 96M;\n"
+	"K, M, G suffixes) is sorted by item in runs in an unlinked temporary file in\n"
+	"TMPDIR, else beside the project, and merged: memory stays within the budget.\n"
 	"\n"
 	"Options:\n";
 

@@ -535,6 +535,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	so.expert = o->expert;
 	so.annotator = o->annotator;
 	so.new_items = o->new_items;
+	so.bytes = len;
 	rc = store_import_open(st, &so, &si, err);
 	if (rc)
 		goto out;

@@ -46,6 +46,8 @@ void store_import_strings_set(struct store_import *si, struct si_strings *s, siz
 
 const char *store_import_item_name(const struct store_import *si, int64_t id)
 {
+	if (si->stream)
+		return si->stream_item ? si->stream_item : "?";
 	for (size_t i = 0; i < intern_count(&si->items); i++) {
 		if (si->item_id[i] == id)
 			return intern_str(&si->items, (uint32_t)i);
@@ -86,7 +88,11 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 	si->st = st;
 	si->o = *o;
-	si->spill_cap = store_import_spill_cap();
+	/* A votes file of the budget's size holds some 3 to 10 times as many
+	 * bytes of votes and ids once collected in memory: past an eighth of the
+	 * budget the records go to sorted runs instead (src/store_import_spill.c). */
+	si->stream = (o->kind == IMPORT_VOTES || o->kind == IMPORT_ITEMS) &&
+		     o->bytes > store_import_spill_mem() / 8;
 	if (si_cache(si, err) || store_begin(st, err))
 		goto fail;
 	si->open = 1;

@@ -107,21 +107,20 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 		return import_errf(err, r->file, r->line, r->col, "empty annotator");
 	if (si_label(si, r, r->label, &label, err))
 		return -1;
-	item = si_item(si, r->item);
 	ann = intern_put(&si->anns, who, strlen(who), NULL);
 	if (si->nvotes >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
-	if (si->nvotes - si->vbase == si->spill_cap && store_import_spill_chunk(si, err))
-		return -1;
-	m = si->nvotes - si->vbase;
+	if (si->stream) {
+		const char *opt[SREC_NOPT] = {r->at, r->comment, r->text, r->meta};
+		si->nvotes++;
+		return store_import_spill_put(si, r->item, ann, label, r->line, opt, err);
+	}
+	item = si_item(si, r->item);
+	m = si->nvotes;
 	if (m == si->votes_cap) {
-		/* Grow as xgrow does, but never past the budget. */
-		size_t c = m < 16 ? 16 : 2 * m;
-		if (c > si->spill_cap)
-			c = si->spill_cap;
-		si->votes = xrealloc(si->votes, c * sizeof *si->votes);
-		si->vote_line = xrealloc(si->vote_line, c * sizeof *si->vote_line);
-		si->votes_cap = si->vote_line_cap = c;
+		si->votes = xgrow(si->votes, &si->votes_cap, m + 1, sizeof *si->votes);
+		si->vote_line =
+			xgrow(si->vote_line, &si->vote_line_cap, m + 1, sizeof *si->vote_line);
 	}
 	v = &si->votes[m];
 	v->item = item;
@@ -140,9 +139,19 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 
 static int si_put_item(struct store_import *si, const struct rec *r, char *err)
 {
-	uint32_t item = si_item(si, r->item);
+	uint32_t item;
 	size_t old = si->item_line_cap;
 
+	if (si->stream) {
+		/* Repeats are found when the runs are merged; the label field
+		 * keeps the column, for the message. */
+		const char *opt[SREC_NOPT] = {NULL, NULL, r->text, r->meta};
+		return store_import_spill_put(si, r->item, SREC_NONE,
+					      r->col > 0 && r->col < UINT32_MAX ? (uint32_t)r->col
+										: 0,
+					      r->line > 0 ? r->line : 1, opt, err);
+	}
+	item = si_item(si, r->item);
 	if (item >= old) {
 		si->item_line =
 			xgrow(si->item_line, &si->item_line_cap, item + 1, sizeof *si->item_line);

@@ -11,11 +11,13 @@
 #include "audit.h"
 #include "intern.h"
 #include "store_import.h"
+#include "store_summary.h"
 #include "text.h"
 #include "util.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define NONE ((size_t)-1)
 
@@ -24,14 +26,26 @@ struct ivote {
 	uint32_t item, ann, label, idx; /* idx: the vote's order in the file */
 };
 
-/* One item's votes taken from the spilled runs, with their lines. */
-struct si_vbuf {
-	struct ivote *v;
-	uint32_t *line;
-	size_t n, vcap, lcap;
+struct si_spill; /* src/store_import_spill.c */
+
+/*
+ * A record of a streamed import (src/store_import_spill.c), 4-byte aligned:
+ * this head, the item's external id with its NUL, a byte saying which of
+ * the SREC_NOPT optional strings follow, and those, each with its NUL.
+ * An item record has ann SREC_NONE and its column in label.
+ */
+struct srec {
+	uint32_t size; /* bytes, head included */
+	uint32_t line, ann, label;
 };
 
-struct si_spill; /* src/store_import_spill.c */
+#define SREC_NONE UINT32_MAX
+enum { SREC_AT, SREC_COMMENT, SREC_TEXT, SREC_META, SREC_NOPT };
+
+static inline const char *srec_id(const struct srec *r)
+{
+	return (const char *)(r + 1);
+}
 
 struct ipred {
 	uint32_t item, model; /* intern ids */
@@ -83,13 +97,16 @@ struct store_import {
 	struct ivote *votes; /* in file order, then sorted by (item, annotator) */
 	size_t nvotes, votes_cap;
 	size_t nvotes_kept; /* sorted votes left after dropping duplicates */
-	/* Past the memory budget: the votes before vbase are in the spill's
-	 * files and votes[0] is vote vbase; spill_cap votes at most in memory. */
+	/* A file larger than the budget allows (stream): its votes and item
+	 * records go to sorted runs instead (src/store_import_spill.c) and no
+	 * item is interned; stream_item is the external id of the item being
+	 * written, for messages. */
+	int stream;
 	struct si_spill *spill;
-	size_t vbase, spill_cap;
+	const char *stream_item;
 
-	/* per vote in file order (ivote.idx): its time and comment; per vote in
-	 * votes (position): its line, once spilled, else per vote in file order */
+	/* per vote in file order (ivote.idx): its time, comment and line; when
+	 * streamed, per vote of the item being written */
 	uint32_t *vote_line;
 	size_t vote_line_cap;
 	struct si_strings vote_at, vote_comment;
@@ -159,7 +176,7 @@ struct ivote *store_import_sort_votes(struct ivote *a, size_t n);
 /* The line of vote v, which is in si->votes. */
 static inline uint32_t store_import_vote_line(const struct store_import *si, const struct ivote *v)
 {
-	return si->spill ? si->vote_line[v - si->votes] : si->vote_line[v->idx];
+	return si->vote_line[v->idx];
 }
 
 /* Resolve votes v[0..n) from intern ids to database ids and label codes.
@@ -176,23 +193,44 @@ int store_import_map_votes(struct store_import *si, struct ivote *v, size_t n, c
 int store_import_dedup(struct store_import *si, struct ivote *v, uint32_t *line, size_t n,
 		       size_t *kept, long *dups, char *err);
 
-/* How many votes the memory budget (GAVEL_IMPORT_MEM) holds in memory. */
-size_t store_import_spill_cap(void);
+/* The import's memory budget in bytes (GAVEL_IMPORT_MEM, default 96M). */
+size_t store_import_spill_mem(void);
 
-/* Write the votes in memory (from si->vbase on) to the spill file, opening it
- * first; memory then starts over at si->nvotes. Returns 0 or -1 with err. */
-int store_import_spill_chunk(struct store_import *si, char *err);
+/* An unlinked temporary file in TMPDIR or beside the project; and writing
+ * and reading it at an offset. Each returns 0 or -1 with err filled. */
+int store_import_spill_open(const struct store_import *si, int *fd, char *err);
+int store_import_spill_write(int fd, const void *p, size_t len, off_t at, char *err);
+int store_import_spill_read(int fd, void *p, size_t len, off_t at, char *err);
 
-/* With the ids resolved: sort the spilled votes into runs and start merging
- * them; the votes on existing items (ids <= item_maxid) are read into
- * si->votes, de-duplicated (si->nvotes_kept). Returns 0 or -1 with err. */
-int store_import_spill_sort(struct store_import *si, char *err);
+/* A window over records written one after another to a file, each
+ * starting with its size in bytes (a uint32_t, the size included). */
+struct si_window {
+	char *buf;
+	size_t len, pos, cap; /* cap: the window's size, grown for a larger record */
+	off_t at;	      /* the next byte to read */
+	size_t left;	      /* bytes not yet read */
+};
 
-/* The next new item's votes from the merge (item is its database id; every
- * item before it was asked for), de-duplicated into out (out->n), dropped
- * ones added to *dups. Returns 0 or -1 with err filled. */
-int store_import_spill_item(struct store_import *si, int64_t item, struct si_vbuf *out, long *dups,
-			    char *err);
+/* Step *top (NULL: not started) to the next record of w in fd, NULL at the
+ * end; *top stays valid until the next call. Returns 0 or -1 with err. */
+int store_import_window_next(int fd, struct si_window *w, const void **top, char *err);
+
+/* Add a record on item (an item record when ann is SREC_NONE) with the
+ * optional strings opt (NULL for none), sorting the records into a run on
+ * disk when they reach the budget. Returns 0 or -1 with err filled. */
+int store_import_spill_put(struct store_import *si, const char *item, uint32_t ann, uint32_t label,
+			   long line, const char *const opt[SREC_NOPT], char *err);
+
+/* The optional strings of r, each NULL when not given. */
+void srec_opts(const struct srec *r, const char *opt[SREC_NOPT]);
+
+/* Start merging the runs. Returns 0 or -1 with err filled. */
+int store_import_spill_start(struct store_import *si, char *err);
+
+/* The next item's records, in file order, copied into out (*n of them,
+ * 0 at the end); items come in byte order of their ids. Returns 0 or -1
+ * with err filled. */
+int store_import_spill_group(struct store_import *si, struct sbuf *out, size_t *n, char *err);
 
 /* Close the spill's files (already unlinked) and free it (NULL is fine). */
 void store_import_spill_free(struct si_spill *sp);
@@ -218,6 +256,23 @@ int store_import_items_insert(struct store_import *si, struct import_result *res
  * with err filled.
  */
 int store_import_votes_write(struct store_import *si, struct import_result *res, char *err);
+
+/*
+ * The item_votes row of item (its database id) from its file votes
+ * si->votes[0..n) (sorted by annotator, de-duplicated, times and comments
+ * looked up by ivote.idx), merged with its stored row when it existed
+ * (q: SELECT votes FROM item_votes WHERE item = ?1), into out, with its
+ * summary in *sum (count: nlabels + 1 counters of scratch). Returns 1 when
+ * the row is to be written, 0 when the item keeps its stored row, -1 on error.
+ */
+int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
+			   const struct store_summary_order *order, int nlabels, int64_t item,
+			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
+			   uint32_t *count, struct stats_item *sum, char *err);
+
+/* A streamed import's items and item_votes rows, from the merged runs
+ * (src/store_import_stream.c). Returns 0 or -1 with err filled. */
+int store_import_stream_write(struct store_import *si, struct import_result *res, char *err);
 
 /* Write the predictions, one per (item, model) as --duplicates says, with
  * their entropy over the task's labels as they are after this import.

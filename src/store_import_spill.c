@@ -1,20 +1,26 @@
 /*
- * store_import_spill: the import's votes when they outgrow the memory
- * budget. While the file is read, each time the votes collected in memory
- * reach the budget they are written, as they are, to a temporary file (a
- * chunk) and memory starts over. On commit, once items and annotators have
- * their database ids, each chunk is read back, resolved, radix-sorted by
- * (item, annotator) and written out again as a sorted run; the runs are then
- * merged by a heap while the item_votes rows are written, one item's votes at
- * a time. Equal keys come out in file order (chunks are in file order and
- * each sort keeps it), so duplicates are dropped or refused exactly as in
- * memory and the database ends up the same.
+ * store_import_spill: the records of a large votes or items import, kept in
+ * sorted runs instead of interned, so that the import's memory does not grow
+ * with the number of items.
+ *
+ * Each record (its item's external id, annotator and label intern ids, line,
+ * and the time, comment, text and metadata it gives) is appended to a
+ * buffer as it comes. When the buffer reaches half the budget it is sorted
+ * by the item's external id in byte order (a radix sort on the 8 bytes after
+ * the prefix every id of the run shares, then strcmp where those tie; file
+ * order among equal ids) and written to an unlinked temporary file as a run,
+ * on a thread of its own while a second buffer takes the records. On commit
+ * the last run is sorted in memory and the runs are merged by a heap: the
+ * items come out in byte order of their ids, which is the order new items
+ * are numbered in, each with all its records together, in file order. A
+ * file that fits in one run writes no run to disk.
  *
  * The budget is GAVEL_IMPORT_MEM bytes (a number with an optional K, M or G
- * suffix; 96M when unset): it bounds the votes in memory, the sort's second
- * buffer, their line numbers and the merge's read buffers. The temporary
- * files are created in TMPDIR, else in the project's directory, and unlinked
- * at once, so no exit path leaves one behind.
+ * suffix; 96M when unset): it bounds the two buffers with their sort keys;
+ * the merge keeps the last one and reads the runs on disk through windows
+ * that take the other half. The temporary files are created in TMPDIR, else
+ * in the project's directory, and unlinked at once, so no exit path leaves
+ * one behind.
  */
 #include "config.h"
 
@@ -22,48 +28,65 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define SPILL_DEFAULT_MEM ((size_t)96 << 20)
 
-/* A vote in a sorted run: resolved ids, its index in the file and its line. */
-struct spill_rec {
-	struct ivote v;
-	uint32_t line;
+/* A sort key: 8 bytes of the id after the run's common prefix, big-endian,
+ * zero-padded, and the record's offset in the buffer. */
+struct spill_key {
+	uint64_t key;
+	size_t off;
 };
 
-/* A chunk of the file's votes (n ivotes, then their n lines) or a run. */
+/* A run in the file. */
 struct spill_part {
 	off_t at;
-	size_t n;
+	size_t bytes;
 };
 
-/* A run being merged: a window of its records. */
+/* A run being merged: a window of its bytes, or the run in memory. */
 struct spill_cur {
-	struct spill_rec *buf;
-	size_t len, pos;
-	off_t at;    /* the next record to read */
-	size_t left; /* records not yet read */
+	struct si_window w;
+	size_t key; /* in memory: the next key */
+	const struct srec *top;
+};
+
+/* Records and their keys: a run being filled, or being sorted and written. */
+struct spill_buf {
+	struct sbuf buf;
+	struct spill_key *keys;
+	size_t nkeys, keycap;
 };
 
 struct si_spill {
-	int raw, runs; /* the chunks' file and the runs' file, both unlinked */
-	off_t raw_end, runs_end;
-	struct spill_part *chunk, *run;
-	size_t nchunks, chunk_cap, nruns;
+	size_t budget;
+	/* b[fill] takes the records as they come; when it is full, a thread
+	 * (flusher, while flushing) sorts and writes it while the other one
+	 * fills; frc and ferr are its result. */
+	struct spill_buf b[2];
+	int fill, flushing, frc;
+	pthread_t flusher;
+	char ferr[GV_ERR];
+	char *rec; /* a record too large for the stack, being put together */
+	size_t reccap;
+	int fd; /* the runs, unlinked; -1 until the first is written */
+	off_t end;
+	struct spill_part *run;
+	size_t nruns, runcap;
+	/* the merge */
 	struct spill_cur *cur;
-	size_t *heap; /* runs by their current record: (item, annotator, run) */
-	size_t nheap, window;
+	size_t ncur, *heap, nheap;
+	int memrun; /* the last cursor merges the buffer in memory */
 };
 
-/* The budget's votes per chunk: a vote costs 16 bytes, 16 more while it is
- * sorted, and its 4-byte line. */
-size_t store_import_spill_cap(void)
+size_t store_import_spill_mem(void)
 {
 	const char *s = getenv("GAVEL_IMPORT_MEM");
-	size_t mem = SPILL_DEFAULT_MEM, cap;
+	size_t mem = SPILL_DEFAULT_MEM;
 	if (s && *s) {
 		char *end;
 		unsigned long long v = strtoull(s, &end, 10);
@@ -76,8 +99,7 @@ size_t store_import_spill_cap(void)
 		if (!*end && v > 0)
 			mem = (size_t)v;
 	}
-	cap = mem / (2 * sizeof(struct ivote) + sizeof(uint32_t));
-	return cap < 16 ? 16 : cap;
+	return mem < 1024 ? 1024 : mem;
 }
 
 static int spill_errno(char *err, const char *what)
@@ -86,8 +108,7 @@ static int spill_errno(char *err, const char *what)
 			   strerror(errno));
 }
 
-/* A temporary file in TMPDIR or beside the project, unlinked at once. */
-static int spill_open(const struct store_import *si, int *fd, char *err)
+int store_import_spill_open(const struct store_import *si, int *fd, char *err)
 {
 	const char *dir = getenv("TMPDIR");
 	struct sbuf path = {0};
@@ -114,7 +135,7 @@ static int spill_open(const struct store_import *si, int *fd, char *err)
 	return 0;
 }
 
-static int spill_write(int fd, const void *p, size_t len, off_t at, char *err)
+int store_import_spill_write(int fd, const void *p, size_t len, off_t at, char *err)
 {
 	const char *c = p;
 	while (len) {
@@ -130,7 +151,7 @@ static int spill_write(int fd, const void *p, size_t len, off_t at, char *err)
 	return 0;
 }
 
-static int spill_read(int fd, void *p, size_t len, off_t at, char *err)
+int store_import_spill_read(int fd, void *p, size_t len, off_t at, char *err)
 {
 	char *c = p;
 	while (len) {
@@ -149,83 +170,297 @@ static int spill_read(int fd, void *p, size_t len, off_t at, char *err)
 	return 0;
 }
 
-int store_import_spill_chunk(struct store_import *si, char *err)
+/* ---- Runs ---- */
+
+static const char *key_id(const struct spill_buf *sp, const struct spill_key *k)
+{
+	return srec_id((const struct srec *)(sp->buf.s + k->off));
+}
+
+/* qsort has no context argument: the buffer being sorted, set around the
+ * call (one sort runs at a time: the flusher's, or the last run's after it). */
+static const struct spill_buf *sort_spill;
+static size_t sort_skip;
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct spill_key *a = pa, *b = pb;
+	int c = strcmp(key_id(sort_spill, a) + sort_skip, key_id(sort_spill, b) + sort_skip);
+	if (c)
+		return c;
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/* Sort the run's keys by id, equal ids in file order. */
+static void spill_sort(struct spill_buf *sp)
+{
+	size_t n = sp->nkeys, skip, (*count)[256];
+	struct spill_key *a = sp->keys, *b;
+
+	if (n < 2)
+		return;
+	{
+		const char *first = key_id(sp, &a[0]);
+		skip = strlen(first);
+		for (size_t i = 1; i < n && skip; i++) {
+			const char *p = key_id(sp, &a[i]);
+			size_t k = 0;
+			while (k < skip && p[k] == first[k])
+				k++;
+			skip = k;
+		}
+	}
+	b = xmalloc(n * sizeof *b);
+	count = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)key_id(sp, &a[i]) + skip;
+		uint64_t k = 0;
+		for (int d = 0; d < 8; d++) {
+			k <<= 8;
+			if (*p)
+				k |= *p++;
+		}
+		a[i].key = k;
+		for (int d = 0; d < 8; d++)
+			count[d][(k >> (8 * d)) & 0xff]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t sum = 0;
+		struct spill_key *t;
+		if (count[d][(a[0].key >> (8 * d)) & 0xff] == n)
+			continue; /* every key has the same byte here */
+		for (int k = 0; k < 256; k++) {
+			size_t c = count[d][k];
+			count[d][k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[d][(a[i].key >> (8 * d)) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	/* Ids longer than the key: strcmp decides among equal keys. */
+	sort_spill = sp;
+	sort_skip = skip + 8;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && a[j].key == a[i].key)
+			j++;
+		if (j - i > 1 && strlen(key_id(sp, &a[i])) > skip + 8)
+			qsort(a + i, j - i, sizeof *a, key_cmp);
+		i = j;
+	}
+	sort_spill = NULL;
+	if (a != sp->keys) {
+		memcpy(sp->keys, a, n * sizeof *a);
+		b = a;
+	}
+	free(b);
+	free(count);
+}
+
+/* Sort b and write it to the runs' file as a run; b starts over. */
+static int spill_flush(struct si_spill *sp, struct spill_buf *b, char *err)
+{
+	struct sbuf out = {0};
+	off_t start = sp->end;
+
+	spill_sort(b);
+	for (size_t i = 0; i < b->nkeys; i++) {
+		const struct srec *r = (const struct srec *)(b->buf.s + b->keys[i].off);
+		sbuf_addn(&out, (const char *)r, r->size);
+		if (out.len >= (1 << 20) || i + 1 == b->nkeys) {
+			if (store_import_spill_write(sp->fd, out.s, out.len, sp->end, err)) {
+				sbuf_free(&out);
+				return -1;
+			}
+			sp->end += (off_t)out.len;
+			sbuf_reset(&out);
+		}
+	}
+	sbuf_free(&out);
+	sp->run = xgrow(sp->run, &sp->runcap, sp->nruns + 1, sizeof *sp->run);
+	sp->run[sp->nruns].at = start;
+	sp->run[sp->nruns].bytes = (size_t)(sp->end - start);
+	sp->nruns++;
+	sbuf_reset(&b->buf);
+	b->nkeys = 0;
+	return 0;
+}
+
+static void *spill_flusher(void *arg)
+{
+	struct si_spill *sp = arg;
+	sp->frc = spill_flush(sp, &sp->b[!sp->fill], sp->ferr);
+	return NULL;
+}
+
+/* Wait for the flusher; its result. */
+static int spill_join(struct si_spill *sp, char *err)
+{
+	if (!sp->flushing)
+		return 0;
+	pthread_join(sp->flusher, NULL);
+	sp->flushing = 0;
+	if (sp->frc && err)
+		memcpy(err, sp->ferr, GV_ERR);
+	return sp->frc;
+}
+
+/* b[fill] is full: hand it to the flusher (once the last flush is done)
+ * and fill the other. */
+static int spill_swap(struct store_import *si, char *err)
 {
 	struct si_spill *sp = si->spill;
-	size_t n = si->nvotes - si->vbase;
+	if (spill_join(sp, err))
+		return -1;
+	if (sp->fd < 0 && store_import_spill_open(si, &sp->fd, err))
+		return -1;
+	sp->fill = !sp->fill;
+	sp->flushing = pthread_create(&sp->flusher, NULL, spill_flusher, sp) == 0;
+	if (!sp->flushing)
+		return spill_flush(sp, &sp->b[!sp->fill], err);
+	return 0;
+}
+
+int store_import_spill_put(struct store_import *si, const char *item, uint32_t ann, uint32_t label,
+			   long line, const char *const opt[SREC_NOPT], char *err)
+{
+	struct si_spill *sp = si->spill;
+	struct spill_buf *b;
+	struct srec h = {0};
+	size_t size, at, idlen = strlen(item), len[SREC_NOPT] = {0};
+	unsigned char mask = 0;
+	uint32_t small[64]; /* aligned for the head */
+	char *p = (char *)small;
+
 	if (!sp) {
 		sp = si->spill = xcalloc(1, sizeof *sp);
-		sp->raw = sp->runs = -1;
-		if (spill_open(si, &sp->raw, err))
-			return -1;
+		sp->fd = -1;
+		sp->budget = store_import_spill_mem();
 	}
-	if (!n)
-		return 0;
-	if (spill_write(sp->raw, si->votes, n * sizeof *si->votes, sp->raw_end, err) ||
-	    spill_write(sp->raw, si->vote_line, n * sizeof *si->vote_line,
-			sp->raw_end + (off_t)(n * sizeof *si->votes), err))
-		return -1;
-	sp->chunk = xgrow(sp->chunk, &sp->chunk_cap, sp->nchunks + 1, sizeof *sp->chunk);
-	sp->chunk[sp->nchunks].at = sp->raw_end;
-	sp->chunk[sp->nchunks].n = n;
-	sp->nchunks++;
-	sp->raw_end += (off_t)(n * (sizeof *si->votes + sizeof *si->vote_line));
-	si->vbase = si->nvotes;
-	return 0;
-}
-
-/* Chunk c (its first vote is the file's vote first) sorted into a run. */
-static int spill_run(struct store_import *si, size_t c, size_t first, char *err)
-{
-	struct si_spill *sp = si->spill;
-	size_t n = sp->chunk[c].n;
-	struct spill_rec out[1024];
-	struct ivote *v;
-
-	si->votes = xgrow(si->votes, &si->votes_cap, n, sizeof *si->votes);
-	si->vote_line = xgrow(si->vote_line, &si->vote_line_cap, n, sizeof *si->vote_line);
-	if (spill_read(sp->raw, si->votes, n * sizeof *si->votes, sp->chunk[c].at, err) ||
-	    spill_read(sp->raw, si->vote_line, n * sizeof *si->vote_line,
-		       sp->chunk[c].at + (off_t)(n * sizeof *si->votes), err) ||
-	    store_import_map_votes(si, si->votes, n, err))
-		return -1;
-	v = store_import_sort_votes(si->votes, n);
-	if (v != si->votes)
-		si->votes_cap = n;
-	si->votes = v;
-	for (size_t i = 0; i < n;) {
-		size_t m = 0;
-		for (; m < 1024 && i < n; m++, i++) {
-			out[m].v = v[i];
-			out[m].line = si->vote_line[v[i].idx - first];
+	/* Half the budget each (the keys take 16 bytes a record, as much again
+	 * while sorted). */
+	b = &sp->b[sp->fill];
+	if (b->nkeys && b->buf.len + 2 * sizeof(struct spill_key) * b->nkeys >= sp->budget / 2) {
+		if (spill_swap(si, err))
+			return -1;
+		b = &sp->b[sp->fill];
+	}
+	h.line = line > 0 && line < UINT32_MAX ? (uint32_t)line : 0;
+	h.ann = ann;
+	h.label = label;
+	size = sizeof h + idlen + 2;
+	for (int k = 0; k < SREC_NOPT; k++) {
+		if (opt[k]) {
+			len[k] = strlen(opt[k]) + 1;
+			size += len[k];
+			mask |= (unsigned char)(1u << k);
 		}
-		if (spill_write(sp->runs, out, m * sizeof *out, sp->runs_end, err))
-			return -1;
-		sp->runs_end += (off_t)(m * sizeof *out);
 	}
-	sp->run[c].n = n;
-	sp->run[c].at = sp->runs_end - (off_t)(n * sizeof *out);
+	size = (size + sizeof(uint32_t) - 1) / sizeof(uint32_t) * sizeof(uint32_t);
+	if (size > UINT32_MAX)
+		return import_errf(err, si->o.file, line, 0, "a record of over 4 GB");
+	h.size = (uint32_t)size;
+	/* The record is put together beside the buffer (on the stack when
+	 * small) and copied into it at once. */
+	if (size > sizeof small) {
+		sp->rec = xgrow(sp->rec, &sp->reccap, size, 1);
+		p = sp->rec;
+	}
+	memset(p, 0, size);
+	memcpy(p, &h, sizeof h);
+	at = sizeof h;
+	memcpy(p + at, item, idlen + 1);
+	at += idlen + 1;
+	p[at++] = (char)mask;
+	for (int k = 0; k < SREC_NOPT; k++) {
+		if (opt[k]) {
+			memcpy(p + at, opt[k], len[k]);
+			at += len[k];
+		}
+	}
+	b->keys = xgrow(b->keys, &b->keycap, b->nkeys + 1, sizeof *b->keys);
+	b->keys[b->nkeys].off = b->buf.len;
+	b->nkeys++;
+	sbuf_addn(&b->buf, p, size);
 	return 0;
 }
 
-static int rec_less(const struct spill_rec *a, size_t ra, const struct spill_rec *b, size_t rb)
+void srec_opts(const struct srec *r, const char *opt[SREC_NOPT])
 {
-	if (a->v.item != b->v.item)
-		return a->v.item < b->v.item;
-	if (a->v.ann != b->v.ann)
-		return a->v.ann < b->v.ann;
-	return ra < rb; /* earlier run: earlier in the file */
+	const char *id = srec_id(r), *p = id + strlen(id) + 1;
+	unsigned char mask = (unsigned char)*p++;
+	for (int k = 0; k < SREC_NOPT; k++) {
+		opt[k] = NULL;
+		if (mask & (1u << k)) {
+			opt[k] = p;
+			p += strlen(p) + 1;
+		}
+	}
 }
 
-static const struct spill_rec *cur_top(const struct si_spill *sp, size_t r)
+/* ---- The merge ---- */
+
+int store_import_window_next(int fd, struct si_window *w, const void **top, char *err)
 {
-	return &sp->cur[r].buf[sp->cur[r].pos];
+	const uint32_t *size;
+	if (*top)
+		w->pos += *(const uint32_t *)*top;
+	*top = NULL;
+	for (;;) {
+		size_t have = w->len - w->pos, want, m;
+		if (have >= sizeof *size) {
+			size = (const uint32_t *)(w->buf + w->pos);
+			if (have >= *size) {
+				*top = size;
+				return 0;
+			}
+			want = *size;
+		} else {
+			want = sizeof *size;
+		}
+		if (!w->left)
+			return have ? import_errf(err, NULL, 0, 0, "import: temporary file damaged")
+				    : 0;
+		memmove(w->buf, w->buf + w->pos, have);
+		w->pos = 0;
+		w->len = have;
+		if (want > w->cap) {
+			w->cap = want;
+			w->buf = xrealloc(w->buf, w->cap);
+		}
+		m = w->cap - have < w->left ? w->cap - have : w->left;
+		if (store_import_spill_read(fd, w->buf + have, m, w->at, err))
+			return -1;
+		w->at += (off_t)m;
+		w->left -= m;
+		w->len += m;
+	}
+}
+
+/* Point cursor c at its next record; top NULL at the end. */
+static int cur_next(struct si_spill *sp, struct spill_cur *c, char *err)
+{
+	const void *top = c->top;
+	if (sp->memrun && c == &sp->cur[sp->ncur - 1]) {
+		const struct spill_buf *b = &sp->b[sp->fill];
+		c->top = c->key < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[c->key++].off)
+					   : NULL;
+		return 0;
+	}
+	if (store_import_window_next(sp->fd, &c->w, &top, err))
+		return -1;
+	c->top = top;
+	return 0;
 }
 
 static int heap_less(const struct si_spill *sp, size_t i, size_t j)
 {
-	return rec_less(cur_top(sp, sp->heap[i]), sp->heap[i], cur_top(sp, sp->heap[j]),
-			sp->heap[j]);
+	size_t a = sp->heap[i], b = sp->heap[j];
+	int c = strcmp(srec_id(sp->cur[a].top), srec_id(sp->cur[b].top));
+	return c ? c < 0 : a < b; /* an earlier run is earlier in the file */
 }
 
 static void heap_down(struct si_spill *sp, size_t i)
@@ -245,147 +480,88 @@ static void heap_down(struct si_spill *sp, size_t i)
 	}
 }
 
-/* Fill run r's window; 0 with len 0 when the run is done. */
-static int cur_fill(struct si_spill *sp, size_t r, char *err)
-{
-	struct spill_cur *c = &sp->cur[r];
-	size_t m = c->left < sp->window ? c->left : sp->window;
-	c->pos = 0;
-	c->len = m;
-	if (!m)
-		return 0;
-	if (spill_read(sp->runs, c->buf, m * sizeof *c->buf, c->at, err))
-		return -1;
-	c->at += (off_t)(m * sizeof *c->buf);
-	c->left -= m;
-	return 0;
-}
-
-/* The next vote in (item, annotator, file) order, or NULL at the end. */
-static const struct spill_rec *spill_peek(const struct si_spill *sp)
-{
-	return sp->nheap ? cur_top(sp, sp->heap[0]) : NULL;
-}
-
-static int spill_pop(struct si_spill *sp, char *err)
-{
-	size_t r = sp->heap[0];
-	struct spill_cur *c = &sp->cur[r];
-	if (++c->pos == c->len) {
-		if (cur_fill(sp, r, err))
-			return -1;
-		if (!c->len) {
-			sp->heap[0] = sp->heap[--sp->nheap];
-			if (sp->nheap)
-				heap_down(sp, 0);
-			return 0;
-		}
-	}
-	heap_down(sp, 0);
-	return 0;
-}
-
-/* Append the votes on items up to item (inclusive) to si->votes, their lines
- * to si->vote_line at the same positions, from *n on. */
-static int spill_take(struct store_import *si, int64_t item, size_t *n, char *err)
+int store_import_spill_start(struct store_import *si, char *err)
 {
 	struct si_spill *sp = si->spill;
-	const struct spill_rec *r;
-	while ((r = spill_peek(sp)) && (int64_t)r->v.item <= item) {
-		si->votes = xgrow(si->votes, &si->votes_cap, *n + 1, sizeof *si->votes);
-		si->vote_line =
-			xgrow(si->vote_line, &si->vote_line_cap, *n + 1, sizeof *si->vote_line);
-		si->votes[*n] = r->v;
-		si->vote_line[*n] = r->line;
-		(*n)++;
-		if (spill_pop(sp, err))
-			return -1;
-	}
-	return 0;
-}
+	size_t window;
 
-int store_import_spill_sort(struct store_import *si, char *err)
-{
-	struct si_spill *sp;
-	size_t first = 0, n = 0, budget;
-
-	if (store_import_spill_chunk(si, err))
+	if (!sp)
+		return 0;
+	if (spill_join(sp, err))
 		return -1;
-	sp = si->spill;
-	if (spill_open(si, &sp->runs, err))
-		return -1;
-	sp->run = xcalloc(sp->nchunks + 1, sizeof *sp->run);
-	for (size_t c = 0; c < sp->nchunks; c++) {
-		if (spill_run(si, c, first, err))
-			return -1;
-		first += sp->chunk[c].n;
-	}
-	sp->nruns = sp->nchunks;
-	if (ftruncate(sp->raw, 0))
-		return spill_errno(err, "truncate");
-	/* Give the memory back: the merge needs only its windows. */
-	free(si->votes);
-	free(si->vote_line);
-	si->votes = NULL;
-	si->vote_line = NULL;
-	si->votes_cap = si->vote_line_cap = 0;
-	budget = store_import_spill_cap() * (2 * sizeof(struct ivote) + sizeof(uint32_t)) / 2;
-	sp->window = budget / (sp->nruns * sizeof(struct spill_rec));
-	if (sp->window < 64)
-		sp->window = 64;
-	sp->cur = xcalloc(sp->nruns + 1, sizeof *sp->cur);
-	sp->heap = xcalloc(sp->nruns + 1, sizeof *sp->heap);
-	for (size_t r = 0; r < sp->nruns; r++) {
+	/* The last run is merged from memory, beside the windows over the
+	 * runs on disk (the other half of the budget): writing it out and
+	 * reading it back cost more than that memory. */
+	sbuf_free(&sp->b[!sp->fill].buf);
+	free(sp->b[!sp->fill].keys);
+	memset(&sp->b[!sp->fill], 0, sizeof sp->b[0]);
+	spill_sort(&sp->b[sp->fill]);
+	sp->memrun = 1;
+	sp->ncur = sp->nruns + (size_t)sp->memrun;
+	sp->cur = xcalloc(sp->ncur + 1, sizeof *sp->cur);
+	sp->heap = xcalloc(sp->ncur + 1, sizeof *sp->heap);
+	window = sp->budget / 2 / (sp->nruns + 1);
+	if (window < 4096)
+		window = 4096;
+	for (size_t r = 0; r < sp->ncur; r++) {
 		struct spill_cur *c = &sp->cur[r];
-		c->buf = xmalloc(sp->window * sizeof *c->buf);
-		c->at = sp->run[r].at;
-		c->left = sp->run[r].n;
-		if (cur_fill(sp, r, err))
+		if (r < sp->nruns) {
+			c->w.cap = window;
+			c->w.buf = xmalloc(c->w.cap);
+			c->w.at = sp->run[r].at;
+			c->w.left = sp->run[r].bytes;
+		}
+		if (cur_next(sp, c, err))
 			return -1;
-		if (c->len)
+		if (c->top)
 			sp->heap[sp->nheap++] = r;
 	}
 	for (size_t i = sp->nheap / 2; i-- > 0;)
 		heap_down(sp, i);
-	/* The votes on items that existed before stay in memory, for their
-	 * rows to be merged with the stored ones: they come first. */
-	if (spill_take(si, si->item_maxid, &n, err))
-		return -1;
-	return store_import_dedup(si, si->votes, si->vote_line, n, &si->nvotes_kept,
-				  &si->duplicates, err);
+	return 0;
 }
 
-int store_import_spill_item(struct store_import *si, int64_t item, struct si_vbuf *out, long *dups,
-			    char *err)
+int store_import_spill_group(struct store_import *si, struct sbuf *out, size_t *n, char *err)
 {
 	struct si_spill *sp = si->spill;
-	const struct spill_rec *r;
-	size_t n = 0;
-	while ((r = spill_peek(sp)) && (int64_t)r->v.item == item) {
-		out->v = xgrow(out->v, &out->vcap, n + 1, sizeof *out->v);
-		out->line = xgrow(out->line, &out->lcap, n + 1, sizeof *out->line);
-		out->v[n] = r->v;
-		out->line[n] = r->line;
-		n++;
-		if (spill_pop(sp, err))
+	sbuf_reset(out);
+	*n = 0;
+	if (!sp || !sp->nheap)
+		return 0;
+	for (;;) {
+		struct spill_cur *c = &sp->cur[sp->heap[0]];
+		const struct srec *r = c->top;
+		if (*n && strcmp(srec_id(r), srec_id((const struct srec *)out->s)) != 0)
+			return 0;
+		sbuf_addn(out, (const char *)r, r->size);
+		(*n)++;
+		if (cur_next(sp, c, err))
 			return -1;
+		if (!c->top) {
+			sp->heap[0] = sp->heap[--sp->nheap];
+			if (!sp->nheap)
+				return 0;
+		}
+		heap_down(sp, 0);
 	}
-	return store_import_dedup(si, out->v, out->line, n, &out->n, dups, err);
 }
 
 void store_import_spill_free(struct si_spill *sp)
 {
 	if (!sp)
 		return;
-	if (sp->raw >= 0)
-		close(sp->raw);
-	if (sp->runs >= 0)
-		close(sp->runs);
-	for (size_t r = 0; r < sp->nruns && sp->cur; r++)
-		free(sp->cur[r].buf);
+	spill_join(sp, NULL);
+	if (sp->fd >= 0)
+		close(sp->fd);
+	for (size_t r = 0; r < sp->ncur && sp->cur; r++)
+		free(sp->cur[r].w.buf);
 	free(sp->cur);
 	free(sp->heap);
-	free(sp->chunk);
+	for (int i = 0; i < 2; i++) {
+		free(sp->b[i].keys);
+		sbuf_free(&sp->b[i].buf);
+	}
 	free(sp->run);
+	free(sp->rec);
 	free(sp);
 }

@@ -78,15 +78,12 @@ int store_import_dedup(struct store_import *si, struct ivote *v, uint32_t *line,
 /*
  * Resolve the votes to database ids, sort them by (item, annotator) and drop
  * or refuse the duplicates within the file; store_import_votes_write stores
- * them. Runs on the helper thread (si_prep): memory only, unless the votes
- * were spilled (src/store_import_spill.c).
+ * them. Runs on the helper thread (si_prep): memory only.
  */
 static int si_sort_file_votes(struct store_import *si, char *err)
 {
 	size_t n = si->nvotes;
 
-	if (si->spill)
-		return store_import_spill_sort(si, err);
 	if (!n)
 		return 0;
 	if (store_import_map_votes(si, si->votes, n, err))
@@ -247,13 +244,7 @@ struct si_summ {
 	int prod_waiting, cons_waiting; /* a thread waits on cv */
 	int helper;			/* 0: no helper thread, new rows are computed here too */
 	size_t produced_seen;		/* this thread's last look at produced */
-	/* Spilled votes: new items' votes come from the merge, one item at a
-	 * time, and a duplicate may be refused only then (failed, under mu,
-	 * with ferr); the votes kept and dropped are counted apart from
-	 * written and si->duplicates, which the main thread changes meanwhile. */
-	struct si_vbuf vb;
-	long written_new, dups_new;
-	int failed;
+	int failed;			/* under mu, with ferr: computing a row failed */
 	char ferr[GV_ERR];
 };
 
@@ -316,20 +307,11 @@ static int64_t summ_item(const struct si_summ *g, size_t r)
 	return g->si->item_maxid + 1 + (int64_t)(r - g->nkeep);
 }
 
-/* New item k's row, from the groups or, once spilled, from the merge (on one
- * thread at a time). Returns 0 or -1 with err filled. */
+/* New item k's row. Returns 0 or -1 with err filled. */
 static int summ_new(struct si_summ *g, size_t k, struct si_scratch *s, struct si_row *row,
 		    char *err)
 {
-	struct store_import *si = (struct store_import *)g->si;
-	if (!si->spill) {
-		summ_group(g, &g->group[g->first_new + k], s, row);
-		return 0;
-	}
-	if (store_import_spill_item(si, si->item_maxid + 1 + (int64_t)k, &g->vb, &g->dups_new, err))
-		return -1;
-	g->written_new += (long)g->vb.n;
-	summ_compute(g, g->vb.v, g->vb.n, NONE, s, row);
+	summ_group(g, &g->group[g->first_new + k], s, row);
 	return 0;
 }
 
@@ -508,11 +490,10 @@ static int si_merge_row(struct store_import *si, sqlite3_stmt *q, struct si_grou
 }
 
 /* Every item the file names, in item id order: existing items first, then
- * the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign).
- * Once spilled, only the existing ones: the merge gives the new ones' votes. */
+ * the new ones, whose ids are item_maxid + 1, + 2, ... (store_import_items_assign). */
 static void si_build_groups(struct store_import *si, struct si_summ *g)
 {
-	size_t n = intern_count(&si->items), v = 0, nold = 0, ng;
+	size_t n = intern_count(&si->items), v = 0, nold = 0;
 	int64_t *ids = xmalloc((n + 1) * sizeof *ids);
 
 	for (size_t i = 0; i < n; i++) {
@@ -522,9 +503,8 @@ static void si_build_groups(struct store_import *si, struct si_summ *g)
 	qsort(ids, nold, sizeof *ids, i64_cmp);
 	for (size_t i = nold; i < n; i++)
 		ids[i] = si->item_maxid + (int64_t)(i - nold) + 1;
-	ng = si->spill ? nold : n;
-	g->group = xmalloc((ng + 1) * sizeof *g->group);
-	for (size_t i = 0; i < ng; i++) {
+	g->group = xmalloc((n + 1) * sizeof *g->group);
+	for (size_t i = 0; i < n; i++) {
 		struct si_group *gr = &g->group[i];
 		gr->item = ids[i];
 		gr->merged = NONE;
@@ -680,8 +660,6 @@ static void si_summ_free(struct si_summ *g)
 		return;
 	free(g->group);
 	free(g->keep);
-	free(g->vb.v);
-	free(g->vb.line);
 	sbuf_free(&g->merged);
 	store_summary_order_free(&g->order);
 	si_scratch_free(&g->main);
@@ -714,8 +692,16 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	struct sbuf sql = {0};
 	int rc = -1, src;
 
-	if (si_write_annotators(si, &si->ann_id, res, err) || store_import_items_assign(si, err) ||
-	    si_summ_init(si, &task, &g, err))
+	if (si_write_annotators(si, &si->ann_id, res, err))
+		goto out;
+	if (si->stream) {
+		if (si->nvotes)
+			res->n.annotators = (long)intern_count(&si->anns);
+		if (store_import_stream_write(si, res, err))
+			goto out;
+		goto tally;
+	}
+	if (store_import_items_assign(si, err) || si_summ_init(si, &task, &g, err))
 		goto out;
 	if (si->nvotes)
 		res->n.annotators = (long)intern_count(&si->anns);
@@ -760,19 +746,20 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 		memcpy(err, g.ferr, GV_ERR);
 		goto out;
 	}
-	si->duplicates += g.dups_new;
-	g.written += g.written_new;
 	if (src != SQLITE_DONE) {
 		if (src != SQLITE_ERROR)
 			store_fail(si->st, err, "item votes");
 		goto out;
 	}
 	res->n.votes = g.written;
+tally:
 	/* A new label order changes every item's tie rule: every row is
-	 * refreshed, and the tally recounted with them. */
-	if (si->ord_changed	  ? store_summary_refresh(si->st, si->task.id, err)
-	    : g.tallied == rows.n ? store_summary_tally_apply(si->st, si->task.id, &g.tally, err)
-				  : store_summary_tally(si->st, si->task.id, err))
+	 * refreshed, and the tally recounted with them. A streamed (large) file
+	 * recounts the tally too: its rows were written without one. */
+	if (si->ord_changed ? store_summary_refresh(si->st, si->task.id, err)
+	    : !si->stream && g.tallied == rows.n
+		    ? store_summary_tally_apply(si->st, si->task.id, &g.tally, err)
+		    : store_summary_tally(si->st, si->task.id, err))
 		goto out;
 	rc = 0;
 out:
@@ -781,4 +768,33 @@ out:
 	sbuf_free(&sql);
 	store_task_free(&task);
 	return rc;
+}
+
+int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
+			   const struct store_summary_order *order, int nlabels, int64_t item,
+			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
+			   uint32_t *count, struct stats_item *sum, char *err)
+{
+	struct si_group gr = {.item = item, .first_vote = 0, .nvotes = n, .merged = NONE};
+	sbuf_reset(out);
+	memset(count, 0, ((size_t)nlabels + 1) * sizeof *count);
+	if (existing) {
+		/* The streamed import recounts the tally after its rows. */
+		struct store_summary_tally unused = {0};
+		int keep = si_merge_row(si, q, &gr, written, m, out, &unused, err);
+		if (keep <= 0)
+			return keep;
+	}
+	if (gr.merged != NONE) {
+		out->len = strlen(out->s);
+		store_summary_count(order, out->s, out->len, count);
+	} else {
+		sbuf_addc(out, '[');
+		si_pack_votes(si, si->votes, n, out);
+		sbuf_addc(out, ']');
+		for (size_t i = 0; i < n; i++)
+			store_summary_order_count(order, si->votes[i].label, count);
+	}
+	stats_item_compute(count, nlabels, sum);
+	return 1;
 }

@@ -1,14 +1,19 @@
 #!/bin/sh
-# gavel import over its memory budget (GAVEL_IMPORT_MEM): the votes are
-# spilled to a temporary file in sorted runs and merged while they are
-# written. Every case is imported twice, in memory and over a budget of 2 KB
-# (56 votes in memory), and the two databases must hold the same items,
-# votes, annotators and summaries: duplicates within the file (across runs)
-# kept first or last or refused with the same message, votes added to items
-# that existed before, votes with times and comments. The temporary
-# directory stays empty after a success, a failure and a rejected file, and
-# 200,000 votes imported over a 1 MB budget peak lower than in memory (the
-# peak is read from the kernel's rusage through python3).
+# gavel import over its memory budget (GAVEL_IMPORT_MEM): a votes or items
+# file past an eighth of the budget is streamed: its records are spilled to
+# a temporary file in runs sorted by item id and merged while the rows are
+# written, with no item interned. Every case is imported twice, in memory
+# and over a budget of 2 KB (a run every 30 votes or so), and the two
+# databases must hold the same items, votes, annotators, summaries and
+# tallies, and give the same `gavel export` and `stats --json`: duplicates
+# within the file (across runs) kept first or last or refused with the same
+# message, votes added to items that existed before (found by a cursor over
+# the task's items, or by a lookup each when the file is small beside the
+# task), votes with times, comments and item text, items files with their
+# repeats. The temporary directory stays empty after a success, a failure
+# and a rejected file, and 200,000 votes on 50,000 items imported over a
+# 1 MB budget peak lower than in memory (the peak is read from the kernel's
+# rusage through python3).
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
 
@@ -19,9 +24,15 @@ spill() { GAVEL_IMPORT_MEM=2K TMPDIR="$work/tmp" "$GAVEL" "$@"; }
 
 # tables DB: what an import writes, for comparing two databases.
 tables() {
-    for t in item item_votes annotator label task; do
+    for t in item item_votes annotator label task task_tally; do
         sqlite3 "$1" ".dump $t"
     done
+    if "$GAVEL" export "$1" -o "$work/tables.export.csv" >/dev/null 2>&1; then
+        cat "$work/tables.export.csv"
+    fi
+    # The audit trail's head hashes the import's time, and stats says when it
+    # ran: everything else.
+    "$GAVEL" stats "$1" --json --no-ds 2>/dev/null | sed 's/"audit_head":"[0-9a-f]*"//; s/"at":"[^"]*"//g'
 }
 
 # same NAME ARGS...: `gavel import DB ARGS` in memory and spilled, each into
@@ -99,6 +110,42 @@ awk 'BEGIN { print "item,annotator,label,created_at,comment"
 same timed votes "$work/timed.csv" --task t --duplicates last
 grep -q '"at":"2024-01' "$work/mem.tables" || grep -q "2024-01" "$work/mem.tables" ||
     fail "timed: no times stored"
+
+# Item text carried by the votes (the last one given wins) and items files,
+# with text and metadata, repeated items kept first or last or refused.
+awk 'BEGIN { print "item,annotator,label,text"
+    for (i = 0; i < 300; i++)
+        printf "t%d,a%d,x%d,text %d of t%d\n", (i * 41) % 83, i % 4, i % 3, i, (i * 41) % 83 }' \
+    >"$work/texted.csv"
+same texted votes "$work/texted.csv" --task t --duplicates last
+grep -q "text 2[0-9][0-9] of" "$work/mem.tables" || fail "texted: no text stored"
+awk 'BEGIN { print "item,text,source"
+    for (i = 0; i < 200; i++) printf "i%d,text %d,src%d\n", (i * 13) % 170, i, i % 7 }' \
+    >"$work/items.csv"
+same items_first items "$work/items.csv" --task t --duplicates first
+same items_last items "$work/items.csv" --task t --duplicates last
+same items_refused items "$work/items.csv" --task t
+grep -q "items.csv:[0-9]*:.*is given again" "$work/mem.err" || fail "items: $(cat "$work/mem.err")"
+# Items and text given to the items of a project that has votes on them.
+cp "$work/base.db" "$work/items_base.db"
+awk 'BEGIN { print "item,text"; for (i = 0; i < 60; i++) printf "it%d,new text %d\n", i, i }' \
+    >"$work/retext.csv"
+same items_base items "$work/retext.csv" --task t
+grep -q "new text 59" "$work/mem.tables" || fail "retext: no text stored"
+
+# A small file into a task with many items: each of its items is looked up
+# through the index instead of a cursor over the task.
+awk 'BEGIN { print "item,annotator,label"
+    for (i = 0; i < 4000; i++) printf "big%d,a%d,y%d\n", i, i % 3, i % 2 }' >"$work/bigtask.csv"
+"$GAVEL" init "$work/lookup.db" >/dev/null || fail "init"
+"$GAVEL" import "$work/lookup.db" votes "$work/bigtask.csv" --task t >/dev/null ||
+    fail "bigtask import"
+awk 'BEGIN { print "item,annotator,label"
+    for (i = 0; i < 30; i++) printf "big%d,a%d,y%d\n", i * 97 % 4000, 3 + i % 2, i % 2
+    print "fresh1,a1,y1" }' >"$work/few.csv"
+same lookup votes "$work/few.csv" --task t
+grep -q "fresh1" "$work/mem.tables" || fail "lookup: no new item"
+same lookup votes "$work/few.csv" --task t --duplicates first
 
 # A bad row after the budget was passed: rejected, nothing left behind.
 { votes 500 4; echo "it1,,l1"; } >"$work/bad.csv"

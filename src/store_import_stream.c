@@ -1,0 +1,669 @@
+/*
+ * store_import_stream: the items and item_votes rows of a streamed import
+ * (a votes or items file past the budget's share, src/store_import_spill.c),
+ * with no table per item in memory.
+ *
+ * The merged runs give the items in byte order of their external ids, each
+ * with its records in file order. One pass over them resolves each item
+ * (an existing one through the (task, external_id) index: a lookup per item
+ * for a small file, else one cursor over the index in the same order; a new
+ * one numbered after the largest id, in that order, as the in-memory path
+ * numbers them), checks its repeats, de-duplicates its votes and computes
+ * its item_votes row with its summary (store_import_votes_row, merged with
+ * the stored row of an existing item), and appends the lot to a spool: a
+ * buffer that goes to an unlinked temporary file past 1 MB. Then the new
+ * items are written by one INSERT ... SELECT over the spool, the existing
+ * items' text and metadata by UPDATE, and the item_votes rows by a second
+ * INSERT ... SELECT: nothing is read from a table while it is written.
+ * The database ends up as the in-memory path leaves it.
+ */
+#include "config.h"
+
+#include "store_import_priv.h"
+#include "store_rows.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A spooled item: this head, then its external id (new items), text and
+ * metadata (when given) and its packed votes (when a row is written), each
+ * with its NUL; 8-byte aligned. */
+struct spool_rec {
+	uint32_t size, flags;
+	int64_t id;
+	int32_t n, distinct, plurality, plurality_n, tie, pad; /* plurality: a code, or -1 */
+	double agreement, entropy;
+};
+
+enum { SP_NEW = 1, SP_TEXT = 2, SP_META = 4, SP_ROW = 8 };
+
+struct stream {
+	struct store_import *si;
+	struct store_task task; /* reloaded: labels in their new order */
+	struct store_summary_order order;
+	uint32_t *count;
+	/* existing items: by lookup (find) or by a cursor over the index in
+	 * order (scan, on row scan_ext with id scan_id) */
+	sqlite3_stmt *find, *scan, *stored;
+	const char *scan_ext;
+	int64_t scan_id, next_id;
+	/* the spool */
+	int fd;
+	off_t end;
+	struct sbuf spool;
+	struct si_window w;
+	const struct spool_rec *top;
+	size_t nnew, nupd;
+	int any_old_row;
+	/* the item being grouped */
+	struct sbuf group, row, m;
+	uint32_t *line;
+	size_t line_cap;
+	/* reading the spool failed (inside a statement: ferr says why) */
+	int failed;
+	char ferr[GV_ERR];
+	/* The row SQLite is given (a copy of a spooled item, the spool having
+	 * moved on to the next one, so that the statement knows whether there
+	 * is a next row), and the statement's rows. */
+	struct sbuf cur;
+	struct store_rows *rows;
+	/* With a producer thread: it runs the first pass while the new items
+	 * are written, publishing the spool's end (pub) as it goes; done when
+	 * it has finished, prc and perr its result. Under mu. */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	off_t pub;
+	int done, prc;
+	char perr[GV_ERR];
+	struct import_result *res;
+};
+
+static int stream_spool_flush(struct stream *s, char *err)
+{
+	if (s->fd < 0 && store_import_spill_open(s->si, &s->fd, err))
+		return -1;
+	if (store_import_spill_write(s->fd, s->spool.s, s->spool.len, s->end, err))
+		return -1;
+	s->end += (off_t)s->spool.len;
+	sbuf_reset(&s->spool);
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->pub = s->end;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return 0;
+}
+
+/* The database id of the existing item ext, or 0. */
+static int stream_find(struct stream *s, const char *ext, int64_t *id, char *err)
+{
+	int step;
+	*id = 0;
+	if (s->find) {
+		sqlite3_reset(s->find);
+		sqlite3_bind_text(s->find, 2, ext, -1, SQLITE_STATIC);
+		step = sqlite3_step(s->find);
+		if (step == SQLITE_ROW)
+			*id = sqlite3_column_int64(s->find, 0);
+		else if (step != SQLITE_DONE)
+			return store_fail(s->si->st, err, "items");
+		return 0;
+	}
+	if (!s->scan)
+		return 0;
+	while (s->scan_ext && strcmp(s->scan_ext, ext) < 0) {
+		step = sqlite3_step(s->scan);
+		if (step == SQLITE_ROW) {
+			s->scan_ext = (const char *)sqlite3_column_text(s->scan, 1);
+			s->scan_id = sqlite3_column_int64(s->scan, 0);
+		} else if (step == SQLITE_DONE) {
+			s->scan_ext = NULL;
+		} else {
+			return store_fail(s->si->st, err, "items");
+		}
+	}
+	if (s->scan_ext && strcmp(s->scan_ext, ext) == 0)
+		*id = s->scan_id;
+	return 0;
+}
+
+static int vote_cmp(const void *pa, const void *pb)
+{
+	const struct ivote *a = pa, *b = pb;
+	if (a->ann != b->ann)
+		return a->ann < b->ann ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* One item's records (n of them in s->group, in file order): its repeats
+ * checked, its votes resolved, sorted and de-duplicated into si->votes, its
+ * row computed and spooled. */
+static int stream_item(struct stream *s, size_t n, struct import_result *res, char *err)
+{
+	struct store_import *si = s->si;
+	const char *text = NULL, *meta = NULL, *ext;
+	uint32_t item_line = 0, *sorted_line;
+	size_t nv = 0, kept = 0, at = 0;
+	struct spool_rec h = {0};
+	struct stats_item sum;
+	int64_t id;
+	long written;
+	int keep;
+	char snip[64];
+
+	ext = srec_id((const struct srec *)s->group.s);
+	si->stream_item = ext;
+	si->votes = xgrow(si->votes, &si->votes_cap, n, sizeof *si->votes);
+	si->vote_line = xgrow(si->vote_line, &si->vote_line_cap, n, sizeof *si->vote_line);
+	s->line = xgrow(s->line, &s->line_cap, n, sizeof *s->line);
+	sbuf_reset(&si->arena);
+	for (size_t k = 0; k < n; k++) {
+		const struct srec *r = (const struct srec *)(s->group.s + at);
+		const char *opt[SREC_NOPT];
+		srec_opts(r, opt);
+		at += r->size;
+		if (r->ann == SREC_NONE) {
+			if (item_line) {
+				if (si->o.dup == IMPORT_DUP_ERROR)
+					return import_errf(
+						err, si->o.file, r->line, r->label,
+						"item '%s' is given again (first at line "
+						"%u); keep one with --duplicates first|last",
+						import_snip(ext, snip), item_line);
+				si->duplicates++;
+				if (si->o.dup == IMPORT_DUP_FIRST)
+					continue;
+			}
+			item_line = r->line ? r->line : 1;
+		} else {
+			struct ivote *v = &si->votes[nv];
+			int64_t an = si->ann_id[r->ann];
+			if (an > UINT32_MAX)
+				return import_errf(err, si->o.file, 0, 0,
+						   "item or annotator id beyond 2^32");
+			v->ann = (uint32_t)an;
+			v->label = (uint32_t)si->label_code[r->label];
+			v->idx = (uint32_t)nv;
+			si->vote_line[nv] = r->line;
+			if (opt[SREC_AT] || si->vote_at.off)
+				store_import_strings_set(si, &si->vote_at, nv, opt[SREC_AT]);
+			if (opt[SREC_COMMENT] || si->vote_comment.off)
+				store_import_strings_set(si, &si->vote_comment, nv,
+							 opt[SREC_COMMENT]);
+			nv++;
+		}
+		if (opt[SREC_TEXT])
+			text = opt[SREC_TEXT];
+		if (opt[SREC_META])
+			meta = opt[SREC_META];
+	}
+	if (nv > 1)
+		qsort(si->votes, nv, sizeof *si->votes, vote_cmp);
+	sorted_line = s->line;
+	for (size_t k = 0; k < nv; k++)
+		sorted_line[k] = si->vote_line[si->votes[k].idx];
+	if (stream_find(s, ext, &id, err))
+		return -1;
+	for (size_t k = 0; k < nv; k++)
+		si->votes[k].item = (uint32_t)(id ? id : s->next_id + 1);
+	if (store_import_dedup(si, si->votes, sorted_line, nv, &kept, &si->duplicates, err))
+		return -1;
+	if (!id) {
+		id = ++s->next_id;
+		h.flags |= SP_NEW;
+		s->nnew++;
+	} else if (text || meta) {
+		s->nupd++;
+	}
+	if (id > UINT32_MAX)
+		return import_errf(err, si->o.file, 0, 0, "item or annotator id beyond 2^32");
+	written = (long)kept;
+	keep = store_import_votes_row(si, s->stored, &s->order, (int)s->task.nlabels, id,
+				      !(h.flags & SP_NEW), kept, &written, &s->m, &s->row, s->count,
+				      &sum, err);
+	if (keep < 0)
+		return -1;
+	res->n.votes += written;
+	if (text)
+		h.flags |= SP_TEXT;
+	if (meta)
+		h.flags |= SP_META;
+	if (keep) {
+		h.flags |= SP_ROW;
+		if (!(h.flags & SP_NEW))
+			s->any_old_row = 1;
+		h.n = (int32_t)sum.n;
+		h.distinct = sum.distinct;
+		h.plurality =
+			sum.plurality_label >= 0 ? s->task.labels[sum.plurality_label].code : -1;
+		h.plurality_n = (int32_t)sum.plurality_n;
+		h.tie = sum.tie;
+		h.agreement = sum.agreement;
+		h.entropy = sum.entropy;
+	}
+	if (!(h.flags & (SP_NEW | SP_TEXT | SP_META | SP_ROW)))
+		return 0;
+	h.id = id;
+	{
+		size_t off = s->spool.len;
+		sbuf_addn(&s->spool, (const char *)&h, sizeof h);
+		if (h.flags & SP_NEW)
+			sbuf_addn(&s->spool, ext, strlen(ext) + 1);
+		if (text)
+			sbuf_addn(&s->spool, text, strlen(text) + 1);
+		if (meta)
+			sbuf_addn(&s->spool, meta, strlen(meta) + 1);
+		if (keep)
+			sbuf_addn(&s->spool, s->row.s, s->row.len + 1);
+		while (s->spool.len % sizeof(int64_t))
+			sbuf_addc(&s->spool, '\0');
+		((struct spool_rec *)(s->spool.s + off))->size = (uint32_t)(s->spool.len - off);
+	}
+	if (s->spool.len >= (1 << 20) && stream_spool_flush(s, err))
+		return -1;
+	return 0;
+}
+
+/* Read the spool from its start. */
+static void stream_rewind(struct stream *s)
+{
+	s->top = NULL;
+	if (s->fd < 0) {
+		s->w.buf = s->spool.s;
+		s->w.len = s->spool.len;
+		s->w.cap = 0;
+		s->w.left = 0;
+	} else {
+		s->w.len = 0;
+		s->w.at = 0;
+		s->w.left = s->threaded ? 0 : (size_t)s->end;
+		if (!s->w.cap) {
+			s->w.cap = 1 << 20;
+			s->w.buf = xmalloc(s->w.cap);
+		}
+	}
+	s->w.pos = 0;
+}
+
+/* The next spooled item with one of flags; NULL at the end or on an error
+ * (failed set, ferr filled). */
+static const struct spool_rec *stream_next(struct stream *s, uint32_t flags)
+{
+	for (;;) {
+		const void *top = s->top;
+		if (store_import_window_next(s->fd, &s->w, &top, s->ferr)) {
+			s->failed = 1;
+			return NULL;
+		}
+		s->top = top;
+		if (!top && s->threaded) {
+			/* Wait for the producer to spool more, or finish. */
+			size_t more;
+			pthread_mutex_lock(&s->mu);
+			while (!s->done && s->pub == s->w.at)
+				pthread_cond_wait(&s->cv, &s->mu);
+			more = (size_t)(s->pub - s->w.at);
+			pthread_mutex_unlock(&s->mu);
+			if (!more)
+				return NULL;
+			s->w.left = more;
+			continue;
+		}
+		if (!s->top || s->top->flags & flags)
+			return s->top;
+	}
+}
+
+/* Row row of the statement: the spooled item with one of flags the spool
+ * is on, copied to s->cur; the spool then goes on to the next one, and the
+ * statement has another row if there is one. */
+static const struct spool_rec *stream_load(struct stream *s, size_t row, uint32_t flags)
+{
+	if (s->rows->cur == row && s->rows->n == row + 1 && s->top) {
+		sbuf_reset(&s->cur);
+		sbuf_addn(&s->cur, (const char *)s->top, s->top->size);
+		s->rows->n += stream_next(s, flags) != NULL;
+	}
+	return (const struct spool_rec *)s->cur.s;
+}
+
+/* Run sql over the spooled items with one of flags; none is no statement. */
+static int stream_run(struct stream *s, struct store_rows *rows, uint32_t flags, const char *sql,
+		      const char *what, char *err)
+{
+	int src;
+	stream_rewind(s);
+	s->rows = rows;
+	rows->n = stream_next(s, flags) != NULL;
+	if (!rows->n)
+		return s->failed ? (memcpy(err, s->ferr, GV_ERR), -1) : 0;
+	src = store_rows_run(s->si->st, rows, sql, "import", err);
+	if (s->failed) {
+		memcpy(err, s->ferr, GV_ERR);
+		return -1;
+	}
+	if (src != SQLITE_DONE) {
+		if (src != SQLITE_ERROR)
+			store_fail(s->si->st, err, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The strings after a spooled item's head: its id, text, meta, votes. */
+static void spool_strings(const struct spool_rec *r, const char *str[4])
+{
+	const char *p = (const char *)(r + 1);
+	for (int k = 0; k < 4; k++) {
+		str[k] = NULL;
+		if (r->flags & (k == 0 ? SP_NEW : k == 1 ? SP_TEXT : k == 2 ? SP_META : SP_ROW)) {
+			str[k] = p;
+			p += strlen(p) + 1;
+		}
+	}
+}
+
+static void text_or_null(sqlite3_context *out, const char *t)
+{
+	if (t)
+		sqlite3_result_text(out, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(out);
+}
+
+static void real_or_null(sqlite3_context *out, double d)
+{
+	if (isnan(d))
+		sqlite3_result_null(out);
+	else
+		sqlite3_result_double(out, d);
+}
+
+static void stream_item_column(void *ctx, size_t row, int col, sqlite3_context *out)
+{
+	struct stream *s = ctx;
+	const struct spool_rec *r = stream_load(s, row, SP_NEW);
+	const char *str[4];
+	spool_strings(r, str);
+	if (col == 0)
+		sqlite3_result_int64(out, r->id);
+	else
+		text_or_null(out, str[col - 1]);
+}
+
+static void stream_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
+{
+	struct stream *s = ctx;
+	const struct spool_rec *r = stream_load(s, row, SP_ROW);
+	const char *str[4];
+	switch (col) {
+	case 0:
+		sqlite3_result_int64(out, r->id);
+		break;
+	case 1:
+		spool_strings(r, str);
+		sqlite3_result_text(out, str[3], -1, SQLITE_STATIC);
+		break;
+	case 2:
+		sqlite3_result_int(out, r->n);
+		break;
+	case 3:
+		sqlite3_result_int(out, r->distinct);
+		break;
+	case 4:
+		if (r->plurality >= 0)
+			sqlite3_result_int(out, r->plurality);
+		else
+			sqlite3_result_null(out);
+		break;
+	case 5:
+		sqlite3_result_int(out, r->plurality_n);
+		break;
+	case 6:
+		sqlite3_result_int(out, r->tie);
+		break;
+	case 7:
+		real_or_null(out, r->agreement);
+		break;
+	default:
+		real_or_null(out, r->entropy);
+		break;
+	}
+}
+
+/* The new items, in id order (as the producer spools them, when there is
+ * one). */
+static int stream_insert_items(struct stream *s, char *err)
+{
+	struct store_rows rows = {0};
+	struct sbuf sql = {0};
+	int src;
+	rows.schema = "CREATE TABLE x(id INTEGER, external_id TEXT, text TEXT, meta TEXT)";
+	rows.ctx = s;
+	rows.column = stream_item_column;
+	sbuf_addf(&sql,
+		  "INSERT INTO item(id, task, external_id, text, meta)"
+		  " SELECT id, %lld, external_id, text, meta FROM " STORE_ROWS,
+		  (long long)s->si->task.id);
+	src = stream_run(s, &rows, SP_NEW, sql.s, "add items", err);
+	sbuf_free(&sql);
+	return src;
+}
+
+/* The text and metadata the file gives existing items. */
+static int stream_update_items(struct stream *s, struct import_result *res, char *err)
+{
+	struct store_import *si = s->si;
+	sqlite3_stmt *upd = NULL;
+	int rc = -1;
+
+	if (!s->nupd)
+		return 0;
+	if (store_prepare(si->st,
+			  "UPDATE item SET text = coalesce(?, text), meta = coalesce(?, meta)"
+			  " WHERE id = ?",
+			  &upd, err))
+		return -1;
+	stream_rewind(s);
+	for (;;) {
+		const struct spool_rec *r = stream_next(s, SP_TEXT | SP_META);
+		const char *str[4];
+		if (!r) {
+			if (s->failed) {
+				memcpy(err, s->ferr, GV_ERR);
+				goto out;
+			}
+			break;
+		}
+		if (r->flags & SP_NEW)
+			continue;
+		spool_strings(r, str);
+		sqlite3_reset(upd);
+		sqlite3_bind_text(upd, 1, str[1], -1, SQLITE_STATIC);
+		sqlite3_bind_text(upd, 2, str[2], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 3, r->id);
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			store_fail(si->st, err, "update item");
+			goto out;
+		}
+		res->n.items_updated++;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+static int stream_write_rows(struct stream *s, char *err)
+{
+	struct store_import *si = s->si;
+	struct store_rows rows = {0};
+	struct sbuf sql = {0};
+	int src;
+
+	rows.schema = "CREATE TABLE x(item INTEGER, votes TEXT, n INTEGER,"
+		      " distinct_labels INTEGER, plurality INTEGER, plurality_n INTEGER,"
+		      " tie INTEGER, agreement REAL, entropy REAL)";
+	rows.ctx = s;
+	rows.column = stream_row_column;
+	/* Only rows of items that existed before can be there already. */
+	sbuf_addf(&sql,
+		  "INSERT %s INTO item_votes(item, task, votes, n, distinct_labels, plurality,"
+		  " plurality_n, tie, agreement, entropy)"
+		  " SELECT item, %lld, votes, n, distinct_labels, plurality, plurality_n, tie,"
+		  " agreement, entropy FROM " STORE_ROWS,
+		  s->any_old_row ? "OR REPLACE" : "", (long long)si->task.id);
+	src = stream_run(s, &rows, SP_ROW, sql.s, "item votes", err);
+	sbuf_free(&sql);
+	return src;
+}
+
+/* The first pass: every item from the merged runs, spooled. */
+static int stream_pass(struct stream *s, struct import_result *res, char *err)
+{
+	size_t n;
+	for (;;) {
+		if (store_import_spill_group(s->si, &s->group, &n, err))
+			return -1;
+		if (!n)
+			break;
+		res->n.items_seen++;
+		if (stream_item(s, n, res, err))
+			return -1;
+	}
+	s->si->stream_item = NULL;
+	sqlite3_finalize(s->scan);
+	s->scan = NULL;
+	if (s->fd >= 0 && s->spool.len && stream_spool_flush(s, err))
+		return -1;
+	return 0;
+}
+
+static void *stream_produce(void *arg)
+{
+	struct stream *s = arg;
+	int rc = stream_pass(s, s->res, s->perr);
+	pthread_mutex_lock(&s->mu);
+	s->prc = rc;
+	s->done = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* How existing items are found: none when the task is new, a lookup each
+ * when the file is small beside the task, else a cursor over the index. */
+static int stream_prepare(struct stream *s, char *err)
+{
+	struct store_import *si = s->si;
+	sqlite3_stmt *q;
+	int step;
+
+	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM item", &q, err))
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		si->item_maxid = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	s->next_id = si->item_maxid;
+	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &s->stored, err))
+		return -1;
+	if (!si->task_exists)
+		return 0;
+	if ((int64_t)si->records * 16 < si->item_maxid) {
+		if (store_prepare(si->st,
+				  "SELECT id FROM item WHERE task = ?1 AND external_id = ?2",
+				  &s->find, err))
+			return -1;
+		sqlite3_bind_int64(s->find, 1, si->task.id);
+		return 0;
+	}
+	if (store_prepare(si->st,
+			  "SELECT id, external_id FROM item WHERE task = ?1 ORDER BY external_id",
+			  &s->scan, err))
+		return -1;
+	sqlite3_bind_int64(s->scan, 1, si->task.id);
+	step = sqlite3_step(s->scan);
+	if (step == SQLITE_ROW) {
+		s->scan_ext = (const char *)sqlite3_column_text(s->scan, 1);
+		s->scan_id = sqlite3_column_int64(s->scan, 0);
+	} else if (step != SQLITE_DONE) {
+		return store_fail(si->st, err, "items");
+	}
+	return 0;
+}
+
+int store_import_stream_write(struct store_import *si, struct import_result *res, char *err)
+{
+	struct stream s = {.si = si, .fd = -1};
+	int src, rc = -1, started = 0;
+
+	src = store_task_get(si->st, si->task_name, &s.task, err);
+	if (src != 1) {
+		if (!src)
+			import_errf(err, NULL, 0, 0, "task '%s' vanished", si->task_name);
+		goto out;
+	}
+	store_summary_order_init(&s.order, &s.task);
+	s.count = xcalloc(s.task.nlabels + 1, sizeof *s.count);
+	if (stream_prepare(&s, err) || store_import_spill_start(si, err))
+		goto out;
+	/* With no existing item to read, the first pass needs no SQL: it runs
+	 * on a thread of its own while the new items are written. */
+	if (!s.find && !s.scan) {
+		if (store_import_spill_open(si, &s.fd, err))
+			goto out;
+		pthread_mutex_init(&s.mu, NULL);
+		pthread_cond_init(&s.cv, NULL);
+		s.res = res;
+		s.threaded = 1; /* before the thread reads it */
+		started = pthread_create(&s.thread, NULL, stream_produce, &s) == 0;
+		if (!started)
+			s.threaded = 0;
+	}
+	if (!started && stream_pass(&s, res, err))
+		goto out;
+	src = stream_insert_items(&s, err);
+	if (started) {
+		pthread_join(s.thread, NULL);
+		s.threaded = 0;
+		if (s.prc) {
+			memcpy(err, s.perr, GV_ERR);
+			goto out;
+		}
+	}
+	if (src)
+		goto out;
+	res->n.items_added = (long)s.nnew;
+	if (stream_update_items(&s, res, err) || stream_write_rows(&s, err))
+		goto out;
+	rc = 0;
+out:
+	if (started) {
+		pthread_mutex_destroy(&s.mu);
+		pthread_cond_destroy(&s.cv);
+	}
+	si->stream_item = NULL;
+	sqlite3_finalize(s.find);
+	sqlite3_finalize(s.scan);
+	sqlite3_finalize(s.stored);
+	if (s.fd >= 0) {
+		close(s.fd);
+		free(s.w.buf);
+	}
+	sbuf_free(&s.spool);
+	sbuf_free(&s.group);
+	sbuf_free(&s.row);
+	sbuf_free(&s.m);
+	sbuf_free(&s.cur);
+	free(s.line);
+	free(s.count);
+	store_summary_order_free(&s.order);
+	store_task_free(&s.task);
+	return rc;
+}
