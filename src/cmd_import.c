@@ -55,6 +55,11 @@ static const char import_usage[] =
 	"Votes past GAVEL_IMPORT_MEM bytes (default 96M; K, M, G suffixes) are sorted in\n"
 	"runs in an unlinked temporary file in TMPDIR, else beside the project.\n"
 	"\n"
+	"Limits, refused at their line and column: ids, annotators, labels, task and\n"
+	"model names and times 4 KB; item text, comments, reasons, metadata and any\n"
+	"other JSON string or CSV field 4 MB; one record (a JSON line or array element,\n"
+	"a CSV row) 16 MB.\n"
+	"\n"
 	"Options:\n";
 
 /* The rest of the help, after the --format line made from the format table. */
