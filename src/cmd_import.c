@@ -56,6 +56,11 @@ static const char import_usage[] =
 	"K, M, G suffixes) is sorted by item in runs in an unlinked temporary file in\n"
 	"TMPDIR, else beside the project, and merged: memory stays within the budget.\n"
 	"\n"
+	"Limits, refused at their line and column: ids, annotators, labels, task and\n"
+	"model names and times 4 KB; item text, comments, reasons, metadata and any\n"
+	"other JSON string or CSV field 4 MB; one record (a JSON line or array element,\n"
+	"a CSV row) 16 MB.\n"
+	"\n"
 	"Options:\n";
 
 /* The rest of the help, after the --format line made from the format table. */

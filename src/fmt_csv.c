@@ -120,8 +120,8 @@ static int csv_pos_fail(struct csv_reader *r)
 				   hdr + strlen(" as in the header"));
 	/* An over-long field is named by its column once the header is known. */
 	if (strstr(r->c.what, "field longer than") && r->c.err_field < r->nhdr)
-		return import_errf(r->err, r->file, r->c.err_line, r->c.err_col,
-				   "%s (column '%s')", r->c.what, r->hdr[r->c.err_field]);
+		return import_errf(r->err, r->file, r->c.err_line, r->c.err_col, "%s (column '%s')",
+				   r->c.what, r->hdr[r->c.err_field]);
 	return import_errf(r->err, r->file, r->c.err_line, r->c.err_col, "%s", r->c.what);
 }
 
@@ -131,8 +131,8 @@ static int csv_pos_fail(struct csv_reader *r)
 static int csv_names_fit(struct csv_reader *r)
 {
 	static const char *const what[R_NROLES] = {
-	    [R_ITEM] = "item id",	   [R_TASK] = "task name", [R_ANN] = "annotator name",
-	    [R_LABEL] = "label",	   [R_AT] = "time",	   [R_CONF] = "confidence",
+		[R_ITEM] = "item id", [R_TASK] = "task name", [R_ANN] = "annotator name",
+		[R_LABEL] = "label",  [R_AT] = "time",	      [R_CONF] = "confidence",
 	};
 	for (int role = 0; role < R_NROLES; role++) {
 		const struct csv_field *f;

@@ -401,7 +401,7 @@ static int import_choose_task(struct store *st, const struct import_opts *o,
  * memory (a 1.3 GB file of 40M votes did, read whole).
  */
 #define IMPORT_RELEASE_RECORDS 4096
-#define IMPORT_RELEASE_BYTES ((size_t)8 << 20)
+#define IMPORT_RELEASE_BYTES   ((size_t)8 << 20)
 
 struct import_front {
 	struct sink *next;
@@ -438,7 +438,7 @@ static struct sink *import_front(struct sink *next, const char *buf, size_t len,
 				 struct import_front *x, struct sink *s)
 {
 	*x = (struct import_front){
-	    .next = next, .buf = buf, .len = len, .mapped = release == IMPORT_MAPPED};
+		.next = next, .buf = buf, .len = len, .mapped = release == IMPORT_MAPPED};
 	*s = (struct sink){.ctx = x, .put = front_put, .passed_over = front_skip};
 	return s;
 }
@@ -549,9 +549,9 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	/* The reader on this thread, the database sink on another. */
 	first = filter ? &fsink : &sink;
 	pipe = pipe_sink_start(first, &front);
-	rc_read = f->read(
-		o->file, buf, len, o->kind, &fo,
-		import_front(pipe ? &front : first, buf, len, release, &fr, &frsink), err);
+	rc_read =
+		f->read(o->file, buf, len, o->kind, &fo,
+			import_front(pipe ? &front : first, buf, len, release, &fr, &frsink), err);
 	if (pipe)
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;
@@ -592,9 +592,9 @@ int import_file(struct store *st, const struct import_opts *o, struct import_res
 	    (size_t)sb.st_size <= IMPORT_MAX_BYTES && page > 0) {
 		size_t size = (size_t)sb.st_size, span = (size / (size_t)page + 1) * (size_t)page;
 		void *area = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		void *map = area == MAP_FAILED ? MAP_FAILED
-					       : mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED,
-						      fd, 0);
+		void *map = area == MAP_FAILED
+				    ? MAP_FAILED
+				    : mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
 		close(fd);
 		fd = -1;
 		if (map != MAP_FAILED) {

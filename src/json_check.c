@@ -138,7 +138,7 @@ static int scan_string(struct scan *s)
 	for (;;) {
 		if (s->i >= s->len)
 			return scan_fail(s, start, "unterminated string");
-		if (s->i - start > s->max_string)
+		if (s->i - start - 1 > s->max_string)
 			return scan_too_long(s, start);
 		unsigned char c = s->b[s->i];
 		if (c == '"') {

@@ -16,6 +16,7 @@
 
 #include "formats.h"
 #include "json_check.h"
+#include "limit.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -252,6 +253,102 @@ static void test_check_limits(void **state)
 	jc.max_bytes = 4;
 	assert_int_equal(json_check("[1,2]", 5, &jc), -1);
 	assert_string_equal(jc.what, "input is larger than 4 bytes");
+}
+
+static int jcheck(const char *text, struct json_check *jc)
+{
+	return json_check(text, strlen(text), jc);
+}
+
+/* Strings are held to max_string bytes (as written, escapes included) while
+ * they are scanned, and named by their key. */
+static void test_check_string_limit(void **state)
+{
+	struct json_check jc = {.max_string = 8};
+	(void)state;
+	assert_int_equal(jcheck("{\"label\":\"12345678\"}", &jc), 0);
+	assert_int_equal(jcheck("{\"label\":\"123456789\"}", &jc), -1);
+	assert_string_equal(jc.what, "the string in \"label\" is longer than the limit of 8 bytes");
+	assert_int_equal(jc.col, 10);
+	assert_int_equal(jcheck("{\"c\":[\"a\",\n\"123456789\"]}", &jc), -1);
+	assert_string_equal(jc.what, "the string in \"c\" is longer than the limit of 8 bytes");
+	assert_int_equal(jc.line, 2);
+	assert_int_equal(jc.col, 1);
+	assert_int_equal(jcheck("{\"123456789\":1}", &jc), -1);
+	assert_string_equal(jc.what, "a key longer than the limit of 8 bytes");
+	assert_int_equal(jc.col, 2);
+	assert_int_equal(jcheck("[\"123456789\"]", &jc), -1);
+	assert_string_equal(jc.what, "a string longer than the limit of 8 bytes");
+}
+
+static int count_elem(void *ctx, const char *json, size_t len, long line, long col, size_t index,
+		      char *err)
+{
+	(void)json, (void)len, (void)line, (void)col, (void)index, (void)err;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* An array is read element by element: the elements before a syntax error
+ * are handed over, and an error in a later element has its own line and
+ * column. */
+static void test_check_array_stream(void **state)
+{
+	char err[GV_ERR];
+	int n = 0;
+	(void)state;
+	assert_int_equal(json_check_array("a.json", "[{},{},x]", 9, count_elem, &n, err), -1);
+	assert_int_equal(n, 2);
+	assert_string_equal(err, "a.json:1:8: expected a value, found 'x'");
+	n = 0;
+	assert_int_equal(json_check_array("a.json", "[\n{},\n{\"a\":\"\\u0000\"}]", 20,
+					  count_elem, &n, err),
+			 -1);
+	assert_int_equal(n, 1);
+	assert_string_equal(err, "a.json:3:7: \\u0000 (NUL) is not allowed in a string");
+	n = 0;
+	assert_int_equal(json_check_array("a.json", "[{}, {}] x", 10, count_elem, &n, err), -1);
+	assert_string_equal(err, "a.json:1:10: unexpected data after the JSON value");
+	assert_int_equal(json_check_array("a.json", " {}", 3, count_elem, &n, err), -1);
+	assert_string_equal(err, "a.json:1:2: expected a JSON array of records");
+}
+
+/* The limits of limit.h: a string of LIMIT_TEXT bytes passes, one more does
+ * not; a JSON Lines line over LIMIT_RECORD bytes (of short strings) is
+ * refused at its start, whether it is a line or an array element. */
+static void test_check_default_limits(void **state)
+{
+	size_t n = LIMIT_RECORD + 64, at;
+	char *buf = xmalloc(n + 1), err[GV_ERR];
+	int count = 0;
+	struct json_check jc = {0};
+	(void)state;
+	memset(buf, 'x', LIMIT_TEXT + 3);
+	buf[0] = '"';
+	buf[LIMIT_TEXT + 1] = '"';
+	assert_int_equal(json_check(buf, LIMIT_TEXT + 2, &jc), 0);
+	buf[LIMIT_TEXT + 1] = 'x';
+	buf[LIMIT_TEXT + 2] = '"';
+	assert_int_equal(json_check(buf, LIMIT_TEXT + 3, &jc), -1);
+	assert_string_equal(jc.what, "a string longer than the limit of 4194304 bytes");
+	/* {}\n then [1,1,1,...,1]} past the record limit. */
+	memcpy(buf, "{}\n{\"a\":[", 9);
+	for (at = 9; at + 2 < n; at += 2)
+		memcpy(buf + at, "1,", 2);
+	memcpy(buf + at, "]}", 2);
+	buf[n] = 0;
+	assert_int_equal(json_check_lines("l.jsonl", buf, n, count_elem, &count, err), -1);
+	assert_int_equal(count, 1);
+	assert_string_equal(err, "l.jsonl:2:1: record longer than the limit of 16777216 bytes");
+	buf[2] = ',';
+	memmove(buf + 1, buf, n - 1);
+	buf[0] = '[';
+	buf[n - 1] = ']';
+	count = 0;
+	assert_int_equal(json_check_array("a.json", buf, n, count_elem, &count, err), -1);
+	assert_int_equal(count, 1);
+	assert_string_equal(err, "a.json:1:5: record longer than the limit of 16777216 bytes");
+	free(buf);
 }
 
 static void test_check_elems(void **state)
@@ -806,6 +903,9 @@ int main(void)
 	    cmocka_unit_test(test_check_strings),
 	    cmocka_unit_test(test_check_nul),
 	    cmocka_unit_test(test_check_limits),
+	    cmocka_unit_test(test_check_string_limit),
+	    cmocka_unit_test(test_check_array_stream),
+	    cmocka_unit_test(test_check_default_limits),
 	    cmocka_unit_test(test_check_elems),
 	    cmocka_unit_test(test_first_keys),
 	    cmocka_unit_test(test_jsonl_kinds),
