@@ -1,9 +1,11 @@
 /*
  * store_drill: drill-down queues (see store_drill.h). The votes are packed
  * per item (src/votepack.h), so the pair and label queues scan the task's
- * rows once and check each row's parsed votes in C (the pair queue first
- * keeps, with SQL's instr(), the rows whose text holds "[12," and "[34,",
- * the starts of the two annotators' votes); the agreement bands walk the
+ * rows once and check each row's votes in C (the pair queue first keeps,
+ * with SQL's instr(), the rows whose text holds "[12," and "[34,", the
+ * starts of the two annotators' votes; the label queue reads the label
+ * codes off a row's text and parses only the rows with strings in them and
+ * those it keeps); the agreement bands walk the
  * partial index of disputed items; the rule and overruled queues start from
  * the decisions, which are few; an import batch is a range of item ids. The
  * first `limit` items in queue order are
@@ -107,6 +109,24 @@ static void hit_add(struct hits *h, int64_t item, double agreement, int64_t x, i
 		h->v[0] = e;
 		sift_down(h->v, h->n, 0);
 	}
+}
+
+/* Whether hit_add would keep this item among the first `limit` (a
+ * decided one it skips is not kept), so that what its reason quotes is
+ * worked out only for the items that may be shown. */
+static int hit_kept(const struct hits *h, int64_t item, double agreement)
+{
+	struct hit e = {item, agreement, 0, 0};
+	if (h->nskip && in_sorted(h->skip, h->nskip, item))
+		return 0;
+	return !h->limit || h->n < h->limit || by_agreement(&e, &h->v[0]) < 0;
+}
+
+/* Count a hit that is not kept (hit_kept said so). */
+static void hit_count(struct hits *h, int64_t item)
+{
+	if (!(h->nskip && in_sorted(h->skip, h->nskip, item)))
+		h->total++;
 }
 
 static double col_dbl(sqlite3_stmt *s, int i)
@@ -303,9 +323,41 @@ static int scan_pair(struct store *st, const struct store_task *t, const struct 
 	return 0;
 }
 
-/* Labels a, b: scan the disputed rows for votes for both. Most disputed
- * items hold a common label, so a text prefilter would pass most rows:
- * parsing them is cheaper. */
+/*
+ * Which of the label codes a (bit 1) and b (bit 2) the votes in the text p
+ * of n bytes are for, when it holds no string: the votes text is compact
+ * JSON (votepack_add, and SQLite's json_array in the migration), so without
+ * a time or comment each vote is "[A,c]", and a number read after a ','
+ * and ended by ']' is a label code (one after a '[' is an annotator's).
+ */
+static int codes_in(const char *p, size_t n, int64_t a, int64_t b)
+{
+	int64_t v = -1; /* the number after a ',', -1 when none is being read */
+	int digits = 0, got = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (c >= '0' && c <= '9') {
+			if (v >= 0 && ++digits <= 18)
+				v = v * 10 + (c - '0');
+		} else if (c == ',') {
+			v = 0;
+			digits = 0;
+		} else {
+			if (c == ']' && v >= 0 && digits > 0 && digits <= 18)
+				got |= (v == a) | (v == b) << 1;
+			v = -1;
+		}
+	}
+	return got;
+}
+
+/*
+ * Labels a, b: scan the disputed rows for votes for both. A row with no
+ * string in it (no '"') is checked with codes_in, and parsed, to count its
+ * votes for the reason, only when the heap keeps it; a row with strings is
+ * parsed, as a comment may hold anything. Most disputed rows hold a common
+ * label, so instr() in SQL would pass most of them and cost more.
+ */
 static int scan_confused(struct store *st, const struct store_task *t, const struct store_drill *d,
 			 struct hits *h, char *err)
 {
@@ -319,18 +371,34 @@ static int scan_confused(struct store *st, const struct store_task *t, const str
 		return err_set(err, "two different labels are needed, not '%s' twice", d->a);
 	ca = t->labels[ka].code;
 	cb = t->labels[kb].code;
+	/* 1.0, not 1: a REAL compared with a REAL takes SQLite's short path */
 	if (store_prepare(st,
 			  "SELECT item, votes, agreement FROM item_votes NOT INDEXED"
-			  " WHERE task = ?1 AND agreement < 1",
+			  " WHERE task = ?1 AND agreement < 1.0",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, t->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct votepack_iter it;
 		struct votepack_vote v;
+		const char *text = (const char *)sqlite3_column_text(s, 1);
+		size_t len = (size_t)sqlite3_column_bytes(s, 1);
+		int64_t item;
+		double agreement;
 		long na = 0, nb = 0;
-		votepack_begin(&it, (const char *)sqlite3_column_text(s, 1),
-			       (size_t)sqlite3_column_bytes(s, 1));
+		if (!text)
+			continue;
+		if (!memchr(text, '"', len)) {
+			if (codes_in(text, len, ca, cb) != 3)
+				continue;
+			item = sqlite3_column_int64(s, 0);
+			agreement = col_dbl(s, 2);
+			if (!hit_kept(h, item, agreement)) {
+				hit_count(h, item);
+				continue;
+			}
+		}
+		votepack_begin(&it, text, len);
 		while (votepack_next(&it, &v) == 1) {
 			na += v.label == ca;
 			nb += v.label == cb;

@@ -20,6 +20,7 @@
 #include "store_review.h"
 #include "store_summary.h"
 #include "testutil.h"
+#include "text.h"
 #include "ui.h"
 #include "ui_backend.h"
 
@@ -456,6 +457,25 @@ static void test_lines(void **state)
 	text = section_text(s, 80, 24);
 	assert_null(strstr(text, "\u2588\u2588"));
 	free(text);
+	/* the Pairs cells are as wide as each other, the diagonal's two-byte
+	 * "\u00b7" too (padded by columns, not bytes), with and without colour */
+	s->dash.sec = UI_DASH_PAIRS;
+	for (int colour = 0; colour < 2; colour++) {
+		struct ui_dash_screen sc;
+		int diag = 0;
+		s->colour = colour;
+		ui_dash_lines(s, 80, 24, &sc);
+		for (size_t i = 0; i < sc.rows.n; i++)
+			for (size_t j = 1; j < sc.rows.v[i].n; j++) {
+				const struct ui_span *sp = &sc.rows.v[i].sp[j];
+				if (sp->x < 12)
+					continue;
+				assert_int_equal(text_width(sp->text), (size_t)sp->w);
+				diag += strstr(sp->text, "\u00b7") != NULL;
+			}
+		assert_int_equal(diag, 3);
+		ui_dash_screen_free(&sc);
+	}
 }
 
 int main(void)

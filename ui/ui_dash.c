@@ -61,27 +61,43 @@ static int heat(double v)
 }
 
 /* A heat cell of w columns: in colour the text on the level's colour, else
- * the level's shade then the text. */
+ * the level's shade then the text, right-aligned by columns (printf pads
+ * bytes, and the diagonal's "\u00b7" is two). */
 static void heat_cell(const struct ui_state *s, struct ui_line *ln, int x, int w, int level,
 		      int selected, const char *text)
 {
 	char buf[64];
+	int pad = w - 1 - (int)text_width(text);
+	if (pad < 0)
+		pad = 0;
 	if (selected) {
-		snprintf(buf, sizeof buf, "%s%*s", level >= 0 && !s->colour ? shades[level] : " ",
-			 w - 1, text);
+		snprintf(buf, sizeof buf, "%s%*s%s", level >= 0 && !s->colour ? shades[level] : " ",
+			 pad, "", text);
 		ui_span_add(ln, x, w, R_CURSOR, buf);
 		return;
 	}
 	if (level < 0) {
-		ui_span_addf(ln, x, w, R_DIM, "%*s", w, text);
+		ui_span_addf(ln, x, w, R_DIM, "%*s%s", pad + 1, "", text);
 		return;
 	}
 	if (s->colour) {
-		ui_span_addf(ln, x, w, (enum ui_role)(R_HEAT0 + level), "%*s", w, text);
+		ui_span_addf(ln, x, w, (enum ui_role)(R_HEAT0 + level), "%*s%s", pad + 1, "", text);
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s%*s", shades[level], w - 1, text);
+	snprintf(buf, sizeof buf, "%s%*s%s", shades[level], pad, "", text);
 	ui_span_add(ln, x, w, R_NORMAL, buf);
+}
+
+/* Raw (data) text right-aligned in w columns at x, cut with "\u2026" to fit
+ * (printf's "%7.7s" would count and cut bytes, splitting a character). */
+static void span_right(struct ui_line *ln, int x, int w, enum ui_role r, const char *raw)
+{
+	char *clean = text_clean(raw ? raw : ""), *fit;
+	size_t cw;
+	fit = text_fit(clean, (size_t)w, &cw);
+	ui_span_addf(ln, x, w, r, "%*s%s", w - (int)cw, "", fit);
+	free(fit);
+	free(clean);
 }
 
 /* The legend of a heatmap: each level's look and its range. */
@@ -400,9 +416,8 @@ static void pairs_section(const struct ui_state *s, const struct lead_task *t, i
 	ln = ui_line_add(&o->head);
 	ui_span_addf(ln, 1, NAME_W, R_TITLE, "%s", first ? "\u2190 more" : "");
 	for (int c = first; c < p->n && c < first + fit; c++)
-		ui_span_addf(ln, NAME_W + 2 + (c - first) * (CELL_W + 1), CELL_W,
-			     c == col ? R_CURSOR : R_TITLE, "%*.*s", CELL_W, CELL_W,
-			     t->annotators[p->ann[c]].name);
+		span_right(ln, NAME_W + 2 + (c - first) * (CELL_W + 1), CELL_W,
+			   c == col ? R_CURSOR : R_TITLE, t->annotators[p->ann[c]].name);
 	if (first + fit < p->n)
 		ui_span_add(ln, NAME_W + 2 + fit * (CELL_W + 1), 7, R_TITLE, "more \u2192");
 	for (int r = 0; r < p->n; r++) {
@@ -455,8 +470,8 @@ static void confusion_section(const struct ui_state *s, const struct lead_task *
 	ln = ui_line_add(&o->head);
 	ui_span_add(ln, 1, NAME_W, R_TITLE, "items with");
 	for (int c = first; c < (int)K && c < first + fit; c++)
-		ui_span_addf(ln, NAME_W + 2 + (c - first) * 8, 7, c == col ? R_CURSOR : R_TITLE,
-			     "%7.7s", t->task.labels[c].value);
+		span_right(ln, NAME_W + 2 + (c - first) * 8, 7, c == col ? R_CURSOR : R_TITLE,
+			   t->task.labels[c].value);
 	for (size_t m = 0; m < 2; m++) {
 		if (m == 1) {
 			ln = ui_line_add(&o->rows);

@@ -196,4 +196,42 @@ expect_exit 0 "$GAVEL" import "$db" votes "$work/esc.csv" --task other
 expect_exit 0 "$GAVEL" queue "$db" --task other --pair "x$esc]0;owned$esc\\,zed"
 grep -q "$esc" "$work/stdout" && fail "an escape byte reached the listing"
 grep -q '\^\[\]0;owned' "$work/stdout" || fail "the name is not shown sanitised: $(cat -v "$work/stdout")"
+
+# --confused reads a row without strings by its text and parses one with a
+# time or a comment, whose text may look like votes: comments that spell
+# "[9,1]", ",1]" and ",0," do not make an item hold a label, checked against
+# SQL over the stored votes and by hand (c1, c3 and c5 hold cat and dog).
+c=$work/c
+mkdir -p "$c"
+cat >"$c/votes.csv" <<'CSV'
+item,annotator,label,at,comment
+c1,a,cat,,
+c1,b,dog,,
+c2,a,cat,,"see [9,1] and [8,0]: ,1] ,0, ,1,"
+c2,b,cat,,
+c2,c,bird,,"[7,1],[7,0]"
+c3,a,dog,2024-03-01T10:00:00Z,
+c3,b,cat,,
+c4,a,bird,,",1]"
+c4,b,cat,,
+c5,a,cat,,"dog, then cat"
+c5,b,bird,,
+c5,c,dog,,
+c6,a,dog,,
+c6,b,dog,,
+CSV
+cdb=$c/p.db
+expect_exit 0 "$GAVEL" init "$cdb"
+expect_exit 0 "$GAVEL" import "$cdb" votes "$c/votes.csv" --task t
+expect_exit 0 "$GAVEL" queue "$cdb" --confused cat,dog --all --json
+"$py" -c 'import json, sys
+for e in json.load(open(sys.argv[1]))["items"]: print(e["item"])' "$work/stdout" |
+    sort | paste -sd, - >"$c/got"
+[ "$(cat "$c/got")" = "c1,c3,c5" ] || fail "--confused with strings in the votes: $(cat "$c/got")"
+sqlite3 "$cdb" "SELECT i.external_id FROM item_votes v JOIN item i ON i.id = v.item
+    WHERE EXISTS (SELECT 1 FROM json_each(v.votes) j WHERE j.value->>1 =
+        (SELECT code FROM label WHERE value = 'cat'))
+    AND EXISTS (SELECT 1 FROM json_each(v.votes) j WHERE j.value->>1 =
+        (SELECT code FROM label WHERE value = 'dog')) ORDER BY 1" | paste -sd, - >"$c/want"
+cmp -s "$c/got" "$c/want" || fail "--confused $(cat "$c/got"), SQL $(cat "$c/want")"
 pass
