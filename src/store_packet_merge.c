@@ -329,10 +329,20 @@ struct recorded {
 static int project_checks(struct store *st, struct store *pk, struct recorded *p, char *reason,
 			  size_t len, char *err)
 {
-	char *mine = store_meta_get(st, "id"), *theirs = store_meta_get(pk, "id");
+	static const char id_sql[] = "SELECT value FROM project WHERE key = 'id'";
+	char *mine, *theirs;
 	sqlite3_stmt *s;
-	int rc, same = mine && theirs && strcmp(mine, theirs) == 0;
+	int rc, same;
 
+	if (packet_query_text(st, id_sql, NULL, NULL, &mine, err))
+		return -1;
+	if (packet_query_text(pk, id_sql, NULL, NULL, &theirs, err)) {
+		char why[GV_ERR];
+		snprintf(why, sizeof why, "%s", err);
+		free(mine);
+		return unreadable(pk->path, why, err);
+	}
+	same = mine && theirs && strcmp(mine, theirs) == 0;
 	free(mine);
 	free(theirs);
 	if (!same)
@@ -731,9 +741,15 @@ static int merge_all(struct merge_ctx *c, struct packet_merge_result *r, char *e
 	while ((rd = sqlite3_step(d)) == SQLITE_ROW) {
 		int conflict = 0, re = sqlite3_step(e);
 		if (re != SQLITE_ROW) {
+			/* The check proved decisions and events one to one, so a
+			 * decision without its event now is a read that failed
+			 * (json_valid's answer when memory runs out) or a file
+			 * that changed since: an error, not the packet's fault. */
 			if (re == SQLITE_DONE)
-				rc = refuse(r->reason, sizeof r->reason,
-					    "a decision without its event");
+				unreadable(c->pk->path,
+					   "a decision's event could not be read again (memory "
+					   "failed, or the file changed during the merge)",
+					   err);
 			else
 				store_fail(c->pk, err, "packet events");
 			goto out;
