@@ -75,6 +75,15 @@ int packet_list(struct store *st, struct packet_info **out, size_t *n, char *err
 void packet_list_free(struct packet_info *v, size_t n);
 
 /*
+ * The first column of the first row of sql (parameters p1, p2 when not
+ * NULL) in *out as a heap string, NULL when there is no row or the value is
+ * NULL: 0, or -1 with err filled when the query failed (out of memory, say),
+ * which a packet's checks must not take for "no such row".
+ */
+int packet_query_text(struct store *st, const char *sql, const char *p1, const char *p2, char **out,
+		      char *err);
+
+/*
  * Trust pub (a public key in text form) as expert's, as ssh's known_hosts
  * does, with a key-trust event. Only a lead may; the expert must exist; a
  * key already trusted for someone else is refused. Returns 0 (also when it

@@ -41,20 +41,41 @@ static int need_lead(struct store *st, const struct audit_actor *a, const char *
 	return 0;
 }
 
-/* One text value from a query with up to two text parameters (heap). */
-static char *query_text(struct store *st, const char *sql, const char *p1, const char *p2)
+/* See packet.h. */
+int packet_query_text(struct store *st, const char *sql, const char *p1, const char *p2, char **out,
+		      char *err)
 {
 	sqlite3_stmt *s;
-	char *v = NULL;
-	if (store_prepare(st, sql, &s, NULL))
-		return NULL;
+	const char *v = NULL;
+	int rc;
+	*out = NULL;
+	if (store_prepare(st, sql, &s, err))
+		return -1;
 	if (p1)
 		sqlite3_bind_text(s, 1, p1, -1, SQLITE_STATIC);
 	if (p2)
 		sqlite3_bind_text(s, 2, p2, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (store_col_text(s, 0, &v, err)) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+		if (v)
+			*out = xstrdup(v);
+	}
 	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "query");
+	return 0;
+}
+
+/* packet_query_text reading a failure as no row: for what only informs. */
+static char *query_text(struct store *st, const char *sql, const char *p1, const char *p2)
+{
+	char err[GV_ERR];
+	char *v = NULL;
+	packet_query_text(st, sql, p1, p2, &v, err);
 	return v;
 }
 
@@ -75,7 +96,9 @@ int packet_key_trust(struct store *st, const struct audit_actor *a, const char *
 		       1;
 	if ((rc = need_lead(st, a, "trust a key", err)) != 0)
 		return rc;
-	known = query_text(st, "SELECT name FROM expert WHERE name = ?", expert, NULL);
+	if (packet_query_text(st, "SELECT name FROM expert WHERE name = ?", expert, NULL, &known,
+			      err))
+		return -1;
 	if (!known) {
 		char *c = text_clean(expert);
 		err_set(err, "no expert named '%s' (add one with gavel expert add)", c);
@@ -83,7 +106,9 @@ int packet_key_trust(struct store *st, const struct audit_actor *a, const char *
 		return 1;
 	}
 	free(known);
-	owner = query_text(st, "SELECT expert FROM expert_key WHERE pubkey = ?", pub, NULL);
+	if (packet_query_text(st, "SELECT expert FROM expert_key WHERE pubkey = ?", pub, NULL,
+			      &owner, err))
+		return -1;
 	if (owner) {
 		rc = strcmp(owner, expert) == 0 ? 0 : 1;
 		if (rc) {

@@ -13,6 +13,12 @@
  * in one transaction: each decision as a new row of origin "packet" with
  * its original time and a decide event that records it whole with the
  * signer's fingerprint and the hash of the signed event it came from.
+ *
+ * A packet is refused only for what it holds. When memory, the disk or a
+ * read fails on the way, the merge fails with that error instead (exit 1
+ * all the same, the project unchanged), so that a good packet is never
+ * called a bad one; every value read is checked (store_col_text), so that
+ * a failed read never becomes a null label or a missed conflict.
  */
 #include "config.h"
 
@@ -45,9 +51,45 @@ static int refuse(char *reason, size_t len, const char *fmt, ...)
 	return 1;
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+/* 1 when rc is a failure of the machine (memory, the disk) rather than of
+ * the file being read. */
+static int machine_rc(int rc)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	rc &= 0xff;
+	return rc == SQLITE_NOMEM || rc == SQLITE_IOERR || rc == SQLITE_FULL;
+}
+
+/* 1 when err, filled from SQLite's message, tells such a failure: SQLite's
+ * own words for those codes. */
+static int machine_err(const char *err)
+{
+	static const int codes[] = {SQLITE_NOMEM, SQLITE_IOERR, SQLITE_FULL};
+	for (size_t i = 0; i < GV_ARRAY_LEN(codes); i++)
+		if (strstr(err, sqlite3_errstr(codes[i])))
+			return 1;
+	return 0;
+}
+
+/* The error for a packet that could not be read: -1. */
+static int unreadable(const char *path, const char *why, char *err)
+{
+	char *c = text_clean(path);
+	err_set(err, "%s: cannot read the packet: %s", c, why);
+	free(c);
+	return -1;
+}
+
+/* The first n columns of the current row of s as text in v, none NULL
+ * (SQL NULL as ""): 0, or -1 when a value could not be read. */
+static int row_text(sqlite3_stmt *s, const char **v, int n, char *err)
+{
+	for (int i = 0; i < n; i++) {
+		if (store_col_text(s, i, &v[i], err))
+			return -1;
+		if (!v[i])
+			v[i] = "";
+	}
+	return 0;
 }
 
 /* Open path as a packet: 0 with *out, 1 refused (reason), -1 on error. */
@@ -57,7 +99,7 @@ static int open_packet(const char *path, struct store **out, char *reason, size_
 	sqlite3_stmt *s = NULL;
 	struct store *st;
 	char *c = text_clean(path);
-	int rc, v = -1;
+	int rc, q, v = -1;
 
 	if (access(path, R_OK) != 0) {
 		err_set(err, "%s: cannot read it", c);
@@ -65,21 +107,25 @@ static int open_packet(const char *path, struct store **out, char *reason, size_
 		return -1;
 	}
 	free(c);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	if ((q = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) !=
 	    SQLITE_OK) {
-		rc = refuse(reason, len, "not a packet: %s", sqlite3_errmsg(db));
+		rc = !db || machine_rc(q)
+			     ? unreadable(path, sqlite3_errstr(q), err)
+			     : refuse(reason, len, "not a packet: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return rc;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_exec(db, "PRAGMA trusted_schema = OFF; PRAGMA query_only = ON", NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	if ((q = sqlite3_exec(db, "PRAGMA trusted_schema = OFF; PRAGMA query_only = ON", NULL, NULL,
+			      NULL)) == SQLITE_OK &&
+	    (q = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL)) == SQLITE_OK &&
+	    (q = sqlite3_step(s)) == SQLITE_ROW)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (v < 0) {
-		rc = refuse(reason, len, "not a packet: %s", sqlite3_errmsg(db));
+		rc = machine_rc(q) ? unreadable(path, sqlite3_errmsg(db), err)
+				   : refuse(reason, len, "not a packet: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return rc;
 	}
@@ -121,36 +167,44 @@ static int schema_check(struct store *ref, struct store *pk, char *reason, size_
 	b = NULL;
 	if (store_prepare(ref, schema_rows, &a, err))
 		return -1;
-	if (sqlite3_prepare_v2(pk->db, schema_rows, -1, &b, NULL) != SQLITE_OK) {
-		rc = refuse(reason, len, "not a packet: %s", sqlite3_errmsg(pk->db));
+	if ((rb = sqlite3_prepare_v2(pk->db, schema_rows, -1, &b, NULL)) != SQLITE_OK) {
+		rc = machine_rc(rb)
+			     ? unreadable(pk->path, sqlite3_errmsg(pk->db), err)
+			     : refuse(reason, len, "not a packet: %s", sqlite3_errmsg(pk->db));
 		goto out;
 	}
 	for (;;) {
+		const char *va[4] = {"", "", "", ""}, *vb[4] = {"", "", "", ""};
 		int cmp;
 		char *what, *name;
-		do
+		do {
 			ra = sqlite3_step(a);
-		while (old && ra == SQLITE_ROW && strcmp(col(a, 2), "task_tally") == 0);
+			if (ra == SQLITE_ROW && row_text(a, va, 4, err))
+				ra = SQLITE_NOMEM;
+		} while (old && ra == SQLITE_ROW && strcmp(va[2], "task_tally") == 0);
 		rb = sqlite3_step(b);
+		if (rb == SQLITE_ROW && row_text(b, vb, 4, err))
+			rb = SQLITE_NOMEM;
 		if (rb != SQLITE_ROW && rb != SQLITE_DONE) {
-			rc = refuse(reason, len, "unreadable schema: %s", sqlite3_errmsg(pk->db));
+			rc = machine_rc(rb) ? unreadable(pk->path, sqlite3_errstr(rb), err)
+					    : refuse(reason, len, "unreadable schema: %s",
+						     sqlite3_errmsg(pk->db));
 			goto out;
 		}
 		if (ra != SQLITE_ROW && ra != SQLITE_DONE) {
-			store_fail(ref, err, "schema");
+			err_set(err, "schema: %s", sqlite3_errstr(ra));
 			goto out;
 		}
 		if (ra == SQLITE_DONE && rb == SQLITE_DONE)
 			break;
-		cmp = ra == SQLITE_DONE		     ? 1
-		      : rb == SQLITE_DONE	     ? -1
-		      : strcmp(col(a, 0), col(b, 0)) ? strcmp(col(a, 0), col(b, 0))
-						     : strcmp(col(a, 1), col(b, 1));
-		if (cmp == 0 && strcmp(col(a, 2), col(b, 2)) == 0 &&
-		    strcmp(col(a, 3), col(b, 3)) == 0)
+		cmp = ra == SQLITE_DONE	     ? 1
+		      : rb == SQLITE_DONE    ? -1
+		      : strcmp(va[0], vb[0]) ? strcmp(va[0], vb[0])
+					     : strcmp(va[1], vb[1]);
+		if (cmp == 0 && strcmp(va[2], vb[2]) == 0 && strcmp(va[3], vb[3]) == 0)
 			continue;
-		what = text_clean(cmp > 0 ? col(b, 0) : col(a, 0));
-		name = text_clean(cmp > 0 ? col(b, 1) : col(a, 1));
+		what = text_clean(cmp > 0 ? vb[0] : va[0]);
+		name = text_clean(cmp > 0 ? vb[1] : va[1]);
 		if (cmp > 0)
 			rc = refuse(reason, len,
 				    "unexpected schema: %s '%s', which a project has not", what,
@@ -173,16 +227,71 @@ out:
 	return rc;
 }
 
+/*
+ * Whether the packet holds its four recorded keys, well formed: 1, 0, or
+ * -1 when they cannot be read. store_packet_base reads a key that cannot
+ * be read as a missing one; this tells the two apart.
+ */
+static int base_keys(struct store *pk, char *err)
+{
+	sqlite3_stmt *s;
+	int rc, n = 0;
+	if (store_prepare(pk,
+			  "SELECT count(*) FROM project WHERE key = 'packet'"
+			  " OR (key = 'packet_head' AND length(value) = 64)"
+			  " OR (key IN ('packet_head_seq', 'packet_base_decision')"
+			  " AND value GLOB '[0-9]*' AND value NOT GLOB '*[^0-9]*')",
+			  &s, err))
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(pk, err, "packet");
+	return n == 4;
+}
+
 /* Chain, signatures and decisions of an open packet: 0, 1, -1. */
 static int chain_check(struct store *pk, char *reason, size_t len, char *err)
 {
 	struct audit_result ar;
-	int rc;
-	if (store_packet_base(pk, err))
-		return refuse(reason, len, "not a packet: %s", err);
-	if (!pk->packet)
+	int rc, base = store_packet_base(pk, err);
+	if (base || !pk->packet) {
+		char why[GV_ERR];
+		int keys = base_keys(pk, why);
+		if (keys < 0)
+			return unreadable(pk->path, why, err);
+		if (keys == 1)
+			return unreadable(pk->path, "its recorded head could not be read", err);
+		if (base)
+			return refuse(reason, len, "not a packet: %s", err);
 		return refuse(reason, len, "not a packet: a project (or another database)");
+	}
 	rc = audit_verify(pk, NULL, &ar, err);
+	if (rc == 1 || (rc < 0 && !machine_err(err))) {
+		/* The packet is read-only and its check reads the same bytes each
+		 * time, so a second check that passes proves that the first one
+		 * failed for the machine, not the packet: SQLite's json_valid
+		 * (3.40) reads an event it could not parse for want of memory as
+		 * no JSON at all (the check then finds a decision without its
+		 * event), and a value SQLite could not give for want of memory
+		 * fails the check with a message that does not say so. */
+		struct audit_result again;
+		char why[GV_ERR];
+		int rc2 = audit_verify(pk, NULL, &again, why);
+		if (rc2 == 0 || (rc2 < 0 && machine_err(why)))
+			return unreadable(pk->path,
+					  rc2 == 0 ? "its check failed once and passed when run "
+						     "again (memory or the disk failed while "
+						     "reading it)"
+						   : why,
+					  err);
+	}
+	if (rc < 0 && machine_err(err)) {
+		char why[GV_ERR];
+		snprintf(why, sizeof why, "%s", err);
+		return unreadable(pk->path, why, err);
+	}
 	if (rc < 0)
 		return refuse(reason, len, "unreadable: %s", err);
 	if (rc == 1) {
@@ -220,10 +329,20 @@ struct recorded {
 static int project_checks(struct store *st, struct store *pk, struct recorded *p, char *reason,
 			  size_t len, char *err)
 {
-	char *mine = store_meta_get(st, "id"), *theirs = store_meta_get(pk, "id");
+	static const char id_sql[] = "SELECT value FROM project WHERE key = 'id'";
+	char *mine, *theirs;
 	sqlite3_stmt *s;
-	int rc, same = mine && theirs && strcmp(mine, theirs) == 0;
+	int rc, same;
 
+	if (packet_query_text(st, id_sql, NULL, NULL, &mine, err))
+		return -1;
+	if (packet_query_text(pk, id_sql, NULL, NULL, &theirs, err)) {
+		char why[GV_ERR];
+		snprintf(why, sizeof why, "%s", err);
+		free(mine);
+		return unreadable(pk->path, why, err);
+	}
+	same = mine && theirs && strcmp(mine, theirs) == 0;
 	free(mine);
 	free(theirs);
 	if (!same)
@@ -236,9 +355,14 @@ static int project_checks(struct store *st, struct store *pk, struct recorded *p
 	sqlite3_bind_text(s, 1, pk->packet, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		p->state = xstrdup(col(s, 0));
-		p->head = xstrdup(col(s, 1));
-		p->merged_head = col(s, 2) ? xstrdup(col(s, 2)) : NULL;
+		const char *v[3];
+		if (row_text(s, v, 3, err)) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+		p->state = xstrdup(v[0]);
+		p->head = xstrdup(v[1]);
+		p->merged_head = sqlite3_column_type(s, 2) != SQLITE_NULL ? xstrdup(v[2]) : NULL;
 		p->head_seq = sqlite3_column_int64(s, 3);
 		p->base_decision = sqlite3_column_int64(s, 4);
 	}
@@ -285,15 +409,25 @@ static int keys_check(struct store *st, struct store *pk, const struct audit_act
 	if (store_prepare(st, "SELECT expert FROM expert_key WHERE pubkey = ?", &k, err))
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *actor = col(s, 0), *pub = col(s, 1);
-		char fp[SIGN_FP_LEN] = "?", *ca = text_clean(actor ? actor : "");
+		const char *v[2], *owner_name = NULL;
+		char fp[SIGN_FP_LEN] = "?", *ca;
 		int known;
-		sign_fingerprint(pub, fp);
+		if (row_text(s, v, 2, err))
+			goto out;
+		sign_fingerprint(v[1], fp);
 		sqlite3_reset(k);
-		sqlite3_bind_text(k, 1, pub, -1, SQLITE_STATIC);
-		known = sqlite3_step(k) == SQLITE_ROW;
-		if (known && strcmp(col(k, 0), actor) != 0) {
-			char *owner = text_clean(col(k, 0));
+		sqlite3_bind_text(k, 1, v[1], -1, SQLITE_STATIC);
+		known = sqlite3_step(k);
+		if (known != SQLITE_ROW && known != SQLITE_DONE) {
+			store_fail(st, err, "trusted keys");
+			goto out;
+		}
+		known = known == SQLITE_ROW;
+		if (known && row_text(k, &owner_name, 1, err))
+			goto out;
+		ca = text_clean(v[0]);
+		if (known && strcmp(owner_name, v[0]) != 0) {
+			char *owner = text_clean(owner_name);
 			ret = refuse(reason, len,
 				     "event %lld names %s but is signed with %s's key %s",
 				     (long long)sqlite3_column_int64(s, 2), ca, owner, fp);
@@ -317,7 +451,7 @@ static int keys_check(struct store *st, struct store *pk, const struct audit_act
 		free(ca);
 		if (!known) {
 			char why[GV_ERR];
-			int t = packet_key_trust(st, a, actor, pub, why);
+			int t = packet_key_trust(st, a, v[0], v[1], why);
 			if (t < 0) {
 				err_set(err, "%s", why);
 				goto out;
@@ -404,19 +538,26 @@ static void add_opt_str(struct sbuf *b, const char *key, const char *v)
 		sbuf_add(b, "null");
 }
 
-/* The project's code of label value v of task id task; -1 when none. */
-static int label_code(struct merge_ctx *c, int64_t task, const char *v)
+/* The project's code of label value v of task id task; -1 when none, -2
+ * with err filled when it could not be read. */
+static int label_code(struct merge_ctx *c, int64_t task, const char *v, char *err)
 {
-	int code = -1;
+	int code = -1, rc;
 	if (!v)
 		return -1;
 	sqlite3_reset(c->label);
 	sqlite3_bind_int64(c->label, 1, task);
 	sqlite3_bind_text(c->label, 2, v, -1, SQLITE_STATIC);
-	if (sqlite3_step(c->label) == SQLITE_ROW)
+	if ((rc = sqlite3_step(c->label)) == SQLITE_ROW)
 		code = sqlite3_column_int(c->label, 0);
+	else if (rc != SQLITE_DONE)
+		code = store_fail(c->st, err, "labels") - 1;
 	return code;
 }
+
+/* The text columns of a packet decision, read once and checked. */
+static const int text_cols[] = {P_EXT,	P_TASK,	 P_EXPERT, P_LABEL, P_REASON,
+				P_RULE, P_BLIND, P_AT,	   P_QUEUE};
 
 /* Bring one decision in: 0, 1 refused, -1 error. *conflict set when the
  * item was decided in the project since the packet was made. */
@@ -426,15 +567,24 @@ static int merge_one(struct merge_ctx *c, sqlite3_stmt *d, sqlite3_stmt *e, int 
 	int64_t item = sqlite3_column_int64(d, P_ITEM), task, nid, other = 0, sup = 0;
 	int label = -1, blind = -1;
 	char fp[SIGN_FP_LEN] = "?";
+	const char *t[P_QUEUE + 1] = {0}, *ev[3];
 	struct sbuf det = {0};
-	int rc;
+	int rc, b;
 
+	for (size_t i = 0; i < GV_ARRAY_LEN(text_cols); i++)
+		if (store_col_text(d, text_cols[i], &t[text_cols[i]], err))
+			return -1;
+	if (row_text(e, ev, 3, err))
+		return -1;
 	sqlite3_reset(c->item);
 	sqlite3_bind_int64(c->item, 1, item);
-	sqlite3_bind_text(c->item, 2, col(d, P_EXT), -1, SQLITE_STATIC);
-	sqlite3_bind_text(c->item, 3, col(d, P_TASK), -1, SQLITE_STATIC);
-	if (sqlite3_step(c->item) != SQLITE_ROW) {
-		char *x = text_clean(col(d, P_EXT));
+	sqlite3_bind_text(c->item, 2, t[P_EXT], -1, SQLITE_STATIC);
+	sqlite3_bind_text(c->item, 3, t[P_TASK], -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(c->item)) != SQLITE_ROW) {
+		char *x;
+		if (rc != SQLITE_DONE)
+			return store_fail(c->st, err, "items");
+		x = text_clean(t[P_EXT] ? t[P_EXT] : "");
 		rc = refuse(r->reason, sizeof r->reason,
 			    "decision %lld: item %s is not this project's item %lld",
 			    (long long)sqlite3_column_int64(d, P_ID), x, (long long)item);
@@ -442,38 +592,46 @@ static int merge_one(struct merge_ctx *c, sqlite3_stmt *d, sqlite3_stmt *e, int 
 		return rc;
 	}
 	task = sqlite3_column_int64(c->item, 0);
-	if (col(d, P_LABEL) && (label = label_code(c, task, col(d, P_LABEL))) < 0)
-		return refuse(r->reason, sizeof r->reason,
-			      "decision %lld: its label is not one of the project's",
-			      (long long)sqlite3_column_int64(d, P_ID));
-	if (col(d, P_BLIND) && (blind = label_code(c, task, col(d, P_BLIND))) < 0)
-		return refuse(r->reason, sizeof r->reason,
-			      "decision %lld: its blind call is not one of the project's labels",
-			      (long long)sqlite3_column_int64(d, P_ID));
+	if (t[P_LABEL] && (label = label_code(c, task, t[P_LABEL], err)) < 0)
+		return label < -1 ? -1
+				  : refuse(r->reason, sizeof r->reason,
+					   "decision %lld: its label is not one of the project's",
+					   (long long)sqlite3_column_int64(d, P_ID));
+	if (t[P_BLIND] && (blind = label_code(c, task, t[P_BLIND], err)) < 0)
+		return blind < -1 ? -1
+				  : refuse(r->reason, sizeof r->reason,
+					   "decision %lld: its blind call is not one of the "
+					   "project's labels",
+					   (long long)sqlite3_column_int64(d, P_ID));
 	sqlite3_reset(c->since);
 	sqlite3_bind_int64(c->since, 1, item);
 	sqlite3_bind_int64(c->since, 2, c->base);
 	sqlite3_bind_int64(c->since, 3, c->max_before);
-	if (sqlite3_step(c->since) == SQLITE_ROW)
+	if ((rc = sqlite3_step(c->since)) == SQLITE_ROW)
 		other = sqlite3_column_int64(c->since, 0);
+	else if (rc != SQLITE_DONE)
+		return store_fail(c->st, err, "decisions since the packet");
 	if (sqlite3_column_type(d, P_SUPERSEDES) != SQLITE_NULL)
 		sup = map_get(&c->map, sqlite3_column_int64(d, P_SUPERSEDES));
 	sqlite3_reset(c->ins);
 	sqlite3_clear_bindings(c->ins);
-	sqlite3_bind_int64(c->ins, 1, item);
-	sqlite3_bind_text(c->ins, 2, col(d, P_EXPERT), -1, SQLITE_STATIC);
+	/* Binding a value copies it: that can fail for want of memory. */
+	b = sqlite3_bind_int64(c->ins, 1, item);
+	b |= sqlite3_bind_text(c->ins, 2, t[P_EXPERT], -1, SQLITE_STATIC);
 	if (label >= 0)
-		sqlite3_bind_int(c->ins, 3, label);
-	sqlite3_bind_value(c->ins, 4, sqlite3_column_value(d, P_REASON));
-	sqlite3_bind_value(c->ins, 5, sqlite3_column_value(d, P_RULE));
-	sqlite3_bind_value(c->ins, 6, sqlite3_column_value(d, P_GV));
+		b |= sqlite3_bind_int(c->ins, 3, label);
+	b |= sqlite3_bind_value(c->ins, 4, sqlite3_column_value(d, P_REASON));
+	b |= sqlite3_bind_value(c->ins, 5, sqlite3_column_value(d, P_RULE));
+	b |= sqlite3_bind_value(c->ins, 6, sqlite3_column_value(d, P_GV));
 	if (blind >= 0)
-		sqlite3_bind_int(c->ins, 7, blind);
-	sqlite3_bind_value(c->ins, 8, sqlite3_column_value(d, P_SECONDS));
-	sqlite3_bind_text(c->ins, 9, col(d, P_AT), -1, SQLITE_STATIC);
+		b |= sqlite3_bind_int(c->ins, 7, blind);
+	b |= sqlite3_bind_value(c->ins, 8, sqlite3_column_value(d, P_SECONDS));
+	b |= sqlite3_bind_text(c->ins, 9, t[P_AT], -1, SQLITE_STATIC);
 	if (sup)
-		sqlite3_bind_int64(c->ins, 10, sup);
-	sqlite3_bind_value(c->ins, 11, sqlite3_column_value(d, P_QUEUE));
+		b |= sqlite3_bind_int64(c->ins, 10, sup);
+	b |= sqlite3_bind_value(c->ins, 11, sqlite3_column_value(d, P_QUEUE));
+	if (b != SQLITE_OK)
+		return err_set(err, "merge decision: %s", sqlite3_errstr(SQLITE_NOMEM));
 	if (sqlite3_step(c->ins) != SQLITE_DONE)
 		return store_fail(c->st, err, "merge decision");
 	nid = sqlite3_last_insert_rowid(c->st->db);
@@ -501,34 +659,34 @@ static int merge_one(struct merge_ctx *c, sqlite3_stmt *d, sqlite3_stmt *e, int 
 			*conflict = 1;
 		}
 	}
-	sign_fingerprint(col(e, 1), fp);
+	sign_fingerprint(ev[1], fp);
 	sbuf_addf(&det, "{\"decision\":%lld,\"origin\":\"packet\",\"packet\":", (long long)nid);
 	sbuf_add_json_str(&det, c->pk->packet);
 	/* What the offline review did: decide, undo (a decision back to the one
 	 * before it) or reason (a reason given to a decision). */
-	add_opt_str(&det, "kind", col(e, 2));
-	add_opt_str(&det, "expert", col(d, P_EXPERT));
-	add_opt_str(&det, "label", col(d, P_LABEL));
-	add_opt_str(&det, "reason", col(d, P_REASON));
-	add_opt_str(&det, "rule", col(d, P_RULE));
-	add_opt_str(&det, "at", col(d, P_AT));
+	add_opt_str(&det, "kind", ev[2]);
+	add_opt_str(&det, "expert", t[P_EXPERT]);
+	add_opt_str(&det, "label", t[P_LABEL]);
+	add_opt_str(&det, "reason", t[P_REASON]);
+	add_opt_str(&det, "rule", t[P_RULE]);
+	add_opt_str(&det, "at", t[P_AT]);
 	if (sup)
 		sbuf_addf(&det, ",\"supersedes\":%lld", (long long)sup);
 	else
 		sbuf_add(&det, ",\"supersedes\":null");
-	if (col(d, P_BLIND))
-		add_opt_str(&det, "blind_label", col(d, P_BLIND));
+	if (t[P_BLIND])
+		add_opt_str(&det, "blind_label", t[P_BLIND]);
 	if (sqlite3_column_type(d, P_SECONDS) != SQLITE_NULL) {
 		sbuf_add(&det, ",\"seconds\":");
 		sbuf_add_json_num(&det, sqlite3_column_double(d, P_SECONDS));
 	}
-	if (col(d, P_QUEUE))
-		add_opt_str(&det, "queue", col(d, P_QUEUE));
+	if (t[P_QUEUE])
+		add_opt_str(&det, "queue", t[P_QUEUE]);
 	if (sqlite3_column_type(d, P_GV) != SQLITE_NULL)
 		sbuf_addf(&det, ",\"guideline_version\":%lld",
 			  (long long)sqlite3_column_int64(d, P_GV));
 	sbuf_addf(&det, ",\"signer\":\"%s\",\"signed_event\":", fp);
-	sbuf_add_json_str(&det, col(e, 0));
+	sbuf_add_json_str(&det, ev[0]);
 	if (other)
 		sbuf_addf(&det, ",\"conflict_with\":%lld}", (long long)other);
 	else
@@ -547,9 +705,11 @@ static int merge_all(struct merge_ctx *c, struct packet_merge_result *r, char *e
 		sqlite3_stmt *s;
 		if (store_prepare(c->st, "SELECT coalesce(max(id), 0) FROM decision", &s, err))
 			return -1;
-		sqlite3_step(s);
+		rd = sqlite3_step(s);
 		c->max_before = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
+		if (rd != SQLITE_ROW)
+			return store_fail(c->st, err, "decisions");
 	}
 	if (store_prepare(c->st,
 			  "SELECT i.task FROM item i JOIN task t ON t.id = i.task"
@@ -579,9 +739,19 @@ static int merge_all(struct merge_ctx *c, struct packet_merge_result *r, char *e
 		goto out;
 	sqlite3_bind_int64(d, 1, c->pk->base_decision);
 	while ((rd = sqlite3_step(d)) == SQLITE_ROW) {
-		int conflict = 0;
-		if (sqlite3_step(e) != SQLITE_ROW) {
-			rc = refuse(r->reason, sizeof r->reason, "a decision without its event");
+		int conflict = 0, re = sqlite3_step(e);
+		if (re != SQLITE_ROW) {
+			/* The check proved decisions and events one to one, so a
+			 * decision without its event now is a read that failed
+			 * (json_valid's answer when memory runs out) or a file
+			 * that changed since: an error, not the packet's fault. */
+			if (re == SQLITE_DONE)
+				unreadable(c->pk->path,
+					   "a decision's event could not be read again (memory "
+					   "failed, or the file changed during the merge)",
+					   err);
+			else
+				store_fail(c->pk, err, "packet events");
 			goto out;
 		}
 		if ((rc = merge_one(c, d, e, &conflict, r, err)) != 0)

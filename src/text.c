@@ -10,6 +10,9 @@
  * they are shown. Tag characters (U+E0020-U+E007F) are kept only inside an
  * emoji tag sequence (the black flag U+1F3F4 followed by tags, as in the
  * flag of England), since elsewhere they are invisible text smuggling.
+ * Noncharacters and code points Unicode has not assigned (by the table of
+ * unicode_assigned.h) become "<U+D7FF>" tokens: a terminal draws them as a
+ * blank or nothing.
  *
  * Pure printable ASCII, which is most data, is copied or measured without
  * decoding.
@@ -17,6 +20,7 @@
 #include "config.h"
 
 #include "text.h"
+#include "unicode_assigned.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -82,6 +86,23 @@ static int is_nonchar(uint32_t cp)
 	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
+/* The range of code points around the last one looked up in the table of
+ * assigned ones, all with the same answer: text mostly stays in one script,
+ * so most characters are answered without a search. */
+struct assigned_run {
+	uint32_t first, last;
+	int assigned;
+};
+
+static int is_assigned(struct assigned_run *r, uint32_t cp)
+{
+	if (cp < 0x378) /* spaces and punctuation between words keep the run */
+		return 1;
+	if (cp < r->first || cp > r->last)
+		r->assigned = unicode_assigned_in(cp, &r->first, &r->last);
+	return r->assigned;
+}
+
 /* Pictographs that take part in ZWJ sequences (Extended_Pictographic, roughly). */
 static int is_emoji(uint32_t cp)
 {
@@ -108,7 +129,8 @@ static uint32_t peek(const unsigned char *p, size_t len, size_t i)
 }
 
 /* Column width of a code point that the sanitiser lets through: wcwidth, with
- * unassigned code points (wcwidth -1) counted as one column. */
+ * code points the C library does not know (wcwidth -1: assigned after its
+ * tables were made) counted as one column. */
 static size_t cp_width(uint32_t cp)
 {
 	int w;
@@ -140,6 +162,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 	int tag_run = 0;   /* inside an emoji tag sequence */
 	size_t col = 0;	   /* column within the line, for tab stops */
 	size_t i = 0;
+	struct assigned_run run = {0, 0x377, 1}; /* U+0000..U+0377: assigned */
 
 	if (flags)
 		*flags = 0;
@@ -197,7 +220,8 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 				tag_run = 0; /* CANCEL TAG ends the sequence */
 			continue;
 		}
-		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp)) {
+		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp) ||
+		    !is_assigned(&run, cp)) {
 			uint32_t next = peek(p, len, i);
 			if (cp == 0x200d && emoji_run && next != UTF8_BAD && is_emoji(next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
@@ -318,6 +342,7 @@ char *text_json_safe(const char *json, size_t len)
 	const unsigned char *p = (const unsigned char *)json;
 	struct sbuf b = {0};
 	size_t i = 0;
+	struct assigned_run run = {0, 0x377, 1}; /* U+0000..U+0377: assigned */
 
 	if (!json)
 		return xstrdup("");
@@ -331,7 +356,8 @@ char *text_json_safe(const char *json, size_t len)
 		if (cp == UTF8_BAD)
 			json_escape_cp(&b, 0xfffd);
 		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
-			 hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp))
+			 hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp) ||
+			 !is_assigned(&run, cp))
 			json_escape_cp(&b, cp);
 		else
 			sbuf_addn(&b, json + i, used);

@@ -26,7 +26,9 @@ enum text_mode {
  * Return a newly allocated copy of s[0..len) that is safe to print: strictly
  * valid UTF-8 (each invalid byte becomes U+FFFD), every C0/DEL/C1 control shown
  * as a visible token such as "^[" or "<U+009B>", every bidi control and
- * zero-width character shown as a visible token such as "<RLO>" or "<ZWSP>".
+ * zero-width character shown as a visible token such as "<RLO>" or "<ZWSP>",
+ * and every noncharacter or code point Unicode has not assigned (by the
+ * table of unicode_assigned.h, whose version it names) as "<U+D7FF>".
  * ESC never survives, so no escape sequence can. Caret tokens: "^@" NUL,
  * "^[" ESC, "^?" DEL; C1 and unnamed invisible characters: "<U+XXXX>". ZWJ is
  * kept between two emoji and ZWNJ between two Arabic-script or Indic letters,
@@ -43,7 +45,8 @@ char *text_clean(const char *s);
 /*
  * Display width in terminal columns of already sanitised UTF-8 text (wide CJK
  * and emoji count 2, combining marks 0): wcwidth of each code point, with
- * code points wcwidth does not know (unassigned) counted as 1 column. Needs
+ * code points wcwidth does not know (newer than the C library) counted as 1
+ * column (the sanitiser shows unassigned ones as tokens). Needs
  * an UTF-8 LC_CTYPE; text_init sets one, and the first non-ASCII string
  * calls it when the program has not.
  */
@@ -59,7 +62,8 @@ char *text_fit(const char *s, size_t cols, size_t *width);
 /*
  * Return a copy of JSON text json[0..len) that is safe to print and still
  * the same JSON: every character text_sanitize would replace (C0 controls,
- * DEL, C1, bidi and invisible characters) is written as a \uXXXX escape and
+ * DEL, C1, bidi and invisible characters, noncharacters and unassigned code
+ * points) is written as a \uXXXX escape and
  * each invalid UTF-8 byte as \ufffd. Meant for minified valid JSON, where
  * such characters can only occur inside strings. Never fails.
  */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "text.h"
+#include "unicode_assigned.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -116,6 +117,42 @@ static void test_hidden(void **state)
 	LINE("a\xef\xbf\xbf", "a<U+FFFF>", TEXT_HAD_HIDDEN);
 	LINE("\xf4\x8f\xbf\xbf", "<U+10FFFF>", TEXT_HAD_HIDDEN);
 	LINE("\xef\xb7\xb0", "\xef\xb7\xb0", 0); /* U+FDF0, a character */
+}
+
+/* Code points Unicode has not assigned: tmux draws U+D7FF as a blank (h_70's
+ * long tier found it so). Each expected value is from Python's unicodedata
+ * (python3 -c 'import unicodedata; print(unicodedata.category(chr(CP)))'
+ * gives Cn, unassigned, for U+0378, U+D7FF, U+E0080 and U+3134B, and Ll,
+ * Lo, Lo and Co for U+0377, U+D7FB, U+3134A and U+E000) in Unicode
+ * unicode_assigned_version, 14.0.0 when this was written. */
+static void test_unassigned(void **state)
+{
+	(void)state;
+	assert_true(unicode_assigned(0x41) && unicode_assigned(0x377));
+	assert_false(unicode_assigned(0x378));
+	assert_true(unicode_assigned(0xd7fb));
+	assert_false(unicode_assigned(0xd7ff));
+	assert_true(unicode_assigned(0xe000)); /* private use: assigned */
+	assert_true(unicode_assigned(0x3134a));
+	assert_false(unicode_assigned(0x3134b));
+	assert_false(unicode_assigned(0xe0080));
+	assert_false(unicode_assigned(0xfffe));	 /* a noncharacter */
+	assert_true(unicode_assigned(0x10fffd)); /* private use, plane 16 */
+	assert_false(unicode_assigned(0x10ffff));
+	LINE("\xcd\xb7\xcd\xb8", "\xcd\xb7<U+0378>", TEXT_HAD_HIDDEN);
+	LINE("a\xed\x9f\xbf"
+	     "b",
+	     "a<U+D7FF>b", TEXT_HAD_HIDDEN);
+	LINE("\xed\x9f\xbb", "\xed\x9f\xbb", 0);
+	LINE("\xf0\xb1\x8d\x8a\xf0\xb1\x8d\x8b", "\xf0\xb1\x8d\x8a<U+3134B>", TEXT_HAD_HIDDEN);
+	LINE("x\xf3\xa0\x82\x80", "x<U+E0080>", TEXT_HAD_HIDDEN);
+	LINE("\xee\x80\x80", "\xee\x80\x80", 0);
+	/* The JSON-safe form escapes them, and keeps assigned ones. */
+	{
+		char *out = text_json_safe("\"a\xed\x9f\xbf\xed\x9f\xbb\xf3\xa0\x82\x80\"", 13);
+		assert_string_equal(out, "\"a\\ud7ff\xed\x9f\xbb\\udb40\\udc80\"");
+		free(out);
+	}
 }
 
 static void test_invalid(void **state)
@@ -329,10 +366,11 @@ static void test_json_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ascii),  cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_hidden), cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_width),  cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_random), cmocka_unit_test(test_json_safe),
+		cmocka_unit_test(test_ascii),	   cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_hidden),	   cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_width),	   cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_random),	   cmocka_unit_test(test_json_safe),
+		cmocka_unit_test(test_unassigned),
 	};
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,30 +3,38 @@
 # with tests/reliability/fault.c) fails the K-th SQLite write, the K-th sync
 # (SQLite's or an export's own fsync), the K-th SQLite allocation or the
 # K-th allocation of gavel's xmalloc, for K = 1, 2, ... until the operation
-# runs through without meeting its fault, over three operations:
+# runs through without meeting its fault, over four operations:
 #   import    gavel import of 120 votes on 40 items into a new task
 #   decide    a headless review session making 20 decisions, the screen
 #             dumped after each key so that every "saved:" shown is seen
+#   merge     gavel packet merge --trust-new-key of a packet of 20 items
+#             decided offline (a headless review in the packet, signed with
+#             the reviewer's own key), one of which a lead decided in the
+#             project meanwhile (a conflict)
 #   export    gavel export of the decided project to a file
-# (a packet merge is not covered: gavel has no packets yet).
 # After each run the project is opened by the plain gavel ("restart") and
 # checked: the run ended with status 0 or 1, never by a signal (crashes); a
 # failed run printed "gavel: ..." naming what failed (unclear errors); every
 # decision shown "saved" is in the database (saved but lost); audit verify
 # and integrity_check pass, the counts are those before or after the whole
 # operation and nothing between, an export is the whole file or no file
-# (partial state). Any nonzero count fails the harness.
+# (partial state); a merge left the project with all of the packet's
+# decisions (each as the packet has it), their events, the conflict, the
+# trusted key and the packet closed, or none of it, the packet file as it
+# was and no file beside them (partial state), and did not blame the packet
+# (a refusal of this valid packet is an unclear error). Any nonzero count
+# fails the harness.
 #
 # Negative control: GAVEL_FAULT_WEAK=1 makes the K-th write vanish while
 # reporting success (a disk that lies); over the decide operation the
 # checks must then find lost or corrupt data, or the harness fails.
 #
 # Tier short: every K up to 50 for each kind, then a stride that keeps
-# each loop near 100 runs (K is still run until the fault is not met).
-# Tier long: every K.
+# each loop near 100 runs (K is still run until the fault is not met);
+# the merge loops every K up to 25, then near 50 runs. Tier long: every K.
 #
 #   GAVEL=./gavel GAVEL_REL_TIER=short GAVEL_REL_OUT=/tmp/x \
-#       [GAVEL_REL_FAULTS="decide:malloc export:sync"] tests/reliability/h_40_faults.sh
+#       [GAVEL_REL_FAULTS="decide:malloc merge:sync"] tests/reliability/h_40_faults.sh
 set -u
 : "${GAVEL:?GAVEL must name the built gavel}"
 tier=${GAVEL_REL_TIER:-short}
@@ -96,6 +104,45 @@ mkdir -p "$w/d"
 	>/dev/null 2>&1 || { echo "$name: FAIL: review without faults" >&2; exit 1; }
 n=$(q "$w/base2.db" "SELECT count(*) FROM decision")
 [ "$n" = 20 ] || { echo "$name: FAIL: review without faults made $n decisions" >&2; exit 1; }
+# The merge's project: base3 made a packet of 20 items for me, decided
+# offline in the packet (pk.ref, signed with a key in the reviewer's own
+# configuration folder), and then a lead decided one of them here (--all
+# shows the items out), a conflict when the packet comes back. The merge
+# runs in its own folder m, where nothing but the two files may be left.
+lead=$(q "$w/base1.db" "SELECT name FROM expert WHERE role = 'lead' LIMIT 1")
+fresh "$w/base3.db" "$w/base1.db"
+rm -f "$w/pk.ref"
+"$GAVEL" packet create "$w/base3.db" -o "$w/pk.ref" --limit 20 --for me >/dev/null ||
+	{ echo "$name: FAIL: packet create without faults" >&2; exit 1; }
+XDG_CONFIG_HOME=$w/reviewer "$GAVEL" review "$w/pk.ref" --as me --headless --script "$w/keys" \
+	--dump-dir "$w/d" >/dev/null 2>&1 || { echo "$name: FAIL: offline review" >&2; exit 1; }
+printf '<Enter>\n1\nq\nq\n' >"$w/lead.keys"
+"$GAVEL" review "$w/base3.db" --as "$lead" --all --headless --script "$w/lead.keys" \
+	>/dev/null 2>&1 || { echo "$name: FAIL: the lead's review" >&2; exit 1; }
+# merge_state DB: what a merge changes as a whole (decisions, events, the
+# packet's state, its items out, conflicts, trusted keys); merged DB: the
+# decisions merged, as the packet has them.
+merge_state="SELECT (SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event)
+	|| '/' || (SELECT group_concat(state) FROM packet) || '/' || (SELECT count(*) FROM packet_item)
+	|| '/' || (SELECT count(*) FROM conflict) || '/' || (SELECT count(*) FROM expert_key)"
+merged="SELECT i.external_id || ' ' || d.expert || ' ' || coalesce(l.value, '-') || ' '
+	|| d.at || ' ' || coalesce(d.reason, '-') FROM decision d JOIN item i ON i.id = d.item
+	LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
+q "$w/pk.ref" "$merged WHERE d.id > (SELECT value FROM project
+	WHERE key = 'packet_base_decision') ORDER BY d.id" \
+	>"$w/merged.ref"
+merged="$merged WHERE d.origin = 'packet' ORDER BY d.id"
+n=$(wc -l <"$w/merged.ref")
+[ "$n" = 20 ] || { echo "$name: FAIL: the offline review made $n decisions" >&2; exit 1; }
+rm -rf "$w/m"
+mkdir -p "$w/m"
+fresh "$w/m/p.db" "$w/base3.db"
+cp "$w/pk.ref" "$w/m/pk.db"
+before_merge=$(q "$w/m/p.db" "$merge_state")
+"$GAVEL" packet merge "$w/m/p.db" "$w/m/pk.db" --trust-new-key >"$w/merge.out" 2>&1 &&
+	grep -q '20 decisions, 1 conflict ' "$w/merge.out" ||
+	{ echo "$name: FAIL: merge without faults: $(cat "$w/merge.out")" >&2; exit 1; }
+after_merge=$(q "$w/m/p.db" "$merge_state")
 "$GAVEL" export "$w/base2.db" --task t -o "$w/export.ref" >/dev/null 2>&1 ||
 	{ echo "$name: FAIL: export without faults" >&2; exit 1; }
 # The counts before and after each operation (decide: before only, as the
@@ -104,6 +151,17 @@ before_import=$(counts "$w/base0.db")
 after_import=$(counts "$w/base1.db")
 before_decide=$(counts "$w/base1.db")
 state_export=$(counts "$w/base2.db")
+
+# start DB BASE: DB a fresh copy of BASE; for a merge, its folder holds the
+# project and a fresh copy of the packet, nothing else.
+start() {
+	if [ "$1" = "$w/m/p.db" ]; then
+		rm -rf "$w/m"
+		mkdir -p "$w/m"
+		cp "$w/pk.ref" "$w/m/pk.db"
+	fi
+	fresh "$1" "$2"
+}
 
 # run OP DB: run the operation under gavel-fault (GAVEL_FAULT set by the
 # caller), its stderr in $w/err.
@@ -115,6 +173,7 @@ run() {
 		mkdir -p "$w/d"
 		"$FAULT" review "$2" --as me --headless --script "$w/keys" --dump-dir "$w/d"
 		;;
+	merge) "$FAULT" packet merge "$2" "$w/m/pk.db" --trust-new-key ;;
 	export)
 		rm -f "$w/export.csv"
 		"$FAULT" export "$2" --task t -o "$w/export.csv"
@@ -130,6 +189,20 @@ check() {
 		echo "crash exit $rc: $(head -c 200 "$w/err")"
 	elif [ "$rc" = 1 ] && ! grep -q '^gavel: ..' "$w/err"; then
 		echo "unclear: '$(head -c 200 "$w/err")'"
+	elif [ "$rc" = 1 ] && [ "$op" = merge ] && grep -q 'refused' "$w/err"; then
+		# The packet is valid: a fault must not be blamed on it.
+		echo "unclear: refused the packet: '$(head -c 300 "$w/err")'"
+	fi
+	if [ "$op" = merge ]; then
+		# Left beside the project and the packet before the restart: a
+		# SQLite log of the project is not a leftover (the restart reads it),
+		# nor the packet's empty log and shared memory, which SQLite leaves
+		# after any read-only open of a WAL file (a merge without faults too).
+		[ ! -s "$w/m/pk.db-wal" ] || echo "partial: the merge wrote the packet's log"
+		# shellcheck disable=SC2012
+		left=$(ls -A "$w/m" | grep -v '^pk\?\.db\(-wal\|-shm\)\?$' | tr '\n' ' ')
+		[ -z "$left" ] || echo "partial: files left beside the project: $left"
+		cmp -s "$w/m/pk.db" "$w/pk.ref" || echo "partial: the merge changed the packet file"
 	fi
 	if ! "$GAVEL" audit verify "$db" >"$w/verify" 2>&1; then
 		echo "partial: audit verify: $(head -c 300 "$w/verify")"
@@ -178,6 +251,22 @@ check() {
 			echo "unclear: $nd decisions of 20 and no error shown"
 		fi
 		;;
+	merge)
+		q "$db" "$merge_state; $merged" >"$w/mstate" 2>&1
+		ms=$(sed -n 1p "$w/mstate")
+		if [ "$ms" = "$after_merge" ]; then
+			sed 1d "$w/mstate" | cmp -s - "$w/merged.ref" ||
+				echo "partial: the merged decisions differ from the packet's: $(sed 1d "$w/mstate" |
+					diff "$w/merged.ref" - | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
+		elif [ "$ms" != "$before_merge" ]; then
+			echo "partial: merge state $ms, neither $before_merge nor $after_merge"
+		fi
+		[ "$rc" != 0 ] || [ "$ms" = "$after_merge" ] ||
+			echo "lost: exit 0 but merge state $ms, not $after_merge"
+		nd=$(sed -n 3p "$w/state")
+		ne=$(sed -n 4p "$w/state")
+		[ "$nd" = "$ne" ] || echo "partial: $nd decisions, $ne decide events"
+		;;
 	export)
 		[ "$c" = "$state_export" ] || echo "partial: the export changed the project: $c"
 		if [ "$rc" = 0 ]; then
@@ -207,21 +296,27 @@ loop() {
 	case $op in
 	import) base=$w/base0.db ;;
 	decide) base=$w/base1.db ;;
+	merge) base=$w/base3.db ;;
 	export) base=$w/base2.db ;;
 	esac
+	# The merge's project is in its own folder, beside its packet.
+	db=$w/p.db every=50
+	if [ "$op" = merge ]; then
+		db=$w/m/p.db every=25
+	fi
 	# How many calls of this kind the operation makes.
-	fresh "$w/p.db" "$base"
-	GAVEL_FAULT=$kind:999999999 GAVEL_FAULT_COUNT=$w/count run "$op" "$w/p.db"
+	start "$db" "$base"
+	GAVEL_FAULT=$kind:999999999 GAVEL_FAULT_COUNT=$w/count run "$op" "$db"
 	total=$(cat "$w/count" 2>/dev/null || echo 0)
 	stride=1
-	if [ "$tier" = short ] && [ "$total" -gt 100 ]; then
-		stride=$(((total - 50) / 50))
+	if [ "$tier" = short ] && [ "$total" -gt $((2 * every)) ]; then
+		stride=$(((total - every) / every))
 	fi
 	k=1 runs=0 crash=0 unclear=0 lost=0 partial=0 errors=0
 	while :; do
-		fresh "$w/p.db" "$base"
+		start "$db" "$base"
 		rm -f "$w/fired"
-		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$w/fired run "$op" "$w/p.db"
+		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$w/fired run "$op" "$db"
 		rc=$?
 		runs=$((runs + 1))
 		# A review session goes on after "not saved: ...": that is its error.
@@ -229,24 +324,24 @@ loop() {
 			grep -q 'not saved: ..' "$w"/d/s*.txt 2>/dev/null; }; then
 			errors=$((errors + 1))
 		fi
-		check "$op" "$w/p.db" "$rc" >"$w/problems"
+		check "$op" "$db" "$rc" >"$w/problems"
 		if [ -s "$w/problems" ]; then
 			crash=$((crash + $(grep -c '^crash' "$w/problems")))
 			unclear=$((unclear + $(grep -c '^unclear' "$w/problems")))
 			lost=$((lost + $(grep -c '^lost' "$w/problems")))
 			partial=$((partial + $(grep -c '^partial' "$w/problems")))
 			sed "s/^/$name: $op $kind k=$k: /" "$w/problems" >>"$w/report"
-			cp "$w/p.db" "$w/fail-$op-$kind-$k.db" 2>/dev/null
+			cp "$db" "$w/fail-$op-$kind-$k.db" 2>/dev/null
 		fi
 		[ -e "$w/fired" ] || break
-		if [ $k -lt 50 ]; then
+		if [ $k -lt $every ]; then
 			k=$((k + 1))
 		else
 			k=$((k + stride))
 		fi
 	done
 	echo "figure $op $kind${GAVEL_FAULT_WEAK:+ (weak)}: calls $total, runs $runs (k=1..$k," \
-		"stride $stride after 50), failed with an error $errors; crashes $crash," \
+		"stride $stride after $every), failed with an error $errors; crashes $crash," \
 		"unclear errors $unclear, saved but lost $lost, partial state $partial"
 	problems=$((crash + unclear + lost + partial))
 }
@@ -254,7 +349,7 @@ loop() {
 : >"$w/report"
 # GAVEL_REL_FAULTS="decide:malloc export:sync" runs only those loops (and
 # the negative control).
-for op in import decide export; do
+for op in import decide merge export; do
 	for kind in write sync malloc xmalloc; do
 		case " ${GAVEL_REL_FAULTS:-$op:$kind} " in
 		*" $op:$kind "*) ;;

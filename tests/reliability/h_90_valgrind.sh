@@ -3,9 +3,12 @@
 # for every importer (long CSV votes, TSV items, CSV predictions and
 # decisions, Label Studio JSON and JSON_MIN, Prodigy JSONL, Argilla
 # records, hub and flattened exports, the CSV of --columns), a refused
-# file, a headless review session of 20 decisions, an export and audit
-# verify. A packet merge is not run: gavel has no packets yet. Each run's
-# log is kept in GAVEL_REL_OUT/h_90_valgrind/.
+# file, a headless review session of 20 decisions, an export, audit
+# verify, a packet's round trip (packet create, 10 decisions made offline in
+# it by a headless review, audit verify of the packet, packet merge with
+# --trust-new-key, then the same merge again, which changes nothing) and a
+# headless dashboard run through its sections once the figures are ready.
+# Each run's log is kept in GAVEL_REL_OUT/h_90_valgrind/.
 #
 # Negative control: memcheck over a small C program that reads one byte
 # past a heap block must report an error, or the harness fails (valgrind
@@ -96,8 +99,52 @@ if command -v sqlite3 >/dev/null 2>&1 && [ "$n" != 20 ]; then
 fi
 vg export 0 "$GAVEL" export "$rdb" --task t -o "$w/export.csv"
 vg verify 0 "$GAVEL" audit verify "$rdb"
+
+# A packet of 10 of the 20 undecided items, decided offline (signed with a
+# key made in the packet reviewer's own configuration folder) and merged.
+pk=$w/pk.db
+vg packet-create 0 "$GAVEL" packet create "$rdb" -o "$pk" --limit 10 --for me
+{
+	echo '<Enter>'
+	i=1
+	while [ $i -le 10 ]; do
+		echo $((i % 2 + 1))
+		i=$((i + 1))
+	done
+	echo q
+	echo q
+} >"$w/pkeys"
+vg packet-review 0 env XDG_CONFIG_HOME="$w/reviewer" "$GAVEL" review "$pk" --as me --headless \
+	--script "$w/pkeys"
+vg packet-verify 0 "$GAVEL" audit verify "$pk"
+vg packet-merge 0 "$GAVEL" packet merge "$rdb" "$pk" --trust-new-key
+vg packet-merge-again 0 "$GAVEL" packet merge "$rdb" "$pk"
+n=$(sqlite3 "$rdb" "SELECT count(*) FROM decision WHERE origin = 'packet'" 2>/dev/null || echo "?")
+if command -v sqlite3 >/dev/null 2>&1 && [ "$n" != 10 ]; then
+	echo "$name: the packet merge under valgrind brought $n decisions, not 10" >&2
+	bad=$((bad + 1))
+fi
+vg packet-status 0 "$GAVEL" packet status "$rdb"
+
+# The lead's dashboard, headless: the first screen, then every section
+# once the background figures are in (the script waits for them).
+{
+	echo ':dump dash0'
+	for i in 1 2 3 4 5 6; do
+		echo '<Tab>'
+		echo j
+		echo ":dump dash$i"
+	done
+	echo q
+} >"$w/dkeys"
+vg dashboard 0 "$GAVEL" dashboard "$rdb" --headless --script "$w/dkeys" --dump-dir "$w/d"
+[ -s "$w/d/dash6.txt" ] || {
+	echo "$name: the headless dashboard under valgrind dumped no screen" >&2
+	bad=$((bad + 1))
+}
 echo "$name: $runs runs under memcheck (10 importers and the CSV of --columns, a refused" \
-	"file, a 20-decision headless review, an export, audit verify): $bad with errors"
+	"file, a 20-decision headless review, an export, audit verify, a packet's create," \
+	"offline review, verify, merge twice and status, a headless dashboard): $bad with errors"
 
 # Negative control: a read past a heap block is an error memcheck reports.
 cat >"$w/overread.c" <<'EOF'
