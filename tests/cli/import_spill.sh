@@ -176,12 +176,13 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if r.returncode == 
 inmem=$(peak_kb GAVEL_IMPORT_MEM=)
 spilled=$(peak_kb GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp")
 [ "$inmem" -gt 0 ] && [ "$spilled" -gt 0 ] || fail "big import failed ($inmem, $spilled)"
-[ "$spilled" -lt $((inmem - 2048)) ] ||
-    fail "spilled import peaked at $spilled KB, in memory $inmem KB"
-# The absolute bound holds for a plain build; AddressSanitizer's shadow
-# memory and quarantine add some 50 MB to any run, so there only the
-# comparison above applies.
+# Both bounds hold for a plain build (make check and the clang build run
+# them). AddressSanitizer's shadow memory and its quarantine of freed blocks
+# (the streamed import frees and refills its run buffers) add tens of MB to
+# any run, more to the one that frees more, so under it neither applies.
 if ! grep -q __asan_init "$GAVEL" 2>/dev/null; then
+    [ "$spilled" -lt $((inmem - 2048)) ] ||
+        fail "spilled import peaked at $spilled KB, in memory $inmem KB"
     [ "$spilled" -lt 65536 ] || fail "spilled import peaked at $spilled KB"
 fi
 [ -z "$(ls -A "$work/tmp")" ] || fail "big: a spill file was left"
