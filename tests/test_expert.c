@@ -23,24 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "expert");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
+	*state = test_fx_new("expert");
 	return 0;
 }
 
@@ -58,7 +43,7 @@ static long long count(struct store *st, const char *sql)
 
 /* store_expert_add in its own transaction, as `gavel expert add` runs it; the
  * caller is uid. Returns store_expert_add's answer. */
-static int set(struct fx *f, long uid, const char *name, enum expert_role role, char *err)
+static int set(struct test_fx *f, long uid, const char *name, enum expert_role role, char *err)
 {
 	struct audit_actor a;
 	int rc;
@@ -78,7 +63,7 @@ static int set(struct fx *f, long uid, const char *name, enum expert_role role, 
 
 static void test_only_a_lead(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR], sql[160];
 	long me = (long)getuid(), stranger = me + 4242;
 	long long events;
@@ -112,7 +97,7 @@ static void test_only_a_lead(void **state)
 
 static void test_last_lead_stays(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	long me = (long)getuid();
 
@@ -135,8 +120,8 @@ static void test_last_lead_stays(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_only_a_lead, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_last_lead_stays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_only_a_lead, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_last_lead_stays, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

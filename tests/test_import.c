@@ -27,24 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "import");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
+	*state = test_fx_new("import");
 	return 0;
 }
 
@@ -135,7 +120,7 @@ static void checksum(struct store *st, char out[65])
 	sbuf_free(&sql);
 }
 
-static int run(struct fx *f, enum import_kind kind, const char *file, const char *data,
+static int run(struct test_fx *f, enum import_kind kind, const char *file, const char *data,
 	       const char *task, enum import_dup dup, struct import_result *res, char *err)
 {
 	struct import_opts o = {0};
@@ -148,7 +133,7 @@ static int run(struct fx *f, enum import_kind kind, const char *file, const char
 	return import_buffer(f->st, &o, data, strlen(data), res, err);
 }
 
-static void run_ok(struct fx *f, enum import_kind kind, const char *file, const char *data,
+static void run_ok(struct test_fx *f, enum import_kind kind, const char *file, const char *data,
 		   const char *task, enum import_dup dup, struct import_result *res)
 {
 	char err[GV_ERR];
@@ -158,7 +143,7 @@ static void run_ok(struct fx *f, enum import_kind kind, const char *file, const 
 
 /* The import must fail with a message starting with want_pos and holding want,
  * and leave the database content exactly as it was. */
-static void run_bad(struct fx *f, enum import_kind kind, const char *file, const char *data,
+static void run_bad(struct test_fx *f, enum import_kind kind, const char *file, const char *data,
 		    const char *task, const char *want_pos, const char *want)
 {
 	struct import_result res;
@@ -175,7 +160,7 @@ static void run_bad(struct fx *f, enum import_kind kind, const char *file, const
 
 static void test_task_from_data(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "data/sentiment.csv",
 	       "item,annotator,label\n"
@@ -240,7 +225,7 @@ static void test_task_from_data(void **state)
 
 static void test_audit_event(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	static const char data[] = "worker,task,answer\nw1,x,pos\nw2,x,neg\n";
 	char sha[65], *detail;
@@ -278,7 +263,7 @@ static void test_audit_event(void **state)
 
 static void test_declared_labels(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	int64_t t;
 	struct import_result r;
@@ -326,7 +311,7 @@ static void test_declared_labels(void **state)
 
 static void test_duplicates(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	static const char dup[] = "item,annotator,label\n"
 				  "i1,a,x\n"
@@ -366,7 +351,7 @@ static void test_duplicates(void **state)
  * intact, and the stored votes untouched by a later file. */
 static void test_packed_merge(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 
 	run_ok(f, IMPORT_VOTES, "a.csv",
@@ -431,7 +416,7 @@ static void test_packed_merge(void **state)
  * both must find the same stored items and create only the new ones. */
 static void test_item_lookup(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	struct sbuf csv = {0};
 
@@ -461,7 +446,7 @@ static void test_item_lookup(void **state)
 
 static void test_predictions(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "v.csv", "item,annotator,label\ni1,a,a\ni1,b,b\ni2,a,c\n", "t",
 	       IMPORT_DUP_ERROR, &r);
@@ -532,7 +517,7 @@ static void test_predictions(void **state)
 
 static void test_items(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "v.csv", "item,annotator,label\ni1,a,x\n", "t", IMPORT_DUP_ERROR,
 	       &r);
@@ -563,7 +548,7 @@ static void test_items(void **state)
 
 static void test_bad_files(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "v.csv", "item,annotator,label\ni1,a,x\n", "t", IMPORT_DUP_ERROR,
 	       &r);
@@ -602,7 +587,7 @@ static void test_bad_files(void **state)
 
 static void test_nul_byte(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	char err[GV_ERR], before[65], after[65];
 	static const char data[] = "item,annotator,label\ni1,a,x\ni2,a,x\0y\n";
@@ -617,7 +602,7 @@ static void test_nul_byte(void **state)
 
 static void test_decisions(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result r;
 	run_ok(f, IMPORT_VOTES, "v.csv", "item,annotator,label\ni1,a,x\ni2,a,y\n", "t",
 	       IMPORT_DUP_ERROR, &r);
@@ -680,17 +665,17 @@ static void test_detection(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_task_from_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_declared_labels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_packed_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_item_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_predictions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_items, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_decisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_from_data, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_event, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_declared_labels, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_packed_merge, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_item_lookup, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_predictions, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_items, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nul_byte, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_decisions, setup, test_fx_teardown),
 		cmocka_unit_test(test_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

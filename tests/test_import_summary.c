@@ -30,24 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "isum");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
+	*state = test_fx_new("isum");
 	return 0;
 }
 
@@ -142,7 +127,7 @@ static int64_t q_int(struct store *st, const char *sql)
 
 static void test_first_import(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *counts;
 	/* i1: a a a (unanimous); i2: a a b (agreement 1/3); i3: a b c (entropy 1);
 	 * i4: b a (tie, plurality a: first in label order); i5: c (one vote). */
@@ -171,7 +156,7 @@ static void test_first_import(void **state)
 
 static void test_add_to_existing_task(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,b\ni2,x,b\ni3,x,a\n",
 		  IMPORT_DUP_ERROR);
 	/* More votes on stored items (i1 gains a third vote), a replaced vote
@@ -194,7 +179,7 @@ static void test_add_to_existing_task(void **state)
 
 static void test_new_label_reorders(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *counts;
 	/* b and c tie on i1: b wins, being first. Then a new label "a" sorts
 	 * before both, so every stored item's counts text and tie rule is
@@ -214,7 +199,7 @@ static void test_new_label_reorders(void **state)
 
 static void test_items_import_keeps_votes(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result res;
 	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\n", IMPORT_DUP_ERROR);
 	assert_int_equal(import_kind(f->st, IMPORT_ITEMS, "item,text\ni1,hello\ni7,new\n",
@@ -252,7 +237,7 @@ static char *random_votes(uint64_t seed, int items, int from, int anns, int labe
 
 static void test_random_project(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *a = random_votes(1, 3000, 0, 40, 4);
 	char *b = random_votes(2, 3000, 1500, 40, 4);
 	char *prev = NULL;
@@ -284,7 +269,7 @@ static void test_random_project(void **state)
 
 static void test_rejected_file_keeps_summaries(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct import_result res;
 	char *before, *after;
 	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,b\n", IMPORT_DUP_ERROR);
@@ -301,7 +286,7 @@ static void test_rejected_file_keeps_summaries(void **state)
 
 static void test_needs_votes_index(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	sqlite3_stmt *s;
 	struct sbuf plan = {0};
 	import_ok(f->st, "item,annotator,label\ni1,x,a\n", IMPORT_DUP_ERROR);
@@ -327,14 +312,15 @@ static void test_needs_votes_index(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_first_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add_to_existing_task, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_new_label_reorders, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_items_import_keeps_votes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_project, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_import, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_add_to_existing_task, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_new_label_reorders, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_items_import_keeps_votes, setup,
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_random_project, setup, test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_file_keeps_summaries, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_needs_votes_index, setup, teardown),
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_needs_votes_index, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

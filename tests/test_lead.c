@@ -306,17 +306,11 @@ static void test_parse_day(void **state)
  * Decisions: i1 -> b citing R2, i2 -> b citing R1, i3 -> c citing none,
  * i4 -> c citing R1. Flags: i6 with note "#R2 unclear", i2 with "hard".
  */
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_lead("lead");
 	struct audit_actor ex1, ex2;
 	char err[GV_ERR];
-	f->st = test_lead_project(f->path, "lead");
 	audit_actor_init(&ex1, "ex1");
 	ex1.uid = 1001;
 	audit_actor_init(&ex2, "ex2");
@@ -325,14 +319,6 @@ static int setup(void **state)
 	    store_review_flag(f->st, &ex2, 2, "hard", err))
 		fail_msg("%s", err);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
 	return 0;
 }
 
@@ -347,7 +333,7 @@ static const struct lead_annotator *annotator(const struct lead_task *t, const c
 
 static void test_hand_worked(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct lead_opts o;
 	struct lead_report r;
 	const struct lead_task *t;
@@ -507,7 +493,7 @@ static void test_hand_worked(void **state)
 /* The items an expert decided against one annotator's vote. */
 static void test_overruled(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct store_task t;
 	struct store_lead_overruled *v;
 	size_t n;
@@ -551,7 +537,7 @@ static void test_overruled(void **state)
  */
 static void test_migrate_v3(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct store_lead_quick q;
 	struct store_task t;
 	struct store *ro = NULL;
@@ -604,9 +590,9 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_kinds),
 		cmocka_unit_test(test_cohen_matrix),
 		cmocka_unit_test(test_parse_day),
-		cmocka_unit_test_setup_teardown(test_hand_worked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overruled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_v3, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hand_worked, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_overruled, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v3, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

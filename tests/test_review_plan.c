@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testui.h"
 #include "testutil.h"
 
 #include "store_queue.h"
@@ -32,19 +33,13 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 /* Task t with labels a, b, c; 300 items, each with three votes: items
  * whose id is a multiple of 3 unanimous, the rest disputed (2 to 1 or all
  * different); one expert, the caller's uid. */
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_new("plan");
 	char sql[256];
-	f->st = test_store_create(f->path, "plan");
 	test_exec(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
 			 "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0),"
 			 " (1, 1, 'b', 'b', NULL, 1), (1, 2, 'c', 'c', NULL, 2);"
@@ -65,14 +60,6 @@ static int setup(void **state)
 			 " SELECT 1, id, 3, id % 3 FROM item;");
 	test_summary_refresh(f->st, 1);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
 	return 0;
 }
 
@@ -191,15 +178,36 @@ static size_t check_plans(struct store *st, FILE *log, const char *what)
 	return planned;
 }
 
-static void press(struct ui_state *s, const char *keys)
+/* The database backend's state as review sets it up for expert me: at
+ * most limit rows of a queue, page rows a page (0: the screen's default). */
+static void db_init(struct ui_db *db, struct store *st, size_t limit, size_t page)
 {
-	for (const char *k = keys; *k; k++)
-		ui_update_key(s, *k == '\n' ? UI_KEY_ENTER : (unsigned char)*k);
+	memset(db, 0, sizeof *db);
+	db->st = st;
+	db->limit = limit;
+	db->page = page;
+	audit_actor_init(&db->actor, "me");
+}
+
+/* The screen on the disputed queue through db, as review opens it.
+ * Returns how many rows the first read gave. */
+static size_t screen_open(struct ui_db *db, struct ui_backend *be, struct ui_state *s)
+{
+	struct review_row *rows = NULL;
+	size_t n = 0;
+	int blind = 0;
+	char err[GV_ERR];
+
+	ui_backend_db(be, db);
+	if (ui_db_queue_rows(db, "disputed", &rows, &n, &blind, err))
+		fail_msg("%s", err);
+	ui_state_init(s, be, "me", 1, 0, "disputed", rows, n, 80, 24);
+	return n;
 }
 
 static void test_decide_and_refresh_use_indexes(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct ui_db db;
 	struct ui_backend be;
 	struct ui_state s;
@@ -211,20 +219,13 @@ static void test_decide_and_refresh_use_indexes(void **state)
 	FILE *log = tmpfile();
 
 	assert_non_null(log);
-	memset(&db, 0, sizeof db);
-	db.st = f->st;
-	db.limit = 50;
-	audit_actor_init(&db.actor, "me");
-	ui_backend_db(&be, &db);
+	db_init(&db, f->st, 50, 0);
 	if (store_review_session_init(f->st, err))
 		fail_msg("%s", err);
 
 	/* The first screen: the queue's first page, the rows' status. */
 	store_trace_start(f->st, log);
-	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
-		fail_msg("%s", err);
-	assert_int_equal(n, 50);
-	ui_state_init(&s, &be, "me", 1, 0, "disputed", rows, n, 80, 24);
+	assert_int_equal(screen_open(&db, &be, &s), 50);
 	assert_true(check_plans(f->st, log, "the first screen") > 3);
 
 	/* Open, decide (the commit, then the next item opened), back to the
@@ -233,9 +234,9 @@ static void test_decide_and_refresh_use_indexes(void **state)
 	rewind(log);
 	store_trace_start(f->st, log);
 	first = s.qrows[0].item;
-	press(&s, "\n1q");
+	test_ui_keys(&s, "\n1q");
 	assert_string_equal(s.qrows[0].decided_label, "a");
-	press(&s, "ooooFFFjk");
+	test_ui_keys(&s, "ooooFFFjk");
 	rows = NULL;
 	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
 		fail_msg("%s", err);
@@ -282,28 +283,17 @@ static size_t counts_in(FILE *log, size_t *unbounded)
  */
 static void test_first_screen_counts_nothing(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct ui_db db;
 	struct ui_backend be;
 	struct ui_state s;
-	struct review_row *rows = NULL;
-	size_t n = 0, unbounded;
-	int blind = 0;
-	char err[GV_ERR];
+	size_t unbounded;
 	FILE *log = tmpfile();
 
 	assert_non_null(log);
-	memset(&db, 0, sizeof db);
-	db.st = f->st;
-	db.limit = 150;
-	db.page = 20;
-	audit_actor_init(&db.actor, "me");
-	ui_backend_db(&be, &db);
+	db_init(&db, f->st, 150, 20);
 	store_trace_start(f->st, log);
-	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
-		fail_msg("%s", err);
-	assert_int_equal(n, 20);
-	ui_state_init(&s, &be, "me", 1, 0, "disputed", rows, n, 80, 24);
+	assert_int_equal(screen_open(&db, &be, &s), 20);
 	assert_int_equal(counts_in(log, &unbounded), 0);
 	/* Until the count comes the header says so. */
 	assert_true(s.qtotal == (size_t)-1);
@@ -337,7 +327,7 @@ static void test_first_screen_counts_nothing(void **state)
  */
 static void test_pages_are_the_queue(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct ui_db db;
 	struct ui_backend be;
 	struct ui_state s;
@@ -352,11 +342,7 @@ static void test_pages_are_the_queue(void **state)
 		fail_msg("%s", err);
 	assert_int_equal(nwhole, 200);
 	for (size_t page = 1; page <= 13; page += 6) {
-		memset(&db, 0, sizeof db);
-		db.st = f->st;
-		db.limit = 190;
-		db.page = page;
-		audit_actor_init(&db.actor, "me");
+		db_init(&db, f->st, 190, page);
 		if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
 			fail_msg("%s", err);
 		for (;;) {
@@ -378,18 +364,11 @@ static void test_pages_are_the_queue(void **state)
 	}
 
 	/* On the screen: sorted by item id while the first page was shown. */
-	memset(&db, 0, sizeof db);
-	db.st = f->st;
-	db.limit = 190;
-	db.page = 16;
-	audit_actor_init(&db.actor, "me");
-	ui_backend_db(&be, &db);
-	if (ui_db_queue_rows(&db, "disputed", &rows, &n, &blind, err))
-		fail_msg("%s", err);
-	ui_state_init(&s, &be, "me", 1, 0, "disputed", rows, n, 80, 24);
-	press(&s, "jjj");
+	db_init(&db, f->st, 190, 16);
+	screen_open(&db, &be, &s);
+	test_ui_keys(&s, "jjj");
 	at = s.qrows[ui_queue_current(&s)].item;
-	press(&s, "ooo"); /* queue order -> agreement -> model -> item id */
+	test_ui_keys(&s, "ooo"); /* queue order -> agreement -> model -> item id */
 	assert_int_equal(s.sort, UI_SORT_ID);
 	ui_queue_idle(&s, 1);
 	assert_int_equal(s.nq, 190);
@@ -408,7 +387,7 @@ static void test_pages_are_the_queue(void **state)
  * caught, so a plan change that loses the index cannot pass unnoticed. */
 static void test_a_scan_is_caught(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct sbuf plan = {0};
 	char err[GV_ERR];
 	assert_int_equal(store_trace_plan(f->st,
@@ -429,7 +408,7 @@ static void test_a_scan_is_caught(void **state)
 /* The batch status read says what the one-row read says, row by row. */
 static void test_rows_status_batch(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct ui_db db;
 	struct review_row *rows = NULL, *one = NULL, **v;
 	size_t n = 0, n1 = 0;
@@ -439,11 +418,8 @@ static void test_rows_status_batch(void **state)
 	struct audit_actor other;
 	int64_t id;
 
-	memset(&db, 0, sizeof db);
-	db.st = f->st;
-	db.limit = 10;
+	db_init(&db, f->st, 10, 0);
 	db.all = 1;
-	audit_actor_init(&db.actor, "me");
 	test_exec(f->st, "INSERT INTO expert(name, role, added_at) VALUES ('ex2', 'expert', '')");
 	audit_actor_init(&other, "ex2");
 	/* me decides the first item, ex2 claims the second, me skips the third. */
@@ -486,11 +462,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_decide_and_refresh_use_indexes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_a_scan_is_caught, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_first_screen_counts_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pages_are_the_queue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_status_batch, setup, teardown),
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_a_scan_is_caught, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_first_screen_counts_nothing, setup,
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pages_are_the_queue, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rows_status_batch, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

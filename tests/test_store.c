@@ -25,15 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "store");
+	struct test_fx *f = test_fx_new("store");
 	/* Task t: labels a < b < c (codes 0, 1, 2). Votes:
 	 *   item 1: a a a   unanimous
 	 *   item 2: a a b   agreement 1/3, plurality a
@@ -59,17 +53,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
-	return 0;
-}
-
 static void test_summary(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	sqlite3_stmt *s;
 	/* n, plurality, plurality_n, tie, agreement, entropy; counts derived */
 	static const struct {
@@ -117,7 +103,7 @@ static void test_summary(void **state)
 
 static void test_append_only(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	test_exec(f->st, "INSERT INTO decision(item, expert, label, at) VALUES (2, 'e', 1, 'now')");
 	assert_int_equal(store_exec(f->st, "UPDATE decision SET label = 0", err), -1);
@@ -151,7 +137,7 @@ static char *order_of(struct store *st, const char *queue, int include_decided)
 
 static void test_queue_votes(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *o;
 	/* disputed: agreement 0 first, in item order (i3, i4: the index order, not
 	 * entropy, breaks the tie), then i2. */
@@ -180,7 +166,7 @@ static void test_queue_votes(void **state)
 
 static void test_queue_total(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	size_t n = 0;
 	struct queue_entry *v;
@@ -222,7 +208,7 @@ static void test_queue_total(void **state)
 
 static void test_queue_model(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	struct queue_entry *v;
 	size_t n;
@@ -285,7 +271,7 @@ static void *hold_then_commit(void *arg)
  * handler) instead of failing with "database is locked" at once. */
 static void test_busy_waits(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct store *other = NULL;
 	pthread_t t;
 	char err[GV_ERR];
@@ -307,7 +293,7 @@ static void test_busy_waits(void **state)
  */
 static void test_deploy_guard(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	static const char *const magics[][2] = {{"0x6969", "NFS"},
 						{"0x517B", "SMB"},
 						{"0xFF534D42", "CIFS"},
@@ -364,13 +350,13 @@ static void test_deploy_guard(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_votes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_model, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_total, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy_waits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deploy_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_append_only, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_votes, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_model, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_total, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_busy_waits, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deploy_guard, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

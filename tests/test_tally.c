@@ -30,24 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "tally");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
+	*state = test_fx_new("tally");
 	return 0;
 }
 
@@ -142,7 +127,7 @@ static void assert_tally(struct store *st, const char *want)
  */
 static void test_steps(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *ord;
 
 	/* New task, new items. i1: a a a (agreement 1); i2: a a b (1/3);
@@ -226,7 +211,7 @@ static void test_steps(void **state)
  */
 static void test_import_does_not_recount(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char *got;
 	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\ni2,x,b\n", IMPORT_DUP_ERROR);
 	assert_tally(f->st, "1:2,3,1,1,0;.");
@@ -249,7 +234,7 @@ static void test_import_does_not_recount(void **state)
  */
 static void test_impossible_tally_recounted(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\ni1,z,b\ni2,x,b\n",
 		  IMPORT_DUP_ERROR);
 	assert_tally(f->st, "1:2,4,1,0.33333331346511841,1;.");
@@ -278,7 +263,7 @@ static uint32_t lcg(uint64_t *s)
  * items, with repeats that --duplicates last or first settle. */
 static void test_random_imports(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	uint64_t s = 7;
 	char *t;
 	for (int round = 0; round < 12; round++) {
@@ -301,10 +286,12 @@ static void test_random_imports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_steps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_does_not_recount, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_impossible_tally_recounted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_imports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_steps, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_does_not_recount, setup,
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_impossible_tally_recounted, setup,
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_random_imports, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testui.h"
+
 #include "guide.h"
 #include "text.h"
 #include "ui.h"
@@ -65,33 +67,6 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 	return 0;
 }
 
-static int f_status(void *ctx, struct review_row *r, char *err)
-{
-	(void)ctx;
-	(void)err;
-	r->status = REVIEW_OPEN;
-	return 0;
-}
-
-static int f_claim(void *ctx, int64_t item, int64_t seen, char *holder, size_t len, char *err)
-{
-	(void)ctx;
-	(void)item;
-	(void)seen;
-	(void)holder;
-	(void)len;
-	(void)err;
-	return 0;
-}
-
-static int f_release(void *ctx, int64_t item, char *err)
-{
-	(void)ctx;
-	(void)item;
-	(void)err;
-	return 0;
-}
-
 static int f_decide(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		    size_t len, char *err)
 {
@@ -116,20 +91,14 @@ static int f_dashboard(void *ctx, const char *task, struct lead_report *out, cha
 	return 0;
 }
 
-static double f_now(void *ctx)
-{
-	(void)ctx;
-	return 1000;
-}
-
 static const struct ui_backend fake_be = {
 	.load = f_load,
-	.row_status = f_status,
-	.claim = f_claim,
-	.release = f_release,
+	.row_status = test_ui_open_status,
+	.claim = test_ui_claim_ok,
+	.release = test_ui_release_ok,
 	.decide = f_decide,
 	.dashboard = f_dashboard,
-	.now = f_now,
+	.now = test_ui_now,
 };
 
 /* A queue of item 1 (emotion) then item 2 (sentiment). */
@@ -137,15 +106,8 @@ static void start(struct ui_state *s, const struct ui_keymap *km)
 {
 	struct review_row *v = xcalloc(2, sizeof *v);
 	memset(&fk, 0, sizeof fk);
-	for (int i = 0; i < 2; i++) {
-		v[i].item = i + 1;
-		v[i].external_id = xstrdup(i ? "s2" : "e1");
-		v[i].task = xstrdup(i ? "sentiment" : "emotion");
-		v[i].votes = xstrdup("a:1 b:1");
-		v[i].agreement = 0;
-		v[i].model_conf = NAN;
-		v[i].reason = xstrdup("not unanimous");
-	}
+	test_ui_row(&v[0], 1, "e1", "emotion", "a:1 b:1", 0);
+	test_ui_row(&v[1], 2, "s2", "sentiment", "a:1 b:1", 0);
 	ui_state_init(s, &fake_be, "me", 1, 0, "disputed", v, 2, 80, 24);
 	s->keys = km;
 }
@@ -153,10 +115,10 @@ static void start(struct ui_state *s, const struct ui_keymap *km)
 /* Open queue row idx in the item view. */
 static void open_row(struct ui_state *s, size_t idx)
 {
-	ui_update_key(s, 'g');
+	test_ui_keys(s, "g");
 	for (size_t i = 0; i < idx; i++)
-		ui_update_key(s, 'j');
-	ui_update_key(s, UI_KEY_ENTER);
+		test_ui_keys(s, "j");
+	test_ui_keys(s, "\n");
 	assert_int_equal(s->view, UI_ITEM);
 	assert_int_equal(s->item.id, (int64_t)idx + 1);
 }

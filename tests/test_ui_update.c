@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testui.h"
+
 #include "text.h"
 #include "ui.h"
 
@@ -476,15 +478,9 @@ static struct review_row *make_rows(size_t n)
 {
 	static const char *const ids[] = {"a1", "b2", "c3"};
 	struct review_row *v = xcalloc(n, sizeof *v);
-	for (size_t i = 0; i < n; i++) {
-		v[i].item = (int64_t)i + 1;
-		v[i].external_id = xstrdup(i < 3 ? ids[i] : "zz");
-		v[i].task = xstrdup("sentiment");
-		v[i].votes = xstrdup(i == 1 ? "neg:2 pos:1" : "neg:1 pos:2");
-		v[i].agreement = i == 2 ? 0.1 : 1.0 / 3;
-		v[i].model_conf = NAN;
-		v[i].reason = xstrdup("not unanimous");
-	}
+	for (size_t i = 0; i < n; i++)
+		test_ui_row(&v[i], (int64_t)i + 1, i < 3 ? ids[i] : "zz", "sentiment",
+			    i == 1 ? "neg:2 pos:1" : "neg:1 pos:2", i == 2 ? 0.1 : 1.0 / 3);
 	return v;
 }
 
@@ -496,12 +492,6 @@ static void start(struct ui_state *s, size_t n, int can_decide, int blind)
 }
 
 static long pane_find(const struct ui_lines *l, const char *needle);
-
-static void keys(struct ui_state *s, const char *k)
-{
-	for (; *k; k++)
-		ui_update_key(s, (unsigned char)*k);
-}
 
 static void test_bindings(void **state)
 {
@@ -568,9 +558,9 @@ static void test_list_moves(void **state)
 	start(&s, 50, 1, 0);
 	/* 24 rows: header, titles, the legend line, message and footer leave 19. */
 	assert_int_equal(ui_list_height(&s), 19);
-	keys(&s, "kkk");
+	test_ui_keys(&s, "kkk");
 	assert_int_equal(s.qlist.cur, 0);
-	keys(&s, "jj");
+	test_ui_keys(&s, "jj");
 	assert_int_equal(s.qlist.cur, 2);
 	ui_update_key(&s, 'G');
 	assert_int_equal(s.qlist.cur, 49);
@@ -839,7 +829,7 @@ static void test_claimed_by_other_and_viewer(void **state)
 	start(&s, 3, 0, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(fk.claims, 0);
-	keys(&s, "1rsfu");
+	test_ui_keys(&s, "1rsfu");
 	assert_int_equal(fk.decides + fk.reasons + fk.skips + fk.flags + fk.undos, 0);
 	assert_int_equal(s.input, UI_INPUT_NONE);
 	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
@@ -876,7 +866,7 @@ static void test_reason_then_decide(void **state)
 	ui_update_key(&s, 'r');
 	assert_int_equal(s.input, UI_INPUT_REASON);
 	/* While typing, keys are text: '1' does not decide. */
-	keys(&s, "#R2 sarcasm1x");
+	test_ui_keys(&s, "#R2 sarcasm1x");
 	ui_update_key(&s, UI_KEY_BACKSPACE);
 	assert_int_equal(fk.decides, 0);
 	assert_string_equal(s.inbuf.s, "#R2 sarcasm1");
@@ -904,7 +894,7 @@ static void test_reason_unknown_rule(void **state)
 	fk.nrules = 3;
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "#R99 no such rule");
+	test_ui_keys(&s, "#R99 no such rule");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.input, UI_INPUT_REASON);
 	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
@@ -912,7 +902,7 @@ static void test_reason_unknown_rule(void **state)
 	assert_null(s.pending_reason);
 	assert_int_equal(fk.drafts, 0);
 	ui_update_key(&s, UI_KEY_CTRL('u'));
-	keys(&s, "#r2 fine");
+	test_ui_keys(&s, "#r2 fine");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.input, UI_INPUT_NONE);
 	ui_update_key(&s, '1');
@@ -934,7 +924,7 @@ static void test_reason_unknown_rule(void **state)
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "#R1 x");
+	test_ui_keys(&s, "#R1 x");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.input, UI_INPUT_REASON);
 	assert_non_null(strstr(s.msg, "no guideline"));
@@ -949,7 +939,7 @@ static void test_reason_after_decision(void **state)
 	fk.decided[1] = 11; /* already mine: neg */
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "clearer now");
+	test_ui_keys(&s, "clearer now");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(fk.reasons, 1);
 	assert_int_equal(fk.last_item, 1);
@@ -1038,7 +1028,7 @@ static void test_flag_once_with_note(void **state)
 	ui_update_key(&s, UI_KEY_ESC);
 	assert_int_equal(fk.flags, 0);
 	ui_update_key(&s, 'f');
-	keys(&s, "R2 and R3 disagree");
+	test_ui_keys(&s, "R2 and R3 disagree");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(fk.flags, 1);
 	assert_string_equal(fk.last_note, "R2 and R3 disagree");
@@ -1077,16 +1067,16 @@ static void test_entry_keys(void **state)
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "the quick fox");
+	test_ui_keys(&s, "the quick fox");
 	assert_int_equal(s.incur, 13);
 	ui_update_key(&s, UI_KEY_LEFT);
 	ui_update_key(&s, UI_KEY_LEFT);
 	ui_update_key(&s, UI_KEY_LEFT);
-	keys(&s, "brown ");
+	test_ui_keys(&s, "brown ");
 	assert_string_equal(s.inbuf.s, "the quick brown fox");
 	ui_update_key(&s, UI_KEY_CTRL('a'));
 	assert_int_equal(s.incur, 0);
-	keys(&s, "#R1 ");
+	test_ui_keys(&s, "#R1 ");
 	ui_update_key(&s, UI_KEY_END);
 	ui_update_key(&s, UI_KEY_CTRL('w'));
 	assert_string_equal(s.inbuf.s, "#R1 the quick brown ");
@@ -1099,9 +1089,9 @@ static void test_entry_keys(void **state)
 	ui_update_key(&s, UI_KEY_CTRL('k'));
 	assert_string_equal(s.inbuf.s, "#R1");
 	ui_update_key(&s, UI_KEY_CTRL('e'));
-	keys(&s, " x");
+	test_ui_keys(&s, " x");
 	ui_update_key(&s, 0x6f22); /* a CJK character: three bytes, one step */
-	keys(&s, "y");
+	test_ui_keys(&s, "y");
 	ui_update_key(&s, UI_KEY_LEFT);
 	ui_update_key(&s, UI_KEY_LEFT);
 	ui_update_key(&s, UI_KEY_DELETE);
@@ -1157,19 +1147,19 @@ static void test_search_text_meta_annotators(void **state)
 	(void)state;
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, '/');
-	keys(&s, "ZOE");
+	test_ui_keys(&s, "ZOE");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 2);
 	assert_true(fk.search_annotators);
 	assert_non_null(strstr(s.msg, "match 1 of 1 (annotator names)"));
 	ui_update_key(&s, '/');
-	keys(&s, "web");
+	test_ui_keys(&s, "web");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 1);
 	assert_non_null(strstr(s.msg, "(metadata)"));
 	assert_int_equal(fk.searches, 2);
 	ui_update_key(&s, '/');
-	keys(&s, "paragraph");
+	test_ui_keys(&s, "paragraph");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 2);
 	assert_non_null(strstr(s.msg, "match 3 of 3 (text)"));
@@ -1186,7 +1176,7 @@ static void test_search_text_meta_annotators(void **state)
 	assert_int_equal(s.qlist.cur, 1);
 	assert_string_equal(s.search, "paragraph");
 	ui_update_key(&s, '/');
-	keys(&s, "nowhere");
+	test_ui_keys(&s, "nowhere");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 1);
 	assert_non_null(strstr(s.msg, "not found: nowhere"));
@@ -1202,7 +1192,7 @@ static void test_search_goes_on_between_keys(void **state)
 	(void)state;
 	start(&s, 1000, 1, 0);
 	ui_update_key(&s, '/');
-	keys(&s, "ZOE");
+	test_ui_keys(&s, "ZOE");
 	ui_update_key(&s, UI_KEY_ENTER);
 	/* Found in the first 250 rows after the cursor, counted later. */
 	assert_int_equal(s.qlist.cur, 2);
@@ -1218,7 +1208,7 @@ static void test_search_goes_on_between_keys(void **state)
 
 	/* Nothing in the first 250: the key says so and the rest goes on. */
 	ui_update_key(&s, '/');
-	keys(&s, "nowhere");
+	test_ui_keys(&s, "nowhere");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(fk.searches, 5);
 	assert_non_null(strstr(s.msg, "searching..."));
@@ -1251,23 +1241,23 @@ static void test_blind_hides_everywhere(void **state)
 	const char *hidden[] = {"neg:2", "agree", "unanimous", "audit", "0.97"};
 	for (size_t i = 0; i < GV_ARRAY_LEN(hidden); i++) {
 		ui_update_key(&s, '/');
-		keys(&s, hidden[i]);
+		test_ui_keys(&s, hidden[i]);
 		ui_update_key(&s, UI_KEY_ENTER);
 		assert_int_equal(s.qlist.cur, 0);
 		assert_non_null(strstr(s.msg, "not found"));
 	}
 	ui_update_key(&s, '/');
-	keys(&s, "zoe");
+	test_ui_keys(&s, "zoe");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_false(fk.search_annotators);
 	assert_int_equal(s.qlist.cur, 0);
 	/* The item id and the text are still found. */
 	ui_update_key(&s, '/');
-	keys(&s, "c3");
+	test_ui_keys(&s, "c3");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 2);
 	ui_update_key(&s, '/');
-	keys(&s, "paragraph");
+	test_ui_keys(&s, "paragraph");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 0);
 	/* Sorting by agreement or model confidence would tell: only queue
@@ -1438,11 +1428,11 @@ static void test_search_sort_filter(void **state)
 	(void)state;
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, '/');
-	keys(&s, "C3");
+	test_ui_keys(&s, "C3");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 2);
 	ui_update_key(&s, '/');
-	keys(&s, "neg:1");
+	test_ui_keys(&s, "neg:1");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_int_equal(s.qlist.cur, 0);
 	ui_update_key(&s, 'n');
@@ -1473,7 +1463,7 @@ static void test_drafts_tick_and_hangup(void **state)
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "half a thought");
+	test_ui_keys(&s, "half a thought");
 	ui_update_tick(&s);
 	assert_int_equal(fk.drafts, 0);
 	fk.clock += UI_DRAFT_SECONDS;
@@ -1482,7 +1472,7 @@ static void test_drafts_tick_and_hangup(void **state)
 	assert_string_equal(fk.last_draft, "half a thought");
 	ui_update_tick(&s);
 	assert_int_equal(fk.drafts, 1); /* nothing new to save */
-	keys(&s, " more");
+	test_ui_keys(&s, " more");
 	ui_update_hangup(&s);
 	assert_int_equal(fk.drafts, 2);
 	assert_string_equal(fk.last_draft, "half a thought more");
@@ -1500,7 +1490,7 @@ static void test_cancelled_reason_not_kept(void **state)
 	start(&s, 3, 1, 0);
 	ui_update_key(&s, UI_KEY_ENTER);
 	ui_update_key(&s, 'r');
-	keys(&s, "WRONG ITEM REASON");
+	test_ui_keys(&s, "WRONG ITEM REASON");
 	fk.clock += UI_DRAFT_SECONDS;
 	ui_update_tick(&s);
 	assert_string_equal(fk.draft_of[1], "WRONG ITEM REASON");
@@ -1522,19 +1512,19 @@ static void test_cancelled_reason_not_kept(void **state)
 	/* Without an autosave Esc writes nothing at all. */
 	fk.drafts = 0;
 	ui_update_key(&s, 'r');
-	keys(&s, "never mind");
+	test_ui_keys(&s, "never mind");
 	ui_update_key(&s, UI_KEY_ESC);
 	assert_int_equal(fk.drafts, 0);
 	assert_null(s.pending_reason);
 
 	/* A reason kept with Enter survives an edit that is cancelled. */
 	ui_update_key(&s, 'r');
-	keys(&s, "kept");
+	test_ui_keys(&s, "kept");
 	ui_update_key(&s, UI_KEY_ENTER);
 	assert_string_equal(s.pending_reason, "kept");
 	assert_string_equal(fk.draft_of[2], "kept");
 	ui_update_key(&s, 'r');
-	keys(&s, " and then some");
+	test_ui_keys(&s, " and then some");
 	fk.clock += UI_DRAFT_SECONDS;
 	ui_update_tick(&s);
 	assert_string_equal(fk.draft_of[2], "kept and then some");

@@ -179,3 +179,25 @@ struct store *test_lead_project(char path[64], const char *tag)
 	}
 	return st;
 }
+
+struct test_fx *test_fx_new(const char *tag)
+{
+	struct test_fx *f = xcalloc(1, sizeof *f);
+	f->st = test_store_create(f->path, tag);
+	return f;
+}
+
+struct test_fx *test_fx_lead(const char *tag)
+{
+	struct test_fx *f = xcalloc(1, sizeof *f);
+	f->st = test_lead_project(f->path, tag);
+	return f;
+}
+
+int test_fx_teardown(void **state)
+{
+	struct test_fx *f = *state;
+	test_store_drop(f->st, f->path);
+	free(f);
+	return 0;
+}

@@ -35,6 +35,22 @@ void test_summary_refresh(struct store *st, int64_t task);
  */
 struct store *test_lead_project(char path[64], const char *tag);
 
+/* A test's project for cmocka's setup and teardown: the file and its
+ * connection. */
+struct test_fx {
+	char path[64];
+	struct store *st;
+};
+
+/* A fixture over a new empty project (test_store_create) or over the lead's
+ * project (test_lead_project), for a setup to return in *state. */
+struct test_fx *test_fx_new(const char *tag);
+struct test_fx *test_fx_lead(const char *tag);
+
+/* cmocka teardown of the struct test_fx in *state: closes the project,
+ * removes its files and frees the fixture. */
+int test_fx_teardown(void **state);
+
 /* The first column of SQL's first row as a heap string ("(null)" for NULL
  * or no row); SQL that fails fails the test. */
 char *test_query_text(struct store *st, const char *sql);
