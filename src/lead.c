@@ -443,7 +443,7 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 		      const struct lead_opts *o, struct lead_task *out, char *err)
 {
 	struct lead_task *t = out;
-	size_t K = task->nlabels, ndec = 0, nflags = 0, rcap = 0, B;
+	size_t K = task->nlabels, ndec = 0, nflags = 0, rcap = 0, B, unvoted;
 	struct store_lead_decision *dec = NULL;
 	struct store_lead_flag *flags = NULL;
 	int16_t *gold = NULL;
@@ -453,10 +453,14 @@ int lead_task_compute(struct store *st, const struct store_task *task, const str
 	struct annotator_record *rec = NULL;
 	int A = v->nannotators, rc = -1;
 
+	if (store_lead_unvoted(st, task->id, &unvoted, err))
+		return -1;
 	memset(t, 0, sizeof *t);
 	task_copy(&t->task, task);
 	result_copy(&t->res, res);
 	t->nannotators = A;
+	t->unvoted = unvoted;
+	t->items = res->items + unvoted;
 	t->labels = xcalloc(K + 1, sizeof *t->labels);
 	t->cooccur = xcalloc(K * K + 1, sizeof *t->cooccur);
 	t->majority_expert = xcalloc(K * K + 1, sizeof *t->majority_expert);
@@ -756,7 +760,10 @@ static int quick_task(struct store *st, const struct store_task *task, struct le
 	if (store_lead_quick(st, task, &q, err))
 		return -1;
 	memset(t, 0, sizeof *t);
+	if (store_lead_unvoted(st, task->id, &t->unvoted, err))
+		return -1;
 	task_copy(&t->task, task);
+	t->items = q.items + t->unvoted;
 	t->res.items = q.items;
 	t->res.votes = q.votes;
 	t->res.items_multi = q.compared;

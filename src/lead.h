@@ -111,6 +111,9 @@ struct lead_task {
 	int bootstrap;		   /* replicates run */
 	uint64_t seed;
 
+	size_t items;	/* the task's items, with votes or not (res.items counts those
+			   with votes) */
+	size_t unvoted; /* of them, items with no votes yet */
 	size_t decided; /* items with a current expert decision */
 	size_t open;	/* disputed items (2+ votes, not unanimous) without one */
 	int have_ds;	/* Dawid-Skene ran */

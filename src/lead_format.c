@@ -129,6 +129,7 @@ void lead_task_json(struct sbuf *b, const struct lead_task *t)
 	}
 	sbuf_addf(b, ",\"replicates\":%d,\"seed\":%llu},", t->bootstrap,
 		  (unsigned long long)t->seed);
+	sbuf_addf(b, "\"items\":%zu,\"unvoted\":%zu,", t->items, t->unvoted);
 	sbuf_addf(b, "\"decided\":%zu,\"open\":%zu,\"ds_differs\":", t->decided, t->open);
 	if (t->have_ds)
 		sbuf_addf(b, "%zu", t->ds_differs);
@@ -246,6 +247,9 @@ void lead_task_text(struct sbuf *b, const struct lead_task *t)
 			  (unsigned long long)t->seed);
 	}
 	sbuf_addf(b, "\n  decided %zu, disputed and open %zu\n", t->decided, t->open);
+	if (t->unvoted)
+		sbuf_addf(b, "  items in the task %zu, of them %zu with no votes yet\n", t->items,
+			  t->unvoted);
 	if (t->have_ds)
 		sbuf_addf(b, "  Dawid-Skene differs from the plurality on %zu undecided item%s\n",
 			  t->ds_differs, t->ds_differs == 1 ? "" : "s");

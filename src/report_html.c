@@ -429,7 +429,7 @@ static void summary(struct sbuf *b, const struct lead_task *t)
 	/* three figures a row, so that the table fits an A4 page */
 	sbuf_add(b, "<table class=\"kv\"><tbody><tr>");
 	kv(b, "items");
-	sbuf_addf(b, "%zu</td>", r->items);
+	sbuf_addf(b, "%zu</td>", t->items);
 	kv(b, "votes");
 	sbuf_addf(b, "%zu</td>", r->votes);
 	kv(b, "annotators");
@@ -803,8 +803,10 @@ static void task_section(struct sbuf *b, const struct lead_task *t, size_t ti)
 	sbuf_addf(b, " <small>%s, %zu label%s</small></h2>\n", store_scale_name(t->task.scale),
 		  t->task.nlabels, t->task.nlabels == 1 ? "" : "s");
 	if (!t->res.votes) {
-		sbuf_add(b, "<p class=\"empty\">No votes yet: there is nothing to measure.</p>\n"
-			    "</section>\n");
+		sbuf_addf(b,
+			  "<p class=\"empty\">%zu item%s, no votes yet: there is nothing to "
+			  "measure.</p>\n</section>\n",
+			  t->items, t->items == 1 ? "" : "s");
 		return;
 	}
 	if (t->res.flagged)

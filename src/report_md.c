@@ -117,7 +117,7 @@ static void md_task_summary(struct sbuf *b, const struct lead_task *t)
 		  "DS vs plurality |\n",
 		  lead_metric_name(t->metric));
 	sbuf_add(b, "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
-	sbuf_addf(b, "| %zu | %zu | %d | ", r->items, r->votes, t->nannotators);
+	sbuf_addf(b, "| %zu | %zu | %d | ", t->items, r->votes, t->nannotators);
 	md_num(b, r->percent_agreement);
 	sbuf_add(b, " | ");
 	md_num(b, r->fleiss_kappa);
@@ -366,7 +366,8 @@ static void md_task(struct sbuf *b, const struct lead_task *t)
 	sbuf_addf(b, " (%s, %zu label%s)\n", store_scale_name(t->task.scale), t->task.nlabels,
 		  t->task.nlabels == 1 ? "" : "s");
 	if (!t->res.votes) {
-		sbuf_add(b, "\nNo votes yet: there is nothing to measure.\n");
+		sbuf_addf(b, "\n%zu item%s, no votes yet: there is nothing to measure.\n", t->items,
+			  t->items == 1 ? "" : "s");
 		return;
 	}
 	if (t->res.flagged)

@@ -117,6 +117,23 @@ int store_lead_quick(struct store *st, const struct store_task *t, struct store_
 	return 0;
 }
 
+int store_lead_unvoted(struct store *st, int64_t task, size_t *n, char *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* "n < 3" is the partial index's own condition, which lets the planner
+	 * take it; "n < 1" ends the range after the items without votes. */
+	if (store_prepare(st, "SELECT count(*) FROM item_votes WHERE task = ? AND n < 1 AND n < 3",
+			  &s, err))
+		return -1;
+	sqlite3_bind_int64(s, 1, task);
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "items without votes");
+}
+
 void store_lead_decisions_free(struct store_lead_decision *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -53,6 +53,14 @@ int store_lead_quick(struct store *st, const struct store_task *t, struct store_
 		     char *err);
 
 /*
+ * How many of task's items have no votes yet: their item_votes rows at
+ * n = 0 (every item has a row; an items import writes it empty), counted
+ * through the partial index of the items with few votes, so the count reads
+ * those items only. Returns 0, or -1 with err filled.
+ */
+int store_lead_unvoted(struct store *st, int64_t task, size_t *n, char *err);
+
+/*
  * An import, as its audit event recorded it, with the item ids it added:
  * (first, last], empty when it added none. New items take the next free ids
  * in order, so the imports' items_added counts, summed in event order, give

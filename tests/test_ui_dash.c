@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "lead.h"
 #include "store_review.h"
 #include "store_summary.h"
 #include "testutil.h"
@@ -107,6 +108,62 @@ static char *section_text(const struct ui_state *s, int width, int height)
 		}
 	ui_dash_screen_free(&sc);
 	return b.s ? b.s : xstrdup("");
+}
+
+/*
+ * A task's items are all its items, those without votes too: item 7 of t
+ * has no votes (t: 7 items, 6 voted), and task u has two items and no vote
+ * at all. The quick first screen (from task_tally, which counts voted items
+ * only) and the full build say the same; u's row says "no votes yet" where
+ * its other figures would be, and its report section counts its items.
+ */
+static void test_items_without_votes(void **state)
+{
+	struct fx *f = *state;
+	struct ui_state *s = &f->s;
+	struct lead_opts o;
+	struct lead_report full;
+	struct sbuf b = {0};
+	char err[GV_ERR], *text;
+
+	/* Every item has an item_votes row; the refresh writes the empty ones. */
+	test_exec(f->st,
+		  "INSERT INTO item(id, task, external_id) VALUES (7, 1, 'i7');"
+		  "INSERT INTO task(id, name) VALUES (2, 'u');"
+		  "INSERT INTO item(id, task, external_id) VALUES (8, 2, 'u1'), (9, 2, 'u2');");
+	test_summary_refresh(f->st, 1);
+	test_summary_refresh(f->st, 2);
+	s->view = UI_DASH;
+	s->dash.back = UI_DASH;
+	ui_dash_open_quick(s, NULL);
+	assert_true(s->dash.rep.quick);
+	assert_int_equal(s->dash.rep.ntasks, 2);
+	assert_int_equal(s->dash.rep.tasks[0].items, 7);
+	assert_int_equal(s->dash.rep.tasks[0].unvoted, 1);
+	assert_int_equal(s->dash.rep.tasks[0].res.items, 6);
+	assert_int_equal(s->dash.rep.tasks[1].items, 2);
+	assert_int_equal(s->dash.rep.tasks[1].unvoted, 2);
+	assert_int_equal(s->dash.rep.tasks[1].res.votes, 0);
+	text = section_text(s, 80, 24);
+	assert_non_null(strstr(text, "      7        15  ...  0.40"));
+	assert_non_null(strstr(text, "u "));
+	assert_non_null(strstr(text, "      2         0  no votes yet"));
+	free(text);
+
+	lead_opts_default(&o);
+	assert_int_equal(lead_build(f->st, NULL, &o, &full, err), 0);
+	assert_int_equal(full.ntasks, 2);
+	assert_int_equal(full.tasks[0].items, 7);
+	assert_int_equal(full.tasks[0].unvoted, 1);
+	assert_int_equal(full.tasks[1].items, 2);
+	assert_int_equal(full.tasks[1].unvoted, 2);
+	lead_task_json(&b, &full.tasks[1]);
+	assert_non_null(strstr(b.s, "\"items\":2,\"unvoted\":2,\"decided\":0"));
+	sbuf_reset(&b);
+	lead_task_text(&b, &full.tasks[1]);
+	assert_non_null(strstr(b.s, "items in the task 2, of them 2 with no votes yet"));
+	sbuf_free(&b);
+	lead_report_free(&full);
 }
 
 static void test_sections(void **state)
@@ -483,6 +540,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quick_first_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_items_without_votes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drill_and_back, setup, teardown),

@@ -244,9 +244,13 @@ static void tasks_section(const struct ui_state *s, int width, struct ui_dash_sc
 		ui_span_add(ln, 0, 2, t->res.flagged ? (sel ? r : R_DISPUTED) : r,
 			    t->res.flagged ? "! " : "  ");
 		ui_span_add(ln, 2, 14, r, t->task.name);
-		ui_span_addf(ln, 17, width - 17, r, "%9zu %9zu %4s %5s %6s %6s %9zu %7zu",
-			     t->res.items, t->res.votes, ann, agr, kap, alp, t->res.disputed,
-			     t->open);
+		if (!t->res.votes) /* the figures after votes need votes */
+			ui_span_addf(ln, 17, width - 17, r, "%9zu %9zu  no votes yet", t->items,
+				     t->res.votes);
+		else
+			ui_span_addf(ln, 17, width - 17, r, "%9zu %9zu %4s %5s %6s %6s %9zu %7zu",
+				     t->items, t->res.votes, ann, agr, kap, alp, t->res.disputed,
+				     t->open);
 	}
 	if (d->rep.ntasks && l->cur < d->rep.ntasks && !d->rep.tasks[l->cur].res.votes) {
 		ui_line_add(&o->foot);
@@ -616,8 +620,8 @@ void ui_dash_title(const struct ui_state *s, char *buf, size_t len)
 		char agr[16];
 		fig(agr, sizeof agr, t->res.percent_agreement, 3);
 		snprintf(buf, len, "%s%s: task %s, %zu items, %zu votes, agreement %s%s",
-			 ui_dash_section_names[d->sec], when, t->task.name, t->res.items,
-			 t->res.votes, agr, t->res.flagged ? " (! below threshold)" : "");
+			 ui_dash_section_names[d->sec], when, t->task.name, t->items, t->res.votes,
+			 agr, t->res.flagged ? " (! below threshold)" : "");
 	}
 }
 
