@@ -424,6 +424,69 @@ fail:
 	return -1;
 }
 
+/* Whether a -wal file is beside path (or cannot be told to be absent). */
+static int wal_beside(const char *path)
+{
+	struct sbuf b = {0};
+	int absent;
+	sbuf_addf(&b, "%s-wal", path);
+	absent = access(b.s, F_OK) != 0 && errno == ENOENT;
+	sbuf_free(&b);
+	return !absent;
+}
+
+/* path as an SQLite URI naming it immutable. */
+static void immutable_uri(struct sbuf *b, const char *path)
+{
+	/* "file://" and an empty authority before an absolute path, so that
+	 * one that starts with "//" is not taken for a host. */
+	sbuf_add(b, path[0] == '/' ? "file://" : "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			sbuf_addf(b, "%%%02X", (unsigned)(unsigned char)*p);
+		else
+			sbuf_addc(b, *p);
+	}
+	sbuf_add(b, "?immutable=1");
+}
+
+int store_packet_open_ro(const char *path, sqlite3 **db)
+{
+	struct sbuf uri = {0};
+	int rc;
+	if (wal_beside(path))
+		return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	immutable_uri(&uri, path);
+	rc = sqlite3_open_v2(uri.s, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+			     NULL);
+	sbuf_free(&uri);
+	return rc;
+}
+
+/* Whether path is a packet at rest (store_packet_open_ro): no -wal beside
+ * it, and its project table names a packet. Any doubt answers no, and the
+ * file is then opened as a project is. */
+static int packet_at_rest(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s;
+	int yes = 0;
+
+	if (wal_beside(path))
+		return 0;
+	if (store_packet_open_ro(path, &db) == SQLITE_OK) {
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+		if (sqlite3_prepare_v2(db, "SELECT 1 FROM project WHERE key = 'packet'", -1, &s,
+				       NULL) == SQLITE_OK) {
+			yes = sqlite3_step(s) == SQLITE_ROW;
+			sqlite3_finalize(s);
+		}
+	}
+	sqlite3_close(db);
+	return yes;
+}
+
 /* path's folder into a heap string ("." for a bare file name). */
 static char *folder_of(const char *path)
 {
@@ -632,7 +695,8 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	struct store *st = xcalloc(1, sizeof *st);
 	/* One connection is used by one thread: skip SQLite's own mutexes. */
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	int on = 1, created = 0;
+	int on = 1, created = 0, rc;
+	struct sbuf uri = {0};
 
 	st->path = xstrdup(path);
 	if (check_local_fs(path, flags & STORE_CREATE, err))
@@ -657,8 +721,14 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	if (flags & STORE_READONLY) {
 		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 		st->readonly = 1;
+		if (packet_at_rest(path)) {
+			immutable_uri(&uri, path);
+			oflags |= SQLITE_OPEN_URI;
+		}
 	}
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+	rc = sqlite3_open_v2(uri.s ? uri.s : path, &st->db, oflags, NULL);
+	sbuf_free(&uri);
+	if (rc != SQLITE_OK) {
 		if (!st->db)
 			err_set(err, "%s: cannot open it: out of memory", path);
 		else if (!created && access(path, R_OK) != 0)
@@ -684,7 +754,7 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		 * before anything is written to it. */
 		char *kind = NULL;
 		sqlite3_stmt *s;
-		int rc = sqlite3_prepare_v2(
+		rc = sqlite3_prepare_v2(
 			st->db, "SELECT value FROM project WHERE key = 'format'", -1, &s, NULL);
 		if (rc == SQLITE_OK) {
 			if ((rc = sqlite3_step(s)) == SQLITE_ROW)

@@ -53,11 +53,25 @@ struct store {
  * write opens read-only (st->readonly) even without STORE_READONLY. The
  * -wal and -shm files are kept when the connection closes, so that users
  * who may read the project but not create files in its folder can open it;
- * when they still cannot, err names the missing permission. Returns 0, or
- * -1 with err filled and *out untouched.
+ * when they still cannot, err names the missing permission. A packet opened
+ * with STORE_READONLY and no -wal beside it is read as store_packet_open_ro
+ * reads it, creating nothing. Returns 0, or -1 with err filled and *out
+ * untouched.
  */
 int store_open(const char *path, int flags, struct store **out, char *err);
 void store_close(struct store *st);
+
+/*
+ * Open the file at path read-only as packets are read. A packet is written
+ * once (gavel packet create), reviewed by one person's gavel, which keeps
+ * its -wal file beside it while and after it runs, and carried as a file:
+ * with no -wal beside it no gavel is writing it, so it is opened as an
+ * immutable file, and SQLite creates neither a -wal nor a -shm file (so a
+ * folder the reader cannot write is no obstacle, and one the reader can is
+ * left as it was); with a -wal it is read through it, as a project is.
+ * Returns sqlite3_open_v2's code, *db set as it sets it.
+ */
+int store_packet_open_ro(const char *path, sqlite3 **db);
 
 /*
  * Read back the connection rules store_open set (journal mode WAL on a

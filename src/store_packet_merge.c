@@ -107,8 +107,7 @@ static int open_packet(const char *path, struct store **out, char *reason, size_
 		return -1;
 	}
 	free(c);
-	if ((q = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) !=
-	    SQLITE_OK) {
+	if ((q = store_packet_open_ro(path, &db)) != SQLITE_OK) {
 		rc = !db || machine_rc(q)
 			     ? unreadable(path, sqlite3_errstr(q), err)
 			     : refuse(reason, len, "not a packet: %s", sqlite3_errmsg(db));
