@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "audit.h"
+#include "audit_priv.h"
 #include "sign.h"
 #include "text.h"
 #include "utf8.h"
@@ -271,9 +272,11 @@ int audit_append(struct store *st, const struct audit_actor *a, const char *acti
 	return 0;
 }
 
+/* A value that could not be read (out of memory) is "" too, and noted: see
+ * audit_unread_check. */
 static const char *col_str(sqlite3_stmt *s, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = audit_col(s, i);
 	return v ? v : "";
 }
 
@@ -430,7 +433,8 @@ int audit_verify(struct store *st, const char *head, struct audit_result *r, cha
 	memset(r, 0, sizeof *r);
 	if (own && store_exec(st, "BEGIN", err))
 		return -1;
-	rc = chain_verify(st, head, r, err);
+	audit_unread_reset();
+	rc = audit_unread_check(chain_verify(st, head, r, err), err);
 	if (rc == 0)
 		rc = audit_state_verify(st, r, err);
 	if (own)

@@ -69,8 +69,8 @@ struct replay {
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? xstrdup((const char *)t) : NULL;
+	const char *t = audit_col(s, i);
+	return t ? xstrdup(t) : NULL;
 }
 
 static struct xpacket *find_packet(struct replay *x, const char *id)
@@ -110,8 +110,8 @@ static const char events_sql[] =
 	"  WHERE action IN ('packet-create', 'packet-cancel', 'packet-merge', 'key-trust')"
 	"   OR (action = 'decide' AND (instr(detail, '\"origin\":\"packet\"')"
 	"    OR instr(detail, '\"settles') OR instr(detail, 'settles decisions')))),"
-	" j AS (SELECT seq, action, item, at, CASE WHEN json_valid(detail) THEN detail END AS d"
-	"  FROM ev)"
+	" j AS (SELECT seq, action, item, at,"
+	"  CASE WHEN json_valid(detail) OR audit_json_valid(detail) THEN detail END AS d FROM ev)"
 	" SELECT seq, action, item, CAST(strftime('%s', at) AS INTEGER), d ->> '$.packet',"
 	"  d ->> '$.expert', d ->> '$.queue', d ->> '$.items', d ->> '$.items_sha256',"
 	"  d ->> '$.head', d ->> '$.decisions', d ->> '$.conflicts', d ->> '$.key',"
@@ -122,7 +122,8 @@ static const char events_sql[] =
 /* The last decision id recorded by an event before seq (ids only grow). */
 static const char base_sql[] =
 	"SELECT coalesce(detail ->> '$.after.decision', detail ->> '$.decision') FROM event"
-	" WHERE seq < ? AND json_valid(detail) AND (json_type(detail, '$.after.decision') = "
+	" WHERE seq < ? AND (json_valid(detail) OR audit_json_valid(detail))"
+	" AND (json_type(detail, '$.after.decision') = "
 	"'integer'"
 	"  OR (action = 'decide' AND json_type(detail, '$.decision') = 'integer'))"
 	" ORDER BY seq DESC LIMIT 1";
@@ -161,7 +162,7 @@ static int replay_create(struct replay *x, sqlite3_stmt *e, sqlite3_stmt *b, cha
 static void replay_conflict(struct replay *x, sqlite3_stmt *e)
 {
 	int64_t item = sqlite3_column_int64(e, V_ITEM);
-	const char *pk = (const char *)sqlite3_column_text(e, V_PACKET);
+	const char *pk = audit_col(e, V_PACKET);
 	struct xconflict *c;
 	for (size_t i = 0; pk && i < x->nc; i++) {
 		c = &x->c[i];
@@ -184,7 +185,7 @@ static void replay_conflict(struct replay *x, sqlite3_stmt *e)
 static void replay_settle(struct replay *x, sqlite3_stmt *e)
 {
 	int64_t item = sqlite3_column_int64(e, V_ITEM);
-	const char *reason = (const char *)sqlite3_column_text(e, V_REASON);
+	const char *reason = audit_col(e, V_REASON);
 	long long a, b;
 	if (!sqlite3_column_int(e, V_SETTLES) &&
 	    !(reason && sscanf(reason, "settles decisions %lld and %lld", &a, &b) == 2))
@@ -204,14 +205,16 @@ static int replay_events(struct store *st, struct replay *x, char *err)
 	if (store_prepare(st, events_sql, &e, err) || store_prepare(st, base_sql, &b, err))
 		goto out;
 	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
-		const char *action = (const char *)sqlite3_column_text(e, V_ACTION);
+		const char *action = audit_col(e, V_ACTION), *origin;
 		struct xpacket *p;
+		if (!action)
+			action = ""; /* unread: no verdict will stand (audit_unread_check) */
 		if (strcmp(action, "packet-create") == 0) {
 			if (replay_create(x, e, b, err))
 				goto out;
 		} else if (strcmp(action, "packet-cancel") == 0 ||
 			   strcmp(action, "packet-merge") == 0) {
-			p = find_packet(x, (const char *)sqlite3_column_text(e, V_PACKET));
+			p = find_packet(x, audit_col(e, V_PACKET));
 			if (!p)
 				continue; /* its create event is missing: the row check says so */
 			p->state = action[7] == 'c' ? CANCELLED : MERGED;
@@ -234,8 +237,7 @@ static int replay_events(struct store *st, struct replay *x, char *err)
 			k->at = sqlite3_column_int64(e, V_AT);
 			if (!k->pub)
 				k->pub = xstrdup("?");
-		} else if (sqlite3_column_type(e, V_ORIGIN) != SQLITE_NULL &&
-			   strcmp((const char *)sqlite3_column_text(e, V_ORIGIN), "packet") == 0) {
+		} else if ((origin = audit_col(e, V_ORIGIN)) && strcmp(origin, "packet") == 0) {
 			if (sqlite3_column_type(e, V_CONFLICT_WITH) != SQLITE_NULL)
 				replay_conflict(x, e);
 		} else {
@@ -309,7 +311,7 @@ static int int_differs(struct audit_result *r, const char *row, const char *what
 static int str_differs(struct audit_result *r, const char *row, const char *what, sqlite3_stmt *s,
 		       int i, const char *want, const char *who)
 {
-	const char *h = (const char *)sqlite3_column_text(s, i);
+	const char *h = audit_col(s, i);
 	if (h && want ? strcmp(h, want) == 0 : h == want)
 		return 0;
 	return audit_state_differs(r, row, what, h, want, who);
@@ -395,8 +397,11 @@ static int packets_check(struct store *st, struct audit_result *r, struct replay
 		    &s, err))
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, R_ID);
-		int c = i < x->np ? strcmp(id, x->p[i].id) : -1;
+		const char *id = audit_col(s, R_ID);
+		int c;
+		if (!id)
+			id = "";
+		c = i < x->np ? strcmp(id, x->p[i].id) : -1;
 		if (c < 0) {
 			ret = audit_state_bad(r,
 					      "packet %.20s has no packet-create event: it was "
@@ -432,9 +437,11 @@ out:
 				  " WHERE packet NOT IN (SELECT id FROM packet)",
 				  &s, err))
 			return -1;
-		if (sqlite3_step(s) == SQLITE_ROW)
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			stray = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
+		if (rc != SQLITE_ROW)
+			return err_set(err, "packets: %s", sqlite3_errstr(rc));
 		if (stray)
 			return audit_state_bad(r,
 					       "%lld items are out in packets no event made: they "
@@ -459,8 +466,10 @@ static int keys_check(struct store *st, struct audit_result *r, struct replay *x
 			  &s, err))
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *pub = (const char *)sqlite3_column_text(s, 0);
+		const char *pub = audit_col(s, 0);
 		char row[96], who[48];
+		if (!pub)
+			pub = "";
 		if (i >= x->nk || strcmp(pub, x->k[i].pub) != 0) {
 			ret = audit_state_bad(
 				r, "trusted key %.44s has %s: it was %s around gavel", pub,

@@ -49,9 +49,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Set when audit_col met a value it could not read (see audit_priv.h). */
+static _Thread_local int unread;
+
+const char *audit_col(sqlite3_stmt *s, int i)
+{
+	/* The type first: a failed conversion may leave the value NULL. */
+	int null = sqlite3_column_type(s, i) == SQLITE_NULL;
+	const char *v = (const char *)sqlite3_column_text(s, i);
+	if (!v && !null)
+		unread = 1;
+	return v;
+}
+
+void audit_unread_reset(void)
+{
+	unread = 0;
+}
+
+int audit_unread_check(int rc, char *err)
+{
+	if (rc == 1 && unread)
+		return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+	return rc;
+}
+
 static const char *col(sqlite3_stmt *s, int i)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	return audit_col(s, i);
+}
+
+/* audit_json_valid(X) (see audit_json_register): SQLite's json() on X, in
+ * a statement of its own, tells valid (a row) from malformed (an error)
+ * from out of memory. Called only for the rows json_valid said no to. */
+static void json_valid_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	rc = sqlite3_prepare_v2(sqlite3_context_db_handle(ctx), "SELECT json(?1)", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_value(s, 1, argv[0]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		sqlite3_result_int(ctx, 1);
+	else if ((rc & 0xff) == SQLITE_NOMEM)
+		sqlite3_result_error_nomem(ctx);
+	else if (rc == SQLITE_ERROR)
+		sqlite3_result_int(ctx, 0); /* malformed JSON */
+	else
+		sqlite3_result_error_code(ctx, rc);
+}
+
+int audit_json_register(struct store *st, char *err)
+{
+	int rc = sqlite3_create_function_v2(st->db, "audit_json_valid", 1,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, json_valid_fn,
+					    NULL, NULL, NULL);
+	/* BUSY: registered before, and a statement of the caller is running. */
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return store_fail(st, err, "database");
+	return 0;
 }
 
 static int is_null(sqlite3_stmt *s, int i)
@@ -176,7 +240,8 @@ enum {
 };
 static const char events_sql[] =
 	"WITH ev AS (SELECT seq, at, actor, action, item,"
-	"   CASE WHEN json_valid(detail) THEN detail END AS j FROM event),"
+	"   CASE WHEN json_valid(detail) OR audit_json_valid(detail) THEN detail END AS j"
+	"   FROM event),"
 	" x AS (SELECT *, CASE"
 	"   WHEN json_type(j, '$.after.decision') = 'integer' THEN j ->> '$.after.decision'"
 	"   WHEN action = 'decide' AND j ->> '$.origin' IN ('import', 'packet')"
@@ -531,8 +596,12 @@ static int decisions_verify(struct store *st, struct audit_result *r, char *err)
 				c.row);
 			goto out;
 		}
-		if (rd != SQLITE_ROW && rd != SQLITE_DONE)
-			break;
+		if (rd != SQLITE_ROW && rd != SQLITE_DONE) {
+			/* Its own code: the events' step since then has reset the
+			 * connection's message. */
+			rc = err_set(err, "decisions: %s", sqlite3_errstr(rd));
+			goto out;
+		}
 		if (rd != SQLITE_ROW || sqlite3_column_int64(d, D_ID) != did) {
 			item_name(st, sqlite3_column_int64(e, E_ITEM), name, sizeof name);
 			rc = audit_state_bad(
@@ -562,7 +631,7 @@ static int decisions_verify(struct store *st, struct audit_result *r, char *err)
 		goto out;
 	}
 	if (rd != SQLITE_DONE) {
-		rc = store_fail(st, err, "decisions");
+		rc = err_set(err, "decisions: %s", sqlite3_errstr(rd));
 		goto out;
 	}
 	rc = 0;
@@ -588,7 +657,8 @@ static int experts_verify(struct store *st, struct audit_result *r, char *err)
 	 * the experts whose last event leaves a row that is not there. */
 	if (store_prepare(
 		    st,
-		    "WITH ev AS (SELECT seq, CASE WHEN json_valid(detail) THEN detail END AS j"
+		    "WITH ev AS (SELECT seq, CASE WHEN json_valid(detail) OR audit_json_valid(detail)"
+		    "   THEN detail END AS j"
 		    "   FROM event WHERE action LIKE 'expert-%'),"
 		    " last AS (SELECT j ->> '$.expert' AS name, seq, j -> '$.after' AS after,"
 		    "   row_number() OVER (PARTITION BY j ->> '$.expert' ORDER BY seq DESC) AS rn"
@@ -675,7 +745,8 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 	 * a row; a row with two events shows up twice in a row. */
 	if (store_prepare(
 		    st,
-		    "WITH ev AS (SELECT seq, at, CASE WHEN json_valid(detail) THEN detail END AS j"
+		    "WITH ev AS (SELECT seq, at, CASE WHEN json_valid(detail)"
+		    "   OR audit_json_valid(detail) THEN detail END AS j"
 		    "   FROM event WHERE action = 'guideline-load')"
 		    " SELECT 0, t.name, g.version, g.declared_version, g.sha256, g.yaml, g.path,"
 		    "   g.loaded_at, e.seq, e.j ->> '$.declared_version', e.j ->> '$.sha256',"
@@ -724,7 +795,16 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 		snprintf(prev_task, sizeof prev_task, "%s", task ? task : "");
 		prev_version = version;
 		prev_seq = seq;
-		util_sha256_hex(sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5), sha);
+		{
+			const void *yaml = sqlite3_column_blob(s, 5);
+			int n = sqlite3_column_bytes(s, 5);
+			if (!yaml && n > 0) {
+				ret = err_set(err, "guidelines: %s",
+					      sqlite3_errstr(SQLITE_NOMEM));
+				goto out;
+			}
+			util_sha256_hex(yaml, (size_t)n, sha);
+		}
 		if (!str_eq(col(s, 4), sha)) {
 			ret = audit_state_bad(
 				r,
@@ -762,11 +842,9 @@ out:
 	return ret;
 }
 
-int audit_state_verify(struct store *st, struct audit_result *r, char *err)
+static int state_verify(struct store *st, struct audit_result *r, char *err)
 {
 	int rc;
-	r->decisions = r->experts = r->guidelines = 0;
-	r->state_bad = 0;
 	if ((rc = decisions_verify(st, r, err)) != 0)
 		return rc;
 	/* A packet's experts and guidelines came from the project, whose
@@ -778,4 +856,14 @@ int audit_state_verify(struct store *st, struct audit_result *r, char *err)
 	if ((rc = guidelines_verify(st, r, err)) != 0)
 		return rc;
 	return audit_packet_verify(st, r, err);
+}
+
+int audit_state_verify(struct store *st, struct audit_result *r, char *err)
+{
+	r->decisions = r->experts = r->guidelines = 0;
+	r->state_bad = 0;
+	audit_unread_reset();
+	if (audit_json_register(st, err))
+		return -1;
+	return audit_unread_check(state_verify(st, r, err), err);
 }

@@ -757,8 +757,13 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		rc = sqlite3_prepare_v2(
 			st->db, "SELECT value FROM project WHERE key = 'format'", -1, &s, NULL);
 		if (rc == SQLITE_OK) {
-			if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-				kind = xstrdup((const char *)sqlite3_column_text(s, 0));
+			if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+				const char *v;
+				if (store_col_text(s, 0, &v, NULL))
+					rc = SQLITE_NOMEM;
+				else if (v)
+					kind = xstrdup(v);
+			}
 			sqlite3_finalize(s);
 		}
 		/* Not being allowed to read is not the same as not being a project. */
@@ -773,6 +778,10 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		case SQLITE_BUSY:
 		case SQLITE_LOCKED:
 			err_set(err, "%s: %s", path, sqlite3_errstr(rc));
+			goto fail;
+		case SQLITE_NOMEM:
+			/* Not a verdict on the file: memory ran out reading it. */
+			err_set(err, "%s: cannot open it: %s", path, sqlite3_errstr(rc));
 			goto fail;
 		default:
 			break;

@@ -12,6 +12,10 @@
 #             the reviewer's own key), one of which a lead decided in the
 #             project meanwhile (a conflict)
 #   export    gavel export of the decided project to a file
+#   audit     gavel audit verify of the merged project (decisions of a
+#             review, of a packet and a conflict, a trusted key): intact, or
+#             an error that says what failed (memory, the disk), never a
+#             verdict of tampering that did not happen
 # After each run the project is opened by the plain gavel ("restart") and
 # checked: the run ended with status 0 or 1, never by a signal (crashes); a
 # failed run printed "gavel: ..." naming what failed (unclear errors); every
@@ -34,7 +38,10 @@
 # the merge loops every K up to 25, then near 50 runs. Tier long: every K.
 #
 #   GAVEL=./gavel GAVEL_REL_TIER=short GAVEL_REL_OUT=/tmp/x \
-#       [GAVEL_REL_FAULTS="decide:malloc merge:sync"] tests/reliability/h_40_faults.sh
+#       [GAVEL_REL_FAULTS="decide:malloc merge:sync"] [GAVEL_REL_FAULTS_K=FROM-TO] \
+#       tests/reliability/h_40_faults.sh
+# GAVEL_REL_FAULTS_K runs every K from FROM to TO (or until the fault is no
+# longer met) in each loop chosen, to split a long loop into parts.
 set -u
 : "${GAVEL:?GAVEL must name the built gavel}"
 tier=${GAVEL_REL_TIER:-short}
@@ -143,6 +150,10 @@ before_merge=$(q "$w/m/p.db" "$merge_state")
 	grep -q '20 decisions, 1 conflict ' "$w/merge.out" ||
 	{ echo "$name: FAIL: merge without faults: $(cat "$w/merge.out")" >&2; exit 1; }
 after_merge=$(q "$w/m/p.db" "$merge_state")
+# The audit's project: the merged one, and what audit verify says of it.
+fresh "$w/base4.db" "$w/m/p.db"
+"$GAVEL" audit verify "$w/base4.db" >"$w/audit.ref" 2>&1 ||
+	{ echo "$name: FAIL: audit verify without faults: $(cat "$w/audit.ref")" >&2; exit 1; }
 "$GAVEL" export "$w/base2.db" --task t -o "$w/export.ref" >/dev/null 2>&1 ||
 	{ echo "$name: FAIL: export without faults" >&2; exit 1; }
 # The counts before and after each operation (decide: before only, as the
@@ -151,6 +162,7 @@ before_import=$(counts "$w/base0.db")
 after_import=$(counts "$w/base1.db")
 before_decide=$(counts "$w/base1.db")
 state_export=$(counts "$w/base2.db")
+state_audit=$(counts "$w/base4.db")
 
 # start DB BASE: DB a fresh copy of BASE; for a merge, its folder holds the
 # project and a fresh copy of the packet, nothing else.
@@ -178,6 +190,7 @@ run() {
 		rm -f "$w/export.csv"
 		"$FAULT" export "$2" --task t -o "$w/export.csv"
 		;;
+	audit) "$FAULT" audit verify "$2" >"$w/audit.out" ;;
 	esac >/dev/null 2>"$w/err"
 }
 
@@ -192,6 +205,16 @@ check() {
 	elif [ "$rc" = 1 ] && [ "$op" = merge ] && grep -q 'refused' "$w/err"; then
 		# The packet is valid: a fault must not be blamed on it.
 		echo "unclear: refused the packet: '$(head -c 300 "$w/err")'"
+	fi
+	if [ "$op" = audit ]; then
+		# The project is intact: the verdict is "intact", or the error
+		# names the failure (a verdict of tampering is a false alarm).
+		if [ "$rc" = 0 ]; then
+			cmp -s "$w/audit.out" "$w/audit.ref" ||
+				echo "unclear: exit 0 but: $(head -c 300 "$w/audit.out")"
+		elif [ "$rc" = 1 ] && ! grep -q 'out of memory\|I/O error' "$w/err"; then
+			echo "unclear: a verdict where the machine failed: '$(head -c 300 "$w/err")'"
+		fi
 	fi
 	if [ "$op" = merge ]; then
 		# Left beside the project and the packet before the restart: a
@@ -267,6 +290,9 @@ check() {
 		ne=$(sed -n 4p "$w/state")
 		[ "$nd" = "$ne" ] || echo "partial: $nd decisions, $ne decide events"
 		;;
+	audit)
+		[ "$c" = "$state_audit" ] || echo "partial: audit verify changed the project: $c"
+		;;
 	export)
 		[ "$c" = "$state_export" ] || echo "partial: the export changed the project: $c"
 		if [ "$rc" = 0 ]; then
@@ -298,6 +324,7 @@ loop() {
 	decide) base=$w/base1.db ;;
 	merge) base=$w/base3.db ;;
 	export) base=$w/base2.db ;;
+	audit) base=$w/base4.db ;;
 	esac
 	# The merge's project is in its own folder, beside its packet.
 	db=$w/p.db every=50
@@ -313,6 +340,14 @@ loop() {
 		stride=$(((total - every) / every))
 	fi
 	k=1 runs=0 crash=0 unclear=0 lost=0 partial=0 errors=0
+	# GAVEL_REL_FAULTS_K=FROM-TO runs only K = FROM..TO (every K from
+	# FROM, whatever the tier), to split a long loop into parts.
+	kto=
+	case ${GAVEL_REL_FAULTS_K:-} in
+	*-*)
+		k=${GAVEL_REL_FAULTS_K%-*} kto=${GAVEL_REL_FAULTS_K#*-} stride=1 every=$k
+		;;
+	esac
 	while :; do
 		start "$db" "$base"
 		rm -f "$w/fired"
@@ -334,13 +369,16 @@ loop() {
 			cp "$db" "$w/fail-$op-$kind-$k.db" 2>/dev/null
 		fi
 		[ -e "$w/fired" ] || break
+		# Progress, for the long tier's loops of thousands of runs.
+		[ $((runs % 500)) != 0 ] || echo "progress $op $kind: k=$k, $runs runs" >>"$w/progress"
+		[ -z "$kto" ] || [ $k -lt "$kto" ] || break
 		if [ $k -lt $every ]; then
 			k=$((k + 1))
 		else
 			k=$((k + stride))
 		fi
 	done
-	echo "figure $op $kind${GAVEL_FAULT_WEAK:+ (weak)}: calls $total, runs $runs (k=1..$k," \
+	echo "figure $op $kind${GAVEL_FAULT_WEAK:+ (weak)}: calls $total, runs $runs (k=${GAVEL_REL_FAULTS_K:-1..$k}," \
 		"stride $stride after $every), failed with an error $errors; crashes $crash," \
 		"unclear errors $unclear, saved but lost $lost, partial state $partial"
 	problems=$((crash + unclear + lost + partial))
@@ -349,7 +387,7 @@ loop() {
 : >"$w/report"
 # GAVEL_REL_FAULTS="decide:malloc export:sync" runs only those loops (and
 # the negative control).
-for op in import decide merge export; do
+for op in import decide merge export audit; do
 	for kind in write sync malloc xmalloc; do
 		case " ${GAVEL_REL_FAULTS:-$op:$kind} " in
 		*" $op:$kind "*) ;;
