@@ -179,6 +179,7 @@ void store_import_free(struct store_import *si)
 	free(si->item_id);
 	free(si->new_items);
 	free(si->ann_id);
+	store_import_keyed_free(si->pstream);
 	free(si->preds);
 	free(si->decs);
 	sbuf_free(&si->arena);
