@@ -88,11 +88,11 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 
 	si->st = st;
 	si->o = *o;
-	/* A votes file of the budget's size holds some 3 to 10 times as many
-	 * bytes of votes and ids once collected in memory: past an eighth of the
-	 * budget the records go to sorted runs instead (src/store_import_spill.c). */
-	si->stream = (o->kind == IMPORT_VOTES || o->kind == IMPORT_ITEMS) &&
-		     o->bytes > store_import_spill_mem() / 8;
+	/* A file of the budget's size holds some 3 to 10 times as many bytes
+	 * of records and ids once collected in memory: past an eighth of the
+	 * budget the records go to sorted runs instead (src/store_import_spill.c;
+	 * predictions and decisions then src/store_import_pstream.c). */
+	si->stream = o->bytes > store_import_spill_mem() / 8;
 	if (si_cache(si, err) || store_begin(st, err))
 		goto fail;
 	si->open = 1;
@@ -179,6 +179,7 @@ void store_import_free(struct store_import *si)
 	free(si->item_id);
 	free(si->new_items);
 	free(si->ann_id);
+	store_import_keyed_free(si->pstream);
 	free(si->preds);
 	free(si->decs);
 	sbuf_free(&si->arena);

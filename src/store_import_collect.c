@@ -214,7 +214,7 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 				   "a prediction without a model name: give --model NAME");
 	p.line = r->line;
 	p.col = r->col;
-	p.item = si_item(si, r->item);
+	p.seq = (size_t)si->records;
 	p.model = intern_put(&si->models, model, strlen(model), NULL);
 	sbuf_addc(&probs, '{');
 	if (r->nprobs == 0) {
@@ -285,6 +285,20 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 		p.margin = r->nprobs > 1 ? top - second : top;
 	}
 	sbuf_addc(&probs, '}');
+	if (si->stream) {
+		struct si_keyed k = {.seq = p.seq,
+				     .col = r->col > 0 && r->col < UINT32_MAX ? (uint32_t)r->col
+									      : 0,
+				     .label = (uint32_t)p.label,
+				     .conf = p.conf,
+				     .plogp = p.plogp,
+				     .margin = p.margin};
+		si->npreds++;
+		rc = store_import_keyed_put(si, r->item, p.model, r->line, &k, probs.s, NULL,
+					    r->text, r->meta, err);
+		goto out;
+	}
+	p.item = si_item(si, r->item);
 	p.probs = store_import_str(si, probs.s);
 	si->preds = xgrow(si->preds, &si->preds_cap, si->npreds + 1, sizeof *si->preds);
 	si->preds[si->npreds++] = p;
@@ -303,9 +317,17 @@ static int si_put_decision(struct store_import *si, const struct rec *r, char *e
 				   "a decision without an expert: give --expert NAME");
 	if (si_label(si, r, r->label, &d.label, err))
 		return -1;
+	if (si->stream) {
+		struct si_keyed k = {.seq = (uint64_t)si->records};
+		si->ndecs++;
+		return store_import_keyed_put(si, r->item, d.label, r->line, &k,
+					      r->reason && *r->reason ? r->reason : NULL,
+					      r->at && *r->at ? r->at : NULL, NULL, NULL, err);
+	}
 	d.item = si_item(si, r->item);
 	d.line = r->line;
 	d.col = r->col;
+	d.seq = (size_t)si->records;
 	d.reason = r->reason && *r->reason ? store_import_str(si, r->reason) : NONE;
 	d.at = r->at && *r->at ? store_import_str(si, r->at) : NONE;
 	si->decs = xgrow(si->decs, &si->decs_cap, si->ndecs + 1, sizeof *si->decs);

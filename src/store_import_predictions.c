@@ -2,7 +2,11 @@
  * store_import_predictions: a model's predictions, one row per (item,
  * model). Their normalised entropy is computed here, over the task's labels
  * as they are once the file's are added; everything else was checked and
- * computed per record as the file was read.
+ * computed per record as the file was read. Items are written in id order,
+ * each with its predictions sorted by (model, file order): from the array
+ * collected in memory, or, for a streamed file, from the spool
+ * (src/store_import_pstream.c), through the same per-item step, so that
+ * both give the same rows and the same errors.
  */
 #include "config.h"
 
@@ -10,6 +14,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *dup_sql(enum import_dup d)
 {
@@ -25,89 +30,175 @@ static int pred_cmp(const void *pa, const void *pb)
 		return a->db_item < b->db_item ? -1 : 1;
 	if (a->model != b->model)
 		return a->model < b->model ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-int store_import_predictions_write(struct store_import *si, struct import_result *res, char *err)
+struct pred_writer {
+	sqlite3_stmt *ins;
+	double lnk; /* ln K, K the task's labels */
+	/* A prediction the project already has, refused (the first in item
+	 * order): reported once no item after it repeats one in the file,
+	 * since the file's own repeats are reported first. */
+	int pending;
+	char perr[GV_ERR];
+};
+
+/*
+ * The predictions p[0..n) of one item, sorted by (model, file order): the
+ * file's repeats of a model refused or dropped as --duplicates says, the
+ * rest stored. Returns 0 or -1 with err filled.
+ */
+static int pred_item(struct store_import *si, struct pred_writer *w, struct ipred *p, size_t n,
+		     struct import_result *res, char *err)
 {
-	sqlite3_stmt *ins = NULL;
-	struct sbuf sql = {0};
-	size_t n = si->npreds, w = 0;
-	double lnk = si->task.nlabels + (size_t)res->n.labels_created >= 2
-			     ? log((double)(si->task.nlabels + (size_t)res->n.labels_created))
-			     : 0;
-	int rc = -1;
+	size_t kept = 0;
 	char s1[64], s2[64];
 
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		si->preds[i].db_item = si->item_id[si->preds[i].item];
-	qsort(si->preds, n, sizeof *si->preds, pred_cmp);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
-		while (j + 1 < n && si->preds[j + 1].db_item == si->preds[i].db_item &&
-		       si->preds[j + 1].model == si->preds[i].model)
+		while (j + 1 < n && p[j + 1].model == p[i].model)
 			j++;
-		if (j > i && si->o.dup == IMPORT_DUP_ERROR) {
-			import_errf(
-				err, si->o.file, si->preds[i + 1].line, si->preds[i + 1].col,
+		if (j > i && si->o.dup == IMPORT_DUP_ERROR)
+			return import_errf(
+				err, si->o.file, p[i + 1].line, p[i + 1].col,
 				"a second prediction of model '%s' for item '%s' (first at line "
 				"%ld); keep one with --duplicates first|last",
-				import_snip(intern_str(&si->models, si->preds[i].model), s1),
-				import_snip(store_import_item_name(si, si->preds[i].db_item), s2),
-				si->preds[i].line);
-			goto out;
-		}
+				import_snip(intern_str(&si->models, p[i].model), s1),
+				import_snip(store_import_item_name(si, p[i].db_item), s2),
+				p[i].line);
 		si->duplicates += (long)(j - i);
-		si->preds[w++] = si->preds[si->o.dup == IMPORT_DUP_LAST ? j : i];
+		p[kept++] = p[si->o.dup == IMPORT_DUP_LAST ? j : i];
 		i = j;
 	}
-	n = w;
-	sbuf_addf(&sql,
-		  "%s INTO prediction(item, model, label, confidence, entropy, margin, probs)"
-		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
-		  dup_sql(si->o.dup));
-	if (store_prepare(si->st, sql.s, &ins, err))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct ipred *p = &si->preds[i];
+	if (w->pending)
+		return 0;
+	for (size_t i = 0; i < kept; i++) {
+		sqlite3_stmt *ins = w->ins;
 		int src;
-		sqlite3_bind_int64(ins, 1, p->db_item);
-		sqlite3_bind_text(ins, 2, intern_str(&si->models, p->model), -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 3, si->label_code[p->label]);
-		sqlite3_bind_double(ins, 4, p->conf);
-		if (isnan(p->plogp))
+		sqlite3_bind_int64(ins, 1, p[i].db_item);
+		sqlite3_bind_text(ins, 2, intern_str(&si->models, p[i].model), -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 3, si->label_code[p[i].label]);
+		sqlite3_bind_double(ins, 4, p[i].conf);
+		if (isnan(p[i].plogp))
 			sqlite3_bind_null(ins, 5);
 		else
-			sqlite3_bind_double(ins, 5, lnk > 0 ? p->plogp / lnk : 0.0);
-		if (isnan(p->margin))
+			sqlite3_bind_double(ins, 5, w->lnk > 0 ? p[i].plogp / w->lnk : 0.0);
+		if (isnan(p[i].margin))
 			sqlite3_bind_null(ins, 6);
 		else
-			sqlite3_bind_double(ins, 6, p->margin);
-		sqlite3_bind_text(ins, 7, store_import_at(si, p->probs), -1, SQLITE_STATIC);
+			sqlite3_bind_double(ins, 6, p[i].margin);
+		sqlite3_bind_text(ins, 7, store_import_at(si, p[i].probs), -1, SQLITE_STATIC);
 		src = sqlite3_step(ins);
 		sqlite3_reset(ins);
 		if (src == SQLITE_CONSTRAINT_PRIMARYKEY) {
-			import_errf(err, si->o.file, p->line, p->col,
+			import_errf(w->perr, si->o.file, p[i].line, p[i].col,
 				    "model '%s' already has a prediction for item '%s'; keep one "
 				    "with --duplicates first|last",
-				    import_snip(intern_str(&si->models, p->model), s1),
-				    import_snip(store_import_item_name(si, p->db_item), s2));
-			goto out;
+				    import_snip(intern_str(&si->models, p[i].model), s1),
+				    import_snip(store_import_item_name(si, p[i].db_item), s2));
+			w->pending = 1;
+			return 0;
 		}
-		if (src != SQLITE_DONE) {
-			store_fail(si->st, err, "add prediction");
-			goto out;
-		}
+		if (src != SQLITE_DONE)
+			return store_fail(si->st, err, "add prediction");
 		if (si->o.dup == IMPORT_DUP_FIRST && sqlite3_changes(si->st->db) == 0)
 			si->duplicates++;
 		else
 			res->n.predictions++;
 	}
+	return 0;
+}
+
+/* A streamed file's predictions, item by item from the spool. */
+static int pred_stream(struct store_import *si, struct pred_writer *w, struct import_result *res,
+		       char *err)
+{
+	struct sbuf group = {0};
+	struct ipred *p = NULL;
+	size_t cap = 0, n;
+	int rc = -1;
+
+	if (store_import_keyed_start(si, (size_t)res->n.items_seen, err))
+		goto out;
+	for (;;) {
+		size_t at = 0;
+		if (store_import_keyed_group(si, &group, &n, err))
+			goto out;
+		if (!n)
+			break;
+		p = xgrow(p, &cap, n, sizeof *p);
+		sbuf_reset(&si->arena);
+		for (size_t i = 0; i < n; i++) {
+			const struct srec *r = (const struct srec *)(group.s + at);
+			struct si_keyed k;
+			const char *probs, *when, *ext;
+			at += r->size;
+			store_import_keyed_decode(r, &k, &probs, &when, &ext, &p[i].db_item);
+			si->stream_item = ext; /* the same for all of them */
+			p[i].model = r->label;
+			p[i].line = r->line;
+			p[i].col = k.col;
+			p[i].seq = (size_t)k.seq;
+			p[i].label = (int)k.label;
+			p[i].conf = k.conf;
+			p[i].plogp = k.plogp;
+			p[i].margin = k.margin;
+			p[i].probs = store_import_str(si, probs);
+		}
+		qsort(p, n, sizeof *p, pred_cmp);
+		if (pred_item(si, w, p, n, res, err))
+			goto out;
+	}
 	rc = 0;
 out:
-	sqlite3_finalize(ins);
+	si->stream_item = NULL;
+	sbuf_free(&group);
+	free(p);
+	return rc;
+}
+
+int store_import_predictions_write(struct store_import *si, struct import_result *res, char *err)
+{
+	struct pred_writer w = {0};
+	struct sbuf sql = {0};
+	size_t n = si->npreds;
+	size_t nl = si->task.nlabels + (size_t)res->n.labels_created;
+	int rc = -1;
+
+	if (!n)
+		return 0;
+	w.lnk = nl >= 2 ? log((double)nl) : 0;
+	sbuf_addf(&sql,
+		  "%s INTO prediction(item, model, label, confidence, entropy, margin, probs)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+		  dup_sql(si->o.dup));
+	if (store_prepare(si->st, sql.s, &w.ins, err))
+		goto out;
+	if (si->stream) {
+		if (pred_stream(si, &w, res, err))
+			goto out;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			si->preds[i].db_item = si->item_id[si->preds[i].item];
+		qsort(si->preds, n, sizeof *si->preds, pred_cmp);
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && si->preds[j].db_item == si->preds[i].db_item)
+				j++;
+			if (pred_item(si, &w, si->preds + i, j - i, res, err))
+				goto out;
+			i = j;
+		}
+	}
+	if (w.pending) {
+		memcpy(err, w.perr, GV_ERR);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(w.ins);
 	sbuf_free(&sql);
 	return rc;
 }

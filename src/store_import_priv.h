@@ -26,7 +26,8 @@ struct ivote {
 	uint32_t item, ann, label, idx; /* idx: the vote's order in the file */
 };
 
-struct si_spill; /* src/store_import_spill.c */
+struct si_spill;   /* src/store_import_spill.c */
+struct si_pstream; /* src/store_import_pstream.c */
 
 /*
  * A record of a streamed import (src/store_import_spill.c), 4-byte aligned:
@@ -40,6 +41,9 @@ struct srec {
 };
 
 #define SREC_NONE UINT32_MAX
+/* A prediction or a decision (src/store_import_pstream.c): not a vote, and
+ * not the item's own record. */
+#define SREC_KEYED (UINT32_MAX - 1)
 enum { SREC_AT, SREC_COMMENT, SREC_TEXT, SREC_META, SREC_NOPT };
 
 static inline const char *srec_id(const struct srec *r)
@@ -50,6 +54,7 @@ static inline const char *srec_id(const struct srec *r)
 struct ipred {
 	uint32_t item, model; /* intern ids */
 	long line, col;
+	size_t seq;	 /* the record's place in the file */
 	int label;	 /* label intern id of the top label */
 	double conf;	 /* top probability */
 	double plogp;	 /* -sum p ln p, or NAN when only the top label is known */
@@ -61,6 +66,7 @@ struct ipred {
 struct idec {
 	uint32_t item, label; /* intern ids */
 	long line, col;
+	size_t seq;	   /* the record's place in the file */
 	size_t reason, at; /* arena offsets or NONE */
 	int64_t db_item;   /* the item's database id, once resolved */
 };
@@ -120,6 +126,9 @@ struct store_import {
 
 	int64_t *ann_id; /* per annotator (intern id): database id */
 
+	/* predictions and decisions: in memory, or, streamed, counted here and
+	 * spooled by item id (src/store_import_pstream.c) */
+	struct si_pstream *pstream;
 	struct ipred *preds;
 	size_t npreds, preds_cap;
 	struct idec *decs;
@@ -273,6 +282,46 @@ int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 /* A streamed import's items and item_votes rows, from the merged runs
  * (src/store_import_stream.c). Returns 0 or -1 with err filled. */
 int store_import_stream_write(struct store_import *si, struct import_result *res, char *err);
+
+/* The numbers of a streamed prediction or decision (SREC_KEYED), beside
+ * its item's external id, line and model or label intern id. */
+struct si_keyed {
+	uint64_t seq; /* its place in the file */
+	uint32_t col;
+	uint32_t label; /* a prediction's top label (intern id) */
+	double conf, plogp, margin;
+};
+
+/* Put a prediction (what: its model; str: its probabilities as JSON; text
+ * and meta: its item's, or NULL) or a decision (what: its label; str: its
+ * reason, at: its time, or NULL) into the runs. Returns 0 or -1 with err. */
+int store_import_keyed_put(struct store_import *si, const char *item, uint32_t what, long line,
+			   const struct si_keyed *k, const char *str, const char *at,
+			   const char *text, const char *meta, char *err);
+
+/* Once the stream has written the items (nitems of them in the file):
+ * refuse a predictions file's unknown items (unless --new-items) and start
+ * reading the records back by item id. Returns 0 or -1 with err filled. */
+int store_import_keyed_start(struct store_import *si, size_t nitems, char *err);
+
+/* The next item's records (in ascending id order, each item's in file
+ * order) copied into out, *n of them, 0 at the end. Returns 0 or -1. */
+int store_import_keyed_group(struct store_import *si, struct sbuf *out, size_t *n, char *err);
+
+/* A record of store_import_keyed_group: its numbers, its probabilities or
+ * reason (str), its time (at, NULL when none), its item's external id and
+ * database id. */
+void store_import_keyed_decode(const struct srec *r, struct si_keyed *k, const char **str,
+			       const char **at, const char **ext, int64_t *id);
+
+/* Close the spool and free ps (NULL is fine). */
+void store_import_keyed_free(struct si_pstream *ps);
+
+/* The SREC_KEYED records among an item's n records in group (in file
+ * order), once the stream resolved the item to id (new: numbered by this
+ * import): spooled for store_import_keyed_group. Returns 0 or -1 with err. */
+int store_import_keyed_item(struct store_import *si, const char *group, size_t n, int64_t id,
+			    int is_new, char *err);
 
 /* Write the predictions, one per (item, model) as --duplicates says, with
  * their entropy over the task's labels as they are after this import.

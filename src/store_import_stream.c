@@ -15,7 +15,10 @@
  * items are written by one INSERT ... SELECT over the spool, the existing
  * items' text and metadata by UPDATE, and the item_votes rows by a second
  * INSERT ... SELECT: nothing is read from a table while it is written.
- * The database ends up as the in-memory path leaves it.
+ * The database ends up as the in-memory path leaves it. The records of a
+ * streamed predictions or decisions file (SREC_KEYED) only name their item
+ * here: each item, once resolved, hands them to store_import_keyed_item
+ * (src/store_import_pstream.c), which writes them after the items.
  */
 #include "config.h"
 
@@ -154,7 +157,7 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 	struct stats_item sum;
 	int64_t id;
 	long written;
-	int keep;
+	int keep, keyed = 0;
 	char snip[64];
 
 	ext = srec_id((const struct srec *)s->group.s);
@@ -181,6 +184,8 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 					continue;
 			}
 			item_line = r->line ? r->line : 1;
+		} else if (r->ann == SREC_KEYED) {
+			keyed = 1; /* a prediction or decision: handed on below */
 		} else {
 			struct ivote *v = &si->votes[nv];
 			int64_t an = si->ann_id[r->ann];
@@ -223,6 +228,8 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 	}
 	if (id > UINT32_MAX)
 		return import_errf(err, si->o.file, 0, 0, "item or annotator id beyond 2^32");
+	if (keyed && store_import_keyed_item(si, s->group.s, n, id, !!(h.flags & SP_NEW), err))
+		return -1;
 	written = (long)kept;
 	keep = store_import_votes_row(si, s->stored, &s->order, (int)s->task.nlabels, id,
 				      !(h.flags & SP_NEW), kept, &written, &s->m, &s->row, s->count,
