@@ -270,18 +270,23 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
  * The item_votes row of item (its database id) from its file votes
  * si->votes[0..n) (sorted by annotator, de-duplicated, times and comments
  * looked up by ivote.idx), merged with its stored row when it existed
- * (q: SELECT votes FROM item_votes WHERE item = ?1), into out, with its
- * summary in *sum (count: nlabels + 1 counters of scratch). Returns 1 when
+ * (q: SELECT votes, n, distinct_labels, agreement FROM item_votes WHERE
+ * item = ?1), into out, with its summary in *sum (count: nlabels + 1
+ * counters of scratch). A row to be written moves *tally by its change:
+ * the stored row's share taken away, the new row's added. Returns 1 when
  * the row is to be written, 0 when the item keeps its stored row, -1 on error.
  */
 int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 			   const struct store_summary_order *order, int nlabels, int64_t item,
 			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
-			   uint32_t *count, struct stats_item *sum, char *err);
+			   uint32_t *count, struct stats_item *sum, struct store_summary_tally *tally,
+			   char *err);
 
 /* A streamed import's items and item_votes rows, from the merged runs
- * (src/store_import_stream.c). Returns 0 or -1 with err filled. */
-int store_import_stream_write(struct store_import *si, struct import_result *res, char *err);
+ * (src/store_import_stream.c), and in *tally what the rows change in the
+ * task's tally. Returns 0 or -1 with err filled. */
+int store_import_stream_write(struct store_import *si, struct import_result *res,
+			      struct store_summary_tally *tally, char *err);
 
 /* The numbers of a streamed prediction or decision (SREC_KEYED), beside
  * its item's external id, line and model or label intern id. */

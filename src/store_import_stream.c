@@ -48,6 +48,10 @@ struct stream {
 	struct store_task task; /* reloaded: labels in their new order */
 	struct store_summary_order order;
 	uint32_t *count;
+	/* What the rows spooled change in the task's tally: written by the
+	 * first pass only (on the producer thread when there is one, read
+	 * after it is joined). */
+	struct store_summary_tally tally;
 	/* existing items: by lookup (find) or by a cursor over the index in
 	 * order (scan, on row scan_ext with id scan_id) */
 	sqlite3_stmt *find, *scan, *stored;
@@ -233,7 +237,7 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 	written = (long)kept;
 	keep = store_import_votes_row(si, s->stored, &s->order, (int)s->task.nlabels, id,
 				      !(h.flags & SP_NEW), kept, &written, &s->m, &s->row, s->count,
-				      &sum, err);
+				      &sum, &s->tally, err);
 	if (keep < 0)
 		return -1;
 	res->n.votes += written;
@@ -578,7 +582,9 @@ static int stream_prepare(struct stream *s, char *err)
 		si->item_maxid = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	s->next_id = si->item_maxid;
-	if (store_prepare(si->st, "SELECT votes FROM item_votes WHERE item = ?1", &s->stored, err))
+	if (store_prepare(si->st,
+			  "SELECT votes, n, distinct_labels, agreement FROM item_votes WHERE item = ?1",
+			  &s->stored, err))
 		return -1;
 	if (!si->task_exists)
 		return 0;
@@ -605,7 +611,8 @@ static int stream_prepare(struct stream *s, char *err)
 	return 0;
 }
 
-int store_import_stream_write(struct store_import *si, struct import_result *res, char *err)
+int store_import_stream_write(struct store_import *si, struct import_result *res,
+			      struct store_summary_tally *tally, char *err)
 {
 	struct stream s = {.si = si, .fd = -1};
 	int src, rc = -1, started = 0;
@@ -649,6 +656,7 @@ int store_import_stream_write(struct store_import *si, struct import_result *res
 	res->n.items_added = (long)s.nnew;
 	if (stream_update_items(&s, res, err) || stream_write_rows(&s, err))
 		goto out;
+	*tally = s.tally;
 	rc = 0;
 out:
 	if (started) {

@@ -697,7 +697,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	if (si->stream) {
 		if (si->nvotes)
 			res->n.annotators = (long)intern_count(&si->anns);
-		if (store_import_stream_write(si, res, err))
+		if (store_import_stream_write(si, res, &g.tally, err))
 			goto out;
 		goto tally;
 	}
@@ -754,10 +754,11 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	res->n.votes = g.written;
 tally:
 	/* A new label order changes every item's tie rule: every row is
-	 * refreshed, and the tally recounted with them. A streamed (large) file
-	 * recounts the tally too: its rows were written without one. */
+	 * refreshed, and the tally recounted with them. Otherwise the tally
+	 * moves by what the rows changed, streamed or not, so that a file
+	 * costs in proportion to itself rather than to the task. */
 	if (si->ord_changed ? store_summary_refresh(si->st, si->task.id, err)
-	    : !si->stream && g.tallied == rows.n
+	    : si->stream || g.tallied == rows.n
 		    ? store_summary_tally_apply(si->st, si->task.id, &g.tally, err)
 		    : store_summary_tally(si->st, si->task.id, err))
 		goto out;
@@ -773,15 +774,14 @@ out:
 int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 			   const struct store_summary_order *order, int nlabels, int64_t item,
 			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
-			   uint32_t *count, struct stats_item *sum, char *err)
+			   uint32_t *count, struct stats_item *sum, struct store_summary_tally *tally,
+			   char *err)
 {
 	struct si_group gr = {.item = item, .first_vote = 0, .nvotes = n, .merged = NONE};
 	sbuf_reset(out);
 	memset(count, 0, ((size_t)nlabels + 1) * sizeof *count);
 	if (existing) {
-		/* The streamed import recounts the tally after its rows. */
-		struct store_summary_tally unused = {0};
-		int keep = si_merge_row(si, q, &gr, written, m, out, &unused, err);
+		int keep = si_merge_row(si, q, &gr, written, m, out, tally, err);
 		if (keep <= 0)
 			return keep;
 	}
@@ -796,5 +796,6 @@ int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 			store_summary_order_count(order, si->votes[i].label, count);
 	}
 	stats_item_compute(count, nlabels, sum);
+	store_summary_tally_row(tally, sum->n, sum->distinct, sum->agreement, 1);
 	return 1;
 }

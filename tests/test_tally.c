@@ -9,7 +9,7 @@
  * refresh path), spilled votes, items and predictions imports, a second
  * task, a rejected file, and random imports into a random project. Some
  * rows are also worked by hand. A tally changed behind gavel's back shows
- * that the import does not recount, and a row in the units of an older
+ * that the import does not recount, in memory or streamed, and a row in the units of an older
  * gavel (or one that cannot be right) is recounted.
  */
 #include "config.h"
@@ -227,6 +227,41 @@ static void test_import_does_not_recount(void **state)
 }
 
 /*
+ * The streamed import (a file past the memory budget's share, merged from
+ * sorted runs) moves the tally by its rows too: the offset survives it,
+ * and the stored rows it replaces lose their share. i1 x a, y a and i2 x b
+ * are stored; the streamed file (--duplicates last) turns y's vote on i1
+ * into b (i1: a b, agreement 0, disputed), gives i2 a second vote y a (b a,
+ * agreement 0, disputed) and adds i3..i20 with one vote each: items 20,
+ * votes 3 + 1 + 18 = 22, compared 2, sum 0, disputed 2. A streamed path
+ * that recounted would lose the 1000; one that kept the replaced rows'
+ * shares would count i1 and i2 twice.
+ */
+static void test_streamed_import_does_not_recount(void **state)
+{
+	struct test_fx *f = *state;
+	struct sbuf csv = {0};
+	char *got;
+	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\ni2,x,b\n", IMPORT_DUP_ERROR);
+	assert_tally(f->st, "1:2,3,1,1,0;.");
+	test_exec(f->st, "UPDATE task_tally SET items = items + 1000, votes = votes + 1000");
+	sbuf_add(&csv, "item,annotator,label\ni1,y,b\ni2,y,a\n");
+	for (int i = 3; i <= 20; i++)
+		sbuf_addf(&csv, "i%d,x,a\n", i);
+	/* A budget of 1 KB streams any file over 128 bytes. */
+	setenv("GAVEL_IMPORT_MEM", "1K", 1);
+	import_ok(f->st, csv.s, IMPORT_DUP_LAST);
+	unsetenv("GAVEL_IMPORT_MEM");
+	sbuf_free(&csv);
+	got = tally(f->st);
+	assert_string_equal(got, "1:1020,1022,2,0,2;.");
+	free(got);
+	got = recount(f->st);
+	assert_string_equal(got, "1:20,22,2,0,2;.");
+	free(got);
+}
+
+/*
  * A tally that cannot be the sum of the rows is recounted by the next import
  * that changes the task: a sum of agreement outside the tally's units (as
  * an older gavel summed it: 1/3 as a double), a count that would go below
@@ -276,7 +311,11 @@ static void test_random_imports(void **state)
 			for (int v = 0; v < nv; v++)
 				sbuf_addf(&b, "it%d,ann%u,l%u\n", it, lcg(&s) % 30, lcg(&s) % 3);
 		}
+		/* Every fourth file is streamed (a 1 KB budget). */
+		if (round % 4 == 3)
+			setenv("GAVEL_IMPORT_MEM", "1K", 1);
 		import_ok(f->st, b.s, round % 3 == 2 ? IMPORT_DUP_FIRST : IMPORT_DUP_LAST);
+		unsetenv("GAVEL_IMPORT_MEM");
 		sbuf_free(&b);
 		t = assert_recounts(f->st);
 		free(t);
@@ -288,6 +327,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_steps, setup, test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_does_not_recount, setup,
+						test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_import_does_not_recount, setup,
 						test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_impossible_tally_recounted, setup,
 						test_fx_teardown),
