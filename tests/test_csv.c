@@ -37,6 +37,23 @@ static void expect_error(const char *s, size_t len, size_t want, long line, long
 	csv_free(&c);
 }
 
+/* Tokenize s with fields of at most max bytes: the first record that has a
+ * longer one fails, at line:col, where that field starts. */
+static void expect_too_long(const char *s, size_t len, size_t max, long line, long col)
+{
+	struct csv c;
+	int rc;
+	csv_init(&c, s, len, ',');
+	c.max_field = max;
+	while ((rc = csv_next(&c)) > 0)
+		;
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(c.what, "longer than"));
+	assert_int_equal(c.err_line, line);
+	assert_int_equal(c.err_col, col);
+	csv_free(&c);
+}
+
 static void expect_fields(struct csv *c, size_t n, ...)
 {
 	va_list ap;
@@ -171,15 +188,7 @@ static void test_limits(void **state)
 {
 	static const char s[] = "a,b\nshort,much-too-long\n";
 	struct csv c;
-	csv_init(&c, s, sizeof s - 1, ',');
-	c.max_field = 8;
-	assert_int_equal(csv_next(&c), 1);
-	assert_int_equal(csv_next(&c), -1);
-	assert_non_null(strstr(c.what, "longer than"));
-	assert_int_equal(c.err_line, 2);
-	assert_int_equal(c.err_col, 7);
-	csv_free(&c);
-
+	expect_too_long(s, sizeof s - 1, 8, 2, 7);
 	csv_init(&c, s, sizeof s - 1, ',');
 	c.max_fields = 1;
 	assert_int_equal(csv_next(&c), -1);
@@ -291,17 +300,8 @@ static void test_long_runs(void **state)
 	c.max_field = 40;
 	expect_fields(&c, 2, "abcdefghij\"klmnopqrstuv\nwxyz0123456789", "12345678");
 	csv_free(&c);
-	csv_init(&c, s, sizeof s - 1, ',');
-	c.max_field = 8;
-	assert_int_equal(csv_next(&c), -1);
-	assert_int_equal(c.err_col, 1);
-	csv_free(&c);
-	csv_init(&c, over, sizeof over - 1, ',');
-	c.max_field = 8;
-	assert_int_equal(csv_next(&c), -1);
-	assert_non_null(strstr(c.what, "longer than"));
-	assert_int_equal(c.err_col, 12);
-	csv_free(&c);
+	expect_too_long(s, sizeof s - 1, 8, 1, 1);
+	expect_too_long(over, sizeof over - 1, 8, 1, 12);
 }
 
 static void test_empty(void **state)
