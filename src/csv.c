@@ -1,6 +1,9 @@
 /*
- * csv: RFC 4180 tokenizer over a buffer. One pass, byte classes checked
- * inline, UTF-8 validated as it goes, fields unescaped into a per-record
+ * csv: RFC 4180 tokenizer over a buffer. One pass: the runs of ordinary
+ * bytes between separators, quotes and line ends are found eight bytes at a
+ * time (csv_scan: a word holding none of the bytes that end a run is passed
+ * over whole, which is most of a field), UTF-8 is validated where a byte of
+ * 0x80 or more stops a run, and fields are unescaped into a per-record
  * scratch buffer. Positions in errors are 1-based lines and columns counted
  * in characters, so that an editor's "go to line:col" lands on the byte.
  */
@@ -11,6 +14,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +42,52 @@ void csv_free(struct csv *c)
 	c->fcap = c->scap = c->nf = c->slen = 0;
 }
 
+#define CSV_ONES  0x0101010101010101ull
+#define CSV_HIGHS 0x8080808080808080ull
+
+/* The high bit of each byte of x that is zero. Bytes above the lowest zero
+ * byte may be flagged too (a borrow), so only the lowest flag is exact. */
+static inline uint64_t csv_zero(uint64_t x)
+{
+	return (x - CSV_ONES) & ~x & CSV_HIGHS;
+}
+
+/*
+ * The first position in b[pos..end) holding a NUL, a byte of 0x80 or more,
+ * or the byte repeated in r1, r2 or r3 (a byte times CSV_ONES); end when
+ * none does. The lowest flag of each csv_zero is exact, so the lowest of
+ * their union is too.
+ */
+static inline size_t csv_scan(const unsigned char *b, size_t pos, size_t end, uint64_t r1,
+			      uint64_t r2, uint64_t r3)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - pos >= 8) {
+		uint64_t x, m;
+		memcpy(&x, b + pos, 8);
+		m = csv_zero(x) | csv_zero(x ^ r1) | csv_zero(x ^ r2) | csv_zero(x ^ r3) |
+		    (x & CSV_HIGHS);
+		if (m)
+			return pos + (size_t)(__builtin_ctzll(m) >> 3);
+		pos += 8;
+	}
+#endif
+	for (; pos < end; pos++) {
+		unsigned char ch = b[pos];
+		if (ch == 0 || ch >= 0x80 || ch == (unsigned char)r1 || ch == (unsigned char)r2 ||
+		    ch == (unsigned char)r3)
+			break;
+	}
+	return pos;
+}
+
+/* Room for n more bytes in the scratch buffer. */
+static inline void csv_room(struct csv *c, size_t n)
+{
+	if (c->scap - c->slen < n)
+		c->scratch = xgrow(c->scratch, &c->scap, c->slen + n, 1);
+}
+
 /* Column of byte off on the line starting at line_off: characters before it + 1. */
 static long csv_col(const char *buf, size_t line_off, size_t off)
 {
@@ -51,6 +101,9 @@ static long csv_col(const char *buf, size_t line_off, size_t off)
 
 long csv_field_col(const struct csv *c, const struct csv_field *f)
 {
+	/* A record of ASCII only (most of them) counts bytes. */
+	if (c->ascii)
+		return (long)(f->off - f->line_off) + 1;
 	return csv_col(c->buf, f->line_off, f->off);
 }
 
@@ -67,6 +120,7 @@ static int csv_fail(struct csv *c, long line, size_t line_off, size_t off, const
 	vsnprintf(c->what, sizeof c->what, fmt, ap);
 	va_end(ap);
 	c->pos = c->len;
+	c->ascii = 0;
 	c->lineno = -1; /* marks the tokenizer as failed: later calls return -1 */
 	return -1;
 }
@@ -80,7 +134,7 @@ static int csv_too_long(struct csv *c, long line, size_t line_off, size_t off)
 
 static void csv_add(struct csv *c, const char *s, size_t n)
 {
-	c->scratch = xgrow(c->scratch, &c->scap, c->slen + n + 1, 1);
+	csv_room(c, n + 1);
 	memcpy(c->scratch + c->slen, s, n);
 	c->slen += n;
 }
@@ -92,31 +146,39 @@ static void csv_newline(struct csv *c)
 }
 
 /*
- * Scan an unquoted field from c->pos to the next separator, line end or the
- * end of the buffer, checking every byte. Returns 0 or -1 on an error.
+ * Scan an unquoted field from c->pos to the next separator (repeated in
+ * rsep), line end or the end of the buffer, checking every byte. Returns 0
+ * or -1 on an error. A field is too long when more than max_field bytes come
+ * before whatever ends or breaks it, which is found within max_field + 1
+ * bytes of its start.
  */
-static int csv_plain(struct csv *c)
+static int csv_plain(struct csv *c, uint64_t rsep)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
 	size_t pos = c->pos, start = pos;
-	unsigned char sep = (unsigned char)c->sep;
+	size_t stop = c->len - pos > c->max_field ? pos + c->max_field + 1 : c->len;
 
-	while (pos < c->len) {
-		unsigned char ch = b[pos];
+	for (;;) {
+		unsigned char ch;
 		if (pos - start > c->max_field)
 			return csv_too_long(c, c->lineno, c->line_off, start);
+		pos = csv_scan(b, pos, stop, rsep, CSV_ONES * '\n', CSV_ONES * '\r');
+		if (pos - start > c->max_field)
+			return csv_too_long(c, c->lineno, c->line_off, start);
+		if (pos >= c->len)
+			break;
+		ch = b[pos];
 		if (ch >= 0x80) {
 			size_t n = utf8_len(b + pos, c->len - pos);
 			if (!n)
 				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
+			c->ascii = 0;
 			pos += n;
 			continue;
 		}
-		if (ch == sep || ch == '\n' || ch == '\r')
-			break;
 		if (ch == 0)
 			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte");
-		pos++;
+		break; /* the separator or a line end */
 	}
 	csv_add(c, c->buf + start, pos - start);
 	c->pos = pos;
@@ -138,8 +200,7 @@ static int csv_quoted(struct csv *c)
 			return csv_too_long(c, qline, qline_off, qoff);
 		/* Copy runs of ordinary ASCII in one go, no further than the limit. */
 		stop = c->len - pos > c->max_field ? pos + c->max_field + 1 : c->len;
-		while (pos < stop && (ch = b[pos]) != '"' && ch != '\n' && ch != 0 && ch < 0x80)
-			pos++;
+		pos = csv_scan(b, pos, stop, CSV_ONES * '"', CSV_ONES * '\n', CSV_ONES * '\n');
 		csv_add(c, c->buf + run, pos - run);
 		if (pos < c->len && pos == stop)
 			continue;
@@ -169,6 +230,7 @@ static int csv_quoted(struct csv *c)
 			size_t n = utf8_len(b + pos, c->len - pos);
 			if (!n)
 				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
+			c->ascii = 0;
 			csv_add(c, c->buf + pos, n);
 			pos += n;
 		}
@@ -185,6 +247,7 @@ int csv_next(struct csv *c)
 {
 	const char *b = c->buf;
 	size_t end = 0;
+	uint64_t rsep = CSV_ONES * (unsigned char)c->sep;
 
 	if (c->lineno < 0)
 		return -1;
@@ -206,13 +269,15 @@ int csv_next(struct csv *c)
 	c->nf = 0;
 	c->slen = 0;
 	c->line = c->lineno;
+	c->ascii = 1;
 	for (;;) {
 		struct csv_field *f;
 		size_t s0 = c->slen;
 		if (c->nf == c->max_fields)
 			return csv_fail(c, c->lineno, c->line_off, c->pos,
 					"more than %zu fields in one record", c->max_fields);
-		c->f = xgrow(c->f, &c->fcap, c->nf + 1, sizeof *c->f);
+		if (c->nf == c->fcap)
+			c->f = xgrow(c->f, &c->fcap, c->nf + 1, sizeof *c->f);
 		f = &c->f[c->nf];
 		f->line = c->lineno;
 		f->off = c->pos;
@@ -221,7 +286,7 @@ int csv_next(struct csv *c)
 		if (c->pos < c->len && b[c->pos] == '"') {
 			if (csv_quoted(c))
 				return -1;
-		} else if (csv_plain(c)) {
+		} else if (csv_plain(c, rsep)) {
 			return -1;
 		}
 		f->len = c->slen - s0;
@@ -230,7 +295,7 @@ int csv_next(struct csv *c)
 		if (c->slen > c->max_record)
 			return csv_fail(c, c->line, c->f[0].line_off, c->f[0].off,
 					"record longer than the limit of %zu bytes", c->max_record);
-		csv_add(c, "", 0);
+		csv_room(c, 1);
 		c->scratch[c->slen++] = '\0';
 		c->nf++;
 		end = c->pos;

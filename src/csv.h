@@ -54,6 +54,7 @@ struct csv {
 
 	/* Private state. */
 	size_t pos, line_off, fcap;
+	int ascii; /* no byte of the record so far is 0x80 or more */
 	long lineno;
 	char *scratch;
 	size_t slen, scap, fstart;

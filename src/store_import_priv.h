@@ -175,6 +175,21 @@ static inline const char *store_import_strings_get(const struct store_import *si
  * the file names no such item. A linear search: for errors only. */
 const char *store_import_item_name(const struct store_import *si, int64_t id);
 
+/* A radix sort key: 8 bytes of a string, big-endian, zero-padded, and what
+ * the string belongs to (an intern id, a record's offset). */
+struct sort_key {
+	uint64_t key;
+	uint64_t ref;
+};
+
+/*
+ * Sort a[0..n) by the byte order of the NUL-terminated strings str(ctx, ref)
+ * gives for their refs, equal strings in their order in a. tmp has room for
+ * n keys, which the sort overwrites, as it does the key members of a.
+ */
+void store_import_sort_strings(struct sort_key *a, struct sort_key *tmp, size_t n,
+			       const char *(*str)(const void *ctx, uint64_t ref), const void *ctx);
+
 /* Sort ids[0..n) by the byte order of their strings in t. */
 void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n);
 

@@ -1,8 +1,9 @@
 /*
- * store_import_sort: the import's two sorts, both radix sorts because a
- * comparison sort was the slowest step of a large import: new items' external
- * ids in byte order (the order their ids are given in, so that the item
- * table and its index are appended to) and votes by (item, annotator) (the
+ * store_import_sort: the import's radix sorts, because a comparison sort was
+ * the slowest step of a large import: strings in byte order (new items'
+ * external ids, the order their ids are given in, so that the item table and
+ * its index are appended to; new annotators; and the records of a streamed
+ * import's runs by their item's id), and votes by (item, annotator) (the
  * order of the item_votes rows, which also makes duplicates neighbours).
  * Memory only.
  */
@@ -13,56 +14,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* qsort has no context argument: the table being sorted, set around the call. */
-static const struct intern *sort_items;
+/* Sorts of fewer keys than this compare strings instead (stable insertion). */
+#define SORT_SMALL 16
 
-static int item_cmp(const void *pa, const void *pb)
-{
-	return strcmp(intern_str(sort_items, *(const uint32_t *)pa),
-		      intern_str(sort_items, *(const uint32_t *)pb));
-}
-
-struct name_key {
-	uint64_t key; /* 8 bytes after the common prefix, big-endian, zero-padded */
-	uint32_t id;
+/* What a string sort works through: the strings of the keys' refs, and one
+ * table of byte counts that every level reuses. */
+struct sort_ctx {
+	const char *(*str)(const void *ctx, uint64_t ref);
+	const void *ctx;
+	size_t (*count)[256];
 };
 
-/* The length of the prefix every name shares (ids such as "item-00000042"
- * share "item-000", which would leave the radix keys all equal). */
-static size_t names_prefix(const struct intern *t, const uint32_t *ids, size_t n)
+/* Stable insertion sort of a[0..n) by their strings from byte from on. */
+static void sort_insert(const struct sort_ctx *s, struct sort_key *a, size_t n, size_t from)
 {
-	const char *first = intern_str(t, ids[0]);
-	size_t len = strlen(first);
-	for (size_t i = 1; i < n && len; i++) {
-		const char *p = intern_str(t, ids[i]);
-		size_t k = 0;
-		while (k < len && p[k] == first[k])
-			k++;
-		len = k;
+	for (size_t i = 1; i < n; i++) {
+		struct sort_key k = a[i];
+		const char *p = s->str(s->ctx, k.ref) + from;
+		size_t j = i;
+		while (j > 0 && strcmp(s->str(s->ctx, a[j - 1].ref) + from, p) > 0) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = k;
 	}
-	return len;
 }
 
 /*
- * An LSD radix sort on the 8 bytes after the prefix every name shares
- * (which decide almost every comparison of item ids), then strcmp within
- * the runs that share those bytes. A comparison sort through the string
- * table took half a second for a million items.
+ * Sort a[0..n) (tmp: room for n) by their strings, which all share their
+ * first from bytes. An LSD radix sort on the 8 bytes after the prefix every
+ * string shares from there on (ids such as "item-00000042" share "item-000",
+ * which would leave the keys all equal); keys that tie on bytes that do not
+ * end the strings are sorted the same way on the bytes after them. Stable:
+ * equal strings keep their order in a.
  */
-void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n)
+static void sort_level(const struct sort_ctx *s, struct sort_key *a, struct sort_key *tmp, size_t n,
+		       size_t from)
 {
-	struct name_key *a, *b, *tmp;
-	size_t(*count)[256];
+	struct sort_key *x = a, *y = tmp, *t;
 	size_t skip;
 
-	if (n < 2)
+	if (n < SORT_SMALL) {
+		sort_insert(s, a, n, from);
 		return;
-	skip = names_prefix(t, ids, n);
-	a = xmalloc(n * sizeof *a);
-	b = xmalloc(n * sizeof *b);
-	count = xcalloc(8, sizeof *count);
+	}
+	{
+		const char *first = s->str(s->ctx, a[0].ref) + from;
+		skip = strlen(first);
+		for (size_t i = 1; i < n && skip; i++) {
+			const char *p = s->str(s->ctx, a[i].ref) + from;
+			size_t k = 0;
+			while (k < skip && p[k] == first[k])
+				k++;
+			skip = k;
+		}
+	}
+	from += skip;
+	memset(s->count, 0, 8 * sizeof *s->count);
 	for (size_t i = 0; i < n; i++) {
-		const unsigned char *p = (const unsigned char *)intern_str(t, ids[i]) + skip;
+		const unsigned char *p = (const unsigned char *)s->str(s->ctx, a[i].ref) + from;
 		uint64_t k = 0;
 		for (int d = 0; d < 8; d++) {
 			k <<= 8;
@@ -70,40 +80,71 @@ void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n)
 				k |= *p++;
 		}
 		a[i].key = k;
-		a[i].id = ids[i];
 		for (int d = 0; d < 8; d++)
-			count[d][(k >> (8 * d)) & 0xff]++;
+			s->count[d][(k >> (8 * d)) & 0xff]++;
 	}
 	for (int d = 0; d < 8; d++) {
 		size_t sum = 0;
-		if (count[d][(a[0].key >> (8 * d)) & 0xff] == n)
+		if (s->count[d][(x[0].key >> (8 * d)) & 0xff] == n)
 			continue; /* every key has the same byte here */
 		for (int k = 0; k < 256; k++) {
-			size_t c = count[d][k];
-			count[d][k] = sum;
+			size_t c = s->count[d][k];
+			s->count[d][k] = sum;
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			b[count[d][(a[i].key >> (8 * d)) & 0xff]++] = a[i];
-		tmp = a;
-		a = b;
-		b = tmp;
+			y[s->count[d][(x[i].key >> (8 * d)) & 0xff]++] = x[i];
+		t = x;
+		x = y;
+		y = t;
 	}
-	for (size_t i = 0; i < n; i++)
-		ids[i] = a[i].id;
-	sort_items = t;
+	if (x != a)
+		memcpy(a, x, n * sizeof *a);
+	/* Equal keys whose last byte is not padding: strings that go on (or
+	 * end just there), sorted on what follows. Padding means the strings
+	 * ended within the key: they are equal, and already in order. */
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && a[j].key == a[i].key)
 			j++;
-		if (j - i > 1)
-			qsort(ids + i, j - i, sizeof *ids, item_cmp);
+		if (j - i > 1 && (a[i].key & 0xff))
+			sort_level(s, a + i, tmp + i, j - i, from + 8);
 		i = j;
 	}
-	sort_items = NULL;
-	free(count);
+}
+
+void store_import_sort_strings(struct sort_key *a, struct sort_key *tmp, size_t n,
+			       const char *(*str)(const void *ctx, uint64_t ref), const void *ctx)
+{
+	struct sort_ctx s = {.str = str, .ctx = ctx};
+	if (n < 2)
+		return;
+	s.count = xmalloc(8 * sizeof *s.count);
+	sort_level(&s, a, tmp, n, 0);
+	free(s.count);
+}
+
+static const char *name_str(const void *ctx, uint64_t ref)
+{
+	return intern_str(ctx, (uint32_t)ref);
+}
+
+void store_import_sort_names(const struct intern *t, uint32_t *ids, size_t n)
+{
+	struct sort_key *a, *tmp;
+	if (n < 2)
+		return;
+	a = xmalloc(n * sizeof *a);
+	tmp = xmalloc(n * sizeof *tmp);
+	xhuge(a, n * sizeof *a);
+	xhuge(tmp, n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		a[i].ref = ids[i];
+	store_import_sort_strings(a, tmp, n, name_str, t);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (uint32_t)a[i].ref;
 	free(a);
-	free(b);
+	free(tmp);
 }
 
 /* LSD, skipping the bytes every key shares. */

@@ -6,9 +6,8 @@
  * Each record (its item's external id, annotator and label intern ids, line,
  * and the time, comment, text and metadata it gives) is appended to a
  * buffer as it comes. When the buffer reaches half the budget it is sorted
- * by the item's external id in byte order (a radix sort on the 8 bytes after
- * the prefix every id of the run shares, then strcmp where those tie; file
- * order among equal ids) and written to an unlinked temporary file as a run,
+ * by the item's external id in byte order (store_import_sort_strings' radix
+ * sort; file order among equal ids) and written to an unlinked temporary file as a run,
  * on a thread of its own while a second buffer takes the records. On commit
  * the last run is sorted in memory and the runs are merged by a heap: the
  * items come out in byte order of their ids, which is the order new items
@@ -34,13 +33,7 @@
 #include <unistd.h>
 
 #define SPILL_DEFAULT_MEM ((size_t)96 << 20)
-
-/* A sort key: 8 bytes of the id after the run's common prefix, big-endian,
- * zero-padded, and the record's offset in the buffer. */
-struct spill_key {
-	uint64_t key;
-	size_t off;
-};
+#define SPILL_OUT	  ((size_t)1 << 20) /* bytes of a run written at a time */
 
 /* A run in the file. */
 struct spill_part {
@@ -55,11 +48,12 @@ struct spill_cur {
 	const struct srec *top;
 };
 
-/* Records and their keys: a run being filled, or being sorted and written. */
+/* Records and their keys (each record's offset in buf as its ref): a run
+ * being filled, or being sorted and written. tmp is the sort's other half. */
 struct spill_buf {
 	struct sbuf buf;
-	struct spill_key *keys;
-	size_t nkeys, keycap;
+	struct sort_key *keys, *tmp;
+	size_t nkeys, keycap, tmpcap;
 };
 
 struct si_spill {
@@ -71,8 +65,6 @@ struct si_spill {
 	int fill, flushing, frc;
 	pthread_t flusher;
 	char ferr[GV_ERR];
-	char *rec; /* a record too large for the stack, being put together */
-	size_t reccap;
 	int fd; /* the runs, unlinked; -1 until the first is written */
 	off_t end;
 	struct spill_part *run;
@@ -172,114 +164,61 @@ int store_import_spill_read(int fd, void *p, size_t len, off_t at, char *err)
 
 /* ---- Runs ---- */
 
-static const char *key_id(const struct spill_buf *sp, const struct spill_key *k)
+static const char *spill_str(const void *ctx, uint64_t ref)
 {
-	return srec_id((const struct srec *)(sp->buf.s + k->off));
+	const struct spill_buf *b = ctx;
+	return srec_id((const struct srec *)(b->buf.s + ref));
 }
 
-/* qsort has no context argument: the buffer being sorted, set around the
- * call (one sort runs at a time: the flusher's, or the last run's after it). */
-static const struct spill_buf *sort_spill;
-static size_t sort_skip;
-
-static int key_cmp(const void *pa, const void *pb)
+/* Grow *p (room for *cap items of size bytes) to hold need; a large array
+ * is asked for in huge pages (see xhuge), since every run fills it again. */
+static void *spill_grow(void *p, size_t *cap, size_t need, size_t size)
 {
-	const struct spill_key *a = pa, *b = pb;
-	int c = strcmp(key_id(sort_spill, a) + sort_skip, key_id(sort_spill, b) + sort_skip);
-	if (c)
-		return c;
-	return a->off < b->off ? -1 : a->off > b->off;
+	if (need <= *cap)
+		return p;
+	p = xgrow(p, cap, need, size);
+	xhuge(p, *cap * size);
+	return p;
 }
 
-/* Sort the run's keys by id, equal ids in file order. */
-static void spill_sort(struct spill_buf *sp)
+/* Sort the run's keys by id, equal ids in file order (the keys are in it). */
+static void spill_sort(struct spill_buf *b)
 {
-	size_t n = sp->nkeys, skip, (*count)[256];
-	struct spill_key *a = sp->keys, *b;
-
-	if (n < 2)
-		return;
-	{
-		const char *first = key_id(sp, &a[0]);
-		skip = strlen(first);
-		for (size_t i = 1; i < n && skip; i++) {
-			const char *p = key_id(sp, &a[i]);
-			size_t k = 0;
-			while (k < skip && p[k] == first[k])
-				k++;
-			skip = k;
-		}
-	}
-	b = xmalloc(n * sizeof *b);
-	count = xcalloc(8, sizeof *count);
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *p = (const unsigned char *)key_id(sp, &a[i]) + skip;
-		uint64_t k = 0;
-		for (int d = 0; d < 8; d++) {
-			k <<= 8;
-			if (*p)
-				k |= *p++;
-		}
-		a[i].key = k;
-		for (int d = 0; d < 8; d++)
-			count[d][(k >> (8 * d)) & 0xff]++;
-	}
-	for (int d = 0; d < 8; d++) {
-		size_t sum = 0;
-		struct spill_key *t;
-		if (count[d][(a[0].key >> (8 * d)) & 0xff] == n)
-			continue; /* every key has the same byte here */
-		for (int k = 0; k < 256; k++) {
-			size_t c = count[d][k];
-			count[d][k] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			b[count[d][(a[i].key >> (8 * d)) & 0xff]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
-	/* Ids longer than the key: strcmp decides among equal keys. */
-	sort_spill = sp;
-	sort_skip = skip + 8;
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && a[j].key == a[i].key)
-			j++;
-		if (j - i > 1 && strlen(key_id(sp, &a[i])) > skip + 8)
-			qsort(a + i, j - i, sizeof *a, key_cmp);
-		i = j;
-	}
-	sort_spill = NULL;
-	if (a != sp->keys) {
-		memcpy(sp->keys, a, n * sizeof *a);
-		b = a;
-	}
-	free(b);
-	free(count);
+	b->tmp = spill_grow(b->tmp, &b->tmpcap, b->nkeys, sizeof *b->tmp);
+	store_import_sort_strings(b->keys, b->tmp, b->nkeys, spill_str, b);
 }
 
 /* Sort b and write it to the runs' file as a run; b starts over. */
 static int spill_flush(struct si_spill *sp, struct spill_buf *b, char *err)
 {
-	struct sbuf out = {0};
+	char *out = xmalloc(SPILL_OUT);
+	size_t len = 0;
 	off_t start = sp->end;
 
 	spill_sort(b);
-	for (size_t i = 0; i < b->nkeys; i++) {
-		const struct srec *r = (const struct srec *)(b->buf.s + b->keys[i].off);
-		sbuf_addn(&out, (const char *)r, r->size);
-		if (out.len >= (1 << 20) || i + 1 == b->nkeys) {
-			if (store_import_spill_write(sp->fd, out.s, out.len, sp->end, err)) {
-				sbuf_free(&out);
-				return -1;
-			}
-			sp->end += (off_t)out.len;
-			sbuf_reset(&out);
+	for (size_t i = 0; i <= b->nkeys; i++) {
+		const struct srec *r =
+			i < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[i].ref) : NULL;
+		/* The records in order through out; a record larger than out
+		 * goes on its own. */
+		if (len && (!r || len + r->size > SPILL_OUT)) {
+			if (store_import_spill_write(sp->fd, out, len, sp->end, err))
+				goto fail;
+			sp->end += (off_t)len;
+			len = 0;
 		}
+		if (!r)
+			break;
+		if (r->size > SPILL_OUT) {
+			if (store_import_spill_write(sp->fd, r, r->size, sp->end, err))
+				goto fail;
+			sp->end += (off_t)r->size;
+			continue;
+		}
+		memcpy(out + len, r, r->size);
+		len += r->size;
 	}
-	sbuf_free(&out);
+	free(out);
 	sp->run = xgrow(sp->run, &sp->runcap, sp->nruns + 1, sizeof *sp->run);
 	sp->run[sp->nruns].at = start;
 	sp->run[sp->nruns].bytes = (size_t)(sp->end - start);
@@ -287,6 +226,9 @@ static int spill_flush(struct si_spill *sp, struct spill_buf *b, char *err)
 	sbuf_reset(&b->buf);
 	b->nkeys = 0;
 	return 0;
+fail:
+	free(out);
+	return -1;
 }
 
 static void *spill_flusher(void *arg)
@@ -332,8 +274,7 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 	struct srec h = {0};
 	size_t size, at, idlen = strlen(item), len[SREC_NOPT] = {0};
 	unsigned char mask = 0;
-	uint32_t small[64]; /* aligned for the head */
-	char *p = (char *)small;
+	char *p;
 
 	if (!sp) {
 		sp = si->spill = xcalloc(1, sizeof *sp);
@@ -343,7 +284,7 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 	/* Half the budget each (the keys take 16 bytes a record, as much again
 	 * while sorted). */
 	b = &sp->b[sp->fill];
-	if (b->nkeys && b->buf.len + 2 * sizeof(struct spill_key) * b->nkeys >= sp->budget / 2) {
+	if (b->nkeys && b->buf.len + 2 * sizeof(struct sort_key) * b->nkeys >= sp->budget / 2) {
 		if (spill_swap(si, err))
 			return -1;
 		b = &sp->b[sp->fill];
@@ -363,13 +304,11 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 	if (size > UINT32_MAX)
 		return import_errf(err, si->o.file, line, 0, "a record of over 4 GB");
 	h.size = (uint32_t)size;
-	/* The record is put together beside the buffer (on the stack when
-	 * small) and copied into it at once. */
-	if (size > sizeof small) {
-		sp->rec = xgrow(sp->rec, &sp->reccap, size, 1);
-		p = sp->rec;
-	}
-	memset(p, 0, size);
+	/* The record is written in place at the end of the buffer, its
+	 * padding zeroed. */
+	b->buf.s = spill_grow(b->buf.s, &b->buf.cap, b->buf.len + size + 1, 1);
+	b->keys = spill_grow(b->keys, &b->keycap, b->nkeys + 1, sizeof *b->keys);
+	p = b->buf.s + b->buf.len;
 	memcpy(p, &h, sizeof h);
 	at = sizeof h;
 	memcpy(p + at, item, idlen + 1);
@@ -381,10 +320,9 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 			at += len[k];
 		}
 	}
-	b->keys = xgrow(b->keys, &b->keycap, b->nkeys + 1, sizeof *b->keys);
-	b->keys[b->nkeys].off = b->buf.len;
-	b->nkeys++;
-	sbuf_addn(&b->buf, p, size);
+	memset(p + at, 0, size - at);
+	b->keys[b->nkeys++].ref = b->buf.len;
+	b->buf.len += size;
 	return 0;
 }
 
@@ -446,7 +384,7 @@ static int cur_next(struct si_spill *sp, struct spill_cur *c, char *err)
 	const void *top = c->top;
 	if (sp->memrun && c == &sp->cur[sp->ncur - 1]) {
 		const struct spill_buf *b = &sp->b[sp->fill];
-		c->top = c->key < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[c->key++].off)
+		c->top = c->key < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[c->key++].ref)
 					   : NULL;
 		return 0;
 	}
@@ -494,8 +432,12 @@ int store_import_spill_start(struct store_import *si, char *err)
 	 * reading it back cost more than that memory. */
 	sbuf_free(&sp->b[!sp->fill].buf);
 	free(sp->b[!sp->fill].keys);
+	free(sp->b[!sp->fill].tmp);
 	memset(&sp->b[!sp->fill], 0, sizeof sp->b[0]);
 	spill_sort(&sp->b[sp->fill]);
+	free(sp->b[sp->fill].tmp);
+	sp->b[sp->fill].tmp = NULL;
+	sp->b[sp->fill].tmpcap = 0;
 	sp->memrun = 1;
 	sp->ncur = sp->nruns + (size_t)sp->memrun;
 	sp->cur = xcalloc(sp->ncur + 1, sizeof *sp->cur);
@@ -559,9 +501,9 @@ void store_import_spill_free(struct si_spill *sp)
 	free(sp->heap);
 	for (int i = 0; i < 2; i++) {
 		free(sp->b[i].keys);
+		free(sp->b[i].tmp);
 		sbuf_free(&sp->b[i].buf);
 	}
 	free(sp->run);
-	free(sp->rec);
 	free(sp);
 }

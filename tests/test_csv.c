@@ -14,6 +14,7 @@
 
 #include "csv.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Tokenize s (len bytes) and expect one error at line:col whose text holds what. */
@@ -33,6 +34,23 @@ static void expect_error(const char *s, size_t len, size_t want, long line, long
 	assert_int_equal(c.err_col, col);
 	/* The error sticks. */
 	assert_int_equal(csv_next(&c), -1);
+	csv_free(&c);
+}
+
+/* Tokenize s with fields of at most max bytes: the first record that has a
+ * longer one fails, at line:col, where that field starts. */
+static void expect_too_long(const char *s, size_t len, size_t max, long line, long col)
+{
+	struct csv c;
+	int rc;
+	csv_init(&c, s, len, ',');
+	c.max_field = max;
+	while ((rc = csv_next(&c)) > 0)
+		;
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(c.what, "longer than"));
+	assert_int_equal(c.err_line, line);
+	assert_int_equal(c.err_col, col);
 	csv_free(&c);
 }
 
@@ -170,20 +188,120 @@ static void test_limits(void **state)
 {
 	static const char s[] = "a,b\nshort,much-too-long\n";
 	struct csv c;
-	csv_init(&c, s, sizeof s - 1, ',');
-	c.max_field = 8;
-	assert_int_equal(csv_next(&c), 1);
-	assert_int_equal(csv_next(&c), -1);
-	assert_non_null(strstr(c.what, "longer than"));
-	assert_int_equal(c.err_line, 2);
-	assert_int_equal(c.err_col, 7);
-	csv_free(&c);
-
+	expect_too_long(s, sizeof s - 1, 8, 2, 7);
 	csv_init(&c, s, sizeof s - 1, ',');
 	c.max_fields = 1;
 	assert_int_equal(csv_next(&c), -1);
 	assert_non_null(strstr(c.what, "more than 1 fields"));
 	csv_free(&c);
+}
+
+/*
+ * Runs of ordinary bytes are scanned eight at a time: put a field of every
+ * length from 0 to 19 after a first field of 0 to 8 bytes (so that each
+ * byte that ends or breaks the field falls at every place in a word), in a
+ * buffer of exactly the text's size (so that a read past its end is caught
+ * by the sanitizers), and check where each field ends, which byte stops it,
+ * and the column of the stop (its byte offset + 1: the line is ASCII up to
+ * there).
+ */
+static void test_word_boundaries(void **state)
+{
+	static const char *const stops[] = {",", "\n", "\r\n", "\0", "\xFF", "\xC3\xA9"};
+	char text[64];
+	for (size_t lead = 0; lead <= 8; lead++) {
+		for (size_t len = 0; len < 20; len++) {
+			for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+				size_t n = 0, slen = k == 3 ? 1 : strlen(stops[k]);
+				int accent = k == 5;
+				struct csv c;
+				char *buf;
+				memset(text + n, 'a', lead);
+				n += lead;
+				text[n++] = ',';
+				memset(text + n, 'b', len);
+				n += len;
+				memcpy(text + n, stops[k], slen);
+				n += slen;
+				memcpy(text + n, "z", 1);
+				n += 1;
+				buf = malloc(n);
+				memcpy(buf, text, n);
+				csv_init(&c, buf, n, ',');
+				if (k == 3 || k == 4) {
+					/* A NUL or a bad byte: an error at its column. */
+					assert_int_equal(csv_next(&c), -1);
+					assert_int_equal(c.err_line, 1);
+					assert_int_equal(c.err_col, (long)(lead + 1 + len + 1));
+				} else {
+					assert_int_equal(csv_next(&c), 1);
+					assert_int_equal(c.f[0].len, lead);
+					assert_int_equal(c.f[1].off, lead + 1);
+					assert_int_equal(csv_field_col(&c, &c.f[1]),
+							 (long)(lead + 2));
+					if (k == 0) {
+						/* Three fields; the third's column. */
+						assert_int_equal(c.nf, 3);
+						assert_int_equal(c.f[1].len, len);
+						assert_string_equal(c.f[2].s, "z");
+						assert_int_equal(csv_field_col(&c, &c.f[2]),
+								 (long)(lead + len + 3));
+					} else if (accent) {
+						/* "é" goes on the field. */
+						assert_int_equal(c.nf, 2);
+						assert_int_equal(c.f[1].len, len + 3);
+						assert_int_equal(c.f[1].s[len], '\xC3');
+						assert_int_equal(csv_field_col(&c, &c.f[1]),
+								 (long)(lead + 2));
+					} else {
+						/* A line end: "z" is the next record. */
+						assert_int_equal(c.nf, 2);
+						assert_int_equal(c.f[1].len, len);
+						assert_int_equal(csv_next(&c), 1);
+						assert_int_equal(c.line, 2);
+						assert_string_equal(c.f[0].s, "z");
+					}
+				}
+				csv_free(&c);
+				free(buf);
+			}
+		}
+	}
+}
+
+/* A column after an "é" on the line counts characters, in a record that
+ * starts on an ASCII line and goes on, inside quotes, on another. */
+static void test_columns_in_characters(void **state)
+{
+	static const char s[] = "x,\"a\n\xC3\xA9\xC3\xA9\",b,c\nd,e\n";
+	struct csv c;
+	csv_init(&c, s, sizeof s - 1, ',');
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.nf, 4);
+	assert_int_equal(csv_field_col(&c, &c.f[1]), 3);
+	/* Line 2 is "éé",b,c: b is after 2 characters, a quote and a comma. */
+	assert_int_equal(c.f[2].line, 2);
+	assert_int_equal(csv_field_col(&c, &c.f[2]), 5);
+	assert_int_equal(csv_field_col(&c, &c.f[3]), 7);
+	/* The next record is ASCII again. */
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(csv_field_col(&c, &c.f[1]), 3);
+	csv_free(&c);
+}
+
+/* A quoted field longer than a word, with a doubled quote and a line end
+ * in it, and a field of exactly the limit beside one a byte over it. */
+static void test_long_runs(void **state)
+{
+	static const char s[] = "\"abcdefghij\"\"klmnopqrstuv\nwxyz0123456789\",12345678\n";
+	static const char over[] = "\"abcdefgh\",123456789\n";
+	struct csv c;
+	csv_init(&c, s, sizeof s - 1, ',');
+	c.max_field = 40;
+	expect_fields(&c, 2, "abcdefghij\"klmnopqrstuv\nwxyz0123456789", "12345678");
+	csv_free(&c);
+	expect_too_long(s, sizeof s - 1, 8, 1, 1);
+	expect_too_long(over, sizeof over - 1, 8, 1, 12);
 }
 
 static void test_empty(void **state)
@@ -211,6 +329,9 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_valid_utf8_kept),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_word_boundaries),
+		cmocka_unit_test(test_columns_in_characters),
+		cmocka_unit_test(test_long_runs),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "formats.h"
 #include "import.h"
 #include "store.h"
+#include "store_import_priv.h"
 #include "util.h"
 
 #include <math.h>
@@ -662,6 +663,59 @@ static void test_detection(void **state)
 	assert_null(import_format_find("json"));
 }
 
+static const char *sort_test_str(const void *ctx, uint64_t ref)
+{
+	return ((const char *const *)ctx)[ref];
+}
+
+/*
+ * store_import_sort_strings against the order strcmp gives: 6,000 strings
+ * of 0 to 40 letters from {a, b} after prefixes that make many tie on the
+ * 8 bytes a radix pass reads, some ending there and some going on, and
+ * sets small enough for the insertion sort. Each set must come out in
+ * strcmp's order, equal strings in their first order (the refs ascending).
+ */
+static void test_sort_strings(void **state)
+{
+	static const char *const prefixes[] = {"", "item-000", "abcdefgh", "abcdefghabcdefgh"};
+	static const size_t sizes[] = {6000, 100, 15, 2};
+	unsigned long seed = 7;
+	char **s = calloc(6000, sizeof *s);
+	struct sort_key *a = calloc(6000, sizeof *a), *tmp = calloc(6000, sizeof *tmp);
+	(void)state;
+	for (size_t i = 0; i < 6000; i++) {
+		char buf[80];
+		size_t len, at;
+		seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+		at = (size_t)snprintf(buf, sizeof buf, "%s", prefixes[(seed >> 33) % 4]);
+		len = (seed >> 40) % 41;
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			buf[at++] = (seed >> 45) % 8 ? 'a' : 'b';
+		}
+		buf[at] = '\0';
+		s[i] = strdup(buf);
+	}
+	for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+		size_t n = sizes[z];
+		for (size_t i = 0; i < n; i++)
+			a[i].ref = i;
+		store_import_sort_strings(a, tmp, n, sort_test_str, s);
+		for (size_t i = 1; i < n; i++) {
+			int c = strcmp(s[a[i - 1].ref], s[a[i].ref]);
+			if (c > 0 || (c == 0 && a[i - 1].ref > a[i].ref))
+				fail_msg("%zu strings: '%s' (%u) before '%s' (%u)", n,
+					 s[a[i - 1].ref], (unsigned)a[i - 1].ref, s[a[i].ref],
+					 (unsigned)a[i].ref);
+		}
+	}
+	for (size_t i = 0; i < 6000; i++)
+		free(s[i]);
+	free(s);
+	free(a);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +731,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_decisions, setup, test_fx_teardown),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_sort_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

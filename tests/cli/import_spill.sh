@@ -147,6 +147,18 @@ same lookup votes "$work/few.csv" --task t
 grep -q "fresh1" "$work/mem.tables" || fail "lookup: no new item"
 same lookup votes "$work/few.csv" --task t --duplicates first
 
+# Ids that tie on the eight bytes the runs' radix sort reads, some ending
+# there and some going on ("abcdefgh", "abcdefghi"), beside ids that make
+# the shared prefix empty: each item's votes still come out of every run
+# together (a run once held abcdefgh, abcdefghi, abcdefgh in that order,
+# and the second abcdefgh became an item of its own).
+awk 'BEGIN { print "item,annotator,label"
+    split("abcdefgh abcdefghi z abcdefghijklmnopq abcdefghijklmnop abcdefghijklmnopqr", id, " ")
+    for (i = 0; i < 600; i++) printf "%s%s,a%d,l%d\n", id[1 + i % 6], i % 6 == 2 ? i % 13 : "",
+        i, i % 3 }' >"$work/ties.csv"
+same ties votes "$work/ties.csv" --task t
+grep -q "on 18 items" "$work/mem.out" || fail "ties: $(cat "$work/mem.out")"
+
 # A bad row after the budget was passed: rejected, nothing left behind.
 { votes 500 4; echo "it1,,l1"; } >"$work/bad.csv"
 same bad votes "$work/bad.csv" --task t
