@@ -359,8 +359,7 @@ static int summ_load(struct si_summ *g, size_t r)
 /* What column col of a row holds, as SQLite is to be given it. */
 enum si_val { SI_NULL, SI_INT, SI_REAL, SI_TEXT };
 
-static enum si_val si_row_value(const struct si_summ *g, size_t row, int col, int64_t *i,
-				double *d)
+static enum si_val si_row_value(const struct si_summ *g, size_t row, int col, int64_t *i, double *d)
 {
 	const struct stats_item *sum = &g->row.sum;
 	switch (col) {
