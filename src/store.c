@@ -346,7 +346,17 @@ int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *e
 	return 0;
 }
 
-int store_begin(struct store *st, char *err)
+/* synchronous back to FULL after a transaction of store_begin_nosync. */
+static int store_sync_full(struct store *st, char *err)
+{
+	if (store_exec(st, "PRAGMA synchronous = FULL", err))
+		return -1;
+	st->nosync = 0;
+	return 0;
+}
+
+/* Fill err and return -1 when nothing can be written on st. */
+static int store_writable(struct store *st, char *err)
 {
 	if (sqlite3_db_readonly(st->db, "main") == 1) {
 		if (st->readonly && !st->fallback)
@@ -357,7 +367,33 @@ int store_begin(struct store *st, char *err)
 			       "permission on the file and on its -wal and -shm files",
 			       st->path, (long)getuid());
 	}
+	/* A connection whose FULL could not be put back after a transaction
+	 * without a sync writes nothing more until it is. */
+	if (st->nosync && store_sync_full(st, err))
+		return -1;
+	return 0;
+}
+
+int store_begin(struct store *st, char *err)
+{
+	if (store_writable(st, err))
+		return -1;
 	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_begin_nosync(struct store *st, char *err)
+{
+	if (store_writable(st, err))
+		return -1;
+	/* SQLite takes the setting only outside a transaction. */
+	if (store_exec(st, "PRAGMA synchronous = NORMAL", err))
+		return -1;
+	st->nosync = 1;
+	if (store_exec(st, "BEGIN IMMEDIATE", err)) {
+		store_sync_full(st, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 int store_commit(struct store *st, char *err)
@@ -367,6 +403,10 @@ int store_commit(struct store *st, char *err)
 		store_rollback(st);
 		return -1;
 	}
+	/* Committed, whatever follows: should FULL not come back now, the
+	 * next store_begin tries again and refuses to write without it. */
+	if (st->nosync)
+		store_sync_full(st, NULL);
 	return 0;
 }
 
@@ -374,6 +414,28 @@ void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st->nosync)
+		store_sync_full(st, NULL);
+}
+
+int store_sync(struct store *st, char *err)
+{
+	sqlite3_file *f = NULL;
+	int rc;
+
+	/* The log's handle: shared with nothing, as the connection is its
+	 * caller's alone. A read opens the log when it is not open yet. */
+	if (store_exec(st, "SELECT 1 FROM project LIMIT 1", err))
+		return -1;
+	rc = sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f);
+	if (rc != SQLITE_OK || !f || !f->pMethods)
+		return err_set(err, "%s: the write-ahead log is not open, so it cannot be synced",
+			       st->path);
+	rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+	if (rc != SQLITE_OK)
+		return err_set(err, "%s: syncing the write-ahead log failed: %s", st->path,
+			       sqlite3_errstr(rc));
+	return 0;
 }
 
 static int user_version(struct store *st, int *v, char *err)
@@ -613,12 +675,13 @@ static int check_local_fs(const char *path, int create, char *err)
 	} else {
 		char *dir = create ? folder_of(path) : NULL;
 		struct statfs sf;
-		int fd = open(dir ? dir : path, O_RDONLY | O_CLOEXEC), rc;
+		/* By path, never by an opened and closed descriptor: closing
+		 * any descriptor of the file drops every POSIX lock this
+		 * process holds on it, those of a connection already open
+		 * (the screen's, when a second one opens for a thread) too,
+		 * and two sessions could then write at once. */
+		int rc = statfs(dir ? dir : path, &sf);
 		free(dir);
-		if (fd < 0)
-			return 0;
-		rc = fstatfs(fd, &sf);
-		close(fd);
 		if (rc != 0)
 			return 0;
 		magic = (uint32_t)sf.f_type;

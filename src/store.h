@@ -44,6 +44,7 @@ struct store {
 	char base_hash[65];
 	int64_t base_decision;
 	struct sign_key *key; /* the signing key, loaded by the first event */
+	int nosync; /* the open transaction commits without a sync (store_begin_nosync) */
 };
 
 /*
@@ -104,6 +105,28 @@ void store_remove(const char *path);
 int store_begin(struct store *st, char *err);
 int store_commit(struct store *st, char *err);
 void store_rollback(struct store *st);
+
+/*
+ * store_begin for a transaction whose COMMIT does not wait for the disk:
+ * synchronous is NORMAL for this one transaction and FULL again when it
+ * ends (store_commit, store_rollback), so the connection keeps the rule
+ * for every other write. The commit is seen at once by every connection,
+ * but survives a power failure only once a later synced commit or
+ * store_sync on any connection to the file has returned. For locks
+ * (claims, releases), which a power failure makes moot, and for a
+ * decision whose "saved" waits for store_sync. Returns 0, or -1 with err.
+ */
+int store_begin_nosync(struct store *st, char *err);
+
+/*
+ * Make every transaction committed to st's file so far, by any connection
+ * or process, durable: the write-ahead log is synced through SQLite's VFS,
+ * as a synchronous=FULL commit syncs it. st is a connection of its own
+ * (a thread may call it while another connection writes), with no
+ * transaction open. Returns 0, or -1 with err filled (the disk did not
+ * confirm the writes).
+ */
+int store_sync(struct store *st, char *err);
 
 /* Run SQL with no result rows. Returns 0, or -1 with err filled. */
 int store_exec(struct store *st, const char *sql, char *err);

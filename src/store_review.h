@@ -190,7 +190,10 @@ enum review_refusal {
  * (nothing is claimed: their name is copied into holder, `holder_len`
  * bytes), REVIEW_HELD when another expert holds a live claim (its name in
  * holder), -1 on error. Taking a claim (not renewing it) appends a "claim"
- * event.
+ * event. Claims and releases are locks, not judgements: their commits do
+ * not wait for the disk (store_begin_nosync), since after a power failure
+ * every session starts again and a lost claim or release holds nothing up
+ * for longer than a claim lasts.
  */
 int store_review_claim(struct store *st, const struct audit_actor *a, int64_t item, int64_t seen,
 		 char *holder, size_t holder_len, char *err);
@@ -208,6 +211,8 @@ struct review_decide_args {
 	double seconds;
 	const char *queue;  /* may be NULL */
 	int overrule;       /* 1: a lead knowingly supersedes another expert's decision */
+	int defer_sync;     /* 1: commit without waiting for the disk (store_begin_nosync):
+			     * the caller says "saved" only after store_sync */
 };
 
 /*
@@ -223,7 +228,10 @@ struct review_decide_args {
  * For those the other expert's name is copied into other. An overruling
  * decision's event says so ("overrule": true).
  * Returns 0 when committed (*id gets the decision id), a review_refusal, or
- * -1 on error.
+ * -1 on error. With d->defer_sync the commit is visible to every session at
+ * once but durable only once store_sync (or a later synced commit) returns.
+ * The expert's role is read inside the transaction only when it matters:
+ * another expert's decision to supersede, or a packet's conflict to settle.
  */
 int store_review_decide(struct store *st, const struct audit_actor *a, const struct review_decide_args *d,
 		  int64_t *id, char *other, size_t other_len, char *err);
@@ -262,7 +270,8 @@ int store_review_draft_save(struct store *st, const char *me, int64_t item, cons
 /*
  * Leave an item in one transaction (one sync, which matters on a hang-up):
  * save my draft reason (text non-NULL: saved, or deleted when empty; NULL:
- * left as it is) and drop my claim on it.
+ * left as it is) and drop my claim on it. Without a draft to write it is a
+ * release, committed without waiting for the disk.
  */
 int store_review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err);
 

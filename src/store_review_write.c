@@ -205,7 +205,7 @@ int store_review_claim(struct store *st, const struct audit_actor *a, int64_t it
 	char mod[32];
 	int mine = 0, rc;
 
-	if (store_begin(st, err))
+	if (store_begin_nosync(st, err))
 		return -1;
 	if (latest_decision(st, item, &l, err))
 		goto fail;
@@ -263,7 +263,7 @@ fail:
 int store_review_release(struct store *st, const struct audit_actor *a, int64_t item, char *err)
 {
 	sqlite3_stmt *s = NULL;
-	if (store_begin(st, err))
+	if (store_begin_nosync(st, err))
 		return -1;
 	if (store_prepare(st, "DELETE FROM claim WHERE item = ? AND expert = ?", &s, err))
 		goto fail;
@@ -345,7 +345,7 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	int overrule, conflict = 0, held, lead;
 	const char *reason = d->reason;
 
-	if (store_begin(st, err))
+	if ((d->defer_sync ? store_begin_nosync(st, err) : store_begin(st, err)))
 		return -1;
 	if (latest_decision(st, d->item, &l, err))
 		goto fail;
@@ -356,7 +356,11 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	/* The current decision is someone else's: superseding it is a lead's
 	 * call, asked for in so many words, never a side effect of a key. */
 	overrule = check_on("lead") && l.id && l.has_label && strcmp(l.expert, a->expert) != 0;
-	lead = store_expert_is_lead(st, a->expert, a->uid, err);
+	/* The role is read only where it decides something (read here, in
+	 * the write lock, it is never stale): an overrule, or a conflict. */
+	if ((conflict = packet_conflict_open(st, d->item, pair, NULL, err)) < 0)
+		goto fail;
+	lead = overrule || conflict == 1 ? store_expert_is_lead(st, a->expert, a->uid, err) : 0;
 	if (lead < 0)
 		goto fail;
 	if (overrule) {
@@ -385,15 +389,15 @@ int store_review_decide(struct store *st, const struct audit_actor *a, const str
 	}
 	/* A lead's decision on an item left in conflict by a packet settles
 	 * both decisions, and its reason names them. */
-	if (lead && (conflict = packet_conflict_open(st, d->item, pair, NULL, err)) == 1) {
+	if (!lead)
+		conflict = 0;
+	if (conflict == 1) {
 		sbuf_addf(&settles, "settles decisions %lld and %lld", (long long)pair[0],
 			  (long long)pair[1]);
 		if (d->reason && *d->reason)
 			sbuf_addf(&settles, ": %s", d->reason);
 		reason = settles.s;
 	}
-	if (conflict < 0)
-		goto fail;
 	if (insert_decision(st, a->expert, d->item, 1, d->label_code, d->blind_code, reason,
 			    d->rule, d->seconds, l.id, d->queue, &nid, err))
 		goto fail;
@@ -671,7 +675,8 @@ fail:
 
 int store_review_leave(struct store *st, const char *me, int64_t item, const char *text, char *err)
 {
-	if (store_begin(st, err))
+	/* A draft is typed work: its write is synced. */
+	if ((text ? store_begin(st, err) : store_begin_nosync(st, err)))
 		return -1;
 	if (text && *text) {
 		if (draft_write(st, me, item, text, err))

@@ -54,6 +54,9 @@ struct fake {
 	int searches, search_annotators;
 	int long_defs; /* long definitions, with examples and counterexamples (rich) */
 	int64_t conflict_item; /* this item was decided here and offline (a packet) */
+	/* The backend's durable (test_saving): 0 the sync still pending, 1
+	 * done, -1 it failed; waits counts the calls that blocked, polls all. */
+	int durable_answer, durable_waits, durable_polls;
 };
 
 static struct fake fk;
@@ -455,6 +458,22 @@ static int f_calibration(void *ctx, const char *task, struct ui_calib *out, char
 	return 0;
 }
 
+/* A sync that takes as long as the test says: pending until durable_answer
+ * changes; a call told to wait gets it done (or failed). */
+static int f_durable(void *ctx, int wait, char *err)
+{
+	(void)ctx;
+	fk.durable_polls++;
+	if (wait) {
+		fk.durable_waits++;
+		if (fk.durable_answer == 0)
+			fk.durable_answer = 1;
+	}
+	if (fk.durable_answer < 0)
+		snprintf(err, GV_ERR, "syncing the write-ahead log failed: disk I/O error");
+	return fk.durable_answer;
+}
+
 static const struct ui_backend fake_be = {
 	.calibration = f_calibration,
 	.queues = f_queues,
@@ -630,6 +649,88 @@ static void test_decide_moves_on(void **state)
 	assert_int_equal(fk.decides, 3);
 	assert_int_equal(s.view, UI_QUEUE);
 	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	ui_state_free(&s);
+}
+
+/* Every message said, as headless --messages prints them. */
+static char said[16][512];
+static int nsaid;
+
+static void on_said(void *arg, enum ui_msg kind, const char *msg)
+{
+	(void)arg;
+	if (nsaid < 16)
+		snprintf(said[nsaid++], sizeof said[0], "%s %s",
+			 kind == UI_MSG_SAVED	 ? "saved"
+			 : kind == UI_MSG_SAVING ? "saving"
+			 : kind == UI_MSG_ERROR	 ? "error"
+						 : "info",
+			 msg);
+}
+
+/* A decision whose sync is slow: "saving" at once and the screen moves on
+ * without waiting; "saved" only once the backend says it is on the disk;
+ * a failed sync is an error naming the decision; quitting waits. */
+static void test_saving(void **state)
+{
+	struct ui_backend be = fake_be;
+	struct ui_state s;
+	(void)state;
+	be.durable = f_durable;
+	memset(&fk, 0, sizeof fk);
+	fk.clock = 1000;
+	nsaid = 0;
+	ui_state_init(&s, &be, "me", 1, 0, "disputed", make_rows(3), 3, 80, 24);
+	s.on_message = on_said;
+	ui_update_key(&s, UI_KEY_ENTER);
+	ui_update_key(&s, '3');
+	assert_int_equal(fk.decides, 1);
+	/* Committed, not yet on the disk: not "saved", and on to the next item. */
+	assert_int_equal(s.msg_kind, UI_MSG_SAVING);
+	assert_string_equal(s.msg, "saving: a1 = pos");
+	assert_int_equal(s.view, UI_ITEM);
+	assert_int_equal(s.item.id, 2);
+	assert_int_equal(fk.durable_waits, 0);
+	assert_true(ui_update_busy(&s) >= 1);
+	/* Polled between keys while the sync runs: nothing changes. */
+	assert_int_equal(ui_update_idle(&s, 0) & UI_REDRAW, 0);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVING);
+	/* The sync returns: "saved", once, and the screen rests. */
+	fk.durable_answer = 1;
+	assert_int_equal(ui_update_idle(&s, 0) & UI_REDRAW, UI_REDRAW);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_string_equal(s.msg, "saved: a1 = pos");
+	assert_int_equal(ui_update_busy(&s), 0);
+	assert_int_equal(ui_update_idle(&s, 0), 0);
+	for (int i = 0; i < nsaid; i++)
+		if (strncmp(said[i], "saved ", 6) == 0)
+			assert_string_equal(said[i], "saved saved: a1 = pos");
+	/* The next one's sync fails: an error naming it, never "saved". */
+	fk.durable_answer = 0;
+	nsaid = 0;
+	ui_update_key(&s, '1');
+	assert_int_equal(s.msg_kind, UI_MSG_SAVING);
+	fk.durable_answer = -1;
+	ui_update_idle(&s, 0);
+	assert_int_equal(s.msg_kind, UI_MSG_ERROR);
+	assert_non_null(strstr(s.msg, "NOT saved"));
+	assert_non_null(strstr(s.msg, "b2 = neg"));
+	assert_non_null(strstr(s.msg, "disk I/O error"));
+	for (int i = 0; i < nsaid; i++)
+		assert_true(strncmp(said[i], "saved ", 6) != 0);
+	assert_int_equal(ui_update_busy(&s), 0);
+	/* Quit with a sync in flight: the loop's last idle waits for it. */
+	fk.durable_answer = 0;
+	nsaid = 0;
+	ui_update_key(&s, '2');
+	assert_int_equal(s.msg_kind, UI_MSG_SAVING);
+	assert_int_equal(s.view, UI_QUEUE); /* the last item: back to the queue */
+	assert_int_equal(ui_update_key(&s, 'q') & UI_QUIT_NOW, UI_QUIT_NOW);
+	assert_int_equal(fk.durable_waits, 0);
+	assert_int_equal(ui_item_idle(&s, 1) & UI_REDRAW, UI_REDRAW);
+	assert_int_equal(fk.durable_waits, 1);
+	assert_int_equal(s.msg_kind, UI_MSG_SAVED);
+	assert_string_equal(said[nsaid - 1], "saved saved: c3 = neu");
 	ui_state_free(&s);
 }
 
@@ -2177,6 +2278,7 @@ int main(void)
 		cmocka_unit_test(test_open_back_claims),
 		cmocka_unit_test(test_decide_moves_on),
 		cmocka_unit_test(test_decide_failures),
+		cmocka_unit_test(test_saving),
 		cmocka_unit_test(test_decided_meanwhile_moves_on),
 		cmocka_unit_test(test_overrule),
 		cmocka_unit_test(test_conflict),

@@ -333,7 +333,9 @@ struct ui_calib {
 void ui_calib_free(struct ui_calib *c);
 
 enum ui_input { UI_INPUT_NONE = 0, UI_INPUT_SEARCH, UI_INPUT_REASON, UI_INPUT_FLAG };
-enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR };
+/* UI_MSG_SAVING: a decision is committed, its sync to the disk pending
+ * (backend durable); "saved" replaces it once the sync returned. */
+enum ui_msg { UI_MSG_INFO = 0, UI_MSG_SAVED, UI_MSG_ERROR, UI_MSG_SAVING };
 enum ui_sort { UI_SORT_QUEUE = 0, UI_SORT_AGREEMENT, UI_SORT_MODEL, UI_SORT_ID, UI_NSORTS };
 enum ui_filter { UI_FILTER_ALL = 0, UI_FILTER_OPEN, UI_FILTER_DONE, UI_NFILTERS };
 
@@ -411,6 +413,11 @@ struct ui_backend {
 	int (*release)(void *ctx, int64_t item, char *err);
 	int (*decide)(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		      size_t len, char *err);
+	/* Whether every decision committed so far is on the disk (NULL: decide
+	 * returns only once it is): 1 yes, 0 not yet (wait: block until it
+	 * is), -1 the disk did not confirm them (err filled; said once). The
+	 * screen says "saving" after decide and "saved" only after this. */
+	int (*durable)(void *ctx, int wait, char *err);
 	int (*undo)(void *ctx, int64_t item, char *err);
 	int (*reason)(void *ctx, int64_t item, const char *reason, const char *rule, char *err);
 	/* 0 flagged, 1 flagged by me already (nothing written), -1 error. */
@@ -528,6 +535,9 @@ struct ui_state {
 	unsigned sseq;	      /* the search's message (msg_seq) and cursor: another key */
 	size_t scur;	      /* since then drops what is pending */
 	int swrapped;	      /* the match found wrapped around */
+
+	size_t saving;	       /* decisions committed, their sync still pending */
+	char saving_what[256]; /* the last of them, "ITEM = LABEL" */
 
 	char msg[512];
 	enum ui_msg msg_kind;
@@ -817,6 +827,11 @@ int ui_dash_busy(const struct ui_state *s);
 int ui_queue_idle(struct ui_state *s, int wait);
 /* More of the queue's rows are to come (ui_queue_idle). */
 int ui_queue_busy(const struct ui_state *s);
+
+/* The decisions' syncs (backend durable): "saving" becomes "saved" once
+ * they are on the disk, or an error says they may not be. With wait, block
+ * until then. Returns UI_REDRAW when the message changed, else 0. */
+int ui_item_idle(struct ui_state *s, int wait);
 
 /* Content rows a scrolling pane of height h shows for n lines: one fewer
  * when it does not fit, for the "J/K" position note on its last row. */

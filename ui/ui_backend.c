@@ -18,6 +18,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,11 +100,137 @@ static int db_release(void *ctx, int64_t item, char *err)
 	return db->readonly ? 0 : store_review_release(db->st, &db->actor, item, err);
 }
 
+/*
+ * The decisions' syncs. A decision commits on the screen's connection
+ * without waiting for the disk (the write lock is held for the writing
+ * only, not for the 10 to 20 ms of fdatasync), and this thread then syncs
+ * the write-ahead log through a connection of its own, holding no lock:
+ * the next key goes on meanwhile and the screen says "saved" once
+ * db_durable reports the sync done. One sync covers every commit made
+ * before it, so decisions made faster than the disk share syncs.
+ */
+struct ui_db_sync {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct store *st;
+	uint64_t asked, done; /* commits to sync, and synced */
+	int stop, failed;
+	char err[GV_ERR];
+};
+
+static void *sync_run(void *arg)
+{
+	struct ui_db_sync *y = arg;
+	char err[GV_ERR];
+
+	pthread_mutex_lock(&y->mu);
+	for (;;) {
+		uint64_t target;
+		int rc;
+		while (!y->stop && y->done >= y->asked)
+			pthread_cond_wait(&y->cv, &y->mu);
+		if (y->done >= y->asked)
+			break;
+		target = y->asked;
+		pthread_mutex_unlock(&y->mu);
+		rc = store_sync(y->st, err);
+		pthread_mutex_lock(&y->mu);
+		if (rc && !y->failed) {
+			y->failed = 1;
+			snprintf(y->err, sizeof y->err, "%s", err);
+		}
+		y->done = target;
+		pthread_cond_broadcast(&y->cv);
+	}
+	pthread_mutex_unlock(&y->mu);
+	return NULL;
+}
+
+/* The sync thread, started with the first decision; NULL when it cannot
+ * be (the decisions are then synced as they commit). */
+static struct ui_db_sync *sync_get(struct ui_db *db)
+{
+	struct ui_db_sync *y;
+	char err[GV_ERR];
+
+	if (db->sync || db->nosync_thread)
+		return db->sync;
+	y = xcalloc(1, sizeof *y);
+	if (store_open(db->st->path, 0, &y->st, err)) {
+		free(y);
+		db->nosync_thread = 1;
+		return NULL;
+	}
+	pthread_mutex_init(&y->mu, NULL);
+	pthread_cond_init(&y->cv, NULL);
+	if (pthread_create(&y->thread, NULL, sync_run, y) != 0) {
+		pthread_mutex_destroy(&y->mu);
+		pthread_cond_destroy(&y->cv);
+		store_close(y->st);
+		free(y);
+		db->nosync_thread = 1;
+		return NULL;
+	}
+	db->sync = y;
+	return y;
+}
+
+static void sync_stop(struct ui_db *db)
+{
+	struct ui_db_sync *y = db->sync;
+	if (!y)
+		return;
+	pthread_mutex_lock(&y->mu);
+	y->stop = 1;
+	pthread_cond_broadcast(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+	pthread_join(y->thread, NULL);
+	pthread_mutex_destroy(&y->mu);
+	pthread_cond_destroy(&y->cv);
+	store_close(y->st);
+	free(y);
+	db->sync = NULL;
+}
+
 static int db_decide(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
 		     size_t len, char *err)
 {
 	struct ui_db *db = ctx;
-	return store_review_decide(db->st, &db->actor, d, id, other, len, err);
+	struct ui_db_sync *y = sync_get(db);
+	struct review_decide_args dd = *d;
+	int rc;
+
+	dd.defer_sync = y != NULL;
+	rc = store_review_decide(db->st, &db->actor, &dd, id, other, len, err);
+	if (rc == 0 && y) {
+		pthread_mutex_lock(&y->mu);
+		y->asked++;
+		pthread_cond_signal(&y->cv);
+		pthread_mutex_unlock(&y->mu);
+	}
+	return rc;
+}
+
+static int db_durable(void *ctx, int wait, char *err)
+{
+	struct ui_db *db = ctx;
+	struct ui_db_sync *y = db->sync;
+	int rc;
+
+	if (!y)
+		return 1;
+	pthread_mutex_lock(&y->mu);
+	while (wait && y->done < y->asked)
+		pthread_cond_wait(&y->cv, &y->mu);
+	rc = y->done < y->asked ? 0 : 1;
+	if (rc == 1 && y->failed) {
+		snprintf(err, GV_ERR, "%s", y->err);
+		y->failed = 0;
+		rc = -1;
+	}
+	pthread_mutex_unlock(&y->mu);
+	return rc;
 }
 
 static int db_undo(void *ctx, int64_t item, char *err)
@@ -476,6 +603,7 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 	be->claim = db_claim;
 	be->release = db_release;
 	be->decide = db_decide;
+	be->durable = db_durable;
 	be->undo = db_undo;
 	be->reason = db_reason;
 	be->flag = db_flag;
@@ -499,6 +627,8 @@ void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 
 void ui_db_free(struct ui_db *db)
 {
+	/* Decisions said "saving" are synced before the program ends. */
+	sync_stop(db);
 	/* A computation still running is left to finish (or to end with the
 	 * program) on its own, so that quitting never waits for it. */
 	if (db->job) {

@@ -18,6 +18,7 @@ struct ui_db_quality {
 };
 
 struct ui_db_job;
+struct ui_db_sync;
 
 /* Rows a long queue is read in: the first screen and a queue switch read
  * one page, the rest come a page at a time between keys (queue_more). */
@@ -43,6 +44,8 @@ struct ui_db {
 		int count;		 /* the total is still to count */
 	} next;
 	struct ui_db_job *job; /* the dashboard's figures computed in the background */
+	struct ui_db_sync *sync; /* syncs decisions' commits to the disk on a thread */
+	int nosync_thread;	 /* 1: no such thread: each decision is synced as it commits */
 };
 
 /* Fill be with functions working on db (which must outlive be). */
@@ -69,7 +72,8 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
 int ui_db_queue_more(struct ui_db *db, struct review_row **rows, size_t *n, char *err);
 
 /* Free what the backend cached in db. A computation still running in the
- * background is not waited for: it frees itself when it ends. */
+ * background is not waited for: it frees itself when it ends. Decisions
+ * committed but not yet synced are: their sync finishes first. */
 void ui_db_free(struct ui_db *db);
 
 #endif

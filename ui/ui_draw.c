@@ -168,7 +168,7 @@ static const char *tail_fit(const char *clean, size_t w)
 static int draw_message(const struct ui_state *s)
 {
 	int y = LINES - 2;
-	static const enum ui_role kinds[] = {R_NORMAL, R_SAVED, R_ERROR};
+	static const enum ui_role kinds[] = {R_NORMAL, R_SAVED, R_ERROR, R_NORMAL};
 	move(y, 0);
 	clrtoeol();
 	if (s->input != UI_INPUT_NONE) {

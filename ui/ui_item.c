@@ -233,8 +233,8 @@ static int advance_note(struct ui_state *s, int dir, int only_open, const char *
 		if (only_open && r == REVIEW_HELD)
 			continue;
 		if (why[0]) {
-			if (kind == UI_MSG_SAVED && keep[0])
-				ui_message(s, UI_MSG_SAVED, "%s; %s", keep, why);
+			if ((kind == UI_MSG_SAVED || kind == UI_MSG_SAVING) && keep[0])
+				ui_message(s, kind, "%s; %s", keep, why);
 			else
 				ui_message(s, UI_MSG_INFO, "%s", why);
 		} else if (!s->msg[0]) {
@@ -248,11 +248,11 @@ static int advance_note(struct ui_state *s, int dir, int only_open, const char *
 	ui_queue_refresh_visible(s);
 	memcpy(s->msg, keep, sizeof keep);
 	s->msg_kind = kind;
-	if (why[0] && kind == UI_MSG_SAVED && keep[0])
-		ui_message(s, UI_MSG_SAVED, "%s; %s; end of the queue", keep, why);
+	if (why[0] && (kind == UI_MSG_SAVED || kind == UI_MSG_SAVING) && keep[0])
+		ui_message(s, kind, "%s; %s; end of the queue", keep, why);
 	else if (why[0])
 		ui_message(s, UI_MSG_INFO, "%s; end of the queue", why);
-	else if (!s->msg[0] || s->msg_kind != UI_MSG_SAVED)
+	else if (!s->msg[0] || (s->msg_kind != UI_MSG_SAVED && s->msg_kind != UI_MSG_SAVING))
 		ui_message(s, UI_MSG_INFO, dir > 0 ? "end of the queue" : "start of the queue");
 	return UI_REDRAW;
 }
@@ -452,12 +452,63 @@ static int decide(struct ui_state *s, int idx)
 	clean = text_clean(label_name(s, idx));
 	{
 		char *ext = text_clean(s->item.external_id ? s->item.external_id : "");
-		ui_message(s, UI_MSG_SAVED, "saved: %s = %s", ext, clean);
+		/* Committed; "saved" once it is on the disk too (ui_item_idle). */
+		if (s->be->durable) {
+			s->saving++;
+			snprintf(s->saving_what, sizeof s->saving_what, "%s = %s", ext, clean);
+			ui_message(s, UI_MSG_SAVING, "saving: %s", s->saving_what);
+		} else {
+			ui_message(s, UI_MSG_SAVED, "saved: %s = %s", ext, clean);
+		}
 		free(ext);
 	}
 	free(clean);
 	ui_queue_refresh_row(s, s->item_row);
 	return advance(s, 1, 1);
+}
+
+int ui_item_idle(struct ui_state *s, int wait)
+{
+	char err[GV_ERR], was[sizeof s->msg];
+	const char *rest;
+	int rc;
+
+	if (!s->saving || !s->be || !s->be->durable)
+		return 0;
+	rc = s->be->durable(s->be->ctx, wait, err);
+	if (rc == 0)
+		return 0;
+	if (rc < 0) {
+		ui_message(s, UI_MSG_ERROR,
+			   "NOT saved: the disk did not confirm %s%s (%s); a power failure could "
+			   "lose it: press u on it, or decide it again, once the disk is fixed",
+			   s->saving_what, s->saving > 1 ? " and the decisions before it" : "",
+			   err);
+		s->saving = 0;
+		return UI_REDRAW;
+	}
+	/* "saved: ITEM = LABEL" on a line of its own first (what --messages
+	 * readers count), then with what was said after "saving" when that
+	 * is still shown, or in front of a message said since. */
+	snprintf(was, sizeof was, "%s", s->msg);
+	rest = NULL;
+	if (s->msg_kind == UI_MSG_SAVING) {
+		size_t n = strlen(s->saving_what);
+		if (strncmp(was, "saving: ", 8) == 0 && strncmp(was + 8, s->saving_what, n) == 0 &&
+		    strncmp(was + 8 + n, "; ", 2) == 0)
+			rest = was + 8 + n + 2;
+	} else if (was[0] && s->msg_kind != UI_MSG_SAVED) {
+		rest = was;
+	}
+	if (s->saving > 1)
+		ui_message(s, UI_MSG_SAVED, "saved: %s (and %zu before it)", s->saving_what,
+			   s->saving - 1);
+	else
+		ui_message(s, UI_MSG_SAVED, "saved: %s", s->saving_what);
+	if (rest && *rest)
+		ui_message(s, UI_MSG_SAVED, "saved: %s; %s", s->saving_what, rest);
+	s->saving = 0;
+	return UI_REDRAW;
 }
 
 static int undo(struct ui_state *s)

@@ -347,12 +347,13 @@ static const char *const msg_kinds[] = {
 	[UI_MSG_INFO] = "info",
 	[UI_MSG_SAVED] = "saved",
 	[UI_MSG_ERROR] = "error",
+	[UI_MSG_SAVING] = "saving",
 };
 
 /*
  * Headless --messages: one line per status message, as ui_message sets it,
  * "msg LINE MS KIND TEXT" (the script line of the key, the milliseconds
- * since that key began, info|saved|error, the sanitised text), flushed at
+ * since that key began, info|saved|error|saving, the sanitised text), flushed at
  * once: a supervisor that kills the process may trust every line it finds.
  */
 static void print_message(void *arg, enum ui_msg kind, const char *msg)
@@ -468,6 +469,9 @@ static int run_script(struct ui_state *s, const struct ui_run_opts *o, char *err
 		}
 	}
 out:
+	/* A decision still saving is waited for, and its "saved" said. */
+	if (ui_item_idle(s, 1))
+		paint(s);
 	s->on_message = NULL;
 	if (o->timing)
 		print_timing(times, ntimes);
@@ -541,7 +545,11 @@ int ui_term_run(struct ui_state *s, const struct ui_run_opts *o, char *err)
 	int rc = o->headless ? run_script(s, o, err) : run_terminal(s);
 	if (got_signal) {
 		ui_update_hangup(s);
-		return 1;
+		rc = 1;
 	}
+	/* Quitting waits for the decisions still saving; one the disk did
+	 * not confirm is named on the way out. */
+	if (ui_item_idle(s, 1) && s->msg_kind == UI_MSG_ERROR && rc >= 0)
+		rc = err_set(err, "%s", s->msg);
 	return rc;
 }

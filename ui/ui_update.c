@@ -98,14 +98,14 @@ int ui_update_do_quit(struct ui_state *s, enum ui_action a, int arg)
 
 int ui_update_idle(struct ui_state *s, int wait)
 {
-	return ui_dash_idle(s, wait) | ui_queue_idle(s, wait);
+	return ui_item_idle(s, wait) | ui_dash_idle(s, wait) | ui_queue_idle(s, wait);
 }
 
 int ui_update_busy(const struct ui_state *s)
 {
 	if (ui_queue_busy(s))
 		return 2;
-	return ui_dash_busy(s);
+	return s->saving || ui_dash_busy(s);
 }
 
 int ui_update_do_redraw(struct ui_state *s, enum ui_action a, int arg)

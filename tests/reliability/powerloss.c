@@ -9,19 +9,21 @@
  * as the default, opens the project as gavel review does (store_open,
  * store_review_session_init), and makes up to --decisions decisions on random
  * items the way the review screen does (store_review_item_load, store_review_claim,
- * store_review_decide); after each store_review_decide that returned 0, which is when
- * the screen says "saved", it appends "ID ITEM LABEL" to the acks file with
- * a plain write(2). The power fails at a random sync of the child, or after
- * its last decision when that sync never comes (faultvfs drops or tears
- * what was not synced). The parent then opens the project with the default
- * VFS, as gavel would after the reboot, and checks every decision ever
- * acknowledged: its row as acknowledged (item, label, expert) and its
- * decide event; PRAGMA integrity_check; the audit trail (audit_verify: the
- * chain, and every decision row against its event).
+ * store_review_decide): the claim's commit is not synced, and every other
+ * decision, as the screen makes them, commits without a sync (defer_sync)
+ * and is synced by store_sync on a second connection, as the screen's sync
+ * thread does (the others commit synced, as when that thread cannot
+ * start). When the decision is on the disk, which is when the screen says
+ * "saved", it appends "ID ITEM LABEL" to the acks file with a plain write(2). The power fails at a
+ * random sync of the child, or after its last decision when that sync never comes (faultvfs drops
+ * or tears what was not synced). The parent then opens the project with the default VFS, as gavel
+ * would after the reboot, and checks every decision ever acknowledged: its row as acknowledged
+ * (item, label, expert) and its decide event; PRAGMA integrity_check; the audit trail
+ * (audit_verify: the chain, and every decision row against its event).
  *
- * --synchronous normal sets PRAGMA synchronous = NORMAL after store_open,
- * the negative control: WAL commits are then not synced, so acknowledged
- * decisions must be lost.
+ * --synchronous normal is the negative control: every decision commits
+ * without a sync and is acknowledged at once, before (without) store_sync,
+ * so acknowledged decisions must be lost.
  *
  * The last line on standard output is "result" and key=value counts:
  * trials, acked, lost (acknowledged decisions whose row is gone or not
@@ -64,7 +66,7 @@ static unsigned rnd(unsigned *s)
 static void child(const struct opts *o, long trial, long nitems, long crash_at)
 {
 	char err[GV_ERR], other[128];
-	struct store *st = NULL;
+	struct store *st = NULL, *syncer = NULL;
 	struct audit_actor a;
 	unsigned s = o->seed * 7919u + (unsigned)trial;
 	int fd;
@@ -79,8 +81,8 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 			fd < 0 ? strerror(errno) : err);
 		_exit(3);
 	}
-	if (o->normal && store_exec(st, "PRAGMA synchronous = NORMAL", err)) {
-		fprintf(stderr, "powerloss: %s\n", err);
+	if (store_open(o->path, 0, &syncer, err)) {
+		fprintf(stderr, "powerloss: trial %ld: %s\n", trial, err);
 		_exit(3);
 	}
 	audit_actor_init(&a, o->expert);
@@ -105,7 +107,10 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 			d.blind_code = -1;
 			d.seconds = 1;
 			d.queue = "disputed";
+			d.defer_sync = o->normal || k % 2 == 0;
 			rc = store_review_decide(st, &a, &d, &id, other, sizeof other, err);
+			if (rc == 0 && d.defer_sync && !o->normal && store_sync(syncer, err))
+				rc = -1;
 		}
 		store_review_item_free(&it);
 		if (rc < 0) {
@@ -276,10 +281,10 @@ int main(int argc, char **argv)
 	}
 	for (long trial = 0; trial < o.trials; trial++) {
 		unsigned s = o.seed ^ (unsigned)(trial * 2654435761u);
-		/* About two syncs a decision (the claim's and the decision's
-		 * commits), more at a checkpoint: a point within them, or one
-		 * past the end now and then. */
-		long crash_at = 1 + (long)(rnd(&s) % (unsigned)(2 * o.decisions + 4));
+		/* About one sync a decision (the decision's; a claim's commit
+		 * is not synced), more at a checkpoint: a point within them,
+		 * or one past the end now and then. */
+		long crash_at = 1 + (long)(rnd(&s) % (unsigned)(o.decisions + 4));
 		int status;
 		pid_t pid;
 
