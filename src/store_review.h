@@ -166,6 +166,29 @@ void store_review_item_free(struct review_item *it);
 /* Set up the connection for an interactive session (a small page cache). */
 int store_review_session_init(struct store *st, char *err);
 
+/* Frames in the write-ahead log past which it is copied into the database
+ * (SQLite's own default for its automatic checkpoint). */
+#define REVIEW_WAL_FRAMES 1000
+
+/*
+ * Take the checkpoint off st's commits: instead of copying the log into
+ * the database (and syncing both) inside the commit that passes
+ * REVIEW_WAL_FRAMES, st calls c->due(c->arg) then, on the committing
+ * thread, and whoever it tells runs store_review_checkpoint on a
+ * connection of its own. c must outlive the setting; NULL puts SQLite's
+ * automatic checkpoint back.
+ */
+struct review_ckpt {
+	void (*due)(void *arg);
+	void *arg;
+};
+void store_review_checkpoint_elsewhere(struct store *st, struct review_ckpt *c);
+
+/* A passive checkpoint on st: the log copied into the database as far as
+ * no reader needs it, without waiting for anyone. Returns 0, or -1 with err
+ * (a busy checkpoint is not an error: the next one goes further). */
+int store_review_checkpoint(struct store *st, char *err);
+
 /* The latest decision of an item (NULL-safe accessor over history). */
 const struct review_decision *store_review_item_current(const struct review_item *it);
 

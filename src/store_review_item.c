@@ -370,6 +370,32 @@ int store_review_session_init(struct store *st, char *err)
 	return store_exec(st, "PRAGMA cache_size = -" GV_STR(REVIEW_CACHE_KB), err);
 }
 
+static int ckpt_due(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	const struct review_ckpt *c = arg;
+	(void)db;
+	(void)name;
+	if (frames >= REVIEW_WAL_FRAMES)
+		c->due(c->arg);
+	return SQLITE_OK;
+}
+
+void store_review_checkpoint_elsewhere(struct store *st, struct review_ckpt *c)
+{
+	if (c)
+		sqlite3_wal_hook(st->db, ckpt_due, c);
+	else
+		sqlite3_wal_autocheckpoint(st->db, REVIEW_WAL_FRAMES);
+}
+
+int store_review_checkpoint(struct store *st, char *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return store_fail(st, err, "checkpoint");
+	return 0;
+}
+
 int store_review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
 {
 	sqlite3_stmt *s = NULL;

@@ -59,7 +59,9 @@ static const char review_usage[] =
 	"                       time, then over all keys and by kind (VIEW:ACTION), wall\n"
 	"                       and CPU time\n"
 	"      --messages       print each status message to stdout as it is shown,\n"
-	"                       flushed: msg LINE MS info|saved|error TEXT (headless)\n"
+	"                       flushed: msg LINE MS info|saved|error|saving TEXT\n"
+	"                       (headless; a decision says saving, then saved once\n"
+	"                       it is on the disk)\n"
 	"  -h, --help           show this help\n";
 
 enum { OPT_ALL = OPT_SCREEN_LAST + 1 };

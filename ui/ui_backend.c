@@ -116,6 +116,8 @@ struct ui_db_sync {
 	struct store *st;
 	uint64_t asked, done; /* commits to sync, and synced */
 	int stop, failed;
+	int ckpt;		    /* the log is due to be copied into the database */
+	struct review_ckpt hook; /* the screen's connection says so (ckpt_due) */
 	char err[GV_ERR];
 };
 
@@ -128,8 +130,16 @@ static void *sync_run(void *arg)
 	for (;;) {
 		uint64_t target;
 		int rc;
-		while (!y->stop && y->done >= y->asked)
+		while (!y->stop && y->done >= y->asked && !y->ckpt)
 			pthread_cond_wait(&y->cv, &y->mu);
+		if (y->ckpt) {
+			/* Its syncs are this thread's too, not a key's. */
+			y->ckpt = 0;
+			pthread_mutex_unlock(&y->mu);
+			store_review_checkpoint(y->st, err);
+			pthread_mutex_lock(&y->mu);
+			continue;
+		}
 		if (y->done >= y->asked)
 			break;
 		target = y->asked;
@@ -147,8 +157,20 @@ static void *sync_run(void *arg)
 	return NULL;
 }
 
+/* The screen's connection passed REVIEW_WAL_FRAMES: checkpoint here. */
+static void ckpt_due(void *arg)
+{
+	struct ui_db_sync *y = arg;
+	pthread_mutex_lock(&y->mu);
+	y->ckpt = 1;
+	pthread_cond_signal(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+}
+
 /* The sync thread, started with the first decision; NULL when it cannot
- * be (the decisions are then synced as they commit). */
+ * be (the decisions are then synced as they commit). It also takes over
+ * the screen's checkpoints, which would otherwise run inside a key's
+ * commit. */
 static struct ui_db_sync *sync_get(struct ui_db *db)
 {
 	struct ui_db_sync *y;
@@ -172,6 +194,9 @@ static struct ui_db_sync *sync_get(struct ui_db *db)
 		db->nosync_thread = 1;
 		return NULL;
 	}
+	y->hook.due = ckpt_due;
+	y->hook.arg = y;
+	store_review_checkpoint_elsewhere(db->st, &y->hook);
 	db->sync = y;
 	return y;
 }
@@ -181,6 +206,7 @@ static void sync_stop(struct ui_db *db)
 	struct ui_db_sync *y = db->sync;
 	if (!y)
 		return;
+	store_review_checkpoint_elsewhere(db->st, NULL);
 	pthread_mutex_lock(&y->mu);
 	y->stop = 1;
 	pthread_cond_broadcast(&y->cv);

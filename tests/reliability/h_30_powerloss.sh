@@ -9,7 +9,8 @@
 #   corruption 0 (the project does not open, or integrity_check fails)
 #   audit verify failures 0 (the chain, and every decision row against
 #     its event); acknowledged decisions without their decide event 0
-# Negative control: the same with PRAGMA synchronous = NORMAL, where WAL
+# Negative control: every decision committed without a sync and
+# acknowledged before the sync the screen waits for (--synchronous normal), where WAL
 # commits are not synced, must lose acknowledged decisions.
 . "$top_srcdir/tests/reliability/lib.sh"
 
@@ -56,6 +57,6 @@ claim "trials that acknowledged something" "$([ "$(get acked "$res")" -gt 0 ] &&
 res=$(run "$out/n.db" "$ctl_trials" normal "$out/normal.log")
 echo "control: $res"
 case $res in result*) ;; *) rel_fail "powerloss (control) did not finish: $(tail -n 3 "$out/normal.log")" ;; esac
-figure "negative control (synchronous=NORMAL, $ctl_trials trials): acknowledged decisions lost $(get lost "$res") of $(get acked "$res")"
+figure "negative control (acknowledged at a commit without a sync, $ctl_trials trials): acknowledged decisions lost $(get lost "$res") of $(get acked "$res")"
 claim_gt "control: acknowledged decisions lost" "$(get lost "$res")" 0
 verdict
