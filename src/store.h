@@ -44,12 +44,17 @@ struct store {
 	char base_hash[65];
 	int64_t base_decision;
 	struct sign_key *key; /* the signing key, loaded by the first event */
+	int migrated_from;    /* the schema version store_open migrated it from, else 0 */
 };
 
 /*
  * Open (or with STORE_CREATE create) the project at path and apply the
  * connection rules. An existing older schema is migrated forward in one
- * transaction; a newer one is refused. A file the user may read but not
+ * transaction (st->migrated_from says from which version), with
+ * STORE_READONLY too when the user may write the file (through a writing
+ * connection of its own, closed before the read-only one opens); a user who
+ * may not gets an error naming the command that migrates it. A newer one
+ * is refused. A file the user may read but not
  * write opens read-only (st->readonly) even without STORE_READONLY. The
  * -wal and -shm files are kept when the connection closes, so that users
  * who may read the project but not create files in its folder can open it;
