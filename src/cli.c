@@ -252,5 +252,8 @@ struct store *cli_open(const char *path, int flags)
 		cli_error("%s", err);
 		return NULL;
 	}
+	if (st->migrated_from)
+		print_clean(stderr, "", "%s: migrated from schema %d to %d", path,
+			    st->migrated_from, STORE_SCHEMA_VERSION);
 	return st;
 }

@@ -53,7 +53,8 @@ const char *cli_suggest(const char *word, const char *const *candidates, size_t 
  */
 int cli_task_missing(struct store *st, const char *name, char *err);
 
-/* Open a project or print the error; returns NULL on failure. */
+/* Open a project or print the error; returns NULL on failure. A migration
+ * store_open made on the way is told in one line on stderr. */
 struct store *cli_open(const char *path, int flags);
 
 #endif

@@ -462,17 +462,23 @@ static int migrate(struct store *st, char *err)
 			       st->path, v, STORE_SCHEMA_VERSION);
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
+	/* A read-only command on a file the user may write has store_open
+	 * migrate it through a writing connection first. */
+	if (st->readonly && !st->fallback)
+		return 1;
 	if (st->readonly)
 		return err_set(err,
-			       "%s: schema version %d needs a migration, which a read-only "
-			       "command does not make; run one that writes once (gavel review, "
-			       "gavel import)",
-			       st->path, v);
+			       "%s: schema version %d needs a migration to %d, which writes the "
+			       "file, and you (uid %ld) may not write it; someone who may runs "
+			       "any gavel command on it once (gavel stats %s migrates it)",
+			       st->path, v, STORE_SCHEMA_VERSION, (long)getuid(), st->path);
 	if (store_begin(st, err))
 		return -1;
 	/* Re-read inside the write lock: another process may have migrated. */
 	if (user_version(st, &v, err))
 		goto fail;
+	if (v < STORE_SCHEMA_VERSION)
+		st->migrated_from = v;
 	for (; v < STORE_SCHEMA_VERSION; v++) {
 		if (store_exec(st, migrations[v], err))
 			goto fail;
@@ -753,7 +759,9 @@ int store_check_rules(struct store *st, char *err)
 	return 0;
 }
 
-int store_open(const char *path, int flags, struct store **out, char *err)
+/* store_open's one attempt: 1 (with *out closed) when a read-only open
+ * found a schema to migrate and the user may write the file. */
+static int open_once(const char *path, int flags, struct store **out, char *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
 	/* One connection is used by one thread: skip SQLite's own mutexes. */
@@ -878,8 +886,12 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		goto fail;
 	if (store_check_rules(st, err))
 		goto fail;
-	if (migrate(st, err))
-		goto fail;
+	if ((rc = migrate(st, err)) != 0) {
+		if (rc < 0)
+			goto fail;
+		store_close(st);
+		return 1;
+	}
 	if (flags & STORE_CREATE) {
 		if (store_meta_set(st, "format", "gavel-project", err))
 			goto fail;
@@ -894,6 +906,29 @@ fail:
 	if (created)
 		store_remove(path);
 	return -1;
+}
+
+int store_open(const char *path, int flags, struct store **out, char *err)
+{
+	struct store *w;
+	int rc = open_once(path, flags, out, err), from;
+
+	if (rc <= 0)
+		return rc;
+	/* A read-only command on a project (or packet) of an older schema
+	 * that the user may write: a writing connection migrates it in one
+	 * transaction (or finds it migrated meanwhile), then the read-only
+	 * open is made again. */
+	if (open_once(path, flags & ~STORE_READONLY, &w, err))
+		return -1;
+	from = w->migrated_from;
+	store_close(w);
+	rc = open_once(path, flags, out, err);
+	if (rc == 1)
+		return err_set(err, "%s: still needs a migration after one was made", path);
+	if (rc == 0)
+		(*out)->migrated_from = from;
+	return rc;
 }
 
 int store_packet_base(struct store *st, char *err)

@@ -18,7 +18,7 @@
 #define STORE_SCHEMA_VERSION 4
 
 enum store_flags {
-	STORE_CREATE = 1 << 0,   /* create the file and schema; fail if it exists */
+	STORE_CREATE = 1 << 0,	 /* create the file and schema; fail if it exists */
 	STORE_READONLY = 1 << 1, /* open read-only (gavel review --read-only, stats) */
 };
 
@@ -31,11 +31,11 @@ enum store_scale { SCALE_NOMINAL = 0, SCALE_ORDINAL = 1, SCALE_INTERVAL = 2 };
 struct store {
 	sqlite3 *db;
 	char *path;
-	int readonly; /* opened read-only, or the file is read-only for this user */
-	int fallback; /* asked for read-write, got read-only: no write permission */
+	int readonly;	   /* opened read-only, or the file is read-only for this user */
+	int fallback;	   /* asked for read-write, got read-only: no write permission */
 	double busy_since; /* when the current wait for a lock began (store_open's handler) */
-	uint32_t busy_rng;  /* the handler's jitter */
-	int busy_handler;   /* store_open installed that handler (store_check_rules) */
+	uint32_t busy_rng; /* the handler's jitter */
+	int busy_handler;  /* store_open installed that handler (store_check_rules) */
 	/* An offline packet (src/packet.h): its id, else NULL; the project's
 	 * audit head it continues from, and the last decision id it holds
 	 * from the project (its own decisions come after it). */
@@ -44,13 +44,18 @@ struct store {
 	char base_hash[65];
 	int64_t base_decision;
 	struct sign_key *key; /* the signing key, loaded by the first event */
-	int nosync; /* the open transaction commits without a sync (store_begin_nosync) */
+	int nosync;	      /* the open transaction commits without a sync (store_begin_nosync) */
+	int migrated_from;    /* the schema version store_open migrated it from, else 0 */
 };
 
 /*
  * Open (or with STORE_CREATE create) the project at path and apply the
  * connection rules. An existing older schema is migrated forward in one
- * transaction; a newer one is refused. A file the user may read but not
+ * transaction (st->migrated_from says from which version), with
+ * STORE_READONLY too when the user may write the file (through a writing
+ * connection of its own, closed before the read-only one opens); a user who
+ * may not gets an error naming the command that migrates it. A newer one
+ * is refused. A file the user may read but not
  * write opens read-only (st->readonly) even without STORE_READONLY. The
  * -wal and -shm files are kept when the connection closes, so that users
  * who may read the project but not create files in its folder can open it;
@@ -173,7 +178,7 @@ struct store_task {
 	char *name;
 	enum store_scale scale;
 	double threshold; /* percent-agreement threshold for "guidelines need work" */
-	int declared;     /* 1 when the label set is closed (declared in the project) */
+	int declared;	  /* 1 when the label set is closed (declared in the project) */
 	size_t nlabels;
 	struct store_label *labels; /* sorted by ord */
 };
@@ -225,8 +230,8 @@ int store_summary_refresh(struct store *st, int64_t task, char *err);
 #define STORE_TALLY_UNIT_SQL   STORE_TALLY_STR(STORE_TALLY_AGREE_UNIT)
 #define STORE_SUMMARY_TALLY_SELECT                                                                 \
 	"SELECT task, count(*), total(n), total(n >= 2), coalesce(sum(CASE WHEN n >= 2"            \
-	" THEN CAST(agreement * " STORE_TALLY_UNIT_SQL " + 0.5 AS INTEGER) END), 0)"              \
-	" / " STORE_TALLY_UNIT_SQL ".0, total(n >= 2 AND distinct_labels > 1)"                    \
+	" THEN CAST(agreement * " STORE_TALLY_UNIT_SQL " + 0.5 AS INTEGER) END), 0)"               \
+	" / " STORE_TALLY_UNIT_SQL ".0, total(n >= 2 AND distinct_labels > 1)"                     \
 	" FROM item_votes WHERE n > 0"
 
 /*
@@ -246,7 +251,7 @@ struct sbuf;
  * nobody chose. Returns 0, or -1 when the votes do not parse.
  */
 int store_summary_votes_counts(const struct store_task *t, const char *votes, size_t len,
-		       struct sbuf *out);
+			       struct sbuf *out);
 
 /* Column i of the current row of s as a heap string, or NULL when it is NULL. */
 char *store_col_dup(sqlite3_stmt *s, int i);
