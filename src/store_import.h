@@ -38,8 +38,8 @@ struct store_import_opts {
 	const char *expert;    /* decisions */
 	const char *annotator; /* votes: --annotator, the annotator of every vote */
 	int new_items;	       /* predictions: create the items the task lacks */
-	size_t bytes;	       /* the file's size: past the memory budget's share, a votes
-				* or items file is streamed through sorted runs */
+	size_t bytes;	       /* the file's size: past the memory budget's share, the
+				* file is streamed through sorted runs */
 };
 
 /*

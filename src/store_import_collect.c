@@ -5,6 +5,8 @@
  * that can be checked per record, so that the error names the record: a
  * label outside a declared set, an item given twice, a prediction whose
  * probabilities do not sum to 1. Nothing touches the database until commit.
+ * A streamed file's records (si->stream) go to the sorted runs instead of
+ * memory once checked (src/store_import_spill.c, src/store_import_pstream.c).
  */
 #include "config.h"
 
