@@ -133,6 +133,7 @@ struct store_import {
 	int64_t item_maxid; /* largest item id before this import: larger ids are new */
 	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
+	int journal_set; /* the import runs with a rollback journal (si_journal) */
 	long records, duplicates;
 	char *file_annotator;	  /* with --annotator: the first annotator the file names */
 	long file_annotator_line; /* and where */
@@ -270,8 +271,8 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 			   const struct store_summary_order *order, int nlabels, int64_t item,
 			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
-			   uint32_t *count, struct stats_item *sum, struct store_summary_tally *tally,
-			   char *err);
+			   uint32_t *count, struct stats_item *sum,
+			   struct store_summary_tally *tally, char *err);
 
 /* A streamed import's items and item_votes rows, from the merged runs
  * (src/store_import_stream.c), and in *tally what the rows change in the

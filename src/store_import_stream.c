@@ -575,9 +575,10 @@ static int stream_prepare(struct stream *s, char *err)
 		si->item_maxid = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	s->next_id = si->item_maxid;
-	if (store_prepare(si->st,
-			  "SELECT votes, n, distinct_labels, agreement FROM item_votes WHERE item = ?1",
-			  &s->stored, err))
+	if (store_prepare(
+		    si->st,
+		    "SELECT votes, n, distinct_labels, agreement FROM item_votes WHERE item = ?1",
+		    &s->stored, err))
 		return -1;
 	if (!si->task_exists)
 		return 0;

@@ -774,8 +774,8 @@ out:
 int store_import_votes_row(struct store_import *si, sqlite3_stmt *q,
 			   const struct store_summary_order *order, int nlabels, int64_t item,
 			   int existing, size_t n, long *written, struct sbuf *m, struct sbuf *out,
-			   uint32_t *count, struct stats_item *sum, struct store_summary_tally *tally,
-			   char *err)
+			   uint32_t *count, struct stats_item *sum,
+			   struct store_summary_tally *tally, char *err)
 {
 	struct si_group gr = {.item = item, .first_vote = 0, .nvotes = n, .merged = NONE};
 	sbuf_reset(out);
