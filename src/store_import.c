@@ -78,61 +78,6 @@ static int si_cache(struct store_import *si, char *err)
 	return 0;
 }
 
-/* Run the journal_mode pragma sql: the mode the connection is in after it
- * into mode (8 bytes), empty when it failed. */
-static void si_journal_mode(struct store *st, const char *sql, char mode[8])
-{
-	sqlite3_stmt *q;
-	mode[0] = '\0';
-	if (store_prepare(st, sql, &q, NULL))
-		return;
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		snprintf(mode, 8, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-}
-
-/*
- * A project with no items yet is written whole by its first import: in WAL
- * mode every page goes to the WAL and then again to the database at the
- * checkpoint that follows the commit. With a rollback journal for the
- * length of the import, the pages past the file's end at BEGIN (nearly
- * all of them, here) are not journalled at all: each is written once,
- * straight into the database, and the commit is as durable (the journal
- * and the database synced, synchronous=FULL). The WAL comes back after the
- * commit or rollback. Leaving WAL needs no other connection to be reading:
- * when one is (after the busy wait), the switch fails and the import runs
- * in WAL as any other. Meanwhile other connections may have to wait for
- * the import to end before they read the project (it has no items yet).
- */
-static int si_journal(struct store_import *si, char *err)
-{
-	sqlite3_stmt *q;
-	char mode[8];
-	int empty = 0;
-	if (store_prepare(si->st, "SELECT NOT EXISTS (SELECT 1 FROM item)", &q, err))
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		empty = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	/* A dry run writes nothing, and leaves the file's bytes as they were. */
-	if (!empty || si->o.dry_run)
-		return 0;
-	si_journal_mode(si->st, "PRAGMA journal_mode = DELETE", mode);
-	si->journal_set = strcmp(mode, "delete") == 0;
-	return 0;
-}
-
-/* Back to WAL after si_journal. Should that fail, the project stays in
- * rollback mode only until the next connection opens it (store_open puts
- * every connection in WAL). */
-static void si_journal_restore(struct store_import *si)
-{
-	char mode[8];
-	if (si->journal_set)
-		si_journal_mode(si->st, "PRAGMA journal_mode = WAL", mode);
-	si->journal_set = 0;
-}
-
 int store_import_open(struct store *st, const struct store_import_opts *o,
 		      struct store_import **out, char *err)
 {
@@ -209,7 +154,6 @@ void store_import_free(struct store_import *si)
 		return;
 	if (si->open)
 		store_rollback(si->st);
-	si_journal_restore(si);
 	if (si->cache_set) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)si->cache_was);
@@ -502,7 +446,6 @@ int store_import_commit(struct store_import *si, struct import_result *res, char
 		goto out;
 	}
 	si->open = 0;
-	si_journal_restore(si);
 	rc = 0;
 out:
 	sbuf_free(&detail);

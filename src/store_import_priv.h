@@ -142,7 +142,6 @@ struct store_import {
 	int64_t item_maxid; /* largest item id before this import: larger ids are new */
 	int64_t cache_was;  /* the connection's cache_size before the import */
 	int cache_set;
-	int journal_set; /* the import runs with a rollback journal (si_journal) */
 	long records, duplicates;
 	char *file_annotator;	  /* with --annotator: the first annotator the file names */
 	long file_annotator_line; /* and where */
