@@ -47,7 +47,8 @@ static const char audit_usage[] =
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 intact, 1 the chain is broken, the head is missing or the\n"
-    "state does not match the trail, 2 usage.\n";
+    "state does not match the trail (or an error, such as running out of memory,\n"
+    "which is never reported as a mismatch), 2 usage.\n";
 
 static int audit_cmd_verify(const char *db, const char *head)
 {

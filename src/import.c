@@ -16,6 +16,7 @@
 #include "utf8.h"
 #include "util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -157,7 +158,7 @@ static char *import_stem(const char *file)
 {
 	const char *base = strrchr(file, '/');
 	const char *dot;
-	if (strcmp(file, "-") == 0)
+	if (strcmp(file, "-") == 0 || strcmp(file, IMPORT_STDIN_NAME) == 0)
 		return xstrdup("stdin");
 	base = base ? base + 1 : file;
 	dot = strchr(base, '.');
@@ -577,14 +578,107 @@ int import_buffer(struct store *st, const struct import_opts *o, const char *buf
 	return import_run(st, o, buf, len, 0, res, err);
 }
 
+/*
+ * Copy the stream at fd (standard input, a pipe, a device) in chunks to an
+ * unlinked temporary file (util_tmp_unlinked: TMPDIR, else beside the
+ * project), so that it is mapped and read like any file, with the same limits
+ * and the same memory bound: a pipe cannot be mapped, and reading it whole
+ * would hold all of it in memory. name is the input's name for messages.
+ * Returns the temporary file's descriptor, or -1 with err filled.
+ */
+static int import_spool(struct store *st, int fd, const char *name, char *err)
+{
+	char buf[65536];
+	size_t total = 0;
+	const char *dir = getenv("TMPDIR");
+	int tmp = util_tmp_unlinked(st->path), pipe = 1;
+	ssize_t n, w;
+
+	if (tmp < 0)
+		return import_errf(err, name, 0, 0,
+				   "cannot create a temporary file in %.200s to read it into: %s",
+				   dir && *dir ? dir : "the project's directory", strerror(errno));
+	for (;;) {
+		/* From a pipe the pages move to the file without passing through
+		 * here; anything else (a terminal, a device) is read and written. */
+		if (pipe) {
+			n = splice(fd, NULL, tmp, NULL, sizeof buf, 0);
+			if (n < 0 && errno == EINVAL)
+				pipe = 0;
+			else if (n < 0 && errno != EINTR)
+				goto fail_copy;
+			else if (n >= 0 && (total += (size_t)n) > IMPORT_MAX_BYTES)
+				goto fail_big;
+			else if (n == 0)
+				return tmp;
+			continue;
+		}
+		n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			import_errf(err, name, 0, 0, "read error: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			return tmp;
+		if ((total += (size_t)n) > IMPORT_MAX_BYTES)
+			goto fail_big;
+		for (char *c = buf; n > 0; c += w, n -= w) {
+			w = write(tmp, c, (size_t)n);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0) {
+				if (w == 0)
+					errno = ENOSPC;
+				goto fail_copy;
+			}
+		}
+	}
+fail_copy:
+	import_errf(err, name, 0, 0, "cannot copy it to a temporary file in %.200s: %s",
+		    dir && *dir ? dir : "the project's directory", strerror(errno));
+	goto fail;
+fail_big:
+	import_errf(err, name, 0, 0, "input is larger than the limit of %zu bytes",
+		    (size_t)IMPORT_MAX_BYTES);
+fail:
+	close(tmp);
+	return -1;
+}
+
 int import_file(struct store *st, const struct import_opts *o, struct import_result *res, char *err)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc, fd = strcmp(o->file, "-") == 0 ? -1 : open(o->file, O_RDONLY | O_CLOEXEC);
+	int rc, fd;
 	struct stat sb;
 	long page = sysconf(_SC_PAGESIZE);
+	struct import_opts in = *o;
 
+	if (strcmp(o->file, "-") == 0) {
+		/* Standard input, named so in messages, copied to a file below. */
+		in.file = IMPORT_STDIN_NAME;
+		fd = dup(STDIN_FILENO);
+		if (fd < 0)
+			return import_errf(err, in.file, 0, 0, "%s", strerror(errno)), IMPORT_FAIL;
+	} else {
+		fd = open(o->file, O_RDONLY | O_CLOEXEC);
+	}
+	/* Anything but a regular file (standard input, a pipe, a device) is
+	 * copied to a temporary file first, which is then mapped. */
+	if (fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+		int tmp = import_spool(st, fd, in.file, err);
+		close(fd);
+		if (tmp < 0)
+			return IMPORT_FAIL;
+		fd = tmp;
+		if (fstat(fd, &sb) != 0) {
+			import_errf(err, in.file, 0, 0, "%s", strerror(errno));
+			close(fd);
+			return IMPORT_FAIL;
+		}
+	}
 	/* A regular file is mapped, never read whole: the readers want a NUL
 	 * after the last byte, so the file goes over the start of an anonymous
 	 * mapping a page longer, whose rest reads as zeros. */
@@ -598,15 +692,30 @@ int import_file(struct store *st, const struct import_opts *o, struct import_res
 		close(fd);
 		fd = -1;
 		if (map != MAP_FAILED) {
-			rc = import_run(st, o, map, size, IMPORT_MAPPED, res, err);
+			rc = import_run(st, &in, map, size, IMPORT_MAPPED, res, err);
 			munmap(area, span);
 			return rc;
 		}
 		if (area != MAP_FAILED)
 			munmap(area, span);
 	}
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+		/* Empty: nothing to map (standard input's copy is gone once closed). */
+		close(fd);
+		return import_run(st, &in, "", 0, 0, res, err);
+	}
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (size_t)sb.st_size > IMPORT_MAX_BYTES) {
+		close(fd);
+		return import_errf(err, in.file, 0, 0, "file is larger than the limit of %zu bytes",
+				   (size_t)IMPORT_MAX_BYTES),
+		       IMPORT_FAIL;
+	}
 	if (fd >= 0)
 		close(fd);
+	if (in.file != o->file)
+		return import_errf(err, in.file, 0, 0, "cannot map its copy: %s", strerror(errno)),
+		       IMPORT_FAIL;
 	if (util_read_file(o->file, IMPORT_MAX_BYTES, &buf, &len, err)) {
 		/* util_read_file quotes the path raw: clean it for the terminal. */
 		char *clean = text_clean(err);
@@ -614,7 +723,7 @@ int import_file(struct store *st, const struct import_opts *o, struct import_res
 		free(clean);
 		return IMPORT_FAIL;
 	}
-	rc = import_run(st, o, buf, len, 1, res, err);
+	rc = import_run(st, &in, buf, len, 1, res, err);
 	free(buf);
 	return rc;
 }

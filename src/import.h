@@ -117,7 +117,16 @@ const struct fmt *import_detect(const char *file, const char *buf, size_t len,
 int import_buffer(struct store *st, const struct import_opts *o, const char *buf, size_t len,
 		  struct import_result *res, char *err);
 
-/* import_buffer on the content of o->file, read whole (at most IMPORT_MAX_BYTES). */
+/* How messages name standard input (FILE "-"). */
+#define IMPORT_STDIN_NAME "<stdin>"
+
+/*
+ * import_buffer on the content of o->file (at most IMPORT_MAX_BYTES): a
+ * regular file is mapped; standard input ("-", named IMPORT_STDIN_NAME in
+ * messages and in the audit event), a pipe or a device is first copied in
+ * chunks to an unlinked temporary file (TMPDIR, else beside the project),
+ * which is mapped, so that memory stays bounded whatever the input's size.
+ */
 int import_file(struct store *st, const struct import_opts *o, struct import_result *res,
 		char *err);
 

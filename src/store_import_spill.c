@@ -103,27 +103,11 @@ static int spill_errno(char *err, const char *what)
 int store_import_spill_open(const struct store_import *si, int *fd, char *err)
 {
 	const char *dir = getenv("TMPDIR");
-	struct sbuf path = {0};
-	if (dir && *dir) {
-		sbuf_add(&path, dir);
-	} else {
-		const char *slash = strrchr(si->st->path, '/');
-		if (slash)
-			sbuf_addn(&path, si->st->path, (size_t)(slash - si->st->path));
-		else
-			sbuf_add(&path, ".");
-	}
-	sbuf_add(&path, "/.gavel-import-XXXXXX");
-	*fd = mkstemp(path.s);
-	if (*fd < 0) {
-		int e = errno;
-		import_errf(err, NULL, 0, 0, "import: cannot create a temporary file in %.200s: %s",
-			    dir && *dir ? dir : "the project's directory", strerror(e));
-		sbuf_free(&path);
-		return -1;
-	}
-	unlink(path.s);
-	sbuf_free(&path);
+	*fd = util_tmp_unlinked(si->st->path);
+	if (*fd < 0)
+		return import_errf(err, NULL, 0, 0,
+				   "import: cannot create a temporary file in %.200s: %s",
+				   dir && *dir ? dir : "the project's directory", strerror(errno));
 	return 0;
 }
 

@@ -41,6 +41,27 @@ void util_tmp_forget(const char *path)
 			tmp_paths[i] = NULL;
 }
 
+int util_tmp_unlinked(const char *beside)
+{
+	const char *dir = getenv("TMPDIR"), *slash;
+	struct sbuf path = {0};
+	int fd, e;
+	if (dir && *dir)
+		sbuf_add(&path, dir);
+	else if (beside && (slash = strrchr(beside, '/')) != NULL)
+		sbuf_addn(&path, beside, (size_t)(slash - beside));
+	else
+		sbuf_add(&path, ".");
+	sbuf_add(&path, "/.gavel-tmp-XXXXXX");
+	fd = mkstemp(path.s);
+	e = errno;
+	if (fd >= 0)
+		unlink(path.s);
+	sbuf_free(&path);
+	errno = e;
+	return fd;
+}
+
 /* Exit rather than abort: exit handlers restore the terminal, and an open
  * write transaction is rolled back when the next connection opens. A file
  * half written is removed, so that nothing partial is left behind. */

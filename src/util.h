@@ -44,6 +44,13 @@ char *xstrdup(const char *s);
 #define UTIL_TMP_MAX 4
 int util_tmp_register(const char *path);
 void util_tmp_forget(const char *path);
+/*
+ * Create a temporary file, private to the caller and already unlinked (so
+ * that nothing is left behind whatever happens), in TMPDIR when it is set,
+ * else in the directory of the file at beside ("." when it names none).
+ * Returns its descriptor, or -1 with errno set.
+ */
+int util_tmp_unlinked(const char *beside);
 /* For tests only (tests/reliability/fault.c): when set, called before each
  * allocation above; a nonzero return fails it as if memory had run out. */
 extern int (*util_alloc_fail_hook)(void);

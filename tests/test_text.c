@@ -86,6 +86,9 @@ static void test_hidden(void **state)
 	     "co<SHY>op", TEXT_HAD_HIDDEN);
 	LINE("\xd8\x9c", "<ALM>", TEXT_HAD_HIDDEN);
 	LINE("x\xe2\x81\xa4y", "x<U+2064>y", TEXT_HAD_HIDDEN);
+	/* The Hangul fillers draw nothing: U+3164 and its half-width twin. */
+	LINE("x\xe3\x85\xa4y", "x<U+3164>y", TEXT_HAD_HIDDEN);
+	LINE("x\xef\xbe\xa0y", "x<U+FFA0>y", TEXT_HAD_HIDDEN);
 	/* ZWJ between letters is marked ... */
 	LINE("a\xe2\x80\x8d"
 	     "b",

