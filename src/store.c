@@ -339,27 +339,6 @@ void store_scan_end(struct store *st, int64_t was)
 	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
-int store_wal_defer(struct store *st, char *err)
-{
-	sqlite3_stmt *s;
-	int64_t page = 0;
-	int on = 1;
-	char sql[64];
-
-	if (store_prepare(st, "PRAGMA page_size", &s, err))
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		page = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (page <= 0)
-		return err_set(err, "%s: no page size", st->path);
-	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &on) != SQLITE_OK)
-		return store_fail(st, err, "checkpoint on close");
-	snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint = %lld",
-		 (long long)(STORE_WAL_MAX_BYTES / page));
-	return store_exec(st, sql, err);
-}
-
 int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
@@ -654,7 +633,6 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 	/* One connection is used by one thread: skip SQLite's own mutexes. */
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int on = 1, created = 0;
-	char pragma[64];
 
 	st->path = xstrdup(path);
 	if (check_local_fs(path, flags & STORE_CREATE, err))
@@ -750,13 +728,11 @@ int store_open(const char *path, int flags, struct store **out, char *err)
 		goto fail;
 	if (!st->readonly && store_exec(st, "PRAGMA journal_mode = WAL", err))
 		goto fail;
-	snprintf(pragma, sizeof pragma, "PRAGMA journal_size_limit = %d", STORE_WAL_MAX_BYTES);
 	if (store_exec(st,
 		       "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		       "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -65536;"
-		       "PRAGMA temp_store = MEMORY",
-		       err) ||
-	    store_exec(st, pragma, err))
+		       "PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864",
+		       err))
 		goto fail;
 	if (store_check_rules(st, err))
 		goto fail;

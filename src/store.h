@@ -107,25 +107,6 @@ int store_exec(struct store *st, const char *sql, char *err);
 int64_t store_scan_begin(struct store *st);
 void store_scan_end(struct store *st, int64_t was);
 
-/*
- * The size the write-ahead log is cut back to after a checkpoint
- * (journal_size_limit), and the most a connection that defers its
- * checkpoints (store_wal_defer) leaves in it.
- */
-#define STORE_WAL_MAX_BYTES 67108864
-
-/*
- * Leave the checkpoint of what this connection commits to later: its
- * commits copy the log into the database file only once the log holds
- * more than STORE_WAL_MAX_BYTES of pages, and closing it copies nothing.
- * Whatever it leaves is checkpointed by the next connection that commits
- * past SQLite's default of 1,000 pages, or closes as the last one, or by a
- * deferring one past the bound. An import of a few votes into a large
- * project uses it: its own pages are written once, to the log, instead of
- * twice with two syncs. Returns 0, or -1 with err filled.
- */
-int store_wal_defer(struct store *st, char *err);
-
 /* Prepare a statement or fill err with the SQLite message. */
 int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *err);
 

@@ -770,9 +770,7 @@ int store_import_votes_write(struct store_import *si, struct import_result *res,
 	struct sbuf sql = {0};
 	int rc = -1, src;
 
-	/* The import's pages go to the log once; the copy into the file is
-	 * left to a later checkpoint (src/store.h, store_wal_defer). */
-	if (store_wal_defer(si->st, err) || si_write_annotators(si, &si->ann_id, res, err))
+	if (si_write_annotators(si, &si->ann_id, res, err))
 		goto out;
 	if (si->stream) {
 		if (si->nvotes)
