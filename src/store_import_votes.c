@@ -97,7 +97,8 @@ static int si_sort_file_votes(struct store_import *si, char *err)
  * Database ids of the interned annotators: existing ones by name, new ones
  * appended in the byte order of their names, so that the same votes give the
  * same ids (and the same order in every listing by id) whatever the file's
- * row order.
+ * row order. Each name is looked up through the table's unique index, so
+ * the file's few annotators cost no pass over a project's many.
  */
 static int si_write_annotators(struct store_import *si, int64_t **out, struct import_result *res,
 			       char *err)
@@ -109,20 +110,27 @@ static int si_write_annotators(struct store_import *si, int64_t **out, struct im
 	int64_t maxid = 0;
 	int rc;
 
-	if (store_prepare(si->st, "SELECT id, name FROM annotator", &q, err))
+	if (store_prepare(si->st, "SELECT coalesce(max(id), 0) FROM annotator", &q, err))
 		goto fail;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(q, 1);
-		int64_t id = sqlite3_column_int64(q, 0);
-		int64_t k = name ? intern_find(&si->anns, name, strlen(name)) : -1;
-		if (k >= 0)
-			map[k] = id;
-		if (id > maxid)
-			maxid = id;
-	}
-	if (rc != SQLITE_DONE) {
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		maxid = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (rc != SQLITE_ROW) {
 		store_fail(si->st, err, "annotators");
 		goto fail;
+	}
+	if (store_prepare(si->st, "SELECT id FROM annotator WHERE name = ?1", &q, err))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, intern_str(&si->anns, (uint32_t)i), -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			map[i] = sqlite3_column_int64(q, 0);
+		else if (rc != SQLITE_DONE) {
+			store_fail(si->st, err, "annotators");
+			goto fail;
+		}
 	}
 	if (store_prepare(si->st, "INSERT INTO annotator(id, name) VALUES (?, ?)", &ins, err))
 		goto fail;
