@@ -145,44 +145,57 @@ static void csv_newline(struct csv *c)
 	c->line_off = c->pos;
 }
 
+/* csv_plain's result after an error. */
+#define CSV_FAILED ((size_t)-1)
+
 /*
- * Scan an unquoted field from c->pos to the next separator (repeated in
- * rsep), line end or the end of the buffer, checking every byte. Returns 0
- * or -1 on an error. A field is too long when more than max_field bytes come
- * before whatever ends or breaks it, which is found within max_field + 1
- * bytes of its start.
+ * Scan an unquoted field from pos to the next separator (repeated in rsep),
+ * line end or the end of the buffer, checking every byte, and copy it to the
+ * scratch buffer. Returns where it ends, or CSV_FAILED. A field is too long
+ * when more than max_field bytes come before whatever ends or breaks it,
+ * which is found within max_field + 1 bytes of its start. (The position
+ * stays in a register: stored into c->pos field after field, it was loaded
+ * back with the next line_off as one wide load, which the store could not
+ * be forwarded to.)
  */
-static int csv_plain(struct csv *c, uint64_t rsep)
+static size_t csv_plain(struct csv *c, size_t pos, uint64_t rsep)
 {
 	const unsigned char *b = (const unsigned char *)c->buf;
-	size_t pos = c->pos, start = pos;
+	size_t start = pos, n;
 	size_t stop = c->len - pos > c->max_field ? pos + c->max_field + 1 : c->len;
 
 	for (;;) {
 		unsigned char ch;
 		if (pos - start > c->max_field)
-			return csv_too_long(c, c->lineno, c->line_off, start);
+			return csv_too_long(c, c->lineno, c->line_off, start), CSV_FAILED;
 		pos = csv_scan(b, pos, stop, rsep, CSV_ONES * '\n', CSV_ONES * '\r');
 		if (pos - start > c->max_field)
-			return csv_too_long(c, c->lineno, c->line_off, start);
+			return csv_too_long(c, c->lineno, c->line_off, start), CSV_FAILED;
 		if (pos >= c->len)
 			break;
 		ch = b[pos];
 		if (ch >= 0x80) {
-			size_t n = utf8_len(b + pos, c->len - pos);
-			if (!n)
-				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8");
+			size_t k = utf8_len(b + pos, c->len - pos);
+			if (!k)
+				return csv_fail(c, c->lineno, c->line_off, pos, "invalid UTF-8"),
+				       CSV_FAILED;
 			c->ascii = 0;
-			pos += n;
+			pos += k;
 			continue;
 		}
 		if (ch == 0)
-			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte");
+			return csv_fail(c, c->lineno, c->line_off, pos, "NUL byte"), CSV_FAILED;
 		break; /* the separator or a line end */
 	}
-	csv_add(c, c->buf + start, pos - start);
-	c->pos = pos;
-	return 0;
+	/* A short field (most are) is copied as one word. */
+	n = pos - start;
+	csv_room(c, n + 8);
+	if (n <= 8 && c->len - start >= 8)
+		memcpy(c->scratch + c->slen, c->buf + start, 8);
+	else
+		memcpy(c->scratch + c->slen, c->buf + start, n);
+	c->slen += n;
+	return pos;
 }
 
 /* Scan a quoted field; c->pos is on the opening quote. */
@@ -246,7 +259,7 @@ static int csv_quoted(struct csv *c)
 int csv_next(struct csv *c)
 {
 	const char *b = c->buf;
-	size_t end = 0;
+	size_t end = 0, pos;
 	uint64_t rsep = CSV_ONES * (unsigned char)c->sep;
 
 	if (c->lineno < 0)
@@ -270,23 +283,26 @@ int csv_next(struct csv *c)
 	c->slen = 0;
 	c->line = c->lineno;
 	c->ascii = 1;
+	pos = c->pos;
 	for (;;) {
 		struct csv_field *f;
 		size_t s0 = c->slen;
 		if (c->nf == c->max_fields)
-			return csv_fail(c, c->lineno, c->line_off, c->pos,
+			return csv_fail(c, c->lineno, c->line_off, pos,
 					"more than %zu fields in one record", c->max_fields);
 		if (c->nf == c->fcap)
 			c->f = xgrow(c->f, &c->fcap, c->nf + 1, sizeof *c->f);
 		f = &c->f[c->nf];
 		f->line = c->lineno;
-		f->off = c->pos;
+		f->off = pos;
 		f->line_off = c->line_off;
 		c->fstart = c->slen;
-		if (c->pos < c->len && b[c->pos] == '"') {
+		if (pos < c->len && b[pos] == '"') {
+			c->pos = pos;
 			if (csv_quoted(c))
 				return -1;
-		} else if (csv_plain(c, rsep)) {
+			pos = c->pos;
+		} else if ((pos = csv_plain(c, pos, rsep)) == CSV_FAILED) {
 			return -1;
 		}
 		f->len = c->slen - s0;
@@ -298,23 +314,25 @@ int csv_next(struct csv *c)
 		csv_room(c, 1);
 		c->scratch[c->slen++] = '\0';
 		c->nf++;
-		end = c->pos;
-		if (c->pos >= c->len)
+		end = pos;
+		if (pos >= c->len)
 			break;
-		if (b[c->pos] == c->sep) {
-			c->pos++;
+		if (b[pos] == c->sep) {
+			pos++;
 			continue;
 		}
-		if (b[c->pos] == '\r') {
-			c->pos++;
-			if (c->pos < c->len && b[c->pos] == '\n')
-				c->pos++;
+		if (b[pos] == '\r') {
+			pos++;
+			if (pos < c->len && b[pos] == '\n')
+				pos++;
 		} else {
-			c->pos++; /* '\n' */
+			pos++; /* '\n' */
 		}
+		c->pos = pos;
 		csv_newline(c);
 		break;
 	}
+	c->pos = pos;
 	/* The scratch buffer may have moved while growing: point fields now. */
 	{
 		size_t off = 0;

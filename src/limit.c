@@ -9,10 +9,12 @@
 
 #include <string.h>
 
-/* s longer than max: the error naming what it is. */
-static int limit_over(const struct rec *r, const char *s, size_t max, const char *what, char *err)
+/* s longer than max: the error naming what it is. Adds s's length to *bytes. */
+static int limit_over(const struct rec *r, const char *s, size_t max, const char *what,
+		      size_t *bytes, char *err)
 {
 	size_t n = s ? strlen(s) : 0;
+	*bytes += n;
 	if (n <= max)
 		return 0;
 	return import_errf(err, r->file, r->line, r->col,
@@ -20,22 +22,23 @@ static int limit_over(const struct rec *r, const char *s, size_t max, const char
 			   max);
 }
 
-int limit_record(const struct rec *r, char *err)
+int limit_record(const struct rec *r, size_t *bytes, char *err)
 {
 	const char *who = r->kind == REC_DECISION ? "expert name" : "annotator name";
-	if (limit_over(r, r->item, LIMIT_NAME, "item id", err) ||
-	    limit_over(r, r->task, LIMIT_NAME, "task name", err) ||
-	    limit_over(r, r->annotator, LIMIT_NAME, who, err) ||
-	    limit_over(r, r->label, LIMIT_NAME, "label", err) ||
-	    limit_over(r, r->at, LIMIT_NAME, "time", err) ||
-	    limit_over(r, r->model, LIMIT_NAME, "model name", err) ||
-	    limit_over(r, r->text, LIMIT_TEXT, "item text", err) ||
-	    limit_over(r, r->comment, LIMIT_TEXT, "comment", err) ||
-	    limit_over(r, r->reason, LIMIT_TEXT, "reason", err) ||
-	    limit_over(r, r->meta, LIMIT_TEXT, "item metadata", err))
+	*bytes = 0;
+	if (limit_over(r, r->item, LIMIT_NAME, "item id", bytes, err) ||
+	    limit_over(r, r->task, LIMIT_NAME, "task name", bytes, err) ||
+	    limit_over(r, r->annotator, LIMIT_NAME, who, bytes, err) ||
+	    limit_over(r, r->label, LIMIT_NAME, "label", bytes, err) ||
+	    limit_over(r, r->at, LIMIT_NAME, "time", bytes, err) ||
+	    limit_over(r, r->model, LIMIT_NAME, "model name", bytes, err) ||
+	    limit_over(r, r->text, LIMIT_TEXT, "item text", bytes, err) ||
+	    limit_over(r, r->comment, LIMIT_TEXT, "comment", bytes, err) ||
+	    limit_over(r, r->reason, LIMIT_TEXT, "reason", bytes, err) ||
+	    limit_over(r, r->meta, LIMIT_TEXT, "item metadata", bytes, err))
 		return -1;
 	for (size_t i = 0; i < r->nprobs; i++)
-		if (limit_over(r, r->prob_labels[i], LIMIT_NAME, "label", err))
+		if (limit_over(r, r->prob_labels[i], LIMIT_NAME, "label", bytes, err))
 			return -1;
 	return 0;
 }

@@ -24,8 +24,9 @@
 /*
  * Hold a record's fields to the limits above: 0, or -1 with err filled with
  * "file:line:col: the label is 5000 bytes long, more than the limit of 4096
- * bytes" at the record's position (r->line, r->col).
+ * bytes" at the record's position (r->line, r->col). Sets *bytes to the
+ * length of its strings, all told.
  */
-int limit_record(const struct rec *r, char *err);
+int limit_record(const struct rec *r, size_t *bytes, char *err);
 
 #endif

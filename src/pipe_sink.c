@@ -114,12 +114,14 @@ static int consume(struct pipe_sink *p, struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct prec *q = &b->r[i];
-		struct rec r = {0};
+		struct rec r;
 		if (q->skip) {
 			p->next->passed_over(p->next->ctx, get_str(b, q->s[PS_TASK]),
 					     get_str(b, q->s[PS_LABEL]));
 			continue;
 		}
+		/* Every member of struct rec set one by one: an initializer
+		 * zeroes the struct first, which showed in profiles. */
 		r.kind = q->kind;
 		r.line = q->line;
 		r.col = q->col;
@@ -136,6 +138,8 @@ static int consume(struct pipe_sink *p, struct batch *b)
 		r.model = get_str(b, q->s[PS_MODEL]);
 		r.confidence = q->confidence;
 		r.nprobs = q->nprobs;
+		r.prob_labels = NULL;
+		r.probs = NULL;
 		if (q->nprobs) {
 			b->lab = xgrow(b->lab, &b->labcap, q->nprobs, sizeof *b->lab);
 			for (size_t k = 0; k < q->nprobs; k++)
