@@ -65,7 +65,9 @@ static int intern_eq(const struct intern *t, uint64_t v, uint32_t h, const char 
 	if ((uint32_t)(v >> 32) != h)
 		return 0;
 	p = t->arena + t->off[(uint32_t)v - 1];
-	return memcmp(p, s, len) == 0 && p[len] == '\0';
+	/* The stored string's length first: a shorter one ends at its NUL, and
+	 * memcmp may read all len bytes, past the arena's end for the last. */
+	return strnlen(p, len + 1) == len && memcmp(p, s, len) == 0;
 }
 
 uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
