@@ -15,6 +15,7 @@
 #include "store_import_priv.h"
 #include "store_expert.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +48,11 @@ struct dec_writer {
  * stored one when it is to, with its "decide" event. Returns 0 or -1 with
  * err filled.
  */
-static int dec_item(struct store_import *si, struct dec_writer *w, const struct idec *all, size_t n,
+static int dec_item(struct store_import *si, void *wv, void *recs, size_t n,
 		    struct import_result *res, char *err)
 {
+	struct dec_writer *w = wv;
+	const struct idec *all = recs;
 	const struct idec *d = &all[si->o.dup == IMPORT_DUP_LAST ? n - 1 : 0];
 	const char *at = d->at != NONE ? store_import_at(si, d->at) : w->now;
 	const char *reason = store_import_at(si, d->reason);
@@ -148,50 +151,27 @@ static int dec_item(struct store_import *si, struct dec_writer *w, const struct 
 	return 0;
 }
 
-/* A streamed file's decisions, item by item from the spool. */
-static int dec_stream(struct store_import *si, struct dec_writer *w, struct import_result *res,
-		      char *err)
+/* A spooled decision (its item's database id already set). */
+static void dec_fill(struct store_import *si, void *rec, const struct srec *r,
+		     const struct si_keyed *k, const char *reason, const char *when)
 {
-	struct sbuf group = {0};
-	struct idec *d = NULL;
-	size_t cap = 0, n;
-	int rc = -1;
-
-	if (store_import_keyed_start(si, (size_t)res->n.items_seen, err))
-		goto out;
-	for (;;) {
-		size_t at = 0;
-		if (store_import_keyed_group(si, &group, &n, err))
-			goto out;
-		if (!n)
-			break;
-		d = xgrow(d, &cap, n, sizeof *d);
-		sbuf_reset(&si->arena);
-		for (size_t i = 0; i < n; i++) {
-			const struct srec *r = (const struct srec *)(group.s + at);
-			struct si_keyed k;
-			const char *reason, *when, *ext;
-			at += r->size;
-			store_import_keyed_decode(r, &k, &reason, &when, &ext, &d[i].db_item);
-			si->stream_item = ext; /* the same for all of them */
-			d[i].label = r->label;
-			d[i].line = r->line;
-			d[i].col = 0;
-			d[i].seq = (size_t)k.seq;
-			d[i].reason = reason ? store_import_str(si, reason) : NONE;
-			d[i].at = when ? store_import_str(si, when) : NONE;
-		}
-		qsort(d, n, sizeof *d, dec_cmp);
-		if (dec_item(si, w, d, n, res, err))
-			goto out;
-	}
-	rc = 0;
-out:
-	si->stream_item = NULL;
-	sbuf_free(&group);
-	free(d);
-	return rc;
+	struct idec *d = rec;
+	d->label = r->label;
+	d->line = r->line;
+	d->col = 0;
+	d->seq = (size_t)k->seq;
+	d->reason = reason ? store_import_str(si, reason) : NONE;
+	d->at = when ? store_import_str(si, when) : NONE;
 }
+
+static const struct si_keyed_kind dec_kind = {
+	.size = sizeof(struct idec),
+	.item_off = offsetof(struct idec, item),
+	.db_off = offsetof(struct idec, db_item),
+	.cmp = dec_cmp,
+	.fill = dec_fill,
+	.item = dec_item,
+};
 
 int store_import_decisions_write(struct store_import *si, const struct audit_actor *actor,
 				 struct import_result *res, char *err)
@@ -213,22 +193,8 @@ int store_import_decisions_write(struct store_import *si, const struct audit_act
 		    " VALUES (?, ?, ?, ?, ?, ?, 'import')",
 		    &w.ins, err))
 		goto out;
-	if (si->stream) {
-		if (dec_stream(si, &w, res, err))
-			goto out;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			si->decs[i].db_item = si->item_id[si->decs[i].item];
-		qsort(si->decs, n, sizeof *si->decs, dec_cmp);
-		for (size_t i = 0; i < n;) {
-			size_t j = i + 1;
-			while (j < n && si->decs[j].db_item == si->decs[i].db_item)
-				j++;
-			if (dec_item(si, &w, si->decs + i, j - i, res, err))
-				goto out;
-			i = j;
-		}
-	}
+	if (store_import_keyed_write(si, &dec_kind, &w, si->decs, n, res, err))
+		goto out;
 	if (w.pending) {
 		memcpy(err, w.perr, GV_ERR);
 		goto out;

@@ -13,6 +13,7 @@
 #include "store_import_priv.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,9 +51,11 @@ struct pred_writer {
  * file's repeats of a model refused or dropped as --duplicates says, the
  * rest stored. Returns 0 or -1 with err filled.
  */
-static int pred_item(struct store_import *si, struct pred_writer *w, struct ipred *p, size_t n,
+static int pred_item(struct store_import *si, void *wv, void *recs, size_t n,
 		     struct import_result *res, char *err)
 {
+	struct pred_writer *w = wv;
+	struct ipred *p = recs;
 	size_t kept = 0;
 	char s1[64], s2[64];
 
@@ -111,53 +114,31 @@ static int pred_item(struct store_import *si, struct pred_writer *w, struct ipre
 	return 0;
 }
 
-/* A streamed file's predictions, item by item from the spool. */
-static int pred_stream(struct store_import *si, struct pred_writer *w, struct import_result *res,
-		       char *err)
+/* A spooled prediction (its item's database id already set). */
+static void pred_fill(struct store_import *si, void *rec, const struct srec *r,
+		      const struct si_keyed *k, const char *probs, const char *when)
 {
-	struct sbuf group = {0};
-	struct ipred *p = NULL;
-	size_t cap = 0, n;
-	int rc = -1;
-
-	if (store_import_keyed_start(si, (size_t)res->n.items_seen, err))
-		goto out;
-	for (;;) {
-		size_t at = 0;
-		if (store_import_keyed_group(si, &group, &n, err))
-			goto out;
-		if (!n)
-			break;
-		p = xgrow(p, &cap, n, sizeof *p);
-		sbuf_reset(&si->arena);
-		for (size_t i = 0; i < n; i++) {
-			const struct srec *r = (const struct srec *)(group.s + at);
-			struct si_keyed k;
-			const char *probs, *when, *ext;
-			at += r->size;
-			store_import_keyed_decode(r, &k, &probs, &when, &ext, &p[i].db_item);
-			si->stream_item = ext; /* the same for all of them */
-			p[i].model = r->label;
-			p[i].line = r->line;
-			p[i].col = k.col;
-			p[i].seq = (size_t)k.seq;
-			p[i].label = (int)k.label;
-			p[i].conf = k.conf;
-			p[i].plogp = k.plogp;
-			p[i].margin = k.margin;
-			p[i].probs = store_import_str(si, probs);
-		}
-		qsort(p, n, sizeof *p, pred_cmp);
-		if (pred_item(si, w, p, n, res, err))
-			goto out;
-	}
-	rc = 0;
-out:
-	si->stream_item = NULL;
-	sbuf_free(&group);
-	free(p);
-	return rc;
+	struct ipred *p = rec;
+	(void)when;
+	p->model = r->label;
+	p->line = r->line;
+	p->col = k->col;
+	p->seq = (size_t)k->seq;
+	p->label = (int)k->label;
+	p->conf = k->conf;
+	p->plogp = k->plogp;
+	p->margin = k->margin;
+	p->probs = store_import_str(si, probs);
 }
+
+static const struct si_keyed_kind pred_kind = {
+	.size = sizeof(struct ipred),
+	.item_off = offsetof(struct ipred, item),
+	.db_off = offsetof(struct ipred, db_item),
+	.cmp = pred_cmp,
+	.fill = pred_fill,
+	.item = pred_item,
+};
 
 int store_import_predictions_write(struct store_import *si, struct import_result *res, char *err)
 {
@@ -176,22 +157,8 @@ int store_import_predictions_write(struct store_import *si, struct import_result
 		  dup_sql(si->o.dup));
 	if (store_prepare(si->st, sql.s, &w.ins, err))
 		goto out;
-	if (si->stream) {
-		if (pred_stream(si, &w, res, err))
-			goto out;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			si->preds[i].db_item = si->item_id[si->preds[i].item];
-		qsort(si->preds, n, sizeof *si->preds, pred_cmp);
-		for (size_t i = 0; i < n;) {
-			size_t j = i + 1;
-			while (j < n && si->preds[j].db_item == si->preds[i].db_item)
-				j++;
-			if (pred_item(si, &w, si->preds + i, j - i, res, err))
-				goto out;
-			i = j;
-		}
-	}
+	if (store_import_keyed_write(si, &pred_kind, &w, si->preds, n, res, err))
+		goto out;
 	if (w.pending) {
 		memcpy(err, w.perr, GV_ERR);
 		goto out;

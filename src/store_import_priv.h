@@ -337,6 +337,28 @@ void store_import_keyed_decode(const struct srec *r, struct si_keyed *k, const c
 /* Close the spool and free ps (NULL is fine). */
 void store_import_keyed_free(struct si_pstream *ps);
 
+/*
+ * One kind of keyed record (struct ipred, struct idec) for
+ * store_import_keyed_write: its size, where its item's intern id (uint32_t)
+ * and database id (int64_t) are, its order within an item (the database id
+ * first), how a spooled record fills one, and what is done with one item's
+ * records, sorted.
+ */
+struct si_keyed_kind {
+	size_t size, item_off, db_off;
+	int (*cmp)(const void *a, const void *b);
+	void (*fill)(struct store_import *si, void *rec, const struct srec *r,
+		     const struct si_keyed *k, const char *str, const char *when);
+	int (*item)(struct store_import *si, void *w, void *recs, size_t n,
+		    struct import_result *res, char *err);
+};
+
+/* The file's records of a kind, item by item in item-id order, handed to
+ * kind->item with the writer w: recs[0..n) of the in-memory import, or,
+ * for a streamed file, read back from the spool. Returns 0 or -1 with err. */
+int store_import_keyed_write(struct store_import *si, const struct si_keyed_kind *kind, void *w,
+			     void *recs, size_t n, struct import_result *res, char *err);
+
 /* The SREC_KEYED records among an item's n records in group (in file
  * order), once the stream resolved the item to id (new: numbered by this
  * import): spooled for store_import_keyed_group. Returns 0 or -1 with err. */

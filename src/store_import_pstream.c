@@ -298,6 +298,83 @@ int store_import_keyed_group(struct store_import *si, struct sbuf *out, size_t *
 	return 0;
 }
 
+static int64_t keyed_db(const struct si_keyed_kind *kind, const char *rec)
+{
+	int64_t id;
+	memcpy(&id, rec + kind->db_off, sizeof id);
+	return id;
+}
+
+/* A streamed file's records, item by item from the spool. */
+static int keyed_stream(struct store_import *si, const struct si_keyed_kind *kind, void *w,
+			struct import_result *res, char *err)
+{
+	struct sbuf group = {0};
+	char *recs = NULL;
+	size_t cap = 0, n;
+	int rc = -1;
+
+	if (store_import_keyed_start(si, (size_t)res->n.items_seen, err))
+		goto out;
+	for (;;) {
+		size_t at = 0;
+		if (store_import_keyed_group(si, &group, &n, err))
+			goto out;
+		if (!n)
+			break;
+		recs = xgrow(recs, &cap, n, kind->size);
+		sbuf_reset(&si->arena);
+		for (size_t i = 0; i < n; i++) {
+			const struct srec *r = (const struct srec *)(group.s + at);
+			char *rec = recs + i * kind->size;
+			struct si_keyed k;
+			const char *str, *when, *ext;
+			int64_t id;
+			at += r->size;
+			store_import_keyed_decode(r, &k, &str, &when, &ext, &id);
+			si->stream_item = ext; /* the same for all of them */
+			memset(rec, 0, kind->size);
+			memcpy(rec + kind->db_off, &id, sizeof id);
+			kind->fill(si, rec, r, &k, str, when);
+		}
+		qsort(recs, n, kind->size, kind->cmp);
+		if (kind->item(si, w, recs, n, res, err))
+			goto out;
+	}
+	rc = 0;
+out:
+	si->stream_item = NULL;
+	sbuf_free(&group);
+	free(recs);
+	return rc;
+}
+
+int store_import_keyed_write(struct store_import *si, const struct si_keyed_kind *kind, void *w,
+			     void *recs, size_t n, struct import_result *res, char *err)
+{
+	char *base = recs;
+	if (si->stream)
+		return keyed_stream(si, kind, w, res, err);
+	for (size_t i = 0; i < n; i++) {
+		char *rec = base + i * kind->size;
+		uint32_t item;
+		memcpy(&item, rec + kind->item_off, sizeof item);
+		memcpy(rec + kind->db_off, &si->item_id[item], sizeof si->item_id[item]);
+	}
+	if (n)
+		qsort(recs, n, kind->size, kind->cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		int64_t id = keyed_db(kind, base + i * kind->size);
+		while (j < n && keyed_db(kind, base + j * kind->size) == id)
+			j++;
+		if (kind->item(si, w, base + i * kind->size, j - i, res, err))
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
 void store_import_keyed_free(struct si_pstream *ps)
 {
 	if (!ps)
