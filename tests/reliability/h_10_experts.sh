@@ -24,7 +24,7 @@
 . "$top_srcdir/tests/reliability/lib.sh"
 . "$top_srcdir/tests/reliability/checks.sh"
 
-secs=${GAVEL_REL_EXPERTS_SECONDS:-$(tier 60 300)}
+secs=${GAVEL_REL_EXPERTS_SECONDS:-$(tier 180 300)}
 ctl_secs=$(tier 15 45)
 items=2000
 seed=${GAVEL_REL_SEED:-$(date +%s)}
