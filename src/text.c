@@ -4,12 +4,14 @@
  * U+10FFFF); each byte that is not part of a valid sequence becomes U+FFFD.
  * Controls become caret tokens ("^[" for ESC, "^?" for DEL, "^@" for NUL) or,
  * for C1, "<U+009B>"; bidi and invisible characters become named tokens such
- * as "<RLO>" or "<ZWSP>". Two joiners are kept where scripts need them:
- * ZWJ between two emoji (family and profession sequences) and ZWNJ between two
- * letters of Arabic-script or Indic text (Persian, Hindi); everywhere else
- * they are shown. Tag characters (U+E0020-U+E007F) are kept only inside an
- * emoji tag sequence (the black flag U+1F3F4 followed by tags, as in the
- * flag of England), since elsewhere they are invisible text smuggling.
+ * as "<RLO>" or "<ZWSP>". ZWNJ is kept between two letters of Arabic-script
+ * or Indic text (Persian, Hindi), where it draws nothing and joins nothing;
+ * everywhere else it is shown. ZWJ is always shown, between two emoji too:
+ * terminals disagree on whether a family or profession sequence is one
+ * glyph of two columns or its parts side by side, and a line whose width
+ * the screen and the terminal count differently moves the cells after it. Tag characters
+ * (U+E0020-U+E007F) are kept only inside an emoji tag sequence (the black flag U+1F3F4 followed by
+ * tags, as in the flag of England), since elsewhere they are invisible text smuggling.
  * Noncharacters and code points Unicode has not assigned (by the table of
  * unicode_assigned.h) become "<U+D7FF>" tokens: a terminal draws them as a
  * blank or nothing.
@@ -103,14 +105,6 @@ static int is_assigned(struct assigned_run *r, uint32_t cp)
 	return r->assigned;
 }
 
-/* Pictographs that take part in ZWJ sequences (Extended_Pictographic, roughly). */
-static int is_emoji(uint32_t cp)
-{
-	return (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) ||
-	       (cp >= 0x2300 && cp <= 0x23ff) || (cp >= 0x2b00 && cp <= 0x2bff) || cp == 0x00a9 ||
-	       cp == 0x00ae || cp == 0x203c || cp == 0x2049 || cp == 0x2122;
-}
-
 /* Letters of scripts that use ZWNJ inside words: Arabic script and Indic. */
 static int is_zwnj_script(uint32_t cp)
 {
@@ -158,7 +152,6 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 	struct sbuf b = {0};
 	int fl = 0;
 	uint32_t prev = 0; /* last code point kept as is (0 at a line start) */
-	int emoji_run = 0; /* the last kept character was (part of) an emoji */
 	int tag_run = 0;   /* inside an emoji tag sequence */
 	size_t col = 0;	   /* column within the line, for tab stops */
 	size_t i = 0;
@@ -182,7 +175,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 			sbuf_add(&b, "\xef\xbf\xbd");
 			col++;
 			prev = 0xfffd;
-			emoji_run = tag_run = 0;
+			tag_run = 0;
 			continue;
 		}
 		if (cp < 0x20 || cp == 0x7f) {
@@ -203,7 +196,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 				col += 2;
 			}
 			prev = 0;
-			emoji_run = tag_run = 0;
+			tag_run = 0;
 			continue;
 		}
 		if (cp >= 0x80 && cp <= 0x9f) {
@@ -211,7 +204,7 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 			sbuf_addf(&b, "<U+%04X>", (unsigned)cp);
 			col += 8;
 			prev = 0;
-			emoji_run = tag_run = 0;
+			tag_run = 0;
 			continue;
 		}
 		if (tag_run && cp >= 0xe0020 && cp <= 0xe007f) {
@@ -223,10 +216,6 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp) ||
 		    !is_assigned(&run, cp)) {
 			uint32_t next = peek(p, len, i);
-			if (cp == 0x200d && emoji_run && next != UTF8_BAD && is_emoji(next)) {
-				sbuf_addn(&b, (const char *)p + i - used, used);
-				continue;
-			}
 			if (cp == 0x200c && prev && is_zwnj_script(prev) && next != UTF8_BAD &&
 			    is_zwnj_script(next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
@@ -241,15 +230,11 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 				col += cp > 0xffff ? 9 : 8;
 			}
 			prev = 0;
-			emoji_run = tag_run = 0;
+			tag_run = 0;
 			continue;
 		}
 		sbuf_addn(&b, (const char *)p + i - used, used);
 		col += cp_width(cp);
-		if (is_emoji(cp))
-			emoji_run = 1;
-		else if (!(cp == 0xfe0f || cp == 0x20e3))
-			emoji_run = 0; /* VS16 and the keycap mark stay part of the emoji */
 		tag_run = cp == 0x1f3f4;
 		prev = cp;
 	}

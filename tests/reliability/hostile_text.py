@@ -507,11 +507,11 @@ def norm(text):
     return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")).rstrip("\n")
 
 
-# Known defects, reported as KNOWN-FAIL without failing the harness: a
-# family emoji (ZWJ sequences) in a field cut to its width is laid out by
-# tmux differently from gavel's own widths, so the screen differs from the
-# dump (docs/RELIABILITY.md, section 7).
-KNOWN_TMUX = {"wide-zwj-family"}
+# Known defects, reported as KNOWN-FAIL without failing the harness (none
+# now: the family emoji's ZWJ sequences, which tmux drew narrower than
+# gavel counted them, are shown with their joiners as tokens since
+# 2026-12-03; docs/RELIABILITY.md, section 7).
+KNOWN_TMUX = set()
 
 if shutil.which("tmux") is None:
     print("h_70 tmux: SKIP: tmux is not installed")
