@@ -216,8 +216,13 @@ char *text_sanitize(const char *s, size_t len, enum text_mode mode, int *flags)
 		if (hidden_lookup(cp, &name) || is_tag(cp) || is_nonchar(cp) ||
 		    !is_assigned(&run, cp)) {
 			uint32_t next = peek(p, len, i);
+			const char *next_name;
+			/* ZWNJ stays between two letters drawn as themselves: before
+			 * one shown as a token (U+061C ALM is in the Arabic block) it
+			 * would join nothing, and a second pass would show it. */
 			if (cp == 0x200c && prev && is_zwnj_script(prev) && next != UTF8_BAD &&
-			    is_zwnj_script(next)) {
+			    is_zwnj_script(next) && !hidden_lookup(next, &next_name) &&
+			    !is_nonchar(next) && is_assigned(&run, next)) {
 				sbuf_addn(&b, (const char *)p + i - used, used);
 				continue;
 			}
