@@ -70,7 +70,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && ouid=$(id -u nobo
 	: >"$r-wal"
 	: >"$r-shm"
 	chmod 644 "$r" "$r-wal" "$r-shm"
-	if as_other test -r "$r"; then
+	if as_other test -r "$r" && as_other test -x "$GAVEL"; then
 		cp "$r" "$work/before.db"
 		for cmd in stats "audit verify" export; do
 			# shellcheck disable=SC2086
