@@ -16,6 +16,9 @@
 
 /* Schema version kept in PRAGMA user_version. */
 #define STORE_SCHEMA_VERSION 4
+/* The forward migrations (src/store_schema.c): [v] takes the schema from
+ * version v to v + 1; [0] builds a new project's version 1. */
+extern const char *const store_migrations[STORE_SCHEMA_VERSION];
 
 enum store_flags {
 	STORE_CREATE = 1 << 0,	 /* create the file and schema; fail if it exists */
