@@ -129,13 +129,14 @@ printf '<Enter>\n1\nq\nq\n' >"$w/lead.keys"
 # merge_state DB: what a merge changes as a whole (decisions, events, the
 # packet's state, its items out, conflicts, trusted keys); merged DB: the
 # decisions merged, as the packet has them.
-merge_state="SELECT (SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event)
+# (Expressions without their SELECT, so that the checks can tag their rows.)
+merge_state="(SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event)
 	|| '/' || (SELECT group_concat(state) FROM packet) || '/' || (SELECT count(*) FROM packet_item)
 	|| '/' || (SELECT count(*) FROM conflict) || '/' || (SELECT count(*) FROM expert_key)"
-merged="SELECT i.external_id || ' ' || d.expert || ' ' || coalesce(l.value, '-') || ' '
+merged="i.external_id || ' ' || d.expert || ' ' || coalesce(l.value, '-') || ' '
 	|| d.at || ' ' || coalesce(d.reason, '-') FROM decision d JOIN item i ON i.id = d.item
 	LEFT JOIN label l ON l.task = i.task AND l.code = d.label"
-q "$w/pk.ref" "$merged WHERE d.id > (SELECT value FROM project
+q "$w/pk.ref" "SELECT $merged WHERE d.id > (SELECT value FROM project
 	WHERE key = 'packet_base_decision') ORDER BY d.id" \
 	>"$w/merged.ref"
 merged="$merged WHERE d.origin = 'packet' ORDER BY d.id"
@@ -145,180 +146,29 @@ rm -rf "$w/m"
 mkdir -p "$w/m"
 fresh "$w/m/p.db" "$w/base3.db"
 cp "$w/pk.ref" "$w/m/pk.db"
-before_merge=$(q "$w/m/p.db" "$merge_state")
+before_merge=$(q "$w/m/p.db" "SELECT $merge_state")
 "$GAVEL" packet merge "$w/m/p.db" "$w/m/pk.db" --trust-new-key >"$w/merge.out" 2>&1 &&
 	grep -q '20 decisions, 1 conflict ' "$w/merge.out" ||
 	{ echo "$name: FAIL: merge without faults: $(cat "$w/merge.out")" >&2; exit 1; }
-after_merge=$(q "$w/m/p.db" "$merge_state")
+after_merge=$(q "$w/m/p.db" "SELECT $merge_state")
 # The audit's project: the merged one, and what audit verify says of it.
 fresh "$w/base4.db" "$w/m/p.db"
 "$GAVEL" audit verify "$w/base4.db" >"$w/audit.ref" 2>&1 ||
 	{ echo "$name: FAIL: audit verify without faults: $(cat "$w/audit.ref")" >&2; exit 1; }
 "$GAVEL" export "$w/base2.db" --task t -o "$w/export.ref" >/dev/null 2>&1 ||
 	{ echo "$name: FAIL: export without faults" >&2; exit 1; }
-# The counts before and after each operation (decide: before only, as the
+# The counts before and after each operation (decide: none, as the
 # decisions are checked one by one against what the screen showed).
 before_import=$(counts "$w/base0.db")
 after_import=$(counts "$w/base1.db")
-before_decide=$(counts "$w/base1.db")
 state_export=$(counts "$w/base2.db")
 state_audit=$(counts "$w/base4.db")
 
-# start DB BASE: DB a fresh copy of BASE; for a merge, its folder holds the
-# project and a fresh copy of the packet, nothing else.
-start() {
-	if [ "$1" = "$w/m/p.db" ]; then
-		rm -rf "$w/m"
-		mkdir -p "$w/m"
-		cp "$w/pk.ref" "$w/m/pk.db"
-	fi
-	fresh "$1" "$2"
-}
-
-# run OP DB: run the operation under gavel-fault (GAVEL_FAULT set by the
-# caller), its stderr in $w/err.
-run() {
-	case $1 in
-	import) "$FAULT" import "$2" votes "$w/votes.csv" --task t ;;
-	decide)
-		rm -rf "$w/d"
-		mkdir -p "$w/d"
-		"$FAULT" review "$2" --as me --headless --script "$w/keys" --dump-dir "$w/d"
-		;;
-	merge) "$FAULT" packet merge "$2" "$w/m/pk.db" --trust-new-key ;;
-	export)
-		rm -f "$w/export.csv"
-		"$FAULT" export "$2" --task t -o "$w/export.csv"
-		;;
-	audit) "$FAULT" audit verify "$2" >"$w/audit.out" ;;
-	esac >/dev/null 2>"$w/err"
-}
-
-# check OP DB RC: the checks after one run; prints the problems found, one
-# per line, as "crash", "unclear", "lost" or "partial" with a detail.
-check() {
-	op=$1 db=$2 rc=$3
-	if [ "$rc" -gt 1 ]; then
-		echo "crash exit $rc: $(head -c 200 "$w/err")"
-	elif [ "$rc" = 1 ] && ! grep -q '^gavel: ..' "$w/err"; then
-		echo "unclear: '$(head -c 200 "$w/err")'"
-	elif [ "$rc" = 1 ] && [ "$op" = merge ] && grep -q 'refused' "$w/err"; then
-		# The packet is valid: a fault must not be blamed on it.
-		echo "unclear: refused the packet: '$(head -c 300 "$w/err")'"
-	fi
-	if [ "$op" = audit ]; then
-		# The project is intact: the verdict is "intact", or the error
-		# names the failure (a verdict of tampering is a false alarm).
-		if [ "$rc" = 0 ]; then
-			cmp -s "$w/audit.out" "$w/audit.ref" ||
-				echo "unclear: exit 0 but: $(head -c 300 "$w/audit.out")"
-		elif [ "$rc" = 1 ] && ! grep -q 'out of memory\|I/O error' "$w/err"; then
-			echo "unclear: a verdict where the machine failed: '$(head -c 300 "$w/err")'"
-		fi
-	fi
-	if [ "$op" = merge ]; then
-		# Left beside the project and the packet before the restart: a
-		# SQLite log of the project is not a leftover (the restart reads it),
-		# nor the packet's empty log and shared memory, which SQLite leaves
-		# after any read-only open of a WAL file (a merge without faults too).
-		[ ! -s "$w/m/pk.db-wal" ] || echo "partial: the merge wrote the packet's log"
-		# shellcheck disable=SC2012
-		left=$(ls -A "$w/m" | grep -v '^pk\?\.db\(-wal\|-shm\)\?$' | tr '\n' ' ')
-		[ -z "$left" ] || echo "partial: files left beside the project: $left"
-		cmp -s "$w/m/pk.db" "$w/pk.ref" || echo "partial: the merge changed the packet file"
-	fi
-	if ! "$GAVEL" audit verify "$db" >"$w/verify" 2>&1; then
-		echo "partial: audit verify: $(head -c 300 "$w/verify")"
-		return
-	fi
-	# One sqlite3 run for what follows (a process per query would be most
-	# of the harness's time): integrity_check, the counts, the decide
-	# events and the items decided.
-	q "$db" "PRAGMA integrity_check;
-		SELECT (SELECT count(*) FROM item) || '/' || (SELECT count(*) FROM item_votes)
-		|| '/' || (SELECT coalesce(sum(n), 0) FROM item_votes)
-		|| '/' || (SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event);
-		SELECT count(*) FROM decision; SELECT count(*) FROM event WHERE action = 'decide';
-		SELECT 'decided ' || i.external_id FROM decision d JOIN item i ON i.id = d.item" \
-		>"$w/state" 2>&1
-	ic=$(sed -n 1p "$w/state")
-	[ "$ic" = ok ] || echo "partial: integrity_check: $(head -c 300 "$w/state")"
-	c=$(sed -n 2p "$w/state")
-	case $op in
-	import)
-		[ "$c" = "$before_import" ] || [ "$c" = "$after_import" ] ||
-			echo "partial: counts $c, neither $before_import nor $after_import"
-		[ "$rc" != 0 ] || [ "$c" = "$after_import" ] ||
-			echo "lost: exit 0 but counts $c, not $after_import"
-		;;
-	decide)
-		# Every "saved: ITEM = LABEL" the screen showed is a decision.
-		for f in "$w"/d/s*.txt; do
-			[ -e "$f" ] || continue
-			s=$(grep -o 'saved: it[0-9]*' "$f" | head -n 1)
-			[ -n "$s" ] || continue
-			it=${s#saved: }
-			grep -qx "decided $it" "$w/state" ||
-				echo "lost: $it was shown saved ($(basename "$f"))"
-		done
-		nd=$(sed -n 3p "$w/state")
-		ne=$(sed -n 4p "$w/state")
-		[ "$nd" = "$ne" ] || echo "partial: $nd decisions, $ne decide events"
-		# A decision that did not go through said so on the screen (the
-		# session goes on: the expert may press the key again), or the
-		# screen said the next item could not be opened (it shows the
-		# queue again, where the keys that follow decide nothing).
-		if [ "$nd" -lt 20 ] &&
-			! grep -q 'not saved: ..\|cannot open it[0-9]*: ..' "$w"/d/s*.txt 2>/dev/null &&
-			! grep -q '^gavel: ..' "$w/err"; then
-			echo "unclear: $nd decisions of 20 and no error shown"
-		fi
-		;;
-	merge)
-		q "$db" "$merge_state; $merged" >"$w/mstate" 2>&1
-		ms=$(sed -n 1p "$w/mstate")
-		if [ "$ms" = "$after_merge" ]; then
-			sed 1d "$w/mstate" | cmp -s - "$w/merged.ref" ||
-				echo "partial: the merged decisions differ from the packet's: $(sed 1d "$w/mstate" |
-					diff "$w/merged.ref" - | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
-		elif [ "$ms" != "$before_merge" ]; then
-			echo "partial: merge state $ms, neither $before_merge nor $after_merge"
-		fi
-		[ "$rc" != 0 ] || [ "$ms" = "$after_merge" ] ||
-			echo "lost: exit 0 but merge state $ms, not $after_merge"
-		nd=$(sed -n 3p "$w/state")
-		ne=$(sed -n 4p "$w/state")
-		[ "$nd" = "$ne" ] || echo "partial: $nd decisions, $ne decide events"
-		;;
-	audit)
-		[ "$c" = "$state_audit" ] || echo "partial: audit verify changed the project: $c"
-		;;
-	export)
-		[ "$c" = "$state_export" ] || echo "partial: the export changed the project: $c"
-		if [ "$rc" = 0 ]; then
-			cmp -s "$w/export.csv" "$w/export.ref" || echo "partial: exit 0, export differs"
-		elif [ -e "$w/export.csv" ] && grep -q 'may not survive a power failure' "$w/err"; then
-			# The directory's sync failed after the rename: the file
-			# must be whole, and the error said its durability is unknown.
-			cmp -s "$w/export.csv" "$w/export.ref" ||
-				echo "partial: the directory sync failed and the export differs"
-		elif [ -e "$w/export.csv" ]; then
-			echo "partial: a failed export left $w/export.csv"
-		fi
-		# shellcheck disable=SC2012
-		left=$(ls -a "$w" | grep -c '^\.gavel-export')
-		[ "$left" = 0 ] ||
-			echo "partial: $left temporary export file(s) left behind"
-		# Counted once: removed, so that the next run starts clean.
-		rm -f "$w"/.gavel-export.*
-		;;
-	esac
-}
-
-# loop OP KIND: K = 1, 2, ... until the operation ends without meeting its
-# fault; prints the figure line and counts the problems.
-loop() {
-	op=$1 kind=$2
+# Each run starts from a template folder of its operation, copied whole
+# (one rm and one cp a run): t-OP/p.db, a copy of the operation's project
+# with no log beside it; for a decide, an empty dump folder d; for a merge,
+# the project and the packet alone in a folder m of their own.
+for op in import decide merge export audit; do
 	case $op in
 	import) base=$w/base0.db ;;
 	decide) base=$w/base1.db ;;
@@ -326,63 +176,380 @@ loop() {
 	export) base=$w/base2.db ;;
 	audit) base=$w/base4.db ;;
 	esac
-	# The merge's project is in its own folder, beside its packet.
-	db=$w/p.db every=50
+	rm -rf "$w/t-$op"
 	if [ "$op" = merge ]; then
-		db=$w/m/p.db every=25
+		mkdir -p "$w/t-$op/m"
+		cp "$base" "$w/t-$op/m/p.db"
+		cp "$w/pk.ref" "$w/t-$op/m/pk.db"
+	else
+		mkdir -p "$w/t-$op/d"
+		cp "$base" "$w/t-$op/p.db"
+	fi
+done
+
+# The checks of one run's outcome, in one awk program (a process per check
+# would be most of the harness's time). Reads, in this order, files named
+# by their role: sp (the problems the shell found), err (the run's
+# stderr), verify (audit verify's output), state (the one sqlite3 run's
+# tagged rows), ref (the merged decisions as the packet has them), aout
+# (an audit's output) and the screen dumps of a decide. Prints each problem
+# to the job's report as "K<TAB>problem" and one result line "K FIRED RC
+# ERROR CRASH UNCLEAR LOST PARTIAL" to its results; exits 3 when a problem
+# was found.
+cat >"$w/check.awk" <<'EOF'
+function head(s, n) { return substr(s, 1, n) }
+function add(s, f) { if (f != "") return s (s == "" ? "" : "\n") f; return s }
+function prob(s) { problems[++np] = s }
+BEGIN {
+	split(roles, r, " ")
+	for (i = 1; i < ARGC; i++)
+		role_of[ARGV[i]] = r[i]
+}
+FNR == 1 { role = role_of[FILENAME]; if (role == "dump") { dumps[++nd_] = FILENAME; found = 0 } }
+role == "sp" { prob($0) }
+role == "err" {
+	errtxt = add(errtxt, $0)
+	if ($0 ~ /^gavel: ../) gavelmsg = 1
+	if ($0 ~ /refused/) refused = 1
+	if ($0 ~ /out of memory|I\/O error/) oomio = 1
+	if ($0 ~ /may not survive a power failure/) durab = 1
+}
+role == "verify" { vtxt = add(vtxt, $0) }
+role == "aout" { atxt = add(atxt, $0) }
+role == "ref" { ref[++nref] = $0 }
+role == "state" {
+	stxt = add(stxt, $0)
+	if ($0 ~ /^c /) c = substr($0, 3)
+	else if ($0 ~ /^nd /) ndec = substr($0, 4)
+	else if ($0 ~ /^ne /) nev = substr($0, 4)
+	else if ($0 ~ /^decided /) decided[substr($0, 9)] = 1
+	else if ($0 ~ /^ms /) ms = substr($0, 4)
+	else if ($0 ~ /^mg /) mg[++nmg] = substr($0, 4)
+	else untagged[++nu] = $0
+}
+role == "dump" {
+	# The first "saved: ITEM" of each dump (as grep -o | head -n 1).
+	if (!found && match($0, /saved: it[0-9]*/)) {
+		found = 1
+		saved[nd_] = substr($0, RSTART + 7, RLENGTH - 7)
+	}
+	if ($0 ~ /not saved: ../) notsaved = 1
+	if ($0 ~ /not saved: ..|cannot open it[0-9]*: ../) errshown = 1
+}
+END {
+	error = rc != 0 || (op == "decide" && notsaved)
+	if (rc > 1)
+		prob("crash exit " rc ": " head(errtxt, 200))
+	else if (rc == 1 && !gavelmsg)
+		prob("unclear: '" head(errtxt, 200) "'")
+	else if (rc == 1 && op == "merge" && refused)
+		# The packet is valid: a fault must not be blamed on it.
+		prob("unclear: refused the packet: '" head(errtxt, 300) "'")
+	if (op == "audit") {
+		# The project is intact: the verdict is "intact", or the error
+		# names the failure (a verdict of tampering is a false alarm).
+		if (rc == 0 && adiff)
+			prob("unclear: exit 0 but: " head(atxt, 300))
+		else if (rc == 1 && !oomio)
+			prob("unclear: a verdict where the machine failed: '" head(errtxt, 300) "'")
+	}
+	if (!verified) {
+		prob("partial: audit verify: " head(vtxt, 300))
+	} else {
+		if (!(nu == 1 && untagged[1] == "ok"))
+			prob("partial: integrity_check: " head(stxt, 300))
+		if (op == "import") {
+			if (c != before_import && c != after_import)
+				prob("partial: counts " c ", neither " before_import " nor " after_import)
+			if (rc == 0 && c != after_import)
+				prob("lost: exit 0 but counts " c ", not " after_import)
+		} else if (op == "decide") {
+			# Every "saved: ITEM = LABEL" the screen showed is a decision.
+			for (i = 1; i <= nd_; i++) {
+				if (!(i in saved))
+					continue
+				if (!(saved[i] in decided)) {
+					f = dumps[i]
+					sub(/.*\//, "", f)
+					prob("lost: " saved[i] " was shown saved (" f ")")
+				}
+			}
+			if (ndec != nev)
+				prob("partial: " ndec " decisions, " nev " decide events")
+			# A decision that did not go through said so on the screen
+			# (the session goes on: the expert may press the key
+			# again), or the screen said the next item could not be
+			# opened (it shows the queue again, where the keys that
+			# follow decide nothing).
+			if (ndec != "" && ndec + 0 < 20 && !errshown && !gavelmsg)
+				prob("unclear: " ndec " decisions of 20 and no error shown")
+		} else if (op == "merge") {
+			if (ms == after_merge) {
+				same = nmg == nref
+				for (i = 1; same && i <= nref; i++)
+					same = mg[i] == ref[i]
+				if (!same) {
+					for (i = 1; i <= nref || i <= nmg; i++)
+						if (mg[i] != ref[i])
+							break
+					prob("partial: the merged decisions differ from the packet's: < " \
+					     ref[i] " > " mg[i])
+				}
+			} else if (ms != before_merge) {
+				prob("partial: merge state " ms ", neither " before_merge " nor " after_merge)
+			}
+			if (rc == 0 && ms != after_merge)
+				prob("lost: exit 0 but merge state " ms ", not " after_merge)
+			if (ndec != nev)
+				prob("partial: " ndec " decisions, " nev " decide events")
+		} else if (op == "audit") {
+			if (c != state_audit)
+				prob("partial: audit verify changed the project: " c)
+		} else if (op == "export") {
+			if (c != state_export)
+				prob("partial: the export changed the project: " c)
+			if (rc == 0) {
+				if (ediff)
+					prob("partial: exit 0, export differs")
+			} else if (eexists && durab) {
+				# The directory's sync failed after the rename: the
+				# file must be whole, and the error said its
+				# durability is unknown.
+				if (ediff)
+					prob("partial: the directory sync failed and the export differs")
+			} else if (eexists) {
+				prob("partial: a failed export left " epath)
+			}
+			if (etmp != 0)
+				prob("partial: " etmp " temporary export file(s) left behind")
+		}
+	}
+	n["crash"] = n["unclear"] = n["lost"] = n["partial"] = 0
+	for (i = 1; i <= np; i++) {
+		t = problems[i]
+		sub(/[ :].*/, "", t)
+		n[t]++
+		print k "\t" problems[i] >>report
+	}
+	print k, fired, rc, error + 0, n["crash"], n["unclear"], n["lost"], n["partial"] >>results
+	exit np ? 3 : 0
+}
+EOF
+
+# start K: the run's folder R, J/r.K, a fresh copy of the operation's
+# template (one cp a run: the folders of the runs before are removed 50 at
+# a time); db is its project.
+start() {
+	R=$J/r.$1
+	db=$R/$db_in
+	cp -R "$w/t-$op" "$R"
+}
+
+# run: the operation under gavel-fault (GAVEL_FAULT set by the caller), its
+# stderr in $R/err.
+run() {
+	case $op in
+	import) "$FAULT" import "$db" votes "$w/votes.csv" --task t ;;
+	decide) "$FAULT" review "$db" --as me --headless --script "$w/keys" --dump-dir "$R/d" ;;
+	merge) "$FAULT" packet merge "$db" "$R/m/pk.db" --trust-new-key ;;
+	export) "$FAULT" export "$db" --task t -o "$R/export.csv" ;;
+	audit) "$FAULT" audit verify "$db" >"$R/audit.out" ;;
+	esac >/dev/null 2>"$R/err"
+}
+
+# check K RC: the checks after the run of K, which ended with status RC:
+# "crash", "unclear", "lost" or "partial" problems, each with a detail, to
+# the job's report, and the run's result line (see check.awk).
+check() {
+	ck=$1 rc=$2
+	fired=0
+	[ ! -e "$R/fired" ] || fired=1
+	: >"$R/sp"
+	adiff=0 ediff=0 eexists=0 etmp=0 verified=0
+	if [ "$op" = merge ]; then
+		# Left beside the project and the packet before the restart: a
+		# SQLite log of the project is not a leftover (the restart reads
+		# it), nor the packet's empty log and shared memory, which SQLite
+		# leaves after any read-only open of a WAL file (a merge without
+		# faults too).
+		{
+			[ ! -s "$R/m/pk.db-wal" ] || echo "partial: the merge wrote the packet's log"
+			left=
+			for f in "$R"/m/* "$R"/m/.[!.]* "$R"/m/..?*; do
+				[ -e "$f" ] || continue
+				case ${f##*/} in
+				p.db | pk.db | p.db-wal | p.db-shm | pk.db-wal | pk.db-shm) ;;
+				*) left="$left${f##*/} " ;;
+				esac
+			done
+			[ -z "$left" ] || echo "partial: files left beside the project: $left"
+			cmp -s "$R/m/pk.db" "$w/pk.ref" || echo "partial: the merge changed the packet file"
+		} >"$R/sp"
+	fi
+	if [ "$op" = audit ] && [ "$rc" = 0 ]; then
+		cmp -s "$R/audit.out" "$w/audit.ref" || adiff=1
+	fi
+	set -- "$R/sp" "$R/err" "$R/verify"
+	roles="sp err verify"
+	# The restart: the plain gavel opens the project and verifies its
+	# trail; when that fails, the rest is not read (the project is not
+	# whole).
+	if "$GAVEL" audit verify "$db" >"$R/verify" 2>&1; then
+		verified=1
+		# One sqlite3 run for integrity_check, the counts, the decide
+		# events, the items decided and, for a merge, its state and the
+		# decisions it merged; each row but integrity_check's tagged.
+		mq=
+		[ "$op" != merge ] || mq="SELECT 'ms ' || $merge_state; SELECT 'mg ' || $merged;"
+		q "$db" "PRAGMA integrity_check;
+			SELECT 'c ' || (SELECT count(*) FROM item) || '/' || (SELECT count(*) FROM item_votes)
+			|| '/' || (SELECT coalesce(sum(n), 0) FROM item_votes)
+			|| '/' || (SELECT count(*) FROM decision) || '/' || (SELECT count(*) FROM event);
+			SELECT 'nd ' || count(*) FROM decision;
+			SELECT 'ne ' || count(*) FROM event WHERE action = 'decide';
+			SELECT 'decided ' || i.external_id FROM decision d JOIN item i ON i.id = d.item;
+			$mq" >"$R/state" 2>&1
+		set -- "$@" "$R/state"
+		roles="$roles state"
+		if [ "$op" = export ]; then
+			if [ -e "$R/export.csv" ]; then
+				eexists=1
+				cmp -s "$R/export.csv" "$w/export.ref" || ediff=1
+			else
+				ediff=1
+			fi
+			for f in "$R"/.gavel-export*; do
+				[ ! -e "$f" ] || etmp=$((etmp + 1))
+			done
+		fi
+	fi
+	case $op in
+	merge)
+		set -- "$@" "$w/merged.ref"
+		roles="$roles ref"
+		;;
+	audit)
+		set -- "$@" "$R/audit.out"
+		roles="$roles aout"
+		;;
+	decide)
+		for f in "$R"/d/s*.txt; do
+			[ -e "$f" ] || continue
+			set -- "$@" "$f"
+			roles="$roles dump"
+		done
+		;;
+	esac
+	# Each file's role is given by its place (awk skips empty files).
+	awk -v op="$op" -v k="$ck" -v fired="$fired" -v rc="$rc" -v verified="$verified" \
+		-v adiff="$adiff" -v ediff="$ediff" -v eexists="$eexists" -v etmp="$etmp" \
+		-v epath="$R/export.csv" -v before_import="$before_import" \
+		-v after_import="$after_import" -v state_export="$state_export" \
+		-v state_audit="$state_audit" -v before_merge="$before_merge" \
+		-v after_merge="$after_merge" -v report="$J/report" -v results="$J/results" \
+		-v roles="$roles" -f "$w/check.awk" "$@"
+}
+
+# kth I: k becomes the I-th K of the loop (from 0): every K up to $every,
+# then every $stride-th; from FROM on, one by one, under GAVEL_REL_FAULTS_K.
+kth() {
+	if [ -n "$kfrom" ]; then
+		k=$((kfrom + $1))
+	elif [ "$1" -lt "$every" ]; then
+		k=$(($1 + 1))
+	else
+		k=$((every + ($1 + 1 - every) * stride))
+	fi
+}
+
+# job J: runs the loop's I = J, J + jobs, J + 2 * jobs, ... in its own
+# folder until its fault is no longer met (or K passes the range's end).
+job() {
+	J=$w/j$1
+	rm -rf "$J"
+	mkdir -p "$J"
+	: >"$J/results"
+	: >"$J/report"
+	i=$1 jruns=0
+	while :; do
+		kth "$i"
+		[ -z "$kto" ] || [ "$k" -le "$kto" ] || break
+		[ $((jruns % 50)) != 0 ] || rm -rf "$J"/r.*
+		start "$k"
+		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$R/fired run
+		check "$k" $? || cp -R "$R" "$w/fail-$op-$kind-$k"
+		jruns=$((jruns + 1))
+		# Progress, for the long tier's loops of thousands of runs.
+		[ $((jruns % 500)) != 0 ] ||
+			echo "progress $op $kind: job $1 k=$k, $jruns runs ($(date -u +%H:%M:%S))" >>"$w/progress"
+		[ -e "$R/fired" ] || break
+		i=$((i + jobs))
+	done
+}
+
+# loop OP KIND: K = 1, 2, ... until the operation ends without meeting its
+# fault, in $jobs jobs side by side; prints the figure line and counts the
+# problems.
+loop() {
+	op=$1 kind=$2
+	# The merge's project is in its own folder, beside its packet.
+	every=50 db_in=p.db
+	if [ "$op" = merge ]; then
+		every=25 db_in=m/p.db
 	fi
 	# How many calls of this kind the operation makes.
-	start "$db" "$base"
-	GAVEL_FAULT=$kind:999999999 GAVEL_FAULT_COUNT=$w/count run "$op" "$db"
+	J=$w/count.d
+	rm -rf "$J"
+	mkdir -p "$J"
+	start 0
+	GAVEL_FAULT=$kind:999999999 GAVEL_FAULT_COUNT=$w/count run
 	total=$(cat "$w/count" 2>/dev/null || echo 0)
 	stride=1
 	if [ "$tier" = short ] && [ "$total" -gt $((2 * every)) ]; then
 		stride=$(((total - every) / every))
 	fi
-	k=1 runs=0 crash=0 unclear=0 lost=0 partial=0 errors=0
 	# GAVEL_REL_FAULTS_K=FROM-TO runs only K = FROM..TO (every K from
 	# FROM, whatever the tier), to split a long loop into parts.
-	kto=
+	kfrom='' kto=''
 	case ${GAVEL_REL_FAULTS_K:-} in
 	*-*)
-		k=${GAVEL_REL_FAULTS_K%-*} kto=${GAVEL_REL_FAULTS_K#*-} stride=1 every=$k
+		kfrom=${GAVEL_REL_FAULTS_K%-*} kto=${GAVEL_REL_FAULTS_K#*-} stride=1 every=$kfrom
 		;;
 	esac
-	while :; do
-		start "$db" "$base"
-		rm -f "$w/fired"
-		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$w/fired run "$op" "$db"
-		rc=$?
-		runs=$((runs + 1))
-		# A review session goes on after "not saved: ...": that is its error.
-		if [ "$rc" != 0 ] || { [ "$op" = decide ] &&
-			grep -q 'not saved: ..' "$w"/d/s*.txt 2>/dev/null; }; then
-			errors=$((errors + 1))
-		fi
-		check "$op" "$db" "$rc" >"$w/problems"
-		if [ -s "$w/problems" ]; then
-			crash=$((crash + $(grep -c '^crash' "$w/problems")))
-			unclear=$((unclear + $(grep -c '^unclear' "$w/problems")))
-			lost=$((lost + $(grep -c '^lost' "$w/problems")))
-			partial=$((partial + $(grep -c '^partial' "$w/problems")))
-			sed "s/^/$name: $op $kind k=$k: /" "$w/problems" >>"$w/report"
-			cp "$db" "$w/fail-$op-$kind-$k.db" 2>/dev/null
-		fi
-		[ -e "$w/fired" ] || break
-		# Progress, for the long tier's loops of thousands of runs.
-		[ $((runs % 500)) != 0 ] || echo "progress $op $kind: k=$k, $runs runs" >>"$w/progress"
-		[ -z "$kto" ] || [ $k -lt "$kto" ] || break
-		if [ $k -lt $every ]; then
-			k=$((k + 1))
-		else
-			k=$((k + stride))
-		fi
+	j=0
+	while [ $j -lt "$jobs" ]; do
+		job $j &
+		j=$((j + 1))
 	done
+	wait
+	# The runs in K order, as one loop would have made them: up to the
+	# first whose fault was not met (a job may have run a K or two past
+	# it, which one loop would not have; those are left out).
+	sort -n "$w"/j*/results | awk '
+		{ k = $1; runs++; err += $4; c += $5; u += $6; l += $7; p += $8 }
+		$2 == 0 { exit }
+		END { print k, runs + 0, err + 0, c + 0, u + 0, l + 0, p + 0 }' >"$w/sum"
+	read -r k runs errors crash unclear lost partial <"$w/sum"
+	sort -n -s -k1,1 "$w"/j*/report | awk -F '\t' -v last="$k" -v pre="$name: $op $kind" \
+		'$1 <= last { print pre " k=" $1 ": " $2 }' >>"$w/report"
 	echo "figure $op $kind${GAVEL_FAULT_WEAK:+ (weak)}: calls $total, runs $runs (k=${GAVEL_REL_FAULTS_K:-1..$k}," \
 		"stride $stride after $every), failed with an error $errors; crashes $crash," \
 		"unclear errors $unclear, saved but lost $lost, partial state $partial"
 	problems=$((crash + unclear + lost + partial))
 }
+
+# GAVEL_REL_JOBS=N runs each loop's K in N jobs side by side (the figures
+# as one loop's): 1 in the short tier, the number of processors in the long.
+jobs=${GAVEL_REL_JOBS:-1}
+if [ -z "${GAVEL_REL_JOBS:-}" ] && [ "$tier" != short ]; then
+	jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+fi
+case $jobs in
+'' | *[!0-9]* | 0)
+	echo "$name: FAIL: GAVEL_REL_JOBS must be a number of jobs, not '$jobs'" >&2
+	exit 1
+	;;
+esac
 
 : >"$w/report"
 # GAVEL_REL_FAULTS="decide:malloc export:sync" runs only those loops (and
