@@ -42,6 +42,13 @@
 #       tests/reliability/h_40_faults.sh
 # GAVEL_REL_FAULTS_K runs every K from FROM to TO (or until the fault is no
 # longer met) in each loop chosen, to split a long loop into parts.
+# GAVEL_REL_JOBS=N runs each loop's K in N jobs side by side, each in a
+# folder of its own (the job takes every N-th K of the loop), and merges
+# their results in K order, so that the figures read as one loop's: 1 in
+# the short tier, the number of processors in the long tier.
+#
+# A run costs its own gavel-fault, one cp (its folder), and for the checks
+# one gavel audit verify, one sqlite3 and one awk; the set-up is made once.
 set -u
 : "${GAVEL:?GAVEL must name the built gavel}"
 tier=${GAVEL_REL_TIER:-short}
@@ -233,8 +240,10 @@ role == "dump" {
 		found = 1
 		saved[nd_] = substr($0, RSTART + 7, RLENGTH - 7)
 	}
-	if ($0 ~ /not saved: ../) notsaved = 1
-	if ($0 ~ /not saved: ..|cannot open it[0-9]*: ../) errshown = 1
+	# "not saved: ..." a decision that did not commit, "NOT saved: the
+	# disk did not confirm ..." one whose sync failed after its commit.
+	if ($0 ~ /(not|NOT) saved: ../) notsaved = 1
+	if ($0 ~ /(not|NOT) saved: ..|cannot open it[0-9]*: ../) errshown = 1
 }
 END {
 	error = rc != 0 || (op == "decide" && notsaved)
