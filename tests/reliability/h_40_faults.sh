@@ -338,7 +338,10 @@ END {
 		t = problems[i]
 		sub(/[ :].*/, "", t)
 		n[t]++
-		print k "\t" problems[i] >>report
+		# One line a problem: a detail's lines joined.
+		t = problems[i]
+		gsub(/\n/, " / ", t)
+		print k "\t" t >>report
 	}
 	print k, fired, rc, error + 0, n["crash"], n["unclear"], n["lost"], n["partial"] >>results
 	exit np ? 3 : 0
