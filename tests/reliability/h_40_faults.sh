@@ -540,7 +540,7 @@ loop() {
 	sort -n "$w"/j*/results | awk '
 		{ k = $1; runs++; err += $4; c += $5; u += $6; l += $7; p += $8 }
 		$2 == 0 { exit }
-		END { print k, runs + 0, err + 0, c + 0, u + 0, l + 0, p + 0 }' >"$w/sum"
+		END { print k + 0, runs + 0, err + 0, c + 0, u + 0, l + 0, p + 0 }' >"$w/sum"
 	read -r k runs errors crash unclear lost partial <"$w/sum"
 	sort -n -s -k1,1 "$w"/j*/report | awk -F '\t' -v last="$k" -v pre="$name: $op $kind" \
 		'$1 <= last { print pre " k=" $1 ": " $2 }' >>"$w/report"
