@@ -175,21 +175,25 @@ int audit_head(struct store *st, char out[65], char *err)
 	return chain_head(st, &seq, out, err);
 }
 
-/* 1 when detail is a JSON object, 0 when not, -1 on error. */
+/*
+ * 1 when detail is a JSON object, 0 when not, -1 on error. json_type fails
+ * with SQLITE_ERROR ("malformed JSON") on text that is not JSON and with
+ * SQLITE_NOMEM when memory runs out; json_valid (3.40) answers 0 for both,
+ * which would refuse an event as "not a JSON object" for want of memory.
+ */
 static int detail_is_object(struct store *st, const char *detail, char *err)
 {
 	sqlite3_stmt *s;
 	int rc, ok = 0;
-	/* CASE, because json_type raises an error on malformed JSON. */
-	if (store_prepare(
-		st, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END", &s,
-		err))
+	if (store_prepare(st, "SELECT json_type(?1) = 'object'", &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, detail, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		ok = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	if (rc == SQLITE_ERROR)
+		return 0;
 	if (rc != SQLITE_ROW)
 		return store_fail(st, err, "audit detail");
 	return ok;
@@ -447,10 +451,17 @@ int audit_log(struct store *st, int64_t item, audit_row_fn row, void *ctx, char 
 	sqlite3_stmt *s;
 	int rc;
 
+	/* A value not read for want of memory fails the log rather than show
+	 * as empty, and detail is asked of audit_json_valid too, rather than
+	 * shown as a string because json_valid ran out of memory. */
+	audit_unread_reset();
+	if (audit_json_register(st, err))
+		return -1;
 	if (store_prepare(st,
 			  "SELECT e.seq, e.at, e.actor, e.uid, e.host, e.ssh, e.action, e.item,"
 			  " e.detail, e.prev_hash, e.hash, i.external_id, t.name,"
-			  " CASE WHEN json_valid(e.detail) THEN json(e.detail) END"
+			  " CASE WHEN json_valid(e.detail) OR audit_json_valid(e.detail)"
+			  "  THEN json(e.detail) END"
 			  " FROM event e LEFT JOIN item i ON i.id = e.item"
 			  " LEFT JOIN task t ON t.id = i.task"
 			  " WHERE ?1 = 0 OR e.item = ?1 ORDER BY e.seq",
@@ -477,7 +488,7 @@ int audit_log(struct store *st, int64_t item, audit_row_fn row, void *ctx, char 
 		}
 		if (sqlite3_column_type(s, 13) != SQLITE_NULL)
 			r.detail_json = col_str(s, 13);
-		if (row(ctx, &r, err))
+		if (audit_unread_check(0, err) || row(ctx, &r, err))
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {

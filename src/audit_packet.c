@@ -245,7 +245,7 @@ static int replay_events(struct store *st, struct replay *x, char *err)
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "events");
+		ret = store_fail(st, err, "events");
 		goto out;
 	}
 	ret = 0;
@@ -416,8 +416,11 @@ static int packets_check(struct store *st, struct audit_result *r, struct replay
 		i++;
 		r->packets++;
 	}
+	/* ret is 0 here when a row matched: a failed step (out of memory after
+	 * two of three packets, say) must not leave it so, or the rows not
+	 * read would pass as checked. */
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_fail(st, err, "packets");
+		ret = store_fail(st, err, "packets");
 		goto out;
 	}
 	if (i < x->np) {
@@ -492,7 +495,7 @@ static int keys_check(struct store *st, struct audit_result *r, struct replay *x
 		r->keys++;
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "trusted keys");
+		ret = store_fail(st, err, "trusted keys");
 		goto out;
 	}
 	if (i < x->nk) {
@@ -543,7 +546,7 @@ static int conflicts_check(struct store *st, struct audit_result *r, struct repl
 		r->conflicts++;
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "conflicts");
+		ret = store_fail(st, err, "conflicts");
 		goto out;
 	}
 	if (i < x->nc) {

@@ -20,8 +20,9 @@
  * Column i of the current row of s as text, NULL for SQL NULL. A value
  * that is not NULL but that SQLite could not give as text (it ran out of
  * memory) also reads as NULL, and is remembered until audit_unread_reset:
- * a mismatch found meanwhile may rest on it, so audit_unread_check turns
- * such a verdict into an error. Per thread, as a check runs on one.
+ * a verdict reached meanwhile, a mismatch or a match, may rest on it, so
+ * audit_unread_check turns it into an error. Per thread, as a check runs
+ * on one.
  */
 const char *audit_col(sqlite3_stmt *s, int i);
 
@@ -30,8 +31,9 @@ void audit_unread_reset(void);
 
 /*
  * rc as a check returns it (0 intact, 1 a mismatch, -1 an error): a
- * mismatch found while a value could not be read is not a verdict but the
- * failure it is, -1 with err "database: out of memory". Returns the rc.
+ * mismatch or a match found while a value could not be read is not a
+ * verdict but the failure it is (a value read as NULL may equal a NULL the
+ * trail recorded), -1 with err "database: out of memory". Returns the rc.
  */
 int audit_unread_check(int rc, char *err);
 

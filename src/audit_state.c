@@ -69,7 +69,7 @@ void audit_unread_reset(void)
 
 int audit_unread_check(int rc, char *err)
 {
-	if (rc == 1 && unread)
+	if (rc >= 0 && unread)
 		return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
 	return rc;
 }
@@ -345,19 +345,27 @@ static void fmt_int(char *buf, size_t size, sqlite3_stmt *s, int i)
 		snprintf(buf, size, "%lld", (long long)sqlite3_column_int64(s, i));
 }
 
-/* The external id of an item for a message, "?" when it is gone. */
+/* The external id of an item for a message, "?" when it is gone. A query
+ * that failed (out of memory) is noted as a value not read, so that the
+ * verdict it would name becomes an error (audit_unread_check). */
 static void item_name(struct store *st, int64_t item, char *out, size_t size)
 {
 	sqlite3_stmt *s;
+	int rc;
 	snprintf(out, size, "?");
-	if (store_prepare(st, "SELECT external_id FROM item WHERE id = ?", &s, NULL))
+	if (store_prepare(st, "SELECT external_id FROM item WHERE id = ?", &s, NULL)) {
+		unread = 1;
 		return;
+	}
 	sqlite3_bind_int64(s, 1, item);
-	if (sqlite3_step(s) == SQLITE_ROW && col(s, 0)) {
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && col(s, 0)) {
 		char *c = text_clean(col(s, 0)), *cut = text_fit(c, 60, NULL);
 		snprintf(out, size, "%s", cut);
 		free(cut);
 		free(c);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		unread = 1;
 	}
 	sqlite3_finalize(s);
 }
@@ -536,8 +544,13 @@ static int packet_versions(struct dcheck *c, char *err)
 			  " GROUP BY t.name",
 			  &s, err))
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		gv_set(c, col(s, 0), sqlite3_column_int64(s, 1));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *task = col(s, 0);
+		/* A name not read (out of memory) is noted by col: no verdict
+		 * stands (audit_unread_check). */
+		if (task)
+			gv_set(c, task, sqlite3_column_int64(s, 1));
+	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(c->st, err, "guidelines");
 }
@@ -723,7 +736,7 @@ static int experts_verify(struct store *st, struct audit_result *r, char *err)
 		r->experts++;
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "experts");
+		ret = store_fail(st, err, "experts");
 		goto out;
 	}
 	ret = 0;
@@ -833,7 +846,7 @@ static int guidelines_verify(struct store *st, struct audit_result *r, char *err
 		r->guidelines++;
 	}
 	if (rc != SQLITE_DONE) {
-		store_fail(st, err, "guidelines");
+		ret = store_fail(st, err, "guidelines");
 		goto out;
 	}
 	ret = 0;
