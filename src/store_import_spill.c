@@ -34,6 +34,7 @@
 
 #define SPILL_DEFAULT_MEM ((size_t)96 << 20)
 #define SPILL_OUT	  ((size_t)1 << 20) /* bytes of a run written at a time */
+#define SPILL_MAX_MEM	  ((size_t)1 << (sizeof(size_t) > 4 ? 38 : 31))
 
 /* A run in the file. */
 struct spill_part {
@@ -44,17 +45,39 @@ struct spill_part {
 /* A run being merged: a window of its bytes, or the run in memory. */
 struct spill_cur {
 	struct si_window w;
-	size_t key; /* in memory: the next key */
+	size_t key, more; /* in memory: the next key, the top's group's records after it */
 	const struct srec *top;
 };
 
-/* Records and their keys (each record's offset in buf as its ref): a run
- * being filled, or being sorted and written. tmp is the sort's other half. */
+/*
+ * Records and their keys: a run being filled, or being sorted and written.
+ * tmp is the sort's other half. Records that follow one another in buf on
+ * the same item (a file grouped by item gives its votes so) are one group
+ * with one key, whose ref is the offset of its first record with the count
+ * of the others above GROUP_SHIFT bits: sorting the groups sorts their
+ * records, since a group's records are in file order and two groups of an
+ * item in one buffer do not overlap in the file. A grouped file then
+ * sorts, and keeps keys for, a quarter of its records. last and last_len:
+ * where the record put last is, and its id's length.
+ */
 struct spill_buf {
 	struct sbuf buf;
 	struct sort_key *keys, *tmp;
-	size_t nkeys, keycap, tmpcap;
+	size_t nkeys, keycap, tmpcap, last, last_len;
 };
+
+#define GROUP_SHIFT 40 /* a buffer is under 2^40 bytes (store_import_spill_mem) */
+#define GROUP_MAX   ((UINT64_C(1) << (64 - GROUP_SHIFT)) - 1)
+
+static size_t group_at(uint64_t ref)
+{
+	return (size_t)(ref & ((UINT64_C(1) << GROUP_SHIFT) - 1));
+}
+
+static size_t group_more(uint64_t ref)
+{
+	return (size_t)(ref >> GROUP_SHIFT);
+}
 
 struct si_spill {
 	size_t budget;
@@ -91,6 +114,9 @@ size_t store_import_spill_mem(void)
 		if (!*end && v > 0)
 			mem = (size_t)v;
 	}
+	/* A run's offsets take GROUP_SHIFT bits of a sort key's ref. */
+	if (mem > SPILL_MAX_MEM)
+		mem = SPILL_MAX_MEM;
 	return mem < 1024 ? 1024 : mem;
 }
 
@@ -151,7 +177,7 @@ int store_import_spill_read(int fd, void *p, size_t len, off_t at, char *err)
 static const char *spill_str(const void *ctx, uint64_t ref)
 {
 	const struct spill_buf *b = ctx;
-	return srec_id((const struct srec *)(b->buf.s + ref));
+	return srec_id((const struct srec *)(b->buf.s + group_at(ref)));
 }
 
 /* Grow *p (room for *cap items of size bytes) to hold need; a large array
@@ -176,13 +202,22 @@ static void spill_sort(struct spill_buf *b)
 static int spill_flush(struct si_spill *sp, struct spill_buf *b, char *err)
 {
 	char *out = xmalloc(SPILL_OUT);
-	size_t len = 0;
+	size_t len = 0, i = 0, more = 0;
 	off_t start = sp->end;
+	const struct srec *r = NULL;
 
 	spill_sort(b);
-	for (size_t i = 0; i <= b->nkeys; i++) {
-		const struct srec *r =
-			i < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[i].ref) : NULL;
+	for (;;) {
+		/* The groups in order, each record of a group in turn. */
+		if (more) {
+			r = (const struct srec *)((const char *)r + r->size);
+			more--;
+		} else if (i < b->nkeys) {
+			r = (const struct srec *)(b->buf.s + group_at(b->keys[i].ref));
+			more = group_more(b->keys[i++].ref);
+		} else {
+			r = NULL;
+		}
 		/* The records in order through out; a record larger than out
 		 * goes on its own. */
 		if (len && (!r || len + r->size > SPILL_OUT)) {
@@ -258,6 +293,7 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 	struct srec h = {0};
 	size_t size, at, idlen = strlen(item), len[SREC_NOPT] = {0};
 	unsigned char mask = 0;
+	int same;
 	char *p;
 
 	if (!sp) {
@@ -265,7 +301,7 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 		sp->fd = -1;
 		sp->budget = store_import_spill_mem();
 	}
-	/* Half the budget each (the keys take 16 bytes a record, as much again
+	/* Half the budget each (the keys take 16 bytes a group, as much again
 	 * while sorted). */
 	b = &sp->b[sp->fill];
 	if (b->nkeys && b->buf.len + 2 * sizeof(struct sort_key) * b->nkeys >= sp->budget / 2) {
@@ -273,6 +309,11 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 			return -1;
 		b = &sp->b[sp->fill];
 	}
+	/* The same item as the record before: one more of its group, which
+	 * has the last key. */
+	same = b->buf.len && idlen == b->last_len &&
+	       memcmp(srec_id((const struct srec *)(b->buf.s + b->last)), item, idlen) == 0 &&
+	       group_more(b->keys[b->nkeys - 1].ref) < GROUP_MAX;
 	h.line = line > 0 && line < UINT32_MAX ? (uint32_t)line : 0;
 	h.ann = ann;
 	h.label = label;
@@ -291,7 +332,6 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 	/* The record is written in place at the end of the buffer, its
 	 * padding zeroed. */
 	b->buf.s = spill_grow(b->buf.s, &b->buf.cap, b->buf.len + size + 1, 1);
-	b->keys = spill_grow(b->keys, &b->keycap, b->nkeys + 1, sizeof *b->keys);
 	p = b->buf.s + b->buf.len;
 	memcpy(p, &h, sizeof h);
 	at = sizeof h;
@@ -305,7 +345,14 @@ int store_import_spill_put(struct store_import *si, const char *item, uint32_t a
 		}
 	}
 	memset(p + at, 0, size - at);
-	b->keys[b->nkeys++].ref = b->buf.len;
+	if (same) {
+		b->keys[b->nkeys - 1].ref += UINT64_C(1) << GROUP_SHIFT;
+	} else {
+		b->keys = spill_grow(b->keys, &b->keycap, b->nkeys + 1, sizeof *b->keys);
+		b->keys[b->nkeys++].ref = b->buf.len;
+	}
+	b->last = b->buf.len;
+	b->last_len = idlen;
 	b->buf.len += size;
 	return 0;
 }
@@ -368,8 +415,15 @@ static int cur_next(struct si_spill *sp, struct spill_cur *c, char *err)
 	const void *top = c->top;
 	if (sp->memrun && c == &sp->cur[sp->ncur - 1]) {
 		const struct spill_buf *b = &sp->b[sp->fill];
-		c->top = c->key < b->nkeys ? (const struct srec *)(b->buf.s + b->keys[c->key++].ref)
-					   : NULL;
+		if (c->more) {
+			c->top = (const struct srec *)((const char *)c->top + c->top->size);
+			c->more--;
+		} else if (c->key < b->nkeys) {
+			c->top = (const struct srec *)(b->buf.s + group_at(b->keys[c->key].ref));
+			c->more = group_more(b->keys[c->key++].ref);
+		} else {
+			c->top = NULL;
+		}
 		return 0;
 	}
 	if (store_import_window_next(sp->fd, &c->w, &top, err))

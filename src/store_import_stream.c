@@ -212,8 +212,21 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 		if (opt[SREC_META])
 			meta = opt[SREC_META];
 	}
-	if (nv > 1)
+	/* An item has a handful of votes: qsort's call per compare costs more
+	 * than the few moves of an insertion sort. */
+	if (nv > 16) {
 		qsort(si->votes, nv, sizeof *si->votes, vote_cmp);
+	} else {
+		for (size_t k = 1; k < nv; k++) {
+			struct ivote v = si->votes[k];
+			size_t j = k;
+			while (j > 0 && vote_cmp(&si->votes[j - 1], &v) > 0) {
+				si->votes[j] = si->votes[j - 1];
+				j--;
+			}
+			si->votes[j] = v;
+		}
+	}
 	sorted_line = s->line;
 	for (size_t k = 0; k < nv; k++)
 		sorted_line[k] = si->vote_line[si->votes[k].idx];

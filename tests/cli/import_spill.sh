@@ -10,7 +10,8 @@
 # message, votes added to items that existed before (found by a cursor over
 # the task's items, or by a lookup each when the file is small beside the
 # task), votes with times, comments and item text, items files with their
-# repeats. The temporary directory stays empty after a success, a failure
+# repeats, votes grouped by item with items given again further on. The
+# temporary directory stays empty after a success, a failure
 # and a rejected file; every import, a new project's first too, runs in
 # WAL mode; and 200,000 votes on 50,000 items imported over a
 # 1 MB budget peak lower than in memory (the peak is read from the kernel's
@@ -159,6 +160,22 @@ awk 'BEGIN { print "item,annotator,label"
         i, i % 3 }' >"$work/ties.csv"
 same ties votes "$work/ties.csv" --task t
 grep -q "on 18 items" "$work/mem.out" || fail "ties: $(cat "$work/mem.out")"
+
+# Votes grouped by item, as most exports give them, with each item given
+# again further on in groups of its own (in the same run and in others) and
+# votes repeated across its groups: a run keeps one sort key per group of
+# records on one item, and the vote kept first or last, or the one refused,
+# is still the file's.
+awk 'BEGIN { print "item,annotator,label"
+    for (g = 0; g < 120; g++) for (k = 0; k < 2 + g % 4; k++)
+        printf "g%d,a%d,l%d\n", (g * 7) % 45, (g + k) % 5, (g * 3 + k) % 4 }' \
+    >"$work/grouped.csv"
+same grouped_first votes "$work/grouped.csv" --task t --duplicates first
+grep -q "on 45 items.*duplicates* dropped" "$work/mem.out" || fail "grouped: $(cat "$work/mem.out")"
+same grouped_last votes "$work/grouped.csv" --task t --duplicates last
+same grouped_refused votes "$work/grouped.csv" --task t
+grep -q "grouped.csv:[0-9]*: duplicate vote by annotator" "$work/mem.err" ||
+    fail "grouped refused: $(cat "$work/mem.err")"
 
 # A bad row after the budget was passed: rejected, nothing left behind.
 { votes 500 4; echo "it1,,l1"; } >"$work/bad.csv"
