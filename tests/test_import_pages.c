@@ -31,11 +31,6 @@
 #define NITEMS 100000
 #define NADD   8
 
-struct fx {
-	char path[64];
-	struct store *st;
-};
-
 static int import_csv(struct store *st, const char *csv)
 {
 	struct import_opts o = {0};
@@ -54,11 +49,10 @@ static int import_csv(struct store *st, const char *csv)
 
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_new("pages");
 	struct sbuf csv = {0};
 	char err[GV_ERR];
 
-	f->st = test_store_create(f->path, "pages");
 	sbuf_addf(&csv, "item,annotator,label\n");
 	for (int i = 1; i <= NITEMS; i++)
 		sbuf_addf(&csv, "i%06d,a,l%d\ni%06d,b,l%d\n", i, i % 3, i, i % 5 % 3);
@@ -69,14 +63,6 @@ static int setup(void **state)
 	if (store_open(f->path, 0, &f->st, err))
 		fail_msg("%s", err);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
 	return 0;
 }
 
@@ -115,7 +101,7 @@ static int64_t query_int(struct store *st, const char *sql)
 
 static void test_few_votes_few_pages(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct sbuf csv = {0}, untouched = {0};
 	int64_t pages = query_int(f->st, "PRAGMA page_count");
 	int64_t before, after;
@@ -170,7 +156,7 @@ static void test_few_votes_few_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_few_votes_few_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_few_votes_few_pages, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

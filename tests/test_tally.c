@@ -60,6 +60,15 @@ static void import_ok(struct store *st, const char *csv, enum import_dup dup)
 	assert_int_equal(import_as(st, IMPORT_VOTES, "t", csv, dup), 0);
 }
 
+/* import_ok over a memory budget of 1 KB, which streams any file over 128
+ * bytes. */
+static void import_streamed(struct store *st, const char *csv, enum import_dup dup)
+{
+	setenv("GAVEL_IMPORT_MEM", "1K", 1);
+	import_ok(st, csv, dup);
+	unsetenv("GAVEL_IMPORT_MEM");
+}
+
 /* Every row of task_tally as text, the sum of agreement with all its digits. */
 static char *tally(struct store *st)
 {
@@ -174,9 +183,7 @@ static void test_steps(void **state)
 		sbuf_add(&csv, "item,annotator,label\ni1,w,a\n");
 		for (int i = 8; i < 28; i++)
 			sbuf_addf(&csv, "i%d,x,a\ni%d,y,b\n", i, i);
-		setenv("GAVEL_IMPORT_MEM", "1K", 1);
-		import_ok(f->st, csv.s, IMPORT_DUP_ERROR);
-		unsetenv("GAVEL_IMPORT_MEM");
+		import_streamed(f->st, csv.s, IMPORT_DUP_ERROR);
 		sbuf_free(&csv);
 	}
 	assert_tally(f->st, "1:27,59,27,5.3333333134651184,22;.");
@@ -204,61 +211,63 @@ static void test_steps(void **state)
 }
 
 /*
- * The import moves the tally by its rows' difference: a tally changed
- * behind gavel's back (1000 more items and votes than there are, still a
- * possible row) keeps its offset through an import, where a recount would
- * have lost it. Then the recount puts it right.
+ * i1 x a, i1 y a and i2 x b stored, the tally changed behind gavel's back
+ * (1000 more items and votes than there are, still a possible row), then
+ * csv imported by import (import_ok or import_streamed): the tally kept
+ * must be want_kept, which holds the offset only if the import moved the
+ * tally by its rows' difference, and the recount want_recount.
+ */
+static void offset_kept(struct store *st,
+			void (*import)(struct store *, const char *, enum import_dup),
+			const char *csv, enum import_dup dup, const char *want_kept,
+			const char *want_recount)
+{
+	char *got;
+	import_ok(st, "item,annotator,label\ni1,x,a\ni1,y,a\ni2,x,b\n", IMPORT_DUP_ERROR);
+	assert_tally(st, "1:2,3,1,1,0;.");
+	test_exec(st, "UPDATE task_tally SET items = items + 1000, votes = votes + 1000");
+	import(st, csv, dup);
+	got = tally(st);
+	assert_string_equal(got, want_kept);
+	free(got);
+	got = recount(st);
+	assert_string_equal(got, want_recount);
+	free(got);
+}
+
+/*
+ * The import moves the tally by its rows' difference: the offset survives
+ * an import, where a recount would have lost it. Then the recount puts it
+ * right. i2 gets y a (disputed, agreement 0), i3 is new.
  */
 static void test_import_does_not_recount(void **state)
 {
 	struct test_fx *f = *state;
-	char *got;
-	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\ni2,x,b\n", IMPORT_DUP_ERROR);
-	assert_tally(f->st, "1:2,3,1,1,0;.");
-	test_exec(f->st, "UPDATE task_tally SET items = items + 1000, votes = votes + 1000");
-	/* i2 gets y a (disputed, agreement 0), i3 is new. */
-	import_ok(f->st, "item,annotator,label\ni2,y,a\ni3,x,a\n", IMPORT_DUP_ERROR);
-	got = tally(f->st);
-	assert_string_equal(got, "1:1003,1005,2,1,1;.");
-	free(got);
-	got = recount(f->st);
-	assert_string_equal(got, "1:3,5,2,1,1;.");
-	free(got);
+	offset_kept(f->st, import_ok, "item,annotator,label\ni2,y,a\ni3,x,a\n", IMPORT_DUP_ERROR,
+		    "1:1003,1005,2,1,1;.", "1:3,5,2,1,1;.");
 }
 
 /*
  * The streamed import (a file past the memory budget's share, merged from
  * sorted runs) moves the tally by its rows too: the offset survives it,
- * and the stored rows it replaces lose their share. i1 x a, y a and i2 x b
- * are stored; the streamed file (--duplicates last) turns y's vote on i1
- * into b (i1: a b, agreement 0, disputed), gives i2 a second vote y a (b a,
- * agreement 0, disputed) and adds i3..i20 with one vote each: items 20,
- * votes 3 + 1 + 18 = 22, compared 2, sum 0, disputed 2. A streamed path
- * that recounted would lose the 1000; one that kept the replaced rows'
- * shares would count i1 and i2 twice.
+ * and the stored rows it replaces lose their share. The streamed file
+ * (--duplicates last) turns y's vote on i1 into b (i1: a b, agreement 0,
+ * disputed), gives i2 a second vote y a (b a, agreement 0, disputed) and
+ * adds i3..i20 with one vote each: items 20, votes 3 + 1 + 18 = 22,
+ * compared 2, sum 0, disputed 2. A streamed path that recounted would lose
+ * the 1000; one that kept the replaced rows' shares would count i1 and i2
+ * twice.
  */
 static void test_streamed_import_does_not_recount(void **state)
 {
 	struct test_fx *f = *state;
 	struct sbuf csv = {0};
-	char *got;
-	import_ok(f->st, "item,annotator,label\ni1,x,a\ni1,y,a\ni2,x,b\n", IMPORT_DUP_ERROR);
-	assert_tally(f->st, "1:2,3,1,1,0;.");
-	test_exec(f->st, "UPDATE task_tally SET items = items + 1000, votes = votes + 1000");
 	sbuf_add(&csv, "item,annotator,label\ni1,y,b\ni2,y,a\n");
 	for (int i = 3; i <= 20; i++)
 		sbuf_addf(&csv, "i%d,x,a\n", i);
-	/* A budget of 1 KB streams any file over 128 bytes. */
-	setenv("GAVEL_IMPORT_MEM", "1K", 1);
-	import_ok(f->st, csv.s, IMPORT_DUP_LAST);
-	unsetenv("GAVEL_IMPORT_MEM");
+	offset_kept(f->st, import_streamed, csv.s, IMPORT_DUP_LAST, "1:1020,1022,2,0,2;.",
+		    "1:20,22,2,0,2;.");
 	sbuf_free(&csv);
-	got = tally(f->st);
-	assert_string_equal(got, "1:1020,1022,2,0,2;.");
-	free(got);
-	got = recount(f->st);
-	assert_string_equal(got, "1:20,22,2,0,2;.");
-	free(got);
 }
 
 /*
@@ -311,11 +320,9 @@ static void test_random_imports(void **state)
 			for (int v = 0; v < nv; v++)
 				sbuf_addf(&b, "it%d,ann%u,l%u\n", it, lcg(&s) % 30, lcg(&s) % 3);
 		}
-		/* Every fourth file is streamed (a 1 KB budget). */
-		if (round % 4 == 3)
-			setenv("GAVEL_IMPORT_MEM", "1K", 1);
-		import_ok(f->st, b.s, round % 3 == 2 ? IMPORT_DUP_FIRST : IMPORT_DUP_LAST);
-		unsetenv("GAVEL_IMPORT_MEM");
+		/* Every fourth file is streamed. */
+		(round % 4 == 3 ? import_streamed : import_ok)(
+			f->st, b.s, round % 3 == 2 ? IMPORT_DUP_FIRST : IMPORT_DUP_LAST);
 		sbuf_free(&b);
 		t = assert_recounts(f->st);
 		free(t);

@@ -48,16 +48,7 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 	it->id = item;
 	it->external_id = xstrdup(item == 1 ? "e1" : "s2");
 	it->text = xstrdup("some text");
-	it->task.id = item;
-	it->task.name = xstrdup(item == 1 ? "emotion" : "sentiment");
-	it->task.nlabels = 3;
-	it->task.labels = xcalloc(3, sizeof *it->task.labels);
-	for (int i = 0; i < 3; i++) {
-		it->task.labels[i].code = 10 + i;
-		it->task.labels[i].value = xstrdup(values[i]);
-		it->task.labels[i].name = xstrdup(values[i]);
-		it->task.labels[i].ord = i;
-	}
+	test_ui_task(&it->task, item, item == 1 ? "emotion" : "sentiment", values);
 	if (item == 1)
 		it->task.labels[1].key = xstrdup("d");
 	it->agreement = NAN;

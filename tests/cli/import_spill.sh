@@ -20,11 +20,9 @@ set -u
 . "$top_srcdir/tests/cli/lib.sh"
 
 mkdir "$work/tmp"
-# Two gavels: in memory and spilling into $work/tmp.
-mem() { "$GAVEL" "$@"; }
-spill() { GAVEL_IMPORT_MEM=2K TMPDIR="$work/tmp" "$GAVEL" "$@"; }
 
-# tables DB: what an import writes, for comparing two databases.
+# tables DB: what an import writes, for comparing two databases (spill_same
+# compares the import in memory and spilled with it).
 tables() {
     for t in item item_votes annotator label task task_tally; do
         sqlite3 "$1" ".dump $t"
@@ -35,34 +33,6 @@ tables() {
     # The audit trail's head hashes the import's time, and stats says when it
     # ran: everything else.
     "$GAVEL" stats "$1" --json --no-ds 2>/dev/null | sed 's/"audit_head":"[0-9a-f]*"//; s/"at":"[^"]*"//g'
-}
-
-# same NAME ARGS...: `gavel import DB ARGS` in memory and spilled, each into
-# its own copy of $work/NAME.db (when it exists, else a new project); the
-# exit codes, the messages and the tables must be the same, and the
-# temporary directory empty.
-same() {
-    name=$1
-    shift
-    for how in mem spill; do
-        if [ -f "$work/$name.db" ]; then
-            cp "$work/$name.db" "$work/$name-$how.db"
-        else
-            "$GAVEL" init "$work/$name-$how.db" >/dev/null || fail "init"
-        fi
-        $how import "$work/$name-$how.db" "$@" >"$work/$how.out" 2>"$work/$how.err"
-        echo "exit $?" >>"$work/$how.out"
-        tables "$work/$name-$how.db" >"$work/$how.tables"
-    done
-    cmp -s "$work/mem.out" "$work/spill.out" ||
-        fail "$name: output differs: $(cat "$work/mem.out") / $(cat "$work/spill.out")"
-    sed "s|$work/[a-z_-]*.db|DB|" "$work/mem.err" >"$work/mem.err2"
-    sed "s|$work/[a-z_-]*.db|DB|" "$work/spill.err" >"$work/spill.err2"
-    cmp -s "$work/mem.err2" "$work/spill.err2" ||
-        fail "$name: message differs: $(cat "$work/mem.err") / $(cat "$work/spill.err")"
-    cmp -s "$work/mem.tables" "$work/spill.tables" ||
-        fail "$name: tables differ ($(diff "$work/mem.tables" "$work/spill.tables" | head -c 300))"
-    [ -z "$(ls -A "$work/tmp")" ] || fail "$name: a spill file was left: $(ls -A "$work/tmp")"
 }
 
 # votes N SEED: N votes on 150 items by 9 annotators, in an order of the
@@ -81,10 +51,10 @@ votes() {
 
 votes 900 1 >"$work/dups.csv"
 # 900 draws of 1,350 (item, annotator) pairs: many repeats, across runs.
-same dups_first votes "$work/dups.csv" --task t --duplicates first
+spill_same dups_first votes "$work/dups.csv" --task t --duplicates first
 grep -q "duplicates* dropped" "$work/mem.out" || fail "no duplicates: $(cat "$work/mem.out")"
-same dups_last votes "$work/dups.csv" --task t --duplicates last
-same dups_refused votes "$work/dups.csv" --task t
+spill_same dups_last votes "$work/dups.csv" --task t --duplicates last
+spill_same dups_refused votes "$work/dups.csv" --task t
 grep -q "dups.csv:[0-9]*: duplicate vote by annotator" "$work/mem.err" ||
     fail "refused: $(cat "$work/mem.err")"
 
@@ -95,11 +65,11 @@ votes 300 2 >"$work/first.csv"
 "$GAVEL" import "$work/base.db" votes "$work/first.csv" --task t --duplicates last \
     >/dev/null || fail "first import"
 votes 700 3 | sed 's/^it1\([0-9]\)/new\1/' >"$work/more.csv"
-same base votes "$work/more.csv" --task t --duplicates last
+spill_same base votes "$work/more.csv" --task t --duplicates last
 grep -q "items_added\|new item\|imported" "$work/mem.out" || fail "more: $(cat "$work/mem.out")"
-same base votes "$work/more.csv" --task t --duplicates first
+spill_same base votes "$work/more.csv" --task t --duplicates first
 # Refused against the stored votes: the database is unchanged.
-same base votes "$work/more.csv" --task t
+spill_same base votes "$work/more.csv" --task t
 grep -q "already has a vote\|duplicate vote" "$work/mem.err" || fail "$(cat "$work/mem.err")"
 [ "$(tables "$work/base.db")" = "$(tables "$work/base-spill.db")" ] ||
     fail "a refused spilled import changed the database"
@@ -109,7 +79,7 @@ awk 'BEGIN { print "item,annotator,label,created_at,comment"
     for (i = 0; i < 400; i++)
         printf "c%d,a%d,x%d,2024-01-%02dT00:00:00Z,note %d\n", (i * 37) % 97, i % 5, i % 2,
             1 + i % 28, i }' >"$work/timed.csv"
-same timed votes "$work/timed.csv" --task t --duplicates last
+spill_same timed votes "$work/timed.csv" --task t --duplicates last
 grep -q '"at":"2024-01' "$work/mem.tables" || grep -q "2024-01" "$work/mem.tables" ||
     fail "timed: no times stored"
 
@@ -119,20 +89,20 @@ awk 'BEGIN { print "item,annotator,label,text"
     for (i = 0; i < 300; i++)
         printf "t%d,a%d,x%d,text %d of t%d\n", (i * 41) % 83, i % 4, i % 3, i, (i * 41) % 83 }' \
     >"$work/texted.csv"
-same texted votes "$work/texted.csv" --task t --duplicates last
+spill_same texted votes "$work/texted.csv" --task t --duplicates last
 grep -q "text 2[0-9][0-9] of" "$work/mem.tables" || fail "texted: no text stored"
 awk 'BEGIN { print "item,text,source"
     for (i = 0; i < 200; i++) printf "i%d,text %d,src%d\n", (i * 13) % 170, i, i % 7 }' \
     >"$work/items.csv"
-same items_first items "$work/items.csv" --task t --duplicates first
-same items_last items "$work/items.csv" --task t --duplicates last
-same items_refused items "$work/items.csv" --task t
+spill_same items_first items "$work/items.csv" --task t --duplicates first
+spill_same items_last items "$work/items.csv" --task t --duplicates last
+spill_same items_refused items "$work/items.csv" --task t
 grep -q "items.csv:[0-9]*:.*is given again" "$work/mem.err" || fail "items: $(cat "$work/mem.err")"
 # Items and text given to the items of a project that has votes on them.
 cp "$work/base.db" "$work/items_base.db"
 awk 'BEGIN { print "item,text"; for (i = 0; i < 60; i++) printf "it%d,new text %d\n", i, i }' \
     >"$work/retext.csv"
-same items_base items "$work/retext.csv" --task t
+spill_same items_base items "$work/retext.csv" --task t
 grep -q "new text 59" "$work/mem.tables" || fail "retext: no text stored"
 
 # A small file into a task with many items: each of its items is looked up
@@ -145,9 +115,9 @@ awk 'BEGIN { print "item,annotator,label"
 awk 'BEGIN { print "item,annotator,label"
     for (i = 0; i < 30; i++) printf "big%d,a%d,y%d\n", i * 97 % 4000, 3 + i % 2, i % 2
     print "fresh1,a1,y1" }' >"$work/few.csv"
-same lookup votes "$work/few.csv" --task t
+spill_same lookup votes "$work/few.csv" --task t
 grep -q "fresh1" "$work/mem.tables" || fail "lookup: no new item"
-same lookup votes "$work/few.csv" --task t --duplicates first
+spill_same lookup votes "$work/few.csv" --task t --duplicates first
 
 # Ids that tie on the eight bytes the runs' radix sort reads, some ending
 # there and some going on ("abcdefgh", "abcdefghi"), beside ids that make
@@ -158,7 +128,7 @@ awk 'BEGIN { print "item,annotator,label"
     split("abcdefgh abcdefghi z abcdefghijklmnopq abcdefghijklmnop abcdefghijklmnopqr", id, " ")
     for (i = 0; i < 600; i++) printf "%s%s,a%d,l%d\n", id[1 + i % 6], i % 6 == 2 ? i % 13 : "",
         i, i % 3 }' >"$work/ties.csv"
-same ties votes "$work/ties.csv" --task t
+spill_same ties votes "$work/ties.csv" --task t
 grep -q "on 18 items" "$work/mem.out" || fail "ties: $(cat "$work/mem.out")"
 
 # Votes grouped by item, as most exports give them, with each item given
@@ -179,7 +149,7 @@ grep -q "grouped.csv:[0-9]*: duplicate vote by annotator" "$work/mem.err" ||
 
 # A bad row after the budget was passed: rejected, nothing left behind.
 { votes 500 4; echo "it1,,l1"; } >"$work/bad.csv"
-same bad votes "$work/bad.csv" --task t
+spill_same bad votes "$work/bad.csv" --task t
 grep -q "bad.csv:502:.*empty annotator" "$work/mem.err" || fail "bad: $(cat "$work/mem.err")"
 
 # Every import stays in WAL mode, a new project's first import too: a

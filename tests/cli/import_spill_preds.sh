@@ -21,10 +21,9 @@ set -u
 . "$top_srcdir/tests/cli/lib.sh"
 
 mkdir "$work/tmp"
-mem() { "$GAVEL" "$@"; }
-spill() { GAVEL_IMPORT_MEM=2K TMPDIR="$work/tmp" "$GAVEL" "$@"; }
 
-# tables DB: what these imports write, for comparing two databases.
+# tables DB: what these imports write, for comparing two databases
+# (spill_same compares the import in memory and spilled with it).
 tables() {
     for t in item item_votes label task task_tally prediction; do
         sqlite3 "$1" ".dump $t"
@@ -35,26 +34,6 @@ tables() {
     sqlite3 "$1" "SELECT seq, actor, action, item, detail FROM event ORDER BY seq" |
         sed 's/"at":"20[0-9][0-9]-[^"]*Z"/"at":"T"/g'
     "$GAVEL" audit verify "$1" >/dev/null 2>&1 || echo "audit verify failed"
-}
-
-# same NAME ARGS...: `gavel import DB ARGS` in memory and streamed, each into
-# its own copy of $work/NAME.db; exit codes, messages and tables must match.
-same() {
-    name=$1
-    shift
-    for how in mem spill; do
-        cp "$work/$name.db" "$work/$name-$how.db"
-        $how import "$work/$name-$how.db" "$@" >"$work/$how.out" 2>"$work/$how.err"
-        echo "exit $?" >>"$work/$how.out"
-        tables "$work/$name-$how.db" >"$work/$how.tables"
-    done
-    cmp -s "$work/mem.out" "$work/spill.out" ||
-        fail "$name $*: output differs: $(cat "$work/mem.out") / $(cat "$work/spill.out")"
-    cmp -s "$work/mem.err" "$work/spill.err" ||
-        fail "$name $*: message differs: $(cat "$work/mem.err") / $(cat "$work/spill.err")"
-    cmp -s "$work/mem.tables" "$work/spill.tables" ||
-        fail "$name $*: tables differ ($(diff "$work/mem.tables" "$work/spill.tables" | head -c 400))"
-    [ -z "$(ls -A "$work/tmp")" ] || fail "$name: a spill file was left: $(ls -A "$work/tmp")"
 }
 
 # A project of 150 items with string ids (it0 .. it149), 3 labels.
@@ -81,17 +60,17 @@ preds() {
 
 preds 100 1 >"$work/once.csv"
 preds 400 2 >"$work/dups.csv"
-same base predictions "$work/once.csv" --model m --duplicates first
+spill_same base predictions "$work/once.csv" --model m --duplicates first
 grep -q "imported" "$work/mem.out" || fail "once: $(cat "$work/mem.out")"
-same base predictions "$work/dups.csv" --model m --duplicates first
+spill_same base predictions "$work/dups.csv" --model m --duplicates first
 grep -q "duplicates* dropped" "$work/mem.out" || fail "no duplicates: $(cat "$work/mem.out")"
-same base predictions "$work/dups.csv" --model m --duplicates last
+spill_same base predictions "$work/dups.csv" --model m --duplicates last
 grep -q '"it[0-9]*",' "$work/mem.tables" || grep -q "INSERT INTO prediction" "$work/mem.tables" ||
     fail "no predictions stored"
-same base predictions "$work/dups.csv" --model m
+spill_same base predictions "$work/dups.csv" --model m
 grep -q "dups.csv:[0-9]*:[0-9]*: a second prediction of model 'm'" "$work/mem.err" ||
     fail "refused: $(cat "$work/mem.err")"
-same base predictions "$work/dups.csv" --model m --duplicates last --dry-run
+spill_same base predictions "$work/dups.csv" --model m --duplicates last --dry-run
 
 # Top label and confidence only (no entropy, no margin), two models in one
 # JSON Lines file and a third from --model.
@@ -101,7 +80,7 @@ awk 'BEGIN { for (i = 0; i < 300; i++) {
         (i * 31) % 150, i % 3, 50 + i % 40, m
     else printf "{\"item\":\"it%d\",\"probs\":{\"l0\":0.25,\"l1\":0.5,\"l2\":0.25}%s}\n", \
         (i * 31) % 150, m } }' >"$work/models.jsonl"
-same base predictions "$work/models.jsonl" --model m0 --duplicates last
+spill_same base predictions "$work/models.jsonl" --model m0 --duplicates last
 [ "$(grep -c "INSERT INTO prediction" "$work/mem.tables")" -gt 200 ] ||
     fail "models: $(grep -c "INSERT INTO prediction" "$work/mem.tables") rows"
 
@@ -111,23 +90,23 @@ cp "$work/base.db" "$work/stored.db"
 "$GAVEL" import "$work/stored.db" predictions "$work/once.csv" --model m --duplicates last \
     >/dev/null || fail "stored"
 preds 60 3 >"$work/more.csv"
-same stored predictions "$work/more.csv" --model m --duplicates last
-same stored predictions "$work/more.csv" --model m --duplicates first
+spill_same stored predictions "$work/more.csv" --model m --duplicates last
+spill_same stored predictions "$work/more.csv" --model m --duplicates first
 preds 60 4 | awk -F, 'NR == 1 || !seen[$1]++' >"$work/norepeat.csv"
-same stored predictions "$work/norepeat.csv" --model m
+spill_same stored predictions "$work/norepeat.csv" --model m
 grep -q "already has a prediction for item" "$work/mem.err" || fail "$(cat "$work/mem.err")"
 { cat "$work/norepeat.csv"; tail -n 1 "$work/norepeat.csv"; } >"$work/both.csv"
-same stored predictions "$work/both.csv" --model m
+spill_same stored predictions "$work/both.csv" --model m
 grep -q "a second prediction of model" "$work/mem.err" || fail "both: $(cat "$work/mem.err")"
 
 # Unknown items: refused, naming the first in the file and how many, or
 # created with --new-items (numbered in byte order of their ids, with
 # empty summaries); the ids of the new items then interleave the old.
 { preds 200 5; preds 40 6 new | tail -n +2; preds 30 7 zz | tail -n +2; } >"$work/unknown.csv"
-same base predictions "$work/unknown.csv" --model m --duplicates last
+spill_same base predictions "$work/unknown.csv" --model m --duplicates last
 grep -q "unknown.csv:[0-9]*:[0-9]*: prediction for item '.*', which task 't' does not have" \
     "$work/mem.err" || fail "unknown: $(cat "$work/mem.err")"
-same base predictions "$work/unknown.csv" --model m --duplicates last --new-items
+spill_same base predictions "$work/unknown.csv" --model m --duplicates last --new-items
 grep -q "new1" "$work/mem.tables" || fail "new items: none created"
 
 # Items whose database ids do not follow the byte order of their external
@@ -142,8 +121,8 @@ awk 'BEGIN { print "item,annotator,label"
 awk 'BEGIN { print "item,l0,l1"
     for (i = 0; i < 400; i++) printf "%s%d,0.%d,0.%d\n", i % 2 ? "a" : "b", (i * 37) % 90, \
         10 + i % 80, 90 - i % 80 }' >"$work/mixedp.csv"
-same mixed predictions "$work/mixedp.csv" --model m --duplicates first
-same mixed predictions "$work/mixedp.csv" --model m
+spill_same mixed predictions "$work/mixedp.csv" --model m --duplicates first
+spill_same mixed predictions "$work/mixedp.csv" --model m
 
 # Decisions: repeats kept first or last or refused, with times and reasons
 # (and some without either), new items created, events in item id order.
@@ -158,18 +137,18 @@ decisions() {
     }'
 }
 decisions 120 8 >"$work/dec.csv"
-same base decisions "$work/dec.csv" --expert ex --duplicates first
+spill_same base decisions "$work/dec.csv" --expert ex --duplicates first
 grep -q "fresh" "$work/mem.tables" || fail "decisions: no new item"
 grep -q '"decide"\|decide' "$work/mem.tables" || fail "decisions: no events"
-same base decisions "$work/dec.csv" --expert ex --duplicates last
-same base decisions "$work/dec.csv" --expert ex
+spill_same base decisions "$work/dec.csv" --expert ex --duplicates last
+spill_same base decisions "$work/dec.csv" --expert ex
 grep -q "dec.csv:[0-9]*: a second decision for item" "$work/mem.err" ||
     fail "decisions refused: $(cat "$work/mem.err")"
 awk 'BEGIN { print "item,label,reason"
     for (i = 0; i < 200; i++) printf "%s%d,l%d,r%d\n", i % 2 ? "a" : "b", (i * 37) % 90, i % 2, i }' \
     >"$work/mixedd.csv"
-same mixed decisions "$work/mixedd.csv" --expert ex --duplicates last
-same mixed decisions "$work/mixedd.csv" --expert ex
+spill_same mixed decisions "$work/mixedd.csv" --expert ex --duplicates last
+spill_same mixed decisions "$work/mixedd.csv" --expert ex
 # Against stored decisions: superseded (last; root is the project's lead),
 # kept (first), or refused, the file's own repeat reported first.
 cp "$work/base.db" "$work/decided.db"
@@ -177,13 +156,13 @@ decisions 60 9 | awk -F, 'NR == 1 || !seen[$1]++' >"$work/dec1.csv"
 "$GAVEL" import "$work/decided.db" decisions "$work/dec1.csv" --expert ex >/dev/null ||
     fail "dec1"
 decisions 80 10 | awk -F, 'NR == 1 || !seen[$1]++' >"$work/dec2.csv"
-same decided decisions "$work/dec2.csv" --expert ex2 --duplicates last
+spill_same decided decisions "$work/dec2.csv" --expert ex2 --duplicates last
 grep -q '"supersedes":[0-9]' "$work/mem.tables" || fail "nothing superseded"
-same decided decisions "$work/dec2.csv" --expert ex2 --duplicates first
-same decided decisions "$work/dec2.csv" --expert ex2
+spill_same decided decisions "$work/dec2.csv" --expert ex2 --duplicates first
+spill_same decided decisions "$work/dec2.csv" --expert ex2
 grep -q "already has a decision" "$work/mem.err" || fail "$(cat "$work/mem.err")"
 { cat "$work/dec2.csv"; tail -n 1 "$work/dec2.csv"; } >"$work/dec3.csv"
-same decided decisions "$work/dec3.csv" --expert ex2
+spill_same decided decisions "$work/dec3.csv" --expert ex2
 grep -q "a second decision for item" "$work/mem.err" || fail "dec3: $(cat "$work/mem.err")"
 
 # Peak memory: 100,000 predictions on 100,000 items over a 1 MB budget
