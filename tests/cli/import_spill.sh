@@ -140,10 +140,10 @@ awk 'BEGIN { print "item,annotator,label"
     for (g = 0; g < 120; g++) for (k = 0; k < 2 + g % 4; k++)
         printf "g%d,a%d,l%d\n", (g * 7) % 45, (g + k) % 5, (g * 3 + k) % 4 }' \
     >"$work/grouped.csv"
-same grouped_first votes "$work/grouped.csv" --task t --duplicates first
+spill_same grouped_first votes "$work/grouped.csv" --task t --duplicates first
 grep -q "on 45 items.*duplicates* dropped" "$work/mem.out" || fail "grouped: $(cat "$work/mem.out")"
-same grouped_last votes "$work/grouped.csv" --task t --duplicates last
-same grouped_refused votes "$work/grouped.csv" --task t
+spill_same grouped_last votes "$work/grouped.csv" --task t --duplicates last
+spill_same grouped_refused votes "$work/grouped.csv" --task t
 grep -q "grouped.csv:[0-9]*: duplicate vote by annotator" "$work/mem.err" ||
     fail "grouped refused: $(cat "$work/mem.err")"
 
