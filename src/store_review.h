@@ -185,8 +185,11 @@ struct review_ckpt {
 void store_review_checkpoint_elsewhere(struct store *st, struct review_ckpt *c);
 
 /* A passive checkpoint on st: the log copied into the database as far as
- * no reader needs it, without waiting for anyone. Returns 0, or -1 with err
- * (a busy checkpoint is not an error: the next one goes further). */
+ * no reader needs it, without waiting for anyone. When that was the whole
+ * log (or the log was empty), st also writes a commit that changes nothing,
+ * so that the log's restart, which syncs its header under the write lock,
+ * is st's and not the next key's. Returns 0, or -1 with err (a busy
+ * checkpoint is not an error: the next one goes further). */
 int store_review_checkpoint(struct store *st, char *err);
 
 /* The latest decision of an item (NULL-safe accessor over history). */

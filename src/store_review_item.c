@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,11 +389,77 @@ void store_review_checkpoint_elsewhere(struct store *st, struct review_ckpt *c)
 		sqlite3_wal_autocheckpoint(st->db, REVIEW_WAL_FRAMES);
 }
 
+/* The log's length in frames after a commit (a wal hook). */
+static int note_frames(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	*(int *)arg = frames;
+	return SQLITE_OK;
+}
+
+/*
+ * After a checkpoint that copied the whole log, the next write on any
+ * connection starts the log again from its beginning, and SQLite syncs the
+ * log's new header before writing over the old frames (else a power
+ * failure could leave old frames, copied long ago, that read as current).
+ * That sync is the writer's, whatever its synchronous setting short of
+ * OFF, and holds the write lock: here it is a commit of ours that rewrites
+ * the database header's user_version as it was, not a key's. The commit
+ * itself needs no sync (it changes nothing). *frames gets the log's length
+ * after it: 1 when this commit started the log again.
+ */
+static int wal_restart(struct store *st, int *frames, char *err)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[64];
+	int v = 0, rc;
+
+	*frames = -1;
+	if (store_begin_nosync(st, err))
+		return -1;
+	if (store_prepare(st, "PRAGMA user_version", &s, err))
+		goto fail;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, err, "user_version");
+		goto fail;
+	}
+	v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	if (store_exec(st, sql, err))
+		goto fail;
+	sqlite3_wal_hook(st->db, note_frames, frames);
+	rc = store_commit(st, err);
+	sqlite3_wal_autocheckpoint(st->db, REVIEW_WAL_FRAMES);
+	return rc;
+fail:
+	sqlite3_finalize(s);
+	store_rollback(st);
+	return -1;
+}
+
 int store_review_checkpoint(struct store *st, char *err)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		return store_fail(st, err, "checkpoint");
+	/* Another connection may write between the checkpoint and our
+	 * commit, which then only adds a frame: copy that too and try again. */
+	for (int tries = 0; tries < 3; tries++) {
+		int log = -1, copied = -1, frames;
+		int rc = sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_PASSIVE, &log,
+						   &copied);
+		if (rc == SQLITE_BUSY)
+			return 0;
+		if (rc != SQLITE_OK)
+			return store_fail(st, err, "checkpoint");
+		/* A reader still needs part of the log: no restart is due. */
+		if (log < 0 || log != copied)
+			return 0;
+		if (wal_restart(st, &frames, err))
+			return -1;
+		if (frames <= 1)
+			return 0;
+	}
 	return 0;
 }
 

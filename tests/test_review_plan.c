@@ -33,33 +33,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Task t with labels a, b, c; 300 items, each with three votes: items
- * whose id is a multiple of 3 unanimous, the rest disputed (2 to 1 or all
- * different); one expert, the caller's uid. */
+/* The disputed project of test_fx_disputed, 300 items. */
 static int setup(void **state)
 {
-	struct test_fx *f = test_fx_new("plan");
-	char sql[256];
-	test_exec(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
-			 "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0),"
-			 " (1, 1, 'b', 'b', NULL, 1), (1, 2, 'c', 'c', NULL, 2);"
-			 "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');");
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO expert(name, role, unix_uid, unix_user, added_at)"
-		 " VALUES ('me', 'expert', %ld, 'me', '')",
-		 (long)getuid());
-	test_exec(f->st, sql);
-	test_exec(f->st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-			 " WHERE i < 300) INSERT INTO item(id, task, external_id)"
-			 " SELECT i, 1, printf('i%03d', i) FROM n;"
-			 "INSERT INTO vote_rows(task, item, annotator, label)"
-			 " SELECT 1, id, 1, 0 FROM item;"
-			 "INSERT INTO vote_rows(task, item, annotator, label)"
-			 " SELECT 1, id, 2, CASE WHEN id % 3 = 0 THEN 0 ELSE 1 END FROM item;"
-			 "INSERT INTO vote_rows(task, item, annotator, label)"
-			 " SELECT 1, id, 3, id % 3 FROM item;");
-	test_summary_refresh(f->st, 1);
-	*state = f;
+	*state = test_fx_disputed("plan", 300);
 	return 0;
 }
 

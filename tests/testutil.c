@@ -201,3 +201,32 @@ int test_fx_teardown(void **state)
 	free(f);
 	return 0;
 }
+
+struct test_fx *test_fx_disputed(const char *tag, int items)
+{
+	struct test_fx *f = test_fx_new(tag);
+	char sql[256];
+	test_exec(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
+			 "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0),"
+			 " (1, 1, 'b', 'b', NULL, 1), (1, 2, 'c', 'c', NULL, 2);"
+			 "INSERT INTO annotator(id, name) VALUES (1, 'x'), (2, 'y'), (3, 'z');");
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO expert(name, role, unix_uid, unix_user, added_at)"
+		 " VALUES ('me', 'expert', %ld, 'me', '')",
+		 (long)getuid());
+	test_exec(f->st, sql);
+	snprintf(sql, sizeof sql,
+		 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+		 " WHERE i < %d) INSERT INTO item(id, task, external_id)"
+		 " SELECT i, 1, printf('i%%03d', i) FROM n",
+		 items);
+	test_exec(f->st, sql);
+	test_exec(f->st, "INSERT INTO vote_rows(task, item, annotator, label)"
+			 " SELECT 1, id, 1, 0 FROM item;"
+			 "INSERT INTO vote_rows(task, item, annotator, label)"
+			 " SELECT 1, id, 2, CASE WHEN id % 3 = 0 THEN 0 ELSE 1 END FROM item;"
+			 "INSERT INTO vote_rows(task, item, annotator, label)"
+			 " SELECT 1, id, 3, id % 3 FROM item;");
+	test_summary_refresh(f->st, 1);
+	return f;
+}

@@ -46,6 +46,11 @@ struct test_fx {
  * project (test_lead_project), for a setup to return in *state. */
 struct test_fx *test_fx_new(const char *tag);
 struct test_fx *test_fx_lead(const char *tag);
+/* A fixture over a project with task t (labels a, b, c) and `items` items,
+ * each with three votes: items whose id is a multiple of 3 unanimous, the
+ * rest disputed (2 to 1 or all different); one expert, "me", mapped to the
+ * caller's uid. */
+struct test_fx *test_fx_disputed(const char *tag, int items);
 
 /* cmocka teardown of the struct test_fx in *state: closes the project,
  * removes its files and frees the fixture. */

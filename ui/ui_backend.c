@@ -101,22 +101,31 @@ static int db_release(void *ctx, int64_t item, char *err)
 }
 
 /*
- * The decisions' syncs. A decision commits on the screen's connection
- * without waiting for the disk (the write lock is held for the writing
- * only, not for the 10 to 20 ms of fdatasync), and this thread then syncs
- * the write-ahead log through a connection of its own, holding no lock:
- * the next key goes on meanwhile and the screen says "saved" once
+ * The decisions' syncs and the log's checkpoints, each on a thread of its
+ * own with a connection of its own, both opened on the sync thread as the
+ * session starts (the first screen does not wait for them). A decision
+ * commits on the screen's connection without waiting for the disk (the
+ * write lock is held for the writing only, not for the 10 to 20 ms of
+ * fdatasync), and the sync thread then syncs the write-ahead log, holding
+ * no lock: the next key goes on meanwhile and the screen says "saved" once
  * db_durable reports the sync done. One sync covers every commit made
- * before it, so decisions made faster than the disk share syncs.
+ * before it, so decisions made faster than the disk share syncs. The
+ * checkpoints (the log copied into the database when it passes
+ * REVIEW_WAL_FRAMES, and the log's restart after it, which syncs the log's
+ * header: see store_review_checkpoint) run on the other thread, so that
+ * neither a key nor a decision's "saved" waits behind one.
  */
 struct ui_db_sync {
-	pthread_t thread;
+	pthread_t thread, ckpt_thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct store *st;
-	uint64_t asked, done; /* commits to sync, and synced */
+	char *path;
+	struct store *st, *cst; /* the sync thread's and the checkpoint thread's */
+	int ready;		/* 0 while opening, 1 open, -1 could not be opened */
+	uint64_t asked, done;	/* commits to sync, and synced */
 	int stop, failed;
-	int ckpt;		    /* the log is due to be copied into the database */
+	int ckpt;		 /* a checkpoint is due (and one at the start) */
+	int ckpt_busy;		 /* one is running */
 	struct review_ckpt hook; /* the screen's connection says so (ckpt_due) */
 	char err[GV_ERR];
 };
@@ -125,21 +134,17 @@ static void *sync_run(void *arg)
 {
 	struct ui_db_sync *y = arg;
 	char err[GV_ERR];
+	int ok = store_open(y->path, 0, &y->st, err) == 0 &&
+		 store_open(y->path, 0, &y->cst, err) == 0;
 
 	pthread_mutex_lock(&y->mu);
-	for (;;) {
+	y->ready = ok ? 1 : -1;
+	pthread_cond_broadcast(&y->cv);
+	while (ok) {
 		uint64_t target;
 		int rc;
-		while (!y->stop && y->done >= y->asked && !y->ckpt)
+		while (!y->stop && y->done >= y->asked)
 			pthread_cond_wait(&y->cv, &y->mu);
-		if (y->ckpt) {
-			/* Its syncs are this thread's too, not a key's. */
-			y->ckpt = 0;
-			pthread_mutex_unlock(&y->mu);
-			store_review_checkpoint(y->st, err);
-			pthread_mutex_lock(&y->mu);
-			continue;
-		}
 		if (y->done >= y->asked)
 			break;
 		target = y->asked;
@@ -157,48 +162,77 @@ static void *sync_run(void *arg)
 	return NULL;
 }
 
-/* The screen's connection passed REVIEW_WAL_FRAMES: checkpoint here. */
+static void *ckpt_run(void *arg)
+{
+	struct ui_db_sync *y = arg;
+	char err[GV_ERR];
+
+	pthread_mutex_lock(&y->mu);
+	while (!y->ready)
+		pthread_cond_wait(&y->cv, &y->mu);
+	while (y->ready > 0) {
+		while (!y->stop && !y->ckpt)
+			pthread_cond_wait(&y->cv, &y->mu);
+		if (y->stop)
+			break;
+		y->ckpt = 0;
+		y->ckpt_busy = 1;
+		pthread_mutex_unlock(&y->mu);
+		/* A failed checkpoint is tried again when the next one is due. */
+		store_review_checkpoint(y->cst, err);
+		pthread_mutex_lock(&y->mu);
+		y->ckpt_busy = 0;
+		pthread_cond_broadcast(&y->cv);
+	}
+	pthread_mutex_unlock(&y->mu);
+	return NULL;
+}
+
+/* The screen's connection passed REVIEW_WAL_FRAMES: checkpoint there. */
 static void ckpt_due(void *arg)
 {
 	struct ui_db_sync *y = arg;
 	pthread_mutex_lock(&y->mu);
 	y->ckpt = 1;
-	pthread_cond_signal(&y->cv);
+	pthread_cond_broadcast(&y->cv);
 	pthread_mutex_unlock(&y->mu);
 }
 
-/* The sync thread, started with the first decision; NULL when it cannot
- * be (the decisions are then synced as they commit). It also takes over
- * the screen's checkpoints, which would otherwise run inside a key's
- * commit. */
-static struct ui_db_sync *sync_get(struct ui_db *db)
+/* Start the threads for a session that may write (nothing happens when
+ * they cannot be: decisions are then synced as they commit). The first
+ * checkpoint runs at once: it takes the log's restart that the session's
+ * first write would otherwise wait for. */
+static void sync_start(struct ui_db *db)
 {
-	struct ui_db_sync *y;
-	char err[GV_ERR];
+	struct ui_db_sync *y = xcalloc(1, sizeof *y);
 
-	if (db->sync || db->nosync_thread)
-		return db->sync;
-	y = xcalloc(1, sizeof *y);
-	if (store_open(db->st->path, 0, &y->st, err)) {
-		free(y);
-		db->nosync_thread = 1;
-		return NULL;
-	}
+	y->path = xstrdup(db->st->path);
+	y->ckpt = 1;
 	pthread_mutex_init(&y->mu, NULL);
 	pthread_cond_init(&y->cv, NULL);
-	if (pthread_create(&y->thread, NULL, sync_run, y) != 0) {
-		pthread_mutex_destroy(&y->mu);
-		pthread_cond_destroy(&y->cv);
+	if (pthread_create(&y->thread, NULL, sync_run, y) != 0)
+		goto fail;
+	if (pthread_create(&y->ckpt_thread, NULL, ckpt_run, y) != 0) {
+		pthread_mutex_lock(&y->mu);
+		y->stop = 1;
+		pthread_cond_broadcast(&y->cv);
+		pthread_mutex_unlock(&y->mu);
+		pthread_join(y->thread, NULL);
 		store_close(y->st);
-		free(y);
-		db->nosync_thread = 1;
-		return NULL;
+		store_close(y->cst);
+		goto fail;
 	}
 	y->hook.due = ckpt_due;
 	y->hook.arg = y;
 	store_review_checkpoint_elsewhere(db->st, &y->hook);
 	db->sync = y;
-	return y;
+	return;
+fail:
+	pthread_mutex_destroy(&y->mu);
+	pthread_cond_destroy(&y->cv);
+	free(y->path);
+	free(y);
+	db->nosync_thread = 1;
 }
 
 static void sync_stop(struct ui_db *db)
@@ -212,11 +246,46 @@ static void sync_stop(struct ui_db *db)
 	pthread_cond_broadcast(&y->cv);
 	pthread_mutex_unlock(&y->mu);
 	pthread_join(y->thread, NULL);
+	pthread_join(y->ckpt_thread, NULL);
 	pthread_mutex_destroy(&y->mu);
 	pthread_cond_destroy(&y->cv);
 	store_close(y->st);
+	store_close(y->cst);
+	free(y->path);
 	free(y);
 	db->sync = NULL;
+}
+
+/* The sync thread once its connections are open; NULL when there is none
+ * (then decisions are synced as they commit). */
+static struct ui_db_sync *sync_get(struct ui_db *db)
+{
+	struct ui_db_sync *y = db->sync;
+	int ready;
+
+	if (!y)
+		return NULL;
+	pthread_mutex_lock(&y->mu);
+	while (!y->ready)
+		pthread_cond_wait(&y->cv, &y->mu);
+	ready = y->ready;
+	pthread_mutex_unlock(&y->mu);
+	if (ready > 0)
+		return y;
+	sync_stop(db);
+	db->nosync_thread = 1;
+	return NULL;
+}
+
+void ui_db_settle(struct ui_db *db)
+{
+	struct ui_db_sync *y = sync_get(db);
+	if (!y)
+		return;
+	pthread_mutex_lock(&y->mu);
+	while (y->done < y->asked || y->ckpt || y->ckpt_busy)
+		pthread_cond_wait(&y->cv, &y->mu);
+	pthread_mutex_unlock(&y->mu);
 }
 
 static int db_decide(void *ctx, const struct review_decide_args *d, int64_t *id, char *other,
@@ -232,7 +301,7 @@ static int db_decide(void *ctx, const struct review_decide_args *d, int64_t *id,
 	if (rc == 0 && y) {
 		pthread_mutex_lock(&y->mu);
 		y->asked++;
-		pthread_cond_signal(&y->cv);
+		pthread_cond_broadcast(&y->cv);
 		pthread_mutex_unlock(&y->mu);
 	}
 	return rc;
@@ -622,6 +691,8 @@ static double db_now(void *ctx)
 void ui_backend_db(struct ui_backend *be, struct ui_db *db)
 {
 	memset(be, 0, sizeof *be);
+	if (!db->readonly && !db->sync && !db->nosync_thread)
+		sync_start(db);
 	be->ctx = db;
 	be->load = db_load;
 	be->row_status = db_row_status;

@@ -71,6 +71,12 @@ int ui_db_queue_rows(struct ui_db *db, const char *name, struct review_row **row
  */
 int ui_db_queue_more(struct ui_db *db, struct review_row **rows, size_t *n, char *err);
 
+/* Wait until db's sync and checkpoint threads have nothing left to do:
+ * every decision committed so far synced, no checkpoint due or running.
+ * Returns at once when there are no such threads. For tests, whose
+ * results must not depend on which thread's work came first. */
+void ui_db_settle(struct ui_db *db);
+
 /* Free what the backend cached in db. A computation still running in the
  * background is not waited for: it frees itself when it ends. Decisions
  * committed but not yet synced are: their sync finishes first. */

@@ -13,7 +13,10 @@
  * decision, as the screen makes them, commits without a sync (defer_sync)
  * and is synced by store_sync on a second connection, as the screen's sync
  * thread does (the others commit synced, as when that thread cannot
- * start). When the decision is on the disk, which is when the screen says
+ * start). The log's checkpoints and its restart after one run on that
+ * second connection too (store_review_checkpoint), after the first
+ * decision and whenever the log passes REVIEW_WAL_FRAMES, as the screen's
+ * checkpoint thread runs them. When the decision is on the disk, which is when the screen says
  * "saved", it appends "ID ITEM LABEL" to the acks file with a plain write(2). The power fails at a
  * random sync of the child, or after its last decision when that sync never comes (faultvfs drops
  * or tears what was not synced). The parent then opens the project with the default VFS, as gavel
@@ -62,6 +65,12 @@ static unsigned rnd(unsigned *s)
 	return (*s >> 8) & 0xffffff;
 }
 
+/* The log passed REVIEW_WAL_FRAMES on the deciding connection. */
+static void ckpt_due(void *arg)
+{
+	*(int *)arg = 1;
+}
+
 /* The child: decisions until the power fails. Never returns. */
 static void child(const struct opts *o, long trial, long nitems, long crash_at)
 {
@@ -69,7 +78,8 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 	struct store *st = NULL, *syncer = NULL;
 	struct audit_actor a;
 	unsigned s = o->seed * 7919u + (unsigned)trial;
-	int fd;
+	int fd, due = 1;
+	struct review_ckpt hook = {ckpt_due, &due};
 
 	if (faultvfs_register(o->seed + (unsigned)trial, crash_at) != SQLITE_OK) {
 		fprintf(stderr, "powerloss: cannot register the VFS\n");
@@ -85,6 +95,7 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 		fprintf(stderr, "powerloss: trial %ld: %s\n", trial, err);
 		_exit(3);
 	}
+	store_review_checkpoint_elsewhere(st, &hook);
 	audit_actor_init(&a, o->expert);
 	for (long k = 0; k < o->decisions; k++) {
 		struct review_item it;
@@ -113,6 +124,11 @@ static void child(const struct opts *o, long trial, long nitems, long crash_at)
 				rc = -1;
 		}
 		store_review_item_free(&it);
+		if (rc >= 0 && due) {
+			due = 0;
+			if (store_review_checkpoint(syncer, err))
+				rc = -1;
+		}
 		if (rc < 0) {
 			fprintf(stderr, "powerloss: trial %ld: %s\n", trial, err);
 			_exit(3);
