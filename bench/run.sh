@@ -623,14 +623,53 @@ fig_import_orders() {
 }
 
 # (g) incremental work: 1,000 more votes (a new annotator on items spread
-# over the task) imported into the benchmark project, against the same file
-# imported into a new empty project, $repeat times alternating, best of each
-# (each run a new annotator on other items, 7919th, 7927th, 7933rd...: a
-# first vote added to an item splits its full page, a later one may not, so
-# rewriting the same items again would measure less work); and the
+# over the task), then 1,000 votes on new items, imported into the benchmark
+# project, against the same file imported into a new empty project, $repeat
+# times alternating, best of each (each run a new annotator on other items,
+# 7919th, 7927th, 7933rd...: a first vote added to an item splits its full
+# page, a later one may not, so rewriting the same items again would measure
+# less work); and the
 # export's time and peak RSS (Dawid-Skene with no posterior table, items in
 # rowid order). Run alone (GAVEL_BENCH_FIGURES=fig_addvotes, as on the 10M
 # tier) it imports the project itself first.
+# add_rows KIND FIGURE: $repeat runs of a 1,000-vote file into the
+# project and, as the baseline, into a new empty one, alternating, best of
+# each. KIND old: a new annotator on items spread over the task (each run
+# other items); new: 1,000 items the project does not have (each run
+# others), one vote each.
+add_rows() {
+	best= worst= base=- bworst=
+	for i in $(seq "$repeat"); do
+		step=$(echo 7919 7927 7933 7937 7949 7951 7963 7993 | cut -d' ' -f"$((1 + (i - 1) % 8))")
+		tag=bench-$1
+		[ "$i" = 1 ] || tag=bench-$1$i
+		awk -v n="$items" -v m="$step" -v a="$tag" -v f="$idfmt" -v k="$1" -v r="$i" 'BEGIN {
+			print "item,annotator,label"
+			for (i = 1; i <= 1000; i++)
+				printf f ",%s,l%d\n", k == "new" ? n + 1000 * (r - 1) + i : 1 + (i * m) % n,
+					a, i % 5 }' >"$work/add.csv"
+		rm -f "$work/e.db" "$work/e.db-wal" "$work/e.db-shm"
+		"$GAVEL" init "$work/e.db" >/dev/null 2>&1
+		measure addbase "$GAVEL" import "$work/e.db" votes "$work/add.csv" --task bench
+		if [ "$rc" = 0 ]; then
+			if [ "$base" = - ] || le "$sec" "$base"; then base=$sec; fi
+			if [ -z "$bworst" ] || le "$bworst" "$sec"; then bworst=$sec; fi
+		fi
+		measure add "$GAVEL" import "$work/p.db" votes "$work/add.csv" --task bench
+		if [ "$rc" != 0 ]; then
+			why add
+			row "$2" FAILED "$base" "<= 0.3 s" FAILED ""
+			return
+		fi
+		if [ -z "$best" ] || le "$sec" "$best"; then best=$sec; fi
+		if [ -z "$worst" ] || le "$worst" "$sec"; then worst=$sec; fi
+	done
+	row "$2" "$best" "$base" "<= 0.3 s" "$(verdict "$best" 0.3)" \
+		"the same file into an empty project, best of $repeat"
+	echo "  $2: $repeat runs, gavel $best to $worst s," \
+		"into an empty project $base to ${bworst:--} s" >>"$work/notes"
+}
+
 fig_addvotes() {
 	if [ "${import_ok:-0}" != 1 ]; then
 		rm -f "$work/p.db" "$work/p.db-wal" "$work/p.db-shm"
@@ -644,38 +683,8 @@ fig_addvotes() {
 		import_ok=1
 		echo "  fig_addvotes: the project imported first, in $sec s" >>"$work/notes"
 	fi
-	best= worst= base=- bworst=
-	for i in $(seq "$repeat"); do
-		step=$(echo 7919 7927 7933 7937 7949 7951 7963 7993 | cut -d' ' -f"$((1 + (i - 1) % 8))")
-		tag=bench-new
-		[ "$i" = 1 ] || tag=bench-new$i
-		awk -v n="$items" -v m="$step" -v a="$tag" -v f="$idfmt" 'BEGIN {
-			print "item,annotator,label"
-			for (i = 1; i <= 1000; i++) printf f ",%s,l%d\n", 1 + (i * m) % n, a, i % 5 }' \
-			>"$work/add.csv"
-		rm -f "$work/e.db" "$work/e.db-wal" "$work/e.db-shm"
-		"$GAVEL" init "$work/e.db" >/dev/null 2>&1
-		measure addbase "$GAVEL" import "$work/e.db" votes "$work/add.csv" --task bench
-		if [ "$rc" = 0 ]; then
-			if [ "$base" = - ] || le "$sec" "$base"; then base=$sec; fi
-			if [ -z "$bworst" ] || le "$bworst" "$sec"; then bworst=$sec; fi
-		fi
-		measure add "$GAVEL" import "$work/p.db" votes "$work/add.csv" --task bench
-		if [ "$rc" != 0 ]; then
-			why add
-			row "import 1,000 more votes (s)" FAILED "$base" "<= 0.3 s" FAILED ""
-			best=
-			break
-		fi
-		if [ -z "$best" ] || le "$sec" "$best"; then best=$sec; fi
-		if [ -z "$worst" ] || le "$worst" "$sec"; then worst=$sec; fi
-	done
-	if [ -n "$best" ]; then
-		row "import 1,000 more votes (s)" "$best" "$base" "<= 0.3 s" "$(verdict "$best" 0.3)" \
-			"the same file into an empty project, best of $repeat"
-		echo "  1,000 more votes: $repeat runs, gavel $best to $worst s," \
-			"into an empty project $base to ${bworst:--} s" >>"$work/notes"
-	fi
+	add_rows old "import 1,000 more votes (s)"
+	add_rows new "import 1,000 votes on new items (s)"
 	measure export "$GAVEL" export "$work/p.db" -o "$work/export.csv"
 	if [ "$rc" != 0 ]; then
 		why export

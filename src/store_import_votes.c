@@ -717,8 +717,10 @@ static int si_write_existing(struct store_import *si, struct si_summ *g, char *e
 		sqlite3_reset(ins);
 		/* The row read a moment ago is the one rewritten. */
 		if (sqlite3_changes(si->st->db) != 1) {
-			import_errf(err, NULL, 0, 0, "the votes of item %lld were not stored",
-				    (long long)g->group[i].item);
+			char snip[64];
+			import_errf(
+				err, NULL, 0, 0, "the votes of item '%s' were not stored",
+				import_snip(store_import_item_name(si, g->group[i].item), snip));
 			goto out;
 		}
 	}
