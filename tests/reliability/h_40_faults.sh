@@ -489,7 +489,7 @@ job() {
 		[ $((jruns % 50)) != 0 ] || rm -rf "$J"/r.*
 		start "$k"
 		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$R/fired run
-		check "$k" $? || cp -R "$R" "$w/fail-$op-$kind-$k"
+		check "$k" $? || cp -R "$R" "$w/fail-$op-$kind${GAVEL_FAULT_WEAK:+-weak}-$k"
 		jruns=$((jruns + 1))
 		# Progress, for the long tier's loops of thousands of runs.
 		[ $((jruns % 500)) != 0 ] ||
