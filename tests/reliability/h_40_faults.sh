@@ -172,7 +172,7 @@ state_export=$(counts "$w/base2.db")
 state_audit=$(counts "$w/base4.db")
 
 # Each run starts from a template folder of its operation, copied whole
-# (one rm and one cp a run): t-OP/p.db, a copy of the operation's project
+# into a folder of the run's own (one cp a run): t-OP/p.db, a copy of the operation's project
 # with no log beside it; for a decide, an empty dump folder d; for a merge,
 # the project and the packet alone in a folder m of their own.
 for op in import decide merge export audit; do
@@ -489,7 +489,7 @@ job() {
 		[ $((jruns % 50)) != 0 ] || rm -rf "$J"/r.*
 		start "$k"
 		GAVEL_FAULT=$kind:$k GAVEL_FAULT_FIRED=$R/fired run
-		check "$k" $? || cp -R "$R" "$w/fail-$op-$kind-$k"
+		check "$k" $? || cp -R "$R" "$w/fail-$op-$kind${GAVEL_FAULT_WEAK:+-weak}-$k"
 		jruns=$((jruns + 1))
 		# Progress, for the long tier's loops of thousands of runs.
 		[ $((jruns % 500)) != 0 ] ||
