@@ -32,15 +32,10 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fx {
-	char dir[64];
-	char path[96];
-	struct store *st;
-	struct audit_actor actor;
-	char head3[65]; /* head after the first three events */
-};
+/* The chain's head after the first three events (setup sets it). */
+static char head3[65];
 
-static void append_ok(struct fx *f, const char *action, int64_t item, const char *detail,
+static void append_ok(struct test_fx *f, const char *action, int64_t item, const char *detail,
 		      int64_t want_seq)
 {
 	char err[GV_ERR];
@@ -54,15 +49,9 @@ static void append_ok(struct fx *f, const char *action, int64_t item, const char
 
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_new("audit");
 	char err[GV_ERR];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/gavel-audit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		fail_msg("mkdtemp failed");
-	snprintf(f->path, sizeof f->path, "%s/p.db", f->dir);
-	if (store_open(f->path, STORE_CREATE, &f->st, err))
-		fail_msg("%s", err);
 	test_exec(f->st,
 		"INSERT INTO task(id, name) VALUES (1, 't');"
 		"INSERT INTO item(id, task, external_id) VALUES (1, 1, 'i1'), (2, 1, 'i2');");
@@ -70,23 +59,14 @@ static int setup(void **state)
 	append_ok(f, "import", 0, "{\"file\":\"votes.csv\",\"rows\":3}", 1);
 	append_ok(f, "decide", 1, "{\"before\":null,\"after\":{\"label\":\"a\"}}", 2);
 	append_ok(f, "reason", 1, "{\"why\":\"rule 3\"}", 3);
-	if (audit_head(f->st, f->head3, err))
+	if (audit_head(f->st, head3, err))
 		fail_msg("%s", err);
 	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 /* Run SQL on the file with a plain connection, as an attacker would. */
-static void tamper(struct fx *f, const char *sql)
+static void tamper(struct test_fx *f, const char *sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
@@ -103,7 +83,7 @@ static void tamper(struct fx *f, const char *sql)
 
 #define DROP_TRIGGERS "DROP TRIGGER event_no_update; DROP TRIGGER event_no_delete;"
 
-static int verify(struct fx *f, const char *head, struct audit_result *r)
+static int verify(struct test_fx *f, const char *head, struct audit_result *r)
 {
 	char err[GV_ERR];
 	int rc = audit_verify(f->st, head, r, err);
@@ -114,7 +94,7 @@ static int verify(struct fx *f, const char *head, struct audit_result *r)
 
 static void test_intact(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	char head[65];
 	char err[GV_ERR];
@@ -122,13 +102,13 @@ static void test_intact(void **state)
 	assert_int_equal(verify(f, NULL, &r), 0);
 	assert_int_equal(r.events, 3);
 	assert_int_equal(r.bad_seq, 0);
-	assert_string_equal(r.head, f->head3);
+	assert_string_equal(r.head, head3);
 	assert_int_equal(strlen(r.head), 64);
 	assert_string_not_equal(r.head, audit_genesis);
 	/* The head is found in the chain and events after it are counted. */
 	append_ok(f, "flag", 2, "{}", 4);
 	append_ok(f, "decide", 2, "{\"after\":{\"label\":\"b\"}}", 5);
-	assert_int_equal(verify(f, f->head3, &r), 0);
+	assert_int_equal(verify(f, head3, &r), 0);
 	assert_int_equal(r.events, 5);
 	assert_int_equal(r.after_head, 2);
 	/* The genesis hash is every chain's first head; upper case is accepted. */
@@ -145,7 +125,7 @@ static void test_intact(void **state)
 
 static void test_first_hash(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	sqlite3_stmt *s;
 	char err[GV_ERR];
 	struct sbuf b = {0};
@@ -180,7 +160,7 @@ static void test_first_hash(void **state)
 
 static void test_edit_detail(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	tamper(f, DROP_TRIGGERS "UPDATE event SET detail = '{\"why\":\"rule 4\"}' WHERE seq = 2");
 	assert_int_equal(verify(f, NULL, &r), 1);
@@ -191,7 +171,7 @@ static void test_edit_detail(void **state)
 
 static void test_edit_actor(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	tamper(f, DROP_TRIGGERS "UPDATE event SET actor = 'mallory' WHERE seq = 3");
 	assert_int_equal(verify(f, NULL, &r), 1);
@@ -200,7 +180,7 @@ static void test_edit_actor(void **state)
 
 static void test_rehash_breaks_link(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	sqlite3_stmt *s;
 	struct sbuf b = {0}, sql = {0};
@@ -235,7 +215,7 @@ static void test_rehash_breaks_link(void **state)
 
 static void test_bad_link(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	tamper(f, DROP_TRIGGERS "UPDATE event SET prev_hash = "
 				"'2222222222222222222222222222222222222222222222222222222222222222'"
@@ -247,7 +227,7 @@ static void test_bad_link(void **state)
 
 static void test_delete_middle(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	tamper(f, DROP_TRIGGERS "DELETE FROM event WHERE seq = 2");
 	assert_int_equal(verify(f, NULL, &r), 1);
@@ -258,7 +238,7 @@ static void test_delete_middle(void **state)
 
 static void test_delete_first(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	tamper(f, DROP_TRIGGERS "DELETE FROM event WHERE seq = 1");
 	assert_int_equal(verify(f, NULL, &r), 1);
@@ -267,7 +247,7 @@ static void test_delete_first(void **state)
 
 static void test_renumber(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	/* Deleting event 2 and renumbering 3 to close the gap breaks event 3's hash. */
 	tamper(f, DROP_TRIGGERS "DELETE FROM event WHERE seq = 2;"
@@ -278,7 +258,7 @@ static void test_renumber(void **state)
 
 static void test_truncated(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	char head5[65], err[GV_ERR];
 
@@ -295,26 +275,26 @@ static void test_truncated(void **state)
 	assert_non_null(strstr(r.reason, "head"));
 	assert_non_null(strstr(r.reason, "truncated or rewritten"));
 	/* An older head is still found. */
-	assert_int_equal(verify(f, f->head3, &r), 0);
+	assert_int_equal(verify(f, head3, &r), 0);
 	assert_int_equal(r.after_head, 0);
 }
 
 static void test_rewritten(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 	/* A chain rebuilt from scratch is internally consistent: emptying the
 	 * table and appending new events must still fail the recorded head. */
 	tamper(f, DROP_TRIGGERS "DELETE FROM event");
 	append_ok(f, "import", 0, "{\"file\":\"other.csv\"}", 1);
 	assert_int_equal(verify(f, NULL, &r), 0);
-	assert_int_equal(verify(f, f->head3, &r), 1);
+	assert_int_equal(verify(f, head3, &r), 1);
 	assert_int_equal(r.bad_seq, 0);
 }
 
 static void test_bad_detail(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	static const char *const bad[] = {"[1,2]",   "\"text\"", "42",	   "null",
 					  "{\"a\":", "",	 "{'a':1}"};
@@ -344,7 +324,7 @@ static void test_bad_detail(void **state)
  */
 static void test_state_import(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct audit_result r;
 
 	test_exec(f->st,
@@ -378,7 +358,7 @@ static void test_state_import(void **state)
 
 static void test_append_only(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	static const char *const forbidden[] = {
 	    "UPDATE event SET detail = '{}' WHERE seq = 2",
@@ -470,7 +450,7 @@ static void rows_free(struct rows *rows)
 
 static void test_log(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct rows rows = {0};
 	char err[GV_ERR];
 	int64_t id;
@@ -575,23 +555,23 @@ static void test_sign_batch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_first_hash, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_edit_detail, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_edit_actor, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rehash_breaks_link, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_link, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_delete_middle, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_delete_first, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_renumber, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rewritten, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_detail, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_state_import, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_intact, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_first_hash, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_edit_detail, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_edit_actor, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_rehash_breaks_link, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_link, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_middle, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_first, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_renumber, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_truncated, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_rewritten, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_detail, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_state_import, setup, test_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_append_only, setup, test_fx_teardown),
 	    cmocka_unit_test(test_actor),
 	    cmocka_unit_test(test_sign_batch),
-	    cmocka_unit_test_setup_teardown(test_log, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_log, setup, test_fx_teardown),
 	};
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -317,17 +317,10 @@ static void test_tags_and_keys(void **state)
 
 /* --- loading into a project --- */
 
-struct fx {
-	char path[64];
-	struct store *st;
-	struct audit_actor actor;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_new("guide");
 	char err[GV_ERR];
-	f->st = test_store_create(f->path, "guide");
 	audit_actor_init(&f->actor, "tester");
 	if (store_begin(f->st, err))
 		fail_msg("%s", err);
@@ -346,14 +339,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
-	return 0;
-}
-
 static int64_t task_id(struct store *st)
 {
 	struct store_task t;
@@ -365,7 +350,7 @@ static int64_t task_id(struct store *st)
 	return id;
 }
 
-static int load(struct fx *f, const char *name, int64_t *version, char *err)
+static int load(struct test_fx *f, const char *name, int64_t *version, char *err)
 {
 	char *path = test_fixture(name);
 	int rc;
@@ -384,7 +369,7 @@ static int load(struct fx *f, const char *name, int64_t *version, char *err)
 
 static void test_load_versions(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct guide_row r1, r2;
 	struct guide g;
 	char err[GV_ERR];
@@ -426,7 +411,7 @@ static void test_load_versions(void **state)
 
 static void test_load_unknown_label(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR], head0[65], head1[65];
 	int64_t n = -1, id = task_id(f->st);
 
@@ -444,7 +429,7 @@ static void test_load_unknown_label(void **state)
 
 static void test_load_unknown_task(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	static const char other[] = "task: topic\nversion: 1\nlabels:\n  - value: a\n"
 				    "    definition: d\n";
@@ -457,7 +442,7 @@ static void test_load_unknown_task(void **state)
 }
 
 /* Load buffer s (named k.yaml) in its own transaction; 0 or -1 with err. */
-static int load_text(struct fx *f, const char *s, char *err)
+static int load_text(struct test_fx *f, const char *s, char *err)
 {
 	int rc;
 	if (store_begin(f->st, err))
@@ -471,7 +456,7 @@ static int load_text(struct fx *f, const char *s, char *err)
 }
 
 /* The decision key of each label of task sentiment, "-" for none, as "a,-,c". */
-static void stored_keys(struct fx *f, char *buf, size_t len)
+static void stored_keys(struct test_fx *f, char *buf, size_t len)
 {
 	struct store_task t;
 	char err[GV_ERR];
@@ -486,7 +471,7 @@ static void stored_keys(struct fx *f, char *buf, size_t len)
 
 static void test_keys(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct guide g;
 	char err[GV_ERR], keys[64], head0[65], head1[65];
 	static const char two[] = "task: sentiment\nversion: 1\nlabels:\n"
@@ -557,10 +542,10 @@ int main(void)
 		cmocka_unit_test(test_nesting_and_sizes),
 		cmocka_unit_test(test_libyaml_errors),
 		cmocka_unit_test(test_tags_and_keys),
-		cmocka_unit_test_setup_teardown(test_load_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_unknown_label, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_unknown_task, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_versions, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_load_unknown_label, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_load_unknown_task, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -348,18 +348,11 @@ static void test_bad_input(void **state)
  * and label-issues lists items 5 and 14 (likely b) and 25 (likely a), all
  * at self-confidence 0.1, in item order.
  */
-struct fx {
-	struct store *st;
-	char path[64];
-	struct store_task task;
-};
-
 static int setup_store(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct test_fx *f = test_fx_new("labelerr");
 	char err[GV_ERR];
 
-	f->st = test_store_create(f->path, "labelerr");
 	test_exec(f->st,
 		  "INSERT INTO task(id, name) VALUES (1, 't');"
 		  "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0), (1, 1, 'b', 'b', NULL, 1),"
@@ -384,18 +377,9 @@ static int setup_store(void **state)
 	return 0;
 }
 
-static int teardown_store(void **state)
-{
-	struct fx *f = *state;
-	store_task_free(&f->task);
-	test_store_drop(f->st, f->path);
-	free(f);
-	return 0;
-}
-
 static void test_store_queue(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct queue_entry *v;
 	size_t n;
 	int blind;
@@ -451,7 +435,7 @@ static void test_store_queue(void **state)
  */
 static void test_store_report(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct labelerr_report r;
 	struct queue_entry *v;
 	struct sbuf b = {0};
@@ -517,7 +501,7 @@ static void test_store_report(void **state)
  * counted, not used. */
 static void test_store_damaged(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct store_labelerr d;
 	char err[GV_ERR];
 
@@ -553,9 +537,9 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_seeded),
 		cmocka_unit_test(test_bootstrap_fast_path),
 		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test_setup_teardown(test_store_queue, setup_store, teardown_store),
-		cmocka_unit_test_setup_teardown(test_store_report, setup_store, teardown_store),
-		cmocka_unit_test_setup_teardown(test_store_damaged, setup_store, teardown_store),
+		cmocka_unit_test_setup_teardown(test_store_queue, setup_store, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_store_report, setup_store, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_store_damaged, setup_store, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,13 +29,7 @@
 
 #define EPS 1e-9
 
-struct fx {
-	char path[64];
-	struct store *st;
-	struct store_task task;
-};
-
-static void refresh(struct fx *f)
+static void refresh(struct test_fx *f)
 {
 	test_summary_refresh(f->st, 1);
 }
@@ -44,8 +38,7 @@ static void refresh(struct fx *f)
  * annotators x, y, z; the queues are the defaults (audit is named audit). */
 static int setup_empty(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "model");
+	struct test_fx *f = test_fx_new("model");
 	test_exec(f->st, "INSERT INTO task(id, name) VALUES (1, 't');"
 		       "INSERT INTO label VALUES (1, 0, 'a', 'a', NULL, 0),"
 		       " (1, 1, 'b', 'b', NULL, 1), (1, 2, 'c', 'c', NULL, 2);"
@@ -77,7 +70,7 @@ static int setup_empty(void **state)
  */
 static int setup_report(void **state)
 {
-	struct fx *f;
+	struct test_fx *f;
 	char err[GV_ERR];
 	setup_empty(state);
 	f = *state;
@@ -123,15 +116,6 @@ static int setup_report(void **state)
 	refresh(f);
 	if (store_task_get(f->st, "t", &f->task, err) != 1)
 		fail_msg("task: %s", err);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	store_task_free(&f->task);
-	free(f);
 	return 0;
 }
 
@@ -301,7 +285,7 @@ static void test_quality_choose(void **state)
 }
 
 /* Add item `id` with votes a a (consensus a) and a decision in `queue`. */
-static void add_audit(struct fx *f, int id, int label, const char *queue)
+static void add_audit(struct test_fx *f, int id, int label, const char *queue)
 {
 	char sql[512];
 	snprintf(sql, sizeof sql,
@@ -316,7 +300,7 @@ static void add_audit(struct fx *f, int id, int label, const char *queue)
 
 static void test_quality_from_store(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	double q;
 	const char *src;
@@ -392,7 +376,7 @@ static void test_quality_from_store(void **state)
 
 static void test_audit_by_rule(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	struct model_decided *d;
 	size_t n;
@@ -422,7 +406,7 @@ static void test_audit_by_rule(void **state)
 
 static void test_report(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	struct model_report r;
 	const struct model_section *s;
@@ -556,7 +540,7 @@ static void expect_json(struct store *st, const char *json, const char *path, co
 
 static void test_report_json(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	struct model_report r;
 	struct sbuf b = {0};
@@ -607,7 +591,7 @@ static void test_report_json(void **state)
 
 static void test_report_no_model(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	char err[GV_ERR];
 	struct model_report r;
 	struct sbuf b = {0};
@@ -644,11 +628,11 @@ int main(void)
 		cmocka_unit_test(test_calibration_bins),
 		cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_quality_choose),
-		cmocka_unit_test_setup_teardown(test_quality_from_store, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_by_rule, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_report, setup_report, teardown),
-		cmocka_unit_test_setup_teardown(test_report_json, setup_report, teardown),
-		cmocka_unit_test_setup_teardown(test_report_no_model, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_quality_from_store, setup_empty, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_by_rule, setup_empty, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report, setup_report, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report_json, setup_report, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report_no_model, setup_empty, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -222,32 +222,17 @@ static void test_errors_queue(void **state)
 
 /* --- writing a project into a database --- */
 
-struct fx {
-	char path[64];
-	struct store *st;
-	struct audit_actor actor;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	f->st = test_store_create(f->path, "project");
+	struct test_fx *f = test_fx_new("project");
 	audit_actor_init(&f->actor, "tester");
 	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	test_store_drop(f->st, f->path);
-	free(f);
-	return 0;
-}
-
 static void test_apply(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct project p;
 	struct store_task *tasks;
 	struct queue_def *q;
@@ -349,7 +334,7 @@ static void test_apply(void **state)
 
 static void test_default_queues(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct queue_def *q;
 	size_t n;
 	char err[GV_ERR];
@@ -381,7 +366,7 @@ static void test_default_queues(void **state)
 
 static void test_apply_bad_guideline(void **state)
 {
-	struct fx *f = *state;
+	struct test_fx *f = *state;
 	struct project p;
 	struct store_task *tasks;
 	size_t nt;
@@ -415,9 +400,9 @@ int main(void)
 		cmocka_unit_test(test_errors_top),
 		cmocka_unit_test(test_errors_task),
 		cmocka_unit_test(test_errors_queue),
-		cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_default_queues, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apply_bad_guideline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_default_queues, setup, test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apply_bad_guideline, setup, test_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,7 @@ struct test_fx *test_fx_lead(const char *tag)
 int test_fx_teardown(void **state)
 {
 	struct test_fx *f = *state;
+	store_task_free(&f->task);
 	test_store_drop(f->st, f->path);
 	free(f);
 	return 0;

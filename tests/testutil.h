@@ -6,6 +6,7 @@
 #ifndef GAVEL_TESTUTIL_H
 #define GAVEL_TESTUTIL_H
 
+#include "audit.h"
 #include "store.h"
 
 /* Create a new project in a fresh /tmp/gavel-TAG-XXXXXX file; path gets its name.
@@ -36,10 +37,14 @@ void test_summary_refresh(struct store *st, int64_t task);
 struct store *test_lead_project(char path[64], const char *tag);
 
 /* A test's project for cmocka's setup and teardown: the file and its
- * connection. */
+ * connection, and what tests of it often keep beside them: the actor its
+ * writes are by (set by the setup that needs one) and a task read with
+ * store_task_get (freed by test_fx_teardown; all zero when unused). */
 struct test_fx {
 	char path[64];
 	struct store *st;
+	struct audit_actor actor;
+	struct store_task task;
 };
 
 /* A fixture over a new empty project (test_store_create) or over the lead's
@@ -52,8 +57,8 @@ struct test_fx *test_fx_lead(const char *tag);
  * caller's uid. */
 struct test_fx *test_fx_disputed(const char *tag, int items);
 
-/* cmocka teardown of the struct test_fx in *state: closes the project,
- * removes its files and frees the fixture. */
+/* cmocka teardown of the struct test_fx in *state: frees its task, closes
+ * the project, removes its files and frees the fixture. */
 int test_fx_teardown(void **state);
 
 /* The first column of SQL's first row as a heap string ("(null)" for NULL
