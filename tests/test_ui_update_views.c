@@ -288,33 +288,6 @@ static void test_suggestion_in_model_panel(void **state)
 	ui_state_free(&s);
 }
 
-/* The text of line i, each span at its column, trailing blanks cut. */
-static void col_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
-{
-	memset(buf, ' ', len - 1);
-	buf[len - 1] = 0;
-	for (size_t k = 0; k < l->v[i].n; k++) {
-		const struct ui_span *sp = &l->v[i].sp[k];
-		size_t n = strlen(sp->text);
-		if ((size_t)sp->x + n < len - 1)
-			memcpy(buf + sp->x, sp->text, n);
-	}
-	for (size_t n = strlen(buf); n && buf[n - 1] == ' '; n--)
-		buf[n - 1] = 0;
-}
-
-/* Index of the first line whose text (col_text) holds what, or -1. */
-static long col_find(const struct ui_lines *l, const char *what)
-{
-	char buf[1024];
-	for (size_t i = 0; i < l->n; i++) {
-		col_text(l, i, buf, sizeof buf);
-		if (strstr(buf, what))
-			return (long)i;
-	}
-	return -1;
-}
-
 /* h: one readable entry per event (when, who, what changed, why), no raw
  * JSON; claims folded until c; hostile text sanitised; the view starts at
  * the latest event and follows the width. */
@@ -333,28 +306,29 @@ static void test_history_readable(void **state)
 	ui_history_lines(&s, 79, &l);
 	assert_int_equal(s.hlist.n, l.n);
 	/* At 80 columns the long ones wrap inside the "what" column. */
-	at = col_find(&l, "decided neg (blind call: neu), replacing bob's");
+	at = test_ui_col_find(&l, "decided neg (blind call: neu), replacing bob's");
 	assert_true(at >= 0);
-	col_text(&l, (size_t)at + 1, buf, sizeof buf);
+	test_ui_col_text(&l, (size_t)at + 1, buf, sizeof buf);
 	assert_string_equal(buf + UI_HISTORY_WHAT_X, "pos in 12 s");
 	for (size_t i = 0; i < l.n; i++)
 		for (size_t k = 0; k < l.v[i].n; k++)
 			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= 79);
 	ui_lines_free(&l);
 	ui_history_lines(&s, 131, &l);
-	at = col_find(&l, "decided neg (blind call: neu), replacing bob's pos in 12 s");
+	at = test_ui_col_find(&l, "decided neg (blind call: neu), replacing bob's pos in 12 s");
 	assert_true(at >= 0);
-	col_text(&l, (size_t)at, buf, sizeof buf);
+	test_ui_col_text(&l, (size_t)at, buf, sizeof buf);
 	assert_true(strncmp(buf, "2024-01-01 10:02:33  me", 23) == 0);
-	assert_int_equal(col_find(&l, "why: rule R1, sarcasm"), at + 1);
-	assert_true(col_find(&l, "gave the decision neg a new reason (was: #R1 sarcasm)") >= 0);
-	assert_true(col_find(&l, "why: irony, really") >= 0);
-	assert_true(col_find(&l, "flagged the guideline as unclear") >= 0);
-	assert_true(col_find(&l, "note: R2 vs R3 ^[[31mred^[[0m") >= 0);
-	assert_true(col_find(&l, "decided pos, imported from gold.csv") >= 0);
-	assert_true(col_find(&l, "packet-merge {\"from\":\"laptop\"}") >= 0);
-	assert_int_equal(col_find(&l, "opened it"), -1);
-	assert_int_equal(col_find(&l, "{}"), -1);
+	assert_int_equal(test_ui_col_find(&l, "why: rule R1, sarcasm"), at + 1);
+	assert_true(test_ui_col_find(&l, "gave the decision neg a new reason (was: #R1 sarcasm)") >=
+		    0);
+	assert_true(test_ui_col_find(&l, "why: irony, really") >= 0);
+	assert_true(test_ui_col_find(&l, "flagged the guideline as unclear") >= 0);
+	assert_true(test_ui_col_find(&l, "note: R2 vs R3 ^[[31mred^[[0m") >= 0);
+	assert_true(test_ui_col_find(&l, "decided pos, imported from gold.csv") >= 0);
+	assert_true(test_ui_col_find(&l, "packet-merge {\"from\":\"laptop\"}") >= 0);
+	assert_int_equal(test_ui_col_find(&l, "opened it"), -1);
+	assert_int_equal(test_ui_col_find(&l, "{}"), -1);
 	for (size_t i = 0; i < l.n; i++)
 		for (size_t k = 0; k < l.v[i].n; k++)
 			assert_null(strchr(l.v[i].sp[k].text, 0x1b));
@@ -363,7 +337,7 @@ static void test_history_readable(void **state)
 	ui_update_key(&s, 'c');
 	assert_int_equal(ui_history_folded(&s), 0);
 	ui_history_lines(&s, 79, &l);
-	assert_int_equal(col_find(&l, "opened it (claim)"), 0);
+	assert_int_equal(test_ui_col_find(&l, "opened it (claim)"), 0);
 	assert_int_equal(s.hlist.n, l.n);
 	ui_lines_free(&l);
 	ui_update_key(&s, 'c');
@@ -397,16 +371,16 @@ static void test_calibration(void **state)
 	assert_string_equal(test_fk.last_task, "sentiment");
 	/* 132x43: all ten bins of both models. */
 	ui_calib_lines(&s, 132, 39, &l);
-	assert_true(col_find(&l, "model m1") >= 0);
-	assert_true(col_find(&l, "ECE ") >= 0);
+	assert_true(test_ui_col_find(&l, "model m1") >= 0);
+	assert_true(test_ui_col_find(&l, "ECE ") >= 0);
 	/* ECE = (2|0.5-0.55| + 1|1-0.75| + 3|2/3-0.95|) / 6 = (0.1 + 0.25 + 0.85) / 6
 	 * = 0.200 */
-	assert_true(col_find(&l, "ECE 0.200 over 6 decided items (9 predicted)") >= 0);
-	assert_true(col_find(&l, "m2  ECE 0.850 over 1 decided item (9 predicted)") >= 0);
-	assert_true(col_find(&l, "m3  ECE -: no decided item") >= 0);
-	at = col_find(&l, "0.5-0.6");
+	assert_true(test_ui_col_find(&l, "ECE 0.200 over 6 decided items (9 predicted)") >= 0);
+	assert_true(test_ui_col_find(&l, "m2  ECE 0.850 over 1 decided item (9 predicted)") >= 0);
+	assert_true(test_ui_col_find(&l, "m3  ECE -: no decided item") >= 0);
+	at = test_ui_col_find(&l, "0.5-0.6");
 	assert_true(at >= 0);
-	col_text(&l, (size_t)at, buf, sizeof buf);
+	test_ui_col_text(&l, (size_t)at, buf, sizeof buf);
 	assert_non_null(strstr(buf, "    2   0.55  0.50  -0.05"));
 	/* The bar: accuracy 0.5 fills half of it, the mark sits at the mean 0.55. */
 	for (size_t k = 0; k < l.v[at].n; k++) {
@@ -417,18 +391,18 @@ static void test_calibration(void **state)
 			assert_int_equal(sp->x, 37 + (int)lround(c * bw));
 		}
 	}
-	at = col_find(&l, "0.0-0.1");
+	at = test_ui_col_find(&l, "0.0-0.1");
 	assert_true(at >= 0);
-	col_text(&l, (size_t)at, buf, sizeof buf);
+	test_ui_col_text(&l, (size_t)at, buf, sizeof buf);
 	assert_non_null(strstr(buf, "    0      -     -      -"));
 	assert_true(l.n <= 39);
 	ui_lines_free(&l);
 	/* 80x24: too many lines for 20 rows, so the empty bins are left out. */
 	ui_calib_lines(&s, 80, 20, &l);
 	assert_true(l.n <= 20);
-	assert_int_equal(col_find(&l, "0.0-0.1"), -1);
-	assert_true(col_find(&l, "0.9-1.0") >= 0);
-	assert_true(col_find(&l, "empty bins left out") >= 0);
+	assert_int_equal(test_ui_col_find(&l, "0.0-0.1"), -1);
+	assert_true(test_ui_col_find(&l, "0.9-1.0") >= 0);
+	assert_true(test_ui_col_find(&l, "empty bins left out") >= 0);
 	for (size_t i = 0; i < l.n; i++)
 		for (size_t k = 0; k < l.v[i].n; k++)
 			assert_true(l.v[i].sp[k].x + (int)text_width(l.v[i].sp[k].text) <= 80);
@@ -451,7 +425,7 @@ static void test_calibration(void **state)
 	test_fk.nmodels = 0;
 	ui_update_key(&s, 'c');
 	ui_calib_lines(&s, 80, 20, &l);
-	assert_true(col_find(&l, "no model predictions") >= 0);
+	assert_true(test_ui_col_find(&l, "no model predictions") >= 0);
 	ui_lines_free(&l);
 	ui_update_key(&s, 'q');
 	ui_state_free(&s);

@@ -78,6 +78,18 @@ void test_ui_task(struct store_task *t, int64_t id, const char *name, const char
 
 struct test_ui_fake test_fk;
 
+/* Fill decision d of an item's history: its id, expert, label, reason and
+ * time. */
+static void decision(struct review_decision *d, int64_t id, const char *expert, const char *label,
+		     const char *reason, const char *at)
+{
+	d->id = id;
+	d->expert = xstrdup(expert);
+	d->label = xstrdup(label);
+	d->reason = xstrdup(reason);
+	d->at = xstrdup(at);
+}
+
 static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide *g, int *has_guide,
 		  char *err)
 {
@@ -112,19 +124,12 @@ static int f_load(void *ctx, int64_t item, struct review_item *it, struct guide 
 		free(it->history);
 		it->history = xcalloc(2, sizeof *it->history);
 		it->nhistory = 2;
-		it->history[0].id = 201;
-		it->history[0].expert = xstrdup("lee");
-		it->history[0].label = xstrdup("neg");
-		it->history[0].reason = xstrdup("here \033[31mred\033[0m");
+		decision(&it->history[0], 201, "lee", "neg", "here \033[31mred\033[0m",
+			 "2026-12-03T05:00:00Z");
 		it->history[0].rule = xstrdup("R1");
-		it->history[0].at = xstrdup("2026-12-03T05:00:00Z");
-		it->history[1].id = 202;
-		it->history[1].expert = xstrdup("alice\033]0;x\007");
-		it->history[1].label = xstrdup("pos");
+		decision(&it->history[1], 202, "alice\033]0;x\007", "pos",
+			 "offline \xe2\x80\xaereversed", "2026-12-03T04:00:00Z");
 		it->history[1].blind_label = xstrdup("neu");
-		it->history[1].reason = xstrdup("offline \xe2\x80\xaereversed");
-		it->history[1].at = xstrdup("2026-12-03T04:00:00Z");
-		it->history[1].supersedes = 0;
 		it->current = 202;
 		it->conflict[0] = 201;
 		it->conflict[1] = 202;
@@ -534,25 +539,53 @@ void test_ui_pane_line(const struct ui_lines *l, size_t i, char *buf, size_t len
 					 k ? " " : "", l->v[i].sp[k].text);
 }
 
-/* Index of the first pane line containing needle, or -1. */
-long test_ui_pane_find(const struct ui_lines *l, const char *needle)
+/* The text of line i of l, each span at its column, trailing blanks cut. */
+void test_ui_col_text(const struct ui_lines *l, size_t i, char *buf, size_t len)
+{
+	memset(buf, ' ', len - 1);
+	buf[len - 1] = 0;
+	for (size_t k = 0; k < l->v[i].n; k++) {
+		const struct ui_span *sp = &l->v[i].sp[k];
+		size_t n = strlen(sp->text);
+		if ((size_t)sp->x + n < len - 1)
+			memcpy(buf + sp->x, sp->text, n);
+	}
+	for (size_t n = strlen(buf); n && buf[n - 1] == ' '; n--)
+		buf[n - 1] = 0;
+}
+
+/* How many lines of l, read by text, hold needle; *first gets the index of
+ * the first (-1 for none). */
+static long lines_with(const struct ui_lines *l, const char *needle,
+		       void (*text)(const struct ui_lines *, size_t, char *, size_t), long *first)
 {
 	char buf[1024];
+	long n = 0;
+	*first = -1;
 	for (size_t i = 0; i < l->n; i++) {
-		test_ui_pane_line(l, i, buf, sizeof buf);
-		if (strstr(buf, needle))
-			return (long)i;
+		text(l, i, buf, sizeof buf);
+		if (strstr(buf, needle) && n++ == 0)
+			*first = (long)i;
 	}
-	return -1;
+	return n;
+}
+
+long test_ui_pane_find(const struct ui_lines *l, const char *needle)
+{
+	long first;
+	lines_with(l, needle, test_ui_pane_line, &first);
+	return first;
 }
 
 long test_ui_pane_count(const struct ui_lines *l, const char *needle)
 {
-	char buf[1024];
-	long n = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		test_ui_pane_line(l, i, buf, sizeof buf);
-		n += strstr(buf, needle) != NULL;
-	}
-	return n;
+	long first;
+	return lines_with(l, needle, test_ui_pane_line, &first);
+}
+
+long test_ui_col_find(const struct ui_lines *l, const char *needle)
+{
+	long first;
+	lines_with(l, needle, test_ui_col_text, &first);
+	return first;
 }

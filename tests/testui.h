@@ -90,4 +90,10 @@ void test_ui_pane_line(const struct ui_lines *l, size_t i, char *buf, size_t len
 long test_ui_pane_find(const struct ui_lines *l, const char *needle);
 long test_ui_pane_count(const struct ui_lines *l, const char *needle);
 
+/* The text of line i of l with each span at its column, trailing blanks
+ * cut (as the history and calibration views place them); and the index of
+ * the first line whose text so read holds needle, or -1. */
+void test_ui_col_text(const struct ui_lines *l, size_t i, char *buf, size_t len);
+long test_ui_col_find(const struct ui_lines *l, const char *needle);
+
 #endif
