@@ -162,14 +162,16 @@ int store_sync(struct store *st, char *err)
 	return 0;
 }
 
-static int user_version(struct store *st, int *v, char *err)
+int store_user_version(struct store *st, int *v, char *err)
 {
 	sqlite3_stmt *s;
+	int rc;
 	if (store_prepare(st, "PRAGMA user_version", &s, err))
 		return -1;
-	*v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
-	return 0;
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "user_version");
 }
 
 static int migrate(struct store *st, char *err)
@@ -177,7 +179,7 @@ static int migrate(struct store *st, char *err)
 	int v;
 	char sql[64];
 
-	if (user_version(st, &v, err))
+	if (store_user_version(st, &v, err))
 		return -1;
 	if (v > STORE_SCHEMA_VERSION)
 		return err_set(err,
@@ -199,7 +201,7 @@ static int migrate(struct store *st, char *err)
 	if (store_begin(st, err))
 		return -1;
 	/* Re-read inside the write lock: another process may have migrated. */
-	if (user_version(st, &v, err))
+	if (store_user_version(st, &v, err))
 		goto fail;
 	if (v < STORE_SCHEMA_VERSION)
 		st->migrated_from = v;

@@ -157,6 +157,9 @@ int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char *e
 
 /* Fill err with "what: sqlite message" and return -1. */
 int store_fail(struct store *st, char *err, const char *what);
+/* The schema version in the database header (PRAGMA user_version) in *v.
+ * Returns 0, or -1 with err. */
+int store_user_version(struct store *st, int *v, char *err);
 
 /* project(key, value) metadata. store_meta_get returns a heap string or NULL. */
 char *store_meta_get(struct store *st, const char *key);

@@ -411,22 +411,14 @@ static int note_frames(void *arg, sqlite3 *db, const char *name, int frames)
  */
 static int wal_restart(struct store *st, int *frames, char *err)
 {
-	sqlite3_stmt *s = NULL;
 	char sql[64];
 	int v = 0, rc;
 
 	*frames = -1;
 	if (store_begin_nosync(st, err))
 		return -1;
-	if (store_prepare(st, "PRAGMA user_version", &s, err))
+	if (store_user_version(st, &v, err))
 		goto fail;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		store_fail(st, err, "user_version");
-		goto fail;
-	}
-	v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
 	if (store_exec(st, sql, err))
 		goto fail;
@@ -435,7 +427,6 @@ static int wal_restart(struct store *st, int *frames, char *err)
 	sqlite3_wal_autocheckpoint(st->db, REVIEW_WAL_FRAMES);
 	return rc;
 fail:
-	sqlite3_finalize(s);
 	store_rollback(st);
 	return -1;
 }
