@@ -4,7 +4,9 @@
  * specially (= + - @ tab CR LF , " ' and numbers), are written by the export's
  * cell writer and read back by gavel's own CSV reader (src/csv.h). No text
  * cell may start with a character a spreadsheet runs as a formula, and every
- * cell, with the documented guard undone, must equal what was written.
+ * cell, with the documented guard undone, must equal what was written. The
+ * negative control writes the same cells with the guard off and the same
+ * check must count every dangerous one.
  */
 #include "config.h"
 
@@ -107,51 +109,110 @@ static void random_cell(uint64_t *seed, char *cell)
 	cell[len] = '\0';
 }
 
-static void property_100k_cells(void **state)
+/*
+ * The negative control's writer: RFC 4180 quoting and nothing else (the
+ * export's writer with its guard taken out), so that the property's check is
+ * seen to fail on what the guard is for.
+ */
+static void plain_csv_cell(struct sbuf *b, const char *s)
 {
-	char(*cells)[MAX_CELL * 4 + 1] = xmalloc(sizeof(*cells) * NCELLS);
-	uint64_t seed = 20261203;
+	int quote = strpbrk(s, ",\"\n\r") != NULL;
+	if (quote)
+		sbuf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *s);
+	}
+	if (quote)
+		sbuf_addc(b, '"');
+}
+
+struct cells_check {
+	size_t formula;	 /* text cells read back starting with = + - @ tab or CR */
+	size_t mismatch; /* cells that did not read back as written (guard undone) */
+	size_t cells;	 /* cells read back */
+};
+
+/*
+ * Write the cells with WRITE, NCELLS in rows of PER_ROW after a header row,
+ * read them back with gavel's CSV reader and count what the property forbids.
+ * UNDO is applied to each cell read before comparing it with what was written.
+ */
+static struct cells_check check_cells(char (*cells)[MAX_CELL * 4 + 1],
+				      void (*write)(struct sbuf *, const char *),
+				      const char *(*undo)(const char *))
+{
+	struct cells_check r = {0};
 	struct sbuf b = {0};
 	struct csv c;
-	size_t k = 0, guarded = 0, dangerous_in = 0;
 	int rc;
-	(void)state;
 
 	/* A header row first, as the export writes: a reader drops a BOM at the start. */
 	for (size_t i = 0; i < PER_ROW; i++)
 		sbuf_addf(&b, "h%zu%s", i, i + 1 < PER_ROW ? "," : "\r\n");
 	for (size_t i = 0; i < NCELLS; i++) {
+		write(&b, cells[i]);
+		sbuf_add(&b, (i + 1) % PER_ROW ? "," : "\r\n");
+	}
+	csv_init(&c, b.s, b.len, ',');
+	c.want = PER_ROW;
+	assert_int_equal(csv_next(&c), 1);
+	while ((rc = csv_next(&c)) > 0) {
+		for (size_t f = 0; f < c.nf; f++, r.cells++) {
+			const char *got = c.f[f].s;
+			assert_true(r.cells < NCELLS);
+			if (got[0] && strchr("=+-@\t\r", got[0]) && !is_number(got))
+				r.formula++;
+			if (strlen(got) != c.f[f].len || strcmp(undo(got), cells[r.cells]) != 0)
+				r.mismatch++;
+		}
+	}
+	if (rc < 0)
+		fail_msg("reader: %ld:%ld: %s", c.err_line, c.err_col, c.what);
+	csv_free(&c);
+	sbuf_free(&b);
+	return r;
+}
+
+static const char *as_read(const char *s)
+{
+	return s;
+}
+
+static void property_100k_cells(void **state)
+{
+	char(*cells)[MAX_CELL * 4 + 1] = xmalloc(sizeof(*cells) * NCELLS);
+	uint64_t seed = 20261203;
+	size_t guarded = 0, dangerous_in = 0;
+	struct cells_check r;
+	(void)state;
+
+	for (size_t i = 0; i < NCELLS; i++) {
 		random_cell(&seed, cells[i]);
 		if (cells[i][0] && strchr("=+-@\t\r", cells[i][0]) && !is_number(cells[i]))
 			dangerous_in++;
 		guarded += (size_t)export_csv_guarded(cells[i]);
-		export_csv_cell(&b, cells[i]);
-		sbuf_add(&b, (i + 1) % PER_ROW ? "," : "\r\n");
 	}
 	/* The generator does produce what the guard is for, and numbers. */
 	assert_true(dangerous_in > NCELLS / 10);
 	assert_true(guarded >= dangerous_in);
 
-	csv_init(&c, b.s, b.len, ',');
-	c.want = PER_ROW;
-	assert_int_equal(csv_next(&c), 1);
-	while ((rc = csv_next(&c)) > 0) {
-		for (size_t f = 0; f < c.nf; f++, k++) {
-			const char *got = c.f[f].s;
-			assert_true(k < NCELLS);
-			/* Exported text cells starting with = + - @ tab or CR: 0. */
-			if (got[0] && strchr("=+-@\t\r", got[0]) && !is_number(got))
-				fail_msg("cell %zu starts with a formula character: '%s'", k, got);
-			/* The CSV round-trips exactly once the guard is undone. */
-			if (strlen(got) != c.f[f].len || strcmp(unguard(got), cells[k]) != 0)
-				fail_msg("cell %zu: wrote '%s', read back '%s'", k, cells[k], got);
-		}
-	}
-	if (rc < 0)
-		fail_msg("reader: %ld:%ld: %s", c.err_line, c.err_col, c.what);
-	assert_int_equal(k, NCELLS);
-	csv_free(&c);
-	sbuf_free(&b);
+	/* Exported text cells starting with = + - @ tab or CR: 0; the CSV
+	 * round-trips exactly once the guard is undone. */
+	r = check_cells(cells, export_csv_cell, unguard);
+	assert_int_equal(r.cells, NCELLS);
+	assert_int_equal(r.formula, 0);
+	assert_int_equal(r.mismatch, 0);
+
+	/* Negative control: the same cells and the same check with the guard off
+	 * count every dangerous cell (the reader hands them back as written),
+	 * while the plain quoting alone still round-trips. */
+	r = check_cells(cells, plain_csv_cell, as_read);
+	assert_int_equal(r.cells, NCELLS);
+	assert_int_equal(r.formula, dangerous_in);
+	assert_int_equal(r.mismatch, 0);
+	print_message("guard on: 0 formula cells of %d; guard off: %zu\n", NCELLS, r.formula);
 	free(cells);
 }
 
