@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "report_part.h"
 #include "text.h"
 
 #include <math.h>
@@ -56,23 +57,6 @@ static void md_text(struct sbuf *b, const char *s)
 	free(c);
 }
 
-/* A figure with three decimals, or a dash when it does not apply. */
-static void md_num(struct sbuf *b, double v)
-{
-	if (isfinite(v))
-		sbuf_addf(b, "%.3f", v);
-	else
-		sbuf_add(b, "–");
-}
-
-static void md_rate(struct sbuf *b, long k, long n)
-{
-	if (n)
-		sbuf_addf(b, "%.3f", (double)k / (double)n);
-	else
-		sbuf_add(b, "–");
-}
-
 /* A series in [0, 1] as block characters, "·" where it has no value. */
 static void md_spark(struct sbuf *b, const double *v, size_t n)
 {
@@ -89,13 +73,56 @@ static void md_spark(struct sbuf *b, const double *v, size_t n)
 	}
 }
 
-static void md_label(struct sbuf *b, const struct lead_task *t, int k)
+/* A table's head: the names, then each column's alignment. */
+static void md_head(struct sbuf *b, const char *const *cols, const char *align)
 {
-	if (k >= 0 && (size_t)k < t->task.nlabels)
-		md_text(b, t->task.labels[k].value);
-	else
-		sbuf_add(b, "–");
+	sbuf_add(b, "\n|");
+	for (size_t i = 0; cols[i]; i++)
+		sbuf_addf(b, " %s |", cols[i]);
+	sbuf_add(b, "\n|");
+	for (size_t i = 0; cols[i]; i++)
+		sbuf_add(b, align[i] == 'n' ? "---:|" : "---|");
+	sbuf_addc(b, '\n');
 }
+
+static void md_row(struct sbuf *b, enum report_cell first)
+{
+	(void)first;
+	sbuf_add(b, "| ");
+}
+
+static void md_cell(struct sbuf *b, enum report_cell next)
+{
+	(void)next;
+	sbuf_add(b, " | ");
+}
+
+static void md_para_open(struct sbuf *b, const char *cls)
+{
+	(void)cls;
+	sbuf_addc(b, '\n');
+}
+
+/* Markdown's markup for the shared parts: a paragraph is set off by blank
+ * lines, and an item's line breaks are folded (md_text). */
+static const struct report_markup md = {
+	.text = md_text,
+	.para = md_text,
+	.head = md_head,
+	.row = md_row,
+	.cell = md_cell,
+	.para_open = md_para_open,
+	.trend = md_spark,
+	.row_end = " |\n",
+	.table_end = "",
+	.para_end = "\n",
+	.strong = "**",
+	.strong_end = "**",
+	.pick = "",
+	.pick_end = "",
+	.aside = "",
+	.aside_end = "",
+};
 
 static void md_header(struct sbuf *b, const char *title, const char *project, const char *at,
 		      const char *head)
@@ -118,27 +145,20 @@ static void md_task_summary(struct sbuf *b, const struct lead_task *t)
 		  lead_metric_name(t->metric));
 	sbuf_add(b, "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
 	sbuf_addf(b, "| %zu | %zu | %d | ", t->items, r->votes, t->nannotators);
-	md_num(b, r->percent_agreement);
+	report_part_num(b, r->percent_agreement, 3);
 	sbuf_add(b, " | ");
-	md_num(b, r->fleiss_kappa);
+	report_part_num(b, r->fleiss_kappa, 3);
 	sbuf_add(b, " | ");
-	md_num(b, t->alpha);
+	report_part_num(b, t->alpha, 3);
 	sbuf_add(b, " | ");
 	if (t->bootstrap > 0 && isfinite(t->alpha_lo))
 		sbuf_addf(b, "%.3f–%.3f", t->alpha_lo, t->alpha_hi);
 	else
 		sbuf_add(b, "–");
 	sbuf_addf(b, " | %zu | %zu | %zu | ", r->disputed, t->decided, t->open);
-	if (t->mve_decided)
-		sbuf_addf(b, "%ld of %ld (%.1f%%)", t->mve_overturned, t->mve_decided,
-			  100.0 * (double)t->mve_overturned / (double)t->mve_decided);
-	else
-		sbuf_add(b, "–");
+	report_part_overturned(b, t);
 	sbuf_add(b, " | ");
-	if (t->have_ds)
-		sbuf_addf(b, "%zu", t->ds_differs);
-	else
-		sbuf_add(b, "–");
+	report_part_ds_differs(b, t);
 	sbuf_add(b, " |\n");
 	if (t->bootstrap > 0)
 		sbuf_addf(
@@ -150,65 +170,20 @@ static void md_task_summary(struct sbuf *b, const struct lead_task *t)
 
 static void md_labels(struct sbuf *b, const struct lead_task *t)
 {
-	sbuf_add(b, "\n### Labels\n\n| label | votes | specific agreement | kappa | confused with "
-		    "| items | share | decided with a majority | overturned | rate | flags |\n"
-		    "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
-	for (size_t k = 0; k < t->task.nlabels; k++) {
-		const struct lead_label *l = &t->labels[k];
-		const struct stats_label *s = &t->res.labels[k];
-		sbuf_add(b, "| ");
-		md_label(b, t, (int)k);
-		sbuf_addf(b, " | %llu | ", (unsigned long long)s->count);
-		md_num(b, s->specific_agreement);
-		sbuf_add(b, " | ");
-		md_num(b, s->kappa);
-		sbuf_add(b, " | ");
-		md_label(b, t, l->confused_with);
-		if (l->confused_with >= 0)
-			sbuf_addf(b, " | %llu | %.3f", (unsigned long long)l->confused_items,
-				  (double)l->confused_items / (double)l->items);
-		else
-			sbuf_add(b, " | – | –");
-		sbuf_addf(b, " | %ld | %ld | ", l->majority_decided, l->overturned);
-		md_rate(b, l->overturned, l->majority_decided);
-		sbuf_addf(b, " | %ld |\n", l->flags);
-	}
+	sbuf_add(b, "\n### Labels\n");
+	report_part_labels(&md, b, t);
 }
 
 static void md_annotators(struct sbuf *b, const struct lead_task *t)
 {
+	static const char *const cols[] = {"annotator", "votes",  "agreement",	 "vs experts",
+					   "n",		"95% CI", "DS accuracy", "over-uses",
+					   "trend",	NULL};
 	sbuf_addf(b,
 		  "\n### Annotators\n\nTrend: agreement with the others per %s, oldest first "
-		  "(▁ 0 … █ 1, · no votes).\n\n"
-		  "| annotator | votes | agreement | vs experts | n | 95%% CI | DS accuracy | "
-		  "over-uses | trend |\n|---|---:|---:|---:|---:|---|---:|---|---|\n",
+		  "(▁ 0 … █ 1, · no votes).\n",
 		  t->by_week ? "week" : "import");
-	for (int a = 0; a < t->nannotators; a++) {
-		const struct lead_annotator *x = &t->annotators[a];
-		sbuf_add(b, "| ");
-		md_text(b, x->name);
-		sbuf_addf(b, " | %u | ", x->r.votes);
-		md_num(b, x->r.agreement);
-		sbuf_add(b, " | ");
-		md_rate(b, (long)x->r.correct, (long)x->r.decided);
-		sbuf_addf(b, " | %u | ", x->r.decided);
-		if (x->r.decided)
-			sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
-		else
-			sbuf_add(b, "–");
-		sbuf_add(b, " | ");
-		md_num(b, t->have_ds ? x->r.ds_accuracy : NAN);
-		sbuf_add(b, " | ");
-		if (x->r.overused >= 0) {
-			md_label(b, t, x->r.overused);
-			sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
-		} else {
-			sbuf_add(b, "–");
-		}
-		sbuf_add(b, " | ");
-		md_spark(b, x->series, t->nbuckets);
-		sbuf_add(b, " |\n");
-	}
+	report_part_annotators(&md, b, t, cols, "tnnnntntt");
 }
 
 static void md_pairs(struct sbuf *b, const struct lead_task *t)
@@ -246,14 +221,8 @@ static void md_pairs(struct sbuf *b, const struct lead_task *t)
 				sbuf_add(b, " – |");
 		}
 	}
-	sbuf_addf(b, "\n\nClusters (neighbours with kappa >= %.1f):", LEAD_CLUSTER_KAPPA);
-	for (size_t x = 0; x < n; x++) {
-		if (x == 0 || p->cluster[x] != p->cluster[x - 1])
-			sbuf_add(b, x ? "; " : " ");
-		else
-			sbuf_add(b, ", ");
-		md_text(b, t->annotators[p->ann[x]].name);
-	}
+	sbuf_addf(b, "\n\nClusters (neighbours with kappa >= %.1f): ", LEAD_CLUSTER_KAPPA);
+	report_part_clusters(&md, b, t);
 	sbuf_add(b, ".\n");
 }
 
@@ -264,7 +233,7 @@ static void md_matrix(struct sbuf *b, const struct lead_task *t, const char *cor
 	sbuf_addf(b, "\n| %s |", corner);
 	for (size_t k = 0; k < K; k++) {
 		sbuf_addc(b, ' ');
-		md_label(b, t, (int)k);
+		report_part_label(&md, b, t, (int)k);
 		sbuf_add(b, " |");
 	}
 	sbuf_add(b, "\n|---|");
@@ -272,7 +241,7 @@ static void md_matrix(struct sbuf *b, const struct lead_task *t, const char *cor
 		sbuf_add(b, "---:|");
 	for (size_t k = 0; k < K; k++) {
 		sbuf_add(b, "\n| **");
-		md_label(b, t, (int)k);
+		report_part_label(&md, b, t, (int)k);
 		sbuf_add(b, "** |");
 		for (size_t m = 0; m < K; m++) {
 			if (u)
@@ -301,6 +270,12 @@ static void md_confusion(struct sbuf *b, const struct lead_task *t)
 
 static void md_distribution(struct sbuf *b, const struct lead_task *t)
 {
+	const char *const cols[] = {t->by_week ? "week" : "import",
+				    t->by_week ? "from" : "at",
+				    "items",
+				    "compared",
+				    "agreement",
+				    NULL};
 	size_t most = 1;
 	for (int i = 0; i < LEAD_BINS; i++)
 		if (t->bins[i] > most)
@@ -316,22 +291,10 @@ static void md_distribution(struct sbuf *b, const struct lead_task *t)
 			sbuf_add(b, "█");
 		sbuf_add(b, " |\n");
 	}
-	sbuf_addf(b,
-		  "\nMean item agreement per %s:\n\n| %s | %s | items | compared | "
-		  "agreement |\n|---|---|---:|---:|---:|\n",
+	sbuf_addf(b, "\nMean item agreement per %s:\n",
 		  t->by_week ? "ISO week (items by their latest vote)"
-			     : "import (the items each import first brought in)",
-		  t->by_week ? "week" : "import", t->by_week ? "from" : "at");
-	for (size_t k = 0; k < t->nbuckets; k++) {
-		const struct lead_bucket *x = &t->buckets[k];
-		sbuf_add(b, "| ");
-		md_text(b, x->name);
-		sbuf_add(b, " | ");
-		md_text(b, x->at ? x->at : "–");
-		sbuf_addf(b, " | %zu | %zu | ", x->items, x->compared);
-		md_num(b, x->agreement);
-		sbuf_add(b, " |\n");
-	}
+			     : "import (the items each import first brought in)");
+	report_part_buckets(&md, b, t, cols);
 }
 
 static void md_rules(struct sbuf *b, const struct lead_task *t)
@@ -341,22 +304,10 @@ static void md_rules(struct sbuf *b, const struct lead_task *t)
 		sbuf_add(b, "No expert decision and no flag yet.\n");
 		return;
 	}
-	sbuf_add(b,
-		 "Guideline rules cited by the current decisions: how many, how many had a "
-		 "strict majority, how often the expert overturned it, and the \"unclear "
-		 "guideline\" flags.\n\n| rule | decisions | with a majority | overturned | rate "
-		 "| flags |\n|---|---:|---:|---:|---:|---:|\n");
-	for (size_t r = 0; r < t->nrules; r++) {
-		const struct lead_rule *x = &t->rules[r];
-		sbuf_add(b, "| ");
-		if (x->rule)
-			md_text(b, x->rule);
-		else
-			sbuf_add(b, "(none cited)");
-		sbuf_addf(b, " | %ld | %ld | %ld | ", x->decisions, x->majority, x->overturned);
-		md_rate(b, x->overturned, x->majority);
-		sbuf_addf(b, " | %ld |\n", x->flags);
-	}
+	sbuf_add(b, "Guideline rules cited by the current decisions: how many, how many had a "
+		    "strict majority, how often the expert overturned it, and the \"unclear "
+		    "guideline\" flags.\n");
+	report_part_rules(&md, b, t);
 }
 
 static void md_task(struct sbuf *b, const struct lead_task *t)
@@ -378,20 +329,7 @@ static void md_task(struct sbuf *b, const struct lead_task *t)
 	else if (!t->res.items_multi)
 		sbuf_add(b, "\nNo item has two votes: agreement cannot be measured yet.\n");
 	md_task_summary(b, t);
-	if (t->have_labelerr) {
-		struct sbuf le = {0};
-		sbuf_add(b, "\n**Label errors**: ");
-		labelerr_report_headline(&le, &t->labelerr);
-		md_text(b, le.s);
-		le.len = 0;
-		labelerr_report_precision(&le, &t->labelerr);
-		if (le.len) {
-			sbuf_add(b, ". Queues that look for them, ");
-			md_text(b, le.s);
-		}
-		sbuf_add(b, ".\n");
-		sbuf_free(&le);
-	}
+	report_part_labelerr(&md, b, t);
 	md_labels(b, t);
 	md_annotators(b, t);
 	md_pairs(b, t);
@@ -411,6 +349,10 @@ void report_md(struct sbuf *b, const struct lead_report *r)
 
 void report_md_feedback(struct sbuf *b, const struct lead_feedback *f)
 {
+	static const char *const record_cols[] = {"votes",	"agreement with the others",
+						  "vs experts", "decided",
+						  "95% CI",	"DS accuracy",
+						  "over-uses",	NULL};
 	sbuf_add(b, "# Feedback for ");
 	md_text(b, f->annotator);
 	sbuf_add(b, " (");
@@ -423,7 +365,6 @@ void report_md_feedback(struct sbuf *b, const struct lead_feedback *f)
 		const struct lead_feedback_task *ft = &f->tasks[i];
 		const struct lead_task *t = &ft->view;
 		const struct lead_annotator *x;
-		size_t K = t->task.nlabels;
 		sbuf_add(b, "\n## Task ");
 		md_text(b, t->task.name);
 		sbuf_addc(b, '\n');
@@ -432,86 +373,21 @@ void report_md_feedback(struct sbuf *b, const struct lead_feedback *f)
 			continue;
 		}
 		x = &t->annotators[ft->annotator];
-		sbuf_addf(
-			b,
-			"\n| votes | agreement with the others | vs experts | decided | 95%% CI "
-			"| DS accuracy | over-uses |\n|---:|---:|---:|---:|---|---:|---|\n| %u | ",
-			x->r.votes);
-		md_num(b, x->r.agreement);
-		sbuf_add(b, " | ");
-		md_rate(b, (long)x->r.correct, (long)x->r.decided);
-		sbuf_addf(b, " | %u | ", x->r.decided);
-		if (x->r.decided)
-			sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
-		else
-			sbuf_add(b, "–");
-		sbuf_add(b, " | ");
-		md_num(b, t->have_ds ? x->r.ds_accuracy : NAN);
-		sbuf_add(b, " | ");
-		if (x->r.overused >= 0) {
-			md_label(b, t, x->r.overused);
-			sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
-		} else {
-			sbuf_add(b, "–");
-		}
-		sbuf_add(b, " |\n");
+		md_head(b, record_cols, "nnnntnt");
+		md_row(b, REPORT_CELL_NUM);
+		report_part_record(&md, b, t, x);
+		sbuf_add(b, md.row_end);
 		if (!x->r.decided) {
 			sbuf_add(b, "\nNo expert has decided an item you voted on yet.\n");
 			continue;
 		}
 		sbuf_add(b, "\nYour votes (rows) against the experts' decisions (columns):\n");
-		{
-			long *m = ft->confusion;
-			sbuf_add(b, "\n| you \\\\ expert |");
-			for (size_t k = 0; k < K; k++) {
-				sbuf_addc(b, ' ');
-				md_label(b, t, (int)k);
-				sbuf_add(b, " |");
-			}
-			sbuf_add(b, "\n|---|");
-			for (size_t k = 0; k < K; k++)
-				sbuf_add(b, "---:|");
-			for (size_t k = 0; k < K; k++) {
-				sbuf_add(b, "\n| **");
-				md_label(b, t, (int)k);
-				sbuf_add(b, "** |");
-				for (size_t l = 0; l < K; l++)
-					sbuf_addf(b, " %ld |", m[k * K + l]);
-			}
-			sbuf_addc(b, '\n');
-		}
+		md_matrix(b, t, "you \\\\ expert", NULL, ft->confusion);
 		sbuf_addf(b, "\n### Decided against your vote (%zu)\n", ft->noverruled);
 		if (!ft->noverruled) {
 			sbuf_add(b, "\nNone: every expert decision matched your vote.\n");
 			continue;
 		}
-		sbuf_add(b,
-			 "\n| item | text | your label | expert's label | reason | rule | expert "
-			 "| decided |\n|---|---|---|---|---|---|---|---|\n");
-		for (size_t k = 0; k < ft->noverruled; k++) {
-			const struct store_lead_overruled *o = &ft->overruled[k];
-			sbuf_add(b, "| ");
-			md_text(b, o->external_id);
-			sbuf_add(b, " | ");
-			md_text(b, o->text ? o->text : "–");
-			sbuf_add(b, " | ");
-			md_label(b, t, o->vote);
-			sbuf_add(b, " | ");
-			md_label(b, t, o->label);
-			sbuf_add(b, " | ");
-			md_text(b, o->reason ? o->reason : "–");
-			sbuf_add(b, " | ");
-			md_text(b, o->rule ? o->rule : "–");
-			sbuf_add(b, " | ");
-			md_text(b, o->expert);
-			sbuf_add(b, " | ");
-			{
-				/* the date of the decision */
-				char d[11];
-				snprintf(d, sizeof d, "%s", o->at ? o->at : "");
-				md_text(b, d);
-			}
-			sbuf_add(b, " |\n");
-		}
+		report_part_overruled(&md, b, ft);
 	}
 }

@@ -1,0 +1,256 @@
+/*
+ * report_part: the parts both report formats share (see report_part.h).
+ * Each walks the lead's view once and leaves escaping and markup to the
+ * format's struct report_markup, so a new row or column is written here,
+ * once, and both reports carry it.
+ */
+#include "config.h"
+
+#include "report_part.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void report_part_num(struct sbuf *b, double v, int decimals)
+{
+	if (isfinite(v))
+		sbuf_addf(b, "%.*f", decimals, v);
+	else
+		sbuf_add(b, "–");
+}
+
+void report_part_rate(struct sbuf *b, long k, long n)
+{
+	report_part_num(b, n ? (double)k / (double)n : NAN, 3);
+}
+
+void report_part_label(const struct report_markup *m, struct sbuf *b, const struct lead_task *t,
+		       int k)
+{
+	if (k >= 0 && (size_t)k < t->task.nlabels)
+		m->text(b, t->task.labels[k].value);
+	else
+		sbuf_add(b, "–");
+}
+
+void report_part_day(const struct report_markup *m, struct sbuf *b, const char *at)
+{
+	char d[11];
+	snprintf(d, sizeof d, "%s", at ? at : "");
+	m->text(b, d);
+}
+
+void report_part_overturned(struct sbuf *b, const struct lead_task *t)
+{
+	if (t->mve_decided)
+		sbuf_addf(b, "%ld of %ld (%.1f%%)", t->mve_overturned, t->mve_decided,
+			  100.0 * (double)t->mve_overturned / (double)t->mve_decided);
+	else
+		sbuf_add(b, "–");
+}
+
+void report_part_ds_differs(struct sbuf *b, const struct lead_task *t)
+{
+	if (t->have_ds)
+		sbuf_addf(b, "%zu", t->ds_differs);
+	else
+		sbuf_add(b, "–");
+}
+
+void report_part_record(const struct report_markup *m, struct sbuf *b, const struct lead_task *t,
+			const struct lead_annotator *x)
+{
+	sbuf_addf(b, "%u", x->r.votes);
+	m->cell(b, REPORT_CELL_NUM);
+	report_part_num(b, x->r.agreement, 3);
+	m->cell(b, REPORT_CELL_NUM);
+	report_part_rate(b, (long)x->r.correct, (long)x->r.decided);
+	m->cell(b, REPORT_CELL_NUM);
+	sbuf_addf(b, "%u", x->r.decided);
+	m->cell(b, REPORT_CELL_NUM);
+	if (x->r.decided)
+		sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
+	else
+		sbuf_add(b, "–");
+	m->cell(b, REPORT_CELL_NUM);
+	report_part_num(b, t->have_ds ? x->r.ds_accuracy : NAN, 3);
+	m->cell(b, REPORT_CELL_TEXT);
+	if (x->r.overused >= 0) {
+		report_part_label(m, b, t, x->r.overused);
+		sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
+	} else {
+		sbuf_add(b, "–");
+	}
+}
+
+void report_part_labels(const struct report_markup *m, struct sbuf *b, const struct lead_task *t)
+{
+	static const char *const cols[] = {
+		"label", "votes", "specific agreement",	     "kappa",	   "confused with",
+		"items", "share", "decided with a majority", "overturned", "rate",
+		"flags", NULL};
+	m->head(b, cols, "tnnntnnnnnn");
+	for (size_t k = 0; k < t->task.nlabels; k++) {
+		const struct lead_label *l = &t->labels[k];
+		const struct stats_label *s = &t->res.labels[k];
+		m->row(b, REPORT_CELL_TEXT);
+		report_part_label(m, b, t, (int)k);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%llu", (unsigned long long)s->count);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_num(b, s->specific_agreement, 3);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_num(b, s->kappa, 3);
+		m->cell(b, REPORT_CELL_TEXT);
+		report_part_label(m, b, t, l->confused_with);
+		m->cell(b, REPORT_CELL_NUM);
+		if (l->confused_with >= 0)
+			sbuf_addf(b, "%llu", (unsigned long long)l->confused_items);
+		else
+			sbuf_add(b, "–");
+		m->cell(b, REPORT_CELL_NUM);
+		if (l->confused_with >= 0)
+			sbuf_addf(b, "%.3f", (double)l->confused_items / (double)l->items);
+		else
+			sbuf_add(b, "–");
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", l->majority_decided);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", l->overturned);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_rate(b, l->overturned, l->majority_decided);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", l->flags);
+		sbuf_add(b, m->row_end);
+	}
+	sbuf_add(b, m->table_end);
+}
+
+void report_part_annotators(const struct report_markup *m, struct sbuf *b,
+			    const struct lead_task *t, const char *const *cols, const char *align)
+{
+	m->head(b, cols, align);
+	for (int a = 0; a < t->nannotators; a++) {
+		const struct lead_annotator *x = &t->annotators[a];
+		m->row(b, REPORT_CELL_TEXT);
+		m->text(b, x->name);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_record(m, b, t, x);
+		m->cell(b, REPORT_CELL_TEXT);
+		m->trend(b, x->series, t->nbuckets);
+		sbuf_add(b, m->row_end);
+	}
+	sbuf_add(b, m->table_end);
+}
+
+void report_part_buckets(const struct report_markup *m, struct sbuf *b, const struct lead_task *t,
+			 const char *const *cols)
+{
+	m->head(b, cols, "ttnnn");
+	for (size_t k = 0; k < t->nbuckets; k++) {
+		const struct lead_bucket *x = &t->buckets[k];
+		m->row(b, REPORT_CELL_TEXT);
+		m->text(b, x->name);
+		m->cell(b, REPORT_CELL_TEXT);
+		m->text(b, x->at ? x->at : "–");
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%zu", x->items);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%zu", x->compared);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_num(b, x->agreement, 3);
+		sbuf_add(b, m->row_end);
+	}
+	sbuf_add(b, m->table_end);
+}
+
+void report_part_rules(const struct report_markup *m, struct sbuf *b, const struct lead_task *t)
+{
+	static const char *const cols[] = {
+		"rule", "decisions", "with a majority", "overturned", "rate", "flags", NULL};
+	m->head(b, cols, "tnnnnn");
+	for (size_t r = 0; r < t->nrules; r++) {
+		const struct lead_rule *x = &t->rules[r];
+		m->row(b, REPORT_CELL_TEXT);
+		if (x->rule)
+			m->text(b, x->rule);
+		else
+			sbuf_addf(b, "%s(none cited)%s", m->aside, m->aside_end);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", x->decisions);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", x->majority);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", x->overturned);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_rate(b, x->overturned, x->majority);
+		m->cell(b, REPORT_CELL_NUM);
+		sbuf_addf(b, "%ld", x->flags);
+		sbuf_add(b, m->row_end);
+	}
+	sbuf_add(b, m->table_end);
+}
+
+void report_part_overruled(const struct report_markup *m, struct sbuf *b,
+			   const struct lead_feedback_task *ft)
+{
+	static const char *const cols[] = {"item",	     "text",	"your label",
+					   "expert's label", "reason",	"rule",
+					   "expert",	     "decided", NULL};
+	const struct lead_task *t = &ft->view;
+	m->head(b, cols, "tttttttt");
+	for (size_t k = 0; k < ft->noverruled; k++) {
+		const struct store_lead_overruled *o = &ft->overruled[k];
+		m->row(b, REPORT_CELL_TEXT);
+		m->text(b, o->external_id);
+		m->cell(b, REPORT_CELL_PARA);
+		m->para(b, o->text ? o->text : "–");
+		m->cell(b, REPORT_CELL_TEXT);
+		report_part_label(m, b, t, o->vote);
+		m->cell(b, REPORT_CELL_TEXT);
+		sbuf_add(b, m->pick);
+		report_part_label(m, b, t, o->label);
+		sbuf_add(b, m->pick_end);
+		m->cell(b, REPORT_CELL_TEXT);
+		m->text(b, o->reason ? o->reason : "–");
+		m->cell(b, REPORT_CELL_TEXT);
+		m->text(b, o->rule ? o->rule : "–");
+		m->cell(b, REPORT_CELL_TEXT);
+		m->text(b, o->expert);
+		m->cell(b, REPORT_CELL_NUM);
+		report_part_day(m, b, o->at);
+		sbuf_add(b, m->row_end);
+	}
+	sbuf_add(b, m->table_end);
+}
+
+void report_part_labelerr(const struct report_markup *m, struct sbuf *b, const struct lead_task *t)
+{
+	struct sbuf le = {0};
+	if (!t->have_labelerr)
+		return;
+	m->para_open(b, "labelerr");
+	sbuf_addf(b, "%sLabel errors%s: ", m->strong, m->strong_end);
+	labelerr_report_headline(&le, &t->labelerr);
+	m->text(b, le.s);
+	le.len = 0;
+	labelerr_report_precision(&le, &t->labelerr);
+	if (le.len) {
+		sbuf_add(b, ". Queues that look for them, ");
+		m->text(b, le.s);
+	}
+	sbuf_addf(b, ".%s", m->para_end);
+	sbuf_free(&le);
+}
+
+void report_part_clusters(const struct report_markup *m, struct sbuf *b, const struct lead_task *t)
+{
+	const struct lead_pairs *p = &t->pairs;
+	for (size_t x = 0; x < (size_t)p->n; x++) {
+		if (x && p->cluster[x] != p->cluster[x - 1])
+			sbuf_add(b, "; ");
+		else if (x)
+			sbuf_add(b, ", ");
+		m->text(b, t->annotators[p->ann[x]].name);
+	}
+}
