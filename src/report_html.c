@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "report_part.h"
 #include "text.h"
 
 #include <math.h>
@@ -107,38 +108,9 @@ static void h_short(struct sbuf *b, const char *s, size_t cols)
 	free(c);
 }
 
-static void h_num(struct sbuf *b, double v, int decimals)
-{
-	if (isfinite(v))
-		sbuf_addf(b, "%.*f", decimals, v);
-	else
-		sbuf_add(b, "–");
-}
-
-static void h_rate(struct sbuf *b, long k, long n)
-{
-	h_num(b, n ? (double)k / (double)n : NAN, 3);
-}
-
-static void h_label(struct sbuf *b, const struct lead_task *t, int k)
-{
-	if (k >= 0 && (size_t)k < t->task.nlabels)
-		h_text(b, t->task.labels[k].value);
-	else
-		sbuf_add(b, "–");
-}
-
 static const char *label_value(const struct lead_task *t, int k)
 {
 	return k >= 0 && (size_t)k < t->task.nlabels ? t->task.labels[k].value : "";
-}
-
-/* The date of a time ("2024-06-01T10:00:00Z" -> "2024-06-01"), through put. */
-static void day(struct sbuf *b, const char *at, void (*put)(struct sbuf *, const char *))
-{
-	char d[11];
-	snprintf(d, sizeof d, "%s", at ? at : "");
-	put(b, d);
 }
 
 /* --- colours --- */
@@ -269,7 +241,7 @@ static void heatmap(struct sbuf *b, const struct heat *h)
 			sbuf_add(b, " / ");
 			h_text(b, h->name(h->ctx, y));
 			sbuf_addf(b, ": %s ", h->title);
-			h_num(b, v, h->decimals);
+			report_part_num(b, v, h->decimals);
 			sbuf_add(b, "</title></rect>");
 			if (show && isfinite(v)) {
 				sbuf_addf(b,
@@ -277,7 +249,7 @@ static void heatmap(struct sbuf *b, const struct heat *h)
 					  "text-anchor=\"middle\" fill=\"%s\">",
 					  left + y * cell + cell / 2, top + x * cell + cell / 2 + 3,
 					  cell >= 30 ? 10 : 8, ink(c));
-				h_num(b, v, h->decimals);
+				report_part_num(b, v, h->decimals);
 				sbuf_add(b, "</text>");
 			}
 		}
@@ -306,7 +278,7 @@ static void bars(struct sbuf *b, size_t n, const double *v, const char *const *l
 		  left - 4, h - bottom + 3);
 	sbuf_addf(b, "<text x=\"%zu\" y=\"%zu\" font-size=\"9\" text-anchor=\"end\">", left - 4,
 		  top + 3);
-	h_num(b, max, decimals > 0 ? 1 : 0);
+	report_part_num(b, max, decimals > 0 ? 1 : 0);
 	sbuf_add(b, "</text>");
 	for (size_t i = 0; i < n; i++) {
 		double bh = isfinite(v[i]) && max > 0 ? plot_h * v[i] / max : 0;
@@ -317,14 +289,14 @@ static void bars(struct sbuf *b, size_t n, const double *v, const char *const *l
 			  x + bw * 0.1, (double)(h - bottom) - bh, bw * 0.8, bh);
 		h_text(b, labels[i]);
 		sbuf_add(b, ": ");
-		h_num(b, v[i], decimals);
+		report_part_num(b, v[i], decimals);
 		sbuf_add(b, "</title></rect>");
 		if (bw >= 22) {
 			sbuf_addf(b,
 				  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
 				  "text-anchor=\"middle\">",
 				  x + bw / 2, (double)(h - bottom) - bh - 3);
-			h_num(b, v[i], decimals);
+			report_part_num(b, v[i], decimals);
 			sbuf_add(b, "</text>");
 		}
 		if (i % step == 0) {
@@ -417,6 +389,51 @@ static void th(struct sbuf *b, const char *const *cols, const char *numeric)
 	sbuf_add(b, "</tr></thead><tbody>\n");
 }
 
+static void td(struct sbuf *b, enum report_cell kind)
+{
+	sbuf_add(b, kind == REPORT_CELL_NUM    ? "<td class=\"n\">"
+		    : kind == REPORT_CELL_PARA ? "<td class=\"text\">"
+					       : "<td>");
+}
+
+static void row(struct sbuf *b, enum report_cell first)
+{
+	sbuf_add(b, "<tr>");
+	td(b, first);
+}
+
+static void cell(struct sbuf *b, enum report_cell next)
+{
+	sbuf_add(b, "</td>");
+	td(b, next);
+}
+
+static void para_open(struct sbuf *b, const char *cls)
+{
+	sbuf_addf(b, "<p class=\"%s\">", cls);
+}
+
+/* HTML's markup for the shared parts: a figure's cell is right-aligned by
+ * its class, an item's text keeps its line breaks (h_para). */
+static const struct report_markup html = {
+	.text = h_text,
+	.para = h_para,
+	.head = th,
+	.row = row,
+	.cell = cell,
+	.para_open = para_open,
+	.trend = sparkline,
+	.row_end = "</td></tr>\n",
+	.table_end = "</tbody></table>\n",
+	.para_end = "</p>\n",
+	.strong = "<b>",
+	.strong_end = "</b>",
+	.pick = "<b>",
+	.pick_end = "</b>",
+	.aside = "<i>",
+	.aside_end = "</i>",
+};
+
 /* One figure of the summary: a name cell and a value cell. */
 static void kv(struct sbuf *b, const char *name)
 {
@@ -435,13 +452,13 @@ static void summary(struct sbuf *b, const struct lead_task *t)
 	kv(b, "annotators");
 	sbuf_addf(b, "%d</td></tr>\n<tr>", t->nannotators);
 	kv(b, "percent agreement");
-	h_num(b, r->percent_agreement, 3);
+	report_part_num(b, r->percent_agreement, 3);
 	sbuf_add(b, "</td>");
 	kv(b, "Fleiss' kappa");
-	h_num(b, r->fleiss_kappa, 3);
+	report_part_num(b, r->fleiss_kappa, 3);
 	sbuf_addf(b, "</td><th>Krippendorff's alpha (%s)</th><td class=\"n\">",
 		  lead_metric_name(t->metric));
-	h_num(b, t->alpha, 3);
+	report_part_num(b, t->alpha, 3);
 	if (t->bootstrap > 0 && isfinite(t->alpha_lo))
 		sbuf_addf(b, " [%.3f–%.3f]", t->alpha_lo, t->alpha_hi);
 	sbuf_add(b, "</td></tr>\n<tr>");
@@ -452,17 +469,10 @@ static void summary(struct sbuf *b, const struct lead_task *t)
 	kv(b, "open");
 	sbuf_addf(b, "%zu</td></tr>\n<tr>", t->open);
 	kv(b, "majority overturned");
-	if (t->mve_decided)
-		sbuf_addf(b, "%ld of %ld (%.1f%%)", t->mve_overturned, t->mve_decided,
-			  100.0 * (double)t->mve_overturned / (double)t->mve_decided);
-	else
-		sbuf_add(b, "–");
+	report_part_overturned(b, t);
 	sbuf_add(b, "</td>");
 	kv(b, "Dawid-Skene ≠ plurality");
-	if (t->have_ds)
-		sbuf_addf(b, "%zu", t->ds_differs);
-	else
-		sbuf_add(b, "–");
+	report_part_ds_differs(b, t);
 	sbuf_add(b, "</td>");
 	kv(b, "threshold");
 	sbuf_addf(b, "%.2f</td></tr></tbody></table>\n", r->threshold);
@@ -481,83 +491,27 @@ static void summary(struct sbuf *b, const struct lead_task *t)
 
 static void labels(struct sbuf *b, const struct lead_task *t)
 {
-	static const char *cols[] = {
-		"label", "votes", "specific agreement",	     "kappa",	   "confused with",
-		"items", "share", "decided with a majority", "overturned", "rate",
-		"flags", NULL};
 	sbuf_add(b, "<h3>Labels</h3>\n");
-	th(b, cols, "tnnntnnnnnn");
-	for (size_t k = 0; k < t->task.nlabels; k++) {
-		const struct lead_label *l = &t->labels[k];
-		const struct stats_label *s = &t->res.labels[k];
-		sbuf_add(b, "<tr><td>");
-		h_label(b, t, (int)k);
-		sbuf_addf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">",
-			  (unsigned long long)s->count);
-		h_num(b, s->specific_agreement, 3);
-		sbuf_add(b, "</td><td class=\"n\">");
-		h_num(b, s->kappa, 3);
-		sbuf_add(b, "</td><td>");
-		h_label(b, t, l->confused_with);
-		sbuf_add(b, "</td><td class=\"n\">");
-		if (l->confused_with >= 0)
-			sbuf_addf(b, "%llu</td><td class=\"n\">%.3f",
-				  (unsigned long long)l->confused_items,
-				  (double)l->confused_items / (double)l->items);
-		else
-			sbuf_add(b, "–</td><td class=\"n\">–");
-		sbuf_addf(b,
-			  "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">",
-			  l->majority_decided, l->overturned);
-		h_rate(b, l->overturned, l->majority_decided);
-		sbuf_addf(b, "</td><td class=\"n\">%ld</td></tr>\n", l->flags);
-	}
+	report_part_labels(&html, b, t);
 	sbuf_add(b,
-		 "</tbody></table>\n<p class=\"note\">Confused with: the other label most often "
-		 "given to the same items, on how many of the label's items. Overturned: decided "
-		 "items whose strict majority was the label and the expert chose another. Flags: "
-		 "\"unclear guideline\" flags on items whose plurality is the label.</p>\n");
+		 "<p class=\"note\">Confused with: the other label most often given to the same "
+		 "items, on how many of the label's items. Overturned: decided items whose strict "
+		 "majority was the label and the expert chose another. Flags: \"unclear "
+		 "guideline\" flags on items whose plurality is the label.</p>\n");
 }
 
 static void annotators(struct sbuf *b, const struct lead_task *t)
 {
-	static const char *cols[] = {
+	static const char *const cols[] = {
 		"annotator",	"votes",       "agreement", "vs experts", "decided",
 		"95% interval", "DS accuracy", "over-uses", "trend",	  NULL};
 	sbuf_add(b, "<h3>Annotators</h3>\n");
-	th(b, cols, "tnnnnnntt");
-	for (int a = 0; a < t->nannotators; a++) {
-		const struct lead_annotator *x = &t->annotators[a];
-		sbuf_add(b, "<tr><td>");
-		h_text(b, x->name);
-		sbuf_addf(b, "</td><td class=\"n\">%u</td><td class=\"n\">", x->r.votes);
-		h_num(b, x->r.agreement, 3);
-		sbuf_add(b, "</td><td class=\"n\">");
-		h_rate(b, (long)x->r.correct, (long)x->r.decided);
-		sbuf_addf(b, "</td><td class=\"n\">%u</td><td class=\"n\">", x->r.decided);
-		if (x->r.decided)
-			sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
-		else
-			sbuf_add(b, "–");
-		sbuf_add(b, "</td><td class=\"n\">");
-		h_num(b, t->have_ds ? x->r.ds_accuracy : NAN, 3);
-		sbuf_add(b, "</td><td>");
-		if (x->r.overused >= 0) {
-			h_label(b, t, x->r.overused);
-			sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
-		} else {
-			sbuf_add(b, "–");
-		}
-		sbuf_add(b, "</td><td>");
-		sparkline(b, x->series, t->nbuckets);
-		sbuf_add(b, "</td></tr>\n");
-	}
+	report_part_annotators(&html, b, t, cols, "tnnnnnntt");
 	sbuf_addf(b,
-		  "</tbody></table>\n<p class=\"note\">Agreement: the mean share of the other "
-		  "votes on the same item that chose the same label. Vs experts: the share of "
-		  "their votes on decided items that the expert's label matches, with a Wilson "
-		  "95%% interval. Trend: their agreement per %s, oldest first (0 at the bottom, "
-		  "1 at the top).</p>\n",
+		  "<p class=\"note\">Agreement: the mean share of the other votes on the same "
+		  "item that chose the same label. Vs experts: the share of their votes on decided "
+		  "items that the expert's label matches, with a Wilson 95%% interval. Trend: "
+		  "their agreement per %s, oldest first (0 at the bottom, 1 at the top).</p>\n",
 		  t->by_week ? "ISO week" : "import batch");
 }
 
@@ -616,13 +570,7 @@ static void pairs(struct sbuf *b, const struct lead_task *t, size_t ti)
 		  "columns ordered so that similar annotators sit together; grey: fewer than "
 		  "%u shared items. Clusters (neighbours with kappa ≥ %.1f): ",
 		  n, p->min_shared, LEAD_CLUSTER_KAPPA);
-	for (size_t x = 0; x < n; x++) {
-		if (x == 0 || p->cluster[x] != p->cluster[x - 1])
-			sbuf_add(b, x ? "; " : "");
-		else
-			sbuf_add(b, ", ");
-		h_text(b, pair_name(t, x));
-	}
+	report_part_clusters(&html, b, t);
 	sbuf_add(b, ".</figcaption></figure>\n");
 	/* the pairs that agree least, with their shared items */
 	v = xmalloc(n * n * sizeof *v);
@@ -730,7 +678,7 @@ static void distribution(struct sbuf *b, const struct lead_task *t)
 	bars(b, LEAD_BINS, v, lab, most, 0, 0, NULL);
 	sbuf_addf(b, "<figcaption>Items with two or more votes by item agreement (the last bin "
 		     "includes 1). Percent agreement ");
-	h_num(b, t->res.percent_agreement, 3);
+	report_part_num(b, t->res.percent_agreement, 3);
 	sbuf_addf(b, ", threshold %.2f.</figcaption></figure>\n", t->res.threshold);
 	if (t->nbuckets) {
 		double *bv = xmalloc(t->nbuckets * sizeof *bv);
@@ -747,53 +695,23 @@ static void distribution(struct sbuf *b, const struct lead_task *t)
 				     : "import batch (the items each import first brought in)");
 		free(bv);
 		free(bl);
-		th(b, cols, "ttnnn");
-		for (size_t k = 0; k < t->nbuckets; k++) {
-			const struct lead_bucket *x = &t->buckets[k];
-			sbuf_add(b, "<tr><td>");
-			h_text(b, x->name);
-			sbuf_add(b, "</td><td>");
-			h_text(b, x->at ? x->at : "–");
-			sbuf_addf(b,
-				  "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
-				  "<td class=\"n\">",
-				  x->items, x->compared);
-			h_num(b, x->agreement, 3);
-			sbuf_add(b, "</td></tr>\n");
-		}
-		sbuf_add(b, "</tbody></table>\n");
+		report_part_buckets(&html, b, t, cols);
 	}
 }
 
 static void rules(struct sbuf *b, const struct lead_task *t)
 {
-	static const char *cols[] = {"rule",  "decisions", "with a majority", "overturned", "rate",
-				     "flags", NULL};
 	sbuf_add(b, "<h3>Rules</h3>\n");
 	if (!t->nrules) {
 		sbuf_add(b, "<p class=\"empty\">No expert decision and no flag yet.</p>\n");
 		return;
 	}
-	th(b, cols, "tnnnnn");
-	for (size_t r = 0; r < t->nrules; r++) {
-		const struct lead_rule *x = &t->rules[r];
-		sbuf_add(b, "<tr><td>");
-		if (x->rule)
-			h_text(b, x->rule);
-		else
-			sbuf_add(b, "<i>(none cited)</i>");
-		sbuf_addf(b,
-			  "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
-			  "<td class=\"n\">%ld</td><td class=\"n\">",
-			  x->decisions, x->majority, x->overturned);
-		h_rate(b, x->overturned, x->majority);
-		sbuf_addf(b, "</td><td class=\"n\">%ld</td></tr>\n", x->flags);
-	}
+	report_part_rules(&html, b, t);
 	sbuf_add(b,
-		 "</tbody></table>\n<p class=\"note\">Guideline rules cited by the current "
-		 "decisions: how many, how many had a strict majority, how often the expert "
-		 "overturned it, and the \"unclear guideline\" flags (a flag counts for the rule "
-		 "its note cites, else for the rule of the item's decision).</p>\n");
+		 "<p class=\"note\">Guideline rules cited by the current decisions: how many, how "
+		 "many had a strict majority, how often the expert overturned it, and the "
+		 "\"unclear guideline\" flags (a flag counts for the rule its note cites, else "
+		 "for the rule of the item's decision).</p>\n");
 }
 
 static void task_section(struct sbuf *b, const struct lead_task *t, size_t ti)
@@ -824,20 +742,7 @@ static void task_section(struct sbuf *b, const struct lead_task *t, size_t ti)
 			  t->res.percent_agreement, t->res.threshold);
 	sbuf_add(b, "<h3>Summary</h3>\n");
 	summary(b, t);
-	if (t->have_labelerr) {
-		struct sbuf le = {0};
-		sbuf_add(b, "<p class=\"labelerr\"><b>Label errors</b>: ");
-		labelerr_report_headline(&le, &t->labelerr);
-		h_text(b, le.s);
-		le.len = 0;
-		labelerr_report_precision(&le, &t->labelerr);
-		if (le.len) {
-			sbuf_add(b, ". Queues that look for them, ");
-			h_text(b, le.s);
-		}
-		sbuf_add(b, ".</p>\n");
-		sbuf_free(&le);
-	}
+	report_part_labelerr(&html, b, t);
 	labels(b, t);
 	annotators(b, t);
 	pairs(b, t, ti);
@@ -900,24 +805,8 @@ void report_html_feedback(struct sbuf *b, const struct lead_feedback *f)
 		}
 		x = &t->annotators[ft->annotator];
 		th(b, cols, "nnnnnnt");
-		sbuf_addf(b, "<tr><td class=\"n\">%u</td><td class=\"n\">", x->r.votes);
-		h_num(b, x->r.agreement, 3);
-		sbuf_add(b, "</td><td class=\"n\">");
-		h_rate(b, (long)x->r.correct, (long)x->r.decided);
-		sbuf_addf(b, "</td><td class=\"n\">%u</td><td class=\"n\">", x->r.decided);
-		if (x->r.decided)
-			sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
-		else
-			sbuf_add(b, "–");
-		sbuf_add(b, "</td><td class=\"n\">");
-		h_num(b, t->have_ds ? x->r.ds_accuracy : NAN, 3);
-		sbuf_add(b, "</td><td>");
-		if (x->r.overused >= 0) {
-			h_label(b, t, x->r.overused);
-			sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
-		} else {
-			sbuf_add(b, "–");
-		}
+		row(b, REPORT_CELL_NUM);
+		report_part_record(&html, b, t, x);
 		sbuf_add(b,
 			 "</td></tr></tbody></table>\n<p class=\"note\">Agreement: the mean share "
 			 "of the other votes on the same item that chose your label. Vs experts: "
@@ -939,36 +828,8 @@ void report_html_feedback(struct sbuf *b, const struct lead_feedback *f)
 				    "vote.</p></section>\n");
 			continue;
 		}
-		{
-			static const char *ocols[] = {"item",		"text",	   "your label",
-						      "expert's label", "reason",  "rule",
-						      "expert",		"decided", NULL};
-			th(b, ocols, "tttttttt");
-		}
-		for (size_t k = 0; k < ft->noverruled; k++) {
-			const struct store_lead_overruled *o = &ft->overruled[k];
-			sbuf_add(b, "<tr><td>");
-			h_text(b, o->external_id);
-			sbuf_add(b, "</td><td class=\"text\">");
-			if (o->text)
-				h_para(b, o->text);
-			else
-				sbuf_add(b, "–");
-			sbuf_add(b, "</td><td>");
-			h_label(b, t, o->vote);
-			sbuf_add(b, "</td><td><b>");
-			h_label(b, t, o->label);
-			sbuf_add(b, "</b></td><td>");
-			h_text(b, o->reason ? o->reason : "–");
-			sbuf_add(b, "</td><td>");
-			h_text(b, o->rule ? o->rule : "–");
-			sbuf_add(b, "</td><td>");
-			h_text(b, o->expert);
-			sbuf_add(b, "</td><td class=\"n\">");
-			day(b, o->at, h_text);
-			sbuf_add(b, "</td></tr>\n");
-		}
-		sbuf_add(b, "</tbody></table>\n</section>\n");
+		report_part_overruled(&html, b, ft);
+		sbuf_add(b, "</section>\n");
 	}
 	sbuf_add(b, "</body></html>\n");
 }
