@@ -54,25 +54,14 @@ static void h_text(struct sbuf *b, const char *s)
 {
 	char *c = text_clean(s ? s : "");
 	for (const char *p = c; *p; p++) {
-		switch (*p) {
-		case '<':
-			sbuf_add(b, "&lt;");
-			break;
-		case '>':
-			sbuf_add(b, "&gt;");
-			break;
-		case '&':
-			sbuf_add(b, "&amp;");
-			break;
-		case '"':
+		if (report_part_entity(b, *p))
+			continue;
+		if (*p == '"')
 			sbuf_add(b, "&quot;");
-			break;
-		case '\'':
+		else if (*p == '\'')
 			sbuf_add(b, "&#39;");
-			break;
-		default:
+		else
 			sbuf_addc(b, *p);
-		}
 	}
 	free(c);
 }
@@ -360,25 +349,27 @@ static void sparkline(struct sbuf *b, const double *v, size_t n)
 
 /* --- the document --- */
 
-static void doc_open(struct sbuf *b, const char *title_a, const char *title_b)
+/* The document up to its body's header: the title (title_a, then the
+ * name), the style, the heading and the provenance line (the project, when
+ * it was made, gavel's version, the audit head to verify it by). */
+static void doc_open(struct sbuf *b, const char *title_a, const char *name, const char *project,
+		     const char *at, const char *head)
 {
 	sbuf_add(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		    "<meta name=\"generator\" content=\"gavel " PACKAGE_VERSION "\"><title>");
 	h_text(b, title_a);
-	h_text(b, title_b);
-	sbuf_addf(b, "</title><style>%s</style></head>\n<body>\n", css);
-}
-
-static void provenance(struct sbuf *b, const char *project, const char *at, const char *head)
-{
-	sbuf_add(b, "<p class=\"meta\">Project <b>");
+	h_text(b, name);
+	sbuf_addf(b, "</title><style>%s</style></head>\n<body>\n<header><h1>", css);
+	h_text(b, title_a);
+	h_text(b, name);
+	sbuf_add(b, "</h1>\n<p class=\"meta\">Project <b>");
 	h_text(b, project);
 	sbuf_addf(b, "</b> · made %s by gavel %s · audit head <code>", at, PACKAGE_VERSION);
 	h_text(b, head);
 	sbuf_add(b, "</code> (<code>gavel audit verify PROJECT.db --head ");
 	h_text(b, head);
-	sbuf_add(b, "</code> proves the trail still holds what this reports on)</p>\n");
+	sbuf_add(b, "</code> proves the trail still holds what this reports on)</p>\n</header>\n");
 }
 
 static void th(struct sbuf *b, const char *const *cols, const char *numeric)
@@ -387,25 +378,6 @@ static void th(struct sbuf *b, const char *const *cols, const char *numeric)
 	for (size_t i = 0; cols[i]; i++)
 		sbuf_addf(b, "<th%s>%s</th>", numeric[i] == 'n' ? " class=\"n\"" : "", cols[i]);
 	sbuf_add(b, "</tr></thead><tbody>\n");
-}
-
-static void td(struct sbuf *b, enum report_cell kind)
-{
-	sbuf_add(b, kind == REPORT_CELL_NUM    ? "<td class=\"n\">"
-		    : kind == REPORT_CELL_PARA ? "<td class=\"text\">"
-					       : "<td>");
-}
-
-static void row(struct sbuf *b, enum report_cell first)
-{
-	sbuf_add(b, "<tr>");
-	td(b, first);
-}
-
-static void cell(struct sbuf *b, enum report_cell next)
-{
-	sbuf_add(b, "</td>");
-	td(b, next);
 }
 
 static void para_open(struct sbuf *b, const char *cls)
@@ -417,21 +389,18 @@ static void para_open(struct sbuf *b, const char *cls)
  * its class, an item's text keeps its line breaks (h_para). */
 static const struct report_markup html = {
 	.text = h_text,
-	.para = h_para,
+	.long_text = h_para,
 	.head = th,
-	.row = row,
-	.cell = cell,
 	.para_open = para_open,
 	.trend = sparkline,
+	.row = {"<tr><td>", "<tr><td class=\"n\">", "<tr><td class=\"text\">"},
+	.cell = {"</td><td>", "</td><td class=\"n\">", "</td><td class=\"text\">"},
 	.row_end = "</td></tr>\n",
 	.table_end = "</tbody></table>\n",
 	.para_end = "</p>\n",
-	.strong = "<b>",
-	.strong_end = "</b>",
-	.pick = "<b>",
-	.pick_end = "</b>",
-	.aside = "<i>",
-	.aside_end = "</i>",
+	.strong = {"<b>", "</b>"},
+	.pick = {"<b>", "</b>"},
+	.aside = {"<i>", "</i>"},
 };
 
 /* One figure of the summary: a name cell and a value cell. */
@@ -754,12 +723,7 @@ static void task_section(struct sbuf *b, const struct lead_task *t, size_t ti)
 
 void report_html(struct sbuf *b, const struct lead_report *r)
 {
-	doc_open(b, "gavel report: ", r->project);
-	sbuf_add(b, "<header><h1>gavel report: ");
-	h_text(b, r->project);
-	sbuf_add(b, "</h1>\n");
-	provenance(b, r->project, r->at, r->head);
-	sbuf_add(b, "</header>\n");
+	doc_open(b, "gavel report: ", r->project, r->project, r->at, r->head);
 	if (r->ntasks > 1) {
 		sbuf_add(b, "<nav>Tasks:");
 		for (size_t i = 0; i < r->ntasks; i++) {
@@ -779,12 +743,7 @@ void report_html(struct sbuf *b, const struct lead_report *r)
 
 void report_html_feedback(struct sbuf *b, const struct lead_feedback *f)
 {
-	doc_open(b, "Feedback for ", f->annotator);
-	sbuf_add(b, "<header><h1>Feedback for ");
-	h_text(b, f->annotator);
-	sbuf_add(b, "</h1>\n");
-	provenance(b, f->project, f->at, f->head);
-	sbuf_add(b, "</header>\n");
+	doc_open(b, "Feedback for ", f->annotator, f->project, f->at, f->head);
 	if (!f->ntasks)
 		sbuf_add(b, "<p class=\"empty\">No votes by this annotator yet.</p>\n");
 	for (size_t i = 0; i < f->ntasks; i++) {
@@ -805,7 +764,7 @@ void report_html_feedback(struct sbuf *b, const struct lead_feedback *f)
 		}
 		x = &t->annotators[ft->annotator];
 		th(b, cols, "nnnnnnt");
-		row(b, REPORT_CELL_NUM);
+		sbuf_add(b, html.row[REPORT_CELL_NUM]);
 		report_part_record(&html, b, t, x);
 		sbuf_add(b,
 			 "</td></tr></tbody></table>\n<p class=\"note\">Agreement: the mean share "

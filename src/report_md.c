@@ -28,31 +28,11 @@ static void md_text(struct sbuf *b, const char *s)
 	c = text_clean(line);
 	free(line);
 	for (const char *p = c; *p; p++) {
-		switch (*p) {
-		case '<':
-			sbuf_add(b, "&lt;");
-			break;
-		case '>':
-			sbuf_add(b, "&gt;");
-			break;
-		case '&':
-			sbuf_add(b, "&amp;");
-			break;
-		case '\\':
-		case '|':
-		case '*':
-		case '_':
-		case '`':
-		case '[':
-		case ']':
-		case '#':
-		case '~':
+		if (report_part_entity(b, *p))
+			continue;
+		if (strchr("\\|*_`[]#~", *p))
 			sbuf_addc(b, '\\');
-			sbuf_addc(b, *p);
-			break;
-		default:
-			sbuf_addc(b, *p);
-		}
+		sbuf_addc(b, *p);
 	}
 	free(c);
 }
@@ -85,18 +65,6 @@ static void md_head(struct sbuf *b, const char *const *cols, const char *align)
 	sbuf_addc(b, '\n');
 }
 
-static void md_row(struct sbuf *b, enum report_cell first)
-{
-	(void)first;
-	sbuf_add(b, "| ");
-}
-
-static void md_cell(struct sbuf *b, enum report_cell next)
-{
-	(void)next;
-	sbuf_add(b, " | ");
-}
-
 static void md_para_open(struct sbuf *b, const char *cls)
 {
 	(void)cls;
@@ -107,21 +75,18 @@ static void md_para_open(struct sbuf *b, const char *cls)
  * lines, and an item's line breaks are folded (md_text). */
 static const struct report_markup md = {
 	.text = md_text,
-	.para = md_text,
+	.long_text = md_text,
 	.head = md_head,
-	.row = md_row,
-	.cell = md_cell,
 	.para_open = md_para_open,
 	.trend = md_spark,
+	.row = {"| ", "| ", "| "},
+	.cell = {" | ", " | ", " | "},
 	.row_end = " |\n",
 	.table_end = "",
 	.para_end = "\n",
-	.strong = "**",
-	.strong_end = "**",
-	.pick = "",
-	.pick_end = "",
-	.aside = "",
-	.aside_end = "",
+	.strong = {"**", "**"},
+	.pick = {"", ""},
+	.aside = {"", ""},
 };
 
 static void md_header(struct sbuf *b, const char *title, const char *project, const char *at,
@@ -374,7 +339,7 @@ void report_md_feedback(struct sbuf *b, const struct lead_feedback *f)
 		}
 		x = &t->annotators[ft->annotator];
 		md_head(b, record_cols, "nnnntnt");
-		md_row(b, REPORT_CELL_NUM);
+		sbuf_add(b, md.row[REPORT_CELL_NUM]);
 		report_part_record(&md, b, t, x);
 		sbuf_add(b, md.row_end);
 		if (!x->r.decided) {

@@ -11,6 +11,48 @@
 #include <math.h>
 #include <stdio.h>
 
+int report_part_entity(struct sbuf *b, char c)
+{
+	switch (c) {
+	case '<':
+		sbuf_add(b, "&lt;");
+		return 1;
+	case '>':
+		sbuf_add(b, "&gt;");
+		return 1;
+	case '&':
+		sbuf_add(b, "&amp;");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void row(const struct report_markup *m, struct sbuf *b, enum report_cell first)
+{
+	sbuf_add(b, m->row[first]);
+}
+
+static void cell(const struct report_markup *m, struct sbuf *b, enum report_cell next)
+{
+	sbuf_add(b, m->cell[next]);
+}
+
+/* The last three columns of a table of overturns: with a strict majority,
+ * overturned, their rate, then the flags. */
+static void overturns(const struct report_markup *m, struct sbuf *b, long majority, long overturned,
+		      long flags)
+{
+	cell(m, b, REPORT_CELL_NUM);
+	sbuf_addf(b, "%ld", majority);
+	cell(m, b, REPORT_CELL_NUM);
+	sbuf_addf(b, "%ld", overturned);
+	cell(m, b, REPORT_CELL_NUM);
+	report_part_rate(b, overturned, majority);
+	cell(m, b, REPORT_CELL_NUM);
+	sbuf_addf(b, "%ld", flags);
+}
+
 void report_part_num(struct sbuf *b, double v, int decimals)
 {
 	if (isfinite(v))
@@ -61,20 +103,20 @@ void report_part_record(const struct report_markup *m, struct sbuf *b, const str
 			const struct lead_annotator *x)
 {
 	sbuf_addf(b, "%u", x->r.votes);
-	m->cell(b, REPORT_CELL_NUM);
+	cell(m, b, REPORT_CELL_NUM);
 	report_part_num(b, x->r.agreement, 3);
-	m->cell(b, REPORT_CELL_NUM);
+	cell(m, b, REPORT_CELL_NUM);
 	report_part_rate(b, (long)x->r.correct, (long)x->r.decided);
-	m->cell(b, REPORT_CELL_NUM);
+	cell(m, b, REPORT_CELL_NUM);
 	sbuf_addf(b, "%u", x->r.decided);
-	m->cell(b, REPORT_CELL_NUM);
+	cell(m, b, REPORT_CELL_NUM);
 	if (x->r.decided)
 		sbuf_addf(b, "%.3f–%.3f", x->r.acc_lo, x->r.acc_hi);
 	else
 		sbuf_add(b, "–");
-	m->cell(b, REPORT_CELL_NUM);
+	cell(m, b, REPORT_CELL_NUM);
 	report_part_num(b, t->have_ds ? x->r.ds_accuracy : NAN, 3);
-	m->cell(b, REPORT_CELL_TEXT);
+	cell(m, b, REPORT_CELL_TEXT);
 	if (x->r.overused >= 0) {
 		report_part_label(m, b, t, x->r.overused);
 		sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
@@ -93,34 +135,27 @@ void report_part_labels(const struct report_markup *m, struct sbuf *b, const str
 	for (size_t k = 0; k < t->task.nlabels; k++) {
 		const struct lead_label *l = &t->labels[k];
 		const struct stats_label *s = &t->res.labels[k];
-		m->row(b, REPORT_CELL_TEXT);
+		row(m, b, REPORT_CELL_TEXT);
 		report_part_label(m, b, t, (int)k);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		sbuf_addf(b, "%llu", (unsigned long long)s->count);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		report_part_num(b, s->specific_agreement, 3);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		report_part_num(b, s->kappa, 3);
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_TEXT);
 		report_part_label(m, b, t, l->confused_with);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		if (l->confused_with >= 0)
 			sbuf_addf(b, "%llu", (unsigned long long)l->confused_items);
 		else
 			sbuf_add(b, "–");
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		if (l->confused_with >= 0)
 			sbuf_addf(b, "%.3f", (double)l->confused_items / (double)l->items);
 		else
 			sbuf_add(b, "–");
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", l->majority_decided);
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", l->overturned);
-		m->cell(b, REPORT_CELL_NUM);
-		report_part_rate(b, l->overturned, l->majority_decided);
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", l->flags);
+		overturns(m, b, l->majority_decided, l->overturned, l->flags);
 		sbuf_add(b, m->row_end);
 	}
 	sbuf_add(b, m->table_end);
@@ -132,11 +167,11 @@ void report_part_annotators(const struct report_markup *m, struct sbuf *b,
 	m->head(b, cols, align);
 	for (int a = 0; a < t->nannotators; a++) {
 		const struct lead_annotator *x = &t->annotators[a];
-		m->row(b, REPORT_CELL_TEXT);
+		row(m, b, REPORT_CELL_TEXT);
 		m->text(b, x->name);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		report_part_record(m, b, t, x);
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_TEXT);
 		m->trend(b, x->series, t->nbuckets);
 		sbuf_add(b, m->row_end);
 	}
@@ -149,15 +184,15 @@ void report_part_buckets(const struct report_markup *m, struct sbuf *b, const st
 	m->head(b, cols, "ttnnn");
 	for (size_t k = 0; k < t->nbuckets; k++) {
 		const struct lead_bucket *x = &t->buckets[k];
-		m->row(b, REPORT_CELL_TEXT);
+		row(m, b, REPORT_CELL_TEXT);
 		m->text(b, x->name);
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, x->at ? x->at : "–");
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		sbuf_addf(b, "%zu", x->items);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		sbuf_addf(b, "%zu", x->compared);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		report_part_num(b, x->agreement, 3);
 		sbuf_add(b, m->row_end);
 	}
@@ -171,21 +206,14 @@ void report_part_rules(const struct report_markup *m, struct sbuf *b, const stru
 	m->head(b, cols, "tnnnnn");
 	for (size_t r = 0; r < t->nrules; r++) {
 		const struct lead_rule *x = &t->rules[r];
-		m->row(b, REPORT_CELL_TEXT);
+		row(m, b, REPORT_CELL_TEXT);
 		if (x->rule)
 			m->text(b, x->rule);
 		else
-			sbuf_addf(b, "%s(none cited)%s", m->aside, m->aside_end);
-		m->cell(b, REPORT_CELL_NUM);
+			sbuf_addf(b, "%s(none cited)%s", m->aside[0], m->aside[1]);
+		cell(m, b, REPORT_CELL_NUM);
 		sbuf_addf(b, "%ld", x->decisions);
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", x->majority);
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", x->overturned);
-		m->cell(b, REPORT_CELL_NUM);
-		report_part_rate(b, x->overturned, x->majority);
-		m->cell(b, REPORT_CELL_NUM);
-		sbuf_addf(b, "%ld", x->flags);
+		overturns(m, b, x->majority, x->overturned, x->flags);
 		sbuf_add(b, m->row_end);
 	}
 	sbuf_add(b, m->table_end);
@@ -201,23 +229,23 @@ void report_part_overruled(const struct report_markup *m, struct sbuf *b,
 	m->head(b, cols, "tttttttt");
 	for (size_t k = 0; k < ft->noverruled; k++) {
 		const struct store_lead_overruled *o = &ft->overruled[k];
-		m->row(b, REPORT_CELL_TEXT);
+		row(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->external_id);
-		m->cell(b, REPORT_CELL_PARA);
-		m->para(b, o->text ? o->text : "–");
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_PARA);
+		m->long_text(b, o->text ? o->text : "–");
+		cell(m, b, REPORT_CELL_TEXT);
 		report_part_label(m, b, t, o->vote);
-		m->cell(b, REPORT_CELL_TEXT);
-		sbuf_add(b, m->pick);
+		cell(m, b, REPORT_CELL_TEXT);
+		sbuf_add(b, m->pick[0]);
 		report_part_label(m, b, t, o->label);
-		sbuf_add(b, m->pick_end);
-		m->cell(b, REPORT_CELL_TEXT);
+		sbuf_add(b, m->pick[1]);
+		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->reason ? o->reason : "–");
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->rule ? o->rule : "–");
-		m->cell(b, REPORT_CELL_TEXT);
+		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->expert);
-		m->cell(b, REPORT_CELL_NUM);
+		cell(m, b, REPORT_CELL_NUM);
 		report_part_day(m, b, o->at);
 		sbuf_add(b, m->row_end);
 	}
@@ -230,7 +258,7 @@ void report_part_labelerr(const struct report_markup *m, struct sbuf *b, const s
 	if (!t->have_labelerr)
 		return;
 	m->para_open(b, "labelerr");
-	sbuf_addf(b, "%sLabel errors%s: ", m->strong, m->strong_end);
+	sbuf_addf(b, "%sLabel errors%s: ", m->strong[0], m->strong[1]);
 	labelerr_report_headline(&le, &t->labelerr);
 	m->text(b, le.s);
 	le.len = 0;

@@ -21,32 +21,37 @@ enum report_cell {
 	REPORT_CELL_TEXT, /* text, aligned left */
 	REPORT_CELL_NUM,  /* a figure, aligned right */
 	REPORT_CELL_PARA, /* an item's text, which may be long */
+	REPORT_CELLS
 };
 
 /*
- * One format's markup. A row is row(first cell's kind), then cell(kind) for
- * each further cell, then row_end; a table is head(...), its rows and
- * table_end. The strings are written as they are.
+ * One format's markup. A table is head(...), its rows and table_end; a row
+ * is row[kind of its first cell], then cell[kind] before each further
+ * cell, then row_end. The strings are written as they are; the pairs are
+ * an opening and a closing.
  */
 struct report_markup {
 	/* a string from data on one line, sanitised and escaped */
 	void (*text)(struct sbuf *b, const char *s);
 	/* an item's text, whose line breaks the format keeps or folds */
-	void (*para)(struct sbuf *b, const char *s);
+	void (*long_text)(struct sbuf *b, const char *s);
 	/* a table's opening and head: cols ends with NULL, align holds 'n'
 	 * (a figure) or 't' (text) for each */
 	void (*head)(struct sbuf *b, const char *const *cols, const char *align);
-	void (*row)(struct sbuf *b, enum report_cell first);
-	void (*cell)(struct sbuf *b, enum report_cell next);
 	/* a paragraph's opening, with the HTML class it would have */
 	void (*para_open)(struct sbuf *b, const char *cls);
 	/* an annotator's trend: values in [0, 1], NaN where there is none */
 	void (*trend)(struct sbuf *b, const double *v, size_t n);
+	const char *row[REPORT_CELLS], *cell[REPORT_CELLS];
 	const char *row_end, *table_end, *para_end;
-	const char *strong, *strong_end; /* a paragraph's lead words */
-	const char *pick, *pick_end;	 /* the value a row is about */
-	const char *aside, *aside_end;	 /* our words in a cell of data */
+	const char *strong[2]; /* a paragraph's lead words */
+	const char *pick[2];   /* the value a row is about */
+	const char *aside[2];  /* our words in a cell of data */
 };
+
+/* c as an HTML entity when it is <, > or &, which both formats escape
+ * (Markdown renderers pass HTML through): 1 when written, else 0. */
+int report_part_entity(struct sbuf *b, char c);
 
 /* A figure with `decimals` decimals, or a dash when it is not finite. */
 void report_part_num(struct sbuf *b, double v, int decimals);
