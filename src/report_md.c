@@ -151,22 +151,20 @@ static void md_annotators(struct sbuf *b, const struct lead_task *t)
 	report_part_annotators(&md, b, t, cols, "tnnnntntt");
 }
 
-static void md_pairs(struct sbuf *b, const struct lead_task *t)
+/*
+ * A square table of n rows and columns named by name(ctx, i), row names in
+ * bold; cell(b, ctx, x, y) writes each cell with the bar that closes it.
+ * corner says what the cells are.
+ */
+static void md_square(struct sbuf *b, const char *corner, size_t n,
+		      const char *(*name)(const void *ctx, size_t i),
+		      void (*cell)(struct sbuf *b, const void *ctx, size_t x, size_t y),
+		      const void *ctx)
 {
-	const struct lead_pairs *p = &t->pairs;
-	size_t n = (size_t)p->n;
-	sbuf_addf(b,
-		  "\n### Pairs\n\nCohen's kappa between the %zu most active annotators (from %u "
-		  "shared items), ordered so that similar annotators sit together; the shared "
-		  "items are in the JSON of `gavel stats --json`.\n\n|  |",
-		  n, p->min_shared);
-	if (n < 2) {
-		sbuf_add(b, "\nFewer than two annotators: no pair to compare.\n");
-		return;
-	}
+	sbuf_addf(b, "\n| %s |", corner);
 	for (size_t y = 0; y < n; y++) {
 		sbuf_addc(b, ' ');
-		md_text(b, t->annotators[p->ann[y]].name);
+		md_text(b, name(ctx, y));
 		sbuf_add(b, " |");
 	}
 	sbuf_add(b, "\n|---|");
@@ -174,47 +172,78 @@ static void md_pairs(struct sbuf *b, const struct lead_task *t)
 		sbuf_add(b, "---:|");
 	for (size_t x = 0; x < n; x++) {
 		sbuf_add(b, "\n| **");
-		md_text(b, t->annotators[p->ann[x]].name);
+		md_text(b, name(ctx, x));
 		sbuf_add(b, "** |");
-		for (size_t y = 0; y < n; y++) {
-			double k = p->kappa[x * n + y];
-			if (x == y)
-				sbuf_add(b, " |");
-			else if (isfinite(k))
-				sbuf_addf(b, " %.2f |", k);
-			else
-				sbuf_add(b, " – |");
-		}
+		for (size_t y = 0; y < n; y++)
+			cell(b, ctx, x, y);
 	}
+}
+
+static const char *pair_name(const void *ctx, size_t i)
+{
+	const struct lead_task *t = ctx;
+	return t->annotators[t->pairs.ann[i]].name;
+}
+
+static void pair_cell(struct sbuf *b, const void *ctx, size_t x, size_t y)
+{
+	const struct lead_task *t = ctx;
+	double k = t->pairs.kappa[x * (size_t)t->pairs.n + y];
+	if (x == y)
+		sbuf_add(b, " |");
+	else if (isfinite(k))
+		sbuf_addf(b, " %.2f |", k);
+	else
+		sbuf_add(b, " – |");
+}
+
+static void md_pairs(struct sbuf *b, const struct lead_task *t)
+{
+	const struct lead_pairs *p = &t->pairs;
+	size_t n = (size_t)p->n;
+	sbuf_addf(b,
+		  "\n### Pairs\n\nCohen's kappa between the %zu most active annotators (from %u "
+		  "shared items), ordered so that similar annotators sit together; the shared "
+		  "items are in the JSON of `gavel stats --json`.\n",
+		  n, p->min_shared);
+	if (n < 2) {
+		sbuf_add(b, "\n|  |\nFewer than two annotators: no pair to compare.\n");
+		return;
+	}
+	md_square(b, "", n, pair_name, pair_cell, t);
 	sbuf_addf(b, "\n\nClusters (neighbours with kappa >= %.1f): ", LEAD_CLUSTER_KAPPA);
 	report_part_clusters(&md, b, t);
 	sbuf_add(b, ".\n");
 }
 
+/* A count per pair of labels: from u, else from l. */
+struct md_counts {
+	const struct lead_task *t;
+	const uint64_t *u;
+	const long *l;
+};
+
+static const char *counts_name(const void *ctx, size_t i)
+{
+	const struct md_counts *c = ctx;
+	return c->t->task.labels[i].value;
+}
+
+static void counts_cell(struct sbuf *b, const void *ctx, size_t x, size_t y)
+{
+	const struct md_counts *c = ctx;
+	size_t K = c->t->task.nlabels;
+	if (c->u)
+		sbuf_addf(b, " %llu |", (unsigned long long)c->u[x * K + y]);
+	else
+		sbuf_addf(b, " %ld |", c->l[x * K + y]);
+}
+
 static void md_matrix(struct sbuf *b, const struct lead_task *t, const char *corner,
 		      const uint64_t *u, const long *l)
 {
-	size_t K = t->task.nlabels;
-	sbuf_addf(b, "\n| %s |", corner);
-	for (size_t k = 0; k < K; k++) {
-		sbuf_addc(b, ' ');
-		report_part_label(&md, b, t, (int)k);
-		sbuf_add(b, " |");
-	}
-	sbuf_add(b, "\n|---|");
-	for (size_t k = 0; k < K; k++)
-		sbuf_add(b, "---:|");
-	for (size_t k = 0; k < K; k++) {
-		sbuf_add(b, "\n| **");
-		report_part_label(&md, b, t, (int)k);
-		sbuf_add(b, "** |");
-		for (size_t m = 0; m < K; m++) {
-			if (u)
-				sbuf_addf(b, " %llu |", (unsigned long long)u[k * K + m]);
-			else
-				sbuf_addf(b, " %ld |", l[k * K + m]);
-		}
-	}
+	struct md_counts c = {t, u, l};
+	md_square(b, corner, t->task.nlabels, counts_name, counts_cell, &c);
 	sbuf_addc(b, '\n');
 }
 
