@@ -6,6 +6,8 @@
  * nothing to fetch, so it opens offline and can be mailed as it is. Print
  * rules set A4 pages, start each task on a new page and keep table rows and
  * charts whole. Every string from data is sanitised and then HTML-escaped.
+ * The tables and paragraphs the Markdown report has too are written once, in
+ * report_part.c, through the markup table `html`.
  */
 #include "config.h"
 

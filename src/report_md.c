@@ -4,7 +4,9 @@
  * trends as block-character sparklines. Every string from data is
  * sanitised and then escaped, for Markdown (so that a name cannot open a
  * link, emphasis or a new cell) and for the HTML that Markdown renderers
- * pass through (so that it cannot open a tag).
+ * pass through (so that it cannot open a tag). The tables and paragraphs
+ * the HTML report has too are written once, in report_part.c, through the
+ * markup table `md`.
  */
 #include "config.h"
 
