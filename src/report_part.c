@@ -28,6 +28,38 @@ int report_part_entity(struct sbuf *b, char c)
 	}
 }
 
+void report_part_num(struct sbuf *b, double v, int decimals)
+{
+	if (isfinite(v))
+		sbuf_addf(b, "%.*f", decimals, v);
+	else
+		sbuf_add(b, "–");
+}
+
+/* k of n with three decimals, or a dash when n is 0. */
+static void rate(struct sbuf *b, long k, long n)
+{
+	report_part_num(b, n ? (double)k / (double)n : NAN, 3);
+}
+
+/* Label k of the task through m->text, or a dash when k is none. */
+static void label(const struct report_markup *m, struct sbuf *b, const struct lead_task *t, int k)
+{
+	if (k >= 0 && (size_t)k < t->task.nlabels)
+		m->text(b, t->task.labels[k].value);
+	else
+		sbuf_add(b, "–");
+}
+
+/* The date of a time ("2024-06-01T10:00:00Z" -> "2024-06-01") through
+ * m->text; an empty string when at is NULL. */
+static void day(const struct report_markup *m, struct sbuf *b, const char *at)
+{
+	char d[11];
+	snprintf(d, sizeof d, "%s", at ? at : "");
+	m->text(b, d);
+}
+
 static void row(const struct report_markup *m, struct sbuf *b, enum report_cell first)
 {
 	sbuf_add(b, m->row[first]);
@@ -48,38 +80,9 @@ static void overturns(const struct report_markup *m, struct sbuf *b, long majori
 	cell(m, b, REPORT_CELL_NUM);
 	sbuf_addf(b, "%ld", overturned);
 	cell(m, b, REPORT_CELL_NUM);
-	report_part_rate(b, overturned, majority);
+	rate(b, overturned, majority);
 	cell(m, b, REPORT_CELL_NUM);
 	sbuf_addf(b, "%ld", flags);
-}
-
-void report_part_num(struct sbuf *b, double v, int decimals)
-{
-	if (isfinite(v))
-		sbuf_addf(b, "%.*f", decimals, v);
-	else
-		sbuf_add(b, "–");
-}
-
-void report_part_rate(struct sbuf *b, long k, long n)
-{
-	report_part_num(b, n ? (double)k / (double)n : NAN, 3);
-}
-
-void report_part_label(const struct report_markup *m, struct sbuf *b, const struct lead_task *t,
-		       int k)
-{
-	if (k >= 0 && (size_t)k < t->task.nlabels)
-		m->text(b, t->task.labels[k].value);
-	else
-		sbuf_add(b, "–");
-}
-
-void report_part_day(const struct report_markup *m, struct sbuf *b, const char *at)
-{
-	char d[11];
-	snprintf(d, sizeof d, "%s", at ? at : "");
-	m->text(b, d);
 }
 
 void report_part_overturned(struct sbuf *b, const struct lead_task *t)
@@ -106,7 +109,7 @@ void report_part_record(const struct report_markup *m, struct sbuf *b, const str
 	cell(m, b, REPORT_CELL_NUM);
 	report_part_num(b, x->r.agreement, 3);
 	cell(m, b, REPORT_CELL_NUM);
-	report_part_rate(b, (long)x->r.correct, (long)x->r.decided);
+	rate(b, (long)x->r.correct, (long)x->r.decided);
 	cell(m, b, REPORT_CELL_NUM);
 	sbuf_addf(b, "%u", x->r.decided);
 	cell(m, b, REPORT_CELL_NUM);
@@ -118,7 +121,7 @@ void report_part_record(const struct report_markup *m, struct sbuf *b, const str
 	report_part_num(b, t->have_ds ? x->r.ds_accuracy : NAN, 3);
 	cell(m, b, REPORT_CELL_TEXT);
 	if (x->r.overused >= 0) {
-		report_part_label(m, b, t, x->r.overused);
+		label(m, b, t, x->r.overused);
 		sbuf_addf(b, " (+%.1f pts)", 100 * x->r.overuse);
 	} else {
 		sbuf_add(b, "–");
@@ -136,7 +139,7 @@ void report_part_labels(const struct report_markup *m, struct sbuf *b, const str
 		const struct lead_label *l = &t->labels[k];
 		const struct stats_label *s = &t->res.labels[k];
 		row(m, b, REPORT_CELL_TEXT);
-		report_part_label(m, b, t, (int)k);
+		label(m, b, t, (int)k);
 		cell(m, b, REPORT_CELL_NUM);
 		sbuf_addf(b, "%llu", (unsigned long long)s->count);
 		cell(m, b, REPORT_CELL_NUM);
@@ -144,7 +147,7 @@ void report_part_labels(const struct report_markup *m, struct sbuf *b, const str
 		cell(m, b, REPORT_CELL_NUM);
 		report_part_num(b, s->kappa, 3);
 		cell(m, b, REPORT_CELL_TEXT);
-		report_part_label(m, b, t, l->confused_with);
+		label(m, b, t, l->confused_with);
 		cell(m, b, REPORT_CELL_NUM);
 		if (l->confused_with >= 0)
 			sbuf_addf(b, "%llu", (unsigned long long)l->confused_items);
@@ -234,10 +237,10 @@ void report_part_overruled(const struct report_markup *m, struct sbuf *b,
 		cell(m, b, REPORT_CELL_PARA);
 		m->long_text(b, o->text ? o->text : "–");
 		cell(m, b, REPORT_CELL_TEXT);
-		report_part_label(m, b, t, o->vote);
+		label(m, b, t, o->vote);
 		cell(m, b, REPORT_CELL_TEXT);
 		sbuf_add(b, m->pick[0]);
-		report_part_label(m, b, t, o->label);
+		label(m, b, t, o->label);
 		sbuf_add(b, m->pick[1]);
 		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->reason ? o->reason : "–");
@@ -246,7 +249,7 @@ void report_part_overruled(const struct report_markup *m, struct sbuf *b,
 		cell(m, b, REPORT_CELL_TEXT);
 		m->text(b, o->expert);
 		cell(m, b, REPORT_CELL_NUM);
-		report_part_day(m, b, o->at);
+		day(m, b, o->at);
 		sbuf_add(b, m->row_end);
 	}
 	sbuf_add(b, m->table_end);

@@ -56,17 +56,6 @@ int report_part_entity(struct sbuf *b, char c);
 /* A figure with `decimals` decimals, or a dash when it is not finite. */
 void report_part_num(struct sbuf *b, double v, int decimals);
 
-/* k of n with three decimals, or a dash when n is 0. */
-void report_part_rate(struct sbuf *b, long k, long n);
-
-/* Label k of the task through m->text, or a dash when k is none. */
-void report_part_label(const struct report_markup *m, struct sbuf *b, const struct lead_task *t,
-		       int k);
-
-/* The date of a time ("2024-06-01T10:00:00Z" -> "2024-06-01") through
- * m->text; an empty string when at is NULL. */
-void report_part_day(const struct report_markup *m, struct sbuf *b, const char *at);
-
 /* "k of n (p%)" of the decided items whose strict majority the expert
  * overturned, or a dash when none is decided. */
 void report_part_overturned(struct sbuf *b, const struct lead_task *t);
