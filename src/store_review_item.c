@@ -18,31 +18,54 @@
 
 /* ---- item detail ---- */
 
+/*
+ * Column i of s as a heap string, NULL for SQL NULL. A value SQLite could
+ * not give (out of memory) sets *unread, so that the read fails instead of
+ * showing the item with a field missing.
+ */
+static char *col_dup(sqlite3_stmt *s, int i, int *unread)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	if (!v) {
+		if (sqlite3_column_type(s, i) != SQLITE_NULL)
+			*unread = 1;
+		return NULL;
+	}
+	return xstrdup((const char *)v);
+}
+
+/* The error of a read that met a value it could not read. */
+static int unread_fail(char *err)
+{
+	return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+}
+
 static int load_votes(struct store *st, struct review_item *it, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	size_t cap = 0;
-	int rc;
+	int rc, unread = 0;
 
 	/* The track record walks the (few) decided items and unpacks their
 	 * vote rows (src/votepack.h), instead of scanning every vote of the
 	 * task; CROSS JOIN pins that order. */
-	if (store_prepare(st,
-			  "WITH mine AS (SELECT j.value->>0 AS annotator, j.value->>1 AS label,"
-			  "   j.value->>3 AS comment FROM item_votes v, json_each(v.votes) j"
-			  "   WHERE v.item = ?2),"
-			  " decided AS (SELECT d.item, d.label FROM decision d"
-			  "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
-			  "   AND d.label IS NOT NULL AND d.item <> ?2),"
-			  " theirs AS (SELECT j.value->>0 AS annotator, j.value->>1 = x.label AS ok"
-			  "   FROM decided x CROSS JOIN item_votes w ON w.item = x.item AND w.task = ?1,"
-			  "   json_each(w.votes) j)"
-			  " SELECT a.name, l.value, m.comment,"
-			  " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator),"
-			  " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator AND t.ok)"
-			  " FROM mine m JOIN annotator a ON a.id = m.annotator"
-			  " LEFT JOIN label l ON l.task = ?1 AND l.code = m.label ORDER BY a.name",
-			  &s, err))
+	if (store_prepare(
+		    st,
+		    "WITH mine AS (SELECT j.value->>0 AS annotator, j.value->>1 AS label,"
+		    "   j.value->>3 AS comment FROM item_votes v, json_each(v.votes) j"
+		    "   WHERE v.item = ?2),"
+		    " decided AS (SELECT d.item, d.label FROM decision d"
+		    "   WHERE d.id = (SELECT max(id) FROM decision e WHERE e.item = d.item)"
+		    "   AND d.label IS NOT NULL AND d.item <> ?2),"
+		    " theirs AS (SELECT j.value->>0 AS annotator, j.value->>1 = x.label AS ok"
+		    "   FROM decided x CROSS JOIN item_votes w ON w.item = x.item AND w.task = ?1,"
+		    "   json_each(w.votes) j)"
+		    " SELECT a.name, l.value, m.comment,"
+		    " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator),"
+		    " (SELECT count(*) FROM theirs t WHERE t.annotator = m.annotator AND t.ok)"
+		    " FROM mine m JOIN annotator a ON a.id = m.annotator"
+		    " LEFT JOIN label l ON l.task = ?1 AND l.code = m.label ORDER BY a.name",
+		    &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, it->task.id);
 	sqlite3_bind_int64(s, 2, it->id);
@@ -50,16 +73,19 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 		struct review_vote *v;
 		it->votes = xgrow(it->votes, &cap, it->nvotes + 1, sizeof *it->votes);
 		v = &it->votes[it->nvotes++];
-		v->annotator = store_col_dup(s, 0);
-		v->label = store_col_dup(s, 1);
-		v->comment = store_col_dup(s, 2);
+		v->annotator = col_dup(s, 0, &unread);
+		v->label = col_dup(s, 1, &unread);
+		v->comment = col_dup(s, 2, &unread);
 		v->record_n = sqlite3_column_int(s, 3);
 		v->record_ok = sqlite3_column_int(s, 4);
 	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "votes");
+		sqlite3_finalize(s);
+		return -1;
+	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "votes");
-	return 0;
+	return unread ? unread_fail(err) : 0;
 }
 
 static int cmp_prob(const void *a, const void *b)
@@ -74,13 +100,14 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 {
 	sqlite3_stmt *s = NULL, *j = NULL;
 	size_t cap = 0;
-	int rc;
+	int rc, jrc, unread = 0;
 
-	if (store_prepare(st,
-			  "SELECT p.model, l.value, p.confidence, p.entropy, p.probs FROM prediction p"
-			  " LEFT JOIN label l ON l.task = ? AND l.code = p.label"
-			  " WHERE p.item = ? ORDER BY p.confidence DESC, p.model",
-			  &s, err))
+	if (store_prepare(
+		    st,
+		    "SELECT p.model, l.value, p.confidence, p.entropy, p.probs FROM prediction p"
+		    " LEFT JOIN label l ON l.task = ? AND l.code = p.label"
+		    " WHERE p.item = ? ORDER BY p.confidence DESC, p.model",
+		    &s, err))
 		return -1;
 	if (store_prepare(st, "SELECT key, value FROM json_each(?)", &j, err))
 		goto fail;
@@ -92,14 +119,19 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 		it->preds = xgrow(it->preds, &cap, it->npreds + 1, sizeof *it->preds);
 		p = &it->preds[it->npreds++];
 		memset(p, 0, sizeof *p);
-		p->model = store_col_dup(s, 0);
-		p->label = store_col_dup(s, 1);
+		p->model = col_dup(s, 0, &unread);
+		p->label = col_dup(s, 1, &unread);
 		p->confidence = col_dbl(s, 2);
 		p->entropy = col_dbl(s, 3);
 		sqlite3_reset(j);
-		sqlite3_bind_text(j, 1, (const char *)sqlite3_column_text(s, 4), -1,
-				  SQLITE_TRANSIENT);
-		while (sqlite3_step(j) == SQLITE_ROW) {
+		if (sqlite3_bind_text(j, 1, (const char *)sqlite3_column_text(s, 4), -1,
+				      SQLITE_TRANSIENT) != SQLITE_OK) {
+			store_fail(st, err, "predictions");
+			goto fail;
+		}
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL && !sqlite3_column_text(s, 4))
+			unread = 1;
+		while ((jrc = sqlite3_step(j)) == SQLITE_ROW) {
 			struct review_prob *pr;
 			p->probs = xgrow(p->probs, &pcap, p->nprobs + 1, sizeof *p->probs);
 			pr = &p->probs[p->nprobs++];
@@ -110,17 +142,25 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 							    ? it->task.labels[k].value
 							    : "?");
 			} else {
-				pr->label = store_col_dup(j, 0);
+				pr->label = col_dup(j, 0, &unread);
 				if (!pr->label)
 					pr->label = xstrdup("?");
 			}
 			pr->p = sqlite3_column_double(j, 1);
+		}
+		if (jrc != SQLITE_DONE) {
+			store_fail(st, err, "predictions");
+			goto fail;
 		}
 		if (p->nprobs)
 			qsort(p->probs, p->nprobs, sizeof *p->probs, cmp_prob);
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(st, err, "predictions");
+		goto fail;
+	}
+	if (unread) {
+		unread_fail(err);
 		goto fail;
 	}
 	sqlite3_finalize(j);
@@ -136,15 +176,16 @@ static int load_history(struct store *st, struct review_item *it, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	size_t cap = 0;
-	int rc;
+	int rc, unread = 0;
 
-	if (store_prepare(st,
-			  "SELECT d.id, d.expert, l.value, b.value, d.reason, d.rule, d.at, d.seconds,"
-			  " d.supersedes FROM decision d"
-			  " LEFT JOIN label l ON l.task = ?1 AND l.code = d.label"
-			  " LEFT JOIN label b ON b.task = ?1 AND b.code = d.blind_label"
-			  " WHERE d.item = ?2 ORDER BY d.id",
-			  &s, err))
+	if (store_prepare(
+		    st,
+		    "SELECT d.id, d.expert, l.value, b.value, d.reason, d.rule, d.at, d.seconds,"
+		    " d.supersedes FROM decision d"
+		    " LEFT JOIN label l ON l.task = ?1 AND l.code = d.label"
+		    " LEFT JOIN label b ON b.task = ?1 AND b.code = d.blind_label"
+		    " WHERE d.item = ?2 ORDER BY d.id",
+		    &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, it->task.id);
 	sqlite3_bind_int64(s, 2, it->id);
@@ -153,27 +194,30 @@ static int load_history(struct store *st, struct review_item *it, char *err)
 		it->history = xgrow(it->history, &cap, it->nhistory + 1, sizeof *it->history);
 		d = &it->history[it->nhistory++];
 		d->id = sqlite3_column_int64(s, 0);
-		d->expert = store_col_dup(s, 1);
-		d->label = store_col_dup(s, 2);
-		d->blind_label = store_col_dup(s, 3);
-		d->reason = store_col_dup(s, 4);
-		d->rule = store_col_dup(s, 5);
-		d->at = store_col_dup(s, 6);
+		d->expert = col_dup(s, 1, &unread);
+		d->label = col_dup(s, 2, &unread);
+		d->blind_label = col_dup(s, 3, &unread);
+		d->reason = col_dup(s, 4, &unread);
+		d->rule = col_dup(s, 5, &unread);
+		d->at = col_dup(s, 6, &unread);
 		d->seconds = col_dbl(s, 7);
 		d->supersedes = sqlite3_column_int64(s, 8);
 		it->current = d->id;
 	}
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "decisions");
+		sqlite3_finalize(s);
+		return -1;
+	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "decisions");
-	return 0;
+	return unread ? unread_fail(err) : 0;
 }
 
 /* The item's flags: how many, and my own one's note. */
 static int load_flags(struct store *st, struct review_item *it, const char *me, char *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc, unread = 0;
 
 	if (store_prepare(st,
 			  "SELECT count(*), max(CASE WHEN expert = ?2 THEN COALESCE(note, '') END)"
@@ -183,19 +227,40 @@ static int load_flags(struct store *st, struct review_item *it, const char *me, 
 	sqlite3_bind_int64(s, 1, it->id);
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		it->nflags = sqlite3_column_int(s, 0);
-		it->my_flag = store_col_dup(s, 1);
+	if (rc != SQLITE_ROW) {
+		store_fail(st, err, "flags");
+		sqlite3_finalize(s);
+		return -1;
 	}
+	it->nflags = sqlite3_column_int(s, 0);
+	it->my_flag = col_dup(s, 1, &unread);
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "flags");
+	return unread ? unread_fail(err) : 0;
+}
+
+/*
+ * Step s, a query of at most one row, and finalize it: its first column
+ * into *out (NULL when there is no row). A failed step or a value that
+ * could not be read is an error.
+ */
+static int step_dup(struct store *st, sqlite3_stmt *s, char **out, const char *what, char *err)
+{
+	int rc = sqlite3_step(s), unread = 0;
+	if (rc == SQLITE_ROW)
+		*out = col_dup(s, 0, &unread);
+	else if (rc != SQLITE_DONE)
+		store_fail(st, err, what);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return unread ? unread_fail(err) : 0;
 }
 
 static int load_core(struct store *st, struct review_item *it, const char *me, char *err)
 {
 	sqlite3_stmt *s = NULL;
 	char *task = NULL;
-	int rc;
+	int rc, unread = 0;
 
 	if (store_prepare(st,
 			  "SELECT i.external_id, i.text, i.meta, t.name FROM item i"
@@ -210,11 +275,15 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 			return err_set(err, "item %lld: no such item", (long long)it->id);
 		return store_fail(st, err, "item");
 	}
-	it->external_id = store_col_dup(s, 0);
-	it->text = store_col_dup(s, 1);
-	it->meta = store_col_dup(s, 2);
-	task = store_col_dup(s, 3);
+	it->external_id = col_dup(s, 0, &unread);
+	it->text = col_dup(s, 1, &unread);
+	it->meta = col_dup(s, 2, &unread);
+	task = col_dup(s, 3, &unread);
 	sqlite3_finalize(s);
+	if (unread || !it->external_id || !task) {
+		free(task);
+		return unread_fail(err);
+	}
 	rc = store_task_get(st, task, &it->task, err);
 	free(task);
 	if (rc != 1)
@@ -228,12 +297,18 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		return -1;
 	sqlite3_bind_int64(s, 1, it->id);
 	it->agreement = NAN;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, err, "votes");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (rc == SQLITE_ROW) {
 		struct sbuf cb = {0};
 		char *counts;
 		sqlite3_stmt *c = NULL;
 		if (store_summary_votes_counts(&it->task, (const char *)sqlite3_column_text(s, 0),
-				       (size_t)sqlite3_column_bytes(s, 0), &cb)) {
+					       (size_t)sqlite3_column_bytes(s, 0), &cb)) {
 			sbuf_free(&cb);
 			sqlite3_finalize(s);
 			return err_set(err, "the stored votes of item %lld are damaged",
@@ -241,10 +316,12 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		}
 		counts = sbuf_take(&cb);
 		it->agreement = col_dbl(s, 1);
-		it->plurality = store_col_dup(s, 2);
+		it->plurality = col_dup(s, 2, &unread);
 		it->tie = sqlite3_column_int(s, 3);
 		if (store_prepare(st, COUNTS_SQL, &c, err) == 0) {
 			rc = counts_summary(c, counts, &it->vote_summary);
+			if (rc)
+				store_fail(st, err, "vote summary");
 			sqlite3_finalize(c);
 		} else {
 			rc = -1;
@@ -256,6 +333,8 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		}
 	}
 	sqlite3_finalize(s);
+	if (unread)
+		return unread_fail(err);
 	if (!it->vote_summary)
 		it->vote_summary = xstrdup("");
 
@@ -263,24 +342,24 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 		return -1;
 	sqlite3_bind_text(s, 1, me, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, it->id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		it->draft = store_col_dup(s, 0);
-	sqlite3_finalize(s);
+	if (step_dup(st, s, &it->draft, "draft", err))
+		return -1;
 
 	if (store_prepare(st,
-			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires > " NOW_SQL,
+			  "SELECT expert FROM claim WHERE item = ? AND expert <> ? AND expires "
+			  "> " NOW_SQL,
 			  &s, err))
 		return -1;
 	sqlite3_bind_int64(s, 1, it->id);
 	sqlite3_bind_text(s, 2, me, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		it->claimed_by = store_col_dup(s, 0);
-	sqlite3_finalize(s);
+	if (step_dup(st, s, &it->claimed_by, "claim", err))
+		return -1;
 	{
 		char out[256];
 		int out_rc = packet_item_out(st, it->id, out, sizeof out, err);
 		char pk[PACKET_ID_LEN];
-		int c_rc = out_rc < 0 ? -1 : packet_conflict_open(st, it->id, it->conflict, pk, err);
+		int c_rc =
+			out_rc < 0 ? -1 : packet_conflict_open(st, it->id, it->conflict, pk, err);
 		if (c_rc < 0)
 			return -1;
 		if (c_rc == 1)
@@ -292,7 +371,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 }
 
 int store_review_item_load(struct store *st, int64_t item, const char *me, struct review_item *out,
-		     char *err)
+			   char *err)
 {
 	struct review_item it;
 
@@ -454,7 +533,8 @@ int store_review_checkpoint(struct store *st, char *err)
 	return 0;
 }
 
-int store_review_events(struct store *st, int64_t item, struct review_event **out, size_t *n, char *err)
+int store_review_events(struct store *st, int64_t item, struct review_event **out, size_t *n,
+			char *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct review_event *v = NULL;
@@ -518,10 +598,10 @@ void store_review_events_free(struct review_event *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct review_event *e = &v[i];
-		char *strs[] = {e->at,		e->actor,	  e->host,	    e->ssh,
-				e->action,	e->detail,	  e->label,	    e->blind_label,
+		char *strs[] = {e->at,		 e->actor,	   e->host,	     e->ssh,
+				e->action,	 e->detail,	   e->label,	     e->blind_label,
 				e->before_label, e->before_expert, e->before_reason, e->before_rule,
-				e->reason,	e->rule,	  e->origin,	    e->file};
+				e->reason,	 e->rule,	   e->origin,	     e->file};
 		for (size_t k = 0; k < GV_ARRAY_LEN(strs); k++)
 			free(strs[k]);
 	}

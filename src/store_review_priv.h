@@ -23,14 +23,14 @@ static inline double col_dbl(sqlite3_stmt *s, int i)
 static inline int counts_summary(sqlite3_stmt *s, const char *json, char **out)
 {
 	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, json ? json : "{}", -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (sqlite3_bind_text(s, 1, json ? json : "{}", -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return -1;
-	*out = xstrdup(sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
+	if (sqlite3_step(s) != SQLITE_ROW || !sqlite3_column_text(s, 0))
+		return -1; /* the statement's error: the caller reports it */
+	*out = xstrdup((const char *)sqlite3_column_text(s, 0));
 	return 0;
 }
 
-#define COUNTS_SQL                                                                          \
-	"SELECT COALESCE(group_concat(key || ':' || value, ' '), '') FROM json_each(?)"
+#define COUNTS_SQL "SELECT COALESCE(group_concat(key || ':' || value, ' '), '') FROM json_each(?)"
 
 #endif
