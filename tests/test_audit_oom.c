@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testoom.h"
 #include "testutil.h"
 
 #include "audit.h"
@@ -37,41 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---- the K-th allocation of SQLite fails ---- */
-
-static sqlite3_mem_methods mem_real;
-static long fail_at; /* 0: no fault armed */
-static long seen;
-
-static int fault(void)
-{
-	return fail_at && ++seen == fail_at;
-}
-
-static void *mem_malloc(int n)
-{
-	return fault() ? NULL : mem_real.xMalloc(n);
-}
-
-static void *mem_realloc(void *p, int n)
-{
-	return fault() ? NULL : mem_real.xRealloc(p, n);
-}
-
-static void arm(long k)
-{
-	seen = 0;
-	fail_at = k;
-}
-
-/* Disarm; 1 when the armed fault was met. */
-static int disarm(void)
-{
-	int met = fail_at && seen >= fail_at;
-	fail_at = 0;
-	return met;
-}
 
 /* An error that is the failure it is: out of memory. */
 static void assert_oom(const char *what, long k, const char *err)
@@ -206,9 +172,9 @@ static void test_packets(void **state)
 	for (k = 1;; k++) {
 		int rc, met;
 		err[0] = '\0';
-		arm(k);
+		testoom_arm(k);
 		rc = packets_verify(f->st, &r, err);
-		met = disarm();
+		met = testoom_disarm();
 		if (rc < 0) {
 			assert_oom("audit_packet_verify", k, err);
 			ooms++;
@@ -242,7 +208,7 @@ static void test_append(void **state)
 	for (k = 1;; k++) {
 		int rc, met;
 		err[0] = '\0';
-		arm(k);
+		testoom_arm(k);
 		rc = store_begin(f->st, err);
 		if (rc == 0)
 			rc = audit_append(f->st, &f->actor, "reason", 1,
@@ -250,7 +216,7 @@ static void test_append(void **state)
 					  NULL, err);
 		if (rc == 0)
 			rc = store_commit(f->st, err);
-		met = disarm();
+		met = testoom_disarm();
 		if (rc) {
 			assert_oom("audit_append", k, err);
 			ooms++;
@@ -298,9 +264,9 @@ static void test_log(void **state)
 		got.len = 0;
 		if (got.s)
 			got.s[0] = '\0';
-		arm(k);
+		testoom_arm(k);
 		rc = audit_log(f->st, 0, log_row, &got, err);
-		met = disarm();
+		met = testoom_disarm();
 		if (rc) {
 			assert_oom("audit_log", k, err);
 			ooms++;
@@ -326,15 +292,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log, setup, teardown),
 	};
-	sqlite3_mem_methods m;
 
 	/* Before anything starts SQLite. */
-	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &mem_real) != SQLITE_OK)
-		return 1;
-	m = mem_real;
-	m.xMalloc = mem_malloc;
-	m.xRealloc = mem_realloc;
-	if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK)
+	if (testoom_install())
 		return 1;
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

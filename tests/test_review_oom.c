@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testoom.h"
 #include "testutil.h"
 
 #include "store.h"
@@ -35,27 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the K-th allocation of SQLite fails ---- */
-
-static sqlite3_mem_methods mem_real;
-static long fail_at; /* 0: no fault armed */
-static long seen;
-
-static int fault(void)
-{
-	return fail_at && ++seen == fail_at;
-}
-
-static void *mem_malloc(int n)
-{
-	return fault() ? NULL : mem_real.xMalloc(n);
-}
-
-static void *mem_realloc(void *p, int n)
-{
-	return fault() ? NULL : mem_real.xRealloc(p, n);
-}
 
 /* ---- the item, as text ---- */
 
@@ -152,11 +132,9 @@ static void test_item_load(void **state)
 	for (k = 1;; k++) {
 		int rc, met;
 		err[0] = '\0';
-		seen = 0;
-		fail_at = k;
+		testoom_arm(k);
 		rc = store_review_item_load(f->st, item, "ex1", &it, err);
-		met = seen >= fail_at;
-		fail_at = 0;
+		met = testoom_disarm();
 		if (rc == 0) {
 			char *got = item_text(&it);
 			store_review_item_free(&it);
@@ -187,15 +165,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_item_load, setup, test_fx_teardown),
 	};
-	sqlite3_mem_methods m;
 
 	/* Before anything starts SQLite. */
-	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &mem_real) != SQLITE_OK)
-		return 1;
-	m = mem_real;
-	m.xMalloc = mem_malloc;
-	m.xRealloc = mem_realloc;
-	if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK)
+	if (testoom_install())
 		return 1;
 	text_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
