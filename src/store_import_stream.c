@@ -15,6 +15,12 @@
  * items are written by one INSERT ... SELECT over the spool, the existing
  * items' text and metadata by UPDATE, and the item_votes rows by a second
  * INSERT ... SELECT: nothing is read from a table while it is written.
+ * A new task has no item to read, so the pass runs on a thread of its own
+ * and hands its spool over a chunk of 1 MB at a time (STREAM_QUEUE of them
+ * at most wait); this thread writes each chunk's new items and then its
+ * item_votes rows, two INSERT ... SELECT a chunk, while the next is
+ * computed: the rows are written beside the pass instead of after it, and
+ * the spool never goes to disk.
  * The database ends up as the in-memory path leaves it. The records of a
  * streamed predictions or decisions file (SREC_KEYED) only name their item
  * here: each item, once resolved, hands them to store_import_keyed_item
@@ -30,6 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define STREAM_CHUNK ((size_t)1 << 20) /* bytes of spool written or handed over at once */
+#define STREAM_QUEUE 4		       /* chunks handed over and not yet written, at most */
 
 /* A spooled item: this head, then its external id (new items), text and
  * metadata (when given) and its packed votes (when a row is written), each
@@ -72,38 +81,84 @@ struct stream {
 	/* reading the spool failed (inside a statement: ferr says why) */
 	int failed;
 	char ferr[GV_ERR];
-	/* The row SQLite is given (a copy of a spooled item, the spool having
-	 * moved on to the next one, so that the statement knows whether there
-	 * is a next row), and the statement's rows. */
+	/* The row SQLite is given (rec, with its strings str: the spooled
+	 * item, or a copy of it in cur when the spool is read from its file, the
+	 * spool having moved on to the next one so that the statement knows
+	 * whether there is a next row), and the statement's rows. */
 	struct sbuf cur;
+	const struct spool_rec *rec;
+	const char *str[4];
 	struct store_rows *rows;
-	/* With a producer thread: it runs the first pass while the new items
-	 * are written, publishing the spool's end (pub) as it goes; done when
-	 * it has finished, prc and perr its result. Under mu. */
+	/* With a producer thread: it runs the first pass and hands each full
+	 * spool over through the ring q (nq chunks from q[head]), taking an
+	 * empty one back; this thread writes the chunk it took (chunk). done
+	 * when the pass has finished, prc and perr its result; stop when this
+	 * thread gave up. Under mu. */
 	int threaded;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	off_t pub;
-	int done, prc;
+	struct sbuf q[STREAM_QUEUE], chunk;
+	size_t head, nq;
+	int done, stop, prc;
 	char perr[GV_ERR];
 	struct import_result *res;
 };
 
+/* The producer's full spool to the ring, waiting for room; -1 when the
+ * writer gave up. */
+static int stream_hand_over(struct stream *s, char *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&s->mu);
+	while (s->nq == STREAM_QUEUE && !s->stop)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->stop) {
+		rc = import_errf(err, NULL, 0, 0, "import: stopped");
+	} else {
+		struct sbuf *slot = &s->q[(s->head + s->nq) % STREAM_QUEUE], t = *slot;
+		*slot = s->spool;
+		s->spool = t;
+		sbuf_reset(&s->spool);
+		s->nq++;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+/* The next chunk into s->chunk, its buffer going back to the ring; 0 when
+ * the producer has finished and every chunk was taken. */
+static int stream_take(struct stream *s)
+{
+	int got = 0;
+	pthread_mutex_lock(&s->mu);
+	while (!s->nq && !s->done)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->nq) {
+		struct sbuf t = s->q[s->head];
+		s->q[s->head] = s->chunk;
+		s->chunk = t;
+		sbuf_reset(&s->q[s->head]);
+		s->head = (s->head + 1) % STREAM_QUEUE;
+		s->nq--;
+		got = 1;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return got;
+}
+
 static int stream_spool_flush(struct stream *s, char *err)
 {
+	if (s->threaded)
+		return stream_hand_over(s, err);
 	if (s->fd < 0 && store_import_spill_open(s->si, &s->fd, err))
 		return -1;
 	if (store_import_spill_write(s->fd, s->spool.s, s->spool.len, s->end, err))
 		return -1;
 	s->end += (off_t)s->spool.len;
 	sbuf_reset(&s->spool);
-	if (s->threaded) {
-		pthread_mutex_lock(&s->mu);
-		s->pub = s->end;
-		pthread_cond_broadcast(&s->cv);
-		pthread_mutex_unlock(&s->mu);
-	}
 	return 0;
 }
 
@@ -289,26 +344,28 @@ static int stream_item(struct stream *s, size_t n, struct import_result *res, ch
 			sbuf_addc(&s->spool, '\0');
 		((struct spool_rec *)(s->spool.s + off))->size = (uint32_t)(s->spool.len - off);
 	}
-	if (s->spool.len >= (1 << 20) && stream_spool_flush(s, err))
+	if (s->spool.len >= STREAM_CHUNK && stream_spool_flush(s, err))
 		return -1;
 	return 0;
 }
 
-/* Read the spool from its start. */
+/* Read the spool from its start: the chunk taken, the spool in memory, or
+ * its file. */
 static void stream_rewind(struct stream *s)
 {
 	s->top = NULL;
-	if (s->fd < 0) {
-		s->w.buf = s->spool.s;
-		s->w.len = s->spool.len;
+	if (s->threaded || s->fd < 0) {
+		const struct sbuf *b = s->threaded ? &s->chunk : &s->spool;
+		s->w.buf = b->s;
+		s->w.len = b->len;
 		s->w.cap = 0;
 		s->w.left = 0;
 	} else {
 		s->w.len = 0;
 		s->w.at = 0;
-		s->w.left = s->threaded ? 0 : (size_t)s->end;
+		s->w.left = (size_t)s->end;
 		if (!s->w.cap) {
-			s->w.cap = 1 << 20;
+			s->w.cap = STREAM_CHUNK;
 			s->w.buf = xmalloc(s->w.cap);
 		}
 	}
@@ -326,35 +383,43 @@ static const struct spool_rec *stream_next(struct stream *s, uint32_t flags)
 			return NULL;
 		}
 		s->top = top;
-		if (!top && s->threaded) {
-			/* Wait for the producer to spool more, or finish. */
-			size_t more;
-			pthread_mutex_lock(&s->mu);
-			while (!s->done && s->pub == s->w.at)
-				pthread_cond_wait(&s->cv, &s->mu);
-			more = (size_t)(s->pub - s->w.at);
-			pthread_mutex_unlock(&s->mu);
-			if (!more)
-				return NULL;
-			s->w.left = more;
-			continue;
-		}
 		if (!s->top || s->top->flags & flags)
 			return s->top;
 	}
 }
 
+/* The strings after a spooled item's head: its id, text, meta, votes. */
+static void spool_strings(const struct spool_rec *r, const char *str[4])
+{
+	const char *p = (const char *)(r + 1);
+	for (int k = 0; k < 4; k++) {
+		str[k] = NULL;
+		if (r->flags & (k == 0 ? SP_NEW : k == 1 ? SP_TEXT : k == 2 ? SP_META : SP_ROW)) {
+			str[k] = p;
+			p += strlen(p) + 1;
+		}
+	}
+}
+
 /* Row row of the statement: the spooled item with one of flags the spool
- * is on, copied to s->cur; the spool then goes on to the next one, and the
- * statement has another row if there is one. */
+ * is on, in s->rec with its strings in s->str; the spool then goes on to
+ * the next one, and the statement has another row if there is one. A spool
+ * in memory (a window of no capacity of its own) stays put; one read from
+ * its file is copied to s->cur first, the window moving on. */
 static const struct spool_rec *stream_load(struct stream *s, size_t row, uint32_t flags)
 {
 	if (s->rows->cur == row && s->rows->n == row + 1 && s->top) {
-		sbuf_reset(&s->cur);
-		sbuf_addn(&s->cur, (const char *)s->top, s->top->size);
+		if (s->w.cap) {
+			sbuf_reset(&s->cur);
+			sbuf_addn(&s->cur, (const char *)s->top, s->top->size);
+			s->rec = (const struct spool_rec *)s->cur.s;
+		} else {
+			s->rec = s->top;
+		}
+		spool_strings(s->rec, s->str);
 		s->rows->n += stream_next(s, flags) != NULL;
 	}
-	return (const struct spool_rec *)s->cur.s;
+	return s->rec;
 }
 
 /* Run sql over the spooled items with one of flags; none is no statement. */
@@ -380,19 +445,6 @@ static int stream_run(struct stream *s, struct store_rows *rows, uint32_t flags,
 	return 0;
 }
 
-/* The strings after a spooled item's head: its id, text, meta, votes. */
-static void spool_strings(const struct spool_rec *r, const char *str[4])
-{
-	const char *p = (const char *)(r + 1);
-	for (int k = 0; k < 4; k++) {
-		str[k] = NULL;
-		if (r->flags & (k == 0 ? SP_NEW : k == 1 ? SP_TEXT : k == 2 ? SP_META : SP_ROW)) {
-			str[k] = p;
-			p += strlen(p) + 1;
-		}
-	}
-}
-
 static void text_or_null(sqlite3_context *out, const char *t)
 {
 	if (t)
@@ -413,26 +465,22 @@ static void stream_item_column(void *ctx, size_t row, int col, sqlite3_context *
 {
 	struct stream *s = ctx;
 	const struct spool_rec *r = stream_load(s, row, SP_NEW);
-	const char *str[4];
-	spool_strings(r, str);
 	if (col == 0)
 		sqlite3_result_int64(out, r->id);
 	else
-		text_or_null(out, str[col - 1]);
+		text_or_null(out, s->str[col - 1]);
 }
 
 static void stream_row_column(void *ctx, size_t row, int col, sqlite3_context *out)
 {
 	struct stream *s = ctx;
 	const struct spool_rec *r = stream_load(s, row, SP_ROW);
-	const char *str[4];
 	switch (col) {
 	case 0:
 		sqlite3_result_int64(out, r->id);
 		break;
 	case 1:
-		spool_strings(r, str);
-		sqlite3_result_text(out, str[3], -1, SQLITE_STATIC);
+		sqlite3_result_text(out, s->str[3], -1, SQLITE_STATIC);
 		break;
 	case 2:
 		sqlite3_result_int(out, r->n);
@@ -564,7 +612,7 @@ static int stream_pass(struct stream *s, struct import_result *res, char *err)
 	s->si->stream_item = NULL;
 	sqlite3_finalize(s->scan);
 	s->scan = NULL;
-	if (s->fd >= 0 && s->spool.len && stream_spool_flush(s, err))
+	if ((s->threaded || s->fd >= 0) && s->spool.len && stream_spool_flush(s, err))
 		return -1;
 	return 0;
 }
@@ -642,10 +690,8 @@ int store_import_stream_write(struct store_import *si, struct import_result *res
 	if (stream_prepare(&s, err) || store_import_spill_start(si, err))
 		goto out;
 	/* With no existing item to read, the first pass needs no SQL: it runs
-	 * on a thread of its own while the new items are written. */
+	 * on a thread of its own while its chunks are written. */
 	if (!s.find && !s.scan) {
-		if (store_import_spill_open(si, &s.fd, err))
-			goto out;
 		pthread_mutex_init(&s.mu, NULL);
 		pthread_cond_init(&s.cv, NULL);
 		s.res = res;
@@ -654,28 +700,35 @@ int store_import_stream_write(struct store_import *si, struct import_result *res
 		if (!started)
 			s.threaded = 0;
 	}
-	if (!started && stream_pass(&s, res, err))
-		goto out;
-	src = stream_insert_items(&s, err);
 	if (started) {
+		src = 0;
+		while (!src && stream_take(&s))
+			src = stream_insert_items(&s, err) || stream_write_rows(&s, err);
+		pthread_mutex_lock(&s.mu);
+		s.stop = 1; /* a producer still waiting for room gives up */
+		pthread_cond_broadcast(&s.cv);
+		pthread_mutex_unlock(&s.mu);
 		pthread_join(s.thread, NULL);
-		s.threaded = 0;
+		if (src)
+			goto out;
 		if (s.prc) {
 			memcpy(err, s.perr, GV_ERR);
 			goto out;
 		}
+	} else if (stream_pass(&s, res, err) || stream_insert_items(&s, err) ||
+		   stream_update_items(&s, res, err) || stream_write_rows(&s, err)) {
+		goto out;
 	}
-	if (src)
-		goto out;
 	res->n.items_added = (long)s.nnew;
-	if (stream_update_items(&s, res, err) || stream_write_rows(&s, err))
-		goto out;
 	*tally = s.tally;
 	rc = 0;
 out:
 	if (started) {
 		pthread_mutex_destroy(&s.mu);
 		pthread_cond_destroy(&s.cv);
+		for (int k = 0; k < STREAM_QUEUE; k++)
+			sbuf_free(&s.q[k]);
+		sbuf_free(&s.chunk);
 	}
 	si->stream_item = NULL;
 	sqlite3_finalize(s.find);

@@ -1,0 +1,101 @@
+#!/bin/sh
+# A streamed import into a new task (a votes file past the memory budget's
+# share, no item there before) computes its rows on one thread and hands
+# them to the writer a chunk of 1 MB at a time, at most four waiting. Here
+# 400,000 votes on 100,000 items (string ids, rows shuffled), over a 1 MB
+# budget, make about a dozen chunks, so the thread that computes them waits
+# for the writer; the project must be the one the same import in memory
+# makes. A repeated vote on an item near the end of the order fails the
+# computing thread after the writer has taken chunks: the same message as
+# in memory and nothing written. And the writer failing (the K-th SQLite
+# allocation, K spread over the import, with
+# tests/reliability/gavel-fault) while the other thread waits for room must
+# stop both: exit 1 with a message, the project as before, within a minute.
+set -u
+. "$top_srcdir/tests/cli/lib.sh"
+command -v sqlite3 >/dev/null 2>&1 || skip "the sqlite3 shell is not installed"
+mkdir "$work/tmp"
+
+tables() {
+    for t in item item_votes annotator label task task_tally; do
+        sqlite3 "$1" ".dump $t"
+    done
+}
+
+# shuffled N: N votes on N/4 items, 4 annotators each, in an order far from
+# grouped (a stride prime to N).
+shuffled() {
+    awk -v n="$1" 'BEGIN { print "item,annotator,label"
+        m = n / 4
+        for (j = 0; j < n; j++) {
+            i = (j * 7919) % n; it = i % m; k = int(i / m)
+            printf "item-%06d,ann%d,l%d\n", it, k * 10 + it % 10, (it * 3 + k) % 5 } }'
+}
+
+# imp NAME ENV...: a new project NAME.db, then the import of $work/in.csv
+# with ENV set; exit code and output in NAME.out, messages in NAME.err.
+imp() {
+    name=$1
+    shift
+    rm -f "$work/$name.db"
+    "$GAVEL" init "$work/$name.db" >/dev/null || fail "init"
+    env "$@" "$GAVEL" import "$work/$name.db" votes "$work/in.csv" --task t \
+        >"$work/$name.out" 2>"$work/$name.err"
+    echo "exit $?" >>"$work/$name.out"
+}
+
+shuffled 400000 >"$work/in.csv"
+imp mem GAVEL_IMPORT_MEM=
+imp spill GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp"
+grep -q "exit 0" "$work/mem.out" || fail "in memory: $(cat "$work/mem.err")"
+cmp -s "$work/mem.out" "$work/spill.out" ||
+    fail "output differs: $(cat "$work/mem.out") / $(cat "$work/spill.out")"
+tables "$work/mem.db" >"$work/mem.tables"
+tables "$work/spill.db" >"$work/spill.tables"
+[ "$(sqlite3 "$work/spill.db" 'SELECT count(*) FROM item_votes')" = 100000 ] ||
+    fail "not 100,000 item_votes rows"
+cmp -s "$work/mem.tables" "$work/spill.tables" ||
+    fail "tables differ ($(diff "$work/mem.tables" "$work/spill.tables" | head -c 400))"
+[ -z "$(ls -A "$work/tmp")" ] || fail "a spill file was left"
+
+# A repeated vote late in the items' order: refused after chunks were
+# written, as in memory.
+echo "item-099998,ann8,l1" >>"$work/in.csv"
+imp dmem GAVEL_IMPORT_MEM=
+imp dspill GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp"
+grep -q "exit 1" "$work/dspill.out" || fail "repeat accepted: $(cat "$work/dspill.out")"
+grep -q "in.csv:400002.*duplicate vote by annotator 'ann8'" "$work/dspill.err" ||
+    fail "repeat: $(cat "$work/dspill.err")"
+cmp -s "$work/dmem.err" "$work/dspill.err" ||
+    fail "repeat: messages differ: $(cat "$work/dmem.err") / $(cat "$work/dspill.err")"
+[ "$(sqlite3 "$work/dspill.db" 'SELECT count(*) FROM item')" = 0 ] || fail "repeat: items written"
+
+fault=$(dirname "$GAVEL")/tests/reliability/gavel-fault
+[ -x "$fault" ] || skip "$fault is not built (the rest passed)"
+command -v timeout >/dev/null 2>&1 || skip "timeout(1) is not installed (the rest passed)"
+shuffled 400000 >"$work/in.csv"
+rm -f "$work/f.db" "$work/count"
+"$GAVEL" init "$work/f.db" >/dev/null || fail "init"
+cp "$work/f.db" "$work/f0.db"
+before=$(tables "$work/f0.db")
+GAVEL_FAULT=malloc:999999999 GAVEL_FAULT_COUNT=$work/count GAVEL_IMPORT_MEM=1M \
+    TMPDIR="$work/tmp" "$fault" import "$work/f.db" votes "$work/in.csv" --task t \
+    >/dev/null 2>&1 || fail "no fault: the import failed"
+total=$(cat "$work/count")
+[ "$total" -gt 1000 ] || fail "only $total SQLite allocations counted"
+# K over the second half of the import's allocations (the writing), where
+# the other thread has chunks waiting.
+for tenth in 5 6 7 8 9; do
+    k=$((total * tenth / 10))
+    cp "$work/f0.db" "$work/f.db"
+    rm -f "$work/f.db-wal" "$work/f.db-shm"
+    GAVEL_FAULT=malloc:$k GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp" timeout 60 \
+        "$fault" import "$work/f.db" votes "$work/in.csv" --task t \
+        >"$work/stdout" 2>"$work/stderr"
+    rc=$?
+    [ "$rc" = 1 ] || fail "malloc:$k of $total: exit $rc (124: hung): $(head -c 300 "$work/stderr")"
+    grep -q '^gavel: ..' "$work/stderr" || fail "malloc:$k: unclear: $(cat "$work/stderr")"
+    [ "$(tables "$work/f.db")" = "$before" ] || fail "malloc:$k: the project changed"
+    [ -z "$(ls -A "$work/tmp")" ] || fail "malloc:$k: a spill file was left"
+done
+pass
