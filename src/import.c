@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -170,15 +171,14 @@ static char *import_stem(const char *file)
 
 /*
  * The file's SHA-256 (for the audit event) is computed on another thread,
- * started with the reader: the reader's two threads leave part of the
- * second core idle while the file is read, and the database side's two
- * threads (the merge and the writer of a streamed import) keep both busy
- * afterwards. A 1.3 GB file of 40M votes takes about 4 s to hash: started
- * after the reading it competed with the writer (35.8 s against 32.1 s in
- * the same minute). A buffer of the import's own (read from a stream) is
- * hashed after the reading, since the hash gives its pages back as it goes.
- * A failed import stops the hash at its next chunk. Small buffers are
- * hashed inline.
+ * started with the reader and run at the idle priority (SCHED_IDLE): the
+ * reader's threads, and the merge beside the writer of a streamed import,
+ * leave part of the second core idle, and the hash takes only that. A 1.3
+ * GB file of 40M votes takes about 4 s to hash: started after the reading
+ * at the normal priority it competed with the writer. A buffer of the
+ * import's own (read from a stream) is hashed after the reading, since the
+ * hash gives its pages back as it goes. A failed import stops the hash at
+ * its next chunk. Small buffers are hashed inline.
  */
 #define IMPORT_HASH_THREAD_BYTES ((size_t)1 << 20)
 
@@ -235,13 +235,24 @@ static void *import_hash_run(void *arg)
 	return NULL;
 }
 
+/* On a thread of its own, the hash takes only a core the import leaves
+ * idle; the commit waits for it, and then a core is free. */
+static void *import_hash_thread(void *arg)
+{
+#ifdef SCHED_IDLE
+	struct sched_param sp = {0};
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+#endif
+	return import_hash_run(arg);
+}
+
 static void import_hash_start(struct import_hash *h, const char *buf, size_t len, int release)
 {
 	h->buf = buf;
 	h->len = len;
 	h->release = release;
 	h->running = len >= IMPORT_HASH_THREAD_BYTES &&
-		     pthread_create(&h->thread, NULL, import_hash_run, h) == 0;
+		     pthread_create(&h->thread, NULL, import_hash_thread, h) == 0;
 	if (!h->running)
 		import_hash_run(h);
 }
