@@ -7,7 +7,8 @@
 # for the writer; the project must be the one the same import in memory
 # makes. A repeated vote on an item near the end of the order fails the
 # computing thread after the writer has taken chunks: the same message as
-# in memory and nothing written. And the writer failing (the K-th SQLite
+# in memory and nothing written. The audit event records the file's
+# SHA-256, hashed on a thread beside the reader. And the writer failing (the K-th SQLite
 # allocation, K spread over the import, with
 # tests/reliability/gavel-fault) while the other thread waits for room must
 # stop both: exit 1 with a message, the project as before, within a minute.
@@ -57,6 +58,15 @@ tables "$work/spill.db" >"$work/spill.tables"
 cmp -s "$work/mem.tables" "$work/spill.tables" ||
     fail "tables differ ($(diff "$work/mem.tables" "$work/spill.tables" | head -c 400))"
 [ -z "$(ls -A "$work/tmp")" ] || fail "a spill file was left"
+# The file's hash, computed beside the reader (mapped) or after it (read
+# from standard input), is the file's.
+sha=$(sha256sum "$work/in.csv" | cut -d' ' -f1)
+recorded() { sqlite3 "$1" "SELECT json_extract(detail, '$.sha256') FROM event WHERE action = 'import'"; }
+[ "$(recorded "$work/spill.db")" = "$sha" ] || fail "sha256 $(recorded "$work/spill.db"), not $sha"
+"$GAVEL" init "$work/stdin.db" >/dev/null || fail "init"
+GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp" "$GAVEL" import "$work/stdin.db" votes - --task t \
+    <"$work/in.csv" >/dev/null 2>&1 || fail "import from standard input"
+[ "$(recorded "$work/stdin.db")" = "$sha" ] || fail "stdin: sha256 $(recorded "$work/stdin.db")"
 
 # A repeated vote late in the items' order: refused after chunks were
 # written, as in memory.
