@@ -70,7 +70,7 @@ void audit_unread_reset(void)
 int audit_unread_check(int rc, char *err)
 {
 	if (rc >= 0 && unread)
-		return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+		return store_nomem(err);
 	return rc;
 }
 

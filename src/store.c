@@ -796,6 +796,11 @@ int store_col_text(sqlite3_stmt *s, int i, const char **out, char *err)
 	int null = sqlite3_column_type(s, i) == SQLITE_NULL;
 	*out = (const char *)sqlite3_column_text(s, i);
 	if (!*out && !null)
-		return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+		return store_nomem(err);
 	return 0;
+}
+
+int store_nomem(char *err)
+{
+	return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
 }

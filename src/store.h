@@ -270,4 +270,8 @@ char *store_col_dup(sqlite3_stmt *s, int i);
  */
 int store_col_text(sqlite3_stmt *s, int i, const char **out, char *err);
 
+/* Fill err with the error of a value SQLite could not give for want of
+ * memory ("database: out of memory"); returns -1. */
+int store_nomem(char *err);
+
 #endif

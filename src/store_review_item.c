@@ -25,19 +25,12 @@
  */
 static char *col_dup(sqlite3_stmt *s, int i, int *unread)
 {
-	const unsigned char *v = sqlite3_column_text(s, i);
-	if (!v) {
-		if (sqlite3_column_type(s, i) != SQLITE_NULL)
-			*unread = 1;
+	const char *v;
+	if (store_col_text(s, i, &v, NULL)) {
+		*unread = 1;
 		return NULL;
 	}
-	return xstrdup((const char *)v);
-}
-
-/* The error of a read that met a value it could not read. */
-static int unread_fail(char *err)
-{
-	return err_set(err, "database: %s", sqlite3_errstr(SQLITE_NOMEM));
+	return v ? xstrdup(v) : NULL;
 }
 
 static int load_votes(struct store *st, struct review_item *it, char *err)
@@ -85,7 +78,7 @@ static int load_votes(struct store *st, struct review_item *it, char *err)
 		return -1;
 	}
 	sqlite3_finalize(s);
-	return unread ? unread_fail(err) : 0;
+	return unread ? store_nomem(err) : 0;
 }
 
 static int cmp_prob(const void *a, const void *b)
@@ -115,6 +108,7 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 	sqlite3_bind_int64(s, 2, it->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct review_pred *p;
+		const char *probs;
 		size_t pcap = 0;
 		it->preds = xgrow(it->preds, &cap, it->npreds + 1, sizeof *it->preds);
 		p = &it->preds[it->npreds++];
@@ -124,13 +118,12 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 		p->confidence = col_dbl(s, 2);
 		p->entropy = col_dbl(s, 3);
 		sqlite3_reset(j);
-		if (sqlite3_bind_text(j, 1, (const char *)sqlite3_column_text(s, 4), -1,
-				      SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (store_col_text(s, 4, &probs, NULL))
+			unread = 1;
+		if (sqlite3_bind_text(j, 1, probs, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 			store_fail(st, err, "predictions");
 			goto fail;
 		}
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL && !sqlite3_column_text(s, 4))
-			unread = 1;
 		while ((jrc = sqlite3_step(j)) == SQLITE_ROW) {
 			struct review_prob *pr;
 			p->probs = xgrow(p->probs, &pcap, p->nprobs + 1, sizeof *p->probs);
@@ -160,7 +153,7 @@ static int load_preds(struct store *st, struct review_item *it, char *err)
 		goto fail;
 	}
 	if (unread) {
-		unread_fail(err);
+		store_nomem(err);
 		goto fail;
 	}
 	sqlite3_finalize(j);
@@ -210,7 +203,7 @@ static int load_history(struct store *st, struct review_item *it, char *err)
 		return -1;
 	}
 	sqlite3_finalize(s);
-	return unread ? unread_fail(err) : 0;
+	return unread ? store_nomem(err) : 0;
 }
 
 /* The item's flags: how many, and my own one's note. */
@@ -235,7 +228,7 @@ static int load_flags(struct store *st, struct review_item *it, const char *me, 
 	it->nflags = sqlite3_column_int(s, 0);
 	it->my_flag = col_dup(s, 1, &unread);
 	sqlite3_finalize(s);
-	return unread ? unread_fail(err) : 0;
+	return unread ? store_nomem(err) : 0;
 }
 
 /*
@@ -253,7 +246,7 @@ static int step_dup(struct store *st, sqlite3_stmt *s, char **out, const char *w
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	return unread ? unread_fail(err) : 0;
+	return unread ? store_nomem(err) : 0;
 }
 
 static int load_core(struct store *st, struct review_item *it, const char *me, char *err)
@@ -282,7 +275,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	sqlite3_finalize(s);
 	if (unread || !it->external_id || !task) {
 		free(task);
-		return unread_fail(err);
+		return store_nomem(err);
 	}
 	rc = store_task_get(st, task, &it->task, err);
 	free(task);
@@ -334,7 +327,7 @@ static int load_core(struct store *st, struct review_item *it, const char *me, c
 	}
 	sqlite3_finalize(s);
 	if (unread)
-		return unread_fail(err);
+		return store_nomem(err);
 	if (!it->vote_summary)
 		it->vote_summary = xstrdup("");
 
