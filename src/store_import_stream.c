@@ -118,8 +118,7 @@ static int stream_hand_over(struct stream *s, char *err)
 	} else {
 		struct sbuf *slot = &s->q[(s->head + s->nq) % STREAM_QUEUE], t = *slot;
 		*slot = s->spool;
-		s->spool = t;
-		sbuf_reset(&s->spool);
+		s->spool = t; /* empty: stream_take emptied it */
 		s->nq++;
 		pthread_cond_broadcast(&s->cv);
 	}
