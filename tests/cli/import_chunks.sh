@@ -93,8 +93,13 @@ GAVEL_FAULT=malloc:999999999 GAVEL_FAULT_COUNT=$work/count GAVEL_IMPORT_MEM=1M \
     >/dev/null 2>&1 || fail "no fault: the import failed"
 total=$(cat "$work/count")
 [ "$total" -gt 1000 ] || fail "only $total SQLite allocations counted"
+whole=$(tables "$work/f.db")
 # K over the second half of the import's allocations (the writing), where
-# the other thread has chunks waiting.
+# the other thread has chunks waiting. SQLite does without a few of its
+# allocations (a page for its cache: it reuses one instead), so a fault
+# may let the import finish: then the project must be the whole import,
+# and most of the faults must still fail it.
+failed=0
 for tenth in 5 6 7 8 9; do
     k=$((total * tenth / 10))
     cp "$work/f0.db" "$work/f.db"
@@ -103,9 +108,16 @@ for tenth in 5 6 7 8 9; do
         "$fault" import "$work/f.db" votes "$work/in.csv" --task t \
         >"$work/stdout" 2>"$work/stderr"
     rc=$?
+    [ -z "$(ls -A "$work/tmp")" ] || fail "malloc:$k: a spill file was left"
+    if [ "$rc" = 0 ]; then
+        [ "$(tables "$work/f.db")" = "$whole" ] ||
+            fail "malloc:$k: exit 0 with a project unlike the import's without a fault"
+        continue
+    fi
     [ "$rc" = 1 ] || fail "malloc:$k of $total: exit $rc (124: hung): $(head -c 300 "$work/stderr")"
     grep -q '^gavel: ..' "$work/stderr" || fail "malloc:$k: unclear: $(cat "$work/stderr")"
     [ "$(tables "$work/f.db")" = "$before" ] || fail "malloc:$k: the project changed"
-    [ -z "$(ls -A "$work/tmp")" ] || fail "malloc:$k: a spill file was left"
+    failed=$((failed + 1))
 done
+[ "$failed" -ge 3 ] || fail "only $failed of 5 faults in the writing failed the import"
 pass
