@@ -416,13 +416,17 @@ static const struct csv_field *csv_role(struct csv_reader *r, int role)
 	return f->len ? f : NULL;
 }
 
-static int csv_required(struct csv_reader *r, int role, const char **out)
+/* The field of a role that must not be empty, in *out and its length in
+ * *len (when len is not NULL). */
+static int csv_required(struct csv_reader *r, int role, const char **out, size_t *len)
 {
 	const struct csv_field *f = &r->c.f[r->col[role]];
 	if (f->len == 0)
 		return import_errf(r->err, r->file, f->line, csv_field_col(&r->c, f),
 				   "empty %s field", role_what[role]);
 	*out = f->s;
+	if (len)
+		*len = f->len;
 	return 0;
 }
 
@@ -454,20 +458,21 @@ static int csv_record(struct csv_reader *r)
 	rec->line = r->c.line;
 	if (csv_names_fit(r))
 		return -1;
-	if (csv_required(r, R_ITEM, &rec->item))
+	if (csv_required(r, R_ITEM, &rec->item, &rec->item_len))
 		return -1;
-	if (r->col[R_TASK] >= 0 && csv_required(r, R_TASK, &rec->task))
+	if (r->col[R_TASK] >= 0 && csv_required(r, R_TASK, &rec->task, NULL))
 		return -1;
 	/* rec->col: the item's column for items, else the label's (or first
 	 * probability's), where a sink's complaint about the record points. */
 	switch (r->kind) {
 	case IMPORT_VOTES:
 		rec->kind = REC_VOTE;
+		rec->annotator_len = 0;
 		if (r->own_ann)
 			rec->annotator = csv_opt(r, R_ANN);
-		else if (csv_required(r, R_ANN, &rec->annotator))
+		else if (csv_required(r, R_ANN, &rec->annotator, &rec->annotator_len))
 			return -1;
-		if (csv_required(r, R_LABEL, &rec->label))
+		if (csv_required(r, R_LABEL, &rec->label, &rec->label_len))
 			return -1;
 		rec->col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
 		rec->at = csv_opt(r, R_AT);
@@ -495,7 +500,7 @@ static int csv_record(struct csv_reader *r)
 	case IMPORT_PREDICTIONS:
 		rec->kind = REC_PREDICTION;
 		if (!r->wide) {
-			if (csv_required(r, R_LABEL, &rec->label))
+			if (csv_required(r, R_LABEL, &rec->label, &rec->label_len))
 				return -1;
 			f = &r->c.f[r->col[R_CONF]];
 			if (csv_prob(r, f, &rec->confidence))
@@ -514,7 +519,7 @@ static int csv_record(struct csv_reader *r)
 		break;
 	case IMPORT_DECISIONS:
 		rec->kind = REC_DECISION;
-		if (csv_required(r, R_LABEL, &rec->label))
+		if (csv_required(r, R_LABEL, &rec->label, &rec->label_len))
 			return -1;
 		rec->col = csv_field_col(&r->c, &r->c.f[r->col[R_LABEL]]);
 		rec->reason = csv_opt(r, R_REASON);

@@ -9,11 +9,12 @@
 
 #include <string.h>
 
-/* s longer than max: the error naming what it is. Adds s's length to *bytes. */
-static int limit_over(const struct rec *r, const char *s, size_t max, const char *what,
-		      size_t *bytes, char *err)
+/* s (of length len, 0 when not known) longer than max: the error naming
+ * what it is. Adds s's length to *bytes. */
+static int limit_len(const struct rec *r, const char *s, size_t len, size_t max, const char *what,
+		     size_t *bytes, char *err)
 {
-	size_t n = s ? strlen(s) : 0;
+	size_t n = rec_len(s, len);
 	*bytes += n;
 	if (n <= max)
 		return 0;
@@ -22,14 +23,20 @@ static int limit_over(const struct rec *r, const char *s, size_t max, const char
 			   max);
 }
 
+static int limit_over(const struct rec *r, const char *s, size_t max, const char *what,
+		      size_t *bytes, char *err)
+{
+	return limit_len(r, s, 0, max, what, bytes, err);
+}
+
 int limit_record(const struct rec *r, size_t *bytes, char *err)
 {
 	const char *who = r->kind == REC_DECISION ? "expert name" : "annotator name";
 	*bytes = 0;
-	if (limit_over(r, r->item, LIMIT_NAME, "item id", bytes, err) ||
+	if (limit_len(r, r->item, r->item_len, LIMIT_NAME, "item id", bytes, err) ||
 	    limit_over(r, r->task, LIMIT_NAME, "task name", bytes, err) ||
-	    limit_over(r, r->annotator, LIMIT_NAME, who, bytes, err) ||
-	    limit_over(r, r->label, LIMIT_NAME, "label", bytes, err) ||
+	    limit_len(r, r->annotator, r->annotator_len, LIMIT_NAME, who, bytes, err) ||
+	    limit_len(r, r->label, r->label_len, LIMIT_NAME, "label", bytes, err) ||
 	    limit_over(r, r->at, LIMIT_NAME, "time", bytes, err) ||
 	    limit_over(r, r->model, LIMIT_NAME, "model name", bytes, err) ||
 	    limit_over(r, r->text, LIMIT_TEXT, "item text", bytes, err) ||

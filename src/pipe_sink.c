@@ -43,7 +43,8 @@ struct prec {
 	int skip;
 	long line, col;
 	size_t s[PS_N];
-	size_t nprobs, pfirst; /* probabilities: plab[pfirst..], pv[pfirst..] */
+	size_t item_len, annotator_len, label_len; /* as struct rec has them */
+	size_t nprobs, pfirst;			   /* probabilities: plab[pfirst..], pv[pfirst..] */
 	double confidence;
 };
 
@@ -77,14 +78,20 @@ struct pipe_sink {
 	char err[GV_ERR];
 };
 
-static size_t put_str(struct batch *b, const char *s)
+/* s, of length len, into the arena. */
+static size_t put_strn(struct batch *b, const char *s, size_t len)
 {
 	size_t off;
 	if (!s)
 		return 0;
 	off = b->arena.len;
-	sbuf_addn(&b->arena, s, strlen(s) + 1);
+	sbuf_addn(&b->arena, s, len + 1);
 	return off + 1;
+}
+
+static size_t put_str(struct batch *b, const char *s)
+{
+	return put_strn(b, s, s ? strlen(s) : 0);
 }
 
 static const char *get_str(const struct batch *b, size_t off)
@@ -135,6 +142,9 @@ static int consume(struct pipe_sink *p, struct batch *b)
 		r.text = get_str(b, q->s[PS_TEXT]);
 		r.meta = get_str(b, q->s[PS_META]);
 		r.reason = get_str(b, q->s[PS_REASON]);
+		r.item_len = q->item_len;
+		r.annotator_len = q->annotator_len;
+		r.label_len = q->label_len;
 		r.model = get_str(b, q->s[PS_MODEL]);
 		r.confidence = q->confidence;
 		r.nprobs = q->nprobs;
@@ -214,10 +224,13 @@ static int pipe_put(void *ctx, const struct rec *r, char *err)
 		b->last_file_off = put_str(b, r->file);
 	}
 	q->s[PS_FILE] = b->last_file_off;
-	q->s[PS_ITEM] = put_str(b, r->item);
+	q->item_len = rec_len(r->item, r->item_len);
+	q->annotator_len = rec_len(r->annotator, r->annotator_len);
+	q->label_len = rec_len(r->label, r->label_len);
+	q->s[PS_ITEM] = put_strn(b, r->item, q->item_len);
 	q->s[PS_TASK] = put_str(b, r->task);
-	q->s[PS_ANN] = put_str(b, r->annotator);
-	q->s[PS_LABEL] = put_str(b, r->label);
+	q->s[PS_ANN] = put_strn(b, r->annotator, q->annotator_len);
+	q->s[PS_LABEL] = put_strn(b, r->label, q->label_len);
 	q->s[PS_AT] = put_str(b, r->at);
 	q->s[PS_COMMENT] = put_str(b, r->comment);
 	q->s[PS_TEXT] = put_str(b, r->text);

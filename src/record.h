@@ -9,6 +9,7 @@
 #define GAVEL_RECORD_H
 
 #include <stddef.h>
+#include <string.h>
 
 enum rec_kind {
 	REC_VOTE,       /* one annotator's label on one item (may carry item text) */
@@ -35,6 +36,10 @@ struct rec {
 	const char *text;      /* item text (REC_ITEM, or carried by REC_VOTE) */
 	const char *meta;      /* item metadata as a JSON object text */
 	const char *reason;    /* REC_DECISION */
+	/* The byte lengths of item, annotator and label when the reader knows
+	 * them (the CSV reader does), else 0: rec_len counts them then. A sink
+	 * that sets one of those strings sets its length or 0 with it. */
+	size_t item_len, annotator_len, label_len;
 
 	/* REC_PREDICTION: either a full distribution (nprobs > 0: labels[i] has
 	 * probability probs[i]) or only the top label with its confidence. */
@@ -44,6 +49,12 @@ struct rec {
 	const double *probs;
 	double confidence; /* top label's probability when nprobs == 0 */
 };
+
+/* The length of a record's string s given as len (0: not known). */
+static inline size_t rec_len(const char *s, size_t len)
+{
+	return len || !s ? len : strlen(s);
+}
 
 /*
  * Where records go. put returns 0, or -1 with err filled (the import stops).

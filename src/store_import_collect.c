@@ -24,14 +24,15 @@ static int si_fail(struct store_import *si, const struct rec *r, char *err, cons
 			   import_snip(data, snip));
 }
 
-/* Intern a label; a label new to a declared task is an error at the record. */
-static int si_label(struct store_import *si, const struct rec *r, const char *value, uint32_t *id,
-		    char *err)
+/* Intern a label (len bytes, 0: count them); a label new to a declared
+ * task is an error at the record. */
+static int si_label(struct store_import *si, const struct rec *r, const char *value, size_t len,
+		    uint32_t *id, char *err)
 {
 	int added;
 	if (!value || !*value)
 		return import_errf(err, r->file, r->line, r->col, "empty label");
-	*id = intern_put(&si->labels, value, strlen(value), &added);
+	*id = intern_put(&si->labels, value, rec_len(value, len), &added);
 	if (!added)
 		return 0;
 	si->label_index =
@@ -52,12 +53,14 @@ static int si_label(struct store_import *si, const struct rec *r, const char *va
 	return 0;
 }
 
-static uint32_t si_item(struct store_import *si, const char *ext)
+/* The record's item, interned. */
+static uint32_t si_item(struct store_import *si, const struct rec *r)
 {
+	const char *ext = r->item;
 	/* Files usually list an item's votes together: check the last one first. */
 	if (si->last_item && strcmp(intern_str(&si->items, si->last_item - 1), ext) == 0)
 		return si->last_item - 1;
-	si->last_item = intern_put(&si->items, ext, strlen(ext), NULL) + 1;
+	si->last_item = intern_put(&si->items, ext, rec_len(ext, r->item_len), NULL) + 1;
 	return si->last_item - 1;
 }
 
@@ -107,17 +110,19 @@ static int si_put_vote(struct store_import *si, const struct rec *r, char *err)
 	}
 	if (!who || !*who)
 		return import_errf(err, r->file, r->line, r->col, "empty annotator");
-	if (si_label(si, r, r->label, &label, err))
+	if (si_label(si, r, r->label, r->label_len, &label, err))
 		return -1;
-	ann = intern_put(&si->anns, who, strlen(who), NULL);
+	ann = intern_put(&si->anns, who,
+			 who == r->annotator ? rec_len(who, r->annotator_len) : strlen(who), NULL);
 	if (si->nvotes >= UINT32_MAX)
 		return import_errf(err, r->file, r->line, 0, "too many votes in one file");
 	if (si->stream) {
 		const char *opt[SREC_NOPT] = {r->at, r->comment, r->text, r->meta};
 		si->nvotes++;
-		return store_import_spill_put(si, r->item, ann, label, r->line, opt, err);
+		return store_import_spill_put(si, r->item, rec_len(r->item, r->item_len), ann,
+					      label, r->line, opt, err);
 	}
-	item = si_item(si, r->item);
+	item = si_item(si, r);
 	m = si->nvotes;
 	if (m == si->votes_cap) {
 		si->votes = xgrow(si->votes, &si->votes_cap, m + 1, sizeof *si->votes);
@@ -148,12 +153,12 @@ static int si_put_item(struct store_import *si, const struct rec *r, char *err)
 		/* Repeats are found when the runs are merged; the label field
 		 * keeps the column, for the message. */
 		const char *opt[SREC_NOPT] = {NULL, NULL, r->text, r->meta};
-		return store_import_spill_put(si, r->item, SREC_NONE,
+		return store_import_spill_put(si, r->item, rec_len(r->item, r->item_len), SREC_NONE,
 					      r->col > 0 && r->col < UINT32_MAX ? (uint32_t)r->col
 										: 0,
 					      r->line > 0 ? r->line : 1, opt, err);
 	}
-	item = si_item(si, r->item);
+	item = si_item(si, r);
 	if (item >= old) {
 		si->item_line =
 			xgrow(si->item_line, &si->item_line_cap, item + 1, sizeof *si->item_line);
@@ -184,7 +189,7 @@ static int si_pred_label(struct store_import *si, const struct rec *r, const cha
 	int64_t id = value ? intern_find(&si->labels, value, strlen(value)) : -1;
 	if (id < 0 && value && store_task_label_index(&si->task, value) >= 0) {
 		uint32_t u;
-		if (si_label(si, r, value, &u, err))
+		if (si_label(si, r, value, 0, &u, err))
 			return -1;
 		id = u;
 	}
@@ -300,7 +305,7 @@ static int si_put_prediction(struct store_import *si, const struct rec *r, char 
 					    r->text, r->meta, err);
 		goto out;
 	}
-	p.item = si_item(si, r->item);
+	p.item = si_item(si, r);
 	p.probs = store_import_str(si, probs.s);
 	si->preds = xgrow(si->preds, &si->preds_cap, si->npreds + 1, sizeof *si->preds);
 	si->preds[si->npreds++] = p;
@@ -317,7 +322,7 @@ static int si_put_decision(struct store_import *si, const struct rec *r, char *e
 	if (!si->o.expert || !*si->o.expert)
 		return import_errf(err, r->file, r->line, r->col,
 				   "a decision without an expert: give --expert NAME");
-	if (si_label(si, r, r->label, &d.label, err))
+	if (si_label(si, r, r->label, r->label_len, &d.label, err))
 		return -1;
 	if (si->stream) {
 		struct si_keyed k = {.seq = (uint64_t)si->records};
@@ -326,7 +331,7 @@ static int si_put_decision(struct store_import *si, const struct rec *r, char *e
 					      r->reason && *r->reason ? r->reason : NULL,
 					      r->at && *r->at ? r->at : NULL, NULL, NULL, err);
 	}
-	d.item = si_item(si, r->item);
+	d.item = si_item(si, r);
 	d.line = r->line;
 	d.col = r->col;
 	d.seq = (size_t)si->records;

@@ -239,11 +239,11 @@ struct si_window {
  * end; *top stays valid until the next call. Returns 0 or -1 with err. */
 int store_import_window_next(int fd, struct si_window *w, const void **top, char *err);
 
-/* Add a record on item (an item record when ann is SREC_NONE) with the
+/* Add a record on item (idlen bytes; an item record when ann is SREC_NONE) with the
  * optional strings opt (NULL for none), sorting the records into a run on
  * disk when they reach the budget. Returns 0 or -1 with err filled. */
-int store_import_spill_put(struct store_import *si, const char *item, uint32_t ann, uint32_t label,
-			   long line, const char *const opt[SREC_NOPT], char *err);
+int store_import_spill_put(struct store_import *si, const char *item, size_t idlen, uint32_t ann,
+			   uint32_t label, long line, const char *const opt[SREC_NOPT], char *err);
 
 /* The optional strings of r, each NULL when not given. */
 void srec_opts(const struct srec *r, const char *opt[SREC_NOPT]);

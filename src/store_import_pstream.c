@@ -127,7 +127,7 @@ int store_import_keyed_put(struct store_import *si, const char *item, uint32_t w
 	opt[SREC_COMMENT] = str;
 	opt[SREC_TEXT] = text;
 	opt[SREC_META] = meta;
-	return store_import_spill_put(si, item, SREC_KEYED, what, line, opt, err);
+	return store_import_spill_put(si, item, strlen(item), SREC_KEYED, what, line, opt, err);
 }
 
 void store_import_keyed_decode(const struct srec *r, struct si_keyed *k, const char **str,
@@ -271,7 +271,8 @@ int store_import_keyed_start(struct store_import *si, size_t nitems, char *err)
 		const struct srec *r = ps->cur;
 		const char *opt[SREC_NOPT];
 		srec_opts(r, opt);
-		if (store_import_spill_put(si, srec_id(r), r->ann, r->label, r->line, opt, err) ||
+		if (store_import_spill_put(si, srec_id(r), strlen(srec_id(r)), r->ann, r->label,
+					   r->line, opt, err) ||
 		    store_import_window_next(ps->fd, &ps->w, &ps->cur, err))
 			return -1;
 	}

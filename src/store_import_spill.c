@@ -285,13 +285,13 @@ static int spill_swap(struct store_import *si, char *err)
 	return 0;
 }
 
-int store_import_spill_put(struct store_import *si, const char *item, uint32_t ann, uint32_t label,
-			   long line, const char *const opt[SREC_NOPT], char *err)
+int store_import_spill_put(struct store_import *si, const char *item, size_t idlen, uint32_t ann,
+			   uint32_t label, long line, const char *const opt[SREC_NOPT], char *err)
 {
 	struct si_spill *sp = si->spill;
 	struct spill_buf *b;
 	struct srec h = {0};
-	size_t size, at, idlen = strlen(item), len[SREC_NOPT] = {0};
+	size_t size, at, len[SREC_NOPT] = {0};
 	unsigned char mask = 0;
 	int same;
 	char *p;
