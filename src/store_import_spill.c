@@ -174,10 +174,12 @@ int store_import_spill_read(int fd, void *p, size_t len, off_t at, char *err)
 
 /* ---- Runs ---- */
 
+/* The id of the record at ref in a buffer's bytes (ctx): the bytes, not the
+ * buffer's struct, whose cache line the thread filling the other buffer may
+ * be writing. */
 static const char *spill_str(const void *ctx, uint64_t ref)
 {
-	const struct spill_buf *b = ctx;
-	return srec_id((const struct srec *)(b->buf.s + group_at(ref)));
+	return srec_id((const struct srec *)((const char *)ctx + group_at(ref)));
 }
 
 /* Grow *p (room for *cap items of size bytes) to hold need; a large array
@@ -195,26 +197,34 @@ static void *spill_grow(void *p, size_t *cap, size_t need, size_t size)
 static void spill_sort(struct spill_buf *b)
 {
 	b->tmp = spill_grow(b->tmp, &b->tmpcap, b->nkeys, sizeof *b->tmp);
-	store_import_sort_strings(b->keys, b->tmp, b->nkeys, spill_str, b);
+	store_import_sort_strings(b->keys, b->tmp, b->nkeys, spill_str, b->buf.s);
 }
 
 /* Sort b and write it to the runs' file as a run; b starts over. */
 static int spill_flush(struct si_spill *sp, struct spill_buf *b, char *err)
 {
 	char *out = xmalloc(SPILL_OUT);
-	size_t len = 0, i = 0, more = 0;
+	size_t len = 0, i = 0, more = 0, nkeys;
 	off_t start = sp->end;
 	const struct srec *r = NULL;
+	const struct sort_key *keys;
+	const char *base;
 
 	spill_sort(b);
+	/* Read from here on, not from b: the other buffer's fields, which the
+	 * thread filling it writes with every record, may share b's cache
+	 * lines. */
+	nkeys = b->nkeys;
+	keys = b->keys;
+	base = b->buf.s;
 	for (;;) {
 		/* The groups in order, each record of a group in turn. */
 		if (more) {
 			r = (const struct srec *)((const char *)r + r->size);
 			more--;
-		} else if (i < b->nkeys) {
-			r = (const struct srec *)(b->buf.s + group_at(b->keys[i].ref));
-			more = group_more(b->keys[i++].ref);
+		} else if (i < nkeys) {
+			r = (const struct srec *)(base + group_at(keys[i].ref));
+			more = group_more(keys[i++].ref);
 		} else {
 			r = NULL;
 		}
