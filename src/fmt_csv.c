@@ -456,6 +456,7 @@ static int csv_record(struct csv_reader *r)
 
 	rec->file = r->file;
 	rec->line = r->c.line;
+	rec->end = r->c.pos;
 	if (csv_names_fit(r))
 		return -1;
 	if (csv_required(r, R_ITEM, &rec->item, &rec->item_len))

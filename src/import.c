@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -194,6 +195,19 @@ static char *import_stem(const char *file)
 /* import_run's release: the buffer was read (1) or mapped. */
 #define IMPORT_MAPPED 2
 
+/*
+ * A mapped file is read by the parser and the hash at once, and each gives
+ * pages back: the hash gives back only what the parser has passed too
+ * (passed, which the parser's sink publishes), and waits when it is a
+ * third of the memory budget (lead) ahead of it. Giving back everything it
+ * had hashed, the hash, which runs faster than the parser, took away the
+ * pages just ahead of the parser, and the parser had to fault each of them
+ * in again: at 10M votes grouped by item that tripled the tokenizer's CPU
+ * time (perf: 4.0 s with the hash, 1.65 s without). The lead bounds what
+ * the two keep mapped. A reader that gives no offsets (tracked unset: the
+ * JSON formats) leaves the hash as it was, giving back all it has hashed.
+ */
+
 struct import_hash {
 	const char *buf;
 	size_t len;
@@ -201,7 +215,10 @@ struct import_hash {
 	char hex[65];
 	pthread_t thread;
 	int running;
-	atomic_int stop; /* the import failed: the hash is not needed */
+	atomic_int stop;      /* the import failed: the hash is not needed */
+	atomic_size_t passed; /* a mapped file: the bytes the parser is done with */
+	atomic_int tracked;   /* the parser publishes passed (its reader knows offsets) */
+	size_t lead;
 };
 
 /* Give back the whole pages of buf[0..n) (anonymous memory: they read as
@@ -227,8 +244,15 @@ static void *import_hash_run(void *arg)
 	crypto_hash_sha256_init(&c);
 	for (size_t off = 0; off < h->len && !atomic_load(&h->stop); off += IMPORT_HASH_CHUNK) {
 		size_t n = h->len - off < IMPORT_HASH_CHUNK ? h->len - off : IMPORT_HASH_CHUNK;
+		size_t passed = h->len;
+		if (h->release == IMPORT_MAPPED && atomic_load(&h->tracked)) {
+			struct timespec nap = {0, 1000000};
+			while ((passed = atomic_load(&h->passed)) + h->lead < off + n &&
+			       !atomic_load(&h->stop))
+				nanosleep(&nap, NULL);
+		}
 		crypto_hash_sha256_update(&c, (const unsigned char *)h->buf + off, n);
-		import_release(h->buf, off + n);
+		import_release(h->buf, off + n < passed ? off + n : passed);
 	}
 	crypto_hash_sha256_final(&c, md);
 	sodium_bin2hex(h->hex, sizeof h->hex, md, sizeof md);
@@ -251,6 +275,9 @@ static void import_hash_start(struct import_hash *h, const char *buf, size_t len
 	h->buf = buf;
 	h->len = len;
 	h->release = release;
+	h->lead = store_import_spill_mem() / 3;
+	atomic_store(&h->passed, 0);
+	atomic_store(&h->tracked, 0);
 	h->running = len >= IMPORT_HASH_THREAD_BYTES &&
 		     pthread_create(&h->thread, NULL, import_hash_thread, h) == 0;
 	if (!h->running)
@@ -425,6 +452,7 @@ static int import_choose_task(struct store *st, const struct import_opts *o,
 
 struct import_front {
 	struct sink *next;
+	struct import_hash *hash;
 	const char *buf;
 	size_t len;
 	int mapped;
@@ -441,7 +469,14 @@ static int front_put(void *ctx, const struct rec *r, char *err)
 	if (x->mapped) {
 		x->bytes += bytes;
 		if (++x->n % IMPORT_RELEASE_RECORDS == 0 || x->bytes >= IMPORT_RELEASE_BYTES) {
-			import_release(x->buf, x->len);
+			/* What the parser has passed when the reader says, so that
+			 * the pages the hash has read ahead stay; else all. */
+			size_t end = r->end && r->end <= x->len ? r->end : x->len;
+			import_release(x->buf, end);
+			if (r->end && x->hash) {
+				atomic_store(&x->hash->passed, end);
+				atomic_store(&x->hash->tracked, 1);
+			}
 			x->bytes = 0;
 		}
 	}
@@ -455,11 +490,14 @@ static void front_skip(void *ctx, const char *task, const char *what)
 }
 
 /* A sink in front of next (x holds its state, s is the sink). */
-static struct sink *import_front(struct sink *next, const char *buf, size_t len, int release,
-				 struct import_front *x, struct sink *s)
+static struct sink *import_front(struct sink *next, struct import_hash *hash, const char *buf,
+				 size_t len, int release, struct import_front *x, struct sink *s)
 {
-	*x = (struct import_front){
-		.next = next, .buf = buf, .len = len, .mapped = release == IMPORT_MAPPED};
+	*x = (struct import_front){.next = next,
+				   .hash = hash,
+				   .buf = buf,
+				   .len = len,
+				   .mapped = release == IMPORT_MAPPED};
 	*s = (struct sink){.ctx = x, .put = front_put, .passed_over = front_skip};
 	return s;
 }
@@ -526,7 +564,7 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	if (!f->names_tasks || f->names_tasks(buf, len, o->kind, &fo)) {
 		struct sink pre = {.ctx = &names, .put = named_put, .passed_over = named_skip};
 		if (f->read(o->file, buf, len, o->kind, &fo,
-			    import_front(&pre, buf, len, release, &fr, &frsink), err)) {
+			    import_front(&pre, NULL, buf, len, release, &fr, &frsink), err)) {
 			named_free(&names);
 			return IMPORT_FAIL; /* the same error the real pass would give */
 		}
@@ -572,9 +610,10 @@ static int import_run(struct store *st, const struct import_opts *o, const char 
 	pipe = pipe_sink_start(first, &front);
 	if (release != 1)
 		import_hash_start(&hash, buf, len, release);
-	rc_read =
-		f->read(o->file, buf, len, o->kind, &fo,
-			import_front(pipe ? &front : first, buf, len, release, &fr, &frsink), err);
+	rc_read = f->read(
+		o->file, buf, len, o->kind, &fo,
+		import_front(pipe ? &front : first, &hash, buf, len, release, &fr, &frsink), err);
+	atomic_store(&hash.passed, len); /* the hash goes on alone */
 	if (pipe)
 		rc_read = pipe_sink_finish(pipe, rc_read, err);
 	rc = IMPORT_FAIL;

@@ -40,6 +40,9 @@ struct rec {
 	 * them (the CSV reader does), else 0: rec_len counts them then. A sink
 	 * that sets one of those strings sets its length or 0 with it. */
 	size_t item_len, annotator_len, label_len;
+	/* The byte offset just past the record in the reader's buffer when the
+	 * reader knows it (the CSV reader does), else 0. */
+	size_t end;
 
 	/* REC_PREDICTION: either a full distribution (nprobs > 0: labels[i] has
 	 * probability probs[i]) or only the top label with its confidence. */

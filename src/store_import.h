@@ -72,6 +72,9 @@ struct sink store_import_sink(struct store_import *si);
  */
 int store_import_commit(struct store_import *si, struct import_result *res, char *err);
 
+/* The import's memory budget in bytes (GAVEL_IMPORT_MEM, default 96M). */
+size_t store_import_spill_mem(void);
+
 /* Roll back unless committed, and free si (NULL is fine). */
 void store_import_free(struct store_import *si);
 

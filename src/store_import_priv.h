@@ -217,9 +217,6 @@ int store_import_map_votes(struct store_import *si, struct ivote *v, size_t n, c
 int store_import_dedup(struct store_import *si, struct ivote *v, uint32_t *line, size_t n,
 		       size_t *kept, long *dups, char *err);
 
-/* The import's memory budget in bytes (GAVEL_IMPORT_MEM, default 96M). */
-size_t store_import_spill_mem(void);
-
 /* An unlinked temporary file in TMPDIR or beside the project; and writing
  * and reading it at an offset. Each returns 0 or -1 with err filled. */
 int store_import_spill_open(const struct store_import *si, int *fd, char *err);

@@ -67,6 +67,17 @@ recorded() { sqlite3 "$1" "SELECT json_extract(detail, '$.sha256') FROM event WH
 GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp" "$GAVEL" import "$work/stdin.db" votes - --task t \
     <"$work/in.csv" >/dev/null 2>&1 || fail "import from standard input"
 [ "$(recorded "$work/stdin.db")" = "$sha" ] || fail "stdin: sha256 $(recorded "$work/stdin.db")"
+# Over a 1 MB budget the hash may run only a third of it ahead of the
+# parser, and waits: a file that fails near its end must still stop it,
+# the import exiting 1 at once with the line named.
+cp "$work/in.csv" "$work/bad.csv"
+printf 'item-000001,ann1,"open\n' >>"$work/bad.csv"
+"$GAVEL" init "$work/bad.db" >/dev/null || fail "init"
+GAVEL_IMPORT_MEM=1M TMPDIR="$work/tmp" timeout 60 "$GAVEL" import "$work/bad.db" votes \
+    "$work/bad.csv" --task t >/dev/null 2>"$work/bad.err"
+rc=$?
+[ "$rc" = 1 ] || fail "a bad last row: exit $rc (124: hung): $(cat "$work/bad.err")"
+grep -q "bad.csv:400002:" "$work/bad.err" || fail "a bad last row: $(cat "$work/bad.err")"
 
 # A repeated vote late in the items' order: refused after chunks were
 # written, as in memory.
