@@ -145,6 +145,7 @@ static int consume(struct pipe_sink *p, struct batch *b)
 		r.item_len = q->item_len;
 		r.annotator_len = q->annotator_len;
 		r.label_len = q->label_len;
+		r.end = 0; /* an offset in the reader's buffer, which this thread does not see */
 		r.model = get_str(b, q->s[PS_MODEL]);
 		r.confidence = q->confidence;
 		r.nprobs = q->nprobs;
