@@ -207,7 +207,6 @@ static char *import_stem(const char *file)
  * the two keep mapped. A reader that gives no offsets (tracked unset: the
  * JSON formats) leaves the hash as it was, giving back all it has hashed.
  */
-
 struct import_hash {
 	const char *buf;
 	size_t len;
