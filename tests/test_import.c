@@ -284,10 +284,9 @@ static void test_declared_labels(void **state)
 	assert_int_equal(q_int(f->st, "SELECT count(*) FROM label"), 2);
 
 	/*
-	 * Long files, whose records reach the database side in batches on a
-	 * second thread (src/pipe_sink.c): the first error in the file is the
-	 * one reported, whether the database side (an unknown label) or the
-	 * reader (a ragged row) finds it, in any batch.
+	 * Long files: the first error in the file is the one reported,
+	 * whether the database side (an unknown label) or the reader (a
+	 * ragged row) finds it, wherever it stands.
 	 */
 	{
 		struct sbuf a = {0}, b = {0};
