@@ -61,13 +61,16 @@ static void intern_rehash(struct intern *t, size_t nslots)
 
 static int intern_eq(const struct intern *t, uint64_t v, uint32_t h, const char *s, size_t len)
 {
-	const char *p;
+	size_t id = (uint32_t)v - 1, at;
 	if ((uint32_t)(v >> 32) != h)
 		return 0;
-	p = t->arena + t->off[(uint32_t)v - 1];
-	/* The stored string's length first: a shorter one ends at its NUL, and
-	 * memcmp may read all len bytes, past the arena's end for the last. */
-	return strnlen(p, len + 1) == len && memcmp(p, s, len) == 0;
+	/* The stored string's length first, from where the next one starts (the
+	 * strings lie one after the other with their NULs): memcmp may read all
+	 * len bytes, past the arena's end for the last. Counting it with strnlen
+	 * was a tenth of a 40M-vote file's reading. */
+	at = t->off[id];
+	return (id + 1 < t->n ? t->off[id + 1] : t->alen) - at == len + 1 &&
+	       memcmp(t->arena + at, s, len) == 0;
 }
 
 uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
