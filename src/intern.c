@@ -67,7 +67,7 @@ static int intern_eq(const struct intern *t, uint64_t v, uint32_t h, const char 
 	/* The stored string's length first, from where the next one starts (the
 	 * strings lie one after the other with their NULs): memcmp may read all
 	 * len bytes, past the arena's end for the last. Counting it with strnlen
-	 * was a tenth of a 40M-vote file's reading. */
+	 * was 7% of a 40M-vote file's reading. */
 	at = t->off[id];
 	return (id + 1 < t->n ? t->off[id + 1] : t->alen) - at == len + 1 &&
 	       memcmp(t->arena + at, s, len) == 0;
