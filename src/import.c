@@ -183,12 +183,12 @@ static char *import_stem(const char *file)
  * started with the reader and run at the idle priority (SCHED_IDLE): the
  * reader's thread and the sorts of the spilled runs, and the merge beside
  * the writer of a streamed import, leave part of the second core idle, and
- * the hash takes only that. A 1.3
- * GB file of 40M votes takes about 4 s to hash: started after the reading
- * at the normal priority it competed with the writer. A buffer of the
- * import's own (read from a stream) is hashed after the reading, since the
- * hash gives its pages back as it goes. A failed import stops the hash at
- * its next chunk. Small buffers are hashed inline.
+ * the hash takes only that. A 1.3 GB file of 40M votes takes about 4 s to
+ * hash: started after the reading at the normal priority it competed with
+ * the writer. A buffer of the import's own (read from a stream) is hashed
+ * after the reading, since the hash gives its pages back as it goes. A
+ * failed import stops the hash at its next chunk. Small buffers are hashed
+ * inline.
  */
 #define IMPORT_HASH_THREAD_BYTES ((size_t)1 << 20)
 

@@ -51,8 +51,9 @@ static void test_prefixes(void **state)
 	intern_free(&t);
 }
 
-/* Many strings, each a prefix of the next, through several rehashes: every
- * one keeps its id and finds itself, and only itself. */
+/* Many strings, many of them prefixes of others ("item-1" of "item-10"),
+ * through several rehashes: every one keeps its id and finds itself, and
+ * only itself. */
 static void test_growth(void **state)
 {
 	struct intern t = {0};
