@@ -63,10 +63,11 @@ const char *store_import_item_name(const struct store_import *si, int64_t id)
  * memory pages faults, some 15 us apiece on a virtual machine, more than
  * reading the page again. A few votes spread over a large task touch each
  * page once: adding 1,000 votes to a 10M-item project took 0.33 to 0.36 s
- * with 16 MB (4,600 faults) and 0.28 to 0.29 s with 2 MB (980; 1 MB gained
- * no more). A bulk import lost nothing (1M items, the file grouped or
- * shuffled, new or into a task that had them; 10M grouped), though a
- * little more of it goes to the WAL twice (13% more page writes at 1M).
+ * with 16 MB (4,600 faults) and 0.28 to 0.29 s with 2 MB (980; 1 MB,
+ * 0.27 to 0.28 s). A bulk import lost nothing (1M items, the file grouped
+ * or shuffled, new or into a task that had them; 10M grouped and
+ * shuffled), though a little more of it goes to the WAL twice (13% more
+ * page writes at 1M).
  * The connection's own cache size is restored on free.
  */
 static int si_cache(struct store_import *si, char *err)
