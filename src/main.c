@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "store.h"
 #include "text.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	store_library_init();
 	text_init();
 	if (argc < 2) {
 		usage(stderr);

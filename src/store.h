@@ -52,6 +52,12 @@ struct store {
 };
 
 /*
+ * Set SQLite up for the process: call once, before any other SQLite call
+ * (main does, first thing). Nothing breaks without it; it is only slower.
+ */
+void store_library_init(void);
+
+/*
  * Open (or with STORE_CREATE create) the project at path and apply the
  * connection rules. An existing older schema is migrated forward in one
  * transaction (st->migrated_from says from which version), with
