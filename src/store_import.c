@@ -55,35 +55,6 @@ const char *store_import_item_name(const struct store_import *si, int64_t id)
 	return "?";
 }
 
-/*
- * An import writes its B-trees in key order, so a page it has filled is not
- * touched again: a small cache lets SQLite write those pages to the WAL as
- * it goes instead of holding all of them until COMMIT. How small is set by
- * what a page of cache costs the first time it is touched: each of its four
- * memory pages faults, some 15 us apiece on a virtual machine, more than
- * reading the page again. A few votes spread over a large task touch each
- * page once: adding 1,000 votes to a 10M-item project took 0.33 to 0.36 s
- * with 16 MB (4,600 faults) and 0.28 to 0.29 s with 2 MB (980; 1 MB,
- * 0.27 to 0.28 s). A bulk import lost nothing (1M items, the file grouped
- * or shuffled, new or into a task that had them; 10M grouped and
- * shuffled), though a little more of it goes to the WAL twice (13% more
- * page writes at 1M).
- * The connection's own cache size is restored on free.
- */
-static int si_cache(struct store_import *si, char *err)
-{
-	sqlite3_stmt *q;
-	if (store_prepare(si->st, "PRAGMA cache_size", &q, err))
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		si->cache_was = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (store_exec(si->st, "PRAGMA cache_size = -2048", err))
-		return -1;
-	si->cache_set = 1;
-	return 0;
-}
-
 int store_import_open(struct store *st, const struct store_import_opts *o,
 		      struct store_import **out, char *err)
 {
@@ -99,7 +70,21 @@ int store_import_open(struct store *st, const struct store_import_opts *o,
 	 * budget the records go to sorted runs instead (src/store_import_spill.c;
 	 * predictions and decisions then src/store_import_pstream.c). */
 	si->stream = o->bytes > store_import_spill_mem() / 8;
-	if (si_cache(si, err) || store_begin(st, err))
+	/* An import writes its B-trees in key order, so a page it has filled
+	 * is not touched again: the scan's small cache (store_scan_begin) lets
+	 * SQLite write those pages to the WAL as it goes instead of holding
+	 * them until COMMIT, and spares the faults of fresh cache pages (some
+	 * 15 us per 4 KiB page on a virtual machine, more than reading the
+	 * page again). A few votes spread over a large task touch each page
+	 * once: adding 1,000 votes to a 10M-item project took 0.33 to 0.36 s
+	 * with a 16 MB cache (4,600 faults) and 0.28 to 0.29 s with 2 MB (980;
+	 * 1 MB, 0.27 to 0.28 s). A bulk import lost nothing (1M items, the
+	 * file grouped or shuffled, new or into a task that had them; 10M
+	 * grouped and shuffled), though a little more of it goes to the WAL
+	 * twice (13% more page writes at 1M). store_import_free gives the
+	 * connection its own cache size back. */
+	si->cache_was = store_scan_begin(st);
+	if (store_begin(st, err))
 		goto fail;
 	si->open = 1;
 	if (o->task) {
@@ -160,11 +145,7 @@ void store_import_free(struct store_import *si)
 		return;
 	if (si->open)
 		store_rollback(si->st);
-	if (si->cache_set) {
-		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)si->cache_was);
-		store_exec(si->st, sql, NULL);
-	}
+	store_scan_end(si->st, si->cache_was);
 	free(si->task_name);
 	free(si->file_annotator);
 	store_task_free(&si->task);

@@ -140,8 +140,7 @@ struct store_import {
 	uint32_t last_item; /* intern id + 1 of the item named last, 0 for none */
 	int ord_changed;    /* this import moved existing labels in the label order */
 	int64_t item_maxid; /* largest item id before this import: larger ids are new */
-	int64_t cache_was;  /* the connection's cache_size before the import */
-	int cache_set;
+	int64_t cache_was;  /* store_scan_begin's: the cache_size to give back */
 	long records, duplicates;
 	char *file_annotator;	  /* with --annotator: the first annotator the file names */
 	long file_annotator_line; /* and where */
