@@ -244,33 +244,6 @@ static const char *label_value(const struct store_task *t, int64_t code)
 	return k >= 0 ? t->labels[k].value : "?";
 }
 
-/*
- * Scans read each page of the task once: through a small page cache rather
- * than the connection's large one, whose fresh pages would each cost a page
- * fault (a quarter of a second of system time over a million items). The
- * size is restored after the scan.
- */
-static int cache_small(struct store *st, int64_t *saved, char *err)
-{
-	sqlite3_stmt *s;
-	*saved = 0;
-	if (store_prepare(st, "PRAGMA cache_size", &s, err))
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*saved = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return store_exec(st, "PRAGMA cache_size = -2048", err);
-}
-
-static void cache_restore(struct store *st, int64_t saved)
-{
-	char sql[64];
-	if (!saved)
-		return;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)saved);
-	store_exec(st, sql, NULL);
-}
-
 /* Pair a, b: scan the rows holding both annotators' votes. */
 static int scan_pair(struct store *st, const struct store_task *t, const struct store_drill *d,
 		     struct hits *h, char *err)
@@ -705,10 +678,12 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	*title = NULL;
 	memset(&t, 0, sizeof t);
 	memset(&h, 0, sizeof h);
-	if (drill_task(st, d->task, &t, err) || cache_small(st, &cache, err)) {
+	if (drill_task(st, d->task, &t, err)) {
 		store_task_free(&t);
 		return -1;
 	}
+	/* Scans read each page of the task once (store_scan_begin). */
+	cache = store_scan_begin(st);
 	if (!all && decided_items(st, t.id, &decided, &ndecided, err))
 		goto out;
 	h.skip = decided;
@@ -768,7 +743,7 @@ int store_drill_build(struct store *st, const struct store_drill *d, size_t limi
 	*n = keep;
 	title_set(title, d, file, *total);
 out:
-	cache_restore(st, cache);
+	store_scan_end(st, cache);
 	if (rc)
 		*total = 0;
 	free(h.v);
